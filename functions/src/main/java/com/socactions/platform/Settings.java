@@ -1,0 +1,101 @@
+package com.socactions.platform;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * App settings, the Azure Functions way: environment variables (Key Vault references are resolved
+ * by the platform before we see them). A Java system property of the same name wins over the
+ * environment, so the local host and tests can point a setting elsewhere without a new process.
+ *
+ * <p>Values are read once into an immutable snapshot; blank values count as absent.
+ */
+public final class Settings {
+  private final Map<String, String> values;
+
+  private Settings(Map<String, String> values) {
+    this.values = Map.copyOf(values);
+  }
+
+  /** The environment, overlaid by system properties of the same name. */
+  public static Settings fromProcess() {
+    Map<String, String> merged = new HashMap<>();
+    System.getenv().forEach((name, value) -> {
+      if (value != null && !value.isBlank()) {
+        merged.put(name, value.trim());
+      }
+    });
+    System.getProperties().forEach((name, value) -> {
+      if (name instanceof String key && value instanceof String text && !text.isBlank()
+          && key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        merged.put(key, text.trim());
+      }
+    });
+    return new Settings(merged);
+  }
+
+  /** Exactly the given values; for tests and tools. */
+  public static Settings of(Map<String, String> values) {
+    Map<String, String> nonBlank = new HashMap<>();
+    values.forEach((name, value) -> {
+      if (value != null && !value.isBlank()) {
+        nonBlank.put(name, value.trim());
+      }
+    });
+    return new Settings(nonBlank);
+  }
+
+  public Optional<String> get(String name) {
+    return Optional.ofNullable(values.get(name));
+  }
+
+  public String get(String name, String defaultValue) {
+    return values.getOrDefault(name, defaultValue);
+  }
+
+  public boolean isSet(String name) {
+    return values.containsKey(name);
+  }
+
+  /** {@code true}/{@code false} (any case); anything else is a configuration error. */
+  public boolean getBoolean(String name, boolean defaultValue) {
+    String value = values.get(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw new IllegalStateException("Setting " + name + " must be true or false, not '" + value + "'");
+  }
+
+  /** An ISO-8601 duration such as {@code PT10S}. */
+  public Duration getDuration(String name, Duration defaultValue) {
+    String value = values.get(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      return Duration.parse(value);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("Setting " + name + " must be an ISO-8601 duration such as PT10S, not '" + value + "'");
+    }
+  }
+
+  public int getInt(String name, int defaultValue) {
+    String value = values.get(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("Setting " + name + " must be a whole number, not '" + value + "'");
+    }
+  }
+}
