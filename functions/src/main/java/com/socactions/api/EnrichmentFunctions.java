@@ -1,0 +1,55 @@
+package com.socactions.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.HttpMethod;
+import com.microsoft.azure.functions.HttpRequestMessage;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.annotation.AuthorizationLevel;
+import com.microsoft.azure.functions.annotation.BindingName;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.annotation.HttpTrigger;
+import com.socactions.enrichment.Lookup;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** HTTP operations of the enrichment capability: IP addresses and domains. */
+public class EnrichmentFunctions {
+
+  @FunctionName("EnrichIpAddresses")
+  public HttpResponseMessage enrichIpAddresses(
+      @HttpTrigger(name = "request", methods = {HttpMethod.POST}, route = "v1/enrich/ips",
+          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      ExecutionContext context) {
+    return Invocation.handle(request, context, call -> {
+      JsonNode body = call.jsonObjectBody();
+      List<String> ips = BatchInput.items(body, "ips");
+      Set<Lookup> lookups = BatchInput.options(body, "lookups", Lookup.class);
+      return call.ok(AppServices.get().enrichment().enrichIps(ips, lookups));
+    });
+  }
+
+  @FunctionName("EnrichIpAddress")
+  public HttpResponseMessage enrichIpAddress(
+      @HttpTrigger(name = "request", methods = {HttpMethod.GET}, route = "v1/enrich/ips/{ip}",
+          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      @BindingName("ip") String ip,
+      ExecutionContext context) {
+    return Invocation.handle(request, context, call -> {
+      Set<Lookup> lookups = BatchInput.options(call.query("lookups").orElse(null), "lookups", Lookup.class);
+      return call.ok(AppServices.get().enrichment().enrichIps(List.of(ip), lookups));
+    });
+  }
+
+  @FunctionName("EnrichDomains")
+  public HttpResponseMessage enrichDomains(
+      @HttpTrigger(name = "request", methods = {HttpMethod.POST}, route = "v1/enrich/domains",
+          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      ExecutionContext context) {
+    return Invocation.handle(request, context, call -> {
+      List<String> domains = BatchInput.items(call.jsonObjectBody(), "domains");
+      return call.ok(AppServices.get().enrichment().enrichDomains(domains));
+    });
+  }
+}

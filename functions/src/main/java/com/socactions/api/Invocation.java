@@ -1,0 +1,201 @@
+package com.socactions.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.HttpRequestMessage;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.HttpStatusType;
+import com.socactions.platform.Json;
+import com.socactions.platform.Problem;
+import com.socactions.platform.ProblemException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One HTTP invocation, seen by a function class: the request, its correlation ids, a logger
+ * whose every line names the Logic Apps run, and the two ways out (a JSON answer or a problem).
+ *
+ * <p>{@link #handle} is the single place where exceptions become responses: a
+ * {@link ProblemException} becomes its problem+json; anything else is a bug on our side, logged
+ * with its stack trace and answered 500 without details.
+ */
+public final class Invocation {
+  /** Largest request body accepted: 1,000 items of the longest indicator fit well inside. */
+  public static final int MAX_BODY_BYTES = 1024 * 1024;
+  static final String CORRELATION_HEADER = "x-correlation-id";
+  private static final String RUN_ID_HEADER = "x-ms-workflow-run-id";
+  private static final String TRACKING_ID_HEADER = "x-ms-client-tracking-id";
+  private static final java.util.regex.Pattern SAFE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+
+  private final HttpRequestMessage<Optional<String>> request;
+  private final ExecutionContext context;
+  private final Map<String, String> headers;
+  private final String correlationId;
+  private final String logPrefix;
+
+  private Invocation(HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+    this.request = request;
+    this.context = context;
+    this.headers = lowerCaseKeys(request.getHeaders());
+    String runId = headers.get(RUN_ID_HEADER);
+    String trackingId = headers.get(TRACKING_ID_HEADER);
+    this.correlationId = firstSafe(headers.get(CORRELATION_HEADER), trackingId, UUID.randomUUID().toString());
+    this.logPrefix = "[" + context.getFunctionName()
+        + (runId == null ? "" : " run=" + runId)
+        + (trackingId == null ? "" : " tracking=" + trackingId)
+        + " correlation=" + correlationId + "] ";
+  }
+
+  /**
+   * Runs a function body and turns its outcome into the response: problems into problem+json,
+   * bugs into a bare 500. Every response carries {@code x-correlation-id}.
+   */
+  public static HttpResponseMessage handle(
+      HttpRequestMessage<Optional<String>> request, ExecutionContext context, Function<Invocation, HttpResponseMessage> body) {
+    Invocation invocation = new Invocation(request, context);
+    invocation.log(Level.INFO, request.getHttpMethod() + " " + request.getUri().getPath());
+    try {
+      return body.apply(invocation);
+    } catch (ProblemException problem) {
+      invocation.log(Level.INFO, "Answered " + problem.status() + ": " + problem.getMessage());
+      return invocation.problem(problem);
+    } catch (RuntimeException bug) {
+      invocation.log(Level.SEVERE, "Failed: " + bug, bug);
+      return invocation.problem(new ProblemException(500, "about:blank", "Internal Server Error",
+          "The action failed on our side; quote correlation id " + invocation.correlationId + " when reporting it.",
+          null, null));
+    }
+  }
+
+  public String correlationId() {
+    return correlationId;
+  }
+
+  public HttpRequestMessage<Optional<String>> request() {
+    return request;
+  }
+
+  public Optional<String> header(String name) {
+    return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+  }
+
+  public Optional<String> query(String name) {
+    return Optional.ofNullable(request.getQueryParameters().get(name)).filter(value -> !value.isBlank());
+  }
+
+  /** Logs one line, prefixed with the function, the Logic Apps run and tracking ids, and the correlation id. */
+  public void log(Level level, String message) {
+    log(level, message, null);
+  }
+
+  public void log(Level level, String message, Throwable error) {
+    Logger logger = context.getLogger();
+    if (error == null) {
+      logger.log(level, logPrefix + message);
+    } else {
+      logger.log(level, logPrefix + message, error);
+    }
+  }
+
+  /**
+   * The JSON body as a tree, after the checks every POST shares: present, at most
+   * {@link #MAX_BODY_BYTES}, JSON (when a content type is given), a JSON object.
+   */
+  public JsonNode jsonObjectBody() {
+    header("content-type").ifPresent(type -> {
+      String lower = type.toLowerCase(Locale.ROOT);
+      if (!lower.startsWith("application/json") && !lower.contains("+json") && !lower.startsWith("text/plain")) {
+        throw ProblemException.unsupportedMediaType("Send the body as application/json, not " + type);
+      }
+    });
+    header("content-length").ifPresent(length -> {
+      try {
+        if (Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
+          throw ProblemException.tooLarge(null, "The body is larger than " + MAX_BODY_BYTES + " bytes; split the batch");
+        }
+      } catch (NumberFormatException ignored) {
+        // the body itself is measured below
+      }
+    });
+    String text = request.getBody().orElse("");
+    if (text.length() > MAX_BODY_BYTES / 3 && text.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+      throw ProblemException.tooLarge(null, "The body is larger than " + MAX_BODY_BYTES + " bytes; split the batch");
+    }
+    if (text.isBlank()) {
+      throw ProblemException.invalidField("body", "a JSON object is required");
+    }
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw ProblemException.invalidField("body", "not valid JSON: " + e.getOriginalMessage()
+          + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+    }
+    if (node == null || !node.isObject()) {
+      throw ProblemException.invalidField("body", "must be a JSON object");
+    }
+    return node;
+  }
+
+  /** 200 with the value as JSON. */
+  public HttpResponseMessage ok(Object value) {
+    return json(200, value);
+  }
+
+  public HttpResponseMessage json(int status, Object value) {
+    return respond(status, "application/json; charset=utf-8", write(value));
+  }
+
+  public HttpResponseMessage respond(int status, String contentType, String body) {
+    return request.createResponseBuilder(HttpStatusType.custom(status))
+        .header("Content-Type", contentType)
+        .header(CORRELATION_HEADER, correlationId)
+        .body(body)
+        .build();
+  }
+
+  public HttpResponseMessage problem(ProblemException problem) {
+    Problem body = problem.toProblem(request.getUri().getPath(), correlationId);
+    HttpResponseMessage.Builder builder = request.createResponseBuilder(HttpStatusType.custom(problem.status()))
+        .header("Content-Type", Problem.MEDIA_TYPE)
+        .header(CORRELATION_HEADER, correlationId)
+        .body(write(body));
+    if (problem.retryAfter() != null) {
+      builder.header("Retry-After", Long.toString(Math.max(1, problem.retryAfter().toSeconds())));
+    }
+    return builder.build();
+  }
+
+  private static String write(Object value) {
+    try {
+      return Json.MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot serialise " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  private static Map<String, String> lowerCaseKeys(Map<String, String> raw) {
+    Map<String, String> lower = new java.util.HashMap<>();
+    if (raw != null) {
+      raw.forEach((name, value) -> lower.put(name.toLowerCase(Locale.ROOT), value));
+    }
+    return lower;
+  }
+
+  /** The first id that is safe to echo in a header and a log line (no spaces, bounded length). */
+  private static String firstSafe(String... candidates) {
+    for (String candidate : candidates) {
+      if (candidate != null && SAFE_ID.matcher(candidate.trim()).matches()) {
+        return candidate.trim();
+      }
+    }
+    throw new IllegalArgumentException("no candidate");
+  }
+}

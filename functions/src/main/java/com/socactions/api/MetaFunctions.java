@@ -1,0 +1,104 @@
+package com.socactions.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.HttpMethod;
+import com.microsoft.azure.functions.HttpRequestMessage;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.annotation.AuthorizationLevel;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.annotation.HttpTrigger;
+import com.socactions.health.HealthReport;
+import com.socactions.health.ProviderList;
+import com.socactions.platform.ProblemException;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Readiness, the provider list for designer dropdowns, and the connector definition. */
+public class MetaFunctions {
+  /** How long a caller should wait before asking an unhealthy instance again. */
+  private static final Duration UNHEALTHY_RETRY_AFTER = Duration.ofSeconds(30);
+
+  @FunctionName("GetHealth")
+  public HttpResponseMessage getHealth(
+      @HttpTrigger(name = "request", methods = {HttpMethod.GET}, route = "v1/health",
+          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      ExecutionContext context) {
+    return Invocation.handle(request, context, call -> {
+      boolean strict = call.query("strict").map(Boolean::parseBoolean).orElse(false);
+      HealthReport report = AppServices.get().health().check();
+      if (strict && report.status().equals("unhealthy")) {
+        return call.json(503, report);
+      }
+      return call.ok(report);
+    });
+  }
+
+  @FunctionName("ListProviders")
+  public HttpResponseMessage listProviders(
+      @HttpTrigger(name = "request", methods = {HttpMethod.GET}, route = "v1/providers",
+          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      ExecutionContext context) {
+    return Invocation.handle(request, context, call -> {
+      Optional<String> capability = call.query("capability");
+      capability.ifPresent(MetaFunctions::checkCapability);
+      return call.ok(new ProviderList(AppServices.get().providers().list(capability)));
+    });
+  }
+
+  /**
+   * The connector definition, with {@code host} set to the host that serves it, so
+   * "Import from URL" in the custom connector wizard gets a working definition.
+   */
+  @FunctionName("GetOpenApiDefinition")
+  public HttpResponseMessage getOpenApiDefinition(
+      @HttpTrigger(name = "request", methods = {HttpMethod.GET}, route = "openapi.json",
+          authLevel = AuthorizationLevel.ANONYMOUS) HttpRequestMessage<Optional<String>> request,
+      ExecutionContext context) {
+    return Invocation.handle(request, context, call -> {
+      ObjectNode definition = OpenApiDefinition.load();
+      String host = call.header("x-forwarded-host")
+          .or(() -> call.header("host"))
+          .orElse(request.getUri().getAuthority());
+      definition.put("host", host.split(",")[0].trim());
+      if (request.getUri().getScheme() != null && request.getUri().getScheme().equals("http")
+          && call.header("x-forwarded-proto").isEmpty()) {
+        definition.putArray("schemes").add("http");
+      }
+      return call.ok(definition);
+    });
+  }
+
+  /**
+   * Lowest-precedence route: answers unknown paths with a 404 problem and known paths called
+   * with the wrong method with a 405 problem naming the allowed methods.
+   */
+  @FunctionName("NotFound")
+  public HttpResponseMessage notFound(
+      @HttpTrigger(name = "request", route = "{*path}", authLevel = AuthorizationLevel.ANONYMOUS)
+          HttpRequestMessage<Optional<String>> request,
+      ExecutionContext context) {
+    return Invocation.handle(request, context, call -> {
+      String path = request.getUri().getPath();
+      Optional<String> allowed = OpenApiDefinition.allowedMethods(path);
+      if (allowed.isPresent()) {
+        HttpResponseMessage response = call.problem(ProblemException.methodNotAllowed(
+            request.getHttpMethod() + " is not allowed on " + path + "; use " + allowed.get()));
+        return request.createResponseBuilder(response.getStatus())
+            .header("Content-Type", response.getHeader("Content-Type"))
+            .header(Invocation.CORRELATION_HEADER, call.correlationId())
+            .header("Allow", allowed.get())
+            .body(response.getBody())
+            .build();
+      }
+      throw ProblemException.notFound("No operation at " + request.getHttpMethod() + " " + path
+          + "; the operations are listed in /api/openapi.json");
+    });
+  }
+
+  private static void checkCapability(String capability) {
+    if (!capability.matches("(?i)enrich|block|cmdb|tickets")) {
+      throw ProblemException.invalidField("capability", "'" + capability + "' is not one of enrich, block, cmdb, tickets");
+    }
+  }
+}

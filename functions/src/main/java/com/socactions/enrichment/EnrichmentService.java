@@ -1,0 +1,265 @@
+package com.socactions.enrichment;
+
+import com.socactions.enrichment.geoip.GeoIpDatabase;
+import com.socactions.enrichment.geoip.GeoIpDatabases;
+import com.socactions.enrichment.geoip.GeoIpException;
+import com.socactions.enrichment.rdap.DomainOutcome;
+import com.socactions.enrichment.rdap.RdapClient;
+import com.socactions.enrichment.rdap.WhoisOutcome;
+import com.socactions.indicators.DomainNames;
+import com.socactions.indicators.IpAddresses;
+import com.socactions.indicators.IpScope;
+import com.socactions.platform.HtmlTable;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Enriches batches of IP addresses (GeoIP location, autonomous system, RDAP network
+ * registration) and domains (RDAP registration of the registrable domain).
+ *
+ * <p>Never fails a batch for one item: each item carries its own {@link LookupStatus} and errors.
+ * Only public addresses leave the process (RDAP); private, documentation and other special
+ * ranges answer their scope without lookups.
+ */
+public final class EnrichmentService {
+  /** Time a batch may spend on RDAP; well inside Logic Apps' 120 s limit for a synchronous action. */
+  public static final Duration DEFAULT_WHOIS_BUDGET = Duration.ofSeconds(25);
+  /** Domains younger than this are flagged {@code newly_registered}. */
+  public static final int NEWLY_REGISTERED_DAYS = 30;
+
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
+
+  private final GeoIpDatabases geoip;
+  private final RdapClient rdap;
+  private final Clock clock;
+  private final Duration whoisBudget;
+
+  public EnrichmentService(GeoIpDatabases geoip, RdapClient rdap, Clock clock, Duration whoisBudget) {
+    this.geoip = geoip;
+    this.rdap = rdap;
+    this.clock = clock;
+    this.whoisBudget = whoisBudget;
+  }
+
+  /** One result per input, in input order. */
+  public IpEnrichmentResponse enrichIps(List<String> inputs, Set<Lookup> lookups) {
+    List<ParsedIp> parsed = inputs.stream().map(ParsedIp::of).toList();
+    Map<InetAddress, WhoisOutcome> whois = lookups.contains(Lookup.WHOIS) ? whoisOf(parsed) : Map.of();
+    Optional<GeoIpDatabase> geoDb = geoip.geo().database();
+    Optional<GeoIpDatabase> asnDb = geoip.asn().database();
+    List<IpEnrichment> results = new ArrayList<>(parsed.size());
+    for (ParsedIp item : parsed) {
+      results.add(enrich(item, lookups, geoDb, asnDb, whois));
+    }
+    List<DatabaseInfo> databases = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    if (lookups.contains(Lookup.GEO)) {
+      describe(geoip.geo(), databases, warnings);
+    }
+    if (lookups.contains(Lookup.ASN)) {
+      describe(geoip.asn(), databases, warnings);
+    }
+    return new IpEnrichmentResponse(results, summarise(results, IpEnrichment::lookupStatus), databases, warnings,
+        ipComment(results, warnings));
+  }
+
+  /** One result per input, in input order. */
+  public DomainEnrichmentResponse enrichDomains(List<String> inputs) {
+    List<ParsedDomainItem> parsed = inputs.stream().map(ParsedDomainItem::of).toList();
+    Set<String> registrable = new LinkedHashSet<>();
+    parsed.forEach(item -> item.domain().ifPresent(domain -> registrable.add(domain.registrableDomain())));
+    Map<String, DomainOutcome> outcomes = registrable.isEmpty() ? Map.of() : rdap.lookupDomains(registrable, whoisBudget);
+    Instant now = clock.instant();
+    List<DomainEnrichment> results = parsed.stream().map(item -> enrich(item, outcomes, now)).toList();
+    return new DomainEnrichmentResponse(results, summarise(results, DomainEnrichment::lookupStatus), List.of(),
+        domainComment(results));
+  }
+
+  private Map<InetAddress, WhoisOutcome> whoisOf(List<ParsedIp> parsed) {
+    Set<InetAddress> publicAddresses = new LinkedHashSet<>();
+    for (ParsedIp item : parsed) {
+      if (item.address != null && item.scope.isPublic()) {
+        publicAddresses.add(item.address);
+      }
+    }
+    return publicAddresses.isEmpty() ? Map.of() : rdap.lookupIps(publicAddresses, whoisBudget);
+  }
+
+  private IpEnrichment enrich(ParsedIp item, Set<Lookup> lookups, Optional<GeoIpDatabase> geoDb,
+      Optional<GeoIpDatabase> asnDb, Map<InetAddress, WhoisOutcome> whois) {
+    if (item.address == null) {
+      return new IpEnrichment(item.input, item.input, LookupStatus.INVALID, null, null, null, null,
+          List.of("'" + item.input + "' is not an IPv4 or IPv6 address"));
+    }
+    String ip = IpAddresses.canonical(item.address);
+    if (!item.scope.isPublic()) {
+      return new IpEnrichment(ip, item.input, LookupStatus.SKIPPED, item.scope.wireName(), null, null, null, List.of());
+    }
+    List<String> errors = new ArrayList<>();
+    int answered = 0;
+    GeoLocation geo = null;
+    if (lookups.contains(Lookup.GEO)) {
+      if (geoDb.isPresent()) {
+        try {
+          geo = geoDb.get().locate(item.address).orElse(null);
+          answered++;
+        } catch (GeoIpException e) {
+          errors.add("geo: " + e.getMessage());
+        }
+      } else {
+        errors.add("geo: " + geoip.geo().problem().orElse("unavailable"));
+      }
+    }
+    AutonomousSystem asn = null;
+    if (lookups.contains(Lookup.ASN)) {
+      if (asnDb.isPresent()) {
+        try {
+          asn = asnDb.get().autonomousSystem(item.address).orElse(null);
+          answered++;
+        } catch (GeoIpException e) {
+          errors.add("asn: " + e.getMessage());
+        }
+      } else {
+        errors.add("asn: " + geoip.asn().problem().orElse("unavailable"));
+      }
+    }
+    WhoisNetwork network = null;
+    if (lookups.contains(Lookup.WHOIS)) {
+      WhoisOutcome outcome = whois.get(item.address);
+      if (outcome != null && outcome.isFound()) {
+        network = outcome.network();
+        answered++;
+      } else {
+        errors.add("whois: " + (outcome == null ? "no answer" : outcome.error()));
+      }
+    }
+    LookupStatus status = errors.isEmpty() ? LookupStatus.OK : answered == 0 ? LookupStatus.FAILED : LookupStatus.PARTIAL;
+    return new IpEnrichment(ip, item.input, status, item.scope.wireName(), geo, asn, network, List.copyOf(errors));
+  }
+
+  private DomainEnrichment enrich(ParsedDomainItem item, Map<String, DomainOutcome> outcomes, Instant now) {
+    if (item.domain().isEmpty()) {
+      LookupStatus status = item.internal ? LookupStatus.SKIPPED : LookupStatus.INVALID;
+      return new DomainEnrichment(null, item.input, null, status, null, null, null, null, null, null,
+          List.of(), List.of(), null, null, null, List.of(item.error));
+    }
+    DomainNames.ParsedDomain domain = item.domain().get();
+    DomainOutcome outcome = outcomes.get(domain.registrableDomain());
+    if (outcome == null || !outcome.isFound()) {
+      return new DomainEnrichment(domain.name(), item.input, domain.registrableDomain(), LookupStatus.FAILED,
+          null, null, null, null, null, null, List.of(), List.of(), null, null, null,
+          List.of("whois: " + (outcome == null ? "no answer" : outcome.error())));
+    }
+    DomainRegistration registration = outcome.registration();
+    Long ageDays = registration.registered() == null ? null
+        : Math.max(0, Duration.between(registration.registered(), now).toDays());
+    Boolean newlyRegistered = ageDays == null ? null : ageDays < NEWLY_REGISTERED_DAYS;
+    return new DomainEnrichment(domain.name(), item.input, domain.registrableDomain(), LookupStatus.OK,
+        registration.registrar(), registration.registered(), registration.expires(), registration.lastChanged(),
+        ageDays, newlyRegistered, nullToEmpty(registration.status()), nullToEmpty(registration.nameservers()),
+        registration.dnssec(), registration.abuseEmail(), registration.rdapUrl(), List.of());
+  }
+
+  private void describe(GeoIpDatabases.Slot slot, List<DatabaseInfo> databases, List<String> warnings) {
+    Optional<GeoIpDatabase> database = slot.database();
+    if (database.isEmpty()) {
+      warnings.add(slot.problem().orElse(slot.role() + " database unavailable"));
+      return;
+    }
+    GeoIpDatabase db = database.get();
+    long ageDays = Math.max(0, Duration.between(db.buildDate(), clock.instant()).toDays());
+    boolean stale = ageDays > geoip.staleAfter().toDays();
+    databases.add(new DatabaseInfo(slot.role(), db.type(), db.buildDate(), ageDays, stale));
+    if (stale) {
+      warnings.add(db.type() + " database was built on " + DAY.format(db.buildDate()) + ", " + ageDays
+          + " days ago: answers may be out of date; keep it fresh with geoipupdate");
+    }
+  }
+
+  private static <T> BatchSummary summarise(List<T> results, Function<T, LookupStatus> statusOf) {
+    int[] counts = new int[LookupStatus.values().length];
+    results.forEach(result -> counts[statusOf.apply(result).ordinal()]++);
+    return new BatchSummary(results.size(), counts[LookupStatus.OK.ordinal()], counts[LookupStatus.PARTIAL.ordinal()],
+        counts[LookupStatus.FAILED.ordinal()], counts[LookupStatus.INVALID.ordinal()], counts[LookupStatus.SKIPPED.ordinal()]);
+  }
+
+  private static String ipComment(List<IpEnrichment> results, List<String> warnings) {
+    HtmlTable table = new HtmlTable("SOC Actions: IP enrichment",
+        List.of("IP", "Scope", "Country", "City", "ASN", "Network (RDAP)", "Abuse contact", "Notes"));
+    for (IpEnrichment result : results) {
+      GeoLocation geo = result.geo();
+      AutonomousSystem asn = result.asn();
+      WhoisNetwork whois = result.whois();
+      table.row(java.util.Arrays.asList(
+          result.ip(),
+          result.scope() == null ? result.lookupStatus().wireName() : result.scope(),
+          geo == null ? null : join(geo.countryCode(), geo.country()),
+          geo == null ? null : geo.city(),
+          asn == null ? null : join(asn.number() == null ? null : "AS" + asn.number(), asn.organization()),
+          whois == null ? null : join(whois.name(), whois.network()),
+          whois == null ? null : whois.abuseEmail(),
+          String.join("; ", result.errors())));
+    }
+    warnings.forEach(table::note);
+    return table.render();
+  }
+
+  private static String domainComment(List<DomainEnrichment> results) {
+    HtmlTable table = new HtmlTable("SOC Actions: domain enrichment",
+        List.of("Domain", "Registered domain", "Registrar", "Registered", "Age (days)", "Newly registered", "Notes"));
+    for (DomainEnrichment result : results) {
+      table.row(java.util.Arrays.asList(
+          result.domain() == null ? result.input() : result.domain(),
+          result.registrableDomain(),
+          result.registrar(),
+          result.registered() == null ? null : DAY.format(result.registered()),
+          result.ageDays() == null ? null : Long.toString(result.ageDays()),
+          result.newlyRegistered() == null ? null : result.newlyRegistered() ? "YES" : "no",
+          String.join("; ", result.errors())));
+    }
+    return table.render();
+  }
+
+  private static String join(String first, String second) {
+    if (first == null) {
+      return second;
+    }
+    return second == null ? first : first + " " + second;
+  }
+
+  private static List<String> nullToEmpty(List<String> values) {
+    return values == null ? List.of() : values;
+  }
+
+  private record ParsedIp(String input, InetAddress address, IpScope scope) {
+    static ParsedIp of(String input) {
+      Optional<InetAddress> address = IpAddresses.parse(input);
+      return new ParsedIp(input, address.orElse(null), address.map(IpAddresses::scopeOf).orElse(null));
+    }
+  }
+
+  private record ParsedDomainItem(String input, DomainNames.ParsedDomain parsed, String error, boolean internal) {
+    static ParsedDomainItem of(String input) {
+      try {
+        return new ParsedDomainItem(input, DomainNames.parse(input), null, false);
+      } catch (DomainNames.NotADomainException e) {
+        return new ParsedDomainItem(input, null, e.getMessage(), e.isInternal());
+      }
+    }
+
+    Optional<DomainNames.ParsedDomain> domain() {
+      return Optional.ofNullable(parsed);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package com.socactions.indicators;
+
+import com.google.common.net.InetAddresses;
+import java.math.BigInteger;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Parsing, normalising and classifying IP addresses, without ever touching DNS.
+ *
+ * <p>Normalisation: surrounding whitespace and IPv6 brackets are dropped, IPv4-mapped IPv6
+ * ({@code ::ffff:1.2.3.4}) becomes the IPv4 address, IPv6 is written in RFC 5952 canonical form.
+ */
+public final class IpAddresses {
+  private static final List<Range> SPECIAL_RANGES = List.of(
+      range("0.0.0.0/32", IpScope.UNSPECIFIED),
+      range("0.0.0.0/8", IpScope.RESERVED),
+      range("10.0.0.0/8", IpScope.PRIVATE),
+      range("100.64.0.0/10", IpScope.CGNAT),
+      range("127.0.0.0/8", IpScope.LOOPBACK),
+      range("169.254.0.0/16", IpScope.LINK_LOCAL),
+      range("172.16.0.0/12", IpScope.PRIVATE),
+      range("192.0.0.0/24", IpScope.RESERVED),
+      range("192.0.2.0/24", IpScope.DOCUMENTATION),
+      range("192.88.99.0/24", IpScope.RESERVED),
+      range("192.168.0.0/16", IpScope.PRIVATE),
+      range("198.18.0.0/15", IpScope.RESERVED),
+      range("198.51.100.0/24", IpScope.DOCUMENTATION),
+      range("203.0.113.0/24", IpScope.DOCUMENTATION),
+      range("224.0.0.0/4", IpScope.MULTICAST),
+      range("240.0.0.0/4", IpScope.RESERVED),
+      range("::/128", IpScope.UNSPECIFIED),
+      range("::1/128", IpScope.LOOPBACK),
+      range("64:ff9b:1::/48", IpScope.RESERVED),
+      range("100::/64", IpScope.RESERVED),
+      range("2001:db8::/32", IpScope.DOCUMENTATION),
+      range("2001:2::/48", IpScope.RESERVED),
+      range("3fff::/20", IpScope.DOCUMENTATION),
+      range("fc00::/7", IpScope.PRIVATE),
+      range("fe80::/10", IpScope.LINK_LOCAL),
+      range("fec0::/10", IpScope.RESERVED),
+      range("ff00::/8", IpScope.MULTICAST));
+
+  private IpAddresses() {}
+
+  /** The address, if {@code text} is an IPv4 or IPv6 literal (never a host name). */
+  public static Optional<InetAddress> parse(String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    String trimmed = text.trim();
+    if (trimmed.startsWith("[") && trimmed.endsWith("]")) {
+      trimmed = trimmed.substring(1, trimmed.length() - 1);
+    }
+    if (trimmed.isEmpty() || trimmed.indexOf('%') >= 0) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(unmap(InetAddresses.forString(trimmed)));
+    } catch (IllegalArgumentException notAnAddress) {
+      return Optional.empty();
+    }
+  }
+
+  /** Canonical text: dotted quad, or RFC 5952 IPv6. */
+  public static String canonical(InetAddress address) {
+    return InetAddresses.toAddrString(address);
+  }
+
+  /** The scope of an address; only {@link IpScope#PUBLIC} ones are worth asking the internet about. */
+  public static IpScope scopeOf(InetAddress address) {
+    BigInteger value = toBigInteger(address);
+    int bits = bitsOf(address);
+    // Most specific range first: the list holds /32 and /128 entries before their enclosing ranges.
+    for (Range range : SPECIAL_RANGES) {
+      if (range.bits == bits && range.contains(value)) {
+        return range.scope;
+      }
+    }
+    if (address instanceof Inet6Address && !value.testBit(127) && value.testBit(125) && !value.testBit(126)) {
+      return IpScope.PUBLIC; // 2000::/3, global unicast
+    }
+    return address instanceof Inet6Address ? IpScope.RESERVED : IpScope.PUBLIC;
+  }
+
+  public static BigInteger toBigInteger(InetAddress address) {
+    return new BigInteger(1, address.getAddress());
+  }
+
+  public static int bitsOf(InetAddress address) {
+    return address instanceof Inet4Address ? 32 : 128;
+  }
+
+  private static InetAddress unmap(InetAddress address) {
+    if (address instanceof Inet6Address v6) {
+      byte[] bytes = v6.getAddress();
+      boolean mapped = true;
+      for (int i = 0; i < 10; i++) {
+        mapped &= bytes[i] == 0;
+      }
+      mapped &= bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
+      if (mapped) {
+        try {
+          return InetAddress.getByAddress(new byte[] {bytes[12], bytes[13], bytes[14], bytes[15]});
+        } catch (java.net.UnknownHostException impossible) {
+          throw new IllegalStateException(impossible); // four bytes are always a valid IPv4 address
+        }
+      }
+    }
+    return address;
+  }
+
+  private static Range range(String cidr, IpScope scope) {
+    int slash = cidr.indexOf('/');
+    InetAddress base = InetAddresses.forString(cidr.substring(0, slash));
+    int bits = bitsOf(base);
+    int prefix = Integer.parseInt(cidr.substring(slash + 1));
+    BigInteger start = toBigInteger(base);
+    BigInteger size = BigInteger.ONE.shiftLeft(bits - prefix);
+    return new Range(bits, start, start.add(size).subtract(BigInteger.ONE), scope);
+  }
+
+  private record Range(int bits, BigInteger first, BigInteger last, IpScope scope) {
+    boolean contains(BigInteger value) {
+      return value.compareTo(first) >= 0 && value.compareTo(last) <= 0;
+    }
+  }
+}
