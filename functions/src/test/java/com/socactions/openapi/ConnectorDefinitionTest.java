@@ -1,0 +1,183 @@
+package com.socactions.openapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.parser.SwaggerParser;
+import io.swagger.parser.util.SwaggerDeserializationResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The committed connector definition ({@code openapi/apiDefinition.swagger.json}) against the
+ * contract in {@code shared/design/CONNECTOR-API.md}. Rule checks list every violation with its
+ * JSON path, so one run shows everything to fix.
+ */
+class ConnectorDefinitionTest {
+
+  private final ConnectorRules rules = ConnectorRules.forTheConnector();
+  private final JsonNode root = rules.root();
+
+  @Test
+  void theDefinitionParsesAsSwagger2WithoutMessages() throws IOException {
+    SwaggerDeserializationResult result =
+        new SwaggerParser().readWithInfo(Files.readString(ConnectorRules.DEFINITION));
+
+    assertThat(result.getMessages()).as("parser messages").isEmpty();
+    assertThat(result.getSwagger()).isNotNull();
+    assertThat(result.getSwagger().getSwagger()).isEqualTo("2.0");
+    assertThat(result.getSwagger().getPaths()).isNotEmpty();
+  }
+
+  @Test
+  void theHeaderNamesTheConnectorAndItsBasePath() {
+    assertThat(root.path("swagger").asText()).isEqualTo("2.0");
+    assertThat(root.at("/info/title").asText()).isEqualTo("SOC Actions");
+    assertThat(root.at("/info/version").asText()).isEqualTo("1.0.0");
+    assertThat(root.at("/info/description").asText()).isNotBlank();
+    assertThat(root.at("/info/contact").isObject()).as("info.contact").isTrue();
+    assertThat(root.path("host").asText()).as("host placeholder, rewritten when served").isNotBlank();
+    assertThat(root.path("basePath").asText()).isEqualTo("/api");
+    assertThat(texts(root.path("schemes"))).containsExactly("https");
+    assertThat(texts(root.path("consumes"))).contains("application/json");
+    assertThat(texts(root.path("produces"))).contains("application/json", "application/problem+json");
+    assertThat(rules.operations()).allSatisfy(op -> assertThat(op.path()).startsWith("/v1/"));
+  }
+
+  @Test
+  void everyOperationIdIsPascalCase() {
+    assertThat(rules.operationIdsArePascalCase()).isEmpty();
+  }
+
+  @Test
+  void everySummaryIsSentenceCaseShortAndUnpunctuated() {
+    assertThat(rules.summariesAreSentenceCaseShortAndUnpunctuated()).isEmpty();
+  }
+
+  @Test
+  void everyOperationHasAFullSentenceDescription() {
+    assertThat(rules.descriptionsAreFullSentences()).isEmpty();
+  }
+
+  @Test
+  void everyParameterAndResponsePropertyHasXmsSummary() {
+    assertThat(rules.parametersAndPropertiesHaveXmsSummary()).isEmpty();
+  }
+
+  @Test
+  void every200ResponseHasASchema() {
+    assertThat(rules.okResponsesHaveSchemas()).isEmpty();
+  }
+
+  @Test
+  void noDefaultResponseHasASchema() {
+    assertThat(rules.defaultResponsesHaveNoSchema()).isEmpty();
+  }
+
+  @Test
+  void internalRequiredParametersHaveDefaults() {
+    assertThat(rules.internalRequiredParametersHaveDefaults()).isEmpty();
+  }
+
+  @Test
+  void theContractOperationsAreAllPresent() {
+    // More operations come later: the contract's are a subset, at their contract routes.
+    assertThat(rules.operationRoutes()).containsAllEntriesOf(Map.of(
+        "GetHealth", "GET /v1/health",
+        "ListProviders", "GET /v1/providers",
+        "EnrichIpAddresses", "POST /v1/enrich/ips",
+        "EnrichIpAddress", "GET /v1/enrich/ips/{ip}",
+        "EnrichDomains", "POST /v1/enrich/domains"));
+  }
+
+  @Test
+  void theFunctionKeyIsTheSecurityScheme() {
+    JsonNode scheme = root.at("/securityDefinitions/function_key");
+    assertThat(scheme.path("type").asText()).isEqualTo("apiKey");
+    assertThat(scheme.path("in").asText()).isEqualTo("header");
+    assertThat(scheme.path("name").asText()).isEqualTo("x-functions-key");
+    assertThat(root.path("securityDefinitions").size()).as("one security scheme").isEqualTo(1);
+
+    JsonNode security = root.path("security");
+    assertThat(security.isArray() && security.size() == 1).as("security: [{function_key: []}]").isTrue();
+    assertThat(security.get(0).path("function_key").isArray()).isTrue();
+    assertThat(rules.operations())
+        .as("no operation overrides the function key")
+        .allSatisfy(op -> assertThat(op.node().has("security")).as(op.jsonPath()).isFalse());
+  }
+
+  @Test
+  void theConnectionTestIsGetHealthWithoutParameters() {
+    JsonNode test = root.at("/x-ms-capabilities/testConnection");
+    assertThat(test.path("operationId").asText()).isEqualTo("GetHealth");
+    assertThat(test.path("parameters").isObject()).isTrue();
+
+    ConnectorRules.Operation health = rules.operations().stream()
+        .filter(op -> "GetHealth".equals(op.operationId())).findFirst().orElseThrow();
+    assertThat(health.method()).as("a connection test must be a GET").isEqualTo("get");
+    assertThat(health.node().path("parameters"))
+        .as("a connection test runs without parameters")
+        .noneMatch(p -> p.path("required").asBoolean(false));
+    assertThat(health.node().path("x-ms-visibility").asText()).as("analysts use it").isNotEqualTo("internal");
+  }
+
+  @Test
+  void theConnectorMetadataNamesWebsitePrivacyPolicyAndCategories() {
+    Map<String, String> metadata = new java.util.LinkedHashMap<>();
+    root.path("x-ms-connector-metadata")
+        .forEach(m -> metadata.put(m.path("propertyName").asText(), m.path("propertyValue").asText()));
+    assertThat(metadata).containsKeys("Website", "Privacy policy");
+    assertThat(metadata).containsEntry("Categories", "Security;IT Operations");
+  }
+
+  @Test
+  void every200ResponseDeclaresTheCorrelationHeader() {
+    assertThat(rules.operations()).allSatisfy(op -> assertThat(op.node().at("/responses/200/headers/x-correlation-id/type").asText())
+        .as(op.jsonPath() + ".responses['200'].headers['x-correlation-id']")
+        .isEqualTo("string"));
+  }
+
+  @Test
+  void everyErrorResponseIsAProblem() {
+    assertThat(rules.operations()).allSatisfy(op -> {
+      JsonNode responses = op.node().path("responses");
+      List<String> expected = new java.util.ArrayList<>(List.of("400", "401", "429"));
+      if (op.method().equals("post")) {
+        expected.add("413");
+      }
+      assertThat(responses.fieldNames()).toIterable().as(op.jsonPath() + ".responses").containsAll(expected);
+      responses.properties().stream()
+          .filter(r -> r.getKey().matches("[45]\\d\\d"))
+          .forEach(r -> assertThat(r.getValue().at("/schema/$ref").asText())
+              .as(op.jsonPath() + ".responses['" + r.getKey() + "'].schema")
+              .isEqualTo("#/definitions/Problem"));
+    });
+  }
+
+  @Test
+  void apiPropertiesDeclaresTheFunctionKeyParameter() {
+    JsonNode properties = ConnectorRules.readJson(ConnectorRules.PROPERTIES).path("properties");
+    JsonNode apiKey = properties.at("/connectionParameters/api_key");
+
+    assertThat(apiKey.path("type").asText()).isEqualTo("securestring");
+    assertThat(apiKey.at("/uiDefinition/displayName").asText()).isEqualTo("Function key");
+    assertThat(apiKey.at("/uiDefinition/description").asText()).contains("x-functions-key");
+    assertThat(apiKey.at("/uiDefinition/tooltip").asText()).isNotBlank();
+    assertThat(apiKey.at("/uiDefinition/constraints/required").asText()).isEqualTo("true");
+    assertThat(apiKey.at("/uiDefinition/constraints/clearText").asBoolean(true)).as("clearText").isFalse();
+    assertThat(properties.path("connectionParameters").size()).as("one connection parameter").isEqualTo(1);
+    assertThat(properties.path("iconBrandColor").asText()).matches("#[0-9A-Fa-f]{6}");
+    assertThat(properties.path("publisher").asText()).isEqualTo("SOC Actions");
+    assertThat(properties.path("stackOwner").asText()).isEqualTo("SOC Actions");
+    assertThat(properties.path("capabilities").isArray()).isTrue();
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> texts = new java.util.ArrayList<>();
+    array.forEach(node -> texts.add(node.asText()));
+    return texts;
+  }
+}
