@@ -28,7 +28,7 @@ public class MetaFunctions {
       boolean strict = call.query("strict").map(Boolean::parseBoolean).orElse(false);
       HealthReport report = AppServices.get().health().check();
       if (strict && report.status().equals("unhealthy")) {
-        return call.json(503, report);
+        throw ProblemException.unavailable("Unhealthy: " + String.join("; ", report.warnings()), UNHEALTHY_RETRY_AFTER);
       }
       return call.ok(report);
     });

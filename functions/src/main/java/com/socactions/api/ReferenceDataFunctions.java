@@ -1,0 +1,27 @@
+package com.socactions.api;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.annotation.TimerTrigger;
+import java.util.logging.Level;
+
+/** Keeps reference data fresh without a restart: GeoIP files replaced by geoipupdate, the RDAP bootstrap. */
+public class ReferenceDataFunctions {
+
+  /** Daily at 03:17 UTC (an odd minute, to stay off the top-of-hour rush at IANA). */
+  @FunctionName("RefreshReferenceData")
+  public void refreshReferenceData(
+      @TimerTrigger(name = "timer", schedule = "%REFERENCE_DATA_SCHEDULE%") String timerInfo,
+      ExecutionContext context) {
+    AppServices services = AppServices.get();
+    boolean reloaded = services.geoip().reloadIfChanged();
+    context.getLogger().info("GeoIP databases " + (reloaded ? "reloaded from updated files" : "unchanged"));
+    try {
+      services.rdap().refreshBootstrap();
+      context.getLogger().info("RDAP bootstrap refreshed");
+    } catch (RuntimeException e) {
+      // The old bootstrap stays in use; tomorrow's run tries again.
+      context.getLogger().log(Level.WARNING, "RDAP bootstrap refresh failed: " + e.getMessage());
+    }
+  }
+}
