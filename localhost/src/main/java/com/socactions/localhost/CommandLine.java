@@ -16,7 +16,8 @@ import java.util.concurrent.CountDownLatch;
  */
 final class CommandLine {
     private static final String USAGE =
-            "Usage: LocalFunctionHost [--port N] [--bind ADDR] [--settings local.settings.json] [--no-timers]";
+            "Usage: LocalFunctionHost [--port N] [--bind ADDR] [--settings local.settings.json] [--no-timers]"
+                    + " [--scan PACKAGE]...";
 
     private CommandLine() {
     }
@@ -40,8 +41,10 @@ final class CommandLine {
         }
         LocalFunctionHost host;
         try {
-            host = LocalFunctionHost.builder().bindAddress(options.bind).port(options.port)
-                    .timersEnabled(options.timers).build().start();
+            LocalFunctionHost.Builder builder = LocalFunctionHost.builder().bindAddress(options.bind)
+                    .port(options.port).timersEnabled(options.timers);
+            options.packages.forEach(builder::scanPackage);
+            host = builder.build().start();
         } catch (RuntimeException e) {
             FunctionLogging.hostLogger().log(java.util.logging.Level.SEVERE, "Local host failed to start", e);
             System.exit(1);
@@ -68,6 +71,7 @@ final class CommandLine {
                 case "--bind" -> options.bind = value(args, ++i, "--bind");
                 case "--settings" -> options.settingsFile = Path.of(value(args, ++i, "--settings"));
                 case "--no-timers" -> options.timers = false;
+                case "--scan" -> options.packages.add(value(args, ++i, "--scan"));
                 default -> throw new IllegalArgumentException("Unknown option: " + args[i]);
             }
         }
@@ -127,5 +131,6 @@ final class CommandLine {
         String bind = "127.0.0.1";
         Path settingsFile;
         boolean timers = true;
+        final java.util.List<String> packages = new java.util.ArrayList<>();
     }
 }

@@ -117,10 +117,16 @@ public final class FunctionScanner {
                 }
             }
             case "jar" -> {
-                JarURLConnection connection = (JarURLConnection) url.openConnection();
-                // Caching would keep the jar open (and locked on Windows) for the life of the JVM.
-                connection.setUseCaches(false);
-                try (JarFile jar = connection.getJarFile()) {
+                // Open the jar itself rather than connecting to the entry: connecting fails for jars written
+                // without directory entries, and the connection cache would keep the jar open for good.
+                URL jarFileUrl = ((JarURLConnection) url.openConnection()).getJarFileURL();
+                Path jarPath;
+                try {
+                    jarPath = Path.of(jarFileUrl.toURI());
+                } catch (URISyntaxException | IllegalArgumentException e) {
+                    throw new IOException("Cannot open jar " + jarFileUrl, e);
+                }
+                try (JarFile jar = new JarFile(jarPath.toFile())) {
                     String prefix = path + "/";
                     for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
                         JarEntry entry = entries.nextElement();

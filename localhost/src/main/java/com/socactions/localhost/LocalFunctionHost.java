@@ -178,7 +178,9 @@ public final class LocalFunctionHost implements AutoCloseable {
     }
 
     /**
-     * Entry point: {@code [--port N] [--bind ADDR] [--settings local.settings.json] [--no-timers]}.
+     * Entry point: {@code [--port N] [--bind ADDR] [--settings local.settings.json] [--no-timers] [--scan PKG]...}.
+     * The port defaults to the {@code LOCAL_HOST_PORT} setting, else 7071; {@code --scan} (repeatable) replaces
+     * the default package {@code com.socactions}.
      * Exits with status 2 on bad arguments or settings, 1 when the host cannot start.
      */
     public static void main(String[] args) {
