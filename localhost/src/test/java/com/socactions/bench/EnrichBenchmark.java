@@ -1,0 +1,175 @@
+package com.socactions.bench;
+
+import com.maxmind.db.CHMCache;
+import com.maxmind.geoip2.DatabaseReader;
+import com.socactions.api.AppServices;
+import com.socactions.indicators.IpAddresses;
+import com.socactions.localhost.LocalFunctionHost;
+import java.io.File;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * EnrichIpAddresses (geo + asn, batches of 1,000) over HTTP against the local host, and the same
+ * lookups straight on MaxMind's reader, in one run on the same databases and the same addresses.
+ * Prints IPs per second for both and their ratio. A measurement, not a test: it gates nothing.
+ *
+ * <p>Usage: {@code EnrichBenchmark <city.mmdb> <asn.mmdb> [seconds per phase] [threads]}
+ */
+public final class EnrichBenchmark {
+  private static final int BATCH = 1_000;
+  private static final int ADDRESSES = 100_000;
+
+  public static void main(String[] args) throws Exception {
+    String city = args[0];
+    String asn = args[1];
+    Duration phase = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 10);
+    int threads = args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
+    // The host logs one line per call; that is not what is measured here.
+    Logger.getLogger("").setLevel(Level.WARNING);
+    for (var handler : Logger.getLogger("").getHandlers()) {
+      handler.setLevel(Level.WARNING);
+    }
+
+    List<String> addresses = randomPublicIpv4(ADDRESSES, new Random(20261126));
+    List<InetAddress> parsed = addresses.stream().map(text -> IpAddresses.parse(text).orElseThrow()).toList();
+
+    System.out.printf("EnrichBenchmark: %s + %s, %d threads, %d s per phase, %d distinct random public IPv4%n",
+        new File(city).getName(), new File(asn).getName(), threads, phase.toSeconds(), ADDRESSES);
+    double raw = rawReader(city, asn, parsed, threads, phase);
+    System.out.printf("raw reader (city + asn lookups):          %,12.0f IPs/s%n", raw);
+    double http = httpPath(city, asn, addresses, threads, phase);
+    System.out.printf("HTTP EnrichIpAddresses (1,000 per call):  %,12.0f IPs/s%n", http);
+    System.out.printf("ratio HTTP / raw:                         %12.2f%n", http / raw);
+    System.exit(0);
+  }
+
+  private static double rawReader(String city, String asn, List<InetAddress> addresses, int threads, Duration phase) throws Exception {
+    DatabaseReader cityReader = new DatabaseReader.Builder(new File(city)).withCache(new CHMCache()).build();
+    DatabaseReader asnReader = new DatabaseReader.Builder(new File(asn)).withCache(new CHMCache()).build();
+    return measure(threads, phase, worker -> {
+      int offset = worker * 7919;
+      int done = 0;
+      for (int i = 0; i < BATCH; i++) {
+        InetAddress address = addresses.get((offset + i + ThreadLocalCounter.next()) % addresses.size());
+        try {
+          cityReader.tryCity(address);
+          asnReader.tryAsn(address);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+        done++;
+      }
+      return done;
+    });
+  }
+
+  private static double httpPath(String city, String asn, List<String> addresses, int threads, Duration phase) throws Exception {
+    System.setProperty("GEOIP_CITY_DB", city);
+    System.setProperty("GEOIP_ASN_DB", asn);
+    System.setProperty("RDAP_BOOTSTRAP_URL", "http://127.0.0.1:9/");
+    AppServices.reset();
+    List<String> bodies = new ArrayList<>();
+    for (int start = 0; start + BATCH <= addresses.size(); start += BATCH) {
+      StringBuilder body = new StringBuilder("{\"lookups\":[\"geo\",\"asn\"],\"ips\":[");
+      for (int i = start; i < start + BATCH; i++) {
+        body.append(i > start ? "," : "").append('"').append(addresses.get(i)).append('"');
+      }
+      bodies.add(body.append("]}").toString());
+    }
+    try (LocalFunctionHost host = LocalFunctionHost.builder().scanPackage("com.socactions.api")
+        .bindAddress("127.0.0.1").port(0).functionKey("bench").timersEnabled(false).build().start()) {
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      URI uri = URI.create(host.baseUrl() + "v1/enrich/ips");
+      return measure(threads, phase, worker -> {
+        String body = bodies.get((worker * 31 + ThreadLocalCounter.next()) % bodies.size());
+        HttpRequest request = HttpRequest.newBuilder(uri).header("x-functions-key", "bench")
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        try {
+          HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+          if (response.statusCode() != 200) {
+            throw new IllegalStateException("HTTP " + response.statusCode() + ": " + new String(response.body()));
+          }
+        } catch (java.io.IOException | InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return BATCH;
+      });
+    }
+  }
+
+  /** Runs {@code work} on {@code threads} threads: a warm-up phase, then a measured phase; returns items/s. */
+  private static double measure(int threads, Duration phase, Work work) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      run(pool, threads, phase.dividedBy(2), work); // warm-up: JIT, caches, connections
+      return run(pool, threads, phase, work);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static double run(ExecutorService pool, int threads, Duration duration, Work work) throws Exception {
+    LongAdder items = new LongAdder();
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Future<?>> futures = new ArrayList<>();
+    long started = System.nanoTime();
+    for (int t = 0; t < threads; t++) {
+      int worker = t;
+      futures.add(pool.submit(() -> {
+        while (!stop.get()) {
+          items.add(work.run(worker));
+        }
+        return null;
+      }));
+    }
+    Thread.sleep(duration.toMillis());
+    stop.set(true);
+    for (Future<?> future : futures) {
+      future.get();
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    return items.sum() / seconds;
+  }
+
+  private static List<String> randomPublicIpv4(int count, Random random) {
+    List<String> addresses = new ArrayList<>(count);
+    while (addresses.size() < count) {
+      String text = (1 + random.nextInt(223)) + "." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256);
+      if (IpAddresses.scopeOf(IpAddresses.parse(text).orElseThrow()).isPublic()) {
+        addresses.add(text);
+      }
+    }
+    return addresses;
+  }
+
+  @FunctionalInterface
+  private interface Work {
+    int run(int worker);
+  }
+
+  /** Spreads successive calls of a thread over the address list. */
+  private static final class ThreadLocalCounter {
+    private static final ThreadLocal<int[]> COUNT = ThreadLocal.withInitial(() -> new int[1]);
+
+    static int next() {
+      int[] count = COUNT.get();
+      count[0] = (count[0] + BATCH) & 0x3fffffff;
+      return count[0];
+    }
+  }
+}
