@@ -1,30 +1,396 @@
 package com.socactions.enrichment.rdap;
 
+import com.socactions.enrichment.DomainRegistration;
+import com.socactions.enrichment.WhoisNetwork;
 import com.socactions.platform.Settings;
+import java.math.BigInteger;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
-/** PLACEHOLDER: being implemented in another worktree. Signatures are the contract. */
-public final class RdapClient {
-  public RdapClient(Settings settings, OkHttpClient sharedHttp, Clock clock) {}
+/**
+ * WhoIs through RDAP (RFC 9083), with servers found through the IANA bootstrap (RFC 9224).
+ *
+ * <p>Built once per worker process and shared: it holds the bootstrap files, a cache of network
+ * answers by address range (one answer covers a whole network, so a thousand addresses in one
+ * network cost one call), a cache of domain answers, and per-server resilience (retry honouring
+ * {@code Retry-After}, rate limiter, circuit breaker).
+ *
+ * <p>Lookups never throw for upstream trouble: every input gets an outcome, either the record or
+ * a one-line reason for the analyst. They return within the budget (plus a little), marking the
+ * items not done. Every URL contacted (service URLs, redirects, registrar links) must be https
+ * and resolve to public addresses, unless {@code RDAP_ALLOW_INSECURE=true} (local fakes and tests
+ * only), which allows http and loopback.
+ */
+public final class RdapClient implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(RdapClient.class.getName());
+  /** Addresses sharing this prefix are looked up one after another, so the first answer's range serves the rest. */
+  private static final int BUCKET_PREFIX_V4 = 16;
+  private static final int BUCKET_PREFIX_V6 = 32;
+  /** Buckets sharing this prefix wait for one probe answer first: large networks span many buckets. */
+  private static final int LANE_PREFIX_V4 = 8;
+  private static final int LANE_PREFIX_V6 = 24;
+  /** How long after the budget a lookup may take to hand back what it has. */
+  private static final Duration GRACE = Duration.ofMillis(200);
 
+  private final RdapOptions options;
+  private final Clock clock;
+  private final Bootstrap bootstrap;
+  private final RdapHttp http;
+  private final HostPolicies policies;
+  private final RangeCache<WhoisNetwork> networks;
+  private final TtlCache<InetAddress, String> notFoundIps;
+  private final TtlCache<String, DomainOutcome> domains;
+  private final ExecutorService executor;
+
+  /** Reads {@code RDAP_*} settings (see {@link RdapOptions#fromSettings(Settings)}). */
+  public RdapClient(Settings settings, OkHttpClient sharedHttp, Clock clock) {
+    this(RdapOptions.fromSettings(settings), sharedHttp, clock);
+  }
+
+  public RdapClient(RdapOptions options, OkHttpClient sharedHttp, Clock clock) {
+    this.options = Objects.requireNonNull(options, "'options' cannot be null.");
+    this.clock = Objects.requireNonNull(clock, "'clock' cannot be null.");
+    Objects.requireNonNull(sharedHttp, "'sharedHttp' cannot be null.");
+    OkHttpClient rdapHttp = sharedHttp.newBuilder()
+        .connectTimeout(options.connectTimeout())
+        .readTimeout(options.readTimeout())
+        .callTimeout(options.callTimeout())
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .dns(new PublicAddressDns(options.dns(), options.allowInsecure()))
+        .build();
+    OkHttpClient bootstrapHttp = sharedHttp.newBuilder()
+        .connectTimeout(options.connectTimeout())
+        .readTimeout(options.readTimeout())
+        .callTimeout(options.callTimeout())
+        .followRedirects(true)
+        .followSslRedirects(false)
+        .build();
+    this.policies = new HostPolicies(options);
+    this.http = new RdapHttp(rdapHttp, options, policies, clock);
+    this.bootstrap = new Bootstrap(HttpUrl.get(options.bootstrapUrl()), bootstrapHttp, clock, options);
+    this.networks = new RangeCache<>(clock, options.networkCacheTtl(), options.maxCachedRanges());
+    this.notFoundIps = new TtlCache<>(clock, options.maxCachedRanges());
+    this.domains = new TtlCache<>(clock, options.maxCachedDomains());
+    this.executor = newExecutor(options.maxConcurrency());
+  }
+
+  /**
+   * The registered network of each address. Duplicates are looked up once; private and other
+   * non-public addresses are answered without a call.
+   *
+   * <p>Never throws for upstream trouble; returns an outcome for every input (in input order);
+   * finishes within {@code budget}: items not done say so.
+   */
   public Map<InetAddress, WhoisOutcome> lookupIps(Collection<InetAddress> ips, Duration budget) {
-    throw new UnsupportedOperationException("not yet");
+    Deadline deadline = Deadline.after(budget);
+    LinkedHashSet<InetAddress> unique = new LinkedHashSet<>();
+    ips.stream().filter(Objects::nonNull).forEach(unique::add);
+    Map<InetAddress, WhoisOutcome> results = new ConcurrentHashMap<>();
+    // lane (a /8) -> bucket (a /16) -> addresses in ascending order
+    Map<String, TreeMap<BigInteger, TreeMap<BigInteger, InetAddress>>> lanes = new LinkedHashMap<>();
+    int pending = 0;
+    for (InetAddress ip : unique) {
+      WhoisOutcome immediate = fromCacheOrPolicy(ip);
+      if (immediate != null) {
+        results.put(ip, immediate);
+        continue;
+      }
+      boolean v4 = ip instanceof Inet4Address;
+      String lane = (v4 ? "4/" : "6/") + IpRanges.prefix(ip, v4 ? LANE_PREFIX_V4 : LANE_PREFIX_V6);
+      lanes.computeIfAbsent(lane, k -> new TreeMap<>())
+          .computeIfAbsent(IpRanges.prefix(ip, v4 ? BUCKET_PREFIX_V4 : BUCKET_PREFIX_V6), k -> new TreeMap<>())
+          .put(IpRanges.toInteger(ip), ip);
+      pending++;
+    }
+    if (pending > 0) {
+      Batch<InetAddress, WhoisOutcome> batch = new Batch<>(results, pending, deadline);
+      for (TreeMap<BigInteger, TreeMap<BigInteger, InetAddress>> lane : lanes.values()) {
+        List<List<InetAddress>> buckets = new ArrayList<>();
+        lane.values().forEach(bucket -> buckets.add(new ArrayList<>(bucket.values())));
+        batch.submit(() -> runLane(buckets, batch));
+      }
+      batch.await();
+      String notDone = "whois lookup not done within " + deadline.budgetSeconds() + " s; try again";
+      unique.forEach(ip -> results.putIfAbsent(ip, WhoisOutcome.failed(notDone)));
+    }
+    Map<InetAddress, WhoisOutcome> ordered = new LinkedHashMap<>();
+    unique.forEach(ip -> ordered.put(ip, results.get(ip)));
+    return ordered;
   }
 
+  /**
+   * The registration of each registrable domain (lower case, e.g. {@code example.co.uk}).
+   * Same guarantees as {@link #lookupIps}.
+   */
   public Map<String, DomainOutcome> lookupDomains(Collection<String> registrableDomains, Duration budget) {
-    throw new UnsupportedOperationException("not yet");
+    Deadline deadline = Deadline.after(budget);
+    LinkedHashSet<String> unique = new LinkedHashSet<>();
+    registrableDomains.stream().filter(Objects::nonNull).map(d -> normalizeDomain(d)).forEach(unique::add);
+    Map<String, DomainOutcome> results = new ConcurrentHashMap<>();
+    List<String> pending = new ArrayList<>();
+    for (String domain : unique) {
+      DomainOutcome cached = domain.isEmpty() || domain.indexOf('.') < 0
+          ? DomainOutcome.failed("'" + domain + "' is not a registrable domain")
+          : domains.get(domain);
+      if (cached != null) {
+        results.put(domain, cached);
+      } else {
+        pending.add(domain);
+      }
+    }
+    if (!pending.isEmpty()) {
+      Batch<String, DomainOutcome> batch = new Batch<>(results, pending.size(), deadline);
+      for (String domain : pending) {
+        batch.submit(() -> batch.complete(domain, lookupDomain(domain, deadline)));
+      }
+      batch.await();
+      String notDone = "domain lookup not done within " + deadline.budgetSeconds() + " s; try again";
+      unique.forEach(d -> results.putIfAbsent(d, DomainOutcome.failed(notDone)));
+    }
+    Map<String, DomainOutcome> ordered = new LinkedHashMap<>();
+    unique.forEach(d -> ordered.put(d, results.get(d)));
+    return ordered;
   }
 
+  /**
+   * Cheap: reports state. If the bootstrap was never loaded, tries once (IPv4 file, short
+   * timeout) so a fresh worker does not report a healthy-looking "not loaded".
+   */
   public RdapHealth health() {
-    throw new UnsupportedOperationException("not yet");
+    bootstrap.tryLoadOnce(options.healthTimeout());
+    boolean loaded = bootstrap.anyLoaded();
+    String error = bootstrap.lastError();
+    return new RdapHealth(
+        loaded ? "ok" : "unreachable",
+        RdapHttp.redact(bootstrap.base()),
+        bootstrap.fetchedAt(),
+        policies.openCircuits(),
+        error);
   }
 
+  /** For the daily timer: refetches the bootstrap files; keeps the old ones on failure. */
   public void refreshBootstrap() {
-    throw new UnsupportedOperationException("not yet");
+    bootstrap.refresh();
+  }
+
+  /** Stops the lookup threads; for tests and orderly shutdown. */
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+
+  private WhoisOutcome fromCacheOrPolicy(InetAddress ip) {
+    String why = AddressPolicy.whyNotPublic(ip, false);
+    if (why != null) {
+      return WhoisOutcome.failed(IpRanges.compact(ip) + " is a " + why + "; it has no public registration");
+    }
+    WhoisNetwork cached = networks.get(ip);
+    if (cached != null) {
+      return WhoisOutcome.found(cached);
+    }
+    String notFound = notFoundIps.get(ip);
+    return notFound == null ? null : WhoisOutcome.failed(notFound);
+  }
+
+  /**
+   * One lane: the first bucket alone (its first answer often covers the whole lane: ARIN's
+   * 13.64.0.0-13.107.255.255 spans 44 /16s), then the other buckets in parallel, each checking
+   * the range cache before every call.
+   */
+  private void runLane(List<List<InetAddress>> buckets, Batch<InetAddress, WhoisOutcome> batch) {
+    runBucket(buckets.get(0), batch);
+    for (int i = 1; i < buckets.size(); i++) {
+      List<InetAddress> bucket = buckets.get(i);
+      batch.submit(() -> runBucket(bucket, batch));
+    }
+  }
+
+  private void runBucket(List<InetAddress> bucket, Batch<InetAddress, WhoisOutcome> batch) {
+    for (InetAddress ip : bucket) {
+      if (batch.deadline.passed() || Thread.currentThread().isInterrupted()) {
+        return;
+      }
+      WhoisOutcome outcome = fromCacheOrPolicy(ip);
+      batch.complete(ip, outcome != null ? outcome : lookupIp(ip, batch.deadline));
+    }
+  }
+
+  private WhoisOutcome lookupIp(InetAddress ip, Deadline deadline) {
+    String subject = IpRanges.compact(ip);
+    try {
+      HttpUrl service = bootstrap.serviceFor(ip, deadline);
+      HttpUrl url = service.newBuilder().addPathSegment("ip").addPathSegment(subject).build();
+      RdapHttp.Answer answer = http.get(url, subject, deadline);
+      WhoisNetwork network = RdapParser.ipNetwork(answer.body(), answer.url(), answer.registry());
+      InetAddress[] range = RdapParser.range(answer.body());
+      if (range != null && IpRanges.toInteger(range[0]).compareTo(IpRanges.toInteger(ip)) <= 0
+          && IpRanges.toInteger(range[1]).compareTo(IpRanges.toInteger(ip)) >= 0
+          && range[0].getClass() == ip.getClass()) {
+        networks.put(range[0], range[1], network);
+      } else {
+        networks.put(ip, ip, network); // a range that does not hold the address is not trusted
+      }
+      return WhoisOutcome.found(network);
+    } catch (RdapLookupException e) {
+      if (e.isNotFound()) {
+        notFoundIps.put(ip, e.getMessage(), options.notFoundCacheTtl());
+      }
+      return WhoisOutcome.failed(e.getMessage());
+    } catch (RdapHttp.BudgetExhausted e) {
+      return null;
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "RDAP lookup of " + subject + " failed unexpectedly", e);
+      return WhoisOutcome.failed("whois lookup of " + subject + " failed unexpectedly (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private DomainOutcome lookupDomain(String domain, Deadline deadline) {
+    DomainOutcome cached = domains.get(domain);
+    if (cached != null) {
+      return cached;
+    }
+    try {
+      HttpUrl service = bootstrap.serviceFor(domain, deadline);
+      HttpUrl url = service.newBuilder().addPathSegment("domain").addPathSegment(domain).build();
+      RdapHttp.Answer answer = http.get(url, domain, deadline);
+      DomainRegistration registration = RdapParser.domain(domain, answer.body(), answer.url());
+      registration = completeFromRegistrar(registration, answer, deadline);
+      DomainOutcome outcome = DomainOutcome.found(registration);
+      domains.put(domain, outcome, options.domainCacheTtl());
+      return outcome;
+    } catch (RdapLookupException e) {
+      DomainOutcome outcome = DomainOutcome.failed(e.getMessage());
+      if (e.isNotFound()) {
+        domains.put(domain, outcome, options.notFoundCacheTtl());
+      }
+      return outcome;
+    } catch (RdapHttp.BudgetExhausted e) {
+      return null;
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "RDAP lookup of " + domain + " failed unexpectedly", e);
+      return DomainOutcome.failed("domain lookup of " + domain + " failed unexpectedly (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  /**
+   * Thin registries leave the abuse contact to the registrar's RDAP ({@code links[rel=related]}):
+   * follow it once, under the same URL rules, to fill what is missing. The registry's dates win.
+   */
+  private DomainRegistration completeFromRegistrar(DomainRegistration fromRegistry, RdapHttp.Answer answer, Deadline deadline) {
+    if (!options.followRegistrarLink() || (fromRegistry.abuseEmail() != null && fromRegistry.registrar() != null)) {
+      return fromRegistry;
+    }
+    String related = RdapParser.relatedRdapLink(answer.body());
+    HttpUrl url = related == null ? null : answer.url().resolve(related);
+    if (url == null) {
+      return fromRegistry;
+    }
+    try {
+      RdapHttp.Answer registrar = http.get(url, fromRegistry.domain(), deadline);
+      DomainRegistration more = RdapParser.domain(fromRegistry.domain(), registrar.body(), registrar.url());
+      return new DomainRegistration(
+          fromRegistry.domain(),
+          fromRegistry.registrar() != null ? fromRegistry.registrar() : more.registrar(),
+          fromRegistry.registered(),
+          fromRegistry.expires(),
+          fromRegistry.lastChanged(),
+          fromRegistry.status(),
+          fromRegistry.nameservers(),
+          fromRegistry.dnssec(),
+          fromRegistry.abuseEmail() != null ? fromRegistry.abuseEmail() : more.abuseEmail(),
+          fromRegistry.rdapUrl());
+    } catch (RdapLookupException | RdapHttp.BudgetExhausted e) {
+      LOG.fine(() -> "registrar RDAP for " + fromRegistry.domain() + " not used: " + e.getMessage());
+      return fromRegistry;
+    }
+  }
+
+  private static String normalizeDomain(String domain) {
+    String d = domain.trim().toLowerCase(Locale.ROOT);
+    return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+  }
+
+  private static ExecutorService newExecutor(int threads) {
+    AtomicInteger counter = new AtomicInteger();
+    ThreadFactory factory = runnable -> {
+      Thread t = new Thread(runnable, "rdap-lookup-" + counter.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), factory);
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /** The items of one call: results, a latch counting those still open, and the tasks to cancel. */
+  private final class Batch<K, V> {
+    final Map<K, V> results;
+    final CountDownLatch open;
+    final Deadline deadline;
+    final Queue<Future<?>> tasks = new ConcurrentLinkedQueue<>();
+
+    Batch(Map<K, V> results, int pending, Deadline deadline) {
+      this.results = results;
+      this.open = new CountDownLatch(pending);
+      this.deadline = deadline;
+    }
+
+    void submit(Runnable task) {
+      if (deadline.passed()) {
+        return;
+      }
+      try {
+        tasks.add(executor.submit(task));
+      } catch (RejectedExecutionException closed) {
+        // client closed: the items stay "not done"
+      }
+    }
+
+    /** Records an outcome once; null (budget ran out in flight) leaves the item "not done". */
+    void complete(K key, V outcome) {
+      if (outcome != null && results.putIfAbsent(key, outcome) == null) {
+        open.countDown();
+      }
+    }
+
+    void await() {
+      try {
+        open.await(deadline.remaining().plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (open.getCount() > 0) {
+        tasks.forEach(task -> task.cancel(true));
+      }
+    }
   }
 }

@@ -1,0 +1,291 @@
+package com.socactions.enrichment.rdap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.socactions.platform.Json;
+import com.socactions.platform.UpstreamException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.ratelimiter.RequestNotPermitted;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Date;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+
+/**
+ * One RDAP query: vets every URL (https, public address), follows redirects itself (RIRs send
+ * each other's clients across), and runs each exchange through its host's resilience policies.
+ * Every failure comes out as a {@link RdapLookupException} whose message an analyst can read.
+ */
+final class RdapHttp {
+  static final String ACCEPT = "application/rdap+json, application/json";
+  private static final Logger LOG = Logger.getLogger(RdapClient.class.getName());
+
+  private final OkHttpClient http;
+  private final RdapOptions options;
+  private final HostPolicies policies;
+  private final Clock clock;
+
+  RdapHttp(OkHttpClient http, RdapOptions options, HostPolicies policies, Clock clock) {
+    this.http = http;
+    this.options = options;
+    this.policies = policies;
+    this.clock = clock;
+  }
+
+  /** The answer of a successful query: the JSON object, where it came from, and who answered. */
+  record Answer(JsonNode body, HttpUrl url, String registry) {}
+
+  /**
+   * GETs {@code url}, following up to {@code maxRedirects} redirects.
+   *
+   * @param subject what is looked up, for messages ({@code 1.1.1.1}, {@code example.com})
+   * @throws RdapLookupException with an analyst's sentence; {@link RdapLookupException#isNotFound()} on 404
+   * @throws BudgetExhausted when the deadline passed before an answer
+   */
+  Answer get(HttpUrl url, String subject, Deadline deadline) throws RdapLookupException {
+    HttpUrl current = url;
+    for (int hop = 0; ; hop++) {
+      vet(current);
+      Exchange exchange = exchange(current, deadline);
+      if (exchange.isRedirect()) {
+        if (hop >= options.maxRedirects()) {
+          throw new RdapLookupException("RDAP query for " + subject + " was redirected more than "
+              + options.maxRedirects() + " times (last to " + current + ")");
+        }
+        HttpUrl next = exchange.location == null ? null : current.resolve(exchange.location);
+        if (next == null) {
+          throw new RdapLookupException(hostKey(current) + " redirected the query for " + subject
+              + " without a usable Location");
+        }
+        String from = redact(current);
+        LOG.fine(() -> "RDAP redirect " + exchange.status + " " + from + " -> " + redact(next));
+        current = next;
+        continue;
+      }
+      JsonNode body = parseJson(exchange.body);
+      String registry = RdapParser.registryName(current, body);
+      if (exchange.status == 200) {
+        if (body == null || !body.isObject()) {
+          throw new RdapLookupException(registry + " answered the query for " + subject + " with something that is not RDAP JSON");
+        }
+        return new Answer(body, current, registry);
+      }
+      if (exchange.status == 404) {
+        throw RdapLookupException.notFound("no RDAP record for " + subject + " at " + registry);
+      }
+      String explained = RdapParser.errorSummary(body);
+      throw new RdapLookupException(registry + " could not answer the query for " + subject + ": HTTP "
+          + exchange.status + (explained == null ? "" : " (" + explained + ")"));
+    }
+  }
+
+  /** https only, no credentials in the URL, and IP literals must be public (names: see the Dns). */
+  private void vet(HttpUrl url) throws RdapLookupException {
+    if (!url.isHttps() && !options.allowInsecure()) {
+      throw new RdapLookupException("refused RDAP URL " + redact(url) + ": not https (RDAP_ALLOW_INSECURE is for local tests only)");
+    }
+    if (!url.username().isEmpty() || !url.password().isEmpty()) {
+      throw new RdapLookupException("refused RDAP URL " + redact(url) + ": it carries credentials");
+    }
+    if (AddressPolicy.isIpLiteral(url.host())) {
+      InetAddress literal = IpRanges.parseLiteral(url.host());
+      String why = literal == null ? "unparseable address" : AddressPolicy.whyNotPublic(literal, options.allowInsecure());
+      if (why != null) {
+        throw new RdapLookupException("refused RDAP URL " + redact(url) + ": " + url.host() + " is a " + why);
+      }
+    }
+  }
+
+  private Exchange exchange(HttpUrl url, Deadline deadline) throws RdapLookupException {
+    String host = hostKey(url);
+    AtomicInteger attempts = new AtomicInteger();
+    HostPolicies.CURRENT_DEADLINE.set(deadline);
+    try {
+      return policies.decorate(host, () -> {
+        attempts.incrementAndGet();
+        return attempt(url, host, deadline);
+      }).get();
+    } catch (Stop stop) {
+      if (stop.budget) {
+        throw new BudgetExhausted();
+      }
+      throw new RdapLookupException(stop.getMessage());
+    } catch (CallNotPermittedException open) {
+      LOG.warning(() -> "RDAP circuit open for " + host);
+      throw new RdapLookupException(host + " is failing; circuit open, retry after "
+          + policies.secondsUntilHalfOpen(host) + " s");
+    } catch (RequestNotPermitted limited) {
+      LOG.warning(() -> "RDAP local rate limit reached for " + host);
+      throw new RdapLookupException("too many RDAP calls to " + host + " right now; try again in a few seconds");
+    } catch (UpstreamException failed) {
+      if (deadline.passed()) {
+        throw new BudgetExhausted();
+      }
+      int tries = attempts.get();
+      String after = tries > 1 ? " after " + tries + " attempts" : "";
+      LOG.warning(() -> "RDAP " + redact(url) + " failed" + after + ": " + failed.getMessage());
+      if (failed.status() == 429) {
+        throw new RdapLookupException("rate limited by " + host
+            + failed.retryAfter().map(d -> "; retry after " + seconds(d) + " s").orElse("; try again later"));
+      }
+      if (failed.status() == 0) {
+        throw new RdapLookupException(host + " did not answer (" + failed.getMessage() + ")" + after + "; try again later");
+      }
+      throw new RdapLookupException(host + " failed with HTTP " + failed.status() + after + "; try again later");
+    } finally {
+      HostPolicies.CURRENT_DEADLINE.remove();
+    }
+  }
+
+  private Exchange attempt(HttpUrl url, String host, Deadline deadline) {
+    Duration left = deadline.remaining();
+    if (left.isZero()) {
+      throw new Stop(null, true);
+    }
+    Request request = new Request.Builder().url(url).header("Accept", ACCEPT).get().build();
+    Call call = http.newCall(request);
+    long timeoutMillis = Math.max(1, Math.min(options.callTimeout().toMillis(), left.toMillis()));
+    call.timeout().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+    long started = System.nanoTime();
+    try (Response response = call.execute()) {
+      String body = readLimited(response.body());
+      int code = response.code();
+      LOG.fine(() -> "RDAP GET " + redact(url) + " -> " + code + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+      // 501 Not Implemented is the server's final word (RFC 9083 error object), not trouble.
+      if (code == 408 || code == 429 || (code >= 500 && code != 501)) {
+        Duration retryAfter = retryAfter(response);
+        if (retryAfter != null && retryAfter.compareTo(options.maxRetryAfter()) > 0) {
+          LOG.warning(() -> "RDAP " + host + " answered " + code + " with Retry-After " + seconds(retryAfter) + " s");
+          throw new Stop(code == 429
+              ? "rate limited by " + host + "; retry after " + seconds(retryAfter) + " s"
+              : host + " is unavailable (HTTP " + code + "); retry after " + seconds(retryAfter) + " s", false);
+        }
+        throw new UpstreamException(host, code, "HTTP " + code, body, retryAfter, null);
+      }
+      return new Exchange(code, response.header("Location"), body);
+    } catch (PublicAddressDns.RefusedAddressException refused) {
+      throw new Stop("refused RDAP URL " + redact(url) + ": " + refused.getMessage(), false);
+    } catch (IOException e) {
+      if (deadline.passed()) {
+        throw new Stop(null, true);
+      }
+      String reason = reason(e);
+      LOG.fine(() -> "RDAP GET " + redact(url) + " -> no answer (" + reason + ")");
+      throw new UpstreamException(host, 0, reason, null, null, e);
+    }
+  }
+
+  private Duration retryAfter(Response response) {
+    String value = response.header("Retry-After");
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+    } catch (NumberFormatException notSeconds) {
+      Date date = response.headers().getDate("Retry-After");
+      if (date == null) {
+        return null;
+      }
+      Duration until = Duration.between(clock.instant(), date.toInstant());
+      return until.isNegative() ? Duration.ZERO : until;
+    }
+  }
+
+  private String readLimited(ResponseBody body) throws IOException {
+    if (body == null) {
+      return "";
+    }
+    BufferedSource source = body.source();
+    if (source.request(options.maxBodyBytes() + 1)) {
+      throw new IOException("answer larger than " + options.maxBodyBytes() + " bytes");
+    }
+    return source.readUtf8();
+  }
+
+  private static JsonNode parseJson(String body) {
+    if (body == null || body.isBlank()) {
+      return null;
+    }
+    try {
+      return Json.UPSTREAM.readTree(body);
+    } catch (IOException notJson) {
+      return null;
+    }
+  }
+
+  /** The host, with the port when it is not the scheme's default: the unit of resilience. */
+  static String hostKey(HttpUrl url) {
+    return url.port() == HttpUrl.defaultPort(url.scheme()) ? url.host() : url.host() + ":" + url.port();
+  }
+
+  /** The URL without any query string, which is never needed to explain and could carry tokens. */
+  static String redact(HttpUrl url) {
+    return url.newBuilder().query(null).fragment(null).username("").password("").build().toString();
+  }
+
+  static String reason(IOException e) {
+    if (e instanceof InterruptedIOException) {
+      return "timed out";
+    }
+    if (e instanceof ConnectException) {
+      return "connection refused";
+    }
+    if (e instanceof UnknownHostException) {
+      return "unknown host";
+    }
+    if (e instanceof SSLException) {
+      return "TLS failure";
+    }
+    String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+    if (message.contains("reset") || message.contains("end of stream") || message.contains("closed")) {
+      return "connection reset";
+    }
+    if (message.contains("larger than")) {
+      return "answer too large";
+    }
+    return "connection failed";
+  }
+
+  private static long seconds(Duration d) {
+    return Math.max(1, (d.toMillis() + 999) / 1000);
+  }
+
+  private record Exchange(int status, String location, String body) {
+    boolean isRedirect() {
+      return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+  }
+
+  /** Ends the attempts at once: not retried, not counted by the circuit breaker. */
+  private static final class Stop extends RuntimeException {
+    final boolean budget;
+
+    Stop(String message, boolean budget) {
+      super(message, null, false, false);
+      this.budget = budget;
+    }
+  }
+
+  /** The batch's time budget ran out while this item was in flight. */
+  static final class BudgetExhausted extends RuntimeException {
+    BudgetExhausted() {
+      super("budget exhausted", null, false, false);
+    }
+  }
+}
