@@ -56,6 +56,9 @@ public final class RdapClient implements AutoCloseable {
   /** Buckets sharing this prefix wait for one probe answer first: large networks span many buckets. */
   private static final int LANE_PREFIX_V4 = 8;
   private static final int LANE_PREFIX_V6 = 24;
+  /** Wider answers than these are cached for the queried address only (a /8 is an RIR's whole block). */
+  private static final int WIDEST_CACHED_PREFIX_V4 = 8;
+  private static final int WIDEST_CACHED_PREFIX_V6 = 12;
   /** How long after the budget a lookup may take to hand back what it has. */
   private static final Duration GRACE = Duration.ofMillis(200);
 
@@ -251,12 +254,10 @@ public final class RdapClient implements AutoCloseable {
       RdapHttp.Answer answer = http.get(url, subject, deadline);
       WhoisNetwork network = RdapParser.ipNetwork(answer.body(), answer.url(), answer.registry());
       InetAddress[] range = RdapParser.range(answer.body());
-      if (range != null && IpRanges.toInteger(range[0]).compareTo(IpRanges.toInteger(ip)) <= 0
-          && IpRanges.toInteger(range[1]).compareTo(IpRanges.toInteger(ip)) >= 0
-          && range[0].getClass() == ip.getClass()) {
+      if (isCacheableRange(range, ip)) {
         networks.put(range[0], range[1], network);
       } else {
-        networks.put(ip, ip, network); // a range that does not hold the address is not trusted
+        networks.put(ip, ip, network);
       }
       return WhoisOutcome.found(network);
     } catch (RdapLookupException e) {
@@ -270,6 +271,24 @@ public final class RdapClient implements AutoCloseable {
       LOG.log(Level.WARNING, "RDAP lookup of " + subject + " failed unexpectedly", e);
       return WhoisOutcome.failed("whois lookup of " + subject + " failed unexpectedly (" + e.getClass().getSimpleName() + ")");
     }
+  }
+
+  /**
+   * Only a range that holds the address and is no wider than an RIR ever delegates is trusted
+   * for other addresses: some servers answer space they do not manage with a placeholder object
+   * covering everything (RIPE's {@code 0.0.0.0 - 255.255.255.255}).
+   */
+  static boolean isCacheableRange(InetAddress[] range, InetAddress ip) {
+    if (range == null || range[0].getClass() != ip.getClass()) {
+      return false;
+    }
+    BigInteger start = IpRanges.toInteger(range[0]);
+    BigInteger end = IpRanges.toInteger(range[1]);
+    BigInteger value = IpRanges.toInteger(ip);
+    int widestPrefix = ip instanceof Inet4Address ? WIDEST_CACHED_PREFIX_V4 : WIDEST_CACHED_PREFIX_V6;
+    BigInteger widest = BigInteger.ONE.shiftLeft(IpRanges.bits(ip) - widestPrefix);
+    return start.compareTo(value) <= 0 && end.compareTo(value) >= 0
+        && end.subtract(start).compareTo(widest) < 0;
   }
 
   private DomainOutcome lookupDomain(String domain, Deadline deadline) {
