@@ -9,6 +9,7 @@ import com.microsoft.azure.functions.HttpStatusType;
 import com.socactions.platform.Json;
 import com.socactions.platform.Problem;
 import com.socactions.platform.ProblemException;
+import com.socactions.platform.RequestLogContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -60,8 +61,8 @@ public final class Invocation {
   public static HttpResponseMessage handle(
       HttpRequestMessage<Optional<String>> request, ExecutionContext context, Function<Invocation, HttpResponseMessage> body) {
     Invocation invocation = new Invocation(request, context);
-    invocation.log(Level.INFO, request.getHttpMethod() + " " + request.getUri().getPath());
-    try {
+    try (RequestLogContext.Scope ignored = RequestLogContext.open(invocation.logPrefix)) {
+      invocation.log(Level.INFO, request.getHttpMethod() + " " + request.getUri().getPath());
       return body.apply(invocation);
     } catch (ProblemException problem) {
       invocation.log(Level.INFO, "Answered " + problem.status() + ": " + problem.getMessage());

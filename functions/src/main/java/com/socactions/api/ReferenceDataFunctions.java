@@ -11,7 +11,7 @@ public class ReferenceDataFunctions {
   /** Daily at 03:17 UTC (an odd minute, to stay off the top-of-hour rush at IANA). */
   @FunctionName("RefreshReferenceData")
   public void refreshReferenceData(
-      @TimerTrigger(name = "timer", schedule = "%REFERENCE_DATA_SCHEDULE%") String timerInfo,
+      @TimerTrigger(name = "timer", schedule = "0 17 3 * * *") String timerInfo,
       ExecutionContext context) {
     AppServices services = AppServices.get();
     boolean reloaded = services.geoip().reloadIfChanged();

@@ -2,6 +2,7 @@ package com.socactions.enrichment.rdap;
 
 import com.socactions.enrichment.DomainRegistration;
 import com.socactions.enrichment.WhoisNetwork;
+import com.socactions.platform.RequestLogContext;
 import com.socactions.platform.Settings;
 import java.math.BigInteger;
 import java.net.Inet4Address;
@@ -388,7 +389,8 @@ public final class RdapClient implements AutoCloseable {
         return;
       }
       try {
-        tasks.add(executor.submit(task));
+        // Keeps the request's run and correlation ids on the log lines written on the lookup threads.
+        tasks.add(executor.submit(RequestLogContext.wrap(task)));
       } catch (RejectedExecutionException closed) {
         // client closed: the items stay "not done"
       }

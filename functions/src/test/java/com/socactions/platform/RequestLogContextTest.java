@@ -1,0 +1,55 @@
+package com.socactions.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+class RequestLogContextTest {
+  private static final Logger SERVICE_LOG = Logger.getLogger("com.socactions.some.Service");
+
+  @Test
+  void linesWrittenOnAnotherThreadForTheRequestCarryItsRunId() throws Exception {
+    List<String> lines = capture();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (RequestLogContext.Scope ignored = RequestLogContext.open("[EnrichIpAddresses run=0858 correlation=c1] ")) {
+      SERVICE_LOG.warning("on the request thread");
+      pool.submit(RequestLogContext.wrap(() -> SERVICE_LOG.warning("on a lookup thread"))).get();
+    } finally {
+      pool.shutdown();
+      pool.awaitTermination(5, TimeUnit.SECONDS);
+    }
+    SERVICE_LOG.warning("after the request");
+
+    assertThat(lines).containsExactly(
+        "[EnrichIpAddresses run=0858 correlation=c1] on the request thread",
+        "[EnrichIpAddresses run=0858 correlation=c1] on a lookup thread",
+        "after the request");
+  }
+
+  private static List<String> capture() {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Logger.getLogger("").addHandler(new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLoggerName().equals(SERVICE_LOG.getName())) {
+          lines.add(record.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    });
+    return lines;
+  }
+}
