@@ -15,8 +15,10 @@ public enum LookupStatus {
   /** Not looked up on purpose: a private, loopback, documentation... address. */
   SKIPPED;
 
+  private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
+
   @JsonValue
   public String wireName() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return wireName;
   }
 }

@@ -23,9 +23,11 @@ public enum IpScope {
   RESERVED,
   UNSPECIFIED;
 
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+
   @JsonValue
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 
   public boolean isPublic() {

@@ -5,77 +5,86 @@ import java.util.List;
 
 /**
  * A compact HTML table for a Sentinel incident comment. Sentinel accepts HTML comments of at most
- * 30,000 characters; {@link #render()} stays under that by dropping whole rows (never cutting a
- * tag) and saying how many were left out.
+ * 30,000 characters; the table stays under that by leaving out whole rows (never cutting a tag)
+ * and saying how many were left out. Rows are rendered as they are added, so a caller with a
+ * thousand rows can stop building cells once {@link #isFull()}.
  */
 public final class HtmlTable {
   /** Sentinel's limit for one incident comment, in characters. */
   public static final int MAX_COMMENT_CHARS = 30_000;
+  /** Room kept for the notes and the "rows not shown" line under the table. */
+  static final int NOTES_BUDGET = 2_000;
+  private static final int MAX_NOTE_CHARS = 400;
 
-  private final String title;
-  private final List<String> headers;
-  private final List<List<String>> rows = new ArrayList<>();
+  private final StringBuilder html = new StringBuilder();
   private final List<String> notes = new ArrayList<>();
-  private final int maxChars;
+  private final int rowBudget;
+  private int omittedRows;
 
   public HtmlTable(String title, List<String> headers) {
     this(title, headers, MAX_COMMENT_CHARS);
   }
 
   HtmlTable(String title, List<String> headers, int maxChars) {
-    this.title = title;
-    this.headers = List.copyOf(headers);
-    this.maxChars = maxChars;
+    this.rowBudget = maxChars - NOTES_BUDGET - "</table>".length();
+    html.append("<p><b>").append(escape(title)).append("</b></p><table><tr>");
+    for (String header : headers) {
+      html.append("<th>").append(escape(header)).append("</th>");
+    }
+    html.append("</tr>");
   }
 
   /** Adds a row; null cells render empty. Cells are text, escaped here. */
   public HtmlTable row(List<String> cells) {
-    rows.add(new ArrayList<>(cells));
+    if (isFull()) {
+      omittedRows++;
+      return this;
+    }
+    int before = html.length();
+    html.append("<tr>");
+    for (String cell : cells) {
+      html.append("<td>").append(cell == null ? "" : escape(cell)).append("</td>");
+    }
+    html.append("</tr>");
+    if (html.length() > rowBudget) {
+      html.setLength(before);
+      omittedRows++;
+    }
     return this;
   }
 
-  /** A line of text under the table (e.g. a stale-database warning). */
+  /** True once a row has been left out: later rows will be too, so callers may skip building them. */
+  public boolean isFull() {
+    return omittedRows > 0;
+  }
+
+  /** Counts a row the caller did not build because the table {@link #isFull()}. */
+  public HtmlTable skipRow() {
+    omittedRows++;
+    return this;
+  }
+
+  /** A line of text under the table (e.g. a stale-database warning), shortened if very long. */
   public HtmlTable note(String text) {
-    notes.add(text);
+    notes.add(text.length() <= MAX_NOTE_CHARS ? text : text.substring(0, MAX_NOTE_CHARS) + "...");
     return this;
   }
 
   public String render() {
-    StringBuilder head = new StringBuilder();
-    head.append("<p><b>").append(escape(title)).append("</b></p><table><tr>");
-    for (String header : headers) {
-      head.append("<th>").append(escape(header)).append("</th>");
-    }
-    head.append("</tr>");
-    StringBuilder tail = new StringBuilder("</table>");
+    StringBuilder out = new StringBuilder(html.length() + NOTES_BUDGET).append(html).append("</table>");
+    int notesLeft = NOTES_BUDGET - 200; // the omission line below needs at most ~120 characters
     for (String note : notes) {
-      tail.append("<p>").append(escape(note)).append("</p>");
-    }
-    StringBuilder body = new StringBuilder();
-    int shown = 0;
-    for (List<String> row : rows) {
-      String rendered = renderRow(row);
-      String omissionNote = omissionNote(rows.size() - shown - 1);
-      if (head.length() + body.length() + rendered.length() + tail.length() + omissionNote.length() > maxChars) {
+      String rendered = "<p>" + escape(note) + "</p>";
+      if (rendered.length() > notesLeft) {
         break;
       }
-      body.append(rendered);
-      shown++;
+      out.append(rendered);
+      notesLeft -= rendered.length();
     }
-    String omitted = omissionNote(rows.size() - shown);
-    return head.append(body).append(tail).append(omitted).toString();
-  }
-
-  private String renderRow(List<String> row) {
-    StringBuilder html = new StringBuilder("<tr>");
-    for (String cell : row) {
-      html.append("<td>").append(cell == null ? "" : escape(cell)).append("</td>");
+    if (omittedRows > 0) {
+      out.append("<p><i>").append(omittedRows).append(" more rows not shown (comment size limit); see the action's output.</i></p>");
     }
-    return html.append("</tr>").toString();
-  }
-
-  private static String omissionNote(int omittedRows) {
-    return omittedRows <= 0 ? "" : "<p><i>" + omittedRows + " more rows not shown (comment size limit); see the action's output.</i></p>";
+    return out.toString();
   }
 
   public static String escape(String text) {

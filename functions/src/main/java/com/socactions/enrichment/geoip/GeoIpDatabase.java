@@ -1,32 +1,31 @@
 package com.socactions.enrichment.geoip;
 
 import com.maxmind.db.CHMCache;
+import com.maxmind.db.DatabaseRecord;
 import com.maxmind.db.Metadata;
-import com.maxmind.db.Network;
 import com.maxmind.db.Networks;
 import com.maxmind.db.Reader;
-import com.maxmind.geoip2.DatabaseReader;
-import com.maxmind.geoip2.exception.GeoIp2Exception;
-import com.maxmind.geoip2.model.AsnResponse;
-import com.maxmind.geoip2.model.CityResponse;
-import com.maxmind.geoip2.model.CountryResponse;
-import com.maxmind.geoip2.model.IspResponse;
-import com.maxmind.geoip2.record.Subdivision;
 import com.socactions.enrichment.AutonomousSystem;
 import com.socactions.enrichment.GeoLocation;
+import com.socactions.enrichment.geoip.MmdbRecords.AsnRecord;
+import com.socactions.enrichment.geoip.MmdbRecords.GeoRecord;
+import com.socactions.enrichment.geoip.MmdbRecords.Place;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * One MaxMind DB file (GeoIP2/GeoLite2 City, Country, ASN or ISP; DB-IP and ip-location-db files
- * in the same format work too), opened once with MaxMind's reader and a node cache. Thread-safe.
+ * in the same format work too), opened once with MaxMind's reader ({@code maxmind-db}, the layer
+ * under geoip2's {@code DatabaseReader}) and its concurrent cache. Thread-safe. Records are decoded
+ * into the slim {@link MmdbRecords} rather than geoip2's full responses: see there why.
  *
  * <p>Opening checks the file and walks a sample of its records, so a corrupt file is reported by
  * {@link #open} (and so by health) rather than on some later lookup. A lookup that still hits a
@@ -38,7 +37,7 @@ public final class GeoIpDatabase {
 
   private final Path file;
   private final Kind kind;
-  private final DatabaseReader reader;
+  private final Reader reader;
   private final Metadata metadata;
   private final FileTime modifiedAt;
 
@@ -55,7 +54,7 @@ public final class GeoIpDatabase {
     }
   }
 
-  private GeoIpDatabase(Path file, Kind kind, DatabaseReader reader, Metadata metadata, FileTime modifiedAt) {
+  private GeoIpDatabase(Path file, Kind kind, Reader reader, Metadata metadata, FileTime modifiedAt) {
     this.file = file;
     this.kind = kind;
     this.reader = reader;
@@ -76,7 +75,7 @@ public final class GeoIpDatabase {
     try {
       FileTime modifiedAt = Files.getLastModifiedTime(file);
       checkRecords(file);
-      DatabaseReader reader = new DatabaseReader.Builder(file.toFile()).withCache(new CHMCache()).build();
+      Reader reader = new Reader(file.toFile(), new CHMCache());
       Metadata metadata = reader.getMetadata();
       Kind kind = kindOf(metadata.databaseType())
           .orElseThrow(() -> new GeoIpException("GeoIP database " + file.getFileName() + " is of type '"
@@ -119,12 +118,11 @@ public final class GeoIpDatabase {
    */
   public Optional<GeoLocation> locate(InetAddress address) {
     try {
-      return switch (kind) {
-        case CITY -> reader.tryCity(address).map(GeoIpDatabase::fromCity);
-        case COUNTRY -> reader.tryCountry(address).map(GeoIpDatabase::fromCountry);
-        default -> throw new IllegalStateException(type() + " does not answer locations");
-      };
-    } catch (IOException | GeoIp2Exception | RuntimeException e) {
+      if (!kind.answersGeo()) {
+        throw new IllegalStateException(type() + " does not answer locations");
+      }
+      return Optional.ofNullable(reader.get(address, GeoRecord.class)).map(GeoIpDatabase::toLocation);
+    } catch (IOException | RuntimeException e) {
       throw lookupFailure(e);
     }
   }
@@ -137,12 +135,16 @@ public final class GeoIpDatabase {
    */
   public Optional<AutonomousSystem> autonomousSystem(InetAddress address) {
     try {
-      return switch (kind) {
-        case ASN -> reader.tryAsn(address).map(GeoIpDatabase::fromAsn);
-        case ISP -> reader.tryIsp(address).map(GeoIpDatabase::fromIsp);
-        default -> throw new IllegalStateException(type() + " does not answer autonomous systems");
-      };
-    } catch (IOException | GeoIp2Exception | RuntimeException e) {
+      if (!kind.answersAsn()) {
+        throw new IllegalStateException(type() + " does not answer autonomous systems");
+      }
+      DatabaseRecord<AsnRecord> found = reader.getRecord(address, AsnRecord.class);
+      if (found == null || found.data() == null) {
+        return Optional.empty();
+      }
+      AsnRecord asn = found.data();
+      return Optional.of(new AutonomousSystem(asn.number(), asn.organization(), found.network() == null ? null : found.network().toString()));
+    } catch (IOException | RuntimeException e) {
       throw lookupFailure(e);
     }
   }
@@ -181,40 +183,21 @@ public final class GeoIpDatabase {
     }
   }
 
-  private static GeoLocation fromCity(CityResponse city) {
-    Subdivision subdivision = city.mostSpecificSubdivision();
+  private static GeoLocation toLocation(GeoRecord record) {
+    List<Place> subdivisions = record.subdivisions();
+    Place mostSpecific = subdivisions == null || subdivisions.isEmpty() ? null : subdivisions.get(subdivisions.size() - 1);
+    MmdbRecords.Location location = record.location();
     return new GeoLocation(
-        city.country().isoCode(),
-        city.country().name(),
-        city.continent().name(),
-        subdivision == null ? null : subdivision.name(),
-        city.city().name(),
-        city.location().latitude(),
-        city.location().longitude(),
-        city.location().accuracyRadius(),
-        city.location().timeZone(),
-        city.registeredCountry().isoCode());
-  }
-
-  private static GeoLocation fromCountry(CountryResponse country) {
-    return new GeoLocation(
-        country.country().isoCode(),
-        country.country().name(),
-        country.continent().name(),
-        null, null, null, null, null, null,
-        country.registeredCountry().isoCode());
-  }
-
-  private static AutonomousSystem fromAsn(AsnResponse asn) {
-    return new AutonomousSystem(asn.autonomousSystemNumber(), asn.autonomousSystemOrganization(), cidr(asn.network()));
-  }
-
-  private static AutonomousSystem fromIsp(IspResponse isp) {
-    return new AutonomousSystem(isp.autonomousSystemNumber(), isp.autonomousSystemOrganization(), cidr(isp.network()));
-  }
-
-  private static String cidr(Network network) {
-    return network == null ? null : network.toString();
+        record.country() == null ? null : record.country().isoCode(),
+        record.country() == null ? null : record.country().name(),
+        record.continent() == null ? null : record.continent().name(),
+        mostSpecific == null ? null : mostSpecific.name(),
+        record.city() == null ? null : record.city().name(),
+        location == null ? null : location.latitude(),
+        location == null ? null : location.longitude(),
+        location == null ? null : location.accuracyRadius(),
+        location == null ? null : location.timeZone(),
+        record.registeredCountry() == null ? null : record.registeredCountry().isoCode());
   }
 
   private static String describe(Throwable e) {
