@@ -132,46 +132,61 @@ public final class EnrichmentService {
     if (!item.scope.isPublic()) {
       return new IpEnrichment(ip, item.input, LookupStatus.SKIPPED, item.scope.wireName(), null, null, null, List.of());
     }
-    List<String> errors = new ArrayList<>();
-    int answered = 0;
-    GeoLocation geo = null;
-    if (lookups.contains(Lookup.GEO)) {
-      if (geoDb.isPresent()) {
-        try {
-          geo = geoDb.get().locate(item.address).orElse(null);
-          answered++;
-        } catch (GeoIpException e) {
-          errors.add("geo: " + e.getMessage());
-        }
-      } else {
-        errors.add("geo: " + geoip.geo().problem().orElse("unavailable"));
-      }
-    }
-    AutonomousSystem asn = null;
-    if (lookups.contains(Lookup.ASN)) {
-      if (asnDb.isPresent()) {
-        try {
-          asn = asnDb.get().autonomousSystem(item.address).orElse(null);
-          answered++;
-        } catch (GeoIpException e) {
-          errors.add("asn: " + e.getMessage());
-        }
-      } else {
-        errors.add("asn: " + geoip.asn().problem().orElse("unavailable"));
-      }
-    }
+    ItemAnswers answers = new ItemAnswers();
+    GeoLocation geo = lookups.contains(Lookup.GEO)
+        ? fromDatabase("geo", geoip.geo(), geoDb, db -> db.locate(item.address), answers) : null;
+    AutonomousSystem asn = lookups.contains(Lookup.ASN)
+        ? fromDatabase("asn", geoip.asn(), asnDb, db -> db.autonomousSystem(item.address), answers) : null;
     WhoisNetwork network = null;
     if (lookups.contains(Lookup.WHOIS)) {
       WhoisOutcome outcome = whois.get(item.address);
       if (outcome != null && outcome.isFound()) {
         network = outcome.network();
-        answered++;
+        answers.answered();
       } else {
-        errors.add("whois: " + (outcome == null ? "no answer" : outcome.error()));
+        answers.failed("whois: " + (outcome == null ? "no answer" : outcome.error()));
       }
     }
-    LookupStatus status = errors.isEmpty() ? LookupStatus.OK : answered == 0 ? LookupStatus.FAILED : LookupStatus.PARTIAL;
-    return new IpEnrichment(ip, item.input, status, item.scope.wireName(), geo, asn, network, List.copyOf(errors));
+    return new IpEnrichment(ip, item.input, answers.status(), item.scope.wireName(), geo, asn, network, answers.errors());
+  }
+
+  /** One database lookup of an item: its value (null when the database has none), or an error noted in {@code answers}. */
+  private static <T> T fromDatabase(String label, GeoIpDatabases.Slot slot, Optional<GeoIpDatabase> database,
+      Function<GeoIpDatabase, Optional<T>> query, ItemAnswers answers) {
+    if (database.isEmpty()) {
+      answers.failed(label + ": " + slot.problem().orElse("unavailable"));
+      return null;
+    }
+    try {
+      T value = query.apply(database.get()).orElse(null);
+      answers.answered();
+      return value;
+    } catch (GeoIpException e) {
+      answers.failed(label + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** Which requested lookups of one item answered, and why the others did not. */
+  private static final class ItemAnswers {
+    private final List<String> errors = new ArrayList<>(2);
+    private int answered;
+
+    void answered() {
+      answered++;
+    }
+
+    void failed(String error) {
+      errors.add(error);
+    }
+
+    LookupStatus status() {
+      return errors.isEmpty() ? LookupStatus.OK : answered == 0 ? LookupStatus.FAILED : LookupStatus.PARTIAL;
+    }
+
+    List<String> errors() {
+      return errors.isEmpty() ? List.of() : List.copyOf(errors);
+    }
   }
 
   private DomainEnrichment enrich(ParsedDomainItem item, Map<String, DomainOutcome> outcomes, Instant now) {
@@ -204,8 +219,8 @@ public final class EnrichmentService {
       return;
     }
     GeoIpDatabase db = database.get();
-    long ageDays = Math.max(0, Duration.between(db.buildDate(), clock.instant()).toDays());
-    boolean stale = ageDays > geoip.staleAfter().toDays();
+    long ageDays = geoip.ageDays(db);
+    boolean stale = geoip.isStale(db);
     databases.add(new DatabaseInfo(slot.role(), db.type(), db.buildDate(), ageDays, stale));
     if (stale) {
       warnings.add(db.type() + " database was built on " + DAY.format(db.buildDate()) + ", " + ageDays

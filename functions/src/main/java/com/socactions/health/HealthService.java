@@ -66,8 +66,8 @@ public final class HealthService {
     }
     GeoIpDatabase db = database.get();
     Instant built = db.buildDate();
-    long ageDays = Math.max(0, Duration.between(built, clock.instant()).toDays());
-    boolean stale = ageDays > geoip.staleAfter().toDays();
+    long ageDays = geoip.ageDays(db);
+    boolean stale = geoip.isStale(db);
     String detail = "Loaded " + db.file().getFileName() + " (" + db.type() + "), built " + built
         + (stale ? ": " + ageDays + " days old, older than " + geoip.staleAfter().toDays()
             + " days; keep it fresh with geoipupdate" : "");

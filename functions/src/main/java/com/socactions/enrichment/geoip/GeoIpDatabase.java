@@ -9,7 +9,6 @@ import com.socactions.enrichment.AutonomousSystem;
 import com.socactions.enrichment.GeoLocation;
 import com.socactions.enrichment.geoip.MmdbRecords.AsnRecord;
 import com.socactions.enrichment.geoip.MmdbRecords.GeoRecord;
-import com.socactions.enrichment.geoip.MmdbRecords.Place;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -121,7 +120,7 @@ public final class GeoIpDatabase {
       if (!kind.answersGeo()) {
         throw new IllegalStateException(type() + " does not answer locations");
       }
-      return Optional.ofNullable(reader.get(address, GeoRecord.class)).map(GeoIpDatabase::toLocation);
+      return Optional.ofNullable(reader.get(address, GeoRecord.class)).map(GeoRecord::answer);
     } catch (IOException | RuntimeException e) {
       throw lookupFailure(e);
     }
@@ -181,23 +180,6 @@ public final class GeoIpDatabase {
         networks.next();
       }
     }
-  }
-
-  private static GeoLocation toLocation(GeoRecord record) {
-    List<Place> subdivisions = record.subdivisions();
-    Place mostSpecific = subdivisions == null || subdivisions.isEmpty() ? null : subdivisions.get(subdivisions.size() - 1);
-    MmdbRecords.Location location = record.location();
-    return new GeoLocation(
-        record.country() == null ? null : record.country().isoCode(),
-        record.country() == null ? null : record.country().name(),
-        record.continent() == null ? null : record.continent().name(),
-        mostSpecific == null ? null : mostSpecific.name(),
-        record.city() == null ? null : record.city().name(),
-        location == null ? null : location.latitude(),
-        location == null ? null : location.longitude(),
-        location == null ? null : location.accuracyRadius(),
-        location == null ? null : location.timeZone(),
-        record.registeredCountry() == null ? null : record.registeredCountry().isoCode());
   }
 
   private static String describe(Throwable e) {

@@ -59,8 +59,14 @@ public final class GeoIpDatabases {
     return staleAfter;
   }
 
-  public Clock clock() {
-    return clock;
+  /** Whole days since the database was built. */
+  public long ageDays(GeoIpDatabase database) {
+    return Math.max(0, Duration.between(database.buildDate(), clock.instant()).toDays());
+  }
+
+  /** Older than {@value #STALE_AFTER_SETTING} allows: answers may be out of date. */
+  public boolean isStale(GeoIpDatabase database) {
+    return ageDays(database) > staleAfter.toDays();
   }
 
   /** Reopens databases whose files changed on disk; returns true when one was reloaded. */

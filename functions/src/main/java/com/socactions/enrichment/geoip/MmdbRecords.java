@@ -2,6 +2,7 @@ package com.socactions.enrichment.geoip;
 
 import com.maxmind.db.MaxMindDbConstructor;
 import com.maxmind.db.MaxMindDbParameter;
+import com.socactions.enrichment.GeoLocation;
 import java.util.List;
 
 /**
@@ -49,8 +50,14 @@ public final class MmdbRecords {
     }
   }
 
-  /** A City or Country database record (a Country record simply has no city, subdivisions or location). */
-  public record GeoRecord(Place city, Place continent, Place country, Location location, Place registeredCountry, List<Place> subdivisions) {
+  /**
+   * A City or Country database record (a Country record simply has no city, subdivisions or
+   * location), turned into the answer once, when decoded: MaxMind's cache keeps decoded records
+   * that many networks share, so their answer is built once too.
+   */
+  public static final class GeoRecord {
+    private final GeoLocation answer;
+
     @MaxMindDbConstructor
     public GeoRecord(
         @MaxMindDbParameter(name = "city") Place city,
@@ -59,12 +66,22 @@ public final class MmdbRecords {
         @MaxMindDbParameter(name = "location") Location location,
         @MaxMindDbParameter(name = "registered_country") Place registeredCountry,
         @MaxMindDbParameter(name = "subdivisions") List<Place> subdivisions) {
-      this.city = city;
-      this.continent = continent;
-      this.country = country;
-      this.location = location;
-      this.registeredCountry = registeredCountry;
-      this.subdivisions = subdivisions;
+      Place mostSpecific = subdivisions == null || subdivisions.isEmpty() ? null : subdivisions.get(subdivisions.size() - 1);
+      this.answer = new GeoLocation(
+          country == null ? null : country.isoCode(),
+          country == null ? null : country.name(),
+          continent == null ? null : continent.name(),
+          mostSpecific == null ? null : mostSpecific.name(),
+          city == null ? null : city.name(),
+          location == null ? null : location.latitude(),
+          location == null ? null : location.longitude(),
+          location == null ? null : location.accuracyRadius(),
+          location == null ? null : location.timeZone(),
+          registeredCountry == null ? null : registeredCountry.isoCode());
+    }
+
+    GeoLocation answer() {
+      return answer;
     }
   }
 
