@@ -136,7 +136,9 @@ public final class Invocation {
     try {
       node = Json.MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
-      throw ProblemException.invalidField("body", "not valid JSON: " + e.getOriginalMessage()
+      // Jackson's message ends with a "[Source: ...]" locator meant for developers; the line and column say it better.
+      String reason = e.getOriginalMessage().replaceAll("\\s*\\(?(start marker )?at \\[Source.*$", "").lines().findFirst().orElse("");
+      throw ProblemException.invalidField("body", "not valid JSON: " + reason
           + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
     }
     if (node == null || !node.isObject()) {
@@ -164,12 +166,16 @@ public final class Invocation {
         .build();
   }
 
-  public HttpResponseMessage problem(ProblemException problem) {
+  /** The problem as {@code application/problem+json}, with {@code Retry-After} when it has one and any extra headers (name, value, ...). */
+  public HttpResponseMessage problem(ProblemException problem, String... extraHeaders) {
     Problem body = problem.toProblem(request.getUri().getPath(), correlationId);
     HttpResponseMessage.Builder builder = request.createResponseBuilder(HttpStatusType.custom(problem.status()))
         .header("Content-Type", Problem.MEDIA_TYPE)
         .header(CORRELATION_HEADER, correlationId)
         .body(write(body));
+    for (int i = 0; i + 1 < extraHeaders.length; i += 2) {
+      builder.header(extraHeaders[i], extraHeaders[i + 1]);
+    }
     if (problem.retryAfter() != null) {
       builder.header("Retry-After", Long.toString(Math.max(1, problem.retryAfter().toSeconds())));
     }

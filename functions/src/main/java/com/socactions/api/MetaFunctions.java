@@ -1,6 +1,5 @@
 package com.socactions.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpRequestMessage;
@@ -56,16 +55,9 @@ public class MetaFunctions {
           authLevel = AuthorizationLevel.ANONYMOUS) HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
     return Invocation.handle(request, context, call -> {
-      ObjectNode definition = OpenApiDefinition.load();
-      String host = call.header("x-forwarded-host")
-          .or(() -> call.header("host"))
-          .orElse(request.getUri().getAuthority());
-      definition.put("host", host.split(",")[0].trim());
-      if (request.getUri().getScheme() != null && request.getUri().getScheme().equals("http")
-          && call.header("x-forwarded-proto").isEmpty()) {
-        definition.putArray("schemes").add("http");
-      }
-      return call.ok(definition);
+      String host = call.header("x-forwarded-host").or(() -> call.header("host")).orElse(request.getUri().getAuthority());
+      String scheme = call.header("x-forwarded-proto").orElse(request.getUri().getScheme());
+      return call.ok(OpenApiDefinition.servedFrom(host.split(",")[0].trim(), scheme));
     });
   }
 
@@ -82,14 +74,8 @@ public class MetaFunctions {
       String path = request.getUri().getPath();
       Optional<String> allowed = OpenApiDefinition.allowedMethods(path);
       if (allowed.isPresent()) {
-        HttpResponseMessage response = call.problem(ProblemException.methodNotAllowed(
-            request.getHttpMethod() + " is not allowed on " + path + "; use " + allowed.get()));
-        return request.createResponseBuilder(response.getStatus())
-            .header("Content-Type", response.getHeader("Content-Type"))
-            .header(Invocation.CORRELATION_HEADER, call.correlationId())
-            .header("Allow", allowed.get())
-            .body(response.getBody())
-            .build();
+        return call.problem(ProblemException.methodNotAllowed(
+            request.getHttpMethod() + " is not allowed on " + path + "; use " + allowed.get()), "Allow", allowed.get());
       }
       throw ProblemException.notFound("No operation at " + request.getHttpMethod() + " " + path
           + "; the operations are listed in /api/openapi.json");

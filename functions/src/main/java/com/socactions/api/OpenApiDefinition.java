@@ -26,9 +26,17 @@ final class OpenApiDefinition {
 
   private OpenApiDefinition() {}
 
-  /** A fresh copy, safe to modify. */
-  static ObjectNode load() {
-    return DEFINITION.deepCopy();
+  /**
+   * The definition as served by {@code host}: its {@code host} set, and {@code http} as the
+   * scheme when that is how it was reached (the local host), so "Import from URL" just works.
+   */
+  static ObjectNode servedFrom(String host, String scheme) {
+    ObjectNode copy = DEFINITION.deepCopy();
+    copy.put("host", host);
+    if ("http".equalsIgnoreCase(scheme)) {
+      copy.putArray("schemes").add("http");
+    }
+    return copy;
   }
 
   /**

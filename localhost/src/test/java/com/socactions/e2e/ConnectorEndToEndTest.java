@@ -116,6 +116,24 @@ class ConnectorEndToEndTest {
   }
 
   @Test
+  void aThousandAddressesInOneNetworkCostOneRdapCall() {
+    // ARIN's NET-13-64-0-0-1 covers 13.64.0.0 - 13.107.255.255: spread the batch over all of it.
+    String ips = IntStream.range(0, 1_000)
+        .mapToObj(i -> "\"13." + (64 + i % 44) + "." + (i * 7 % 256) + "." + (i % 250 + 1) + "\"")
+        .collect(Collectors.joining(","));
+    int rdapCallsBefore = rdap.rdapRequestCount();
+    int bootstrapBefore = rdap.bootstrapRequestCount("ipv4.json");
+
+    HttpResponse<String> response = connector.post("v1/enrich/ips", "{\"ips\": [" + ips + "], \"lookups\": [\"whois\"]}");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(json(response).at("/summary/ok").asInt()).isEqualTo(1_000);
+    assertThat(json(response).at("/results/999/whois/handle").asText()).isEqualTo("NET-13-64-0-0-1");
+    assertThat(rdap.rdapRequestCount() - rdapCallsBefore).isEqualTo(1);
+    assertThat(rdap.bootstrapRequestCount("ipv4.json") - bootstrapBefore).isLessThanOrEqualTo(1);
+  }
+
+  @Test
   void domainsAreEnrichedWithTheirRegistration() {
     HttpResponse<String> response = connector.post("v1/enrich/domains", "{\"domains\": [\"www.google.com\", \"co.uk\"]}");
 
@@ -133,6 +151,7 @@ class ConnectorEndToEndTest {
     HttpResponse<String> notJson = connector.post("v1/enrich/ips", "{\"ips\": [");
     assertThat(notJson.statusCode()).isEqualTo(400);
     assertThat(json(notJson).at("/errors/0/field").asText()).isEqualTo("body");
+    assertThat(json(notJson).get("detail").asText()).contains("line 1").doesNotContain("Source");
 
     HttpResponse<String> missing = connector.post("v1/enrich/ips", "{\"addresses\": [\"1.1.1.1\"]}");
     assertThat(missing.statusCode()).isEqualTo(400);
