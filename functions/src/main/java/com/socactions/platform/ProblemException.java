@@ -9,7 +9,8 @@ import java.util.List;
  * the response. Per-item failures never use this: they go into the item's result.
  */
 public class ProblemException extends RuntimeException {
-  private static final String TYPE_BASE = "https://soc-actions.dev/problems/";
+  // A URN, not a URL: there is no page to fetch, and no domain we do not own gets named.
+  private static final String TYPE_BASE = "urn:soc-actions:problem:";
 
   private final int status;
   private final String title;
