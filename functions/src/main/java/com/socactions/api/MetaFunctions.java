@@ -8,6 +8,7 @@ import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import com.socactions.health.HealthReport;
+import com.socactions.health.ProviderCatalog;
 import com.socactions.health.ProviderList;
 import com.socactions.platform.ProblemException;
 import java.time.Duration;
@@ -83,8 +84,9 @@ public class MetaFunctions {
   }
 
   private static void checkCapability(String capability) {
-    if (!capability.matches("(?i)enrich|block|cmdb|tickets")) {
-      throw ProblemException.invalidField("capability", "'" + capability + "' is not one of enrich, block, cmdb, tickets");
+    if (!ProviderCatalog.isCapability(capability)) {
+      throw ProblemException.invalidField("capability",
+          "'" + capability + "' is not one of " + String.join(", ", ProviderCatalog.CAPABILITIES));
     }
   }
 }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Enriches batches of IP addresses (GeoIP location, autonomous system, RDAP network
@@ -42,11 +43,12 @@ public final class EnrichmentService {
   private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
   private final GeoIpDatabases geoip;
-  private final RdapClient rdap;
+  private final Supplier<RdapClient> rdap;
   private final Clock clock;
   private final Duration whoisBudget;
 
-  public EnrichmentService(GeoIpDatabases geoip, RdapClient rdap, Clock clock, Duration whoisBudget) {
+  /** @param rdap built on first use: batches without WHOIS never need it */
+  public EnrichmentService(GeoIpDatabases geoip, Supplier<RdapClient> rdap, Clock clock, Duration whoisBudget) {
     this.geoip = geoip;
     this.rdap = rdap;
     this.clock = clock;
@@ -81,7 +83,7 @@ public final class EnrichmentService {
     List<ParsedDomainItem> parsed = inputs.stream().map(ParsedDomainItem::of).toList();
     Set<String> registrable = new LinkedHashSet<>();
     parsed.forEach(item -> item.domain().ifPresent(domain -> registrable.add(domain.registrableDomain())));
-    Map<String, DomainOutcome> outcomes = registrable.isEmpty() ? Map.of() : rdap.lookupDomains(registrable, whoisBudget);
+    Map<String, DomainOutcome> outcomes = registrable.isEmpty() ? Map.of() : rdap.get().lookupDomains(registrable, whoisBudget);
     Instant now = clock.instant();
     List<DomainEnrichment> results = parsed.stream().map(item -> enrich(item, outcomes, now)).toList();
     return new DomainEnrichmentResponse(results, summarise(results, DomainEnrichment::lookupStatus), List.of(),
@@ -119,7 +121,7 @@ public final class EnrichmentService {
         publicAddresses.add(item.address);
       }
     }
-    return publicAddresses.isEmpty() ? Map.of() : rdap.lookupIps(publicAddresses, whoisBudget);
+    return publicAddresses.isEmpty() ? Map.of() : rdap.get().lookupIps(publicAddresses, whoisBudget);
   }
 
   private IpEnrichment enrich(ParsedIp item, Set<Lookup> lookups, Optional<GeoIpDatabase> geoDb,

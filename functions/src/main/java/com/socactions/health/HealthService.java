@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Readiness of the connector: state storage, the GeoIP databases (type and build date), RDAP, and
@@ -23,13 +24,13 @@ import java.util.Optional;
 public final class HealthService {
   public static final String VERSION = Optional.ofNullable(HealthService.class.getPackage().getImplementationVersion()).orElse("1.0.0");
 
-  private final TableStorage storage;
+  private final Supplier<TableStorage> storage;
   private final GeoIpDatabases geoip;
-  private final RdapClient rdap;
+  private final Supplier<RdapClient> rdap;
   private final ProviderCatalog providers;
   private final Clock clock;
 
-  public HealthService(TableStorage storage, GeoIpDatabases geoip, RdapClient rdap, ProviderCatalog providers, Clock clock) {
+  public HealthService(Supplier<TableStorage> storage, GeoIpDatabases geoip, Supplier<RdapClient> rdap, ProviderCatalog providers, Clock clock) {
     this.storage = storage;
     this.geoip = geoip;
     this.rdap = rdap;
@@ -40,9 +41,10 @@ public final class HealthService {
   public HealthReport check() {
     List<ComponentHealth> components = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
-    components.add(storage.problem()
+    TableStorage tables = storage.get();
+    components.add(tables.problem()
         .map(problem -> ComponentHealth.of("storage", "error", problem))
-        .orElseGet(() -> ComponentHealth.of("storage", "ok", "Table storage answers at " + storage.endpoint())));
+        .orElseGet(() -> ComponentHealth.of("storage", "ok", "Table storage answers at " + tables.endpoint())));
     components.add(database("geoip-geo", geoip.geo(), warnings));
     components.add(database("geoip-asn", geoip.asn(), warnings));
     components.add(rdap());
@@ -75,7 +77,7 @@ public final class HealthService {
   }
 
   private ComponentHealth rdap() {
-    RdapHealth health = rdap.health();
+    RdapHealth health = rdap.get().health();
     String detail = "Bootstrap " + health.bootstrapUrl()
         + (health.bootstrapFetchedAt() == null ? "" : " fetched " + health.bootstrapFetchedAt())
         + (health.openCircuits() == null || health.openCircuits().isEmpty() ? "" : "; circuit open for " + String.join(", ", health.openCircuits()))

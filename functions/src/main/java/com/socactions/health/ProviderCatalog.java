@@ -13,6 +13,8 @@ import java.util.Optional;
  */
 public final class ProviderCatalog {
   public static final String ENRICH = "enrich";
+  /** Every capability a provider can have, as ListProviders' {@code capability} filter accepts them. */
+  public static final List<String> CAPABILITIES = List.of(ENRICH, "block", "cmdb", "tickets");
 
   private final GeoIpDatabases geoip;
 
@@ -20,7 +22,11 @@ public final class ProviderCatalog {
     this.geoip = geoip;
   }
 
-  /** All providers, or those with the given capability (case-insensitive). */
+  public static boolean isCapability(String name) {
+    return CAPABILITIES.contains(name.toLowerCase(Locale.ROOT));
+  }
+
+  /** All providers, or those with the given capability (case-insensitive; see {@link #isCapability}). */
   public List<ProviderInfo> list(Optional<String> capability) {
     List<ProviderInfo> all = new ArrayList<>();
     all.add(new ProviderInfo("geoip", "GeoIP (MaxMind DB)", List.of(ENRICH), geoip.geo().isConfigured(),

@@ -9,19 +9,30 @@ import java.util.Locale;
  * leak internal addressing to third parties.
  */
 public enum IpScope {
-  PUBLIC,
+  PUBLIC("public"),
   /** RFC 1918 and IPv6 unique-local (fc00::/7). */
-  PRIVATE,
-  LOOPBACK,
-  LINK_LOCAL,
+  PRIVATE("private"),
+  LOOPBACK("loopback"),
+  LINK_LOCAL("link-local"),
   /** RFC 6598 shared address space (100.64.0.0/10), used by carrier-grade NAT. */
-  CGNAT,
-  MULTICAST,
+  CGNAT("carrier-grade NAT"),
+  MULTICAST("multicast"),
   /** RFC 5737 / RFC 3849 ranges reserved for examples and documentation. */
-  DOCUMENTATION,
+  DOCUMENTATION("documentation"),
   /** IANA special-purpose ranges not meant for the public internet (benchmarking, class E, 6to4 relay, ...). */
-  RESERVED,
-  UNSPECIFIED;
+  RESERVED("reserved"),
+  UNSPECIFIED("unspecified");
+
+  private final String description;
+
+  IpScope(String description) {
+    this.description = description;
+  }
+
+  /** For sentences: "10.0.0.1 is a private address". */
+  public String description() {
+    return description;
+  }
 
   private final String wireName = name().toLowerCase(Locale.ROOT);
 

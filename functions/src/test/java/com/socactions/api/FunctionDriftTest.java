@@ -39,6 +39,18 @@ class FunctionDriftTest {
     assertThat(httpFunctionRoutes()).containsKeys("GetHealth", "ListProviders", "EnrichIpAddresses", "EnrichIpAddress", "EnrichDomains");
   }
 
+  @Test
+  void theProviderCapabilityFilterOffersExactlyTheKnownCapabilities() {
+    com.fasterxml.jackson.databind.JsonNode parameters = ConnectorRules.forTheConnector().root().at("/paths/~1v1~1providers/get/parameters");
+    List<String> offered = new ArrayList<>();
+    parameters.forEach(parameter -> {
+      if (parameter.path("name").asText().equals("capability")) {
+        parameter.path("enum").forEach(value -> offered.add(value.asText()));
+      }
+    });
+    assertThat(offered).containsExactlyInAnyOrderElementsOf(com.socactions.health.ProviderCatalog.CAPABILITIES);
+  }
+
   static Map<String, String> httpFunctionRoutes() throws Exception {
     Map<String, String> routes = new TreeMap<>();
     for (Class<?> type : functionClasses()) {

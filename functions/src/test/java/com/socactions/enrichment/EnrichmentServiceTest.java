@@ -3,8 +3,6 @@ package com.socactions.enrichment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.socactions.enrichment.geoip.GeoIpDatabases;
-import com.socactions.enrichment.rdap.RdapClient;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
 import com.socactions.testing.SharedFixtures;
 import java.time.Clock;
@@ -117,8 +115,9 @@ class EnrichmentServiceTest {
   }
 
   private static EnrichmentService service(GeoIpDatabases databases) {
-    // No WHOIS lookups in these tests: RDAP is covered against its fake in the rdap package.
-    RdapClient rdap = new RdapClient(Settings.of(Map.of("RDAP_BOOTSTRAP_URL", "http://127.0.0.1:9/")), HttpClients.shared(), NOW);
-    return new EnrichmentService(databases, rdap, NOW, Duration.ofSeconds(5));
+    // No WHOIS is requested here, so the RDAP client must not even be built (RDAP has its own tests).
+    return new EnrichmentService(databases, () -> {
+      throw new AssertionError("RDAP client built without a WHOIS lookup");
+    }, NOW, Duration.ofSeconds(5));
   }
 }

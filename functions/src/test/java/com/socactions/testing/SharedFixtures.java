@@ -20,6 +20,15 @@ public final class SharedFixtures {
     return fixtures;
   }
 
+  /** A text fixture, whole (UTF-8). */
+  public static String read(String relative) {
+    try {
+      return Files.readString(path(relative));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public static Path path(String relative) {
     Path file = root().resolve(relative);
     if (!Files.exists(file)) {

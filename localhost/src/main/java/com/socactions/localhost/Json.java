@@ -1,33 +1,21 @@
 package com.socactions.localhost;
 
-/** Minimal JSON text helpers: the host only ever writes a few fixed-shape documents. */
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Writes the few documents the host itself produces (problems, timer info) with Jackson. */
 final class Json {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     private Json() {
     }
 
-    /** Quotes and escapes a string as a JSON string literal; {@code null} becomes {@code null}. */
-    static String quote(String value) {
-        if (value == null) {
-            return "null";
+    /** Maps, lists, strings, numbers and booleans as JSON text; key order as the map gives it. */
+    static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not serialisable: " + value, e);
         }
-        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 }

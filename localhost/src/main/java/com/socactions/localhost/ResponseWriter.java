@@ -38,8 +38,12 @@ final class ResponseWriter {
     /** Sends an RFC 9457 problem: {@code {"type":"about:blank","title":..,"status":..,"detail":..}}. */
     static void problem(HttpExchange exchange, int status, String title, String detail, Map<String, String> extraHeaders)
             throws IOException {
-        String json = "{\"type\":\"about:blank\",\"title\":" + Json.quote(title) + ",\"status\":" + status
-                + ",\"detail\":" + Json.quote(detail) + "}";
+        var problem = new java.util.LinkedHashMap<String, Object>();
+        problem.put("type", "about:blank");
+        problem.put("title", title);
+        problem.put("status", status);
+        problem.put("detail", detail);
+        String json = Json.write(problem);
         var headers = new java.util.LinkedHashMap<>(extraHeaders);
         headers.put("Content-Type", PROBLEM_JSON);
         write(exchange, status, headers, json.getBytes(StandardCharsets.UTF_8));

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -120,10 +121,18 @@ final class TimerRunner implements AutoCloseable {
 
     /** The JSON the real host passes as a String timer parameter. */
     static String timerInfo(ZonedDateTime last, ZonedDateTime next, boolean pastDue) {
-        String status = last == null ? "null"
-                : "{\"Last\":" + Json.quote(iso(last)) + ",\"Next\":" + Json.quote(iso(next))
-                + ",\"LastUpdated\":" + Json.quote(iso(last)) + "}";
-        return "{\"Schedule\":{\"AdjustForDST\":true},\"ScheduleStatus\":" + status + ",\"IsPastDue\":" + pastDue + "}";
+        Map<String, Object> status = null;
+        if (last != null) {
+            status = new LinkedHashMap<>();
+            status.put("Last", iso(last));
+            status.put("Next", iso(next));
+            status.put("LastUpdated", iso(last));
+        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("Schedule", Map.of("AdjustForDST", true));
+        info.put("ScheduleStatus", status);
+        info.put("IsPastDue", pastDue);
+        return Json.write(info);
     }
 
     private static String iso(ZonedDateTime time) {

@@ -10,6 +10,12 @@ import com.socactions.testing.SharedFixtures;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -197,6 +203,45 @@ class ConnectorEndToEndTest {
 
     HttpResponse<String> generated = connector.get("v1/providers");
     assertThat(generated.headers().firstValue("x-correlation-id")).hasValueSatisfying(id -> assertThat(id).hasSizeGreaterThan(8));
+  }
+
+  @Test
+  void everyLogLineOfARequestNamesItsLogicAppsRunAlsoFromTheLookupThreads() {
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLoggerName() != null && record.getLoggerName().startsWith("com.socactions")) {
+          records.add(record);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger ours = Logger.getLogger("com.socactions");
+    Level levelBefore = ours.getLevel();
+    ours.setLevel(Level.FINE); // the RDAP client logs each upstream call at FINE
+    Logger.getLogger("").addHandler(capture);
+    try {
+      // RIPE's address: ARIN answers with a redirect, so the lookup thread logs two upstream calls.
+      HttpResponse<String> response = connector.send(HttpRequest.newBuilder(connector.uri("v1/enrich/ips/130.59.31.80?lookups=whois"))
+          .header("x-functions-key", RunningConnector.KEY)
+          .header("x-ms-workflow-run-id", "08585-e2e-run").GET());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(json(response).at("/results/0/whois/registry").asText()).isEqualTo("RIPE NCC");
+    } finally {
+      Logger.getLogger("").removeHandler(capture);
+      ours.setLevel(levelBefore);
+    }
+
+    assertThat(records).filteredOn(record -> record.getLoggerName().contains(".rdap."))
+        .as("lines written by the RDAP client on its lookup threads").isNotEmpty();
+    assertThat(records).allSatisfy(record ->
+        assertThat(record.getMessage()).as(record.getLoggerName()).contains("run=08585-e2e-run"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package com.socactions.enrichment.rdap;
 
+import com.socactions.indicators.IpAddresses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.platform.Json;
 import java.io.IOException;
@@ -63,8 +64,8 @@ final class Bootstrap {
   HttpUrl serviceFor(InetAddress address, Deadline deadline) throws RdapLookupException {
     Kind kind = address instanceof Inet4Address ? Kind.IPV4 : Kind.IPV6;
     Registry registry = slots.get(kind).registry(deadline.remaining());
-    int bits = IpRanges.bits(address);
-    BigInteger value = IpRanges.toInteger(address);
+    int bits = IpAddresses.bitsOf(address);
+    BigInteger value = IpAddresses.toBigInteger(address);
     IpEntry best = null;
     for (IpEntry entry : registry.ipEntries) {
       if (entry.length <= bits && (best == null || entry.length > best.length)
@@ -73,9 +74,9 @@ final class Bootstrap {
       }
     }
     if (best == null) {
-      throw new RdapLookupException("no RDAP service for " + IpRanges.compact(address) + " in the IANA bootstrap (unallocated or reserved space)");
+      throw new RdapLookupException("no RDAP service for " + IpAddresses.canonical(address) + " in the IANA bootstrap (unallocated or reserved space)");
     }
-    return choose(best.urls, IpRanges.compact(address));
+    return choose(best.urls, IpAddresses.canonical(address));
   }
 
   /** Best service URL for a domain: the longest matching label suffix ({@code co.uk} before {@code uk}). */
@@ -281,17 +282,17 @@ final class Bootstrap {
             continue;
           }
           int slash = text.indexOf('/');
-          InetAddress prefix = IpRanges.parseLiteral(slash < 0 ? text : text.substring(0, slash));
+          InetAddress prefix = IpAddresses.parse(slash < 0 ? text : text.substring(0, slash)).orElse(null);
           if (prefix == null) {
             continue;
           }
           int length;
           try {
-            length = slash < 0 ? IpRanges.bits(prefix) : Integer.parseInt(text.substring(slash + 1));
+            length = slash < 0 ? IpAddresses.bitsOf(prefix) : Integer.parseInt(text.substring(slash + 1));
           } catch (NumberFormatException e) {
             continue;
           }
-          if (length < 0 || length > IpRanges.bits(prefix)) {
+          if (length < 0 || length > IpAddresses.bitsOf(prefix)) {
             continue;
           }
           ipEntries.add(new IpEntry(IpRanges.prefix(prefix, length), length, List.copyOf(urls)));

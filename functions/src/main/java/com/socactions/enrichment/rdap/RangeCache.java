@@ -1,5 +1,6 @@
 package com.socactions.enrichment.rdap;
 
+import com.socactions.indicators.IpAddresses;
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -37,7 +38,7 @@ final class RangeCache<V> {
   synchronized V get(InetAddress address) {
     boolean isV4 = address instanceof Inet4Address;
     NavigableMap<BigInteger, NavigableMap<BigInteger, Entry<V>>> map = isV4 ? v4 : v6;
-    BigInteger value = IpRanges.toInteger(address);
+    BigInteger value = IpAddresses.toBigInteger(address);
     BigInteger lowestStart = value.subtract(isV4 ? widestV4 : widestV6);
     Instant now = clock.instant();
     // Walk down from the nearest start; no range wider than the widest cached can reach further.
@@ -56,8 +57,8 @@ final class RangeCache<V> {
 
   synchronized void put(InetAddress start, InetAddress end, V value) {
     boolean isV4 = start instanceof Inet4Address;
-    BigInteger from = IpRanges.toInteger(start);
-    BigInteger to = IpRanges.toInteger(end);
+    BigInteger from = IpAddresses.toBigInteger(start);
+    BigInteger to = IpAddresses.toBigInteger(end);
     if (to.compareTo(from) < 0) {
       return;
     }

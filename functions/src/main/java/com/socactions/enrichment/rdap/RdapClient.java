@@ -1,5 +1,6 @@
 package com.socactions.enrichment.rdap;
 
+import com.socactions.indicators.IpAddresses;
 import com.socactions.enrichment.DomainRegistration;
 import com.socactions.enrichment.WhoisNetwork;
 import com.socactions.platform.RequestLogContext;
@@ -131,7 +132,7 @@ public final class RdapClient implements AutoCloseable {
       String lane = (v4 ? "4/" : "6/") + IpRanges.prefix(ip, v4 ? LANE_PREFIX_V4 : LANE_PREFIX_V6);
       lanes.computeIfAbsent(lane, k -> new TreeMap<>())
           .computeIfAbsent(IpRanges.prefix(ip, v4 ? BUCKET_PREFIX_V4 : BUCKET_PREFIX_V6), k -> new TreeMap<>())
-          .put(IpRanges.toInteger(ip), ip);
+          .put(IpAddresses.toBigInteger(ip), ip);
       pending++;
     }
     if (pending > 0) {
@@ -214,7 +215,7 @@ public final class RdapClient implements AutoCloseable {
   private WhoisOutcome fromCacheOrPolicy(InetAddress ip) {
     String why = AddressPolicy.whyNotPublic(ip, false);
     if (why != null) {
-      return WhoisOutcome.failed(IpRanges.compact(ip) + " is a " + why + "; it has no public registration");
+      return WhoisOutcome.failed(IpAddresses.canonical(ip) + " is a " + why + "; it has no public registration");
     }
     WhoisNetwork cached = networks.get(ip);
     if (cached != null) {
@@ -248,7 +249,7 @@ public final class RdapClient implements AutoCloseable {
   }
 
   private WhoisOutcome lookupIp(InetAddress ip, Deadline deadline) {
-    String subject = IpRanges.compact(ip);
+    String subject = IpAddresses.canonical(ip);
     try {
       HttpUrl service = bootstrap.serviceFor(ip, deadline);
       HttpUrl url = service.newBuilder().addPathSegment("ip").addPathSegment(subject).build();
@@ -283,11 +284,11 @@ public final class RdapClient implements AutoCloseable {
     if (range == null || range[0].getClass() != ip.getClass()) {
       return false;
     }
-    BigInteger start = IpRanges.toInteger(range[0]);
-    BigInteger end = IpRanges.toInteger(range[1]);
-    BigInteger value = IpRanges.toInteger(ip);
+    BigInteger start = IpAddresses.toBigInteger(range[0]);
+    BigInteger end = IpAddresses.toBigInteger(range[1]);
+    BigInteger value = IpAddresses.toBigInteger(ip);
     int widestPrefix = ip instanceof Inet4Address ? WIDEST_CACHED_PREFIX_V4 : WIDEST_CACHED_PREFIX_V6;
-    BigInteger widest = BigInteger.ONE.shiftLeft(IpRanges.bits(ip) - widestPrefix);
+    BigInteger widest = BigInteger.ONE.shiftLeft(IpAddresses.bitsOf(ip) - widestPrefix);
     return start.compareTo(value) <= 0 && end.compareTo(value) >= 0
         && end.subtract(start).compareTo(widest) < 0;
   }

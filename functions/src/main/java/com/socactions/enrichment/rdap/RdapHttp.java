@@ -1,5 +1,6 @@
 package com.socactions.enrichment.rdap;
 
+import com.socactions.indicators.IpAddresses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.platform.Json;
 import com.socactions.platform.UpstreamException;
@@ -102,9 +103,10 @@ final class RdapHttp {
     if (!url.username().isEmpty() || !url.password().isEmpty()) {
       throw new RdapLookupException("refused RDAP URL " + redact(url) + ": it carries credentials");
     }
-    if (AddressPolicy.isIpLiteral(url.host())) {
-      InetAddress literal = IpRanges.parseLiteral(url.host());
-      String why = literal == null ? "unparseable address" : AddressPolicy.whyNotPublic(literal, options.allowInsecure());
+    // OkHttp connects to literal addresses without asking its Dns, so they are checked here.
+    InetAddress literal = IpAddresses.parse(url.host()).orElse(null);
+    if (literal != null) {
+      String why = AddressPolicy.whyNotPublic(literal, options.allowInsecure());
       if (why != null) {
         throw new RdapLookupException("refused RDAP URL " + redact(url) + ": " + url.host() + " is a " + why);
       }

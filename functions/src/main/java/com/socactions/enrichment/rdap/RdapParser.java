@@ -1,5 +1,6 @@
 package com.socactions.enrichment.rdap;
 
+import com.socactions.indicators.IpAddresses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.enrichment.DomainRegistration;
 import com.socactions.enrichment.WhoisNetwork;
@@ -71,8 +72,8 @@ final class RdapParser {
 
   /** The start and end addresses of an ip network object, or null when it gives none. */
   static InetAddress[] range(JsonNode body) {
-    InetAddress start = IpRanges.parseLiteral(text(body, "startAddress"));
-    InetAddress end = IpRanges.parseLiteral(text(body, "endAddress"));
+    InetAddress start = IpAddresses.parse(text(body, "startAddress")).orElse(null);
+    InetAddress end = IpAddresses.parse(text(body, "endAddress")).orElse(null);
     if (start != null && end != null && start.getClass() == end.getClass()) {
       return new InetAddress[] {start, end};
     }

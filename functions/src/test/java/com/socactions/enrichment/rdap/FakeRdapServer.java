@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.socactions.testing.SharedFixtures;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -62,7 +60,6 @@ import okhttp3.HttpUrl;
  * RDAP_BOOTSTRAP_URL=fake.bootstrapUrl(), RDAP_ALLOW_INSECURE=true; ... }}.
  */
 public final class FakeRdapServer implements AutoCloseable {
-  public static final String SHARED_DIR_PROPERTY = "soc.shared.dir";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String RDAP_JSON = "application/rdap+json";
 
@@ -108,7 +105,7 @@ public final class FakeRdapServer implements AutoCloseable {
 
   /** Starts on a free loopback port and loads the fixtures. */
   public static FakeRdapServer start() throws IOException {
-    FakeRdapServer fake = new FakeRdapServer(sharedDir().resolve("fixtures").resolve("rdap"));
+    FakeRdapServer fake = new FakeRdapServer(SharedFixtures.path("rdap"));
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     // Literal address, not "localhost": the client resolves no names in tests.
     fake.base = "http://127.0.0.1:" + fake.server.getPort() + "/";
@@ -117,22 +114,9 @@ public final class FakeRdapServer implements AutoCloseable {
     return fake;
   }
 
-  /** {@code shared/} beside the repository: system property {@value #SHARED_DIR_PROPERTY}, else {@code ../../shared}. */
-  public static Path sharedDir() {
-    String configured = System.getProperty(SHARED_DIR_PROPERTY);
-    if (configured != null && Files.isDirectory(Paths.get(configured))) {
-      return Paths.get(configured).toAbsolutePath().normalize();
-    }
-    return Paths.get("..", "..", "shared").toAbsolutePath().normalize();
-  }
-
   /** A file under {@code shared/fixtures/rdap/}, e.g. {@code error/ripe_501_nameserver_not_supported.json}. */
   public static String fixture(String relative) {
-    try {
-      return Files.readString(sharedDir().resolve("fixtures").resolve("rdap").resolve(relative), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return SharedFixtures.read("rdap/" + relative);
   }
 
   /** {@code http://127.0.0.1:PORT/}. */
