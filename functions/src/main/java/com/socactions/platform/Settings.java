@@ -2,6 +2,8 @@ package com.socactions.platform;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,6 +15,9 @@ import java.util.Optional;
  * <p>Values are read once into an immutable snapshot; blank values count as absent.
  */
 public final class Settings {
+  private static final List<String> SECRET_MARKERS =
+      List.of("PASSWORD", "SECRET", "TOKEN", "KEY", "CONNECTION", "STORAGE");
+
   private final Map<String, String> values;
 
   private Settings(Map<String, String> values) {
@@ -59,7 +64,25 @@ public final class Settings {
     return values.containsKey(name);
   }
 
-  /** {@code true}/{@code false} (any case); anything else is a configuration error. */
+  /**
+   * Whether a setting holds a secret (a password, key, token or connection string), whose value
+   * must never appear in a message, a log line or an answer.
+   */
+  public static boolean isSecret(String name) {
+    String upper = name.toUpperCase(Locale.ROOT);
+    return SECRET_MARKERS.stream().anyMatch(upper::contains);
+  }
+
+  /** The value as it may be shown in a message: quoted, or "(hidden)" for a secret. */
+  private static String shown(String name, String value) {
+    return isSecret(name) ? "a value (hidden: it is a secret)" : "'" + value + "'";
+  }
+
+  /**
+   * {@code true}/{@code false} (any case).
+   *
+   * @throws ConfigurationException for anything else, naming the setting
+   */
   public boolean getBoolean(String name, boolean defaultValue) {
     String value = values.get(name);
     if (value == null) {
@@ -71,7 +94,7 @@ public final class Settings {
     if (value.equalsIgnoreCase("false")) {
       return false;
     }
-    throw new IllegalStateException("Setting " + name + " must be true or false, not '" + value + "'");
+    throw new ConfigurationException(name, "Setting " + name + " must be true or false, not " + shown(name, value));
   }
 
   /** An ISO-8601 duration such as {@code PT10S}. */
@@ -83,7 +106,7 @@ public final class Settings {
     try {
       return Duration.parse(value);
     } catch (RuntimeException e) {
-      throw new IllegalStateException("Setting " + name + " must be an ISO-8601 duration such as PT10S, not '" + value + "'");
+      throw new ConfigurationException(name, "Setting " + name + " must be an ISO-8601 duration such as PT10S, not " + shown(name, value));
     }
   }
 
@@ -95,7 +118,7 @@ public final class Settings {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw new IllegalStateException("Setting " + name + " must be a whole number, not '" + value + "'");
+      throw new ConfigurationException(name, "Setting " + name + " must be a whole number, not " + shown(name, value));
     }
   }
 }

@@ -109,7 +109,7 @@ public final class RdapOptions {
    * {@code RDAP_READ_TIMEOUT}, {@code RDAP_CALL_TIMEOUT} (ISO-8601 durations),
    * {@code RDAP_MAX_CONCURRENCY} and {@code RDAP_RATE_LIMIT_PER_SECOND}; the rest are defaults.
    *
-   * @throws IllegalStateException when a setting has an invalid value
+   * @throws com.socactions.platform.ConfigurationException when a setting has an invalid value
    */
   public static RdapOptions fromSettings(Settings settings) {
     return builder()
