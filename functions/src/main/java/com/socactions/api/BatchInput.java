@@ -2,7 +2,6 @@ package com.socactions.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.platform.FieldError;
-import com.socactions.platform.ProblemException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;

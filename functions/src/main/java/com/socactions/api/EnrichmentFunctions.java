@@ -16,6 +16,11 @@ import java.util.Set;
 
 /** HTTP operations of the enrichment capability: IP addresses and domains. */
 public class EnrichmentFunctions {
+  private final AppServices services;
+
+  public EnrichmentFunctions(AppServices services) {
+    this.services = services;
+  }
 
   @FunctionName("EnrichIpAddresses")
   public HttpResponseMessage enrichIpAddresses(
@@ -26,7 +31,7 @@ public class EnrichmentFunctions {
       JsonNode body = call.jsonObjectBody();
       List<String> ips = BatchInput.items(body, "ips");
       Set<Lookup> lookups = BatchInput.options(body, "lookups", Lookup.class);
-      return call.ok(AppServices.get().enrichment().enrichIps(ips, lookups));
+      return call.ok(services.enrichment().service().enrichIps(ips, lookups));
     });
   }
 
@@ -38,7 +43,7 @@ public class EnrichmentFunctions {
       ExecutionContext context) {
     return Invocation.handle(request, context, call -> {
       Set<Lookup> lookups = BatchInput.options(call.query("lookups").orElse(null), "lookups", Lookup.class);
-      return call.ok(AppServices.get().enrichment().enrichIps(List.of(ip), lookups));
+      return call.ok(services.enrichment().service().enrichIps(List.of(ip), lookups));
     });
   }
 
@@ -49,7 +54,7 @@ public class EnrichmentFunctions {
       ExecutionContext context) {
     return Invocation.handle(request, context, call -> {
       List<String> domains = BatchInput.items(call.jsonObjectBody(), "domains");
-      return call.ok(AppServices.get().enrichment().enrichDomains(domains));
+      return call.ok(services.enrichment().service().enrichDomains(domains));
     });
   }
 }

@@ -7,15 +7,15 @@ import com.microsoft.azure.functions.HttpRequestMessage;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatusType;
 import com.socactions.platform.Json;
-import com.socactions.platform.Problem;
-import com.socactions.platform.ProblemException;
 import com.socactions.platform.RequestLogContext;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,9 +23,10 @@ import java.util.logging.Logger;
  * One HTTP invocation, seen by a function class: the request, its correlation ids, a logger
  * whose every line names the Logic Apps run, and the two ways out (a JSON answer or a problem).
  *
- * <p>{@link #handle} is the single place where exceptions become responses: a
- * {@link ProblemException} becomes its problem+json; anything else is a bug on our side, logged
- * with its stack trace and answered 500 without details.
+ * <p>{@link #handle} is the single place where exceptions become responses: the services' domain
+ * exceptions and the HTTP layer's own {@link ProblemException} become problem+json (see
+ * {@link DomainProblems}); anything else is a bug on our side, logged with its stack trace and
+ * answered 500 without details.
  */
 public final class Invocation {
   /** Largest request body accepted: 1,000 items of the longest indicator fit well inside. */
@@ -33,7 +34,7 @@ public final class Invocation {
   static final String CORRELATION_HEADER = "x-correlation-id";
   private static final String RUN_ID_HEADER = "x-ms-workflow-run-id";
   private static final String TRACKING_ID_HEADER = "x-ms-client-tracking-id";
-  private static final java.util.regex.Pattern SAFE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+  private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
 
   private final HttpRequestMessage<Optional<String>> request;
   private final ExecutionContext context;
@@ -63,15 +64,20 @@ public final class Invocation {
     Invocation invocation = new Invocation(request, context);
     try (RequestLogContext.Scope ignored = RequestLogContext.open(invocation.logPrefix)) {
       invocation.log(Level.INFO, request.getHttpMethod() + " " + request.getUri().getPath());
-      return body.apply(invocation);
-    } catch (ProblemException problem) {
-      invocation.log(Level.INFO, "Answered " + problem.status() + ": " + problem.getMessage());
-      return invocation.problem(problem);
-    } catch (RuntimeException bug) {
-      invocation.log(Level.SEVERE, "Failed: " + bug, bug);
-      return invocation.problem(new ProblemException(500, "about:blank", "Internal Server Error",
-          "The action failed on our side; quote correlation id " + invocation.correlationId + " when reporting it.",
-          null, null));
+      try {
+        return body.apply(invocation);
+      } catch (RuntimeException e) {
+        ProblemException problem = DomainProblems.toProblem(e);
+        if (problem == null) {
+          invocation.log(Level.SEVERE, "Failed: " + e, e);
+          problem = ProblemException.builder(500, "about:blank", "Internal Server Error",
+              "The action failed on our side; quote correlation id " + invocation.correlationId + " when reporting it.")
+              .build();
+        } else {
+          invocation.log(Level.INFO, "Answered " + problem.status() + ": " + problem.getMessage());
+        }
+        return invocation.problem(problem);
+      }
     }
   }
 
@@ -89,6 +95,22 @@ public final class Invocation {
 
   public Optional<String> query(String name) {
     return Optional.ofNullable(request.getQueryParameters().get(name)).filter(value -> !value.isBlank());
+  }
+
+  /**
+   * A {@code true}/{@code false} query parameter; absent means false.
+   *
+   * @throws ProblemException 400 naming the parameter for anything else
+   */
+  public boolean booleanQuery(String name) {
+    Optional<String> value = query(name);
+    if (value.isEmpty() || value.get().equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (value.get().equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw ProblemException.invalidField(name, "must be true or false");
   }
 
   /** Logs one line, prefixed with the function, the Logic Apps run and tracking ids, and the correlation id. */
@@ -132,15 +154,7 @@ public final class Invocation {
     if (text.isBlank()) {
       throw ProblemException.invalidField("body", "a JSON object is required");
     }
-    JsonNode node;
-    try {
-      node = Json.MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      // Jackson's message ends with a "[Source: ...]" locator meant for developers; the line and column say it better.
-      String reason = e.getOriginalMessage().replaceAll("\\s*\\(?(start marker )?at \\[Source.*$", "").lines().findFirst().orElse("");
-      throw ProblemException.invalidField("body", "not valid JSON: " + reason
-          + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
-    }
+    JsonNode node = RequestJson.parse(text);
     if (node == null || !node.isObject()) {
       throw ProblemException.invalidField("body", "must be a JSON object");
     }
@@ -167,7 +181,7 @@ public final class Invocation {
   }
 
   /** The problem as {@code application/problem+json}, with {@code Retry-After} when it has one and any extra headers (name, value, ...). */
-  public HttpResponseMessage problem(ProblemException problem, String... extraHeaders) {
+  HttpResponseMessage problem(ProblemException problem, String... extraHeaders) {
     Problem body = problem.toProblem(request.getUri().getPath(), correlationId);
     HttpResponseMessage.Builder builder = request.createResponseBuilder(HttpStatusType.custom(problem.status()))
         .header("Content-Type", Problem.MEDIA_TYPE)
@@ -199,7 +213,7 @@ public final class Invocation {
   }
 
   private static Map<String, String> lowerCaseKeys(Map<String, String> raw) {
-    Map<String, String> lower = new java.util.HashMap<>();
+    Map<String, String> lower = new HashMap<>();
     if (raw != null) {
       raw.forEach((name, value) -> lower.put(name.toLowerCase(Locale.ROOT), value));
     }

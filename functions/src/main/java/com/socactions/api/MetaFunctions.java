@@ -8,9 +8,9 @@ import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import com.socactions.health.HealthReport;
-import com.socactions.health.ProviderCatalog;
+import com.socactions.health.ProviderInfo;
 import com.socactions.health.ProviderList;
-import com.socactions.platform.ProblemException;
+import com.socactions.providers.Capability;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -19,14 +19,20 @@ public class MetaFunctions {
   /** How long a caller should wait before asking an unhealthy instance again. */
   private static final Duration UNHEALTHY_RETRY_AFTER = Duration.ofSeconds(30);
 
+  private final AppServices services;
+
+  public MetaFunctions(AppServices services) {
+    this.services = services;
+  }
+
   @FunctionName("GetHealth")
   public HttpResponseMessage getHealth(
       @HttpTrigger(name = "request", methods = {HttpMethod.GET}, route = "v1/health",
           authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
     return Invocation.handle(request, context, call -> {
-      boolean strict = call.query("strict").map(Boolean::parseBoolean).orElse(false);
-      HealthReport report = AppServices.get().health().check();
+      boolean strict = call.booleanQuery("strict");
+      HealthReport report = services.health().check();
       if (strict && report.status().equals("unhealthy")) {
         throw ProblemException.unavailable("Unhealthy: " + String.join("; ", report.warnings()), UNHEALTHY_RETRY_AFTER);
       }
@@ -40,9 +46,10 @@ public class MetaFunctions {
           authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
     return Invocation.handle(request, context, call -> {
-      Optional<String> capability = call.query("capability");
-      capability.ifPresent(MetaFunctions::checkCapability);
-      return call.ok(new ProviderList(AppServices.get().providers().list(capability)));
+      Optional<Capability> capability = call.query("capability").map(MetaFunctions::capability);
+      boolean includeUnconfigured = call.booleanQuery("include_unconfigured");
+      return call.ok(new ProviderList(services.providers().list(capability, includeUnconfigured).stream()
+          .map(ProviderInfo::of).toList()));
     });
   }
 
@@ -83,10 +90,8 @@ public class MetaFunctions {
     });
   }
 
-  private static void checkCapability(String capability) {
-    if (!ProviderCatalog.isCapability(capability)) {
-      throw ProblemException.invalidField("capability",
-          "'" + capability + "' is not one of " + String.join(", ", ProviderCatalog.CAPABILITIES));
-    }
+  private static Capability capability(String name) {
+    return Capability.parse(name).orElseThrow(() -> ProblemException.invalidField("capability",
+        "'" + name + "' is not one of " + Capability.allNames()));
   }
 }

@@ -7,17 +7,21 @@ import java.util.logging.Level;
 
 /** Keeps reference data fresh without a restart: GeoIP files replaced by geoipupdate, the RDAP bootstrap. */
 public class ReferenceDataFunctions {
+  private final AppServices services;
+
+  public ReferenceDataFunctions(AppServices services) {
+    this.services = services;
+  }
 
   /** Daily at 03:17 UTC (an odd minute, to stay off the top-of-hour rush at IANA). */
   @FunctionName("RefreshReferenceData")
   public void refreshReferenceData(
       @TimerTrigger(name = "timer", schedule = "0 17 3 * * *") String timerInfo,
       ExecutionContext context) {
-    AppServices services = AppServices.get();
-    boolean reloaded = services.geoip().reloadIfChanged();
+    boolean reloaded = services.enrichment().geoip().reloadIfChanged();
     context.getLogger().info("GeoIP databases " + (reloaded ? "reloaded from updated files" : "unchanged"));
     try {
-      services.rdap().refreshBootstrap();
+      services.enrichment().rdap().refreshBootstrap();
       context.getLogger().info("RDAP bootstrap refreshed");
     } catch (RuntimeException e) {
       // The old bootstrap stays in use; tomorrow's run tries again.

@@ -1,20 +1,23 @@
 package com.socactions.health;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.socactions.providers.Readiness;
 import java.time.Instant;
 
 /**
- * The state of one dependency in {@code GetHealth}.
+ * The state of one dependency in {@code GetHealth}: {@code storage}, then each provider by its id.
  *
- * @param name {@code storage}, {@code geoip-geo}, {@code geoip-asn}, {@code rdap}
  * @param status {@code ok}, {@code degraded} (works with a caveat, e.g. a stale database),
  *     {@code error} (configured but broken or unreachable), {@code not_configured}
  * @param detail a sentence for the SOC engineer: what is wrong and which setting to look at
- * @param type database type (GeoIP only)
- * @param buildDate database build date (GeoIP only)
- * @param ageDays whole days since the build (GeoIP only)
+ * @param type data type where there is one (GeoIP databases)
+ * @param buildDate data build date (GeoIP databases)
+ * @param ageDays whole days since the build (GeoIP databases)
  */
-public record ComponentHealth(String name, String status, String detail, String type, Instant buildDate, Long ageDays) {
-  public static ComponentHealth of(String name, String status, String detail) {
-    return new ComponentHealth(name, status, detail, null, null, null);
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ComponentHealth(String name, Readiness.Status status, String detail, String type, Instant buildDate, Long ageDays) {
+  static ComponentHealth of(String name, Readiness readiness) {
+    return new ComponentHealth(name, readiness.status(), readiness.detail(), readiness.type(), readiness.buildDate(),
+        readiness.ageDays());
   }
 }

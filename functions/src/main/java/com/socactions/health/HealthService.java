@@ -1,96 +1,77 @@
 package com.socactions.health;
 
-import com.socactions.enrichment.geoip.GeoIpDatabase;
-import com.socactions.enrichment.geoip.GeoIpDatabases;
-import com.socactions.enrichment.rdap.RdapClient;
-import com.socactions.enrichment.rdap.RdapHealth;
-import com.socactions.platform.TableStorage;
+import com.socactions.providers.Provider;
+import com.socactions.providers.ProviderRegistry;
+import com.socactions.providers.Readiness;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * Readiness of the connector: state storage, the GeoIP databases (type and build date), RDAP, and
- * the providers. Answers within a few seconds even when everything is down.
+ * Readiness of the connector: state storage, then every registered provider (their own checks:
+ * GeoIP databases with type and build date, RDAP, enforcement points, ...). Knows no provider by
+ * name. Never fails: a check that throws, a bad setting included, is that component's
+ * {@code error}, naming the setting.
  *
- * <p>{@code unhealthy}: storage is unreachable, or a configured database cannot be read.
- * {@code degraded}: something works with a caveat (a stale or missing optional database, RDAP
- * unreachable). {@code healthy}: everything configured answers.
+ * <p>{@code unhealthy}: storage or a provider is in error. {@code degraded}: something works with a
+ * caveat. {@code healthy}: everything configured answers.
  */
 public final class HealthService {
-  public static final String VERSION = Optional.ofNullable(HealthService.class.getPackage().getImplementationVersion()).orElse("1.0.0");
+  private static final Logger LOG = Logger.getLogger(HealthService.class.getName());
+  static final String STORAGE = "storage";
 
-  private final Supplier<TableStorage> storage;
-  private final GeoIpDatabases geoip;
-  private final Supplier<RdapClient> rdap;
-  private final ProviderCatalog providers;
+  private final Supplier<Readiness> storage;
+  private final ProviderRegistry providers;
   private final Clock clock;
+  private final String version;
 
-  public HealthService(Supplier<TableStorage> storage, GeoIpDatabases geoip, Supplier<RdapClient> rdap, ProviderCatalog providers, Clock clock) {
+  /**
+   * @param storage the state store's probe (a few seconds at most)
+   * @param version the build's version, as health reports it
+   */
+  public HealthService(Supplier<Readiness> storage, ProviderRegistry providers, Clock clock, String version) {
     this.storage = storage;
-    this.geoip = geoip;
-    this.rdap = rdap;
     this.providers = providers;
     this.clock = clock;
+    this.version = version;
   }
 
   public HealthReport check() {
     List<ComponentHealth> components = new ArrayList<>();
-    List<String> warnings = new ArrayList<>();
-    TableStorage tables = storage.get();
-    components.add(tables.problem()
-        .map(problem -> ComponentHealth.of("storage", "error", problem))
-        .orElseGet(() -> ComponentHealth.of("storage", "ok", "Table storage answers at " + tables.endpoint())));
-    components.add(database("geoip-geo", geoip.geo(), warnings));
-    components.add(database("geoip-asn", geoip.asn(), warnings));
-    components.add(rdap());
-    components.forEach(component -> {
-      if (!component.status().equals("ok") && !component.status().equals("not_configured")) {
-        warnings.add(component.name() + ": " + component.detail());
-      }
-    });
-    return new HealthReport(overall(components), VERSION, clock.instant(), components,
-        providers.list(Optional.empty()), warnings.stream().distinct().toList());
-  }
-
-  private ComponentHealth database(String name, GeoIpDatabases.Slot slot, List<String> warnings) {
-    Optional<GeoIpDatabase> database = slot.database();
-    if (database.isEmpty()) {
-      boolean configured = slot.isConfigured();
-      if (!configured) {
-        warnings.add(slot.problem().orElse(name + " not configured"));
-      }
-      return ComponentHealth.of(name, configured ? "error" : "not_configured", slot.problem().orElse(""));
+    List<ProviderInfo> providerInfos = new ArrayList<>();
+    components.add(ComponentHealth.of(STORAGE, safely(STORAGE, storage)));
+    for (Provider provider : providers.all()) {
+      Readiness readiness = safely(provider.id(), provider::readiness);
+      components.add(ComponentHealth.of(provider.id(), readiness));
+      providerInfos.add(ProviderInfo.of(provider, readiness));
     }
-    GeoIpDatabase db = database.get();
-    Instant built = db.buildDate();
-    long ageDays = geoip.ageDays(db);
-    boolean stale = geoip.isStale(db);
-    String detail = "Loaded " + db.file().getFileName() + " (" + db.type() + "), built " + built
-        + (stale ? ": " + ageDays + " days old, older than " + geoip.staleAfter().toDays()
-            + " days; keep it fresh with geoipupdate" : "");
-    return new ComponentHealth(name, stale ? "degraded" : "ok", detail, db.type(), built, ageDays);
+    List<String> warnings = components.stream()
+        .filter(component -> component.status() == Readiness.Status.DEGRADED || component.status() == Readiness.Status.ERROR)
+        .map(component -> component.name() + ": " + component.detail())
+        .distinct()
+        .toList();
+    return new HealthReport(overall(components), version, clock.instant(), components, providerInfos, warnings);
   }
 
-  private ComponentHealth rdap() {
-    RdapHealth health = rdap.get().health();
-    String detail = "Bootstrap " + health.bootstrapUrl()
-        + (health.bootstrapFetchedAt() == null ? "" : " fetched " + health.bootstrapFetchedAt())
-        + (health.openCircuits() == null || health.openCircuits().isEmpty() ? "" : "; circuit open for " + String.join(", ", health.openCircuits()))
-        + (health.detail() == null ? "" : "; " + health.detail());
-    String status = "ok".equals(health.status()) ? (health.openCircuits() == null || health.openCircuits().isEmpty() ? "ok" : "degraded") : "degraded";
-    return ComponentHealth.of("rdap", status, detail);
+  /** A check's answer; a check that throws (it should not) is an error, not a failed health call. */
+  private static Readiness safely(String name, Supplier<Readiness> check) {
+    try {
+      Readiness readiness = check.get();
+      return readiness != null ? readiness : Readiness.error("the check answered nothing");
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Health check of " + name + " failed", e);
+      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+      return Readiness.error(message);
+    }
   }
 
   private static String overall(List<ComponentHealth> components) {
-    boolean error = components.stream().anyMatch(component -> component.status().equals("error"));
-    // Without a location database the main enrichment answers nothing useful; ASN is optional.
-    boolean degraded = components.stream().anyMatch(component -> component.status().equals("degraded")
-        || (component.name().equals("geoip-geo") && component.status().equals("not_configured")));
-    return error ? "unhealthy" : degraded ? "degraded" : "healthy";
+    if (components.stream().anyMatch(component -> component.status() == Readiness.Status.ERROR)) {
+      return "unhealthy";
+    }
+    return components.stream().anyMatch(component -> component.status() == Readiness.Status.DEGRADED) ? "degraded" : "healthy";
   }
 }

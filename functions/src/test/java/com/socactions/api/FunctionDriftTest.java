@@ -2,10 +2,12 @@ package com.socactions.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import com.socactions.openapi.ConnectorRules;
+import com.socactions.providers.Capability;
 import java.io.File;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
@@ -41,14 +43,15 @@ class FunctionDriftTest {
 
   @Test
   void theProviderCapabilityFilterOffersExactlyTheKnownCapabilities() {
-    com.fasterxml.jackson.databind.JsonNode parameters = ConnectorRules.forTheConnector().root().at("/paths/~1v1~1providers/get/parameters");
+    JsonNode parameters = ConnectorRules.forTheConnector().root().at("/paths/~1v1~1providers/get/parameters");
     List<String> offered = new ArrayList<>();
     parameters.forEach(parameter -> {
       if (parameter.path("name").asText().equals("capability")) {
         parameter.path("enum").forEach(value -> offered.add(value.asText()));
       }
     });
-    assertThat(offered).containsExactlyInAnyOrderElementsOf(com.socactions.health.ProviderCatalog.CAPABILITIES);
+    assertThat(offered).containsExactlyInAnyOrderElementsOf(
+        Arrays.stream(Capability.values()).map(Capability::wireName).toList());
   }
 
   static Map<String, String> httpFunctionRoutes() throws Exception {

@@ -3,6 +3,8 @@ package com.socactions.bench;
 import com.maxmind.db.CHMCache;
 import com.maxmind.geoip2.DatabaseReader;
 import com.socactions.api.AppServices;
+import com.socactions.api.FunctionInjector;
+import com.socactions.platform.Settings;
 import com.socactions.enrichment.geoip.GeoIpDatabase;
 import com.socactions.indicators.IpAddresses;
 import com.socactions.localhost.LocalFunctionHost;
@@ -13,9 +15,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -109,10 +113,8 @@ public final class EnrichBenchmark {
   }
 
   private static double httpPath(String city, String asn, List<String> addresses, int threads, Duration phase) throws Exception {
-    System.setProperty("GEOIP_CITY_DB", city);
-    System.setProperty("GEOIP_ASN_DB", asn);
-    System.setProperty("RDAP_BOOTSTRAP_URL", "http://127.0.0.1:9/");
-    AppServices.reset();
+    AppServices services = new AppServices(Settings.of(Map.of(
+        "GEOIP_CITY_DB", city, "GEOIP_ASN_DB", asn, "RDAP_BOOTSTRAP_URL", "http://127.0.0.1:9/")), Clock.systemUTC());
     List<String> bodies = new ArrayList<>();
     for (int start = 0; start + BATCH <= addresses.size(); start += BATCH) {
       StringBuilder body = new StringBuilder("{\"lookups\":[\"geo\",\"asn\"],\"ips\":[");
@@ -122,7 +124,7 @@ public final class EnrichBenchmark {
       bodies.add(body.append("]}").toString());
     }
     try (LocalFunctionHost host = LocalFunctionHost.builder().scanPackage("com.socactions.api")
-        .bindAddress("127.0.0.1").port(0).functionKey("bench").timersEnabled(false).build().start()) {
+        .injector(new FunctionInjector(services)).bindAddress("127.0.0.1").port(0).functionKey("bench").timersEnabled(false).build().start()) {
       // A check with a real HTTP client that the path answers what it should...
       HttpResponse<String> check = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(host.baseUrl() + "v1/enrich/ips"))
           .header("x-functions-key", "bench").header("Content-Type", "application/json")

@@ -56,10 +56,22 @@ class ConnectorEndToEndTest {
     JsonNode health = json(response);
     Map<String, JsonNode> components = byName(health.get("components"));
     assertThat(components.get("storage").get("status").asText()).isEqualTo("ok");
-    assertThat(components.get("geoip-geo").get("type").asText()).isEqualTo("GeoIP2-City");
-    assertThat(components.get("geoip-geo").get("build_date").asText()).isNotBlank();
-    assertThat(components.get("geoip-asn").get("type").asText()).isEqualTo("GeoLite2-ASN");
-    assertThat(health.get("providers").findValuesAsText("id")).contains("geoip", "asn", "rdap");
+    assertThat(components.get("geoip").get("type").asText()).isEqualTo("GeoIP2-City");
+    assertThat(components.get("geoip").get("build_date").asText()).isNotBlank();
+    assertThat(components.get("asn").get("type").asText()).isEqualTo("GeoLite2-ASN");
+    assertThat(components.get("rdap").get("status").asText()).isEqualTo("ok");
+    assertThat(health.get("providers").findValuesAsText("id")).containsExactly("geoip", "asn", "rdap");
+    assertThat(health.get("version").asText()).isEqualTo(System.getProperty("soc.project.version"));
+  }
+
+  @Test
+  void listProvidersFiltersByCapabilityAndOffersOnlyConfiguredOnesByDefault() {
+    JsonNode enrich = json(connector.get("v1/providers?capability=enrich"));
+    assertThat(enrich.get("value").findValuesAsText("id")).containsExactly("geoip", "asn", "rdap");
+    assertThat(enrich.get("value").findValuesAsText("configured")).containsOnly("true");
+
+    JsonNode block = json(connector.get("v1/providers?capability=block"));
+    assertThat(block.get("value")).isEmpty();
   }
 
   @Test

@@ -2,32 +2,40 @@ package com.socactions.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.api.AppServices;
+import com.socactions.api.FunctionInjector;
 import com.socactions.localhost.LocalFunctionHost;
 import com.socactions.platform.Json;
+import com.socactions.platform.Settings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * The Function App served by the local host on a free loopback port, with the given settings
- * (set as system properties for the run, restored on close), called over real HTTP.
+ * The Function App served by the local host on a free loopback port, with its own services built
+ * from the given settings (nothing global is touched, so runs cannot leak into each other), called
+ * over real HTTP. Function classes are created per invocation through the same injector the
+ * Functions worker uses.
  */
 final class RunningConnector implements AutoCloseable {
   static final String KEY = "e2e-function-key";
 
-  private final Map<String, String> settings;
+  private final AppServices services;
   private final LocalFunctionHost host;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   RunningConnector(Map<String, String> settings) {
-    this.settings = settings;
-    settings.forEach(System::setProperty);
-    AppServices.reset();
+    this(settings, Clock.systemUTC());
+  }
+
+  RunningConnector(Map<String, String> settings, Clock clock) {
+    this.services = new AppServices(Settings.of(settings), clock);
     this.host = LocalFunctionHost.builder()
+        .injector(new FunctionInjector(services))
         .scanPackage("com.socactions.api")
         .bindAddress("127.0.0.1")
         .port(0)
@@ -77,10 +85,17 @@ final class RunningConnector implements AutoCloseable {
     }
   }
 
+  AppServices services() {
+    return services;
+  }
+
+  HttpResponse<String> post(String path, String contentType, String body) {
+    return send(HttpRequest.newBuilder(uri(path)).header("x-functions-key", KEY)
+        .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   @Override
   public void close() {
     host.close();
-    settings.keySet().forEach(System::clearProperty);
-    AppServices.reset();
   }
 }

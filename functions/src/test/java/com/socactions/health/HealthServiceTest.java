@@ -1,0 +1,124 @@
+package com.socactions.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.socactions.api.AppServices;
+import com.socactions.platform.BuildInfo;
+import com.socactions.platform.Settings;
+import com.socactions.providers.Capability;
+import com.socactions.providers.Provider;
+import com.socactions.providers.ProviderRegistry;
+import com.socactions.providers.Readiness;
+import com.socactions.testing.SharedFixtures;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class HealthServiceTest {
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
+
+  @Test
+  void aMalformedSettingIsAnUnhealthyComponentNamingItNotAFailedHealthCall() {
+    AppServices services = new AppServices(Settings.of(Map.of(
+        "GEOIP_CITY_DB", SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString(),
+        "GEOIP_STALE_AFTER_DAYS", "thirty",
+        "RDAP_ALLOW_INSECURE", "perhaps")), CLOCK);
+
+    HealthReport report = services.health().check();
+
+    Map<String, ComponentHealth> components = byName(report);
+    assertThat(report.status()).isEqualTo("unhealthy");
+    assertThat(components.get("geoip").status()).isEqualTo(Readiness.Status.ERROR);
+    assertThat(components.get("geoip").detail()).contains("GEOIP_STALE_AFTER_DAYS").contains("'thirty'");
+    assertThat(components.get("rdap").status()).isEqualTo(Readiness.Status.ERROR);
+    assertThat(components.get("rdap").detail()).contains("RDAP_ALLOW_INSECURE");
+  }
+
+  @Test
+  void aBadSecretSettingIsNamedButItsValueNeverShown() {
+    ProviderRegistry registry = new ProviderRegistry().register(List.of(new CheckedProvider("vault", () -> {
+      Settings.of(Map.of("PANOS_API_KEY_ROTATE_DAYS", "s3cr3t-looking")).getInt("PANOS_API_KEY_ROTATE_DAYS", 1);
+      return Readiness.ok("unreachable");
+    })));
+
+    HealthReport report = new HealthService(() -> Readiness.ok("fine"), registry, CLOCK, "1.2.3").check();
+
+    ComponentHealth vault = byName(report).get("vault");
+    assertThat(vault.status()).isEqualTo(Readiness.Status.ERROR);
+    assertThat(vault.detail()).contains("PANOS_API_KEY_ROTATE_DAYS").doesNotContain("s3cr3t-looking");
+  }
+
+  @Test
+  void aCheckThatThrowsIsThatComponentsErrorAndTheOthersStillReport() {
+    ProviderRegistry registry = new ProviderRegistry().register(List.of(
+        new CheckedProvider("broken", () -> {
+          throw new IllegalStateException("socket closed");
+        }),
+        new CheckedProvider("fine", () -> Readiness.ok("answers"))));
+
+    HealthReport report = new HealthService(() -> Readiness.ok("storage answers"), registry, CLOCK, "1.2.3").check();
+
+    assertThat(byName(report).get("broken").status()).isEqualTo(Readiness.Status.ERROR);
+    assertThat(byName(report).get("broken").detail()).isEqualTo("socket closed");
+    assertThat(byName(report).get("fine").status()).isEqualTo(Readiness.Status.OK);
+    assertThat(report.providers()).extracting(ProviderInfo::id).containsExactly("broken", "fine");
+    assertThat(report.warnings()).containsExactly("broken: socket closed");
+  }
+
+  @Test
+  void healthListsStorageFirstThenEveryRegisteredProviderWithoutKnowingThem() {
+    ProviderRegistry registry = new ProviderRegistry().register(List.of(
+        new CheckedProvider("stale", () -> Readiness.degraded("data 40 days old"))));
+
+    HealthReport report = new HealthService(() -> Readiness.ok("storage answers"), registry, CLOCK, "9.9.9").check();
+
+    assertThat(report.components()).extracting(ComponentHealth::name).containsExactly("storage", "stale");
+    assertThat(report.status()).isEqualTo("degraded");
+    assertThat(report.version()).isEqualTo("9.9.9");
+    assertThat(report.checkedAt()).isEqualTo(CLOCK.instant());
+  }
+
+  @Test
+  void theVersionHealthReportsIsTheBuildsOwn() {
+    assertThat(BuildInfo.version()).isEqualTo(System.getProperty("soc.project.version")).isNotBlank();
+  }
+
+  private static Map<String, ComponentHealth> byName(HealthReport report) {
+    return report.components().stream().collect(Collectors.toMap(ComponentHealth::name, Function.identity()));
+  }
+
+  /** A provider whose readiness check is given. */
+  private record CheckedProvider(String id, Supplier<Readiness> check) implements Provider {
+    @Override
+    public String displayName() {
+      return id;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+      return Set.of(Capability.BLOCK);
+    }
+
+    @Override
+    public String description() {
+      return id;
+    }
+
+    @Override
+    public boolean isConfigured() {
+      return true;
+    }
+
+    @Override
+    public Readiness readiness() {
+      return check.get();
+    }
+  }
+}
