@@ -16,8 +16,8 @@ import java.util.concurrent.CountDownLatch;
  */
 final class CommandLine {
   private static final String USAGE =
-      "Usage: LocalFunctionHost [--port N] [--bind ADDR] [--settings local.settings.json] [--no-timers]"
-          + " [--scan PACKAGE]...";
+      "Usage: LocalFunctionHost [--port N] [--bind ADDR] [--settings local.settings.json]"
+          + " [--host-json host.json] [--no-timers] [--scan PACKAGE]...";
 
   private CommandLine() {}
 
@@ -46,6 +46,9 @@ final class CommandLine {
               .port(options.port)
               .timersEnabled(options.timers);
       options.packages.forEach(builder::scanPackage);
+      if (options.hostJsonFile != null) {
+        builder.hostJson(options.hostJsonFile);
+      }
       host = builder.build().start();
     } catch (RuntimeException e) {
       FunctionLogging.hostLogger()
@@ -77,6 +80,7 @@ final class CommandLine {
         case "--port" -> options.port = parsePort(value(args, ++i, "--port"));
         case "--bind" -> options.bind = value(args, ++i, "--bind");
         case "--settings" -> options.settingsFile = Path.of(value(args, ++i, "--settings"));
+        case "--host-json" -> options.hostJsonFile = Path.of(value(args, ++i, "--host-json"));
         case "--no-timers" -> options.timers = false;
         case "--scan" -> options.packages.add(value(args, ++i, "--scan"));
         default -> throw new IllegalArgumentException("Unknown option: " + args[i]);
@@ -142,6 +146,8 @@ final class CommandLine {
     Integer port;
     String bind = "127.0.0.1";
     Path settingsFile;
+    // null: functions/host.json when present, else the defaults.
+    Path hostJsonFile;
     boolean timers = true;
     final java.util.List<String> packages = new java.util.ArrayList<>();
   }

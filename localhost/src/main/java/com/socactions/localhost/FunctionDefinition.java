@@ -10,10 +10,15 @@ import java.util.logging.Logger;
  * @param info name, trigger and trigger settings
  * @param method the public {@code @FunctionName} method
  * @param bodyType HTTP only: how the request body is bound; {@code null} for timers
+ * @param binaryBody HTTP only: the trigger declares {@code dataType = "binary"}
  * @param parameters one source per method parameter, in declaration order
  */
 public record FunctionDefinition(
-    FunctionInfo info, Method method, BodyType bodyType, List<ParameterSource> parameters) {
+    FunctionInfo info,
+    Method method,
+    BodyType bodyType,
+    boolean binaryBody,
+    List<ParameterSource> parameters) {
 
   public FunctionDefinition {
     parameters = List.copyOf(parameters);

@@ -231,11 +231,12 @@ public final class FunctionScanner {
               Set.copyOf(Arrays.asList(http.methods())),
               http.authLevel(),
               null);
-      return new FunctionDefinition(info, method, bodyType, sources);
+      boolean binary = http.dataType().strip().equalsIgnoreCase("binary");
+      return new FunctionDefinition(info, method, bodyType, binary, sources);
     }
     FunctionInfo info =
         new FunctionInfo(name, TriggerKind.TIMER, null, Set.of(), null, timer.schedule());
-    return new FunctionDefinition(info, method, null, sources);
+    return new FunctionDefinition(info, method, null, false, sources);
   }
 
   private static ParameterSource sourceOf(Parameter parameter, String name, String where) {

@@ -18,24 +18,35 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * Serves {@code /api/...}: routes the request, checks the function key, binds the parameters,
- * invokes the function and writes its response.
+ * Serves {@code /<routePrefix>/...}: routes the request, checks the function key, binds the
+ * parameters, invokes the function and writes its response.
  *
- * <p>Host-generated errors are {@code application/problem+json}: 404 when no route matches the
- * path, 405 with {@code Allow} when routes match but none allows the method, 401 when the key is
- * missing or wrong, and 500 when the function throws or returns a body other than {@code
+ * <p>A missing or wrong function key gets what the Azure host answers: 401 with an empty body and
+ * no {@code Content-Type}. The other host-generated errors are {@code application/problem+json}:
+ * 404 when no route matches the path, 405 with {@code Allow} when routes match but none allows the
+ * method, and 500 when the body cannot be bound as the Java worker would bind it, when the function
+ * throws or outlives {@code functionTimeout}, or when it returns a body other than {@code
  * String}/{@code byte[]}. A 500 never carries the exception or stack trace; those go to the log.
  */
 final class HttpTriggerHandler implements HttpHandler {
   private static final Logger LOG = FunctionLogging.hostLogger();
-  private static final String API_PREFIX = "/api/";
 
   private final RouteTable routes;
+  // "/api/" for prefix "api", "/" for an empty prefix.
+  private final String pathPrefix;
   private final KeyAuthorization authorization;
   private final FunctionInvoker invoker;
 
-  HttpTriggerHandler(RouteTable routes, KeyAuthorization authorization, FunctionInvoker invoker) {
+  /**
+   * @param routePrefix host.json's {@code extensions.http.routePrefix}, without slashes
+   */
+  HttpTriggerHandler(
+      RouteTable routes,
+      String routePrefix,
+      KeyAuthorization authorization,
+      FunctionInvoker invoker) {
     this.routes = routes;
+    this.pathPrefix = routePrefix.isEmpty() ? "/" : "/" + routePrefix + "/";
     this.authorization = authorization;
     this.invoker = invoker;
   }
@@ -57,12 +68,12 @@ final class HttpTriggerHandler implements HttpHandler {
     String methodName = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
     String rawPath = exchange.getRequestURI().getRawPath();
     String displayPath = exchange.getRequestURI().getPath();
-    if (!(rawPath + "/").regionMatches(true, 0, API_PREFIX, 0, API_PREFIX.length())) {
+    if (!(rawPath + "/").regionMatches(true, 0, pathPrefix, 0, pathPrefix.length())) {
       notFound(exchange, methodName, displayPath);
       return;
     }
     String relativePath =
-        rawPath.length() <= API_PREFIX.length() ? "" : rawPath.substring(API_PREFIX.length());
+        rawPath.length() <= pathPrefix.length() ? "" : rawPath.substring(pathPrefix.length());
     HttpMethod method = parseMethod(methodName);
     RouteTable.Resolution resolution = routes.resolve(method, relativePath);
     if (resolution instanceof RouteTable.NotFound) {
@@ -81,19 +92,22 @@ final class HttpTriggerHandler implements HttpHandler {
       Map<String, String> query = queryParameters(exchange.getRequestURI().getRawQuery());
       if (!authorization.permits(
           found.function().info().authLevel(), headers.get("x-functions-key"), query.get("code"))) {
-        ResponseWriter.problem(
-            exchange,
-            401,
-            "Unauthorized",
-            "Function "
-                + found.function().name()
-                + " requires a function key: send it in the x-functions-key header (or the code query parameter)",
-            Map.of());
+        ResponseWriter.write(exchange, 401, Map.of(), new byte[0]);
+        return;
+      }
+      FunctionDefinition function = found.function();
+      Object boundBody;
+      try {
+        boundBody =
+            function.bodyType().bind(body, headers.get("content-type"), function.binaryBody());
+      } catch (BodyType.BodyBindingException e) {
+        LOG.severe(
+            "Function " + function.name() + " cannot take this request body: " + e.getMessage());
+        failed(exchange, function);
         return;
       }
       LocalHttpRequest<Object> request =
-          new LocalHttpRequest<>(
-              uri(exchange), method, headers, query, found.function().bodyType().bind(body));
+          new LocalHttpRequest<>(uri(exchange), method, headers, query, boundBody);
       invoke(exchange, found, request);
     }
   }
@@ -125,6 +139,13 @@ final class HttpTriggerHandler implements HttpHandler {
     Object result;
     try {
       result = invoker.invoke(function, arguments);
+    } catch (FunctionInvoker.FunctionTimeoutException e) {
+      // Worded as the Azure host logs it, which then answers the caller 500.
+      LOG.severe(
+          e.getMessage() + " (Id: " + context.getInvocationId() + "). Initiating cancellation.");
+      LOG.severe(executed(function, context, "Failed", started));
+      failed(exchange, function);
+      return;
     } catch (FunctionInvoker.FunctionFailedException e) {
       LOG.log(Level.SEVERE, executed(function, context, "Failed", started), e.getCause());
       failed(exchange, function);

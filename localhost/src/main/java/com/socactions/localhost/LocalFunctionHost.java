@@ -1,5 +1,6 @@
 package com.socactions.localhost;
 
+import com.microsoft.azure.functions.spi.inject.FunctionInstanceInjector;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -16,15 +18,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs the Function App's {@code @FunctionName} methods on a developer machine, without Core Tools:
- * HTTP-triggered functions under {@code http://<bind>:<port>/api/<route>} and timer-triggered ones
- * on their NCRONTAB schedules.
+ * HTTP-triggered functions under {@code http://<bind>:<port>/<routePrefix>/<route>} and
+ * timer-triggered ones on their NCRONTAB schedules. It behaves like the Azure host where the
+ * difference would matter: a new function class instance per invocation from the Java worker's
+ * {@link FunctionInstanceInjector} seam, host.json's {@code routePrefix} and {@code
+ * functionTimeout}, a 401 with an empty body for a missing or wrong key, and route values that keep
+ * an encoded slash ({@code %2F}) encoded.
  *
  * <pre>{@code
  * try (LocalFunctionHost host = LocalFunctionHost.builder().port(0).functionKey("k").build().start()) {
@@ -35,8 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>{@link Builder#build()} scans the classes and fails with {@link IllegalStateException} /
  * {@link IllegalArgumentException} when a function cannot be bound or its route is malformed;
  * {@link #start()} fails with {@link UncheckedIOException} when the port cannot be bound. Function
- * classes are instantiated on their first invocation, so constructor failures surface as 500
- * responses (or timer failures in the log), not at startup. Instances are thread-safe to query;
+ * classes are instantiated for each invocation, so constructor (or injector) failures surface as
+ * 500 responses (or timer failures in the log), not at startup. Instances are thread-safe to query;
  * {@link #close()} is idempotent.
  */
 public final class LocalFunctionHost implements AutoCloseable {
@@ -47,7 +56,8 @@ public final class LocalFunctionHost implements AutoCloseable {
   private final List<FunctionDefinition> functions;
   private final String functionKey;
   private final boolean keyGenerated;
-  private final FunctionInvoker invoker = new FunctionInvoker();
+  private FunctionInvoker invoker;
+  private ExecutorService invocationExecutor;
   private HttpServer server;
   private ExecutorService httpExecutor;
   private TimerRunner timers;
@@ -89,15 +99,7 @@ public final class LocalFunctionHost implements AutoCloseable {
     }
     RouteTable routes = new RouteTable(http);
     int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
-    AtomicInteger count = new AtomicInteger();
-    httpExecutor =
-        Executors.newFixedThreadPool(
-            threads,
-            runnable -> {
-              Thread thread = new Thread(runnable, "localhost-http-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
+    httpExecutor = Executors.newFixedThreadPool(threads, daemonThreadFactory("localhost-http-"));
     try {
       server = HttpServer.create(new InetSocketAddress(config.bindAddress, config.port), 256);
     } catch (IOException e) {
@@ -106,8 +108,14 @@ public final class LocalFunctionHost implements AutoCloseable {
           "Cannot listen on " + config.bindAddress + ":" + config.port, e);
     }
     server.setExecutor(httpExecutor);
+    // Unbounded, but never busier than the HTTP pool plus the timers that feed it.
+    invocationExecutor = Executors.newCachedThreadPool(daemonThreadFactory("localhost-function-"));
+    invoker =
+        new FunctionInvoker(config.injector, config.hostJson.functionTimeout(), invocationExecutor);
     server.createContext(
-        "/", new HttpTriggerHandler(routes, new KeyAuthorization(functionKey), invoker));
+        "/",
+        new HttpTriggerHandler(
+            routes, config.hostJson.routePrefix(), new KeyAuthorization(functionKey), invoker));
     server.start();
     if (keyGenerated) {
       System.out.println("Function key: " + functionKey);
@@ -118,9 +126,18 @@ public final class LocalFunctionHost implements AutoCloseable {
     return this;
   }
 
-  /** {@code http://<host>:<port>/api/}; a wildcard bind address is shown as 127.0.0.1. */
+  /**
+   * {@code http://<host>:<port>/<routePrefix>/} ({@code /api/} by default; just {@code /} with an
+   * empty prefix); a wildcard bind address is shown as 127.0.0.1.
+   */
   public String baseUrl() {
-    return "http://" + hostForUrl() + ":" + port() + "/api/";
+    String prefix = config.hostJson.routePrefix();
+    return "http://" + hostForUrl() + ":" + port() + "/" + (prefix.isEmpty() ? "" : prefix + "/");
+  }
+
+  /** The host.json settings in force. */
+  public HostJson hostJson() {
+    return config.hostJson;
   }
 
   /** The bound port (the real one when built with port 0). */
@@ -164,6 +181,19 @@ public final class LocalFunctionHost implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    if (invocationExecutor != null) {
+      // Whatever still runs has no caller left to answer.
+      invocationExecutor.shutdownNow();
+    }
+  }
+
+  private static ThreadFactory daemonThreadFactory(String namePrefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, namePrefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   /**
@@ -195,10 +225,12 @@ public final class LocalFunctionHost implements AutoCloseable {
   }
 
   /**
-   * Entry point: {@code [--port N] [--bind ADDR] [--settings local.settings.json] [--no-timers]
-   * [--scan PKG]...}. The port defaults to the {@code LOCAL_HOST_PORT} setting, else 7071; {@code
-   * --scan} (repeatable) replaces the default package {@code com.socactions}. Exits with status 2
-   * on bad arguments or settings, 1 when the host cannot start.
+   * Entry point: {@code [--port N] [--bind ADDR] [--settings local.settings.json] [--host-json
+   * host.json] [--no-timers] [--scan PKG]...}. The port defaults to the {@code LOCAL_HOST_PORT}
+   * setting, else 7071; host.json defaults to {@code functions/host.json} when present, else the
+   * Functions host's defaults; {@code --scan} (repeatable) replaces the default package {@code
+   * com.socactions}. Exits with status 2 on bad arguments or settings, 1 when the host cannot start
+   * (including a malformed host.json).
    */
   public static void main(String[] args) {
     CommandLine.run(args);
@@ -213,8 +245,39 @@ public final class LocalFunctionHost implements AutoCloseable {
     private String functionKey;
     private boolean timersEnabled = true;
     private ZoneId zone;
+    private FunctionInstanceInjector injector;
+    private Path hostJsonFile;
+    // Resolved by build().
+    private HostJson hostJson;
 
     private Builder() {}
+
+    /**
+     * Creates function class instances, one per invocation, as the Java worker's DI seam does.
+     * Default: the first implementation {@link ServiceLoader} finds on the {@link
+     * #classLoader(ClassLoader) class loader} ({@code META-INF/services}), else one that calls the
+     * public no-argument constructor.
+     */
+    public Builder injector(FunctionInstanceInjector injector) {
+      if (injector == null) {
+        throw new IllegalArgumentException("'injector' cannot be null.");
+      }
+      this.injector = injector;
+      return this;
+    }
+
+    /**
+     * The host.json whose {@code extensions.http.routePrefix} and {@code functionTimeout} apply.
+     * Default: {@code functions/host.json} relative to the working directory when it exists, else
+     * the Functions host's defaults ({@code api}, 30 minutes).
+     */
+    public Builder hostJson(Path file) {
+      if (file == null) {
+        throw new IllegalArgumentException("'file' cannot be null.");
+      }
+      this.hostJsonFile = file;
+      return this;
+    }
 
     /** Adds a package (subpackages included) to scan; without any call, {@code com.socactions}. */
     public Builder scanPackage(String packageName) {
@@ -269,10 +332,15 @@ public final class LocalFunctionHost implements AutoCloseable {
     /**
      * Scans the packages and prepares the host without binding anything.
      *
-     * @throws IllegalStateException when a function cannot be bound or two share a name
-     * @throws IllegalArgumentException when a route template is malformed
+     * @throws IllegalStateException when a function cannot be bound, two share a name, or a
+     *     registered {@link FunctionInstanceInjector} cannot be loaded
+     * @throws IllegalArgumentException when a route template or host.json is malformed
      */
     public LocalFunctionHost build() {
+      hostJson = HostJson.locate(hostJsonFile);
+      if (injector == null) {
+        injector = discoverInjector(classLoader);
+      }
       List<String> scanned = packages.isEmpty() ? List.of(DEFAULT_PACKAGE) : packages;
       Map<String, FunctionDefinition> byMethod = new LinkedHashMap<>();
       for (String packageName : scanned) {
@@ -311,6 +379,19 @@ public final class LocalFunctionHost implements AutoCloseable {
                   + " and "
                   + functions.get(i).method());
         }
+      }
+    }
+
+    private static FunctionInstanceInjector discoverInjector(ClassLoader loader) {
+      try {
+        return ServiceLoader.load(FunctionInstanceInjector.class, loader)
+            .findFirst()
+            .orElseGet(NoArgConstructorInjector::new);
+      } catch (ServiceConfigurationError e) {
+        throw new IllegalStateException(
+            "Cannot load the FunctionInstanceInjector registered in META-INF/services: "
+                + e.getMessage(),
+            e);
       }
     }
 

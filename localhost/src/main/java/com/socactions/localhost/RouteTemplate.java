@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  * with constraints {@code int}, {@code long}, {@code alpha}, {@code guid}, {@code bool} (several
  * may be chained, {@code {id:int:min(1)}}; unknown ones are ignored with a warning), an optional
  * {@code {name?}} as the last segment, or a catch-all {@code {*name}} (also {@code {**name}}) as
- * the last segment, which matches zero or more segments. Parameter values are percent-decoded;
- * parameter names are case-insensitive.
+ * the last segment, which matches zero or more segments. Parameter values are percent-decoded as
+ * Kestrel decodes request paths: every escape except an encoded slash, so {@code a%2Fb} binds
+ * {@code a%2Fb} while {@code a%20b} binds {@code a b}. Parameter names are case-insensitive.
  *
  * <p>{@link #PRECEDENCE} orders templates like ASP.NET Core's inbound route precedence: segment by
  * segment from the left, a literal beats a constrained parameter, which beats a plain parameter,
@@ -211,7 +212,9 @@ public final class RouteTemplate {
   }
 
   /**
-   * Percent-decodes one path segment as UTF-8; '+' stays '+', malformed escapes are kept literally.
+   * Percent-decodes one path segment as UTF-8, as Kestrel does: {@code %2F} stays as sent (decoding
+   * it would let a value pose as two segments), '+' stays '+', malformed escapes are kept
+   * literally.
    */
   static String decode(String segment) {
     if (segment.indexOf('%') < 0) {
@@ -225,9 +228,14 @@ public final class RouteTemplate {
           && i + 2 < segment.length()
           && isHex(segment.charAt(i + 1))
           && isHex(segment.charAt(i + 2))) {
-        bytes.writeBytes(plain.toString().getBytes(StandardCharsets.UTF_8));
-        plain.setLength(0);
-        bytes.write(Integer.parseInt(segment.substring(i + 1, i + 3), 16));
+        int decoded = Integer.parseInt(segment.substring(i + 1, i + 3), 16);
+        if (decoded == '/') {
+          plain.append(segment, i, i + 3);
+        } else {
+          bytes.writeBytes(plain.toString().getBytes(StandardCharsets.UTF_8));
+          plain.setLength(0);
+          bytes.write(decoded);
+        }
         i += 2;
       } else {
         plain.append(c);

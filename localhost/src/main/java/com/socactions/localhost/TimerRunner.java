@@ -126,6 +126,9 @@ final class TimerRunner implements AutoCloseable {
               + ", Duration="
               + Duration.between(started, ZonedDateTime.now(zone)).toMillis()
               + "ms)");
+    } catch (FunctionInvoker.FunctionTimeoutException e) {
+      LOG.severe(e.getMessage() + ". Initiating cancellation.");
+      LOG.severe("Executed 'Functions." + timer.name() + "' (Failed)");
     } catch (FunctionInvoker.FunctionFailedException e) {
       LOG.log(Level.SEVERE, "Executed 'Functions." + timer.name() + "' (Failed)", e.getCause());
     } catch (RuntimeException | Error e) {

@@ -25,6 +25,13 @@ class CommandLineTest {
   }
 
   @Test
+  void hostJsonIsFoundThroughTheHostJsonOptionElseLeftToTheDefaultLookup() {
+    assertThat(CommandLine.parse(new String[] {"--host-json", "h.json"}).hostJsonFile)
+        .isEqualTo(Path.of("h.json"));
+    assertThat(CommandLine.parse(new String[0]).hostJsonFile).isNull();
+  }
+
+  @Test
   void badOptionsAreRejected() {
     assertThatThrownBy(() -> CommandLine.parse(new String[] {"--port", "http"}))
         .hasMessageContaining("port");

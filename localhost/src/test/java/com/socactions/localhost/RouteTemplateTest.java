@@ -52,6 +52,14 @@ class RouteTemplateTest {
   }
 
   @Test
+  void anEncodedSlashStaysEncodedInAValueAsKestrelLeavesIt() {
+    assertThat(match("v1/enrich/ips/{ip}", "v1/enrich/ips/a%2Fb")).containsEntry("ip", "a%2Fb");
+    assertThat(match("v1/enrich/ips/{ip}", "v1/enrich/ips/a%2fb%20c"))
+        .containsEntry("ip", "a%2fb c");
+    assertThat(match("files/{*rest}", "files/a%2Fb/c")).containsEntry("rest", "a%2Fb/c");
+  }
+
+  @Test
   void aCatchAllTakesTheRestOfThePathIncludingNothing() {
     assertThat(match("files/{*rest}", "files/a/b%20c/d.txt")).containsEntry("rest", "a/b c/d.txt");
     assertThat(match("files/{*rest}", "files")).isEmpty();

@@ -90,6 +90,7 @@ public class EchoFunctions {
       @HttpTrigger(
               name = "req",
               route = "bytes",
+              dataType = "binary",
               methods = {HttpMethod.POST},
               authLevel = AuthorizationLevel.ANONYMOUS)
           HttpRequestMessage<byte[]> request)
