@@ -245,7 +245,7 @@ class RdapClientTest {
   }
 
   @Test
-  void aRedirectToAPrivateAddressIsRefusedInProduction() {
+  void anHttpServiceUrlIsRefusedInProduction() {
     WhoisOutcome outcome = lookup(client(options().allowInsecure(false)), "1.1.1.1");
     assertThat(outcome.isFound()).isFalse();
     assertThat(outcome.error())
