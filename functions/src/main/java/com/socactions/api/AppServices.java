@@ -2,8 +2,8 @@ package com.socactions.api;
 
 import com.socactions.enrichment.EnrichmentModule;
 import com.socactions.health.HealthService;
+import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.BuildInfo;
-import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
 import com.socactions.platform.TableStorage;
@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 public final class AppServices {
   private final Settings settings;
   private final EnrichmentModule enrichment;
+  private final AzureCredentials credentials;
   private final Supplier<TableStorage> storage;
   private final ProviderRegistry providers = new ProviderRegistry();
   private final HealthService health;
@@ -32,7 +33,8 @@ public final class AppServices {
     this.settings = settings;
     this.enrichment = new EnrichmentModule(settings, clock, HttpClients.shared());
     // The Azure Tables client takes about 0.5 s to build; only calls that keep state need it.
-    this.storage = Suppliers.memoize(() -> new TableStorage(settings));
+    this.credentials = new AzureCredentials(settings);
+    this.storage = Suppliers.memoize(() -> new TableStorage(settings, credentials));
     providers.register(enrichment.providers());
     this.health = new HealthService(this::storageReadiness, providers, clock, BuildInfo.version());
   }
@@ -43,6 +45,11 @@ public final class AppServices {
 
   public EnrichmentModule enrichment() {
     return enrichment;
+  }
+
+  /** The one Azure credential of the process (storage, Defender, Graph, Sentinel), built on first use. */
+  public AzureCredentials credentials() {
+    return credentials;
   }
 
   public TableStorage storage() {
@@ -58,14 +65,10 @@ public final class AppServices {
   }
 
   private Readiness storageReadiness() {
-    TableStorage tables;
-    try {
-      tables = storage.get();
-    } catch (ConfigurationException e) {
-      return Readiness.error(e.getMessage());
-    }
-    return tables.problem()
-        .map(Readiness::error)
-        .orElseGet(() -> Readiness.ok("Table storage answers at " + tables.endpoint()));
+    TableStorage.Probe probe = storage.get().probe();
+    return switch (probe.status()) {
+      case OK -> Readiness.ok(probe.detail());
+      case UNREACHABLE, MISCONFIGURED -> Readiness.error(probe.detail());
+    };
   }
 }
