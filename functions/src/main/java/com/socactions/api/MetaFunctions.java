@@ -33,7 +33,7 @@ public class MetaFunctions {
     return Invocation.handle(request, context, call -> {
       boolean strict = call.booleanQuery("strict");
       HealthReport report = services.health().check();
-      if (strict && report.status().equals("unhealthy")) {
+      if (strict && report.status() == HealthReport.Status.UNHEALTHY) {
         throw ProblemException.unavailable("Unhealthy: " + String.join("; ", report.warnings()), UNHEALTHY_RETRY_AFTER);
       }
       return call.ok(report);

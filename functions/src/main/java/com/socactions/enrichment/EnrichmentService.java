@@ -248,7 +248,7 @@ public final class EnrichmentService {
       GeoLocation geo = result.geo();
       AutonomousSystem asn = result.asn();
       WhoisNetwork whois = result.whois();
-      table.row(java.util.Arrays.asList(
+      table.row(Arrays.asList(
           result.ip(),
           result.scope() == null ? result.lookupStatus().wireName() : result.scope(),
           geo == null ? null : join(geo.countryCode(), geo.country()),
@@ -266,7 +266,7 @@ public final class EnrichmentService {
     HtmlTable table = new HtmlTable("SOC Actions: domain enrichment",
         List.of("Domain", "Registered domain", "Registrar", "Registered", "Age (days)", "Newly registered", "Notes"));
     for (DomainEnrichment result : results) {
-      table.row(java.util.Arrays.asList(
+      table.row(Arrays.asList(
           result.domain() == null ? result.input() : result.domain(),
           result.registrableDomain(),
           result.registrar(),

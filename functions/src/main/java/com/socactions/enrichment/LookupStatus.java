@@ -1,6 +1,7 @@
 package com.socactions.enrichment;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 
 /** How one item of a batch went; the item's {@code errors} say why when it is not {@code ok}. */
 public enum LookupStatus {
@@ -15,7 +16,7 @@ public enum LookupStatus {
   /** Not looked up on purpose: a private, loopback, documentation... address. */
   SKIPPED;
 
-  private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
+  private final String wireName = name().toLowerCase(Locale.ROOT);
 
   @JsonValue
   public String wireName() {

@@ -68,10 +68,11 @@ public final class HealthService {
     }
   }
 
-  private static String overall(List<ComponentHealth> components) {
+  private static HealthReport.Status overall(List<ComponentHealth> components) {
     if (components.stream().anyMatch(component -> component.status() == Readiness.Status.ERROR)) {
-      return "unhealthy";
+      return HealthReport.Status.UNHEALTHY;
     }
-    return components.stream().anyMatch(component -> component.status() == Readiness.Status.DEGRADED) ? "degraded" : "healthy";
+    return components.stream().anyMatch(component -> component.status() == Readiness.Status.DEGRADED)
+        ? HealthReport.Status.DEGRADED : HealthReport.Status.HEALTHY;
   }
 }

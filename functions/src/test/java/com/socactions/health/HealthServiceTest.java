@@ -34,7 +34,7 @@ class HealthServiceTest {
     HealthReport report = services.health().check();
 
     Map<String, ComponentHealth> components = byName(report);
-    assertThat(report.status()).isEqualTo("unhealthy");
+    assertThat(report.status()).isEqualTo(HealthReport.Status.UNHEALTHY);
     assertThat(components.get("geoip").status()).isEqualTo(Readiness.Status.ERROR);
     assertThat(components.get("geoip").detail()).contains("GEOIP_STALE_AFTER_DAYS").contains("'thirty'");
     assertThat(components.get("rdap").status()).isEqualTo(Readiness.Status.ERROR);
@@ -80,7 +80,7 @@ class HealthServiceTest {
     HealthReport report = new HealthService(() -> Readiness.ok("storage answers"), registry, CLOCK, "9.9.9").check();
 
     assertThat(report.components()).extracting(ComponentHealth::name).containsExactly("storage", "stale");
-    assertThat(report.status()).isEqualTo("degraded");
+    assertThat(report.status()).isEqualTo(HealthReport.Status.DEGRADED);
     assertThat(report.version()).isEqualTo("9.9.9");
     assertThat(report.checkedAt()).isEqualTo(CLOCK.instant());
   }

@@ -8,24 +8,30 @@ import java.util.Set;
 /**
  * What the host discovered about one {@code @FunctionName} method, as shown in the startup table.
  *
- * @param name      the function name from {@code @FunctionName}
- * @param trigger   HTTP or TIMER
- * @param route     HTTP only: the route template below {@code api/} (the function name when the annotation's
- *                  route is empty); {@code null} for timers
- * @param methods   HTTP only: the allowed methods; an <em>empty</em> set means every method is allowed
+ * @param name the function name from {@code @FunctionName}
+ * @param trigger HTTP or TIMER
+ * @param route HTTP only: the route template below {@code api/} (the function name when the
+ *     annotation's route is empty); {@code null} for timers
+ * @param methods HTTP only: the allowed methods; an <em>empty</em> set means every method is
+ *     allowed
  * @param authLevel HTTP only: the authorization level; {@code null} for timers
- * @param schedule  TIMER only: the schedule exactly as annotated (may be a {@code %SETTING%} reference);
- *                  {@code null} for HTTP
+ * @param schedule TIMER only: the schedule exactly as annotated (may be a {@code %SETTING%}
+ *     reference); {@code null} for HTTP
  */
-public record FunctionInfo(String name, TriggerKind trigger, String route, Set<HttpMethod> methods,
-                           AuthorizationLevel authLevel, String schedule) {
+public record FunctionInfo(
+    String name,
+    TriggerKind trigger,
+    String route,
+    Set<HttpMethod> methods,
+    AuthorizationLevel authLevel,
+    String schedule) {
 
-    public FunctionInfo {
-        methods = methods == null ? Set.of() : Set.copyOf(methods);
-    }
+  public FunctionInfo {
+    methods = methods == null ? Set.of() : Set.copyOf(methods);
+  }
 
-    /** True when the function accepts {@code method}; an empty method set accepts everything. */
-    public boolean allows(HttpMethod method) {
-        return method != null && (methods.isEmpty() || methods.contains(method));
-    }
+  /** True when the function accepts {@code method}; an empty method set accepts everything. */
+  public boolean allows(HttpMethod method) {
+    return method != null && (methods.isEmpty() || methods.contains(method));
+  }
 }

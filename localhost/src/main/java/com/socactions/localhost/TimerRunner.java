@@ -17,131 +17,151 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs timer functions on their NCRONTAB schedules in a time zone (UTC unless {@code WEBSITE_TIME_ZONE}).
+ * Runs timer functions on their NCRONTAB schedules in a time zone (UTC unless {@code
+ * WEBSITE_TIME_ZONE}).
  *
  * <p>Each run is scheduled for the next occurrence after the previous one finished, so runs of one
- * function never overlap (like the real host's singleton timer lock); a slow run skips the occurrences it
- * overlapped rather than queueing them. A failing run is logged and the schedule continues. A timer whose
- * schedule cannot be parsed (or whose {@code %SETTING%} is unset) is logged and not run; the others still are.
+ * function never overlap (like the real host's singleton timer lock); a slow run skips the
+ * occurrences it overlapped rather than queueing them. A failing run is logged and the schedule
+ * continues. A timer whose schedule cannot be parsed (or whose {@code %SETTING%} is unset) is
+ * logged and not run; the others still are.
  */
 final class TimerRunner implements AutoCloseable {
-    private static final Logger LOG = FunctionLogging.hostLogger();
-    private static final long PAST_DUE_TOLERANCE_MS = 1_000;
+  private static final Logger LOG = FunctionLogging.hostLogger();
+  private static final long PAST_DUE_TOLERANCE_MS = 1_000;
 
-    private final List<FunctionDefinition> timers;
-    private final FunctionInvoker invoker;
-    private final ZoneId zone;
-    private final ScheduledExecutorService scheduler;
-    private final Map<String, ZonedDateTime> nextRuns = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+  private final List<FunctionDefinition> timers;
+  private final FunctionInvoker invoker;
+  private final ZoneId zone;
+  private final ScheduledExecutorService scheduler;
+  private final Map<String, ZonedDateTime> nextRuns = new ConcurrentHashMap<>();
+  private volatile boolean closed;
 
-    TimerRunner(List<FunctionDefinition> timers, FunctionInvoker invoker, ZoneId zone) {
-        this.timers = List.copyOf(timers);
-        this.invoker = invoker;
-        this.zone = zone;
-        AtomicInteger count = new AtomicInteger();
-        this.scheduler = Executors.newScheduledThreadPool(Math.max(1, Math.min(4, timers.size())), runnable -> {
-            Thread thread = new Thread(runnable, "localhost-timer-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+  TimerRunner(List<FunctionDefinition> timers, FunctionInvoker invoker, ZoneId zone) {
+    this.timers = List.copyOf(timers);
+    this.invoker = invoker;
+    this.zone = zone;
+    AtomicInteger count = new AtomicInteger();
+    this.scheduler =
+        Executors.newScheduledThreadPool(
+            Math.max(1, Math.min(4, timers.size())),
+            runnable -> {
+              Thread thread = new Thread(runnable, "localhost-timer-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /** Parses every schedule and schedules each timer's first run. */
+  void start() {
+    for (FunctionDefinition timer : timers) {
+      NCrontabSchedule schedule;
+      try {
+        schedule = NCrontabSchedule.parse(timer.info().schedule());
+      } catch (IllegalArgumentException e) {
+        LOG.severe("Timer " + timer.name() + " will not run: " + e.getMessage());
+        continue;
+      }
+      scheduleAfter(timer, schedule, ZonedDateTime.now(zone), null);
     }
+  }
 
-    /** Parses every schedule and schedules each timer's first run. */
-    void start() {
-        for (FunctionDefinition timer : timers) {
-            NCrontabSchedule schedule;
-            try {
-                schedule = NCrontabSchedule.parse(timer.info().schedule());
-            } catch (IllegalArgumentException e) {
-                LOG.severe("Timer " + timer.name() + " will not run: " + e.getMessage());
-                continue;
-            }
-            scheduleAfter(timer, schedule, ZonedDateTime.now(zone), null);
+  /** The next planned run of each scheduled timer, by function name. */
+  Map<String, ZonedDateTime> nextRuns() {
+    return new TreeMap<>(nextRuns);
+  }
+
+  private void scheduleAfter(
+      FunctionDefinition timer,
+      NCrontabSchedule schedule,
+      ZonedDateTime after,
+      ZonedDateTime last) {
+    if (closed) {
+      return;
+    }
+    ZonedDateTime next;
+    try {
+      next = schedule.next(after);
+    } catch (IllegalStateException e) {
+      LOG.severe("Timer " + timer.name() + " stops: " + e.getMessage());
+      nextRuns.remove(timer.name());
+      return;
+    }
+    nextRuns.put(timer.name(), next);
+    long delay = Math.max(0, Duration.between(ZonedDateTime.now(zone), next).toMillis());
+    try {
+      scheduler.schedule(() -> run(timer, schedule, next, last), delay, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Closed concurrently; nothing left to schedule.
+    }
+  }
+
+  private void run(
+      FunctionDefinition timer,
+      NCrontabSchedule schedule,
+      ZonedDateTime scheduled,
+      ZonedDateTime last) {
+    ZonedDateTime started = ZonedDateTime.now(zone);
+    try {
+      boolean pastDue = Duration.between(scheduled, started).toMillis() > PAST_DUE_TOLERANCE_MS;
+      ZonedDateTime following = schedule.next(scheduled);
+      String timerInfo = timerInfo(last, following, pastDue);
+      LocalExecutionContext context =
+          new LocalExecutionContext(timer.name(), timer.logger(), W3CTraceContext.from(null, null));
+      Object[] arguments = new Object[timer.parameters().size()];
+      for (int i = 0; i < arguments.length; i++) {
+        ParameterSource source = timer.parameters().get(i);
+        if (source instanceof ParameterSource.TimerInfo) {
+          arguments[i] = timerInfo;
+        } else if (source instanceof ParameterSource.Context) {
+          arguments[i] = context;
         }
+      }
+      invoker.invoke(timer, arguments);
+      LOG.info(
+          "Executed 'Functions."
+              + timer.name()
+              + "' (Succeeded, Id="
+              + context.getInvocationId()
+              + ", Duration="
+              + Duration.between(started, ZonedDateTime.now(zone)).toMillis()
+              + "ms)");
+    } catch (FunctionInvoker.FunctionTimeoutException e) {
+      LOG.severe(e.getMessage() + ". Initiating cancellation.");
+      LOG.severe("Executed 'Functions." + timer.name() + "' (Failed)");
+    } catch (FunctionInvoker.FunctionFailedException e) {
+      LOG.log(Level.SEVERE, "Executed 'Functions." + timer.name() + "' (Failed)", e.getCause());
+    } catch (RuntimeException | Error e) {
+      LOG.log(Level.SEVERE, "Timer " + timer.name() + " run failed", e);
+    } finally {
+      ZonedDateTime now = ZonedDateTime.now(zone);
+      scheduleAfter(timer, schedule, now.isAfter(scheduled) ? now : scheduled, scheduled);
     }
+  }
 
-    /** The next planned run of each scheduled timer, by function name. */
-    Map<String, ZonedDateTime> nextRuns() {
-        return new TreeMap<>(nextRuns);
+  /** The JSON the real host passes as a String timer parameter. */
+  static String timerInfo(ZonedDateTime last, ZonedDateTime next, boolean pastDue) {
+    Map<String, Object> status = null;
+    if (last != null) {
+      status = new LinkedHashMap<>();
+      status.put("Last", iso(last));
+      status.put("Next", iso(next));
+      status.put("LastUpdated", iso(last));
     }
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("Schedule", Map.of("AdjustForDST", true));
+    info.put("ScheduleStatus", status);
+    info.put("IsPastDue", pastDue);
+    return Json.write(info);
+  }
 
-    private void scheduleAfter(FunctionDefinition timer, NCrontabSchedule schedule, ZonedDateTime after,
-                               ZonedDateTime last) {
-        if (closed) {
-            return;
-        }
-        ZonedDateTime next;
-        try {
-            next = schedule.next(after);
-        } catch (IllegalStateException e) {
-            LOG.severe("Timer " + timer.name() + " stops: " + e.getMessage());
-            nextRuns.remove(timer.name());
-            return;
-        }
-        nextRuns.put(timer.name(), next);
-        long delay = Math.max(0, Duration.between(ZonedDateTime.now(zone), next).toMillis());
-        try {
-            scheduler.schedule(() -> run(timer, schedule, next, last), delay, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // Closed concurrently; nothing left to schedule.
-        }
-    }
+  private static String iso(ZonedDateTime time) {
+    return time.toOffsetDateTime().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+  }
 
-    private void run(FunctionDefinition timer, NCrontabSchedule schedule, ZonedDateTime scheduled,
-                     ZonedDateTime last) {
-        ZonedDateTime started = ZonedDateTime.now(zone);
-        try {
-            boolean pastDue = Duration.between(scheduled, started).toMillis() > PAST_DUE_TOLERANCE_MS;
-            ZonedDateTime following = schedule.next(scheduled);
-            String timerInfo = timerInfo(last, following, pastDue);
-            LocalExecutionContext context = new LocalExecutionContext(timer.name(), timer.logger(),
-                    W3CTraceContext.from(null, null));
-            Object[] arguments = new Object[timer.parameters().size()];
-            for (int i = 0; i < arguments.length; i++) {
-                ParameterSource source = timer.parameters().get(i);
-                if (source instanceof ParameterSource.TimerInfo) {
-                    arguments[i] = timerInfo;
-                } else if (source instanceof ParameterSource.Context) {
-                    arguments[i] = context;
-                }
-            }
-            invoker.invoke(timer, arguments);
-            LOG.info("Executed 'Functions." + timer.name() + "' (Succeeded, Id=" + context.getInvocationId()
-                    + ", Duration=" + Duration.between(started, ZonedDateTime.now(zone)).toMillis() + "ms)");
-        } catch (FunctionInvoker.FunctionFailedException e) {
-            LOG.log(Level.SEVERE, "Executed 'Functions." + timer.name() + "' (Failed)", e.getCause());
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.SEVERE, "Timer " + timer.name() + " run failed", e);
-        } finally {
-            ZonedDateTime now = ZonedDateTime.now(zone);
-            scheduleAfter(timer, schedule, now.isAfter(scheduled) ? now : scheduled, scheduled);
-        }
-    }
-
-    /** The JSON the real host passes as a String timer parameter. */
-    static String timerInfo(ZonedDateTime last, ZonedDateTime next, boolean pastDue) {
-        Map<String, Object> status = null;
-        if (last != null) {
-            status = new LinkedHashMap<>();
-            status.put("Last", iso(last));
-            status.put("Next", iso(next));
-            status.put("LastUpdated", iso(last));
-        }
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("Schedule", Map.of("AdjustForDST", true));
-        info.put("ScheduleStatus", status);
-        info.put("IsPastDue", pastDue);
-        return Json.write(info);
-    }
-
-    private static String iso(ZonedDateTime time) {
-        return time.toOffsetDateTime().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        scheduler.shutdownNow();
-    }
+  @Override
+  public void close() {
+    closed = true;
+    scheduler.shutdownNow();
+  }
 }

@@ -13,11 +13,11 @@ import java.util.Optional;
 /** Like the app's own fallback: every method, every path, lowest precedence. */
 public class CatchAllFunction {
 
-    @FunctionName("CatchAll")
-    public HttpResponseMessage catchAll(
-            @HttpTrigger(name = "req", route = "{*path}", authLevel = AuthorizationLevel.ANONYMOUS)
-            HttpRequestMessage<Optional<String>> request,
-            @BindingName("path") String path) {
-        return request.createResponseBuilder(HttpStatus.NOT_FOUND).body("catch-all:" + path).build();
-    }
+  @FunctionName("CatchAll")
+  public HttpResponseMessage catchAll(
+      @HttpTrigger(name = "req", route = "{*path}", authLevel = AuthorizationLevel.ANONYMOUS)
+          HttpRequestMessage<Optional<String>> request,
+      @BindingName("path") String path) {
+    return request.createResponseBuilder(HttpStatus.NOT_FOUND).body("catch-all:" + path).build();
+  }
 }

@@ -10,8 +10,9 @@ import java.util.Map;
 /** A POJO body, which the local host deliberately does not bind. */
 public class UnbindableFunction {
 
-    @FunctionName("Unbindable")
-    public HttpResponseMessage run(@HttpTrigger(name = "req") HttpRequestMessage<Map<String, Object>> request) {
-        return null;
-    }
+  @FunctionName("Unbindable")
+  public HttpResponseMessage run(
+      @HttpTrigger(name = "req") HttpRequestMessage<Map<String, Object>> request) {
+    return null;
+  }
 }

@@ -6,7 +6,6 @@ import com.microsoft.azure.functions.annotation.QueueTrigger;
 /** A trigger the local host cannot drive: skipped, not fatal. */
 public class QueueFunction {
 
-    @FunctionName("FromQueue")
-    public void run(@QueueTrigger(name = "msg", queueName = "q", connection = "C") String message) {
-    }
+  @FunctionName("FromQueue")
+  public void run(@QueueTrigger(name = "msg", queueName = "q", connection = "C") String message) {}
 }
