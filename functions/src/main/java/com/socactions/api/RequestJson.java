@@ -68,6 +68,9 @@ final class RequestJson {
     // `StreamReadConstraints...`"); the line and column say it better.
     String reason = message.replaceAll("\\s*\\(?(start marker )?at \\[Source.*$", "")
         .replaceAll(",? from `[^`]*`", "")
+        .replaceAll("\\s*\\(bound as `[^`]*`\\)", "")
+        .replaceAll(":? not allowed as per `[^`]*`", "")
+        .replaceAll("\\s*\\(not recognized as one since Feature '[A-Z_]+' not enabled for parser\\)", "")
         .lines().findFirst().orElse("").trim();
     if (e instanceof StreamConstraintsException) {
       reason = "too deeply nested or too long (" + reason + ")";

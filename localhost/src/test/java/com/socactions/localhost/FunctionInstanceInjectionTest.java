@@ -6,6 +6,7 @@ import com.microsoft.azure.functions.spi.inject.FunctionInstanceInjector;
 import com.socactions.localhost.samples.injected.CountingFunctions;
 import com.socactions.localhost.samples.injected.GreetingFunctions;
 import com.socactions.localhost.samples.injected.ServiceLoadedInjector;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,8 +90,15 @@ class FunctionInstanceInjectionTest {
     Path services = dir.resolve("META-INF/services/" + FunctionInstanceInjector.class.getName());
     Files.createDirectories(services.getParent());
     Files.writeString(services, ServiceLoadedInjector.class.getName() + "\n");
-    try (URLClassLoader loader =
-            new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader());
+    // The test class path also holds the Function App's own injector (functions' META-INF/services):
+    // hide the parent's registrations so only the one written here is found.
+    ClassLoader withoutRegistrations = new ClassLoader(getClass().getClassLoader()) {
+      @Override
+      public Enumeration<URL> getResources(String name) throws IOException {
+        return name.startsWith("META-INF/services/") ? Collections.emptyEnumeration() : super.getResources(name);
+      }
+    };
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, withoutRegistrations);
         LocalFunctionHost host = builder().classLoader(loader).build().start()) {
       assertThat(get(host, "greeting")).isEqualTo("200 from the service loader");
     }

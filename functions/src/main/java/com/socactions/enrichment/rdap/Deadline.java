@@ -2,27 +2,29 @@ package com.socactions.enrichment.rdap;
 
 import java.time.Duration;
 
-/** A point in monotonic time by which a batch must be answered. */
+/** A point in monotonic time, read from a {@link Ticker}, by which a batch must be answered. */
 final class Deadline {
+  private final Ticker ticker;
   private final long deadlineNanos;
   private final Duration budget;
 
-  private Deadline(long deadlineNanos, Duration budget) {
+  private Deadline(Ticker ticker, long deadlineNanos, Duration budget) {
+    this.ticker = ticker;
     this.deadlineNanos = deadlineNanos;
     this.budget = budget;
   }
 
-  static Deadline after(Duration budget) {
-    return new Deadline(System.nanoTime() + budget.toNanos(), budget);
+  static Deadline after(Duration budget, Ticker ticker) {
+    return new Deadline(ticker, ticker.read() + budget.toNanos(), budget);
   }
 
   Duration remaining() {
-    long left = deadlineNanos - System.nanoTime();
+    long left = deadlineNanos - ticker.read();
     return left <= 0 ? Duration.ZERO : Duration.ofNanos(left);
   }
 
   boolean passed() {
-    return deadlineNanos - System.nanoTime() <= 0;
+    return deadlineNanos - ticker.read() <= 0;
   }
 
   Duration budget() {

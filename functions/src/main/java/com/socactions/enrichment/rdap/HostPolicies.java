@@ -3,114 +3,153 @@ package com.socactions.enrichment.rdap;
 import com.socactions.platform.UpstreamException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
-import io.github.resilience4j.retry.RetryRegistry;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
- * Resilience per RDAP server host, configured once: a retry with exponential back-off that honours
- * {@code Retry-After}, a rate limiter, and a circuit breaker that counts only server failures (no
- * answer, 5xx): a 404 is an answer, and a 429 is handled by waiting, not by opening the circuit.
+ * Resilience per RDAP server host, configured once: a rate limiter, a circuit breaker that counts
+ * only server failures (no answer, 5xx: a 404 is an answer, and a 429 is handled by waiting, not
+ * by opening the circuit), and the back-off between attempts. The attempt loop itself is
+ * {@code RdapHttp}'s, which passes its {@link Deadline} explicitly.
+ *
+ * <p>Bounded: a host unused for {@code hostIdleTimeout} is forgotten (unless its circuit opened
+ * less than {@code openDuration} ago), and past {@code maxHosts} the least recently used goes.
+ * Registrar links can name thousands of hosts over a worker's life; forgetting one only resets
+ * its counters.
  */
 final class HostPolicies {
-  /** The deadline of the batch the current thread works for; caps every back-off wait. */
-  static final ThreadLocal<Deadline> CURRENT_DEADLINE = new ThreadLocal<>();
+  /** The longest back-off doubling: 2^10 times the first back-off, then capped by the deadline. */
+  private static final int MAX_BACKOFF_DOUBLINGS = 10;
 
-  private final CircuitBreakerRegistry breakers;
-  private final RateLimiterRegistry limiters;
-  private final RetryRegistry retries;
+  private final CircuitBreakerConfig breakerConfig;
+  private final RateLimiterConfig limiterConfig;
+  private final Duration retryBackoff;
   private final Duration openDuration;
-  private final Map<String, CircuitBreaker> circuits = new ConcurrentHashMap<>();
-  private final Map<String, Long> openedAtNanos = new ConcurrentHashMap<>();
+  private final long idleNanos;
+  private final int maxHosts;
+  private final Ticker ticker;
+  private final Map<String, Host> hosts = new ConcurrentHashMap<>();
 
-  HostPolicies(RdapOptions options) {
-    CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
+  HostPolicies(RdapOptions options, Clock clock, Ticker ticker) {
+    this.breakerConfig = CircuitBreakerConfig.custom()
         .failureRateThreshold(options.failureRateThreshold())
         .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
         .slidingWindowSize(options.slidingWindowSize())
         .minimumNumberOfCalls(options.minimumNumberOfCalls())
         .waitDurationInOpenState(options.openDuration())
         .recordException(HostPolicies::isServerFailure)
+        .clock(clock)
         .build();
-    RateLimiterConfig limiterConfig = RateLimiterConfig.custom()
+    this.limiterConfig = RateLimiterConfig.custom()
         .limitForPeriod(options.rateLimitPerSecond())
         .limitRefreshPeriod(Duration.ofSeconds(1))
         .timeoutDuration(options.rateLimitWait())
         .build();
-    long backoffMillis = options.retryBackoff().toMillis();
-    IntervalBiFunction<Object> interval = (attempt, result) -> {
-      long wait = backoffMillis << Math.min(Math.max(attempt - 1, 0), 10);
-      if (result.isLeft() && result.getLeft() instanceof UpstreamException upstream
-          && upstream.retryAfter().isPresent()) {
-        wait = upstream.retryAfter().get().toMillis();
-      }
-      Deadline deadline = CURRENT_DEADLINE.get();
-      if (deadline != null) {
-        // Never sleep past the batch's budget; the next attempt then sees the deadline and stops.
-        wait = Math.min(wait, deadline.remaining().toMillis());
-      }
-      return Math.max(wait, 1);
-    };
-    RetryConfig retryConfig = RetryConfig.custom()
-        .maxAttempts(options.maxAttempts())
-        .intervalBiFunction(interval)
-        .retryOnException(e -> e instanceof UpstreamException upstream && upstream.isRetryable())
-        .failAfterMaxAttempts(false)
-        .build();
-    this.breakers = CircuitBreakerRegistry.of(breakerConfig);
-    this.limiters = RateLimiterRegistry.of(limiterConfig);
-    this.retries = RetryRegistry.of(retryConfig);
+    this.retryBackoff = options.retryBackoff();
     this.openDuration = options.openDuration();
+    this.idleNanos = options.hostIdleTimeout().toNanos();
+    this.maxHosts = options.maxHosts();
+    this.ticker = ticker;
   }
 
-  /** {@code call} guarded for {@code host}: retry around (circuit breaker around (rate limiter around call)). */
-  <T> Supplier<T> decorate(String host, Supplier<T> call) {
-    Supplier<T> limited = RateLimiter.decorateSupplier(limiters.rateLimiter(host), call);
-    Supplier<T> broken = CircuitBreaker.decorateSupplier(breaker(host), limited);
-    return Retry.decorateSupplier(retries.retry(host), broken);
+  /** The policies of {@code host} ({@code rdap.arin.net}, or host:port), created on first use. */
+  Host host(String name) {
+    Host host = hosts.get(name);
+    if (host == null) {
+      host = create(name);
+    }
+    host.lastUsedNanos = ticker.read();
+    return host;
   }
 
-  CircuitBreaker breaker(String host) {
-    return circuits.computeIfAbsent(host, name -> {
-      CircuitBreaker created = breakers.circuitBreaker(name);
-      created.getEventPublisher().onStateTransition(event -> {
-        if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-          openedAtNanos.put(name, System.nanoTime());
-        }
-      });
-      return created;
-    });
+  /**
+   * How long to wait before attempt {@code attempt + 1}: the server's {@code Retry-After} when it
+   * sent one, else the back-off doubled per attempt; never past the deadline.
+   */
+  Duration backoff(int attempt, UpstreamException failure, Deadline deadline) {
+    Duration wait = failure.retryAfter()
+        .orElse(retryBackoff.multipliedBy(1L << Math.min(Math.max(attempt - 1, 0), MAX_BACKOFF_DOUBLINGS)));
+    Duration left = deadline.remaining();
+    return wait.compareTo(left) > 0 ? left : wait;
   }
 
   /** Seconds until an open circuit lets a trial call through (at least 1). */
-  long secondsUntilHalfOpen(String host) {
-    Long openedAt = openedAtNanos.get(host);
+  long secondsUntilHalfOpen(String name) {
+    Host host = hosts.get(name);
     long remaining = openDuration.toNanos();
-    if (openedAt != null) {
-      remaining -= System.nanoTime() - openedAt;
+    if (host != null && host.openedAtNanos != null) {
+      remaining -= ticker.read() - host.openedAtNanos;
     }
     return Math.max(1, (remaining + 999_999_999L) / 1_000_000_000L);
   }
 
   List<String> openCircuits() {
-    return breakers.getAllCircuitBreakers().stream()
-        .filter(b -> b.getState() == CircuitBreaker.State.OPEN || b.getState() == CircuitBreaker.State.FORCED_OPEN)
-        .map(CircuitBreaker::getName)
+    return hosts.values().stream()
+        .filter(h -> h.breaker.getState() == CircuitBreaker.State.OPEN
+            || h.breaker.getState() == CircuitBreaker.State.FORCED_OPEN)
+        .map(h -> h.breaker.getName())
         .sorted()
         .toList();
   }
 
+  /** Hosts whose policies are kept right now. */
+  int size() {
+    return hosts.size();
+  }
+
+  private synchronized Host create(String name) {
+    Host existing = hosts.get(name);
+    if (existing != null) {
+      return existing;
+    }
+    // Creation is rare (a new host), so the sweep runs here rather than on every call.
+    long now = ticker.read();
+    hosts.values().removeIf(h -> isIdle(h, now));
+    while (hosts.size() >= maxHosts) {
+      hosts.values().stream().min(Comparator.comparingLong(h -> h.lastUsedNanos))
+          .ifPresent(lru -> hosts.remove(lru.breaker.getName(), lru));
+    }
+    Host host = new Host(CircuitBreaker.of(name, breakerConfig), RateLimiter.of(name, limiterConfig), now);
+    host.breaker.getEventPublisher().onStateTransition(event -> {
+      if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+        host.openedAtNanos = ticker.read();
+      }
+    });
+    hosts.put(name, host);
+    return host;
+  }
+
+  private boolean isIdle(Host host, long now) {
+    if (now - host.lastUsedNanos < idleNanos) {
+      return false;
+    }
+    // An open circuit is remembered until it would let a trial call through, however idle.
+    Long openedAt = host.openedAtNanos;
+    return openedAt == null || now - openedAt >= openDuration.toNanos()
+        || host.breaker.getState() != CircuitBreaker.State.OPEN;
+  }
+
   private static boolean isServerFailure(Throwable e) {
     return e instanceof UpstreamException upstream && (upstream.status() == 0 || upstream.status() >= 500);
+  }
+
+  /** One host's circuit breaker and rate limiter, and when it was last used. */
+  static final class Host {
+    final CircuitBreaker breaker;
+    final RateLimiter limiter;
+    volatile long lastUsedNanos;
+    volatile Long openedAtNanos;
+
+    private Host(CircuitBreaker breaker, RateLimiter limiter, long now) {
+      this.breaker = breaker;
+      this.limiter = limiter;
+      this.lastUsedNanos = now;
+    }
   }
 }

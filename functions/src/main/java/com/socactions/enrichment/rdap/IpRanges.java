@@ -32,19 +32,35 @@ final class IpRanges {
     return IpAddresses.toBigInteger(address).shiftRight(bits - Math.min(prefixLength, bits));
   }
 
+  /** A CIDR block as numbers: the first {@code length} bits of its start, and that length. */
+  record Block(BigInteger prefix, int length) {}
+
+  /**
+   * The smallest list of CIDR blocks that exactly covers {@code from..to} (inclusive) in a space of
+   * {@code bits}-bit addresses, largest-aligned first; at most {@code maxBlocks} (a cut list covers
+   * only the start of the range).
+   */
+  static List<Block> blocks(BigInteger from, BigInteger to, int bits, int maxBlocks) {
+    List<Block> out = new ArrayList<>();
+    BigInteger next = from;
+    while (next.compareTo(to) <= 0 && out.size() < maxBlocks) {
+      int size = next.signum() == 0 ? bits : Math.min(next.getLowestSetBit(), bits);
+      while (size > 0 && next.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(to) > 0) {
+        size--;
+      }
+      out.add(new Block(next.shiftRight(size), bits - size));
+      next = next.add(BigInteger.ONE.shiftLeft(size));
+    }
+    return out;
+  }
+
   /** The smallest list of CIDR blocks that exactly covers {@code start..end} (inclusive). */
   static List<String> cidrs(InetAddress start, InetAddress end) {
     int bits = IpAddresses.bitsOf(start);
-    BigInteger from = IpAddresses.toBigInteger(start);
-    BigInteger to = IpAddresses.toBigInteger(end);
     List<String> out = new ArrayList<>();
-    while (from.compareTo(to) <= 0 && out.size() < 64) {
-      int size = from.signum() == 0 ? bits : Math.min(from.getLowestSetBit(), bits);
-      while (size > 0 && from.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(to) > 0) {
-        size--;
-      }
-      out.add(IpAddresses.canonical(fromInteger(from, bits)) + "/" + (bits - size));
-      from = from.add(BigInteger.ONE.shiftLeft(size));
+    for (Block block : blocks(IpAddresses.toBigInteger(start), IpAddresses.toBigInteger(end), bits, 64)) {
+      InetAddress first = fromInteger(block.prefix().shiftLeft(bits - block.length()), bits);
+      out.add(IpAddresses.canonical(first) + "/" + block.length());
     }
     return out;
   }

@@ -7,27 +7,43 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Answers cached by address range: one RDAP network answer covers every address from its start to
- * its end. Lookups return the most specific (latest-starting) cached range that contains the
- * address. Bounded: past {@code maxEntries}, expired entries go first, then the oldest.
+ * its end. A lookup returns the most specific cached range that holds the address.
+ *
+ * <p>Each range is indexed as the CIDR blocks that cover it (ARIN's 13.64.0.0-13.107.255.255 is a
+ * /11, a /13 and a /14), in one hash map per prefix length. A lookup asks only the lengths that
+ * hold a block right now, longest first: at most 33 (IPv4) or 129 (IPv6) hash probes whatever
+ * the number of entries, and nested or overlapping ranges need no scan. Of two ranges whose
+ * blocks holding the address have the same length, the narrower range wins. When the last block
+ * of a length goes (expiry, eviction), that length is no longer asked.
+ *
+ * <p>Reads share a read lock; writes (put, and removing expired entries a read found) take the
+ * write lock. Bounded: past {@code maxEntries}, expired entries go first, then the oldest.
  */
 final class RangeCache<V> {
+  /** Ranges needing more blocks than this are indexed by their first blocks only (a cache miss, never a wrong answer). */
+  private static final int MAX_BLOCKS_PER_RANGE = 64;
+
   private final Clock clock;
   private final Duration ttl;
   private final int maxEntries;
-  // Key: range start; value: entries starting there, by end (nested ranges may share a start).
-  private final NavigableMap<BigInteger, NavigableMap<BigInteger, Entry<V>>> v4 = new TreeMap<>();
-  private final NavigableMap<BigInteger, NavigableMap<BigInteger, Entry<V>>> v6 = new TreeMap<>();
-  private final ArrayDeque<Entry<V>> insertionOrder = new ArrayDeque<>();
-  private BigInteger widestV4 = BigInteger.ZERO;
-  private BigInteger widestV6 = BigInteger.ZERO;
-  private int size;
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private final Family<V> v4 = new Family<>(32);
+  private final Family<V> v6 = new Family<>(128);
+  // Insertion order is eviction order; a re-put moves the range to the end.
+  private final LinkedHashMap<Range, Entry<V>> byRange = new LinkedHashMap<>();
 
   RangeCache(Clock clock, Duration ttl, int maxEntries) {
     this.clock = clock;
@@ -35,80 +51,152 @@ final class RangeCache<V> {
     this.maxEntries = maxEntries;
   }
 
-  synchronized V get(InetAddress address) {
+  /** The value of the most specific live range holding {@code address}, or null. */
+  V get(InetAddress address) {
     boolean isV4 = address instanceof Inet4Address;
-    NavigableMap<BigInteger, NavigableMap<BigInteger, Entry<V>>> map = isV4 ? v4 : v6;
     BigInteger value = IpAddresses.toBigInteger(address);
-    BigInteger lowestStart = value.subtract(isV4 ? widestV4 : widestV6);
     Instant now = clock.instant();
-    // Walk down from the nearest start; no range wider than the widest cached can reach further.
-    for (Map.Entry<BigInteger, NavigableMap<BigInteger, Entry<V>>> starting
-        : map.headMap(value, true).descendingMap().entrySet()) {
-      if (starting.getKey().compareTo(lowestStart) < 0) {
-        break;
+    List<Entry<V>> expired = null;
+    lock.readLock().lock();
+    try {
+      Family<V> family = isV4 ? v4 : v6;
+      for (Map.Entry<Integer, Map<BigInteger, List<Entry<V>>>> blocks : family.byLength.descendingMap().entrySet()) {
+        List<Entry<V>> holding = blocks.getValue().get(value.shiftRight(family.bits - blocks.getKey()));
+        if (holding == null) {
+          continue;
+        }
+        Entry<V> best = null;
+        for (Entry<V> entry : holding) {
+          if (!entry.expiresAt.isAfter(now)) {
+            expired = expired == null ? new ArrayList<>() : expired;
+            expired.add(entry);
+          } else if (best == null || entry.width.compareTo(best.width) < 0) {
+            best = entry;
+          }
+        }
+        if (best != null) {
+          return best.value;
+        }
       }
-      Map.Entry<BigInteger, Entry<V>> smallest = starting.getValue().ceilingEntry(value);
-      if (smallest != null && smallest.getValue().expiresAt.isAfter(now)) {
-        return smallest.getValue().value;
+    } finally {
+      lock.readLock().unlock();
+      if (expired != null) {
+        removeAll(expired);
       }
     }
     return null;
   }
 
-  synchronized void put(InetAddress start, InetAddress end, V value) {
+  void put(InetAddress start, InetAddress end, V value) {
     boolean isV4 = start instanceof Inet4Address;
     BigInteger from = IpAddresses.toBigInteger(start);
     BigInteger to = IpAddresses.toBigInteger(end);
-    if (to.compareTo(from) < 0) {
+    if (to.compareTo(from) < 0 || isV4 != (end instanceof Inet4Address)) {
       return;
     }
-    Entry<V> entry = new Entry<>(isV4, from, to, value, clock.instant().plus(ttl));
-    Entry<V> previous = (isV4 ? v4 : v6).computeIfAbsent(from, k -> new TreeMap<>()).put(to, entry);
-    if (previous == null) {
-      size++;
-    } else {
-      insertionOrder.remove(previous);
-    }
-    insertionOrder.addLast(entry);
-    BigInteger width = to.subtract(from);
-    if (isV4 && width.compareTo(widestV4) > 0) {
-      widestV4 = width;
-    } else if (!isV4 && width.compareTo(widestV6) > 0) {
-      widestV6 = width;
-    }
-    if (size > maxEntries) {
-      evict();
+    Family<V> family = isV4 ? v4 : v6;
+    Range range = new Range(isV4, from, to);
+    Entry<V> entry = new Entry<>(range, to.subtract(from), IpRanges.blocks(from, to, family.bits, MAX_BLOCKS_PER_RANGE),
+        value, clock.instant().plus(ttl));
+    lock.writeLock().lock();
+    try {
+      Entry<V> previous = byRange.remove(range);
+      if (previous != null) {
+        unlink(previous);
+      }
+      byRange.put(range, entry);
+      for (IpRanges.Block block : entry.blocks) {
+        family.byLength.computeIfAbsent(block.length(), k -> new HashMap<>())
+            .computeIfAbsent(block.prefix(), k -> new ArrayList<>(1)).add(entry);
+      }
+      if (byRange.size() > maxEntries) {
+        evict();
+      }
+    } finally {
+      lock.writeLock().unlock();
     }
   }
 
-  synchronized int size() {
-    return size;
+  int size() {
+    lock.readLock().lock();
+    try {
+      return byRange.size();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * The shortest prefix length a lookup of this family asks, i.e. the widest block cached;
+   * -1 when none is. It grows back as wide ranges expire or are evicted.
+   */
+  int widestPrefixLength(boolean isV4) {
+    lock.readLock().lock();
+    try {
+      Family<V> family = isV4 ? v4 : v6;
+      return family.byLength.isEmpty() ? -1 : family.byLength.firstKey();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private void removeAll(List<Entry<V>> expired) {
+    lock.writeLock().lock();
+    try {
+      for (Entry<V> entry : expired) {
+        // Only if still the cached entry for its range: a fresh put may have replaced it.
+        if (byRange.remove(entry.range, entry)) {
+          unlink(entry);
+        }
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
   }
 
   private void evict() {
     Instant now = clock.instant();
-    insertionOrder.removeIf(e -> {
-      if (!e.expiresAt.isAfter(now)) {
-        unlink(e);
-        return true;
+    Iterator<Entry<V>> entries = byRange.values().iterator();
+    while (entries.hasNext()) {
+      Entry<V> entry = entries.next();
+      if (!entry.expiresAt.isAfter(now)) {
+        entries.remove();
+        unlink(entry);
       }
-      return false;
-    });
-    while (size > maxEntries) {
-      unlink(insertionOrder.removeFirst());
+    }
+    entries = byRange.values().iterator();
+    while (byRange.size() > maxEntries && entries.hasNext()) {
+      Entry<V> oldest = entries.next();
+      entries.remove();
+      unlink(oldest);
     }
   }
 
-  private void unlink(Entry<V> e) {
-    NavigableMap<BigInteger, NavigableMap<BigInteger, Entry<V>>> map = e.isV4 ? v4 : v6;
-    NavigableMap<BigInteger, Entry<V>> byEnd = map.get(e.start);
-    if (byEnd != null && byEnd.remove(e.end, e)) {
-      size--;
-      if (byEnd.isEmpty()) {
-        map.remove(e.start);
+  private void unlink(Entry<V> entry) {
+    Family<V> family = entry.range.isV4 ? v4 : v6;
+    for (IpRanges.Block block : entry.blocks) {
+      Map<BigInteger, List<Entry<V>>> blocks = family.byLength.get(block.length());
+      List<Entry<V>> holding = blocks == null ? null : blocks.get(block.prefix());
+      if (holding != null && holding.remove(entry) && holding.isEmpty()) {
+        blocks.remove(block.prefix());
+        if (blocks.isEmpty()) {
+          family.byLength.remove(block.length());
+        }
       }
     }
   }
 
-  private record Entry<V>(boolean isV4, BigInteger start, BigInteger end, V value, Instant expiresAt) {}
+  /** One address family's index: prefix length -> block prefix -> the entries with that block. */
+  private static final class Family<V> {
+    final int bits;
+    final NavigableMap<Integer, Map<BigInteger, List<Entry<V>>>> byLength = new TreeMap<>();
+
+    Family(int bits) {
+      this.bits = bits;
+    }
+  }
+
+  private record Range(boolean isV4, BigInteger start, BigInteger end) {}
+
+  private record Entry<V>(Range range, BigInteger width, List<IpRanges.Block> blocks, V value, Instant expiresAt) {}
 }

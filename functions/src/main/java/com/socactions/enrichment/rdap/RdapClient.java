@@ -52,12 +52,15 @@ import okhttp3.OkHttpClient;
  */
 public final class RdapClient implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RdapClient.class.getName());
-  /** Addresses sharing this prefix are looked up one after another, so the first answer's range serves the rest. */
-  private static final int BUCKET_PREFIX_V4 = 16;
-  private static final int BUCKET_PREFIX_V6 = 32;
-  /** Buckets sharing this prefix wait for one probe answer first: large networks span many buckets. */
-  private static final int LANE_PREFIX_V4 = 8;
-  private static final int LANE_PREFIX_V6 = 24;
+  /**
+   * The prefix lengths of the fan-out, widest first (see {@link #resolve}). The first is the lane:
+   * its first answer is awaited alone, because it often covers the whole lane (ARIN's
+   * 13.64.0.0-13.107.255.255 spans 44 /16s). The last is one address.
+   */
+  private static final int[] FAN_OUT_PREFIXES_V4 = {8, 16, 24, 32};
+  private static final int[] FAN_OUT_PREFIXES_V6 = {24, 32, 48, 64, 128};
+  /** How long the caller's thread waits on the items between two readings of the deadline's ticker. */
+  private static final Duration AWAIT_SLICE = Duration.ofMillis(50);
   /** Wider answers than these are cached for the queried address only (a /8 is an RIR's whole block). */
   private static final int WIDEST_CACHED_PREFIX_V4 = 8;
   private static final int WIDEST_CACHED_PREFIX_V6 = 12;
@@ -66,6 +69,7 @@ public final class RdapClient implements AutoCloseable {
 
   private final RdapOptions options;
   private final Clock clock;
+  private final Ticker ticker;
   private final Bootstrap bootstrap;
   private final RdapHttp http;
   private final HostPolicies policies;
@@ -80,8 +84,15 @@ public final class RdapClient implements AutoCloseable {
   }
 
   public RdapClient(RdapOptions options, OkHttpClient sharedHttp, Clock clock) {
+    this(options, sharedHttp, clock, Ticker.SYSTEM, Sleeper.SYSTEM);
+  }
+
+  /** For tests: deadlines read {@code ticker}, and waits between attempts go through {@code sleeper}. */
+  RdapClient(RdapOptions options, OkHttpClient sharedHttp, Clock clock, Ticker ticker, Sleeper sleeper) {
     this.options = Objects.requireNonNull(options, "'options' cannot be null.");
     this.clock = Objects.requireNonNull(clock, "'clock' cannot be null.");
+    this.ticker = Objects.requireNonNull(ticker, "'ticker' cannot be null.");
+    Objects.requireNonNull(sleeper, "'sleeper' cannot be null.");
     Objects.requireNonNull(sharedHttp, "'sharedHttp' cannot be null.");
     OkHttpClient rdapHttp = sharedHttp.newBuilder()
         .connectTimeout(options.connectTimeout())
@@ -89,7 +100,7 @@ public final class RdapClient implements AutoCloseable {
         .callTimeout(options.callTimeout())
         .followRedirects(false)
         .followSslRedirects(false)
-        .dns(new PublicAddressDns(options.dns(), options.allowInsecure()))
+        .dns(new PublicAddressDns(options.dns(), options.allowLoopback()))
         .build();
     OkHttpClient bootstrapHttp = sharedHttp.newBuilder()
         .connectTimeout(options.connectTimeout())
@@ -98,8 +109,8 @@ public final class RdapClient implements AutoCloseable {
         .followRedirects(true)
         .followSslRedirects(false)
         .build();
-    this.policies = new HostPolicies(options);
-    this.http = new RdapHttp(rdapHttp, options, policies, clock);
+    this.policies = new HostPolicies(options, clock, ticker);
+    this.http = new RdapHttp(rdapHttp, options, policies, clock, ticker, sleeper);
     this.bootstrap = new Bootstrap(HttpUrl.get(options.bootstrapUrl()), bootstrapHttp, clock, options);
     this.networks = new RangeCache<>(clock, options.networkCacheTtl(), options.maxCachedRanges());
     this.notFoundIps = new TtlCache<>(clock, options.maxCachedRanges());
@@ -115,12 +126,12 @@ public final class RdapClient implements AutoCloseable {
    * finishes within {@code budget}: items not done say so.
    */
   public Map<InetAddress, WhoisOutcome> lookupIps(Collection<InetAddress> ips, Duration budget) {
-    Deadline deadline = Deadline.after(budget);
+    Deadline deadline = Deadline.after(budget, ticker);
     LinkedHashSet<InetAddress> unique = new LinkedHashSet<>();
     ips.stream().filter(Objects::nonNull).forEach(unique::add);
     Map<InetAddress, WhoisOutcome> results = new ConcurrentHashMap<>();
-    // lane (a /8) -> bucket (a /16) -> addresses in ascending order
-    Map<String, TreeMap<BigInteger, TreeMap<BigInteger, InetAddress>>> lanes = new LinkedHashMap<>();
+    // lane (the widest fan-out prefix) -> its addresses in ascending order
+    Map<String, TreeMap<BigInteger, InetAddress>> lanes = new LinkedHashMap<>();
     int pending = 0;
     for (InetAddress ip : unique) {
       WhoisOutcome immediate = fromCacheOrPolicy(ip);
@@ -129,18 +140,15 @@ public final class RdapClient implements AutoCloseable {
         continue;
       }
       boolean v4 = ip instanceof Inet4Address;
-      String lane = (v4 ? "4/" : "6/") + IpRanges.prefix(ip, v4 ? LANE_PREFIX_V4 : LANE_PREFIX_V6);
-      lanes.computeIfAbsent(lane, k -> new TreeMap<>())
-          .computeIfAbsent(IpRanges.prefix(ip, v4 ? BUCKET_PREFIX_V4 : BUCKET_PREFIX_V6), k -> new TreeMap<>())
-          .put(IpAddresses.toBigInteger(ip), ip);
+      String lane = (v4 ? "4/" : "6/") + IpRanges.prefix(ip, fanOutPrefixes(ip)[0]);
+      lanes.computeIfAbsent(lane, k -> new TreeMap<>()).put(IpAddresses.toBigInteger(ip), ip);
       pending++;
     }
     if (pending > 0) {
       Batch<InetAddress, WhoisOutcome> batch = new Batch<>(results, pending, deadline);
-      for (TreeMap<BigInteger, TreeMap<BigInteger, InetAddress>> lane : lanes.values()) {
-        List<List<InetAddress>> buckets = new ArrayList<>();
-        lane.values().forEach(bucket -> buckets.add(new ArrayList<>(bucket.values())));
-        batch.submit(() -> runLane(buckets, batch));
+      for (TreeMap<BigInteger, InetAddress> lane : lanes.values()) {
+        List<InetAddress> addresses = List.copyOf(lane.values());
+        batch.submit(() -> resolve(addresses, 0, batch));
       }
       batch.await();
       String notDone = "whois lookup not done within " + deadline.budgetSeconds() + " s; try again";
@@ -156,7 +164,7 @@ public final class RdapClient implements AutoCloseable {
    * Same guarantees as {@link #lookupIps}.
    */
   public Map<String, DomainOutcome> lookupDomains(Collection<String> registrableDomains, Duration budget) {
-    Deadline deadline = Deadline.after(budget);
+    Deadline deadline = Deadline.after(budget, ticker);
     LinkedHashSet<String> unique = new LinkedHashSet<>();
     registrableDomains.stream().filter(Objects::nonNull).map(d -> normalizeDomain(d)).forEach(unique::add);
     Map<String, DomainOutcome> results = new ConcurrentHashMap<>();
@@ -226,26 +234,57 @@ public final class RdapClient implements AutoCloseable {
   }
 
   /**
-   * One lane: the first bucket alone (its first answer often covers the whole lane: ARIN's
-   * 13.64.0.0-13.107.255.255 spans 44 /16s), then the other buckets in parallel, each checking
-   * the range cache before every call.
+   * Answers a group of addresses that share the prefix of fan-out level {@code level}, with as few
+   * calls as the range cache allows and in few rounds: the group's first address is looked up
+   * first (the probe), since its answer's range often covers the rest; then the addresses it did
+   * not cover are split by the next, longer prefix, and those groups go on in parallel, each with
+   * a probe of its own. Every address is checked against the range cache right before its call,
+   * so an answer that arrived meanwhile saves it.
+   *
+   * <p>So a thousand addresses in one network cost one call, and many small networks in one /16
+   * cost about one call each in at most as many rounds as there are levels (4 for IPv4), instead
+   * of one after another.
+   *
+   * @param addresses ascending, all sharing the level's prefix
    */
-  private void runLane(List<List<InetAddress>> buckets, Batch<InetAddress, WhoisOutcome> batch) {
-    runBucket(buckets.get(0), batch);
-    for (int i = 1; i < buckets.size(); i++) {
-      List<InetAddress> bucket = buckets.get(i);
-      batch.submit(() -> runBucket(bucket, batch));
+  private void resolve(List<InetAddress> addresses, int level, Batch<InetAddress, WhoisOutcome> batch) {
+    List<InetAddress> open = unanswered(addresses, batch);
+    if (open.isEmpty() || batch.stopped()) {
+      return;
     }
+    InetAddress probe = open.get(0);
+    batch.complete(probe, lookupIp(probe, batch.deadline));
+    open = unanswered(open.subList(1, open.size()), batch);
+    int[] prefixes = fanOutPrefixes(probe);
+    if (open.isEmpty() || level + 1 >= prefixes.length || batch.stopped()) {
+      return;
+    }
+    Map<BigInteger, List<InetAddress>> groups = new LinkedHashMap<>();
+    for (InetAddress ip : open) {
+      groups.computeIfAbsent(IpRanges.prefix(ip, prefixes[level + 1]), k -> new ArrayList<>()).add(ip);
+    }
+    groups.values().forEach(group -> batch.submit(() -> resolve(group, level + 1, batch)));
   }
 
-  private void runBucket(List<InetAddress> bucket, Batch<InetAddress, WhoisOutcome> batch) {
-    for (InetAddress ip : bucket) {
-      if (batch.deadline.passed() || Thread.currentThread().isInterrupted()) {
-        return;
+  /** The addresses not yet answered, answering from the range cache those it now covers. */
+  private List<InetAddress> unanswered(List<InetAddress> addresses, Batch<InetAddress, WhoisOutcome> batch) {
+    List<InetAddress> open = new ArrayList<>();
+    for (InetAddress ip : addresses) {
+      if (batch.results.containsKey(ip)) {
+        continue;
       }
-      WhoisOutcome outcome = fromCacheOrPolicy(ip);
-      batch.complete(ip, outcome != null ? outcome : lookupIp(ip, batch.deadline));
+      WhoisOutcome cached = fromCacheOrPolicy(ip);
+      if (cached != null) {
+        batch.complete(ip, cached);
+      } else {
+        open.add(ip);
+      }
     }
+    return open;
+  }
+
+  private static int[] fanOutPrefixes(InetAddress ip) {
+    return ip instanceof Inet4Address ? FAN_OUT_PREFIXES_V4 : FAN_OUT_PREFIXES_V6;
   }
 
   private WhoisOutcome lookupIp(InetAddress ip, Deadline deadline) {
@@ -404,9 +443,22 @@ public final class RdapClient implements AutoCloseable {
       }
     }
 
+    /** Whether the tasks of this batch should stop starting work. */
+    boolean stopped() {
+      return deadline.passed() || Thread.currentThread().isInterrupted();
+    }
+
+    /**
+     * Waits until every item is answered or the deadline (read from the ticker) passed, then at
+     * most {@link #GRACE} for items finishing right then; cancels what is still running.
+     */
     void await() {
       try {
-        open.await(deadline.remaining().plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+        while (open.getCount() > 0 && !deadline.passed()) {
+          Duration slice = deadline.remaining();
+          open.await(Math.max(1, Math.min(slice.toMillis(), AWAIT_SLICE.toMillis())), TimeUnit.MILLISECONDS);
+        }
+        open.await(GRACE.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

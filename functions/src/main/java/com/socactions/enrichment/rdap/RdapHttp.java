@@ -4,8 +4,6 @@ import com.socactions.indicators.IpAddresses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.platform.Json;
 import com.socactions.platform.UpstreamException;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -14,9 +12,8 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
 import okhttp3.Call;
@@ -40,12 +37,16 @@ final class RdapHttp {
   private final RdapOptions options;
   private final HostPolicies policies;
   private final Clock clock;
+  private final Ticker ticker;
+  private final Sleeper sleeper;
 
-  RdapHttp(OkHttpClient http, RdapOptions options, HostPolicies policies, Clock clock) {
+  RdapHttp(OkHttpClient http, RdapOptions options, HostPolicies policies, Clock clock, Ticker ticker, Sleeper sleeper) {
     this.http = http;
     this.options = options;
     this.policies = policies;
     this.clock = clock;
+    this.ticker = ticker;
+    this.sleeper = sleeper;
   }
 
   /** The answer of a successful query: the JSON object, where it came from, and who answered. */
@@ -106,52 +107,92 @@ final class RdapHttp {
     // OkHttp connects to literal addresses without asking its Dns, so they are checked here.
     InetAddress literal = IpAddresses.parse(url.host()).orElse(null);
     if (literal != null) {
-      String why = AddressPolicy.whyNotPublic(literal, options.allowInsecure());
+      String why = AddressPolicy.whyNotPublic(literal, options.allowLoopback());
       if (why != null) {
         throw new RdapLookupException("refused RDAP URL " + redact(url) + ": " + url.host() + " is a " + why);
       }
     }
   }
 
+  /**
+   * The attempts of one exchange with one host, in an explicit loop: each waits for the host's rate
+   * limiter and asks its circuit breaker; a retryable failure (no answer, 408, 429, 5xx) is tried
+   * again after {@link HostPolicies#backoff}, up to {@code maxAttempts}, never past the deadline.
+   */
   private Exchange exchange(HttpUrl url, Deadline deadline) throws RdapLookupException {
     String host = hostKey(url);
-    AtomicInteger attempts = new AtomicInteger();
-    HostPolicies.CURRENT_DEADLINE.set(deadline);
-    try {
-      return policies.decorate(host, () -> {
-        attempts.incrementAndGet();
-        return attempt(url, host, deadline);
-      }).get();
-    } catch (Stop stop) {
-      if (stop.budget) {
-        throw new BudgetExhausted();
-      }
-      throw new RdapLookupException(stop.getMessage());
-    } catch (CallNotPermittedException open) {
-      LOG.warning(() -> "RDAP circuit open for " + host);
-      throw new RdapLookupException(host + " is failing; circuit open, retry after "
-          + policies.secondsUntilHalfOpen(host) + " s");
-    } catch (RequestNotPermitted limited) {
-      LOG.warning(() -> "RDAP local rate limit reached for " + host);
-      throw new RdapLookupException("too many RDAP calls to " + host + " right now; try again in a few seconds");
-    } catch (UpstreamException failed) {
+    HostPolicies.Host policy = policies.host(host);
+    for (int attempt = 1; ; attempt++) {
       if (deadline.passed()) {
         throw new BudgetExhausted();
       }
-      int tries = attempts.get();
-      String after = tries > 1 ? " after " + tries + " attempts" : "";
-      LOG.warning(() -> "RDAP " + redact(url) + " failed" + after + ": " + failed.getMessage());
-      if (failed.status() == 429) {
-        throw new RdapLookupException("rate limited by " + host
-            + failed.retryAfter().map(d -> "; retry after " + seconds(d) + " s").orElse("; try again later"));
+      awaitRateLimit(policy, host, deadline);
+      if (!policy.breaker.tryAcquirePermission()) {
+        LOG.warning(() -> "RDAP circuit open for " + host);
+        throw new RdapLookupException(host + " is failing; circuit open, retry after "
+            + policies.secondsUntilHalfOpen(host) + " s");
       }
-      if (failed.status() == 0) {
-        throw new RdapLookupException(host + " did not answer (" + failed.getMessage() + ")" + after + "; try again later");
+      long started = policy.breaker.getCurrentTimestamp();
+      UpstreamException failed;
+      try {
+        Exchange exchange = attempt(url, host, deadline);
+        policy.breaker.onSuccess(policy.breaker.getCurrentTimestamp() - started, policy.breaker.getTimestampUnit());
+        return exchange;
+      } catch (UpstreamException e) {
+        policy.breaker.onError(policy.breaker.getCurrentTimestamp() - started, policy.breaker.getTimestampUnit(), e);
+        failed = e;
+      } catch (Stop stop) {
+        policy.breaker.releasePermission(); // neither a success nor a failure of the server
+        if (stop.budget) {
+          throw new BudgetExhausted();
+        }
+        throw new RdapLookupException(stop.getMessage());
       }
-      throw new RdapLookupException(host + " failed with HTTP " + failed.status() + after + "; try again later");
-    } finally {
-      HostPolicies.CURRENT_DEADLINE.remove();
+      if (!failed.isRetryable() || attempt >= options.maxAttempts()) {
+        throw explain(failed, url, host, attempt, deadline);
+      }
+      sleep(policies.backoff(attempt, failed, deadline));
     }
+  }
+
+  /** Waits for the host's rate limiter; refuses when it would take longer than it allows. */
+  private void awaitRateLimit(HostPolicies.Host policy, String host, Deadline deadline) throws RdapLookupException {
+    long waitNanos = policy.limiter.reservePermission();
+    if (waitNanos < 0) {
+      LOG.warning(() -> "RDAP local rate limit reached for " + host);
+      throw new RdapLookupException("too many RDAP calls to " + host + " right now; try again in a few seconds");
+    }
+    if (waitNanos > 0) {
+      Duration wait = Duration.ofNanos(waitNanos);
+      Duration left = deadline.remaining();
+      sleep(wait.compareTo(left) > 0 ? left : wait);
+    }
+  }
+
+  private void sleep(Duration wait) {
+    try {
+      sleeper.sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the batch was cancelled: its budget is spent
+      throw new BudgetExhausted();
+    }
+  }
+
+  /** The analyst's sentence for the last failure of an exchange. */
+  private RdapLookupException explain(UpstreamException failed, HttpUrl url, String host, int tries, Deadline deadline) {
+    if (deadline.passed()) {
+      throw new BudgetExhausted();
+    }
+    String after = tries > 1 ? " after " + tries + " attempts" : "";
+    LOG.warning(() -> "RDAP " + redact(url) + " failed" + after + ": " + failed.getMessage());
+    if (failed.status() == 429) {
+      return new RdapLookupException("rate limited by " + host
+          + failed.retryAfter().map(d -> "; retry after " + seconds(d) + " s").orElse("; try again later"));
+    }
+    if (failed.status() == 0) {
+      return new RdapLookupException(host + " did not answer (" + failed.getMessage() + ")" + after + "; try again later");
+    }
+    return new RdapLookupException(host + " failed with HTTP " + failed.status() + after + "; try again later");
   }
 
   private Exchange attempt(HttpUrl url, String host, Deadline deadline) {
@@ -163,11 +204,11 @@ final class RdapHttp {
     Call call = http.newCall(request);
     long timeoutMillis = Math.max(1, Math.min(options.callTimeout().toMillis(), left.toMillis()));
     call.timeout().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
-    long started = System.nanoTime();
+    long started = ticker.read();
     try (Response response = call.execute()) {
       String body = readLimited(response.body());
       int code = response.code();
-      LOG.fine(() -> "RDAP GET " + redact(url) + " -> " + code + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+      LOG.fine(() -> "RDAP GET " + redact(url) + " -> " + code + " in " + (ticker.read() - started) / 1_000_000 + " ms");
       // 501 Not Implemented is the server's final word (RFC 9083 error object), not trouble.
       if (code == 408 || code == 429 || (code >= 500 && code != 501)) {
         Duration retryAfter = retryAfter(response);
@@ -254,7 +295,7 @@ final class RdapHttp {
     if (e instanceof SSLException) {
       return "TLS failure";
     }
-    String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+    String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
     if (message.contains("reset") || message.contains("end of stream") || message.contains("closed")) {
       return "connection reset";
     }

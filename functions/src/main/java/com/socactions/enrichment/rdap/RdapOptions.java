@@ -4,6 +4,7 @@ import com.socactions.platform.Settings;
 import java.time.Duration;
 import java.util.Objects;
 import okhttp3.Dns;
+import okhttp3.HttpUrl;
 
 /**
  * Everything {@link RdapClient} can be tuned with. Production code builds it from the app settings
@@ -46,10 +47,14 @@ public final class RdapOptions {
   public static final int DEFAULT_MAX_CACHED_DOMAINS = 50_000; // entries
   public static final int DEFAULT_MAX_CONCURRENCY = 8; // parallel lookups per client
   public static final int DEFAULT_MAX_REDIRECTS = 5; // hops
+  /** A server host unused this long has its circuit breaker and rate limiter forgotten. */
+  public static final Duration DEFAULT_HOST_IDLE_TIMEOUT = Duration.ofMinutes(15);
+  public static final int DEFAULT_MAX_HOSTS = 1_000; // server hosts with policies kept at once
   public static final long DEFAULT_MAX_BODY_BYTES = 2L * 1024 * 1024;
 
   private final String bootstrapUrl;
   private final boolean allowInsecure;
+  private final boolean allowLoopback;
   private final Duration connectTimeout;
   private final Duration readTimeout;
   private final Duration callTimeout;
@@ -72,12 +77,15 @@ public final class RdapOptions {
   private final int maxCachedDomains;
   private final int maxConcurrency;
   private final int maxRedirects;
+  private final Duration hostIdleTimeout;
+  private final int maxHosts;
   private final boolean followRegistrarLink;
   private final Dns dns;
 
   private RdapOptions(Builder b) {
     this.bootstrapUrl = b.bootstrapUrl.endsWith("/") ? b.bootstrapUrl : b.bootstrapUrl + "/";
     this.allowInsecure = b.allowInsecure;
+    this.allowLoopback = b.allowLoopback;
     this.connectTimeout = b.connectTimeout;
     this.readTimeout = b.readTimeout;
     this.callTimeout = b.callTimeout;
@@ -100,6 +108,8 @@ public final class RdapOptions {
     this.maxCachedDomains = b.maxCachedDomains;
     this.maxConcurrency = b.maxConcurrency;
     this.maxRedirects = b.maxRedirects;
+    this.hostIdleTimeout = b.hostIdleTimeout;
+    this.maxHosts = b.maxHosts;
     this.followRegistrarLink = b.followRegistrarLink;
     this.dns = b.dns;
   }
@@ -131,6 +141,7 @@ public final class RdapOptions {
     Builder b = new Builder();
     b.bootstrapUrl = bootstrapUrl;
     b.allowInsecure = allowInsecure;
+    b.allowLoopback = allowLoopback;
     b.connectTimeout = connectTimeout;
     b.readTimeout = readTimeout;
     b.callTimeout = callTimeout;
@@ -153,13 +164,18 @@ public final class RdapOptions {
     b.maxCachedDomains = maxCachedDomains;
     b.maxConcurrency = maxConcurrency;
     b.maxRedirects = maxRedirects;
+    b.hostIdleTimeout = hostIdleTimeout;
+    b.maxHosts = maxHosts;
     b.followRegistrarLink = followRegistrarLink;
     b.dns = dns;
     return b;
   }
 
   public String bootstrapUrl() { return bootstrapUrl; }
+  /** Whether http RDAP URLs are allowed (and loopback servers with them). */
   public boolean allowInsecure() { return allowInsecure; }
+  /** Whether loopback RDAP servers may be contacted: with {@link #allowInsecure()}, or over https in tests. */
+  boolean allowLoopback() { return allowLoopback || allowInsecure; }
   public Duration connectTimeout() { return connectTimeout; }
   public Duration readTimeout() { return readTimeout; }
   public Duration callTimeout() { return callTimeout; }
@@ -182,6 +198,8 @@ public final class RdapOptions {
   public int maxCachedDomains() { return maxCachedDomains; }
   public int maxConcurrency() { return maxConcurrency; }
   public int maxRedirects() { return maxRedirects; }
+  public Duration hostIdleTimeout() { return hostIdleTimeout; }
+  public int maxHosts() { return maxHosts; }
   public boolean followRegistrarLink() { return followRegistrarLink; }
   public long maxBodyBytes() { return DEFAULT_MAX_BODY_BYTES; }
   /** The resolver behind the public-address check; {@link Dns#SYSTEM} unless a test injects one. */
@@ -191,6 +209,7 @@ public final class RdapOptions {
   public static final class Builder {
     private String bootstrapUrl = DEFAULT_BOOTSTRAP_URL;
     private boolean allowInsecure;
+    private boolean allowLoopback;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
@@ -213,6 +232,8 @@ public final class RdapOptions {
     private int maxCachedDomains = DEFAULT_MAX_CACHED_DOMAINS;
     private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
     private int maxRedirects = DEFAULT_MAX_REDIRECTS;
+    private Duration hostIdleTimeout = DEFAULT_HOST_IDLE_TIMEOUT;
+    private int maxHosts = DEFAULT_MAX_HOSTS;
     private boolean followRegistrarLink = true;
     private Dns dns = Dns.SYSTEM;
 
@@ -220,7 +241,7 @@ public final class RdapOptions {
 
     public Builder bootstrapUrl(String value) {
       Objects.requireNonNull(value, "'bootstrapUrl' cannot be null.");
-      if (okhttp3.HttpUrl.parse(value) == null) {
+      if (HttpUrl.parse(value) == null) {
         throw new IllegalArgumentException("'bootstrapUrl' must be an http(s) URL, not '" + value + "'.");
       }
       this.bootstrapUrl = value;
@@ -229,6 +250,11 @@ public final class RdapOptions {
 
     /** http and loopback RDAP servers: for local fakes and tests only. */
     public Builder allowInsecure(boolean value) { this.allowInsecure = value; return this; }
+    /**
+     * Test-only: loopback RDAP servers may be contacted while http stays refused, so the
+     * https-only production path can be tested against a local TLS fake.
+     */
+    Builder allowLoopbackForTests(boolean value) { this.allowLoopback = value; return this; }
     public Builder connectTimeout(Duration value) { this.connectTimeout = positive(value, "connectTimeout"); return this; }
     public Builder readTimeout(Duration value) { this.readTimeout = positive(value, "readTimeout"); return this; }
     public Builder callTimeout(Duration value) { this.callTimeout = positive(value, "callTimeout"); return this; }
@@ -257,6 +283,8 @@ public final class RdapOptions {
     public Builder maxCachedDomains(int value) { this.maxCachedDomains = atLeast(value, 1, "maxCachedDomains"); return this; }
     public Builder maxConcurrency(int value) { this.maxConcurrency = atLeast(value, 1, "maxConcurrency"); return this; }
     public Builder maxRedirects(int value) { this.maxRedirects = atLeast(value, 0, "maxRedirects"); return this; }
+    public Builder hostIdleTimeout(Duration value) { this.hostIdleTimeout = positive(value, "hostIdleTimeout"); return this; }
+    public Builder maxHosts(int value) { this.maxHosts = atLeast(value, 1, "maxHosts"); return this; }
     /** Whether a registry answer without abuse e-mail may be completed from the registrar's RDAP. */
     public Builder followRegistrarLink(boolean value) { this.followRegistrarLink = value; return this; }
     public Builder dns(Dns value) { this.dns = Objects.requireNonNull(value, "'dns' cannot be null."); return this; }

@@ -20,14 +20,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLSocketFactory;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -52,8 +56,10 @@ import okhttp3.HttpUrl;
  *   <li>{@code GET /{registry}/domain/{name}}: the recorded domain (case-insensitive), else 404.
  *       Links in bodies that point at a faked registry are rewritten to point here too.
  *   <li>Scripting: {@link #failNext}, {@link #respondNext}, {@link #resetNext}, {@link #delay},
- *       {@link #redirect}, {@link #failBootstrap}. Counting: {@link #requestCount(String)},
- *       {@link #rdapRequestCount()}, {@link #bootstrapRequestCount(String)}.
+ *       {@link #redirect}, {@link #failBootstrap}, {@link #addNetwork}, {@link #onRdapRequest},
+ *       {@link #holdUntilInFlight}. Counting: {@link #requestCount(String)},
+ *       {@link #rdapRequestCount()}, {@link #bootstrapRequestCount(String)}, {@link #maxInFlight()}.
+ *   <li>{@link #startHttps} serves all of it over TLS, for the https-only production path.
  * </ul>
  *
  * <p>Use: {@code try (FakeRdapServer fake = FakeRdapServer.start()) { settings
@@ -62,6 +68,8 @@ import okhttp3.HttpUrl;
 public final class FakeRdapServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String RDAP_JSON = "application/rdap+json";
+  /** How long a held request waits for the others before the hold gives up (a failing test, not a hang). */
+  private static final Duration HOLD_FAILSAFE = Duration.ofSeconds(5);
 
   /** Registry alias on the fake -> the real base URLs it stands for. */
   private static final Map<String, List<String>> REGISTRIES = new LinkedHashMap<>();
@@ -86,7 +94,7 @@ public final class FakeRdapServer implements AutoCloseable {
 
   private final MockWebServer server = new MockWebServer();
   private final Path fixtures;
-  private final List<Network> networks = new ArrayList<>();
+  private final List<Network> networks = new CopyOnWriteArrayList<>();
   private final Map<String, Map<String, String>> domainsByRegistry = new ConcurrentHashMap<>();
   private final Map<String, String> bootstrapFiles = new ConcurrentHashMap<>();
   private final Queue<MockResponse> scripted = new ConcurrentLinkedQueue<>();
@@ -95,6 +103,10 @@ public final class FakeRdapServer implements AutoCloseable {
   private final Map<String, AtomicInteger> countsByPath = new ConcurrentHashMap<>();
   private final List<String> paths = new CopyOnWriteArrayList<>();
   private final AtomicInteger total = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
+  private volatile Runnable onRdapRequest = () -> { };
+  private volatile Hold hold;
   private volatile Duration delay = Duration.ZERO;
   private volatile int bootstrapFailureStatus;
   private String base;
@@ -105,10 +117,26 @@ public final class FakeRdapServer implements AutoCloseable {
 
   /** Starts on a free loopback port and loads the fixtures. */
   public static FakeRdapServer start() throws IOException {
+    return start(null);
+  }
+
+  /**
+   * Starts serving https through {@code tls} (e.g. okhttp-tls {@code HandshakeCertificates} whose
+   * held certificate names 127.0.0.1); every URL it hands out, bootstrap service URLs included, is
+   * then https. A JDK type here, so users of the test-jar need no okhttp-tls.
+   */
+  public static FakeRdapServer startHttps(SSLSocketFactory tls) throws IOException {
+    return start(Objects.requireNonNull(tls, "tls"));
+  }
+
+  private static FakeRdapServer start(SSLSocketFactory tls) throws IOException {
     FakeRdapServer fake = new FakeRdapServer(SharedFixtures.path("rdap"));
+    if (tls != null) {
+      fake.server.useHttps(tls);
+    }
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     // Literal address, not "localhost": the client resolves no names in tests.
-    fake.base = "http://127.0.0.1:" + fake.server.getPort() + "/";
+    fake.base = (tls != null ? "https" : "http") + "://127.0.0.1:" + fake.server.getPort() + "/";
     fake.load();
     fake.server.setDispatcher(fake.new RdapDispatcher());
     return fake;
@@ -119,7 +147,7 @@ public final class FakeRdapServer implements AutoCloseable {
     return SharedFixtures.read("rdap/" + relative);
   }
 
-  /** {@code http://127.0.0.1:PORT/}. */
+  /** {@code http://127.0.0.1:PORT/} ({@code https} when started with {@link #startHttps}). */
   public HttpUrl baseUrl() {
     return HttpUrl.get(base);
   }
@@ -192,7 +220,49 @@ public final class FakeRdapServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * A network of {@code alias} from {@code start} to {@code end} (inclusive), answered like the
+   * recorded ones (most specific wins), with {@code name} as its name and handle.
+   */
+  public FakeRdapServer addNetwork(String alias, String start, String end, String name) throws IOException {
+    InetAddress first = InetAddress.getByName(start);
+    InetAddress last = InetAddress.getByName(end);
+    ObjectNode body = JSON.createObjectNode();
+    body.putArray("rdapConformance").add("rdap_level_0");
+    body.put("objectClassName", "ip network");
+    body.put("handle", name);
+    body.put("name", name);
+    body.put("startAddress", start);
+    body.put("endAddress", end);
+    body.put("ipVersion", first.getAddress().length == 4 ? "v4" : "v6");
+    networks.add(new Network(alias, new BigInteger(1, first.getAddress()), new BigInteger(1, last.getAddress()),
+        first.getAddress().length, body.toString()));
+    return this;
+  }
+
+  /** Runs {@code action} as each RDAP (non-bootstrap) request arrives, before it is answered. */
+  public FakeRdapServer onRdapRequest(Runnable action) {
+    this.onRdapRequest = Objects.requireNonNull(action, "action");
+    return this;
+  }
+
+  /**
+   * From now on, RDAP requests whose path matches {@code paths} are held until {@code n} of them
+   * are in flight at once; then all go on, and later ones are not held. A client that sends them
+   * one after another never gets there: after {@link #HOLD_FAILSAFE} the hold gives up and
+   * {@link #maxInFlight()} tells.
+   */
+  public FakeRdapServer holdUntilInFlight(int n, Predicate<String> paths) {
+    this.hold = new Hold(new CountDownLatch(n), paths);
+    return this;
+  }
+
   // ---- counting ----
+
+  /** The most RDAP requests that were being answered at one time. */
+  public int maxInFlight() {
+    return maxInFlight.get();
+  }
 
   /** Every request, bootstrap included. */
   public int requestCount() {
@@ -349,6 +419,8 @@ public final class FakeRdapServer implements AutoCloseable {
     return error.toString();
   }
 
+  private record Hold(CountDownLatch arrived, Predicate<String> paths) {}
+
   private record Network(String alias, BigInteger start, BigInteger end, int length, String body) {
     boolean holds(BigInteger address, int addressLength) {
       return addressLength == length && start.compareTo(address) <= 0 && end.compareTo(address) >= 0;
@@ -369,6 +441,32 @@ public final class FakeRdapServer implements AutoCloseable {
       if (alias.equals("bootstrap")) {
         return bootstrap(segments.size() > 1 ? segments.get(1) : "");
       }
+      maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      try {
+        onRdapRequest.run();
+        Hold current = hold;
+        if (current != null && current.paths.test(path)) {
+          current.arrived.countDown();
+          awaitOthers(current);
+        }
+        return answer(path, segments);
+      } finally {
+        inFlight.decrementAndGet();
+      }
+    }
+
+    private void awaitOthers(Hold current) {
+      try {
+        if (!current.arrived.await(HOLD_FAILSAFE.toMillis(), TimeUnit.MILLISECONDS)) {
+          hold = null; // given up: the client did not send them together
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private MockResponse answer(String path, List<String> segments) {
+      String alias = segments.get(0);
       MockResponse next = scripted.poll();
       if (next != null) {
         return next;

@@ -55,6 +55,117 @@ class RdapInternalsTest {
   }
 
   @Test
+  void nestedAndOverlappingRangesAnswerWithTheMostSpecific() {
+    RangeCache<String> cache = new RangeCache<>(new MutableClock(Instant.EPOCH), Duration.ofHours(24), 100);
+    cache.put(ip("13.64.0.0"), ip("13.107.255.255"), "arin-block"); // a /11, a /13 and a /14
+    cache.put(ip("13.72.0.0"), ip("13.72.255.255"), "customer-16");
+    cache.put(ip("13.72.8.0"), ip("13.72.8.255"), "customer-24");
+    // Same start as customer-16, narrower: nested ranges that share a start.
+    cache.put(ip("13.72.0.0"), ip("13.72.3.255"), "customer-22");
+    // Overlaps customer-24 without nesting (AFRINIC-style, not CIDR aligned).
+    cache.put(ip("13.72.8.128"), ip("13.72.9.127"), "overlapping");
+    cache.put(ip("2606:4700::"), ip("2606:4700:ffff:ffff:ffff:ffff:ffff:ffff"), "v6-32");
+
+    assertThat(cache.get(ip("13.72.8.1"))).isEqualTo("customer-24");
+    assertThat(cache.get(ip("13.72.9.1"))).isEqualTo("overlapping");
+    assertThat(cache.get(ip("13.72.1.1"))).isEqualTo("customer-22");
+    assertThat(cache.get(ip("13.72.200.1"))).isEqualTo("customer-16");
+    assertThat(cache.get(ip("13.105.0.1"))).isEqualTo("arin-block"); // in the /14
+    assertThat(cache.get(ip("13.108.0.0"))).isNull();
+    assertThat(cache.get(ip("13.63.255.255"))).isNull();
+    assertThat(cache.get(ip("2606:4700:4700::1111"))).isEqualTo("v6-32");
+    assertThat(cache.get(ip("13.72.8.1"))).isEqualTo("customer-24");
+  }
+
+  @Test
+  void whenTheWidestRangeExpiresLookupsStopAskingItsLength() {
+    MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+    RangeCache<String> cache = new RangeCache<>(clock, Duration.ofHours(24), 100);
+    cache.put(ip("13.64.0.0"), ip("13.107.255.255"), "wide");
+    assertThat(cache.widestPrefixLength(true)).isEqualTo(11);
+    clock.advance(Duration.ofHours(12));
+    cache.put(ip("1.1.1.0"), ip("1.1.1.255"), "narrow");
+    assertThat(cache.widestPrefixLength(true)).isEqualTo(11);
+    assertThat(cache.widestPrefixLength(false)).isEqualTo(-1);
+
+    clock.advance(Duration.ofHours(13)); // "wide" is 25 h old, "narrow" 13 h
+    assertThat(cache.get(ip("13.72.1.1"))).isNull(); // finds it expired and drops it
+    assertThat(cache.size()).isEqualTo(1);
+    assertThat(cache.widestPrefixLength(true)).isEqualTo(24);
+    assertThat(cache.get(ip("1.1.1.1"))).isEqualTo("narrow");
+  }
+
+  @Test
+  void whenTheWidestRangeIsEvictedLookupsStopAskingItsLength() {
+    RangeCache<String> cache = new RangeCache<>(new MutableClock(Instant.EPOCH), Duration.ofHours(24), 2);
+    cache.put(ip("13.64.0.0"), ip("13.127.255.255"), "wide"); // a /10
+    cache.put(ip("1.1.1.0"), ip("1.1.1.255"), "narrow");
+    assertThat(cache.widestPrefixLength(true)).isEqualTo(10);
+    cache.put(ip("1.1.2.0"), ip("1.1.2.127"), "narrower");
+    assertThat(cache.size()).isEqualTo(2);
+    assertThat(cache.widestPrefixLength(true)).isEqualTo(24);
+    assertThat(cache.get(ip("13.64.0.1"))).isNull();
+  }
+
+  @Test
+  void putTwiceKeepsOneEntryWithTheNewValue() {
+    RangeCache<String> cache = new RangeCache<>(new MutableClock(Instant.EPOCH), Duration.ofHours(24), 10);
+    cache.put(ip("1.1.1.0"), ip("1.1.1.255"), "old");
+    cache.put(ip("1.1.1.0"), ip("1.1.1.255"), "new");
+    assertThat(cache.size()).isEqualTo(1);
+    assertThat(cache.get(ip("1.1.1.1"))).isEqualTo("new");
+  }
+
+  @Test
+  void hostsIdleForTheIdleTimeoutAreForgotten() {
+    FakeTicker ticker = new FakeTicker();
+    HostPolicies policies = new HostPolicies(RdapOptions.builder().hostIdleTimeout(Duration.ofMinutes(15)).build(),
+        new MutableClock(Instant.EPOCH), ticker);
+    HostPolicies.Host arin = policies.host("rdap.arin.net");
+    policies.host("rdap.db.ripe.net");
+    ticker.advance(Duration.ofMinutes(10));
+    assertThat(policies.host("rdap.arin.net")).isSameAs(arin); // used again: no longer idle
+    ticker.advance(Duration.ofMinutes(10));
+    policies.host("rdap.apnic.net"); // a new host sweeps the idle ones
+    assertThat(policies.size()).isEqualTo(2);
+    assertThat(policies.host("rdap.arin.net")).isSameAs(arin);
+    assertThat(policies.size()).isEqualTo(2); // ripe was forgotten
+  }
+
+  @Test
+  void pastMaxHostsTheLeastRecentlyUsedHostIsForgotten() {
+    FakeTicker ticker = new FakeTicker();
+    HostPolicies policies = new HostPolicies(RdapOptions.builder().maxHosts(2).build(), new MutableClock(Instant.EPOCH), ticker);
+    HostPolicies.Host arin = policies.host("rdap.arin.net");
+    ticker.advance(Duration.ofSeconds(1));
+    HostPolicies.Host ripe = policies.host("rdap.db.ripe.net");
+    ticker.advance(Duration.ofSeconds(1));
+    policies.host("rdap.arin.net");
+    ticker.advance(Duration.ofSeconds(1));
+    policies.host("rdap.apnic.net");
+    assertThat(policies.size()).isEqualTo(2);
+    assertThat(policies.host("rdap.arin.net")).isSameAs(arin);
+    assertThat(policies.host("rdap.db.ripe.net")).isNotSameAs(ripe);
+  }
+
+  @Test
+  void anOpenCircuitIsRememberedUntilItWouldLetATrialThroughHoweverIdle() {
+    FakeTicker ticker = new FakeTicker();
+    HostPolicies policies = new HostPolicies(RdapOptions.builder()
+        .hostIdleTimeout(Duration.ofSeconds(10)).openDuration(Duration.ofSeconds(60)).build(),
+        new MutableClock(Instant.EPOCH), ticker);
+    HostPolicies.Host failing = policies.host("rdap.failing.example");
+    failing.breaker.transitionToOpenState();
+    ticker.advance(Duration.ofSeconds(30));
+    policies.host("rdap.arin.net");
+    assertThat(policies.openCircuits()).containsExactly("rdap.failing.example");
+    assertThat(policies.secondsUntilHalfOpen("rdap.failing.example")).isEqualTo(30);
+    ticker.advance(Duration.ofSeconds(31));
+    policies.host("rdap.apnic.net");
+    assertThat(policies.openCircuits()).isEmpty();
+  }
+
+  @Test
   void aPlaceholderCoveringEverythingIsNotCachedForOtherAddresses() {
     InetAddress[] everything = {ip("0.0.0.0"), ip("255.255.255.255")};
     InetAddress[] arinBlock = {ip("13.64.0.0"), ip("13.107.255.255")};

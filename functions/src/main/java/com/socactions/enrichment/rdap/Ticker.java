@@ -1,0 +1,13 @@
+package com.socactions.enrichment.rdap;
+
+/**
+ * Monotonic time in nanoseconds, for deadlines, back-offs and idle times. Only differences between
+ * two readings mean anything. Production uses {@link #SYSTEM}; tests move a fake by hand, so no
+ * test has to measure or wait for wall-clock time.
+ */
+@FunctionalInterface
+interface Ticker {
+  Ticker SYSTEM = System::nanoTime;
+
+  long read();
+}

@@ -1,0 +1,18 @@
+package com.socactions.enrichment.rdap;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A ticker a test moves by hand (from any thread), so deadlines pass without waiting. */
+final class FakeTicker implements Ticker {
+  private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+
+  void advance(Duration duration) {
+    nanos.addAndGet(duration.toNanos());
+  }
+
+  @Override
+  public long read() {
+    return nanos.get();
+  }
+}
