@@ -227,7 +227,7 @@ class SwaggerResponseValidatorTest {
   void theDefinitionDescribesTheHealthProviderAndProblemRecordsAsJacksonWritesThem() {
     Instant when = Instant.parse("2019-07-30T12:00:00Z");
     ProviderInfo geoip = new ProviderInfo("geoip", "GeoIP", List.of(Capability.ENRICH), true, "GeoIP databases", Readiness.Status.DEGRADED);
-    HealthReport health = new HealthReport("degraded", "1.0.0", when, List.of(
+    HealthReport health = new HealthReport(HealthReport.Status.DEGRADED, "1.0.0", when, List.of(
         new ComponentHealth("storage", Readiness.Status.OK, "Table storage answers", null, null, null),
         new ComponentHealth("geoip", Readiness.Status.DEGRADED, "stale", "GeoIP2-City", when, 2000L),
         new ComponentHealth("asn", Readiness.Status.NOT_CONFIGURED, null, null, null, null)),
