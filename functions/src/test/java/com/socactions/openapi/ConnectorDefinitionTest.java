@@ -3,12 +3,20 @@ package com.socactions.openapi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.common.collect.Lists;
 import io.swagger.parser.SwaggerParser;
 import io.swagger.parser.util.SwaggerDeserializationResult;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -125,12 +133,23 @@ class ConnectorDefinitionTest {
   }
 
   @Test
-  void theConnectorMetadataNamesWebsitePrivacyPolicyAndCategories() {
-    Map<String, String> metadata = new java.util.LinkedHashMap<>();
+  void theConnectorMetadataClaimsOnlyWhatIsTrue() {
+    // The app runs in each customer's own subscription: there is no product website or privacy
+    // policy page to point at, so the definition names none rather than a placeholder.
+    Map<String, String> metadata = new LinkedHashMap<>();
     root.path("x-ms-connector-metadata")
         .forEach(m -> metadata.put(m.path("propertyName").asText(), m.path("propertyValue").asText()));
-    assertThat(metadata).containsKeys("Website", "Privacy policy");
-    assertThat(metadata).containsEntry("Categories", "Security;IT Operations");
+    assertThat(metadata).containsExactly(Map.entry("Categories", "Security;IT Operations"));
+    assertThat(root.at("/info/contact").fieldNames()).toIterable().as("info.contact").containsExactly("name");
+  }
+
+  @Test
+  void noPlaceholderTextIsLeft() throws IOException {
+    String text = Files.readString(ConnectorRules.DEFINITION).toLowerCase(Locale.ROOT);
+
+    assertThat(text).doesNotContain("soc-actions.example", "more to come", "todo", "tbd", "lorem", "coming soon");
+    assertThat(Pattern.compile("https?://").matcher(text).results().count())
+        .as("URLs in the definition (none is true for every deployment)").isZero();
   }
 
   @Test
@@ -141,20 +160,77 @@ class ConnectorDefinitionTest {
   }
 
   @Test
-  void everyErrorResponseIsAProblem() {
+  void everyErrorResponseIsAProblemExceptTheHostsEmpty401() {
     assertThat(rules.operations()).allSatisfy(op -> {
       JsonNode responses = op.node().path("responses");
-      List<String> expected = new java.util.ArrayList<>(List.of("400", "401", "429"));
-      if (op.method().equals("post")) {
-        expected.add("413");
+      List<String> expected = new ArrayList<>(List.of("400", "401"));
+      if (takesABody(op)) {
+        expected.addAll(List.of("413", "415"));
       }
       assertThat(responses.fieldNames()).toIterable().as(op.jsonPath() + ".responses").containsAll(expected);
+      assertThat(responses.path("401").has("schema"))
+          .as(op.jsonPath() + ".responses['401'].schema: the Functions host answers 401 with an empty body").isFalse();
       responses.properties().stream()
-          .filter(r -> r.getKey().matches("[45]\\d\\d"))
+          .filter(r -> r.getKey().matches("[45]\\d\\d") && !r.getKey().equals("401"))
           .forEach(r -> assertThat(r.getValue().at("/schema/$ref").asText())
               .as(op.jsonPath() + ".responses['" + r.getKey() + "'].schema")
               .isEqualTo("#/definitions/Problem"));
+      responses.properties().stream()
+          .filter(r -> r.getKey().equals("429") || r.getKey().equals("503"))
+          .forEach(r -> assertThat(r.getValue().at("/headers/Retry-After/type").asText())
+              .as(op.jsonPath() + ".responses['" + r.getKey() + "'].headers['Retry-After']")
+              .isEqualTo("integer"));
     });
+  }
+
+  @Test
+  void eachOperationDocumentsTheStatusesItsFunctionCanAnswerAndNoOthers() {
+    // Read off the function classes: Invocation (400 body, 413, 415), BatchInput (413 over 1,000
+    // items), DomainProblems (422 for a malformed setting), MetaFunctions (503 only for an unhealthy
+    // strict health check). RDAP failures are per item, so enrichment never answers 429 or 503.
+    Map<String, Set<String>> expected = Map.of(
+        "GetHealth", Set.of("200", "400", "401", "503"),
+        "ListProviders", Set.of("200", "400", "401"),
+        "EnrichIpAddresses", Set.of("200", "400", "401", "413", "415", "422"),
+        "EnrichIpAddress", Set.of("200", "400", "401", "422"),
+        "EnrichDomains", Set.of("200", "400", "401", "413", "415", "422"));
+    Map<String, Set<String>> documented = new TreeMap<>();
+    rules.operations().stream().filter(op -> expected.containsKey(op.operationId())).forEach(op ->
+        documented.put(op.operationId(), new TreeSet<>(Lists.newArrayList(op.node().path("responses").fieldNames()))));
+    assertThat(documented).as("operationId -> documented statuses").isEqualTo(expected);
+  }
+
+  @Test
+  void listProvidersTakesACapabilityEnumAndIncludeUnconfigured() {
+    JsonNode parameters = root.at("/paths/~1v1~1providers/get/parameters");
+    Map<String, JsonNode> byName = new LinkedHashMap<>();
+    parameters.forEach(p -> byName.put(p.path("name").asText(), p));
+
+    assertThat(byName).containsOnlyKeys("capability", "include_unconfigured");
+    assertThat(texts(byName.get("capability").path("enum"))).containsExactly("enrich", "block", "cmdb", "tickets");
+    assertThat(byName.get("include_unconfigured").path("type").asText()).isEqualTo("boolean");
+    assertThat(byName.get("include_unconfigured").path("default").isBoolean()).isTrue();
+    assertThat(byName.get("include_unconfigured").path("default").asBoolean()).isFalse();
+  }
+
+  @Test
+  void enrichIpAddressTakesLookupsAsACommaSeparatedArrayOfEnums() {
+    JsonNode lookups = root.at("/parameters/LookupsQuery");
+
+    assertThat(root.at("/paths/~1v1~1enrich~1ips~1{ip}/get/parameters/1/$ref").asText()).isEqualTo("#/parameters/LookupsQuery");
+    assertThat(lookups.path("in").asText()).isEqualTo("query");
+    assertThat(lookups.path("type").asText()).isEqualTo("array");
+    assertThat(lookups.path("collectionFormat").asText()).isEqualTo("csv");
+    assertThat(texts(lookups.at("/items/enum"))).containsExactly("geo", "asn", "whois");
+  }
+
+  private static boolean takesABody(ConnectorRules.Operation op) {
+    for (JsonNode parameter : op.node().path("parameters")) {
+      if ("body".equals(parameter.path("in").asText())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Test
@@ -176,7 +252,7 @@ class ConnectorDefinitionTest {
   }
 
   private static List<String> texts(JsonNode array) {
-    List<String> texts = new java.util.ArrayList<>();
+    List<String> texts = new ArrayList<>();
     array.forEach(node -> texts.add(node.asText()));
     return texts;
   }

@@ -3,9 +3,12 @@ package com.socactions.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.api.AppServices;
 import com.socactions.api.FunctionInjector;
+import com.socactions.enrichment.rdap.FakeRdapServer;
 import com.socactions.localhost.LocalFunctionHost;
 import com.socactions.platform.Json;
 import com.socactions.platform.Settings;
+import com.socactions.testing.Azurite;
+import com.socactions.testing.SharedFixtures;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -43,6 +47,20 @@ final class RunningConnector implements AutoCloseable {
         .timersEnabled(false)
         .build()
         .start();
+  }
+
+  /**
+   * The settings of a fully configured enrichment app (a mutable copy, to add or break one):
+   * Azurite, the MaxMind City and ASN test databases, and the fake RDAP over plain HTTP.
+   */
+  static Map<String, String> enrichmentSettings(FakeRdapServer rdap) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("STATE_STORAGE_CONNECTION", Azurite.connectionString());
+    settings.put("GEOIP_CITY_DB", SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString());
+    settings.put("GEOIP_ASN_DB", SharedFixtures.path("geoip/GeoLite2-ASN-Test.mmdb").toString());
+    settings.put("RDAP_BOOTSTRAP_URL", rdap.bootstrapUrl());
+    settings.put("RDAP_ALLOW_INSECURE", "true");
+    return settings;
   }
 
   String baseUrl() {

@@ -1,0 +1,163 @@
+package com.socactions.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import com.socactions.enrichment.rdap.FakeRdapServer;
+import com.socactions.openapi.ConnectorRules;
+import com.socactions.openapi.SwaggerResponseValidator;
+import com.socactions.testing.Azurite;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The connector definition against the running app: every operation of
+ * {@code openapi/apiDefinition.swagger.json} is called over HTTP through the local host, once for
+ * each status it documents, and each answer's status, media type, headers and body are checked
+ * against what the definition says for that status ({@link SwaggerResponseValidator}: a field the
+ * app writes but the definition does not document fails too).
+ *
+ * <p>The operations come from the definition, not from this class: an operation without calls
+ * here, without a call that answers 2xx, or with a documented status no call provokes, fails.
+ *
+ * <p>Two apps: a healthy one (Azurite, the MaxMind test databases, a fake RDAP) and one with a
+ * malformed setting ({@code GEOIP_STALE_AFTER_DAYS}), which provokes 422 and the strict health
+ * check's 503.
+ */
+@ExtendWith(Azurite.class)
+class ConnectorConformanceEndToEndTest {
+  private static final SwaggerResponseValidator DEFINITION = SwaggerResponseValidator.of(ConnectorRules.forTheConnector());
+  private static final String MALFORMED_SETTING = "GEOIP_STALE_AFTER_DAYS";
+
+  private static FakeRdapServer rdap;
+  private static RunningConnector healthy;
+  private static RunningConnector misconfigured;
+
+  @BeforeAll
+  static void start() throws Exception {
+    rdap = FakeRdapServer.start();
+    Map<String, String> settings = RunningConnector.enrichmentSettings(rdap);
+    // Also without GEOIP_ASN_DB, so ListProviders?include_unconfigured=true lists an unconfigured provider.
+    Map<String, String> broken = new HashMap<>(settings);
+    broken.remove("GEOIP_ASN_DB");
+    broken.put(MALFORMED_SETTING, "a month");
+    healthy = new RunningConnector(settings);
+    misconfigured = new RunningConnector(broken);
+  }
+
+  @AfterAll
+  static void stop() {
+    healthy.close();
+    misconfigured.close();
+    rdap.close();
+  }
+
+  /** One request meant to get {@code status} from an operation. */
+  private record Call(String operationId, int status, String what, Supplier<HttpResponse<String>> send) {}
+
+  private static List<Call> calls() {
+    String mixedIps = "{\"ips\": [\"81.2.69.142\", \"1.1.1.1\", \"130.59.31.80\", \"nonsense\", 42, \"10.0.0.1\", \"2001:db8::1\"]}";
+    String tooManyIps = "{\"ips\": [" + IntStream.range(0, 1_001).mapToObj(i -> "\"81.2.69." + (i % 256) + "\"")
+        .collect(Collectors.joining(",")) + "]}";
+    String mixedDomains = "{\"domains\": [\"www.google.com\", \"norway.no\", \"co.uk\", \"corp.local\", \"nothing.example\", \"\"]}";
+    String tooManyDomains = "{\"domains\": [" + IntStream.range(0, 1_001).mapToObj(i -> "\"d" + i + ".com\"")
+        .collect(Collectors.joining(",")) + "]}";
+    return List.of(
+        new Call("GetHealth", 200, "a healthy app", () -> healthy.get("v1/health")),
+        new Call("GetHealth", 200, "an unhealthy app, not strict", () -> misconfigured.get("v1/health")),
+        new Call("GetHealth", 400, "strict=maybe", () -> healthy.get("v1/health?strict=maybe")),
+        new Call("GetHealth", 401, "no function key", () -> withoutKey(healthy, "v1/health")),
+        new Call("GetHealth", 503, "an unhealthy app, strict", () -> misconfigured.get("v1/health?strict=true")),
+
+        new Call("ListProviders", 200, "no filter", () -> healthy.get("v1/providers")),
+        new Call("ListProviders", 200, "capability=enrich", () -> healthy.get("v1/providers?capability=enrich")),
+        new Call("ListProviders", 200, "include_unconfigured", () -> misconfigured.get("v1/providers?include_unconfigured=true")),
+        new Call("ListProviders", 400, "an unknown capability", () -> healthy.get("v1/providers?capability=coffee")),
+        new Call("ListProviders", 400, "include_unconfigured=perhaps", () -> healthy.get("v1/providers?include_unconfigured=perhaps")),
+        new Call("ListProviders", 401, "no function key", () -> withoutKey(healthy, "v1/providers")),
+
+        new Call("EnrichIpAddresses", 200, "every lookup, items of every kind", () -> healthy.post("v1/enrich/ips", mixedIps)),
+        new Call("EnrichIpAddresses", 200, "lookups as one string", () -> healthy.post("v1/enrich/ips",
+            "{\"ips\": \"81.2.69.142, 1.0.0.1\", \"lookups\": \"geo,asn\"}")),
+        new Call("EnrichIpAddresses", 400, "no ips", () -> healthy.post("v1/enrich/ips", "{\"addresses\": [\"1.1.1.1\"]}")),
+        new Call("EnrichIpAddresses", 400, "not JSON", () -> healthy.post("v1/enrich/ips", "{\"ips\": [")),
+        new Call("EnrichIpAddresses", 401, "no function key", () -> withoutKey(healthy, "v1/enrich/ips", mixedIps)),
+        new Call("EnrichIpAddresses", 413, "1,001 addresses", () -> healthy.post("v1/enrich/ips", tooManyIps)),
+        new Call("EnrichIpAddresses", 415, "an XML body", () -> healthy.post("v1/enrich/ips", "application/xml", "<ips/>")),
+        new Call("EnrichIpAddresses", 422, "a malformed setting", () -> misconfigured.post("v1/enrich/ips", mixedIps)),
+
+        new Call("EnrichIpAddress", 200, "every lookup", () -> healthy.get("v1/enrich/ips/1.1.1.1")),
+        new Call("EnrichIpAddress", 200, "lookups=geo,asn", () -> healthy.get("v1/enrich/ips/81.2.69.142?lookups=geo,asn")),
+        new Call("EnrichIpAddress", 200, "not an address", () -> healthy.get("v1/enrich/ips/nonsense")),
+        new Call("EnrichIpAddress", 400, "an unknown lookup", () -> healthy.get("v1/enrich/ips/1.1.1.1?lookups=geo,dns")),
+        new Call("EnrichIpAddress", 401, "no function key", () -> withoutKey(healthy, "v1/enrich/ips/1.1.1.1")),
+        new Call("EnrichIpAddress", 422, "a malformed setting", () -> misconfigured.get("v1/enrich/ips/81.2.69.142")),
+
+        new Call("EnrichDomains", 200, "items of every kind", () -> healthy.post("v1/enrich/domains", mixedDomains)),
+        new Call("EnrichDomains", 400, "domains not a list", () -> healthy.post("v1/enrich/domains", "{\"domains\": 5}")),
+        new Call("EnrichDomains", 401, "no function key", () -> withoutKey(healthy, "v1/enrich/domains", mixedDomains)),
+        new Call("EnrichDomains", 413, "1,001 domains", () -> healthy.post("v1/enrich/domains", tooManyDomains)),
+        new Call("EnrichDomains", 415, "an XML body", () -> healthy.post("v1/enrich/domains", "application/xml", "<domains/>")),
+        new Call("EnrichDomains", 422, "a malformed setting", () -> misconfigured.post("v1/enrich/domains", mixedDomains)));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyOperationAnswersEachDocumentedStatusAsDocumented() {
+    Map<String, List<Call>> byOperation = calls().stream()
+        .collect(Collectors.groupingBy(Call::operationId, LinkedHashMap::new, Collectors.toList()));
+    DynamicTest coverage = dynamicTest("every operation of the definition has a call that answers 2xx", () -> {
+      assertThat(DEFINITION.operationIds()).as("operations of the definition").isNotEmpty();
+      assertThat(byOperation.keySet()).as("operations called here").isSubsetOf(DEFINITION.operationIds());
+      assertThat(DEFINITION.operationIds()).as("operations without a conformance call answering 2xx")
+          .allSatisfy(id -> assertThat(byOperation.getOrDefault(id, List.of())).as(id)
+              .anySatisfy(call -> assertThat(call.status()).isBetween(200, 299)));
+    });
+    Stream<DynamicTest> operations = DEFINITION.operationIds().stream()
+        .map(id -> dynamicTest(id, () -> answersAsDocumented(id, byOperation.getOrDefault(id, List.of()))));
+    return Stream.concat(Stream.of(coverage), operations);
+  }
+
+  private static void answersAsDocumented(String operationId, List<Call> calls) {
+    Set<String> provoked = calls.stream().map(call -> Integer.toString(call.status())).collect(Collectors.toCollection(TreeSet::new));
+    assertThat(provoked).as(operationId + ": statuses the calls provoke vs. the statuses it documents (add a call)")
+        .isEqualTo(new TreeSet<>(DEFINITION.documentedStatuses(operationId)));
+    SoftAssertions softly = new SoftAssertions();
+    for (Call call : calls) {
+      HttpResponse<String> response = call.send().get();
+      String what = operationId + ", " + call.what();
+      softly.assertThat(response.statusCode()).as(what + ": status").isEqualTo(call.status());
+      softly.assertThat(DEFINITION.validateResponse(operationId, response.statusCode(), name -> response.headers().firstValue(name),
+          response.body())).as(what + ": answered " + response.statusCode() + " " + excerpt(response.body())).isEmpty();
+    }
+    softly.assertAll();
+  }
+
+  private static HttpResponse<String> withoutKey(RunningConnector connector, String path) {
+    return connector.send(HttpRequest.newBuilder(connector.uri(path)).GET());
+  }
+
+  private static HttpResponse<String> withoutKey(RunningConnector connector, String path, String json) {
+    return connector.send(HttpRequest.newBuilder(connector.uri(path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  private static String excerpt(String body) {
+    return body.length() <= 300 ? body : body.substring(0, 300) + "...";
+  }
+}
