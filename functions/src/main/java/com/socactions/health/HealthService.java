@@ -1,5 +1,6 @@
 package com.socactions.health;
 
+import com.socactions.platform.RequestLog;
 import com.socactions.providers.Provider;
 import com.socactions.providers.ProviderRegistry;
 import com.socactions.providers.Readiness;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Readiness of the connector: state storage, then every registered provider (their own checks:
@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * caveat. {@code healthy}: everything configured answers.
  */
 public final class HealthService {
-  private static final Logger LOG = Logger.getLogger(HealthService.class.getName());
+  private static final RequestLog LOG = RequestLog.of(HealthService.class);
   static final String STORAGE = "storage";
 
   private final Supplier<Readiness> storage;

@@ -1,28 +1,13 @@
 package com.socactions.platform;
 
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-
 /**
- * Names the request on every log line written while serving it, also from services and
- * upstream clients deep below the function class, and from the worker threads they hand work to.
- *
- * <p>The HTTP layer {@link #open opens} a context with a prefix such as
+ * Which request the current thread serves, for {@link RequestLog}: the HTTP layer
+ * {@link #open opens} a context with a prefix such as
  * {@code [EnrichIpAddresses run=0858... correlation=...] }; code that moves work to another
- * thread {@link #wrap wraps} it. A handler on the {@code com.socactions} logger stamps the prefix
- * on each record before the platform's own handlers (Functions host, App Insights) format it:
- * java.util.logging has no MDC, and the host's handlers are not ours to change.
+ * thread {@link #wrap wraps} it, so lines written there name the request too.
  */
 public final class RequestLogContext {
   private static final ThreadLocal<String> PREFIX = new ThreadLocal<>();
-  private static final String ROOT_LOGGER = "com.socactions";
-  /** Held strongly: java.util.logging keeps loggers only weakly, and the handler must stay attached. */
-  private static final Logger STAMPED = Logger.getLogger(ROOT_LOGGER);
-
-  static {
-    STAMPED.addHandler(new Stamper());
-  }
 
   private RequestLogContext() {}
 
@@ -62,23 +47,5 @@ public final class RequestLogContext {
   public interface Scope extends AutoCloseable {
     @Override
     void close();
-  }
-
-  /** Stamps the prefix onto records of our loggers; publishes nothing itself. */
-  private static final class Stamper extends Handler {
-    @Override
-    public void publish(LogRecord record) {
-      String prefix = PREFIX.get();
-      String message = record.getMessage();
-      if (prefix != null && (message == null || !message.startsWith(prefix))) {
-        record.setMessage(prefix + (message == null ? "" : message));
-      }
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
   }
 }

@@ -13,7 +13,10 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class RequestLogContextTest {
-  private static final Logger SERVICE_LOG = Logger.getLogger("com.socactions.some.Service");
+  // A plain logger of ours: nothing rewrites its records behind its back.
+  private static final Logger PLAIN = Logger.getLogger("com.socactions.some.Service");
+
+  private static final RequestLog SERVICE_LOG = RequestLog.of(RequestLogContextTest.class);
 
   @Test
   void linesWrittenOnAnotherThreadForTheRequestCarryItsRunId() throws Exception {
@@ -34,12 +37,30 @@ class RequestLogContextTest {
         "after the request");
   }
 
+  @Test
+  void aPlainLoggerIsLeftAloneInsideARequest() {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Handler handler = collect(PLAIN.getName(), lines);
+    try (RequestLogContext.Scope ignored = RequestLogContext.open("[X run=1] ")) {
+      PLAIN.warning("as written");
+    } finally {
+      Logger.getLogger("").removeHandler(handler);
+    }
+
+    assertThat(lines).containsExactly("as written");
+  }
+
   private static List<String> capture() {
     List<String> lines = new CopyOnWriteArrayList<>();
-    Logger.getLogger("").addHandler(new Handler() {
+    collect(RequestLogContextTest.class.getName(), lines);
+    return lines;
+  }
+
+  private static Handler collect(String loggerName, List<String> lines) {
+    Handler handler = new Handler() {
       @Override
       public void publish(LogRecord record) {
-        if (record.getLoggerName().equals(SERVICE_LOG.getName())) {
+        if (loggerName.equals(record.getLoggerName())) {
           lines.add(record.getMessage());
         }
       }
@@ -49,7 +70,8 @@ class RequestLogContextTest {
 
       @Override
       public void close() {}
-    });
-    return lines;
+    };
+    Logger.getLogger("").addHandler(handler);
+    return handler;
   }
 }

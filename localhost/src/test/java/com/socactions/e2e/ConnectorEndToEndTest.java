@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.enrichment.rdap.FakeRdapServer;
 import com.socactions.testing.Azurite;
-import com.socactions.testing.SharedFixtures;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
@@ -33,13 +32,7 @@ class ConnectorEndToEndTest {
   @BeforeAll
   static void start() throws Exception {
     rdap = FakeRdapServer.start();
-    Map<String, String> settings = new HashMap<>();
-    settings.put("STATE_STORAGE_CONNECTION", Azurite.connectionString());
-    settings.put("GEOIP_CITY_DB", SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString());
-    settings.put("GEOIP_ASN_DB", SharedFixtures.path("geoip/GeoLite2-ASN-Test.mmdb").toString());
-    settings.put("RDAP_BOOTSTRAP_URL", rdap.bootstrapUrl());
-    settings.put("RDAP_ALLOW_INSECURE", "true");
-    connector = new RunningConnector(settings);
+    connector = new RunningConnector(RunningConnector.enrichmentSettings(rdap));
   }
 
   @AfterAll

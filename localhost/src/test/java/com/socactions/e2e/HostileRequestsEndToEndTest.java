@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.enrichment.rdap.FakeRdapServer;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.HostileBodies;
-import com.socactions.testing.SharedFixtures;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -41,13 +40,9 @@ class HostileRequestsEndToEndTest {
   @BeforeAll
   static void start() throws Exception {
     rdap = FakeRdapServer.start();
-    connector = new RunningConnector(Map.of(
-        "STATE_STORAGE_CONNECTION", Azurite.connectionString(),
-        "GEOIP_CITY_DB", SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString(),
-        "GEOIP_ASN_DB", SharedFixtures.path("geoip/GeoLite2-ASN-Test.mmdb").toString(),
-        "RDAP_BOOTSTRAP_URL", rdap.bootstrapUrl(),
-        "RDAP_ALLOW_INSECURE", "true",
-        "ENRICH_WHOIS_BUDGET", "PT3S"));
+    Map<String, String> settings = RunningConnector.enrichmentSettings(rdap);
+    settings.put("ENRICH_WHOIS_BUDGET", "PT3S");
+    connector = new RunningConnector(settings);
     definition = json(connector.send(HttpRequest.newBuilder(connector.uri("openapi.json")).GET()));
   }
 

@@ -2,6 +2,7 @@ package com.socactions.enrichment.rdap;
 
 import com.socactions.indicators.IpAddresses;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.socactions.platform.RequestLog;
 import com.socactions.platform.Json;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -32,7 +32,7 @@ import okhttp3.Response;
  * loopback fake); the service URLs it lists are vetted like every other RDAP URL.
  */
 final class Bootstrap {
-  private static final Logger LOG = Logger.getLogger(RdapClient.class.getName());
+  private static final RequestLog LOG = RequestLog.of(RdapClient.class);
 
   enum Kind {
     IPV4("ipv4.json"), IPV6("ipv6.json"), DNS("dns.json");

@@ -3,6 +3,7 @@ package com.socactions.enrichment.rdap;
 import com.socactions.indicators.IpAddresses;
 import com.socactions.enrichment.DomainRegistration;
 import com.socactions.enrichment.WhoisNetwork;
+import com.socactions.platform.RequestLog;
 import com.socactions.platform.RequestLogContext;
 import com.socactions.platform.Settings;
 import java.math.BigInteger;
@@ -32,7 +33,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
-import java.util.logging.Logger;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
@@ -51,7 +51,7 @@ import okhttp3.OkHttpClient;
  * only), which allows http and loopback.
  */
 public final class RdapClient implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(RdapClient.class.getName());
+  private static final RequestLog LOG = RequestLog.of(RdapClient.class);
   /**
    * The prefix lengths of the fan-out, widest first (see {@link #resolve}). The first is the lane:
    * its first answer is awaited alone, because it often covers the whole lane (ARIN's

@@ -2,6 +2,7 @@ package com.socactions.enrichment.rdap;
 
 import com.socactions.indicators.IpAddresses;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.socactions.platform.RequestLog;
 import com.socactions.platform.Json;
 import com.socactions.platform.UpstreamException;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
@@ -31,7 +31,7 @@ import okio.BufferedSource;
  */
 final class RdapHttp {
   static final String ACCEPT = "application/rdap+json, application/json";
-  private static final Logger LOG = Logger.getLogger(RdapClient.class.getName());
+  private static final RequestLog LOG = RequestLog.of(RdapClient.class);
 
   private final OkHttpClient http;
   private final RdapOptions options;
