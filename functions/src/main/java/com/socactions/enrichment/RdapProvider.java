@@ -58,6 +58,6 @@ final class RdapProvider implements Provider {
         + (health.bootstrapFetchedAt() == null ? "" : " fetched " + health.bootstrapFetchedAt())
         + (circuitsOpen ? "; circuit open for " + String.join(", ", health.openCircuits()) : "")
         + (health.detail() == null ? "" : "; " + health.detail());
-    return "ok".equals(health.status()) && !circuitsOpen ? Readiness.ok(detail) : Readiness.degraded(detail);
+    return health.bootstrapLoaded() && !circuitsOpen ? Readiness.ok(detail) : Readiness.degraded(detail);
   }
 }

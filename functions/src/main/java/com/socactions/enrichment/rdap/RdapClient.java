@@ -202,7 +202,7 @@ public final class RdapClient implements AutoCloseable {
     boolean loaded = bootstrap.anyLoaded();
     String error = bootstrap.lastError();
     return new RdapHealth(
-        loaded ? "ok" : "unreachable",
+        loaded,
         RdapHttp.redact(bootstrap.base()),
         bootstrap.fetchedAt(),
         policies.openCircuits(),

@@ -6,10 +6,10 @@ import java.util.List;
 /**
  * What {@code GetHealth} reports about RDAP.
  *
- * @param status {@code ok} (bootstrap loaded), {@code unreachable} (bootstrap could not be fetched)
+ * @param bootstrapLoaded the bootstrap files are in memory (else they could not be fetched yet)
  * @param bootstrapUrl base URL of the IANA bootstrap files
  * @param bootstrapFetchedAt when the files in use were fetched, null if never
  * @param openCircuits RDAP server hosts whose circuit breaker is open right now
  * @param detail last error, when there is one
  */
-public record RdapHealth(String status, String bootstrapUrl, Instant bootstrapFetchedAt, List<String> openCircuits, String detail) {}
+public record RdapHealth(boolean bootstrapLoaded, String bootstrapUrl, Instant bootstrapFetchedAt, List<String> openCircuits, String detail) {}
