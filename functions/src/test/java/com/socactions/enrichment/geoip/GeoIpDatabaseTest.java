@@ -5,14 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.maxmind.db.CacheKey;
+import com.maxmind.db.DecodedValue;
+import com.maxmind.db.NodeCache;
 import com.socactions.enrichment.AutonomousSystem;
 import com.socactions.enrichment.GeoLocation;
 import com.socactions.indicators.IpAddresses;
 import com.socactions.testing.SharedFixtures;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -105,6 +116,64 @@ class GeoIpDatabaseTest {
     assertThatThrownBy(() -> GeoIpDatabase.open(SharedFixtures.path("geoip/LICENSE-MIT")))
         .isInstanceOf(GeoIpException.class)
         .hasMessageContaining("LICENSE-MIT");
+  }
+
+  @Test
+  void aRetiredDatabaseClosesItsReaderOnlyOnceTheLookupsInFlightReturn() throws Exception {
+    StallingCache stalling = new StallingCache();
+    GeoIpDatabase old = GeoIpDatabase.open(SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb"), stalling);
+    GeoIpDatabase replacement = GeoIpDatabase.open(SharedFixtures.path("geoip/GeoLite2-City-Test.mmdb"));
+    ExecutorService lookups = Executors.newSingleThreadExecutor();
+    try {
+      stalling.stallNextDecode();
+      Future<Optional<GeoLocation>> inFlight = lookups.submit(() -> old.locate(ip("81.2.69.142")));
+      assertThat(stalling.stalled.await(10, TimeUnit.SECONDS)).as("the lookup reached the decoder").isTrue();
+
+      old.retire(replacement);
+      assertThat(old.isClosed()).isFalse();
+      assertThat(old.locate(ip("81.2.69.142"))).as("a later lookup is answered by the replacement").isPresent();
+
+      stalling.release.countDown();
+      assertThat(inFlight.get(10, TimeUnit.SECONDS).orElseThrow().city()).isEqualTo("London");
+      assertThat(old.isClosed()).isTrue();
+    } finally {
+      stalling.release.countDown();
+      lookups.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRetiredDatabaseWithNoLookupInFlightClosesAtOnce() {
+    GeoIpDatabase old = GeoIpDatabase.open(SharedFixtures.path("geoip/GeoLite2-ASN-Test.mmdb"));
+
+    old.retire(null);
+
+    assertThat(old.isClosed()).isTrue();
+    assertThatThrownBy(() -> old.autonomousSystem(ip("1.0.0.1"))).isInstanceOf(GeoIpException.class).hasMessageContaining("closed");
+  }
+
+  /** Passes decoding through, except that it holds the next decode after {@link #stallNextDecode}. */
+  private static final class StallingCache implements NodeCache {
+    final CountDownLatch stalled = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicBoolean armed = new AtomicBoolean();
+
+    void stallNextDecode() {
+      armed.set(true);
+    }
+
+    @Override
+    public DecodedValue get(CacheKey<?> key, Loader loader) throws IOException {
+      if (armed.compareAndSet(true, false)) {
+        stalled.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return loader.load(key);
+    }
   }
 
   private static String text(JsonNode node) {

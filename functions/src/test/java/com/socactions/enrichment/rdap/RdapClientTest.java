@@ -10,6 +10,7 @@ import com.socactions.enrichment.DomainRegistration;
 import com.socactions.enrichment.WhoisNetwork;
 import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
+import com.socactions.testing.MutableClock;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;

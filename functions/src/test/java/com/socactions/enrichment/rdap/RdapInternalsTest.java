@@ -2,6 +2,7 @@ package com.socactions.enrichment.rdap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.socactions.testing.MutableClock;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
