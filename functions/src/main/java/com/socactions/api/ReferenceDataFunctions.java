@@ -3,6 +3,9 @@ package com.socactions.api;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
+import com.socactions.enrichment.geoip.GeoIpDatabases;
+import com.socactions.platform.ConfigurationException;
+import java.util.List;
 import java.util.logging.Level;
 
 /** Keeps reference data fresh without a restart: GeoIP files replaced by geoipupdate, the RDAP bootstrap. */
@@ -18,8 +21,17 @@ public class ReferenceDataFunctions {
   public void refreshReferenceData(
       @TimerTrigger(name = "timer", schedule = "0 17 3 * * *") String timerInfo,
       ExecutionContext context) {
-    boolean reloaded = services.enrichment().geoip().reloadIfChanged();
-    context.getLogger().info("GeoIP databases " + (reloaded ? "reloaded from updated files" : "unchanged"));
+    try {
+      GeoIpDatabases geoip = services.enrichment().geoip();
+      boolean reloaded = geoip.reloadIfChanged();
+      context.getLogger().info("GeoIP databases " + (reloaded ? "reloaded from updated files" : "unchanged"));
+      for (GeoIpDatabases.Slot slot : List.of(geoip.geo(), geoip.asn())) {
+        slot.refreshProblem().ifPresent(problem -> context.getLogger().log(Level.WARNING,
+            "GeoIP " + slot.role() + " database: the file on disk could not be loaded; the loaded copy keeps serving: " + problem));
+      }
+    } catch (ConfigurationException e) {
+      context.getLogger().log(Level.WARNING, "GeoIP refresh skipped: " + e.getMessage());
+    }
     try {
       services.enrichment().rdap().refreshBootstrap();
       context.getLogger().info("RDAP bootstrap refreshed");

@@ -95,6 +95,12 @@ final class GeoIpProvider implements Provider {
     String detail = "Loaded " + db.file().getFileName() + " (" + db.type() + "), built " + db.buildDate()
         + (stale ? ": " + ageDays + " days old, older than " + all.staleAfter().toDays()
             + " days; keep it fresh with geoipupdate" : "");
-    return new Readiness(stale ? Readiness.Status.DEGRADED : Readiness.Status.OK, detail, db.type(), db.buildDate(), ageDays);
+    Optional<String> refreshProblem = slot.refreshProblem();
+    if (refreshProblem.isPresent()) {
+      // The working copy keeps serving; the update on disk is what needs attention.
+      detail += "; the file on disk could not be loaded, so this copy keeps serving: " + refreshProblem.get();
+    }
+    boolean degraded = stale || refreshProblem.isPresent();
+    return new Readiness(degraded ? Readiness.Status.DEGRADED : Readiness.Status.OK, detail, db.type(), db.buildDate(), ageDays);
   }
 }

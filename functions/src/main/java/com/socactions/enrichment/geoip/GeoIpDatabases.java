@@ -2,6 +2,7 @@ package com.socactions.enrichment.geoip;
 
 import com.socactions.enrichment.geoip.GeoIpDatabase.FileVersion;
 import com.socactions.platform.ConfigurationException;
+import com.socactions.platform.RequestLog;
 import com.socactions.platform.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Logger;
 
 /**
  * The GeoIP databases of the process: one for locations (City or Country, setting
@@ -48,7 +48,7 @@ public final class GeoIpDatabases {
    */
   public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofMinutes(5);
 
-  private static final Logger LOG = Logger.getLogger(GeoIpDatabases.class.getName());
+  private static final RequestLog LOG = RequestLog.of(GeoIpDatabases.class);
 
   private final Slot geo;
   private final Slot asn;

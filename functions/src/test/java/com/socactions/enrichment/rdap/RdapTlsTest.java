@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
+import com.socactions.testing.MutableClock;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
