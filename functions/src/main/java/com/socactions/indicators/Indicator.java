@@ -18,6 +18,19 @@ public record Indicator(IndicatorType type, String value, String input) {
   }
 
   /**
+   * The addresses a network indicator names: one address (/32 or /128), a network, or a URL's
+   * IP-literal host; empty for domains, URLs on a domain, and hashes.
+   */
+  public Optional<Cidr> addresses() {
+    return switch (type) {
+      case IP -> IpAddresses.parse(value).map(Cidr::of);
+      case CIDR -> Cidr.parse(value);
+      case URL -> host().flatMap(IpAddresses::parse).map(Cidr::of);
+      default -> Optional.empty();
+    };
+  }
+
+  /**
    * The host a network indicator names: the domain itself, or a URL's host (an IP literal without
    * brackets, or a domain); empty for addresses, networks and hashes.
    */
