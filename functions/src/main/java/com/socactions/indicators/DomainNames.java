@@ -85,6 +85,20 @@ public final class DomainNames {
     return slash >= 0 ? host.substring(0, slash) : host;
   }
 
+  /**
+   * Whether a normalised name (lower case, ASCII, no trailing dot) is a public suffix under which
+   * others register names: an ICANN suffix ({@code com}, {@code co.uk}) or one of the list's
+   * private section ({@code github.io}, {@code blogspot.com}). Malformed names are not suffixes.
+   */
+  public static boolean isPublicSuffix(String name) {
+    return InternetDomainName.isValid(name) && InternetDomainName.from(name).isPublicSuffix();
+  }
+
+  /** Whether {@code name} is {@code ancestor} or one of its subdomains (both normalised). */
+  public static boolean isWithin(String name, String ancestor) {
+    return name.equals(ancestor) || name.endsWith("." + ancestor);
+  }
+
   /** Convenience for callers that only need a yes/no. */
   public static Optional<ParsedDomain> tryParse(String input) {
     try {

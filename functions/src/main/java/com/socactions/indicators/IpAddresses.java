@@ -5,8 +5,11 @@ import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Parsing, normalising and classifying IP addresses, without ever touching DNS.
@@ -15,6 +18,9 @@ import java.util.Optional;
  * ({@code ::ffff:1.2.3.4}) becomes the IPv4 address, IPv6 is written in RFC 5952 canonical form.
  */
 public final class IpAddresses {
+  /** IPv6 global unicast (2000::/3); the rest of the IPv6 space is not routed on the internet. */
+  private static final Cidr GLOBAL_UNICAST_V6 = Cidr.parse("2000::/3").orElseThrow();
+
   private static final List<Range> SPECIAL_RANGES = List.of(
       range("0.0.0.0/32", IpScope.UNSPECIFIED),
       range("0.0.0.0/8", IpScope.RESERVED),
@@ -72,22 +78,53 @@ public final class IpAddresses {
 
   /** The scope of an address; only {@link IpScope#PUBLIC} ones are worth asking the internet about. */
   public static IpScope scopeOf(InetAddress address) {
-    BigInteger value = toBigInteger(address);
-    int bits = bitsOf(address);
+    Cidr host = Cidr.of(address);
     // Most specific range first: the list holds /32 and /128 entries before their enclosing ranges.
     for (Range range : SPECIAL_RANGES) {
-      if (range.bits == bits && range.contains(value)) {
+      if (range.cidr.contains(host)) {
         return range.scope;
       }
     }
-    if (address instanceof Inet6Address && !value.testBit(127) && value.testBit(125) && !value.testBit(126)) {
-      return IpScope.PUBLIC; // 2000::/3, global unicast
+    return address instanceof Inet6Address && !GLOBAL_UNICAST_V6.contains(host) ? IpScope.RESERVED : IpScope.PUBLIC;
+  }
+
+  /**
+   * The scopes other than {@link IpScope#PUBLIC} that share at least one address with
+   * {@code network}; empty when every address in it is public.
+   */
+  public static Set<IpScope> nonPublicScopesIn(Cidr network) {
+    Set<IpScope> scopes = EnumSet.noneOf(IpScope.class);
+    for (Range range : SPECIAL_RANGES) {
+      if (range.cidr.overlaps(network)) {
+        scopes.add(range.scope);
+      }
     }
-    return address instanceof Inet6Address ? IpScope.RESERVED : IpScope.PUBLIC;
+    if (!network.isIpv4() && !GLOBAL_UNICAST_V6.contains(network)) {
+      // Outside 2000::/3 everything is reserved unless a listed range says more (fc00::/7 is private).
+      boolean described = SPECIAL_RANGES.stream().anyMatch(range -> range.cidr.contains(network));
+      if (!described) {
+        scopes.add(IpScope.RESERVED);
+      }
+    }
+    return scopes;
   }
 
   public static BigInteger toBigInteger(InetAddress address) {
     return new BigInteger(1, address.getAddress());
+  }
+
+  /** The address of {@code bits} (32 or 128) whose number is {@code value}; the inverse of {@link #toBigInteger}. */
+  public static InetAddress fromBigInteger(BigInteger value, int bits) {
+    byte[] raw = value.toByteArray();
+    byte[] bytes = new byte[bits / 8];
+    // toByteArray is big-endian two's complement: it may carry a leading sign byte or be short.
+    int copy = Math.min(raw.length, bytes.length);
+    System.arraycopy(raw, raw.length - copy, bytes, bytes.length - copy, copy);
+    try {
+      return InetAddress.getByAddress(bytes);
+    } catch (UnknownHostException impossible) {
+      throw new IllegalStateException(impossible); // 4 or 16 bytes are always an address
+    }
   }
 
   public static int bitsOf(InetAddress address) {
@@ -105,7 +142,7 @@ public final class IpAddresses {
       if (mapped) {
         try {
           return InetAddress.getByAddress(new byte[] {bytes[12], bytes[13], bytes[14], bytes[15]});
-        } catch (java.net.UnknownHostException impossible) {
+        } catch (UnknownHostException impossible) {
           throw new IllegalStateException(impossible); // four bytes are always a valid IPv4 address
         }
       }
@@ -114,18 +151,8 @@ public final class IpAddresses {
   }
 
   private static Range range(String cidr, IpScope scope) {
-    int slash = cidr.indexOf('/');
-    InetAddress base = InetAddresses.forString(cidr.substring(0, slash));
-    int bits = bitsOf(base);
-    int prefix = Integer.parseInt(cidr.substring(slash + 1));
-    BigInteger start = toBigInteger(base);
-    BigInteger size = BigInteger.ONE.shiftLeft(bits - prefix);
-    return new Range(bits, start, start.add(size).subtract(BigInteger.ONE), scope);
+    return new Range(Cidr.parse(cidr).orElseThrow(), scope);
   }
 
-  private record Range(int bits, BigInteger first, BigInteger last, IpScope scope) {
-    boolean contains(BigInteger value) {
-      return value.compareTo(first) >= 0 && value.compareTo(last) <= 0;
-    }
-  }
+  private record Range(Cidr cidr, IpScope scope) {}
 }

@@ -3,7 +3,6 @@ package com.socactions.enrichment.rdap;
 import java.math.BigInteger;
 import com.socactions.indicators.IpAddresses;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,15 +14,7 @@ final class IpRanges {
   private IpRanges() {}
 
   static InetAddress fromInteger(BigInteger value, int bits) {
-    byte[] raw = value.toByteArray();
-    byte[] out = new byte[bits / 8];
-    int copy = Math.min(raw.length, out.length);
-    System.arraycopy(raw, raw.length - copy, out, out.length - copy, copy);
-    try {
-      return InetAddress.getByAddress(out);
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException(e); // only thrown for a bad length
-    }
+    return IpAddresses.fromBigInteger(value, bits);
   }
 
   /** The first {@code prefixLength} bits of {@code address}, as an integer key. */

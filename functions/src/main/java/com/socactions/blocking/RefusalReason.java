@@ -1,0 +1,42 @@
+package com.socactions.blocking;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/**
+ * Why a guardrail refused to block an indicator. The wire name (snake_case) is stable: playbooks
+ * branch on it and the ledger stores it.
+ */
+public enum RefusalReason {
+  /** Private, loopback, link-local, multicast, CGNAT, documentation, reserved or unspecified space. */
+  PRIVATE_RANGE(false),
+  /** A bare TLD or other public suffix ({@code com}, {@code co.uk}, {@code github.io}). */
+  PUBLIC_SUFFIX(false),
+  /** Covered by {@code PROTECTED_INDICATORS}. */
+  PROTECTED(false),
+  /** On the allow list. */
+  ALLOW_LISTED(false),
+  /** {@code override_guardrails} was asked for without a justification. */
+  JUSTIFICATION_REQUIRED(false),
+  /** A network broader than /24 (IPv4) or /48 (IPv6). */
+  TOO_BROAD(true),
+  /** An asset the CMDB marks critical or high-value. */
+  CRITICAL_ASSET(true);
+
+  private final boolean overridable;
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+
+  RefusalReason(boolean overridable) {
+    this.overridable = overridable;
+  }
+
+  /** Whether {@code override_guardrails} with a justification lifts this check. */
+  public boolean isOverridable() {
+    return overridable;
+  }
+
+  @JsonValue
+  public String wireName() {
+    return wireName;
+  }
+}
