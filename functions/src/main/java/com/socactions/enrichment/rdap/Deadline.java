@@ -1,5 +1,6 @@
 package com.socactions.enrichment.rdap;
 
+import com.socactions.platform.Ticker;
 import java.time.Duration;
 
 /** A point in monotonic time, read from a {@link Ticker}, by which a batch must be answered. */

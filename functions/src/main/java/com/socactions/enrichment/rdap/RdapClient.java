@@ -1,5 +1,7 @@
 package com.socactions.enrichment.rdap;
 
+import com.socactions.platform.Ticker;
+import com.socactions.platform.Sleeper;
 import com.socactions.indicators.IpAddresses;
 import com.socactions.enrichment.DomainRegistration;
 import com.socactions.enrichment.WhoisNetwork;

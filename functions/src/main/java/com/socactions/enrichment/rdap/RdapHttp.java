@@ -1,5 +1,7 @@
 package com.socactions.enrichment.rdap;
 
+import com.socactions.platform.Ticker;
+import com.socactions.platform.Sleeper;
 import com.socactions.indicators.IpAddresses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.platform.RequestLog;

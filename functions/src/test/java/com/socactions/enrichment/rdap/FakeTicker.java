@@ -1,5 +1,6 @@
 package com.socactions.enrichment.rdap;
 
+import com.socactions.platform.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 

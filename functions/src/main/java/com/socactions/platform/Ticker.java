@@ -1,4 +1,4 @@
-package com.socactions.enrichment.rdap;
+package com.socactions.platform;
 
 /**
  * Monotonic time in nanoseconds, for deadlines, back-offs and idle times. Only differences between
@@ -6,7 +6,7 @@ package com.socactions.enrichment.rdap;
  * test has to measure or wait for wall-clock time.
  */
 @FunctionalInterface
-interface Ticker {
+public interface Ticker {
   Ticker SYSTEM = System::nanoTime;
 
   long read();

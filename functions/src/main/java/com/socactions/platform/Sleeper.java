@@ -1,4 +1,4 @@
-package com.socactions.enrichment.rdap;
+package com.socactions.platform;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
  * {@code Retry-After: 1} records the wait instead of sleeping through it.
  */
 @FunctionalInterface
-interface Sleeper {
+public interface Sleeper {
   Sleeper SYSTEM = duration -> TimeUnit.NANOSECONDS.sleep(duration.toNanos());
 
   /** Waits {@code duration}; throws when the thread is interrupted (the batch was cancelled). */

@@ -1,0 +1,199 @@
+package com.socactions.platform;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The resilience of one upstream API (Defender, PAN-OS, ServiceNow, Jira, Graph, Sentinel),
+ * configured once and shared by every call to it: an explicit attempt loop that retries what a
+ * retry can fix (no answer, 408, 429, 5xx) with exponential back-off, waits as long as the
+ * upstream's {@code Retry-After} says (up to a cap), a circuit breaker that counts only the
+ * upstream's own failures, and a rate limiter where the vendor publishes a limit.
+ *
+ * <p>Failures come out as {@link UpstreamException}: the last one when attempts run out, one with
+ * status 503 and the time until the circuit lets a trial call through when it is open, one with
+ * status 429 when a {@code Retry-After} is longer than the cap (so the caller's caller, Logic Apps,
+ * waits instead of this request). Never retries a 4xx other than 408 and 429.
+ */
+public final class UpstreamPolicy {
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  public static final Duration DEFAULT_BACKOFF = Duration.ofMillis(500);
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(8);
+  /** A Retry-After longer than this is handed to the caller rather than waited out here. */
+  public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(20);
+  public static final float DEFAULT_FAILURE_RATE_THRESHOLD = 50; // percent
+  public static final int DEFAULT_SLIDING_WINDOW = 20; // calls
+  public static final Duration DEFAULT_OPEN_DURATION = Duration.ofSeconds(30);
+
+  private final String upstream;
+  private final Options options;
+  private final CircuitBreaker breaker;
+  private final RateLimiter limiter;
+  private final Sleeper sleeper;
+
+  public UpstreamPolicy(String upstream, Options options, Sleeper sleeper) {
+    this.upstream = Objects.requireNonNull(upstream, "'upstream' cannot be null.");
+    this.options = Objects.requireNonNull(options, "'options' cannot be null.");
+    this.sleeper = Objects.requireNonNull(sleeper, "'sleeper' cannot be null.");
+    this.breaker = CircuitBreaker.of(upstream, CircuitBreakerConfig.custom()
+        .failureRateThreshold(options.failureRateThreshold)
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .slidingWindowSize(options.slidingWindow)
+        .minimumNumberOfCalls(Math.min(options.slidingWindow, 10))
+        .waitDurationInOpenState(options.openDuration)
+        .recordException(UpstreamPolicy::isUpstreamFault)
+        .build());
+    this.limiter = options.callsPerPeriod <= 0 ? null : RateLimiter.of(upstream, RateLimiterConfig.custom()
+        .limitForPeriod(options.callsPerPeriod)
+        .limitRefreshPeriod(options.period)
+        .timeoutDuration(Duration.ZERO)
+        .build());
+  }
+
+  public UpstreamPolicy(String upstream, Options options) {
+    this(upstream, options, Sleeper.SYSTEM);
+  }
+
+  /**
+   * Runs {@code attempt} until it answers or fails for good.
+   *
+   * @param attempt one exchange; throws {@link UpstreamException} for a failure of the upstream
+   * @throws UpstreamException the failure that ended the attempts (see the class comment)
+   */
+  public <T> T call(Supplier<T> attempt) {
+    for (int tries = 1; ; tries++) {
+      awaitRateLimit();
+      if (!breaker.tryAcquirePermission()) {
+        throw new UpstreamException(upstream, 503, upstream + " is failing; its circuit is open for now", null,
+            options.openDuration, null);
+      }
+      long started = breaker.getCurrentTimestamp();
+      UpstreamException failed;
+      try {
+        T answer = attempt.get();
+        breaker.onSuccess(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit());
+        return answer;
+      } catch (UpstreamException e) {
+        breaker.onError(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit(), e);
+        failed = e;
+      } catch (RuntimeException e) {
+        breaker.releasePermission(); // our bug or a programming error, not the upstream's failure
+        throw e;
+      }
+      if (!failed.isRetryable() || tries >= options.maxAttempts) {
+        throw failed;
+      }
+      Duration retryAfter = failed.retryAfter().orElse(null);
+      if (retryAfter != null && retryAfter.compareTo(options.maxRetryAfter) > 0) {
+        throw failed; // the caller (and Logic Apps behind it) waits; this request does not
+      }
+      sleep(retryAfter != null ? retryAfter : backoff(tries));
+    }
+  }
+
+  /** The wait before attempt {@code tries + 1} when the upstream said nothing: doubling, capped. */
+  Duration backoff(int tries) {
+    Duration wait = options.backoff.multipliedBy(1L << Math.min(tries - 1, 20));
+    return wait.compareTo(options.maxBackoff) > 0 ? options.maxBackoff : wait;
+  }
+
+  public CircuitBreaker.State circuitState() {
+    return breaker.getState();
+  }
+
+  private void awaitRateLimit() {
+    if (limiter == null) {
+      return;
+    }
+    long waitNanos = limiter.reservePermission();
+    if (waitNanos < 0) {
+      throw new UpstreamException(upstream, 429, "the published rate limit of " + upstream + " is reached", null,
+          options.period, null);
+    }
+    if (waitNanos > 0) {
+      sleep(Duration.ofNanos(waitNanos));
+    }
+  }
+
+  private void sleep(Duration wait) {
+    try {
+      sleeper.sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UpstreamException(upstream, "interrupted while waiting to retry", e);
+    }
+  }
+
+  /** No answer and 5xx are the upstream's fault; 4xx (429 included) are answers. */
+  private static boolean isUpstreamFault(Throwable e) {
+    return e instanceof UpstreamException upstream && (upstream.status() == 0 || upstream.status() >= 500);
+  }
+
+  /** The knobs, with named defaults. */
+  public static final class Options {
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Duration backoff = DEFAULT_BACKOFF;
+    private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+    private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
+    private float failureRateThreshold = DEFAULT_FAILURE_RATE_THRESHOLD;
+    private int slidingWindow = DEFAULT_SLIDING_WINDOW;
+    private Duration openDuration = DEFAULT_OPEN_DURATION;
+    private int callsPerPeriod;
+    private Duration period = Duration.ofMinutes(1);
+
+    public static Options defaults() {
+      return new Options();
+    }
+
+    public Options maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("'maxAttempts' must be at least 1, not " + maxAttempts);
+      }
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    public Options backoff(Duration backoff, Duration maxBackoff) {
+      this.backoff = positive(backoff, "backoff");
+      this.maxBackoff = positive(maxBackoff, "maxBackoff");
+      return this;
+    }
+
+    public Options maxRetryAfter(Duration maxRetryAfter) {
+      this.maxRetryAfter = positive(maxRetryAfter, "maxRetryAfter");
+      return this;
+    }
+
+    public Options circuitBreaker(float failureRateThreshold, int slidingWindow, Duration openDuration) {
+      if (failureRateThreshold <= 0 || failureRateThreshold > 100 || slidingWindow < 1) {
+        throw new IllegalArgumentException("'failureRateThreshold' must be in (0, 100] and 'slidingWindow' at least 1");
+      }
+      this.failureRateThreshold = failureRateThreshold;
+      this.slidingWindow = slidingWindow;
+      this.openDuration = positive(openDuration, "openDuration");
+      return this;
+    }
+
+    /** The vendor's published limit, e.g. 100 calls a minute; none by default. */
+    public Options rateLimit(int calls, Duration period) {
+      if (calls < 1) {
+        throw new IllegalArgumentException("'calls' must be at least 1, not " + calls);
+      }
+      this.callsPerPeriod = calls;
+      this.period = positive(period, "period");
+      return this;
+    }
+
+    private static Duration positive(Duration value, String name) {
+      if (value == null || value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("'" + name + "' must be a positive duration, not " + value);
+      }
+      return value;
+    }
+  }
+}
