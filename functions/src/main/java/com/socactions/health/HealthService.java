@@ -4,9 +4,15 @@ import com.socactions.platform.RequestLog;
 import com.socactions.providers.Provider;
 import com.socactions.providers.ProviderRegistry;
 import com.socactions.providers.Readiness;
+import com.socactions.platform.RequestLogContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 
@@ -22,29 +28,52 @@ import java.util.logging.Level;
 public final class HealthService {
   private static final RequestLog LOG = RequestLog.of(HealthService.class);
   static final String STORAGE = "storage";
+  /** Longest a single check may take before health reports it degraded and answers anyway. */
+  public static final Duration CHECK_TIMEOUT = Duration.ofSeconds(10);
 
   private final Supplier<Readiness> storage;
   private final ProviderRegistry providers;
   private final Clock clock;
   private final String version;
+  private final Executor checks;
+  private final Duration checkTimeout;
 
   /**
    * @param storage the state store's probe (a few seconds at most)
    * @param version the build's version, as health reports it
    */
   public HealthService(Supplier<Readiness> storage, ProviderRegistry providers, Clock clock, String version) {
+    this(storage, providers, clock, version, CHECK_TIMEOUT);
+  }
+
+  HealthService(Supplier<Readiness> storage, ProviderRegistry providers, Clock clock, String version, Duration checkTimeout) {
+    this.checkTimeout = checkTimeout;
     this.storage = storage;
     this.providers = providers;
     this.clock = clock;
     this.version = version;
+    this.checks = Executors.newCachedThreadPool(runnable -> {
+      Thread thread = new Thread(runnable, "health-check");
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
+  /**
+   * Runs every check at once (a slow upstream must not add up with the others: Logic Apps' connection
+   * test waits for this), each bounded by {@link #CHECK_TIMEOUT}.
+   */
   public HealthReport check() {
+    List<Provider> registered = providers.all();
+    CompletableFuture<Readiness> storageCheck = start(STORAGE, storage);
+    List<CompletableFuture<Readiness>> providerChecks = new ArrayList<>();
+    registered.forEach(provider -> providerChecks.add(start(provider.id(), provider::readiness)));
     List<ComponentHealth> components = new ArrayList<>();
     List<ProviderInfo> providerInfos = new ArrayList<>();
-    components.add(ComponentHealth.of(STORAGE, safely(STORAGE, storage)));
-    for (Provider provider : providers.all()) {
-      Readiness readiness = safely(provider.id(), provider::readiness);
+    components.add(ComponentHealth.of(STORAGE, storageCheck.join()));
+    for (int i = 0; i < registered.size(); i++) {
+      Provider provider = registered.get(i);
+      Readiness readiness = providerChecks.get(i).join();
       components.add(ComponentHealth.of(provider.id(), readiness));
       providerInfos.add(ProviderInfo.of(provider, readiness));
     }
@@ -54,6 +83,12 @@ public final class HealthService {
         .distinct()
         .toList();
     return new HealthReport(overall(components), version, clock.instant(), components, providerInfos, warnings);
+  }
+
+  private CompletableFuture<Readiness> start(String name, Supplier<Readiness> check) {
+    return CompletableFuture.supplyAsync(RequestLogContext.wrap(() -> safely(name, check)), checks)
+        .completeOnTimeout(Readiness.degraded("the check did not answer within " + checkTimeout.toMillis() + " ms"),
+            checkTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** A check's answer; a check that throws (it should not) is an error, not a failed health call. */

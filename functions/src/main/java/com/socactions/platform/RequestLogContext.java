@@ -1,5 +1,7 @@
 package com.socactions.platform;
 
+import java.util.function.Supplier;
+
 /**
  * Which request the current thread serves, for {@link RequestLog}: the HTTP layer
  * {@link #open opens} a context with a prefix such as
@@ -39,6 +41,19 @@ public final class RequestLogContext {
     return () -> {
       try (Scope ignored = open(captured)) {
         task.run();
+      }
+    };
+  }
+
+  /** The supplier, run under the prefix of the thread that wraps it. */
+  public static <T> Supplier<T> wrap(Supplier<T> task) {
+    String captured = PREFIX.get();
+    if (captured == null) {
+      return task;
+    }
+    return () -> {
+      try (Scope ignored = open(captured)) {
+        return task.get();
       }
     };
   }

@@ -11,11 +11,15 @@ import com.socactions.providers.ProviderRegistry;
 import com.socactions.providers.Readiness;
 import com.socactions.testing.SharedFixtures;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -83,6 +87,49 @@ class HealthServiceTest {
     assertThat(report.status()).isEqualTo(HealthReport.Status.DEGRADED);
     assertThat(report.version()).isEqualTo("9.9.9");
     assertThat(report.checkedAt()).isEqualTo(CLOCK.instant());
+  }
+
+  @Test
+  void checksRunAtOnceSoSlowUpstreamsDoNotAddUp() {
+    // Each check waits for the other: only checks run side by side can both answer.
+    CyclicBarrier both = new CyclicBarrier(2);
+    Supplier<Readiness> meetTheOther = () -> {
+      try {
+        both.await(30, TimeUnit.SECONDS);
+        return Readiness.ok("met");
+      } catch (Exception e) {
+        return Readiness.error("ran alone");
+      }
+    };
+    ProviderRegistry registry = new ProviderRegistry().register(List.of(
+        new CheckedProvider("first", meetTheOther), new CheckedProvider("second", meetTheOther)));
+
+    HealthReport report = new HealthService(() -> Readiness.ok("storage"), registry, CLOCK, "1").check();
+
+    assertThat(byName(report).get("first").status()).isEqualTo(Readiness.Status.OK);
+    assertThat(byName(report).get("second").status()).isEqualTo(Readiness.Status.OK);
+  }
+
+  @Test
+  void aCheckThatHangsIsReportedDegradedAndHealthStillAnswers() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    ProviderRegistry registry = new ProviderRegistry().register(List.of(
+        new CheckedProvider("hangs", () -> {
+          try {
+            never.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Readiness.ok("too late");
+        }),
+        new CheckedProvider("fine", () -> Readiness.ok("answers"))));
+
+    HealthReport report = new HealthService(() -> Readiness.ok("storage"), registry, CLOCK, "1", Duration.ofMillis(200)).check();
+    never.countDown();
+
+    assertThat(byName(report).get("hangs").status()).isEqualTo(Readiness.Status.DEGRADED);
+    assertThat(byName(report).get("hangs").detail()).contains("did not answer");
+    assertThat(byName(report).get("fine").status()).isEqualTo(Readiness.Status.OK);
   }
 
   @Test
