@@ -43,7 +43,9 @@ import okhttp3.OkHttpClient;
  * networks; IPv6 networks never). Other types, and allow entries, answer {@code UNSUPPORTED}
  * without a call. Each tag carries a {@code timeout} of the seconds until {@code expiresAt}, so the
  * firewall lifts the block itself even if the expiry timer never runs; PAN-OS caps a timeout at
- * {@value #MAX_TAG_TIMEOUT_SECONDS} s (30 days), so a longer block lapses on the firewall then.
+ * {@value #MAX_TAG_TIMEOUT_SECONDS} s (30 days), so a longer block lapses on the firewall then. A
+ * block without {@code expiresAt} gets {@code timeout="0"}, which PAN-OS keeps until it is removed.
+ * Tags are {@code persistent="1"}, so a reboot of the firewall lifts no block.
  *
  * <p>Calls per batch: {@link #apply} reads the addresses holding the tag (one operational command)
  * and registers the others in one {@code uid-message}; a repeat is {@code ALREADY_PRESENT} and is
@@ -66,6 +68,8 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
   public static final String DEFAULT_BLOCK_TAG = "soc-actions-block";
   /** The longest tag timeout PAN-OS accepts, in seconds (30 days). */
   public static final long MAX_TAG_TIMEOUT_SECONDS = 2_592_000;
+  /** The tag timeout that PAN-OS reads as "never expires". */
+  static final long NO_TIMEOUT = 0;
   /** How long health waits for {@code show system info}. */
   public static final Duration DEFAULT_READINESS_TIMEOUT = Duration.ofSeconds(3);
   /** The wait suggested when PAN-OS failed without saying how long to wait. */
@@ -296,19 +300,22 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
     }
   }
 
-  /** Seconds until {@code expiresAt}, rounded up, at least 1 and at most PAN-OS's maximum; null: no timeout. */
-  private Long timeoutSeconds(Instant expiresAt) {
+  /**
+   * Seconds until {@code expiresAt}, rounded up, at least 1 and at most PAN-OS's maximum;
+   * {@value #NO_TIMEOUT} (PAN-OS: never) when there is no expiry.
+   */
+  private long timeoutSeconds(Instant expiresAt) {
     if (expiresAt == null) {
-      return null;
+      return NO_TIMEOUT;
     }
     Duration left = Duration.between(clock.instant(), expiresAt);
     long seconds = left.getSeconds() + (left.getNano() > 0 ? 1 : 0);
     return Math.max(1, Math.min(seconds, MAX_TAG_TIMEOUT_SECONDS));
   }
 
-  /** The later of two timeouts, where null (no timeout) is the latest. */
-  private static Long longer(Long a, Long b) {
-    return a == null || b == null ? null : Math.max(a, b);
+  /** The later of two timeouts, where {@value #NO_TIMEOUT} (never) is the latest. */
+  private static long longer(long a, long b) {
+    return a == NO_TIMEOUT || b == NO_TIMEOUT ? NO_TIMEOUT : Math.max(a, b);
   }
 
   private String blockTag() {

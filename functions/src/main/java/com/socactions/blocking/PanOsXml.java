@@ -36,9 +36,9 @@ final class PanOsXml {
    * One address or network to tag.
    *
    * @param ip the registered-ip object text: an address or an IPv4 network
-   * @param timeoutSeconds seconds until the firewall drops the tag; null for no timeout
+   * @param timeoutSeconds seconds until the firewall drops the tag; 0 for never
    */
-  record Registration(String ip, String tag, Long timeoutSeconds) {}
+  record Registration(String ip, String tag, long timeoutSeconds) {}
 
   /** One address or network to untag. */
   record Unregistration(String ip, String tag) {}
@@ -55,9 +55,7 @@ final class PanOsXml {
         xml.writeAttribute("persistent", "1");
         xml.writeStartElement("tag");
         xml.writeStartElement("member");
-        if (entry.timeoutSeconds() != null) {
-          xml.writeAttribute("timeout", Long.toString(entry.timeoutSeconds()));
-        }
+        xml.writeAttribute("timeout", Long.toString(entry.timeoutSeconds()));
         xml.writeCharacters(checked(entry.tag()));
         xml.writeEndElement();
         xml.writeEndElement();

@@ -69,6 +69,17 @@ class PanOsEnforcementPointTest {
   }
 
   @Test
+  void aBlockWithoutExpiryIsTaggedWithoutTimeoutAndTwoRequestsForOneAddressKeepTheLongerOne() {
+    List<EnforcementOutcome> outcomes = panOs().apply(List.of(
+        block("198.51.100.5", null),
+        block("198.51.100.6", NOW.plusSeconds(60)), block("198.51.100.6", NOW.plusSeconds(600))));
+
+    assertThat(outcomes).extracting(EnforcementOutcome::status).containsOnly(Status.DONE);
+    assertThat(fake.tagsOf("198.51.100.5")).isEqualTo(Map.of(TAG, "0"));
+    assertThat(fake.tagsOf("198.51.100.6")).isEqualTo(Map.of(TAG, "600"));
+  }
+
+  @Test
   void aBatchOf500AddressesIsOneReadAndOneUidMessage() {
     List<EnforcementRequest> batch = IntStream.range(0, 500)
         .mapToObj(i -> block("198.51." + (i / 250) + "." + (i % 250 + 1), NOW.plus(Duration.ofHours(1))))
