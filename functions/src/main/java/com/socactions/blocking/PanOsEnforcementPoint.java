@@ -1,0 +1,347 @@
+package com.socactions.blocking;
+
+import com.google.common.base.Suppliers;
+import com.socactions.blocking.EnforcementOutcome.Status;
+import com.socactions.blocking.EnforcementRequest.Action;
+import com.socactions.blocking.PanOsUserIdClient.SystemInfo;
+import com.socactions.blocking.PanOsUserIdClient.UidResult;
+import com.socactions.blocking.PanOsXml.Registration;
+import com.socactions.blocking.PanOsXml.Unregistration;
+import com.socactions.indicators.Indicator;
+import com.socactions.indicators.IndicatorType;
+import com.socactions.platform.ConfigurationException;
+import com.socactions.platform.HttpClients;
+import com.socactions.platform.Settings;
+import com.socactions.platform.Sleeper;
+import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamPolicy;
+import com.socactions.providers.Capability;
+import com.socactions.providers.Readiness;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+
+/**
+ * Provider {@value #ID}: blocks addresses on a PAN-OS firewall (or through Panorama) by tagging them
+ * through the User-ID XML API; a dynamic address group that matches the tag, used by a deny rule,
+ * does the blocking, with no commit. Configured by {@value #URL_SETTING} and {@value #KEY_SETTING};
+ * {@value #TAG_SETTING} names the tag (default {@value #DEFAULT_BLOCK_TAG}).
+ *
+ * <p>What it takes: IPv4 and IPv6 addresses, and IPv4 networks (PAN-OS 10.0 and later register
+ * networks; IPv6 networks never). Other types, and allow entries, answer {@code UNSUPPORTED}
+ * without a call. Each tag carries a {@code timeout} of the seconds until {@code expiresAt}, so the
+ * firewall lifts the block itself even if the expiry timer never runs; PAN-OS caps a timeout at
+ * {@value #MAX_TAG_TIMEOUT_SECONDS} s (30 days), so a longer block lapses on the firewall then. A
+ * block without {@code expiresAt} gets {@code timeout="0"}, which PAN-OS keeps until it is removed.
+ * Tags are {@code persistent="1"}, so a reboot of the firewall lifts no block.
+ *
+ * <p>Calls per batch: {@link #apply} reads the addresses holding the tag (one operational command)
+ * and registers the others in one {@code uid-message}; a repeat is {@code ALREADY_PRESENT} and is
+ * not registered again (so its firewall timeout is not extended). {@link #remove} sends one
+ * {@code uid-message}; an entry PAN-OS says was not registered is {@code NOT_FOUND}.
+ * {@code providerRef} is the tag an entry was registered with, so removals still find blocks made
+ * before {@value #TAG_SETTING} changed.
+ *
+ * <p>Failures: a per-entry error fails that entry alone with PAN-OS's message; when the batch could
+ * not be sent (no answer, 429, 5xx after retries, circuit open) every entry is {@code FAILED} with
+ * the same {@code retryAfter}; a refused key fails every entry saying so, without a
+ * {@code retryAfter}. A missing or malformed setting throws {@link ConfigurationException} naming it.
+ * The key never appears in a URL, a message or a log.
+ */
+public final class PanOsEnforcementPoint implements EnforcementPoint {
+  public static final String ID = "panos";
+  public static final String URL_SETTING = "PANOS_URL";
+  public static final String KEY_SETTING = "PANOS_API_KEY";
+  public static final String TAG_SETTING = "PANOS_BLOCK_TAG";
+  public static final String DEFAULT_BLOCK_TAG = "soc-actions-block";
+  /** The longest tag timeout PAN-OS accepts, in seconds (30 days). */
+  public static final long MAX_TAG_TIMEOUT_SECONDS = 2_592_000;
+  /** The tag timeout that PAN-OS reads as "never expires". */
+  static final long NO_TIMEOUT = 0;
+  /** How long health waits for {@code show system info}. */
+  public static final Duration DEFAULT_READINESS_TIMEOUT = Duration.ofSeconds(3);
+  /** The wait suggested when PAN-OS failed without saying how long to wait. */
+  public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(30);
+
+  /** PAN-OS tag names are up to 127 characters; quotes would break the group's match filter. */
+  private static final Pattern TAG = Pattern.compile("[\\p{L}\\p{N} ._:-]{1,127}");
+  /** PAN-OS's per-entry messages, e.g. {@code tag your-tag already exists, ignore}. */
+  private static final Pattern ALREADY_REGISTERED = Pattern.compile("(?i)already (exists|registered)");
+  private static final Pattern NOT_REGISTERED = Pattern.compile("(?i)(does )?not (exist|registered|found)");
+  private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "::1", "localhost");
+
+  private final Settings settings;
+  private final Clock clock;
+  private final OkHttpClient http;
+  private final UpstreamPolicy policy;
+  private final Duration readinessTimeout;
+  private final Supplier<PanOsUserIdClient> client;
+
+  /** The production wiring: the shared OkHttp client, real waits between retries. */
+  public PanOsEnforcementPoint(Settings settings, Clock clock) {
+    this(settings, clock, HttpClients.shared(), Sleeper.SYSTEM, UpstreamPolicy.Options.defaults(),
+        DEFAULT_READINESS_TIMEOUT);
+  }
+
+  PanOsEnforcementPoint(Settings settings, Clock clock, OkHttpClient http, Sleeper sleeper,
+      UpstreamPolicy.Options options, Duration readinessTimeout) {
+    this.settings = settings;
+    this.clock = clock;
+    this.http = http;
+    this.policy = new UpstreamPolicy(PanOsUserIdClient.UPSTREAM, options, sleeper);
+    this.readinessTimeout = readinessTimeout;
+    // Built on first use, so a deployment without PAN-OS never reads its settings; a bad setting is
+    // not memoised, so fixing it takes effect on the next call.
+    this.client = Suppliers.memoize(this::buildClient);
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public String displayName() {
+    return "PAN-OS dynamic address group (User-ID tags)";
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return Set.of(Capability.BLOCK);
+  }
+
+  @Override
+  public String description() {
+    return "Tags addresses on a PAN-OS firewall or Panorama through the User-ID XML API, for a dynamic address group that a"
+        + " deny rule uses; tags expire on the firewall. Settings " + URL_SETTING + ", " + KEY_SETTING + ", " + TAG_SETTING
+        + " (default " + DEFAULT_BLOCK_TAG + ")";
+  }
+
+  @Override
+  public boolean isConfigured() {
+    return settings.isSet(URL_SETTING) && settings.isSet(KEY_SETTING);
+  }
+
+  @Override
+  public Set<IndicatorType> supportedTypes() {
+    return Set.of(IndicatorType.IP, IndicatorType.CIDR);
+  }
+
+  @Override
+  public boolean supportsAllow() {
+    return false;
+  }
+
+  @Override
+  public List<EnforcementOutcome> apply(List<EnforcementRequest> requests) {
+    EnforcementOutcome[] outcomes = new EnforcementOutcome[requests.size()];
+    Map<Integer, String> targets = targets(requests, outcomes);
+    if (targets.isEmpty()) {
+      return Arrays.asList(outcomes);
+    }
+    String tag = blockTag();
+    try {
+      Set<String> present = client.get().registeredWithTag(tag);
+      Map<String, Long> timeouts = new LinkedHashMap<>();
+      targets.forEach((i, ip) -> {
+        if (present.contains(ip)) {
+          outcomes[i] = new EnforcementOutcome(requests.get(i).indicator(), Status.ALREADY_PRESENT, tag, null, null);
+        } else {
+          timeouts.merge(ip, timeoutSeconds(requests.get(i).expiresAt()), PanOsEnforcementPoint::longer);
+        }
+      });
+      if (!timeouts.isEmpty()) {
+        List<Registration> entries = new ArrayList<>();
+        timeouts.forEach((ip, timeout) -> entries.add(new Registration(ip, tag, timeout)));
+        UidResult result = client.get().register(entries);
+        targets.forEach((i, ip) -> {
+          if (outcomes[i] == null) {
+            outcomes[i] = registered(requests.get(i).indicator(), ip, tag, result.entryErrors().get(ip));
+          }
+        });
+      }
+    } catch (UpstreamException e) {
+      failUnanswered(requests, targets, outcomes, e);
+    }
+    return Arrays.asList(outcomes);
+  }
+
+  @Override
+  public List<EnforcementOutcome> remove(List<EnforcementRequest> requests) {
+    EnforcementOutcome[] outcomes = new EnforcementOutcome[requests.size()];
+    Map<Integer, String> targets = targets(requests, outcomes);
+    if (targets.isEmpty()) {
+      return Arrays.asList(outcomes);
+    }
+    String configuredTag = blockTag();
+    Map<Integer, String> tags = new LinkedHashMap<>();
+    targets.forEach((i, ip) -> {
+      String ref = requests.get(i).providerRef();
+      tags.put(i, ref != null && TAG.matcher(ref).matches() ? ref : configuredTag);
+    });
+    List<Unregistration> entries = targets.entrySet().stream()
+        .map(target -> new Unregistration(target.getValue(), tags.get(target.getKey())))
+        .distinct()
+        .toList();
+    try {
+      UidResult result = client.get().unregister(entries);
+      targets.forEach((i, ip) -> outcomes[i] = unregistered(requests.get(i).indicator(), ip, tags.get(i),
+          result.entryErrors().get(ip)));
+    } catch (UpstreamException e) {
+      failUnanswered(requests, targets, outcomes, e);
+    }
+    return Arrays.asList(outcomes);
+  }
+
+  @Override
+  public Readiness readiness() {
+    if (!isConfigured()) {
+      return Readiness.notConfigured("Set " + URL_SETTING + " and " + KEY_SETTING
+          + " to block addresses through a PAN-OS dynamic address group");
+    }
+    try {
+      PanOsUserIdClient panOs = client.get();
+      String tag = blockTag();
+      if (policy.circuitState() == CircuitBreaker.State.OPEN) {
+        return Readiness.degraded("PAN-OS has been failing, so its circuit is open: blocks answer failed until it recovers");
+      }
+      SystemInfo info = panOs.systemInfo(readinessTimeout);
+      return Readiness.ok("PAN-OS " + Optional.ofNullable(info.hostname()).orElse("firewall")
+          + (info.model() == null ? "" : " (" + info.model() + ")")
+          + (info.softwareVersion() == null ? "" : " runs PAN-OS " + info.softwareVersion())
+          + "; blocks are tagged '" + tag + "'");
+    } catch (ConfigurationException e) {
+      return Readiness.error(e.getMessage());
+    } catch (UpstreamException e) {
+      return e.status() == PanOsUserIdClient.KEY_REFUSED
+          ? Readiness.error(e.getMessage())
+          : Readiness.degraded("PAN-OS did not answer show system info: " + e.getMessage());
+    } catch (RuntimeException e) {
+      return Readiness.error("PAN-OS check failed: " + e.getClass().getSimpleName());
+    }
+  }
+
+  /**
+   * The registered-ip text of each request PAN-OS can take, by request index; the others get their
+   * {@code UNSUPPORTED} outcome here.
+   */
+  private static Map<Integer, String> targets(List<EnforcementRequest> requests, EnforcementOutcome[] outcomes) {
+    Map<Integer, String> targets = new LinkedHashMap<>();
+    for (int i = 0; i < requests.size(); i++) {
+      EnforcementRequest request = requests.get(i);
+      Indicator indicator = request.indicator();
+      if (request.action() == Action.ALLOW) {
+        outcomes[i] = EnforcementOutcome.unsupported(indicator,
+            "PAN-OS User-ID tags here feed a deny rule only; allow entries are not supported");
+      } else if (indicator.type() == IndicatorType.IP
+          || indicator.type() == IndicatorType.CIDR && indicator.addresses().map(c -> c.isIpv4()).orElse(false)) {
+        targets.put(i, indicator.value());
+      } else if (indicator.type() == IndicatorType.CIDR) {
+        outcomes[i] = EnforcementOutcome.unsupported(indicator,
+            "PAN-OS registers IPv6 addresses but not IPv6 networks: block the addresses one by one");
+      } else {
+        outcomes[i] = EnforcementOutcome.unsupported(indicator,
+            "PAN-OS User-ID tags hold IP addresses and IPv4 networks, not a " + indicator.type().wireName()
+                + ": use another enforcement point for it");
+      }
+    }
+    return targets;
+  }
+
+  private static EnforcementOutcome registered(Indicator indicator, String ip, String tag, String error) {
+    if (error == null) {
+      return EnforcementOutcome.done(indicator, tag);
+    }
+    if (ALREADY_REGISTERED.matcher(error).find()) {
+      return new EnforcementOutcome(indicator, Status.ALREADY_PRESENT, tag, null, null);
+    }
+    return EnforcementOutcome.failed(indicator, "PAN-OS did not tag " + ip + ": " + error, null);
+  }
+
+  private static EnforcementOutcome unregistered(Indicator indicator, String ip, String tag, String error) {
+    if (error == null) {
+      return EnforcementOutcome.done(indicator, tag);
+    }
+    if (NOT_REGISTERED.matcher(error).find()) {
+      return new EnforcementOutcome(indicator, Status.NOT_FOUND, tag, null, null);
+    }
+    return EnforcementOutcome.failed(indicator, "PAN-OS did not untag " + ip + ": " + error, null);
+  }
+
+  /** Every target without an outcome yet fails the same way: the call itself failed. */
+  private static void failUnanswered(List<EnforcementRequest> requests, Map<Integer, String> targets,
+      EnforcementOutcome[] outcomes, UpstreamException e) {
+    String detail;
+    Duration retryAfter = null;
+    if (e.status() == PanOsUserIdClient.KEY_REFUSED) {
+      detail = e.getMessage();
+    } else if (e.isRetryable()) {
+      detail = "PAN-OS did not take the batch, even after retries: " + e.getMessage();
+      retryAfter = e.retryAfter().orElse(DEFAULT_RETRY_AFTER);
+    } else {
+      detail = e.getMessage();
+    }
+    for (int i : targets.keySet()) {
+      if (outcomes[i] == null) {
+        outcomes[i] = EnforcementOutcome.failed(requests.get(i).indicator(), detail, retryAfter);
+      }
+    }
+  }
+
+  /**
+   * Seconds until {@code expiresAt}, rounded up, at least 1 and at most PAN-OS's maximum;
+   * {@value #NO_TIMEOUT} (PAN-OS: never) when there is no expiry.
+   */
+  private long timeoutSeconds(Instant expiresAt) {
+    if (expiresAt == null) {
+      return NO_TIMEOUT;
+    }
+    Duration left = Duration.between(clock.instant(), expiresAt);
+    long seconds = left.getSeconds() + (left.getNano() > 0 ? 1 : 0);
+    return Math.max(1, Math.min(seconds, MAX_TAG_TIMEOUT_SECONDS));
+  }
+
+  /** The later of two timeouts, where {@value #NO_TIMEOUT} (never) is the latest. */
+  private static long longer(long a, long b) {
+    return a == NO_TIMEOUT || b == NO_TIMEOUT ? NO_TIMEOUT : Math.max(a, b);
+  }
+
+  private String blockTag() {
+    String tag = settings.get(TAG_SETTING, DEFAULT_BLOCK_TAG);
+    if (!TAG.matcher(tag).matches()) {
+      throw new ConfigurationException(TAG_SETTING, "Setting " + TAG_SETTING + " must be a PAN-OS tag name of 1 to 127"
+          + " letters, digits, spaces, '.', '_', ':' or '-', not '" + tag + "'");
+    }
+    return tag;
+  }
+
+  private PanOsUserIdClient buildClient() {
+    String url = settings.get(URL_SETTING).orElseThrow(() -> new ConfigurationException(URL_SETTING,
+        "Setting " + URL_SETTING + " is required for provider " + ID));
+    String key = settings.get(KEY_SETTING).orElseThrow(() -> new ConfigurationException(KEY_SETTING,
+        "Setting " + KEY_SETTING + " is required for provider " + ID));
+    HttpUrl base = HttpUrl.parse(url);
+    if (base == null) {
+      throw new ConfigurationException(URL_SETTING, "Setting " + URL_SETTING + " must be the firewall's or Panorama's"
+          + " https URL, such as https://fw.example.com, not '" + url + "'");
+    }
+    if (!base.isHttps() && !LOOPBACK_HOSTS.contains(base.host())) {
+      // The key travels in a header: over plain http anyone on the path could read it.
+      throw new ConfigurationException(URL_SETTING, "Setting " + URL_SETTING + " must be an https URL (http is"
+          + " accepted for loopback test fakes only), not '" + url + "'");
+    }
+    return new PanOsUserIdClient(base, key, http, clock, policy);
+  }
+}
