@@ -234,6 +234,30 @@ class DefenderEnforcementPointTest {
         .isEqualTo("indicatorValue in ('https://evil.example/a'') or indicatorValue eq (''other.example','other.example')");
   }
 
+  @Test
+  void aValueSentTwiceInOneBatchIsImportedOnceAndAnsweredTwice() {
+    List<EnforcementOutcome> outcomes = point().apply(List.of(block("evil.example", TOMORROW),
+        block("EVIL.example.", TOMORROW)));
+
+    assertThat(outcomes).extracting(EnforcementOutcome::status).containsExactly(Status.DONE, Status.DONE);
+    assertThat(outcomes.get(1).providerRef()).isEqualTo(outcomes.get(0).providerRef());
+    assertThat(outcomes.get(1).indicator().input()).isEqualTo("EVIL.example.");
+    String imported = defender.requests().get(1).getBody().utf8();
+    assertThat(imported.split("\"indicatorValue\"", -1)).hasSize(2);
+  }
+
+  @Test
+  void aNextPageOnAnotherOriginIsNotFollowedWithTheToken() {
+    defender.respondNext(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+        .body("{\"value\":[],\"@odata.nextLink\":\"https://collector.example/api/indicators?$skip=1\"}").build());
+
+    EnforcementOutcome outcome = point().apply(List.of(block("203.0.113.7", TOMORROW))).get(0);
+
+    assertThat(outcome.status()).isEqualTo(Status.FAILED);
+    assertThat(outcome.detail()).contains("another origin");
+    assertThat(defender.requests()).hasSize(1);
+  }
+
   // ---- resilience ----
 
   @Test
@@ -413,6 +437,20 @@ class DefenderEnforcementPointTest {
     assertThat(point().readiness().status()).isEqualTo(Readiness.Status.DEGRADED);
     assertThat(defender.requests()).hasSize(1);
     assertThat(waits).isEmpty();
+  }
+
+  @Test
+  void readinessIsAnErrorWhenTheIdentityRefusesToIssueAToken() {
+    AzureCredentials refusing = AzureCredentials.of(request ->
+        Mono.error(new IllegalStateException("AADSTS7000215: Invalid client secret provided.")));
+    DefenderEnforcementPoint point = new DefenderEnforcementPoint(settings, refusing, HttpClients.shared(), clock,
+        waits::add);
+
+    Readiness readiness = point.readiness();
+
+    assertThat(readiness.status()).isEqualTo(Readiness.Status.ERROR);
+    assertThat(readiness.detail()).contains("AADSTS7000215");
+    assertThat(defender.requests()).isEmpty();
   }
 
   @Test
