@@ -56,6 +56,8 @@ public final class FakeDefenderApi implements AutoCloseable {
   private final MockWebServer server = new MockWebServer();
   private final String token;
   private final Map<String, ObjectNode> indicators = new ConcurrentHashMap<>();
+  /** Import's submit-or-update key, {@code type|lower-case value}; {@link #indicators} stays the truth for reads. */
+  private final Map<String, ObjectNode> heldByTypeAndValue = new ConcurrentHashMap<>();
   private final Map<String, String> refusals = new ConcurrentHashMap<>();
   private final Queue<MockResponse> scripted = new ConcurrentLinkedQueue<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
@@ -94,7 +96,7 @@ public final class FakeDefenderApi implements AutoCloseable {
   /** Holds the recorded indicators of {@code list_indicators_response.json} (ids 995, 996). */
   public FakeDefenderApi seedRecorded() throws IOException {
     for (JsonNode item : JSON.readTree(fixture("list_indicators_response.json")).path("value")) {
-      indicators.put(item.path("id").asText(), (ObjectNode) item.deepCopy());
+      hold((ObjectNode) item.deepCopy());
     }
     return this;
   }
@@ -109,7 +111,7 @@ public final class FakeDefenderApi implements AutoCloseable {
     item.put("action", action);
     item.put("expirationTime", expirationTime);
     item.put("title", "added by the test");
-    indicators.put(id, item);
+    hold(item);
     return id;
   }
 
@@ -190,6 +192,23 @@ public final class FakeDefenderApi implements AutoCloseable {
   }
 
   // ---- answering ----
+
+  private static String key(JsonNode item) {
+    return item.path("indicatorType").asText() + "|" + item.path("indicatorValue").asText().toLowerCase(Locale.ROOT);
+  }
+
+  private void hold(ObjectNode item) {
+    indicators.put(item.path("id").asText(), item);
+    heldByTypeAndValue.put(key(item), item);
+  }
+
+  private boolean drop(String id) {
+    ObjectNode item = indicators.remove(id);
+    if (item != null) {
+      heldByTypeAndValue.remove(key(item), item);
+    }
+    return item != null;
+  }
 
   private static MockResponse.Builder error(int status, String code, String message) {
     ObjectNode body = JSON.createObjectNode();
@@ -286,7 +305,7 @@ public final class FakeDefenderApi implements AutoCloseable {
       }
       if (method.equals("DELETE") && url.pathSegments().size() == 3) {
         String id = url.pathSegments().get(2);
-        return indicators.remove(id) != null
+        return drop(id)
             ? new MockResponse.Builder().code(204).build()
             : json(404, fixture("error_ResourceNotFound.json")).build();
       }
@@ -364,14 +383,10 @@ public final class FakeDefenderApi implements AutoCloseable {
         return result;
       }
       // Submit or update: one indicator per type and value.
-      ObjectNode held = indicators.values().stream()
-          .filter(i -> i.path("indicatorType").asText().equals(type)
-              && i.path("indicatorValue").asText().equalsIgnoreCase(value))
-          .findFirst().orElse(null);
+      ObjectNode held = heldByTypeAndValue.get(type + "|" + value.toLowerCase(Locale.ROOT));
       if (held == null) {
         held = JSON.createObjectNode();
         held.put("id", Integer.toString(nextId.incrementAndGet()));
-        indicators.put(held.path("id").asText(), held);
       }
       for (String field : List.of("indicatorValue", "indicatorType", "action", "title", "description",
           "expirationTime", "severity", "generateAlert", "application")) {
@@ -379,6 +394,7 @@ public final class FakeDefenderApi implements AutoCloseable {
           held.set(field, item.get(field));
         }
       }
+      hold(held);
       result.put("id", held.path("id").asText());
       result.put("isFailed", false);
       result.putNull("failureReason");
