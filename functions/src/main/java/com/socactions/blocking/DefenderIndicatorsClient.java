@@ -1,0 +1,300 @@
+package com.socactions.blocking;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.socactions.platform.AzureCredentials;
+import com.socactions.platform.ConfigurationException;
+import com.socactions.platform.Json;
+import com.socactions.platform.Settings;
+import com.socactions.platform.Sleeper;
+import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamHttp;
+import com.socactions.platform.UpstreamPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+
+/**
+ * The Microsoft Defender for Endpoint indicators API ({@code /api/indicators}): list by value,
+ * import in batches, delete by id. Every call carries a bearer token for
+ * {@code <DEFENDER_API_URL>/.default} from the process's {@link AzureCredentials} and goes through
+ * one {@link UpstreamPolicy} (retries honouring {@code Retry-After}, circuit breaker, the
+ * documented rate limit).
+ *
+ * <p>Failures come out as {@link UpstreamException}: the upstream's own (status, body excerpt,
+ * {@code Retry-After}), or Azure Identity's when no token came in time. Messages never hold the
+ * token.
+ */
+final class DefenderIndicatorsClient {
+  static final String UPSTREAM = "Defender for Endpoint";
+  static final String API_URL_SETTING = "DEFENDER_API_URL";
+  static final String DEFAULT_API_URL = "https://api.securitycenter.microsoft.com";
+  /** The import endpoint takes at most this many indicators a call (documented). */
+  static final int MAX_IMPORT_BATCH = 500;
+  /**
+   * Longest {@code $filter} text sent in one list call, in characters. The API documents no limit;
+   * Azure front ends commonly refuse URLs past 8-16 KB, so a batch's values are split into filters
+   * under this length (a single longer value still goes alone).
+   */
+  static final int DEFAULT_MAX_FILTER_LENGTH = 6_000;
+  /** {@code $top} of a list call: the documented maximum, so a filtered read is one page. */
+  static final int LIST_PAGE_SIZE = 10_000;
+  /** Documented for the indicators API: 100 calls a minute (and 1,500 an hour) per tenant. */
+  static final int DEFAULT_CALLS_PER_MINUTE = 100;
+  /** How long a request path waits for a token; Azure Identity caches it, so this is the cold case. */
+  static final Duration DEFAULT_TOKEN_WAIT = Duration.ofSeconds(10);
+  static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  private final HttpUrl base;
+  private final String scope;
+  private final AzureCredentials credentials;
+  private final UpstreamHttp http;
+  private final UpstreamPolicy policy;
+  private final int maxFilterLength;
+
+  DefenderIndicatorsClient(HttpUrl base, AzureCredentials credentials, OkHttpClient shared, Clock clock,
+      UpstreamPolicy policy, int maxFilterLength) {
+    this.base = base;
+    this.scope = scopeOf(base);
+    this.credentials = credentials;
+    // Imports of 500 indicators take Defender a while; the shared defaults are for quick answers.
+    OkHttpClient client = shared.newBuilder().readTimeout(DEFAULT_READ_TIMEOUT).callTimeout(DEFAULT_CALL_TIMEOUT).build();
+    this.http = new UpstreamHttp(UPSTREAM, client, clock);
+    this.policy = policy;
+    this.maxFilterLength = maxFilterLength;
+  }
+
+  /** The policy every Defender call shares: defaults plus the documented rate limit. */
+  static UpstreamPolicy defaultPolicy(Sleeper sleeper) {
+    return new UpstreamPolicy(UPSTREAM,
+        UpstreamPolicy.Options.defaults().rateLimit(DEFAULT_CALLS_PER_MINUTE, Duration.ofMinutes(1)), sleeper);
+  }
+
+  /**
+   * The API base from {@code DEFENDER_API_URL}: https, or http on a loopback host (local fakes),
+   * since the bearer token must not cross a network in clear text.
+   *
+   * @throws ConfigurationException naming the setting when it is not such a URL
+   */
+  static HttpUrl apiUrl(Settings settings) {
+    String text = settings.get(API_URL_SETTING, DEFAULT_API_URL);
+    HttpUrl url = HttpUrl.parse(text);
+    if (url == null || url.querySize() > 0 || url.fragment() != null) {
+      throw new ConfigurationException(API_URL_SETTING, "Setting " + API_URL_SETTING
+          + " must be the API's base URL such as " + DEFAULT_API_URL + ", not '" + text + "'");
+    }
+    boolean loopback = Set.of("127.0.0.1", "localhost", "::1").contains(url.host());
+    if (!url.isHttps() && !loopback) {
+      throw new ConfigurationException(API_URL_SETTING, "Setting " + API_URL_SETTING
+          + " must be an https URL (http only for a loopback host), not '" + text + "'");
+    }
+    return url;
+  }
+
+  /** {@code <base url>/.default}: scheme and authority, without a path or trailing slash. */
+  static String scopeOf(HttpUrl base) {
+    String origin = base.newBuilder().encodedPath("/").build().toString();
+    return origin.substring(0, origin.length() - 1) + "/.default";
+  }
+
+  HttpUrl base() {
+    return base;
+  }
+
+  UpstreamPolicy policy() {
+    return policy;
+  }
+
+  /** One indicator as the API returns it (only the fields used here). */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record DefenderIndicator(String id, String indicatorValue, String indicatorType, String action,
+      String expirationTime) {
+    /** Null when the indicator never expires (or the API sent something unreadable). */
+    Instant expiresAt() {
+      if (expirationTime == null || expirationTime.isBlank()) {
+        return null;
+      }
+      try {
+        return OffsetDateTime.parse(expirationTime).toInstant();
+      } catch (DateTimeParseException notOffset) {
+        try {
+          return Instant.parse(expirationTime);
+        } catch (DateTimeParseException unreadable) {
+          return null;
+        }
+      }
+    }
+  }
+
+  /** One item of an import call; {@code expirationTime} is ISO-8601 UTC, null for never. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Submission(String indicatorValue, String indicatorType, String action, String title, String description,
+      String expirationTime, String severity, Boolean generateAlert, String application, String recommendedActions) {}
+
+  /** Defender's answer for one item of an import call. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record ImportResult(String id, String indicator, boolean isFailed, String failureReason) {}
+
+  private record ImportBody(@JsonProperty("Indicators") List<Submission> indicators) {}
+
+  /**
+   * The indicators whose value is one of {@code values} (exact text, as the API compares it): one
+   * list call per filter of at most {@link #DEFAULT_MAX_FILTER_LENGTH} characters, following
+   * {@code @odata.nextLink} pages on the same host only.
+   */
+  List<DefenderIndicator> findByValues(Collection<String> values) {
+    List<DefenderIndicator> found = new ArrayList<>();
+    for (String filter : valueFilters(new LinkedHashSet<>(values), maxFilterLength)) {
+      HttpUrl page = base.newBuilder().addPathSegments("api/indicators")
+          .addQueryParameter("$filter", filter)
+          .addQueryParameter("$top", Integer.toString(LIST_PAGE_SIZE))
+          .build();
+      while (page != null) {
+        JsonNode body = parse(get(page));
+        for (JsonNode item : body.path("value")) {
+          found.add(Json.UPSTREAM.convertValue(item, DefenderIndicator.class));
+        }
+        page = nextPage(body.path("@odata.nextLink").asText(null));
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Submits or updates up to {@link #MAX_IMPORT_BATCH} indicators in one call.
+   *
+   * @return Defender's per-item results
+   * @throws IllegalArgumentException for more than {@link #MAX_IMPORT_BATCH} (a programming error)
+   */
+  List<ImportResult> importIndicators(List<Submission> submissions) {
+    if (submissions.size() > MAX_IMPORT_BATCH) {
+      throw new IllegalArgumentException("at most " + MAX_IMPORT_BATCH + " indicators per import, not " + submissions.size());
+    }
+    String json = write(new ImportBody(submissions));
+    HttpUrl url = base.newBuilder().addPathSegments("api/indicators/import").build();
+    JsonNode body = parse(policy.call(() -> http.send(authorized(url).post(RequestBody.create(json, JSON)).build())).body());
+    List<ImportResult> results = new ArrayList<>();
+    for (JsonNode item : body.path("value")) {
+      results.add(Json.UPSTREAM.convertValue(item, ImportResult.class));
+    }
+    return results;
+  }
+
+  /**
+   * Deletes one indicator.
+   *
+   * @return false when Defender holds no indicator with that id (404)
+   */
+  boolean delete(String id) {
+    HttpUrl url = base.newBuilder().addPathSegments("api/indicators").addPathSegment(id).build();
+    try {
+      policy.call(() -> http.send(authorized(url).delete().build()));
+      return true;
+    } catch (UpstreamException e) {
+      if (e.status() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The cheapest authorised read ({@code GET /api/indicators?$top=1}), once, outside the policy
+   * (a health check neither waits for retries nor counts against the breaker), waiting at most
+   * {@code tokenWait} for the token.
+   */
+  void probe(OkHttpClient probeClient, Clock clock, Duration tokenWait) {
+    HttpUrl url = base.newBuilder().addPathSegments("api/indicators").addQueryParameter("$top", "1").build();
+    Request request = authorized(url, tokenWait).get().build();
+    new UpstreamHttp(UPSTREAM, probeClient, clock).send(request);
+  }
+
+  private String get(HttpUrl url) {
+    return policy.call(() -> http.send(authorized(url).get().build())).body();
+  }
+
+  private Request.Builder authorized(HttpUrl url) {
+    return authorized(url, DEFAULT_TOKEN_WAIT);
+  }
+
+  private Request.Builder authorized(HttpUrl url, Duration tokenWait) {
+    // Outside the attempt loop's retries: a failing identity endpoint is not Defender's fault.
+    String token = credentials.token(scope, tokenWait).getToken();
+    return new Request.Builder().url(url).header("Authorization", "Bearer " + token).header("Accept", "application/json");
+  }
+
+  /** A next page is followed only on the API's own origin: the bearer token goes nowhere else. */
+  private HttpUrl nextPage(String link) {
+    if (link == null || link.isBlank()) {
+      return null;
+    }
+    HttpUrl next = base.resolve(link);
+    if (next == null || !next.scheme().equals(base.scheme()) || !next.host().equals(base.host())
+        || next.port() != base.port()) {
+      throw new UpstreamException(UPSTREAM, 502, UPSTREAM + " pointed the next page of indicators at another origin",
+          null, null, null);
+    }
+    return next;
+  }
+
+  /**
+   * OData filters {@code indicatorValue in ('a','b')} covering {@code values}, each at most
+   * {@code maxLength} characters unless one value alone is longer. A quote inside a value is
+   * doubled, the OData escape, so no value can end its literal and add a clause.
+   */
+  static List<String> valueFilters(Collection<String> values, int maxLength) {
+    String open = "indicatorValue in (";
+    List<String> filters = new ArrayList<>();
+    StringBuilder current = null;
+    for (String value : values) {
+      String literal = "'" + value.replace("'", "''") + "'";
+      if (current != null && current.length() + 1 + literal.length() + 1 > maxLength) {
+        filters.add(current.append(')').toString());
+        current = null;
+      }
+      if (current == null) {
+        current = new StringBuilder(open).append(literal);
+      } else {
+        current.append(',').append(literal);
+      }
+    }
+    if (current != null) {
+      filters.add(current.append(')').toString());
+    }
+    return filters;
+  }
+
+  private static JsonNode parse(String body) {
+    try {
+      return Json.UPSTREAM.readTree(body.isEmpty() ? "{}" : body);
+    } catch (JsonProcessingException e) {
+      throw new UpstreamException(UPSTREAM, 502, UPSTREAM + " answered with JSON that does not parse", body, null, e);
+    }
+  }
+
+  private static String write(Object value) {
+    try {
+      return Json.UPSTREAM.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write an import body", e);
+    }
+  }
+}
