@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -64,8 +63,7 @@ import okhttp3.OkHttpClient;
  */
 public final class DefenderEnforcementPoint implements EnforcementPoint {
   public static final String ID = "defender";
-  static final String PROVIDERS_SETTING = "BLOCK_PROVIDERS";
-  static final String DEFAULT_PROVIDERS = "edl";
+  static final String PROVIDERS_SETTING = BlockProviders.SETTING;
   /** Shown in Defender's console as the indicator's application, so analysts see who put it there. */
   static final String APPLICATION = "SOC Actions";
   static final String BLOCK_SEVERITY = "Medium";
@@ -134,8 +132,7 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
 
   @Override
   public boolean isConfigured() {
-    return Arrays.stream(settings.get(PROVIDERS_SETTING, DEFAULT_PROVIDERS).split("[,;\\s]+"))
-        .anyMatch(ID::equalsIgnoreCase);
+    return BlockProviders.isEnabled(settings, ID);
   }
 
   @Override
