@@ -73,7 +73,11 @@ public final class ProtectedIndicators {
     return entries.stream().filter(entry -> protects(entry, indicator)).map(Indicator::value).findFirst();
   }
 
-  private static boolean protects(Indicator entry, Indicator indicator) {
+  /**
+   * Whether {@code entry} covers {@code indicator} as described above; the ledger's allow list
+   * covers the same way.
+   */
+  static boolean protects(Indicator entry, Indicator indicator) {
     if (entry.value().equals(indicator.value())) {
       return true;
     }

@@ -1,0 +1,19 @@
+package com.socactions.blocking;
+
+import java.time.Instant;
+
+/**
+ * One decision in a ledger row's history, oldest first. Text fields are cut to
+ * {@link BlockLedger#MAX_HISTORY_TEXT_CHARS} so that a row stays far below the table's limits.
+ *
+ * @param decision what was asked or done: {@code block}, {@code allow}, {@code unblock},
+ *     {@code expire}, {@code confirm}, {@code fail}, {@code refuse}, {@code dry_run}
+ * @param status what came of it, as the caller was told: {@code blocked}, {@code already_active},
+ *     {@code allowed}, {@code unblocked}, {@code expired}, {@code refused}, {@code would_block},
+ *     {@code failed}, {@code lift_failed}, {@code claimed}
+ * @param reason the caller's reason, or the refusal's or failure's message
+ * @param guardrail the refusing guardrail's code ({@link RefusalReason#wireName()}), when refused
+ */
+public record LedgerHistory(
+    Instant time, String decision, String status, String reason, String guardrail, String workflowRunId, String requestedBy,
+    String incidentId) {}

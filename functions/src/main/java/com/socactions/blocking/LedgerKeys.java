@@ -1,0 +1,115 @@
+package com.socactions.blocking;
+
+import com.socactions.indicators.IndicatorType;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The table keys of the {@link BlockLedger}: one partition per provider and indicator type
+ * ({@code edl:ip}, {@code defender:url}), so the rows of one request mostly share a partition
+ * (and entity-group transactions) and the EDL feed of one list is one partition read; one row
+ * per normalised value.
+ *
+ * <p>Table keys may not hold {@code /}, {@code \}, {@code #}, {@code ?} or control characters
+ * and are limited to 1 KiB, while CIDRs and URLs hold them and URLs run to 2,048 characters. Row
+ * keys are therefore escaped: letters, digits, {@code . - _ :} stay as they are (so addresses and
+ * domains stay readable in Storage Explorer), every other UTF-8 byte becomes {@code ~XX} (upper
+ * case hex; {@code ~} is unreserved in URLs, unlike {@code %}, which some table front ends decode
+ * twice). An escaped key longer than {@link #MAX_ROW_KEY_CHARS} is replaced by {@code ~~} and
+ * the base64url SHA-256 of the value, which the row keeps in its {@code value} property. Escaped
+ * keys never contain {@code ~~}, so the two forms cannot collide.
+ */
+public final class LedgerKeys {
+  /**
+   * Longest escaped row key kept readable, in characters. Far below the 1 KiB key limit (keys are
+   * ASCII), so an OData filter quoting two keys stays small too.
+   */
+  public static final int MAX_ROW_KEY_CHARS = 400;
+
+  private static final String HASHED_PREFIX = "~~";
+  private static final Pattern PROVIDER_ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+  private static final HexFormat HEX = HexFormat.of().withUpperCase();
+
+  private LedgerKeys() {}
+
+  /**
+   * {@code provider:type}, e.g. {@code edl:ip}.
+   *
+   * @throws IllegalArgumentException when {@code provider} is not a provider id (lower-case
+   *     letters, digits and dashes, starting with a letter)
+   */
+  public static String partitionKey(String provider, IndicatorType type) {
+    if (provider == null || !PROVIDER_ID.matcher(provider).matches()) {
+      throw new IllegalArgumentException("'provider' must be a provider id such as edl, not " + provider);
+    }
+    return provider + ":" + type.wireName();
+  }
+
+  /** The first partition key of a provider, for a range filter over all its types. */
+  static String partitionPrefix(String provider) {
+    return partitionKey(provider, IndicatorType.IP).substring(0, provider.length() + 1);
+  }
+
+  /** The row key of a normalised value; see the class comment for the encoding. */
+  public static String rowKey(String value) {
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    StringBuilder key = new StringBuilder(utf8.length);
+    for (byte b : utf8) {
+      int c = b & 0xff;
+      if (isKept(c)) {
+        key.append((char) c);
+      } else {
+        key.append('~').append(HEX.toHexDigits((byte) c));
+      }
+      if (key.length() > MAX_ROW_KEY_CHARS) {
+        return HASHED_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(utf8));
+      }
+    }
+    return key.toString();
+  }
+
+  /**
+   * The value an escaped row key stands for; empty for a hashed key (read the row's {@code value}
+   * property) or a key this class did not write.
+   */
+  public static Optional<String> valueOf(String rowKey) {
+    if (rowKey.startsWith(HASHED_PREFIX)) {
+      return Optional.empty();
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(rowKey.length());
+    for (int i = 0; i < rowKey.length(); i++) {
+      char c = rowKey.charAt(i);
+      if (c == '~') {
+        try {
+          bytes.write(HexFormat.fromHexDigits(rowKey, i + 1, i + 3));
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+          return Optional.empty();
+        }
+        i += 2;
+      } else if (isKept(c)) {
+        bytes.write(c);
+      } else {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(bytes.toString(StandardCharsets.UTF_8));
+  }
+
+  private static boolean isKept(int c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == ':';
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,236 @@
+package com.socactions.blocking;
+
+import com.azure.data.tables.models.TableEntity;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.socactions.blocking.EnforcementRequest.Action;
+import com.socactions.indicators.IndicatorType;
+import com.socactions.platform.Json;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The mutable working copy of one ledger row, and its mapping to and from table entities.
+ * Package-private: callers see {@link LedgerEntry}. Property names are snake_case, as in the API.
+ */
+final class LedgerRow {
+  private static final TypeReference<List<LedgerHistory>> HISTORY = new TypeReference<>() {};
+  /** Where {@link TableEntity#getETag()} reads the ETag that conditional writes send as If-Match. */
+  static final String ETAG_PROPERTY = "odata.etag";
+
+  String provider;
+  IndicatorType type;
+  String value;
+  Action action;
+  LedgerState state;
+  String reason;
+  String justification;
+  String guardrail;
+  String incidentId;
+  String workflowRunId;
+  String requestedBy;
+  Instant createdAt;
+  Instant updatedAt;
+  Instant expiresAt;
+  Instant liftedAt;
+  String providerRef;
+  boolean liftPending;
+  String lastError;
+  Instant pendingSince;
+  /** Which claim set {@link #pendingSince}: a retried create that finds its own row knows it won. */
+  String claimId;
+  List<LedgerHistory> history = new ArrayList<>();
+  int historyCount;
+  String etag;
+
+  String partitionKey() {
+    return LedgerKeys.partitionKey(provider, type);
+  }
+
+  String rowKey() {
+    return LedgerKeys.rowKey(value);
+  }
+
+  /** A new row for {@code request}, created now. */
+  static LedgerRow create(LedgerRequest request, Instant now) {
+    LedgerRow row = new LedgerRow();
+    row.provider = request.provider();
+    row.type = request.indicator().type();
+    row.value = request.indicator().value();
+    row.action = request.action();
+    row.createdAt = now;
+    row.expiresAt = request.expiresAt();
+    row.setProvenance(request.provenance());
+    return row;
+  }
+
+  LedgerRow copy() {
+    LedgerRow copy = from(toEntity());
+    copy.etag = etag;
+    return copy;
+  }
+
+  /** Who asked last: the row shows the latest requester; the history keeps them all. */
+  void setProvenance(Provenance provenance) {
+    reason = BlockLedger.cut(provenance.reason(), BlockLedger.MAX_FIELD_CHARS);
+    justification = BlockLedger.cut(provenance.justification(), BlockLedger.MAX_FIELD_CHARS);
+    incidentId = BlockLedger.cut(provenance.incidentId(), BlockLedger.MAX_HISTORY_TEXT_CHARS);
+    workflowRunId = BlockLedger.cut(provenance.workflowRunId(), BlockLedger.MAX_HISTORY_TEXT_CHARS);
+    requestedBy = BlockLedger.cut(provenance.requestedBy(), BlockLedger.MAX_HISTORY_TEXT_CHARS);
+  }
+
+  /**
+   * Appends a decision, keeping the first and the latest {@link BlockLedger#MAX_HISTORY_ENTRIES}
+   * minus one, and dropping from the middle until the JSON fits {@link BlockLedger#MAX_HISTORY_CHARS}:
+   * the first says how the row began, the latest what happened lately; {@code history_count}
+   * says how many there were.
+   */
+  void append(Instant time, String decision, String status, String message, String guardrailCode, Provenance by) {
+    int max = BlockLedger.MAX_HISTORY_TEXT_CHARS;
+    history.add(new LedgerHistory(time, decision, status, BlockLedger.cut(message, max), guardrailCode,
+        BlockLedger.cut(by.workflowRunId(), max), BlockLedger.cut(by.requestedBy(), max), BlockLedger.cut(by.incidentId(), max)));
+    historyCount++;
+    while (history.size() > BlockLedger.MAX_HISTORY_ENTRIES
+        || history.size() > 2 && historyJson().length() > BlockLedger.MAX_HISTORY_CHARS) {
+      history.remove(1);
+    }
+    updatedAt = time;
+  }
+
+  private String historyJson() {
+    try {
+      return Json.MAPPER.writeValueAsString(history);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("history entries are plain records", e);
+    }
+  }
+
+  TableEntity toEntity() {
+    TableEntity entity = new TableEntity(partitionKey(), rowKey())
+        .addProperty("value", value)
+        .addProperty("type", type.wireName())
+        .addProperty("provider", provider)
+        .addProperty("action", action.name().toLowerCase(Locale.ROOT))
+        .addProperty("state", state.wireName())
+        .addProperty("lift_pending", liftPending)
+        .addProperty("history", historyJson())
+        .addProperty("history_count", historyCount);
+    putIfSet(entity, "reason", reason);
+    putIfSet(entity, "justification", justification);
+    putIfSet(entity, "guardrail", guardrail);
+    putIfSet(entity, "incident_id", incidentId);
+    putIfSet(entity, "workflow_run_id", workflowRunId);
+    putIfSet(entity, "requested_by", requestedBy);
+    putIfSet(entity, "created_at", createdAt);
+    putIfSet(entity, "updated_at", updatedAt);
+    putIfSet(entity, "expires_at", expiresAt);
+    putIfSet(entity, "lifted_at", liftedAt);
+    putIfSet(entity, "provider_ref", providerRef);
+    putIfSet(entity, "last_error", lastError);
+    putIfSet(entity, "pending_since", pendingSince);
+    putIfSet(entity, "claim_id", claimId);
+    if (etag != null) {
+      entity.addProperty(ETAG_PROPERTY, etag);
+    }
+    return entity;
+  }
+
+  static LedgerRow from(TableEntity entity) {
+    LedgerRow row = new LedgerRow();
+    row.value = text(entity, "value");
+    row.type = IndicatorType.valueOf(text(entity, "type").toUpperCase(Locale.ROOT));
+    row.provider = text(entity, "provider");
+    row.action = Action.valueOf(text(entity, "action").toUpperCase(Locale.ROOT));
+    row.state = LedgerState.fromWireName(text(entity, "state")).orElseThrow(
+        () -> new IllegalStateException("ledger row " + entity.getRowKey() + " has an unknown state"));
+    row.reason = text(entity, "reason");
+    row.justification = text(entity, "justification");
+    row.guardrail = text(entity, "guardrail");
+    row.incidentId = text(entity, "incident_id");
+    row.workflowRunId = text(entity, "workflow_run_id");
+    row.requestedBy = text(entity, "requested_by");
+    row.createdAt = time(entity, "created_at");
+    row.updatedAt = time(entity, "updated_at");
+    row.expiresAt = time(entity, "expires_at");
+    row.liftedAt = time(entity, "lifted_at");
+    row.providerRef = text(entity, "provider_ref");
+    row.liftPending = Boolean.TRUE.equals(entity.getProperty("lift_pending"));
+    row.lastError = text(entity, "last_error");
+    row.pendingSince = time(entity, "pending_since");
+    row.claimId = text(entity, "claim_id");
+    String json = text(entity, "history");
+    try {
+      row.history = json == null ? new ArrayList<>() : new ArrayList<>(Json.MAPPER.readValue(json, HISTORY));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("ledger row " + entity.getRowKey() + " has a malformed history", e);
+    }
+    row.historyCount = entity.getProperty("history_count") instanceof Number count ? count.intValue() : row.history.size();
+    row.etag = entity.getETag();
+    return row;
+  }
+
+  LedgerEntry toEntry() {
+    return new LedgerEntry(provider, type, value, action, state, reason, justification, guardrail, incidentId,
+        workflowRunId, requestedBy, createdAt, updatedAt, expiresAt, liftedAt, providerRef, liftPending, lastError,
+        pendingSince, claimId, history, historyCount, etag);
+  }
+
+  /** The working copy of an entry a caller holds. */
+  static LedgerRow of(LedgerEntry entry) {
+    LedgerRow row = new LedgerRow();
+    row.provider = entry.provider();
+    row.type = entry.type();
+    row.value = entry.value();
+    row.action = entry.action();
+    row.state = entry.state();
+    row.reason = entry.reason();
+    row.justification = entry.justification();
+    row.guardrail = entry.guardrail();
+    row.incidentId = entry.incidentId();
+    row.workflowRunId = entry.workflowRunId();
+    row.requestedBy = entry.requestedBy();
+    row.createdAt = entry.createdAt();
+    row.updatedAt = entry.updatedAt();
+    row.expiresAt = entry.expiresAt();
+    row.liftedAt = entry.liftedAt();
+    row.providerRef = entry.providerRef();
+    row.liftPending = entry.liftPending();
+    row.lastError = entry.lastError();
+    row.pendingSince = entry.pendingSince();
+    row.claimId = entry.claimId();
+    row.history = new ArrayList<>(entry.history());
+    row.historyCount = entry.historyCount();
+    row.etag = entry.etag();
+    return row;
+  }
+
+  private static void putIfSet(TableEntity entity, String name, String value) {
+    if (value != null) {
+      entity.addProperty(name, value);
+    }
+  }
+
+  private static void putIfSet(TableEntity entity, String name, Instant value) {
+    if (value != null) {
+      // Edm.DateTime, so OData filters can compare times (expires_at le datetime'...').
+      entity.addProperty(name, value.atOffset(ZoneOffset.UTC));
+    }
+  }
+
+  private static String text(TableEntity entity, String name) {
+    Object value = entity.getProperty(name);
+    return value == null ? null : value.toString();
+  }
+
+  private static Instant time(TableEntity entity, String name) {
+    Object value = entity.getProperty(name);
+    if (value instanceof OffsetDateTime time) {
+      return time.toInstant();
+    }
+    return value == null ? null : OffsetDateTime.parse(value.toString()).toInstant();
+  }
+}

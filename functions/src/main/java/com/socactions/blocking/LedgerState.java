@@ -1,0 +1,37 @@
+package com.socactions.blocking;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Where one (provider, indicator) row of the {@link BlockLedger} stands. The wire name (lower
+ * case) is stored in the ledger and shown by {@code ListIndicators}: keep it stable.
+ */
+public enum LedgerState {
+  /** Enforced (or being applied, while {@link LedgerEntry#pendingSince()} is set) until it expires. */
+  ACTIVE,
+  /** Lifted before its expiry (unblock, or replaced by an allow). */
+  LIFTED,
+  /** Lifted by the expiry timer at or after {@code expires_at}. */
+  EXPIRED,
+  /** A guardrail refused it; nothing was sent to the provider. */
+  REFUSED,
+  /** A dry run that would have blocked it; nothing was sent to the provider. */
+  DRY_RUN,
+  /** The provider failed to apply it (after retries). */
+  FAILED;
+
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+
+  @JsonValue
+  public String wireName() {
+    return wireName;
+  }
+
+  /** The state stored as {@code wireName}, if it is one. */
+  public static Optional<LedgerState> fromWireName(String wireName) {
+    return Arrays.stream(values()).filter(state -> state.wireName.equals(wireName)).findFirst();
+  }
+}
