@@ -1,5 +1,6 @@
 package com.socactions.api;
 
+import com.socactions.blocking.BlockingModule;
 import com.socactions.enrichment.EnrichmentModule;
 import com.socactions.health.HealthService;
 import com.socactions.platform.AzureCredentials;
@@ -24,6 +25,7 @@ import java.util.function.Supplier;
 public final class AppServices {
   private final Settings settings;
   private final EnrichmentModule enrichment;
+  private final BlockingModule blocking;
   private final AzureCredentials credentials;
   private final Supplier<TableStorage> storage;
   private final ProviderRegistry providers = new ProviderRegistry();
@@ -35,7 +37,9 @@ public final class AppServices {
     // The Azure Tables client takes about 0.5 s to build; only calls that keep state need it.
     this.credentials = new AzureCredentials(settings);
     this.storage = Suppliers.memoize(() -> new TableStorage(settings, credentials));
+    this.blocking = new BlockingModule(settings, clock, HttpClients.shared(), credentials, storage);
     providers.register(enrichment.providers());
+    providers.register(blocking.providers());
     this.health = new HealthService(this::storageReadiness, providers, clock, BuildInfo.version());
   }
 
@@ -45,6 +49,10 @@ public final class AppServices {
 
   public EnrichmentModule enrichment() {
     return enrichment;
+  }
+
+  public BlockingModule blocking() {
+    return blocking;
   }
 
   /** The one Azure credential of the process (storage, Defender, Graph, Sentinel), built on first use. */

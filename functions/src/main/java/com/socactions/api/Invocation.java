@@ -173,11 +173,18 @@ public final class Invocation {
 
   /** A response with a body of text or bytes (the two body types the Functions host passes through as is). */
   public HttpResponseMessage respond(int status, String contentType, Object body) {
-    return request.createResponseBuilder(HttpStatusType.custom(status))
+    return respondWithHeaders(status, contentType, body);
+  }
+
+  /** {@link #respond} with extra headers: name, value, name, value, ... */
+  public HttpResponseMessage respondWithHeaders(int status, String contentType, Object body, String... headers) {
+    HttpResponseMessage.Builder builder = request.createResponseBuilder(HttpStatusType.custom(status))
         .header("Content-Type", contentType)
-        .header(CORRELATION_HEADER, correlationId)
-        .body(body)
-        .build();
+        .header(CORRELATION_HEADER, correlationId);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      builder.header(headers[i], headers[i + 1]);
+    }
+    return builder.body(body).build();
   }
 
   /** The problem as {@code application/problem+json}, with {@code Retry-After} when it has one and any extra headers (name, value, ...). */

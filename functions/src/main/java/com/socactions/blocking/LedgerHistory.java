@@ -1,5 +1,6 @@
 package com.socactions.blocking;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
 /**
@@ -14,6 +15,7 @@ import java.time.Instant;
  * @param reason the caller's reason, or the refusal's or failure's message
  * @param guardrail the refusing guardrail's code ({@link RefusalReason#wireName()}), when refused
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record LedgerHistory(
     Instant time, String decision, String status, String reason, String guardrail, String workflowRunId, String requestedBy,
     String incidentId) {}

@@ -99,6 +99,12 @@ class ConnectorDefinitionTest {
         "EnrichIpAddresses", "POST /v1/enrich/ips",
         "EnrichIpAddress", "GET /v1/enrich/ips/{ip}",
         "EnrichDomains", "POST /v1/enrich/domains"));
+    assertThat(rules.operationRoutes()).containsAllEntriesOf(Map.of(
+        "BlockIndicators", "POST /v1/indicators/block",
+        "AllowIndicators", "POST /v1/indicators/allow",
+        "UnblockIndicators", "POST /v1/indicators/unblock",
+        "ListIndicators", "GET /v1/indicators",
+        "GetFeed", "GET /v1/feeds/{list}"));
   }
 
   @Test
@@ -112,9 +118,12 @@ class ConnectorDefinitionTest {
     JsonNode security = root.path("security");
     assertThat(security.isArray() && security.size() == 1).as("security: [{function_key: []}]").isTrue();
     assertThat(security.get(0).path("function_key").isArray()).isTrue();
+    // Firewalls cannot send a function key: the feed has its own secret (FEED_TOKEN), and only it.
     assertThat(rules.operations())
-        .as("no operation overrides the function key")
-        .allSatisfy(op -> assertThat(op.node().has("security")).as(op.jsonPath()).isFalse());
+        .as("no operation but GetFeed overrides the function key")
+        .allSatisfy(op -> assertThat(op.node().has("security")).as(op.jsonPath()).isEqualTo(op.operationId().equals("GetFeed")));
+    assertThat(root.at("/paths/~1v1~1feeds~1{list}/get/security")).as("GetFeed's security").isEmpty();
+    assertThat(root.at("/paths/~1v1~1feeds~1{list}/get/x-ms-visibility").asText()).isEqualTo("internal");
   }
 
   @Test
@@ -163,7 +172,8 @@ class ConnectorDefinitionTest {
   void everyErrorResponseIsAProblemExceptTheHostsEmpty401() {
     assertThat(rules.operations()).allSatisfy(op -> {
       JsonNode responses = op.node().path("responses");
-      List<String> expected = new ArrayList<>(List.of("400", "401"));
+      // The feed validates nothing a firewall sends but its secret and the list name (404).
+      List<String> expected = new ArrayList<>(op.operationId().equals("GetFeed") ? List.of("401") : List.of("400", "401"));
       if (takesABody(op)) {
         expected.addAll(List.of("413", "415"));
       }
@@ -193,7 +203,14 @@ class ConnectorDefinitionTest {
         "ListProviders", Set.of("200", "400", "401"),
         "EnrichIpAddresses", Set.of("200", "400", "401", "413", "415", "422"),
         "EnrichIpAddress", Set.of("200", "400", "401", "422"),
-        "EnrichDomains", Set.of("200", "400", "401", "413", "415", "422"));
+        "EnrichDomains", Set.of("200", "400", "401", "413", "415", "422"),
+        // BlockingService: 422 for a provider that is not configured or a malformed setting; 503 when
+        // storage or the provider could take nothing (Retry-After). ListIndicators: storage down.
+        "BlockIndicators", Set.of("200", "400", "401", "413", "415", "422", "503"),
+        "AllowIndicators", Set.of("200", "400", "401", "413", "415", "422", "503"),
+        "UnblockIndicators", Set.of("200", "400", "401", "413", "415", "422", "503"),
+        "ListIndicators", Set.of("200", "400", "401", "503"),
+        "GetFeed", Set.of("200", "304", "401", "404"));
     Map<String, Set<String>> documented = new TreeMap<>();
     rules.operations().stream().filter(op -> expected.containsKey(op.operationId())).forEach(op ->
         documented.put(op.operationId(), new TreeSet<>(Lists.newArrayList(op.node().path("responses").fieldNames()))));

@@ -42,6 +42,7 @@ public final class SwaggerResponseValidator {
 
   static final String JSON_MEDIA_TYPE = "application/json";
   static final String PROBLEM_MEDIA_TYPE = "application/problem+json";
+  static final String TEXT_MEDIA_TYPE = "text/plain";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -109,11 +110,18 @@ public final class SwaggerResponseValidator {
       return found;
     }
     JsonNode schema = response.get("schema");
-    String expectedType = PROBLEM.equals(schema.path("$ref").asText()) ? PROBLEM_MEDIA_TYPE : JSON_MEDIA_TYPE;
+    // An operation that produces text/plain answers a string schema as plain text (the firewall feeds).
+    boolean plainText = schema.path("type").asText().equals("string")
+        && op.node().path("produces").toString().contains("\"" + TEXT_MEDIA_TYPE + "\"");
+    String expectedType = PROBLEM.equals(schema.path("$ref").asText()) ? PROBLEM_MEDIA_TYPE
+        : plainText ? TEXT_MEDIA_TYPE : JSON_MEDIA_TYPE;
     String contentType = header.apply("Content-Type").orElse("");
     String mediaType = contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
     if (!mediaType.equals(expectedType)) {
       found.add(new Violation("content-type", at, "Content-Type is '" + contentType + "', not " + expectedType));
+    }
+    if (plainText) {
+      return found;
     }
     JsonNode value;
     try {

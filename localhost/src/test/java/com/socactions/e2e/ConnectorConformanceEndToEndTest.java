@@ -7,8 +7,13 @@ import com.socactions.enrichment.rdap.FakeRdapServer;
 import com.socactions.openapi.ConnectorRules;
 import com.socactions.openapi.SwaggerResponseValidator;
 import com.socactions.testing.Azurite;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,10 +49,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ConnectorConformanceEndToEndTest {
   private static final SwaggerResponseValidator DEFINITION = SwaggerResponseValidator.of(ConnectorRules.forTheConnector());
   private static final String MALFORMED_SETTING = "GEOIP_STALE_AFTER_DAYS";
+  private static final String INCIDENT =
+      "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/soc/providers/Microsoft.OperationalInsights"
+          + "/workspaces/sentinel/providers/Microsoft.SecurityInsights/Incidents/7cba0d9a-5bd5-4a3f-a4e0-0d1f7a1e1c11";
 
   private static FakeRdapServer rdap;
   private static RunningConnector healthy;
   private static RunningConnector misconfigured;
+  /** State storage on a port nothing listens on: what a storage outage answers. */
+  private static RunningConnector storageDown;
+  private static final String FEED_TOKEN = "conformance-feed-token";
 
   @BeforeAll
   static void start() throws Exception {
@@ -57,14 +68,25 @@ class ConnectorConformanceEndToEndTest {
     Map<String, String> broken = new HashMap<>(settings);
     broken.remove("GEOIP_ASN_DB");
     broken.put(MALFORMED_SETTING, "a month");
+    settings.put("FEED_TOKEN", FEED_TOKEN);
+    Map<String, String> noStorage = new HashMap<>(settings);
+    noStorage.put("STATE_STORAGE_CONNECTION", Azurite.connectionString().replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:" + closedPort()));
     healthy = new RunningConnector(settings);
     misconfigured = new RunningConnector(broken);
+    storageDown = new RunningConnector(noStorage);
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   @AfterAll
   static void stop() {
     healthy.close();
     misconfigured.close();
+    storageDown.close();
     rdap.close();
   }
 
@@ -76,6 +98,11 @@ class ConnectorConformanceEndToEndTest {
     String tooManyIps = "{\"ips\": [" + IntStream.range(0, 1_001).mapToObj(i -> "\"81.2.69." + (i % 256) + "\"")
         .collect(Collectors.joining(",")) + "]}";
     String mixedDomains = "{\"domains\": [\"www.google.com\", \"norway.no\", \"co.uk\", \"corp.local\", \"nothing.example\", \"\"]}";
+    String mixedIndicators = "{\"indicators\": [\"185.220.101.77\", \"hxxps://evil[.]example[.]com/login?x=1\", \"evil.example.com\","
+        + " \"10.0.0.1\", \"co.uk\", \"198.51.100.0/22\", \"" + "ab".repeat(32) + "\", \"not an indicator\", 7],"
+        + " \"reason\": \"phishing\", \"incident_id\": \"" + INCIDENT + "\", \"requested_by\": \"analyst@contoso.com\"}";
+    String tooManyIndicators = "{\"indicators\": [" + IntStream.range(0, 1_001).mapToObj(i -> "\"203.0.113." + (i % 256) + "\"")
+        .collect(Collectors.joining(",")) + "]}";
     String tooManyDomains = "{\"domains\": [" + IntStream.range(0, 1_001).mapToObj(i -> "\"d" + i + ".com\"")
         .collect(Collectors.joining(",")) + "]}";
     return List.of(
@@ -114,7 +141,56 @@ class ConnectorConformanceEndToEndTest {
         new Call("EnrichDomains", 401, "no function key", () -> withoutKey(healthy, "v1/enrich/domains", mixedDomains)),
         new Call("EnrichDomains", 413, "1,001 domains", () -> healthy.post("v1/enrich/domains", tooManyDomains)),
         new Call("EnrichDomains", 415, "an XML body", () -> healthy.post("v1/enrich/domains", "application/xml", "<domains/>")),
-        new Call("EnrichDomains", 422, "a malformed setting", () -> misconfigured.post("v1/enrich/domains", mixedDomains)));
+        new Call("EnrichDomains", 422, "a malformed setting", () -> misconfigured.post("v1/enrich/domains", mixedDomains)),
+
+        new Call("BlockIndicators", 200, "indicators of every kind", () -> healthy.post("v1/indicators/block", mixedIndicators)),
+        new Call("BlockIndicators", 200, "a dry run with a justified override", () -> healthy.post("v1/indicators/block",
+            "{\"indicators\": [\"198.51.100.0/22\", \"203.0.113.9\"], \"dry_run\": true, \"override_guardrails\": true,"
+                + " \"justification\": \"approved in CHG0042\", \"duration\": \"P7D\"}")),
+        new Call("BlockIndicators", 400, "an unknown provider", () -> healthy.post("v1/indicators/block",
+            "{\"indicators\": [\"203.0.113.9\"], \"provider\": \"coffee\"}")),
+        new Call("BlockIndicators", 400, "a duration of ten years", () -> healthy.post("v1/indicators/block",
+            "{\"indicators\": [\"203.0.113.9\"], \"duration\": \"P3650D\"}")),
+        new Call("BlockIndicators", 401, "no function key", () -> withoutKey(healthy, "v1/indicators/block", mixedIndicators)),
+        new Call("BlockIndicators", 413, "1,001 indicators", () -> healthy.post("v1/indicators/block", tooManyIndicators)),
+        new Call("BlockIndicators", 415, "an XML body", () -> healthy.post("v1/indicators/block", "application/xml", "<x/>")),
+        new Call("BlockIndicators", 422, "a provider that is not configured", () -> healthy.post("v1/indicators/block",
+            "{\"indicators\": [\"203.0.113.9\"], \"provider\": \"panos\"}")),
+        new Call("BlockIndicators", 503, "state storage down", () -> storageDown.post("v1/indicators/block", mixedIndicators)),
+
+        new Call("AllowIndicators", 200, "allow what was blocked", () -> healthy.post("v1/indicators/allow",
+            "{\"indicators\": [\"evil.example.com\", \"not an indicator\"], \"reason\": \"false positive\"}")),
+        new Call("AllowIndicators", 400, "dry_run not a boolean", () -> healthy.post("v1/indicators/allow",
+            "{\"indicators\": [\"evil.example.com\"], \"dry_run\": \"perhaps\"}")),
+        new Call("AllowIndicators", 401, "no function key", () -> withoutKey(healthy, "v1/indicators/allow", mixedIndicators)),
+        new Call("AllowIndicators", 413, "1,001 indicators", () -> healthy.post("v1/indicators/allow", tooManyIndicators)),
+        new Call("AllowIndicators", 415, "an XML body", () -> healthy.post("v1/indicators/allow", "application/xml", "<x/>")),
+        new Call("AllowIndicators", 422, "a provider that is not configured", () -> healthy.post("v1/indicators/allow",
+            "{\"indicators\": [\"evil.example.com\"], \"provider\": \"defender\"}")),
+        new Call("AllowIndicators", 503, "state storage down", () -> storageDown.post("v1/indicators/allow", mixedIndicators)),
+
+        new Call("UnblockIndicators", 200, "lift a block, and one never made", () -> healthy.post("v1/indicators/unblock",
+            "{\"indicators\": [\"185.220.101.77\", \"192.0.2.200\"], \"reason\": \"false positive\"}")),
+        new Call("UnblockIndicators", 400, "indicators missing", () -> healthy.post("v1/indicators/unblock", "{\"values\": []}")),
+        new Call("UnblockIndicators", 401, "no function key", () -> withoutKey(healthy, "v1/indicators/unblock", mixedIndicators)),
+        new Call("UnblockIndicators", 413, "1,001 indicators", () -> healthy.post("v1/indicators/unblock", tooManyIndicators)),
+        new Call("UnblockIndicators", 415, "an XML body", () -> healthy.post("v1/indicators/unblock", "application/xml", "<x/>")),
+        new Call("UnblockIndicators", 422, "a provider that is not configured", () -> healthy.post("v1/indicators/unblock",
+            "{\"indicators\": [\"203.0.113.9\"], \"provider\": \"panos\"}")),
+        new Call("UnblockIndicators", 503, "state storage down", () -> storageDown.post("v1/indicators/unblock", mixedIndicators)),
+
+        new Call("ListIndicators", 200, "active blocks", () -> healthy.get("v1/indicators")),
+        new Call("ListIndicators", 200, "everything of one incident", () -> healthy.get("v1/indicators?state=all&incident_id="
+            + URLEncoder.encode(INCIDENT, StandardCharsets.UTF_8) + "&top=5")),
+        new Call("ListIndicators", 400, "an unknown state", () -> healthy.get("v1/indicators?state=sleeping")),
+        new Call("ListIndicators", 401, "no function key", () -> withoutKey(healthy, "v1/indicators")),
+        new Call("ListIndicators", 503, "state storage down", () -> storageDown.get("v1/indicators")),
+
+        new Call("GetFeed", 200, "the block list of addresses", () -> feed("block-ip", FEED_TOKEN, null)),
+        new Call("GetFeed", 304, "unchanged since the last poll", () -> feed("block-ip", FEED_TOKEN,
+            feed("block-ip", FEED_TOKEN, null).headers().firstValue("etag").orElseThrow())),
+        new Call("GetFeed", 401, "a wrong token", () -> feed("block-ip", "guess", null)),
+        new Call("GetFeed", 404, "an unknown list", () -> feed("block-everything", FEED_TOKEN, null)));
   }
 
   @TestFactory
@@ -146,6 +222,14 @@ class ConnectorConformanceEndToEndTest {
           response.body())).as(what + ": answered " + response.statusCode() + " " + excerpt(response.body())).isEmpty();
     }
     softly.assertAll();
+  }
+
+  private static HttpResponse<String> feed(String list, String token, String ifNoneMatch) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(healthy.uri("v1/feeds/" + list + "?token=" + token)).GET();
+    if (ifNoneMatch != null) {
+      request.header("If-None-Match", ifNoneMatch);
+    }
+    return healthy.send(request);
   }
 
   private static HttpResponse<String> withoutKey(RunningConnector connector, String path) {

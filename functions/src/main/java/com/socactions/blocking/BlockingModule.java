@@ -1,0 +1,61 @@
+package com.socactions.blocking;
+
+import com.google.common.base.Suppliers;
+import com.socactions.platform.AzureCredentials;
+import com.socactions.platform.Settings;
+import com.socactions.platform.Sleeper;
+import com.socactions.platform.TableStorage;
+import com.socactions.providers.Provider;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+import okhttp3.OkHttpClient;
+
+/**
+ * The block/allow capability, wired from the settings: its enforcement points (registered as
+ * providers), the ledger, the feeds and the service. Everything is built on first use, and a
+ * malformed setting surfaces from the call that needs it (and in health), never at start.
+ */
+public final class BlockingModule {
+  private final Settings settings;
+  private final List<EnforcementPoint> points;
+  private final Supplier<BlockLedger> ledger;
+  private final Supplier<BlockingService> service;
+  private final DynamicListFeeds feeds;
+
+  public BlockingModule(Settings settings, Clock clock, OkHttpClient http, AzureCredentials credentials,
+      Supplier<TableStorage> storage) {
+    this.settings = settings;
+    this.points = List.of(
+        new DynamicListEnforcementPoint(settings),
+        new DefenderEnforcementPoint(settings, credentials, http, clock, Sleeper.SYSTEM),
+        new PanOsEnforcementPoint(settings, clock));
+    this.ledger = Suppliers.memoize(() -> new BlockLedger(storage.get(), clock));
+    // Until the CMDB capability provides critical assets, none are known: the check passes.
+    this.service = Suppliers.memoize(() -> new BlockingService(points, ledger,
+        Suppliers.memoize(() -> ProtectedIndicators.fromSettings(settings)), CriticalAssets.NONE, clock));
+    this.feeds = new DynamicListFeeds(ledger, settings, clock);
+  }
+
+  public BlockingService service() {
+    return service.get();
+  }
+
+  public BlockLedger ledger() {
+    return ledger.get();
+  }
+
+  public DynamicListFeeds feeds() {
+    return feeds;
+  }
+
+  /** The provider a call without {@code provider} uses ({@code BLOCK_DEFAULT_PROVIDER}, else {@code edl}). */
+  public String defaultProvider() {
+    return BlockProviders.defaultProvider(settings);
+  }
+
+  /** edl, defender, panos. */
+  public List<Provider> providers() {
+    return List.copyOf(points);
+  }
+}

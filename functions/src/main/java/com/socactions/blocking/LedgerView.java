@@ -1,0 +1,53 @@
+package com.socactions.blocking;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.socactions.blocking.EnforcementRequest.Action;
+import com.socactions.indicators.IndicatorType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One ledger row as {@code ListIndicators} shows it: who blocked what, when, why, until when, for
+ * which incident, and every decision since. Leaves out the ledger's own bookkeeping (claims, ETags).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record LedgerView(
+    String value,
+    IndicatorType type,
+    String provider,
+    String action,
+    LedgerState state,
+    String reason,
+    String justification,
+    String guardrail,
+    String incidentId,
+    String workflowRunId,
+    String requestedBy,
+    Instant createdAt,
+    Instant updatedAt,
+    Instant expiresAt,
+    Instant liftedAt,
+    String providerRef,
+    boolean liftPending,
+    String lastError,
+    List<LedgerHistory> history,
+    int historyCount) {
+
+  public static LedgerView of(LedgerEntry entry) {
+    Action action = entry.action();
+    return new LedgerView(entry.value(), entry.type(), entry.provider(),
+        action == null ? null : action.name().toLowerCase(Locale.ROOT), entry.state(), entry.reason(),
+        entry.justification(), entry.guardrail(), entry.incidentId(), entry.workflowRunId(), entry.requestedBy(),
+        entry.createdAt(), entry.updatedAt(), entry.expiresAt(), entry.liftedAt(), entry.providerRef(),
+        entry.liftPending(), entry.lastError(), entry.history(), entry.historyCount());
+  }
+
+  /** A page of the ledger; {@code continuationToken} fetches the next one (absent on the last). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Page(List<LedgerView> value, String continuationToken) {
+    public static Page of(LedgerPage page) {
+      return new Page(page.entries().stream().map(LedgerView::of).toList(), page.continuationToken());
+    }
+  }
+}
