@@ -201,8 +201,8 @@ public final class BlockLedger {
 
   /**
    * The provider applied a claimed entry: the row is no longer pending and keeps the provider's
-   * reference. A claim that is no longer pending (confirmed already, or taken over) is left as it
-   * is. Returns the rows as they are now, in order.
+   * reference. A claim that is no longer pending (confirmed already, or taken over by another
+   * claim, e.g. an allow that replaced the block while it was being applied) is left as it is. Returns the rows as they are now, in order.
    *
    * @param providerRef the provider's id for the entry, or null
    */
@@ -212,7 +212,7 @@ public final class BlockLedger {
     Instant now = clock.instant();
     return write(confirmations.stream().map(confirmation -> new Change<LedgerEntry>(
         LedgerRow.of(confirmation.claimed()), true, current -> {
-          if (current == null || current.state != LedgerState.ACTIVE || current.pendingSince == null) {
+          if (!isPendingClaim(current, confirmation.claimed())) {
             return unchanged();
           }
           LedgerRow next = current.copy();
@@ -236,7 +236,7 @@ public final class BlockLedger {
     Instant now = clock.instant();
     List<LedgerEntry> entries = write(failures.stream().map(failure -> new Change<LedgerEntry>(
         LedgerRow.of(failure.claimed()), true, current -> {
-          if (current == null || current.state != LedgerState.ACTIVE || current.pendingSince == null) {
+          if (!isPendingClaim(current, failure.claimed())) {
             return unchanged();
           }
           LedgerRow next = current.copy();
@@ -249,6 +249,12 @@ public final class BlockLedger {
         })).toList());
     allowList.invalidate();
     return entries;
+  }
+
+  /** Whether {@code current} still holds the claim {@code claimed} made (not confirmed, failed or taken over). */
+  private static boolean isPendingClaim(LedgerRow current, LedgerEntry claimed) {
+    return current != null && current.state == LedgerState.ACTIVE && current.pendingSince != null
+        && current.claimId != null && current.claimId.equals(claimed.claimId());
   }
 
   /** A guardrail refused {@code request}. */

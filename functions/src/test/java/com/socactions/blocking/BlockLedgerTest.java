@@ -361,6 +361,20 @@ class BlockLedgerTest {
   }
 
   @Test
+  void confirmingAClaimThatAnotherClaimTookOverChangesNothing() {
+    Claim block = ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0);
+    Claim allow = ledger.claimActive(List.of(allow("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0);
+    assertThat(allow.isClaimed()).isTrue();
+    assertThat(allow.previous().action()).isEqualTo(Action.BLOCK);
+
+    LedgerEntry after = ledger.confirm(List.of(new Confirmation(block.entry(), "block-ref"))).get(0);
+
+    assertThat(after.action()).isEqualTo(Action.ALLOW);
+    assertThat(after.pendingSince()).isNotNull();
+    assertThat(after.providerRef()).isNull();
+  }
+
+  @Test
   void theAllowListCoversAllowedValuesNetworksAndSubdomains() {
     confirmAll(ledger.claimActive(List.of(allow("198.51.100.0/24", NOW.plus(Duration.ofDays(1))),
         allow("partner.example", NOW.plus(Duration.ofDays(1))),
