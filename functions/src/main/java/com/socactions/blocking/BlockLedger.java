@@ -61,8 +61,10 @@ import java.util.stream.Collectors;
  * conditional (insert, or replace if-match the ETag the caller holds, e.g. the one
  * {@link #claimActive} returned): the common cases (new rows; confirmations of one's own
  * claims) then cost one call per hundred rows. A transaction is all or nothing, so when one of its
- * rows lost a race (409/412) nothing of it was written, and its rows are written one by one as
- * above. Transactions are never used to decide a race, only to save calls when there is none.
+ * rows lost a race (409/412) nothing of it was written: its rows are read again (a few queries of
+ * {@value #MAX_KEYS_PER_QUERY} keys), decided again, and sent in one more transaction (a re-run of
+ * a playbook, whose rows all exist, costs that); if that one fails too, they are written one by
+ * one as above. A transaction never decides a race, it only saves calls when there is none.
  *
  * <p><b>Failures.</b> Storage errors (after the storage client's own retries) throw
  * {@link UpstreamException}; missing or malformed storage settings throw
@@ -91,6 +93,8 @@ public final class BlockLedger {
   public static final int MAX_HISTORY_TEXT_CHARS = 300;
   /** Most characters of a row's reason and justification. */
   public static final int MAX_FIELD_CHARS = 2_000;
+  /** Row keys per point query: Azure Tables allows 15 comparisons in a filter, one is the partition's. */
+  static final int MAX_KEYS_PER_QUERY = 14;
   /** Most entries a {@link #list} page returns. */
   public static final int MAX_PAGE_SIZE = 1_000;
 
@@ -201,8 +205,8 @@ public final class BlockLedger {
 
   /**
    * The provider applied a claimed entry: the row is no longer pending and keeps the provider's
-   * reference. A claim that is no longer pending (confirmed already, or taken over) is left as it
-   * is. Returns the rows as they are now, in order.
+   * reference. A claim that is no longer pending (confirmed already, or taken over by another
+   * claim, e.g. an allow that replaced the block while it was being applied) is left as it is. Returns the rows as they are now, in order.
    *
    * @param providerRef the provider's id for the entry, or null
    */
@@ -212,7 +216,7 @@ public final class BlockLedger {
     Instant now = clock.instant();
     return write(confirmations.stream().map(confirmation -> new Change<LedgerEntry>(
         LedgerRow.of(confirmation.claimed()), true, current -> {
-          if (current == null || current.state != LedgerState.ACTIVE || current.pendingSince == null) {
+          if (!isPendingClaim(current, confirmation.claimed())) {
             return unchanged();
           }
           LedgerRow next = current.copy();
@@ -236,7 +240,7 @@ public final class BlockLedger {
     Instant now = clock.instant();
     List<LedgerEntry> entries = write(failures.stream().map(failure -> new Change<LedgerEntry>(
         LedgerRow.of(failure.claimed()), true, current -> {
-          if (current == null || current.state != LedgerState.ACTIVE || current.pendingSince == null) {
+          if (!isPendingClaim(current, failure.claimed())) {
             return unchanged();
           }
           LedgerRow next = current.copy();
@@ -249,6 +253,12 @@ public final class BlockLedger {
         })).toList());
     allowList.invalidate();
     return entries;
+  }
+
+  /** Whether {@code current} still holds the claim {@code claimed} made (not confirmed, failed or taken over). */
+  private static boolean isPendingClaim(LedgerRow current, LedgerEntry claimed) {
+    return current != null && current.state == LedgerState.ACTIVE && current.pendingSince != null
+        && current.claimId != null && current.claimId.equals(claimed.claimId());
   }
 
   /** A guardrail refused {@code request}. */
@@ -504,7 +514,7 @@ public final class BlockLedger {
     for (List<Integer> partition : byPartition.values()) {
       for (int from = 0; from < partition.size(); from += MAX_TRANSACTION_ACTIONS) {
         List<Integer> chunk = partition.subList(from, Math.min(partition.size(), from + MAX_TRANSACTION_ACTIONS));
-        if (!writeTogether(changes, chunk, results)) {
+        if (!writeTogether(changes, chunk, results) && !(refresh(changes, chunk) && writeTogether(changes, chunk, results))) {
           oneByOne.addAll(chunk);
         }
       }
@@ -546,6 +556,29 @@ public final class BlockLedger {
   @SuppressWarnings("unchecked")
   private static <R> R[] newArray(int size) {
     return (R[]) new Object[size];
+  }
+
+  /**
+   * Reads the rows of {@code chunk} (one partition) as they are now, {@value #MAX_KEYS_PER_QUERY}
+   * keys a query, and makes them the guesses: a re-run of a batch whose rows exist then costs a
+   * few queries and one transaction per hundred rows instead of a read and a write per row.
+   * False when there is nothing to refresh.
+   */
+  private <R> boolean refresh(List<Change<R>> changes, List<Integer> chunk) {
+    String partitionKey = changes.get(chunk.get(0)).guess().partitionKey();
+    Map<String, LedgerRow> current = new LinkedHashMap<>();
+    for (int from = 0; from < chunk.size(); from += MAX_KEYS_PER_QUERY) {
+      String keys = chunk.subList(from, Math.min(chunk.size(), from + MAX_KEYS_PER_QUERY)).stream()
+          .map(i -> "RowKey eq " + quote(changes.get(i).guess().rowKey()))
+          .collect(Collectors.joining(" or ", "(", ")"));
+      select("PartitionKey eq " + quote(partitionKey) + " and " + keys).forEach(row -> current.put(row.rowKey(), row));
+    }
+    for (int i : chunk) {
+      Change<R> change = changes.get(i);
+      LedgerRow row = current.get(change.guess().rowKey());
+      changes.set(i, row == null ? new Change<>(change.guess(), false, change.decide()) : new Change<>(row, true, change.decide()));
+    }
+    return true;
   }
 
   /** One transaction for {@code chunk}, decided on the guesses; false when a race (or a no-op) needs one by one. */

@@ -7,7 +7,7 @@ import java.util.Set;
  * Filters of {@code ListIndicators}: every non-null filter must match. Values are compared
  * exactly (normalise an indicator first; its {@code value}).
  *
- * @param states the states to list; empty lists all
+ * @param states the states to list; empty (or null) lists all
  * @param provider one provider id, or null for all
  * @param incidentId rows last touched for this incident, or null
  * @param value one normalised indicator value, or null
@@ -19,7 +19,7 @@ public record LedgerQuery(
   public static final int DEFAULT_PAGE_SIZE = 100;
 
   public LedgerQuery {
-    states = states.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(states));
+    states = states == null || states.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(states));
     if (pageSize < 1 || pageSize > BlockLedger.MAX_PAGE_SIZE) {
       throw new IllegalArgumentException("'pageSize' must be 1 to " + BlockLedger.MAX_PAGE_SIZE + ", not " + pageSize);
     }

@@ -322,7 +322,24 @@ class BlockLedgerTest {
   }
 
   @Test
-  void aTransactionThatLosesARaceFallsBackToOneByOneForItsRowsOnly() {
+  void aReRunOfABatchReadsItsRowsInAFewQueriesAndWritesThemInOneTransaction() {
+    List<LedgerRequest> batch = IntStream.range(0, 100).mapToObj(i -> block("203.0.113." + i, NOW.plus(Duration.ofHours(1)))).toList();
+    confirmAll(ledger.claimActive(batch));
+    requests.clear();
+
+    List<Claim> again = ledger.claimActive(batch);
+
+    assertThat(again).extracting(Claim::status).containsOnly(Claim.Status.ALREADY_ACTIVE);
+    List<String> expected = new ArrayList<>();
+    expected.add("POST $batch");
+    IntStream.range(0, (100 + BlockLedger.MAX_KEYS_PER_QUERY - 1) / BlockLedger.MAX_KEYS_PER_QUERY).forEach(i -> expected.add("GET query"));
+    expected.add("POST $batch");
+    assertThat(requests).containsExactlyElementsOf(expected);
+    assertThat(ledger.find("edl", indicator("203.0.113.42")).orElseThrow().historyCount()).isEqualTo(3);
+  }
+
+  @Test
+  void aTransactionThatMeetsAnExistingRowIsDecidedAgainOnWhatIsStored() {
     ledger.claimActive(List.of(block("203.0.113.150", NOW.plus(Duration.ofHours(1)))));
     List<LedgerRequest> batch = IntStream.range(0, 200).mapToObj(i -> block("203.0.113." + (i % 250) + "", NOW.plus(Duration.ofHours(2))))
         .toList();
@@ -358,6 +375,20 @@ class BlockLedgerTest {
     assertThat(failed.state()).isEqualTo(LedgerState.FAILED);
     assertThat(failed.lastError()).isEqualTo("PAN-OS answered 500");
     assertThat(ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0).isClaimed()).isTrue();
+  }
+
+  @Test
+  void confirmingAClaimThatAnotherClaimTookOverChangesNothing() {
+    Claim block = ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0);
+    Claim allow = ledger.claimActive(List.of(allow("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0);
+    assertThat(allow.isClaimed()).isTrue();
+    assertThat(allow.previous().action()).isEqualTo(Action.BLOCK);
+
+    LedgerEntry after = ledger.confirm(List.of(new Confirmation(block.entry(), "block-ref"))).get(0);
+
+    assertThat(after.action()).isEqualTo(Action.ALLOW);
+    assertThat(after.pendingSince()).isNotNull();
+    assertThat(after.providerRef()).isNull();
   }
 
   @Test
