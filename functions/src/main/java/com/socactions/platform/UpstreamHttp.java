@@ -53,7 +53,7 @@ public final class UpstreamHttp {
       }
       throw new UpstreamException(upstream, response.code(),
           upstream + " answered HTTP " + response.code() + " to " + request.method() + " " + request.url().encodedPath(),
-          body, retryAfter(response), null);
+          body, retryAfter(response, clock), null);
     } catch (IOException e) {
       throw new UpstreamException(upstream, upstream + " did not answer " + request.method() + " "
           + request.url().encodedPath() + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
@@ -71,7 +71,8 @@ public final class UpstreamHttp {
     return source.readUtf8();
   }
 
-  private Duration retryAfter(Response response) {
+  /** The answer's {@code Retry-After}: seconds or an HTTP date; null when absent or unreadable. */
+  public static Duration retryAfter(Response response, Clock clock) {
     String value = response.header("Retry-After");
     if (value == null) {
       return null;

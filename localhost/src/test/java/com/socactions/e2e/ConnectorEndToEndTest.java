@@ -53,7 +53,7 @@ class ConnectorEndToEndTest {
     assertThat(components.get("geoip").get("build_date").asText()).isNotBlank();
     assertThat(components.get("asn").get("type").asText()).isEqualTo("GeoLite2-ASN");
     assertThat(components.get("rdap").get("status").asText()).isEqualTo("ok");
-    assertThat(health.get("providers").findValuesAsText("id")).containsExactly("geoip", "asn", "rdap");
+    assertThat(health.get("providers").findValuesAsText("id")).containsExactly("geoip", "asn", "rdap", "edl", "defender", "panos");
     assertThat(health.get("version").asText()).isEqualTo(System.getProperty("soc.project.version"));
   }
 
@@ -63,8 +63,11 @@ class ConnectorEndToEndTest {
     assertThat(enrich.get("value").findValuesAsText("id")).containsExactly("geoip", "asn", "rdap");
     assertThat(enrich.get("value").findValuesAsText("configured")).containsOnly("true");
 
+    // The built-in list is in use by default; Defender and PAN-OS only once configured.
     JsonNode block = json(connector.get("v1/providers?capability=block"));
-    assertThat(block.get("value")).isEmpty();
+    assertThat(block.get("value").findValuesAsText("id")).containsExactly("edl");
+    JsonNode everyBlock = json(connector.get("v1/providers?capability=block&include_unconfigured=true"));
+    assertThat(everyBlock.get("value").findValuesAsText("id")).containsExactly("edl", "defender", "panos");
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.platform.RequestLog;
 import com.socactions.platform.Json;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamHttp;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -14,7 +15,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Date;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -213,7 +213,7 @@ final class RdapHttp {
       LOG.fine(() -> "RDAP GET " + redact(url) + " -> " + code + " in " + (ticker.read() - started) / 1_000_000 + " ms");
       // 501 Not Implemented is the server's final word (RFC 9083 error object), not trouble.
       if (code == 408 || code == 429 || (code >= 500 && code != 501)) {
-        Duration retryAfter = retryAfter(response);
+        Duration retryAfter = UpstreamHttp.retryAfter(response, clock);
         if (retryAfter != null && retryAfter.compareTo(options.maxRetryAfter()) > 0) {
           LOG.warning(() -> "RDAP " + host + " answered " + code + " with Retry-After " + seconds(retryAfter) + " s");
           throw new Stop(code == 429
@@ -232,23 +232,6 @@ final class RdapHttp {
       String reason = reason(e);
       LOG.fine(() -> "RDAP GET " + redact(url) + " -> no answer (" + reason + ")");
       throw new UpstreamException(host, 0, reason, null, null, e);
-    }
-  }
-
-  private Duration retryAfter(Response response) {
-    String value = response.header("Retry-After");
-    if (value == null) {
-      return null;
-    }
-    try {
-      return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
-    } catch (NumberFormatException notSeconds) {
-      Date date = response.headers().getDate("Retry-After");
-      if (date == null) {
-        return null;
-      }
-      Duration until = Duration.between(clock.instant(), date.toInstant());
-      return until.isNegative() ? Duration.ZERO : until;
     }
   }
 
