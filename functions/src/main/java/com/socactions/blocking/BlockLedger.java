@@ -20,6 +20,7 @@ import com.socactions.indicators.Indicator;
 import com.socactions.indicators.IndicatorType;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.InvalidInputException;
+import com.socactions.platform.Sleeper;
 import com.socactions.platform.TableStorage;
 import com.socactions.platform.UpstreamException;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -76,8 +78,15 @@ public final class BlockLedger {
   public static final String TABLE = "blockledger";
   /** Entity-group transactions take at most this many actions (Azure Tables' limit). */
   public static final int MAX_TRANSACTION_ACTIONS = 100;
-  /** Reads and conditional writes of one row before giving up on a row others keep changing. */
-  public static final int MAX_WRITE_ATTEMPTS = 10;
+  /**
+   * Reads and conditional writes of one row before giving up on a row others keep changing. Each
+   * round of a race has one winner, so up to this many concurrent writers of one row all finish.
+   */
+  public static final int MAX_WRITE_ATTEMPTS = 25;
+  /** First wait after a lost race; doubles per attempt, jittered, so racers spread out. */
+  public static final Duration RACE_BACKOFF_BASE = Duration.ofMillis(5);
+  /** Longest wait after a lost race. */
+  public static final Duration RACE_BACKOFF_MAX = Duration.ofMillis(200);
   /** A claim not confirmed or failed within this long was abandoned (its worker died): claim it again. */
   public static final Duration DEFAULT_CLAIM_TIMEOUT = Duration.ofMinutes(5);
   /** How stale the allow list may be on another instance, at most. */
@@ -106,6 +115,7 @@ public final class BlockLedger {
   private final TableClient table;
   private final Clock clock;
   private final Duration claimTimeout;
+  private final Sleeper sleeper;
   private final LedgerAllowList allowList;
 
   /**
@@ -120,12 +130,17 @@ public final class BlockLedger {
 
   /** For tests: another table, claim timeout and allow-list age. */
   BlockLedger(TableClient table, Clock clock, Duration claimTimeout, Duration allowListMaxAge) {
-    if (table == null || clock == null || claimTimeout == null || allowListMaxAge == null) {
-      throw new IllegalArgumentException("'table', 'clock', 'claimTimeout' and 'allowListMaxAge' cannot be null.");
+    this(table, clock, claimTimeout, allowListMaxAge, Sleeper.SYSTEM);
+  }
+
+  BlockLedger(TableClient table, Clock clock, Duration claimTimeout, Duration allowListMaxAge, Sleeper sleeper) {
+    if (table == null || clock == null || claimTimeout == null || allowListMaxAge == null || sleeper == null) {
+      throw new IllegalArgumentException("'table', 'clock', 'claimTimeout', 'allowListMaxAge' and 'sleeper' cannot be null.");
     }
     this.table = table;
     this.clock = clock;
     this.claimTimeout = claimTimeout;
+    this.sleeper = sleeper;
     this.allowList = new LedgerAllowList(this, clock, allowListMaxAge);
   }
 
@@ -646,9 +661,21 @@ public final class BlockLedger {
       } catch (RuntimeException e) {
         throw upstream("could not write ledger row " + partitionKey + "/" + rowKey, e);
       }
+      backOff(attempt);
     }
     throw new UpstreamException(UPSTREAM, 0, "Ledger row " + partitionKey + "/" + rowKey + " kept changing under "
         + MAX_WRITE_ATTEMPTS + " attempts to write it; try again", null, Duration.ofSeconds(1), null);
+  }
+
+  /** Waits a jittered, doubling while after a lost race, so that many racers do not collide again at once. */
+  private void backOff(int attempt) {
+    long ceiling = Math.min(RACE_BACKOFF_MAX.toNanos(), RACE_BACKOFF_BASE.toNanos() << Math.min(attempt - 1, 20));
+    try {
+      sleeper.sleep(Duration.ofNanos(ThreadLocalRandom.current().nextLong(ceiling + 1)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UpstreamException(UPSTREAM, "Writing the ledger was interrupted", e);
+    }
   }
 
   private LedgerRow read(String partitionKey, String rowKey) {

@@ -1,6 +1,7 @@
 package com.socactions.blocking;
 
 import com.socactions.indicators.Indicator;
+import com.socactions.platform.UpstreamException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +28,7 @@ final class LedgerAllowList implements AllowList {
   /**
    * {@inheritDoc}
    *
-   * @throws com.socactions.platform.UpstreamException when the snapshot is due and storage fails
+   * @throws UpstreamException when the snapshot is due and storage fails
    */
   @Override
   public boolean covers(Indicator indicator) {
