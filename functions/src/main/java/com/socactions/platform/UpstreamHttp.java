@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
+import okhttp3.Headers;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -36,8 +37,12 @@ public final class UpstreamHttp {
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  /** A 2xx answer: its status and body text ("" when empty). */
-  public record Answer(int status, String body) {}
+  /** A 2xx answer: its status, body text ("" when empty) and headers (paging links, counts). */
+  public record Answer(int status, String body, Headers headers) {
+    public Answer(int status, String body) {
+      this(status, body, Headers.of());
+    }
+  }
 
   /**
    * Sends the request once.
@@ -49,7 +54,7 @@ public final class UpstreamHttp {
     try (Response response = http.newCall(request).execute()) {
       String body = read(response.body());
       if (response.isSuccessful()) {
-        return new Answer(response.code(), body);
+        return new Answer(response.code(), body, response.headers());
       }
       throw new UpstreamException(upstream, response.code(),
           upstream + " answered HTTP " + response.code() + " to " + request.method() + " " + request.url().encodedPath(),
