@@ -138,7 +138,8 @@ public final class CsvCmdb implements CmdbProvider {
 
   /**
    * Checks both files now and reads those that changed (a timer's backstop); true when one was
-   * replaced. Never throws for a bad file: see {@link #readiness()}.
+   * replaced. A file not used yet is left for its first use to read. Never throws for a bad file:
+   * see {@link #readiness()}.
    */
   public boolean reloadIfChanged() {
     boolean assetsReloaded = assets.reloadIfChanged();
@@ -269,12 +270,8 @@ public final class CsvCmdb implements CmdbProvider {
 
     synchronized boolean reloadIfChanged() {
       State<T> current = state.get();
-      if (current == null) {
-        firstLoad();
-        return state.get().index != null;
-      }
-      if (file.isEmpty()) {
-        return false; // the sample inside the app never changes
+      if (current == null || file.isEmpty()) {
+        return false; // not used yet (the first use reads it), or the sample, which never changes
       }
       FileVersion onDisk;
       try {
