@@ -86,6 +86,9 @@ final class AssetIndex {
         .orElseThrow(() -> RowProblem.ofRow(row, "has neither a name nor an fqdn"));
     List<String> ips = new ArrayList<>();
     for (String text : row.get(IP_ADDRESSES).map(t -> t.split("[;,\\s]+")).orElse(new String[0])) {
+      if (text.isEmpty()) {
+        continue; // a leading or trailing separator, as spreadsheets leave them
+      }
       InetAddress address = IpAddresses.parse(text).orElseThrow(
           () -> RowProblem.at(row, IP_ADDRESSES, "'" + text + "' is not an IP address"));
       ips.add(IpAddresses.canonical(address));

@@ -32,7 +32,7 @@ class CsvCmdbTest {
   void aGoodFileAnswersEveryFieldOfTheContract() throws IOException {
     Path assets = write("assets.csv", "os,Owner Email,name,fqdn,ip_addresses,class,environment,criticality,is_hva,"
         + "owner_name,support_group,business_service,location,url,cost_center\n"
-        + "\"Windows Server 2022, Datacenter\",marcus@contoso.com,dc01,DC01.contoso.com,\"10.10.0.10; 10.10.0.11\","
+        + "\"Windows Server 2022, Datacenter\",marcus@contoso.com,dc01,DC01.contoso.com,\"; 10.10.0.10; 10.10.0.11;\","
         + "domain controller,prod,Critical,yes,\"Oyelaran, Marcus\",Identity,Active Directory,Seattle DC1,"
         + "https://cmdb.contoso.com/ci/dc01,CC-1\n");
     CsvCmdb cmdb = cmdb(assets, null);
