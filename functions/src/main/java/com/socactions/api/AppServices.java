@@ -1,6 +1,7 @@
 package com.socactions.api;
 
 import com.socactions.blocking.BlockingModule;
+import com.socactions.cmdb.CmdbModule;
 import com.socactions.enrichment.EnrichmentModule;
 import com.socactions.health.HealthService;
 import com.socactions.platform.AzureCredentials;
@@ -26,6 +27,7 @@ public final class AppServices {
   private final Settings settings;
   private final EnrichmentModule enrichment;
   private final BlockingModule blocking;
+  private final CmdbModule cmdb;
   private final AzureCredentials credentials;
   private final Supplier<TableStorage> storage;
   private final ProviderRegistry providers = new ProviderRegistry();
@@ -37,9 +39,11 @@ public final class AppServices {
     // The Azure Tables client takes about 0.5 s to build; only calls that keep state need it.
     this.credentials = new AzureCredentials(settings);
     this.storage = Suppliers.memoize(() -> new TableStorage(settings, credentials));
-    this.blocking = new BlockingModule(settings, clock, HttpClients.shared(), credentials, storage);
+    this.cmdb = new CmdbModule(settings, clock);
+    this.blocking = new BlockingModule(settings, clock, HttpClients.shared(), credentials, storage, cmdb.criticalAssets());
     providers.register(enrichment.providers());
     providers.register(blocking.providers());
+    providers.register(cmdb.providers());
     this.health = new HealthService(this::storageReadiness, providers, clock, BuildInfo.version());
   }
 
@@ -49,6 +53,10 @@ public final class AppServices {
 
   public EnrichmentModule enrichment() {
     return enrichment;
+  }
+
+  public CmdbModule cmdb() {
+    return cmdb;
   }
 
   public BlockingModule blocking() {

@@ -24,16 +24,15 @@ public final class BlockingModule {
   private final DynamicListFeeds feeds;
 
   public BlockingModule(Settings settings, Clock clock, OkHttpClient http, AzureCredentials credentials,
-      Supplier<TableStorage> storage) {
+      Supplier<TableStorage> storage, CriticalAssets criticalAssets) {
     this.settings = settings;
     this.points = List.of(
         new DynamicListEnforcementPoint(settings),
         new DefenderEnforcementPoint(settings, credentials, http, clock, Sleeper.SYSTEM),
         new PanOsEnforcementPoint(settings, clock));
     this.ledger = Suppliers.memoize(() -> new BlockLedger(storage.get(), clock));
-    // Until the CMDB capability provides critical assets, none are known: the check passes.
     this.service = Suppliers.memoize(() -> new BlockingService(points, ledger,
-        Suppliers.memoize(() -> ProtectedIndicators.fromSettings(settings)), CriticalAssets.NONE, clock));
+        Suppliers.memoize(() -> ProtectedIndicators.fromSettings(settings)), criticalAssets, clock));
     this.feeds = new DynamicListFeeds(ledger, settings, clock);
   }
 

@@ -104,7 +104,9 @@ class ConnectorDefinitionTest {
         "AllowIndicators", "POST /v1/indicators/allow",
         "UnblockIndicators", "POST /v1/indicators/unblock",
         "ListIndicators", "GET /v1/indicators",
-        "GetFeed", "GET /v1/feeds/{list}"));
+        "GetFeed", "GET /v1/feeds/{list}",
+        "LookupAssets", "POST /v1/cmdb/assets/lookup",
+        "LookupAccounts", "POST /v1/cmdb/accounts/lookup"));
   }
 
   @Test
@@ -198,19 +200,22 @@ class ConnectorDefinitionTest {
     // Read off the function classes: Invocation (400 body, 413, 415), BatchInput (413 over 1,000
     // items), DomainProblems (422 for a malformed setting), MetaFunctions (503 only for an unhealthy
     // strict health check). RDAP failures are per item, so enrichment never answers 429 or 503.
-    Map<String, Set<String>> expected = Map.of(
-        "GetHealth", Set.of("200", "400", "401", "503"),
-        "ListProviders", Set.of("200", "400", "401"),
-        "EnrichIpAddresses", Set.of("200", "400", "401", "413", "415", "422"),
-        "EnrichIpAddress", Set.of("200", "400", "401", "422"),
-        "EnrichDomains", Set.of("200", "400", "401", "413", "415", "422"),
+    Map<String, Set<String>> expected = Map.ofEntries(
+        Map.entry("GetHealth", Set.of("200", "400", "401", "503")),
+        Map.entry("ListProviders", Set.of("200", "400", "401")),
+        Map.entry("EnrichIpAddresses", Set.of("200", "400", "401", "413", "415", "422")),
+        Map.entry("EnrichIpAddress", Set.of("200", "400", "401", "422")),
+        Map.entry("EnrichDomains", Set.of("200", "400", "401", "413", "415", "422")),
         // BlockingService: 422 for a provider that is not configured or a malformed setting; 503 when
         // storage or the provider could take nothing (Retry-After). ListIndicators: storage down.
-        "BlockIndicators", Set.of("200", "400", "401", "413", "415", "422", "503"),
-        "AllowIndicators", Set.of("200", "400", "401", "413", "415", "422", "503"),
-        "UnblockIndicators", Set.of("200", "400", "401", "413", "415", "422", "503"),
-        "ListIndicators", Set.of("200", "400", "401", "503"),
-        "GetFeed", Set.of("200", "304", "401", "404"));
+        Map.entry("BlockIndicators", Set.of("200", "400", "401", "413", "415", "422", "503")),
+        Map.entry("AllowIndicators", Set.of("200", "400", "401", "413", "415", "422", "503")),
+        Map.entry("UnblockIndicators", Set.of("200", "400", "401", "413", "415", "422", "503")),
+        Map.entry("ListIndicators", Set.of("200", "400", "401", "503")),
+        Map.entry("GetFeed", Set.of("200", "304", "401", "404")),
+        // CmdbService: 422 for a CMDB that is not configured or whose files are unusable.
+        Map.entry("LookupAssets", Set.of("200", "400", "401", "413", "415", "422")),
+        Map.entry("LookupAccounts", Set.of("200", "400", "401", "413", "415", "422")));
     Map<String, Set<String>> documented = new TreeMap<>();
     rules.operations().stream().filter(op -> expected.containsKey(op.operationId())).forEach(op ->
         documented.put(op.operationId(), new TreeSet<>(Lists.newArrayList(op.node().path("responses").fieldNames()))));

@@ -90,6 +90,18 @@ class BlockingEndToEndTest {
     assertThat(entry.get("history").size()).isGreaterThanOrEqualTo(1);
   }
 
+  @Test
+  void anAssetTheCmdbMarksCriticalIsRefusedUnlessAJustifiedOverrideLiftsIt() {
+    HttpResponse<String> refused = connector.post("v1/indicators/block", "{\"indicators\": [\"dc01.contoso.com\"], \"dry_run\": true}");
+    HttpResponse<String> overridden = connector.post("v1/indicators/block", "{\"indicators\": [\"dc01.contoso.com\"], \"dry_run\": true,"
+        + " \"override_guardrails\": true, \"justification\": \"DC is compromised; approved by the CISO\"}");
+
+    assertThat(json(refused).at("/results/0/status").asText()).isEqualTo("refused");
+    assertThat(json(refused).at("/results/0/reason").asText()).isEqualTo("critical_asset");
+    assertThat(json(refused).at("/results/0/detail").asText()).contains("dc01");
+    assertThat(json(overridden).at("/results/0/status").asText()).isEqualTo("would_block");
+  }
+
   private static HttpResponse<String> feed(String list, String token, String ifNoneMatch) {
     HttpRequest.Builder request = HttpRequest.newBuilder(connector.uri("v1/feeds/" + list + "?token=" + token)).GET();
     if (ifNoneMatch != null) {

@@ -68,6 +68,8 @@ class ConnectorConformanceEndToEndTest {
     Map<String, String> broken = new HashMap<>(settings);
     broken.remove("GEOIP_ASN_DB");
     broken.put(MALFORMED_SETTING, "a month");
+    broken.put("CMDB_ASSETS_CSV", "/nonexistent/assets.csv");
+    broken.put("CMDB_ACCOUNTS_CSV", "/nonexistent/accounts.csv");
     settings.put("FEED_TOKEN", FEED_TOKEN);
     Map<String, String> noStorage = new HashMap<>(settings);
     noStorage.put("STATE_STORAGE_CONNECTION", Azurite.connectionString().replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:" + closedPort()));
@@ -185,6 +187,25 @@ class ConnectorConformanceEndToEndTest {
         new Call("ListIndicators", 400, "an unknown state", () -> healthy.get("v1/indicators?state=sleeping")),
         new Call("ListIndicators", 401, "no function key", () -> withoutKey(healthy, "v1/indicators")),
         new Call("ListIndicators", 503, "state storage down", () -> storageDown.get("v1/indicators")),
+
+        new Call("LookupAssets", 200, "addresses, names and FQDNs of the sample CMDB", () -> healthy.post("v1/cmdb/assets/lookup",
+            "{\"keys\": [\"CONTOSO-DC01\", \"dc01.contoso.com\", \"10.10.1.10\", \"nothing-here\", \"\"]}")),
+        new Call("LookupAssets", 400, "an unknown provider", () -> healthy.post("v1/cmdb/assets/lookup",
+            "{\"keys\": [\"dc01\"], \"provider\": \"coffee\"}")),
+        new Call("LookupAssets", 401, "no function key", () -> withoutKey(healthy, "v1/cmdb/assets/lookup", "{\"keys\": [\"dc01\"]}")),
+        new Call("LookupAssets", 413, "1,001 keys", () -> healthy.post("v1/cmdb/assets/lookup", tooManyIps.replace("\"ips\"", "\"keys\""))),
+        new Call("LookupAssets", 415, "an XML body", () -> healthy.post("v1/cmdb/assets/lookup", "application/xml", "<keys/>")),
+        new Call("LookupAssets", 422, "a CSV file that does not exist", () -> misconfigured.post("v1/cmdb/assets/lookup",
+            "{\"keys\": [\"dc01\"]}")),
+
+        new Call("LookupAccounts", 200, "UPNs and names of the sample CMDB", () -> healthy.post("v1/cmdb/accounts/lookup",
+            "{\"accounts\": [\"ceo@contoso.com\", \"CONTOSO\\\\jdoe\", \"nobody@contoso.com\"]}")),
+        new Call("LookupAccounts", 400, "accounts not a list", () -> healthy.post("v1/cmdb/accounts/lookup", "{\"accounts\": 5}")),
+        new Call("LookupAccounts", 401, "no function key", () -> withoutKey(healthy, "v1/cmdb/accounts/lookup", "{\"accounts\": [\"a@b.c\"]}")),
+        new Call("LookupAccounts", 413, "1,001 accounts", () -> healthy.post("v1/cmdb/accounts/lookup", tooManyIps.replace("\"ips\"", "\"accounts\""))),
+        new Call("LookupAccounts", 415, "an XML body", () -> healthy.post("v1/cmdb/accounts/lookup", "application/xml", "<accounts/>")),
+        new Call("LookupAccounts", 422, "a CSV file that does not exist", () -> misconfigured.post("v1/cmdb/accounts/lookup",
+            "{\"accounts\": [\"ceo@contoso.com\"]}")),
 
         new Call("GetFeed", 200, "the block list of addresses", () -> feed("block-ip", FEED_TOKEN, null)),
         new Call("GetFeed", 304, "unchanged since the last poll", () -> feed("block-ip", FEED_TOKEN,
