@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -54,7 +55,7 @@ public final class FakeDefenderApi implements AutoCloseable {
       Set.of("Alert", "Warn", "Block", "Audit", "BlockAndRemediate", "AlertAndBlock", "Allowed");
 
   private final MockWebServer server = new MockWebServer();
-  private final String token;
+  private volatile String token;
   private final Map<String, ObjectNode> indicators = new ConcurrentHashMap<>();
   /** Import's submit-or-update key, {@code type|lower-case value}; {@link #indicators} stays the truth for reads. */
   private final Map<String, ObjectNode> heldByTypeAndValue = new ConcurrentHashMap<>();
@@ -78,6 +79,17 @@ public final class FakeDefenderApi implements AutoCloseable {
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     fake.base = "http://127.0.0.1:" + fake.server.getPort();
     fake.server.setDispatcher(fake.new DefenderDispatcher());
+    return fake;
+  }
+
+  /**
+   * Starts on a free loopback port, accepting the bearer token that {@code tokenForBaseUrl} gives
+   * for its own {@link #baseUrl()}: a token endpoint issues one per resource, and the resource
+   * (the API's origin) is only known once the port is.
+   */
+  public static FakeDefenderApi start(Function<String, String> tokenForBaseUrl) throws IOException {
+    FakeDefenderApi fake = start("");
+    fake.token = tokenForBaseUrl.apply(fake.base);
     return fake;
   }
 

@@ -25,13 +25,14 @@ import okhttp3.HttpUrl;
  * /.default>} with header {@code X-IDENTITY-HEADER}. It answers the recorded shape of
  * {@code graph/token-managed-identity.json} with {@code access_token = "token-for-" + resource}
  * and an {@code expires_on} an hour after the clock's now; a wrong or missing header gets 400.
- * Scripting: {@link #delay}, {@link #fail}.
+ * Scripting: {@link #delay}, {@link #fail}. Public so that end-to-end tests in other packages can
+ * point the app's real credential chain at it.
  *
  * <p>Use: settings {@code IDENTITY_ENDPOINT = fake.endpoint()}, {@code IDENTITY_HEADER =
  * FakeManagedIdentityEndpoint.HEADER}.
  */
-final class FakeManagedIdentityEndpoint implements AutoCloseable {
-  static final String HEADER = "853b9a84-5bfa-4b22-a3f3-0b9a43d9ad8a";
+public final class FakeManagedIdentityEndpoint implements AutoCloseable {
+  public static final String HEADER = "853b9a84-5bfa-4b22-a3f3-0b9a43d9ad8a";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
 
@@ -51,36 +52,44 @@ final class FakeManagedIdentityEndpoint implements AutoCloseable {
     }
   }
 
-  static FakeManagedIdentityEndpoint start(Clock clock) throws IOException {
+  public static FakeManagedIdentityEndpoint start(Clock clock) throws IOException {
     FakeManagedIdentityEndpoint fake = new FakeManagedIdentityEndpoint(clock);
     fake.server.setDispatcher(fake.new TokenDispatcher());
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     return fake;
   }
 
+  /**
+   * The access token this endpoint issues for a resource (a scope without {@code /.default}), so an
+   * upstream fake can accept exactly that token.
+   */
+  public static String tokenFor(String resource) {
+    return "token-for-" + resource;
+  }
+
   /** The value for {@code IDENTITY_ENDPOINT}. */
-  String endpoint() {
+  public String endpoint() {
     return "http://127.0.0.1:" + server.getPort() + "/MSI/token";
   }
 
   /** The identity settings that point Azure Identity here. */
-  Map<String, String> settings() {
+  public Map<String, String> settings() {
     return Map.of("IDENTITY_ENDPOINT", endpoint(), "IDENTITY_HEADER", HEADER);
   }
 
   /** Every answer from now on waits this long before its headers. */
-  FakeManagedIdentityEndpoint delay(Duration value) {
+  public FakeManagedIdentityEndpoint delay(Duration value) {
     this.delay = value;
     return this;
   }
 
   /** Every request from now on answers this status (0 restores tokens). */
-  FakeManagedIdentityEndpoint fail(int status) {
+  public FakeManagedIdentityEndpoint fail(int status) {
     this.failureStatus = status;
     return this;
   }
 
-  List<RecordedRequest> requests() {
+  public List<RecordedRequest> requests() {
     return List.copyOf(requests);
   }
 
@@ -106,7 +115,7 @@ final class FakeManagedIdentityEndpoint implements AutoCloseable {
         return response.code(400).body("{\"error\":\"invalid_request\"}").build();
       }
       ObjectNode body = ((ObjectNode) recorded.path("response").path("body")).deepCopy();
-      body.put("access_token", "token-for-" + resource);
+      body.put("access_token", tokenFor(resource));
       body.put("resource", resource);
       body.put("expires_on", Long.toString(clock.instant().plus(TOKEN_LIFETIME).getEpochSecond()));
       return response.code(200).body(body.toString()).build();
