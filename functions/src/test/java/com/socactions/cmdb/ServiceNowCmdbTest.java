@@ -77,7 +77,7 @@ class ServiceNowCmdbTest {
   }
 
   @Test
-  void busninessCriticalityMapsToTheContractScale() {
+  void businessCriticalityMapsToTheContractScale() {
     assertThat(ServiceNowCmdb.criticality("1 - most critical")).contains(Criticality.CRITICAL);
     assertThat(ServiceNowCmdb.criticality("2 - somewhat critical")).contains(Criticality.HIGH);
     assertThat(ServiceNowCmdb.criticality("3 - less critical")).contains(Criticality.MEDIUM);
@@ -153,6 +153,9 @@ class ServiceNowCmdbTest {
     assertThat(matches.subList(0, hostile.size())).noneMatch(AssetMatch::found);
     assertThat(only(matches.get(hostile.size())).name()).isEqualTo("WKS042");
     assertThat(fake.tableCalls()).isEqualTo(1);
+    // The fake, like an instance, ignores terms it cannot read and runs scripts: none may reach it.
+    assertThat(fake.requests().get(0).getUrl().queryParameter("sysparm_query"))
+        .doesNotContain("^NQ", "ISNOTEMPTY", "javascript", "STANCEOF", "\n");
   }
 
   @Test
