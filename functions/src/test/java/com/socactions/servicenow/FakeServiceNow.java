@@ -127,6 +127,53 @@ public final class FakeServiceNow implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Holds a small CMDB and user directory for the lookups: a Windows server ({@code web01},
+   * business-critical, HVA, owned by Dana Whitfield), a Linux server named by its FQDN
+   * ({@code db01.corp.contoso.com}), a workstation ({@code wks042}, low) and two users, one a VIP.
+   * Reference fields hold {@code value} and {@code display_value}; a dot-walked column such as
+   * {@code owned_by.email} is held under its dotted name, as the instance answers it.
+   */
+  public FakeServiceNow seedCmdb() {
+    ObjectNode web = JSON.createObjectNode()
+        .put("sys_id", "a1000000000000000000000000000001").put("name", "web01").put("fqdn", "web01.corp.contoso.com")
+        .put("ip_address", "10.20.0.11").put("os", "Windows 2019 Datacenter").put("used_for", "Production")
+        .put("u_hva", "true").put("owned_by.email", "dana.whitfield@contoso.com");
+    web.set("busines_criticality", reference("1", "1 - most critical"));
+    web.set("owned_by", reference("5137153cc611227c000bbd1bd8cd2005", "Dana Whitfield"));
+    web.set("support_group", reference("8a5055c9c61122780043563ef53438e3", "Windows Server Team"));
+    web.set("location", reference("25ab9c4d0a0a0bb300f7dabdc0ca7c1c", "Amsterdam DC1"));
+    hold("cmdb_ci_win_server", web);
+    ObjectNode db = JSON.createObjectNode()
+        .put("sys_id", "a1000000000000000000000000000002").put("name", "db01.corp.contoso.com")
+        .put("fqdn", "db01.corp.contoso.com").put("ip_address", "10.20.0.21").put("os", "Linux Red Hat")
+        .put("used_for", "Test").put("u_hva", "false").put("u_tier", "2 - high");
+    db.set("busines_criticality", reference("3", "3 - less critical"));
+    hold("cmdb_ci_linux_server", db);
+    ObjectNode workstation = JSON.createObjectNode()
+        .put("sys_id", "a1000000000000000000000000000003").put("name", "WKS042").put("ip_address", "10.30.4.42")
+        .put("os", "Windows 11 Enterprise");
+    workstation.set("busines_criticality", reference("4", "4 - not critical"));
+    hold("cmdb_ci_computer", workstation);
+    ObjectNode ceo = JSON.createObjectNode()
+        .put("sys_id", "b1000000000000000000000000000001").put("user_name", "alee").put("email", "alice.lee@contoso.com")
+        .put("name", "Alice Lee").put("title", "Chief Executive Officer").put("vip", "true");
+    ceo.set("department", reference("221f79b7c6112284005d646b76ab978c", "Executive"));
+    ceo.set("manager", reference("", ""));
+    hold("sys_user", ceo);
+    ObjectNode analyst = JSON.createObjectNode()
+        .put("sys_id", "b1000000000000000000000000000002").put("user_name", "bob.jones@contoso.com")
+        .put("email", "bob.jones@contoso.com").put("name", "Bob Jones").put("title", "SOC Analyst").put("vip", "false");
+    analyst.set("department", reference("221db0edc611228401760aec06c9d929", "Security Operations"));
+    analyst.set("manager", reference("b1000000000000000000000000000001", "Alice Lee"));
+    hold("sys_user", analyst);
+    return this;
+  }
+
+  private static ObjectNode reference(String value, String display) {
+    return JSON.createObjectNode().put("display_value", display).put("value", value);
+  }
+
   /** Holds a record as if created in the instance; returns its sys_id. */
   public String add(String table, Map<String, String> fields) {
     ObjectNode record = JSON.createObjectNode();

@@ -1,0 +1,412 @@
+package com.socactions.cmdb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.base.Suppliers;
+import com.google.common.collect.Lists;
+import com.socactions.indicators.IpAddresses;
+import com.socactions.platform.ConfigurationException;
+import com.socactions.platform.HttpClients;
+import com.socactions.platform.RequestLog;
+import com.socactions.platform.Settings;
+import com.socactions.platform.Sleeper;
+import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamPolicy;
+import com.socactions.providers.Readiness;
+import com.socactions.servicenow.EncodedQuery;
+import com.socactions.servicenow.ServiceNowSettings;
+import com.socactions.servicenow.ServiceNowTableClient;
+import com.socactions.servicenow.ServiceNowTableClient.DisplayValue;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The ServiceNow CMDB (provider {@code servicenow}), available once {@link ServiceNowSettings}
+ * are set: assets from {@code cmdb_ci} and its subclasses ({@code cmdb_ci_server},
+ * {@code cmdb_ci_computer}, ...), accounts from {@code sys_user}, over the Table API.
+ *
+ * <p><b>Cost.</b> A batch costs one query per {@link #DEFAULT_KEYS_PER_QUERY} keys (an
+ * {@code IN} on {@code ip_address}, {@code name} and {@code fqdn}, or on {@code user_name} and
+ * {@code email}), with {@code sysparm_fields} naming only the mapped columns, plus a page per
+ * {@link ServiceNowTableClient#DEFAULT_PAGE_SIZE} rows: 100 keys cost two calls. Keys are data:
+ * {@link EncodedQuery} leaves out any key that could change the query, so such a key matches
+ * nothing.
+ *
+ * <p><b>Matching</b> is the built-in CMDB's ({@link AssetIndex}): IP exact, host names without case,
+ * a short name against an FQDN's first label; best first. The query asks for the first label of an
+ * FQDN key as a {@code name} too, so a CI named {@code web01} is found for
+ * {@code web01.contoso.com}; a short key finds CIs whose {@code name} is that short name (what
+ * Discovery writes). Accounts match a key without case on {@code user_name} or {@code email}; a
+ * {@code DOMAIN\name} key on {@code user_name}; {@code name@domain} also on a {@code user_name}
+ * of {@code name} whose e-mail is at {@code domain}.
+ *
+ * <p><b>Field mapping</b> ({@value #FIELD_MAP_SETTING}): {@code contract_field=servicenow_field}
+ * pairs separated by commas, over the defaults {@link #DEFAULT_FIELD_MAP}; dot-walks such as
+ * {@code owned_by.email} are allowed, an empty right side unmaps the field. Contract fields:
+ * {@code criticality} (ServiceNow's {@code busines_criticality} "1 - most critical" .. "4 - not
+ * critical", a leading 1-4, or critical/high/medium/low), {@code is_hva} (true/1/yes),
+ * {@code owner_name} (a reference's display value), {@code owner_email}, {@code support_group},
+ * {@code business_service}, {@code location}, {@code os}, {@code class}, {@code environment}.
+ *
+ * <p><b>Failures.</b> One key never fails the batch. When ServiceNow fails for one query of a
+ * batch, its keys are answered with an {@code error} (which {@link CachingCmdb} does not cache) and
+ * the other queries' keys are answered; when every query failed, the {@link UpstreamException} is
+ * thrown (401 names the credential settings; 429/503 carry {@code Retry-After}). Settings that are
+ * missing or malformed throw {@link ConfigurationException} naming the setting.
+ */
+public final class ServiceNowCmdb implements CmdbProvider {
+  public static final String ID = "servicenow";
+  public static final String SOURCE = "servicenow";
+  public static final String FIELD_MAP_SETTING = "SERVICENOW_CMDB_FIELD_MAP";
+  public static final String READINESS_TIMEOUT_SETTING = "SERVICENOW_READINESS_TIMEOUT";
+  /** Keys per query: keeps the URL of a query on three fields well under the 8 KB that proxies accept. */
+  public static final int DEFAULT_KEYS_PER_QUERY = 50;
+  /** Rows read per query at most: one page; a key that matches more is a query nobody meant. */
+  public static final int DEFAULT_MAX_ROWS_PER_QUERY = ServiceNowTableClient.DEFAULT_PAGE_SIZE;
+  /** Health must answer within a few seconds even when the instance hangs: one attempt, this long. */
+  public static final Duration DEFAULT_READINESS_TIMEOUT = Duration.ofSeconds(5);
+  /** Contract field to ServiceNow column, as the out-of-the-box CMDB names them. */
+  public static final Map<String, String> DEFAULT_FIELD_MAP = defaultFieldMap();
+
+  static final String ASSET_TABLE = "cmdb_ci";
+  static final String ACCOUNT_TABLE = "sys_user";
+  static final List<String> ASSET_KEY_FIELDS = List.of("ip_address", "name", "fqdn");
+  static final List<String> ACCOUNT_KEY_FIELDS = List.of("user_name", "email");
+  private static final List<String> ACCOUNT_FIELDS = List.of("sys_id", "user_name", "email", "name", "department",
+      "title", "manager", "vip");
+
+  private static final RequestLog LOG = RequestLog.of(ServiceNowCmdb.class);
+
+  private final Settings settings;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final Supplier<ServiceNowTableClient> client;
+  private final Supplier<ServiceNowTableClient> readinessClient;
+  private final Supplier<Map<String, String>> fieldMap;
+  private final Supplier<ServiceNowSettings> serviceNow;
+
+  /** Reads nothing yet: settings are checked and clients built on first use. */
+  public ServiceNowCmdb(Settings settings, Clock clock, Sleeper sleeper) {
+    this.settings = settings;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.client = Suppliers.memoize(() -> ServiceNowTableClient.create(settings, clock, sleeper));
+    this.readinessClient = Suppliers.memoize(this::newReadinessClient);
+    this.fieldMap = Suppliers.memoize(() -> fieldMap(settings));
+    this.serviceNow = Suppliers.memoize(() -> ServiceNowSettings.from(settings));
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public String displayName() {
+    return "ServiceNow CMDB";
+  }
+
+  @Override
+  public String description() {
+    return "Assets from cmdb_ci and accounts (with VIP) from sys_user of the ServiceNow instance named by "
+        + ServiceNowSettings.URL + ", fields mapped by " + FIELD_MAP_SETTING + ".";
+  }
+
+  @Override
+  public boolean isConfigured() {
+    return ServiceNowSettings.isConfigured(settings);
+  }
+
+  // ---- assets ----
+
+  @Override
+  public List<AssetMatch> lookupAssets(List<String> keys) {
+    Map<String, String> fields = fieldMap.get();
+    ServiceNowTableClient table = client.get();
+    String instance = instance();
+    List<String> columns = assetColumns(fields);
+    return lookup(keys, chunk -> {
+      Set<String> asked = new LinkedHashSet<>();
+      for (String key : chunk) {
+        asked.add(key);
+        if (IpAddresses.parse(key).isEmpty() && key.indexOf('.') > 0) {
+          asked.add(key.substring(0, key.indexOf('.'))); // a CI named by its short name, without an FQDN
+        }
+      }
+      ServiceNowTableClient.Rows rows = table.query(ASSET_TABLE,
+          EncodedQuery.anyFieldIn(ASSET_KEY_FIELDS, asked), columns, DEFAULT_MAX_ROWS_PER_QUERY, DisplayValue.ALL);
+      AssetIndex index = new AssetIndex(rows.rows().stream().map(row -> asset(row, fields, instance)).flatMap(Optional::stream)
+          .toList());
+      return chunk.stream().map(key -> AssetMatch.of(key, index.find(key))).toList();
+    }, key -> AssetMatch.of(key, List.of()), AssetMatch::failed);
+  }
+
+  private static List<String> assetColumns(Map<String, String> fields) {
+    Set<String> columns = new LinkedHashSet<>(List.of("sys_id", "name", "fqdn", "ip_address"));
+    columns.addAll(fields.values());
+    return List.copyOf(columns);
+  }
+
+  private static Optional<Asset> asset(ObjectNode row, Map<String, String> fields, String instance) {
+    String fqdn = display(row, "fqdn").map(AssetIndex::hostKey).orElse(null);
+    Optional<String> name = display(row, "name").or(() -> Optional.ofNullable(fqdn));
+    if (name.isEmpty()) {
+      return Optional.empty(); // nothing a key could match
+    }
+    List<String> ips = value(row, "ip_address").flatMap(IpAddresses::parse).map(IpAddresses::canonical).stream().toList();
+    Optional<String> ownerName = mapped(row, fields, "owner_name");
+    Optional<String> ownerEmail = mapped(row, fields, "owner_email");
+    Owner owner = ownerName.isPresent() || ownerEmail.isPresent()
+        ? new Owner(ownerName.orElse(null), ownerEmail.orElse(null)) : null;
+    String sysId = value(row, "sys_id").orElse(null);
+    String url = sysId == null ? null : instance + "/nav_to.do?uri=cmdb_ci.do?sys_id=" + sysId;
+    return Optional.of(new Asset(name.get(), fqdn, ips, mapped(row, fields, "class").orElse(null),
+        mapped(row, fields, "environment").orElse(null), mapped(row, fields, "criticality").flatMap(ServiceNowCmdb::criticality)
+        .orElse(null), mapped(row, fields, "is_hva").map(ServiceNowCmdb::flag).orElse(false), owner,
+        mapped(row, fields, "support_group").orElse(null), mapped(row, fields, "business_service").orElse(null),
+        mapped(row, fields, "location").orElse(null), mapped(row, fields, "os").orElse(null), SOURCE, url));
+  }
+
+  /**
+   * ServiceNow's {@code busines_criticality} ("1 - most critical" .. "4 - not critical", or its
+   * stored value 1-4) or a contract word in a custom field.
+   */
+  static Optional<Criticality> criticality(String text) {
+    String trimmed = text.strip();
+    if (!trimmed.isEmpty() && trimmed.charAt(0) >= '1' && trimmed.charAt(0) <= '4'
+        && (trimmed.length() == 1 || !Character.isDigit(trimmed.charAt(1)))) {
+      return Optional.of(Criticality.values()[trimmed.charAt(0) - '1']);
+    }
+    return Criticality.parse(trimmed);
+  }
+
+  private static boolean flag(String text) {
+    return Set.of("true", "1", "yes", "y").contains(text.strip().toLowerCase(Locale.ROOT));
+  }
+
+  // ---- accounts ----
+
+  @Override
+  public List<AccountMatch> lookupAccounts(List<String> keys) {
+    ServiceNowTableClient table = client.get();
+    return lookup(keys, chunk -> {
+      Set<String> asked = new LinkedHashSet<>();
+      for (String key : chunk) {
+        AccountKey wanted = AccountKey.of(key);
+        asked.add(wanted.exact);
+        wanted.userName.ifPresent(asked::add);
+      }
+      List<ObjectNode> rows = table.query(ACCOUNT_TABLE, EncodedQuery.anyFieldIn(ACCOUNT_KEY_FIELDS, asked),
+          ACCOUNT_FIELDS, DEFAULT_MAX_ROWS_PER_QUERY, DisplayValue.ALL).rows();
+      return chunk.stream().map(key -> AccountMatch.of(key, accountsFor(AccountKey.of(key), rows))).toList();
+    }, key -> AccountMatch.of(key, List.of()), AccountMatch::failed);
+  }
+
+  /**
+   * A key as it is asked and compared, lower case: {@code exact} against user_name or email;
+   * {@code userName} the sAMAccountName part of {@code DOMAIN\name} or {@code name@domain}, with
+   * {@code domain} the e-mail domain it must have in the second form.
+   */
+  private record AccountKey(String exact, Optional<String> userName, Optional<String> emailDomain) {
+    static AccountKey of(String key) {
+      String lower = key.toLowerCase(Locale.ROOT);
+      int backslash = lower.indexOf('\\');
+      int at = lower.indexOf('@');
+      if (backslash >= 0) {
+        return new AccountKey(lower, Optional.of(lower.substring(backslash + 1)), Optional.empty());
+      }
+      if (at > 0) {
+        return new AccountKey(lower, Optional.of(lower.substring(0, at)), Optional.of(lower.substring(at + 1)));
+      }
+      return new AccountKey(lower, Optional.empty(), Optional.empty());
+    }
+  }
+
+  private static List<Account> accountsFor(AccountKey key, List<ObjectNode> rows) {
+    List<Account> exact = new ArrayList<>();
+    List<Account> partial = new ArrayList<>();
+    for (ObjectNode row : rows) {
+      String userName = value(row, "user_name").orElse("").toLowerCase(Locale.ROOT);
+      String email = value(row, "email").orElse("").toLowerCase(Locale.ROOT);
+      if (userName.equals(key.exact) || email.equals(key.exact)) {
+        exact.add(account(row));
+      } else if (key.userName.isPresent() && userName.equals(key.userName.get())
+          && key.emailDomain.map(domain -> email.endsWith("@" + domain)).orElse(true)) {
+        partial.add(account(row));
+      }
+    }
+    exact.addAll(partial);
+    return exact;
+  }
+
+  private static Account account(ObjectNode row) {
+    String userName = value(row, "user_name").orElse("");
+    Optional<String> email = value(row, "email");
+    String upn = userName.indexOf('@') > 0 ? userName : email.orElse(userName);
+    return new Account(upn, email.orElse(null), display(row, "name").orElse(null), display(row, "department").orElse(null),
+        display(row, "title").orElse(null), display(row, "manager").orElse(null),
+        value(row, "vip").map(ServiceNowCmdb::flag).orElse(false), SOURCE);
+  }
+
+  // ---- batching and failures ----
+
+  /**
+   * Answers every key in order: blank keys without a call, the others {@link #DEFAULT_KEYS_PER_QUERY}
+   * at a time (each distinct key once). A chunk whose query fails answers its keys with the error,
+   * unless no chunk could be answered, when the first failure is thrown.
+   */
+  private static <M> List<M> lookup(List<String> keys, Function<List<String>, List<M>> query,
+      Function<String, M> none, BiFunction<String, String, M> failed) {
+    Map<String, M> answers = new LinkedHashMap<>();
+    List<String> distinct = keys.stream().filter(k -> k != null && !k.isBlank()).map(String::strip).distinct().toList();
+    UpstreamException firstFailure = null;
+    int answered = 0;
+    for (List<String> chunk : Lists.partition(distinct, DEFAULT_KEYS_PER_QUERY)) {
+      try {
+        List<M> matches = query.apply(chunk);
+        for (int i = 0; i < chunk.size(); i++) {
+          answers.put(chunk.get(i), matches.get(i));
+        }
+        answered++;
+      } catch (UpstreamException e) {
+        LOG.warning(() -> "ServiceNow CMDB query for " + chunk.size() + " keys failed: " + e.getMessage());
+        firstFailure = firstFailure == null ? e : firstFailure;
+        chunk.forEach(key -> answers.put(key, failed.apply(key, e.getMessage())));
+      }
+    }
+    if (firstFailure != null && answered == 0) {
+      throw firstFailure;
+    }
+    List<M> ordered = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      ordered.add(key == null || key.isBlank() ? none.apply(key) : answers.get(key.strip()));
+    }
+    return ordered;
+  }
+
+  /** The instance's base URL without a trailing slash, for links into its UI. */
+  private String instance() {
+    String url = serviceNow.get().instance().toString();
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  // ---- readiness ----
+
+  /**
+   * Reads one {@code sys_user} row with one attempt, within {@value #READINESS_TIMEOUT_SETTING}
+   * (default {@link #DEFAULT_READINESS_TIMEOUT}). Never throws: not configured when the settings are
+   * absent; error for a bad setting, refused credentials (naming the settings) or a denied table;
+   * degraded when the instance is slow, rate-limited or unreachable for now.
+   */
+  @Override
+  public Readiness readiness() {
+    if (!isConfigured()) {
+      return Readiness.notConfigured("Set " + ServiceNowSettings.URL + " and " + ServiceNowSettings.USER + "/"
+          + ServiceNowSettings.PASSWORD + " (or " + ServiceNowSettings.CLIENT_ID + "/" + ServiceNowSettings.CLIENT_SECRET
+          + ") to use the ServiceNow CMDB.");
+    }
+    try {
+      fieldMap.get();
+      readinessClient.get().query(ACCOUNT_TABLE, EncodedQuery.where(EncodedQuery.isNotEmpty("sys_id")),
+          List.of("sys_id"), 1);
+      return Readiness.ok("ServiceNow answers: sys_user is readable at " + instance() + ".");
+    } catch (ConfigurationException e) {
+      return Readiness.error(e.getMessage());
+    } catch (UpstreamException e) {
+      if (e.status() == 401 || e.status() == 403) {
+        return Readiness.error(e.getMessage());
+      }
+      return Readiness.degraded("ServiceNow did not answer the readiness check: " + e.getMessage());
+    } catch (RuntimeException e) {
+      return Readiness.degraded("ServiceNow readiness check failed: " + e);
+    }
+  }
+
+  private ServiceNowTableClient newReadinessClient() {
+    Duration timeout = settings.getDuration(READINESS_TIMEOUT_SETTING, DEFAULT_READINESS_TIMEOUT);
+    return new ServiceNowTableClient(serviceNow.get(),
+        HttpClients.shared().newBuilder().callTimeout(timeout).build(), clock,
+        new UpstreamPolicy(ServiceNowTableClient.UPSTREAM, UpstreamPolicy.Options.defaults().maxAttempts(1), sleeper), 1);
+  }
+
+  // ---- field mapping ----
+
+  private static Map<String, String> defaultFieldMap() {
+    Map<String, String> map = new LinkedHashMap<>();
+    map.put("criticality", "busines_criticality");
+    map.put("is_hva", "u_hva");
+    map.put("owner_name", "owned_by");
+    map.put("owner_email", "owned_by.email");
+    map.put("support_group", "support_group");
+    map.put("location", "location");
+    map.put("os", "os");
+    map.put("class", "sys_class_name");
+    map.put("environment", "used_for");
+    return Map.copyOf(map);
+  }
+
+  /**
+   * The defaults with {@value #FIELD_MAP_SETTING} applied.
+   *
+   * @throws ConfigurationException naming the setting for an unknown contract field, a pair without
+   *     {@code =} or a column name ServiceNow cannot have
+   */
+  static Map<String, String> fieldMap(Settings settings) {
+    Set<String> known = Set.of("criticality", "is_hva", "owner_name", "owner_email", "support_group",
+        "business_service", "location", "os", "class", "environment");
+    Map<String, String> map = new LinkedHashMap<>(DEFAULT_FIELD_MAP);
+    String text = settings.get(FIELD_MAP_SETTING).orElse("");
+    for (String pair : text.split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      String[] parts = pair.split("=", -1);
+      String contract = parts[0].strip().toLowerCase(Locale.ROOT);
+      if (parts.length != 2 || !known.contains(contract)) {
+        throw new ConfigurationException(FIELD_MAP_SETTING, "Setting " + FIELD_MAP_SETTING
+            + " must be contract_field=servicenow_field pairs separated by commas, with contract fields among "
+            + String.join(", ", known.stream().sorted().toList()) + "; '" + pair.strip() + "' is not one");
+      }
+      String column = parts[1].strip();
+      if (column.isEmpty()) {
+        map.remove(contract);
+      } else if (!column.matches("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*")) {
+        throw new ConfigurationException(FIELD_MAP_SETTING, "Setting " + FIELD_MAP_SETTING
+            + " maps " + contract + " to '" + column + "', which is not a ServiceNow column name such as u_hva");
+      } else {
+        map.put(contract, column);
+      }
+    }
+    return Map.copyOf(map);
+  }
+
+  private static Optional<String> mapped(ObjectNode row, Map<String, String> fields, String contract) {
+    String column = fields.get(contract);
+    return column == null ? Optional.empty() : display(row, column);
+  }
+
+  /** What a person sees: a reference's display value (with {@code sysparm_display_value=all}), else the text. */
+  private static Optional<String> display(ObjectNode row, String column) {
+    JsonNode node = row.path(column);
+    String text = node.isObject() ? node.path("display_value").asText("") : node.asText("");
+    return text.isBlank() ? Optional.empty() : Optional.of(text.strip());
+  }
+
+  /** The stored value (a reference's sys_id, a choice's value, a flag's true/false). */
+  private static Optional<String> value(ObjectNode row, String column) {
+    JsonNode node = row.path(column);
+    String text = node.isObject() ? node.path("value").asText("") : node.asText("");
+    return text.isBlank() ? Optional.empty() : Optional.of(text.strip());
+  }
+}
