@@ -2,13 +2,15 @@ package com.socactions.cmdb;
 
 import com.socactions.blocking.CriticalAssets;
 import com.socactions.platform.Settings;
+import com.socactions.platform.Sleeper;
 import com.socactions.providers.Provider;
 import java.time.Clock;
 import java.util.List;
 
 /**
- * The CMDB capability, wired from the settings: the built-in CSV CMDB behind its per-key cache,
- * registered as provider {@code builtin}, and the service. Nothing is read before the first lookup.
+ * The CMDB capability, wired from the settings: the built-in CSV CMDB ({@code builtin}) and
+ * ServiceNow ({@code servicenow}), each behind its per-key cache, and the service. Nothing is read
+ * before the first lookup.
  */
 public final class CmdbModule {
   /** The provider a call without {@code provider} uses. */
@@ -18,8 +20,14 @@ public final class CmdbModule {
   private final CmdbService service;
 
   public CmdbModule(Settings settings, Clock clock) {
-    this.providers = List.of(new CachingCmdb(new CsvCmdb(settings, clock), CachingCmdb.DEFAULT_TTL, CachingCmdb.DEFAULT_MAX_KEYS, clock));
+    this.providers = List.of(
+        cached(new CsvCmdb(settings, clock), clock),
+        cached(new ServiceNowCmdb(settings, clock, Sleeper.SYSTEM), clock));
     this.service = new CmdbService(providers, settings.get(DEFAULT_PROVIDER_SETTING, CsvCmdb.ID));
+  }
+
+  private static CmdbProvider cached(CmdbProvider provider, Clock clock) {
+    return new CachingCmdb(provider, CachingCmdb.DEFAULT_TTL, CachingCmdb.DEFAULT_MAX_KEYS, clock);
   }
 
   public CmdbService service() {
