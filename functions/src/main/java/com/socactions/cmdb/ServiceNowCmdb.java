@@ -313,7 +313,7 @@ public final class ServiceNowCmdb implements CmdbProvider {
   public Readiness readiness() {
     if (!isConfigured()) {
       return Readiness.notConfigured("Set " + ServiceNowSettings.URL + " and " + ServiceNowSettings.USER + "/"
-          + ServiceNowSettings.PASSWORD + " (or " + ServiceNowSettings.CLIENT_ID + "/" + ServiceNowSettings.CLIENT_SECRET
+          + ServiceNowSettings.PASSWORD_SETTING + " (or " + ServiceNowSettings.CLIENT_ID + "/" + ServiceNowSettings.CLIENT_SECRET_SETTING
           + ") to use the ServiceNow CMDB.");
     }
     try {

@@ -30,15 +30,15 @@ import okhttp3.HttpUrl;
 public record ServiceNowSettings(HttpUrl instance, String user, String password, String clientId, String clientSecret) {
   public static final String URL = "SERVICENOW_URL";
   public static final String USER = "SERVICENOW_USER";
-  public static final String PASSWORD = "SERVICENOW_PASSWORD";
+  public static final String PASSWORD_SETTING = "SERVICENOW_PASSWORD";
   public static final String CLIENT_ID = "SERVICENOW_CLIENT_ID";
-  public static final String CLIENT_SECRET = "SERVICENOW_CLIENT_SECRET";
+  public static final String CLIENT_SECRET_SETTING = "SERVICENOW_CLIENT_SECRET";
   private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
 
   /** Whether the instance and a sign-in are set, i.e. the {@code servicenow} provider is available. */
   public static boolean isConfigured(Settings settings) {
-    return settings.isSet(URL) && ((settings.isSet(USER) && settings.isSet(PASSWORD))
-        || (settings.isSet(CLIENT_ID) && settings.isSet(CLIENT_SECRET)));
+    return settings.isSet(URL) && ((settings.isSet(USER) && settings.isSet(PASSWORD_SETTING))
+        || (settings.isSet(CLIENT_ID) && settings.isSet(CLIENT_SECRET_SETTING)));
   }
 
   /**
@@ -58,20 +58,20 @@ public record ServiceNowSettings(HttpUrl instance, String user, String password,
       throw new ConfigurationException(URL, "Setting " + URL
           + " must be an https URL (http only for a loopback host), not '" + text + "'");
     }
-    boolean basic = settings.isSet(USER) || settings.isSet(PASSWORD);
-    boolean oauth = settings.isSet(CLIENT_ID) || settings.isSet(CLIENT_SECRET);
+    boolean basic = settings.isSet(USER) || settings.isSet(PASSWORD_SETTING);
+    boolean oauth = settings.isSet(CLIENT_ID) || settings.isSet(CLIENT_SECRET_SETTING);
     if (basic && oauth) {
-      throw new ConfigurationException(CLIENT_ID, "Set either " + USER + " and " + PASSWORD + " (basic auth) or "
-          + CLIENT_ID + " and " + CLIENT_SECRET + " (OAuth client credentials) for ServiceNow, not both");
+      throw new ConfigurationException(CLIENT_ID, "Set either " + USER + " and " + PASSWORD_SETTING + " (basic auth) or "
+          + CLIENT_ID + " and " + CLIENT_SECRET_SETTING + " (OAuth client credentials) for ServiceNow, not both");
     }
     if (oauth) {
-      return new ServiceNowSettings(url, null, null, required(settings, CLIENT_ID), required(settings, CLIENT_SECRET));
+      return new ServiceNowSettings(url, null, null, required(settings, CLIENT_ID), required(settings, CLIENT_SECRET_SETTING));
     }
     if (!basic) {
-      throw new ConfigurationException(USER, "ServiceNow needs " + USER + " and " + PASSWORD + ", or "
-          + CLIENT_ID + " and " + CLIENT_SECRET);
+      throw new ConfigurationException(USER, "ServiceNow needs " + USER + " and " + PASSWORD_SETTING + ", or "
+          + CLIENT_ID + " and " + CLIENT_SECRET_SETTING);
     }
-    return new ServiceNowSettings(url, required(settings, USER), required(settings, PASSWORD), null, null);
+    return new ServiceNowSettings(url, required(settings, USER), required(settings, PASSWORD_SETTING), null, null);
   }
 
   public boolean usesOAuth() {
@@ -80,7 +80,7 @@ public record ServiceNowSettings(HttpUrl instance, String user, String password,
 
   /** The settings an administrator checks when the instance refuses the credentials. */
   public String credentialSettings() {
-    return usesOAuth() ? CLIENT_ID + " and " + CLIENT_SECRET : USER + " and " + PASSWORD;
+    return usesOAuth() ? CLIENT_ID + " and " + CLIENT_SECRET_SETTING : USER + " and " + PASSWORD_SETTING;
   }
 
   /** Never prints the secrets (a record's default would). */
