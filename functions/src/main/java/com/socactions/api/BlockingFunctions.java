@@ -21,7 +21,6 @@ import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -133,13 +132,8 @@ public class BlockingFunctions {
   }
 
   private static Set<LedgerState> states(String state) {
-    return switch (state.toLowerCase(Locale.ROOT)) {
-      case "all" -> Set.of();
-      case "active" -> EnumSet.of(LedgerState.ACTIVE);
-      case "expired" -> EnumSet.of(LedgerState.EXPIRED, LedgerState.LIFTED);
-      default -> LedgerState.fromWireName(state.toLowerCase(Locale.ROOT)).map(EnumSet::of).orElseThrow(() ->
-          ProblemException.invalidField("state", "'" + state + "' is not one of active, expired, all, lifted, refused, dry_run, failed"));
-    };
+    return LedgerState.filter(state).orElseThrow(() ->
+        ProblemException.invalidField("state", "'" + state + "' is not one of " + LedgerState.filterNames()));
   }
 
   private static int pageSize(Optional<String> top) {

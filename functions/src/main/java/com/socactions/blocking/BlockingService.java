@@ -64,8 +64,10 @@ public final class BlockingService {
   public BlockResponse block(BlockCommand command) {
     EnforcementPoint point = configuredPoint(command.provider());
     Instant expiresAt = clock.instant().plus(command.duration());
-    Guardrails guardrails = new Guardrails(protectedIndicators.get(), ledger.get().allowList(), criticalAssets);
     Batch batch = new Batch(command);
+    // One CMDB question for the whole call, not one per indicator.
+    Guardrails guardrails = new Guardrails(protectedIndicators.get(), ledger.get().allowList(),
+        criticalAssets.forBatch(batch.indicators()));
     List<BlockLedger.Refusal> refusals = new ArrayList<>();
     List<LedgerRequest> dryRuns = new ArrayList<>();
     List<LedgerRequest> claims = new ArrayList<>();
@@ -349,6 +351,15 @@ public final class BlockingService {
 
     int size() {
       return parsed.size();
+    }
+
+    /** The valid indicators, each once. */
+    List<Indicator> indicators() {
+      List<Indicator> indicators = new ArrayList<>();
+      for (int i = 0; i < parsed.size(); i++) {
+        indicator(i).ifPresent(indicators::add);
+      }
+      return indicators;
     }
 
     /** The indicator at {@code i} when it is valid and the first of its value in the batch. */

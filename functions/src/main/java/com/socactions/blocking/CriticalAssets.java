@@ -1,6 +1,7 @@
 package com.socactions.blocking;
 
 import com.socactions.indicators.Indicator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,6 +17,14 @@ public interface CriticalAssets {
    * holding it, its host name or a URL on it), if any.
    */
   Optional<CriticalAsset> find(Indicator indicator);
+
+  /**
+   * A view for one call's indicators, answering {@link #find} from what was looked up for all of
+   * them at once: a CMDB behind an upstream is asked once per batch, not once per indicator.
+   */
+  default CriticalAssets forBatch(List<Indicator> indicators) {
+    return this;
+  }
 
   /**
    * @param name the asset's name in the CMDB, e.g. {@code dc01}

@@ -2,8 +2,10 @@ package com.socactions.blocking;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where one (provider, indicator) row of the {@link BlockLedger} stands. The wire name (lower
@@ -33,5 +35,24 @@ public enum LedgerState {
   /** The state stored as {@code wireName}, if it is one. */
   public static Optional<LedgerState> fromWireName(String wireName) {
     return Arrays.stream(values()).filter(state -> state.wireName.equals(wireName)).findFirst();
+  }
+
+  /**
+   * The states a ListIndicators {@code state} filter names: {@code active}; {@code expired}
+   * (expired or lifted: no longer enforced); {@code all} (empty: no filter); or one state by its
+   * wire name. Empty optional for anything else.
+   */
+  public static Optional<Set<LedgerState>> filter(String name) {
+    String wanted = name.trim().toLowerCase(Locale.ROOT);
+    return switch (wanted) {
+      case "all" -> Optional.of(Set.of());
+      case "expired" -> Optional.of(EnumSet.of(EXPIRED, LIFTED));
+      default -> fromWireName(wanted).map(EnumSet::of);
+    };
+  }
+
+  /** The names {@link #filter} takes, for messages. */
+  public static String filterNames() {
+    return "active, expired, all, lifted, refused, dry_run, failed";
   }
 }

@@ -1,11 +1,13 @@
 package com.socactions.cmdb;
 
 import com.socactions.blocking.CriticalAssets;
+import com.socactions.blocking.CriticalAssets.CriticalAsset;
 import com.socactions.indicators.Indicator;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.HtmlTable;
 import com.socactions.platform.InvalidInputException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,33 +60,50 @@ public final class CmdbService {
 
   /**
    * The block guardrail's view: an address, a domain or a URL's host that the default CMDB marks
-   * critical or high-value. Fails closed: when the CMDB cannot answer, the block is refused as a
-   * possible critical asset (a justified override still lifts it), because blocking a domain
-   * controller is worse than a block that waits for an analyst.
+   * critical or high-value. Asked once per batch ({@link CriticalAssets#forBatch}). Fails closed:
+   * when the CMDB cannot answer, the block is refused as a possible critical asset (a justified
+   * override still lifts it), because blocking a domain controller is worse than a block that
+   * waits for an analyst.
    */
   public CriticalAssets criticalAssets() {
-    return indicator -> {
-      Optional<String> key = keyOf(indicator);
-      if (key.isEmpty()) {
-        return Optional.empty();
+    return new CriticalAssets() {
+      @Override
+      public Optional<CriticalAsset> find(Indicator indicator) {
+        return forBatch(List.of(indicator)).find(indicator);
       }
-      AssetMatch match;
-      try {
-        match = provider(Optional.empty()).lookupAssets(List.of(key.get())).get(0);
-      } catch (RuntimeException e) {
-        return Optional.of(new CriticalAssets.CriticalAsset(key.get(), "the CMDB could not be asked (" + e.getMessage()
-            + "), so it may be a critical asset"));
+
+      @Override
+      public CriticalAssets forBatch(List<Indicator> indicators) {
+        List<String> keys = indicators.stream().map(CmdbService::keyOf).flatMap(Optional::stream).distinct().toList();
+        Map<String, Optional<CriticalAsset>> verdicts = new HashMap<>();
+        if (!keys.isEmpty()) {
+          try {
+            for (AssetMatch match : provider(Optional.empty()).lookupAssets(keys)) {
+              verdicts.put(match.key(), verdict(match));
+            }
+          } catch (RuntimeException e) {
+            keys.forEach(key -> verdicts.put(key, Optional.of(new CriticalAsset(key,
+                "the CMDB could not be asked (" + e.getMessage() + "), so it may be a critical asset"))));
+          }
+        }
+        return indicator -> keyOf(indicator).flatMap(key -> verdicts.getOrDefault(key, Optional.empty()));
       }
-      if (match.error() != null) {
-        return Optional.of(new CriticalAssets.CriticalAsset(key.get(), "the CMDB could not answer for it (" + match.error() + ")"));
-      }
-      return match.matches().stream()
-          .filter(asset -> asset.isHva() || asset.criticality() == Criticality.CRITICAL)
-          .findFirst()
-          .map(asset -> new CriticalAssets.CriticalAsset(asset.name(), "the CMDB marks it "
-              + (asset.criticality() == Criticality.CRITICAL ? "critical" : "") + (asset.isHva()
-                  ? (asset.criticality() == Criticality.CRITICAL ? " and " : "") + "a high-value asset" : "")));
     };
+  }
+
+  private static Optional<CriticalAsset> verdict(AssetMatch match) {
+    if (match.error() != null) {
+      return Optional.of(new CriticalAsset(match.key(), "the CMDB could not answer for it (" + match.error() + ")"));
+    }
+    return match.matches().stream()
+        .filter(asset -> asset.isHva() || asset.criticality() == Criticality.CRITICAL)
+        .findFirst()
+        .map(asset -> new CriticalAsset(asset.name(), "the CMDB marks it " + whyCritical(asset)));
+  }
+
+  private static String whyCritical(Asset asset) {
+    boolean critical = asset.criticality() == Criticality.CRITICAL;
+    return (critical ? "critical" : "") + (critical && asset.isHva() ? " and " : "") + (asset.isHva() ? "a high-value asset" : "");
   }
 
   private static Optional<String> keyOf(Indicator indicator) {

@@ -1,6 +1,7 @@
 package com.socactions.cmdb;
 
 import com.socactions.platform.ConfigurationException;
+import com.socactions.platform.FileVersion;
 import com.socactions.platform.RequestLog;
 import com.socactions.platform.Settings;
 import com.socactions.providers.Readiness;
@@ -182,14 +183,6 @@ public final class CsvCmdb implements CmdbProvider {
   @FunctionalInterface
   private interface Indexer<T> {
     T index(CsvTable table, String source, List<String> problems);
-  }
-
-  /** The size and modification time of a file: cheap to read, and what an edit changes. */
-  private record FileVersion(long size, FileTime modifiedAt) {
-    static FileVersion of(Path file) throws IOException {
-      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-      return new FileVersion(attributes.size(), attributes.lastModifiedTime());
-    }
   }
 
   /**

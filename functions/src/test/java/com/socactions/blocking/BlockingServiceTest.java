@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -200,6 +201,33 @@ class BlockingServiceTest {
         .isInstanceOfSatisfying(UpstreamException.class,
             e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(7)));
     assertThat(ledger.find("panos", parse("185.220.101.16")).orElseThrow().state()).isNotEqualTo(LedgerState.ACTIVE);
+  }
+
+  @Test
+  void theCmdbIsAskedOncePerCallAndACriticalAssetIsRefused() {
+    List<List<Indicator>> batches = new ArrayList<>();
+    CriticalAssets cmdb = new CriticalAssets() {
+      @Override
+      public Optional<CriticalAsset> find(Indicator indicator) {
+        throw new AssertionError("asked one indicator at a time");
+      }
+
+      @Override
+      public CriticalAssets forBatch(List<Indicator> indicators) {
+        batches.add(indicators);
+        return indicator -> indicator.value().equals("dc01.contoso.com")
+            ? Optional.of(new CriticalAsset("dc01", "the CMDB marks it critical")) : Optional.empty();
+      }
+    };
+    BlockingService withCmdb = new BlockingService(List.of(new DynamicListEnforcementPoint(Settings.of(Map.of()))),
+        () -> ledger, () -> ProtectedIndicators.fromSettings(Settings.of(Map.of())), cmdb, clock);
+
+    BlockResponse response = withCmdb.block(command("edl", List.of("dc01.contoso.com", "evil.example.net", "185.220.101.30"),
+        false, GuardrailOverride.NONE));
+
+    assertThat(batches).hasSize(1);
+    assertThat(batches.get(0)).hasSize(3);
+    assertThat(response.results()).extracting(IndicatorResult::reason).containsExactly("critical_asset", null, null);
   }
 
   @Test

@@ -8,12 +8,13 @@ import com.maxmind.db.InvalidNetworkException;
 import com.maxmind.db.Metadata;
 import com.maxmind.db.Networks;
 import com.maxmind.db.NodeCache;
-import com.maxmind.db.Reader;
 import com.maxmind.db.Reader.FileMode;
+import com.maxmind.db.Reader;
 import com.socactions.enrichment.AutonomousSystem;
 import com.socactions.enrichment.GeoLocation;
 import com.socactions.enrichment.geoip.MmdbRecords.AsnRecord;
 import com.socactions.enrichment.geoip.MmdbRecords.GeoRecord;
+import com.socactions.platform.FileVersion;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -75,18 +76,6 @@ public final class GeoIpDatabase {
 
     public boolean answersAsn() {
       return this == ASN || this == ISP;
-    }
-  }
-
-  /** The size and modification time of a file: cheap to read, and what an update changes. */
-  record FileVersion(long size, FileTime modifiedAt) {
-    /**
-     * @throws NoSuchFileException when the file does not exist
-     * @throws IOException when it cannot be read (for example, being replaced right now)
-     */
-    static FileVersion of(Path file) throws IOException {
-      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-      return new FileVersion(attributes.size(), attributes.lastModifiedTime());
     }
   }
 

@@ -1,7 +1,7 @@
 package com.socactions.enrichment.geoip;
 
-import com.socactions.enrichment.geoip.GeoIpDatabase.FileVersion;
 import com.socactions.platform.ConfigurationException;
+import com.socactions.platform.FileVersion;
 import com.socactions.platform.RequestLog;
 import com.socactions.platform.Settings;
 import java.io.IOException;
