@@ -3,6 +3,7 @@ package com.socactions.api;
 import com.socactions.blocking.BlockingModule;
 import com.socactions.cmdb.CmdbModule;
 import com.socactions.enrichment.EnrichmentModule;
+import com.socactions.enrichment.incident.IncidentModule;
 import com.socactions.health.HealthService;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.BuildInfo;
@@ -28,6 +29,7 @@ public final class AppServices {
   private final EnrichmentModule enrichment;
   private final BlockingModule blocking;
   private final CmdbModule cmdb;
+  private final IncidentModule incidents;
   private final AzureCredentials credentials;
   private final Supplier<TableStorage> storage;
   private final ProviderRegistry providers = new ProviderRegistry();
@@ -40,6 +42,7 @@ public final class AppServices {
     this.credentials = new AzureCredentials(settings);
     this.storage = Suppliers.memoize(() -> new TableStorage(settings, credentials));
     this.cmdb = new CmdbModule(settings, clock);
+    this.incidents = new IncidentModule(settings, enrichment::service, cmdb.service());
     this.blocking = new BlockingModule(settings, clock, HttpClients.shared(), credentials, storage, cmdb.criticalAssets());
     providers.register(enrichment.providers());
     providers.register(blocking.providers());
@@ -57,6 +60,11 @@ public final class AppServices {
 
   public CmdbModule cmdb() {
     return cmdb;
+  }
+
+  /** Incident enrichment: every entity of an incident through enrichment and the CMDB in one call. */
+  public IncidentModule incidents() {
+    return incidents;
   }
 
   public BlockingModule blocking() {

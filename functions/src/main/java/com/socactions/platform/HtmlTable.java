@@ -25,7 +25,16 @@ public final class HtmlTable {
     this(title, headers, MAX_COMMENT_CHARS);
   }
 
-  HtmlTable(String title, List<String> headers, int maxChars) {
+  /**
+   * A table that renders to at most {@code maxChars} characters, for a comment that holds several
+   * tables (each gets its share of {@link #MAX_COMMENT_CHARS}).
+   *
+   * @throws IllegalArgumentException when {@code maxChars} leaves no room for a row
+   */
+  public HtmlTable(String title, List<String> headers, int maxChars) {
+    if (maxChars <= NOTES_BUDGET) {
+      throw new IllegalArgumentException("'maxChars' must be more than " + NOTES_BUDGET + ", not " + maxChars + ".");
+    }
     this.rowBudget = maxChars - NOTES_BUDGET - "</table>".length();
     html.append("<p><b>").append(escape(title)).append("</b></p><table><tr>");
     for (String header : headers) {

@@ -2,6 +2,7 @@ package com.socactions.sentinel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
 import java.util.Optional;
 
 /**
@@ -16,9 +17,22 @@ import java.util.Optional;
  */
 public record IncidentEntity(String kind, String friendlyName, ObjectNode properties) {
 
-  /** A text field of the entity, trimmed; empty when absent, blank or not text. */
+  /**
+   * A text field of the entity, trimmed; empty when absent, blank or not text. The name is matched
+   * exactly first, then ignoring case: entities copied from alerts spell fields in PascalCase
+   * ({@code Address}, {@code HostName}) where the incident API uses camelCase.
+   */
   public Optional<String> text(String field) {
     JsonNode node = properties.get(field);
+    if (node == null) {
+      Iterator<String> names = properties.fieldNames();
+      while (names.hasNext() && node == null) {
+        String name = names.next();
+        if (name.equalsIgnoreCase(field)) {
+          node = properties.get(name);
+        }
+      }
+    }
     if (node == null || !node.isTextual() || node.asText().isBlank()) {
       return Optional.empty();
     }
