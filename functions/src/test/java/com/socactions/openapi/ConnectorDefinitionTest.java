@@ -106,7 +106,8 @@ class ConnectorDefinitionTest {
         "ListIndicators", "GET /v1/indicators",
         "GetFeed", "GET /v1/feeds/{list}",
         "LookupAssets", "POST /v1/cmdb/assets/lookup",
-        "LookupAccounts", "POST /v1/cmdb/accounts/lookup"));
+        "LookupAccounts", "POST /v1/cmdb/accounts/lookup",
+        "EnrichIncident", "POST /v1/incidents/enrich"));
   }
 
   @Test
@@ -215,7 +216,10 @@ class ConnectorDefinitionTest {
         Map.entry("GetFeed", Set.of("200", "304", "401", "404")),
         // CmdbService: 422 for a CMDB that is not configured or whose files are unusable.
         Map.entry("LookupAssets", Set.of("200", "400", "401", "413", "415", "422")),
-        Map.entry("LookupAccounts", Set.of("200", "400", "401", "413", "415", "422")));
+        Map.entry("LookupAccounts", Set.of("200", "400", "401", "413", "415", "422")),
+        // IncidentEnrichmentService: a failed lookup is an entry in errors[], never the status; 413
+        // past 500 entities; 422 only for its own malformed setting (ENRICH_INCIDENT_DEADLINE).
+        Map.entry("EnrichIncident", Set.of("200", "400", "401", "413", "415", "422")));
     Map<String, Set<String>> documented = new TreeMap<>();
     rules.operations().stream().filter(op -> expected.containsKey(op.operationId())).forEach(op ->
         documented.put(op.operationId(), new TreeSet<>(Lists.newArrayList(op.node().path("responses").fieldNames()))));

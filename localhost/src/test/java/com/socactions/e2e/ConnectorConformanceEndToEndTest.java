@@ -3,9 +3,11 @@ package com.socactions.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.enrichment.rdap.FakeRdapServer;
 import com.socactions.openapi.ConnectorRules;
 import com.socactions.openapi.SwaggerResponseValidator;
+import com.socactions.sentinel.SentinelExamples;
 import com.socactions.testing.Azurite;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -70,6 +72,7 @@ class ConnectorConformanceEndToEndTest {
     broken.put(MALFORMED_SETTING, "a month");
     broken.put("CMDB_ASSETS_CSV", "/nonexistent/assets.csv");
     broken.put("CMDB_ACCOUNTS_CSV", "/nonexistent/accounts.csv");
+    broken.put("ENRICH_INCIDENT_DEADLINE", "soon");
     settings.put("FEED_TOKEN", FEED_TOKEN);
     Map<String, String> noStorage = new HashMap<>(settings);
     noStorage.put("STATE_STORAGE_CONNECTION", Azurite.connectionString().replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:" + closedPort()));
@@ -207,6 +210,19 @@ class ConnectorConformanceEndToEndTest {
         new Call("LookupAccounts", 422, "a CSV file that does not exist", () -> misconfigured.post("v1/cmdb/accounts/lookup",
             "{\"accounts\": [\"ceo@contoso.com\"]}")),
 
+        new Call("EnrichIncident", 200, "a trigger body built from the recorded examples", () -> healthy.post("v1/incidents/enrich",
+            IncidentEndToEndTest.request(IncidentEndToEndTest.triggerBody()))),
+        new Call("EnrichIncident", 200, "an incident without entities", () -> healthy.post("v1/incidents/enrich",
+            IncidentEndToEndTest.request(SentinelExamples.incidentResource()))),
+        new Call("EnrichIncident", 400, "an incident without properties", () -> healthy.post("v1/incidents/enrich",
+            "{\"incident\": {\"object\": {\"title\": \"x\"}}}")),
+        new Call("EnrichIncident", 401, "no function key", () -> withoutKey(healthy, "v1/incidents/enrich",
+            IncidentEndToEndTest.request(SentinelExamples.incidentResource()))),
+        new Call("EnrichIncident", 413, "501 entities", () -> healthy.post("v1/incidents/enrich", tooManyEntities())),
+        new Call("EnrichIncident", 415, "an XML body", () -> healthy.post("v1/incidents/enrich", "application/xml", "<incident/>")),
+        new Call("EnrichIncident", 422, "a malformed deadline setting", () -> misconfigured.post("v1/incidents/enrich",
+            IncidentEndToEndTest.request(SentinelExamples.incidentResource()))),
+
         new Call("GetFeed", 200, "the block list of addresses", () -> feed("block-ip", FEED_TOKEN, null)),
         new Call("GetFeed", 304, "unchanged since the last poll", () -> feed("block-ip", FEED_TOKEN,
             feed("block-ip", FEED_TOKEN, null).headers().firstValue("etag").orElseThrow())),
@@ -243,6 +259,12 @@ class ConnectorConformanceEndToEndTest {
           response.body())).as(what + ": answered " + response.statusCode() + " " + excerpt(response.body())).isEmpty();
     }
     softly.assertAll();
+  }
+
+  private static String tooManyEntities() {
+    List<ObjectNode> entities = IntStream.range(0, 501)
+        .mapToObj(i -> SentinelExamples.entity("Ip", "address", "10.1." + (i / 256) + "." + (i % 256))).toList();
+    return IncidentEndToEndTest.request(SentinelExamples.triggerBody(SentinelExamples.object(entities)));
   }
 
   private static HttpResponse<String> feed(String list, String token, String ifNoneMatch) {
