@@ -81,7 +81,15 @@ public final class SentinelClient {
    * @throws ConfigurationException when {@code SENTINEL_MANAGEMENT_URL} is not an https base URL
    */
   public SentinelClient(Settings settings, AzureCredentials credentials, Clock clock) {
-    this(managementUrl(settings), credentials, HttpClients.shared(), clock, defaultPolicy(Sleeper.SYSTEM),
+    this(settings, credentials, clock, Sleeper.SYSTEM);
+  }
+
+  /**
+   * As {@link #SentinelClient(Settings, AzureCredentials, Clock)}, waiting between retries with
+   * {@code sleeper} (tests elsewhere record the waits instead of sleeping through them).
+   */
+  public SentinelClient(Settings settings, AzureCredentials credentials, Clock clock, Sleeper sleeper) {
+    this(managementUrl(settings), credentials, HttpClients.shared(), clock, defaultPolicy(sleeper),
         UUID::randomUUID, DEFAULT_MAX_UPDATE_ATTEMPTS);
   }
 

@@ -24,7 +24,10 @@ class SentinelProblemsTest {
       AzureCredentials credentials = AzureCredentials.of(request ->
           Mono.just(new AccessToken("a token Sentinel refuses", OffsetDateTime.now().plusHours(1))));
       SentinelClient client = new SentinelClient(
-          Settings.of(Map.of(SentinelClient.MANAGEMENT_URL_SETTING, sentinel.baseUrl())), credentials, Clock.systemUTC());
+          Settings.of(Map.of(SentinelClient.MANAGEMENT_URL_SETTING, sentinel.baseUrl())), credentials, Clock.systemUTC(),
+          wait -> {
+            throw new AssertionError("a refusal is not retried");
+          });
 
       RuntimeException refused = catchRuntimeException(
           () -> client.getIncident(ArmIncidentId.parse(FakeSentinelApi.recordedIncidentId())));
