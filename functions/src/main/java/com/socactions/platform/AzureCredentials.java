@@ -96,12 +96,29 @@ public final class AzureCredentials {
     this(() -> processCredential(settings));
   }
 
-  private static TokenCredential processCredential(Settings settings) {
-    boolean servicePrincipal = settings.isSet(Configuration.PROPERTY_AZURE_TENANT_ID)
+  /**
+   * Whether these settings name an Azure identity of their own: a service principal, an App
+   * Service or Functions managed identity ({@code IDENTITY_ENDPOINT} and {@code IDENTITY_HEADER},
+   * which Azure sets when the app has one, or the older {@code MSI_ENDPOINT}), or workload
+   * identity. False on a developer machine without them, where {@code DefaultAzureCredential}
+   * could still fall back to an Azure CLI login: whether that works is for a readiness check.
+   */
+  public static boolean isConfigured(Settings settings) {
+    return isServicePrincipal(settings)
+        || (settings.isSet(Configuration.PROPERTY_IDENTITY_ENDPOINT) && settings.isSet(Configuration.PROPERTY_IDENTITY_HEADER))
+        || settings.isSet(Configuration.PROPERTY_MSI_ENDPOINT)
+        || settings.isSet("AZURE_FEDERATED_TOKEN_FILE");
+  }
+
+  private static boolean isServicePrincipal(Settings settings) {
+    return settings.isSet(Configuration.PROPERTY_AZURE_TENANT_ID)
         && settings.isSet(Configuration.PROPERTY_AZURE_CLIENT_ID)
         && (settings.isSet(Configuration.PROPERTY_AZURE_CLIENT_SECRET)
             || settings.isSet(Configuration.PROPERTY_AZURE_CLIENT_CERTIFICATE_PATH));
-    if (!servicePrincipal) {
+  }
+
+  private static TokenCredential processCredential(Settings settings) {
+    if (!isServicePrincipal(settings)) {
       Optional<AppServiceManagedIdentity> appService = AppServiceManagedIdentity.fromSettings(settings,
           settings.get(Configuration.PROPERTY_AZURE_CLIENT_ID), Optional.empty(), okHttp());
       if (appService.isPresent()) {

@@ -1,0 +1,31 @@
+package com.socactions.platform;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Upstream JSON bodies read and written with {@link Json#UPSTREAM}, failing the way clients here expect. */
+public final class UpstreamJson {
+  private UpstreamJson() {}
+
+  /**
+   * The body as a tree; an empty body is an empty object (a 204, or a 200 with nothing to say).
+   *
+   * @throws UpstreamException status 502 with a body excerpt when it is not JSON
+   */
+  public static JsonNode parse(String upstream, String body) {
+    try {
+      return Json.UPSTREAM.readTree(body.isEmpty() ? "{}" : body);
+    } catch (JsonProcessingException e) {
+      throw new UpstreamException(upstream, 502, upstream + " answered with JSON that does not parse", body, null, e);
+    }
+  }
+
+  /** A request body; a tree or record that cannot be written is a programming error. */
+  public static String write(Object value) {
+    try {
+      return Json.UPSTREAM.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a request body of " + value.getClass().getSimpleName(), e);
+    }
+  }
+}
