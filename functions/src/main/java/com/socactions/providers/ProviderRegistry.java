@@ -13,16 +13,23 @@ public final class ProviderRegistry {
   private final List<Provider> providers = new ArrayList<>();
 
   /**
-   * Adds providers.
+   * Adds providers. A provider whose id is registered already for other capabilities (ServiceNow
+   * as CMDB and as ticket system) joins it as one {@link CombinedProvider}.
    *
-   * @throws IllegalArgumentException when an id is registered twice (a programming error)
+   * @throws IllegalArgumentException when an id is registered twice for a same capability (a
+   *     programming error)
    */
   public synchronized ProviderRegistry register(List<? extends Provider> added) {
     for (Provider provider : added) {
-      if (find(provider.id()).isPresent()) {
+      Optional<Provider> existing = find(provider.id());
+      if (existing.isEmpty()) {
+        providers.add(provider);
+        continue;
+      }
+      if (existing.get().capabilities().stream().anyMatch(provider.capabilities()::contains)) {
         throw new IllegalArgumentException("Provider '" + provider.id() + "' is registered twice");
       }
-      providers.add(provider);
+      providers.set(providers.indexOf(existing.get()), new CombinedProvider(existing.get(), provider));
     }
     return this;
   }

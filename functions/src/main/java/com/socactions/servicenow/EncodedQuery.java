@@ -52,7 +52,7 @@ public final class EncodedQuery {
 
   /** The operators this builder writes. */
   public enum Operator {
-    EQUALS("="), NOT_EQUALS("!="), IN("IN"), STARTS_WITH("STARTSWITH"), LIKE("LIKE"), IS_EMPTY("ISEMPTY"),
+    EQUALS("="), NOT_EQUALS("!="), AT_LEAST(">="), IN("IN"), STARTS_WITH("STARTSWITH"), LIKE("LIKE"), IS_EMPTY("ISEMPTY"),
     IS_NOT_EMPTY("ISNOTEMPTY");
 
     private final String token;
@@ -118,6 +118,11 @@ public final class EncodedQuery {
 
   public static Condition equalTo(String field, String value) {
     return new Condition(field, Operator.EQUALS, List.of(value));
+  }
+
+  /** {@code field >= value}: for date-times in the stored {@code yyyy-MM-dd HH:mm:ss} form, which sorts as text. */
+  public static Condition atLeast(String field, String value) {
+    return new Condition(field, Operator.AT_LEAST, List.of(value));
   }
 
   public static Condition notEqualTo(String field, String value) {

@@ -33,6 +33,28 @@ class ProviderRegistryTest {
   }
 
   @Test
+  void oneUpstreamWithTwoCapabilitiesIsListedOnceWithBoth() {
+    registry.register(List.of(new FakeProvider("geoip", Set.of(Capability.TICKETS), false)));
+
+    assertThat(registry.list(Optional.empty(), true)).hasSize(3);
+    Provider combined = registry.find("geoip").orElseThrow();
+    assertThat(combined.capabilities()).containsExactlyInAnyOrder(Capability.ENRICH, Capability.TICKETS);
+    assertThat(combined.isConfigured()).isTrue();
+    assertThat(combined.readiness().status()).isEqualTo(Readiness.Status.OK);
+    assertThat(registry.list(Optional.of(Capability.TICKETS), false)).extracting(Provider::id).containsExactly("geoip");
+  }
+
+  @Test
+  void aCombinedProviderReportsTheWorseReadinessOfTheTwo() {
+    Provider ok = new FakeProvider("servicenow", Set.of(Capability.CMDB), true);
+    Provider broken = new MisconfiguredProvider("servicenow", Set.of(Capability.TICKETS), "SERVICENOW_STATE_MAP is malformed");
+
+    Provider combined = new ProviderRegistry().register(List.of(ok, broken)).find("servicenow").orElseThrow();
+
+    assertThat(combined.readiness().detail()).contains("SERVICENOW_STATE_MAP");
+  }
+
+  @Test
   void capabilitiesParseByTheirWireNameInAnyCase() {
     assertThat(Capability.parse(" Block ")).contains(Capability.BLOCK);
     assertThat(Capability.parse("blocks")).isEmpty();
@@ -53,6 +75,29 @@ class ProviderRegistryTest {
     @Override
     public Readiness readiness() {
       return isConfigured ? Readiness.ok("fine") : Readiness.notConfigured("set FAKE_URL");
+    }
+  }
+
+  /** A configured provider whose readiness is an error. */
+  record MisconfiguredProvider(String id, Set<Capability> capabilities, String problem) implements Provider {
+    @Override
+    public String displayName() {
+      return id;
+    }
+
+    @Override
+    public String description() {
+      return "misconfigured " + id;
+    }
+
+    @Override
+    public boolean isConfigured() {
+      return true;
+    }
+
+    @Override
+    public Readiness readiness() {
+      return Readiness.error(problem);
     }
   }
 }

@@ -9,9 +9,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -66,7 +71,11 @@ public final class FakeServiceNow implements AutoCloseable {
   private static final Pattern FIELD = Pattern.compile("[a-z0-9_.]+");
   /** The operators the evaluator knows, longest first so {@code INSTANCEOF} is not read as {@code IN}. */
   private static final List<String> OPERATORS = List.of("DOESNOTCONTAIN", "STARTSWITH", "INSTANCEOF",
-      "ISNOTEMPTY", "ENDSWITH", "NOTLIKE", "NOT LIKE", "NOT IN", "ISEMPTY", "CONTAINS", "LIKE", "IN", "!=", "=");
+      "ISNOTEMPTY", "ENDSWITH", "NOTLIKE", "NOT LIKE", "NOT IN", "ISEMPTY", "CONTAINS", "LIKE", "IN", "!=", ">=", "<=",
+      ">", "<", "=");
+  /** The Table API's stored date-time form (UTC), which sorts as text. */
+  public static final DateTimeFormatter GLIDE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT)
+      .withZone(ZoneOffset.UTC);
 
   private final MockWebServer server = new MockWebServer();
   private final String basic;
@@ -82,10 +91,69 @@ public final class FakeServiceNow implements AutoCloseable {
   private volatile long tokenSeconds = 1_799;
   private volatile int maxPageSize = 10_000;
   private volatile Duration delay = Duration.ZERO;
+  private volatile Clock clock = Clock.systemUTC();
+  private final String user;
   private String base;
 
   private FakeServiceNow(String user, String password) {
     this.basic = Credentials.basic(user, password, StandardCharsets.UTF_8);
+    this.user = user;
+  }
+
+  /** The clock that stamps {@code sys_created_on}/{@code sys_updated_on} and journal entries. */
+  public FakeServiceNow clock(Clock value) {
+    this.clock = value;
+    return this;
+  }
+
+  /**
+   * Changes a record as a person in the instance would (not through the API user): sets the
+   * fields, stamps the update by {@code by}, and writes {@code workNote} (if any) to the journal.
+   */
+  public FakeServiceNow agentUpdate(String table, String sysId, Map<String, String> fields, String workNote, String by) {
+    ObjectNode record = record(table, sysId);
+    fields.forEach(record::put);
+    if (workNote != null) {
+      journal(table, sysId, "work_notes", workNote, by);
+    }
+    stamp(record, by);
+    return this;
+  }
+
+  /** Journal entries ({@code sys_journal_field}) of a record, oldest first. */
+  public List<ObjectNode> journalOf(String sysId) {
+    return recordsOf("sys_journal_field").stream()
+        .filter(entry -> entry.path("element_id").asText().equals(sysId))
+        .sorted(Comparator.comparing(entry -> entry.path("sys_created_on").asText()))
+        .toList();
+  }
+
+  private void stamp(ObjectNode record, String by) {
+    record.put("sys_updated_on", GLIDE_TIME.format(clock.instant()));
+    record.put("sys_updated_by", by);
+    record.put("sys_mod_count", Integer.toString(record.path("sys_mod_count").asInt(0) + 1));
+  }
+
+  /** Journal fields are not columns of the record: a write to one adds a {@code sys_journal_field} entry. */
+  private void journal(String table, String sysId, String element, String value, String by) {
+    ObjectNode entry = JSON.createObjectNode();
+    entry.put("sys_id", newSysId());
+    entry.put("name", table);
+    entry.put("element_id", sysId);
+    entry.put("element", element);
+    entry.put("value", value);
+    entry.put("sys_created_by", by);
+    entry.put("sys_created_on", GLIDE_TIME.format(clock.instant()));
+    hold("sys_journal_field", entry);
+  }
+
+  private void takeJournalFields(String table, String sysId, ObjectNode changes) {
+    for (String element : List.of("work_notes", "comments")) {
+      JsonNode value = changes.remove(element);
+      if (value != null && !value.asText("").isEmpty()) {
+        journal(table, sysId, element, value.asText(), user);
+      }
+    }
   }
 
   /** Starts on a free loopback port, holding no records, accepting basic auth {@code user:password}. */
@@ -334,9 +402,31 @@ public final class FakeServiceNow implements AutoCloseable {
       case "NOTLIKE", "NOT LIKE", "DOESNOTCONTAIN" -> !actual.contains(value);
       case "ISEMPTY" -> actual.isEmpty();
       case "ISNOTEMPTY" -> !actual.isEmpty();
+      case ">=" -> actual.compareTo(value) >= 0;
+      case "<=" -> actual.compareTo(value) <= 0;
+      case ">" -> actual.compareTo(value) > 0;
+      case "<" -> actual.compareTo(value) < 0;
       case "INSTANCEOF" -> isA(actual, value);
       default -> null;
     };
+  }
+
+  /** {@code ORDERBY<field>} / {@code ORDERBYDESC<field>} terms, applied in order (stable sort, last first). */
+  private static void sortBy(String query, List<ObjectNode> records) {
+    if (query == null) {
+      return;
+    }
+    List<String> terms = new ArrayList<>(Arrays.asList(query.split("\\^")));
+    Collections.reverse(terms);
+    for (String term : terms) {
+      if (term.startsWith("ORDERBYDESC")) {
+        String field = term.substring("ORDERBYDESC".length());
+        records.sort(Comparator.comparing((ObjectNode r) -> valueOf(r, field)).reversed());
+      } else if (term.startsWith("ORDERBY")) {
+        String field = term.substring("ORDERBY".length());
+        records.sort(Comparator.comparing((ObjectNode r) -> valueOf(r, field)));
+      }
+    }
   }
 
   private static String valueOf(JsonNode record, String field) {
@@ -449,6 +539,7 @@ public final class FakeServiceNow implements AutoCloseable {
           matching.add(record);
         }
       }
+      sortBy(query, matching);
       int limit = Math.min(maxPageSize, parse(url.queryParameter("sysparm_limit"), 10_000));
       int offset = parse(url.queryParameter("sysparm_offset"), 0);
       ArrayNode result = JSON.createArrayNode();
@@ -501,7 +592,9 @@ public final class FakeServiceNow implements AutoCloseable {
           record.put("state", "1");
         }
       }
-      record.put("sys_created_on", "2025-03-01 10:00:00");
+      record.put("sys_created_on", GLIDE_TIME.format(clock.instant()));
+      takeJournalFields(table, record.path("sys_id").asText(), record);
+      stamp(record, user);
       record.put("sys_mod_count", "0");
       hold(table, record);
       return json(201, JSON.createObjectNode().set("result", shaped(record(table, record.path("sys_id").asText()),
@@ -518,8 +611,9 @@ public final class FakeServiceNow implements AutoCloseable {
         return error(400, "Exception while reading request", "The payload is not valid JSON.");
       }
       changes.remove("sys_id");
+      takeJournalFields(table, sysId, changes);
       record.setAll(changes);
-      record.put("sys_mod_count", Integer.toString(record.path("sys_mod_count").asInt(0) + 1));
+      stamp(record, user);
       return json(200, JSON.createObjectNode().set("result", shaped(record, request.getUrl())).toString());
     }
 

@@ -1,0 +1,274 @@
+package com.socactions.tickets;
+
+import com.azure.core.exception.HttpResponseException;
+import com.azure.core.util.Context;
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.TableEntity;
+import com.azure.data.tables.models.TableEntityUpdateMode;
+import com.azure.data.tables.models.TableServiceException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.socactions.platform.Digests;
+import com.socactions.platform.Json;
+import com.socactions.platform.TableStorage;
+import com.socactions.platform.UpstreamException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Table {@value #TABLE}: which ticket belongs to which incident, per system, and the sync state
+ * of each link. Rows:
+ *
+ * <ul>
+ *   <li>partition {@code <system>}, row {@code sha256(lower-case incident id)}: the link (ARM ids
+ *       hold {@code /}, which table keys forbid; the id itself is a property);
+ *   <li>partition {@code <system>:ticket}, row the ticket id: the reverse index that inbound
+ *       changes use to find the incident;
+ *   <li>partition {@code watermark}, row {@code <system>}: how far the catch-up poll has read;
+ *   <li>partition {@code <system>:delivery}, row {@code sha256(delivery id)}: webhook deliveries
+ *       already applied, so a replayed delivery changes nothing.
+ * </ul>
+ *
+ * <p>Every write of a link is conditional (insert, or replace if-match its ETag): two runs never
+ * both believe they created the ticket, and a save that lost a race says so ({@link LinkConflict})
+ * so the caller re-reads and decides again.
+ */
+public final class TicketLinks {
+  public static final String TABLE = "TicketLinks";
+  private static final String UPSTREAM = "Table storage";
+  private static final String ETAG_PROPERTY = "odata.etag";
+  private static final Pattern SAFE_KEY = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+  private static final TypeReference<Map<TicketField, String>> DIGESTS = new TypeReference<>() {};
+  private static final TypeReference<List<String>> IDS = new TypeReference<>() {};
+
+  private final TableClient table;
+
+  public TicketLinks(TableStorage storage) {
+    this(storage.table(TABLE));
+  }
+
+  TicketLinks(TableClient table) {
+    this.table = table;
+  }
+
+  /** Thrown by {@link #save} when another run changed the link since it was read. */
+  public static final class LinkConflict extends RuntimeException {
+    LinkConflict(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  public Optional<TicketLink> get(String system, String incidentId) {
+    return read(system, linkKey(incidentId)).map(TicketLinks::toLink);
+  }
+
+  /**
+   * Claims the create of the ticket for an incident that has no link yet.
+   *
+   * @return the claim, or empty when another run claimed (or linked) it first
+   */
+  public Optional<TicketLink> claim(String system, String incidentId, String claimId, Instant now) {
+    TicketLink link = new TicketLink(system, incidentId);
+    link.state = TicketLink.CREATING;
+    link.claimId = claimId;
+    link.claimedAt = now;
+    try {
+      table.createEntity(toEntity(link));
+      // The insert's ETag header is URL-encoded by some services (Azurite) and then refused as
+      // If-Match; the row as read carries it in the form every service accepts back.
+      return get(system, incidentId);
+    } catch (TableServiceException e) {
+      if (status(e) == 409) {
+        return Optional.empty();
+      }
+      throw upstream("could not claim the link of " + incidentId, e);
+    }
+  }
+
+  /**
+   * Saves a link read earlier (or a claim) if nobody changed it since.
+   *
+   * @throws LinkConflict when another run saved first: read again and decide again
+   */
+  public TicketLink save(TicketLink link) {
+    try {
+      TableEntity entity = toEntity(link);
+      entity.addProperty(ETAG_PROPERTY, link.etag);
+      table.updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
+      link.etag = read(link.system, linkKey(link.incidentId)).map(TableEntity::getETag).orElse(null);
+      if (link.ticket != null) {
+        TableEntity reverse = new TableEntity(link.system + ":ticket", ticketKey(link.ticket.id()))
+            .addProperty("incident_id", link.incidentId);
+        table.upsertEntity(reverse);
+      }
+      return link;
+    } catch (TableServiceException e) {
+      if (status(e) == 412 || status(e) == 404) {
+        throw new LinkConflict("The link of " + link.incidentId + " changed while it was being saved");
+      }
+      throw upstream("could not save the link of " + link.incidentId, e);
+    }
+  }
+
+  /** Gives up a claim whose create failed, so the next run may try again at once. */
+  public void release(TicketLink claim) {
+    try {
+      table.deleteEntityWithResponse(toEntity(claim).addProperty(ETAG_PROPERTY, claim.etag), true, null, Context.NONE);
+    } catch (TableServiceException e) {
+      if (status(e) != 404 && status(e) != 412) {
+        throw upstream("could not release the claim of " + claim.incidentId, e);
+      }
+    }
+  }
+
+  /** The incident linked to a ticket, through the reverse index. */
+  public Optional<TicketLink> findByTicket(String system, String ticketId) {
+    return read(system + ":ticket", ticketKey(ticketId))
+        .map(entity -> (String) entity.getProperty("incident_id"))
+        .flatMap(incidentId -> get(system, incidentId));
+  }
+
+  public Optional<Instant> watermark(String system) {
+    return read("watermark", system).map(entity -> instant(entity.getProperty("read_until")));
+  }
+
+  public void saveWatermark(String system, Instant readUntil) {
+    try {
+      table.upsertEntity(new TableEntity("watermark", system).addProperty("read_until", utc(readUntil)));
+    } catch (RuntimeException e) {
+      throw upstream("could not save the " + system + " watermark", e);
+    }
+  }
+
+  /**
+   * Records a webhook delivery.
+   *
+   * @return false when the delivery was recorded before (a replay: apply nothing)
+   */
+  public boolean firstDelivery(String system, String deliveryId, Instant now) {
+    try {
+      table.createEntity(new TableEntity(system + ":delivery", Digests.sha256Hex(deliveryId)).addProperty("received_at", utc(now)));
+      return true;
+    } catch (TableServiceException e) {
+      if (status(e) == 409) {
+        return false;
+      }
+      throw upstream("could not record webhook delivery", e);
+    }
+  }
+
+  static String linkKey(String incidentId) {
+    return Digests.sha256Hex(incidentId.toLowerCase(Locale.ROOT));
+  }
+
+  /** Ticket ids are sys_ids or Jira numbers; anything else is hashed rather than trusted as a key. */
+  static String ticketKey(String ticketId) {
+    return SAFE_KEY.matcher(ticketId).matches() ? ticketId : "~" + Digests.sha256Hex(ticketId);
+  }
+
+  private Optional<TableEntity> read(String partition, String row) {
+    try {
+      return Optional.of(table.getEntityWithResponse(partition, row, null, null, Context.NONE).getValue());
+    } catch (TableServiceException e) {
+      if (status(e) == 404) {
+        return Optional.empty();
+      }
+      throw upstream("could not read " + partition, e);
+    } catch (RuntimeException e) {
+      throw upstream("could not read " + partition, e);
+    }
+  }
+
+  private static TableEntity toEntity(TicketLink link) {
+    TableEntity entity = new TableEntity(link.system, linkKey(link.incidentId))
+        .addProperty("incident_id", link.incidentId)
+        .addProperty("state", link.state)
+        .addProperty("digests", write(link.digests))
+        .addProperty("copied_comment_ids", write(List.copyOf(link.copiedCommentIds)))
+        .addProperty("applied_ticket_comment_ids", write(List.copyOf(link.appliedTicketCommentIds)));
+    put(entity, "claim_id", link.claimId);
+    put(entity, "claimed_at", utc(link.claimedAt));
+    put(entity, "last_synced_at", utc(link.lastSyncedAt));
+    put(entity, "last_inbound_at", utc(link.lastInboundAt));
+    put(entity, "last_inbound_status", link.lastInboundStatus);
+    if (link.ticket != null) {
+      entity.addProperty("ticket_id", link.ticket.id());
+      put(entity, "ticket_number", link.ticket.number());
+      put(entity, "ticket_url", link.ticket.url());
+    }
+    return entity;
+  }
+
+  private static TicketLink toLink(TableEntity entity) {
+    Map<String, Object> p = entity.getProperties();
+    TicketLink link = new TicketLink(entity.getPartitionKey(), (String) p.get("incident_id"));
+    link.state = (String) p.get("state");
+    link.claimId = (String) p.get("claim_id");
+    link.claimedAt = instant(p.get("claimed_at"));
+    link.lastSyncedAt = instant(p.get("last_synced_at"));
+    link.lastInboundAt = instant(p.get("last_inbound_at"));
+    link.lastInboundStatus = (String) p.get("last_inbound_status");
+    if (p.get("ticket_id") != null) {
+      link.ticket = new TicketRef(link.system, (String) p.get("ticket_id"), (String) p.get("ticket_number"),
+          (String) p.get("ticket_url"));
+    }
+    link.digests.putAll(read((String) p.get("digests"), DIGESTS, Map.of()));
+    link.copiedCommentIds.addAll(read((String) p.get("copied_comment_ids"), IDS, List.of()));
+    link.appliedTicketCommentIds.addAll(read((String) p.get("applied_ticket_comment_ids"), IDS, List.of()));
+    link.etag = entity.getETag();
+    return link;
+  }
+
+  private static void put(TableEntity entity, String name, Object value) {
+    if (value != null) {
+      entity.addProperty(name, value);
+    }
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Instant instant(Object value) {
+    if (value instanceof OffsetDateTime time) {
+      return time.toInstant();
+    }
+    return value == null ? null : Instant.parse(value.toString());
+  }
+
+  private static String write(Object value) {
+    try {
+      return Json.MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Link state is always serialisable", e);
+    }
+  }
+
+  private static <T> T read(String json, TypeReference<T> type, T fallback) {
+    if (json == null || json.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return Json.MAPPER.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      // A row edited by hand: start over for this field rather than failing every sync of the incident.
+      return fallback;
+    }
+  }
+
+  private static int status(HttpResponseException e) {
+    return e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
+  }
+
+  private static UpstreamException upstream(String what, RuntimeException e) {
+    String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+    int status = e instanceof HttpResponseException http ? status(http) : 0;
+    return new UpstreamException(UPSTREAM, status, "Ticket links: " + what + ": " + detail, null, null, e);
+  }
+}

@@ -1,0 +1,72 @@
+package com.socactions.tickets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.socactions.platform.Settings;
+import com.socactions.platform.TableStorage;
+import com.socactions.testing.Azurite;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(Azurite.class)
+class TicketLinksTest {
+  private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+  private static final String INCIDENT = TicketSyncServiceTest.INCIDENT_ID;
+  private TicketLinks links;
+
+  @BeforeEach
+  void freshTable() {
+    String name = "links" + UUID.randomUUID().toString().replace("-", "");
+    links = new TicketLinks(new TableStorage(Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
+        .table(name));
+  }
+
+  @Test
+  void aClaimIsTakenOnceAndItsLinkIsFoundByIncidentAndByTicket() {
+    TicketLink claim = links.claim("servicenow", INCIDENT, "run-1", NOW).orElseThrow();
+    assertThat(links.claim("servicenow", INCIDENT, "run-2", NOW)).isEmpty();
+
+    claim.state = TicketLink.LINKED;
+    claim.ticket = new TicketRef("servicenow", "a9e30c7dc61122760116894de7bcc7bd", "INC0010002", "https://x/nav_to.do");
+    claim.digests.put(TicketField.TITLE, "abc");
+    claim.rememberCopied(List.of("c1", "c2"));
+    links.save(claim);
+
+    TicketLink read = links.get("servicenow", INCIDENT.toUpperCase()).orElseThrow();
+    assertThat(read.isLinked()).isTrue();
+    assertThat(read.ticket().number()).isEqualTo("INC0010002");
+    assertThat(read.digests()).containsEntry(TicketField.TITLE, "abc");
+    assertThat(read.copiedCommentIds).containsExactly("c1", "c2");
+    assertThat(links.findByTicket("servicenow", "a9e30c7dc61122760116894de7bcc7bd")).map(TicketLink::incidentId).contains(INCIDENT);
+  }
+
+  @Test
+  void aSaveOnAStaleCopyIsAConflict() {
+    links.claim("servicenow", INCIDENT, "run-1", NOW);
+    TicketLink first = links.get("servicenow", INCIDENT).orElseThrow();
+    TicketLink second = links.get("servicenow", INCIDENT).orElseThrow();
+    links.save(first);
+
+    assertThatThrownBy(() -> links.save(second)).isInstanceOf(TicketLinks.LinkConflict.class);
+  }
+
+  @Test
+  void aDeliveryIsFirstOnlyOnce() {
+    assertThat(links.firstDelivery("jira", "a1b2-c3", NOW)).isTrue();
+    assertThat(links.firstDelivery("jira", "a1b2-c3", NOW)).isFalse();
+    assertThat(links.firstDelivery("servicenow", "a1b2-c3", NOW)).isTrue();
+  }
+
+  @Test
+  void theWatermarkIsKeptPerSystem() {
+    links.saveWatermark("jira", NOW);
+    assertThat(links.watermark("jira")).contains(NOW);
+    assertThat(links.watermark("servicenow")).isEmpty();
+  }
+}
