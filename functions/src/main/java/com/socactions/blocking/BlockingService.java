@@ -254,7 +254,7 @@ public final class BlockingService {
         // Extended blocks go to the provider too, so providers that expire entries themselves
         // (Defender, PAN-OS timeouts) learn the later expiry.
         toApply.add(new EnforcementRequest(entry.indicator(), action, entry.expiresAt(), command.title(),
-            command.description(), entry.providerRef()));
+            command.description(), entry.providerRef(), claim.extended()));
         applied.add(k);
       }
       if (!claim.isClaimed()) {
@@ -283,7 +283,8 @@ public final class BlockingService {
           anyTaken = true;
           confirmations.add(new BlockLedger.Confirmation(claim.entry(), outcome.providerRef()));
           batch.answer(index, action == Action.BLOCK ? BlockStatus.BLOCKED : BlockStatus.ALLOWED, null,
-              outcome.status() == EnforcementOutcome.Status.ALREADY_PRESENT ? "was already on " + point.id() + "; now in the ledger" : null,
+              outcome.detail() != null ? outcome.detail()
+                  : outcome.status() == EnforcementOutcome.Status.ALREADY_PRESENT ? "was already on " + point.id() + "; now in the ledger" : null,
               claim.entry().expiresAt(), outcome.providerRef());
         }
         case UNSUPPORTED, NOT_FOUND -> {
