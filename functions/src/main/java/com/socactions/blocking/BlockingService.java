@@ -136,12 +136,13 @@ public final class BlockingService {
     BlockLedger book = ledger.get();
     List<LedgerEntry> active = new ArrayList<>();
     List<Integer> activeIndexes = new ArrayList<>();
+    // One read of the ledger for the batch (a query per partition and a few keys), not one per indicator.
+    Map<Integer, Optional<LedgerEntry>> rows = batch.rows(book, point.id());
     for (int i = 0; i < batch.size(); i++) {
-      Optional<Indicator> indicator = batch.indicator(i);
-      if (indicator.isEmpty()) {
+      if (!rows.containsKey(i)) {
         continue;
       }
-      Optional<LedgerEntry> entry = book.find(point.id(), indicator.get()).filter(found -> found.isActive(Action.BLOCK));
+      Optional<LedgerEntry> entry = rows.get(i).filter(found -> found.isActive(Action.BLOCK));
       if (entry.isEmpty()) {
         batch.answer(i, BlockStatus.NOT_FOUND, null, "no active block of it on " + point.id(), null, null);
       } else if (command.dryRun()) {
@@ -224,11 +225,8 @@ public final class BlockingService {
         continue;
       }
       List<LedgerEntry> active = new ArrayList<>();
-      for (int i = 0; i < batch.size(); i++) {
-        batch.indicator(i).flatMap(indicator -> book.find(other.id(), indicator))
-            .filter(entry -> entry.isActive(Action.BLOCK))
-            .ifPresent(active::add);
-      }
+      batch.rows(book, other.id()).values().forEach(row -> row.filter(entry -> entry.isActive(Action.BLOCK))
+          .ifPresent(active::add));
       lift(other, book, active, command.provenance());
     }
   }
@@ -254,7 +252,7 @@ public final class BlockingService {
         // Extended blocks go to the provider too, so providers that expire entries themselves
         // (Defender, PAN-OS timeouts) learn the later expiry.
         toApply.add(new EnforcementRequest(entry.indicator(), action, entry.expiresAt(), command.title(),
-            command.description(), entry.providerRef()));
+            command.description(), entry.providerRef(), claim.extended()));
         applied.add(k);
       }
       if (!claim.isClaimed()) {
@@ -283,7 +281,8 @@ public final class BlockingService {
           anyTaken = true;
           confirmations.add(new BlockLedger.Confirmation(claim.entry(), outcome.providerRef()));
           batch.answer(index, action == Action.BLOCK ? BlockStatus.BLOCKED : BlockStatus.ALLOWED, null,
-              outcome.status() == EnforcementOutcome.Status.ALREADY_PRESENT ? "was already on " + point.id() + "; now in the ledger" : null,
+              outcome.detail() != null ? outcome.detail()
+                  : outcome.status() == EnforcementOutcome.Status.ALREADY_PRESENT ? "was already on " + point.id() + "; now in the ledger" : null,
               claim.entry().expiresAt(), outcome.providerRef());
         }
         case UNSUPPORTED, NOT_FOUND -> {
@@ -369,6 +368,25 @@ public final class BlockingService {
         return Optional.of(ok.indicator());
       }
       return Optional.empty();
+    }
+
+    /** The ledger rows on {@code provider} of the valid indicators, by request index, read in one batch. */
+    Map<Integer, Optional<LedgerEntry>> rows(BlockLedger book, String provider) {
+      List<Integer> indexes = new ArrayList<>();
+      List<Indicator> indicators = new ArrayList<>();
+      for (int i = 0; i < parsed.size(); i++) {
+        int index = i;
+        indicator(i).ifPresent(indicator -> {
+          indexes.add(index);
+          indicators.add(indicator);
+        });
+      }
+      List<Optional<LedgerEntry>> found = indicators.isEmpty() ? List.of() : book.findAll(provider, indicators);
+      Map<Integer, Optional<LedgerEntry>> rows = new LinkedHashMap<>();
+      for (int k = 0; k < indexes.size(); k++) {
+        rows.put(indexes.get(k), found.get(k));
+      }
+      return rows;
     }
 
     boolean supportedBy(int i, EnforcementPoint point) {

@@ -42,10 +42,19 @@ import okhttp3.OkHttpClient;
  * action {@code Block} or {@code Allowed} and an {@code expirationTime}, so Defender lapses them
  * itself. CIDRs are {@code unsupported}: Defender takes no ranges.
  *
- * <p>Cost per batch, whatever its size: one list call per filter of values (a few thousand
- * characters each) to find what is already there, then one import call per 500 indicators that are
- * new, change action, or need a later expiry. A repeat with the same action is
- * {@code ALREADY_PRESENT} with Defender's id and costs no import unless its expiry moves later.
+ * <p>Cost per batch: one import call per 500 indicators that are new, change action, or need a
+ * later expiry, which is the floor. To know what is already there it reads no value of its own
+ * blocks (the ledger answers those before the provider is called; an extension of one of ours
+ * is imported straight away, by the {@code providerRef} the ledger holds) and for the rest asks a
+ * {@link DefenderSnapshot}: one unfiltered read of the tenant's indicators (one or two calls, under
+ * Defender's cap of 15,000), kept for {@link DefenderSnapshot#DEFAULT_MAX_AGE} and updated with our
+ * own imports, so many batches share it. A repeat with the same action is {@code ALREADY_PRESENT}
+ * with Defender's id and costs no import unless its expiry moves later.
+ *
+ * <p>An indicator someone else put in Defender is never changed silently: a block of a value
+ * Defender already blocks until later (or for ever) leaves it alone and says so; a later expiry
+ * extends it and says so; a block of a value Defender holds with another action (say
+ * {@code Allowed}) replaces that action, as the analyst asked, and says which indicator it replaced.
  *
  * <p>Why {@code Block} and not {@code BlockAndRemediate} for files: remediation quarantines the
  * file on every device, which deleting the indicator (unblock, expiry) does not undo, and this
@@ -85,6 +94,7 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
   private final OkHttpClient http;
   private final Clock clock;
   private final Supplier<DefenderIndicatorsClient> client;
+  private final DefenderSnapshot snapshot;
 
   /**
    * Cheap: reads no setting and builds the client on first use.
@@ -94,18 +104,19 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
   public DefenderEnforcementPoint(Settings settings, AzureCredentials credentials, OkHttpClient http, Clock clock,
       Sleeper sleeper) {
     this(settings, credentials, http, clock, () -> DefenderIndicatorsClient.defaultPolicy(sleeper),
-        DefenderIndicatorsClient.DEFAULT_MAX_FILTER_LENGTH);
+        DefenderSnapshot.DEFAULT_MAX_AGE);
   }
 
-  /** With another policy (tests: a small breaker) and filter length (tests: paging). */
+  /** With another policy (tests: a small breaker) and snapshot age (tests: zero reads every batch). */
   DefenderEnforcementPoint(Settings settings, AzureCredentials credentials, OkHttpClient http, Clock clock,
-      Supplier<UpstreamPolicy> policy, int maxFilterLength) {
+      Supplier<UpstreamPolicy> policy, Duration snapshotMaxAge) {
     this.settings = Objects.requireNonNull(settings, "'settings' cannot be null.");
     this.http = Objects.requireNonNull(http, "'http' cannot be null.");
     this.clock = Objects.requireNonNull(clock, "'clock' cannot be null.");
     Objects.requireNonNull(credentials, "'credentials' cannot be null.");
     this.client = Suppliers.memoize(() -> new DefenderIndicatorsClient(DefenderIndicatorsClient.apiUrl(settings),
-        credentials, http, clock, policy.get(), maxFilterLength));
+        credentials, http, clock, policy.get()));
+    this.snapshot = new DefenderSnapshot(() -> client.get().listAll(), clock, snapshotMaxAge);
   }
 
   @Override
@@ -185,8 +196,9 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
   }
 
   /**
-   * See {@link EnforcementPoint#apply}. Reads what Defender already holds for the batch's values,
-   * then imports the rest 500 at a time; a value sent twice in one batch is sent once.
+   * See {@link EnforcementPoint#apply}. Extensions of our own indicators are imported without a
+   * read; the rest are looked up in the {@link DefenderSnapshot}; then everything that needs it is
+   * imported 500 at a time. A value sent twice in one batch is sent once.
    */
   @Override
   public List<EnforcementOutcome> apply(List<EnforcementRequest> requests) {
@@ -205,37 +217,63 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
 
   private void applySupported(Map<Key, EnforcementRequest> wanted, Map<Key, EnforcementOutcome> outcomes) {
     DefenderIndicatorsClient defender = client.get();
-    Map<Key, List<DefenderIndicator>> existing = existing(defender, wanted);
-    Map<Key, DefenderIndicator> present = new LinkedHashMap<>();
+    Map<Key, Existing> before = new LinkedHashMap<>();
     List<Key> toImport = new ArrayList<>();
     wanted.forEach((key, request) -> {
-      DefenderIndicator same = existing.getOrDefault(key, List.of()).stream()
-          .filter(indicator -> sameAction(indicator, request.action()))
+      if (isOurExtension(request)) {
+        // Ours (the ledger holds its id and says it is active): only the expiry moves.
+        toImport.add(key);
+        before.put(key, Existing.ours(request.providerRef()));
+        return;
+      }
+      List<DefenderIndicator> held = snapshot.of(key);
+      DefenderIndicator same = held.stream().filter(indicator -> sameAction(indicator, request.action()))
           .findFirst().orElse(null);
       if (same == null) {
         toImport.add(key);
+        held.stream().findFirst().ifPresent(other -> before.put(key, Existing.otherAction(other)));
         return;
       }
-      present.put(key, same);
+      before.put(key, Existing.sameAction(same));
       if (expiresLater(same, request)) {
         toImport.add(key); // the import updates the existing indicator's expiry in the same call
       } else {
-        outcomes.put(key, new EnforcementOutcome(request.indicator(), Status.ALREADY_PRESENT, same.id(), null, null));
+        outcomes.put(key, new EnforcementOutcome(request.indicator(), Status.ALREADY_PRESENT, same.id(),
+            "Already in Defender as " + describe(same) + "; left as it is", null));
       }
     });
     int calls = 0;
     for (int from = 0; from < toImport.size(); from += DefenderIndicatorsClient.MAX_IMPORT_BATCH) {
       List<Key> chunk = toImport.subList(from, Math.min(toImport.size(), from + DefenderIndicatorsClient.MAX_IMPORT_BATCH));
       calls++;
-      importChunk(defender, chunk, wanted, present, outcomes);
+      importChunk(defender, chunk, wanted, before, outcomes);
     }
     int importCalls = calls;
-    LOG.fine(() -> "Defender apply: " + wanted.size() + " indicators, " + present.size() + " already there, "
+    LOG.fine(() -> "Defender apply: " + wanted.size() + " indicators, " + before.size() + " already there, "
         + toImport.size() + " imported in " + importCalls + " calls");
   }
 
+  private static boolean isOurExtension(EnforcementRequest request) {
+    return request.extension() && request.providerRef() != null && !request.providerRef().isBlank();
+  }
+
+  /** What Defender held for a value before an import, and whose it was. */
+  private record Existing(DefenderIndicator indicator, String id, boolean sameAction, boolean ours) {
+    static Existing ours(String id) {
+      return new Existing(null, id, true, true);
+    }
+
+    static Existing sameAction(DefenderIndicator indicator) {
+      return new Existing(indicator, indicator.id(), true, false);
+    }
+
+    static Existing otherAction(DefenderIndicator indicator) {
+      return new Existing(indicator, indicator.id(), false, false);
+    }
+  }
+
   private void importChunk(DefenderIndicatorsClient defender, List<Key> chunk, Map<Key, EnforcementRequest> wanted,
-      Map<Key, DefenderIndicator> present, Map<Key, EnforcementOutcome> outcomes) {
+      Map<Key, Existing> before, Map<Key, EnforcementOutcome> outcomes) {
     List<Submission> submissions = chunk.stream().map(key -> submission(key, wanted.get(key))).toList();
     List<ImportResult> results;
     try {
@@ -254,24 +292,31 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
     });
     for (int i = 0; i < chunk.size(); i++) {
       Key key = chunk.get(i);
-      Indicator indicator = wanted.get(key).indicator();
+      EnforcementRequest request = wanted.get(key);
       // By value; by position only when Defender left the value out of its answer.
       ImportResult result = byValue.get(key);
       if (result == null && i < results.size() && results.get(i).indicator() == null) {
         result = results.get(i);
       }
-      DefenderIndicator before = present.get(key);
-      outcomes.put(key, outcome(indicator, result, before));
+      EnforcementOutcome outcome = outcome(request, result, before.get(key));
+      if (outcome.providerRef() != null && (result != null && !result.isFailed())) {
+        Submission sent = submissions.get(i);
+        snapshot.imported(key, new DefenderIndicator(outcome.providerRef(), sent.indicatorValue(), sent.indicatorType(),
+            sent.action(), sent.expirationTime(), null));
+      }
+      outcomes.put(key, outcome);
     }
   }
 
-  private static EnforcementOutcome outcome(Indicator indicator, ImportResult result, DefenderIndicator before) {
+  private static EnforcementOutcome outcome(EnforcementRequest request, ImportResult result, Existing before) {
+    Indicator indicator = request.indicator();
     if (result == null) {
       return EnforcementOutcome.failed(indicator, "Defender gave no result for this indicator in its import answer", null);
     }
+    boolean present = before != null && before.sameAction();
     if (result.isFailed()) {
       String reason = result.failureReason() == null ? "no reason given" : result.failureReason();
-      if (before != null) {
+      if (present) {
         // Still blocked as before; only the later expiry did not take.
         return new EnforcementOutcome(indicator, Status.ALREADY_PRESENT, before.id(),
             "Already in Defender; its expiry was not extended: " + reason, null);
@@ -279,14 +324,30 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
       return EnforcementOutcome.failed(indicator, "Defender refused the indicator: " + reason, null);
     }
     String id = result.id() != null ? result.id() : before == null ? null : before.id();
-    return before != null
-        ? new EnforcementOutcome(indicator, Status.ALREADY_PRESENT, id, null, null)
-        : EnforcementOutcome.done(indicator, id);
+    if (before == null) {
+      return EnforcementOutcome.done(indicator, id);
+    }
+    if (before.ours()) {
+      return new EnforcementOutcome(indicator, Status.ALREADY_PRESENT, id, null, null);
+    }
+    String expiry = request.expiresAt() == null ? "never" : request.expiresAt().truncatedTo(ChronoUnit.SECONDS).toString();
+    return present
+        ? new EnforcementOutcome(indicator, Status.ALREADY_PRESENT, id,
+            "Was already in Defender as " + describe(before.indicator()) + "; its expiry is now " + expiry, null)
+        : new EnforcementOutcome(indicator, Status.DONE, id,
+            "Replaced Defender's " + describe(before.indicator()), null);
+  }
+
+  /** {@code Allowed indicator 995 until 2025-03-02T10:00:00Z, created by alice}: for a per-item detail. */
+  private static String describe(DefenderIndicator indicator) {
+    Instant expires = indicator.expiresAt();
+    return indicator.action() + " indicator " + indicator.id() + (expires == null ? " that never expires" : " until " + expires)
+        + (indicator.createdBy() == null || indicator.createdBy().isBlank() ? "" : ", created by " + indicator.createdBy());
   }
 
   /**
    * See {@link EnforcementPoint#remove}. Deletes by {@code providerRef}; without one, looks the
-   * value up (one list round for the batch) and deletes Defender's indicator of the same type and
+   * value up in the {@link DefenderSnapshot} and deletes Defender's indicator of the same type and
    * action. After a throttle or an open circuit, the rest are {@code FAILED} without more calls.
    */
   @Override
@@ -309,8 +370,7 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
         }
       });
       if (!unknown.isEmpty()) {
-        Map<Key, List<DefenderIndicator>> existing = existing(defender, unknown);
-        unknown.forEach((key, request) -> existing.getOrDefault(key, List.of()).stream()
+        unknown.forEach((key, request) -> snapshot.of(key).stream()
             .filter(indicator -> sameAction(indicator, request.action()))
             .findFirst()
             .ifPresentOrElse(indicator -> ids.put(key, indicator.id()),
@@ -329,9 +389,9 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
         continue;
       }
       try {
-        outcomes.put(entry.getKey(), defender.delete(entry.getValue())
-            ? EnforcementOutcome.done(indicator, entry.getValue())
-            : notFound(indicator));
+        boolean deleted = defender.delete(entry.getValue());
+        snapshot.deleted(entry.getKey(), entry.getValue());
+        outcomes.put(entry.getKey(), deleted ? EnforcementOutcome.done(indicator, entry.getValue()) : notFound(indicator));
       } catch (UpstreamException e) {
         Failure failure = failure(e, "delete indicator " + entry.getValue());
         outcomes.put(entry.getKey(), failure.outcome(indicator));
@@ -363,22 +423,6 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
       }
     }
     return wanted;
-  }
-
-  private static Map<Key, List<DefenderIndicator>> existing(DefenderIndicatorsClient defender,
-      Map<Key, EnforcementRequest> wanted) {
-    List<String> values = wanted.values().stream().map(request -> request.indicator().value()).distinct().toList();
-    Map<String, IndicatorType> typeByDefenderName = new HashMap<>();
-    TYPES.forEach((type, name) -> typeByDefenderName.put(name.toLowerCase(Locale.ROOT), type));
-    Map<Key, List<DefenderIndicator>> existing = new HashMap<>();
-    for (DefenderIndicator indicator : defender.findByValues(values)) {
-      IndicatorType type = indicator.indicatorType() == null ? null
-          : typeByDefenderName.get(indicator.indicatorType().toLowerCase(Locale.ROOT));
-      if (type != null && indicator.indicatorValue() != null) {
-        existing.computeIfAbsent(Key.of(type, indicator.indicatorValue()), k -> new ArrayList<>()).add(indicator);
-      }
-    }
-    return existing;
   }
 
   private static boolean sameAction(DefenderIndicator indicator, Action action) {
@@ -441,7 +485,7 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
    * One Defender indicator: type and value. Hosts and hex hashes mean the same in any case (an
    * analyst may have typed a hash in upper case in the console); a URL's path and query do not.
    */
-  private record Key(IndicatorType type, String value) {
+  record Key(IndicatorType type, String value) {
     static Key of(Indicator indicator) {
       return of(indicator.type(), indicator.value());
     }

@@ -19,8 +19,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import okhttp3.HttpUrl;
@@ -30,7 +28,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 
 /**
- * The Microsoft Defender for Endpoint indicators API ({@code /api/indicators}): list by value,
+ * The Microsoft Defender for Endpoint indicators API ({@code /api/indicators}): list them all,
  * import in batches, delete by id. Every call carries a bearer token for
  * {@code <DEFENDER_API_URL>/.default} from the process's {@link AzureCredentials} and goes through
  * one {@link UpstreamPolicy} (retries honouring {@code Retry-After}, circuit breaker, the
@@ -47,12 +45,9 @@ final class DefenderIndicatorsClient {
   /** The import endpoint takes at most this many indicators a call (documented). */
   static final int MAX_IMPORT_BATCH = 500;
   /**
-   * Longest {@code $filter} text sent in one list call, in characters. The API documents no limit;
-   * Azure front ends commonly refuse URLs past 8-16 KB, so a batch's values are split into filters
-   * under this length (a single longer value still goes alone).
+   * {@code $top} of a list call: the documented maximum. Defender holds at most 15,000 active
+   * indicators per tenant (documented), so reading all of them is one or two calls.
    */
-  static final int DEFAULT_MAX_FILTER_LENGTH = 6_000;
-  /** {@code $top} of a list call: the documented maximum, so a filtered read is one page. */
   static final int LIST_PAGE_SIZE = 10_000;
   /** Documented for the indicators API: 100 calls a minute (and 1,500 an hour) per tenant. */
   static final int DEFAULT_CALLS_PER_MINUTE = 100;
@@ -68,10 +63,9 @@ final class DefenderIndicatorsClient {
   private final AzureCredentials credentials;
   private final UpstreamHttp http;
   private final UpstreamPolicy policy;
-  private final int maxFilterLength;
 
   DefenderIndicatorsClient(HttpUrl base, AzureCredentials credentials, OkHttpClient shared, Clock clock,
-      UpstreamPolicy policy, int maxFilterLength) {
+      UpstreamPolicy policy) {
     this.base = base;
     this.scope = scopeOf(base);
     this.credentials = credentials;
@@ -79,7 +73,6 @@ final class DefenderIndicatorsClient {
     OkHttpClient client = shared.newBuilder().readTimeout(DEFAULT_READ_TIMEOUT).callTimeout(DEFAULT_CALL_TIMEOUT).build();
     this.http = new UpstreamHttp(UPSTREAM, client, clock);
     this.policy = policy;
-    this.maxFilterLength = maxFilterLength;
   }
 
   /** The policy every Defender call shares: defaults plus the documented rate limit. */
@@ -126,7 +119,7 @@ final class DefenderIndicatorsClient {
   /** One indicator as the API returns it (only the fields used here). */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record DefenderIndicator(String id, String indicatorValue, String indicatorType, String action,
-      String expirationTime) {
+      String expirationTime, String createdBy) {
     /** Null when the indicator never expires (or the API sent something unreadable). */
     Instant expiresAt() {
       if (expirationTime == null || expirationTime.isBlank()) {
@@ -156,26 +149,35 @@ final class DefenderIndicatorsClient {
   private record ImportBody(@JsonProperty("Indicators") List<Submission> indicators) {}
 
   /**
-   * The indicators whose value is one of {@code values} (exact text, as the API compares it): one
-   * list call per filter of at most {@link #DEFAULT_MAX_FILTER_LENGTH} characters, following
-   * {@code @odata.nextLink} pages on the same host only.
+   * Every indicator the app's identity can see (with {@code Ti.ReadWrite.All}: the tenant's), no
+   * filter: {@code $top} {@value #LIST_PAGE_SIZE} a call, following {@code @odata.nextLink} on the
+   * API's own origin when Defender sends one and otherwise {@code $skip}ping on while a page comes
+   * back full. Under Defender's cap of 15,000 indicators per tenant that is one or two calls.
    */
-  List<DefenderIndicator> findByValues(Collection<String> values) {
+  List<DefenderIndicator> listAll() {
     List<DefenderIndicator> found = new ArrayList<>();
-    for (String filter : valueFilters(new LinkedHashSet<>(values), maxFilterLength)) {
-      HttpUrl page = base.newBuilder().addPathSegments("api/indicators")
-          .addQueryParameter("$filter", filter)
-          .addQueryParameter("$top", Integer.toString(LIST_PAGE_SIZE))
-          .build();
-      while (page != null) {
-        JsonNode body = parse(get(page));
-        for (JsonNode item : body.path("value")) {
-          found.add(Json.UPSTREAM.convertValue(item, DefenderIndicator.class));
-        }
-        page = nextPage(body.path("@odata.nextLink").asText(null));
+    HttpUrl page = listPage(0);
+    while (page != null) {
+      JsonNode body = parse(get(page));
+      int count = 0;
+      for (JsonNode item : body.path("value")) {
+        found.add(Json.UPSTREAM.convertValue(item, DefenderIndicator.class));
+        count++;
       }
+      HttpUrl next = nextPage(body.path("@odata.nextLink").asText(null));
+      // An empty page ends the read whatever the links say, so a misbehaving server cannot loop us.
+      page = count == 0 ? null : next != null ? next : count >= LIST_PAGE_SIZE ? listPage(found.size()) : null;
     }
     return found;
+  }
+
+  private HttpUrl listPage(int skip) {
+    HttpUrl.Builder url = base.newBuilder().addPathSegments("api/indicators")
+        .addQueryParameter("$top", Integer.toString(LIST_PAGE_SIZE));
+    if (skip > 0) {
+      url.addQueryParameter("$skip", Integer.toString(skip));
+    }
+    return url.build();
   }
 
   /**
@@ -253,33 +255,6 @@ final class DefenderIndicatorsClient {
           null, null, null);
     }
     return next;
-  }
-
-  /**
-   * OData filters {@code indicatorValue in ('a','b')} covering {@code values}, each at most
-   * {@code maxLength} characters unless one value alone is longer. A quote inside a value is
-   * doubled, the OData escape, so no value can end its literal and add a clause.
-   */
-  static List<String> valueFilters(Collection<String> values, int maxLength) {
-    String open = "indicatorValue in (";
-    List<String> filters = new ArrayList<>();
-    StringBuilder current = null;
-    for (String value : values) {
-      String literal = "'" + value.replace("'", "''") + "'";
-      if (current != null && current.length() + 1 + literal.length() + 1 > maxLength) {
-        filters.add(current.append(')').toString());
-        current = null;
-      }
-      if (current == null) {
-        current = new StringBuilder(open).append(literal);
-      } else {
-        current.append(',').append(literal);
-      }
-    }
-    if (current != null) {
-      filters.add(current.append(')').toString());
-    }
-    return filters;
   }
 
   private static JsonNode parse(String body) {

@@ -11,6 +11,7 @@ import com.socactions.indicators.Indicator;
 import com.socactions.indicators.IndicatorType;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.HttpClients;
+import com.socactions.platform.RequestLog;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
@@ -47,9 +48,11 @@ import okhttp3.OkHttpClient;
  * block without {@code expiresAt} gets {@code timeout="0"}, which PAN-OS keeps until it is removed.
  * Tags are {@code persistent="1"}, so a reboot of the firewall lifts no block.
  *
- * <p>Calls per batch: {@link #apply} reads the addresses holding the tag (one operational command)
- * and registers the others in one {@code uid-message}; a repeat is {@code ALREADY_PRESENT} and is
- * not registered again (so its firewall timeout is not extended). {@link #remove} sends one
+ * <p>Calls per batch: {@link #apply} reads the addresses holding the tag (one operational command,
+ * skipped when the batch only extends our own blocks) and sends one {@code uid-message}: it
+ * registers the new addresses and re-registers (unregister, then register) the ones whose block the
+ * ledger extended, so the firewall's timeout follows a later expiry. A repeat that is not an
+ * extension is {@code ALREADY_PRESENT} and is not registered again. {@link #remove} sends one
  * {@code uid-message}; an entry PAN-OS says was not registered is {@code NOT_FOUND}.
  * {@code providerRef} is the tag an entry was registered with, so removals still find blocks made
  * before {@value #TAG_SETTING} changed.
@@ -81,6 +84,7 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
   private static final Pattern ALREADY_REGISTERED = Pattern.compile("(?i)already (exists|registered)");
   private static final Pattern NOT_REGISTERED = Pattern.compile("(?i)(does )?not (exist|registered|found)");
   private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "::1", "localhost");
+  private static final RequestLog LOG = RequestLog.of(PanOsEnforcementPoint.class);
 
   private final Settings settings;
   private final Clock clock;
@@ -144,6 +148,19 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
     return false;
   }
 
+  /**
+   * See {@link EnforcementPoint#apply}. New blocks: the addresses already holding the tag are
+   * {@code ALREADY_PRESENT} (one read), the others are registered. Extensions of our own blocks are
+   * unregistered and registered again with the new timeout, without the read, because PAN-OS
+   * answers a register of a tag an address holds with {@code already exists, ignore} and keeps the
+   * old timeout. All of it goes in one {@code uid-message}, its {@code unregister} section before
+   * its {@code register} section.
+   *
+   * <p>PAN-OS does not document the order in which it applies the sections of one message. If it
+   * registered first, the register of an extended address is answered {@code already exists} and
+   * the unregister then removed the tag: that answer is the proof, and only then a second
+   * {@code uid-message} registers those addresses again, so an extension never lifts a block.
+   */
   @Override
   public List<EnforcementOutcome> apply(List<EnforcementRequest> requests) {
     EnforcementOutcome[] outcomes = new EnforcementOutcome[requests.size()];
@@ -151,31 +168,60 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
     if (targets.isEmpty()) {
       return Arrays.asList(outcomes);
     }
-    String tag = blockTag();
+    String configuredTag = blockTag();
     try {
-      Set<String> present = client.get().registeredWithTag(tag);
+      Map<String, String> extending = new LinkedHashMap<>();
+      targets.forEach((i, ip) -> {
+        if (requests.get(i).extension()) {
+          extending.put(ip, tagOf(requests.get(i), configuredTag));
+        }
+      });
+      Set<String> present = extending.size() == targets.size() ? Set.of() : client.get().registeredWithTag(configuredTag);
       Map<String, Long> timeouts = new LinkedHashMap<>();
       targets.forEach((i, ip) -> {
-        if (present.contains(ip)) {
-          outcomes[i] = new EnforcementOutcome(requests.get(i).indicator(), Status.ALREADY_PRESENT, tag, null, null);
+        if (!extending.containsKey(ip) && present.contains(ip)) {
+          outcomes[i] = new EnforcementOutcome(requests.get(i).indicator(), Status.ALREADY_PRESENT, configuredTag, null, null);
         } else {
           timeouts.merge(ip, timeoutSeconds(requests.get(i).expiresAt()), PanOsEnforcementPoint::longer);
         }
       });
-      if (!timeouts.isEmpty()) {
-        List<Registration> entries = new ArrayList<>();
-        timeouts.forEach((ip, timeout) -> entries.add(new Registration(ip, tag, timeout)));
-        UidResult result = client.get().register(entries);
-        targets.forEach((i, ip) -> {
-          if (outcomes[i] == null) {
-            outcomes[i] = registered(requests.get(i).indicator(), ip, tag, result.entryErrors().get(ip));
-          }
-        });
+      if (timeouts.isEmpty()) {
+        return Arrays.asList(outcomes);
       }
+      List<Unregistration> unregister = extending.entrySet().stream()
+          .map(entry -> new Unregistration(entry.getKey(), entry.getValue())).toList();
+      List<Registration> register = new ArrayList<>();
+      timeouts.forEach((ip, timeout) -> register.add(new Registration(ip, extending.getOrDefault(ip, configuredTag), timeout)));
+      Map<String, String> registerErrors = new LinkedHashMap<>(client.get().update(unregister, register).registerErrors());
+      List<Registration> lost = register.stream()
+          .filter(entry -> extending.containsKey(entry.ip()) && alreadyRegistered(registerErrors.get(entry.ip())))
+          .toList();
+      if (!lost.isEmpty()) {
+        LOG.warning(() -> "PAN-OS applied the register before the unregister of one uid-message; registering "
+            + lost.size() + " extended addresses again");
+        lost.forEach(entry -> registerErrors.remove(entry.ip()));
+        registerErrors.putAll(client.get().register(lost).registerErrors());
+      }
+      targets.forEach((i, ip) -> {
+        if (outcomes[i] == null) {
+          String tag = extending.getOrDefault(ip, configuredTag);
+          outcomes[i] = registered(requests.get(i).indicator(), ip, tag, registerErrors.get(ip), extending.containsKey(ip));
+        }
+      });
     } catch (UpstreamException e) {
       failUnanswered(requests, targets, outcomes, e);
     }
     return Arrays.asList(outcomes);
+  }
+
+  /** The tag an entry of ours was registered with ({@code providerRef}), or the configured one. */
+  private static String tagOf(EnforcementRequest request, String configuredTag) {
+    String ref = request.providerRef();
+    return ref != null && TAG.matcher(ref).matches() ? ref : configuredTag;
+  }
+
+  private static boolean alreadyRegistered(String error) {
+    return error != null && ALREADY_REGISTERED.matcher(error).find();
   }
 
   @Override
@@ -187,10 +233,7 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
     }
     String configuredTag = blockTag();
     Map<Integer, String> tags = new LinkedHashMap<>();
-    targets.forEach((i, ip) -> {
-      String ref = requests.get(i).providerRef();
-      tags.put(i, ref != null && TAG.matcher(ref).matches() ? ref : configuredTag);
-    });
+    targets.forEach((i, ip) -> tags.put(i, tagOf(requests.get(i), configuredTag)));
     List<Unregistration> entries = targets.entrySet().stream()
         .map(target -> new Unregistration(target.getValue(), tags.get(target.getKey())))
         .distinct()
@@ -198,7 +241,7 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
     try {
       UidResult result = client.get().unregister(entries);
       targets.forEach((i, ip) -> outcomes[i] = unregistered(requests.get(i).indicator(), ip, tags.get(i),
-          result.entryErrors().get(ip)));
+          result.unregisterErrors().get(ip)));
     } catch (UpstreamException e) {
       failUnanswered(requests, targets, outcomes, e);
     }
@@ -260,11 +303,13 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
     return targets;
   }
 
-  private static EnforcementOutcome registered(Indicator indicator, String ip, String tag, String error) {
+  private static EnforcementOutcome registered(Indicator indicator, String ip, String tag, String error, boolean extension) {
     if (error == null) {
-      return EnforcementOutcome.done(indicator, tag);
+      return extension
+          ? new EnforcementOutcome(indicator, Status.ALREADY_PRESENT, tag, null, null)
+          : EnforcementOutcome.done(indicator, tag);
     }
-    if (ALREADY_REGISTERED.matcher(error).find()) {
+    if (alreadyRegistered(error)) {
       return new EnforcementOutcome(indicator, Status.ALREADY_PRESENT, tag, null, null);
     }
     return EnforcementOutcome.failed(indicator, "PAN-OS did not tag " + ip + ": " + error, null);

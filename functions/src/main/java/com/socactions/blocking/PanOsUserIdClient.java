@@ -58,8 +58,11 @@ final class PanOsUserIdClient {
     this.policy = policy;
   }
 
-  /** What one {@code uid-message} did: the entries PAN-OS named with a message, by their {@code ip}. */
-  record UidResult(Map<String, String> entryErrors) {}
+  /**
+   * What one {@code uid-message} did: the entries PAN-OS named with a message, by their {@code ip},
+   * for its {@code register} and its {@code unregister} section apart (one message may hold both).
+   */
+  record UidResult(Map<String, String> registerErrors, Map<String, String> unregisterErrors) {}
 
   /** The addresses and networks that hold {@code tag} now (the registered-ip text, as PAN-OS shows it). */
   Set<String> registeredWithTag(String tag) {
@@ -83,6 +86,11 @@ final class PanOsUserIdClient {
     return uidMessage(PanOsXml.unregisterMessage(entries));
   }
 
+  /** Unregisters, then registers, in one {@code uid-message} (see {@link PanOsXml#updateMessage}). */
+  UidResult update(List<Unregistration> unregister, List<Registration> register) {
+    return uidMessage(PanOsXml.updateMessage(unregister, register));
+  }
+
   /**
    * {@code show system info}, tried once with {@code timeout}: hostname, model and software
    * version, for health.
@@ -97,11 +105,13 @@ final class PanOsUserIdClient {
 
   private UidResult uidMessage(String message) {
     Element response = call("user-id", message);
-    Map<String, String> errors = new LinkedHashMap<>();
+    Map<String, String> registerErrors = new LinkedHashMap<>();
+    Map<String, String> unregisterErrors = new LinkedHashMap<>();
     for (Element entry : entryErrors(response)) {
-      errors.put(entry.getAttribute("ip"), entry.getAttribute("message"));
+      boolean unregistering = entry.getParentNode() instanceof Element section && section.getTagName().equals("unregister");
+      (unregistering ? unregisterErrors : registerErrors).put(entry.getAttribute("ip"), entry.getAttribute("message"));
     }
-    return new UidResult(errors);
+    return new UidResult(registerErrors, unregisterErrors);
   }
 
   private Element call(String type, String cmd) {

@@ -48,36 +48,61 @@ final class PanOsXml {
    * survive a firewall reboot; the tag's {@code timeout} still expires it.
    */
   static String registerMessage(List<Registration> entries) {
-    return uidMessage("register", xml -> {
-      for (Registration entry : entries) {
-        xml.writeStartElement("entry");
-        xml.writeAttribute("ip", checked(entry.ip()));
-        xml.writeAttribute("persistent", "1");
-        xml.writeStartElement("tag");
-        xml.writeStartElement("member");
-        xml.writeAttribute("timeout", Long.toString(entry.timeoutSeconds()));
-        xml.writeCharacters(checked(entry.tag()));
+    return updateMessage(List.of(), entries);
+  }
+
+  /**
+   * One {@code uid-message} that first unregisters, then registers (in that document order): how a
+   * tag's timeout is replaced, since registering a tag an address already holds is answered
+   * {@code already exists, ignore} and keeps the old timeout. Either list may be empty; an empty
+   * section is left out.
+   */
+  static String updateMessage(List<Unregistration> unregister, List<Registration> register) {
+    return uidMessage(xml -> {
+      if (!unregister.isEmpty()) {
+        xml.writeStartElement("unregister");
+        writeUnregistrations(xml, unregister);
         xml.writeEndElement();
-        xml.writeEndElement();
+      }
+      if (!register.isEmpty()) {
+        xml.writeStartElement("register");
+        writeRegistrations(xml, register);
         xml.writeEndElement();
       }
     });
   }
 
+  private static void writeRegistrations(XMLStreamWriter xml, List<Registration> entries) throws XMLStreamException {
+    for (Registration entry : entries) {
+      xml.writeStartElement("entry");
+      xml.writeAttribute("ip", checked(entry.ip()));
+      xml.writeAttribute("persistent", "1");
+      xml.writeStartElement("tag");
+      xml.writeStartElement("member");
+      xml.writeAttribute("timeout", Long.toString(entry.timeoutSeconds()));
+      xml.writeCharacters(checked(entry.tag()));
+      xml.writeEndElement();
+      xml.writeEndElement();
+      xml.writeEndElement();
+    }
+  }
+
   /** A {@code uid-message} removing each entry's tag. */
   static String unregisterMessage(List<Unregistration> entries) {
-    return uidMessage("unregister", xml -> {
-      for (Unregistration entry : entries) {
-        xml.writeStartElement("entry");
-        xml.writeAttribute("ip", checked(entry.ip()));
-        xml.writeStartElement("tag");
-        xml.writeStartElement("member");
-        xml.writeCharacters(checked(entry.tag()));
-        xml.writeEndElement();
-        xml.writeEndElement();
-        xml.writeEndElement();
-      }
-    });
+    return updateMessage(entries, List.of());
+  }
+
+  private static void writeUnregistrations(XMLStreamWriter xml, List<Unregistration> entries) throws XMLStreamException {
+    for (Unregistration entry : entries) {
+      xml.writeStartElement("entry");
+      xml.writeAttribute("ip", checked(entry.ip()));
+      xml.writeStartElement("tag");
+      xml.writeStartElement("member");
+      xml.writeCharacters(checked(entry.tag()));
+      xml.writeEndElement();
+      xml.writeEndElement();
+      xml.writeEndElement();
+    }
   }
 
   /** {@code <show><object><registered-ip><tag><entry name="TAG"/></tag></registered-ip></object></show>}. */
@@ -160,7 +185,7 @@ final class PanOsXml {
     return factory;
   }
 
-  private static String uidMessage(String operation, XmlBody entries) {
+  private static String uidMessage(XmlBody payload) {
     return document(xml -> {
       xml.writeStartElement("uid-message");
       xml.writeStartElement("version");
@@ -170,9 +195,7 @@ final class PanOsXml {
       xml.writeCharacters("update");
       xml.writeEndElement();
       xml.writeStartElement("payload");
-      xml.writeStartElement(operation);
-      entries.write(xml);
-      xml.writeEndElement();
+      payload.write(xml);
       xml.writeEndElement();
       xml.writeEndElement();
     });

@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -429,6 +430,28 @@ class BlockLedgerTest {
 
   private void confirmAll(List<Claim> claims) {
     ledger.confirm(claims.stream().filter(Claim::isClaimed).map(claim -> new Confirmation(claim.entry(), null)).toList());
+  }
+
+  @Test
+  void findAllReadsABatchWithAQueryPerFourteenKeysAndAnswersInOrder() {
+    List<LedgerRequest> stored = new ArrayList<>(IntStream.range(0, 30)
+        .mapToObj(i -> block("203.0.113." + i, NOW.plus(Duration.ofHours(1)))).toList());
+    stored.add(block("https://x.example/a?b=1#c", NOW.plus(Duration.ofHours(1))));
+    ledger.claimActive(stored);
+    List<Indicator> wanted = new ArrayList<>(IntStream.range(0, 40).mapToObj(i -> indicator("203.0.113." + i)).toList());
+    wanted.add(indicator("https://x.example/a?b=1#c"));
+    requests.clear();
+
+    List<Optional<LedgerEntry>> found = ledger.findAll("edl", wanted);
+
+    assertThat(found).hasSize(41);
+    assertThat(found.subList(0, 30)).allSatisfy(row -> assertThat(row).get().extracting(LedgerEntry::state)
+        .isEqualTo(LedgerState.ACTIVE));
+    assertThat(found.get(29)).get().extracting(LedgerEntry::value).isEqualTo("203.0.113.29");
+    assertThat(found.subList(30, 40)).allSatisfy(row -> assertThat(row).isEmpty());
+    assertThat(found.get(40)).get().extracting(LedgerEntry::type).isEqualTo(IndicatorType.URL);
+    // 40 addresses in one partition: three queries of at most 14 keys; the URL's partition: one.
+    assertThat(requests).hasSize(4).allSatisfy(request -> assertThat(request).startsWith("GET"));
   }
 
   private static LedgerRequest block(String value, Instant expiresAt) {

@@ -66,9 +66,9 @@ class DefenderEnforcementPointTest {
     return new DefenderEnforcementPoint(settings, credentials, HttpClients.shared(), clock, waits::add);
   }
 
-  private DefenderEnforcementPoint point(UpstreamPolicy.Options options, int maxFilterLength) {
+  private DefenderEnforcementPoint point(UpstreamPolicy.Options options, Duration snapshotMaxAge) {
     return new DefenderEnforcementPoint(settings, credentials, HttpClients.shared(), clock,
-        () -> new UpstreamPolicy(DefenderIndicatorsClient.UPSTREAM, options, waits::add), maxFilterLength);
+        () -> new UpstreamPolicy(DefenderIndicatorsClient.UPSTREAM, options, waits::add), snapshotMaxAge);
   }
 
   private static Indicator indicator(String input) {
@@ -119,6 +119,41 @@ class DefenderEnforcementPointTest {
     assertThat(again.providerRef()).isEqualTo(first.providerRef());
     assertThat(defender.importCalls()).isEqualTo(1);
     assertThat(defender.size()).isEqualTo(1);
+    // The second batch asked the snapshot, which our own import had updated: no second read.
+    assertThat(defender.listCalls()).isEqualTo(1);
+  }
+
+  @Test
+  void batchesWithinTheSnapshotAgeShareOneReadAndAStaleSnapshotIsReadAgain() {
+    DefenderEnforcementPoint point = point();
+    point.apply(List.of(block("203.0.113.7", TOMORROW)));
+    point.apply(List.of(block("203.0.113.8", TOMORROW)));
+    assertThat(defender.listCalls()).isEqualTo(1);
+    // Meanwhile an analyst blocks a value in the console; the next read after the age sees it.
+    String id = defender.add("203.0.113.9", "IpAddress", "Block", "2025-03-10T00:00:00Z");
+    clock.advance(DefenderSnapshot.DEFAULT_MAX_AGE);
+
+    EnforcementOutcome outcome = point.apply(List.of(block("203.0.113.9", TOMORROW))).get(0);
+
+    assertThat(defender.listCalls()).isEqualTo(2);
+    assertThat(outcome.status()).isEqualTo(Status.ALREADY_PRESENT);
+    assertThat(outcome.providerRef()).isEqualTo(id);
+    assertThat(defender.importCalls()).isEqualTo(2);
+  }
+
+  @Test
+  void anExtensionOfOurOwnIndicatorIsImportedWithoutARead() {
+    String id = defender.add("203.0.113.7", "IpAddress", "Block", "2025-03-02T10:00:00Z");
+    Instant later = NOW.plus(Duration.ofDays(7));
+    EnforcementRequest extension = new EnforcementRequest(indicator("203.0.113.7"), Action.BLOCK, later, "t", "d", id, true);
+
+    EnforcementOutcome outcome = point().apply(List.of(extension)).get(0);
+
+    assertThat(outcome.status()).isEqualTo(Status.ALREADY_PRESENT);
+    assertThat(outcome.providerRef()).isEqualTo(id);
+    assertThat(defender.indicator("203.0.113.7").path("expirationTime").asText()).isEqualTo("2025-03-08T10:00:00Z");
+    assertThat(defender.listCalls()).isZero();
+    assertThat(defender.importCalls()).isEqualTo(1);
   }
 
   @Test
@@ -130,28 +165,33 @@ class DefenderEnforcementPointTest {
 
     assertThat(outcomes).extracting(EnforcementOutcome::status).containsExactly(Status.ALREADY_PRESENT, Status.DONE);
     assertThat(outcomes.get(0).providerRef()).isEqualTo(id);
+    assertThat(outcomes.get(0).detail()).contains("AlertAndBlock indicator " + id + " until 2025-03-02T10:00:00Z")
+        .contains("its expiry is now 2025-03-08T10:00:00Z");
     assertThat(defender.indicator("203.0.113.7").path("expirationTime").asText()).isEqualTo("2025-03-08T10:00:00Z");
     assertThat(defender.importCalls()).isEqualTo(1);
   }
 
   @Test
   void anEarlierExpiryLeavesTheIndicatorAlone() {
-    defender.add("203.0.113.7", "IpAddress", "Block", "2025-03-10T00:00:00Z");
+    String id = defender.add("203.0.113.7", "IpAddress", "Block", "2025-03-10T00:00:00Z");
 
     EnforcementOutcome outcome = point().apply(List.of(block("203.0.113.7", TOMORROW))).get(0);
 
     assertThat(outcome.status()).isEqualTo(Status.ALREADY_PRESENT);
+    assertThat(outcome.detail()).isEqualTo("Already in Defender as Block indicator " + id
+        + " until 2025-03-10T00:00:00Z; left as it is");
     assertThat(defender.importCalls()).isZero();
     assertThat(defender.indicator("203.0.113.7").path("expirationTime").asText()).isEqualTo("2025-03-10T00:00:00Z");
   }
 
   @Test
   void anAllowedIndicatorIsReplacedByABlockOfTheSameValue() {
-    defender.add("evil.example", "DomainName", "Allowed", null);
+    String id = defender.add("evil.example", "DomainName", "Allowed", null);
 
     EnforcementOutcome outcome = point().apply(List.of(block("evil.example", TOMORROW))).get(0);
 
     assertThat(outcome.status()).isEqualTo(Status.DONE);
+    assertThat(outcome.detail()).isEqualTo("Replaced Defender's Allowed indicator " + id + " that never expires");
     assertThat(defender.indicator("evil.example").path("action").asText()).isEqualTo("Block");
     assertThat(defender.size()).isEqualTo(1);
   }
@@ -167,7 +207,7 @@ class DefenderEnforcementPointTest {
   }
 
   @Test
-  void twelveHundredIndicatorsCostOneListRoundAndThreeImports() {
+  void twelveHundredIndicatorsCostOneReadAndThreeImports() {
     List<EnforcementRequest> batch = IntStream.range(0, 1200)
         .mapToObj(i -> block("20." + (i / 250) + "." + (i % 250) + ".1", TOMORROW))
         .toList();
@@ -177,8 +217,8 @@ class DefenderEnforcementPointTest {
     assertThat(outcomes).hasSize(1200).extracting(EnforcementOutcome::status).containsOnly(Status.DONE);
     assertThat(outcomes.get(1199).indicator().value()).isEqualTo("20.4.199.1");
     assertThat(defender.importCalls()).isEqualTo(3);
-    // One round: 1,200 values of about 13 characters each need three filters of at most 6,000 characters.
-    assertThat(defender.listCalls()).isEqualTo(3);
+    // One unfiltered read of the tenant, whatever the number of values.
+    assertThat(defender.listCalls()).isEqualTo(1);
     assertThat(defender.size()).isEqualTo(1200);
   }
 
@@ -218,20 +258,33 @@ class DefenderEnforcementPointTest {
   }
 
   @Test
-  void aValueWithQuotesCannotBreakTheFilter() {
+  void noValueEverReachesAListQuery() {
     defender.add("other.example", "DomainName", "Block", null);
-    String hostile = "https://evil.example/a')%20or%20indicatorValue%20eq%20('other.example";
-    Indicator url = new Indicator(IndicatorType.URL,
-        "https://evil.example/a') or indicatorValue eq ('other.example", hostile);
+    Indicator url = new Indicator(IndicatorType.URL, "https://evil.example/a') or indicatorValue eq ('other.example",
+        "https://evil.example/a')%20or%20indicatorValue%20eq%20('other.example");
     EnforcementRequest request = new EnforcementRequest(url, Action.BLOCK, TOMORROW, "t", "d", null);
 
     EnforcementOutcome outcome = point().apply(List.of(request, block("other.example", TOMORROW))).get(0);
 
-    // Escaped, the quote is part of one literal: the fake parses it, and finds nothing held for it.
     assertThat(outcome.status()).isEqualTo(Status.DONE);
     assertThat(defender.indicator(url.value())).isNotNull();
-    assertThat(defender.requests().get(0).getUrl().queryParameter("$filter"))
-        .isEqualTo("indicatorValue in ('https://evil.example/a'') or indicatorValue eq (''other.example','other.example')");
+    RecordedRequest list = defender.requests().get(0);
+    assertThat(list.getUrl().queryParameterNames()).containsExactly("$top");
+    assertThat(list.getUrl().queryParameter("$top")).isEqualTo("10000");
+  }
+
+  @Test
+  void aTenantOfMoreThanOnePageIsReadBySkippingOnWhileAPageComesBackFull() {
+    for (int i = 0; i < DefenderIndicatorsClient.LIST_PAGE_SIZE + 5; i++) {
+      defender.add("21." + (i >> 16 & 0xff) + "." + (i >> 8 & 0xff) + "." + (i & 0xff), "IpAddress", "Block", null);
+    }
+
+    EnforcementOutcome last = point().apply(List.of(block("21.0.39.20", TOMORROW))).get(0);
+
+    assertThat(last.status()).isEqualTo(Status.ALREADY_PRESENT);
+    assertThat(defender.listCalls()).isEqualTo(2);
+    assertThat(defender.requests().get(1).getUrl().queryParameter("$skip")).isEqualTo("10000");
+    assertThat(defender.importCalls()).isZero();
   }
 
   @Test
@@ -297,7 +350,7 @@ class DefenderEnforcementPointTest {
   @Test
   void anOpenCircuitFailsTheBatchWithRetryAfterAndNoCall() {
     DefenderEnforcementPoint point = point(UpstreamPolicy.Options.defaults().maxAttempts(1)
-        .circuitBreaker(50, 2, Duration.ofSeconds(30)), DefenderIndicatorsClient.DEFAULT_MAX_FILTER_LENGTH);
+        .circuitBreaker(50, 2, Duration.ofSeconds(30)), Duration.ZERO);
     defender.failNext(2, 500);
     point.apply(List.of(block("203.0.113.7", TOMORROW)));
     point.apply(List.of(block("203.0.113.7", TOMORROW)));

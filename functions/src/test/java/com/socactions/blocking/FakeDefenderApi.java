@@ -32,11 +32,14 @@ import okhttp3.HttpUrl;
  * <ul>
  *   <li>Every call needs {@code Authorization: Bearer <token>} with the token it was started with;
  *       else 401 with the API's error body.
- *   <li>{@code GET /api/indicators}: the held indicators, filtered by {@code $filter} of the forms
- *       {@code indicatorValue in ('a','b')} and {@code indicatorValue eq 'a'} (OData string
- *       literals, {@code ''} for a quote; values compared without case), {@code $top}/{@code $skip},
- *       pages of {@link #pageSize} with {@code @odata.nextLink}. A filter it cannot parse is a 400
- *       {@code InvalidRequestBody}, as a real OData service refuses one.
+ *   <li>{@code GET /api/indicators}: the held indicators in a stable order (by id), filtered by
+ *       {@code $filter} of the forms {@code indicatorValue in ('a','b')} and
+ *       {@code indicatorValue eq 'a'} (OData string literals, {@code ''} for a quote; values compared
+ *       without case), windowed by {@code $skip} and {@code $top} (at most 10,000, as documented;
+ *       more is a 400), in pages of {@link #pageSize} with {@code @odata.nextLink} when the window
+ *       holds more than a page. A window of {@code $top} full of items carries no link, so a
+ *       client reads on with {@code $skip}, as against the documented API. A filter it cannot parse
+ *       is a 400 {@code InvalidRequestBody}, as a real OData service refuses one.
  *   <li>{@code POST /api/indicators/import}: submit or update by type and value, at most 500 an
  *       call (else 400), per-item {@code {id, indicator, isFailed, failureReason}}; an unknown type
  *       or action, or a value scripted by {@link #refuseValue}, fails that item alone.
@@ -49,6 +52,8 @@ import okhttp3.HttpUrl;
 public final class FakeDefenderApi implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_IMPORT = 500;
+  /** The documented maximum of {@code $top} on the list call. */
+  private static final int MAX_TOP = 10_000;
   private static final Set<String> TYPES =
       Set.of("FileSha1", "FileSha256", "FileMd5", "CertificateThumbprint", "IpAddress", "DomainName", "Url");
   private static final Set<String> ACTIONS =
@@ -339,6 +344,9 @@ public final class FakeDefenderApi implements AutoCloseable {
       }
       int skip = intParameter(url, "$skip", 0);
       int top = intParameter(url, "$top", Integer.MAX_VALUE);
+      if (top != Integer.MAX_VALUE && top > MAX_TOP) {
+        return json(400, fixture("error_InvalidRequestBody.json")).build();
+      }
       List<ObjectNode> window = matching.subList(Math.min(skip, matching.size()),
           (int) Math.min(matching.size(), (long) skip + top));
       ObjectNode body = JSON.createObjectNode();

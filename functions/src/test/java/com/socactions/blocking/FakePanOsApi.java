@@ -33,7 +33,9 @@ import org.xml.sax.InputSource;
  *
  * <ul>
  *   <li>{@code type=user-id}: a {@code uid-message} that registers or unregisters IP tags, kept in
- *       memory with their timeouts. Success answers are the recorded ones
+ *       memory with their timeouts; a message holding both sections is applied in document order
+ *       (or register first: {@link #registerBeforeUnregister}), and an error answer lists each
+ *       section's entries under that section. Success answers are the recorded ones
  *       ({@code shared/fixtures/panos/response_register_success.xml}); registering a tag an IP
  *       already has answers {@code status="error"} with a per-entry {@code message}, in the shape of
  *       the recorded PAN-OS 6.0 answer ({@code response_register_error_tag_already_exists.xml}).
@@ -44,7 +46,8 @@ import org.xml.sax.InputSource;
  *   <li>A wrong or missing {@code X-PAN-KEY}: HTTP 403 with the body PAN-OS is quoted as sending
  *       ({@code <response status = 'error' code = '403'>...Invalid Credential...}; no recorded
  *       source exists). A {@code key=} in the URL is not accepted as a key, and is counted.
- *   <li>Scripting: {@link #failNext}, {@link #respondNext}, {@link #failEntry}. Counting:
+ *   <li>Scripting: {@link #failNext}, {@link #respondNext}, {@link #failEntry},
+ *       {@link #registerBeforeUnregister}. Counting:
  *       {@link #userIdMessages()}, {@link #opCommands()}, {@link #requestUrls()},
  *       {@link #keyHeaders()}.
  * </ul>
@@ -62,6 +65,7 @@ final class FakePanOsApi implements AutoCloseable {
   private final List<String> opCommands = new CopyOnWriteArrayList<>();
   private final List<String> urls = new CopyOnWriteArrayList<>();
   private final List<String> keyHeaders = new CopyOnWriteArrayList<>();
+  private volatile boolean registerFirst;
 
   private FakePanOsApi() {}
 
@@ -105,6 +109,16 @@ final class FakePanOsApi implements AutoCloseable {
   /** The next request gets exactly this answer. */
   FakePanOsApi respondNext(MockResponse response) {
     scripted.add(response);
+    return this;
+  }
+
+  /**
+   * From now on, a {@code uid-message} with both sections has its {@code register} section applied
+   * before its {@code unregister} section, whatever their order in the document. PAN-OS documents
+   * no order; by default the fake applies them in document order.
+   */
+  FakePanOsApi registerBeforeUnregister() {
+    registerFirst = true;
     return this;
   }
 
@@ -180,48 +194,55 @@ final class FakePanOsApi implements AutoCloseable {
 
     private MockResponse userId(Element message) {
       Element payload = child(message, "payload");
-      Element register = payload == null ? null : child(payload, "register");
-      Element unregister = payload == null ? null : child(payload, "unregister");
-      Map<String, String> errors = new LinkedHashMap<>();
-      if (register != null) {
-        for (Element entry : children(register, "entry")) {
+      List<Element> sections = payload == null ? List.of() : new ArrayList<>(children(payload));
+      if (registerFirst) {
+        sections.sort((a, b) -> Boolean.compare(!a.getTagName().equals("register"), !b.getTagName().equals("register")));
+      }
+      // Sections in the order applied; per section, the entries PAN-OS names with a message.
+      Map<String, Map<String, String>> errors = new LinkedHashMap<>();
+      for (Element section : sections) {
+        Map<String, String> sectionErrors = new LinkedHashMap<>();
+        boolean registering = section.getTagName().equals("register");
+        if (!registering && !section.getTagName().equals("unregister")) {
+          continue;
+        }
+        for (Element entry : children(section, "entry")) {
           String ip = entry.getAttribute("ip");
           for (Element member : members(entry)) {
             String tag = member.getTextContent().strip();
-            if (entryFailures.containsKey(ip)) {
-              errors.put(ip, entryFailures.get(ip));
-            } else if (registered.getOrDefault(ip, Map.of()).containsKey(tag)) {
-              errors.put(ip, "tag " + tag + " already exists, ignore");
+            if (registering) {
+              if (entryFailures.containsKey(ip)) {
+                sectionErrors.put(ip, entryFailures.get(ip));
+              } else if (registered.getOrDefault(ip, Map.of()).containsKey(tag)) {
+                // As the recorded answer: ignored, so the tag keeps its old timeout.
+                sectionErrors.put(ip, "tag " + tag + " already exists, ignore");
+              } else {
+                register(ip, tag, member.getAttribute("timeout"));
+              }
             } else {
-              register(ip, tag, member.getAttribute("timeout"));
+              Map<String, String> tags = registered.get(ip);
+              if (tags == null || tags.remove(tag) == null) {
+                sectionErrors.put(ip, "tag " + tag + " does not exist, ignore");
+              } else if (tags.isEmpty()) {
+                registered.remove(ip);
+              }
             }
           }
         }
+        errors.put(section.getTagName(), sectionErrors);
       }
-      if (unregister != null) {
-        for (Element entry : children(unregister, "entry")) {
-          String ip = entry.getAttribute("ip");
-          for (Element member : members(entry)) {
-            String tag = member.getTextContent().strip();
-            Map<String, String> tags = registered.get(ip);
-            if (tags == null || tags.remove(tag) == null) {
-              errors.put(ip, "tag " + tag + " does not exist, ignore");
-            } else if (tags.isEmpty()) {
-              registered.remove(ip);
-            }
-          }
-        }
-      }
-      if (errors.isEmpty()) {
-        return xml(200, SharedFixtures.read(register != null
+      if (errors.values().stream().allMatch(Map::isEmpty)) {
+        return xml(200, SharedFixtures.read(errors.containsKey("register")
             ? "panos/response_register_success.xml" : "panos/response_unregister_success.xml"));
       }
-      StringBuilder body = new StringBuilder("<response status=\"error\"><msg><line><uid-response><version>2.0</version>"
-          + "<payload><" + (register != null ? "register" : "unregister") + ">");
-      errors.forEach((ip, text) -> body.append("<entry ip=\"").append(escape(ip)).append("\" message=\"")
-          .append(escape(text)).append("\"/>"));
-      body.append("</").append(register != null ? "register" : "unregister")
-          .append("></payload></uid-response></line></msg></response>");
+      StringBuilder body = new StringBuilder("<response status=\"error\"><msg><line><uid-response><version>2.0</version><payload>");
+      errors.forEach((section, sectionErrors) -> {
+        body.append('<').append(section).append('>');
+        sectionErrors.forEach((ip, text) -> body.append("<entry ip=\"").append(escape(ip)).append("\" message=\"")
+            .append(escape(text)).append("\"/>"));
+        body.append("</").append(section).append('>');
+      });
+      body.append("</payload></uid-response></line></msg></response>");
       return xml(200, body.toString());
     }
 
@@ -287,12 +308,17 @@ final class FakePanOsApi implements AutoCloseable {
     return found.isEmpty() ? null : found.get(0);
   }
 
+  private static List<Element> children(Element parent) {
+    return children(parent, null);
+  }
+
+  /** The child elements named {@code name} (any name when null), in document order. */
   private static List<Element> children(Element parent, String name) {
     List<Element> found = new ArrayList<>();
     NodeList nodes = parent.getChildNodes();
     for (int i = 0; i < nodes.getLength(); i++) {
       Node node = nodes.item(i);
-      if (node instanceof Element element && element.getTagName().equals(name)) {
+      if (node instanceof Element element && (name == null || element.getTagName().equals(name))) {
         found.add(element);
       }
     }

@@ -116,6 +116,56 @@ class PanOsEnforcementPointTest {
   }
 
   @Test
+  void aLaterExpiryOfOurBlockReachesTheFirewallInOneUidMessageWithoutARead() {
+    fake.register("198.51.100.30", TAG, "3600");
+    EnforcementRequest extension = new EnforcementRequest(parse("198.51.100.30"), Action.BLOCK,
+        NOW.plus(Duration.ofHours(48)), null, null, TAG, true);
+
+    List<EnforcementOutcome> outcomes = panOs().apply(List.of(extension, block("198.51.100.31", NOW.plusSeconds(60))));
+
+    assertThat(outcomes).extracting(EnforcementOutcome::status).containsExactly(Status.ALREADY_PRESENT, Status.DONE);
+    assertThat(fake.tagsOf("198.51.100.30")).isEqualTo(Map.of(TAG, "172800"));
+    assertThat(fake.userIdMessages()).hasSize(1);
+    assertThat(fake.userIdMessages().get(0)).containsSubsequence("<unregister>", "198.51.100.30", "</unregister>",
+        "<register>", "198.51.100.30", "timeout=\"172800\"", "198.51.100.31", "</register>");
+    // The read finds what is new; this batch had one new address, so one read.
+    assertThat(fake.opCommands()).hasSize(1);
+  }
+
+  @Test
+  void aBatchThatOnlyExtendsOurBlocksSkipsTheRead() {
+    fake.register("198.51.100.32", TAG, "60");
+
+    panOs().apply(List.of(new EnforcementRequest(parse("198.51.100.32"), Action.BLOCK,
+        NOW.plus(Duration.ofHours(1)), null, null, TAG, true)));
+
+    assertThat(fake.tagsOf("198.51.100.32")).isEqualTo(Map.of(TAG, "3600"));
+    assertThat(fake.opCommands()).isEmpty();
+    assertThat(fake.userIdMessages()).hasSize(1);
+  }
+
+  @Test
+  void aFirewallThatRegistersBeforeItUnregistersGetsTheExtendedAddressRegisteredAgain() {
+    fake.register("198.51.100.33", TAG, "60").registerBeforeUnregister();
+
+    EnforcementOutcome outcome = panOs().apply(List.of(new EnforcementRequest(parse("198.51.100.33"), Action.BLOCK,
+        NOW.plus(Duration.ofHours(1)), null, null, TAG, true))).get(0);
+
+    assertThat(outcome.status()).isEqualTo(Status.ALREADY_PRESENT);
+    assertThat(fake.tagsOf("198.51.100.33")).isEqualTo(Map.of(TAG, "3600"));
+    assertThat(fake.userIdMessages()).hasSize(2);
+  }
+
+  @Test
+  void aRepeatThatIsNotAnExtensionLeavesTheFirewallsTimeoutAlone() {
+    fake.register("198.51.100.34", TAG, "0");
+
+    panOs().apply(List.of(block("198.51.100.34", NOW.plusSeconds(60))));
+
+    assertThat(fake.tagsOf("198.51.100.34")).isEqualTo(Map.of(TAG, "0"));
+  }
+
+  @Test
   void aRegistrationThatRacedInBetweenIsAlreadyPresentFromThePerEntryMessage() {
     // Recorded PAN-OS 6.0 shape: status="error" and a per-entry "already exists" message.
     String raced = SharedFixtures.read("panos/response_register_error_tag_already_exists.xml").replace("192.168.1.2", "198.51.100.11");
