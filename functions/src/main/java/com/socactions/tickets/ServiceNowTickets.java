@@ -1,5 +1,7 @@
 package com.socactions.tickets;
 
+import com.socactions.sentinel.IncidentComment;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.base.Suppliers;

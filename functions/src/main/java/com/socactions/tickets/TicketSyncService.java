@@ -1,5 +1,7 @@
 package com.socactions.tickets;
 
+import com.socactions.sentinel.IncidentComment;
+
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Digests;
 import com.socactions.platform.HtmlTable;
@@ -249,7 +251,12 @@ public final class TicketSyncService {
   }
 
   static String digest(TicketContent content, TicketField field) {
-    return Digests.sha256Hex(content.valueOf(field)).substring(0, 32);
+    return digestOf(content.valueOf(field));
+  }
+
+  /** The digest the link keeps for a field's value (see {@link TicketContent#valueOf}). */
+  static String digestOf(String value) {
+    return Digests.sha256Hex(value).substring(0, 32);
   }
 
   private static List<IncidentComment> newComments(TicketContent content, TicketLink link) {

@@ -1,5 +1,7 @@
 package com.socactions.tickets;
 
+import com.socactions.sentinel.IncidentComment;
+
 import com.socactions.providers.Provider;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,7 @@
 package com.socactions.tickets;
 
+import com.socactions.sentinel.IncidentComment;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
