@@ -132,12 +132,7 @@ public final class Invocation {
    * {@link #MAX_BODY_BYTES}, JSON (when a content type is given), a JSON object.
    */
   public JsonNode jsonObjectBody() {
-    header("content-type").ifPresent(type -> {
-      String lower = type.toLowerCase(Locale.ROOT);
-      if (!lower.startsWith("application/json") && !lower.contains("+json") && !lower.startsWith("text/plain")) {
-        throw ProblemException.unsupportedMediaType("Send the body as application/json, not " + type);
-      }
-    });
+    requireJsonContentType();
     header("content-length").ifPresent(length -> {
       try {
         if (Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
@@ -160,6 +155,16 @@ public final class Invocation {
       throw ProblemException.invalidField("body", "must be a JSON object");
     }
     return node;
+  }
+
+  /** 415 unless the content type, when there is one, is JSON (or text, which Logic Apps sometimes sends). */
+  public void requireJsonContentType() {
+    header("content-type").ifPresent(type -> {
+      String lower = type.toLowerCase(Locale.ROOT);
+      if (!lower.startsWith("application/json") && !lower.contains("+json") && !lower.startsWith("text/plain")) {
+        throw ProblemException.unsupportedMediaType("Send the body as application/json, not " + type);
+      }
+    });
   }
 
   /**

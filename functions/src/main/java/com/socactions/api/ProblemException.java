@@ -55,11 +55,6 @@ final class ProblemException extends RuntimeException {
     return builder(415, TYPE_BASE + "unsupported-media-type", "Unsupported media type", detail).build();
   }
 
-  /** 401 for a request whose own credential (a webhook signature) did not verify. */
-  static ProblemException unauthorized(String detail) {
-    return builder(401, TYPE_BASE + "unauthorized", "Unauthorized", detail).build();
-  }
-
   static ProblemException notFound(String detail) {
     return builder(404, "about:blank", "Not Found", detail).build();
   }

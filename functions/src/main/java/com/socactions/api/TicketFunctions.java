@@ -77,11 +77,13 @@ public class TicketFunctions {
       @BindingName("system") String system,
       ExecutionContext context) {
     return Invocation.handle(request, context, call -> {
+      call.requireJsonContentType();
       byte[] raw = call.rawBody();
       TicketWebhooks.Delivery delivery = services.tickets().webhooks().verify(system, raw, call::header);
       if (delivery.refused() != null) {
-        throw ProblemException.unauthorized("The request is not signed with the " + system + " webhook secret ("
-            + delivery.refused() + "); nothing was changed");
+        // Empty, like the host's own 401: a caller without the secret learns nothing about why.
+        call.log(Level.WARNING, "Refused a " + system + " webhook: " + delivery.refused() + "; nothing was changed");
+        return call.respond(401, "text/plain; charset=utf-8", "");
       }
       if (delivery.ticketId() == null) {
         return call.ok(new InboundResult(system, null, null, InboundResult.IGNORED, List.of()));
