@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
-import com.socactions.platform.TableStorage;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
 import com.socactions.tickets.TicketSyncService.SyncOptions;
@@ -15,15 +14,8 @@ import com.socactions.tickets.jira.Adf;
 import com.socactions.tickets.jira.FakeJira;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +37,7 @@ class JiraTicketSyncServiceTest {
   void start() throws Exception {
     jira = FakeJira.start(JiraTicketsTest.EMAIL, JiraTicketsTest.TOKEN, JiraTicketsTest.PROJECT).now(NOW);
     jira.addUser("acc-alice", "Alice Analyst", "alice@contoso.com", true);
-    links = newLinks();
+    links = TicketSyncServiceTest.newLinks();
     sync = service(links);
   }
 
@@ -121,30 +113,18 @@ class JiraTicketSyncServiceTest {
   void tenConcurrentSyncsOfANewIncidentMakeOneIssue() throws Exception {
     TicketSyncService racing = new TicketSyncService(List.of(tickets()), links, clock, Sleeper.SYSTEM,
         TicketSyncService.DEFAULT_CLAIM_TIMEOUT, Duration.ofDays(1));
-    ExecutorService pool = Executors.newFixedThreadPool(10);
-    try {
-      List<Callable<SyncResult>> runs = new ArrayList<>();
-      for (int i = 0; i < 10; i++) {
-        runs.add(() -> racing.sync(incident("High", "New", null), "jira", SyncOptions.defaults()));
-      }
-      List<SyncResult> results = new ArrayList<>();
-      for (Future<SyncResult> future : pool.invokeAll(runs, 60, TimeUnit.SECONDS)) {
-        results.add(future.get());
-      }
+    List<SyncResult> results = TicketSyncServiceTest.syncConcurrently(racing, "jira", 10);
 
-      assertThat(results).extracting(SyncResult::ticketId).containsOnly(results.get(0).ticketId());
-      assertThat(results).filteredOn(r -> r.action().equals("created")).hasSize(1);
-      assertThat(jira.requestCount("POST /rest/api/3/issue")).isEqualTo(1);
-    } finally {
-      pool.shutdownNow();
-    }
+    assertThat(results).extracting(SyncResult::ticketId).containsOnly(results.get(0).ticketId());
+    assertThat(results).filteredOn(r -> r.action().equals("created")).hasSize(1);
+    assertThat(jira.requestCount("POST /rest/api/3/issue")).isEqualTo(1);
   }
 
   @Test
   void aLostLinkRowFindsTheIssueByItsCorrelationLabelInsteadOfMakingASecond() {
     SyncResult created = sync.sync(incident("High", "New", null), "jira", SyncOptions.defaults());
 
-    SyncResult again = service(newLinks()).sync(incident("High", "New", null), "jira", SyncOptions.defaults());
+    SyncResult again = service(TicketSyncServiceTest.newLinks()).sync(incident("High", "New", null), "jira", SyncOptions.defaults());
 
     assertThat(again.ticketId()).isEqualTo(created.ticketId());
     assertThat(again.action()).isEqualTo("updated");
@@ -173,12 +153,6 @@ class JiraTicketSyncServiceTest {
 
   private String status(String key) {
     return jira.issue(key).path("fields").path("status").path("name").asText();
-  }
-
-  private TicketLinks newLinks() {
-    String name = "links" + UUID.randomUUID().toString().replace("-", "");
-    return new TicketLinks(new TableStorage(Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
-        .table(name));
   }
 
   private TicketSyncService service(TicketLinks into) {
