@@ -12,6 +12,7 @@ import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
+import com.socactions.sentinel.IncidentComment;
 import com.socactions.tickets.jira.Adf;
 import com.socactions.tickets.jira.JiraClient;
 import com.socactions.tickets.jira.JiraComment;

@@ -1,7 +1,5 @@
 package com.socactions.tickets;
 
-import com.socactions.sentinel.IncidentComment;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.base.Suppliers;
@@ -11,6 +9,7 @@ import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
+import com.socactions.sentinel.IncidentComment;
 import com.socactions.servicenow.EncodedQuery;
 import com.socactions.servicenow.ServiceNowSettings;
 import com.socactions.servicenow.ServiceNowTableClient;

@@ -1,13 +1,12 @@
 package com.socactions.tickets;
 
-import com.socactions.sentinel.IncidentComment;
-
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Digests;
 import com.socactions.platform.HtmlTable;
 import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
+import com.socactions.sentinel.IncidentComment;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

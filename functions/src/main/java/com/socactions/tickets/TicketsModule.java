@@ -33,9 +33,9 @@ public final class TicketsModule {
     this.webhooks = new TicketWebhooks(settings, clock, inbound, links);
   }
 
-  /** The systems this build knows: ServiceNow, and Jira once its module is wired. */
+  /** The systems this build knows: ServiceNow and Jira Cloud. */
   public static List<TicketSystem> defaultSystems(Settings settings, Clock clock) {
-    return List.of(new ServiceNowTickets(settings, clock, Sleeper.SYSTEM));
+    return List.of(new ServiceNowTickets(settings, clock, Sleeper.SYSTEM), new JiraTickets(settings, clock, Sleeper.SYSTEM));
   }
 
   public TicketSyncService sync() {

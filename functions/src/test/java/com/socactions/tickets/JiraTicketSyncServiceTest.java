@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
+import com.socactions.sentinel.IncidentComment;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
 import com.socactions.tickets.TicketSyncService.SyncOptions;

@@ -1,7 +1,5 @@
 package com.socactions.tickets;
 
-import com.socactions.sentinel.IncidentComment;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,6 +13,7 @@ import com.socactions.platform.TableStorage;
 import com.socactions.platform.UpstreamException;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
+import com.socactions.sentinel.IncidentComment;
 import com.socactions.servicenow.FakeServiceNow;
 import com.socactions.servicenow.ServiceNowSettings;
 import com.socactions.testing.Azurite;
