@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -23,8 +24,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <ul>
  *   <li>header {@value #TIMESTAMP_HEADER}: the time of sending, in seconds since the epoch;
- *   <li>header {@value #SIGNATURE_HEADER}: {@code sha256=} and the lower-case hex HMAC-SHA256, keyed
- *       with {@value #SECRET_SETTING}, of the timestamp, a dot, and the raw body bytes;
+ *   <li>header {@value #SIGNATURE_HEADER}: {@code sha256=} and the HMAC-SHA256, keyed with
+ *       {@value #SECRET_SETTING}, of the timestamp, a dot, and the raw body bytes, in lower-case hex
+ *       or in base64 (what ServiceNow's {@code GlideCertificateEncryption.generateMac} returns);
  *   <li>body: {@code {"sys_id": "<the ticket's sys_id>", "table": "incident"}}; nothing else is
  *       trusted from it: the connector reads the ticket back through the Table API.
  * </ul>
@@ -38,7 +40,7 @@ public final class ServiceNowWebhook {
   public static final String SIGNATURE_HEADER = "X-SOC-Actions-Signature";
   public static final String TIMESTAMP_HEADER = "X-SOC-Actions-Timestamp";
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
-  private static final Pattern SIGNATURE = Pattern.compile("sha256=([0-9a-f]{64})");
+  private static final Pattern SIGNATURE = Pattern.compile("sha256=([0-9a-f]{64}|[A-Za-z0-9+/]{43}=)");
   private static final Pattern SYS_ID = Pattern.compile("[0-9a-f]{32}");
 
   /** Why a message was or was not accepted. Everything but {@code VALID} is a 401. */
@@ -71,7 +73,9 @@ public final class ServiceNowWebhook {
       return Verdict.MALFORMED_SIGNATURE;
     }
     byte[] expected = sign(timestampHeader.trim(), rawBody);
-    if (!MessageDigest.isEqual(expected, HexFormat.of().parseHex(match.group(1)))) {
+    String presented = match.group(1);
+    byte[] given = presented.length() == 64 ? HexFormat.of().parseHex(presented) : Base64.getDecoder().decode(presented);
+    if (!MessageDigest.isEqual(expected, given)) {
       return Verdict.BAD_SIGNATURE;
     }
     Duration age = Duration.between(Instant.ofEpochSecond(seconds), now).abs();

@@ -20,11 +20,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -203,6 +206,20 @@ class TicketInboundServiceTest {
     assertThat(delivery.refused()).isNull();
     assertThat(first.action()).isEqualTo("applied");
     assertThat(replay.changes()).containsExactly("replay");
+  }
+
+  @Test
+  void aBase64SignatureAsServiceNowComputesItIsAcceptedToo() throws Exception {
+    byte[] body = ("{\"sys_id\":\"" + ticketId + "\"}").getBytes(StandardCharsets.UTF_8);
+    String timestamp = Long.toString(clock.instant().getEpochSecond());
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
+    String base64 = "sha256=" + Base64.getEncoder().encodeToString(mac.doFinal(body));
+
+    assertThat(refusal(body, timestamp, base64)).isNull();
+    assertThat(refusal(body, timestamp, base64.replace(base64.charAt(10), base64.charAt(10) == 'A' ? 'B' : 'A')))
+        .isEqualTo("bad_signature");
   }
 
   @Test
