@@ -1,5 +1,6 @@
 package com.socactions.api;
 
+import com.google.common.base.Suppliers;
 import com.socactions.blocking.BlockingModule;
 import com.socactions.cmdb.CmdbModule;
 import com.socactions.enrichment.EnrichmentModule;
@@ -12,7 +13,8 @@ import com.socactions.platform.Settings;
 import com.socactions.platform.TableStorage;
 import com.socactions.providers.ProviderRegistry;
 import com.socactions.providers.Readiness;
-import com.google.common.base.Suppliers;
+import com.socactions.sentinel.SentinelModule;
+import com.socactions.tickets.TicketsModule;
 import java.time.Clock;
 import java.util.function.Supplier;
 
@@ -30,6 +32,8 @@ public final class AppServices {
   private final BlockingModule blocking;
   private final CmdbModule cmdb;
   private final IncidentModule incidents;
+  private final SentinelModule sentinel;
+  private final TicketsModule tickets;
   private final AzureCredentials credentials;
   private final Supplier<TableStorage> storage;
   private final ProviderRegistry providers = new ProviderRegistry();
@@ -44,9 +48,13 @@ public final class AppServices {
     this.cmdb = new CmdbModule(settings, clock);
     this.incidents = new IncidentModule(settings, enrichment::service, cmdb.service());
     this.blocking = new BlockingModule(settings, clock, HttpClients.shared(), credentials, storage, cmdb.criticalAssets());
+    this.sentinel = new SentinelModule(settings, clock, credentials);
+    this.tickets = new TicketsModule(settings, clock, storage, sentinel::client, TicketsModule.defaultSystems(settings, clock));
     providers.register(enrichment.providers());
     providers.register(blocking.providers());
     providers.register(cmdb.providers());
+    providers.register(tickets.providers());
+    providers.register(sentinel.providers());
     this.health = new HealthService(this::storageReadiness, providers, clock, BuildInfo.version());
   }
 
@@ -65,6 +73,16 @@ public final class AppServices {
   /** Incident enrichment: every entity of an incident through enrichment and the CMDB in one call. */
   public IncidentModule incidents() {
     return incidents;
+  }
+
+  /** The Sentinel REST API (incidents, comments), with the app's Azure identity. */
+  public SentinelModule sentinel() {
+    return sentinel;
+  }
+
+  /** Ticket sync with ServiceNow and Jira, both ways. */
+  public TicketsModule tickets() {
+    return tickets;
   }
 
   public BlockingModule blocking() {

@@ -36,13 +36,13 @@ public final class Invocation {
   private static final String TRACKING_ID_HEADER = "x-ms-client-tracking-id";
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
 
-  private final HttpRequestMessage<Optional<String>> request;
+  private final HttpRequestMessage<? extends Optional<?>> request;
   private final ExecutionContext context;
   private final Map<String, String> headers;
   private final String correlationId;
   private final String logPrefix;
 
-  private Invocation(HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+  private Invocation(HttpRequestMessage<? extends Optional<?>> request, ExecutionContext context) {
     this.request = request;
     this.context = context;
     this.headers = lowerCaseKeys(request.getHeaders());
@@ -60,7 +60,7 @@ public final class Invocation {
    * bugs into a bare 500. Every response carries {@code x-correlation-id}.
    */
   public static HttpResponseMessage handle(
-      HttpRequestMessage<Optional<String>> request, ExecutionContext context, Function<Invocation, HttpResponseMessage> body) {
+      HttpRequestMessage<? extends Optional<?>> request, ExecutionContext context, Function<Invocation, HttpResponseMessage> body) {
     Invocation invocation = new Invocation(request, context);
     try (RequestLogContext.Scope ignored = RequestLogContext.open(invocation.logPrefix)) {
       invocation.log(Level.INFO, request.getHttpMethod() + " " + request.getUri().getPath());
@@ -85,7 +85,7 @@ public final class Invocation {
     return correlationId;
   }
 
-  public HttpRequestMessage<Optional<String>> request() {
+  public HttpRequestMessage<? extends Optional<?>> request() {
     return request;
   }
 
@@ -132,12 +132,7 @@ public final class Invocation {
    * {@link #MAX_BODY_BYTES}, JSON (when a content type is given), a JSON object.
    */
   public JsonNode jsonObjectBody() {
-    header("content-type").ifPresent(type -> {
-      String lower = type.toLowerCase(Locale.ROOT);
-      if (!lower.startsWith("application/json") && !lower.contains("+json") && !lower.startsWith("text/plain")) {
-        throw ProblemException.unsupportedMediaType("Send the body as application/json, not " + type);
-      }
-    });
+    requireJsonContentType();
     header("content-length").ifPresent(length -> {
       try {
         if (Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
@@ -147,7 +142,8 @@ public final class Invocation {
         // the body itself is measured below
       }
     });
-    String text = request.getBody().orElse("");
+    Object raw = request.getBody().orElse(null);
+    String text = raw instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : raw == null ? "" : raw.toString();
     if (text.length() > MAX_BODY_BYTES / 3 && text.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
       throw ProblemException.tooLarge(null, "The body is larger than " + MAX_BODY_BYTES + " bytes; split the batch");
     }
@@ -159,6 +155,29 @@ public final class Invocation {
       throw ProblemException.invalidField("body", "must be a JSON object");
     }
     return node;
+  }
+
+  /** 415 unless the content type, when there is one, is JSON (or text, which Logic Apps sometimes sends). */
+  public void requireJsonContentType() {
+    header("content-type").ifPresent(type -> {
+      String lower = type.toLowerCase(Locale.ROOT);
+      if (!lower.startsWith("application/json") && !lower.contains("+json") && !lower.startsWith("text/plain")) {
+        throw ProblemException.unsupportedMediaType("Send the body as application/json, not " + type);
+      }
+    });
+  }
+
+  /**
+   * The body's bytes exactly as sent (a function declared with {@code dataType = "binary"} gets
+   * them untouched, which signature checks need), at most {@link #MAX_BODY_BYTES}.
+   */
+  public byte[] rawBody() {
+    Object raw = request.getBody().orElse(null);
+    byte[] bytes = raw instanceof byte[] b ? b : raw == null ? new byte[0] : raw.toString().getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > MAX_BODY_BYTES) {
+      throw ProblemException.tooLarge(null, "The body is larger than " + MAX_BODY_BYTES + " bytes");
+    }
+    return bytes;
   }
 
   /** 200 with the value as JSON. */

@@ -17,6 +17,9 @@ import java.util.List;
  * @param tactics MITRE ATT&amp;CK tactics, from {@code additionalData}
  * @param alertProductNames the products whose alerts make up the incident, from {@code additionalData}
  * @param entities the related entities, as sent (not de-duplicated)
+ * @param classificationComment the analyst's closing comment, or null
+ * @param comments the incident's comments when the source carries them (the trigger body does),
+ *     oldest first
  */
 public record Incident(
     String id,
@@ -36,12 +39,15 @@ public record Incident(
     Instant lastModifiedTimeUtc,
     List<String> tactics,
     List<String> alertProductNames,
-    List<IncidentEntity> entities) {
+    List<IncidentEntity> entities,
+    String classificationComment,
+    List<IncidentComment> comments) {
 
   public Incident {
     labels = labels == null ? List.of() : List.copyOf(labels);
     tactics = tactics == null ? List.of() : List.copyOf(tactics);
     alertProductNames = alertProductNames == null ? List.of() : List.copyOf(alertProductNames);
     entities = entities == null ? List.of() : List.copyOf(entities);
+    comments = comments == null ? List.of() : List.copyOf(comments);
   }
 }

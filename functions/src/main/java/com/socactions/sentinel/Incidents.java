@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,7 +89,46 @@ public final class Incidents {
         props.instant("lastModifiedTimeUtc"),
         additional.texts("tactics"),
         additional.texts("alertProductNames"),
-        entities(props));
+        entities(props),
+        props.text("classificationComment"),
+        comments(props));
+  }
+
+  /**
+   * Comments as the REST API and the trigger body give them ({@code name} and
+   * {@code properties.message/createdTimeUtc/author}), or flattened; oldest first. A comment
+   * without a message is skipped rather than refusing the incident.
+   */
+  private static List<IncidentComment> comments(Reader props) {
+    List<JsonNode> nodes = props.array("comments");
+    List<IncidentComment> comments = new ArrayList<>(nodes.size());
+    for (int i = 0; i < nodes.size(); i++) {
+      JsonNode node = nodes.get(i);
+      if (!node.isObject()) {
+        continue;
+      }
+      Reader comment = new Reader(node, props.path("comments[" + i + "]"));
+      Reader fields = node.path("properties").isObject() ? comment.object("properties") : comment;
+      String message = fields.text("message");
+      if (message == null) {
+        continue;
+      }
+      Reader author = fields.object("author");
+      String by = author.isEmpty() ? null : firstNonNull(author.text("email"), author.text("userPrincipalName"), author.text("name"));
+      String id = firstNonNull(comment.text("name"), comment.text("id"));
+      comments.add(new IncidentComment(id, message, by, fields.instant("createdTimeUtc")));
+    }
+    comments.sort(Comparator.comparing(IncidentComment::createdAt, Comparator.nullsFirst(Comparator.naturalOrder())));
+    return comments;
+  }
+
+  private static String firstNonNull(String... values) {
+    for (String value : values) {
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
   }
 
   private static IncidentOwner owner(Reader owner) {

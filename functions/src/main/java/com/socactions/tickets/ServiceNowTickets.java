@@ -9,6 +9,7 @@ import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
+import com.socactions.sentinel.IncidentComment;
 import com.socactions.servicenow.EncodedQuery;
 import com.socactions.servicenow.ServiceNowSettings;
 import com.socactions.servicenow.ServiceNowTableClient;

@@ -1,5 +1,6 @@
 package com.socactions.tickets;
 
+import com.socactions.sentinel.IncidentComment;
 import java.util.List;
 import java.util.Objects;
 

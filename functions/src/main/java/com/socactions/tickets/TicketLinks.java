@@ -146,6 +146,11 @@ public final class TicketLinks {
     }
   }
 
+  /** Whether a webhook delivery was applied before (recorded by {@link #firstDelivery}). */
+  public boolean hasDelivery(String system, String deliveryId) {
+    return read(system + ":delivery", Digests.sha256Hex(deliveryId)).isPresent();
+  }
+
   /**
    * Records a webhook delivery.
    *

@@ -6,6 +6,7 @@ import com.socactions.platform.HtmlTable;
 import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
+import com.socactions.sentinel.IncidentComment;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -249,7 +250,12 @@ public final class TicketSyncService {
   }
 
   static String digest(TicketContent content, TicketField field) {
-    return Digests.sha256Hex(content.valueOf(field)).substring(0, 32);
+    return digestOf(content.valueOf(field));
+  }
+
+  /** The digest the link keeps for a field's value (see {@link TicketContent#valueOf}). */
+  static String digestOf(String value) {
+    return Digests.sha256Hex(value).substring(0, 32);
   }
 
   private static List<IncidentComment> newComments(TicketContent content, TicketLink link) {

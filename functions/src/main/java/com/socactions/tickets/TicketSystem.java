@@ -1,6 +1,7 @@
 package com.socactions.tickets;
 
 import com.socactions.providers.Provider;
+import com.socactions.sentinel.IncidentComment;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

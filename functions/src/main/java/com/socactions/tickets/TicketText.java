@@ -1,5 +1,6 @@
 package com.socactions.tickets;
 
+import com.socactions.sentinel.IncidentComment;
 import java.time.format.DateTimeFormatter;
 import java.util.regex.Pattern;
 

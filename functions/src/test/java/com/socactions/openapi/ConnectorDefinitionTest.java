@@ -108,6 +108,10 @@ class ConnectorDefinitionTest {
         "LookupAssets", "POST /v1/cmdb/assets/lookup",
         "LookupAccounts", "POST /v1/cmdb/accounts/lookup",
         "EnrichIncident", "POST /v1/incidents/enrich"));
+    assertThat(rules.operationRoutes()).containsAllEntriesOf(Map.of(
+        "SyncTicket", "POST /v1/tickets/sync",
+        "GetTicket", "GET /v1/tickets",
+        "TicketInbound", "POST /v1/tickets/inbound/{system}"));
   }
 
   @Test
@@ -219,7 +223,13 @@ class ConnectorDefinitionTest {
         Map.entry("LookupAccounts", Set.of("200", "400", "401", "413", "415", "422")),
         // IncidentEnrichmentService: a failed lookup is an entry in errors[], never the status; 413
         // past 500 entities; 422 only for its own malformed setting (ENRICH_INCIDENT_DEADLINE).
-        Map.entry("EnrichIncident", Set.of("200", "400", "401", "413", "415", "422")));
+        Map.entry("EnrichIncident", Set.of("200", "400", "401", "413", "415", "422")),
+        // TicketSyncService: 422 for a system not configured or refusing our credentials (DomainProblems);
+        // the system's throttling (429), refusals (502) and outages or a create in progress (503).
+        Map.entry("SyncTicket", Set.of("200", "400", "401", "413", "415", "422", "429", "502", "503")),
+        Map.entry("GetTicket", Set.of("200", "400", "401", "422", "503")),
+        // TicketWebhooks: 401 for a signature that does not verify, 422 when the system's secret is not set.
+        Map.entry("TicketInbound", Set.of("200", "400", "401", "413", "415", "422", "503")));
     Map<String, Set<String>> documented = new TreeMap<>();
     rules.operations().stream().filter(op -> expected.containsKey(op.operationId())).forEach(op ->
         documented.put(op.operationId(), new TreeSet<>(Lists.newArrayList(op.node().path("responses").fieldNames()))));

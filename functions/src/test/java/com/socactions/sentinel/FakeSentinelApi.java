@@ -54,6 +54,9 @@ public final class FakeSentinelApi implements AutoCloseable {
   static final String API_VERSION = "2024-09-01";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PREFIX = "sentinel/rest-api-examples/";
+  /** The incident properties a PUT sets (the API spec's writable ones), as opposed to those the service keeps. */
+  private static final List<String> WRITABLE_PROPERTIES = List.of("title", "description", "severity", "status",
+      "classification", "classificationReason", "classificationComment", "owner", "labels");
 
   private final MockWebServer server = new MockWebServer();
   private volatile String token;
@@ -305,7 +308,12 @@ public final class FakeSentinelApi implements AutoCloseable {
       stored.put("name", incidentId.substring(incidentId.lastIndexOf('/') + 1));
       ObjectNode properties = (ObjectNode) stored.path("properties");
       if (held != null) {
-        properties.setAll((ObjectNode) held.path("properties").deepCopy());
+        properties.removeAll();
+        // A PUT replaces the writable properties (one left out is cleared, as when an incident is
+        // reopened without its classification) and keeps what the service owns (number, times, URL).
+        ObjectNode kept = (ObjectNode) held.path("properties").deepCopy();
+        kept.remove(WRITABLE_PROPERTIES);
+        properties.setAll(kept);
       }
       properties.setAll((ObjectNode) sent.path("properties"));
       stored.put("etag", nextEtag());

@@ -13,6 +13,7 @@ import com.socactions.platform.TableStorage;
 import com.socactions.platform.UpstreamException;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
+import com.socactions.sentinel.IncidentComment;
 import com.socactions.servicenow.FakeServiceNow;
 import com.socactions.servicenow.ServiceNowSettings;
 import com.socactions.testing.Azurite;
@@ -150,23 +151,11 @@ class TicketSyncServiceTest {
     // Runs that lose the claim wait for the winner's link; a real sleeper keeps that short.
     TicketSyncService racing = new TicketSyncService(List.of(tickets()), links, clock, Sleeper.SYSTEM,
         TicketSyncService.DEFAULT_CLAIM_TIMEOUT, Duration.ofDays(1));
-    ExecutorService pool = Executors.newFixedThreadPool(10);
-    try {
-      List<Callable<SyncResult>> runs = new ArrayList<>();
-      for (int i = 0; i < 10; i++) {
-        runs.add(() -> racing.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults()));
-      }
-      List<SyncResult> results = new ArrayList<>();
-      for (Future<SyncResult> future : pool.invokeAll(runs, 60, TimeUnit.SECONDS)) {
-        results.add(future.get());
-      }
+    List<SyncResult> results = syncConcurrently(racing, "servicenow", 10);
 
-      assertThat(results).extracting(SyncResult::ticketId).containsOnly(results.get(0).ticketId());
-      assertThat(results).filteredOn(r -> r.action().equals("created")).hasSize(1);
-      assertThat(serviceNow.requests()).filteredOn(r -> r.getMethod().equals("POST")).hasSize(1);
-    } finally {
-      pool.shutdownNow();
-    }
+    assertThat(results).extracting(SyncResult::ticketId).containsOnly(results.get(0).ticketId());
+    assertThat(results).filteredOn(r -> r.action().equals("created")).hasSize(1);
+    assertThat(serviceNow.requests()).filteredOn(r -> r.getMethod().equals("POST")).hasSize(1);
   }
 
   @Test
@@ -224,7 +213,25 @@ class TicketSyncServiceTest {
 
   // ---- helpers ----
 
-  private TicketLinks newLinks() {
+  /** {@code runs} syncs of the same new incident to {@code system}, all at once, each run's result. */
+  static List<SyncResult> syncConcurrently(TicketSyncService racing, String system, int runs) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(runs);
+    try {
+      List<Callable<SyncResult>> calls = new ArrayList<>();
+      for (int i = 0; i < runs; i++) {
+        calls.add(() -> racing.sync(incident("High", "New", null), system, SyncOptions.defaults()));
+      }
+      List<SyncResult> results = new ArrayList<>();
+      for (Future<SyncResult> future : pool.invokeAll(calls, 60, TimeUnit.SECONDS)) {
+        results.add(future.get());
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  static TicketLinks newLinks() {
     String name = "links" + UUID.randomUUID().toString().replace("-", "");
     return new TicketLinks(new TableStorage(Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
         .table(name));

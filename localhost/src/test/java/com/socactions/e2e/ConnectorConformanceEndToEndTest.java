@@ -8,7 +8,10 @@ import com.socactions.enrichment.rdap.FakeRdapServer;
 import com.socactions.openapi.ConnectorRules;
 import com.socactions.openapi.SwaggerResponseValidator;
 import com.socactions.sentinel.SentinelExamples;
+import com.socactions.servicenow.FakeServiceNow;
+import com.socactions.servicenow.ServiceNowSettings;
 import com.socactions.testing.Azurite;
+import com.socactions.tickets.ServiceNowWebhook;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,12 +19,14 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -56,6 +61,8 @@ class ConnectorConformanceEndToEndTest {
           + "/workspaces/sentinel/providers/Microsoft.SecurityInsights/Incidents/7cba0d9a-5bd5-4a3f-a4e0-0d1f7a1e1c11";
 
   private static FakeRdapServer rdap;
+  private static FakeServiceNow serviceNow;
+  private static final String WEBHOOK_SECRET = "conformance-webhook-secret";
   private static RunningConnector healthy;
   private static RunningConnector misconfigured;
   /** State storage on a port nothing listens on: what a storage outage answers. */
@@ -65,6 +72,7 @@ class ConnectorConformanceEndToEndTest {
   @BeforeAll
   static void start() throws Exception {
     rdap = FakeRdapServer.start();
+    serviceNow = FakeServiceNow.start("soc.actions", "conformance-pw");
     Map<String, String> settings = RunningConnector.enrichmentSettings(rdap);
     // Also without GEOIP_ASN_DB, so ListProviders?include_unconfigured=true lists an unconfigured provider.
     Map<String, String> broken = new HashMap<>(settings);
@@ -74,6 +82,11 @@ class ConnectorConformanceEndToEndTest {
     broken.put("CMDB_ACCOUNTS_CSV", "/nonexistent/accounts.csv");
     broken.put("ENRICH_INCIDENT_DEADLINE", "soon");
     settings.put("FEED_TOKEN", FEED_TOKEN);
+    // Ticket sync with a ServiceNow of its own; the misconfigured app has none (422).
+    settings.put(ServiceNowSettings.URL, serviceNow.url());
+    settings.put(ServiceNowSettings.USER, "soc.actions");
+    settings.put(ServiceNowSettings.PASSWORD_SETTING, "conformance-pw");
+    settings.put(ServiceNowWebhook.SECRET_SETTING, WEBHOOK_SECRET);
     Map<String, String> noStorage = new HashMap<>(settings);
     noStorage.put("STATE_STORAGE_CONNECTION", Azurite.connectionString().replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:" + closedPort()));
     healthy = new RunningConnector(settings);
@@ -93,6 +106,7 @@ class ConnectorConformanceEndToEndTest {
     misconfigured.close();
     storageDown.close();
     rdap.close();
+    serviceNow.close();
   }
 
   /** One request meant to get {@code status} from an operation. */
@@ -223,6 +237,46 @@ class ConnectorConformanceEndToEndTest {
         new Call("EnrichIncident", 422, "a malformed deadline setting", () -> misconfigured.post("v1/incidents/enrich",
             IncidentEndToEndTest.request(SentinelExamples.incidentResource()))),
 
+        new Call("SyncTicket", 200, "a new incident", () -> healthy.post("v1/tickets/sync", syncRequest(INCIDENT_GUID))),
+        new Call("SyncTicket", 200, "the same incident again (unchanged)", () -> healthy.post("v1/tickets/sync",
+            syncRequest(INCIDENT_GUID))),
+        new Call("SyncTicket", 400, "no system", () -> healthy.post("v1/tickets/sync", "{\"incident\": {}}")),
+        new Call("SyncTicket", 401, "no function key", () -> withoutKey(healthy, "v1/tickets/sync", syncRequest(INCIDENT_GUID))),
+        new Call("SyncTicket", 413, "a body over 1 MiB", () -> healthy.post("v1/tickets/sync",
+            "{\"system\": \"servicenow\", \"pad\": \"" + "x".repeat(1_100_000) + "\"}")),
+        new Call("SyncTicket", 415, "an XML body", () -> healthy.post("v1/tickets/sync", "application/xml", "<incident/>")),
+        new Call("SyncTicket", 422, "ServiceNow not configured", () -> misconfigured.post("v1/tickets/sync",
+            syncRequest(INCIDENT_GUID))),
+        new Call("SyncTicket", 429, "ServiceNow throttling for two minutes", () -> {
+          serviceNow.failNext(1, 429, Map.of("Retry-After", "120"));
+          return healthy.post("v1/tickets/sync", syncRequest(UUID.randomUUID().toString()));
+        }),
+        new Call("SyncTicket", 502, "ServiceNow refusing the request", () -> {
+          serviceNow.failNext(1, 400, Map.of());
+          return healthy.post("v1/tickets/sync", syncRequest(UUID.randomUUID().toString()));
+        }),
+        new Call("SyncTicket", 503, "state storage down", () -> storageDown.post("v1/tickets/sync", syncRequest(INCIDENT_GUID))),
+
+        new Call("GetTicket", 200, "the incident synced above", () -> healthy.get("v1/tickets?incident_id=" + incidentId(INCIDENT_GUID))),
+        new Call("GetTicket", 200, "an incident without a ticket", () -> healthy.get("v1/tickets?incident_id="
+            + incidentId(UUID.randomUUID().toString()))),
+        new Call("GetTicket", 400, "no incident_id", () -> healthy.get("v1/tickets")),
+        new Call("GetTicket", 401, "no function key", () -> withoutKey(healthy, "v1/tickets?incident_id=" + incidentId(INCIDENT_GUID))),
+        new Call("GetTicket", 422, "ServiceNow not configured", () -> misconfigured.get("v1/tickets?system=servicenow&incident_id="
+            + incidentId(INCIDENT_GUID))),
+        new Call("GetTicket", 503, "state storage down", () -> storageDown.get("v1/tickets?incident_id=" + incidentId(INCIDENT_GUID))),
+
+        new Call("TicketInbound", 200, "a signed change of a ticket no incident links", () -> inbound(healthy, "servicenow",
+            "{\"sys_id\": \"" + "0".repeat(32) + "\"}", WEBHOOK_SECRET)),
+        new Call("TicketInbound", 400, "a signed body without sys_id", () -> inbound(healthy, "servicenow", "{}", WEBHOOK_SECRET)),
+        new Call("TicketInbound", 401, "signed with another secret", () -> inbound(healthy, "servicenow",
+            "{\"sys_id\": \"" + "0".repeat(32) + "\"}", "guess")),
+        new Call("TicketInbound", 413, "a body over 1 MiB", () -> inbound(healthy, "servicenow", "x".repeat(1_100_000), WEBHOOK_SECRET)),
+        new Call("TicketInbound", 415, "an XML body", () -> healthy.post("v1/tickets/inbound/servicenow", "application/xml", "<x/>")),
+        new Call("TicketInbound", 422, "Jira inbound is off (no secret)", () -> inbound(healthy, "jira", "{}", WEBHOOK_SECRET)),
+        new Call("TicketInbound", 503, "state storage down", () -> inbound(storageDown, "servicenow",
+            "{\"sys_id\": \"" + "0".repeat(32) + "\"}", WEBHOOK_SECRET)),
+
         new Call("GetFeed", 200, "the block list of addresses", () -> feed("block-ip", FEED_TOKEN, null)),
         new Call("GetFeed", 304, "unchanged since the last poll", () -> feed("block-ip", FEED_TOKEN,
             feed("block-ip", FEED_TOKEN, null).headers().firstValue("etag").orElseThrow())),
@@ -273,6 +327,33 @@ class ConnectorConformanceEndToEndTest {
       request.header("If-None-Match", ifNoneMatch);
     }
     return healthy.send(request);
+  }
+
+  private static final String INCIDENT_GUID = "5e0f3b0e-2f6a-4c1e-9d51-1c2b7f0b9a11";
+
+  private static String incidentId(String guid) {
+    return "/subscriptions/d0cfe6b2-9ac0-4464-9919-dccaee2e48c0/resourceGroups/myRg/providers/Microsoft.OperationalInsights"
+        + "/workspaces/myWorkspace/providers/Microsoft.SecurityInsights/incidents/" + guid;
+  }
+
+  /** A SyncTicket request for the recorded incident, renamed to {@code guid}. */
+  private static String syncRequest(String guid) {
+    ObjectNode incident = SentinelExamples.incidentResource();
+    incident.put("id", incidentId(guid));
+    incident.put("name", guid);
+    return "{\"system\": \"servicenow\", \"incident\": " + incident + "}";
+  }
+
+  /** A webhook as the ServiceNow business rule signs it, with {@code secret}. */
+  private static HttpResponse<String> inbound(RunningConnector connector, String system, String body, String secret) {
+    String timestamp = Long.toString(Instant.now().getEpochSecond());
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return connector.send(HttpRequest.newBuilder(connector.uri("v1/tickets/inbound/" + system))
+        .header("x-functions-key", RunningConnector.KEY)
+        .header("Content-Type", "application/json")
+        .header(ServiceNowWebhook.TIMESTAMP_HEADER, timestamp)
+        .header(ServiceNowWebhook.SIGNATURE_HEADER, new ServiceNowWebhook(secret).signature(timestamp, bytes))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
   }
 
   private static HttpResponse<String> withoutKey(RunningConnector connector, String path) {

@@ -53,7 +53,8 @@ class ConnectorEndToEndTest {
     assertThat(components.get("geoip").get("build_date").asText()).isNotBlank();
     assertThat(components.get("asn").get("type").asText()).isEqualTo("GeoLite2-ASN");
     assertThat(components.get("rdap").get("status").asText()).isEqualTo("ok");
-    assertThat(health.get("providers").findValuesAsText("id")).containsExactly("geoip", "asn", "rdap", "edl", "defender", "panos", "builtin", "servicenow");
+    assertThat(health.get("providers").findValuesAsText("id")).containsExactly("geoip", "asn", "rdap", "edl", "defender", "panos", "builtin", "servicenow", "jira",
+        "sentinel");
     assertThat(health.get("version").asText()).isEqualTo(System.getProperty("soc.project.version"));
   }
 

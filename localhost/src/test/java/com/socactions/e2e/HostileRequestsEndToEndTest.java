@@ -126,8 +126,17 @@ class HostileRequestsEndToEndTest {
         }
         if ((bodyParameter != null) == withBody) {
           String field = bodyParameter == null ? null : firstRequiredField(resolve(bodyParameter.get("schema")));
+          String route = path.getKey().substring(1);
+          if (withBody) {
+            // A body operation with a path parameter gets the parameter's first valid value, so the body is what is hostile.
+            for (JsonNode parameter : method.getValue().path("parameters")) {
+              if (parameter.path("in").asText().equals("path")) {
+                route = route.replace("{" + parameter.path("name").asText() + "}", parameter.path("enum").path(0).asText("x"));
+              }
+            }
+          }
           operations.add(new Operation(method.getValue().get("operationId").asText(), method.getKey().toUpperCase(),
-              path.getKey().substring(1), field));
+              route, field));
         }
       }
     }

@@ -41,15 +41,7 @@ public final class Adf {
    * An empty or null text gives an empty document (which Jira accepts).
    */
   public static ObjectNode fromPlainText(String text) {
-    Builder doc = document();
-    if (text != null) {
-      for (String paragraph : BLANK_LINES.split(text.strip())) {
-        if (!paragraph.isBlank()) {
-          doc.paragraph(paragraph.strip());
-        }
-      }
-    }
-    return doc.build();
+    return document().plainText(text).build();
   }
 
   /**
@@ -75,6 +67,21 @@ public final class Adf {
     /** A paragraph of text; line breaks become hard breaks. */
     public Builder paragraph(String text) {
       block("paragraph").set("content", lines(text));
+      return this;
+    }
+
+    /**
+     * Plain text as {@link #fromPlainText} reads it: a paragraph per blank-line-separated block,
+     * hard breaks within; nothing for a null or blank text.
+     */
+    public Builder plainText(String text) {
+      if (text != null) {
+        for (String paragraph : BLANK_LINES.split(text.strip())) {
+          if (!paragraph.isBlank()) {
+            paragraph(paragraph.strip());
+          }
+        }
+      }
       return this;
     }
 

@@ -16,7 +16,9 @@ import com.socactions.platform.UpstreamHttp;
 import com.socactions.platform.UpstreamPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -61,6 +63,8 @@ public final class JiraClient {
   public static final int DEFAULT_COMMENT_PAGE_SIZE = 100;
   /** {@link #comments} stops after this many comments. */
   public static final int DEFAULT_MAX_COMMENTS = 1_000;
+  /** Users asked for per user search (an e-mail address matches one or a few). */
+  public static final int MAX_USERS = 10;
 
   private static final MediaType JSON = MediaType.get("application/json");
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -381,6 +385,42 @@ public final class JiraClient {
     }
     Collections.reverse(newestFirst);
     return newestFirst;
+  }
+
+  // ---- users ----
+
+  /**
+   * The users whose display name or e-mail address starts with {@code query}
+   * ({@code GET /rest/api/3/user/search?query=}), at most {@value #MAX_USERS}. Jira hides
+   * {@code emailAddress} unless the user's profile shows it, so a match by e-mail may come back
+   * without one.
+   *
+   * @throws UpstreamException status 403 when the account lacks "Browse users and groups"
+   */
+  public List<JiraUser> searchUsers(String query) {
+    Objects.requireNonNull(query, "'query' cannot be null.");
+    HttpUrl url = url("user/search").newBuilder().addQueryParameter("query", query)
+        .addQueryParameter("maxResults", Integer.toString(MAX_USERS)).build();
+    List<JiraUser> users = new ArrayList<>();
+    for (JsonNode user : call("search users", get(url))) {
+      users.add(JiraUser.of(user));
+    }
+    return users;
+  }
+
+  /**
+   * The time zone of the calling account's profile ({@code GET /rest/api/3/myself}), in which
+   * Jira reads JQL date literals ({@link Jql#updatedSince}).
+   *
+   * @return empty when Jira names no zone, or one Java does not know
+   */
+  public Optional<ZoneId> accountTimeZone() {
+    String zone = call("read the account's profile", get(url("myself"))).path("timeZone").asText("");
+    try {
+      return zone.isEmpty() ? Optional.empty() : Optional.of(ZoneId.of(zone));
+    } catch (DateTimeException unknown) {
+      return Optional.empty();
+    }
   }
 
   // ---- properties ----

@@ -8,7 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /** Jira's date-times ({@code 2021-02-26T01:45:03.821+0000}: an offset without a colon). */
-final class JiraDates {
+public final class JiraDates {
   private static final DateTimeFormatter JIRA = new DateTimeFormatterBuilder()
       .appendPattern("yyyy-MM-dd'T'HH:mm:ss")
       .optionalStart().appendPattern(".SSS").optionalEnd()
@@ -19,7 +19,7 @@ final class JiraDates {
   private JiraDates() {}
 
   /** The instant, or null when the text is null or not a Jira or ISO-8601 date-time. */
-  static Instant parse(String text) {
+  public static Instant parse(String text) {
     if (text == null || text.isEmpty()) {
       return null;
     }

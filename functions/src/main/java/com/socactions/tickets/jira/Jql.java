@@ -71,6 +71,15 @@ public final class Jql {
     return "project = " + quote(project) + " AND updated >= " + dateTime(since, accountZone) + " ORDER BY updated ASC";
   }
 
+  /**
+   * {@code labels = "label" AND updated >= "yyyy-MM-dd HH:mm" ORDER BY updated ASC}: the issues of
+   * any project that carry {@code label} and changed since {@code since}, oldest change first; the
+   * date literal as in {@link #updatedSince}.
+   */
+  public static String labelUpdatedSince(String label, Instant since, ZoneId accountZone) {
+    return "labels = " + quote(label) + " AND updated >= " + dateTime(since, accountZone) + " ORDER BY updated ASC";
+  }
+
   /** {@code "yyyy-MM-dd HH:mm"} for {@code instant} in {@code zone}, rounded down to the minute. */
   public static String dateTime(Instant instant, ZoneId zone) {
     return quote(DATE_TIME.format(instant.atZone(zone)));

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -58,6 +59,14 @@ import okhttp3.HttpUrl;
  *   <li>{@code GET}/{@code POST /rest/api/3/issue/{key}/comment}: ADF comments, paged by
  *       {@code startAt}/{@code maxResults}, {@code orderBy=created|-created}, with {@code total}.
  *   <li>{@code GET}/{@code PUT /rest/api/3/issue/{key}/properties/{property}}: issue properties.
+ *   <li>Resolution: new issues have none; the Done transition has a screen with {@code resolution}
+ *       (any other field is 400, as on a real screen) and sets {@code Done} when none is sent, as
+ *       Jira's default workflows do; Reopen clears it. Other transitions take no fields.
+ *   <li>{@code GET /rest/api/3/user/search?query=}: the users added with {@link #addUser} whose
+ *       display name or e-mail starts with the query (without case); {@code emailAddress} only for
+ *       users whose profile shows it, as Jira's privacy settings do.
+ *   <li>{@code GET /rest/api/3/myself}: the calling account with its {@code timeZone}
+ *       ({@link #timeZone}, default UTC), the zone JQL date literals are read in.
  *   <li>Scripting: {@link #failNext}, {@link #now}, {@link #maxPageSize}, {@link #hold}. Counting:
  *       {@link #requests()}, {@link #requestCount(String)}.
  * </ul>
@@ -97,6 +106,8 @@ public final class FakeJira implements AutoCloseable {
   private final AtomicInteger commentIds = new AtomicInteger(20_000);
   private volatile Instant now = Instant.parse("2025-03-01T10:00:00Z");
   private volatile int maxPageSize = 100;
+  private volatile ZoneId zone = ZoneOffset.UTC;
+  private final List<ObjectNode> users = new CopyOnWriteArrayList<>();
   private String base;
 
   private FakeJira(String email, String token, String project) {
@@ -144,6 +155,11 @@ public final class FakeJira implements AutoCloseable {
     return issues.get(key);
   }
 
+  /** An issue property as held (by issue key), or null. */
+  public JsonNode property(String key, String propertyKey) {
+    return properties.getOrDefault(key, Map.of()).get(propertyKey);
+  }
+
   /** The held comments of an issue, oldest first. */
   public List<ObjectNode> commentsOf(String key) {
     return List.copyOf(comments.getOrDefault(key, List.of()));
@@ -165,6 +181,24 @@ public final class FakeJira implements AutoCloseable {
       headers.forEach(response::addHeader);
       scripted.add(response.build());
     }
+    return this;
+  }
+
+  /** The calling account's profile time zone: what {@code /myself} says and how JQL dates are read. */
+  public FakeJira timeZone(ZoneId zone) {
+    this.zone = zone;
+    return this;
+  }
+
+  /** A user the user search finds; {@code emailVisible} false hides the address as a private profile does. */
+  public FakeJira addUser(String accountId, String displayName, String email, boolean emailVisible) {
+    ObjectNode user = JSON.createObjectNode().put("accountId", accountId).put("accountType", "atlassian")
+        .put("displayName", displayName).put("active", true);
+    user.put("_email", email);
+    if (emailVisible) {
+      user.put("emailAddress", email);
+    }
+    users.add(user);
     return this;
   }
 
@@ -206,6 +240,7 @@ public final class FakeJira implements AutoCloseable {
       held.putArray("labels");
     }
     held.set("status", status(TO_DO));
+    held.putNull("resolution");
     held.put("created", stamp());
     held.put("updated", stamp());
     issues.put(key, issue);
@@ -244,7 +279,7 @@ public final class FakeJira implements AutoCloseable {
    * {@code AND}/{@code OR} (AND binds tighter), then {@code ORDER BY field [ASC|DESC]}. Fields:
    * {@code project}, {@code key}, {@code labels} ({@code =}, {@code !=}: contains, without case),
    * {@code status}, {@code statusCategory}, {@code updated}/{@code created} ({@code >=}, {@code <=},
-   * {@code >}, {@code <} against {@code "yyyy-MM-dd HH:mm"} read in UTC, the fake account's zone).
+   * {@code >}, {@code <} against {@code "yyyy-MM-dd HH:mm"} read in the account's {@link #timeZone}).
    * Values: double-quoted strings with {@code \"} and {@code \\} escapes, or bare words. Anything
    * else is a 400 "Error in the JQL Query", as Jira answers.
    */
@@ -257,8 +292,8 @@ public final class FakeJira implements AutoCloseable {
 
     record Query(Predicate<ObjectNode> where, Comparator<ObjectNode> order) {}
 
-    static Query parse(String jql) {
-      Jql parser = new Jql();
+    static Query parse(String jql, ZoneId zone) {
+      Jql parser = new Jql(zone);
       Matcher matcher = TOKEN.matcher(jql);
       while (matcher.find() && matcher.end() > matcher.start()) {
         if (matcher.group(1) != null) {
@@ -310,6 +345,12 @@ public final class FakeJira implements AutoCloseable {
       return left;
     }
 
+    private final ZoneId zone;
+
+    private Jql(ZoneId zone) {
+      this.zone = zone;
+    }
+
     private Predicate<ObjectNode> clause() {
       String field = next("w");
       String operator = next("o");
@@ -335,7 +376,7 @@ public final class FakeJira implements AutoCloseable {
         case "statusCategory" -> equality(operator, issue -> issue.path("fields").path("status").path("statusCategory")
             .path("key").asText().equalsIgnoreCase(value));
         case "updated", "created" -> {
-          Instant bound = LocalDateTime.parse(value, JQL_DATE).toInstant(ZoneOffset.UTC);
+          Instant bound = LocalDateTime.parse(value, JQL_DATE).atZone(zone).toInstant();
           yield issue -> {
             Instant when = JiraDates.parse(issue.path("fields").path(field).asText());
             int c = when.compareTo(bound);
@@ -401,6 +442,13 @@ public final class FakeJira implements AutoCloseable {
         }
         if (path.equals("/rest/api/3/search/jql") && method.equals("POST")) {
           return search(request);
+        }
+        if (path.equals("/rest/api/3/user/search") && method.equals("GET")) {
+          return userSearch(url.queryParameter("query"));
+        }
+        if (path.equals("/rest/api/3/myself") && method.equals("GET")) {
+          return json(200, JSON.createObjectNode().put("accountId", "fake-integration-account")
+              .put("accountType", "atlassian").put("timeZone", zone.getId()));
         }
         if (path.equals("/rest/api/3/search")) {
           return errors(410, List.of("The requested API has been removed. Please migrate to the /rest/api/3/search/jql API."), Map.of());
@@ -515,7 +563,7 @@ public final class FakeJira implements AutoCloseable {
       JsonNode body = body(request);
       Jql.Query query;
       try {
-        query = Jql.parse(body.path("jql").asText(""));
+        query = Jql.parse(body.path("jql").asText(""), zone);
       } catch (RuntimeException e) {
         return errors(400, List.of("Error in the JQL Query: " + e.getMessage()), Map.of());
       }
@@ -547,7 +595,7 @@ public final class FakeJira implements AutoCloseable {
         if (transition.from().equals(from)) {
           ObjectNode node = offered.addObject().put("id", transition.id()).put("name", transition.name());
           node.set("to", status(transition.to()));
-          node.put("hasScreen", false).put("isAvailable", true);
+          node.put("hasScreen", transition.to().equals(DONE)).put("isAvailable", true);
         }
       }
       return json(200, JSON.createObjectNode().put("expand", "transitions").set("transitions", offered));
@@ -561,10 +609,40 @@ public final class FakeJira implements AutoCloseable {
         return errors(400, List.of("Transition id '" + id + "' is not valid for this issue."), Map.of());
       }
       ObjectNode fields = (ObjectNode) issue.get("fields");
+      JsonNode sent = body(request).path("fields");
+      boolean resolves = taken.to().equals(DONE);
+      for (Map.Entry<String, JsonNode> field : sent.properties()) {
+        if (!resolves || !field.getKey().equals("resolution")) {
+          return errors(400, List.of(), Map.of(field.getKey(), "Field '" + field.getKey()
+              + "' cannot be set. It is not on the appropriate screen, or unknown."));
+        }
+      }
       fields.set("status", status(taken.to()));
-      body(request).path("fields").properties().forEach(field -> fields.set(field.getKey(), field.getValue()));
+      if (resolves) {
+        String resolution = sent.path("resolution").path("name").asText("Done");
+        fields.putObject("resolution").put("name", resolution);
+      } else if (taken.from().equals(DONE)) {
+        fields.putNull("resolution");
+      }
       fields.put("updated", stamp());
       return new MockResponse.Builder().code(204).build();
+    }
+
+    private MockResponse userSearch(String query) {
+      if (query == null || query.isBlank()) {
+        return errors(400, List.of("The query parameter 'query' is required."), Map.of());
+      }
+      String prefix = query.toLowerCase(Locale.ROOT);
+      ArrayNode found = JSON.createArrayNode();
+      for (ObjectNode user : users) {
+        if (user.path("displayName").asText().toLowerCase(Locale.ROOT).startsWith(prefix)
+            || user.path("_email").asText().toLowerCase(Locale.ROOT).startsWith(prefix)) {
+          ObjectNode shown = user.deepCopy();
+          shown.remove("_email");
+          found.add(shown);
+        }
+      }
+      return json(200, found);
     }
 
     private MockResponse comments(HttpUrl url, String key) {

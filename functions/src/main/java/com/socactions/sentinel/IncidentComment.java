@@ -1,9 +1,9 @@
-package com.socactions.tickets;
+package com.socactions.sentinel;
 
 import java.time.Instant;
 
 /**
- * One comment on a Sentinel incident, as the ticket sync sees it.
+ * One comment on a Sentinel incident.
  *
  * @param id the comment's stable id (its resource name), so each is copied once
  * @param message the text (Sentinel comments may hold HTML)

@@ -1,0 +1,258 @@
+package com.socactions.tickets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.socactions.platform.AzureCredentials;
+import com.socactions.platform.FakeManagedIdentityEndpoint;
+import com.socactions.platform.Settings;
+import com.socactions.platform.Sleeper;
+import com.socactions.platform.TableStorage;
+import com.socactions.sentinel.FakeSentinelApi;
+import com.socactions.sentinel.IncidentComment;
+import com.socactions.sentinel.SentinelClient;
+import com.socactions.servicenow.FakeServiceNow;
+import com.socactions.servicenow.ServiceNowSettings;
+import com.socactions.testing.Azurite;
+import com.socactions.testing.MutableClock;
+import com.socactions.tickets.TicketSyncService.SyncOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Inbound sync end to end below HTTP: ServiceNow (fake) to Sentinel (fake), links in Azurite. */
+@ExtendWith(Azurite.class)
+class TicketInboundServiceTest {
+  private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+  private static final String INCIDENT = TicketSyncServiceTest.INCIDENT_ID;
+  private static final String SECRET = "whsec-test";
+
+  private final MutableClock clock = new MutableClock(NOW);
+  private FakeServiceNow serviceNow;
+  private FakeSentinelApi sentinel;
+  private FakeManagedIdentityEndpoint identity;
+  private ServiceNowTickets tickets;
+  private TicketLinks links;
+  private TicketSyncService sync;
+  private TicketInboundService inbound;
+  private TicketWebhooks webhooks;
+  private String ticketId;
+
+  @BeforeEach
+  void start() throws Exception {
+    serviceNow = FakeServiceNow.start("soc.actions", "pw").clock(clock);
+    serviceNow.add("sys_user", Map.of("sys_id", "u-alice", "user_name", "alice", "email", "alice@contoso.com"));
+    identity = FakeManagedIdentityEndpoint.start(Clock.systemUTC());
+    sentinel = FakeSentinelApi.start("none").seedRecorded();
+    sentinel.acceptToken(FakeManagedIdentityEndpoint.tokenFor(sentinel.baseUrl()));
+    sentinel.edit(INCIDENT, properties -> {
+      properties.put("status", "Active");
+      properties.remove(List.of("classification", "classificationReason", "classificationComment"));
+    });
+    Map<String, String> values = new HashMap<>(identity.settings());
+    values.put(SentinelClient.MANAGEMENT_URL_SETTING, sentinel.baseUrl());
+    values.put(ServiceNowSettings.URL, serviceNow.url());
+    values.put(ServiceNowSettings.USER, "soc.actions");
+    values.put(ServiceNowSettings.PASSWORD_SETTING, "pw");
+    values.put(ServiceNowWebhook.SECRET_SETTING, SECRET);
+    Settings settings = Settings.of(values);
+    SentinelClient client = new SentinelClient(settings, new AzureCredentials(settings), clock);
+    tickets = new ServiceNowTickets(settings, clock, Sleeper.SYSTEM);
+    links = new TicketLinks(new TableStorage(Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
+        .table("links" + UUID.randomUUID().toString().replace("-", "")));
+    sync = new TicketSyncService(List.of(tickets), links, clock, duration -> clock.advance(duration));
+    inbound = new TicketInboundService(List.of(tickets), links, () -> client, clock);
+    webhooks = new TicketWebhooks(settings, clock, () -> inbound, () -> links);
+    ticketId = sync.sync(TicketSyncServiceTest.incident("High", "Active", null), "servicenow", SyncOptions.defaults()).ticketId();
+    clock.advance(Duration.ofMinutes(1));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    serviceNow.close();
+    sentinel.close();
+    identity.close();
+  }
+
+  @Test
+  void aResolvedTicketClosesTheIncidentWithTheClassificationItsCloseCodeMapsTo() {
+    serviceNow.agentUpdate("incident", ticketId, Map.of("state", "6", "close_code", "Solution provided",
+        "close_notes", "Reimaged the laptop"), null, "itil.agent");
+
+    InboundResult result = inbound.ticketChanged(tickets, ticketId);
+
+    assertThat(result.action()).isEqualTo("applied");
+    assertThat(result.changes()).containsExactly("closed");
+    ObjectNode incident = sentinel.incident(INCIDENT).path("properties").deepCopy();
+    assertThat(incident.path("status").asText()).isEqualTo("Closed");
+    assertThat(incident.path("classification").asText()).isEqualTo("TruePositive");
+    assertThat(incident.path("classificationReason").asText()).isEqualTo("SuspiciousActivity");
+    assertThat(incident.path("classificationComment").asText()).contains("Reimaged the laptop").contains("INC");
+  }
+
+  @Test
+  void aClosedTicketDeliveredTwiceChangesTheIncidentOnce() {
+    serviceNow.agentUpdate("incident", ticketId, Map.of("state", "7", "close_code", "Solution provided"), null, "itil.agent");
+    inbound.ticketChanged(tickets, ticketId);
+    int writes = sentinel.writes();
+
+    InboundResult again = inbound.ticketChanged(tickets, ticketId);
+
+    assertThat(again.action()).isEqualTo("unchanged");
+    assertThat(sentinel.writes()).isEqualTo(writes);
+  }
+
+  @Test
+  void aReopenedTicketReopensTheIncident() {
+    serviceNow.agentUpdate("incident", ticketId, Map.of("state", "6", "close_code", "Solution provided"), null, "itil.agent");
+    inbound.ticketChanged(tickets, ticketId);
+    clock.advance(Duration.ofMinutes(1));
+    serviceNow.agentUpdate("incident", ticketId, Map.of("state", "2"), null, "itil.agent");
+
+    InboundResult result = inbound.ticketChanged(tickets, ticketId);
+
+    assertThat(result.changes()).containsExactly("reopened");
+    ObjectNode incident = sentinel.incident(INCIDENT).path("properties").deepCopy();
+    assertThat(incident.path("status").asText()).isEqualTo("Active");
+    assertThat(incident.has("classification")).isFalse();
+  }
+
+  @Test
+  void workNotesBecomeIncidentCommentsOnceAndTheConnectorsOwnNotesAreNotEchoed() {
+    sync.sync(TicketSyncServiceTest.incident("High", "Active", null,
+        List.of(new IncidentComment("c1", "Isolated the host", "alice@contoso.com", NOW))), "servicenow", SyncOptions.defaults());
+    serviceNow.agentUpdate("incident", ticketId, Map.of(), "Called the user; <b>not</b> her sign-in", "itil.agent");
+
+    inbound.ticketChanged(tickets, ticketId);
+    inbound.ticketChanged(tickets, ticketId);
+
+    List<ObjectNode> comments = sentinel.comments(INCIDENT).stream()
+        .filter(c -> c.path("properties").path("message").asText().startsWith("[From ")).toList();
+    assertThat(comments).hasSize(1);
+    assertThat(comments.get(0).path("properties").path("message").asText())
+        .isEqualTo("[From ServiceNow " + number() + "] itil.agent: Called the user; &lt;b&gt;not&lt;/b&gt; her sign-in");
+  }
+
+  @Test
+  void afterARoundTripTheNextOutboundSyncDoesNotEchoTheStatusOrTheComment() {
+    serviceNow.agentUpdate("incident", ticketId, Map.of("state", "6", "close_code", "Solution provided"),
+        "Fixed by reimage", "itil.agent");
+    inbound.ticketChanged(tickets, ticketId);
+    int serviceNowWrites = writes();
+    ObjectNode closed = sentinel.incident(INCIDENT).path("properties").deepCopy();
+    String echoed = sentinel.comments(INCIDENT).get(sentinel.comments(INCIDENT).size() - 1).path("properties").path("message").asText();
+
+    // The incident-updated trigger now fires with what inbound wrote: Closed, TruePositive, and its comment.
+    SyncResult result = sync.sync(TicketSyncServiceTest.incident("High", closed.path("status").asText(),
+        closed.path("classification").asText(), List.of(new IncidentComment("echo-1", echoed, "SOC Actions", NOW))),
+        "servicenow", SyncOptions.defaults());
+
+    assertThat(result.action()).isEqualTo("unchanged");
+    assertThat(writes()).isEqualTo(serviceNowWrites);
+  }
+
+  @Test
+  void thePollCatchesAChangeWhoseWebhookWasLostAndMovesTheWatermark() {
+    serviceNow.agentUpdate("incident", ticketId, Map.of("state", "6", "close_code", "No resolution provided"), null, "itil.agent");
+    clock.advance(Duration.ofMinutes(5));
+
+    TicketInboundService.PollResult poll = inbound.poll(tickets);
+
+    assertThat(poll.results()).extracting(InboundResult::action).containsExactly("applied");
+    assertThat(sentinel.incident(INCIDENT).path("properties").path("status").asText()).isEqualTo("Closed");
+    assertThat(sentinel.incident(INCIDENT).path("properties").path("classification").asText()).isEqualTo("FalsePositive");
+    assertThat(links.watermark("servicenow")).contains(clock.instant());
+  }
+
+  @Test
+  void aTicketResolvedAndReopenedBetweenTwoPollsEndsWithTheIncidentOpen() {
+    serviceNow.agentUpdate("incident", ticketId, Map.of("state", "6", "close_code", "Solution provided"), null, "itil.agent");
+    inbound.ticketChanged(tickets, ticketId); // the resolve's webhook arrived
+    inbound.poll(tickets);
+    clock.advance(Duration.ofMinutes(1));
+    serviceNow.agentUpdate("incident", ticketId, Map.of("state", "2"), null, "itil.agent"); // the reopen's webhook is lost
+    clock.advance(Duration.ofMinutes(5));
+
+    inbound.poll(tickets);
+
+    assertThat(sentinel.incident(INCIDENT).path("properties").path("status").asText()).isEqualTo("Active");
+  }
+
+  @Test
+  void aSignedWebhookIsAppliedAndItsReplayChangesNothing() {
+    serviceNow.agentUpdate("incident", ticketId, Map.of("state", "6", "close_code", "Solution provided"), null, "itil.agent");
+    byte[] body = ("{\"sys_id\":\"" + ticketId + "\",\"table\":\"incident\"}").getBytes(StandardCharsets.UTF_8);
+    String timestamp = Long.toString(clock.instant().getEpochSecond());
+    Map<String, String> headers = Map.of(ServiceNowWebhook.TIMESTAMP_HEADER, timestamp,
+        ServiceNowWebhook.SIGNATURE_HEADER, new ServiceNowWebhook(SECRET).signature(timestamp, body));
+
+    TicketWebhooks.Delivery delivery = webhooks.verify("servicenow", body, name -> Optional.ofNullable(headers.get(name)));
+    InboundResult first = webhooks.apply(delivery);
+    InboundResult replay = webhooks.apply(webhooks.verify("servicenow", body, name -> Optional.ofNullable(headers.get(name))));
+
+    assertThat(delivery.refused()).isNull();
+    assertThat(first.action()).isEqualTo("applied");
+    assertThat(replay.changes()).containsExactly("replay");
+  }
+
+  @Test
+  void aBase64SignatureAsServiceNowComputesItIsAcceptedToo() throws Exception {
+    byte[] body = ("{\"sys_id\":\"" + ticketId + "\"}").getBytes(StandardCharsets.UTF_8);
+    String timestamp = Long.toString(clock.instant().getEpochSecond());
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
+    String base64 = "sha256=" + Base64.getEncoder().encodeToString(mac.doFinal(body));
+
+    assertThat(refusal(body, timestamp, base64)).isNull();
+    assertThat(refusal(body, timestamp, base64.replace(base64.charAt(10), base64.charAt(10) == 'A' ? 'B' : 'A')))
+        .isEqualTo("bad_signature");
+  }
+
+  @Test
+  void aBadStaleOrMissingSignatureIsRefusedBeforeTheBodyIsRead() {
+    byte[] body = ("{\"sys_id\":\"" + ticketId + "\"}").getBytes(StandardCharsets.UTF_8);
+    String now = Long.toString(clock.instant().getEpochSecond());
+    String old = Long.toString(clock.instant().minus(Duration.ofMinutes(10)).getEpochSecond());
+    ServiceNowWebhook wrongKey = new ServiceNowWebhook("another-secret");
+    ServiceNowWebhook rightKey = new ServiceNowWebhook(SECRET);
+
+    assertThat(refusal(body, now, wrongKey.signature(now, body))).isEqualTo("bad_signature");
+    assertThat(refusal(body, old, rightKey.signature(old, body))).isEqualTo("stale");
+    assertThat(refusal(body, now, null)).isEqualTo("missing_signature");
+    byte[] altered = body.clone();
+    altered[3] ^= 1;
+    assertThat(refusal(altered, now, rightKey.signature(now, body))).isEqualTo("bad_signature");
+    assertThat(sentinel.writes()).isZero();
+  }
+
+  private String refusal(byte[] body, String timestamp, String signature) {
+    Map<String, String> headers = new HashMap<>();
+    headers.put(ServiceNowWebhook.TIMESTAMP_HEADER, timestamp);
+    if (signature != null) {
+      headers.put(ServiceNowWebhook.SIGNATURE_HEADER, signature);
+    }
+    return webhooks.verify("servicenow", body, name -> Optional.ofNullable(headers.get(name))).refused();
+  }
+
+  private String number() {
+    return serviceNow.record("incident", ticketId).path("number").asText();
+  }
+
+  private int writes() {
+    return (int) serviceNow.requests().stream().filter(r -> !r.getMethod().equals("GET")).count();
+  }
+}
