@@ -119,6 +119,14 @@ public final class FakeSentinelApi implements AutoCloseable {
     return this;
   }
 
+  /** Holds an incident resource as given (its {@code id} is where it lives), with a fresh etag. */
+  public FakeSentinelApi seed(ObjectNode incident) {
+    ObjectNode held = incident.deepCopy();
+    held.put("etag", nextEtag());
+    incidents.put(key(held.path("id").asText()), held);
+    return this;
+  }
+
   /** Holds {@code n} comments on the incident, named {@code comment-1...}. */
   public FakeSentinelApi seedComments(String incidentId, int n) {
     for (int i = 1; i <= n; i++) {
