@@ -17,6 +17,7 @@ import com.socactions.sentinel.Incidents;
 import com.socactions.tickets.InboundResult;
 import com.socactions.tickets.IncidentTickets;
 import com.socactions.tickets.TicketInboundService;
+import com.socactions.tickets.TicketContent;
 import com.socactions.tickets.TicketLink;
 import com.socactions.tickets.TicketSyncService.SyncOptions;
 import com.socactions.tickets.TicketSystem;
@@ -48,7 +49,11 @@ public class TicketFunctions {
       String system = BodyFields.text(body, "system").orElseThrow(() -> ProblemException.invalidField("system",
           "required: servicenow or jira"));
       SyncOptions options = options(body.get("options"));
-      var content = IncidentTickets.contentOf(Incidents.parse(body.get("incident"), "incident"));
+      services.tickets().sync().system(system); // an unknown or unconfigured system fails before anything is read
+      TicketContent content = IncidentTickets.contentOf(Incidents.parse(body.get("incident"), "incident"));
+      if (options.copyComments() && !Incidents.carriesComments(body.get("incident"))) {
+        content = services.tickets().comments().withComments(content);
+      }
       return call.ok(services.tickets().sync().sync(content, system, options));
     });
   }

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.platform.InvalidInputException;
+import com.socactions.platform.Json;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,6 +93,22 @@ public final class Incidents {
         entities(props),
         props.text("classificationComment"),
         comments(props));
+  }
+
+  /**
+   * Whether an incident as a caller sent it (trigger body, its {@code object}, or the REST resource)
+   * carries its comments: the REST resource does not, so a caller that needs them reads them.
+   */
+  public static boolean carriesComments(JsonNode incident) {
+    JsonNode resource = incident != null && incident.has("object") ? incident.get("object") : incident;
+    return resource != null && resource.path("properties").path("comments").isArray();
+  }
+
+  /** Comments as {@code GET .../incidents/{id}/comments} lists them, oldest first. */
+  public static List<IncidentComment> comments(List<? extends JsonNode> listed) {
+    ObjectNode holder = Json.UPSTREAM.createObjectNode();
+    holder.putArray("comments").addAll(listed);
+    return comments(new Reader(holder, "comments"));
   }
 
   /**

@@ -1,6 +1,7 @@
 package com.socactions.tickets;
 
 import com.google.common.base.Suppliers;
+import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.TableStorage;
@@ -22,6 +23,7 @@ public final class TicketsModule {
   private final Supplier<TicketInboundService> inbound;
   private final Supplier<TicketLinks> links;
   private final TicketWebhooks webhooks;
+  private final IncidentCommentReader comments;
 
   public TicketsModule(Settings settings, Clock clock, Supplier<TableStorage> storage, Supplier<SentinelClient> sentinel,
       List<TicketSystem> systems) {
@@ -31,6 +33,7 @@ public final class TicketsModule {
     this.sync = Suppliers.memoize(() -> new TicketSyncService(this.systems, links.get(), clock, Sleeper.SYSTEM));
     this.inbound = Suppliers.memoize(() -> new TicketInboundService(this.systems, links.get(), sentinel, clock));
     this.webhooks = new TicketWebhooks(settings, clock, inbound, links);
+    this.comments = new IncidentCommentReader(sentinel, () -> AzureCredentials.isConfigured(settings));
   }
 
   /** The systems this build knows: ServiceNow and Jira Cloud. */
@@ -44,6 +47,11 @@ public final class TicketsModule {
 
   public TicketInboundService inbound() {
     return inbound.get();
+  }
+
+  /** Reads comments from Sentinel for incidents that came without them. */
+  public IncidentCommentReader comments() {
+    return comments;
   }
 
   public TicketWebhooks webhooks() {
