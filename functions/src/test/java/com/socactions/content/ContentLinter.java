@@ -185,9 +185,11 @@ public final class ContentLinter {
   private static void checkSecret(String file, String path, String name, JsonNode parameter, List<Finding> findings) {
     String type = parameter.path("type").asText().toLowerCase(Locale.ROOT);
     boolean secure = type.equals("securestring") || type.equals("secureobject");
-    if (secure && parameter.has("defaultValue")) {
+    // An empty default only makes the secret optional (as arm-ttk allows); any other is a secret in the repo.
+    boolean hasDefault = parameter.has("defaultValue") && !parameter.get("defaultValue").asText().isEmpty();
+    if (secure && hasDefault) {
       findings.add(new Finding(Rule.SECURE_PARAMETER, file, path + ".defaultValue",
-          "a secure parameter has no default: the secret would sit in the template"));
+          "a secure parameter has no default but an empty one: the secret would sit in the template"));
     } else if (!secure && SECRET_NAME.matcher(name).matches()) {
       findings.add(new Finding(Rule.SECURE_PARAMETER, file, path + ".type",
           "'" + name + "' looks like a secret: make it a securestring"));
