@@ -16,6 +16,7 @@ final class ApiVersions {
       Map.entry("microsoft.web/customapis", Set.of("2016-06-01")),
       Map.entry("microsoft.web/sites", Set.of("2023-12-01", "2024-04-01")),
       Map.entry("microsoft.web/sites/config", Set.of("2023-12-01", "2024-04-01")),
+      Map.entry("microsoft.web/sites/basicpublishingcredentialspolicies", Set.of("2023-12-01", "2024-04-01")),
       Map.entry("microsoft.web/serverfarms", Set.of("2023-12-01", "2024-04-01")),
       Map.entry("microsoft.storage/storageaccounts", Set.of("2023-05-01")),
       Map.entry("microsoft.storage/storageaccounts/blobservices", Set.of("2023-05-01")),
