@@ -46,9 +46,8 @@ final class ConnectorTemplate {
     ObjectNode parameters = template.putObject("parameters");
     parameter(parameters, "CustomConnectorName", DEFAULT_CONNECTOR_NAME,
         "Name of the custom connector resource; playbooks refer to it by this name.");
-    ObjectNode host = parameter(parameters, "FunctionAppHostName", null,
+    parameter(parameters, "FunctionAppHostName", null,
         "Host name of the SOC Actions Function App, e.g. soc-actions-abc123.azurewebsites.net.");
-    host.remove("defaultValue");
     parameter(parameters, "location", "[resourceGroup().location]", "Region of the connector.");
 
     ObjectNode properties = JSON.objectNode();
@@ -90,10 +89,13 @@ final class ConnectorTemplate {
     }
   }
 
-  private static ObjectNode parameter(ObjectNode parameters, String name, String defaultValue, String description) {
-    ObjectNode parameter = parameters.putObject(name).put("type", "string").put("defaultValue", defaultValue);
+  // A string parameter; a null default makes it required.
+  private static void parameter(ObjectNode parameters, String name, String defaultValue, String description) {
+    ObjectNode parameter = parameters.putObject(name).put("type", "string");
+    if (defaultValue != null) {
+      parameter.put("defaultValue", defaultValue);
+    }
     parameter.putObject("metadata").put("description", description);
-    return parameter;
   }
 
   private static JsonNode escapeArm(JsonNode node) {
