@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -56,20 +57,20 @@ import mockwebserver3.RecordedRequest;
  *       {@link #stamps} (the ticker's reading at each HTTP call).
  * </ul>
  */
-final class FakeGraph implements AutoCloseable {
-  static final String NAMED_LOCATION_ID = "0854951d-5fc0-4eb1-b392-9b2c9d7949c2";
+public final class FakeGraph implements AutoCloseable {
+  public static final String NAMED_LOCATION_ID = "0854951d-5fc0-4eb1-b392-9b2c9d7949c2";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> DEFAULT_PROPERTIES = Set.of("businessPhones", "displayName", "givenName", "id",
       "jobTitle", "mail", "mobilePhone", "officeLocation", "preferredLanguage", "surname", "userPrincipalName");
 
-  record Inner(String method, String url, int status) {}
+  public record Inner(String method, String url, int status) {}
 
   private record Answer(int status, Map<String, String> headers, JsonNode body) {}
 
   private record Throttle(String urlContains, AtomicInteger remaining, String retryAfter) {}
 
   private final MockWebServer server = new MockWebServer();
-  private final String token;
+  private volatile String token;
   private final Map<String, ObjectNode> users = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> revocations = new ConcurrentHashMap<>();
   private final List<List<String>> confirmed = new CopyOnWriteArrayList<>();
@@ -92,15 +93,26 @@ final class FakeGraph implements AutoCloseable {
   }
 
   /** Starts on a free loopback port, accepting {@code Bearer token}. */
-  static FakeGraph start(String token) throws IOException {
+  public static FakeGraph start(String token) throws IOException {
     FakeGraph fake = new FakeGraph(token);
     fake.server.setDispatcher(fake.new GraphDispatcher());
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     return fake;
   }
 
+  /**
+   * Starts on a free loopback port, accepting the bearer token that {@code tokenForBaseUrl} gives
+   * for its own {@link #baseUrl()} (a token endpoint issues one per resource, and the resource is
+   * only known once the port is).
+   */
+  public static FakeGraph start(Function<String, String> tokenForBaseUrl) throws IOException {
+    FakeGraph fake = start("");
+    fake.token = tokenForBaseUrl.apply(fake.baseUrl());
+    return fake;
+  }
+
   /** The {@code response.body} of a recorded exchange. */
-  static JsonNode recorded(String file) {
+  public static JsonNode recorded(String file) {
     try {
       return JSON.readTree(SharedFixtures.read("graph/" + file)).path("response").path("body").deepCopy();
     } catch (IOException e) {
@@ -109,14 +121,14 @@ final class FakeGraph implements AutoCloseable {
   }
 
   /** The value for {@code GRAPH_URL}. */
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getPort();
   }
 
   // ---- state and scripting ----
 
   /** Holds the users of {@code users-get.json} and {@code users-get-by-upn.json}, enabled, cloud-only. */
-  FakeGraph seedRecorded() {
+  public FakeGraph seedRecorded() {
     for (String file : List.of("users-get.json", "users-get-by-upn.json")) {
       ObjectNode user = (ObjectNode) recorded(file);
       user.remove("@odata.context");
@@ -128,7 +140,7 @@ final class FakeGraph implements AutoCloseable {
   }
 
   /** Holds an enabled cloud-only user. */
-  FakeGraph addUser(String id, String upn) {
+  public FakeGraph addUser(String id, String upn) {
     ObjectNode user = JSON.createObjectNode().put("id", id).put("userPrincipalName", upn).put("displayName", upn)
         .put("accountEnabled", true);
     user.putNull("onPremisesSyncEnabled");
@@ -137,13 +149,13 @@ final class FakeGraph implements AutoCloseable {
   }
 
   /** Activates a role (as Graph lists activated roles only). */
-  FakeGraph addRole(String id, String displayName) {
+  public FakeGraph addRole(String id, String displayName) {
     roles.add(JSON.createObjectNode().put("id", id).put("displayName", displayName).put("roleTemplateId", id));
     return this;
   }
 
   /** Makes a user or a group ({@code @odata.type} {@code #microsoft.graph.user}/{@code group}) a role member. */
-  FakeGraph addRoleMember(String roleDisplayName, String memberId, String odataType) {
+  public FakeGraph addRoleMember(String roleDisplayName, String memberId, String odataType) {
     String roleId = roles.stream().filter(role -> role.path("displayName").asText().equals(roleDisplayName))
         .findFirst().orElseThrow().path("id").asText();
     roleMembers.computeIfAbsent(roleId, k -> new CopyOnWriteArrayList<>())
@@ -151,26 +163,26 @@ final class FakeGraph implements AutoCloseable {
     return this;
   }
 
-  FakeGraph addGroup(String groupId, String... userIds) {
+  public FakeGraph addGroup(String groupId, String... userIds) {
     groups.put(groupId, List.of(userIds));
     return this;
   }
 
   /** Adds a named location of countries, to be refused as an IP location. */
-  FakeGraph addCountryLocation(String id) {
+  public FakeGraph addCountryLocation(String id) {
     namedLocations.put(id, JSON.createObjectNode().put("@odata.type", "#microsoft.graph.countryNamedLocation")
         .put("id", id).put("displayName", "Countries"));
     return this;
   }
 
   /** Stamps each HTTP call with this reading (a test's ticker), for pacing checks. */
-  FakeGraph stampWith(LongSupplier reading) {
+  public FakeGraph stampWith(LongSupplier reading) {
     this.ticker = reading;
     return this;
   }
 
   /** The next {@code n} HTTP calls answer {@code status} with Graph's error body and these headers. */
-  FakeGraph failNext(int n, int status, Map<String, String> headers) {
+  public FakeGraph failNext(int n, int status, Map<String, String> headers) {
     for (int i = 0; i < n; i++) {
       MockResponse.Builder response = new MockResponse.Builder().code(status)
           .addHeader("Content-Type", "application/json").body(recorded("throttled-429.json").toString());
@@ -184,43 +196,43 @@ final class FakeGraph implements AutoCloseable {
    * The next {@code times} requests inside a batch whose URL contains {@code urlContains} answer 429,
    * with {@code Retry-After: retryAfter} in the entry's headers unless it is null.
    */
-  FakeGraph throttle(String urlContains, int times, String retryAfter) {
+  public FakeGraph throttle(String urlContains, int times, String retryAfter) {
     throttles.add(new Throttle(urlContains, new AtomicInteger(times), retryAfter));
     return this;
   }
 
   // ---- reading state ----
 
-  ObjectNode user(String id) {
+  public ObjectNode user(String id) {
     return users.get(id);
   }
 
-  int revocations(String id) {
+  public int revocations(String id) {
     AtomicInteger count = revocations.get(id);
     return count == null ? 0 : count.get();
   }
 
-  List<List<String>> confirmed() {
+  public List<List<String>> confirmed() {
     return List.copyOf(confirmed);
   }
 
-  ObjectNode namedLocation(String id) {
+  public ObjectNode namedLocation(String id) {
     return namedLocations.get(id);
   }
 
-  List<RecordedRequest> requests() {
+  public List<RecordedRequest> requests() {
     return List.copyOf(requests);
   }
 
-  int batchCalls() {
+  public int batchCalls() {
     return batchCalls.get();
   }
 
-  List<Inner> inner() {
+  public List<Inner> inner() {
     return List.copyOf(inner);
   }
 
-  List<Long> stamps() {
+  public List<Long> stamps() {
     return List.copyOf(stamps);
   }
 
