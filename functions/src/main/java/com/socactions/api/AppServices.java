@@ -4,7 +4,10 @@ import com.socactions.blocking.BlockingModule;
 import com.socactions.cmdb.CmdbModule;
 import com.socactions.enrichment.EnrichmentModule;
 import com.socactions.enrichment.incident.IncidentModule;
+import com.socactions.graph.GraphModule;
 import com.socactions.health.HealthService;
+import com.socactions.identity.IdentityModule;
+import com.socactions.identity.VipAccounts;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.BuildInfo;
 import com.socactions.platform.HttpClients;
@@ -30,6 +33,8 @@ public final class AppServices {
   private final BlockingModule blocking;
   private final CmdbModule cmdb;
   private final IncidentModule incidents;
+  private final GraphModule graph;
+  private final IdentityModule identity;
   private final AzureCredentials credentials;
   private final Supplier<TableStorage> storage;
   private final ProviderRegistry providers = new ProviderRegistry();
@@ -44,6 +49,9 @@ public final class AppServices {
     this.cmdb = new CmdbModule(settings, clock);
     this.incidents = new IncidentModule(settings, enrichment::service, cmdb.service());
     this.blocking = new BlockingModule(settings, clock, HttpClients.shared(), credentials, storage, cmdb.criticalAssets());
+    this.graph = new GraphModule(settings, clock, credentials);
+    this.identity = new IdentityModule(settings, clock, credentials, graph, blocking::ledger,
+        VipAccounts.of(cmdb.service()));
     providers.register(enrichment.providers());
     providers.register(blocking.providers());
     providers.register(cmdb.providers());
@@ -69,6 +77,16 @@ public final class AppServices {
 
   public BlockingModule blocking() {
     return blocking;
+  }
+
+  /** Microsoft Graph: one client per worker, built on first use. */
+  public GraphModule graph() {
+    return graph;
+  }
+
+  /** Identity response on Entra ID accounts. */
+  public IdentityModule identity() {
+    return identity;
   }
 
   /** The one Azure credential of the process (storage, Defender, Graph, Sentinel), built on first use. */

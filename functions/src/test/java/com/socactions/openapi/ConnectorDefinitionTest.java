@@ -108,6 +108,11 @@ class ConnectorDefinitionTest {
         "LookupAssets", "POST /v1/cmdb/assets/lookup",
         "LookupAccounts", "POST /v1/cmdb/accounts/lookup",
         "EnrichIncident", "POST /v1/incidents/enrich"));
+    assertThat(rules.operationRoutes()).containsAllEntriesOf(Map.of(
+        "DisableAccounts", "POST /v1/accounts/disable",
+        "EnableAccounts", "POST /v1/accounts/enable",
+        "RevokeSessions", "POST /v1/accounts/revoke-sessions",
+        "ConfirmCompromised", "POST /v1/accounts/confirm-compromised"));
   }
 
   @Test
@@ -219,7 +224,13 @@ class ConnectorDefinitionTest {
         Map.entry("LookupAccounts", Set.of("200", "400", "401", "413", "415", "422")),
         // IncidentEnrichmentService: a failed lookup is an entry in errors[], never the status; 413
         // past 500 entities; 422 only for its own malformed setting (ENRICH_INCIDENT_DEADLINE).
-        Map.entry("EnrichIncident", Set.of("200", "400", "401", "413", "415", "422")));
+        Map.entry("EnrichIncident", Set.of("200", "400", "401", "413", "415", "422")),
+        // IdentityService: per-account failures are results; 422 for a malformed Graph setting or
+        // refused credentials; 503 when Graph, its token or state storage is unavailable.
+        Map.entry("DisableAccounts", Set.of("200", "400", "401", "413", "415", "422", "503")),
+        Map.entry("EnableAccounts", Set.of("200", "400", "401", "413", "415", "422", "503")),
+        Map.entry("RevokeSessions", Set.of("200", "400", "401", "413", "415", "422", "503")),
+        Map.entry("ConfirmCompromised", Set.of("200", "400", "401", "413", "415", "422", "503")));
     Map<String, Set<String>> documented = new TreeMap<>();
     rules.operations().stream().filter(op -> expected.containsKey(op.operationId())).forEach(op ->
         documented.put(op.operationId(), new TreeSet<>(Lists.newArrayList(op.node().path("responses").fieldNames()))));
