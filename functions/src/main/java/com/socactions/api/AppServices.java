@@ -5,7 +5,10 @@ import com.socactions.blocking.BlockingModule;
 import com.socactions.cmdb.CmdbModule;
 import com.socactions.enrichment.EnrichmentModule;
 import com.socactions.enrichment.incident.IncidentModule;
+import com.socactions.graph.GraphModule;
 import com.socactions.health.HealthService;
+import com.socactions.identity.IdentityModule;
+import com.socactions.identity.VipAccounts;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.BuildInfo;
 import com.socactions.platform.HttpClients;
@@ -34,6 +37,8 @@ public final class AppServices {
   private final IncidentModule incidents;
   private final SentinelModule sentinel;
   private final TicketsModule tickets;
+  private final GraphModule graph;
+  private final IdentityModule identity;
   private final AzureCredentials credentials;
   private final Supplier<TableStorage> storage;
   private final ProviderRegistry providers = new ProviderRegistry();
@@ -50,6 +55,9 @@ public final class AppServices {
     this.blocking = new BlockingModule(settings, clock, HttpClients.shared(), credentials, storage, cmdb.criticalAssets());
     this.sentinel = new SentinelModule(settings, clock, credentials);
     this.tickets = new TicketsModule(settings, clock, storage, sentinel::client, TicketsModule.defaultSystems(settings, clock));
+    this.graph = new GraphModule(settings, clock, credentials);
+    this.identity = new IdentityModule(settings, clock, credentials, graph, blocking::ledger,
+        VipAccounts.of(cmdb.service()));
     providers.register(enrichment.providers());
     providers.register(blocking.providers());
     providers.register(cmdb.providers());
@@ -87,6 +95,16 @@ public final class AppServices {
 
   public BlockingModule blocking() {
     return blocking;
+  }
+
+  /** Microsoft Graph: one client per worker, built on first use. */
+  public GraphModule graph() {
+    return graph;
+  }
+
+  /** Identity response on Entra ID accounts. */
+  public IdentityModule identity() {
+    return identity;
   }
 
   /** The one Azure credential of the process (storage, Defender, Graph, Sentinel), built on first use. */

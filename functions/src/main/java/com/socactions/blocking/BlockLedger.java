@@ -304,10 +304,32 @@ public final class BlockLedger {
             request.action() == Action.ALLOW ? "would_allow" : "would_block", request.provenance().reason(), null))).toList());
   }
 
+  /**
+   * A decision that changed nothing the row enforces, e.g. an account found disabled already.
+   *
+   * @param status what happened, as the caller answered it ({@code already_disabled}, {@code revoked})
+   * @param message a sentence for the analyst, or null
+   */
+  public record Note(LedgerRequest request, String status, String message) {}
+
+  /**
+   * Records notes: a new or inactive row is {@code noted}; an active row keeps its state and only
+   * gains the history entry (decision {@code note}).
+   */
+  public List<LedgerEntry> recordNotes(List<Note> notes) {
+    Instant now = clock.instant();
+    return write(notes.stream().map(note -> new Change<>(LedgerRow.create(note.request(), now), false,
+        current -> passive(current, note.request(), now, LedgerState.NOTED, note.status(), note.message(), null))).toList());
+  }
+
   /** A decision that touches no provider: it never overwrites an active row's state. */
   private static Decision<LedgerEntry> passive(
       LedgerRow current, LedgerRequest request, Instant now, LedgerState state, String status, String message, String guardrail) {
-    String decision = state == LedgerState.REFUSED ? "refuse" : "dry_run";
+    String decision = switch (state) {
+      case REFUSED -> "refuse";
+      case NOTED -> "note";
+      default -> "dry_run";
+    };
     LedgerRow next;
     if (current == null) {
       next = LedgerRow.create(request, now);

@@ -23,7 +23,12 @@ public enum LedgerState {
   /** A dry run that would have blocked it; nothing was sent to the provider. */
   DRY_RUN,
   /** The provider failed to apply it (after retries). */
-  FAILED;
+  FAILED,
+  /**
+   * A decision that left nothing enforced by this row: an account found disabled already, sessions
+   * revoked, a compromise confirmed ({@link BlockLedger#recordNotes}).
+   */
+  NOTED;
 
   private final String wireName = name().toLowerCase(Locale.ROOT);
 
@@ -53,6 +58,6 @@ public enum LedgerState {
 
   /** The names {@link #filter} takes, for messages. */
   public static String filterNames() {
-    return "active, expired, all, lifted, refused, dry_run, failed";
+    return "active, expired, all, lifted, refused, dry_run, failed, noted";
   }
 }

@@ -21,7 +21,15 @@ public enum RefusalReason {
   /** A network broader than /24 (IPv4) or /48 (IPv6). */
   TOO_BROAD(true),
   /** An asset the CMDB marks critical or high-value. */
-  CRITICAL_ASSET(true);
+  CRITICAL_ASSET(true),
+  /** An account: the identity this connector runs as (it would lock itself out). */
+  SELF(false),
+  /** An account holding a privileged directory role, or whose roles could not be read. */
+  PRIVILEGED_ROLE(true),
+  /** An account the CMDB marks VIP, or that the CMDB could not answer for. */
+  VIP(true),
+  /** An enable of an account that this connector did not disable (the ledger holds no active disable). */
+  NOT_DISABLED_BY_CONNECTOR(true);
 
   private final boolean overridable;
   private final String wireName = name().toLowerCase(Locale.ROOT);

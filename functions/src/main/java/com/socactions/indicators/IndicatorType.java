@@ -15,7 +15,12 @@ public enum IndicatorType {
   URL,
   SHA256,
   SHA1,
-  MD5;
+  MD5,
+  /**
+   * A Microsoft Entra ID user by its object id (lower case): never parsed from a playbook's
+   * indicators, only used by identity response to keep its decisions in the block ledger.
+   */
+  ACCOUNT;
 
   private final String wireName = name().toLowerCase(Locale.ROOT);
 

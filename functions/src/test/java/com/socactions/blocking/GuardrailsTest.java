@@ -178,9 +178,10 @@ class GuardrailsTest {
   }
 
   @Test
-  void onlyBreadthAndTheCmdbCanBeOverridden() {
+  void onlyBreadthTheCmdbAndTheOverridableAccountChecksCanBeOverridden() {
     assertThat(RefusalReason.values()).filteredOn(RefusalReason::isOverridable)
-        .containsExactlyInAnyOrder(RefusalReason.TOO_BROAD, RefusalReason.CRITICAL_ASSET);
+        .containsExactlyInAnyOrder(RefusalReason.TOO_BROAD, RefusalReason.CRITICAL_ASSET, RefusalReason.PRIVILEGED_ROLE,
+            RefusalReason.VIP, RefusalReason.NOT_DISABLED_BY_CONNECTOR);
   }
 
   @Test

@@ -112,6 +112,11 @@ class ConnectorDefinitionTest {
         "SyncTicket", "POST /v1/tickets/sync",
         "GetTicket", "GET /v1/tickets",
         "TicketInbound", "POST /v1/tickets/inbound/{system}"));
+    assertThat(rules.operationRoutes()).containsAllEntriesOf(Map.of(
+        "DisableAccounts", "POST /v1/accounts/disable",
+        "EnableAccounts", "POST /v1/accounts/enable",
+        "RevokeSessions", "POST /v1/accounts/revoke-sessions",
+        "ConfirmCompromised", "POST /v1/accounts/confirm-compromised"));
   }
 
   @Test
@@ -229,7 +234,13 @@ class ConnectorDefinitionTest {
         Map.entry("SyncTicket", Set.of("200", "400", "401", "413", "415", "422", "429", "502", "503")),
         Map.entry("GetTicket", Set.of("200", "400", "401", "422", "503")),
         // TicketWebhooks: 401 for a signature that does not verify, 422 when the system's secret is not set.
-        Map.entry("TicketInbound", Set.of("200", "400", "401", "413", "415", "422", "503")));
+        Map.entry("TicketInbound", Set.of("200", "400", "401", "413", "415", "422", "503")),
+        // IdentityService: per-account failures are results; 422 for a malformed Graph setting or
+        // refused credentials; 503 when Graph, its token or state storage is unavailable.
+        Map.entry("DisableAccounts", Set.of("200", "400", "401", "413", "415", "422", "503")),
+        Map.entry("EnableAccounts", Set.of("200", "400", "401", "413", "415", "422", "503")),
+        Map.entry("RevokeSessions", Set.of("200", "400", "401", "413", "415", "422", "503")),
+        Map.entry("ConfirmCompromised", Set.of("200", "400", "401", "413", "415", "422", "503")));
     Map<String, Set<String>> documented = new TreeMap<>();
     rules.operations().stream().filter(op -> expected.containsKey(op.operationId())).forEach(op ->
         documented.put(op.operationId(), new TreeSet<>(Lists.newArrayList(op.node().path("responses").fieldNames()))));

@@ -43,7 +43,8 @@ public final class ConnectorRules {
   private static final Pattern TITLE_CASE_WORD = Pattern.compile("[A-Z][a-z]+");
   // Proper nouns that a sentence-case summary still capitalises.
   static final Set<String> PROPER_NOUNS = Set.of(
-      "SOC", "Actions", "Sentinel", "Microsoft", "Azure", "Defender", "Jira", "Logic", "Apps", "Function", "Functions");
+      "SOC", "Actions", "Sentinel", "Microsoft", "Azure", "Defender", "Jira", "Logic", "Apps", "Function", "Functions",
+      "Entra", "Identity", "Protection");
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

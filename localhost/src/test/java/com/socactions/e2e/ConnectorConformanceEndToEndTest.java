@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.enrichment.rdap.FakeRdapServer;
+import com.socactions.graph.FakeGraph;
 import com.socactions.openapi.ConnectorRules;
 import com.socactions.openapi.SwaggerResponseValidator;
+import com.socactions.platform.FakeManagedIdentityEndpoint;
 import com.socactions.sentinel.SentinelExamples;
 import com.socactions.servicenow.FakeServiceNow;
 import com.socactions.servicenow.ServiceNowSettings;
@@ -20,6 +22,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +67,8 @@ class ConnectorConformanceEndToEndTest {
   private static FakeRdapServer rdap;
   private static FakeServiceNow serviceNow;
   private static final String WEBHOOK_SECRET = "conformance-webhook-secret";
+  private static FakeManagedIdentityEndpoint identity;
+  private static FakeGraph graph;
   private static RunningConnector healthy;
   private static RunningConnector misconfigured;
   /** State storage on a port nothing listens on: what a storage outage answers. */
@@ -74,6 +80,11 @@ class ConnectorConformanceEndToEndTest {
     rdap = FakeRdapServer.start();
     serviceNow = FakeServiceNow.start("soc.actions", "conformance-pw");
     Map<String, String> settings = RunningConnector.enrichmentSettings(rdap);
+    identity = FakeManagedIdentityEndpoint.start(Clock.systemUTC());
+    graph = FakeGraph.start(FakeManagedIdentityEndpoint::tokenFor).seedRecorded();
+    settings.putAll(identity.settings());
+    settings.put("GRAPH_URL", graph.baseUrl());
+    settings.put("CONNECTOR_OBJECT_ID", "00000000-0000-0000-0000-00000000c0de");
     // Also without GEOIP_ASN_DB, so ListProviders?include_unconfigured=true lists an unconfigured provider.
     Map<String, String> broken = new HashMap<>(settings);
     broken.remove("GEOIP_ASN_DB");
@@ -81,6 +92,7 @@ class ConnectorConformanceEndToEndTest {
     broken.put("CMDB_ASSETS_CSV", "/nonexistent/assets.csv");
     broken.put("CMDB_ACCOUNTS_CSV", "/nonexistent/accounts.csv");
     broken.put("ENRICH_INCIDENT_DEADLINE", "soon");
+    broken.put("GRAPH_URL", "not a url");
     settings.put("FEED_TOKEN", FEED_TOKEN);
     // Ticket sync with a ServiceNow of its own; the misconfigured app has none (422).
     settings.put(ServiceNowSettings.URL, serviceNow.url());
@@ -101,18 +113,51 @@ class ConnectorConformanceEndToEndTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     healthy.close();
     misconfigured.close();
     storageDown.close();
     rdap.close();
     serviceNow.close();
+    graph.close();
+    identity.close();
   }
 
   /** One request meant to get {@code status} from an operation. */
   private record Call(String operationId, int status, String what, Supplier<HttpResponse<String>> send) {}
 
+  /** Each documented status of the four identity operations, which share one body and one set of answers. */
+  private static List<Call> identityCalls() {
+    String mixedAccounts = "{\"accounts\": [\"AdeleV@contoso.com\", \"CONTOSO\\\\adele\", \"nobody@contoso.com\", \"\", 7],"
+        + " \"reason\": \"phishing\", \"incident_id\": \"" + INCIDENT + "\", \"revoke_sessions\": true}";
+    String tooManyAccounts = "{\"accounts\": [" + IntStream.range(0, 1_001).mapToObj(i -> "\"user" + i + "@contoso.com\"")
+        .collect(Collectors.joining(",")) + "]}";
+    List<Call> calls = new ArrayList<>();
+    for (String[] op : List.of(new String[] {"DisableAccounts", "v1/accounts/disable"},
+        new String[] {"EnableAccounts", "v1/accounts/enable"}, new String[] {"RevokeSessions", "v1/accounts/revoke-sessions"},
+        new String[] {"ConfirmCompromised", "v1/accounts/confirm-compromised"})) {
+      String id = op[0];
+      String path = op[1];
+      calls.add(new Call(id, 200, "accounts of every kind", () -> healthy.post(path, mixedAccounts)));
+      calls.add(new Call(id, 200, "a dry run with a justified override", () -> healthy.post(path,
+          "{\"accounts\": \"AdeleV@contoso.com\", \"dry_run\": true, \"override_guardrails\": true, \"justification\": \"CHG1\"}")));
+      calls.add(new Call(id, 400, "no accounts", () -> healthy.post(path, "{\"users\": [\"AdeleV@contoso.com\"]}")));
+      calls.add(new Call(id, 401, "no function key", () -> withoutKey(healthy, path, mixedAccounts)));
+      calls.add(new Call(id, 413, "1,001 accounts", () -> healthy.post(path, tooManyAccounts)));
+      calls.add(new Call(id, 415, "an XML body", () -> healthy.post(path, "application/xml", "<x/>")));
+      calls.add(new Call(id, 422, "a malformed GRAPH_URL", () -> misconfigured.post(path, mixedAccounts)));
+      calls.add(new Call(id, 503, "state storage down", () -> storageDown.post(path, mixedAccounts)));
+    }
+    return calls;
+  }
+
   private static List<Call> calls() {
+    List<Call> calls = new ArrayList<>(baseCalls());
+    calls.addAll(identityCalls());
+    return calls;
+  }
+
+  private static List<Call> baseCalls() {
     String mixedIps = "{\"ips\": [\"81.2.69.142\", \"1.1.1.1\", \"130.59.31.80\", \"nonsense\", 42, \"10.0.0.1\", \"2001:db8::1\"]}";
     String tooManyIps = "{\"ips\": [" + IntStream.range(0, 1_001).mapToObj(i -> "\"81.2.69." + (i % 256) + "\"")
         .collect(Collectors.joining(",")) + "]}";

@@ -1,0 +1,282 @@
+package com.socactions.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.core.credential.AccessToken;
+import com.socactions.blocking.BlockLedger;
+import com.socactions.blocking.GuardrailOverride;
+import com.socactions.blocking.LedgerEntry;
+import com.socactions.blocking.LedgerHistory;
+import com.socactions.blocking.LedgerState;
+import com.socactions.blocking.TestLedgers;
+import com.socactions.graph.FakeGraph;
+import com.socactions.graph.GraphClient;
+import com.socactions.graph.GraphDirectoryRoles;
+import com.socactions.graph.GraphModule;
+import com.socactions.indicators.Indicator;
+import com.socactions.indicators.IndicatorType;
+import com.socactions.platform.AzureCredentials;
+import com.socactions.platform.Settings;
+import com.socactions.platform.Ticker;
+import com.socactions.platform.UpstreamException;
+import com.socactions.testing.Azurite;
+import com.socactions.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Mono;
+
+/**
+ * Identity response below HTTP: the real Graph client on the stateful fake Graph, the real ledger
+ * on Azurite; the VIP lookup, the connector's own id and (for fail-closed) the role reader are
+ * given as plain functions.
+ */
+@ExtendWith(Azurite.class)
+class IdentityServiceTest {
+  private static final String TOKEN = "graph-token";
+  private static final String ADELE = "87d349ed-44d7-43e1-9a83-5f2406dee5bd";
+  private static final String ADMIN = "11111111-0000-0000-0000-000000000001";
+  private static final String BREAK_GLASS = "11111111-0000-0000-0000-000000000002";
+  private static final String SELF = "11111111-0000-0000-0000-000000000003";
+  private static final String CEO = "11111111-0000-0000-0000-000000000004";
+  private static final String BOB = "11111111-0000-0000-0000-000000000005";
+  private static final String INCIDENT = "/subscriptions/s/providers/Microsoft.SecurityInsights/Incidents/9";
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+  private FakeGraph graph;
+  private GraphModule module;
+  private BlockLedger ledger;
+  private Supplier<GraphDirectoryRoles> roles;
+  private VipAccounts vips = upns -> upns.contains("ceo@contoso.com") ? Map.of("ceo@contoso.com", "a VIP in the CMDB") : Map.of();
+  private IdentityService service;
+
+  @BeforeEach
+  void start() throws Exception {
+    graph = FakeGraph.start(TOKEN).seedRecorded()
+        .addUser(ADMIN, "admin@contoso.com")
+        .addUser(BREAK_GLASS, "breakglass@contoso.com")
+        .addUser(SELF, "soc-actions@contoso.com")
+        .addUser(CEO, "ceo@contoso.com")
+        .addUser(BOB, "bob@contoso.com")
+        .addRoleMember("Global Administrator", ADMIN, "#microsoft.graph.user");
+    AzureCredentials credentials = AzureCredentials.of(request -> Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1))));
+    module = new GraphModule(Settings.of(Map.of(GraphClient.URL_SETTING, graph.baseUrl())), clock, credentials,
+        duration -> {}, Ticker.SYSTEM);
+    ledger = TestLedgers.fresh(clock);
+    roles = module::directoryRoles;
+    service = service();
+  }
+
+  private IdentityService service() {
+    return new IdentityService(module::users, () -> roles.get(), module::identityProtection, () -> ledger,
+        () -> new ProtectedAccounts(Set.of("BreakGlass@contoso.com")), () -> Optional.of(SELF),
+        upns -> vips.vips(upns), clock);
+  }
+
+  @AfterEach
+  void stop() {
+    graph.close();
+  }
+
+  private static AccountCommand disable(List<String> accounts, boolean dryRun, GuardrailOverride override) {
+    return new AccountCommand(accounts, false, "phishing", INCIDENT, dryRun, override, "run-1", "analyst@contoso.com");
+  }
+
+  private static AccountCommand disable(String... accounts) {
+    return disable(List.of(accounts), false, GuardrailOverride.NONE);
+  }
+
+  private long patches() {
+    return graph.inner().stream().filter(inner -> inner.method().equals("PATCH")).count();
+  }
+
+  private LedgerEntry row(String id) {
+    return ledger.find(IdentityService.PROVIDER, new Indicator(IndicatorType.ACCOUNT, id, id)).orElseThrow();
+  }
+
+  @Test
+  void guardrailsRefuseProtectedSelfPrivilegedAndVipAccountsBeforeAnyWriteAndRecordEachRefusal() {
+    AccountResponse response = service.disable(disable("breakglass@CONTOSO.com", BREAK_GLASS, "soc-actions@contoso.com",
+        "admin@contoso.com", "ceo@contoso.com", "bob@contoso.com"));
+
+    assertThat(response.results()).extracting(AccountResult::status).containsExactly(AccountStatus.REFUSED,
+        AccountStatus.REFUSED, AccountStatus.REFUSED, AccountStatus.REFUSED, AccountStatus.REFUSED, AccountStatus.DISABLED);
+    assertThat(response.results()).extracting(AccountResult::reason)
+        .containsExactly("protected", "protected", "self", "privileged_role", "vip", null);
+    assertThat(response.results().get(3).detail()).contains("Global Administrator");
+    assertThat(graph.user(ADMIN).path("accountEnabled").asBoolean()).isTrue();
+    assertThat(graph.user(BOB).path("accountEnabled").asBoolean()).isFalse();
+    assertThat(patches()).isEqualTo(1);
+    for (String id : List.of(BREAK_GLASS, SELF, ADMIN, CEO)) {
+      assertThat(row(id).state()).isEqualTo(LedgerState.REFUSED);
+      assertThat(row(id).incidentId()).isEqualTo(INCIDENT);
+    }
+    assertThat(row(ADMIN).guardrail()).isEqualTo("privileged_role");
+    assertThat(row(BOB).state()).isEqualTo(LedgerState.ACTIVE);
+    assertThat(row(BOB).requestedBy()).isEqualTo("analyst@contoso.com");
+  }
+
+  @Test
+  void privilegedAndVipAccountsNeedAnOverrideWithAJustificationAndProtectedOnesNeverPass() {
+    AccountResponse unjustified = service.disable(disable(List.of("admin@contoso.com", "ceo@contoso.com"), false,
+        new GuardrailOverride(true, " ")));
+    assertThat(unjustified.results()).extracting(AccountResult::reason)
+        .containsOnly("justification_required");
+
+    AccountResponse justified = service.disable(disable(List.of("admin@contoso.com", "ceo@contoso.com", "breakglass@contoso.com",
+        SELF), false, GuardrailOverride.justifiedBy("CISO approved, CHG0042")));
+
+    assertThat(justified.results()).extracting(AccountResult::status).containsExactly(AccountStatus.DISABLED,
+        AccountStatus.DISABLED, AccountStatus.REFUSED, AccountStatus.REFUSED);
+    assertThat(justified.results().get(0).detail()).contains("override lifted").contains("Global Administrator");
+    assertThat(row(ADMIN).justification()).isEqualTo("CISO approved, CHG0042");
+    assertThat(graph.user(BREAK_GLASS).path("accountEnabled").asBoolean()).isTrue();
+  }
+
+  @Test
+  void unreadableRoleMembersOrCmdbRefuseRatherThanDisable() {
+    roles = () -> {
+      throw new UpstreamException(GraphClient.UPSTREAM, 503, "Microsoft Graph is down", null, null, null);
+    };
+    vips = VipAccounts.NONE;
+    AccountResponse rolesDown = service.disable(disable("bob@contoso.com"));
+    assertThat(rolesDown.results().get(0).status()).isEqualTo(AccountStatus.REFUSED);
+    assertThat(rolesDown.results().get(0).reason()).isEqualTo("privileged_role");
+    assertThat(rolesDown.results().get(0).detail()).contains("could not be read");
+
+    roles = module::directoryRoles;
+    vips = upns -> Map.of("bob@contoso.com", "the CMDB could not be asked (timeout), so it may be a VIP");
+    AccountResponse cmdbDown = service.disable(disable("bob@contoso.com"));
+    assertThat(cmdbDown.results().get(0).reason()).isEqualTo("vip");
+    assertThat(patches()).isZero();
+    assertThat(graph.user(BOB).path("accountEnabled").asBoolean()).isTrue();
+  }
+
+  @Test
+  void aDryRunAnswersWouldDisableRecordsItAndWritesNothingUpstream() {
+    AccountResponse response = service.disable(disable(List.of("bob@contoso.com", "admin@contoso.com"), true, GuardrailOverride.NONE));
+
+    assertThat(response.results()).extracting(AccountResult::status)
+        .containsExactly(AccountStatus.WOULD_DISABLE, AccountStatus.REFUSED);
+    assertThat(patches()).isZero();
+    assertThat(graph.inner()).noneMatch(inner -> inner.method().equals("POST") && !inner.url().contains("$batch"));
+    assertThat(row(BOB).state()).isEqualTo(LedgerState.DRY_RUN);
+    assertThat(response.summary().wouldDisable()).isEqualTo(1);
+  }
+
+  @Test
+  void aReRunAnswersAlreadyDisabledWithoutASecondWriteAndRevokesSessionsWhenAsked() {
+    service.disable(disable("bob@contoso.com"));
+    AccountResponse again = service.disable(new AccountCommand(List.of("bob@contoso.com", BOB), true, "phishing", INCIDENT,
+        false, GuardrailOverride.NONE, "run-2", null));
+
+    assertThat(again.results()).extracting(AccountResult::status)
+        .containsExactly(AccountStatus.ALREADY_DISABLED, AccountStatus.ALREADY_DISABLED);
+    assertThat(again.results()).extracting(AccountResult::sessionsRevoked).containsExactly(true, true);
+    assertThat(patches()).isEqualTo(1);
+    assertThat(graph.revocations(BOB)).isEqualTo(1);
+    assertThat(row(BOB).state()).isEqualTo(LedgerState.ACTIVE);
+    assertThat(row(BOB).history()).extracting(LedgerHistory::status).contains("already_disabled");
+  }
+
+  @Test
+  void twentyConcurrentDisablesOfOneAccountEndInOneWrite() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(20);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<AccountResponse>> runs = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Callable<AccountResponse> run = () -> {
+        go.await();
+        return service.disable(disable("bob@contoso.com"));
+      };
+      runs.add(pool.submit(run));
+    }
+    go.countDown();
+    List<AccountStatus> statuses = new ArrayList<>();
+    for (Future<AccountResponse> run : runs) {
+      statuses.add(run.get().results().get(0).status());
+    }
+    pool.shutdown();
+
+    assertThat(patches()).isEqualTo(1);
+    assertThat(statuses).containsOnly(AccountStatus.DISABLED, AccountStatus.ALREADY_DISABLED);
+    assertThat(statuses).filteredOn(status -> status == AccountStatus.DISABLED).hasSize(1);
+  }
+
+  @Test
+  void anAccountReEnabledOutsideTheConnectorIsDisabledAgain() {
+    service.disable(disable("bob@contoso.com"));
+    graph.user(BOB).put("accountEnabled", true);
+    clock.advance(Duration.ofHours(1));
+
+    AccountResponse again = service.disable(disable("bob@contoso.com"));
+
+    assertThat(again.results().get(0).status()).isEqualTo(AccountStatus.DISABLED);
+    assertThat(graph.user(BOB).path("accountEnabled").asBoolean()).isFalse();
+    assertThat(patches()).isEqualTo(2);
+  }
+
+  @Test
+  void enableReEnablesOnlyWhatThisConnectorDisabledUnlessAJustifiedOverride() {
+    service.disable(disable("bob@contoso.com"));
+    graph.user(ADELE).put("accountEnabled", false);
+
+    AccountResponse response = service.enable(disable("bob@contoso.com", ADELE));
+
+    assertThat(response.results()).extracting(AccountResult::status).containsExactly(AccountStatus.ENABLED, AccountStatus.REFUSED);
+    assertThat(response.results().get(1).reason()).isEqualTo("not_disabled_by_connector");
+    assertThat(graph.user(BOB).path("accountEnabled").asBoolean()).isTrue();
+    assertThat(graph.user(ADELE).path("accountEnabled").asBoolean()).isFalse();
+    assertThat(row(BOB).state()).isEqualTo(LedgerState.LIFTED);
+    assertThat(row(ADELE).state()).isEqualTo(LedgerState.REFUSED);
+
+    AccountResponse overridden = service.enable(disable(List.of(ADELE), false, GuardrailOverride.justifiedBy("HR confirmed")));
+    assertThat(overridden.results().get(0).status()).isEqualTo(AccountStatus.ENABLED);
+    assertThat(graph.user(ADELE).path("accountEnabled").asBoolean()).isTrue();
+  }
+
+  @Test
+  void revokingFortyFiveSessionsCostsThreeBatchesAfterTheResolutionAndIsRecorded() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= 45; i++) {
+      String id = String.format("22222222-0000-0000-0000-%012d", i);
+      graph.addUser(id, "user" + i + "@contoso.com");
+      ids.add(id);
+    }
+    int before = graph.batchCalls();
+
+    AccountResponse response = service.revokeSessions(disable(ids.toArray(String[]::new)));
+
+    assertThat(response.results()).extracting(AccountResult::status).containsOnly(AccountStatus.REVOKED);
+    assertThat(graph.batchCalls() - before).isEqualTo(6);
+    assertThat(graph.revocations(ids.get(44))).isEqualTo(1);
+    assertThat(row(ids.get(0)).history()).extracting(LedgerHistory::status).containsExactly("revoked");
+  }
+
+  @Test
+  void confirmCompromisedSendsEveryAllowedAccountInOneCallAndRefusesProtectedOnes() {
+    AccountResponse response = service.confirmCompromised(disable("bob@contoso.com", ADELE, "breakglass@contoso.com",
+        "CONTOSO\\bob", "nobody@contoso.com"));
+
+    assertThat(response.results()).extracting(AccountResult::status).containsExactly(AccountStatus.CONFIRMED,
+        AccountStatus.CONFIRMED, AccountStatus.REFUSED, AccountStatus.UNSUPPORTED, AccountStatus.NOT_FOUND);
+    assertThat(graph.confirmed()).containsExactly(List.of(BOB, ADELE));
+    assertThat(response.commentHtml()).contains("confirmed").contains("CONTOSO\\bob");
+    assertThat(row(BOB).state()).isEqualTo(LedgerState.NOTED);
+  }
+}

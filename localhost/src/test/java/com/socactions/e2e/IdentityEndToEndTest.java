@@ -1,0 +1,76 @@
+package com.socactions.e2e;
+
+import static com.socactions.e2e.RunningConnector.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.socactions.graph.FakeGraph;
+import com.socactions.platform.FakeManagedIdentityEndpoint;
+import com.socactions.testing.Azurite;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A playbook disables accounts through the local host: the app's own credential chain (App Service
+ * managed identity) against a fake token endpoint, the fake Graph accepting only the token issued
+ * for it, the ledger on Azurite, and {@code PROTECTED_ACCOUNTS} from the settings.
+ */
+@ExtendWith(Azurite.class)
+class IdentityEndToEndTest {
+  private static final String ADELE = "87d349ed-44d7-43e1-9a83-5f2406dee5bd";
+  private static final String BREAK_GLASS = "33333333-0000-0000-0000-000000000001";
+
+  private FakeManagedIdentityEndpoint identity;
+  private FakeGraph graph;
+  private RunningConnector connector;
+
+  @BeforeEach
+  void start() throws Exception {
+    identity = FakeManagedIdentityEndpoint.start(Clock.systemUTC());
+    graph = FakeGraph.start(FakeManagedIdentityEndpoint::tokenFor).seedRecorded()
+        .addUser(BREAK_GLASS, "breakglass-e2e@contoso.com");
+    Map<String, String> settings = new HashMap<>(identity.settings());
+    settings.put("STATE_STORAGE_CONNECTION", Azurite.connectionString());
+    settings.put("GRAPH_URL", graph.baseUrl());
+    settings.put("PROTECTED_ACCOUNTS", "breakglass-e2e@contoso.com");
+    settings.put("CONNECTOR_OBJECT_ID", "33333333-0000-0000-0000-00000000c0de");
+    settings.put("RDAP_BOOTSTRAP_URL", "http://127.0.0.1:9/");
+    connector = new RunningConnector(settings);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    connector.close();
+    graph.close();
+    identity.close();
+  }
+
+  @Test
+  void disableAccountsDisablesRevokesRefusesTheProtectedAccountAndAnswersAlreadyDisabledOnARerun() {
+    String body = "{\"accounts\": [\"AdeleV@contoso.com\", \"breakglass-e2e@contoso.com\", \"CONTOSO\\\\adele\"],"
+        + " \"revoke_sessions\": true, \"reason\": \"token theft\", \"requested_by\": \"analyst@contoso.com\"}";
+
+    HttpResponse<String> first = connector.post("v1/accounts/disable", body);
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    JsonNode results = json(first).get("results");
+    assertThat(results.findValuesAsText("status")).containsExactly("disabled", "refused", "unsupported");
+    assertThat(results.get(0).path("user_id").asText()).isEqualTo(ADELE);
+    assertThat(results.get(0).path("sessions_revoked").asBoolean()).isTrue();
+    assertThat(results.get(1).path("reason").asText()).isEqualTo("protected");
+    assertThat(json(first).path("comment_html").asText()).contains("breakglass-e2e@contoso.com");
+    assertThat(graph.user(ADELE).path("accountEnabled").asBoolean()).isFalse();
+    assertThat(graph.user(BREAK_GLASS).path("accountEnabled").asBoolean()).isTrue();
+
+    HttpResponse<String> again = connector.post("v1/accounts/disable", body);
+
+    assertThat(json(again).get("results").get(0).path("status").asText()).isEqualTo("already_disabled");
+    assertThat(graph.inner()).filteredOn(inner -> inner.method().equals("PATCH")).hasSize(1);
+  }
+}
