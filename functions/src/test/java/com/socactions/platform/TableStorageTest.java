@@ -80,8 +80,13 @@ class TableStorageTest {
       Settings settings = Settings.of(values);
       Duration shortProbe = Duration.ofMillis(300);
       TableStorage storage = new TableStorage(settings, new AzureCredentials(settings), tables.trustingClient(), shortProbe);
-      // Warm the token first so only the table service's delay is in play.
-      assertThat(storage.probe().status()).isEqualTo(Probe.Status.OK);
+      // Warm the token first so only the table service's delay is in play. On a loaded machine the
+      // first token fetch alone can exceed the 300 ms probe, so warming may take a few tries.
+      Probe warm = storage.probe();
+      for (int attempt = 1; attempt < 10 && warm.status() != Probe.Status.OK; attempt++) {
+        warm = storage.probe();
+      }
+      assertThat(warm.status()).as(warm.detail()).isEqualTo(Probe.Status.OK);
       tables.delay(shortProbe.multipliedBy(4));
 
       assertThat(storage.probe().status()).isEqualTo(Probe.Status.UNREACHABLE);
