@@ -31,11 +31,7 @@ final class ConnectorActions {
   }
 
   void check(String file, String path, JsonNode action, Consumer<Finding> sink) {
-    if (!"ApiConnection".equalsIgnoreCase(action.path("type").asText())) {
-      return;
-    }
-    List<String> names = Expressions.connections(action.at("/inputs/host/connection/name").asText());
-    if (names.isEmpty() || !customConnections.contains(names.get(0))) {
+    if (!Expressions.apiConnection(action).filter(customConnections::contains).isPresent()) {
       return;
     }
     JsonNode inputs = action.path("inputs");

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * Lints the deployable content, every JSON file under {@code arm/} and {@code playbooks/}, against
  * the {@link Rule}s: ARM templates (parameters, variables, expressions, secrets, API versions),
  * the Logic Apps workflows inside them ({@link WorkflowLinter}), their custom connector actions
- * against the connector definition ({@link ConnectorActions}) and, for playbooks, the
+ * against the connector definition ({@link ConnectorActions}), their Sentinel connector actions
+ * against the operations the playbooks use ({@link SentinelActions}) and, for playbooks, the
  * Azure-Sentinel conventions (metadata block, {@code PlaybookName}).
  *
  * <p>Every check reports all its findings and never throws on malformed content: what is missing
@@ -143,13 +144,17 @@ public final class ContentLinter {
     JsonNode connections = workflow.at("/properties/parameters/$connections/value");
     Set<String> declared = names(connections);
     Set<String> custom = new HashSet<>();
+    Set<String> sentinel = new HashSet<>();
     connections.fields().forEachRemaining(c -> {
-      if (c.getValue().path("id").asText().toLowerCase(Locale.ROOT).contains("microsoft.web/customapis")) {
+      String apiId = c.getValue().path("id").asText();
+      if (apiId.toLowerCase(Locale.ROOT).contains("microsoft.web/customapis")) {
         custom.add(c.getKey());
+      } else if (SentinelActions.isSentinel(apiId)) {
+        sentinel.add(c.getKey());
       }
     });
     new WorkflowLinter(file, workflow.at("/properties/definition"), path + ".properties.definition", declared,
-        new ConnectorActions(swagger, custom), findings).lint();
+        new ConnectorActions(swagger, custom), new SentinelActions(sentinel), findings).lint();
   }
 
   // Every ARM expression in the template, except inside nested templates of their own (inner scope).

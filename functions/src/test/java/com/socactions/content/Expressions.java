@@ -1,5 +1,6 @@
 package com.socactions.content;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -138,5 +139,16 @@ final class Expressions {
       names.add(m.group(1).replace("''", "'"));
     }
     return names;
+  }
+
+  /**
+   * The connection an {@code ApiConnection} action calls ({@code inputs.host.connection.name}), if
+   * it is one; empty for every other action type.
+   */
+  static Optional<String> apiConnection(JsonNode action) {
+    if (!"ApiConnection".equalsIgnoreCase(action.path("type").asText())) {
+      return Optional.empty();
+    }
+    return connections(action.at("/inputs/host/connection/name").asText()).stream().findFirst();
   }
 }

@@ -25,6 +25,8 @@ public enum Rule {
   CONNECTION_DECLARED,
   /** Every custom connector action is an operation of the swagger: method, path, parameters, body fields. */
   CONNECTOR_OPERATION,
+  /** Every Sentinel connector action is an operation of {@link SentinelActions}: method, path, body fields. */
+  SENTINEL_OPERATION,
   /** A playbook's metadata block has every field the Azure-Sentinel conventions ask for. */
   METADATA_COMPLETE,
   /** A playbook takes its Logic App's name as the {@code PlaybookName} parameter. */

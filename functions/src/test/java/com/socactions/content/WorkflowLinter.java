@@ -15,7 +15,7 @@ import java.util.function.BiConsumer;
  * The rules inside one Logic Apps workflow definition ({@code properties.definition} of a
  * {@code Microsoft.Logic/workflows} resource): runAfter, action references, workflow parameters
  * and variables, connections, expression balance; custom connector actions are handed to
- * {@link ConnectorActions}.
+ * {@link ConnectorActions}, Sentinel connector actions to {@link SentinelActions}.
  *
  * <p>"Runs before" follows the workflow definition language: an action sees the actions its
  * runAfter reaches (transitively, whatever status it waits for, so a failure branch may read the
@@ -33,6 +33,7 @@ final class WorkflowLinter {
   private final String definitionPath;
   private final Set<String> declaredConnections;
   private final ConnectorActions connector;
+  private final SentinelActions sentinel;
   private final List<Finding> findings;
 
   private final Map<String, Action> actions = new LinkedHashMap<>();
@@ -40,12 +41,13 @@ final class WorkflowLinter {
   private final Set<String> variables = new HashSet<>();
 
   WorkflowLinter(String file, JsonNode definition, String definitionPath, Set<String> declaredConnections,
-      ConnectorActions connector, List<Finding> findings) {
+      ConnectorActions connector, SentinelActions sentinel, List<Finding> findings) {
     this.file = file;
     this.definition = definition;
     this.definitionPath = definitionPath;
     this.declaredConnections = declaredConnections;
     this.connector = connector;
+    this.sentinel = sentinel;
     this.findings = findings;
   }
 
@@ -58,6 +60,7 @@ final class WorkflowLinter {
     for (Action action : actions.values()) {
       checkStrings(action.node(), action.path(), action);
       connector.check(file, action.path(), action.node(), this::add);
+      sentinel.check(file, action.path(), action.node(), this::add);
     }
   }
 
