@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.enrichment.rdap.FakeRdapServer;
 import com.socactions.enrichment.rdap.RdapOptions;
+import com.socactions.indicators.IpAddresses;
 import com.socactions.platform.Json;
 import com.socactions.sentinel.SentinelExamples;
 import com.socactions.servicenow.FakeServiceNow;
@@ -14,9 +15,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -24,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * CMDB lookups and one-call incident enrichment over HTTP against the local host. A measurement,
@@ -56,8 +53,6 @@ public final class CmdbBenchmark {
   static final int KNOWN_KEYS = 150;
   static final int INCIDENT_ENTITIES = 50;
   static final Duration UPSTREAM_DELAY = Duration.ofMillis(20);
-  /** Longer than every cache of the app lives (RDAP networks: a day; the bootstrap files: a day). */
-  static final Duration PAST_EVERY_CACHE = Duration.ofDays(2);
   /** Per RDAP server host and second: high enough that the limiter never waits in this benchmark. */
   static final int UNLIMITED_RDAP_RATE = 1_000;
   private static final String SERVICENOW_USER = "bench.integration";
@@ -199,15 +194,13 @@ public final class CmdbBenchmark {
 
   private static void incidentRounds(String label, Map<String, String> settings, FakeRdapServer rdap,
       FakeServiceNow serviceNow, int rounds) throws IOException {
-    String request = incidentRequest();
     List<Double> wall = new ArrayList<>();
     int rdapCalls = 0;
     int tableCalls = 0;
     String last = null;
-    SteppingClock clock = new SteppingClock();
-    try (BenchmarkHost host = BenchmarkHost.start(settings, clock)) {
+    try (BenchmarkHost host = BenchmarkHost.start(settings, Clock.systemUTC())) {
       for (int round = 0; round < WARM_UP_ROUNDS + rounds; round++) {
-        clock.step(PAST_EVERY_CACHE);
+        String request = incidentRequest(label.hashCode() * 1_000L + round);
         int rdapBefore = rdap.rdapRequestCount();
         int tableBefore = serviceNow.tableCalls();
         long start = System.nanoTime();
@@ -216,7 +209,7 @@ public final class CmdbBenchmark {
         if (round >= WARM_UP_ROUNDS) {
           wall.add(millis);
         }
-        // The same every round (caches expired, the same incident); the last round's counts are reported.
+        // The same every round (new entities, the same shape); the last round's counts are reported.
         rdapCalls = rdap.rdapRequestCount() - rdapBefore;
         tableCalls = serviceNow.tableCalls() - tableBefore;
       }
@@ -233,62 +226,38 @@ public final class CmdbBenchmark {
   }
 
   /**
-   * System time plus an offset that the benchmark moves on before every round, so each round finds
-   * the app's caches (RDAP networks and domains, CMDB keys, bootstrap files) expired and every
-   * lookup goes upstream, while the code, the connection pools and the breakers stay warm.
+   * An incident of 50 entities that no earlier call has asked about, so every lookup goes upstream
+   * while the code, the connections and the breakers stay warm: 15 public IPs, 10 hosts, 10
+   * accounts, 8 URLs and 7 DNS names, new for each {@code seed}, and among them the ServiceNow
+   * fake's critical server and VIP in every incident (answered from the per-key cache after the
+   * first call, as in an incident storm; the other keys still cost their query).
    */
-  private static final class SteppingClock extends Clock {
-    private final AtomicLong offsetMillis = new AtomicLong();
-
-    void step(Duration by) {
-      offsetMillis.addAndGet(by.toMillis());
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(System.currentTimeMillis() + offsetMillis.get());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("the benchmark's clock is UTC only");
-    }
-  }
-
-  /**
-   * The 50 entities: 15 IPs (public ones the RDAP fixtures know or redirect, and CMDB addresses),
-   * 10 hosts and 10 accounts (some the ServiceNow fake holds), 15 URLs and DNS names (some the
-   * RDAP fixtures know, the rest unknown domains).
-   */
-  static String incidentRequest() {
+  static String incidentRequest(long seed) {
+    Random random = new Random(seed);
+    String tag = Long.toString(seed & 0xffffffL, 36);
     List<ObjectNode> entities = new ArrayList<>();
-    for (String ip : List.of("1.1.1.1", "13.72.183.192", "130.59.31.80", "196.11.240.215", "200.57.141.161",
-        "2606:4700:4700::1111", "8.8.8.8", "81.2.69.142", "9.9.9.9", "185.199.108.153", "151.101.1.69", "52.0.0.1",
-        "104.16.0.1", "10.20.0.11", "10.30.4.42")) {
-      entities.add(SentinelExamples.entity("Ip", "address", ip));
+    while (entities.size() < 15) {
+      String ip = (11 + random.nextInt(180)) + "." + random.nextInt(256) + "." + random.nextInt(256) + "."
+          + (1 + random.nextInt(254));
+      if (IpAddresses.scopeOf(IpAddresses.parse(ip).orElseThrow()).isPublic()) {
+        entities.add(SentinelExamples.entity("Ip", "address", ip));
+      }
     }
-    for (String host : List.of("web01", "db01", "wks042", "srv-app01", "srv-app02", "wks100", "wks101", "kiosk7",
-        "build-agent-3", "print01")) {
-      entities.add(SentinelExamples.entity("Host", "hostName", host, "dnsDomain", "corp.contoso.com"));
+    entities.add(SentinelExamples.entity("Host", "hostName", "web01", "dnsDomain", "corp.contoso.com"));
+    for (int i = 1; i < 10; i++) {
+      entities.add(SentinelExamples.entity("Host", "hostName", "wks-" + tag + "-" + i, "dnsDomain",
+          "corp.contoso.com"));
     }
-    for (String account : List.of("alee", "bob.jones", "carol.diaz", "dave.kim", "erin.fox", "frank.li", "gina.ortiz",
-        "hank.moss", "ivy.chen", "jon.park")) {
-      entities.add(SentinelExamples.entity("Account", "accountName", account, "upnSuffix", "contoso.com"));
+    entities.add(SentinelExamples.entity("Account", "accountName", "alee", "upnSuffix", "contoso.com"));
+    for (int i = 1; i < 10; i++) {
+      entities.add(SentinelExamples.entity("Account", "accountName", "user" + i + "." + tag, "upnSuffix",
+          "contoso.com"));
     }
-    for (String url : List.of("https://www.google.com/search?q=invoice", "http://example.cz/login",
-        "https://norway.no/", "https://login-microsoftonline-verify.com/owa", "http://invoice-portal-secure.net/pay",
-        "https://cdn.badfiles-download.org/setup.exe", "https://contoso-sso-reset.info/",
-        "http://track.parcel-notice.co/x")) {
-      entities.add(SentinelExamples.entity("Url", "url", url));
+    for (int i = 0; i < 8; i++) {
+      entities.add(SentinelExamples.entity("Url", "url", "https://login-" + tag + "-" + i + ".com/verify?id=" + i));
     }
-    for (String domain : List.of("google.com", "example.cz", "norway.no", "update-check.biz", "mail-sync.online",
-        "c2.stealthy-beacon.xyz", "files.share-now.io")) {
-      entities.add(SentinelExamples.entity("DnsResolution", "domainName", domain));
+    for (int i = 0; i < 7; i++) {
+      entities.add(SentinelExamples.entity("DnsResolution", "domainName", "c2-" + tag + "-" + i + ".net"));
     }
     if (entities.size() != INCIDENT_ENTITIES) {
       throw new IllegalStateException(entities.size() + " entities, not " + INCIDENT_ENTITIES);
