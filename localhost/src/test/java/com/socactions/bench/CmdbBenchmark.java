@@ -32,7 +32,7 @@ import java.util.Set;
  *       one client thread: keys per second per round of {@value #CALLS_PER_ROUND} calls, the median
  *       of the measured rounds after {@value #WARM_UP_ROUNDS} warm-up rounds. Twice: the same keys in
  *       every call (what an incident storm looks like: the per-key cache answers), and keys that are
- *       new in every call (the sample's {@value #KNOWN_KEYS} names, FQDNs and addresses, which the
+ *       new in every call (every name, FQDN and address of the sample's 50 assets, which the
  *       cache soon holds, and misses that it never has, so each call reads the CSV index).
  *   <li>{@code EnrichIncident} on an incident of {@value #INCIDENT_ENTITIES} entities (IPs, hosts,
  *       accounts, URLs and domains) with {@code provider: servicenow}, the RDAP fake and the
@@ -49,8 +49,6 @@ public final class CmdbBenchmark {
   static final int CALLS_PER_ROUND = 20;
   static final int WARM_UP_ROUNDS = 5;
   static final int DEFAULT_ROUNDS = 11;
-  /** Every name, FQDN and address of the sample's 50 assets. */
-  static final int KNOWN_KEYS = 150;
   static final int INCIDENT_ENTITIES = 50;
   static final Duration UPSTREAM_DELAY = Duration.ofMillis(20);
   /** Per RDAP server host and second: high enough that the limiter never waits in this benchmark. */
