@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,22 +91,34 @@ public final class DynamicListFeeds {
   }
 
   private Feed render(String list, ListSpec spec, Instant now) {
-    List<String> entries = new ArrayList<>();
+    List<LedgerEntry> entries = new ArrayList<>();
     for (IndicatorType type : spec.types()) {
-      ledger.get().activeEntries(DynamicListEnforcementPoint.ID, type, spec.action())
-          .forEach(entry -> entries.add(line(entry.type(), entry.value())));
+      entries.addAll(ledger.get().activeEntries(DynamicListEnforcementPoint.ID, type, spec.action()));
     }
-    entries.sort(null);
-    StringBuilder text = new StringBuilder(entries.size() * 24);
+    return render(list, entries, now);
+  }
+
+  /**
+   * The render step alone, without the ledger read: {@code entries} (in any order, duplicates
+   * allowed) as the feed's text, one line each, sorted, each line once, with its strong ETag.
+   * Public so that benchmarks can time it apart from the read; {@link #feed} is the way to a feed.
+   */
+  public static Feed render(String list, Collection<LedgerEntry> entries, Instant renderedAt) {
+    List<String> lines = new ArrayList<>(entries.size());
+    for (LedgerEntry entry : entries) {
+      lines.add(line(entry.type(), entry.value()));
+    }
+    lines.sort(null);
+    StringBuilder text = new StringBuilder(lines.size() * 24);
     String previous = null;
-    for (String entry : entries) {
-      if (!entry.equals(previous)) {
-        text.append(entry).append('\n');
+    for (String line : lines) {
+      if (!line.equals(previous)) {
+        text.append(line).append('\n');
       }
-      previous = entry;
+      previous = line;
     }
     String body = text.toString();
-    return new Feed(list, body, etag(body), entries.size(), now);
+    return new Feed(list, body, etag(body), lines.size(), renderedAt);
   }
 
   /** URLs lose their scheme (the firewalls' URL list format); everything else is its value. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.socactions.blocking.EnforcementRequest.Action;
 import com.socactions.indicators.Indicator;
+import com.socactions.indicators.IndicatorType;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
 import com.socactions.platform.Settings;
@@ -44,6 +45,19 @@ class DynamicListFeedsTest {
     assertThat(feeds.feed("block-domain").orElseThrow().text()).isEqualTo("evil.example.net\n");
     assertThat(feeds.feed("allow-ip").orElseThrow().text()).isEmpty();
     assertThat(feeds.feed("block-everything")).isEmpty();
+  }
+
+  @Test
+  void theRenderStepAloneSortsEntriesWritesEachOnceAndTagsTheText() {
+    activate("185.220.101.9", "185.220.101.1");
+    List<LedgerEntry> read = ledger.activeEntries("edl", IndicatorType.IP, Action.BLOCK);
+    List<LedgerEntry> shuffled = List.of(read.get(1), read.get(0), read.get(1));
+
+    DynamicListFeeds.Feed rendered = DynamicListFeeds.render("block-ip", shuffled, clock.instant());
+
+    assertThat(rendered.text()).isEqualTo("185.220.101.1\n185.220.101.9\n");
+    assertThat(rendered.etag()).isEqualTo(feeds.feed("block-ip").orElseThrow().etag());
+    assertThat(DynamicListFeeds.render("block-ip", read.subList(0, 1), clock.instant()).etag()).isNotEqualTo(rendered.etag());
   }
 
   @Test

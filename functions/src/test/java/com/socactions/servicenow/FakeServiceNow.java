@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.socactions.testing.NoDelaySockets;
 import com.socactions.testing.SharedFixtures;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -159,6 +160,7 @@ public final class FakeServiceNow implements AutoCloseable {
   /** Starts on a free loopback port, holding no records, accepting basic auth {@code user:password}. */
   public static FakeServiceNow start(String user, String password) throws IOException {
     FakeServiceNow fake = new FakeServiceNow(user, password);
+    fake.server.setServerSocketFactory(NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     fake.base = "http://127.0.0.1:" + fake.server.getPort();
     fake.server.setDispatcher(fake.new TableDispatcher());

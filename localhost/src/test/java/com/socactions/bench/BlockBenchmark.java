@@ -213,7 +213,7 @@ public final class BlockBenchmark {
   }
 
   /** {@code count} distinct addresses {@code first.b.c.d} from offset {@code start * 256}: all public unicast. */
-  private static List<String> addresses(int first, int start, int count) {
+  static List<String> addresses(int first, int start, int count) {
     List<String> addresses = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       int n = start * 256 + i;
@@ -222,7 +222,7 @@ public final class BlockBenchmark {
     return addresses;
   }
 
-  private static Indicator indicator(String text) {
+  static Indicator indicator(String text) {
     return ((ParseResult.Parsed) Indicators.parse(text)).indicator();
   }
 

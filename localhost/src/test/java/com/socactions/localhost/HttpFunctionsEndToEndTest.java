@@ -47,6 +47,13 @@ class HttpFunctionsEndToEndTest {
     host.close();
   }
 
+  @Test
+  void aStartedHostHasTheJdkServerTurnNaglesAlgorithmOff() {
+    // What this changes is latency (a small answer no longer waits ~40 ms for a delayed ACK), and
+    // tests do not assert on wall-clock time: this pins down that the host asks for it.
+    assertThat(System.getProperty(LocalFunctionHost.NO_DELAY_PROPERTY)).isEqualTo("true");
+  }
+
   private static HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create(host.baseUrl() + path))
         .timeout(Duration.ofSeconds(10));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.socactions.testing.NoDelaySockets;
 import com.socactions.testing.SharedFixtures;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -134,6 +135,7 @@ public final class FakeRdapServer implements AutoCloseable {
     if (tls != null) {
       fake.server.useHttps(tls);
     }
+    fake.server.setServerSocketFactory(NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     // Literal address, not "localhost": the client resolves no names in tests.
     fake.base = (tls != null ? "https" : "http") + "://127.0.0.1:" + fake.server.getPort() + "/";
