@@ -48,11 +48,12 @@ import okhttp3.OkHttpClient;
  * block without {@code expiresAt} gets {@code timeout="0"}, which PAN-OS keeps until it is removed.
  * Tags are {@code persistent="1"}, so a reboot of the firewall lifts no block.
  *
- * <p>Calls per batch: {@link #apply} reads the addresses holding the tag (one operational command,
- * skipped when the batch only extends our own blocks) and sends one {@code uid-message}: it
- * registers the new addresses and re-registers (unregister, then register) the ones whose block the
- * ledger extended, so the firewall's timeout follows a later expiry. A repeat that is not an
- * extension is {@code ALREADY_PRESENT} and is not registered again. {@link #remove} sends one
+ * <p>Calls per batch: {@link #apply} sends one {@code uid-message} and nothing else: it registers
+ * the new addresses and re-registers (unregister, then register) the ones whose block the ledger
+ * extended, so the firewall's timeout follows a later expiry. An address that already holds the tag
+ * (registered by someone else, or by us before the ledger knew) is answered by PAN-OS with
+ * {@code already exists, ignore}, keeps its own timeout, and is {@code ALREADY_PRESENT}: no read of
+ * the registered addresses is needed to tell. {@link #remove} sends one
  * {@code uid-message}; an entry PAN-OS says was not registered is {@code NOT_FOUND}.
  * {@code providerRef} is the tag an entry was registered with, so removals still find blocks made
  * before {@value #TAG_SETTING} changed.
@@ -149,8 +150,8 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
   }
 
   /**
-   * See {@link EnforcementPoint#apply}. New blocks: the addresses already holding the tag are
-   * {@code ALREADY_PRESENT} (one read), the others are registered. Extensions of our own blocks are
+   * See {@link EnforcementPoint#apply}. New blocks are registered; PAN-OS answers an address that
+   * already holds the tag with {@code already exists, ignore}, which is {@code ALREADY_PRESENT}. Extensions of our own blocks are
    * unregistered and registered again with the new timeout, without the read, because PAN-OS
    * answers a register of a tag an address holds with {@code already exists, ignore} and keeps the
    * old timeout. All of it goes in one {@code uid-message}, its {@code unregister} section before
@@ -176,18 +177,8 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
           extending.put(ip, tagOf(requests.get(i), configuredTag));
         }
       });
-      Set<String> present = extending.size() == targets.size() ? Set.of() : client.get().registeredWithTag(configuredTag);
       Map<String, Long> timeouts = new LinkedHashMap<>();
-      targets.forEach((i, ip) -> {
-        if (!extending.containsKey(ip) && present.contains(ip)) {
-          outcomes[i] = new EnforcementOutcome(requests.get(i).indicator(), Status.ALREADY_PRESENT, configuredTag, null, null);
-        } else {
-          timeouts.merge(ip, timeoutSeconds(requests.get(i).expiresAt()), PanOsEnforcementPoint::longer);
-        }
-      });
-      if (timeouts.isEmpty()) {
-        return Arrays.asList(outcomes);
-      }
+      targets.forEach((i, ip) -> timeouts.merge(ip, timeoutSeconds(requests.get(i).expiresAt()), PanOsEnforcementPoint::longer));
       List<Unregistration> unregister = extending.entrySet().stream()
           .map(entry -> new Unregistration(entry.getKey(), entry.getValue())).toList();
       List<Registration> register = new ArrayList<>();

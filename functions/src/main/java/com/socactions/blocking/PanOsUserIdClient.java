@@ -8,10 +8,8 @@ import com.socactions.platform.UpstreamPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -63,18 +61,6 @@ final class PanOsUserIdClient {
    * for its {@code register} and its {@code unregister} section apart (one message may hold both).
    */
   record UidResult(Map<String, String> registerErrors, Map<String, String> unregisterErrors) {}
-
-  /** The addresses and networks that hold {@code tag} now (the registered-ip text, as PAN-OS shows it). */
-  Set<String> registeredWithTag(String tag) {
-    Element result = call("op", PanOsXml.showRegisteredIpsWithTag(tag));
-    Set<String> addresses = new LinkedHashSet<>();
-    for (Element entry : PanOsXml.descendants(result, "entry")) {
-      if (!entry.getAttribute("ip").isEmpty() && holdsTag(entry, tag)) {
-        addresses.add(entry.getAttribute("ip"));
-      }
-    }
-    return addresses;
-  }
 
   /** Registers every entry in one {@code uid-message}. */
   UidResult register(List<Registration> entries) {
@@ -175,10 +161,6 @@ final class PanOsUserIdClient {
     return PanOsXml.descendants(response, "entry").stream()
         .filter(entry -> entry.hasAttribute("ip") && entry.hasAttribute("message"))
         .toList();
-  }
-
-  private static boolean holdsTag(Element entry, String tag) {
-    return PanOsXml.descendants(entry, "member").stream().anyMatch(member -> PanOsXml.text(member).equals(tag));
   }
 
   private static String field(Element response, String name) {

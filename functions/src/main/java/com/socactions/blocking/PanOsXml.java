@@ -105,22 +105,6 @@ final class PanOsXml {
     }
   }
 
-  /** {@code <show><object><registered-ip><tag><entry name="TAG"/></tag></registered-ip></object></show>}. */
-  static String showRegisteredIpsWithTag(String tag) {
-    return document(xml -> {
-      xml.writeStartElement("show");
-      xml.writeStartElement("object");
-      xml.writeStartElement("registered-ip");
-      xml.writeStartElement("tag");
-      xml.writeEmptyElement("entry");
-      xml.writeAttribute("name", checked(tag));
-      xml.writeEndElement();
-      xml.writeEndElement();
-      xml.writeEndElement();
-      xml.writeEndElement();
-    });
-  }
-
   /** {@code <show><system><info/></system></show>}: cheap, and any admin role may run it. */
   static String showSystemInfo() {
     return "<show><system><info></info></system></show>";
