@@ -270,6 +270,11 @@ public final class FakeGraph implements AutoCloseable {
     return response.build();
   }
 
+  /** Percent-decoding of one path segment, exactly (no '+' for space): for tests that read {@link #inner} URLs. */
+  public static String decodeSegment(String segment) {
+    return decode(segment);
+  }
+
   /** Percent-decoding of one path segment, exactly (no '+' for space). */
   static String decode(String segment) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
