@@ -52,10 +52,11 @@ public final class AppServices {
     this.storage = Suppliers.memoize(() -> new TableStorage(settings, credentials));
     this.cmdb = new CmdbModule(settings, clock);
     this.incidents = new IncidentModule(settings, enrichment::service, cmdb.service());
-    this.blocking = new BlockingModule(settings, clock, HttpClients.shared(), credentials, storage, cmdb.criticalAssets());
+    this.graph = new GraphModule(settings, clock, credentials);
+    this.blocking = new BlockingModule(settings, clock, HttpClients.shared(), credentials, storage, cmdb.criticalAssets(),
+        graph);
     this.sentinel = new SentinelModule(settings, clock, credentials);
     this.tickets = new TicketsModule(settings, clock, storage, sentinel::client, TicketsModule.defaultSystems(settings, clock));
-    this.graph = new GraphModule(settings, clock, credentials);
     this.identity = new IdentityModule(settings, clock, credentials, graph, blocking::ledger,
         VipAccounts.of(cmdb.service()));
     providers.register(enrichment.providers());
@@ -63,6 +64,7 @@ public final class AppServices {
     providers.register(cmdb.providers());
     providers.register(tickets.providers());
     providers.register(sentinel.providers());
+    providers.register(graph.providers());
     this.health = new HealthService(this::storageReadiness, providers, clock, BuildInfo.version());
   }
 

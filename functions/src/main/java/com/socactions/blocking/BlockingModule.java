@@ -1,10 +1,13 @@
 package com.socactions.blocking;
 
 import com.google.common.base.Suppliers;
+import com.socactions.graph.GraphModule;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
+import com.socactions.platform.TableLease;
 import com.socactions.platform.TableStorage;
+import com.socactions.platform.Ticker;
 import com.socactions.providers.Provider;
 import java.time.Clock;
 import java.util.List;
@@ -23,13 +26,21 @@ public final class BlockingModule {
   private final Supplier<BlockingService> service;
   private final DynamicListFeeds feeds;
 
+  /**
+   * @param graph Microsoft Graph, for the Conditional Access named location (provider
+   *     {@code entra-named-location})
+   */
   public BlockingModule(Settings settings, Clock clock, OkHttpClient http, AzureCredentials credentials,
-      Supplier<TableStorage> storage, CriticalAssets criticalAssets) {
+      Supplier<TableStorage> storage, CriticalAssets criticalAssets, GraphModule graph) {
     this.settings = settings;
+    Supplier<TableLease> namedLocationLease = Suppliers.memoize(() -> new TableLease(
+        storage.get().table(EntraNamedLocationEnforcementPoint.LEASE_TABLE), clock, Ticker.SYSTEM, Sleeper.SYSTEM));
     this.points = List.of(
         new DynamicListEnforcementPoint(settings),
         new DefenderEnforcementPoint(settings, credentials, http, clock, Sleeper.SYSTEM),
-        new PanOsEnforcementPoint(settings, clock));
+        new PanOsEnforcementPoint(settings, clock),
+        new EntraNamedLocationEnforcementPoint(settings, graph::namedLocations, namedLocationLease,
+            graph.provider()::readiness));
     this.ledger = Suppliers.memoize(() -> new BlockLedger(storage.get(), clock));
     this.service = Suppliers.memoize(() -> new BlockingService(points, ledger,
         Suppliers.memoize(() -> ProtectedIndicators.fromSettings(settings)), criticalAssets, clock));
@@ -53,7 +64,7 @@ public final class BlockingModule {
     return BlockProviders.defaultProvider(settings);
   }
 
-  /** edl, defender, panos. */
+  /** edl, defender, panos, entra-named-location. */
   public List<Provider> providers() {
     return List.copyOf(points);
   }

@@ -6,7 +6,9 @@ import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.Ticker;
+import com.socactions.providers.Provider;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -20,6 +22,7 @@ public final class GraphModule {
   private final Supplier<GraphDirectoryRoles> directoryRoles;
   private final Supplier<GraphIdentityProtection> identityProtection;
   private final Supplier<GraphNamedLocations> namedLocations;
+  private final GraphProvider provider;
 
   public GraphModule(Settings settings, Clock clock, AzureCredentials credentials) {
     this(settings, clock, credentials, Sleeper.SYSTEM, Ticker.SYSTEM);
@@ -33,6 +36,7 @@ public final class GraphModule {
         GraphDirectoryRoles.roleNames(settings), GraphDirectoryRoles.DEFAULT_CACHE_TTL, ticker));
     this.identityProtection = Suppliers.memoize(() -> new GraphIdentityProtection(client.get()));
     this.namedLocations = Suppliers.memoize(() -> new GraphNamedLocations(client.get()));
+    this.provider = new GraphProvider(settings, client, namedLocations, ticker);
   }
 
   /**
@@ -65,5 +69,15 @@ public final class GraphModule {
   /** @throws ConfigurationException when {@code GRAPH_URL} is malformed */
   public GraphNamedLocations namedLocations() {
     return namedLocations.get();
+  }
+
+  /** Graph's readiness (token, the named location found), shared by the providers that call it. */
+  public GraphProvider provider() {
+    return provider;
+  }
+
+  /** {@code graph}. */
+  public List<Provider> providers() {
+    return List.of(provider);
   }
 }

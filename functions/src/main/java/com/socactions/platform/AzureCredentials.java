@@ -43,6 +43,10 @@ import reactor.core.scheduler.Schedulers;
 public final class AzureCredentials {
   /** Upstream name in errors. */
   public static final String UPSTREAM = "Azure Identity";
+  /** What a provider that needs the app's identity says when {@link #isConfigured} is false. */
+  public static final String MISSING_IDENTITY = "No Azure identity in the settings: in Azure, turn on the app's managed"
+      + " identity; locally, set IDENTITY_ENDPOINT and IDENTITY_HEADER or AZURE_TENANT_ID, AZURE_CLIENT_ID and"
+      + " AZURE_CLIENT_SECRET";
   /** How long a request path waits for a token unless it says otherwise. */
   public static final Duration DEFAULT_MAX_TOKEN_WAIT = Duration.ofSeconds(10);
   /** One HTTP exchange with a token endpoint. */

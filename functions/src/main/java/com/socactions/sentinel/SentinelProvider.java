@@ -68,9 +68,7 @@ public final class SentinelProvider implements Provider {
   @Override
   public Readiness readiness() {
     if (!isConfigured()) {
-      return Readiness.notConfigured("No Azure identity in the settings: in Azure, turn on the app's managed identity;"
-          + " locally, set IDENTITY_ENDPOINT and IDENTITY_HEADER or AZURE_TENANT_ID, AZURE_CLIENT_ID and"
-          + " AZURE_CLIENT_SECRET");
+      return Readiness.notConfigured(AzureCredentials.MISSING_IDENTITY);
     }
     SentinelClient sentinel;
     try {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -50,7 +51,7 @@ import mockwebserver3.RecordedRequest;
  *       {@code displayName}, {@code isTrusted}, typed ranges, or with no range.
  *   <li>{@code POST /$batch}: at most 20 requests (else 400); each runs against the same state and
  *       answers its own status; responses come back in reverse order.
- *   <li>Scripting: {@link #failNext} (the next HTTP calls), {@link #throttle} (requests inside a
+ *   <li>Scripting: {@link #latency} (each HTTP call), {@link #failNext} (the next HTTP calls), {@link #throttle} (requests inside a
  *       batch whose URL contains a text answer 429, with or without {@code Retry-After}).
  *   <li>Reading: {@link #user}, {@link #revocations}, {@link #confirmed}, {@link #namedLocation},
  *       {@link #requests}, {@link #batchCalls}, {@link #inner} (every request run, batched or not),
@@ -85,6 +86,7 @@ public final class FakeGraph implements AutoCloseable {
   private final List<Long> stamps = new CopyOnWriteArrayList<>();
   private final AtomicInteger batchCalls = new AtomicInteger();
   private volatile LongSupplier ticker = () -> 0L;
+  private volatile Duration latency = Duration.ZERO;
 
   private FakeGraph(String token) {
     this.token = token;
@@ -175,6 +177,15 @@ public final class FakeGraph implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Every HTTP call (a {@code $batch} counts once) takes this long before it is answered, as a real
+   * service's round trip does; for benchmarks and for races that need a window.
+   */
+  public FakeGraph latency(Duration perCall) {
+    this.latency = perCall;
+    return this;
+  }
+
   /** Stamps each HTTP call with this reading (a test's ticker), for pacing checks. */
   public FakeGraph stampWith(LongSupplier reading) {
     this.ticker = reading;
@@ -259,6 +270,11 @@ public final class FakeGraph implements AutoCloseable {
     return response.build();
   }
 
+  /** Percent-decoding of one path segment, exactly (no '+' for space): for tests that read {@link #inner} URLs. */
+  public static String decodeSegment(String segment) {
+    return decode(segment);
+  }
+
   /** Percent-decoding of one path segment, exactly (no '+' for space). */
   static String decode(String segment) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -279,6 +295,7 @@ public final class FakeGraph implements AutoCloseable {
     public MockResponse dispatch(RecordedRequest request) {
       requests.add(request);
       stamps.add(ticker.getAsLong());
+      pause();
       MockResponse next = scripted.poll();
       if (next != null) {
         return next;
@@ -298,6 +315,17 @@ public final class FakeGraph implements AutoCloseable {
         return http(batch(body));
       }
       return http(run(request.getMethod(), url, body));
+    }
+
+    private void pause() {
+      if (latency.isZero()) {
+        return;
+      }
+      try {
+        Thread.sleep(latency.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
 
     private JsonNode parse(String text) {

@@ -279,4 +279,40 @@ class IdentityServiceTest {
     assertThat(response.commentHtml()).contains("confirmed").contains("CONTOSO\\bob");
     assertThat(row(BOB).state()).isEqualTo(LedgerState.NOTED);
   }
+
+  /**
+   * Account strings an attacker controls (an incident's entities come from logs): control
+   * characters, values far past a UPN's length, OData quotes and {@code $filter} fragments,
+   * encoded and plain path traversal. Each answers per item, and every one that reaches Graph
+   * arrives as exactly one path segment that decodes back to what was sent.
+   */
+  static final List<String> HOSTILE_ACCOUNTS = List.of(
+      "bob@contoso.com\u0000", "bob\r\n@contoso.com", "\u0007\u001b[31m@contoso.com",
+      "a".repeat(5000), "b".repeat(4988) + "@contoso.com",
+      "o'brien@contoso.com", "x')?$filter=accountEnabled eq true&('@contoso.com",
+      "$filter=startswith(userPrincipalName,'a')@contoso.com", "$batch@contoso.com",
+      "%2F..%2Fdirectory@contoso.com", "../../directoryRoles@contoso.com", "eve/../../admin@contoso.com",
+      "x?$select=passwordProfile@contoso.com", "x#frag@contoso.com");
+
+  @Test
+  void hostileAccountStringsAnswerPerItemAndReachGraphOnlyAsOneEscapedSegment() {
+    AccountResponse response = service.disable(disable(HOSTILE_ACCOUNTS.toArray(String[]::new)));
+
+    assertThat(response.results()).hasSize(HOSTILE_ACCOUNTS.size());
+    assertThat(response.results()).extracting(AccountResult::status)
+        .containsOnly(AccountStatus.INVALID, AccountStatus.UNSUPPORTED, AccountStatus.NOT_FOUND);
+    assertThat(patches()).isZero();
+    assertThat(graph.inner()).isNotEmpty().allSatisfy(inner -> {
+      assertThat(inner.status()).as(inner.url()).isIn(200, 404);
+      int query = inner.url().indexOf('?');
+      String path = query < 0 ? inner.url() : inner.url().substring(0, query);
+      // Only our own query: $select, once.
+      assertThat(query < 0 ? "" : inner.url().substring(query + 1)).as(inner.url()).matches("(\\$select=[A-Za-z,]+)?");
+      assertThat(path).as(inner.url()).matches("/users/[A-Za-z0-9%._~@-]+|/users\\('[A-Za-z0-9%._~@-]+'\\)");
+      String key = path.startsWith("/users('")
+          ? FakeGraph.decodeSegment(path.substring("/users('".length(), path.length() - 2)).replace("''", "'")
+          : FakeGraph.decodeSegment(path.substring("/users/".length()));
+      assertThat(HOSTILE_ACCOUNTS).as(inner.url()).contains(key);
+    });
+  }
 }

@@ -53,8 +53,8 @@ class ConnectorEndToEndTest {
     assertThat(components.get("geoip").get("build_date").asText()).isNotBlank();
     assertThat(components.get("asn").get("type").asText()).isEqualTo("GeoLite2-ASN");
     assertThat(components.get("rdap").get("status").asText()).isEqualTo("ok");
-    assertThat(health.get("providers").findValuesAsText("id")).containsExactly("geoip", "asn", "rdap", "edl", "defender", "panos", "builtin", "servicenow", "jira",
-        "sentinel");
+    assertThat(health.get("providers").findValuesAsText("id")).containsExactly("geoip", "asn", "rdap", "edl", "defender", "panos",
+        "entra-named-location", "builtin", "servicenow", "jira", "sentinel", "graph");
     assertThat(health.get("version").asText()).isEqualTo(System.getProperty("soc.project.version"));
   }
 
@@ -68,7 +68,8 @@ class ConnectorEndToEndTest {
     JsonNode block = json(connector.get("v1/providers?capability=block"));
     assertThat(block.get("value").findValuesAsText("id")).containsExactly("edl");
     JsonNode everyBlock = json(connector.get("v1/providers?capability=block&include_unconfigured=true"));
-    assertThat(everyBlock.get("value").findValuesAsText("id")).containsExactly("edl", "defender", "panos");
+    assertThat(everyBlock.get("value").findValuesAsText("id")).containsExactly("edl", "defender", "panos",
+        "entra-named-location");
   }
 
   @Test

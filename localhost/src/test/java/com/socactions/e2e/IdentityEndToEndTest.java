@@ -73,4 +73,19 @@ class IdentityEndToEndTest {
     assertThat(json(again).get("results").get(0).path("status").asText()).isEqualTo("already_disabled");
     assertThat(graph.inner()).filteredOn(inner -> inner.method().equals("PATCH")).hasSize(1);
   }
+
+  @Test
+  void hostileAccountStringsAnswerPerItemThroughTheHostNeverA500() {
+    String body = "{\"accounts\": [\"bob@contoso.com\\u0000\", \"" + "a".repeat(5000) + "\","
+        + " \"x')?$filter=accountEnabled eq true&('@contoso.com\", \"%2F..%2Fdirectory@contoso.com\","
+        + " \"../../directoryRoles@contoso.com\"], \"reason\": \"hostile\"}";
+
+    HttpResponse<String> response = connector.post("v1/accounts/disable", body);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(json(response).get("results").findValuesAsText("status")).hasSize(5)
+        .allSatisfy(status -> assertThat(status).isIn("invalid", "unsupported", "not_found"));
+    assertThat(graph.inner()).extracting(FakeGraph.Inner::url).allSatisfy(url -> assertThat(url)
+        .doesNotContain("'", "/../", "$filter", " "));
+  }
 }

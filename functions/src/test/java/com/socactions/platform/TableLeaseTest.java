@@ -1,0 +1,117 @@
+package com.socactions.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.TableEntity;
+import com.socactions.testing.Azurite;
+import com.socactions.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(Azurite.class)
+class TableLeaseTest {
+  private static final AtomicInteger TABLES = new AtomicInteger();
+  private static final Instant NOW = Instant.parse("2025-03-01T12:00:00Z");
+
+  private final MutableClock clock = new MutableClock(NOW);
+  private TableClient table;
+
+  @BeforeEach
+  void table() {
+    TableStorage storage = new TableStorage(Settings.of(Map.of("STATE_STORAGE_CONNECTION", Azurite.connectionString())));
+    table = storage.table("leasetest" + TABLES.incrementAndGet() + System.nanoTime() % 100_000);
+  }
+
+  /** Real, short pauses: the holders run on other threads. */
+  private TableLease lease() {
+    return new TableLease(table, clock, Ticker.SYSTEM, Sleeper.SYSTEM, TableLease.DEFAULT_DURATION,
+        Duration.ofSeconds(30), Duration.ofMillis(5));
+  }
+
+  @Test
+  void twoLeasesOnOneKeyNeverRunTheirWorkAtTheSameTime() throws Exception {
+    TableLease first = lease();
+    TableLease second = lease();
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger mostInside = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        TableLease lease = i % 2 == 0 ? first : second;
+        runs.add(pool.submit(() -> lease.run("location", () -> {
+          mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+          pauseBriefly(); // long enough for an unguarded second run to overlap
+          return inside.decrementAndGet();
+        })));
+      }
+      for (Future<?> run : runs) {
+        run.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(mostInside.get()).isEqualTo(1);
+    assertThat(table.listEntities().stream().count()).isZero();
+  }
+
+  private static void pauseBriefly() {
+    try {
+      Thread.sleep(10);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void aLeaseWhoseHolderDiedIsTakenOverOnceItHasLapsed() {
+    table.createEntity(new TableEntity(TableLease.PARTITION, "location").addProperty(TableLease.HOLDER, "dead")
+        .addProperty(TableLease.EXPIRES_AT, OffsetDateTime.ofInstant(NOW.plusSeconds(60), ZoneOffset.UTC)));
+    clock.advance(Duration.ofSeconds(61));
+
+    assertThat(lease().run("location", () -> "ran")).isEqualTo("ran");
+  }
+
+  @Test
+  void aLeaseHeldPastTheLongestWaitFailsRetryablyWithoutRunningTheWork() {
+    table.createEntity(new TableEntity(TableLease.PARTITION, "location").addProperty(TableLease.HOLDER, "other")
+        .addProperty(TableLease.EXPIRES_AT, OffsetDateTime.ofInstant(NOW.plusSeconds(60), ZoneOffset.UTC)));
+    AtomicLong nanos = new AtomicLong();
+    TableLease waiting = new TableLease(table, clock, nanos::get, wait -> nanos.addAndGet(wait.toNanos()),
+        TableLease.DEFAULT_DURATION, Duration.ofSeconds(2), Duration.ofMillis(500));
+    AtomicInteger ran = new AtomicInteger();
+
+    assertThatThrownBy(() -> waiting.run("location", ran::incrementAndGet))
+        .isInstanceOfSatisfying(UpstreamException.class, e -> {
+          assertThat(e.isRetryable()).isTrue();
+          assertThat(e.retryAfter()).isPresent();
+        });
+    assertThat(ran).hasValue(0);
+  }
+
+  @Test
+  void theLeaseIsReleasedWhenTheWorkThrows() {
+    TableLease lease = lease();
+
+    assertThatThrownBy(() -> lease.run("location", () -> {
+      throw new IllegalStateException("boom");
+    })).hasMessage("boom");
+    assertThat(lease.run("location", () -> "again")).isEqualTo("again");
+  }
+}
