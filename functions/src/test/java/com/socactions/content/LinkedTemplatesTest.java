@@ -40,6 +40,41 @@ class LinkedTemplatesTest {
     assertThat(problems).isEmpty();
   }
 
+  /**
+   * A playbook whose identity lacks Microsoft Sentinel Responder deploys fine and fails on its
+   * first comment, so each one the top-level template deploys must be in the role deployment's
+   * principal list, and that deployment must wait for it (its identity exists only then).
+   */
+  @Test
+  void everyPlaybookTheTopLevelTemplateDeploysGetsTheResponderRole() throws IOException {
+    JsonNode resources = read(ARM.resolve("azuredeploy.json")).path("resources");
+    JsonNode roles = null;
+    for (JsonNode resource : resources) {
+      if (resource.at("/properties/templateLink/relativePath").asText().equals("sentinel-roles.json")) {
+        roles = resource;
+      }
+    }
+    assertThat(roles).as("the deployment of sentinel-roles.json").isNotNull();
+    String principals = roles.at("/properties/parameters/PrincipalIds/value").asText();
+    String dependsOn = roles.path("dependsOn").toString();
+
+    List<String> problems = new ArrayList<>();
+    for (JsonNode resource : resources) {
+      if (!resource.at("/properties/templateLink/relativePath").asText().startsWith("../playbooks/")) {
+        continue;
+      }
+      String deployment = resource.path("name").asText();
+      String playbook = resource.at("/properties/parameters/PlaybookName/value").asText();
+      if (!principals.contains("'Microsoft.Logic/workflows', '" + playbook + "'")) {
+        problems.add(deployment + ": playbook '" + playbook + "' is not among the Responder principals");
+      }
+      if (!dependsOn.contains("'" + deployment + "'")) {
+        problems.add(deployment + ": the Responder deployment does not wait for it");
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
   @Test
   void thePortalFormFillsExactlyTheParametersTheTopLevelTemplateTakes() throws IOException {
     JsonNode outputs = read(ARM.resolve("createUiDefinition.json")).at("/parameters/outputs");
