@@ -1,6 +1,5 @@
 package com.socactions.api;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.HttpMethod;
@@ -11,19 +10,14 @@ import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
-import com.socactions.platform.HtmlTable;
 import com.socactions.sentinel.ArmIncidentId;
 import com.socactions.sentinel.Incidents;
 import com.socactions.tickets.InboundResult;
 import com.socactions.tickets.IncidentTickets;
-import com.socactions.tickets.TicketInboundService;
 import com.socactions.tickets.TicketContent;
-import com.socactions.tickets.TicketLink;
+import com.socactions.tickets.TicketInboundService;
 import com.socactions.tickets.TicketSyncService.SyncOptions;
-import com.socactions.tickets.TicketSystem;
 import com.socactions.tickets.TicketWebhooks;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,11 +61,7 @@ public class TicketFunctions {
       String incidentId = call.query("incident_id").orElseThrow(() -> ProblemException.invalidField("incident_id",
           "required: the incident's ARM resource id"));
       String id = ArmIncidentId.parse(incidentId).resourceId();
-      List<TicketLinkView> tickets = new ArrayList<>();
-      for (TicketSystem system : systems(call.query("system"))) {
-        services.tickets().sync().link(system.id(), id).filter(TicketLink::isLinked).map(TicketLinkView::of).ifPresent(tickets::add);
-      }
-      return call.ok(TicketLookup.of(id, tickets));
+      return call.ok(services.tickets().sync().lookup(id, call.query("system")));
     });
   }
 
@@ -102,29 +92,16 @@ public class TicketFunctions {
   public void catchUpTickets(
       @TimerTrigger(name = "timer", schedule = "30 */5 * * * *") String timerInfo,
       ExecutionContext context) {
-    TicketInboundService inbound = services.tickets().inbound();
-    for (TicketSystem system : inbound.systems()) {
-      if (!system.isConfigured()) {
-        continue;
-      }
-      try {
-        TicketInboundService.PollResult result = inbound.poll(system);
-        long applied = result.results().stream().filter(r -> r.action().equals(InboundResult.APPLIED)).count();
-        context.getLogger().info("Ticket catch-up of " + system.id() + " from " + result.readFrom() + ": "
-            + result.results().size() + " linked tickets changed, " + applied + " applied to incidents");
-      } catch (RuntimeException e) {
-        context.getLogger().log(Level.WARNING, "Ticket catch-up of " + system.id() + " failed; the next run reads the "
-            + "same window again: " + e.getMessage());
+    for (TicketInboundService.CatchUp run : services.tickets().inbound().catchUp()) {
+      if (run.failure() != null) {
+        context.getLogger().log(Level.WARNING, "Ticket catch-up of " + run.system() + " failed; the next run reads the "
+            + "same window again: " + run.failure());
+      } else {
+        long applied = run.poll().results().stream().filter(r -> r.action().equals(InboundResult.APPLIED)).count();
+        context.getLogger().info("Ticket catch-up of " + run.system() + " from " + run.poll().readFrom() + ": "
+            + run.poll().results().size() + " linked tickets changed, " + applied + " applied to incidents");
       }
     }
-  }
-
-  private List<TicketSystem> systems(Optional<String> only) {
-    List<TicketSystem> all = services.tickets().inbound().systems().stream().filter(TicketSystem::isConfigured).toList();
-    if (only.isEmpty()) {
-      return all;
-    }
-    return List.of(services.tickets().sync().system(only.get()));
   }
 
   /** {@code options}: {@code comments} (copy incident comments, default true) and the system's create options. */
@@ -149,49 +126,5 @@ public class TicketFunctions {
       create.put(field.getKey(), field.getValue().asText());
     }
     return new SyncOptions(comments, create);
-  }
-
-  /** One link as GetTicket shows it. */
-  record TicketLinkView(
-      String system,
-      @JsonProperty("ticket_id") String ticketId,
-      @JsonProperty("ticket_number") String ticketNumber,
-      String url,
-      @JsonProperty("last_synced_at") Instant lastSyncedAt,
-      @JsonProperty("last_inbound_at") Instant lastInboundAt,
-      @JsonProperty("last_inbound_status") String lastInboundStatus) {
-
-    static TicketLinkView of(TicketLink link) {
-      return new TicketLinkView(link.system(), link.ticket().id(), link.ticket().number(), link.ticket().url(),
-          link.lastSyncedAt(), link.lastInboundAt(), link.lastInboundStatus());
-    }
-  }
-
-  /** GetTicket's answer: the first linked ticket's fields at the top, for the designer, and all of them. */
-  record TicketLookup(
-      @JsonProperty("incident_id") String incidentId,
-      boolean found,
-      String system,
-      @JsonProperty("ticket_id") String ticketId,
-      @JsonProperty("ticket_number") String ticketNumber,
-      String url,
-      List<TicketLinkView> tickets,
-      @JsonProperty("comment_html") String commentHtml) {
-
-    static TicketLookup of(String incidentId, List<TicketLinkView> tickets) {
-      if (tickets.isEmpty()) {
-        return new TicketLookup(incidentId, false, null, null, null, null, tickets, "<p>No ticket is linked to this incident.</p>");
-      }
-      TicketLinkView first = tickets.get(0);
-      StringBuilder html = new StringBuilder("<p>Linked tickets: ");
-      for (int i = 0; i < tickets.size(); i++) {
-        TicketLinkView ticket = tickets.get(i);
-        String name = HtmlTable.escape(ticket.system() + " " + (ticket.ticketNumber() == null ? ticket.ticketId() : ticket.ticketNumber()));
-        html.append(i == 0 ? "" : ", ").append(ticket.url() == null ? name
-            : "<a href=\"" + HtmlTable.escape(ticket.url()) + "\">" + name + "</a>");
-      }
-      return new TicketLookup(incidentId, true, first.system(), first.ticketId(), first.ticketNumber(), first.url(), tickets,
-          html.append(".</p>").toString());
-    }
   }
 }

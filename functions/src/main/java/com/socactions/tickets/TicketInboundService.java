@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -98,6 +99,25 @@ public final class TicketInboundService {
     Instant until = changed.size() >= MAX_TICKETS_PER_POLL && newest != null ? newest : now;
     links.saveWatermark(system.id(), until);
     return new PollResult(system.id(), from, until, results);
+  }
+
+  /** What one catch-up run did for one system: its poll, or why it failed (the next run reads the same window). */
+  public record CatchUp(String system, PollResult poll, String failure) {}
+
+  /** Polls every configured system in turn; one system failing does not stop the others. */
+  public List<CatchUp> catchUp() {
+    List<CatchUp> runs = new ArrayList<>();
+    for (TicketSystem system : systems.values().stream().sorted(Comparator.comparing(TicketSystem::id)).toList()) {
+      if (!system.isConfigured()) {
+        continue;
+      }
+      try {
+        runs.add(new CatchUp(system.id(), poll(system), null));
+      } catch (RuntimeException e) {
+        runs.add(new CatchUp(system.id(), null, e.getMessage()));
+      }
+    }
+    return runs;
   }
 
   public Optional<TicketSystem> system(String id) {

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,7 @@ public final class TicketSyncService {
   /** Starts every ticket comment that outbound sync wrote, so inbound sync never echoes it. */
   public static final String FROM_SENTINEL_PREFIX = "[Microsoft Sentinel]";
 
+  private static final Comparator<TicketSystem> BY_ID = Comparator.comparing(TicketSystem::id);
   private final Map<String, TicketSystem> systems;
   private final TicketLinks links;
   private final Clock clock;
@@ -143,9 +145,26 @@ public final class TicketSyncService {
     }
   }
 
-  /** The incident's link in {@code system}, if any (what {@code GetTicket} shows). */
+  /** The incident's link in {@code system}, if any. */
   public Optional<TicketLink> link(String systemId, String incidentId) {
     return links.get(system(systemId).id(), incidentId);
+  }
+
+  /**
+   * What {@code GetTicket} answers: the incident's tickets in {@code systemId}, or in every configured
+   * system when it is empty.
+   *
+   * @throws InvalidInputException naming {@code system} when it is unknown
+   * @throws ConfigurationException when the system asked for is not configured
+   */
+  public TicketLookup lookup(String incidentId, Optional<String> systemId) {
+    List<TicketSystem> asked = systemId.isPresent() ? List.of(system(systemId.get()))
+        : systems.values().stream().filter(TicketSystem::isConfigured).sorted(BY_ID).toList();
+    List<TicketLookup.LinkedTicket> tickets = new ArrayList<>();
+    for (TicketSystem system : asked) {
+      links.get(system.id(), incidentId).filter(TicketLink::isLinked).map(TicketLookup.LinkedTicket::of).ifPresent(tickets::add);
+    }
+    return TicketLookup.of(incidentId, tickets);
   }
 
   private record Linked(TicketLink link, boolean created, int commentsCopied) {}
