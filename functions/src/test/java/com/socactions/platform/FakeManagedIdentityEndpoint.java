@@ -3,6 +3,7 @@ package com.socactions.platform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.socactions.testing.NoDelaySockets;
 import com.socactions.testing.SharedFixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,6 +56,7 @@ public final class FakeManagedIdentityEndpoint implements AutoCloseable {
   public static FakeManagedIdentityEndpoint start(Clock clock) throws IOException {
     FakeManagedIdentityEndpoint fake = new FakeManagedIdentityEndpoint(clock);
     fake.server.setDispatcher(fake.new TokenDispatcher());
+    fake.server.setServerSocketFactory(NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     return fake;
   }

@@ -1,5 +1,6 @@
 package com.socactions.platform;
 
+import com.socactions.testing.NoDelaySockets;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -37,6 +38,7 @@ final class FakeTableService implements AutoCloseable {
         .heldCertificate(fake.certificate).build();
     fake.server.useHttps(serverCertificates.sslSocketFactory());
     fake.server.setDispatcher(fake.new TablesDispatcher());
+    fake.server.setServerSocketFactory(NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     return fake;
   }
