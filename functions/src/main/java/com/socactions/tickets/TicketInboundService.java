@@ -43,6 +43,8 @@ public final class TicketInboundService {
   public static final Duration POLL_OVERLAP = Duration.ofMinutes(2);
   /** The first poll of a system reads this far back. */
   public static final Duration FIRST_POLL_WINDOW = Duration.ofHours(1);
+  /** How long a webhook delivery is remembered as seen, so its replay changes nothing. */
+  public static final Duration DELIVERY_MEMORY = Duration.ofDays(2);
   /** Most tickets one poll applies; the rest wait for the next run, as the watermark says. */
   public static final int MAX_TICKETS_PER_POLL = 200;
   private static final RequestLog LOG = RequestLog.of(TicketInboundService.class);
@@ -112,7 +114,9 @@ public final class TicketInboundService {
         continue;
       }
       try {
-        runs.add(new CatchUp(system.id(), poll(system), null));
+        PollResult poll = poll(system);
+        links.forgetDeliveriesBefore(system.id(), clock.instant().minus(DELIVERY_MEMORY));
+        runs.add(new CatchUp(system.id(), poll, null));
       } catch (RuntimeException e) {
         runs.add(new CatchUp(system.id(), null, e.getMessage()));
       }

@@ -3,6 +3,7 @@ package com.socactions.tickets;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
@@ -166,6 +167,31 @@ public final class TicketLinks {
       }
       throw upstream("could not record webhook delivery", e);
     }
+  }
+
+  /**
+   * Forgets the deliveries of {@code system} received before {@code cutoff}: a replay is only
+   * recognised while its row lives, and an ITSM retries a delivery for minutes, not days, so old
+   * rows are only cost.
+   *
+   * @return how many were forgotten
+   */
+  public int forgetDeliveriesBefore(String system, Instant cutoff) {
+    ListEntitiesOptions options = new ListEntitiesOptions()
+        .setFilter("PartitionKey eq '" + system + ":delivery' and received_at lt datetime'" + cutoff + "'")
+        .setSelect(List.of("PartitionKey", "RowKey"));
+    int forgotten = 0;
+    try {
+      for (TableEntity entity : table.listEntities(options, null, Context.NONE)) {
+        table.deleteEntity(entity.getPartitionKey(), entity.getRowKey());
+        forgotten++;
+      }
+    } catch (TableServiceException e) {
+      if (status(e) != 404) {
+        throw upstream("could not forget old " + system + " deliveries", e);
+      }
+    }
+    return forgotten;
   }
 
   static String linkKey(String incidentId) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.socactions.platform.Settings;
 import com.socactions.platform.TableStorage;
 import com.socactions.testing.Azurite;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,19 @@ class TicketLinksTest {
     assertThat(links.firstDelivery("jira", "a1b2-c3", NOW)).isTrue();
     assertThat(links.firstDelivery("jira", "a1b2-c3", NOW)).isFalse();
     assertThat(links.firstDelivery("servicenow", "a1b2-c3", NOW)).isTrue();
+  }
+
+  @Test
+  void oldDeliveriesAreForgottenAndRecentOnesStillRecogniseAReplay() {
+    links.firstDelivery("jira", "old", NOW.minus(Duration.ofDays(3)));
+    links.firstDelivery("jira", "recent", NOW.minus(Duration.ofHours(1)));
+    links.firstDelivery("servicenow", "old", NOW.minus(Duration.ofDays(3)));
+
+    assertThat(links.forgetDeliveriesBefore("jira", NOW.minus(Duration.ofDays(2)))).isEqualTo(1);
+
+    assertThat(links.hasDelivery("jira", "old")).isFalse();
+    assertThat(links.hasDelivery("jira", "recent")).isTrue();
+    assertThat(links.hasDelivery("servicenow", "old")).isTrue();
   }
 
   @Test
