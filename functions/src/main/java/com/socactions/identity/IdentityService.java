@@ -39,8 +39,10 @@ import java.util.function.Supplier;
  * {@code $batch}), checks the guardrails for all of them before any write, writes in batches, and
  * answers per account: one bad account never fails the call. Guardrails, in order:
  * {@code PROTECTED_ACCOUNTS} and the connector's own identity are never touched (not even with an
- * override); for DisableAccounts, members of privileged directory roles and CMDB VIPs need
- * {@code override_guardrails} with a {@code justification}. Both checks fail closed: when the role
+ * override); for DisableAccounts, RevokeSessions and ConfirmCompromised, members of privileged
+ * directory roles and CMDB VIPs need {@code override_guardrails} with a {@code justification}
+ * (signing the CEO out, or marking a Global Administrator high-risk so Conditional Access blocks
+ * them, is as disruptive as disabling them). Both checks fail closed: when the role
  * members or the CMDB cannot be read, or the connector's own id cannot be told, the account is
  * refused with a reason saying so.
  *
@@ -93,7 +95,7 @@ public final class IdentityService {
    */
   public AccountResponse disable(AccountCommand command) {
     Call call = new Call(command);
-    List<GraphUser> allowed = guard(call, true);
+    List<GraphUser> allowed = guard(call);
     BlockLedger book = ledger.get();
     if (command.dryRun()) {
       List<LedgerRequest> dryRuns = new ArrayList<>();
@@ -252,12 +254,12 @@ public final class IdentityService {
 
   /**
    * RevokeSessions: invalidates each account's refresh tokens and session cookies (20 a
-   * {@code $batch}). Protected and self accounts are refused; privileged and VIP accounts are not
-   * checked (revoking sessions only makes them sign in again).
+   * {@code $batch}). Protected and self accounts are refused; privileged and VIP accounts need a
+   * justified override, as for a disable.
    */
   public AccountResponse revokeSessions(AccountCommand command) {
     Call call = new Call(command);
-    List<GraphUser> allowed = guard(call, false);
+    List<GraphUser> allowed = guard(call);
     List<BlockLedger.Note> notes = new ArrayList<>();
     if (command.dryRun()) {
       dryRun(call, allowed, AccountStatus.WOULD_REVOKE, notes);
@@ -284,11 +286,11 @@ public final class IdentityService {
    * ConfirmCompromised: Identity Protection sets each account's user risk to high, all in one
    * (paced) call, so risk-based Conditional Access policies act on them. Graph answers for the
    * list as a whole: when it refuses, every account of the call is {@code failed} with its reason.
-   * Protected and self accounts are refused.
+   * Protected and self accounts are refused; privileged and VIP accounts need a justified override.
    */
   public AccountResponse confirmCompromised(AccountCommand command) {
     Call call = new Call(command);
-    List<GraphUser> allowed = guard(call, false);
+    List<GraphUser> allowed = guard(call);
     List<BlockLedger.Note> notes = new ArrayList<>();
     if (command.dryRun()) {
       dryRun(call, allowed, AccountStatus.WOULD_CONFIRM, notes);
@@ -321,10 +323,8 @@ public final class IdentityService {
   /**
    * Checks every resolved account of the call, answers and records the refused ones, and returns
    * the others in order.
-   *
-   * @param full also the overridable checks (privileged directory roles, CMDB VIPs)
    */
-  private List<GraphUser> guard(Call call, boolean full) {
+  private List<GraphUser> guard(Call call) {
     List<GraphUser> candidates = new ArrayList<>(call.users.values());
     if (candidates.isEmpty()) {
       return candidates;
@@ -344,15 +344,12 @@ public final class IdentityService {
     }
     Map<String, List<String>> roleMembers = null;
     String rolesProblem = null;
-    Map<String, String> vipOf = Map.of();
-    if (full) {
-      try {
-        roleMembers = roles.get().members();
-      } catch (RuntimeException e) {
-        rolesProblem = "its directory roles could not be read (" + e.getMessage() + "), so it may be privileged";
-      }
-      vipOf = vips.vips(candidates.stream().map(GraphUser::userPrincipalName).filter(upn -> upn != null).toList());
+    try {
+      roleMembers = roles.get().members();
+    } catch (RuntimeException e) {
+      rolesProblem = "its directory roles could not be read (" + e.getMessage() + "), so it may be privileged";
     }
+    Map<String, String> vipOf = vips.vips(candidates.stream().map(GraphUser::userPrincipalName).filter(upn -> upn != null).toList());
     List<GraphUser> allowed = new ArrayList<>();
     List<BlockLedger.Refusal> refusals = new ArrayList<>();
     GuardrailOverride override = command.override();
@@ -369,7 +366,7 @@ public final class IdentityService {
       } else if (self.get().equalsIgnoreCase(user.id())) {
         reason = RefusalReason.SELF;
         message = name(user) + " is the identity this connector runs as";
-      } else if (full) {
+      } else {
         List<String> overridable = new ArrayList<>();
         RefusalReason first = null;
         if (rolesProblem != null) {

@@ -251,7 +251,7 @@ class IdentityServiceTest {
   }
 
   @Test
-  void revokingFortyFiveSessionsCostsThreeBatchesAfterTheResolutionAndIsRecorded() {
+  void revokingFortyFiveSessionsCostsThreeBatchesAfterTheResolutionAndTheRoleReadAndIsRecorded() {
     List<String> ids = new ArrayList<>();
     for (int i = 1; i <= 45; i++) {
       String id = String.format("22222222-0000-0000-0000-%012d", i);
@@ -263,9 +263,28 @@ class IdentityServiceTest {
     AccountResponse response = service.revokeSessions(disable(ids.toArray(String[]::new)));
 
     assertThat(response.results()).extracting(AccountResult::status).containsOnly(AccountStatus.REVOKED);
-    assertThat(graph.batchCalls() - before).isEqualTo(6);
+    // 3 to resolve, 1 for the privileged roles' members (cached for five minutes), 3 to revoke.
+    assertThat(graph.batchCalls() - before).isEqualTo(7);
     assertThat(graph.revocations(ids.get(44))).isEqualTo(1);
     assertThat(row(ids.get(0)).history()).extracting(LedgerHistory::status).containsExactly("revoked");
+  }
+
+  @Test
+  void revokingOrConfirmingAPrivilegedAccountOrAVipNeedsAJustifiedOverrideToo() {
+    AccountResponse revoke = service.revokeSessions(disable("admin@contoso.com", "ceo@contoso.com", "bob@contoso.com"));
+    AccountResponse confirm = service.confirmCompromised(disable("admin@contoso.com", "ceo@contoso.com", "bob@contoso.com"));
+
+    assertThat(revoke.results()).extracting(AccountResult::reason).containsExactly("privileged_role", "vip", null);
+    assertThat(confirm.results()).extracting(AccountResult::reason).containsExactly("privileged_role", "vip", null);
+    assertThat(graph.revocations(ADMIN)).isZero();
+    assertThat(graph.revocations(CEO)).isZero();
+    assertThat(graph.confirmed()).containsExactly(List.of(BOB));
+
+    AccountResponse justified = service.revokeSessions(disable(List.of("admin@contoso.com"), false,
+        new GuardrailOverride(true, "Token theft confirmed by the IR lead")));
+
+    assertThat(justified.results()).extracting(AccountResult::status).containsExactly(AccountStatus.REVOKED);
+    assertThat(graph.revocations(ADMIN)).isEqualTo(1);
   }
 
   @Test
