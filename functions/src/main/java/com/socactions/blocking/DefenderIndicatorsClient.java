@@ -20,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -75,6 +76,9 @@ final class DefenderIndicatorsClient {
     this.policy = policy;
   }
 
+  /** The scope of tokens for the commercial Defender for Endpoint API, whichever regional host answers. */
+  static final String COMMERCIAL_SCOPE = "https://api.securitycenter.microsoft.com/.default";
+
   /** The policy every Defender call shares: defaults plus the documented rate limit. */
   static UpstreamPolicy defaultPolicy(Sleeper sleeper) {
     return new UpstreamPolicy(UPSTREAM,
@@ -102,8 +106,20 @@ final class DefenderIndicatorsClient {
     return url;
   }
 
-  /** {@code <base url>/.default}: scheme and authority, without a path or trailing slash. */
+  /**
+   * The token scope for the API at {@code base}. The commercial API answers at
+   * {@code api.securitycenter.microsoft.com}, {@code api.security.microsoft.com} and the regional
+   * {@code <region>.api.security.microsoft.com} hosts, and all of them take tokens for the
+   * WindowsDefenderATP application, whose id URI is {@value #COMMERCIAL_SCOPE} without
+   * {@code /.default}; Entra ID knows no application for a regional host, so its own origin would
+   * be refused. Any other base (government clouds, local fakes) is its own origin.
+   */
   static String scopeOf(HttpUrl base) {
+    String host = base.host().toLowerCase(Locale.ROOT);
+    if (host.equals("api.securitycenter.microsoft.com") || host.endsWith(".security.microsoft.com")
+        || host.equals("api.security.microsoft.com")) {
+      return COMMERCIAL_SCOPE;
+    }
     String origin = base.newBuilder().encodedPath("/").build().toString();
     return origin.substring(0, origin.length() - 1) + "/.default";
   }
