@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -25,7 +26,10 @@ import java.util.function.Supplier;
  * format PAN-OS, FortiGate and Check Point read: one entry a line, sorted, URLs without their
  * scheme, {@code \n} line ends. Each feed has a strong {@code ETag} of its content, so a firewall
  * polling with {@code If-None-Match} costs a 304 when nothing changed. A rendered feed is reused for
- * {@link #DEFAULT_CACHE_TIME}: firewalls poll every few minutes, often several at once.
+ * {@link #DEFAULT_CACHE_TIME}: firewalls poll every few minutes, often several at once. One
+ * instance rebuilds a list once at a time: a poll that arrives during a rebuild gets the previous
+ * feed (a few seconds old) when there is one, or waits for the rebuild, rather than reading the
+ * ledger again (a list of 100,000 entries takes seconds to read).
  */
 public final class DynamicListFeeds {
   /** How long a rendered feed is served before the ledger is read again. */
@@ -39,6 +43,7 @@ public final class DynamicListFeeds {
   private final Clock clock;
   private final Duration cacheTime;
   private final Map<String, Feed> rendered = new ConcurrentHashMap<>();
+  private final Map<String, ReentrantLock> rebuilding = new ConcurrentHashMap<>();
 
   public DynamicListFeeds(Supplier<BlockLedger> ledger, Settings settings, Clock clock) {
     this(ledger, settings, clock, DEFAULT_CACHE_TIME);
@@ -80,14 +85,32 @@ public final class DynamicListFeeds {
     if (spec == null) {
       return Optional.empty();
     }
-    Instant now = clock.instant();
     Feed cached = rendered.get(list);
-    if (cached != null && cached.renderedAt().plus(cacheTime).isAfter(now)) {
+    if (isFresh(cached)) {
       return Optional.of(cached);
     }
-    Feed fresh = render(list, spec, now);
-    rendered.put(list, fresh);
-    return Optional.of(fresh);
+    ReentrantLock lock = rebuilding.computeIfAbsent(list, name -> new ReentrantLock());
+    if (cached != null && !lock.tryLock()) {
+      return Optional.of(cached); // another poll is rebuilding it: the previous feed will do
+    }
+    if (cached == null) {
+      lock.lock();
+    }
+    try {
+      Feed again = rendered.get(list);
+      if (isFresh(again)) {
+        return Optional.of(again);
+      }
+      Feed fresh = render(list, spec, clock.instant());
+      rendered.put(list, fresh);
+      return Optional.of(fresh);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean isFresh(Feed feed) {
+    return feed != null && feed.renderedAt().plus(cacheTime).isAfter(clock.instant());
   }
 
   private Feed render(String list, ListSpec spec, Instant now) {

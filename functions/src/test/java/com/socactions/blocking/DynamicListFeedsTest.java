@@ -13,9 +13,14 @@ import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -83,6 +88,85 @@ class DynamicListFeedsTest {
     clock.advance(Duration.ofMinutes(5));
 
     assertThat(feeds.feed("block-ip").orElseThrow().etag()).isEqualTo(before);
+  }
+
+  @Test
+  void pollsArrivingWhileAListIsBuiltReadTheLedgerOnce() throws Exception {
+    activate("185.220.101.1");
+    AtomicInteger reads = new AtomicInteger();
+    CountDownLatch release = new CountDownLatch(1);
+    DynamicListFeeds slow = new DynamicListFeeds(() -> {
+      reads.incrementAndGet();
+      await(release);
+      return ledger;
+    }, settings, clock, Duration.ofSeconds(10));
+    List<Thread> polls = new ArrayList<>();
+    List<DynamicListFeeds.Feed> answers = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      polls.add(new Thread(() -> answers.add(slow.feed("block-ip").orElseThrow())));
+    }
+    polls.forEach(Thread::start);
+    awaitAllParked(polls);
+    release.countDown();
+    for (Thread poll : polls) {
+      poll.join(30_000);
+    }
+
+    assertThat(answers).hasSize(8).extracting(DynamicListFeeds.Feed::text).containsOnly("185.220.101.1\n");
+    assertThat(reads.get()).as("ledger reads (one per indicator type of block-ip)").isEqualTo(typesOf("block-ip"));
+  }
+
+  @Test
+  void aPollDuringARebuildGetsThePreviousFeedAtOnce() throws Exception {
+    activate("185.220.101.1");
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger reads = new AtomicInteger();
+    DynamicListFeeds slow = new DynamicListFeeds(() -> {
+      if (reads.incrementAndGet() > typesOf("block-ip")) {
+        await(release); // the second build waits
+      }
+      return ledger;
+    }, settings, clock, Duration.ofSeconds(10));
+    DynamicListFeeds.Feed first = slow.feed("block-ip").orElseThrow();
+    activate("185.220.101.2");
+    clock.advance(Duration.ofSeconds(11));
+    Thread rebuild = new Thread(() -> slow.feed("block-ip"));
+    rebuild.start();
+    awaitAllParked(List.of(rebuild));
+
+    DynamicListFeeds.Feed during = slow.feed("block-ip").orElseThrow();
+    release.countDown();
+    rebuild.join(30_000);
+
+    assertThat(during.etag()).isEqualTo(first.etag());
+    assertThat(slow.feed("block-ip").orElseThrow().text()).contains("185.220.101.2");
+  }
+
+  private static int typesOf(String list) {
+    return DynamicListFeeds.LISTS.get(list).types().size();
+  }
+
+  /** Holds a ledger read until released; bounded, so a feed that reads when it should not fails instead of hanging. */
+  private static void await(CountDownLatch latch) {
+    try {
+      if (!latch.await(5, TimeUnit.SECONDS)) {
+        throw new AssertionError("a ledger read was held and never released: a poll read the ledger it should not have");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits until every thread is parked (on the rebuild lock or the test's latch), so all have arrived. */
+  private static void awaitAllParked(List<Thread> threads) throws InterruptedException {
+    for (int i = 0; i < 3_000; i++) {
+      if (threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING
+          || t.getState() == Thread.State.BLOCKED)) {
+        return;
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("the polls never all arrived");
   }
 
   @Test
