@@ -13,7 +13,6 @@ import com.microsoft.azure.functions.annotation.TimerTrigger;
 import com.socactions.blocking.BlockCommand;
 import com.socactions.blocking.BlockingService;
 import com.socactions.blocking.DynamicListFeeds;
-import com.socactions.blocking.GuardrailOverride;
 import com.socactions.blocking.LedgerQuery;
 import com.socactions.blocking.LedgerState;
 import com.socactions.blocking.LedgerView;
@@ -118,15 +117,13 @@ public class BlockingFunctions {
     JsonNode body = call.jsonObjectBody();
     List<String> indicators = BatchInput.items(body, "indicators");
     String provider = BodyFields.text(body, "provider").orElse(services.blocking().defaultProvider());
-    boolean override = BodyFields.flag(body, "override_guardrails");
-    Optional<String> justification = BodyFields.text(body, "justification");
     return new BlockCommand(indicators, provider,
         BodyFields.duration(body, "duration", BlockingService.DEFAULT_DURATION, BlockingService.MIN_DURATION,
             BlockingService.MAX_DURATION),
         BodyFields.text(body, "reason").orElse(null),
         BodyFields.text(body, "incident_id").orElse(null),
         BodyFields.flag(body, "dry_run"),
-        override ? new GuardrailOverride(true, justification.orElse(null)) : GuardrailOverride.NONE,
+        BodyFields.override(body),
         call.header("x-ms-workflow-run-id").orElse(null),
         BodyFields.text(body, "requested_by").orElse(null));
   }

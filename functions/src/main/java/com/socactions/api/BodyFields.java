@@ -1,6 +1,7 @@
 package com.socactions.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.socactions.blocking.GuardrailOverride;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -48,6 +49,16 @@ final class BodyFields {
       return Boolean.parseBoolean(node.asText());
     }
     throw ProblemException.invalidField(field, "must be true or false");
+  }
+
+  /**
+   * {@code override_guardrails} with its {@code justification}, as every guarded write takes them
+   * (whether the justification suffices is the service's call, so it can refuse with its reason).
+   */
+  static GuardrailOverride override(JsonNode body) {
+    return flag(body, "override_guardrails")
+        ? new GuardrailOverride(true, text(body, "justification").orElse(null))
+        : GuardrailOverride.NONE;
   }
 
   /** An ISO-8601 duration such as {@code PT24H} or {@code P7D}, within bounds; absent is the default. */

@@ -8,7 +8,6 @@ import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
-import com.socactions.blocking.GuardrailOverride;
 import com.socactions.identity.AccountCommand;
 import java.util.Optional;
 
@@ -55,13 +54,12 @@ public class IdentityFunctions {
 
   private static AccountCommand command(Invocation call) {
     JsonNode body = call.jsonObjectBody();
-    boolean override = BodyFields.flag(body, "override_guardrails");
     return new AccountCommand(BatchInput.items(body, "accounts"),
         BodyFields.flag(body, "revoke_sessions"),
         BodyFields.text(body, "reason").orElse(null),
         BodyFields.text(body, "incident_id").orElse(null),
         BodyFields.flag(body, "dry_run"),
-        override ? new GuardrailOverride(true, BodyFields.text(body, "justification").orElse(null)) : GuardrailOverride.NONE,
+        BodyFields.override(body),
         call.header("x-ms-workflow-run-id").orElse(null),
         BodyFields.text(body, "requested_by").orElse(null));
   }

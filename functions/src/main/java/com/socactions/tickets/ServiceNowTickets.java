@@ -83,6 +83,8 @@ public final class ServiceNowTickets implements TicketSystem {
   private final Settings settings;
   private final Supplier<ServiceNowTableClient> client;
   private final Supplier<Mapping> mapping;
+  /** The instance's base URL, read once: every ticket's link is built from it. */
+  private final Supplier<HttpUrl> instance;
   private final Map<String, Optional<String>> userIds = new ConcurrentHashMap<>();
 
   public ServiceNowTickets(Settings settings, Clock clock, Sleeper sleeper) {
@@ -93,6 +95,7 @@ public final class ServiceNowTickets implements TicketSystem {
     this.settings = settings;
     this.client = client;
     this.mapping = Suppliers.memoize(() -> Mapping.from(settings));
+    this.instance = Suppliers.memoize(() -> ServiceNowSettings.from(settings).instance());
   }
 
   @Override
@@ -243,7 +246,7 @@ public final class ServiceNowTickets implements TicketSystem {
 
   private TicketRef ref(JsonNode row) {
     String sysId = row.path("sys_id").asText();
-    HttpUrl instance = ServiceNowSettings.from(settings).instance();
+    HttpUrl instance = this.instance.get();
     String url = instance.newBuilder().encodedPath("/nav_to.do")
         .addQueryParameter("uri", mapping.get().table + ".do?sys_id=" + sysId).build().toString();
     return new TicketRef(ID, sysId, row.path("number").asText(null), url);

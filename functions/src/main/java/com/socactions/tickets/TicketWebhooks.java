@@ -1,5 +1,6 @@
 package com.socactions.tickets;
 
+import com.google.common.base.Suppliers;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Digests;
 import com.socactions.platform.InvalidInputException;
@@ -32,12 +33,17 @@ public final class TicketWebhooks {
   private final Clock clock;
   private final Supplier<TicketInboundService> inbound;
   private final Supplier<TicketLinks> links;
+  // The secrets are read once: settings are a snapshot for the life of the worker.
+  private final Supplier<Optional<JiraWebhook>> jira;
+  private final Supplier<Optional<ServiceNowWebhook>> serviceNow;
 
   public TicketWebhooks(Settings settings, Clock clock, Supplier<TicketInboundService> inbound, Supplier<TicketLinks> links) {
     this.settings = settings;
     this.clock = clock;
     this.inbound = inbound;
     this.links = links;
+    this.jira = Suppliers.memoize(() -> JiraWebhook.fromSettings(settings));
+    this.serviceNow = Suppliers.memoize(() -> ServiceNowWebhook.fromSettings(settings));
   }
 
   /**
@@ -60,7 +66,7 @@ public final class TicketWebhooks {
   public Delivery verify(String system, byte[] raw, Function<String, Optional<String>> header) {
     switch (system) {
       case "jira" -> {
-        JiraWebhook webhook = JiraWebhook.fromSettings(settings).orElseThrow(() -> off(JiraWebhook.SECRET_SETTING, "Jira"));
+        JiraWebhook webhook = jira.get().orElseThrow(() -> off(JiraWebhook.SECRET_SETTING, "Jira"));
         JiraWebhook.Verdict verdict = webhook.verify(raw, header.apply(JiraWebhook.SIGNATURE_HEADER).orElse(null));
         if (verdict != JiraWebhook.Verdict.VALID) {
           return new Delivery(system, null, null, verdict.name().toLowerCase(Locale.ROOT));
@@ -70,7 +76,7 @@ public final class TicketWebhooks {
         return new Delivery(system, event.map(JiraWebhookEvent::issueId).orElse(null), deliveryId, null);
       }
       case "servicenow" -> {
-        ServiceNowWebhook webhook = ServiceNowWebhook.fromSettings(settings)
+        ServiceNowWebhook webhook = serviceNow.get()
             .orElseThrow(() -> off(ServiceNowWebhook.SECRET_SETTING, "ServiceNow"));
         String signature = header.apply(ServiceNowWebhook.SIGNATURE_HEADER).orElse(null);
         ServiceNowWebhook.Verdict verdict = webhook.verify(raw, header.apply(ServiceNowWebhook.TIMESTAMP_HEADER).orElse(null),
