@@ -22,9 +22,9 @@ import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
- * The composition root: one per worker process (see {@link FunctionInjector}), built from a
- * {@link Settings} snapshot and a {@link Clock}. Each capability is a module that builds its own
- * services and registers its own providers; this class only puts them side by side.
+ * The composition root: one per worker process (see {@link FunctionInjector}), built from a {@link
+ * Settings} snapshot and a {@link Clock}. Each capability is a module that builds its own services
+ * and registers its own providers; this class only puts them side by side.
  *
  * <p>Constructing it never fails and builds nothing expensive: every module builds its clients on
  * first use, and a malformed setting surfaces from the call that needs it (and in health).
@@ -53,12 +53,26 @@ public final class AppServices {
     this.cmdb = new CmdbModule(settings, clock);
     this.incidents = new IncidentModule(settings, enrichment::service, cmdb.service());
     this.graph = new GraphModule(settings, clock, credentials);
-    this.blocking = new BlockingModule(settings, clock, HttpClients.shared(), credentials, storage, cmdb.criticalAssets(),
-        graph);
+    this.blocking =
+        new BlockingModule(
+            settings,
+            clock,
+            HttpClients.shared(),
+            credentials,
+            storage,
+            cmdb.criticalAssets(),
+            graph);
     this.sentinel = new SentinelModule(settings, clock, credentials);
-    this.tickets = new TicketsModule(settings, clock, storage, sentinel::client, TicketsModule.defaultSystems(settings, clock));
-    this.identity = new IdentityModule(settings, clock, credentials, graph, blocking::ledger,
-        VipAccounts.of(cmdb.service()));
+    this.tickets =
+        new TicketsModule(
+            settings,
+            clock,
+            storage,
+            sentinel::client,
+            TicketsModule.defaultSystems(settings, clock));
+    this.identity =
+        new IdentityModule(
+            settings, clock, credentials, graph, blocking::ledger, VipAccounts.of(cmdb.service()));
     providers.register(enrichment.providers());
     providers.register(blocking.providers());
     providers.register(cmdb.providers());
@@ -80,7 +94,9 @@ public final class AppServices {
     return cmdb;
   }
 
-  /** Incident enrichment: every entity of an incident through enrichment and the CMDB in one call. */
+  /**
+   * Incident enrichment: every entity of an incident through enrichment and the CMDB in one call.
+   */
   public IncidentModule incidents() {
     return incidents;
   }
@@ -109,7 +125,10 @@ public final class AppServices {
     return identity;
   }
 
-  /** The one Azure credential of the process (storage, Defender, Graph, Sentinel), built on first use. */
+  /**
+   * The one Azure credential of the process (storage, Defender, Graph, Sentinel), built on first
+   * use.
+   */
   public AzureCredentials credentials() {
     return credentials;
   }

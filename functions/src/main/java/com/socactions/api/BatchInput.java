@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Reads the list inputs of batch operations. The list as a whole must be well-formed (else 400,
- * or 413 when longer than {@link #MAX_ITEMS}); each item is kept as sent, so one bad item becomes
- * that item's {@code invalid} result instead of failing the call.
+ * Reads the list inputs of batch operations. The list as a whole must be well-formed (else 400, or
+ * 413 when longer than {@link #MAX_ITEMS}); each item is kept as sent, so one bad item becomes that
+ * item's {@code invalid} result instead of failing the call.
  */
 final class BatchInput {
   /** Items a call may carry; larger batches are split by the playbook (a For each over chunks). */
@@ -22,17 +22,20 @@ final class BatchInput {
 
   /**
    * The items of a required list field. Besides a JSON array, a single string holding items
-   * separated by commas, semicolons or whitespace is accepted, since that is what many
-   * playbooks have at hand (e.g. a joined entity list).
+   * separated by commas, semicolons or whitespace is accepted, since that is what many playbooks
+   * have at hand (e.g. a joined entity list).
    */
   static List<String> items(JsonNode body, String field) {
     JsonNode node = body.get(field);
     if (node == null || node.isNull()) {
-      throw ProblemException.invalidField(field, "required: a list of 1 to " + MAX_ITEMS + " items");
+      throw ProblemException.invalidField(
+          field, "required: a list of 1 to " + MAX_ITEMS + " items");
     }
     List<String> items = new ArrayList<>();
     if (node.isTextual()) {
-      Arrays.stream(node.asText().split("[,;\\s]+")).filter(item -> !item.isBlank()).forEach(items::add);
+      Arrays.stream(node.asText().split("[,;\\s]+"))
+          .filter(item -> !item.isBlank())
+          .forEach(items::add);
     } else if (node.isArray()) {
       for (JsonNode item : node) {
         // Non-text items stay in the batch and answer "invalid" in their own result.
@@ -45,8 +48,13 @@ final class BatchInput {
       throw ProblemException.invalidField(field, "must hold at least one item");
     }
     if (items.size() > MAX_ITEMS) {
-      throw ProblemException.tooLarge(field, "holds " + items.size() + " items; at most " + MAX_ITEMS
-          + " a call: split the list (e.g. chunk() in a For each)");
+      throw ProblemException.tooLarge(
+          field,
+          "holds "
+              + items.size()
+              + " items; at most "
+              + MAX_ITEMS
+              + " a call: split the list (e.g. chunk() in a For each)");
     }
     return items;
   }
@@ -76,7 +84,8 @@ final class BatchInput {
     return parseOptions(Arrays.asList(commaSeparated.split("[,;\\s]+")), field, type);
   }
 
-  private static <E extends Enum<E>> Set<E> parseOptions(List<String> names, String field, Class<E> type) {
+  private static <E extends Enum<E>> Set<E> parseOptions(
+      List<String> names, String field, Class<E> type) {
     Set<E> chosen = EnumSet.noneOf(type);
     List<FieldError> errors = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
@@ -87,16 +96,22 @@ final class BatchInput {
       try {
         chosen.add(Enum.valueOf(type, name.toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException unknown) {
-        errors.add(new FieldError(field + "[" + i + "]", "'" + name + "' is not one of " + allowed(type)));
+        errors.add(
+            new FieldError(field + "[" + i + "]", "'" + name + "' is not one of " + allowed(type)));
       }
     }
     if (!errors.isEmpty()) {
-      throw ProblemException.invalid(errors.get(0).field() + ": " + errors.get(0).message(), errors);
+      throw ProblemException.invalid(
+          errors.get(0).field() + ": " + errors.get(0).message(), errors);
     }
     return chosen.isEmpty() ? EnumSet.allOf(type) : chosen;
   }
 
   private static <E extends Enum<E>> String allowed(Class<E> type) {
-    return String.join(", ", Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList());
+    return String.join(
+        ", ",
+        Arrays.stream(type.getEnumConstants())
+            .map(e -> e.name().toLowerCase(Locale.ROOT))
+            .toList());
   }
 }

@@ -36,42 +36,74 @@ public class BlockingFunctions {
 
   @FunctionName("BlockIndicators")
   public HttpResponseMessage blockIndicators(
-      @HttpTrigger(name = "request", methods = {HttpMethod.POST}, route = "v1/indicators/block",
-          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      @HttpTrigger(
+              name = "request",
+              methods = {HttpMethod.POST},
+              route = "v1/indicators/block",
+              authLevel = AuthorizationLevel.FUNCTION)
+          HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
-    return Invocation.handle(request, context, call -> call.ok(services.blocking().service().block(command(call))));
+    return Invocation.handle(
+        request, context, call -> call.ok(services.blocking().service().block(command(call))));
   }
 
   @FunctionName("AllowIndicators")
   public HttpResponseMessage allowIndicators(
-      @HttpTrigger(name = "request", methods = {HttpMethod.POST}, route = "v1/indicators/allow",
-          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      @HttpTrigger(
+              name = "request",
+              methods = {HttpMethod.POST},
+              route = "v1/indicators/allow",
+              authLevel = AuthorizationLevel.FUNCTION)
+          HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
-    return Invocation.handle(request, context, call -> call.ok(services.blocking().service().allow(command(call))));
+    return Invocation.handle(
+        request, context, call -> call.ok(services.blocking().service().allow(command(call))));
   }
 
   @FunctionName("UnblockIndicators")
   public HttpResponseMessage unblockIndicators(
-      @HttpTrigger(name = "request", methods = {HttpMethod.POST}, route = "v1/indicators/unblock",
-          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      @HttpTrigger(
+              name = "request",
+              methods = {HttpMethod.POST},
+              route = "v1/indicators/unblock",
+              authLevel = AuthorizationLevel.FUNCTION)
+          HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
-    return Invocation.handle(request, context, call -> call.ok(services.blocking().service().unblock(command(call))));
+    return Invocation.handle(
+        request, context, call -> call.ok(services.blocking().service().unblock(command(call))));
   }
 
   @FunctionName("ListIndicators")
   public HttpResponseMessage listIndicators(
-      @HttpTrigger(name = "request", methods = {HttpMethod.GET}, route = "v1/indicators",
-          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      @HttpTrigger(
+              name = "request",
+              methods = {HttpMethod.GET},
+              route = "v1/indicators",
+              authLevel = AuthorizationLevel.FUNCTION)
+          HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
-    return Invocation.handle(request, context, call -> {
-      LedgerQuery query = LedgerQuery.all()
-          .withStates(states(call.query("state").orElse("active")))
-          .withPage(pageSize(call.query("top")), call.query("continuation_token").orElse(null));
-      query = call.query("provider").map(String::toLowerCase).map(query::withProvider).orElse(query);
-      query = call.query("incident_id").map(query::withIncidentId).orElse(query);
-      query = call.query("value").map(BlockingFunctions::normalised).map(query::withValue).orElse(query);
-      return call.ok(LedgerView.Page.of(services.blocking().ledger().list(query)));
-    });
+    return Invocation.handle(
+        request,
+        context,
+        call -> {
+          LedgerQuery query =
+              LedgerQuery.all()
+                  .withStates(states(call.query("state").orElse("active")))
+                  .withPage(
+                      pageSize(call.query("top")), call.query("continuation_token").orElse(null));
+          query =
+              call.query("provider")
+                  .map(String::toLowerCase)
+                  .map(query::withProvider)
+                  .orElse(query);
+          query = call.query("incident_id").map(query::withIncidentId).orElse(query);
+          query =
+              call.query("value")
+                  .map(BlockingFunctions::normalised)
+                  .map(query::withValue)
+                  .orElse(query);
+          return call.ok(LedgerView.Page.of(services.blocking().ledger().list(query)));
+        });
   }
 
   /**
@@ -81,26 +113,54 @@ public class BlockingFunctions {
    */
   @FunctionName("GetFeed")
   public HttpResponseMessage getFeed(
-      @HttpTrigger(name = "request", methods = {HttpMethod.GET}, route = "v1/feeds/{list}",
-          authLevel = AuthorizationLevel.ANONYMOUS) HttpRequestMessage<Optional<String>> request,
+      @HttpTrigger(
+              name = "request",
+              methods = {HttpMethod.GET},
+              route = "v1/feeds/{list}",
+              authLevel = AuthorizationLevel.ANONYMOUS)
+          HttpRequestMessage<Optional<String>> request,
       @BindingName("list") String list,
       ExecutionContext context) {
-    return Invocation.handle(request, context, call -> {
-      DynamicListFeeds feeds = services.blocking().feeds();
-      if (!feeds.isEnabled()) {
-        throw ProblemException.notFound("The feeds are off: set FEED_TOKEN and give it to the firewall");
-      }
-      if (!feeds.isAuthorized(presentedToken(call))) {
-        return call.respondWithHeaders(401, "text/plain; charset=utf-8", "", "WWW-Authenticate", "Basic realm=\"soc-actions feeds\"");
-      }
-      DynamicListFeeds.Feed feed = feeds.feed(list.toLowerCase(Locale.ROOT)).orElseThrow(() -> ProblemException.notFound(
-          "No list '" + list + "'; the lists are " + String.join(", ", DynamicListFeeds.LISTS.keySet())));
-      if (call.header("if-none-match").map(tags -> matches(tags, feed.etag())).orElse(false)) {
-        return call.respondWithHeaders(304, "text/plain; charset=utf-8", "", "ETag", feed.etag());
-      }
-      return call.respondWithHeaders(200, "text/plain; charset=utf-8", feed.text(), "ETag", feed.etag(),
-          "Cache-Control", "no-cache");
-    });
+    return Invocation.handle(
+        request,
+        context,
+        call -> {
+          DynamicListFeeds feeds = services.blocking().feeds();
+          if (!feeds.isEnabled()) {
+            throw ProblemException.notFound(
+                "The feeds are off: set FEED_TOKEN and give it to the firewall");
+          }
+          if (!feeds.isAuthorized(presentedToken(call))) {
+            return call.respondWithHeaders(
+                401,
+                "text/plain; charset=utf-8",
+                "",
+                "WWW-Authenticate",
+                "Basic realm=\"soc-actions feeds\"");
+          }
+          DynamicListFeeds.Feed feed =
+              feeds
+                  .feed(list.toLowerCase(Locale.ROOT))
+                  .orElseThrow(
+                      () ->
+                          ProblemException.notFound(
+                              "No list '"
+                                  + list
+                                  + "'; the lists are "
+                                  + String.join(", ", DynamicListFeeds.LISTS.keySet())));
+          if (call.header("if-none-match").map(tags -> matches(tags, feed.etag())).orElse(false)) {
+            return call.respondWithHeaders(
+                304, "text/plain; charset=utf-8", "", "ETag", feed.etag());
+          }
+          return call.respondWithHeaders(
+              200,
+              "text/plain; charset=utf-8",
+              feed.text(),
+              "ETag",
+              feed.etag(),
+              "Cache-Control",
+              "no-cache");
+        });
   }
 
   /** Every five minutes: lifts blocks whose time has come, and retries lifts that failed before. */
@@ -109,16 +169,26 @@ public class BlockingFunctions {
       @TimerTrigger(name = "timer", schedule = "0 */5 * * * *") String timerInfo,
       ExecutionContext context) {
     BlockingService.ExpiryReport report = services.blocking().service().expire();
-    context.getLogger().log(report.stillPending() > 0 ? Level.WARNING : Level.INFO,
-        "Expiry: " + report.lifted() + " lifted, " + report.stillPending() + " still pending");
+    context
+        .getLogger()
+        .log(
+            report.stillPending() > 0 ? Level.WARNING : Level.INFO,
+            "Expiry: " + report.lifted() + " lifted, " + report.stillPending() + " still pending");
   }
 
   private BlockCommand command(Invocation call) {
     JsonNode body = call.jsonObjectBody();
     List<String> indicators = BatchInput.items(body, "indicators");
-    String provider = BodyFields.text(body, "provider").orElse(services.blocking().defaultProvider());
-    return new BlockCommand(indicators, provider,
-        BodyFields.duration(body, "duration", BlockingService.DEFAULT_DURATION, BlockingService.MIN_DURATION,
+    String provider =
+        BodyFields.text(body, "provider").orElse(services.blocking().defaultProvider());
+    return new BlockCommand(
+        indicators,
+        provider,
+        BodyFields.duration(
+            body,
+            "duration",
+            BlockingService.DEFAULT_DURATION,
+            BlockingService.MIN_DURATION,
             BlockingService.MAX_DURATION),
         BodyFields.text(body, "reason").orElse(null),
         BodyFields.text(body, "incident_id").orElse(null),
@@ -129,8 +199,11 @@ public class BlockingFunctions {
   }
 
   private static Set<LedgerState> states(String state) {
-    return LedgerState.filter(state).orElseThrow(() ->
-        ProblemException.invalidField("state", "'" + state + "' is not one of " + LedgerState.filterNames()));
+    return LedgerState.filter(state)
+        .orElseThrow(
+            () ->
+                ProblemException.invalidField(
+                    "state", "'" + state + "' is not one of " + LedgerState.filterNames()));
   }
 
   private static int pageSize(Optional<String> top) {
@@ -150,7 +223,9 @@ public class BlockingFunctions {
 
   /** The ledger holds normalised values: look up what the caller sent the same way. */
   private static String normalised(String value) {
-    return Indicators.parse(value) instanceof ParseResult.Parsed parsed ? parsed.indicator().value() : value;
+    return Indicators.parse(value) instanceof ParseResult.Parsed parsed
+        ? parsed.indicator().value()
+        : value;
   }
 
   private static String presentedToken(Invocation call) {
@@ -160,15 +235,19 @@ public class BlockingFunctions {
     }
     return call.header("authorization")
         .filter(value -> value.regionMatches(true, 0, "Basic ", 0, 6))
-        .map(value -> {
-          try {
-            String decoded = new String(Base64.getDecoder().decode(value.substring(6).trim()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon >= 0 ? decoded.substring(colon + 1) : decoded;
-          } catch (IllegalArgumentException notBase64) {
-            return null;
-          }
-        })
+        .map(
+            value -> {
+              try {
+                String decoded =
+                    new String(
+                        Base64.getDecoder().decode(value.substring(6).trim()),
+                        StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                return colon >= 0 ? decoded.substring(colon + 1) : decoded;
+              } catch (IllegalArgumentException notBase64) {
+                return null;
+              }
+            })
         .orElse(null);
   }
 

@@ -28,15 +28,20 @@ final class BodyFields {
     }
     String text = node.asText().strip();
     if (text.length() > MAX_TEXT) {
-      throw ProblemException.invalidField(field, "is " + text.length() + " characters long; at most " + MAX_TEXT);
+      throw ProblemException.invalidField(
+          field, "is " + text.length() + " characters long; at most " + MAX_TEXT);
     }
-    if (text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t')) {
+    if (text.chars()
+        .anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t')) {
       throw ProblemException.invalidField(field, "must not hold control characters");
     }
     return text.isEmpty() ? Optional.empty() : Optional.of(text);
   }
 
-  /** A boolean field (JSON true/false, or the strings "true"/"false" that designers produce); absent is false. */
+  /**
+   * A boolean field (JSON true/false, or the strings "true"/"false" that designers produce); absent
+   * is false.
+   */
   static boolean flag(JsonNode body, String field) {
     JsonNode node = body.get(field);
     if (node == null || node.isNull()) {
@@ -45,7 +50,8 @@ final class BodyFields {
     if (node.isBoolean()) {
       return node.booleanValue();
     }
-    if (node.isTextual() && (node.asText().equalsIgnoreCase("true") || node.asText().equalsIgnoreCase("false"))) {
+    if (node.isTextual()
+        && (node.asText().equalsIgnoreCase("true") || node.asText().equalsIgnoreCase("false"))) {
       return Boolean.parseBoolean(node.asText());
     }
     throw ProblemException.invalidField(field, "must be true or false");
@@ -61,8 +67,12 @@ final class BodyFields {
         : GuardrailOverride.NONE;
   }
 
-  /** An ISO-8601 duration such as {@code PT24H} or {@code P7D}, within bounds; absent is the default. */
-  static Duration duration(JsonNode body, String field, Duration defaultValue, Duration min, Duration max) {
+  /**
+   * An ISO-8601 duration such as {@code PT24H} or {@code P7D}, within bounds; absent is the
+   * default.
+   */
+  static Duration duration(
+      JsonNode body, String field, Duration defaultValue, Duration min, Duration max) {
     Optional<String> text = text(body, field);
     if (text.isEmpty()) {
       return defaultValue;
@@ -71,10 +81,12 @@ final class BodyFields {
     try {
       duration = Duration.parse(text.get().toUpperCase(Locale.ROOT));
     } catch (DateTimeParseException e) {
-      throw ProblemException.invalidField(field, "'" + text.get() + "' is not an ISO-8601 duration such as PT24H or P7D");
+      throw ProblemException.invalidField(
+          field, "'" + text.get() + "' is not an ISO-8601 duration such as PT24H or P7D");
     }
     if (duration.compareTo(min) < 0 || duration.compareTo(max) > 0) {
-      throw ProblemException.invalidField(field, "must be between " + min + " and " + max + ", not " + duration);
+      throw ProblemException.invalidField(
+          field, "must be between " + min + " and " + max + ", not " + duration);
     }
     return duration;
   }

@@ -21,25 +21,44 @@ public class CmdbFunctions {
 
   @FunctionName("LookupAssets")
   public HttpResponseMessage lookupAssets(
-      @HttpTrigger(name = "request", methods = {HttpMethod.POST}, route = "v1/cmdb/assets/lookup",
-          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      @HttpTrigger(
+              name = "request",
+              methods = {HttpMethod.POST},
+              route = "v1/cmdb/assets/lookup",
+              authLevel = AuthorizationLevel.FUNCTION)
+          HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
-    return Invocation.handle(request, context, call -> {
-      JsonNode body = call.jsonObjectBody();
-      List<String> keys = BatchInput.items(body, "keys");
-      return call.ok(services.cmdb().service().lookupAssets(keys, BodyFields.text(body, "provider")));
-    });
+    return Invocation.handle(
+        request,
+        context,
+        call -> {
+          JsonNode body = call.jsonObjectBody();
+          List<String> keys = BatchInput.items(body, "keys");
+          return call.ok(
+              services.cmdb().service().lookupAssets(keys, BodyFields.text(body, "provider")));
+        });
   }
 
   @FunctionName("LookupAccounts")
   public HttpResponseMessage lookupAccounts(
-      @HttpTrigger(name = "request", methods = {HttpMethod.POST}, route = "v1/cmdb/accounts/lookup",
-          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      @HttpTrigger(
+              name = "request",
+              methods = {HttpMethod.POST},
+              route = "v1/cmdb/accounts/lookup",
+              authLevel = AuthorizationLevel.FUNCTION)
+          HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
-    return Invocation.handle(request, context, call -> {
-      JsonNode body = call.jsonObjectBody();
-      List<String> accounts = BatchInput.items(body, "accounts");
-      return call.ok(services.cmdb().service().lookupAccounts(accounts, BodyFields.text(body, "provider")));
-    });
+    return Invocation.handle(
+        request,
+        context,
+        call -> {
+          JsonNode body = call.jsonObjectBody();
+          List<String> accounts = BatchInput.items(body, "accounts");
+          return call.ok(
+              services
+                  .cmdb()
+                  .service()
+                  .lookupAccounts(accounts, BodyFields.text(body, "provider")));
+        });
   }
 }

@@ -7,8 +7,8 @@ import com.socactions.platform.UpstreamException;
 import java.time.Duration;
 
 /**
- * The one translation of the services' domain exceptions into HTTP answers. Logic Apps retries
- * 408, 429 and 5xx by itself, so only what a retry can fix gets one of those:
+ * The one translation of the services' domain exceptions into HTTP answers. Logic Apps retries 408,
+ * 429 and 5xx by itself, so only what a retry can fix gets one of those:
  *
  * <ul>
  *   <li>{@link InvalidInputException}: 400, naming the fields.
@@ -35,12 +35,22 @@ final class DomainProblems {
       return ProblemException.invalid(invalid.getMessage(), invalid.errors());
     }
     if (e instanceof PolicyRefusedException refused) {
-      return ProblemException.builder(422, ProblemException.TYPE_BASE + "policy-refused", "Refused by policy",
-          refused.getMessage()).reason(refused.reason()).build();
+      return ProblemException.builder(
+              422,
+              ProblemException.TYPE_BASE + "policy-refused",
+              "Refused by policy",
+              refused.getMessage())
+          .reason(refused.reason())
+          .build();
     }
     if (e instanceof ConfigurationException configuration) {
-      return ProblemException.builder(422, ProblemException.TYPE_BASE + "not-configured", "Not configured",
-          configuration.getMessage()).setting(configuration.setting().orElse(null)).build();
+      return ProblemException.builder(
+              422,
+              ProblemException.TYPE_BASE + "not-configured",
+              "Not configured",
+              configuration.getMessage())
+          .setting(configuration.setting().orElse(null))
+          .build();
     }
     if (e instanceof UpstreamException upstream) {
       return upstreamProblem(upstream);
@@ -52,16 +62,24 @@ final class DomainProblems {
     Duration retryAfter = upstream.retryAfter().orElse(DEFAULT_RETRY_AFTER);
     String detail = upstream.getMessage();
     if (upstream.status() == 429) {
-      return ProblemException.builder(429, ProblemException.TYPE_BASE + "upstream-throttled", "Upstream throttled", detail)
-          .retryAfter(retryAfter).build();
+      return ProblemException.builder(
+              429, ProblemException.TYPE_BASE + "upstream-throttled", "Upstream throttled", detail)
+          .retryAfter(retryAfter)
+          .build();
     }
     if (upstream.isRetryable()) {
       return ProblemException.unavailable(detail, retryAfter);
     }
     if (upstream.status() == 401 || upstream.status() == 403) {
-      return ProblemException.builder(422, ProblemException.TYPE_BASE + "upstream-refused-credentials",
-          "Upstream refused the connector's credentials", detail).build();
+      return ProblemException.builder(
+              422,
+              ProblemException.TYPE_BASE + "upstream-refused-credentials",
+              "Upstream refused the connector's credentials",
+              detail)
+          .build();
     }
-    return ProblemException.builder(502, ProblemException.TYPE_BASE + "upstream-error", "Upstream error", detail).build();
+    return ProblemException.builder(
+            502, ProblemException.TYPE_BASE + "upstream-error", "Upstream error", detail)
+        .build();
   }
 }

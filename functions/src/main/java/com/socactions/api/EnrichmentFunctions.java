@@ -24,37 +24,59 @@ public class EnrichmentFunctions {
 
   @FunctionName("EnrichIpAddresses")
   public HttpResponseMessage enrichIpAddresses(
-      @HttpTrigger(name = "request", methods = {HttpMethod.POST}, route = "v1/enrich/ips",
-          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      @HttpTrigger(
+              name = "request",
+              methods = {HttpMethod.POST},
+              route = "v1/enrich/ips",
+              authLevel = AuthorizationLevel.FUNCTION)
+          HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
-    return Invocation.handle(request, context, call -> {
-      JsonNode body = call.jsonObjectBody();
-      List<String> ips = BatchInput.items(body, "ips");
-      Set<Lookup> lookups = BatchInput.options(body, "lookups", Lookup.class);
-      return call.ok(services.enrichment().service().enrichIps(ips, lookups));
-    });
+    return Invocation.handle(
+        request,
+        context,
+        call -> {
+          JsonNode body = call.jsonObjectBody();
+          List<String> ips = BatchInput.items(body, "ips");
+          Set<Lookup> lookups = BatchInput.options(body, "lookups", Lookup.class);
+          return call.ok(services.enrichment().service().enrichIps(ips, lookups));
+        });
   }
 
   @FunctionName("EnrichIpAddress")
   public HttpResponseMessage enrichIpAddress(
-      @HttpTrigger(name = "request", methods = {HttpMethod.GET}, route = "v1/enrich/ips/{ip}",
-          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      @HttpTrigger(
+              name = "request",
+              methods = {HttpMethod.GET},
+              route = "v1/enrich/ips/{ip}",
+              authLevel = AuthorizationLevel.FUNCTION)
+          HttpRequestMessage<Optional<String>> request,
       @BindingName("ip") String ip,
       ExecutionContext context) {
-    return Invocation.handle(request, context, call -> {
-      Set<Lookup> lookups = BatchInput.options(call.query("lookups").orElse(null), "lookups", Lookup.class);
-      return call.ok(services.enrichment().service().enrichIps(List.of(ip), lookups));
-    });
+    return Invocation.handle(
+        request,
+        context,
+        call -> {
+          Set<Lookup> lookups =
+              BatchInput.options(call.query("lookups").orElse(null), "lookups", Lookup.class);
+          return call.ok(services.enrichment().service().enrichIps(List.of(ip), lookups));
+        });
   }
 
   @FunctionName("EnrichDomains")
   public HttpResponseMessage enrichDomains(
-      @HttpTrigger(name = "request", methods = {HttpMethod.POST}, route = "v1/enrich/domains",
-          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      @HttpTrigger(
+              name = "request",
+              methods = {HttpMethod.POST},
+              route = "v1/enrich/domains",
+              authLevel = AuthorizationLevel.FUNCTION)
+          HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
-    return Invocation.handle(request, context, call -> {
-      List<String> domains = BatchInput.items(call.jsonObjectBody(), "domains");
-      return call.ok(services.enrichment().service().enrichDomains(domains));
-    });
+    return Invocation.handle(
+        request,
+        context,
+        call -> {
+          List<String> domains = BatchInput.items(call.jsonObjectBody(), "domains");
+          return call.ok(services.enrichment().service().enrichDomains(domains));
+        });
   }
 }

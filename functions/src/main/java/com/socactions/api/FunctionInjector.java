@@ -6,14 +6,14 @@ import java.lang.reflect.Constructor;
 import java.time.Clock;
 
 /**
- * Creates the function classes, through the Azure Functions Java worker's own dependency
- * injection seam: the worker finds this class with {@link java.util.ServiceLoader} (see
- * {@code META-INF/services}) and asks it for a new instance for every invocation. Function
- * classes take the {@link AppServices} in their constructor, so they hold no state of their own
- * and nothing reaches for a global.
+ * Creates the function classes, through the Azure Functions Java worker's own dependency injection
+ * seam: the worker finds this class with {@link java.util.ServiceLoader} (see {@code
+ * META-INF/services}) and asks it for a new instance for every invocation. Function classes take
+ * the {@link AppServices} in their constructor, so they hold no state of their own and nothing
+ * reaches for a global.
  *
- * <p>The worker needs a no-argument constructor: it serves the services of the process, built
- * once from the app settings on first use. Tests and the local host pass their own.
+ * <p>The worker needs a no-argument constructor: it serves the services of the process, built once
+ * from the app settings on first use. Tests and the local host pass their own.
  */
 public final class FunctionInjector implements FunctionInstanceInjector {
   private final AppServices services;

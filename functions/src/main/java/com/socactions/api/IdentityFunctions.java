@@ -21,40 +21,64 @@ public class IdentityFunctions {
 
   @FunctionName("DisableAccounts")
   public HttpResponseMessage disableAccounts(
-      @HttpTrigger(name = "request", methods = {HttpMethod.POST}, route = "v1/accounts/disable",
-          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      @HttpTrigger(
+              name = "request",
+              methods = {HttpMethod.POST},
+              route = "v1/accounts/disable",
+              authLevel = AuthorizationLevel.FUNCTION)
+          HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
-    return Invocation.handle(request, context, call -> call.ok(services.identity().service().disable(command(call))));
+    return Invocation.handle(
+        request, context, call -> call.ok(services.identity().service().disable(command(call))));
   }
 
   @FunctionName("EnableAccounts")
   public HttpResponseMessage enableAccounts(
-      @HttpTrigger(name = "request", methods = {HttpMethod.POST}, route = "v1/accounts/enable",
-          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      @HttpTrigger(
+              name = "request",
+              methods = {HttpMethod.POST},
+              route = "v1/accounts/enable",
+              authLevel = AuthorizationLevel.FUNCTION)
+          HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
-    return Invocation.handle(request, context, call -> call.ok(services.identity().service().enable(command(call))));
+    return Invocation.handle(
+        request, context, call -> call.ok(services.identity().service().enable(command(call))));
   }
 
   @FunctionName("RevokeSessions")
   public HttpResponseMessage revokeSessions(
-      @HttpTrigger(name = "request", methods = {HttpMethod.POST}, route = "v1/accounts/revoke-sessions",
-          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      @HttpTrigger(
+              name = "request",
+              methods = {HttpMethod.POST},
+              route = "v1/accounts/revoke-sessions",
+              authLevel = AuthorizationLevel.FUNCTION)
+          HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
-    return Invocation.handle(request, context, call -> call.ok(services.identity().service().revokeSessions(command(call))));
+    return Invocation.handle(
+        request,
+        context,
+        call -> call.ok(services.identity().service().revokeSessions(command(call))));
   }
 
   @FunctionName("ConfirmCompromised")
   public HttpResponseMessage confirmCompromised(
-      @HttpTrigger(name = "request", methods = {HttpMethod.POST}, route = "v1/accounts/confirm-compromised",
-          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      @HttpTrigger(
+              name = "request",
+              methods = {HttpMethod.POST},
+              route = "v1/accounts/confirm-compromised",
+              authLevel = AuthorizationLevel.FUNCTION)
+          HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
-    return Invocation.handle(request, context,
+    return Invocation.handle(
+        request,
+        context,
         call -> call.ok(services.identity().service().confirmCompromised(command(call))));
   }
 
   private static AccountCommand command(Invocation call) {
     JsonNode body = call.jsonObjectBody();
-    return new AccountCommand(BatchInput.items(body, "accounts"),
+    return new AccountCommand(
+        BatchInput.items(body, "accounts"),
         BodyFields.flag(body, "revoke_sessions"),
         BodyFields.text(body, "reason").orElse(null),
         BodyFields.text(body, "incident_id").orElse(null),

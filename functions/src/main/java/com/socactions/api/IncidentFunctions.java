@@ -25,18 +25,34 @@ public class IncidentFunctions {
 
   @FunctionName("EnrichIncident")
   public HttpResponseMessage enrichIncident(
-      @HttpTrigger(name = "request", methods = {HttpMethod.POST}, route = "v1/incidents/enrich",
-          authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+      @HttpTrigger(
+              name = "request",
+              methods = {HttpMethod.POST},
+              route = "v1/incidents/enrich",
+              authLevel = AuthorizationLevel.FUNCTION)
+          HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
-    return Invocation.handle(request, context, call -> {
-      JsonNode body = call.jsonObjectBody();
-      Incident incident = Incidents.parse(body.get("incident"), "incident");
-      if (incident.entities().size() > IncidentEnrichmentService.MAX_ENTITIES) {
-        throw ProblemException.tooLarge("incident", "the incident has " + incident.entities().size()
-            + " entities; at most " + IncidentEnrichmentService.MAX_ENTITIES + " a call");
-      }
-      Set<IncidentLookup> lookups = BatchInput.options(body, "lookups", IncidentLookup.class);
-      return call.ok(services.incidents().service().enrich(incident, BodyFields.text(body, "provider"), lookups));
-    });
+    return Invocation.handle(
+        request,
+        context,
+        call -> {
+          JsonNode body = call.jsonObjectBody();
+          Incident incident = Incidents.parse(body.get("incident"), "incident");
+          if (incident.entities().size() > IncidentEnrichmentService.MAX_ENTITIES) {
+            throw ProblemException.tooLarge(
+                "incident",
+                "the incident has "
+                    + incident.entities().size()
+                    + " entities; at most "
+                    + IncidentEnrichmentService.MAX_ENTITIES
+                    + " a call");
+          }
+          Set<IncidentLookup> lookups = BatchInput.options(body, "lookups", IncidentLookup.class);
+          return call.ok(
+              services
+                  .incidents()
+                  .service()
+                  .enrich(incident, BodyFields.text(body, "provider"), lookups));
+        });
   }
 }

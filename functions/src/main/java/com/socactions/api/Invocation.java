@@ -15,22 +15,23 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
- * One HTTP invocation, seen by a function class: the request, its correlation ids, a logger
- * whose every line names the Logic Apps run, and the two ways out (a JSON answer or a problem).
+ * One HTTP invocation, seen by a function class: the request, its correlation ids, a logger whose
+ * every line names the Logic Apps run, and the two ways out (a JSON answer or a problem).
  *
  * <p>{@link #handle} is the single place where exceptions become responses: the services' domain
- * exceptions and the HTTP layer's own {@link ProblemException} become problem+json (see
- * {@link DomainProblems}); anything else is a bug on our side, logged with its stack trace and
- * answered 500 without details.
+ * exceptions and the HTTP layer's own {@link ProblemException} become problem+json (see {@link
+ * DomainProblems}); anything else is a bug on our side, logged with its stack trace and answered
+ * 500 without details.
  */
 public final class Invocation {
   /** Largest request body accepted: 1,000 items of the longest indicator fit well inside. */
   public static final int MAX_BODY_BYTES = 1024 * 1024;
+
   static final String CORRELATION_HEADER = "x-correlation-id";
   private static final String RUN_ID_HEADER = "x-ms-workflow-run-id";
   private static final String TRACKING_ID_HEADER = "x-ms-client-tracking-id";
@@ -48,19 +49,26 @@ public final class Invocation {
     this.headers = lowerCaseKeys(request.getHeaders());
     String runId = headers.get(RUN_ID_HEADER);
     String trackingId = headers.get(TRACKING_ID_HEADER);
-    this.correlationId = firstSafe(headers.get(CORRELATION_HEADER), trackingId, UUID.randomUUID().toString());
-    this.logPrefix = "[" + context.getFunctionName()
-        + (runId == null ? "" : " run=" + runId)
-        + (trackingId == null ? "" : " tracking=" + trackingId)
-        + " correlation=" + correlationId + "] ";
+    this.correlationId =
+        firstSafe(headers.get(CORRELATION_HEADER), trackingId, UUID.randomUUID().toString());
+    this.logPrefix =
+        "["
+            + context.getFunctionName()
+            + (runId == null ? "" : " run=" + runId)
+            + (trackingId == null ? "" : " tracking=" + trackingId)
+            + " correlation="
+            + correlationId
+            + "] ";
   }
 
   /**
-   * Runs a function body and turns its outcome into the response: problems into problem+json,
-   * bugs into a bare 500. Every response carries {@code x-correlation-id}.
+   * Runs a function body and turns its outcome into the response: problems into problem+json, bugs
+   * into a bare 500. Every response carries {@code x-correlation-id}.
    */
   public static HttpResponseMessage handle(
-      HttpRequestMessage<? extends Optional<?>> request, ExecutionContext context, Function<Invocation, HttpResponseMessage> body) {
+      HttpRequestMessage<? extends Optional<?>> request,
+      ExecutionContext context,
+      Function<Invocation, HttpResponseMessage> body) {
     Invocation invocation = new Invocation(request, context);
     try (RequestLogContext.Scope ignored = RequestLogContext.open(invocation.logPrefix)) {
       invocation.log(Level.INFO, request.getHttpMethod() + " " + request.getUri().getPath());
@@ -70,9 +78,15 @@ public final class Invocation {
         ProblemException problem = DomainProblems.toProblem(e);
         if (problem == null) {
           invocation.log(Level.SEVERE, "Failed: " + e, e);
-          problem = ProblemException.builder(500, "about:blank", "Internal Server Error",
-              "The action failed on our side; quote correlation id " + invocation.correlationId + " when reporting it.")
-              .build();
+          problem =
+              ProblemException.builder(
+                      500,
+                      "about:blank",
+                      "Internal Server Error",
+                      "The action failed on our side; quote correlation id "
+                          + invocation.correlationId
+                          + " when reporting it.")
+                  .build();
         } else {
           invocation.log(Level.INFO, "Answered " + problem.status() + ": " + problem.getMessage());
         }
@@ -94,7 +108,8 @@ public final class Invocation {
   }
 
   public Optional<String> query(String name) {
-    return Optional.ofNullable(request.getQueryParameters().get(name)).filter(value -> !value.isBlank());
+    return Optional.ofNullable(request.getQueryParameters().get(name))
+        .filter(value -> !value.isBlank());
   }
 
   /**
@@ -113,7 +128,10 @@ public final class Invocation {
     throw ProblemException.invalidField(name, "must be true or false");
   }
 
-  /** Logs one line, prefixed with the function, the Logic Apps run and tracking ids, and the correlation id. */
+  /**
+   * Logs one line, prefixed with the function, the Logic Apps run and tracking ids, and the
+   * correlation id.
+   */
   public void log(Level level, String message) {
     log(level, message, null);
   }
@@ -128,24 +146,33 @@ public final class Invocation {
   }
 
   /**
-   * The JSON body as a tree, after the checks every POST shares: present, at most
-   * {@link #MAX_BODY_BYTES}, JSON (when a content type is given), a JSON object.
+   * The JSON body as a tree, after the checks every POST shares: present, at most {@link
+   * #MAX_BODY_BYTES}, JSON (when a content type is given), a JSON object.
    */
   public JsonNode jsonObjectBody() {
     requireJsonContentType();
-    header("content-length").ifPresent(length -> {
-      try {
-        if (Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
-          throw ProblemException.tooLarge(null, "The body is larger than " + MAX_BODY_BYTES + " bytes; split the batch");
-        }
-      } catch (NumberFormatException ignored) {
-        // the body itself is measured below
-      }
-    });
+    header("content-length")
+        .ifPresent(
+            length -> {
+              try {
+                if (Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
+                  throw ProblemException.tooLarge(
+                      null,
+                      "The body is larger than " + MAX_BODY_BYTES + " bytes; split the batch");
+                }
+              } catch (NumberFormatException ignored) {
+                // the body itself is measured below
+              }
+            });
     Object raw = request.getBody().orElse(null);
-    String text = raw instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : raw == null ? "" : raw.toString();
-    if (text.length() > MAX_BODY_BYTES / 3 && text.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-      throw ProblemException.tooLarge(null, "The body is larger than " + MAX_BODY_BYTES + " bytes; split the batch");
+    String text =
+        raw instanceof byte[] bytes
+            ? new String(bytes, StandardCharsets.UTF_8)
+            : raw == null ? "" : raw.toString();
+    if (text.length() > MAX_BODY_BYTES / 3
+        && text.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+      throw ProblemException.tooLarge(
+          null, "The body is larger than " + MAX_BODY_BYTES + " bytes; split the batch");
     }
     if (text.isBlank()) {
       throw ProblemException.invalidField("body", "a JSON object is required");
@@ -157,14 +184,22 @@ public final class Invocation {
     return node;
   }
 
-  /** 415 unless the content type, when there is one, is JSON (or text, which Logic Apps sometimes sends). */
+  /**
+   * 415 unless the content type, when there is one, is JSON (or text, which Logic Apps sometimes
+   * sends).
+   */
   public void requireJsonContentType() {
-    header("content-type").ifPresent(type -> {
-      String lower = type.toLowerCase(Locale.ROOT);
-      if (!lower.startsWith("application/json") && !lower.contains("+json") && !lower.startsWith("text/plain")) {
-        throw ProblemException.unsupportedMediaType("Send the body as application/json, not " + type);
-      }
-    });
+    header("content-type")
+        .ifPresent(
+            type -> {
+              String lower = type.toLowerCase(Locale.ROOT);
+              if (!lower.startsWith("application/json")
+                  && !lower.contains("+json")
+                  && !lower.startsWith("text/plain")) {
+                throw ProblemException.unsupportedMediaType(
+                    "Send the body as application/json, not " + type);
+              }
+            });
   }
 
   /**
@@ -173,7 +208,10 @@ public final class Invocation {
    */
   public byte[] rawBody() {
     Object raw = request.getBody().orElse(null);
-    byte[] bytes = raw instanceof byte[] b ? b : raw == null ? new byte[0] : raw.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        raw instanceof byte[] b
+            ? b
+            : raw == null ? new byte[0] : raw.toString().getBytes(StandardCharsets.UTF_8);
     if (bytes.length > MAX_BODY_BYTES) {
       throw ProblemException.tooLarge(null, "The body is larger than " + MAX_BODY_BYTES + " bytes");
     }
@@ -190,29 +228,40 @@ public final class Invocation {
     return respond(status, "application/json; charset=utf-8", writeBytes(value));
   }
 
-  /** A response with a body of text or bytes (the two body types the Functions host passes through as is). */
+  /**
+   * A response with a body of text or bytes (the two body types the Functions host passes through
+   * as is).
+   */
   public HttpResponseMessage respond(int status, String contentType, Object body) {
     return respondWithHeaders(status, contentType, body);
   }
 
   /** {@link #respond} with extra headers: name, value, name, value, ... */
-  public HttpResponseMessage respondWithHeaders(int status, String contentType, Object body, String... headers) {
-    HttpResponseMessage.Builder builder = request.createResponseBuilder(HttpStatusType.custom(status))
-        .header("Content-Type", contentType)
-        .header(CORRELATION_HEADER, correlationId);
+  public HttpResponseMessage respondWithHeaders(
+      int status, String contentType, Object body, String... headers) {
+    HttpResponseMessage.Builder builder =
+        request
+            .createResponseBuilder(HttpStatusType.custom(status))
+            .header("Content-Type", contentType)
+            .header(CORRELATION_HEADER, correlationId);
     for (int i = 0; i + 1 < headers.length; i += 2) {
       builder.header(headers[i], headers[i + 1]);
     }
     return builder.body(body).build();
   }
 
-  /** The problem as {@code application/problem+json}, with {@code Retry-After} when it has one and any extra headers (name, value, ...). */
+  /**
+   * The problem as {@code application/problem+json}, with {@code Retry-After} when it has one and
+   * any extra headers (name, value, ...).
+   */
   HttpResponseMessage problem(ProblemException problem, String... extraHeaders) {
     Problem body = problem.toProblem(request.getUri().getPath(), correlationId);
-    HttpResponseMessage.Builder builder = request.createResponseBuilder(HttpStatusType.custom(problem.status()))
-        .header("Content-Type", Problem.MEDIA_TYPE)
-        .header(CORRELATION_HEADER, correlationId)
-        .body(write(body));
+    HttpResponseMessage.Builder builder =
+        request
+            .createResponseBuilder(HttpStatusType.custom(problem.status()))
+            .header("Content-Type", Problem.MEDIA_TYPE)
+            .header(CORRELATION_HEADER, correlationId)
+            .body(write(body));
     for (int i = 0; i + 1 < extraHeaders.length; i += 2) {
       builder.header(extraHeaders[i], extraHeaders[i + 1]);
     }

@@ -15,9 +15,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The connector definition ({@code openapi/apiDefinition.swagger.json}), packaged on the
- * classpath: served as is (with the serving host) and used to tell a wrong method from an
- * unknown path.
+ * The connector definition ({@code openapi/apiDefinition.swagger.json}), packaged on the classpath:
+ * served as is (with the serving host) and used to tell a wrong method from an unknown path.
  */
 final class OpenApiDefinition {
   static final String RESOURCE = "/openapi/apiDefinition.swagger.json";
@@ -27,8 +26,8 @@ final class OpenApiDefinition {
   private OpenApiDefinition() {}
 
   /**
-   * The definition as served by {@code host}: its {@code host} set, and {@code http} as the
-   * scheme when that is how it was reached (the local host), so "Import from URL" just works.
+   * The definition as served by {@code host}: its {@code host} set, and {@code http} as the scheme
+   * when that is how it was reached (the local host), so "Import from URL" just works.
    */
   static ObjectNode servedFrom(String host, String scheme) {
     ObjectNode copy = DEFINITION.deepCopy();
@@ -45,7 +44,8 @@ final class OpenApiDefinition {
    */
   static Optional<String> allowedMethods(String requestPath) {
     String basePath = DEFINITION.path("basePath").asText("");
-    String path = requestPath.startsWith(basePath) ? requestPath.substring(basePath.length()) : requestPath;
+    String path =
+        requestPath.startsWith(basePath) ? requestPath.substring(basePath.length()) : requestPath;
     for (PathMethods candidate : PATHS) {
       if (candidate.pattern.matcher(path).matches()) {
         return Optional.of(String.join(", ", candidate.methods));
@@ -57,7 +57,8 @@ final class OpenApiDefinition {
   private static ObjectNode read() {
     try (InputStream in = OpenApiDefinition.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is not on the classpath; the build copies it from openapi/");
+        throw new IllegalStateException(
+            RESOURCE + " is not on the classpath; the build copies it from openapi/");
       }
       return (ObjectNode) Json.UPSTREAM.readTree(in);
     } catch (IOException e) {
@@ -71,12 +72,17 @@ final class OpenApiDefinition {
     while (entries.hasNext()) {
       Map.Entry<String, JsonNode> entry = entries.next();
       List<String> methods = new ArrayList<>();
-      entry.getValue().fieldNames().forEachRemaining(name -> {
-        if (name.matches("get|put|post|delete|patch|head|options")) {
-          methods.add(name.toUpperCase(Locale.ROOT));
-        }
-      });
-      String regex = "(?i)" + Pattern.quote(entry.getKey()).replaceAll("\\{[^}/]+}", "\\\\E[^/]+\\\\Q") + "/?";
+      entry
+          .getValue()
+          .fieldNames()
+          .forEachRemaining(
+              name -> {
+                if (name.matches("get|put|post|delete|patch|head|options")) {
+                  methods.add(name.toUpperCase(Locale.ROOT));
+                }
+              });
+      String regex =
+          "(?i)" + Pattern.quote(entry.getKey()).replaceAll("\\{[^}/]+}", "\\\\E[^/]+\\\\Q") + "/?";
       paths.add(new PathMethods(Pattern.compile(regex), methods));
     }
     return paths;

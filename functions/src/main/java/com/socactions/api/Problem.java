@@ -5,10 +5,10 @@ import com.socactions.platform.FieldError;
 import java.util.List;
 
 /**
- * An RFC 9457 problem details body ({@code application/problem+json}), plus the field errors of
- * a validation failure, the guardrail {@code reason} of a policy refusal, the {@code setting} to
- * fix when the connector is not configured for the call, and the correlation id to quote when
- * asking for help.
+ * An RFC 9457 problem details body ({@code application/problem+json}), plus the field errors of a
+ * validation failure, the guardrail {@code reason} of a policy refusal, the {@code setting} to fix
+ * when the connector is not configured for the call, and the correlation id to quote when asking
+ * for help.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(

@@ -38,7 +38,9 @@ final class ProblemException extends RuntimeException {
 
   /** 400 for a request that is malformed as a whole, naming the fields at fault. */
   static ProblemException invalid(String detail, List<FieldError> errors) {
-    return builder(400, TYPE_BASE + "invalid-request", "Invalid request", detail).errors(errors).build();
+    return builder(400, TYPE_BASE + "invalid-request", "Invalid request", detail)
+        .errors(errors)
+        .build();
   }
 
   static ProblemException invalidField(String field, String message) {
@@ -48,11 +50,13 @@ final class ProblemException extends RuntimeException {
   /** 413 for a body or a batch over the limits. */
   static ProblemException tooLarge(String field, String message) {
     return builder(413, TYPE_BASE + "too-large", "Request too large", message)
-        .errors(field == null ? List.of() : List.of(new FieldError(field, message))).build();
+        .errors(field == null ? List.of() : List.of(new FieldError(field, message)))
+        .build();
   }
 
   static ProblemException unsupportedMediaType(String detail) {
-    return builder(415, TYPE_BASE + "unsupported-media-type", "Unsupported media type", detail).build();
+    return builder(415, TYPE_BASE + "unsupported-media-type", "Unsupported media type", detail)
+        .build();
   }
 
   static ProblemException notFound(String detail) {
@@ -65,7 +69,9 @@ final class ProblemException extends RuntimeException {
 
   /** 503 with {@code Retry-After}: a dependency is down; trying later can help. */
   static ProblemException unavailable(String detail, Duration retryAfter) {
-    return builder(503, TYPE_BASE + "unavailable", "Service unavailable", detail).retryAfter(retryAfter).build();
+    return builder(503, TYPE_BASE + "unavailable", "Service unavailable", detail)
+        .retryAfter(retryAfter)
+        .build();
   }
 
   int status() {
@@ -77,7 +83,15 @@ final class ProblemException extends RuntimeException {
   }
 
   Problem toProblem(String instance, String correlationId) {
-    return new Problem(type, title, status, getMessage(), instance, errors.isEmpty() ? null : errors, reason, setting,
+    return new Problem(
+        type,
+        title,
+        status,
+        getMessage(),
+        instance,
+        errors.isEmpty() ? null : errors,
+        reason,
+        setting,
         correlationId);
   }
 

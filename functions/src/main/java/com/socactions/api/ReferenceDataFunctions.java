@@ -8,7 +8,10 @@ import com.socactions.platform.ConfigurationException;
 import java.util.List;
 import java.util.logging.Level;
 
-/** Keeps reference data fresh without a restart: GeoIP files replaced by geoipupdate, the RDAP bootstrap. */
+/**
+ * Keeps reference data fresh without a restart: GeoIP files replaced by geoipupdate, the RDAP
+ * bootstrap.
+ */
 public class ReferenceDataFunctions {
   private final AppServices services;
 
@@ -24,10 +27,22 @@ public class ReferenceDataFunctions {
     try {
       GeoIpDatabases geoip = services.enrichment().geoip();
       boolean reloaded = geoip.reloadIfChanged();
-      context.getLogger().info("GeoIP databases " + (reloaded ? "reloaded from updated files" : "unchanged"));
+      context
+          .getLogger()
+          .info("GeoIP databases " + (reloaded ? "reloaded from updated files" : "unchanged"));
       for (GeoIpDatabases.Slot slot : List.of(geoip.geo(), geoip.asn())) {
-        slot.refreshProblem().ifPresent(problem -> context.getLogger().log(Level.WARNING,
-            "GeoIP " + slot.role() + " database: the file on disk could not be loaded; the loaded copy keeps serving: " + problem));
+        slot.refreshProblem()
+            .ifPresent(
+                problem ->
+                    context
+                        .getLogger()
+                        .log(
+                            Level.WARNING,
+                            "GeoIP "
+                                + slot.role()
+                                + " database: the file on disk could not be loaded; the loaded copy"
+                                + " keeps serving: "
+                                + problem));
       }
     } catch (ConfigurationException e) {
       context.getLogger().log(Level.WARNING, "GeoIP refresh skipped: " + e.getMessage());

@@ -16,34 +16,43 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Parses request bodies that anyone may have written: every way a body can be malformed,
- * hostile ones included, ends as a 400 naming {@code body}, never as a 500.
+ * Parses request bodies that anyone may have written: every way a body can be malformed, hostile
+ * ones included, ends as a 400 naming {@code body}, never as a 500.
  *
  * <ul>
  *   <li>Limits tighter than Jackson's defaults: no contract field nests deeper than a few levels,
  *       and no number we read has more than a handful of digits.
- *   <li>Trailing content after the object and duplicate keys are refused: {@code {"dry_run":
- *       false, "dry_run": true}} must not mean whatever the last parser to read it decides.
+ *   <li>Trailing content after the object and duplicate keys are refused: {@code {"dry_run": false,
+ *       "dry_run": true}} must not mean whatever the last parser to read it decides.
  *   <li>Unpaired UTF-16 surrogates (legal in JSON escapes, but not text) are replaced with U+FFFD,
  *       so an item echoed back can always be written as UTF-8.
  * </ul>
  */
 final class RequestJson {
-  /** Incident trigger bodies nest entities a few levels deep; nothing legitimate comes near this. */
+  /**
+   * Incident trigger bodies nest entities a few levels deep; nothing legitimate comes near this.
+   */
   static final int MAX_NESTING_DEPTH = 64;
+
   /** Digits in one number: durations, counts and ids fit in far fewer. */
   static final int MAX_NUMBER_LENGTH = 100;
 
-  private static final ObjectReader READER = Json.MAPPER.reader()
-      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .with(Json.MAPPER.getFactory().copy()
-          .setStreamReadConstraints(StreamReadConstraints.builder()
-              .maxNestingDepth(MAX_NESTING_DEPTH)
-              .maxNumberLength(MAX_NUMBER_LENGTH)
-              .maxStringLength(Invocation.MAX_BODY_BYTES)
-              .build()))
-      .forType(JsonNode.class);
+  private static final ObjectReader READER =
+      Json.MAPPER
+          .reader()
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .with(
+              Json.MAPPER
+                  .getFactory()
+                  .copy()
+                  .setStreamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(MAX_NESTING_DEPTH)
+                          .maxNumberLength(MAX_NUMBER_LENGTH)
+                          .maxStringLength(Invocation.MAX_BODY_BYTES)
+                          .build()))
+          .forType(JsonNode.class);
 
   private RequestJson() {}
 
@@ -63,15 +72,23 @@ final class RequestJson {
   }
 
   private static String describe(JsonProcessingException e) {
-    String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+    String message =
+        e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
     // Jackson's messages end with a "[Source: ...]" locator or a hint for developers ("from
     // `StreamReadConstraints...`"); the line and column say it better.
-    String reason = message.replaceAll("\\s*\\(?(start marker )?at \\[Source.*$", "")
-        .replaceAll(",? from `[^`]*`", "")
-        .replaceAll("\\s*\\(bound as `[^`]*`\\)", "")
-        .replaceAll(":? not allowed as per `[^`]*`", "")
-        .replaceAll("\\s*\\(not recognized as one since Feature '[A-Z_]+' not enabled for parser\\)", "")
-        .lines().findFirst().orElse("").trim();
+    String reason =
+        message
+            .replaceAll("\\s*\\(?(start marker )?at \\[Source.*$", "")
+            .replaceAll(",? from `[^`]*`", "")
+            .replaceAll("\\s*\\(bound as `[^`]*`\\)", "")
+            .replaceAll(":? not allowed as per `[^`]*`", "")
+            .replaceAll(
+                "\\s*\\(not recognized as one since Feature '[A-Z_]+' not enabled for parser\\)",
+                "")
+            .lines()
+            .findFirst()
+            .orElse("")
+            .trim();
     if (e instanceof StreamConstraintsException) {
       reason = "too deeply nested or too long (" + reason + ")";
     }
@@ -119,7 +136,10 @@ final class RequestJson {
     StringBuilder fixed = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+      boolean paired =
+          Character.isHighSurrogate(c)
+              && i + 1 < text.length()
+              && Character.isLowSurrogate(text.charAt(i + 1));
       if (paired) {
         if (fixed != null) {
           fixed.append(c).append(text.charAt(i + 1));

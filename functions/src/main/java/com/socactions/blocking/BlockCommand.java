@@ -43,7 +43,8 @@ public record BlockCommand(
 
   /** Why, for the provider's description field: reason, incident, who asked. */
   public String description() {
-    StringBuilder text = new StringBuilder(reason == null ? "Blocked by a SOC Actions playbook" : reason);
+    StringBuilder text =
+        new StringBuilder(reason == null ? "Blocked by a SOC Actions playbook" : reason);
     if (incidentId != null) {
       text.append(" | incident ").append(incidentId);
     }
@@ -58,6 +59,8 @@ public record BlockCommand(
 
   private static String lastSegment(String resourceId) {
     int slash = resourceId.lastIndexOf('/');
-    return slash >= 0 && slash < resourceId.length() - 1 ? resourceId.substring(slash + 1) : resourceId;
+    return slash >= 0 && slash < resourceId.length() - 1
+        ? resourceId.substring(slash + 1)
+        : resourceId;
   }
 }

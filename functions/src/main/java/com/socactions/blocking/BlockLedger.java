@@ -46,70 +46,90 @@ import java.util.stream.Collectors;
 
 /**
  * The block ledger: one Table Storage row per (provider, indicator) with its state, who asked and
- * why, its times, the provider's reference and an append-only history of every decision,
- * refusals and dry runs included. It is the source of truth for idempotency (a re-run never
- * duplicates a block), for expiry, for {@code ListIndicators}, for the EDL feed and for the allow
- * list. Keys: {@link LedgerKeys}. Built once per worker process; thread-safe.
+ * why, its times, the provider's reference and an append-only history of every decision, refusals
+ * and dry runs included. It is the source of truth for idempotency (a re-run never duplicates a
+ * block), for expiry, for {@code ListIndicators}, for the EDL feed and for the allow list. Keys:
+ * {@link LedgerKeys}. Built once per worker process; thread-safe.
  *
- * <p><b>Concurrency.</b> Two playbook runs can race on one row, so every write is conditional:
- * a new row is an insert (409 when another run created it first) and a change is a replace
- * {@code If-Match} the ETag it was decided on (412 when another run changed it first). On either,
- * the row is read again and the decision made again on what is there now, up to
- * {@link #MAX_WRITE_ATTEMPTS} times. That is how 20 concurrent identical blocks end in one
- * active row and exactly one {@link Claim.Status#CLAIMED}: only that caller calls the provider.
+ * <p><b>Concurrency.</b> Two playbook runs can race on one row, so every write is conditional: a
+ * new row is an insert (409 when another run created it first) and a change is a replace {@code
+ * If-Match} the ETag it was decided on (412 when another run changed it first). On either, the row
+ * is read again and the decision made again on what is there now, up to {@link #MAX_WRITE_ATTEMPTS}
+ * times. That is how 20 concurrent identical blocks end in one active row and exactly one {@link
+ * Claim.Status#CLAIMED}: only that caller calls the provider.
  *
  * <p><b>Entity-group transactions.</b> A batch's rows are first written in one transaction per
  * partition and {@value #MAX_TRANSACTION_ACTIONS} rows (the service's limit), each action still
- * conditional (insert, or replace if-match the ETag the caller holds, e.g. the one
- * {@link #claimActive} returned): the common cases (new rows; confirmations of one's own
- * claims) then cost one call per hundred rows. A transaction is all or nothing, so when one of its
- * rows lost a race (409/412) nothing of it was written: its rows are read again (a few queries of
- * {@value #MAX_KEYS_PER_QUERY} keys), decided again, and sent in one more transaction (a re-run of
- * a playbook, whose rows all exist, costs that); if that one fails too, they are written one by
- * one as above. A transaction never decides a race, it only saves calls when there is none.
+ * conditional (insert, or replace if-match the ETag the caller holds, e.g. the one {@link
+ * #claimActive} returned): the common cases (new rows; confirmations of one's own claims) then cost
+ * one call per hundred rows. A transaction is all or nothing, so when one of its rows lost a race
+ * (409/412) nothing of it was written: its rows are read again (a few queries of {@value
+ * #MAX_KEYS_PER_QUERY} keys), decided again, and sent in one more transaction (a re-run of a
+ * playbook, whose rows all exist, costs that); if that one fails too, they are written one by one
+ * as above. A transaction never decides a race, it only saves calls when there is none.
  *
- * <p><b>Failures.</b> Storage errors (after the storage client's own retries) throw
- * {@link UpstreamException}; missing or malformed storage settings throw
- * {@link ConfigurationException} on first use. A batch that fails part way leaves the rows
- * written before the failure written: each row is correct on its own, and a re-run completes it.
+ * <p><b>Failures.</b> Storage errors (after the storage client's own retries) throw {@link
+ * UpstreamException}; missing or malformed storage settings throw {@link ConfigurationException} on
+ * first use. A batch that fails part way leaves the rows written before the failure written: each
+ * row is correct on its own, and a re-run completes it.
  */
 public final class BlockLedger {
   /** The table in the state storage account. */
   public static final String TABLE = "blockledger";
+
   /** Entity-group transactions take at most this many actions (Azure Tables' limit). */
   public static final int MAX_TRANSACTION_ACTIONS = 100;
+
   /**
    * Reads and conditional writes of one row before giving up on a row others keep changing. Each
    * round of a race has one winner, so up to this many concurrent writers of one row all finish.
    */
   public static final int MAX_WRITE_ATTEMPTS = 25;
+
   /** First wait after a lost race; doubles per attempt, jittered, so racers spread out. */
   public static final Duration RACE_BACKOFF_BASE = Duration.ofMillis(5);
+
   /** Longest wait after a lost race. */
   public static final Duration RACE_BACKOFF_MAX = Duration.ofMillis(200);
-  /** A claim not confirmed or failed within this long was abandoned (its worker died): claim it again. */
+
+  /**
+   * A claim not confirmed or failed within this long was abandoned (its worker died): claim it
+   * again.
+   */
   public static final Duration DEFAULT_CLAIM_TIMEOUT = Duration.ofMinutes(5);
+
   /** How stale the allow list may be on another instance, at most. */
   public static final Duration DEFAULT_ALLOW_LIST_MAX_AGE = Duration.ofSeconds(10);
+
   /** History entries kept per row: the first and the latest. */
   public static final int MAX_HISTORY_ENTRIES = 20;
+
   /**
    * Most characters of a row's history JSON: far below the 64 KiB (32,768 UTF-16 characters)
    * property limit and the 1 MiB entity limit.
    */
   public static final int MAX_HISTORY_CHARS = 16_000;
+
   /** Most characters of one text field of a history entry. */
   public static final int MAX_HISTORY_TEXT_CHARS = 300;
+
   /** Most characters of a row's reason and justification. */
   public static final int MAX_FIELD_CHARS = 2_000;
-  /** Row keys per point query: Azure Tables allows 15 comparisons in a filter, one is the partition's. */
+
+  /**
+   * Row keys per point query: Azure Tables allows 15 comparisons in a filter, one is the
+   * partition's.
+   */
   static final int MAX_KEYS_PER_QUERY = 14;
+
   /** Most entries a {@link #list} page returns. */
   public static final int MAX_PAGE_SIZE = 1_000;
 
   static final String UPSTREAM = "Table storage";
+
   /** Between a claim batch's id and the request's index; the next character is '/'. */
   private static final char CLAIM_SEPARATOR = '.';
+
   private static final String TOKEN_VERSION = "v1";
 
   private final TableClient table;
@@ -133,9 +153,19 @@ public final class BlockLedger {
     this(table, clock, claimTimeout, allowListMaxAge, Sleeper.SYSTEM);
   }
 
-  BlockLedger(TableClient table, Clock clock, Duration claimTimeout, Duration allowListMaxAge, Sleeper sleeper) {
-    if (table == null || clock == null || claimTimeout == null || allowListMaxAge == null || sleeper == null) {
-      throw new IllegalArgumentException("'table', 'clock', 'claimTimeout', 'allowListMaxAge' and 'sleeper' cannot be null.");
+  BlockLedger(
+      TableClient table,
+      Clock clock,
+      Duration claimTimeout,
+      Duration allowListMaxAge,
+      Sleeper sleeper) {
+    if (table == null
+        || clock == null
+        || claimTimeout == null
+        || allowListMaxAge == null
+        || sleeper == null) {
+      throw new IllegalArgumentException(
+          "'table', 'clock', 'claimTimeout', 'allowListMaxAge' and 'sleeper' cannot be null.");
     }
     this.table = table;
     this.clock = clock;
@@ -148,6 +178,7 @@ public final class BlockLedger {
 
   /**
    * Claims each request's row as active with its action; one {@link Claim} per request, in order.
+   *
    * <ul>
    *   <li>No row, or a row that is not active, or active with the other action (an allow replacing
    *       a block), or a claim abandoned for {@link #DEFAULT_CLAIM_TIMEOUT}: {@code CLAIMED}. The
@@ -156,6 +187,7 @@ public final class BlockLedger {
    *       request's is later (never shortened), a lift pending on it cancelled (the block is still
    *       on the provider and wanted again); no provider call.
    * </ul>
+   *
    * Of any number of concurrent identical claims, exactly one is {@code CLAIMED}. Two requests for
    * one row in the same batch are one claim and one {@code ALREADY_ACTIVE}.
    */
@@ -167,35 +199,53 @@ public final class BlockLedger {
     for (int i = 0; i < requests.size(); i++) {
       LedgerRequest request = requests.get(i);
       String claimId = batch + CLAIM_SEPARATOR + i;
-      changes.add(new Change<>(LedgerRow.create(request, now), false, current -> claim(request, claimId, current, now)));
+      changes.add(
+          new Change<>(
+              LedgerRow.create(request, now),
+              false,
+              current -> claim(request, claimId, current, now)));
     }
     List<Claim> claims = write(changes);
     if (requests.stream().anyMatch(request -> request.action() == Action.ALLOW)
-        || claims.stream().anyMatch(claim -> claim.previous() != null && claim.previous().isActive(Action.ALLOW))) {
+        || claims.stream()
+            .anyMatch(
+                claim -> claim.previous() != null && claim.previous().isActive(Action.ALLOW))) {
       allowList.invalidate();
     }
     return claims;
   }
 
-  private Decision<Claim> claim(LedgerRequest request, String claimId, LedgerRow current, Instant now) {
+  private Decision<Claim> claim(
+      LedgerRequest request, String claimId, LedgerRow current, Instant now) {
     String decision = request.action().name().toLowerCase(Locale.ROOT);
     if (current != null && claimId.equals(current.claimId) && current.pendingSince != null) {
       // Our own insert, answered after a lost response and retried by the storage client.
       return new Decision<>(null, entry -> new Claim(Claim.Status.CLAIMED, entry, null, false));
     }
-    boolean abandoned = current != null && current.pendingSince != null
-        && !current.pendingSince.plus(claimTimeout).isAfter(now);
-    if (current != null && current.state == LedgerState.ACTIVE && current.action == request.action() && !abandoned) {
+    boolean abandoned =
+        current != null
+            && current.pendingSince != null
+            && !current.pendingSince.plus(claimTimeout).isAfter(now);
+    if (current != null
+        && current.state == LedgerState.ACTIVE
+        && current.action == request.action()
+        && !abandoned) {
       LedgerRow next = current.copy();
       boolean extended = request.expiresAt().isAfter(current.expiresAt);
       if (extended) {
         next.expiresAt = request.expiresAt();
       }
       next.liftPending = false;
-      next.append(now, decision, "already_active",
-          extended ? "extended to " + request.expiresAt() : request.provenance().reason(), null, request.provenance());
+      next.append(
+          now,
+          decision,
+          "already_active",
+          extended ? "extended to " + request.expiresAt() : request.provenance().reason(),
+          null,
+          request.provenance());
       LedgerEntry before = current.toEntry();
-      return new Decision<>(next, entry -> new Claim(Claim.Status.ALREADY_ACTIVE, entry, before, extended));
+      return new Decision<>(
+          next, entry -> new Claim(Claim.Status.ALREADY_ACTIVE, entry, before, extended));
     }
     LedgerRow next = current == null ? LedgerRow.create(request, now) : current.copy();
     if (current != null) {
@@ -213,7 +263,8 @@ public final class BlockLedger {
     next.lastError = null;
     next.pendingSince = now;
     next.claimId = claimId;
-    next.append(now, decision, "claimed", request.provenance().reason(), null, request.provenance());
+    next.append(
+        now, decision, "claimed", request.provenance().reason(), null, request.provenance());
     LedgerEntry before = current == null ? null : current.toEntry();
     return new Decision<>(next, entry -> new Claim(Claim.Status.CLAIMED, entry, before, false));
   }
@@ -221,7 +272,8 @@ public final class BlockLedger {
   /**
    * The provider applied a claimed entry: the row is no longer pending and keeps the provider's
    * reference. A claim that is no longer pending (confirmed already, or taken over by another
-   * claim, e.g. an allow that replaced the block while it was being applied) is left as it is. Returns the rows as they are now, in order.
+   * claim, e.g. an allow that replaced the block while it was being applied) is left as it is.
+   * Returns the rows as they are now, in order.
    *
    * @param providerRef the provider's id for the entry, or null
    */
@@ -229,85 +281,147 @@ public final class BlockLedger {
 
   public List<LedgerEntry> confirm(List<Confirmation> confirmations) {
     Instant now = clock.instant();
-    return write(confirmations.stream().map(confirmation -> new Change<LedgerEntry>(
-        LedgerRow.of(confirmation.claimed()), true, current -> {
-          if (!isPendingClaim(current, confirmation.claimed())) {
-            return unchanged();
-          }
-          LedgerRow next = current.copy();
-          next.pendingSince = null;
-          next.claimId = null;
-          if (confirmation.providerRef() != null) {
-            next.providerRef = confirmation.providerRef();
-          }
-          next.append(now, "confirm", next.action == Action.ALLOW ? "allowed" : "blocked", null, null, provenanceOf(current));
-          return written(next);
-        })).toList());
+    return write(
+        confirmations.stream()
+            .map(
+                confirmation ->
+                    new Change<LedgerEntry>(
+                        LedgerRow.of(confirmation.claimed()),
+                        true,
+                        current -> {
+                          if (!isPendingClaim(current, confirmation.claimed())) {
+                            return unchanged();
+                          }
+                          LedgerRow next = current.copy();
+                          next.pendingSince = null;
+                          next.claimId = null;
+                          if (confirmation.providerRef() != null) {
+                            next.providerRef = confirmation.providerRef();
+                          }
+                          next.append(
+                              now,
+                              "confirm",
+                              next.action == Action.ALLOW ? "allowed" : "blocked",
+                              null,
+                              null,
+                              provenanceOf(current));
+                          return written(next);
+                        }))
+            .toList());
   }
 
   /**
-   * The provider failed to apply a claimed entry: the row becomes {@code failed} with the error.
-   * As {@link #confirm}, a claim no longer pending is left as it is.
+   * The provider failed to apply a claimed entry: the row becomes {@code failed} with the error. As
+   * {@link #confirm}, a claim no longer pending is left as it is.
    */
   public record Failure(LedgerEntry claimed, String error) {}
 
   public List<LedgerEntry> fail(List<Failure> failures) {
     Instant now = clock.instant();
-    List<LedgerEntry> entries = write(failures.stream().map(failure -> new Change<LedgerEntry>(
-        LedgerRow.of(failure.claimed()), true, current -> {
-          if (!isPendingClaim(current, failure.claimed())) {
-            return unchanged();
-          }
-          LedgerRow next = current.copy();
-          next.state = LedgerState.FAILED;
-          next.pendingSince = null;
-          next.claimId = null;
-          next.lastError = cut(failure.error(), MAX_FIELD_CHARS);
-          next.append(now, "fail", "failed", failure.error(), null, provenanceOf(current));
-          return written(next);
-        })).toList());
+    List<LedgerEntry> entries =
+        write(
+            failures.stream()
+                .map(
+                    failure ->
+                        new Change<LedgerEntry>(
+                            LedgerRow.of(failure.claimed()),
+                            true,
+                            current -> {
+                              if (!isPendingClaim(current, failure.claimed())) {
+                                return unchanged();
+                              }
+                              LedgerRow next = current.copy();
+                              next.state = LedgerState.FAILED;
+                              next.pendingSince = null;
+                              next.claimId = null;
+                              next.lastError = cut(failure.error(), MAX_FIELD_CHARS);
+                              next.append(
+                                  now,
+                                  "fail",
+                                  "failed",
+                                  failure.error(),
+                                  null,
+                                  provenanceOf(current));
+                              return written(next);
+                            }))
+                .toList());
     allowList.invalidate();
     return entries;
   }
 
-  /** Whether {@code current} still holds the claim {@code claimed} made (not confirmed, failed or taken over). */
+  /**
+   * Whether {@code current} still holds the claim {@code claimed} made (not confirmed, failed or
+   * taken over).
+   */
   private static boolean isPendingClaim(LedgerRow current, LedgerEntry claimed) {
-    return current != null && current.state == LedgerState.ACTIVE && current.pendingSince != null
-        && current.claimId != null && current.claimId.equals(claimed.claimId());
+    return current != null
+        && current.state == LedgerState.ACTIVE
+        && current.pendingSince != null
+        && current.claimId != null
+        && current.claimId.equals(claimed.claimId());
   }
 
   /** A guardrail refused {@code request}. */
   public record Refusal(LedgerRequest request, RefusalReason reason, String message) {}
 
   /**
-   * Records refusals: a new row is {@code refused} with the guardrail; an existing row that is
-   * not active becomes {@code refused}; an active row keeps its state (the refusal of a new
-   * request does not lift what is enforced) and only gains the history entry.
+   * Records refusals: a new row is {@code refused} with the guardrail; an existing row that is not
+   * active becomes {@code refused}; an active row keeps its state (the refusal of a new request
+   * does not lift what is enforced) and only gains the history entry.
    */
   public List<LedgerEntry> recordRefused(List<Refusal> refusals) {
     Instant now = clock.instant();
-    return write(refusals.stream().map(refusal -> {
-      LedgerRequest request = refusal.request();
-      return new Change<>(LedgerRow.create(request, now), false, current -> passive(current, request, now,
-          LedgerState.REFUSED, "refused", refusal.message(), refusal.reason().wireName()));
-    }).toList());
+    return write(
+        refusals.stream()
+            .map(
+                refusal -> {
+                  LedgerRequest request = refusal.request();
+                  return new Change<>(
+                      LedgerRow.create(request, now),
+                      false,
+                      current ->
+                          passive(
+                              current,
+                              request,
+                              now,
+                              LedgerState.REFUSED,
+                              "refused",
+                              refusal.message(),
+                              refusal.reason().wireName()));
+                })
+            .toList());
   }
 
   /**
-   * Records dry runs that would have blocked (or allowed): a new or inactive row is
-   * {@code dry_run}; an active row keeps its state and only gains the history entry.
+   * Records dry runs that would have blocked (or allowed): a new or inactive row is {@code
+   * dry_run}; an active row keeps its state and only gains the history entry.
    */
   public List<LedgerEntry> recordDryRun(List<LedgerRequest> requests) {
     Instant now = clock.instant();
-    return write(requests.stream().map(request -> new Change<>(LedgerRow.create(request, now), false,
-        current -> passive(current, request, now, LedgerState.DRY_RUN,
-            request.action() == Action.ALLOW ? "would_allow" : "would_block", request.provenance().reason(), null))).toList());
+    return write(
+        requests.stream()
+            .map(
+                request ->
+                    new Change<>(
+                        LedgerRow.create(request, now),
+                        false,
+                        current ->
+                            passive(
+                                current,
+                                request,
+                                now,
+                                LedgerState.DRY_RUN,
+                                request.action() == Action.ALLOW ? "would_allow" : "would_block",
+                                request.provenance().reason(),
+                                null)))
+            .toList());
   }
 
   /**
    * A decision that changed nothing the row enforces, e.g. an account found disabled already.
    *
-   * @param status what happened, as the caller answered it ({@code already_disabled}, {@code revoked})
+   * @param status what happened, as the caller answered it ({@code already_disabled}, {@code
+   *     revoked})
    * @param message a sentence for the analyst, or null
    */
   public record Note(LedgerRequest request, String status, String message) {}
@@ -318,18 +432,40 @@ public final class BlockLedger {
    */
   public List<LedgerEntry> recordNotes(List<Note> notes) {
     Instant now = clock.instant();
-    return write(notes.stream().map(note -> new Change<>(LedgerRow.create(note.request(), now), false,
-        current -> passive(current, note.request(), now, LedgerState.NOTED, note.status(), note.message(), null))).toList());
+    return write(
+        notes.stream()
+            .map(
+                note ->
+                    new Change<>(
+                        LedgerRow.create(note.request(), now),
+                        false,
+                        current ->
+                            passive(
+                                current,
+                                note.request(),
+                                now,
+                                LedgerState.NOTED,
+                                note.status(),
+                                note.message(),
+                                null)))
+            .toList());
   }
 
   /** A decision that touches no provider: it never overwrites an active row's state. */
   private static Decision<LedgerEntry> passive(
-      LedgerRow current, LedgerRequest request, Instant now, LedgerState state, String status, String message, String guardrail) {
-    String decision = switch (state) {
-      case REFUSED -> "refuse";
-      case NOTED -> "note";
-      default -> "dry_run";
-    };
+      LedgerRow current,
+      LedgerRequest request,
+      Instant now,
+      LedgerState state,
+      String status,
+      String message,
+      String guardrail) {
+    String decision =
+        switch (state) {
+          case REFUSED -> "refuse";
+          case NOTED -> "note";
+          default -> "dry_run";
+        };
     LedgerRow next;
     if (current == null) {
       next = LedgerRow.create(request, now);
@@ -367,41 +503,62 @@ public final class BlockLedger {
   }
 
   /**
-   * Records lifts. Done: an active row becomes {@code expired} when its expiry has come and
-   * {@code lifted} otherwise, and a pending lift is cleared. Failed: the row keeps its state and
-   * is marked {@code lift_pending} with the error, so {@link #dueForExpiry} lists it until a lift
-   * succeeds; it is never lost. Rows that are gone or no longer active and not pending are left
-   * as they are. Returns the rows as they are now, in order (null for a row that is gone).
+   * Records lifts. Done: an active row becomes {@code expired} when its expiry has come and {@code
+   * lifted} otherwise, and a pending lift is cleared. Failed: the row keeps its state and is marked
+   * {@code lift_pending} with the error, so {@link #dueForExpiry} lists it until a lift succeeds;
+   * it is never lost. Rows that are gone or no longer active and not pending are left as they are.
+   * Returns the rows as they are now, in order (null for a row that is gone).
    */
   public List<LedgerEntry> recordLifts(List<Lift> lifts) {
     Instant now = clock.instant();
-    List<LedgerEntry> entries = write(lifts.stream().map(lift -> new Change<LedgerEntry>(
-        LedgerRow.of(lift.entry()), true, current -> {
-          if (current == null) {
-            return new Decision<>(null, entry -> null);
-          }
-          boolean active = current.state == LedgerState.ACTIVE;
-          if (!active && !current.liftPending) {
-            return unchanged();
-          }
-          LedgerRow next = current.copy();
-          String decision = Provenance.EXPIRY_TIMER.equals(lift.by().requestedBy()) ? "expire" : "unblock";
-          if (lift.done()) {
-            if (active) {
-              next.state = next.expiresAt != null && !next.expiresAt.isAfter(now) ? LedgerState.EXPIRED : LedgerState.LIFTED;
-            }
-            next.liftPending = false;
-            next.liftedAt = now;
-            next.pendingSince = null;
-            next.claimId = null;
-            next.append(now, decision, next.state == LedgerState.EXPIRED ? "expired" : "unblocked", lift.by().reason(), null, lift.by());
-          } else {
-            next.liftPending = true;
-            next.lastError = cut(lift.error(), MAX_FIELD_CHARS);
-            next.append(now, decision, "lift_failed", lift.error(), null, lift.by());
-          }
-          return written(next);
-        })).toList());
+    List<LedgerEntry> entries =
+        write(
+            lifts.stream()
+                .map(
+                    lift ->
+                        new Change<LedgerEntry>(
+                            LedgerRow.of(lift.entry()),
+                            true,
+                            current -> {
+                              if (current == null) {
+                                return new Decision<>(null, entry -> null);
+                              }
+                              boolean active = current.state == LedgerState.ACTIVE;
+                              if (!active && !current.liftPending) {
+                                return unchanged();
+                              }
+                              LedgerRow next = current.copy();
+                              String decision =
+                                  Provenance.EXPIRY_TIMER.equals(lift.by().requestedBy())
+                                      ? "expire"
+                                      : "unblock";
+                              if (lift.done()) {
+                                if (active) {
+                                  next.state =
+                                      next.expiresAt != null && !next.expiresAt.isAfter(now)
+                                          ? LedgerState.EXPIRED
+                                          : LedgerState.LIFTED;
+                                }
+                                next.liftPending = false;
+                                next.liftedAt = now;
+                                next.pendingSince = null;
+                                next.claimId = null;
+                                next.append(
+                                    now,
+                                    decision,
+                                    next.state == LedgerState.EXPIRED ? "expired" : "unblocked",
+                                    lift.by().reason(),
+                                    null,
+                                    lift.by());
+                              } else {
+                                next.liftPending = true;
+                                next.lastError = cut(lift.error(), MAX_FIELD_CHARS);
+                                next.append(
+                                    now, decision, "lift_failed", lift.error(), null, lift.by());
+                              }
+                              return written(next);
+                            }))
+                .toList());
     allowList.invalidate();
     return entries;
   }
@@ -410,7 +567,10 @@ public final class BlockLedger {
 
   /** The row of {@code indicator} on {@code provider}, if there is one. */
   public Optional<LedgerEntry> find(String provider, Indicator indicator) {
-    return Optional.ofNullable(read(LedgerKeys.partitionKey(provider, indicator.type()), LedgerKeys.rowKey(indicator.value())))
+    return Optional.ofNullable(
+            read(
+                LedgerKeys.partitionKey(provider, indicator.type()),
+                LedgerKeys.rowKey(indicator.value())))
         .map(LedgerRow::toEntry);
   }
 
@@ -422,52 +582,69 @@ public final class BlockLedger {
   public List<Optional<LedgerEntry>> findAll(String provider, List<Indicator> indicators) {
     Map<String, List<String>> rowKeysByPartition = new LinkedHashMap<>();
     for (Indicator indicator : indicators) {
-      List<String> rowKeys = rowKeysByPartition.computeIfAbsent(LedgerKeys.partitionKey(provider, indicator.type()),
-          key -> new ArrayList<>());
+      List<String> rowKeys =
+          rowKeysByPartition.computeIfAbsent(
+              LedgerKeys.partitionKey(provider, indicator.type()), key -> new ArrayList<>());
       String rowKey = LedgerKeys.rowKey(indicator.value());
       if (!rowKeys.contains(rowKey)) {
         rowKeys.add(rowKey);
       }
     }
     Map<String, LedgerRow> found = new LinkedHashMap<>();
-    rowKeysByPartition.forEach((partitionKey, rowKeys) -> {
-      for (int from = 0; from < rowKeys.size(); from += MAX_KEYS_PER_QUERY) {
-        String keys = rowKeys.subList(from, Math.min(rowKeys.size(), from + MAX_KEYS_PER_QUERY)).stream()
-            .map(rowKey -> "RowKey eq " + quote(rowKey))
-            .collect(Collectors.joining(" or ", "(", ")"));
-        select("PartitionKey eq " + quote(partitionKey) + " and " + keys)
-            .forEach(row -> found.put(row.partitionKey() + "\n" + row.rowKey(), row));
-      }
-    });
+    rowKeysByPartition.forEach(
+        (partitionKey, rowKeys) -> {
+          for (int from = 0; from < rowKeys.size(); from += MAX_KEYS_PER_QUERY) {
+            String keys =
+                rowKeys.subList(from, Math.min(rowKeys.size(), from + MAX_KEYS_PER_QUERY)).stream()
+                    .map(rowKey -> "RowKey eq " + quote(rowKey))
+                    .collect(Collectors.joining(" or ", "(", ")"));
+            select("PartitionKey eq " + quote(partitionKey) + " and " + keys)
+                .forEach(row -> found.put(row.partitionKey() + "\n" + row.rowKey(), row));
+          }
+        });
     return indicators.stream()
-        .map(indicator -> Optional.ofNullable(found.get(LedgerKeys.partitionKey(provider, indicator.type()) + "\n"
-            + LedgerKeys.rowKey(indicator.value()))).map(LedgerRow::toEntry))
+        .map(
+            indicator ->
+                Optional.ofNullable(
+                        found.get(
+                            LedgerKeys.partitionKey(provider, indicator.type())
+                                + "\n"
+                                + LedgerKeys.rowKey(indicator.value())))
+                    .map(LedgerRow::toEntry))
         .toList();
   }
 
   /**
-   * One page of rows matching {@code query}, newest first (latest {@code updated_at}, then by
-   * key), with a continuation token when more follow. The token is a position, not an offset:
-   * rows written meanwhile do not shift later pages.
+   * One page of rows matching {@code query}, newest first (latest {@code updated_at}, then by key),
+   * with a continuation token when more follow. The token is a position, not an offset: rows
+   * written meanwhile do not shift later pages.
    *
-   * <p>Cost: the filters run in the table service, but the ordering needs every matching row,
-   * so each page reads all of them (a provider filter reads only its partitions). That is
-   * fine for a SOC's ledger (thousands to tens of thousands of rows); an index table keyed by
-   * inverted time is the step beyond.
+   * <p>Cost: the filters run in the table service, but the ordering needs every matching row, so
+   * each page reads all of them (a provider filter reads only its partitions). That is fine for a
+   * SOC's ledger (thousands to tens of thousands of rows); an index table keyed by inverted time is
+   * the step beyond.
    *
    * @throws InvalidInputException for a continuation token this ledger did not issue
    */
   public LedgerPage list(LedgerQuery query) {
-    Cursor after = query.continuationToken() == null ? null : Cursor.parse(query.continuationToken());
+    Cursor after =
+        query.continuationToken() == null ? null : Cursor.parse(query.continuationToken());
     List<String> filters = new ArrayList<>();
     if (query.provider() != null) {
       String prefix = LedgerKeys.partitionPrefix(query.provider());
       // ':' is followed by ';' in ASCII: the range is exactly the provider's partitions.
-      filters.add("PartitionKey ge " + quote(prefix) + " and PartitionKey lt " + quote(prefix.substring(0, prefix.length() - 1) + ";"));
+      filters.add(
+          "PartitionKey ge "
+              + quote(prefix)
+              + " and PartitionKey lt "
+              + quote(prefix.substring(0, prefix.length() - 1) + ";"));
     }
     if (!query.states().isEmpty()) {
-      filters.add(query.states().stream().sorted().map(state -> "state eq " + quote(state.wireName()))
-          .collect(Collectors.joining(" or ", "(", ")")));
+      filters.add(
+          query.states().stream()
+              .sorted()
+              .map(state -> "state eq " + quote(state.wireName()))
+              .collect(Collectors.joining(" or ", "(", ")")));
     }
     if (query.incidentId() != null) {
       filters.add("incident_id eq " + quote(query.incidentId()));
@@ -477,10 +654,11 @@ public final class BlockLedger {
     }
     List<LedgerRow> rows = new ArrayList<>(select(String.join(" and ", filters)));
     rows.sort(Comparator.comparing(Cursor::of, NEWEST_FIRST));
-    List<LedgerRow> page = rows.stream()
-        .filter(row -> after == null || NEWEST_FIRST.compare(Cursor.of(row), after) > 0)
-        .limit(query.pageSize() + 1L)
-        .toList();
+    List<LedgerRow> page =
+        rows.stream()
+            .filter(row -> after == null || NEWEST_FIRST.compare(Cursor.of(row), after) > 0)
+            .limit(query.pageSize() + 1L)
+            .toList();
     String next = null;
     if (page.size() > query.pageSize()) {
       page = page.subList(0, query.pageSize());
@@ -490,16 +668,20 @@ public final class BlockLedger {
   }
 
   /**
-   * The active entries of one list, e.g. the EDL feed {@code block-ip} is
-   * {@code activeEntries("edl", IndicatorType.IP, Action.BLOCK)}: one partition read, in key
-   * order (sort by value for a feed). Entries past their expiry that the timer has not lifted
-   * yet are left out.
+   * The active entries of one list, e.g. the EDL feed {@code block-ip} is {@code
+   * activeEntries("edl", IndicatorType.IP, Action.BLOCK)}: one partition read, in key order (sort
+   * by value for a feed). Entries past their expiry that the timer has not lifted yet are left out.
    */
   public List<LedgerEntry> activeEntries(String provider, IndicatorType type, Action action) {
     Instant now = clock.instant();
-    return select("PartitionKey eq " + quote(LedgerKeys.partitionKey(provider, type))
-        + " and state eq " + quote(LedgerState.ACTIVE.wireName())
-        + " and action eq " + quote(action.name().toLowerCase(Locale.ROOT))).stream()
+    return select(
+            "PartitionKey eq "
+                + quote(LedgerKeys.partitionKey(provider, type))
+                + " and state eq "
+                + quote(LedgerState.ACTIVE.wireName())
+                + " and action eq "
+                + quote(action.name().toLowerCase(Locale.ROOT)))
+        .stream()
         .filter(row -> row.expiresAt == null || row.expiresAt.isAfter(now))
         .map(LedgerRow::toEntry)
         .toList();
@@ -511,21 +693,27 @@ public final class BlockLedger {
    */
   public List<LedgerEntry> dueForExpiry() {
     Instant now = clock.instant();
-    return select("(state eq " + quote(LedgerState.ACTIVE.wireName()) + " and expires_at le datetime" + quote(now.toString())
-        + ") or lift_pending eq true").stream()
-        .sorted(Comparator.comparing((LedgerRow row) -> row.expiresAt, Comparator.nullsFirst(Comparator.naturalOrder())))
+    return select(
+            "(state eq "
+                + quote(LedgerState.ACTIVE.wireName())
+                + " and expires_at le datetime"
+                + quote(now.toString())
+                + ") or lift_pending eq true")
+        .stream()
+        .sorted(
+            Comparator.comparing(
+                (LedgerRow row) -> row.expiresAt, Comparator.nullsFirst(Comparator.naturalOrder())))
         .map(LedgerRow::toEntry)
         .toList();
   }
 
   /**
-   * The allow list the ledger holds: active, unexpired allow entries on any provider, as
-   * {@link Guardrails} reads them. Answers from a snapshot at most
-   * {@link #DEFAULT_ALLOW_LIST_MAX_AGE} old, reloaded at once after this ledger writes an allow,
-   * so a guardrail check costs no storage call per indicator. Coverage is that of
-   * {@code PROTECTED_INDICATORS} ({@link ProtectedIndicators}): the same value; a network or
-   * address overlapping an allowed one; a domain within an allowed domain or holding it; a URL on
-   * an allowed domain.
+   * The allow list the ledger holds: active, unexpired allow entries on any provider, as {@link
+   * Guardrails} reads them. Answers from a snapshot at most {@link #DEFAULT_ALLOW_LIST_MAX_AGE}
+   * old, reloaded at once after this ledger writes an allow, so a guardrail check costs no storage
+   * call per indicator. Coverage is that of {@code PROTECTED_INDICATORS} ({@link
+   * ProtectedIndicators}): the same value; a network or address overlapping an allowed one; a
+   * domain within an allowed domain or holding it; a URL on an allowed domain.
    */
   public AllowList allowList() {
     return allowList;
@@ -534,7 +722,9 @@ public final class BlockLedger {
   /** The indicators of active allow entries, read now. */
   List<Indicator> activeAllows() {
     Instant now = clock.instant();
-    return select("state eq " + quote(LedgerState.ACTIVE.wireName()) + " and action eq " + quote("allow")).stream()
+    return select(
+            "state eq " + quote(LedgerState.ACTIVE.wireName()) + " and action eq " + quote("allow"))
+        .stream()
         .filter(row -> row.expiresAt == null || row.expiresAt.isAfter(now))
         .map(row -> new Indicator(row.type, row.value, row.value))
         .toList();
@@ -545,9 +735,11 @@ public final class BlockLedger {
   /**
    * One row to change: {@code decide} gets the row as stored (null when there is none) and says
    * what to write (never mutating what it gets). {@code guess} is what the caller believes is
-   * stored ({@code exists}: at its ETag, or else there is no row yet), tried first in a transaction.
+   * stored ({@code exists}: at its ETag, or else there is no row yet), tried first in a
+   * transaction.
    */
-  private record Change<R>(LedgerRow guess, boolean exists, Function<LedgerRow, Decision<R>> decide) {
+  private record Change<R>(
+      LedgerRow guess, boolean exists, Function<LedgerRow, Decision<R>> decide) {
     String key() {
       return guess.partitionKey() + "\n" + guess.rowKey();
     }
@@ -575,14 +767,17 @@ public final class BlockLedger {
       if (seen.add(change.key())) {
         byPartition.computeIfAbsent(change.guess().partitionKey(), key -> new ArrayList<>()).add(i);
       } else {
-        // A transaction may not touch a row twice; the second request decides on what the first wrote.
+        // A transaction may not touch a row twice; the second request decides on what the first
+        // wrote.
         oneByOne.add(i);
       }
     }
     for (List<Integer> partition : byPartition.values()) {
       for (int from = 0; from < partition.size(); from += MAX_TRANSACTION_ACTIONS) {
-        List<Integer> chunk = partition.subList(from, Math.min(partition.size(), from + MAX_TRANSACTION_ACTIONS));
-        if (!writeTogether(changes, chunk, results) && !(refresh(changes, chunk) && writeTogether(changes, chunk, results))) {
+        List<Integer> chunk =
+            partition.subList(from, Math.min(partition.size(), from + MAX_TRANSACTION_ACTIONS));
+        if (!writeTogether(changes, chunk, results)
+            && !(refresh(changes, chunk) && writeTogether(changes, chunk, results))) {
           oneByOne.addAll(chunk);
         }
       }
@@ -596,8 +791,8 @@ public final class BlockLedger {
 
   /**
    * Rows written in a transaction come back without ETags (the storage SDK does not surface the
-   * changeset's per-row headers), so the rows of a claim batch are read again with one range
-   * query per partition and batch on their claim id: confirmations stay at one call per hundred.
+   * changeset's per-row headers), so the rows of a claim batch are read again with one range query
+   * per partition and batch on their claim id: confirmations stay at one call per hundred.
    */
   private <R> List<Change<R>> withEtags(List<Change<R>> changes) {
     Map<String, Map<String, LedgerRow>> fetched = new LinkedHashMap<>();
@@ -611,10 +806,21 @@ public final class BlockLedger {
       }
       String batch = guess.claimId.substring(0, separator + 1);
       String partitionKey = guess.partitionKey();
-      Map<String, LedgerRow> rows = fetched.computeIfAbsent(partitionKey + "\n" + batch, key -> select(
-          "PartitionKey eq " + quote(partitionKey) + " and claim_id ge " + quote(batch)
-              + " and claim_id lt " + quote(batch.substring(0, batch.length() - 1) + (char) (CLAIM_SEPARATOR + 1)))
-          .stream().collect(Collectors.toMap(LedgerRow::rowKey, row -> row, (a, b) -> a)));
+      Map<String, LedgerRow> rows =
+          fetched.computeIfAbsent(
+              partitionKey + "\n" + batch,
+              key ->
+                  select(
+                          "PartitionKey eq "
+                              + quote(partitionKey)
+                              + " and claim_id ge "
+                              + quote(batch)
+                              + " and claim_id lt "
+                              + quote(
+                                  batch.substring(0, batch.length() - 1)
+                                      + (char) (CLAIM_SEPARATOR + 1)))
+                      .stream()
+                      .collect(Collectors.toMap(LedgerRow::rowKey, row -> row, (a, b) -> a)));
       LedgerRow current = rows.get(guess.rowKey());
       result.add(current == null ? change : new Change<>(current, true, change.decide()));
     }
@@ -628,28 +834,37 @@ public final class BlockLedger {
 
   /**
    * Reads the rows of {@code chunk} (one partition) as they are now, {@value #MAX_KEYS_PER_QUERY}
-   * keys a query, and makes them the guesses: a re-run of a batch whose rows exist then costs a
-   * few queries and one transaction per hundred rows instead of a read and a write per row.
-   * False when there is nothing to refresh.
+   * keys a query, and makes them the guesses: a re-run of a batch whose rows exist then costs a few
+   * queries and one transaction per hundred rows instead of a read and a write per row. False when
+   * there is nothing to refresh.
    */
   private <R> boolean refresh(List<Change<R>> changes, List<Integer> chunk) {
     String partitionKey = changes.get(chunk.get(0)).guess().partitionKey();
     Map<String, LedgerRow> current = new LinkedHashMap<>();
     for (int from = 0; from < chunk.size(); from += MAX_KEYS_PER_QUERY) {
-      String keys = chunk.subList(from, Math.min(chunk.size(), from + MAX_KEYS_PER_QUERY)).stream()
-          .map(i -> "RowKey eq " + quote(changes.get(i).guess().rowKey()))
-          .collect(Collectors.joining(" or ", "(", ")"));
-      select("PartitionKey eq " + quote(partitionKey) + " and " + keys).forEach(row -> current.put(row.rowKey(), row));
+      String keys =
+          chunk.subList(from, Math.min(chunk.size(), from + MAX_KEYS_PER_QUERY)).stream()
+              .map(i -> "RowKey eq " + quote(changes.get(i).guess().rowKey()))
+              .collect(Collectors.joining(" or ", "(", ")"));
+      select("PartitionKey eq " + quote(partitionKey) + " and " + keys)
+          .forEach(row -> current.put(row.rowKey(), row));
     }
     for (int i : chunk) {
       Change<R> change = changes.get(i);
       LedgerRow row = current.get(change.guess().rowKey());
-      changes.set(i, row == null ? new Change<>(change.guess(), false, change.decide()) : new Change<>(row, true, change.decide()));
+      changes.set(
+          i,
+          row == null
+              ? new Change<>(change.guess(), false, change.decide())
+              : new Change<>(row, true, change.decide()));
     }
     return true;
   }
 
-  /** One transaction for {@code chunk}, decided on the guesses; false when a race (or a no-op) needs one by one. */
+  /**
+   * One transaction for {@code chunk}, decided on the guesses; false when a race (or a no-op) needs
+   * one by one.
+   */
   private <R> boolean writeTogether(List<Change<R>> changes, List<Integer> chunk, List<R> results) {
     List<TableTransactionAction> actions = new ArrayList<>();
     List<Decision<R>> decisions = new ArrayList<>();
@@ -666,9 +881,11 @@ public final class BlockLedger {
       }
       decisions.add(decision);
       TableEntity entity = decision.write().toEntity();
-      actions.add(guess == null
-          ? new TableTransactionAction(TableTransactionActionType.CREATE, entity)
-          : new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE, withEtag(entity, guess.etag), true));
+      actions.add(
+          guess == null
+              ? new TableTransactionAction(TableTransactionActionType.CREATE, entity)
+              : new TableTransactionAction(
+                  TableTransactionActionType.UPDATE_REPLACE, withEtag(entity, guess.etag), true));
     }
     TableTransactionResult result;
     try {
@@ -701,9 +918,15 @@ public final class BlockLedger {
         return decision.result().apply(current == null ? null : current.toEntry());
       }
       try {
-        Response<Void> response = current == null
-            ? table.createEntityWithResponse(next.toEntity(), null, Context.NONE)
-            : table.updateEntityWithResponse(withEtag(next.toEntity(), current.etag), TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
+        Response<Void> response =
+            current == null
+                ? table.createEntityWithResponse(next.toEntity(), null, Context.NONE)
+                : table.updateEntityWithResponse(
+                    withEtag(next.toEntity(), current.etag),
+                    TableEntityUpdateMode.REPLACE,
+                    true,
+                    null,
+                    Context.NONE);
         next.etag = etagOf(response.getHeaders());
         return decision.result().apply(next.toEntry());
       } catch (TableServiceException e) {
@@ -716,13 +939,29 @@ public final class BlockLedger {
       }
       backOff(attempt);
     }
-    throw new UpstreamException(UPSTREAM, 0, "Ledger row " + partitionKey + "/" + rowKey + " kept changing under "
-        + MAX_WRITE_ATTEMPTS + " attempts to write it; try again", null, Duration.ofSeconds(1), null);
+    throw new UpstreamException(
+        UPSTREAM,
+        0,
+        "Ledger row "
+            + partitionKey
+            + "/"
+            + rowKey
+            + " kept changing under "
+            + MAX_WRITE_ATTEMPTS
+            + " attempts to write it; try again",
+        null,
+        Duration.ofSeconds(1),
+        null);
   }
 
-  /** Waits a jittered, doubling while after a lost race, so that many racers do not collide again at once. */
+  /**
+   * Waits a jittered, doubling while after a lost race, so that many racers do not collide again at
+   * once.
+   */
   private void backOff(int attempt) {
-    long ceiling = Math.min(RACE_BACKOFF_MAX.toNanos(), RACE_BACKOFF_BASE.toNanos() << Math.min(attempt - 1, 20));
+    long ceiling =
+        Math.min(
+            RACE_BACKOFF_MAX.toNanos(), RACE_BACKOFF_BASE.toNanos() << Math.min(attempt - 1, 20));
     try {
       sleeper.sleep(Duration.ofNanos(ThreadLocalRandom.current().nextLong(ceiling + 1)));
     } catch (InterruptedException e) {
@@ -733,7 +972,8 @@ public final class BlockLedger {
 
   private LedgerRow read(String partitionKey, String rowKey) {
     try {
-      return LedgerRow.from(table.getEntityWithResponse(partitionKey, rowKey, null, null, Context.NONE).getValue());
+      return LedgerRow.from(
+          table.getEntityWithResponse(partitionKey, rowKey, null, null, Context.NONE).getValue());
     } catch (TableServiceException e) {
       if (status(e) == 404) {
         return null;
@@ -751,7 +991,9 @@ public final class BlockLedger {
         options.setFilter(filter);
       }
       List<LedgerRow> rows = new ArrayList<>();
-      table.listEntities(options, null, Context.NONE).forEach(entity -> rows.add(LedgerRow.from(entity)));
+      table
+          .listEntities(options, null, Context.NONE)
+          .forEach(entity -> rows.add(LedgerRow.from(entity)));
       return rows;
     } catch (RuntimeException e) {
       throw upstream("could not query the ledger", e);
@@ -776,9 +1018,13 @@ public final class BlockLedger {
   }
 
   private static UpstreamException upstream(String what, RuntimeException e) {
-    String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+    String detail =
+        e.getMessage() == null
+            ? e.getClass().getSimpleName()
+            : e.getMessage().lines().findFirst().orElse("");
     int status = e instanceof HttpResponseException http ? status(http) : 0;
-    return new UpstreamException(UPSTREAM, status, "Table storage " + what + ": " + detail, null, null, e);
+    return new UpstreamException(
+        UPSTREAM, status, "Table storage " + what + ": " + detail, null, null, e);
   }
 
   /** An OData string literal: single quotes doubled, so no value can end the literal early. */
@@ -794,10 +1040,11 @@ public final class BlockLedger {
     return new Provenance(null, null, row.incidentId, row.workflowRunId, row.requestedBy);
   }
 
-  private static final Comparator<Cursor> NEWEST_FIRST = Comparator
-      .comparing(Cursor::updatedAt, Comparator.nullsLast(Comparator.<Instant>reverseOrder()))
-      .thenComparing(Cursor::partitionKey)
-      .thenComparing(Cursor::rowKey);
+  private static final Comparator<Cursor> NEWEST_FIRST =
+      Comparator.comparing(
+              Cursor::updatedAt, Comparator.nullsLast(Comparator.<Instant>reverseOrder()))
+          .thenComparing(Cursor::partitionKey)
+          .thenComparing(Cursor::rowKey);
 
   /** A position in {@link #NEWEST_FIRST} order, as an opaque token. */
   private record Cursor(Instant updatedAt, String partitionKey, String rowKey) {
@@ -806,19 +1053,31 @@ public final class BlockLedger {
     }
 
     String token() {
-      String text = String.join("|", TOKEN_VERSION, updatedAt == null ? "" : updatedAt.toString(), partitionKey, rowKey);
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+      String text =
+          String.join(
+              "|",
+              TOKEN_VERSION,
+              updatedAt == null ? "" : updatedAt.toString(),
+              partitionKey,
+              rowKey);
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     static Cursor parse(String token) {
       try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\\|", -1);
+        String[] parts =
+            new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8)
+                .split("\\|", -1);
         if (parts.length != 4 || !parts[0].equals(TOKEN_VERSION)) {
           throw new IllegalArgumentException("not a ledger token");
         }
         return new Cursor(parts[1].isEmpty() ? null : Instant.parse(parts[1]), parts[2], parts[3]);
       } catch (IllegalArgumentException | DateTimeParseException e) {
-        throw InvalidInputException.of("continuation_token", "continuation_token is not one this service issued; start again without it");
+        throw InvalidInputException.of(
+            "continuation_token",
+            "continuation_token is not one this service issued; start again without it");
       }
     }
   }

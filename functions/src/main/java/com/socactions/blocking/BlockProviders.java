@@ -11,13 +11,15 @@ import java.util.Arrays;
 public final class BlockProviders {
   public static final String SETTING = "BLOCK_PROVIDERS";
   public static final String DEFAULT_SETTING = "BLOCK_DEFAULT_PROVIDER";
+
   /** The built-in list needs nothing outside the app, so it is the embedded default. */
   public static final String DEFAULT = "edl";
 
   private BlockProviders() {}
 
   public static boolean isEnabled(Settings settings, String id) {
-    return Arrays.stream(settings.get(SETTING, DEFAULT).split("[,;\\s]+")).anyMatch(id::equalsIgnoreCase);
+    return Arrays.stream(settings.get(SETTING, DEFAULT).split("[,;\\s]+"))
+        .anyMatch(id::equalsIgnoreCase);
   }
 
   /** The provider a call without {@code provider} uses. */

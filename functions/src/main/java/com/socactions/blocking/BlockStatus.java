@@ -3,7 +3,9 @@ package com.socactions.blocking;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** What happened to one indicator of a block, allow or unblock call. Wire names are the contract. */
+/**
+ * What happened to one indicator of a block, allow or unblock call. Wire names are the contract.
+ */
 public enum BlockStatus {
   /** Now blocked on the provider, and active in the ledger. */
   BLOCKED,

@@ -21,7 +21,8 @@ public record BlockSummary(
   public static BlockSummary of(List<IndicatorResult> results) {
     Map<BlockStatus, Integer> counts = new EnumMap<>(BlockStatus.class);
     results.forEach(result -> counts.merge(result.status(), 1, Integer::sum));
-    return new BlockSummary(results.size(),
+    return new BlockSummary(
+        results.size(),
         counts.getOrDefault(BlockStatus.BLOCKED, 0),
         counts.getOrDefault(BlockStatus.ALREADY_ACTIVE, 0),
         counts.getOrDefault(BlockStatus.ALLOWED, 0),

@@ -27,23 +27,43 @@ public final class BlockingModule {
   private final DynamicListFeeds feeds;
 
   /**
-   * @param graph Microsoft Graph, for the Conditional Access named location (provider
-   *     {@code entra-named-location})
+   * @param graph Microsoft Graph, for the Conditional Access named location (provider {@code
+   *     entra-named-location})
    */
-  public BlockingModule(Settings settings, Clock clock, OkHttpClient http, AzureCredentials credentials,
-      Supplier<TableStorage> storage, CriticalAssets criticalAssets, GraphModule graph) {
+  public BlockingModule(
+      Settings settings,
+      Clock clock,
+      OkHttpClient http,
+      AzureCredentials credentials,
+      Supplier<TableStorage> storage,
+      CriticalAssets criticalAssets,
+      GraphModule graph) {
     this.settings = settings;
-    Supplier<TableLease> namedLocationLease = Suppliers.memoize(() -> new TableLease(
-        storage.get().table(EntraNamedLocationEnforcementPoint.LEASE_TABLE), clock, Ticker.SYSTEM, Sleeper.SYSTEM));
-    this.points = List.of(
-        new DynamicListEnforcementPoint(settings),
-        new DefenderEnforcementPoint(settings, credentials, http, clock, Sleeper.SYSTEM),
-        new PanOsEnforcementPoint(settings, clock),
-        new EntraNamedLocationEnforcementPoint(settings, graph::namedLocations, namedLocationLease,
-            graph.provider()::readiness));
+    Supplier<TableLease> namedLocationLease =
+        Suppliers.memoize(
+            () ->
+                new TableLease(
+                    storage.get().table(EntraNamedLocationEnforcementPoint.LEASE_TABLE),
+                    clock,
+                    Ticker.SYSTEM,
+                    Sleeper.SYSTEM));
+    this.points =
+        List.of(
+            new DynamicListEnforcementPoint(settings),
+            new DefenderEnforcementPoint(settings, credentials, http, clock, Sleeper.SYSTEM),
+            new PanOsEnforcementPoint(settings, clock),
+            new EntraNamedLocationEnforcementPoint(
+                settings, graph::namedLocations, namedLocationLease, graph.provider()::readiness));
     this.ledger = Suppliers.memoize(() -> new BlockLedger(storage.get(), clock));
-    this.service = Suppliers.memoize(() -> new BlockingService(points, ledger,
-        Suppliers.memoize(() -> ProtectedIndicators.fromSettings(settings)), criticalAssets, clock));
+    this.service =
+        Suppliers.memoize(
+            () ->
+                new BlockingService(
+                    points,
+                    ledger,
+                    Suppliers.memoize(() -> ProtectedIndicators.fromSettings(settings)),
+                    criticalAssets,
+                    clock));
     this.feeds = new DynamicListFeeds(ledger, settings, clock);
   }
 
@@ -59,7 +79,10 @@ public final class BlockingModule {
     return feeds;
   }
 
-  /** The provider a call without {@code provider} uses ({@code BLOCK_DEFAULT_PROVIDER}, else {@code edl}). */
+  /**
+   * The provider a call without {@code provider} uses ({@code BLOCK_DEFAULT_PROVIDER}, else {@code
+   * edl}).
+   */
   public String defaultProvider() {
     return BlockProviders.defaultProvider(settings);
   }

@@ -21,9 +21,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Blocks, allows and unblocks indicators on an enforcement point, safely: every indicator is
- * parsed and normalised, checked by the {@link Guardrails} before anything is sent, claimed in the
- * {@link BlockLedger} so that re-runs and concurrent runs apply it once, applied in one batch, and
+ * Blocks, allows and unblocks indicators on an enforcement point, safely: every indicator is parsed
+ * and normalised, checked by the {@link Guardrails} before anything is sent, claimed in the {@link
+ * BlockLedger} so that re-runs and concurrent runs apply it once, applied in one batch, and
  * recorded with who asked and why, refusals and dry runs included.
  *
  * <p>One bad indicator never fails a call: each gets its own {@link IndicatorResult}. The call as a
@@ -35,8 +35,10 @@ import java.util.function.Supplier;
 public final class BlockingService {
   /** How long a block lasts when the playbook does not say. */
   public static final Duration DEFAULT_DURATION = Duration.ofHours(24);
+
   /** The shortest block: an expiry sooner than the timer's next run would be noise. */
   public static final Duration MIN_DURATION = Duration.ofMinutes(5);
+
   /** The longest block: a year; a permanent block belongs in the firewall's own policy. */
   public static final Duration MAX_DURATION = Duration.ofDays(365);
 
@@ -50,8 +52,12 @@ public final class BlockingService {
    * @param points the enforcement points by id, in the order ListProviders shows them
    * @param ledger built on first use (it opens a table)
    */
-  public BlockingService(List<EnforcementPoint> points, Supplier<BlockLedger> ledger,
-      Supplier<ProtectedIndicators> protectedIndicators, CriticalAssets criticalAssets, Clock clock) {
+  public BlockingService(
+      List<EnforcementPoint> points,
+      Supplier<BlockLedger> ledger,
+      Supplier<ProtectedIndicators> protectedIndicators,
+      CriticalAssets criticalAssets,
+      Clock clock) {
     this.points = new LinkedHashMap<>();
     points.forEach(point -> this.points.put(point.id(), point));
     this.ledger = ledger;
@@ -66,8 +72,11 @@ public final class BlockingService {
     Instant expiresAt = clock.instant().plus(command.duration());
     Batch batch = new Batch(command);
     // One CMDB question for the whole call, not one per indicator.
-    Guardrails guardrails = new Guardrails(protectedIndicators.get(), ledger.get().allowList(),
-        criticalAssets.forBatch(batch.indicators()));
+    Guardrails guardrails =
+        new Guardrails(
+            protectedIndicators.get(),
+            ledger.get().allowList(),
+            criticalAssets.forBatch(batch.indicators()));
     List<BlockLedger.Refusal> refusals = new ArrayList<>();
     List<LedgerRequest> dryRuns = new ArrayList<>();
     List<LedgerRequest> claims = new ArrayList<>();
@@ -77,10 +86,13 @@ public final class BlockingService {
       if (indicator.isEmpty() || !batch.supportedBy(i, point)) {
         continue;
       }
-      LedgerRequest request = new LedgerRequest(point.id(), indicator.get(), Action.BLOCK, expiresAt, command.provenance());
+      LedgerRequest request =
+          new LedgerRequest(
+              point.id(), indicator.get(), Action.BLOCK, expiresAt, command.provenance());
       Verdict verdict = guardrails.check(indicator.get(), command.override());
       if (verdict instanceof Verdict.Refused refused) {
-        batch.answer(i, BlockStatus.REFUSED, refused.reason().wireName(), refused.message(), null, null);
+        batch.answer(
+            i, BlockStatus.REFUSED, refused.reason().wireName(), refused.message(), null, null);
         refusals.add(new BlockLedger.Refusal(request, refused.reason(), refused.message()));
       } else if (command.dryRun()) {
         batch.answer(i, BlockStatus.WOULD_BLOCK, null, liftedChecks(verdict), expiresAt, null);
@@ -104,8 +116,17 @@ public final class BlockingService {
   public BlockResponse allow(BlockCommand command) {
     EnforcementPoint point = configuredPoint(command.provider());
     if (!point.supportsAllow()) {
-      throw InvalidInputException.of("provider", "'" + point.id() + "' cannot hold allow entries; use one of "
-          + String.join(", ", points.values().stream().filter(EnforcementPoint::supportsAllow).map(EnforcementPoint::id).toList()));
+      throw InvalidInputException.of(
+          "provider",
+          "'"
+              + point.id()
+              + "' cannot hold allow entries; use one of "
+              + String.join(
+                  ", ",
+                  points.values().stream()
+                      .filter(EnforcementPoint::supportsAllow)
+                      .map(EnforcementPoint::id)
+                      .toList()));
     }
     Instant expiresAt = clock.instant().plus(command.duration());
     Batch batch = new Batch(command);
@@ -122,7 +143,9 @@ public final class BlockingService {
         batch.answer(i, BlockStatus.ALLOWED, null, "dry run: nothing was changed", expiresAt, null);
         continue;
       }
-      claims.add(new LedgerRequest(point.id(), indicator.get(), Action.ALLOW, expiresAt, command.provenance()));
+      claims.add(
+          new LedgerRequest(
+              point.id(), indicator.get(), Action.ALLOW, expiresAt, command.provenance()));
       claimIndexes.add(i);
     }
     applyClaims(point, book, batch, claims, claimIndexes, Action.ALLOW, command);
@@ -136,7 +159,8 @@ public final class BlockingService {
     BlockLedger book = ledger.get();
     List<LedgerEntry> active = new ArrayList<>();
     List<Integer> activeIndexes = new ArrayList<>();
-    // One read of the ledger for the batch (a query per partition and a few keys), not one per indicator.
+    // One read of the ledger for the batch (a query per partition and a few keys), not one per
+    // indicator.
     Map<Integer, Optional<LedgerEntry>> rows = batch.rows(book, point.id());
     for (int i = 0; i < batch.size(); i++) {
       if (!rows.containsKey(i)) {
@@ -144,9 +168,16 @@ public final class BlockingService {
       }
       Optional<LedgerEntry> entry = rows.get(i).filter(found -> found.isActive(Action.BLOCK));
       if (entry.isEmpty()) {
-        batch.answer(i, BlockStatus.NOT_FOUND, null, "no active block of it on " + point.id(), null, null);
+        batch.answer(
+            i, BlockStatus.NOT_FOUND, null, "no active block of it on " + point.id(), null, null);
       } else if (command.dryRun()) {
-        batch.answer(i, BlockStatus.UNBLOCKED, null, "dry run: nothing was changed", entry.get().expiresAt(), entry.get().providerRef());
+        batch.answer(
+            i,
+            BlockStatus.UNBLOCKED,
+            null,
+            "dry run: nothing was changed",
+            entry.get().expiresAt(),
+            entry.get().providerRef());
       } else {
         active.add(entry.get());
         activeIndexes.add(i);
@@ -156,15 +187,21 @@ public final class BlockingService {
     for (int k = 0; k < activeIndexes.size(); k++) {
       LedgerEntry after = lifted.get(k);
       boolean done = after == null || after.state() != LedgerState.ACTIVE;
-      batch.answer(activeIndexes.get(k), done ? BlockStatus.UNBLOCKED : BlockStatus.FAILED, null,
-          done ? null : after.lastError(), null, active.get(k).providerRef());
+      batch.answer(
+          activeIndexes.get(k),
+          done ? BlockStatus.UNBLOCKED : BlockStatus.FAILED,
+          null,
+          done ? null : after.lastError(),
+          null,
+          active.get(k).providerRef());
     }
     return batch.response(point.id(), "unblock");
   }
 
   /**
    * The expiry timer: lifts every block whose time has come, and retries lifts that failed before,
-   * provider by provider in batches. A lift that fails stays pending in the ledger for the next run.
+   * provider by provider in batches. A lift that fails stays pending in the ledger for the next
+   * run.
    *
    * @return how many entries were lifted and how many are still pending
    */
@@ -197,26 +234,39 @@ public final class BlockingService {
   public record ExpiryReport(int lifted, int stillPending) {}
 
   /** Lifts entries on the provider and records each outcome; the ledger rows as they are after. */
-  private static List<LedgerEntry> lift(EnforcementPoint point, BlockLedger book, List<LedgerEntry> entries, Provenance by) {
+  private static List<LedgerEntry> lift(
+      EnforcementPoint point, BlockLedger book, List<LedgerEntry> entries, Provenance by) {
     if (entries.isEmpty()) {
       return List.of();
     }
-    List<EnforcementRequest> requests = entries.stream()
-        .map(entry -> new EnforcementRequest(entry.indicator(), entry.action(), entry.expiresAt(), null, null, entry.providerRef()))
-        .toList();
+    List<EnforcementRequest> requests =
+        entries.stream()
+            .map(
+                entry ->
+                    new EnforcementRequest(
+                        entry.indicator(),
+                        entry.action(),
+                        entry.expiresAt(),
+                        null,
+                        null,
+                        entry.providerRef()))
+            .toList();
     List<EnforcementOutcome> outcomes = point.remove(requests);
     List<BlockLedger.Lift> lifts = new ArrayList<>();
     for (int k = 0; k < entries.size(); k++) {
       EnforcementOutcome outcome = outcomes.get(k);
       boolean done = outcome.status() != EnforcementOutcome.Status.FAILED;
-      lifts.add(done ? BlockLedger.Lift.done(entries.get(k), by)
-          : BlockLedger.Lift.failed(entries.get(k), outcome.detail(), by));
+      lifts.add(
+          done
+              ? BlockLedger.Lift.done(entries.get(k), by)
+              : BlockLedger.Lift.failed(entries.get(k), outcome.detail(), by));
     }
     return book.recordLifts(lifts);
   }
 
   /** Before an allow: the indicator's active blocks on the other enforcement points are lifted. */
-  private void liftBlocksElsewhere(BlockLedger book, Batch batch, EnforcementPoint allowing, BlockCommand command) {
+  private void liftBlocksElsewhere(
+      BlockLedger book, Batch batch, EnforcementPoint allowing, BlockCommand command) {
     if (command.dryRun()) {
       return;
     }
@@ -225,8 +275,10 @@ public final class BlockingService {
         continue;
       }
       List<LedgerEntry> active = new ArrayList<>();
-      batch.rows(book, other.id()).values().forEach(row -> row.filter(entry -> entry.isActive(Action.BLOCK))
-          .ifPresent(active::add));
+      batch
+          .rows(book, other.id())
+          .values()
+          .forEach(row -> row.filter(entry -> entry.isActive(Action.BLOCK)).ifPresent(active::add));
       lift(other, book, active, command.provenance());
     }
   }
@@ -236,8 +288,14 @@ public final class BlockingService {
    * confirms or fails each claim. When the provider took none of them and a retry can help, the
    * whole call answers 429/503 instead (nothing was recorded as active).
    */
-  private void applyClaims(EnforcementPoint point, BlockLedger book, Batch batch, List<LedgerRequest> requests,
-      List<Integer> indexes, Action action, BlockCommand command) {
+  private void applyClaims(
+      EnforcementPoint point,
+      BlockLedger book,
+      Batch batch,
+      List<LedgerRequest> requests,
+      List<Integer> indexes,
+      Action action,
+      BlockCommand command) {
     if (requests.isEmpty()) {
       return;
     }
@@ -251,13 +309,25 @@ public final class BlockingService {
       if (claim.isClaimed() || claim.extended()) {
         // Extended blocks go to the provider too, so providers that expire entries themselves
         // (Defender, PAN-OS timeouts) learn the later expiry.
-        toApply.add(new EnforcementRequest(entry.indicator(), action, entry.expiresAt(), command.title(),
-            command.description(), entry.providerRef(), claim.extended()));
+        toApply.add(
+            new EnforcementRequest(
+                entry.indicator(),
+                action,
+                entry.expiresAt(),
+                command.title(),
+                command.description(),
+                entry.providerRef(),
+                claim.extended()));
         applied.add(k);
       }
       if (!claim.isClaimed()) {
-        batch.answer(index, action == Action.BLOCK ? BlockStatus.ALREADY_ACTIVE : BlockStatus.ALLOWED, null,
-            claim.extended() ? "already active; its expiry is extended" : "already active", entry.expiresAt(), entry.providerRef());
+        batch.answer(
+            index,
+            action == Action.BLOCK ? BlockStatus.ALREADY_ACTIVE : BlockStatus.ALLOWED,
+            null,
+            claim.extended() ? "already active; its expiry is extended" : "already active",
+            entry.expiresAt(),
+            entry.providerRef());
       }
     }
     if (toApply.isEmpty()) {
@@ -280,10 +350,17 @@ public final class BlockingService {
         case DONE, ALREADY_PRESENT -> {
           anyTaken = true;
           confirmations.add(new BlockLedger.Confirmation(claim.entry(), outcome.providerRef()));
-          batch.answer(index, action == Action.BLOCK ? BlockStatus.BLOCKED : BlockStatus.ALLOWED, null,
-              outcome.detail() != null ? outcome.detail()
-                  : outcome.status() == EnforcementOutcome.Status.ALREADY_PRESENT ? "was already on " + point.id() + "; now in the ledger" : null,
-              claim.entry().expiresAt(), outcome.providerRef());
+          batch.answer(
+              index,
+              action == Action.BLOCK ? BlockStatus.BLOCKED : BlockStatus.ALLOWED,
+              null,
+              outcome.detail() != null
+                  ? outcome.detail()
+                  : outcome.status() == EnforcementOutcome.Status.ALREADY_PRESENT
+                      ? "was already on " + point.id() + "; now in the ledger"
+                      : null,
+              claim.entry().expiresAt(),
+              outcome.providerRef());
         }
         case UNSUPPORTED, NOT_FOUND -> {
           failures.add(new BlockLedger.Failure(claim.entry(), outcome.detail()));
@@ -292,7 +369,8 @@ public final class BlockingService {
         case FAILED -> {
           failures.add(new BlockLedger.Failure(claim.entry(), outcome.detail()));
           batch.answer(index, BlockStatus.FAILED, null, outcome.detail(), null, null);
-          if (outcome.retryAfter() != null && (retryAfter == null || outcome.retryAfter().compareTo(retryAfter) > 0)) {
+          if (outcome.retryAfter() != null
+              && (retryAfter == null || outcome.retryAfter().compareTo(retryAfter) > 0)) {
             retryAfter = outcome.retryAfter();
           }
         }
@@ -300,17 +378,28 @@ public final class BlockingService {
     }
     book.confirm(confirmations);
     book.fail(failures);
-    boolean everyClaimFailedRetryably = !anyTaken && failures.size() == confirmations.size() + failures.size()
-        && retryAfter != null && !batch.anyActive();
+    boolean everyClaimFailedRetryably =
+        !anyTaken
+            && failures.size() == confirmations.size() + failures.size()
+            && retryAfter != null
+            && !batch.anyActive();
     if (everyClaimFailedRetryably) {
-      throw new UpstreamException(point.id(), 503, point.displayName() + " could not take the indicators now: "
-          + batch.firstDetail(BlockStatus.FAILED), null, retryAfter, null);
+      throw new UpstreamException(
+          point.id(),
+          503,
+          point.displayName()
+              + " could not take the indicators now: "
+              + batch.firstDetail(BlockStatus.FAILED),
+          null,
+          retryAfter,
+          null);
     }
   }
 
   private static String liftedChecks(Verdict verdict) {
     if (verdict instanceof Verdict.Allowed allowed && !allowed.lifted().isEmpty()) {
-      return "override lifted: " + String.join("; ", allowed.lifted().stream().map(Verdict.Lifted::message).toList());
+      return "override lifted: "
+          + String.join("; ", allowed.lifted().stream().map(Verdict.Lifted::message).toList());
     }
     return null;
   }
@@ -318,11 +407,16 @@ public final class BlockingService {
   private EnforcementPoint configuredPoint(String id) {
     EnforcementPoint point = points.get(id.toLowerCase(Locale.ROOT));
     if (point == null) {
-      throw InvalidInputException.of("provider", "'" + id + "' is not one of " + String.join(", ", points.keySet()));
+      throw InvalidInputException.of(
+          "provider", "'" + id + "' is not one of " + String.join(", ", points.keySet()));
     }
     if (!point.isConfigured()) {
-      throw new ConfigurationException(null, "Provider '" + point.id() + "' is not configured on this connector: "
-          + point.readiness().detail());
+      throw new ConfigurationException(
+          null,
+          "Provider '"
+              + point.id()
+              + "' is not configured on this connector: "
+              + point.readiness().detail());
     }
     return point;
   }
@@ -340,8 +434,18 @@ public final class BlockingService {
       this.provider = command.provider().toLowerCase(Locale.ROOT);
       for (int i = 0; i < parsed.size(); i++) {
         if (parsed.get(i) instanceof ParseResult.Invalid invalid) {
-          results[i] = new IndicatorResult(null, invalid.input(), null, BlockStatus.INVALID, null, invalid.reason(),
-              null, null, null, null);
+          results[i] =
+              new IndicatorResult(
+                  null,
+                  invalid.input(),
+                  null,
+                  BlockStatus.INVALID,
+                  null,
+                  invalid.reason(),
+                  null,
+                  null,
+                  null,
+                  null);
         } else if (parsed.get(i) instanceof ParseResult.Parsed ok) {
           firstOfValue.putIfAbsent(ok.indicator().type() + " " + ok.indicator().value(), i);
         }
@@ -370,18 +474,24 @@ public final class BlockingService {
       return Optional.empty();
     }
 
-    /** The ledger rows on {@code provider} of the valid indicators, by request index, read in one batch. */
+    /**
+     * The ledger rows on {@code provider} of the valid indicators, by request index, read in one
+     * batch.
+     */
     Map<Integer, Optional<LedgerEntry>> rows(BlockLedger book, String provider) {
       List<Integer> indexes = new ArrayList<>();
       List<Indicator> indicators = new ArrayList<>();
       for (int i = 0; i < parsed.size(); i++) {
         int index = i;
-        indicator(i).ifPresent(indicator -> {
-          indexes.add(index);
-          indicators.add(indicator);
-        });
+        indicator(i)
+            .ifPresent(
+                indicator -> {
+                  indexes.add(index);
+                  indicators.add(indicator);
+                });
       }
-      List<Optional<LedgerEntry>> found = indicators.isEmpty() ? List.of() : book.findAll(provider, indicators);
+      List<Optional<LedgerEntry>> found =
+          indicators.isEmpty() ? List.of() : book.findAll(provider, indicators);
       Map<Integer, Optional<LedgerEntry>> rows = new LinkedHashMap<>();
       for (int k = 0; k < indexes.size(); k++) {
         rows.put(indexes.get(k), found.get(k));
@@ -394,26 +504,54 @@ public final class BlockingService {
       if (point.supportedTypes().contains(indicator.type())) {
         return true;
       }
-      answer(i, BlockStatus.UNSUPPORTED, null, point.displayName() + " does not take " + indicator.type().wireName()
-          + " indicators", null, null);
+      answer(
+          i,
+          BlockStatus.UNSUPPORTED,
+          null,
+          point.displayName() + " does not take " + indicator.type().wireName() + " indicators",
+          null,
+          null);
       return false;
     }
 
-    void answer(int i, BlockStatus status, String reason, String detail, Instant expiresAt, String providerRef) {
+    void answer(
+        int i,
+        BlockStatus status,
+        String reason,
+        String detail,
+        Instant expiresAt,
+        String providerRef) {
       ParseResult.Parsed ok = (ParseResult.Parsed) parsed.get(i);
       Indicator indicator = ok.indicator();
-      results[i] = new IndicatorResult(indicator.value(), indicator.input(), indicator.type(), status, reason, detail,
-          expiresAt, provider, providerRef, ok.notes().isEmpty() ? null : ok.notes());
+      results[i] =
+          new IndicatorResult(
+              indicator.value(),
+              indicator.input(),
+              indicator.type(),
+              status,
+              reason,
+              detail,
+              expiresAt,
+              provider,
+              providerRef,
+              ok.notes().isEmpty() ? null : ok.notes());
     }
 
     boolean anyActive() {
-      return Arrays.stream(results).anyMatch(result -> result != null
-          && (result.status() == BlockStatus.BLOCKED || result.status() == BlockStatus.ALREADY_ACTIVE));
+      return Arrays.stream(results)
+          .anyMatch(
+              result ->
+                  result != null
+                      && (result.status() == BlockStatus.BLOCKED
+                          || result.status() == BlockStatus.ALREADY_ACTIVE));
     }
 
     String firstDetail(BlockStatus status) {
-      return Arrays.stream(results).filter(result -> result != null && result.status() == status)
-          .map(IndicatorResult::detail).findFirst().orElse("");
+      return Arrays.stream(results)
+          .filter(result -> result != null && result.status() == status)
+          .map(IndicatorResult::detail)
+          .findFirst()
+          .orElse("");
     }
 
     BlockResponse response(String providerId, String verb) {
@@ -421,30 +559,45 @@ public final class BlockingService {
       for (int i = 0; i < results.length; i++) {
         if (results[i] == null && parsed.get(i) instanceof ParseResult.Parsed ok) {
           // A later duplicate of an indicator answered earlier in the batch: the same answer.
-          IndicatorResult first = results[firstOfValue.get(ok.indicator().type() + " " + ok.indicator().value())];
-          results[i] = new IndicatorResult(first.value(), ok.input(), first.type(), first.status(), first.reason(),
-              first.detail(), first.expiresAt(), first.provider(), first.providerRef(), first.notes());
+          IndicatorResult first =
+              results[firstOfValue.get(ok.indicator().type() + " " + ok.indicator().value())];
+          results[i] =
+              new IndicatorResult(
+                  first.value(),
+                  ok.input(),
+                  first.type(),
+                  first.status(),
+                  first.reason(),
+                  first.detail(),
+                  first.expiresAt(),
+                  first.provider(),
+                  first.providerRef(),
+                  first.notes());
         }
         answered.add(results[i]);
       }
-      return new BlockResponse(answered, BlockSummary.of(answered), comment(providerId, verb, answered));
+      return new BlockResponse(
+          answered, BlockSummary.of(answered), comment(providerId, verb, answered));
     }
 
     private static String comment(String providerId, String verb, List<IndicatorResult> results) {
-      HtmlTable table = new HtmlTable("SOC Actions: " + verb + " on " + providerId,
-          List.of("Indicator", "Type", "Status", "Reason", "Expires", "Notes"));
+      HtmlTable table =
+          new HtmlTable(
+              "SOC Actions: " + verb + " on " + providerId,
+              List.of("Indicator", "Type", "Status", "Reason", "Expires", "Notes"));
       for (IndicatorResult result : results) {
         if (table.isFull()) {
           table.skipRow();
           continue;
         }
-        table.row(Arrays.asList(
-            result.value() != null ? result.value() : result.input(),
-            result.type() == null ? null : result.type().wireName(),
-            result.status().wireName(),
-            result.reason(),
-            result.expiresAt() == null ? null : result.expiresAt().toString(),
-            result.detail()));
+        table.row(
+            Arrays.asList(
+                result.value() != null ? result.value() : result.input(),
+                result.type() == null ? null : result.type().wireName(),
+                result.status().wireName(),
+                result.reason(),
+                result.expiresAt() == null ? null : result.expiresAt().toString(),
+                result.detail()));
       }
       return table.render();
     }

@@ -37,15 +37,15 @@ import java.util.regex.Pattern;
 import okhttp3.OkHttpClient;
 
 /**
- * Microsoft Defender for Endpoint custom indicators as an enforcement point (provider
- * {@code defender}): IPs, domains, URLs and SHA-256/SHA-1/MD5 file hashes become indicators with
- * action {@code Block} or {@code Allowed} and an {@code expirationTime}, so Defender lapses them
- * itself. CIDRs are {@code unsupported}: Defender takes no ranges.
+ * Microsoft Defender for Endpoint custom indicators as an enforcement point (provider {@code
+ * defender}): IPs, domains, URLs and SHA-256/SHA-1/MD5 file hashes become indicators with action
+ * {@code Block} or {@code Allowed} and an {@code expirationTime}, so Defender lapses them itself.
+ * CIDRs are {@code unsupported}: Defender takes no ranges.
  *
  * <p>Cost per batch: one import call per 500 indicators that are new, change action, or need a
  * later expiry, which is the floor. To know what is already there it reads no value of its own
- * blocks (the ledger answers those before the provider is called; an extension of one of ours
- * is imported straight away, by the {@code providerRef} the ledger holds) and for the rest asks a
+ * blocks (the ledger answers those before the provider is called; an extension of one of ours is
+ * imported straight away, by the {@code providerRef} the ledger holds) and for the rest asks a
  * {@link DefenderSnapshot}: one unfiltered read of the tenant's indicators (one or two calls, under
  * Defender's cap of 15,000), kept for {@link DefenderSnapshot#DEFAULT_MAX_AGE} and updated with our
  * own imports, so many batches share it. A repeat with the same action is {@code ALREADY_PRESENT}
@@ -53,8 +53,8 @@ import okhttp3.OkHttpClient;
  *
  * <p>An indicator someone else put in Defender is never changed silently: a block of a value
  * Defender already blocks until later (or for ever) leaves it alone and says so; a later expiry
- * extends it and says so; a block of a value Defender holds with another action (say
- * {@code Allowed}) replaces that action, as the analyst asked, and says which indicator it replaced.
+ * extends it and says so; a block of a value Defender holds with another action (say {@code
+ * Allowed}) replaces that action, as the analyst asked, and says which indicator it replaced.
  *
  * <p>Why {@code Block} and not {@code BlockAndRemediate} for files: remediation quarantines the
  * file on every device, which deleting the indicator (unblock, expiry) does not undo, and this
@@ -62,9 +62,9 @@ import okhttp3.OkHttpClient;
  * an indicator from an incident is something the SOC wants to see; allows raise none.
  *
  * <p>Configured when {@code BLOCK_PROVIDERS} lists {@code defender}: it needs no secret of its own
- * (the process's Azure identity, with the WindowsDefenderATP application permission
- * {@code Ti.ReadWrite.All}, signs its calls) and {@code DEFENDER_API_URL} has a public default, so
- * only an explicit choice can say it is in use.
+ * (the process's Azure identity, with the WindowsDefenderATP application permission {@code
+ * Ti.ReadWrite.All}, signs its calls) and {@code DEFENDER_API_URL} has a public default, so only an
+ * explicit choice can say it is in use.
  *
  * <p>Never throws for an item's failure (see {@link EnforcementPoint}); when Defender or the token
  * fails for the whole batch, every outcome is {@code FAILED}, with {@code retryAfter} when trying
@@ -73,21 +73,36 @@ import okhttp3.OkHttpClient;
 public final class DefenderEnforcementPoint implements EnforcementPoint {
   public static final String ID = "defender";
   static final String PROVIDERS_SETTING = BlockProviders.SETTING;
-  /** Shown in Defender's console as the indicator's application, so analysts see who put it there. */
+
+  /**
+   * Shown in Defender's console as the indicator's application, so analysts see who put it there.
+   */
   static final String APPLICATION = "SOC Actions";
+
   static final String BLOCK_SEVERITY = "Medium";
   static final String ALLOW_SEVERITY = "Informational";
+
   /** When a retryable failure came without {@code Retry-After}: a hint for the caller's caller. */
   static final Duration DEFAULT_RETRY_HINT = Duration.ofSeconds(30);
-  /** How long {@link #readiness()} waits for a token and for Defender: health answers in seconds. */
+
+  /**
+   * How long {@link #readiness()} waits for a token and for Defender: health answers in seconds.
+   */
   static final Duration READINESS_TOKEN_WAIT = Duration.ofSeconds(3);
+
   static final Duration READINESS_CALL_TIMEOUT = Duration.ofSeconds(5);
 
   static final Map<IndicatorType, String> TYPES = types();
-  /** Existing actions that already block, whoever set them: a repeat of a block is not an update. */
-  private static final Set<String> BLOCKING_ACTIONS = Set.of("Block", "AlertAndBlock", "BlockAndRemediate");
+
+  /**
+   * Existing actions that already block, whoever set them: a repeat of a block is not an update.
+   */
+  private static final Set<String> BLOCKING_ACTIONS =
+      Set.of("Block", "AlertAndBlock", "BlockAndRemediate");
+
   private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+[^\\s\"',;]+");
-  private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+  private static final Pattern JWT =
+      Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
   private static final RequestLog LOG = RequestLog.of(DefenderEnforcementPoint.class);
 
   private final Settings settings;
@@ -101,21 +116,44 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
    *
    * @param http the shared client; Defender's variant is derived from it
    */
-  public DefenderEnforcementPoint(Settings settings, AzureCredentials credentials, OkHttpClient http, Clock clock,
+  public DefenderEnforcementPoint(
+      Settings settings,
+      AzureCredentials credentials,
+      OkHttpClient http,
+      Clock clock,
       Sleeper sleeper) {
-    this(settings, credentials, http, clock, () -> DefenderIndicatorsClient.defaultPolicy(sleeper),
+    this(
+        settings,
+        credentials,
+        http,
+        clock,
+        () -> DefenderIndicatorsClient.defaultPolicy(sleeper),
         DefenderSnapshot.DEFAULT_MAX_AGE);
   }
 
-  /** With another policy (tests: a small breaker) and snapshot age (tests: zero reads every batch). */
-  DefenderEnforcementPoint(Settings settings, AzureCredentials credentials, OkHttpClient http, Clock clock,
-      Supplier<UpstreamPolicy> policy, Duration snapshotMaxAge) {
+  /**
+   * With another policy (tests: a small breaker) and snapshot age (tests: zero reads every batch).
+   */
+  DefenderEnforcementPoint(
+      Settings settings,
+      AzureCredentials credentials,
+      OkHttpClient http,
+      Clock clock,
+      Supplier<UpstreamPolicy> policy,
+      Duration snapshotMaxAge) {
     this.settings = Objects.requireNonNull(settings, "'settings' cannot be null.");
     this.http = Objects.requireNonNull(http, "'http' cannot be null.");
     this.clock = Objects.requireNonNull(clock, "'clock' cannot be null.");
     Objects.requireNonNull(credentials, "'credentials' cannot be null.");
-    this.client = Suppliers.memoize(() -> new DefenderIndicatorsClient(DefenderIndicatorsClient.apiUrl(settings),
-        credentials, http, clock, policy.get()));
+    this.client =
+        Suppliers.memoize(
+            () ->
+                new DefenderIndicatorsClient(
+                    DefenderIndicatorsClient.apiUrl(settings),
+                    credentials,
+                    http,
+                    clock,
+                    policy.get()));
     this.snapshot = new DefenderSnapshot(() -> client.get().listAll(), clock, snapshotMaxAge);
   }
 
@@ -136,9 +174,10 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
 
   @Override
   public String description() {
-    return "Block and allow IPs, domains, URLs and file hashes as Defender for Endpoint custom indicators that"
-        + " expire on their own; enabled by listing defender in BLOCK_PROVIDERS, signed by the app's Azure identity"
-        + " (Ti.ReadWrite.All), DEFENDER_API_URL for a regional API";
+    return "Block and allow IPs, domains, URLs and file hashes as Defender for Endpoint custom"
+        + " indicators that expire on their own; enabled by listing defender in"
+        + " BLOCK_PROVIDERS, signed by the app's Azure identity (Ti.ReadWrite.All),"
+        + " DEFENDER_API_URL for a regional API";
   }
 
   @Override
@@ -159,7 +198,12 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
   @Override
   public Readiness readiness() {
     if (!isConfigured()) {
-      return Readiness.notConfigured("Not in " + PROVIDERS_SETTING + "; add " + ID + " to use Defender for Endpoint indicators");
+      return Readiness.notConfigured(
+          "Not in "
+              + PROVIDERS_SETTING
+              + "; add "
+              + ID
+              + " to use Defender for Endpoint indicators");
     }
     DefenderIndicatorsClient defender;
     try {
@@ -176,21 +220,26 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
       return Readiness.error(defender.base() + ": " + e.getClass().getSimpleName());
     }
     if (defender.policy().circuitState() == CircuitBreaker.State.OPEN) {
-      return Readiness.degraded(defender.base() + " answers, but recent calls failed and its circuit is open");
+      return Readiness.degraded(
+          defender.base() + " answers, but recent calls failed and its circuit is open");
     }
     return Readiness.ok(defender.base() + " answers with the app's Azure identity");
   }
 
   private static Readiness unready(DefenderIndicatorsClient defender, UpstreamException e) {
     if (AzureCredentials.UPSTREAM.equals(e.upstream())) {
-      // Slow is a passing state of the identity endpoint; a refusal needs someone to fix the identity.
+      // Slow is a passing state of the identity endpoint; a refusal needs someone to fix the
+      // identity.
       return e.getCause() instanceof TimeoutException
           ? Readiness.degraded(e.getMessage())
           : Readiness.error("No Azure token for " + defender.base() + ": " + e.getMessage());
     }
     if (e.status() == 401 || e.status() == 403) {
-      return Readiness.error(defender.base() + " refused the app's Azure identity (HTTP " + e.status()
-          + "): grant it the WindowsDefenderATP application permission Ti.ReadWrite.All");
+      return Readiness.error(
+          defender.base()
+              + " refused the app's Azure identity (HTTP "
+              + e.status()
+              + "): grant it the WindowsDefenderATP application permission Ti.ReadWrite.All");
     }
     return Readiness.degraded(e.getMessage());
   }
@@ -209,48 +258,74 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
         applySupported(wanted, outcomes);
       } catch (UpstreamException e) {
         Failure failure = failure(e, "read the indicators Defender holds");
-        wanted.forEach((key, request) -> outcomes.putIfAbsent(key, failure.outcome(request.indicator())));
+        wanted.forEach(
+            (key, request) -> outcomes.putIfAbsent(key, failure.outcome(request.indicator())));
       }
     }
     return inRequestOrder(requests, outcomes);
   }
 
-  private void applySupported(Map<Key, EnforcementRequest> wanted, Map<Key, EnforcementOutcome> outcomes) {
+  private void applySupported(
+      Map<Key, EnforcementRequest> wanted, Map<Key, EnforcementOutcome> outcomes) {
     DefenderIndicatorsClient defender = client.get();
     Map<Key, Existing> before = new LinkedHashMap<>();
     List<Key> toImport = new ArrayList<>();
-    wanted.forEach((key, request) -> {
-      if (isOurExtension(request)) {
-        // Ours (the ledger holds its id and says it is active): only the expiry moves.
-        toImport.add(key);
-        before.put(key, Existing.ours(request.providerRef()));
-        return;
-      }
-      List<DefenderIndicator> held = snapshot.of(key);
-      DefenderIndicator same = held.stream().filter(indicator -> sameAction(indicator, request.action()))
-          .findFirst().orElse(null);
-      if (same == null) {
-        toImport.add(key);
-        held.stream().findFirst().ifPresent(other -> before.put(key, Existing.otherAction(other)));
-        return;
-      }
-      before.put(key, Existing.sameAction(same));
-      if (expiresLater(same, request)) {
-        toImport.add(key); // the import updates the existing indicator's expiry in the same call
-      } else {
-        outcomes.put(key, new EnforcementOutcome(request.indicator(), Status.ALREADY_PRESENT, same.id(),
-            "Already in Defender as " + describe(same) + "; left as it is", null));
-      }
-    });
+    wanted.forEach(
+        (key, request) -> {
+          if (isOurExtension(request)) {
+            // Ours (the ledger holds its id and says it is active): only the expiry moves.
+            toImport.add(key);
+            before.put(key, Existing.ours(request.providerRef()));
+            return;
+          }
+          List<DefenderIndicator> held = snapshot.of(key);
+          DefenderIndicator same =
+              held.stream()
+                  .filter(indicator -> sameAction(indicator, request.action()))
+                  .findFirst()
+                  .orElse(null);
+          if (same == null) {
+            toImport.add(key);
+            held.stream()
+                .findFirst()
+                .ifPresent(other -> before.put(key, Existing.otherAction(other)));
+            return;
+          }
+          before.put(key, Existing.sameAction(same));
+          if (expiresLater(same, request)) {
+            toImport.add(
+                key); // the import updates the existing indicator's expiry in the same call
+          } else {
+            outcomes.put(
+                key,
+                new EnforcementOutcome(
+                    request.indicator(),
+                    Status.ALREADY_PRESENT,
+                    same.id(),
+                    "Already in Defender as " + describe(same) + "; left as it is",
+                    null));
+          }
+        });
     int calls = 0;
     for (int from = 0; from < toImport.size(); from += DefenderIndicatorsClient.MAX_IMPORT_BATCH) {
-      List<Key> chunk = toImport.subList(from, Math.min(toImport.size(), from + DefenderIndicatorsClient.MAX_IMPORT_BATCH));
+      List<Key> chunk =
+          toImport.subList(
+              from, Math.min(toImport.size(), from + DefenderIndicatorsClient.MAX_IMPORT_BATCH));
       calls++;
       importChunk(defender, chunk, wanted, before, outcomes);
     }
     int importCalls = calls;
-    LOG.fine(() -> "Defender apply: " + wanted.size() + " indicators, " + before.size() + " already there, "
-        + toImport.size() + " imported in " + importCalls + " calls");
+    LOG.fine(
+        () ->
+            "Defender apply: "
+                + wanted.size()
+                + " indicators, "
+                + before.size()
+                + " already there, "
+                + toImport.size()
+                + " imported in "
+                + importCalls
+                + " calls");
   }
 
   private static boolean isOurExtension(EnforcementRequest request) {
@@ -258,7 +333,8 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
   }
 
   /** What Defender held for a value before an import, and whose it was. */
-  private record Existing(DefenderIndicator indicator, String id, boolean sameAction, boolean ours) {
+  private record Existing(
+      DefenderIndicator indicator, String id, boolean sameAction, boolean ours) {
     static Existing ours(String id) {
       return new Existing(null, id, true, true);
     }
@@ -272,9 +348,14 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
     }
   }
 
-  private void importChunk(DefenderIndicatorsClient defender, List<Key> chunk, Map<Key, EnforcementRequest> wanted,
-      Map<Key, Existing> before, Map<Key, EnforcementOutcome> outcomes) {
-    List<Submission> submissions = chunk.stream().map(key -> submission(key, wanted.get(key))).toList();
+  private void importChunk(
+      DefenderIndicatorsClient defender,
+      List<Key> chunk,
+      Map<Key, EnforcementRequest> wanted,
+      Map<Key, Existing> before,
+      Map<Key, EnforcementOutcome> outcomes) {
+    List<Submission> submissions =
+        chunk.stream().map(key -> submission(key, wanted.get(key))).toList();
     List<ImportResult> results;
     try {
       results = defender.importIndicators(submissions);
@@ -284,12 +365,15 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
       return;
     }
     Map<Key, ImportResult> byValue = new HashMap<>();
-    results.forEach(result -> {
-      if (result.indicator() != null) {
-        chunk.stream().filter(key -> key.equals(Key.of(key.type(), result.indicator()))).findFirst()
-            .ifPresent(key -> byValue.putIfAbsent(key, result));
-      }
-    });
+    results.forEach(
+        result -> {
+          if (result.indicator() != null) {
+            chunk.stream()
+                .filter(key -> key.equals(Key.of(key.type(), result.indicator())))
+                .findFirst()
+                .ifPresent(key -> byValue.putIfAbsent(key, result));
+          }
+        });
     for (int i = 0; i < chunk.size(); i++) {
       Key key = chunk.get(i);
       EnforcementRequest request = wanted.get(key);
@@ -301,27 +385,41 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
       EnforcementOutcome outcome = outcome(request, result, before.get(key));
       if (outcome.providerRef() != null && (result != null && !result.isFailed())) {
         Submission sent = submissions.get(i);
-        snapshot.imported(key, new DefenderIndicator(outcome.providerRef(), sent.indicatorValue(), sent.indicatorType(),
-            sent.action(), sent.expirationTime(), null));
+        snapshot.imported(
+            key,
+            new DefenderIndicator(
+                outcome.providerRef(),
+                sent.indicatorValue(),
+                sent.indicatorType(),
+                sent.action(),
+                sent.expirationTime(),
+                null));
       }
       outcomes.put(key, outcome);
     }
   }
 
-  private static EnforcementOutcome outcome(EnforcementRequest request, ImportResult result, Existing before) {
+  private static EnforcementOutcome outcome(
+      EnforcementRequest request, ImportResult result, Existing before) {
     Indicator indicator = request.indicator();
     if (result == null) {
-      return EnforcementOutcome.failed(indicator, "Defender gave no result for this indicator in its import answer", null);
+      return EnforcementOutcome.failed(
+          indicator, "Defender gave no result for this indicator in its import answer", null);
     }
     boolean present = before != null && before.sameAction();
     if (result.isFailed()) {
       String reason = result.failureReason() == null ? "no reason given" : result.failureReason();
       if (present) {
         // Still blocked as before; only the later expiry did not take.
-        return new EnforcementOutcome(indicator, Status.ALREADY_PRESENT, before.id(),
-            "Already in Defender; its expiry was not extended: " + reason, null);
+        return new EnforcementOutcome(
+            indicator,
+            Status.ALREADY_PRESENT,
+            before.id(),
+            "Already in Defender; its expiry was not extended: " + reason,
+            null);
       }
-      return EnforcementOutcome.failed(indicator, "Defender refused the indicator: " + reason, null);
+      return EnforcementOutcome.failed(
+          indicator, "Defender refused the indicator: " + reason, null);
     }
     String id = result.id() != null ? result.id() : before == null ? null : before.id();
     if (before == null) {
@@ -330,19 +428,41 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
     if (before.ours()) {
       return new EnforcementOutcome(indicator, Status.ALREADY_PRESENT, id, null, null);
     }
-    String expiry = request.expiresAt() == null ? "never" : request.expiresAt().truncatedTo(ChronoUnit.SECONDS).toString();
+    String expiry =
+        request.expiresAt() == null
+            ? "never"
+            : request.expiresAt().truncatedTo(ChronoUnit.SECONDS).toString();
     return present
-        ? new EnforcementOutcome(indicator, Status.ALREADY_PRESENT, id,
-            "Was already in Defender as " + describe(before.indicator()) + "; its expiry is now " + expiry, null)
-        : new EnforcementOutcome(indicator, Status.DONE, id,
-            "Replaced Defender's " + describe(before.indicator()), null);
+        ? new EnforcementOutcome(
+            indicator,
+            Status.ALREADY_PRESENT,
+            id,
+            "Was already in Defender as "
+                + describe(before.indicator())
+                + "; its expiry is now "
+                + expiry,
+            null)
+        : new EnforcementOutcome(
+            indicator,
+            Status.DONE,
+            id,
+            "Replaced Defender's " + describe(before.indicator()),
+            null);
   }
 
-  /** {@code Allowed indicator 995 until 2025-03-02T10:00:00Z, created by alice}: for a per-item detail. */
+  /**
+   * {@code Allowed indicator 995 until 2025-03-02T10:00:00Z, created by alice}: for a per-item
+   * detail.
+   */
   private static String describe(DefenderIndicator indicator) {
     Instant expires = indicator.expiresAt();
-    return indicator.action() + " indicator " + indicator.id() + (expires == null ? " that never expires" : " until " + expires)
-        + (indicator.createdBy() == null || indicator.createdBy().isBlank() ? "" : ", created by " + indicator.createdBy());
+    return indicator.action()
+        + " indicator "
+        + indicator.id()
+        + (expires == null ? " that never expires" : " until " + expires)
+        + (indicator.createdBy() == null || indicator.createdBy().isBlank()
+            ? ""
+            : ", created by " + indicator.createdBy());
   }
 
   /**
@@ -362,23 +482,28 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
     try {
       defender = client.get();
       Map<Key, EnforcementRequest> unknown = new LinkedHashMap<>();
-      wanted.forEach((key, request) -> {
-        if (request.providerRef() != null && !request.providerRef().isBlank()) {
-          ids.put(key, request.providerRef());
-        } else {
-          unknown.put(key, request);
-        }
-      });
+      wanted.forEach(
+          (key, request) -> {
+            if (request.providerRef() != null && !request.providerRef().isBlank()) {
+              ids.put(key, request.providerRef());
+            } else {
+              unknown.put(key, request);
+            }
+          });
       if (!unknown.isEmpty()) {
-        unknown.forEach((key, request) -> snapshot.of(key).stream()
-            .filter(indicator -> sameAction(indicator, request.action()))
-            .findFirst()
-            .ifPresentOrElse(indicator -> ids.put(key, indicator.id()),
-                () -> outcomes.put(key, notFound(request.indicator()))));
+        unknown.forEach(
+            (key, request) ->
+                snapshot.of(key).stream()
+                    .filter(indicator -> sameAction(indicator, request.action()))
+                    .findFirst()
+                    .ifPresentOrElse(
+                        indicator -> ids.put(key, indicator.id()),
+                        () -> outcomes.put(key, notFound(request.indicator()))));
       }
     } catch (UpstreamException e) {
       Failure failure = failure(e, "find the indicators to delete");
-      wanted.forEach((key, request) -> outcomes.putIfAbsent(key, failure.outcome(request.indicator())));
+      wanted.forEach(
+          (key, request) -> outcomes.putIfAbsent(key, failure.outcome(request.indicator())));
       return inRequestOrder(requests, outcomes);
     }
     Failure stop = null;
@@ -391,7 +516,9 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
       try {
         boolean deleted = defender.delete(entry.getValue());
         snapshot.deleted(entry.getKey(), entry.getValue());
-        outcomes.put(entry.getKey(), deleted ? EnforcementOutcome.done(indicator, entry.getValue()) : notFound(indicator));
+        outcomes.put(
+            entry.getKey(),
+            deleted ? EnforcementOutcome.done(indicator, entry.getValue()) : notFound(indicator));
       } catch (UpstreamException e) {
         Failure failure = failure(e, "delete indicator " + entry.getValue());
         outcomes.put(entry.getKey(), failure.outcome(indicator));
@@ -408,16 +535,20 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
   }
 
   /** Supported requests by key (first one wins); the rest answered {@code UNSUPPORTED} in place. */
-  private static Map<Key, EnforcementRequest> supported(List<EnforcementRequest> requests,
-      Map<Key, EnforcementOutcome> outcomes) {
+  private static Map<Key, EnforcementRequest> supported(
+      List<EnforcementRequest> requests, Map<Key, EnforcementOutcome> outcomes) {
     Map<Key, EnforcementRequest> wanted = new LinkedHashMap<>();
     for (EnforcementRequest request : requests) {
       Key key = Key.of(request.indicator());
       String type = TYPES.get(request.indicator().type());
       if (type == null) {
-        outcomes.put(key, EnforcementOutcome.unsupported(request.indicator(),
-            "Defender for Endpoint takes single IP addresses, not " + request.indicator().type().wireName()
-                + " ranges; block the addresses one by one or use another provider"));
+        outcomes.put(
+            key,
+            EnforcementOutcome.unsupported(
+                request.indicator(),
+                "Defender for Endpoint takes single IP addresses, not "
+                    + request.indicator().type().wireName()
+                    + " ranges; block the addresses one by one or use another provider"));
       } else {
         wanted.putIfAbsent(key, request);
       }
@@ -426,7 +557,9 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
   }
 
   private static boolean sameAction(DefenderIndicator indicator, Action action) {
-    return action == Action.BLOCK ? BLOCKING_ACTIONS.contains(indicator.action()) : "Allowed".equals(indicator.action());
+    return action == Action.BLOCK
+        ? BLOCKING_ACTIONS.contains(indicator.action())
+        : "Allowed".equals(indicator.action());
   }
 
   /** Whether the request's expiry is later than the existing one's (never-expiring is latest). */
@@ -435,34 +568,65 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
     if (current == null) {
       return false;
     }
-    return request.expiresAt() == null || request.expiresAt().truncatedTo(ChronoUnit.SECONDS).isAfter(current);
+    return request.expiresAt() == null
+        || request.expiresAt().truncatedTo(ChronoUnit.SECONDS).isAfter(current);
   }
 
   private static Submission submission(Key key, EnforcementRequest request) {
     boolean block = request.action() == Action.BLOCK;
-    String title = request.title() != null && !request.title().isBlank() ? request.title()
-        : block ? "Blocked by SOC Actions" : "Allowed by SOC Actions";
-    String description = request.description() != null && !request.description().isBlank() ? request.description()
-        : title;
-    String expiry = request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.SECONDS).toString();
-    return new Submission(request.indicator().value(), TYPES.get(key.type()), block ? "Block" : "Allowed", title,
-        description, expiry, block ? BLOCK_SEVERITY : ALLOW_SEVERITY, block, APPLICATION, null);
+    String title =
+        request.title() != null && !request.title().isBlank()
+            ? request.title()
+            : block ? "Blocked by SOC Actions" : "Allowed by SOC Actions";
+    String description =
+        request.description() != null && !request.description().isBlank()
+            ? request.description()
+            : title;
+    String expiry =
+        request.expiresAt() == null
+            ? null
+            : request.expiresAt().truncatedTo(ChronoUnit.SECONDS).toString();
+    return new Submission(
+        request.indicator().value(),
+        TYPES.get(key.type()),
+        block ? "Block" : "Allowed",
+        title,
+        description,
+        expiry,
+        block ? BLOCK_SEVERITY : ALLOW_SEVERITY,
+        block,
+        APPLICATION,
+        null);
   }
 
-  private static List<EnforcementOutcome> inRequestOrder(List<EnforcementRequest> requests,
-      Map<Key, EnforcementOutcome> outcomes) {
-    return requests.stream().map(request -> {
-      EnforcementOutcome outcome = outcomes.get(Key.of(request.indicator()));
-      // A repeat in the batch gets its twin's outcome, under its own input.
-      return new EnforcementOutcome(request.indicator(), outcome.status(), outcome.providerRef(), outcome.detail(),
-          outcome.retryAfter());
-    }).toList();
+  private static List<EnforcementOutcome> inRequestOrder(
+      List<EnforcementRequest> requests, Map<Key, EnforcementOutcome> outcomes) {
+    return requests.stream()
+        .map(
+            request -> {
+              EnforcementOutcome outcome = outcomes.get(Key.of(request.indicator()));
+              // A repeat in the batch gets its twin's outcome, under its own input.
+              return new EnforcementOutcome(
+                  request.indicator(),
+                  outcome.status(),
+                  outcome.providerRef(),
+                  outcome.detail(),
+                  outcome.retryAfter());
+            })
+        .toList();
   }
 
   private static Failure failure(UpstreamException e, String what) {
     Duration retryAfter = e.isRetryable() ? e.retryAfter().orElse(DEFAULT_RETRY_HINT) : null;
-    String detail = redacted("Could not " + what + ": " + e.getMessage()
-        + (e.bodyExcerpt() == null || e.bodyExcerpt().isEmpty() ? "" : " (" + e.bodyExcerpt() + ")"));
+    String detail =
+        redacted(
+            "Could not "
+                + what
+                + ": "
+                + e.getMessage()
+                + (e.bodyExcerpt() == null || e.bodyExcerpt().isEmpty()
+                    ? ""
+                    : " (" + e.bodyExcerpt() + ")"));
     LOG.warning(() -> "Defender: " + detail);
     return new Failure(detail, retryAfter);
   }
@@ -472,7 +636,9 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
    * text, and a proxy or gateway in between may echo the request's headers into it.
    */
   static String redacted(String text) {
-    return BEARER.matcher(JWT.matcher(text).replaceAll("[redacted]")).replaceAll("Bearer [redacted]");
+    return BEARER
+        .matcher(JWT.matcher(text).replaceAll("[redacted]"))
+        .replaceAll("Bearer [redacted]");
   }
 
   private record Failure(String detail, Duration retryAfter) {

@@ -30,10 +30,10 @@ import okhttp3.RequestBody;
 
 /**
  * The Microsoft Defender for Endpoint indicators API ({@code /api/indicators}): list them all,
- * import in batches, delete by id. Every call carries a bearer token for
- * {@code <DEFENDER_API_URL>/.default} from the process's {@link AzureCredentials} and goes through
- * one {@link UpstreamPolicy} (retries honouring {@code Retry-After}, circuit breaker, the
- * documented rate limit).
+ * import in batches, delete by id. Every call carries a bearer token for {@code
+ * <DEFENDER_API_URL>/.default} from the process's {@link AzureCredentials} and goes through one
+ * {@link UpstreamPolicy} (retries honouring {@code Retry-After}, circuit breaker, the documented
+ * rate limit).
  *
  * <p>Failures come out as {@link UpstreamException}: the upstream's own (status, body excerpt,
  * {@code Retry-After}), or Azure Identity's when no token came in time. Messages never hold the
@@ -43,17 +43,24 @@ final class DefenderIndicatorsClient {
   static final String UPSTREAM = "Defender for Endpoint";
   static final String API_URL_SETTING = "DEFENDER_API_URL";
   static final String DEFAULT_API_URL = "https://api.securitycenter.microsoft.com";
+
   /** The import endpoint takes at most this many indicators a call (documented). */
   static final int MAX_IMPORT_BATCH = 500;
+
   /**
    * {@code $top} of a list call: the documented maximum. Defender holds at most 15,000 active
    * indicators per tenant (documented), so reading all of them is one or two calls.
    */
   static final int LIST_PAGE_SIZE = 10_000;
+
   /** Documented for the indicators API: 100 calls a minute (and 1,500 an hour) per tenant. */
   static final int DEFAULT_CALLS_PER_MINUTE = 100;
-  /** How long a request path waits for a token; Azure Identity caches it, so this is the cold case. */
+
+  /**
+   * How long a request path waits for a token; Azure Identity caches it, so this is the cold case.
+   */
   static final Duration DEFAULT_TOKEN_WAIT = Duration.ofSeconds(10);
+
   static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
   static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
 
@@ -65,24 +72,39 @@ final class DefenderIndicatorsClient {
   private final UpstreamHttp http;
   private final UpstreamPolicy policy;
 
-  DefenderIndicatorsClient(HttpUrl base, AzureCredentials credentials, OkHttpClient shared, Clock clock,
+  DefenderIndicatorsClient(
+      HttpUrl base,
+      AzureCredentials credentials,
+      OkHttpClient shared,
+      Clock clock,
       UpstreamPolicy policy) {
     this.base = base;
     this.scope = scopeOf(base);
     this.credentials = credentials;
     // Imports of 500 indicators take Defender a while; the shared defaults are for quick answers.
-    OkHttpClient client = shared.newBuilder().readTimeout(DEFAULT_READ_TIMEOUT).callTimeout(DEFAULT_CALL_TIMEOUT).build();
+    OkHttpClient client =
+        shared
+            .newBuilder()
+            .readTimeout(DEFAULT_READ_TIMEOUT)
+            .callTimeout(DEFAULT_CALL_TIMEOUT)
+            .build();
     this.http = new UpstreamHttp(UPSTREAM, client, clock);
     this.policy = policy;
   }
 
-  /** The scope of tokens for the commercial Defender for Endpoint API, whichever regional host answers. */
+  /**
+   * The scope of tokens for the commercial Defender for Endpoint API, whichever regional host
+   * answers.
+   */
   static final String COMMERCIAL_SCOPE = "https://api.securitycenter.microsoft.com/.default";
 
   /** The policy every Defender call shares: defaults plus the documented rate limit. */
   static UpstreamPolicy defaultPolicy(Sleeper sleeper) {
-    return new UpstreamPolicy(UPSTREAM,
-        UpstreamPolicy.Options.defaults().rateLimit(DEFAULT_CALLS_PER_MINUTE, Duration.ofMinutes(1)), sleeper);
+    return new UpstreamPolicy(
+        UPSTREAM,
+        UpstreamPolicy.Options.defaults()
+            .rateLimit(DEFAULT_CALLS_PER_MINUTE, Duration.ofMinutes(1)),
+        sleeper);
   }
 
   /**
@@ -95,28 +117,41 @@ final class DefenderIndicatorsClient {
     String text = settings.get(API_URL_SETTING, DEFAULT_API_URL);
     HttpUrl url = HttpUrl.parse(text);
     if (url == null || url.querySize() > 0 || url.fragment() != null) {
-      throw new ConfigurationException(API_URL_SETTING, "Setting " + API_URL_SETTING
-          + " must be the API's base URL such as " + DEFAULT_API_URL + ", not '" + text + "'");
+      throw new ConfigurationException(
+          API_URL_SETTING,
+          "Setting "
+              + API_URL_SETTING
+              + " must be the API's base URL such as "
+              + DEFAULT_API_URL
+              + ", not '"
+              + text
+              + "'");
     }
     boolean loopback = Set.of("127.0.0.1", "localhost", "::1").contains(url.host());
     if (!url.isHttps() && !loopback) {
-      throw new ConfigurationException(API_URL_SETTING, "Setting " + API_URL_SETTING
-          + " must be an https URL (http only for a loopback host), not '" + text + "'");
+      throw new ConfigurationException(
+          API_URL_SETTING,
+          "Setting "
+              + API_URL_SETTING
+              + " must be an https URL (http only for a loopback host), not '"
+              + text
+              + "'");
     }
     return url;
   }
 
   /**
-   * The token scope for the API at {@code base}. The commercial API answers at
-   * {@code api.securitycenter.microsoft.com}, {@code api.security.microsoft.com} and the regional
-   * {@code <region>.api.security.microsoft.com} hosts, and all of them take tokens for the
-   * WindowsDefenderATP application, whose id URI is {@value #COMMERCIAL_SCOPE} without
-   * {@code /.default}; Entra ID knows no application for a regional host, so its own origin would
-   * be refused. Any other base (government clouds, local fakes) is its own origin.
+   * The token scope for the API at {@code base}. The commercial API answers at {@code
+   * api.securitycenter.microsoft.com}, {@code api.security.microsoft.com} and the regional {@code
+   * <region>.api.security.microsoft.com} hosts, and all of them take tokens for the
+   * WindowsDefenderATP application, whose id URI is {@value #COMMERCIAL_SCOPE} without {@code
+   * /.default}; Entra ID knows no application for a regional host, so its own origin would be
+   * refused. Any other base (government clouds, local fakes) is its own origin.
    */
   static String scopeOf(HttpUrl base) {
     String host = base.host().toLowerCase(Locale.ROOT);
-    if (host.equals("api.securitycenter.microsoft.com") || host.endsWith(".security.microsoft.com")
+    if (host.equals("api.securitycenter.microsoft.com")
+        || host.endsWith(".security.microsoft.com")
         || host.equals("api.security.microsoft.com")) {
       return COMMERCIAL_SCOPE;
     }
@@ -134,8 +169,13 @@ final class DefenderIndicatorsClient {
 
   /** One indicator as the API returns it (only the fields used here). */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record DefenderIndicator(String id, String indicatorValue, String indicatorType, String action,
-      String expirationTime, String createdBy) {
+  record DefenderIndicator(
+      String id,
+      String indicatorValue,
+      String indicatorType,
+      String action,
+      String expirationTime,
+      String createdBy) {
     /** Null when the indicator never expires (or the API sent something unreadable). */
     Instant expiresAt() {
       if (expirationTime == null || expirationTime.isBlank()) {
@@ -155,8 +195,17 @@ final class DefenderIndicatorsClient {
 
   /** One item of an import call; {@code expirationTime} is ISO-8601 UTC, null for never. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Submission(String indicatorValue, String indicatorType, String action, String title, String description,
-      String expirationTime, String severity, Boolean generateAlert, String application, String recommendedActions) {}
+  record Submission(
+      String indicatorValue,
+      String indicatorType,
+      String action,
+      String title,
+      String description,
+      String expirationTime,
+      String severity,
+      Boolean generateAlert,
+      String application,
+      String recommendedActions) {}
 
   /** Defender's answer for one item of an import call. */
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -182,14 +231,19 @@ final class DefenderIndicatorsClient {
       }
       HttpUrl next = nextPage(body.path("@odata.nextLink").asText(null));
       // An empty page ends the read whatever the links say, so a misbehaving server cannot loop us.
-      page = count == 0 ? null : next != null ? next : count >= LIST_PAGE_SIZE ? listPage(found.size()) : null;
+      page =
+          count == 0
+              ? null
+              : next != null ? next : count >= LIST_PAGE_SIZE ? listPage(found.size()) : null;
     }
     return found;
   }
 
   private HttpUrl listPage(int skip) {
-    HttpUrl.Builder url = base.newBuilder().addPathSegments("api/indicators")
-        .addQueryParameter("$top", Integer.toString(LIST_PAGE_SIZE));
+    HttpUrl.Builder url =
+        base.newBuilder()
+            .addPathSegments("api/indicators")
+            .addQueryParameter("$top", Integer.toString(LIST_PAGE_SIZE));
     if (skip > 0) {
       url.addQueryParameter("$skip", Integer.toString(skip));
     }
@@ -204,11 +258,16 @@ final class DefenderIndicatorsClient {
    */
   List<ImportResult> importIndicators(List<Submission> submissions) {
     if (submissions.size() > MAX_IMPORT_BATCH) {
-      throw new IllegalArgumentException("at most " + MAX_IMPORT_BATCH + " indicators per import, not " + submissions.size());
+      throw new IllegalArgumentException(
+          "at most " + MAX_IMPORT_BATCH + " indicators per import, not " + submissions.size());
     }
     String json = write(new ImportBody(submissions));
     HttpUrl url = base.newBuilder().addPathSegments("api/indicators/import").build();
-    JsonNode body = parse(policy.call(() -> http.send(authorized(url).post(RequestBody.create(json, JSON)).build())).body());
+    JsonNode body =
+        parse(
+            policy
+                .call(() -> http.send(authorized(url).post(RequestBody.create(json, JSON)).build()))
+                .body());
     List<ImportResult> results = new ArrayList<>();
     for (JsonNode item : body.path("value")) {
       results.add(Json.UPSTREAM.convertValue(item, ImportResult.class));
@@ -235,12 +294,13 @@ final class DefenderIndicatorsClient {
   }
 
   /**
-   * The cheapest authorised read ({@code GET /api/indicators?$top=1}), once, outside the policy
-   * (a health check neither waits for retries nor counts against the breaker), waiting at most
-   * {@code tokenWait} for the token.
+   * The cheapest authorised read ({@code GET /api/indicators?$top=1}), once, outside the policy (a
+   * health check neither waits for retries nor counts against the breaker), waiting at most {@code
+   * tokenWait} for the token.
    */
   void probe(OkHttpClient probeClient, Clock clock, Duration tokenWait) {
-    HttpUrl url = base.newBuilder().addPathSegments("api/indicators").addQueryParameter("$top", "1").build();
+    HttpUrl url =
+        base.newBuilder().addPathSegments("api/indicators").addQueryParameter("$top", "1").build();
     Request request = authorized(url, tokenWait).get().build();
     new UpstreamHttp(UPSTREAM, probeClient, clock).send(request);
   }
@@ -256,7 +316,10 @@ final class DefenderIndicatorsClient {
   private Request.Builder authorized(HttpUrl url, Duration tokenWait) {
     // Outside the attempt loop's retries: a failing identity endpoint is not Defender's fault.
     String token = credentials.token(scope, tokenWait).getToken();
-    return new Request.Builder().url(url).header("Authorization", "Bearer " + token).header("Accept", "application/json");
+    return new Request.Builder()
+        .url(url)
+        .header("Authorization", "Bearer " + token)
+        .header("Accept", "application/json");
   }
 
   /** A next page is followed only on the API's own origin: the bearer token goes nowhere else. */
@@ -265,10 +328,17 @@ final class DefenderIndicatorsClient {
       return null;
     }
     HttpUrl next = base.resolve(link);
-    if (next == null || !next.scheme().equals(base.scheme()) || !next.host().equals(base.host())
+    if (next == null
+        || !next.scheme().equals(base.scheme())
+        || !next.host().equals(base.host())
         || next.port() != base.port()) {
-      throw new UpstreamException(UPSTREAM, 502, UPSTREAM + " pointed the next page of indicators at another origin",
-          null, null, null);
+      throw new UpstreamException(
+          UPSTREAM,
+          502,
+          UPSTREAM + " pointed the next page of indicators at another origin",
+          null,
+          null,
+          null);
     }
     return next;
   }
@@ -277,7 +347,8 @@ final class DefenderIndicatorsClient {
     try {
       return Json.UPSTREAM.readTree(body.isEmpty() ? "{}" : body);
     } catch (JsonProcessingException e) {
-      throw new UpstreamException(UPSTREAM, 502, UPSTREAM + " answered with JSON that does not parse", body, null, e);
+      throw new UpstreamException(
+          UPSTREAM, 502, UPSTREAM + " answered with JSON that does not parse", body, null, e);
     }
   }
 

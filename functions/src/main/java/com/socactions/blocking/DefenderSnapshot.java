@@ -15,12 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * What Defender holds, tenant-wide, for the indicator types this connector maps, so that a batch
- * of indicators the ledger does not know costs no list call of its own: one unfiltered, paged read
- * of every indicator (Defender caps a tenant at 15,000, so one or two calls), kept for at most
- * {@code maxAge} and updated with this process's own imports and deletes. Filtering per batch by
- * value cost a list call per few hundred values (three per 1,000 IPs); the snapshot costs one or
- * two per {@code maxAge}, whatever the batch size.
+ * What Defender holds, tenant-wide, for the indicator types this connector maps, so that a batch of
+ * indicators the ledger does not know costs no list call of its own: one unfiltered, paged read of
+ * every indicator (Defender caps a tenant at 15,000, so one or two calls), kept for at most {@code
+ * maxAge} and updated with this process's own imports and deletes. Filtering per batch by value
+ * cost a list call per few hundred values (three per 1,000 IPs); the snapshot costs one or two per
+ * {@code maxAge}, whatever the batch size.
  *
  * <p>What it can miss: an indicator someone else creates in Defender (console, another tool) after
  * the read, for at most {@code maxAge}; an import of such a value updates their indicator as
@@ -87,10 +87,14 @@ final class DefenderSnapshot {
   void deleted(Key key, String id) {
     Held now = held;
     if (now != null) {
-      now.byKey().computeIfPresent(key, (k, list) -> {
-        List<DefenderIndicator> rest = list.stream().filter(indicator -> !id.equals(indicator.id())).toList();
-        return rest.isEmpty() ? null : rest;
-      });
+      now.byKey()
+          .computeIfPresent(
+              key,
+              (k, list) -> {
+                List<DefenderIndicator> rest =
+                    list.stream().filter(indicator -> !id.equals(indicator.id())).toList();
+                return rest.isEmpty() ? null : rest;
+              });
     }
   }
 
@@ -100,18 +104,24 @@ final class DefenderSnapshot {
 
   private static Map<Key, List<DefenderIndicator>> index(List<DefenderIndicator> indicators) {
     Map<String, IndicatorType> typeByDefenderName = new HashMap<>();
-    DefenderEnforcementPoint.TYPES.forEach((type, name) -> typeByDefenderName.put(name.toLowerCase(Locale.ROOT), type));
+    DefenderEnforcementPoint.TYPES.forEach(
+        (type, name) -> typeByDefenderName.put(name.toLowerCase(Locale.ROOT), type));
     Map<Key, List<DefenderIndicator>> byKey = new ConcurrentHashMap<>();
     for (DefenderIndicator indicator : indicators) {
-      IndicatorType type = indicator.indicatorType() == null ? null
-          : typeByDefenderName.get(indicator.indicatorType().toLowerCase(Locale.ROOT));
+      IndicatorType type =
+          indicator.indicatorType() == null
+              ? null
+              : typeByDefenderName.get(indicator.indicatorType().toLowerCase(Locale.ROOT));
       if (type != null && indicator.indicatorValue() != null) {
         Key key = Key.of(type, indicator.indicatorValue());
-        byKey.merge(key, List.of(indicator), (a, b) -> {
-          List<DefenderIndicator> both = new ArrayList<>(a);
-          both.addAll(b);
-          return List.copyOf(both);
-        });
+        byKey.merge(
+            key,
+            List.of(indicator),
+            (a, b) -> {
+              List<DefenderIndicator> both = new ArrayList<>(a);
+              both.addAll(b);
+              return List.copyOf(both);
+            });
       }
     }
     return byKey;

@@ -25,8 +25,8 @@ import java.util.function.Supplier;
  * The External Dynamic List feeds of provider {@code edl}, rendered from the ledger in the plain
  * format PAN-OS, FortiGate and Check Point read: one entry a line, sorted, URLs without their
  * scheme, {@code \n} line ends. Each feed has a strong {@code ETag} of its content, so a firewall
- * polling with {@code If-None-Match} costs a 304 when nothing changed. A rendered feed is reused for
- * {@link #DEFAULT_CACHE_TIME}: firewalls poll every few minutes, often several at once. One
+ * polling with {@code If-None-Match} costs a 304 when nothing changed. A rendered feed is reused
+ * for {@link #DEFAULT_CACHE_TIME}: firewalls poll every few minutes, often several at once. One
  * instance rebuilds a list once at a time: a poll that arrives during a rebuild gets the previous
  * feed (a few seconds old) when there is one, or waits for the rebuild, rather than reading the
  * ledger again (a list of 100,000 entries takes seconds to read).
@@ -49,7 +49,8 @@ public final class DynamicListFeeds {
     this(ledger, settings, clock, DEFAULT_CACHE_TIME);
   }
 
-  DynamicListFeeds(Supplier<BlockLedger> ledger, Settings settings, Clock clock, Duration cacheTime) {
+  DynamicListFeeds(
+      Supplier<BlockLedger> ledger, Settings settings, Clock clock, Duration cacheTime) {
     this.ledger = ledger;
     this.settings = settings;
     this.clock = clock;
@@ -59,7 +60,10 @@ public final class DynamicListFeeds {
   /** One list: its action and the indicator types it holds. */
   public record ListSpec(Action action, List<IndicatorType> types) {}
 
-  /** A rendered feed: its text, its strong ETag (quoted, as the header carries it) and when it was read. */
+  /**
+   * A rendered feed: its text, its strong ETag (quoted, as the header carries it) and when it was
+   * read.
+   */
   public record Feed(String list, String text, String etag, int entries, Instant renderedAt) {}
 
   /** Whether the feeds are on (a {@code FEED_TOKEN} is set). */
@@ -76,7 +80,8 @@ public final class DynamicListFeeds {
     if (token.isEmpty() || presented == null) {
       return false;
     }
-    return MessageDigest.isEqual(token.get().getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+    return MessageDigest.isEqual(
+        token.get().getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The feed of a list, from the ledger or the cache; empty when there is no such list. */
@@ -116,7 +121,8 @@ public final class DynamicListFeeds {
   private Feed render(String list, ListSpec spec, Instant now) {
     List<LedgerEntry> entries = new ArrayList<>();
     for (IndicatorType type : spec.types()) {
-      entries.addAll(ledger.get().activeEntries(DynamicListEnforcementPoint.ID, type, spec.action()));
+      entries.addAll(
+          ledger.get().activeEntries(DynamicListEnforcementPoint.ID, type, spec.action()));
     }
     return render(list, entries, now);
   }
@@ -155,8 +161,11 @@ public final class DynamicListFeeds {
 
   private static String etag(String body) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
-      return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22) + "\"";
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
+      return "\""
+          + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22)
+          + "\"";
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

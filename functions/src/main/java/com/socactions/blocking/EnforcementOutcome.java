@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param detail why it failed or was unsupported, as a sentence for the analyst; null otherwise
  * @param retryAfter for {@code FAILED}: how long the upstream asked to wait, when a retry can help
  */
-public record EnforcementOutcome(Indicator indicator, Status status, String providerRef, String detail, Duration retryAfter) {
+public record EnforcementOutcome(
+    Indicator indicator, Status status, String providerRef, String detail, Duration retryAfter) {
 
   public enum Status {
     /** Now enforced (apply) or lifted (remove). */

@@ -6,15 +6,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A place that enforces blocks and allows: Defender for Endpoint indicators, a PAN-OS firewall,
- * the built-in External Dynamic List, a Conditional Access named location. One implementation
- * per upstream; the blocking service decides what to send (guardrails, ledger, idempotency) and
- * an enforcement point only applies it.
+ * A place that enforces blocks and allows: Defender for Endpoint indicators, a PAN-OS firewall, the
+ * built-in External Dynamic List, a Conditional Access named location. One implementation per
+ * upstream; the blocking service decides what to send (guardrails, ledger, idempotency) and an
+ * enforcement point only applies it.
  *
  * <p>Calls take whole batches, so an implementation can stay at its upstream's floor of calls
  * (Defender's import endpoint takes 500 indicators a call; PAN-OS one {@code uid-message} per
- * batch). They never throw for the failure of an item: each request gets exactly one
- * {@link EnforcementOutcome}, in request order. When nothing could be sent at all (throttled, down,
+ * batch). They never throw for the failure of an item: each request gets exactly one {@link
+ * EnforcementOutcome}, in request order. When nothing could be sent at all (throttled, down,
  * circuit open), every outcome is {@code FAILED} with the same {@code retryAfter}, and the service
  * turns that into a 429/503 for the whole call.
  */

@@ -30,15 +30,15 @@ import java.util.function.Supplier;
  * Provider {@value #ID}: blocks IPs and CIDRs (IPv4 and IPv6) by adding them to one Conditional
  * Access IP named location ({@value GraphNamedLocations#LOCATION_SETTING}), which a Conditional
  * Access policy made by hand blocks sign-ins from. Unblock and expiry remove them. Other indicator
- * types, and allow entries, answer {@code UNSUPPORTED} without a call. Configured when
- * {@value GraphNamedLocations#LOCATION_SETTING} is set and the settings name an Azure identity
- * ({@link AzureCredentials#isConfigured}); the identity needs Graph's Policy.Read.All and
+ * types, and allow entries, answer {@code UNSUPPORTED} without a call. Configured when {@value
+ * GraphNamedLocations#LOCATION_SETTING} is set and the settings name an Azure identity ({@link
+ * AzureCredentials#isConfigured}); the identity needs Graph's Policy.Read.All and
  * Policy.ReadWrite.ConditionalAccess application permissions.
  *
- * <p>Calls per batch: one read-modify-write of the location's range list (a paced {@code GET}
- * and, when something changes, one {@code PATCH}), however many indicators the batch holds; a batch
- * that only extends our own blocks costs nothing, since the location holds no expiry. Graph keeps
- * no ETag on named locations, so two instances writing at once would each drop the other's ranges:
+ * <p>Calls per batch: one read-modify-write of the location's range list (a paced {@code GET} and,
+ * when something changes, one {@code PATCH}), however many indicators the batch holds; a batch that
+ * only extends our own blocks costs nothing, since the location holds no expiry. Graph keeps no
+ * ETag on named locations, so two instances writing at once would each drop the other's ranges:
  * every read-modify-write runs inside a {@link TableLease} on the location's id, which serialises
  * writers across instances (within one instance {@link GraphNamedLocations} already does).
  *
@@ -46,16 +46,20 @@ import java.util.function.Supplier;
  * location held already ({@code NOT_FOUND} for removals of ranges it did not hold). A batch that
  * would take the location past Entra ID's limit ({@value GraphNamedLocations#DEFAULT_MAX_IP_RANGES}
  * ranges) fails each of its entries with that reason, and writes nothing. When Graph, the token or
- * the lease fails for the whole batch, every entry is {@code FAILED}, with a {@code retryAfter} when
- * trying later can help. A malformed setting throws {@link ConfigurationException} from
- * {@link #apply}; {@link #remove} answers {@code FAILED} instead, so that the expiry timer keeps the
+ * the lease fails for the whole batch, every entry is {@code FAILED}, with a {@code retryAfter}
+ * when trying later can help. A malformed setting throws {@link ConfigurationException} from {@link
+ * #apply}; {@link #remove} answers {@code FAILED} instead, so that the expiry timer keeps the
  * entries pending and goes on with the other providers.
  */
 public final class EntraNamedLocationEnforcementPoint implements EnforcementPoint {
   public static final String ID = "entra-named-location";
+
   /** The table that holds the leases, one row per named location. */
   public static final String LEASE_TABLE = "Leases";
-  /** When a whole-batch failure came without {@code Retry-After}: a hint for the caller's caller. */
+
+  /**
+   * When a whole-batch failure came without {@code Retry-After}: a hint for the caller's caller.
+   */
   static final Duration DEFAULT_RETRY_HINT = Duration.ofSeconds(30);
 
   private final Settings settings;
@@ -67,15 +71,19 @@ public final class EntraNamedLocationEnforcementPoint implements EnforcementPoin
    * Cheap: reads no setting and builds nothing until asked.
    *
    * @param lease the lease on {@value #LEASE_TABLE}, built on first use (it opens a table)
-   * @param graphReadiness Graph's own check (token, the named location found), shared with
-   *     provider {@code graph} so that health asks Graph once
+   * @param graphReadiness Graph's own check (token, the named location found), shared with provider
+   *     {@code graph} so that health asks Graph once
    */
-  public EntraNamedLocationEnforcementPoint(Settings settings, Supplier<GraphNamedLocations> locations,
-      Supplier<TableLease> lease, Supplier<Readiness> graphReadiness) {
+  public EntraNamedLocationEnforcementPoint(
+      Settings settings,
+      Supplier<GraphNamedLocations> locations,
+      Supplier<TableLease> lease,
+      Supplier<Readiness> graphReadiness) {
     this.settings = Objects.requireNonNull(settings, "'settings' cannot be null.");
     this.locations = Objects.requireNonNull(locations, "'locations' cannot be null.");
     this.lease = Objects.requireNonNull(lease, "'lease' cannot be null.");
-    this.graphReadiness = Objects.requireNonNull(graphReadiness, "'graphReadiness' cannot be null.");
+    this.graphReadiness =
+        Objects.requireNonNull(graphReadiness, "'graphReadiness' cannot be null.");
   }
 
   @Override
@@ -95,14 +103,17 @@ public final class EntraNamedLocationEnforcementPoint implements EnforcementPoin
 
   @Override
   public String description() {
-    return "Adds IPs and CIDRs to the IP named location " + GraphNamedLocations.LOCATION_SETTING
-        + " names, which a Conditional Access policy blocks sign-ins from; unblock and expiry remove them."
-        + " Signed by the app's Azure identity (Graph Policy.ReadWrite.ConditionalAccess)";
+    return "Adds IPs and CIDRs to the IP named location "
+        + GraphNamedLocations.LOCATION_SETTING
+        + " names, which a Conditional Access policy blocks sign-ins from; unblock and expiry"
+        + " remove them. Signed by the app's Azure identity (Graph"
+        + " Policy.ReadWrite.ConditionalAccess)";
   }
 
   @Override
   public boolean isConfigured() {
-    return settings.isSet(GraphNamedLocations.LOCATION_SETTING) && AzureCredentials.isConfigured(settings);
+    return settings.isSet(GraphNamedLocations.LOCATION_SETTING)
+        && AzureCredentials.isConfigured(settings);
   }
 
   @Override
@@ -119,14 +130,19 @@ public final class EntraNamedLocationEnforcementPoint implements EnforcementPoin
   public List<EnforcementOutcome> apply(List<EnforcementRequest> requests) {
     EnforcementOutcome[] outcomes = new EnforcementOutcome[requests.size()];
     Map<Integer, Cidr> targets = targets(requests, outcomes);
-    targets.keySet().removeIf(i -> {
-      if (!requests.get(i).extension()) {
-        return false;
-      }
-      // The location holds no expiry: a later one for a range of ours needs no call.
-      outcomes[i] = new EnforcementOutcome(requests.get(i).indicator(), Status.ALREADY_PRESENT, null, null, null);
-      return true;
-    });
+    targets
+        .keySet()
+        .removeIf(
+            i -> {
+              if (!requests.get(i).extension()) {
+                return false;
+              }
+              // The location holds no expiry: a later one for a range of ours needs no call.
+              outcomes[i] =
+                  new EnforcementOutcome(
+                      requests.get(i).indicator(), Status.ALREADY_PRESENT, null, null, null);
+              return true;
+            });
     String id = locationId();
     change(requests, targets, outcomes, id, true);
     return Arrays.asList(outcomes);
@@ -140,7 +156,10 @@ public final class EntraNamedLocationEnforcementPoint implements EnforcementPoin
     try {
       id = locationId();
     } catch (ConfigurationException e) {
-      targets.forEach((i, range) -> outcomes[i] = EnforcementOutcome.failed(requests.get(i).indicator(), e.getMessage(), null));
+      targets.forEach(
+          (i, range) ->
+              outcomes[i] =
+                  EnforcementOutcome.failed(requests.get(i).indicator(), e.getMessage(), null));
       return Arrays.asList(outcomes);
     }
     change(requests, targets, outcomes, id, false);
@@ -150,34 +169,60 @@ public final class EntraNamedLocationEnforcementPoint implements EnforcementPoin
   @Override
   public Readiness readiness() {
     if (!isConfigured()) {
-      return Readiness.notConfigured("Set " + GraphNamedLocations.LOCATION_SETTING + " to the id of an IP named location"
-          + " (and give the app an Azure identity) to block sign-ins from addresses through Conditional Access");
+      return Readiness.notConfigured(
+          "Set "
+              + GraphNamedLocations.LOCATION_SETTING
+              + " to the id of an IP named location (and give the app an Azure identity) to block"
+              + " sign-ins from addresses through Conditional Access");
     }
     return graphReadiness.get();
   }
 
   /** One read-modify-write under the lease for every target; each target's outcome from it. */
-  private void change(List<EnforcementRequest> requests, Map<Integer, Cidr> targets, EnforcementOutcome[] outcomes,
-      String id, boolean add) {
+  private void change(
+      List<EnforcementRequest> requests,
+      Map<Integer, Cidr> targets,
+      EnforcementOutcome[] outcomes,
+      String id,
+      boolean add) {
     if (targets.isEmpty()) {
       return;
     }
     List<Cidr> ranges = List.copyOf(new LinkedHashSet<>(targets.values()));
     try {
-      RangeChange change = lease.get().run(leaseKey(id),
-          () -> add ? locations.get().add(id, ranges) : locations.get().remove(id, ranges));
+      RangeChange change =
+          lease
+              .get()
+              .run(
+                  leaseKey(id),
+                  () -> add ? locations.get().add(id, ranges) : locations.get().remove(id, ranges));
       // Unchanged: already there for an add, not there for a removal.
       Status unchanged = add ? Status.ALREADY_PRESENT : Status.NOT_FOUND;
-      targets.forEach((i, range) -> outcomes[i] = change.changed().contains(range)
-          ? EnforcementOutcome.done(requests.get(i).indicator(), id)
-          : new EnforcementOutcome(requests.get(i).indicator(), unchanged, id, null, null));
+      targets.forEach(
+          (i, range) ->
+              outcomes[i] =
+                  change.changed().contains(range)
+                      ? EnforcementOutcome.done(requests.get(i).indicator(), id)
+                      : new EnforcementOutcome(
+                          requests.get(i).indicator(), unchanged, id, null, null));
     } catch (PolicyRefusedException e) {
-      targets.forEach((i, range) -> outcomes[i] = EnforcementOutcome.failed(requests.get(i).indicator(),
-          e.getMessage() + ": unblock or let expire some ranges first, or block fewer at once", null));
+      targets.forEach(
+          (i, range) ->
+              outcomes[i] =
+                  EnforcementOutcome.failed(
+                      requests.get(i).indicator(),
+                      e.getMessage()
+                          + ": unblock or let expire some ranges first, or block fewer at once",
+                      null));
     } catch (UpstreamException e) {
       Duration retryAfter = e.isRetryable() ? e.retryAfter().orElse(DEFAULT_RETRY_HINT) : null;
-      targets.forEach((i, range) -> outcomes[i] = EnforcementOutcome.failed(requests.get(i).indicator(),
-          "The named location was not changed: " + e.getMessage(), retryAfter));
+      targets.forEach(
+          (i, range) ->
+              outcomes[i] =
+                  EnforcementOutcome.failed(
+                      requests.get(i).indicator(),
+                      "The named location was not changed: " + e.getMessage(),
+                      retryAfter));
     }
   }
 
@@ -188,25 +233,43 @@ public final class EntraNamedLocationEnforcementPoint implements EnforcementPoin
 
   private String locationId() {
     Optional<String> id = GraphNamedLocations.locationId(settings);
-    return id.orElseThrow(() -> new ConfigurationException(GraphNamedLocations.LOCATION_SETTING,
-        "Setting " + GraphNamedLocations.LOCATION_SETTING + " is required for provider " + ID));
+    return id.orElseThrow(
+        () ->
+            new ConfigurationException(
+                GraphNamedLocations.LOCATION_SETTING,
+                "Setting "
+                    + GraphNamedLocations.LOCATION_SETTING
+                    + " is required for provider "
+                    + ID));
   }
 
-  /** The range of each request the location can take, by request index; the others are answered here. */
-  private static Map<Integer, Cidr> targets(List<EnforcementRequest> requests, EnforcementOutcome[] outcomes) {
+  /**
+   * The range of each request the location can take, by request index; the others are answered
+   * here.
+   */
+  private static Map<Integer, Cidr> targets(
+      List<EnforcementRequest> requests, EnforcementOutcome[] outcomes) {
     Map<Integer, Cidr> targets = new LinkedHashMap<>();
     for (int i = 0; i < requests.size(); i++) {
       EnforcementRequest request = requests.get(i);
       IndicatorType type = request.indicator().type();
       Optional<Cidr> range = request.indicator().addresses();
       if (request.action() == Action.ALLOW) {
-        outcomes[i] = EnforcementOutcome.unsupported(request.indicator(),
-            "The named location feeds a Conditional Access block policy; allow entries are not supported");
+        outcomes[i] =
+            EnforcementOutcome.unsupported(
+                request.indicator(),
+                "The named location feeds a Conditional Access block policy; allow entries are not"
+                    + " supported");
       } else if ((type == IndicatorType.IP || type == IndicatorType.CIDR) && range.isPresent()) {
         targets.put(i, range.get());
       } else {
-        outcomes[i] = EnforcementOutcome.unsupported(request.indicator(), "A Conditional Access named location holds IP"
-            + " addresses and networks, not a " + type.wireName() + ": use another enforcement point for it");
+        outcomes[i] =
+            EnforcementOutcome.unsupported(
+                request.indicator(),
+                "A Conditional Access named location holds IP"
+                    + " addresses and networks, not a "
+                    + type.wireName()
+                    + ": use another enforcement point for it");
       }
     }
     return targets;

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
  * indicator. Built once per worker process.
  *
  * <p>Checks, in this order, each refusing with its own {@link RefusalReason}:
+ *
  * <ol>
  *   <li>{@code private_range}: an address, network or URL IP host that is (or overlaps) private,
  *       loopback, link-local, multicast, CGNAT, documentation, reserved or unspecified space;
@@ -30,16 +31,19 @@ import java.util.stream.Collectors;
  *   <li>{@code justification_required}: {@code override_guardrails} without a justification;
  *   <li>{@code too_broad}: a network broader than /{@value #BROADEST_IPV4_PREFIX} (IPv4) or
  *       /{@value #BROADEST_IPV6_PREFIX} (IPv6);
- *   <li>{@code critical_asset}: a critical or high-value asset in the CMDB ({@link CriticalAssets}).
+ *   <li>{@code critical_asset}: a critical or high-value asset in the CMDB ({@link
+ *       CriticalAssets}).
  * </ol>
+ *
  * A justified override lifts only the last two, and the verdict lists what it lifted. The checks
  * that cannot be lifted come first, so an analyst is never told to justify something no
- * justification can allow. File hashes name no network location: only the protected, allow-list
- * and justification checks apply to them.
+ * justification can allow. File hashes name no network location: only the protected, allow-list and
+ * justification checks apply to them.
  */
 public final class Guardrails {
   /** Broadest IPv4 network that may be blocked without an override, in prefix bits. */
   public static final int BROADEST_IPV4_PREFIX = 24;
+
   /** Broadest IPv6 network that may be blocked without an override, in prefix bits (one site). */
   public static final int BROADEST_IPV6_PREFIX = 48;
 
@@ -47,9 +51,11 @@ public final class Guardrails {
   private final AllowList allowList;
   private final CriticalAssets criticalAssets;
 
-  public Guardrails(ProtectedIndicators protectedIndicators, AllowList allowList, CriticalAssets criticalAssets) {
+  public Guardrails(
+      ProtectedIndicators protectedIndicators, AllowList allowList, CriticalAssets criticalAssets) {
     if (protectedIndicators == null || allowList == null || criticalAssets == null) {
-      throw new IllegalArgumentException("'protectedIndicators', 'allowList' and 'criticalAssets' cannot be null.");
+      throw new IllegalArgumentException(
+          "'protectedIndicators', 'allowList' and 'criticalAssets' cannot be null.");
     }
     this.protectedIndicators = protectedIndicators;
     this.allowList = allowList;
@@ -61,22 +67,27 @@ public final class Guardrails {
    *
    * @throws ConfigurationException when {@code PROTECTED_INDICATORS} holds a malformed entry
    */
-  public static Guardrails fromSettings(Settings settings, AllowList allowList, CriticalAssets criticalAssets) {
+  public static Guardrails fromSettings(
+      Settings settings, AllowList allowList, CriticalAssets criticalAssets) {
     return new Guardrails(ProtectedIndicators.fromSettings(settings), allowList, criticalAssets);
   }
 
   /** The verdict on blocking {@code indicator}; never throws for any parsed indicator. */
   public Verdict check(Indicator indicator, GuardrailOverride override) {
-    Optional<Verdict.Refused> absolute = privateRange(indicator)
-        .or(() -> publicSuffix(indicator))
-        .or(() -> protectedEntry(indicator))
-        .or(() -> allowListed(indicator));
+    Optional<Verdict.Refused> absolute =
+        privateRange(indicator)
+            .or(() -> publicSuffix(indicator))
+            .or(() -> protectedEntry(indicator))
+            .or(() -> allowListed(indicator));
     if (absolute.isPresent()) {
       return absolute.get();
     }
     if (override.requested() && !override.isJustified()) {
-      return new Verdict.Refused(RefusalReason.JUSTIFICATION_REQUIRED,
-          "override_guardrails needs a justification: say why " + indicator.value() + " must be blocked despite the guardrails");
+      return new Verdict.Refused(
+          RefusalReason.JUSTIFICATION_REQUIRED,
+          "override_guardrails needs a justification: say why "
+              + indicator.value()
+              + " must be blocked despite the guardrails");
     }
     List<Verdict.Refused> liftable = new ArrayList<>();
     tooBroad(indicator).ifPresent(liftable::add);
@@ -87,7 +98,10 @@ public final class Guardrails {
     if (!override.isJustified()) {
       return liftable.get(0);
     }
-    return new Verdict.Allowed(liftable.stream().map(refused -> new Verdict.Lifted(refused.reason(), refused.message())).toList());
+    return new Verdict.Allowed(
+        liftable.stream()
+            .map(refused -> new Verdict.Lifted(refused.reason(), refused.message()))
+            .toList());
   }
 
   private Optional<Verdict.Refused> privateRange(Indicator indicator) {
@@ -100,11 +114,25 @@ public final class Guardrails {
       return Optional.empty();
     }
     String what = scopes.stream().map(IpScope::description).collect(Collectors.joining(", "));
-    String subject = subject(indicator, indicator.type() == IndicatorType.URL ? indicator.host().orElseThrow() : indicator.value());
-    String sentence = indicator.type() == IndicatorType.CIDR
-        ? subject + " includes " + what + " addresses"
-        : subject + " is " + ("aeiou".indexOf(what.charAt(0)) >= 0 ? "an " : "a ") + what + " address";
-    return refuse(RefusalReason.PRIVATE_RANGE, sentence + ": blocking it would cut off your own or shared infrastructure, and no override allows it");
+    String subject =
+        subject(
+            indicator,
+            indicator.type() == IndicatorType.URL
+                ? indicator.host().orElseThrow()
+                : indicator.value());
+    String sentence =
+        indicator.type() == IndicatorType.CIDR
+            ? subject + " includes " + what + " addresses"
+            : subject
+                + " is "
+                + ("aeiou".indexOf(what.charAt(0)) >= 0 ? "an " : "a ")
+                + what
+                + " address";
+    return refuse(
+        RefusalReason.PRIVATE_RANGE,
+        sentence
+            + ": blocking it would cut off your own or shared infrastructure, and no override"
+            + " allows it");
   }
 
   private Optional<Verdict.Refused> publicSuffix(Indicator indicator) {
@@ -112,20 +140,35 @@ public final class Guardrails {
     if (host.isEmpty() || !DomainNames.isPublicSuffix(host.get())) {
       return Optional.empty();
     }
-    return refuse(RefusalReason.PUBLIC_SUFFIX, subject(indicator, host.get())
-        + " is a public suffix: blocking it would block every domain registered under it, and no override allows it");
+    return refuse(
+        RefusalReason.PUBLIC_SUFFIX,
+        subject(indicator, host.get())
+            + " is a public suffix: blocking it would block every domain registered under it, and"
+            + " no override allows it");
   }
 
   private Optional<Verdict.Refused> protectedEntry(Indicator indicator) {
-    return protectedIndicators.protecting(indicator).flatMap(entry -> refuse(RefusalReason.PROTECTED,
-        indicator.value() + " is protected by the " + ProtectedIndicators.SETTING + " entry " + entry + " and cannot be blocked"));
+    return protectedIndicators
+        .protecting(indicator)
+        .flatMap(
+            entry ->
+                refuse(
+                    RefusalReason.PROTECTED,
+                    indicator.value()
+                        + " is protected by the "
+                        + ProtectedIndicators.SETTING
+                        + " entry "
+                        + entry
+                        + " and cannot be blocked"));
   }
 
   private Optional<Verdict.Refused> allowListed(Indicator indicator) {
     if (!allowList.covers(indicator)) {
       return Optional.empty();
     }
-    return refuse(RefusalReason.ALLOW_LISTED, indicator.value() + " is on the allow list and cannot be blocked while it is there");
+    return refuse(
+        RefusalReason.ALLOW_LISTED,
+        indicator.value() + " is on the allow list and cannot be blocked while it is there");
   }
 
   private Optional<Verdict.Refused> tooBroad(Indicator indicator) {
@@ -138,9 +181,18 @@ public final class Guardrails {
       return Optional.empty();
     }
     int hostBits = network.bits() - network.prefixLength();
-    String count = network.isIpv4() ? BigInteger.ONE.shiftLeft(hostBits) + " addresses" : "2^" + hostBits + " addresses";
-    return refuse(RefusalReason.TOO_BROAD, network + " is broader than /" + broadest + " (" + count
-        + "): block a narrower network, or override with a justification");
+    String count =
+        network.isIpv4()
+            ? BigInteger.ONE.shiftLeft(hostBits) + " addresses"
+            : "2^" + hostBits + " addresses";
+    return refuse(
+        RefusalReason.TOO_BROAD,
+        network
+            + " is broader than /"
+            + broadest
+            + " ("
+            + count
+            + "): block a narrower network, or override with a justification");
   }
 
   private Optional<Verdict.Refused> criticalAsset(Indicator indicator) {
@@ -148,8 +200,16 @@ public final class Guardrails {
       return Optional.empty();
     }
     Optional<CriticalAsset> asset = criticalAssets.find(indicator);
-    return asset.flatMap(found -> refuse(RefusalReason.CRITICAL_ASSET, indicator.value() + " is the critical asset "
-        + found.name() + " in the CMDB (" + found.why() + "): override with a justification to block it"));
+    return asset.flatMap(
+        found ->
+            refuse(
+                RefusalReason.CRITICAL_ASSET,
+                indicator.value()
+                    + " is the critical asset "
+                    + found.name()
+                    + " in the CMDB ("
+                    + found.why()
+                    + "): override with a justification to block it"));
   }
 
   /** "10.0.0.1", or "the URL's host 10.0.0.1". */

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The answer for one indicator, in request order.
  *
- * @param value the normalised indicator (the key in the ledger and on the provider); null when invalid
+ * @param value the normalised indicator (the key in the ledger and on the provider); null when
+ *     invalid
  * @param input what the caller sent
  * @param reason for {@code refused}: the guardrail's stable code ({@code private_range}, ...)
  * @param detail a sentence for the analyst: why refused, invalid, unsupported or failed

@@ -8,9 +8,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * {@link BlockLedger#allowList()}: a snapshot of the active allow entries, reloaded when older
- * than its maximum age or after this process wrote an allow, so guardrail checks of a
- * thousand indicators cost one storage query, not a thousand.
+ * {@link BlockLedger#allowList()}: a snapshot of the active allow entries, reloaded when older than
+ * its maximum age or after this process wrote an allow, so guardrail checks of a thousand
+ * indicators cost one storage query, not a thousand.
  */
 final class LedgerAllowList implements AllowList {
   private final BlockLedger ledger;

@@ -7,8 +7,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One row of the {@link BlockLedger}: the standing of one indicator on one provider, and how it
- * got there. Times are UTC instants; fields that do not apply are null.
+ * One row of the {@link BlockLedger}: the standing of one indicator on one provider, and how it got
+ * there. Times are UTC instants; fields that do not apply are null.
  *
  * @param action the last action claimed for it (block or allow)
  * @param guardrail the code of the guardrail that last refused it, when {@code state} is refused
@@ -19,19 +19,38 @@ import java.util.List;
  *     succeeds ({@link BlockLedger#dueForExpiry()} always lists it)
  * @param lastError the last provider failure, for the analyst
  * @param pendingSince set from a claim until it is confirmed or failed: the provider may not hold
- *     the entry yet. A claim left pending longer than {@link BlockLedger#DEFAULT_CLAIM_TIMEOUT} (its
- *     worker died) can be claimed again.
+ *     the entry yet. A claim left pending longer than {@link BlockLedger#DEFAULT_CLAIM_TIMEOUT}
+ *     (its worker died) can be claimed again.
  * @param claimId the claim that set {@code pendingSince}; opaque
  * @param history the decisions, oldest first, capped (the first and the latest are kept)
- * @param historyCount how many decisions there have been, including any dropped from
- *     {@code history}
+ * @param historyCount how many decisions there have been, including any dropped from {@code
+ *     history}
  * @param etag the row version this was read at (for optimistic concurrency); opaque
  */
 public record LedgerEntry(
-    String provider, IndicatorType type, String value, Action action, LedgerState state, String reason,
-    String justification, String guardrail, String incidentId, String workflowRunId, String requestedBy,
-    Instant createdAt, Instant updatedAt, Instant expiresAt, Instant liftedAt, String providerRef, boolean liftPending,
-    String lastError, Instant pendingSince, String claimId, List<LedgerHistory> history, int historyCount, String etag) {
+    String provider,
+    IndicatorType type,
+    String value,
+    Action action,
+    LedgerState state,
+    String reason,
+    String justification,
+    String guardrail,
+    String incidentId,
+    String workflowRunId,
+    String requestedBy,
+    Instant createdAt,
+    Instant updatedAt,
+    Instant expiresAt,
+    Instant liftedAt,
+    String providerRef,
+    boolean liftPending,
+    String lastError,
+    Instant pendingSince,
+    String claimId,
+    List<LedgerHistory> history,
+    int historyCount,
+    String etag) {
 
   public LedgerEntry {
     history = List.copyOf(history);

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
 /**
- * One decision in a ledger row's history, oldest first. Text fields are cut to
- * {@link BlockLedger#MAX_HISTORY_TEXT_CHARS} so that a row stays far below the table's limits.
+ * One decision in a ledger row's history, oldest first. Text fields are cut to {@link
+ * BlockLedger#MAX_HISTORY_TEXT_CHARS} so that a row stays far below the table's limits.
  *
- * @param decision what was asked or done: {@code block}, {@code allow}, {@code unblock},
- *     {@code expire}, {@code confirm}, {@code fail}, {@code refuse}, {@code dry_run}
+ * @param decision what was asked or done: {@code block}, {@code allow}, {@code unblock}, {@code
+ *     expire}, {@code confirm}, {@code fail}, {@code refuse}, {@code dry_run}
  * @param status what came of it, as the caller was told: {@code blocked}, {@code already_active},
  *     {@code allowed}, {@code unblocked}, {@code expired}, {@code refused}, {@code would_block},
  *     {@code failed}, {@code lift_failed}, {@code claimed}
@@ -17,5 +17,11 @@ import java.time.Instant;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LedgerHistory(
-    Instant time, String decision, String status, String reason, String guardrail, String workflowRunId, String requestedBy,
+    Instant time,
+    String decision,
+    String status,
+    String reason,
+    String guardrail,
+    String workflowRunId,
+    String requestedBy,
     String incidentId) {}

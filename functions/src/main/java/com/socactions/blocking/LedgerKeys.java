@@ -11,19 +11,19 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The table keys of the {@link BlockLedger}: one partition per provider and indicator type
- * ({@code edl:ip}, {@code defender:url}), so the rows of one request mostly share a partition
- * (and entity-group transactions) and the EDL feed of one list is one partition read; one row
- * per normalised value.
+ * The table keys of the {@link BlockLedger}: one partition per provider and indicator type ({@code
+ * edl:ip}, {@code defender:url}), so the rows of one request mostly share a partition (and
+ * entity-group transactions) and the EDL feed of one list is one partition read; one row per
+ * normalised value.
  *
- * <p>Table keys may not hold {@code /}, {@code \}, {@code #}, {@code ?} or control characters
- * and are limited to 1 KiB, while CIDRs and URLs hold them and URLs run to 2,048 characters. Row
- * keys are therefore escaped: letters, digits, {@code . - _ :} stay as they are (so addresses and
+ * <p>Table keys may not hold {@code /}, {@code \}, {@code #}, {@code ?} or control characters and
+ * are limited to 1 KiB, while CIDRs and URLs hold them and URLs run to 2,048 characters. Row keys
+ * are therefore escaped: letters, digits, {@code . - _ :} stay as they are (so addresses and
  * domains stay readable in Storage Explorer), every other UTF-8 byte becomes {@code ~XX} (upper
  * case hex; {@code ~} is unreserved in URLs, unlike {@code %}, which some table front ends decode
- * twice). An escaped key longer than {@link #MAX_ROW_KEY_CHARS} is replaced by {@code ~~} and
- * the base64url SHA-256 of the value, which the row keeps in its {@code value} property. Escaped
- * keys never contain {@code ~~}, so the two forms cannot collide.
+ * twice). An escaped key longer than {@link #MAX_ROW_KEY_CHARS} is replaced by {@code ~~} and the
+ * base64url SHA-256 of the value, which the row keeps in its {@code value} property. Escaped keys
+ * never contain {@code ~~}, so the two forms cannot collide.
  */
 public final class LedgerKeys {
   /**
@@ -46,7 +46,8 @@ public final class LedgerKeys {
    */
   public static String partitionKey(String provider, IndicatorType type) {
     if (provider == null || !PROVIDER_ID.matcher(provider).matches()) {
-      throw new IllegalArgumentException("'provider' must be a provider id such as edl, not " + provider);
+      throw new IllegalArgumentException(
+          "'provider' must be a provider id such as edl, not " + provider);
     }
     return provider + ":" + type.wireName();
   }
@@ -102,7 +103,13 @@ public final class LedgerKeys {
   }
 
   private static boolean isKept(int c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == ':';
+    return c >= 'a' && c <= 'z'
+        || c >= 'A' && c <= 'Z'
+        || c >= '0' && c <= '9'
+        || c == '.'
+        || c == '-'
+        || c == '_'
+        || c == ':';
   }
 
   private static byte[] sha256(byte[] bytes) {

@@ -4,8 +4,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Filters of {@code ListIndicators}: every non-null filter must match. Values are compared
- * exactly (normalise an indicator first; its {@code value}).
+ * Filters of {@code ListIndicators}: every non-null filter must match. Values are compared exactly
+ * (normalise an indicator first; its {@code value}).
  *
  * @param states the states to list; empty (or null) lists all
  * @param provider one provider id, or null for all
@@ -15,13 +15,19 @@ import java.util.Set;
  * @param continuationToken from the previous {@link LedgerPage}, or null for the first page
  */
 public record LedgerQuery(
-    Set<LedgerState> states, String provider, String incidentId, String value, int pageSize, String continuationToken) {
+    Set<LedgerState> states,
+    String provider,
+    String incidentId,
+    String value,
+    int pageSize,
+    String continuationToken) {
   public static final int DEFAULT_PAGE_SIZE = 100;
 
   public LedgerQuery {
     states = states == null || states.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(states));
     if (pageSize < 1 || pageSize > BlockLedger.MAX_PAGE_SIZE) {
-      throw new IllegalArgumentException("'pageSize' must be 1 to " + BlockLedger.MAX_PAGE_SIZE + ", not " + pageSize);
+      throw new IllegalArgumentException(
+          "'pageSize' must be 1 to " + BlockLedger.MAX_PAGE_SIZE + ", not " + pageSize);
     }
   }
 

@@ -14,10 +14,16 @@ import java.time.Instant;
  * @param expiresAt when it should lapse
  * @param provenance who asked and why
  */
-public record LedgerRequest(String provider, Indicator indicator, Action action, Instant expiresAt, Provenance provenance) {
+public record LedgerRequest(
+    String provider, Indicator indicator, Action action, Instant expiresAt, Provenance provenance) {
   public LedgerRequest {
-    if (provider == null || indicator == null || action == null || expiresAt == null || provenance == null) {
-      throw new IllegalArgumentException("'provider', 'indicator', 'action', 'expiresAt' and 'provenance' cannot be null.");
+    if (provider == null
+        || indicator == null
+        || action == null
+        || expiresAt == null
+        || provenance == null) {
+      throw new IllegalArgumentException(
+          "'provider', 'indicator', 'action', 'expiresAt' and 'provenance' cannot be null.");
     }
     LedgerKeys.partitionKey(provider, indicator.type());
   }

@@ -19,7 +19,10 @@ import java.util.Locale;
  */
 final class LedgerRow {
   private static final TypeReference<List<LedgerHistory>> HISTORY = new TypeReference<>() {};
-  /** Where {@link TableEntity#getETag()} reads the ETag that conditional writes send as If-Match. */
+
+  /**
+   * Where {@link TableEntity#getETag()} reads the ETag that conditional writes send as If-Match.
+   */
   static final String ETAG_PROPERTY = "odata.etag";
 
   String provider;
@@ -41,8 +44,12 @@ final class LedgerRow {
   boolean liftPending;
   String lastError;
   Instant pendingSince;
-  /** Which claim set {@link #pendingSince}: a retried create that finds its own row knows it won. */
+
+  /**
+   * Which claim set {@link #pendingSince}: a retried create that finds its own row knows it won.
+   */
   String claimId;
+
   List<LedgerHistory> history = new ArrayList<>();
   int historyCount;
   String etag;
@@ -85,14 +92,28 @@ final class LedgerRow {
 
   /**
    * Appends a decision, keeping the first and the latest {@link BlockLedger#MAX_HISTORY_ENTRIES}
-   * minus one, and dropping from the middle until the JSON fits {@link BlockLedger#MAX_HISTORY_CHARS}:
-   * the first says how the row began, the latest what happened lately; {@code history_count}
-   * says how many there were.
+   * minus one, and dropping from the middle until the JSON fits {@link
+   * BlockLedger#MAX_HISTORY_CHARS}: the first says how the row began, the latest what happened
+   * lately; {@code history_count} says how many there were.
    */
-  void append(Instant time, String decision, String status, String message, String guardrailCode, Provenance by) {
+  void append(
+      Instant time,
+      String decision,
+      String status,
+      String message,
+      String guardrailCode,
+      Provenance by) {
     int max = BlockLedger.MAX_HISTORY_TEXT_CHARS;
-    history.add(new LedgerHistory(time, decision, status, BlockLedger.cut(message, max), guardrailCode,
-        BlockLedger.cut(by.workflowRunId(), max), BlockLedger.cut(by.requestedBy(), max), BlockLedger.cut(by.incidentId(), max)));
+    history.add(
+        new LedgerHistory(
+            time,
+            decision,
+            status,
+            BlockLedger.cut(message, max),
+            guardrailCode,
+            BlockLedger.cut(by.workflowRunId(), max),
+            BlockLedger.cut(by.requestedBy(), max),
+            BlockLedger.cut(by.incidentId(), max)));
     historyCount++;
     while (history.size() > BlockLedger.MAX_HISTORY_ENTRIES
         || history.size() > 2 && historyJson().length() > BlockLedger.MAX_HISTORY_CHARS) {
@@ -110,15 +131,16 @@ final class LedgerRow {
   }
 
   TableEntity toEntity() {
-    TableEntity entity = new TableEntity(partitionKey(), rowKey())
-        .addProperty("value", value)
-        .addProperty("type", type.wireName())
-        .addProperty("provider", provider)
-        .addProperty("action", action.name().toLowerCase(Locale.ROOT))
-        .addProperty("state", state.wireName())
-        .addProperty("lift_pending", liftPending)
-        .addProperty("history", historyJson())
-        .addProperty("history_count", historyCount);
+    TableEntity entity =
+        new TableEntity(partitionKey(), rowKey())
+            .addProperty("value", value)
+            .addProperty("type", type.wireName())
+            .addProperty("provider", provider)
+            .addProperty("action", action.name().toLowerCase(Locale.ROOT))
+            .addProperty("state", state.wireName())
+            .addProperty("lift_pending", liftPending)
+            .addProperty("history", historyJson())
+            .addProperty("history_count", historyCount);
     putIfSet(entity, "reason", reason);
     putIfSet(entity, "justification", justification);
     putIfSet(entity, "guardrail", guardrail);
@@ -145,8 +167,12 @@ final class LedgerRow {
     row.type = IndicatorType.valueOf(text(entity, "type").toUpperCase(Locale.ROOT));
     row.provider = text(entity, "provider");
     row.action = Action.valueOf(text(entity, "action").toUpperCase(Locale.ROOT));
-    row.state = LedgerState.fromWireName(text(entity, "state")).orElseThrow(
-        () -> new IllegalStateException("ledger row " + entity.getRowKey() + " has an unknown state"));
+    row.state =
+        LedgerState.fromWireName(text(entity, "state"))
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "ledger row " + entity.getRowKey() + " has an unknown state"));
     row.reason = text(entity, "reason");
     row.justification = text(entity, "justification");
     row.guardrail = text(entity, "guardrail");
@@ -164,19 +190,45 @@ final class LedgerRow {
     row.claimId = text(entity, "claim_id");
     String json = text(entity, "history");
     try {
-      row.history = json == null ? new ArrayList<>() : new ArrayList<>(Json.MAPPER.readValue(json, HISTORY));
+      row.history =
+          json == null ? new ArrayList<>() : new ArrayList<>(Json.MAPPER.readValue(json, HISTORY));
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("ledger row " + entity.getRowKey() + " has a malformed history", e);
+      throw new IllegalStateException(
+          "ledger row " + entity.getRowKey() + " has a malformed history", e);
     }
-    row.historyCount = entity.getProperty("history_count") instanceof Number count ? count.intValue() : row.history.size();
+    row.historyCount =
+        entity.getProperty("history_count") instanceof Number count
+            ? count.intValue()
+            : row.history.size();
     row.etag = entity.getETag();
     return row;
   }
 
   LedgerEntry toEntry() {
-    return new LedgerEntry(provider, type, value, action, state, reason, justification, guardrail, incidentId,
-        workflowRunId, requestedBy, createdAt, updatedAt, expiresAt, liftedAt, providerRef, liftPending, lastError,
-        pendingSince, claimId, history, historyCount, etag);
+    return new LedgerEntry(
+        provider,
+        type,
+        value,
+        action,
+        state,
+        reason,
+        justification,
+        guardrail,
+        incidentId,
+        workflowRunId,
+        requestedBy,
+        createdAt,
+        updatedAt,
+        expiresAt,
+        liftedAt,
+        providerRef,
+        liftPending,
+        lastError,
+        pendingSince,
+        claimId,
+        history,
+        historyCount,
+        etag);
   }
 
   /** The working copy of an entry a caller holds. */

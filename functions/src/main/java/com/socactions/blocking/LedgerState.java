@@ -8,11 +8,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Where one (provider, indicator) row of the {@link BlockLedger} stands. The wire name (lower
- * case) is stored in the ledger and shown by {@code ListIndicators}: keep it stable.
+ * Where one (provider, indicator) row of the {@link BlockLedger} stands. The wire name (lower case)
+ * is stored in the ledger and shown by {@code ListIndicators}: keep it stable.
  */
 public enum LedgerState {
-  /** Enforced (or being applied, while {@link LedgerEntry#pendingSince()} is set) until it expires. */
+  /**
+   * Enforced (or being applied, while {@link LedgerEntry#pendingSince()} is set) until it expires.
+   */
   ACTIVE,
   /** Lifted before its expiry (unblock, or replaced by an allow). */
   LIFTED,

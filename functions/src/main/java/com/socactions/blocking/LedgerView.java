@@ -9,7 +9,8 @@ import java.util.Locale;
 
 /**
  * One ledger row as {@code ListIndicators} shows it: who blocked what, when, why, until when, for
- * which incident, and every decision since. Leaves out the ledger's own bookkeeping (claims, ETags).
+ * which incident, and every decision since. Leaves out the ledger's own bookkeeping (claims,
+ * ETags).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LedgerView(
@@ -36,18 +37,35 @@ public record LedgerView(
 
   public static LedgerView of(LedgerEntry entry) {
     Action action = entry.action();
-    return new LedgerView(entry.value(), entry.type(), entry.provider(),
-        action == null ? null : action.name().toLowerCase(Locale.ROOT), entry.state(), entry.reason(),
-        entry.justification(), entry.guardrail(), entry.incidentId(), entry.workflowRunId(), entry.requestedBy(),
-        entry.createdAt(), entry.updatedAt(), entry.expiresAt(), entry.liftedAt(), entry.providerRef(),
-        entry.liftPending(), entry.lastError(), entry.history(), entry.historyCount());
+    return new LedgerView(
+        entry.value(),
+        entry.type(),
+        entry.provider(),
+        action == null ? null : action.name().toLowerCase(Locale.ROOT),
+        entry.state(),
+        entry.reason(),
+        entry.justification(),
+        entry.guardrail(),
+        entry.incidentId(),
+        entry.workflowRunId(),
+        entry.requestedBy(),
+        entry.createdAt(),
+        entry.updatedAt(),
+        entry.expiresAt(),
+        entry.liftedAt(),
+        entry.providerRef(),
+        entry.liftPending(),
+        entry.lastError(),
+        entry.history(),
+        entry.historyCount());
   }
 
   /** A page of the ledger; {@code continuationToken} fetches the next one (absent on the last). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Page(List<LedgerView> value, String continuationToken) {
     public static Page of(LedgerPage page) {
-      return new Page(page.entries().stream().map(LedgerView::of).toList(), page.continuationToken());
+      return new Page(
+          page.entries().stream().map(LedgerView::of).toList(), page.continuationToken());
     }
   }
 }

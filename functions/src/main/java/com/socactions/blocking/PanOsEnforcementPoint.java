@@ -35,10 +35,10 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
 /**
- * Provider {@value #ID}: blocks addresses on a PAN-OS firewall (or through Panorama) by tagging them
- * through the User-ID XML API; a dynamic address group that matches the tag, used by a deny rule,
- * does the blocking, with no commit. Configured by {@value #URL_SETTING} and {@value #KEY_SETTING};
- * {@value #TAG_SETTING} names the tag (default {@value #DEFAULT_BLOCK_TAG}).
+ * Provider {@value #ID}: blocks addresses on a PAN-OS firewall (or through Panorama) by tagging
+ * them through the User-ID XML API; a dynamic address group that matches the tag, used by a deny
+ * rule, does the blocking, with no commit. Configured by {@value #URL_SETTING} and {@value
+ * #KEY_SETTING}; {@value #TAG_SETTING} names the tag (default {@value #DEFAULT_BLOCK_TAG}).
  *
  * <p>What it takes: IPv4 and IPv6 addresses, and IPv4 networks (PAN-OS 10.0 and later register
  * networks; IPv6 networks never). Other types, and allow entries, answer {@code UNSUPPORTED}
@@ -51,18 +51,17 @@ import okhttp3.OkHttpClient;
  * <p>Calls per batch: {@link #apply} sends one {@code uid-message} and nothing else: it registers
  * the new addresses and re-registers (unregister, then register) the ones whose block the ledger
  * extended, so the firewall's timeout follows a later expiry. An address that already holds the tag
- * (registered by someone else, or by us before the ledger knew) is answered by PAN-OS with
- * {@code already exists, ignore}, keeps its own timeout, and is {@code ALREADY_PRESENT}: no read of
- * the registered addresses is needed to tell. {@link #remove} sends one
- * {@code uid-message}; an entry PAN-OS says was not registered is {@code NOT_FOUND}.
- * {@code providerRef} is the tag an entry was registered with, so removals still find blocks made
- * before {@value #TAG_SETTING} changed.
+ * (registered by someone else, or by us before the ledger knew) is answered by PAN-OS with {@code
+ * already exists, ignore}, keeps its own timeout, and is {@code ALREADY_PRESENT}: no read of the
+ * registered addresses is needed to tell. {@link #remove} sends one {@code uid-message}; an entry
+ * PAN-OS says was not registered is {@code NOT_FOUND}. {@code providerRef} is the tag an entry was
+ * registered with, so removals still find blocks made before {@value #TAG_SETTING} changed.
  *
  * <p>Failures: a per-entry error fails that entry alone with PAN-OS's message; when the batch could
  * not be sent (no answer, 429, 5xx after retries, circuit open) every entry is {@code FAILED} with
- * the same {@code retryAfter}; a refused key fails every entry saying so, without a
- * {@code retryAfter}. A missing or malformed setting throws {@link ConfigurationException} naming it.
- * The key never appears in a URL, a message or a log.
+ * the same {@code retryAfter}; a refused key fails every entry saying so, without a {@code
+ * retryAfter}. A missing or malformed setting throws {@link ConfigurationException} naming it. The
+ * key never appears in a URL, a message or a log.
  */
 public final class PanOsEnforcementPoint implements EnforcementPoint {
   public static final String ID = "panos";
@@ -70,20 +69,28 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
   public static final String KEY_SETTING = "PANOS_API_KEY";
   public static final String TAG_SETTING = "PANOS_BLOCK_TAG";
   public static final String DEFAULT_BLOCK_TAG = "soc-actions-block";
+
   /** The longest tag timeout PAN-OS accepts, in seconds (30 days). */
   public static final long MAX_TAG_TIMEOUT_SECONDS = 2_592_000;
+
   /** The tag timeout that PAN-OS reads as "never expires". */
   static final long NO_TIMEOUT = 0;
+
   /** How long health waits for {@code show system info}. */
   public static final Duration DEFAULT_READINESS_TIMEOUT = Duration.ofSeconds(3);
+
   /** The wait suggested when PAN-OS failed without saying how long to wait. */
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(30);
 
   /** PAN-OS tag names are up to 127 characters; quotes would break the group's match filter. */
   private static final Pattern TAG = Pattern.compile("[\\p{L}\\p{N} ._:-]{1,127}");
+
   /** PAN-OS's per-entry messages, e.g. {@code tag your-tag already exists, ignore}. */
-  private static final Pattern ALREADY_REGISTERED = Pattern.compile("(?i)already (exists|registered)");
-  private static final Pattern NOT_REGISTERED = Pattern.compile("(?i)(does )?not (exist|registered|found)");
+  private static final Pattern ALREADY_REGISTERED =
+      Pattern.compile("(?i)already (exists|registered)");
+
+  private static final Pattern NOT_REGISTERED =
+      Pattern.compile("(?i)(does )?not (exist|registered|found)");
   private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "::1", "localhost");
   private static final RequestLog LOG = RequestLog.of(PanOsEnforcementPoint.class);
 
@@ -96,12 +103,22 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
 
   /** The production wiring: the shared OkHttp client, real waits between retries. */
   public PanOsEnforcementPoint(Settings settings, Clock clock) {
-    this(settings, clock, HttpClients.shared(), Sleeper.SYSTEM, UpstreamPolicy.Options.defaults(),
+    this(
+        settings,
+        clock,
+        HttpClients.shared(),
+        Sleeper.SYSTEM,
+        UpstreamPolicy.Options.defaults(),
         DEFAULT_READINESS_TIMEOUT);
   }
 
-  PanOsEnforcementPoint(Settings settings, Clock clock, OkHttpClient http, Sleeper sleeper,
-      UpstreamPolicy.Options options, Duration readinessTimeout) {
+  PanOsEnforcementPoint(
+      Settings settings,
+      Clock clock,
+      OkHttpClient http,
+      Sleeper sleeper,
+      UpstreamPolicy.Options options,
+      Duration readinessTimeout) {
     this.settings = settings;
     this.clock = clock;
     this.http = http;
@@ -129,9 +146,17 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
 
   @Override
   public String description() {
-    return "Tags addresses on a PAN-OS firewall or Panorama through the User-ID XML API, for a dynamic address group that a"
-        + " deny rule uses; tags expire on the firewall. Settings " + URL_SETTING + ", " + KEY_SETTING + ", " + TAG_SETTING
-        + " (default " + DEFAULT_BLOCK_TAG + ")";
+    return "Tags addresses on a PAN-OS firewall or Panorama through the User-ID XML API, for a"
+        + " dynamic address group that a deny rule uses; tags expire on the firewall."
+        + " Settings "
+        + URL_SETTING
+        + ", "
+        + KEY_SETTING
+        + ", "
+        + TAG_SETTING
+        + " (default "
+        + DEFAULT_BLOCK_TAG
+        + ")";
   }
 
   @Override
@@ -151,16 +176,16 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
 
   /**
    * See {@link EnforcementPoint#apply}. New blocks are registered; PAN-OS answers an address that
-   * already holds the tag with {@code already exists, ignore}, which is {@code ALREADY_PRESENT}. Extensions of our own blocks are
-   * unregistered and registered again with the new timeout, without the read, because PAN-OS
-   * answers a register of a tag an address holds with {@code already exists, ignore} and keeps the
-   * old timeout. All of it goes in one {@code uid-message}, its {@code unregister} section before
-   * its {@code register} section.
+   * already holds the tag with {@code already exists, ignore}, which is {@code ALREADY_PRESENT}.
+   * Extensions of our own blocks are unregistered and registered again with the new timeout,
+   * without the read, because PAN-OS answers a register of a tag an address holds with {@code
+   * already exists, ignore} and keeps the old timeout. All of it goes in one {@code uid-message},
+   * its {@code unregister} section before its {@code register} section.
    *
    * <p>PAN-OS does not document the order in which it applies the sections of one message. If it
    * registered first, the register of an extended address is answered {@code already exists} and
-   * the unregister then removed the tag: that answer is the proof, and only then a second
-   * {@code uid-message} registers those addresses again, so an extension never lifts a block.
+   * the unregister then removed the tag: that answer is the proof, and only then a second {@code
+   * uid-message} registers those addresses again, so an extension never lifts a block.
    */
   @Override
   public List<EnforcementOutcome> apply(List<EnforcementRequest> requests) {
@@ -172,33 +197,57 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
     String configuredTag = blockTag();
     try {
       Map<String, String> extending = new LinkedHashMap<>();
-      targets.forEach((i, ip) -> {
-        if (requests.get(i).extension()) {
-          extending.put(ip, tagOf(requests.get(i), configuredTag));
-        }
-      });
+      targets.forEach(
+          (i, ip) -> {
+            if (requests.get(i).extension()) {
+              extending.put(ip, tagOf(requests.get(i), configuredTag));
+            }
+          });
       Map<String, Long> timeouts = new LinkedHashMap<>();
-      targets.forEach((i, ip) -> timeouts.merge(ip, timeoutSeconds(requests.get(i).expiresAt()), PanOsEnforcementPoint::longer));
-      List<Unregistration> unregister = extending.entrySet().stream()
-          .map(entry -> new Unregistration(entry.getKey(), entry.getValue())).toList();
+      targets.forEach(
+          (i, ip) ->
+              timeouts.merge(
+                  ip, timeoutSeconds(requests.get(i).expiresAt()), PanOsEnforcementPoint::longer));
+      List<Unregistration> unregister =
+          extending.entrySet().stream()
+              .map(entry -> new Unregistration(entry.getKey(), entry.getValue()))
+              .toList();
       List<Registration> register = new ArrayList<>();
-      timeouts.forEach((ip, timeout) -> register.add(new Registration(ip, extending.getOrDefault(ip, configuredTag), timeout)));
-      Map<String, String> registerErrors = new LinkedHashMap<>(client.get().update(unregister, register).registerErrors());
-      List<Registration> lost = register.stream()
-          .filter(entry -> extending.containsKey(entry.ip()) && alreadyRegistered(registerErrors.get(entry.ip())))
-          .toList();
+      timeouts.forEach(
+          (ip, timeout) ->
+              register.add(
+                  new Registration(ip, extending.getOrDefault(ip, configuredTag), timeout)));
+      Map<String, String> registerErrors =
+          new LinkedHashMap<>(client.get().update(unregister, register).registerErrors());
+      List<Registration> lost =
+          register.stream()
+              .filter(
+                  entry ->
+                      extending.containsKey(entry.ip())
+                          && alreadyRegistered(registerErrors.get(entry.ip())))
+              .toList();
       if (!lost.isEmpty()) {
-        LOG.warning(() -> "PAN-OS applied the register before the unregister of one uid-message; registering "
-            + lost.size() + " extended addresses again");
+        LOG.warning(
+            () ->
+                "PAN-OS applied the register before the unregister of one uid-message; registering "
+                    + lost.size()
+                    + " extended addresses again");
         lost.forEach(entry -> registerErrors.remove(entry.ip()));
         registerErrors.putAll(client.get().register(lost).registerErrors());
       }
-      targets.forEach((i, ip) -> {
-        if (outcomes[i] == null) {
-          String tag = extending.getOrDefault(ip, configuredTag);
-          outcomes[i] = registered(requests.get(i).indicator(), ip, tag, registerErrors.get(ip), extending.containsKey(ip));
-        }
-      });
+      targets.forEach(
+          (i, ip) -> {
+            if (outcomes[i] == null) {
+              String tag = extending.getOrDefault(ip, configuredTag);
+              outcomes[i] =
+                  registered(
+                      requests.get(i).indicator(),
+                      ip,
+                      tag,
+                      registerErrors.get(ip),
+                      extending.containsKey(ip));
+            }
+          });
     } catch (UpstreamException e) {
       failUnanswered(requests, targets, outcomes, e);
     }
@@ -225,14 +274,21 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
     String configuredTag = blockTag();
     Map<Integer, String> tags = new LinkedHashMap<>();
     targets.forEach((i, ip) -> tags.put(i, tagOf(requests.get(i), configuredTag)));
-    List<Unregistration> entries = targets.entrySet().stream()
-        .map(target -> new Unregistration(target.getValue(), tags.get(target.getKey())))
-        .distinct()
-        .toList();
+    List<Unregistration> entries =
+        targets.entrySet().stream()
+            .map(target -> new Unregistration(target.getValue(), tags.get(target.getKey())))
+            .distinct()
+            .toList();
     try {
       UidResult result = client.get().unregister(entries);
-      targets.forEach((i, ip) -> outcomes[i] = unregistered(requests.get(i).indicator(), ip, tags.get(i),
-          result.unregisterErrors().get(ip)));
+      targets.forEach(
+          (i, ip) ->
+              outcomes[i] =
+                  unregistered(
+                      requests.get(i).indicator(),
+                      ip,
+                      tags.get(i),
+                      result.unregisterErrors().get(ip)));
     } catch (UpstreamException e) {
       failUnanswered(requests, targets, outcomes, e);
     }
@@ -242,20 +298,30 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
   @Override
   public Readiness readiness() {
     if (!isConfigured()) {
-      return Readiness.notConfigured("Set " + URL_SETTING + " and " + KEY_SETTING
-          + " to block addresses through a PAN-OS dynamic address group");
+      return Readiness.notConfigured(
+          "Set "
+              + URL_SETTING
+              + " and "
+              + KEY_SETTING
+              + " to block addresses through a PAN-OS dynamic address group");
     }
     try {
       PanOsUserIdClient panOs = client.get();
       String tag = blockTag();
       if (policy.circuitState() == CircuitBreaker.State.OPEN) {
-        return Readiness.degraded("PAN-OS has been failing, so its circuit is open: blocks answer failed until it recovers");
+        return Readiness.degraded(
+            "PAN-OS has been failing, so its circuit is open: blocks answer failed until it"
+                + " recovers");
       }
       SystemInfo info = panOs.systemInfo(readinessTimeout);
-      return Readiness.ok("PAN-OS " + Optional.ofNullable(info.hostname()).orElse("firewall")
-          + (info.model() == null ? "" : " (" + info.model() + ")")
-          + (info.softwareVersion() == null ? "" : " runs PAN-OS " + info.softwareVersion())
-          + "; blocks are tagged '" + tag + "'");
+      return Readiness.ok(
+          "PAN-OS "
+              + Optional.ofNullable(info.hostname()).orElse("firewall")
+              + (info.model() == null ? "" : " (" + info.model() + ")")
+              + (info.softwareVersion() == null ? "" : " runs PAN-OS " + info.softwareVersion())
+              + "; blocks are tagged '"
+              + tag
+              + "'");
     } catch (ConfigurationException e) {
       return Readiness.error(e.getMessage());
     } catch (UpstreamException e) {
@@ -271,30 +337,41 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
    * The registered-ip text of each request PAN-OS can take, by request index; the others get their
    * {@code UNSUPPORTED} outcome here.
    */
-  private static Map<Integer, String> targets(List<EnforcementRequest> requests, EnforcementOutcome[] outcomes) {
+  private static Map<Integer, String> targets(
+      List<EnforcementRequest> requests, EnforcementOutcome[] outcomes) {
     Map<Integer, String> targets = new LinkedHashMap<>();
     for (int i = 0; i < requests.size(); i++) {
       EnforcementRequest request = requests.get(i);
       Indicator indicator = request.indicator();
       if (request.action() == Action.ALLOW) {
-        outcomes[i] = EnforcementOutcome.unsupported(indicator,
-            "PAN-OS User-ID tags here feed a deny rule only; allow entries are not supported");
+        outcomes[i] =
+            EnforcementOutcome.unsupported(
+                indicator,
+                "PAN-OS User-ID tags here feed a deny rule only; allow entries are not supported");
       } else if (indicator.type() == IndicatorType.IP
-          || indicator.type() == IndicatorType.CIDR && indicator.addresses().map(c -> c.isIpv4()).orElse(false)) {
+          || indicator.type() == IndicatorType.CIDR
+              && indicator.addresses().map(c -> c.isIpv4()).orElse(false)) {
         targets.put(i, indicator.value());
       } else if (indicator.type() == IndicatorType.CIDR) {
-        outcomes[i] = EnforcementOutcome.unsupported(indicator,
-            "PAN-OS registers IPv6 addresses but not IPv6 networks: block the addresses one by one");
+        outcomes[i] =
+            EnforcementOutcome.unsupported(
+                indicator,
+                "PAN-OS registers IPv6 addresses but not IPv6 networks: block the addresses one by"
+                    + " one");
       } else {
-        outcomes[i] = EnforcementOutcome.unsupported(indicator,
-            "PAN-OS User-ID tags hold IP addresses and IPv4 networks, not a " + indicator.type().wireName()
-                + ": use another enforcement point for it");
+        outcomes[i] =
+            EnforcementOutcome.unsupported(
+                indicator,
+                "PAN-OS User-ID tags hold IP addresses and IPv4 networks, not a "
+                    + indicator.type().wireName()
+                    + ": use another enforcement point for it");
       }
     }
     return targets;
   }
 
-  private static EnforcementOutcome registered(Indicator indicator, String ip, String tag, String error, boolean extension) {
+  private static EnforcementOutcome registered(
+      Indicator indicator, String ip, String tag, String error, boolean extension) {
     if (error == null) {
       return extension
           ? new EnforcementOutcome(indicator, Status.ALREADY_PRESENT, tag, null, null)
@@ -306,7 +383,8 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
     return EnforcementOutcome.failed(indicator, "PAN-OS did not tag " + ip + ": " + error, null);
   }
 
-  private static EnforcementOutcome unregistered(Indicator indicator, String ip, String tag, String error) {
+  private static EnforcementOutcome unregistered(
+      Indicator indicator, String ip, String tag, String error) {
     if (error == null) {
       return EnforcementOutcome.done(indicator, tag);
     }
@@ -317,8 +395,11 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
   }
 
   /** Every target without an outcome yet fails the same way: the call itself failed. */
-  private static void failUnanswered(List<EnforcementRequest> requests, Map<Integer, String> targets,
-      EnforcementOutcome[] outcomes, UpstreamException e) {
+  private static void failUnanswered(
+      List<EnforcementRequest> requests,
+      Map<Integer, String> targets,
+      EnforcementOutcome[] outcomes,
+      UpstreamException e) {
     String detail;
     Duration retryAfter = null;
     if (e.status() == PanOsUserIdClient.KEY_REFUSED) {
@@ -337,8 +418,8 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
   }
 
   /**
-   * Seconds until {@code expiresAt}, rounded up, at least 1 and at most PAN-OS's maximum;
-   * {@value #NO_TIMEOUT} (PAN-OS: never) when there is no expiry.
+   * Seconds until {@code expiresAt}, rounded up, at least 1 and at most PAN-OS's maximum; {@value
+   * #NO_TIMEOUT} (PAN-OS: never) when there is no expiry.
    */
   private long timeoutSeconds(Instant expiresAt) {
     if (expiresAt == null) {
@@ -357,26 +438,54 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
   private String blockTag() {
     String tag = settings.get(TAG_SETTING, DEFAULT_BLOCK_TAG);
     if (!TAG.matcher(tag).matches()) {
-      throw new ConfigurationException(TAG_SETTING, "Setting " + TAG_SETTING + " must be a PAN-OS tag name of 1 to 127"
-          + " letters, digits, spaces, '.', '_', ':' or '-', not '" + tag + "'");
+      throw new ConfigurationException(
+          TAG_SETTING,
+          "Setting "
+              + TAG_SETTING
+              + " must be a PAN-OS tag name of 1 to 127"
+              + " letters, digits, spaces, '.', '_', ':' or '-', not '"
+              + tag
+              + "'");
     }
     return tag;
   }
 
   private PanOsUserIdClient buildClient() {
-    String url = settings.get(URL_SETTING).orElseThrow(() -> new ConfigurationException(URL_SETTING,
-        "Setting " + URL_SETTING + " is required for provider " + ID));
-    String key = settings.get(KEY_SETTING).orElseThrow(() -> new ConfigurationException(KEY_SETTING,
-        "Setting " + KEY_SETTING + " is required for provider " + ID));
+    String url =
+        settings
+            .get(URL_SETTING)
+            .orElseThrow(
+                () ->
+                    new ConfigurationException(
+                        URL_SETTING, "Setting " + URL_SETTING + " is required for provider " + ID));
+    String key =
+        settings
+            .get(KEY_SETTING)
+            .orElseThrow(
+                () ->
+                    new ConfigurationException(
+                        KEY_SETTING, "Setting " + KEY_SETTING + " is required for provider " + ID));
     HttpUrl base = HttpUrl.parse(url);
     if (base == null) {
-      throw new ConfigurationException(URL_SETTING, "Setting " + URL_SETTING + " must be the firewall's or Panorama's"
-          + " https URL, such as https://fw.example.com, not '" + url + "'");
+      throw new ConfigurationException(
+          URL_SETTING,
+          "Setting "
+              + URL_SETTING
+              + " must be the firewall's or Panorama's"
+              + " https URL, such as https://fw.example.com, not '"
+              + url
+              + "'");
     }
     if (!base.isHttps() && !LOOPBACK_HOSTS.contains(base.host())) {
       // The key travels in a header: over plain http anyone on the path could read it.
-      throw new ConfigurationException(URL_SETTING, "Setting " + URL_SETTING + " must be an https URL (http is"
-          + " accepted for loopback test fakes only), not '" + url + "'");
+      throw new ConfigurationException(
+          URL_SETTING,
+          "Setting "
+              + URL_SETTING
+              + " must be an https URL (http is"
+              + " accepted for loopback test fakes only), not '"
+              + url
+              + "'");
     }
     return new PanOsUserIdClient(base, key, http, clock, policy);
   }

@@ -34,6 +34,7 @@ import org.w3c.dom.Element;
  */
 final class PanOsUserIdClient {
   static final String UPSTREAM = "PAN-OS";
+
   /** PAN-OS's code for a refused key; also the HTTP status we report it with. */
   static final int KEY_REFUSED = 403;
 
@@ -45,9 +46,11 @@ final class PanOsUserIdClient {
   private final UpstreamPolicy policy;
 
   /**
-   * @param baseUrl the firewall or Panorama, e.g. {@code https://fw.example}; {@code /api/} is added
+   * @param baseUrl the firewall or Panorama, e.g. {@code https://fw.example}; {@code /api/} is
+   *     added
    */
-  PanOsUserIdClient(HttpUrl baseUrl, String apiKey, OkHttpClient client, Clock clock, UpstreamPolicy policy) {
+  PanOsUserIdClient(
+      HttpUrl baseUrl, String apiKey, OkHttpClient client, Clock clock, UpstreamPolicy policy) {
     this.endpoint = baseUrl.newBuilder().encodedPath("/api/").build();
     this.apiKey = apiKey;
     this.client = client;
@@ -72,7 +75,9 @@ final class PanOsUserIdClient {
     return uidMessage(PanOsXml.unregisterMessage(entries));
   }
 
-  /** Unregisters, then registers, in one {@code uid-message} (see {@link PanOsXml#updateMessage}). */
+  /**
+   * Unregisters, then registers, in one {@code uid-message} (see {@link PanOsXml#updateMessage}).
+   */
   UidResult update(List<Unregistration> unregister, List<Registration> register) {
     return uidMessage(PanOsXml.updateMessage(unregister, register));
   }
@@ -82,9 +87,11 @@ final class PanOsUserIdClient {
    * version, for health.
    */
   SystemInfo systemInfo(Duration timeout) {
-    UpstreamHttp quick = new UpstreamHttp(UPSTREAM, client.newBuilder().callTimeout(timeout).build(), clock);
+    UpstreamHttp quick =
+        new UpstreamHttp(UPSTREAM, client.newBuilder().callTimeout(timeout).build(), clock);
     Element response = exchange(quick, request("op", PanOsXml.showSystemInfo()));
-    return new SystemInfo(field(response, "hostname"), field(response, "model"), field(response, "sw-version"));
+    return new SystemInfo(
+        field(response, "hostname"), field(response, "model"), field(response, "sw-version"));
   }
 
   record SystemInfo(String hostname, String model, String softwareVersion) {}
@@ -94,8 +101,11 @@ final class PanOsUserIdClient {
     Map<String, String> registerErrors = new LinkedHashMap<>();
     Map<String, String> unregisterErrors = new LinkedHashMap<>();
     for (Element entry : entryErrors(response)) {
-      boolean unregistering = entry.getParentNode() instanceof Element section && section.getTagName().equals("unregister");
-      (unregistering ? unregisterErrors : registerErrors).put(entry.getAttribute("ip"), entry.getAttribute("message"));
+      boolean unregistering =
+          entry.getParentNode() instanceof Element section
+              && section.getTagName().equals("unregister");
+      (unregistering ? unregisterErrors : registerErrors)
+          .put(entry.getAttribute("ip"), entry.getAttribute("message"));
     }
     return new UidResult(registerErrors, unregisterErrors);
   }
@@ -110,7 +120,8 @@ final class PanOsUserIdClient {
       answer = via.send(request);
     } catch (UpstreamException e) {
       if (e.status() == KEY_REFUSED) {
-        throw new UpstreamException(UPSTREAM, KEY_REFUSED, keyRefused(""), e.bodyExcerpt(), null, e);
+        throw new UpstreamException(
+            UPSTREAM, KEY_REFUSED, keyRefused(""), e.bodyExcerpt(), null, e);
       }
       throw e;
     }
@@ -132,29 +143,51 @@ final class PanOsUserIdClient {
       response = PanOsXml.parse(answer.body());
     } catch (IllegalArgumentException e) {
       // Not retried: a firewall that answers a DTD or an HTML page will answer it again.
-      throw new UpstreamException(UPSTREAM, answer.status(), UPSTREAM + " answered something that is not safe XML: "
-          + e.getMessage(), answer.body(), null, e);
+      throw new UpstreamException(
+          UPSTREAM,
+          answer.status(),
+          UPSTREAM + " answered something that is not safe XML: " + e.getMessage(),
+          answer.body(),
+          null,
+          e);
     }
     String status = response.getAttribute("status");
     if (status.equals("success")) {
       return response;
     }
-    String said = PanOsXml.descendants(response, "msg").stream().findFirst().map(PanOsXml::text).orElse("");
-    if (status.equals("unauth") || response.getAttribute("code").equals(String.valueOf(KEY_REFUSED))) {
-      throw new UpstreamException(UPSTREAM, KEY_REFUSED, keyRefused(said), answer.body(), null, null);
+    String said =
+        PanOsXml.descendants(response, "msg").stream().findFirst().map(PanOsXml::text).orElse("");
+    if (status.equals("unauth")
+        || response.getAttribute("code").equals(String.valueOf(KEY_REFUSED))) {
+      throw new UpstreamException(
+          UPSTREAM, KEY_REFUSED, keyRefused(said), answer.body(), null, null);
     }
     if (status.equals("error") && !entryErrors(response).isEmpty()) {
       return response; // per-entry errors: the caller reads them entry by entry
     }
-    throw new UpstreamException(UPSTREAM, answer.status(), UPSTREAM + " answered status=\"" + status + "\""
-        + (response.getAttribute("code").isEmpty() ? "" : " code=" + response.getAttribute("code"))
-        + (said.isEmpty() ? "" : ": " + said), answer.body(), null, null);
+    throw new UpstreamException(
+        UPSTREAM,
+        answer.status(),
+        UPSTREAM
+            + " answered status=\""
+            + status
+            + "\""
+            + (response.getAttribute("code").isEmpty()
+                ? ""
+                : " code=" + response.getAttribute("code"))
+            + (said.isEmpty() ? "" : ": " + said),
+        answer.body(),
+        null,
+        null);
   }
 
   /** The sentence for a refused key; never the key itself. */
   static String keyRefused(String said) {
-    return UPSTREAM + " refused the API key (PANOS_API_KEY)" + (said.isEmpty() ? "" : ": " + said)
-        + "; check the key and that its admin role allows the XML API's User-ID and operational requests";
+    return UPSTREAM
+        + " refused the API key (PANOS_API_KEY)"
+        + (said.isEmpty() ? "" : ": " + said)
+        + "; check the key and that its admin role allows the XML API's User-ID and operational"
+        + " requests";
   }
 
   private static List<Element> entryErrors(Element response) {
@@ -164,6 +197,9 @@ final class PanOsUserIdClient {
   }
 
   private static String field(Element response, String name) {
-    return PanOsXml.descendants(response, name).stream().findFirst().map(PanOsXml::text).orElse(null);
+    return PanOsXml.descendants(response, name).stream()
+        .findFirst()
+        .map(PanOsXml::text)
+        .orElse(null);
   }
 }

@@ -24,8 +24,8 @@ import org.xml.sax.SAXParseException;
 /**
  * The XML of the PAN-OS XML API, written and read safely: documents are written with a real XML
  * writer (every value escaped, so a hostile value stays text and never becomes an element), and
- * answers are read by a parser that refuses DTDs and external entities (no XXE, no entity
- * expansion bombs).
+ * answers are read by a parser that refuses DTDs and external entities (no XXE, no entity expansion
+ * bombs).
  */
 final class PanOsXml {
   private static final XMLOutputFactory WRITERS = XMLOutputFactory.newFactory();
@@ -53,26 +53,28 @@ final class PanOsXml {
 
   /**
    * One {@code uid-message} that first unregisters, then registers (in that document order): how a
-   * tag's timeout is replaced, since registering a tag an address already holds is answered
-   * {@code already exists, ignore} and keeps the old timeout. Either list may be empty; an empty
-   * section is left out.
+   * tag's timeout is replaced, since registering a tag an address already holds is answered {@code
+   * already exists, ignore} and keeps the old timeout. Either list may be empty; an empty section
+   * is left out.
    */
   static String updateMessage(List<Unregistration> unregister, List<Registration> register) {
-    return uidMessage(xml -> {
-      if (!unregister.isEmpty()) {
-        xml.writeStartElement("unregister");
-        writeUnregistrations(xml, unregister);
-        xml.writeEndElement();
-      }
-      if (!register.isEmpty()) {
-        xml.writeStartElement("register");
-        writeRegistrations(xml, register);
-        xml.writeEndElement();
-      }
-    });
+    return uidMessage(
+        xml -> {
+          if (!unregister.isEmpty()) {
+            xml.writeStartElement("unregister");
+            writeUnregistrations(xml, unregister);
+            xml.writeEndElement();
+          }
+          if (!register.isEmpty()) {
+            xml.writeStartElement("register");
+            writeRegistrations(xml, register);
+            xml.writeEndElement();
+          }
+        });
   }
 
-  private static void writeRegistrations(XMLStreamWriter xml, List<Registration> entries) throws XMLStreamException {
+  private static void writeRegistrations(XMLStreamWriter xml, List<Registration> entries)
+      throws XMLStreamException {
     for (Registration entry : entries) {
       xml.writeStartElement("entry");
       xml.writeAttribute("ip", checked(entry.ip()));
@@ -92,7 +94,8 @@ final class PanOsXml {
     return updateMessage(entries, List.of());
   }
 
-  private static void writeUnregistrations(XMLStreamWriter xml, List<Unregistration> entries) throws XMLStreamException {
+  private static void writeUnregistrations(XMLStreamWriter xml, List<Unregistration> entries)
+      throws XMLStreamException {
     for (Unregistration entry : entries) {
       xml.writeStartElement("entry");
       xml.writeAttribute("ip", checked(entry.ip()));
@@ -122,7 +125,8 @@ final class PanOsXml {
       Document document = builder.parse(new InputSource(new StringReader(text)));
       return document.getDocumentElement();
     } catch (SAXException | IOException e) {
-      throw new IllegalArgumentException("not well-formed XML (or it declares a DTD): " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "not well-formed XML (or it declares a DTD): " + e.getMessage(), e);
     } catch (ParserConfigurationException e) {
       throw new IllegalStateException("the JDK's XML parser lacks a hardening feature", e);
     }
@@ -170,19 +174,20 @@ final class PanOsXml {
   }
 
   private static String uidMessage(XmlBody payload) {
-    return document(xml -> {
-      xml.writeStartElement("uid-message");
-      xml.writeStartElement("version");
-      xml.writeCharacters("2.0");
-      xml.writeEndElement();
-      xml.writeStartElement("type");
-      xml.writeCharacters("update");
-      xml.writeEndElement();
-      xml.writeStartElement("payload");
-      payload.write(xml);
-      xml.writeEndElement();
-      xml.writeEndElement();
-    });
+    return document(
+        xml -> {
+          xml.writeStartElement("uid-message");
+          xml.writeStartElement("version");
+          xml.writeCharacters("2.0");
+          xml.writeEndElement();
+          xml.writeStartElement("type");
+          xml.writeCharacters("update");
+          xml.writeEndElement();
+          xml.writeStartElement("payload");
+          payload.write(xml);
+          xml.writeEndElement();
+          xml.writeEndElement();
+        });
   }
 
   private static String document(XmlBody body) {
@@ -199,8 +204,8 @@ final class PanOsXml {
   }
 
   /**
-   * The writer escapes markup but would pass characters XML 1.0 cannot hold (NUL, most C0
-   * controls, lone surrogates) and so write a document the firewall rejects whole; refuse them here.
+   * The writer escapes markup but would pass characters XML 1.0 cannot hold (NUL, most C0 controls,
+   * lone surrogates) and so write a document the firewall rejects whole; refuse them here.
    */
   private static String checked(String value) {
     if (value == null) {
@@ -208,8 +213,13 @@ final class PanOsXml {
     }
     for (int i = 0; i < value.length(); ) {
       int c = value.codePointAt(i);
-      boolean legal = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
-          || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+      boolean legal =
+          c == 0x9
+              || c == 0xA
+              || c == 0xD
+              || (c >= 0x20 && c <= 0xD7FF)
+              || (c >= 0xE000 && c <= 0xFFFD)
+              || (c >= 0x10000 && c <= 0x10FFFF);
       if (!legal) {
         throw new IllegalArgumentException(String.format("U+%04X cannot appear in XML", c));
       }
@@ -224,18 +234,19 @@ final class PanOsXml {
   }
 
   /** Keeps the parser from printing to stderr; the exception carries the message. */
-  private static final ErrorHandler QUIET = new ErrorHandler() {
-    @Override
-    public void warning(SAXParseException e) {}
+  private static final ErrorHandler QUIET =
+      new ErrorHandler() {
+        @Override
+        public void warning(SAXParseException e) {}
 
-    @Override
-    public void error(SAXParseException e) throws SAXException {
-      throw e;
-    }
+        @Override
+        public void error(SAXParseException e) throws SAXException {
+          throw e;
+        }
 
-    @Override
-    public void fatalError(SAXParseException e) throws SAXException {
-      throw e;
-    }
-  };
+        @Override
+        public void fatalError(SAXParseException e) throws SAXException {
+          throw e;
+        }
+      };
 }

@@ -15,17 +15,19 @@ import java.util.regex.Pattern;
 
 /**
  * The indicators an administrator says must never be blocked, from the {@value #SETTING} setting:
- * CIDRs, IP addresses, domains (and URLs or hashes, matched exactly), separated by commas or
- * white space.
+ * CIDRs, IP addresses, domains (and URLs or hashes, matched exactly), separated by commas or white
+ * space.
  *
  * <p>What an entry protects:
+ *
  * <ul>
- *   <li>a network or address: every address in it and every network that overlaps it (blocking
- *       a network that holds a protected address would cut that address off too);
+ *   <li>a network or address: every address in it and every network that overlaps it (blocking a
+ *       network that holds a protected address would cut that address off too);
  *   <li>a domain: the domain, its subdomains and URLs on them, and its parent domains (most
  *       enforcement points block a domain's subdomains with it);
  *   <li>a URL or hash: that exact (normalised) value.
  * </ul>
+ *
  * Entries are normalised like indicators ({@link Indicators#parse}), so {@code Contoso.COM.} and
  * {@code contoso.com} are one entry.
  */
@@ -61,7 +63,14 @@ public final class ProtectedIndicators {
       }
       ParseResult result = Indicators.parse(entry);
       if (result instanceof ParseResult.Invalid invalid) {
-        throw new ConfigurationException(SETTING, "Setting " + SETTING + " holds '" + entry + "', which is not a CIDR, IP address or domain: " + invalid.reason());
+        throw new ConfigurationException(
+            SETTING,
+            "Setting "
+                + SETTING
+                + " holds '"
+                + entry
+                + "', which is not a CIDR, IP address or domain: "
+                + invalid.reason());
       }
       entries.add(((ParseResult.Parsed) result).indicator());
     }
@@ -70,7 +79,10 @@ public final class ProtectedIndicators {
 
   /** The normalised entry that protects {@code indicator}, if one does. */
   public Optional<String> protecting(Indicator indicator) {
-    return entries.stream().filter(entry -> protects(entry, indicator)).map(Indicator::value).findFirst();
+    return entries.stream()
+        .filter(entry -> protects(entry, indicator))
+        .map(Indicator::value)
+        .findFirst();
   }
 
   /**
@@ -89,7 +101,8 @@ public final class ProtectedIndicators {
       Optional<String> host = indicator.host();
       return host.isPresent()
           && (DomainNames.isWithin(host.get(), entry.value())
-              || indicator.type() == IndicatorType.DOMAIN && DomainNames.isWithin(entry.value(), host.get()));
+              || indicator.type() == IndicatorType.DOMAIN
+                  && DomainNames.isWithin(entry.value(), host.get()));
     }
     return false;
   }

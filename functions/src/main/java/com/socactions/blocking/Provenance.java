@@ -10,7 +10,12 @@ package com.socactions.blocking;
  * @param workflowRunId the Logic Apps run id, to find the run that asked
  * @param requestedBy the analyst a playbook names, or {@link #EXPIRY_TIMER} for the timer
  */
-public record Provenance(String reason, String justification, String incidentId, String workflowRunId, String requestedBy) {
+public record Provenance(
+    String reason,
+    String justification,
+    String incidentId,
+    String workflowRunId,
+    String requestedBy) {
   /** {@code requested_by} of what the expiry timer does. */
   public static final String EXPIRY_TIMER = "expiry timer";
 

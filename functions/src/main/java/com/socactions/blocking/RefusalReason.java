@@ -8,7 +8,9 @@ import java.util.Locale;
  * branch on it and the ledger stores it.
  */
 public enum RefusalReason {
-  /** Private, loopback, link-local, multicast, CGNAT, documentation, reserved or unspecified space. */
+  /**
+   * Private, loopback, link-local, multicast, CGNAT, documentation, reserved or unspecified space.
+   */
   PRIVATE_RANGE(false),
   /** A bare TLD or other public suffix ({@code com}, {@code co.uk}, {@code github.io}). */
   PUBLIC_SUFFIX(false),
@@ -28,7 +30,10 @@ public enum RefusalReason {
   PRIVILEGED_ROLE(true),
   /** An account the CMDB marks VIP, or that the CMDB could not answer for. */
   VIP(true),
-  /** An enable of an account that this connector did not disable (the ledger holds no active disable). */
+  /**
+   * An enable of an account that this connector did not disable (the ledger holds no active
+   * disable).
+   */
   NOT_DISABLED_BY_CONNECTOR(true);
 
   private final boolean overridable;

@@ -1,8 +1,8 @@
 package com.socactions.cmdb;
 
 /**
- * One user account as the connector answers it ({@code LookupAccounts}); fields other than
- * {@code userPrincipalName}, {@code isVip} and {@code source} may be null.
+ * One user account as the connector answers it ({@code LookupAccounts}); fields other than {@code
+ * userPrincipalName}, {@code isVip} and {@code source} may be null.
  *
  * @param userPrincipalName the account's UPN, e.g. {@code alice.lee@contoso.com}
  * @param email the mail address, when the CMDB holds one apart from the UPN

@@ -20,8 +20,8 @@ import java.util.Set;
  *   <li>{@code alice.lee@contoso.com}: the UPN or the e-mail address; failing that, where the file
  *       has a {@code sam_account_name} column, {@code name@upnSuffix} (the sAMAccountName at the
  *       UPN's domain: {@code alee@contoso.com});
- *   <li>{@code CONTOSO\alee}: sAMAccountName in that NetBIOS domain (column {@code domain}); a
- *       row without a domain matches any, for single-domain forests;
+ *   <li>{@code CONTOSO\alee}: sAMAccountName in that NetBIOS domain (column {@code domain}); a row
+ *       without a domain matches any, for single-domain forests;
  *   <li>{@code alee}: the sAMAccountName alone.
  * </ul>
  */
@@ -35,8 +35,17 @@ final class AccountIndex {
   static final String TITLE = "title";
   static final String MANAGER = "manager";
   static final String IS_VIP = "is_vip";
-  static final Set<String> COLUMNS = Set.of(USER_PRINCIPAL_NAME, EMAIL, SAM_ACCOUNT_NAME, DOMAIN,
-      DISPLAY_NAME, DEPARTMENT, TITLE, MANAGER, IS_VIP);
+  static final Set<String> COLUMNS =
+      Set.of(
+          USER_PRINCIPAL_NAME,
+          EMAIL,
+          SAM_ACCOUNT_NAME,
+          DOMAIN,
+          DISPLAY_NAME,
+          DEPARTMENT,
+          TITLE,
+          MANAGER,
+          IS_VIP);
 
   private final int size;
   private final Map<String, List<Account>> byAddress = new HashMap<>();
@@ -50,7 +59,8 @@ final class AccountIndex {
     for (Entry entry : entries) {
       Account account = entry.account;
       add(byAddress, account.userPrincipalName(), account);
-      if (account.email() != null && !account.email().equalsIgnoreCase(account.userPrincipalName())) {
+      if (account.email() != null
+          && !account.email().equalsIgnoreCase(account.userPrincipalName())) {
         add(byAddress, account.email(), account);
       }
       if (entry.sam != null) {
@@ -74,29 +84,51 @@ final class AccountIndex {
    */
   static AccountIndex from(CsvTable table, String source, List<String> problems) {
     if (!table.hasColumn(USER_PRINCIPAL_NAME)) {
-      throw new CsvFormatException(1, 1, "the header needs a 'user_principal_name' column (it has "
-          + String.join(", ", table.columns()) + ")");
+      throw new CsvFormatException(
+          1,
+          1,
+          "the header needs a 'user_principal_name' column (it has "
+              + String.join(", ", table.columns())
+              + ")");
     }
     Set<String> seen = new HashSet<>();
-    return new AccountIndex(CsvColumns.readRows(table, row -> {
-      Entry entry = entry(row, source);
-      if (!seen.add(lower(entry.account.userPrincipalName()))) {
-        throw RowProblem.at(row, USER_PRINCIPAL_NAME, entry.account.userPrincipalName() + " is already on an earlier line");
-      }
-      return entry;
-    }, problems));
+    return new AccountIndex(
+        CsvColumns.readRows(
+            table,
+            row -> {
+              Entry entry = entry(row, source);
+              if (!seen.add(lower(entry.account.userPrincipalName()))) {
+                throw RowProblem.at(
+                    row,
+                    USER_PRINCIPAL_NAME,
+                    entry.account.userPrincipalName() + " is already on an earlier line");
+              }
+              return entry;
+            },
+            problems));
   }
 
   private static Entry entry(CsvTable.Row row, String source) {
-    String upn = row.get(USER_PRINCIPAL_NAME)
-        .orElseThrow(() -> RowProblem.at(row, USER_PRINCIPAL_NAME, "is empty"));
+    String upn =
+        row.get(USER_PRINCIPAL_NAME)
+            .orElseThrow(() -> RowProblem.at(row, USER_PRINCIPAL_NAME, "is empty"));
     int at = upn.indexOf('@');
     if (at <= 0 || at == upn.length() - 1 || upn.indexOf('@', at + 1) >= 0) {
       throw RowProblem.at(row, USER_PRINCIPAL_NAME, "'" + upn + "' is not of the form name@domain");
     }
-    Account account = new Account(upn, text(row, EMAIL), text(row, DISPLAY_NAME), text(row, DEPARTMENT),
-        text(row, TITLE), text(row, MANAGER), CsvColumns.flag(row, IS_VIP), source);
-    return new Entry(account, row.get(SAM_ACCOUNT_NAME).map(AccountIndex::lower).orElse(null),
+    Account account =
+        new Account(
+            upn,
+            text(row, EMAIL),
+            text(row, DISPLAY_NAME),
+            text(row, DEPARTMENT),
+            text(row, TITLE),
+            text(row, MANAGER),
+            CsvColumns.flag(row, IS_VIP),
+            source);
+    return new Entry(
+        account,
+        row.get(SAM_ACCOUNT_NAME).map(AccountIndex::lower).orElse(null),
         row.get(DOMAIN).map(AccountIndex::lower).orElse(null));
   }
 

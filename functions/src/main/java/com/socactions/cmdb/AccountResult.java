@@ -2,7 +2,10 @@ package com.socactions.cmdb;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** The answer for one key of {@code LookupAccounts}: the best match's fields flat, as the contract names them. */
+/**
+ * The answer for one key of {@code LookupAccounts}: the best match's fields flat, as the contract
+ * names them.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AccountResult(
     String key,
@@ -20,10 +23,22 @@ public record AccountResult(
 
   static AccountResult of(AccountMatch match) {
     if (match.matches().isEmpty()) {
-      return new AccountResult(match.key(), false, null, null, null, null, null, null, null, null, 0, match.error());
+      return new AccountResult(
+          match.key(), false, null, null, null, null, null, null, null, null, 0, match.error());
     }
     Account best = match.matches().get(0);
-    return new AccountResult(match.key(), true, best.userPrincipalName(), best.email(), best.displayName(),
-        best.department(), best.title(), best.manager(), best.isVip(), best.source(), match.matches().size(), match.error());
+    return new AccountResult(
+        match.key(),
+        true,
+        best.userPrincipalName(),
+        best.email(),
+        best.displayName(),
+        best.department(),
+        best.title(),
+        best.manager(),
+        best.isVip(),
+        best.source(),
+        match.matches().size(),
+        match.error());
   }
 }

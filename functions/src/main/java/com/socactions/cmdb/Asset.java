@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
- * One configuration item as the connector answers it ({@code LookupAssets}); every field but
- * {@code name}, {@code ipAddresses}, {@code isHva} and {@code source} may be null when the CMDB
- * does not hold it.
+ * One configuration item as the connector answers it ({@code LookupAssets}); every field but {@code
+ * name}, {@code ipAddresses}, {@code isHva} and {@code source} may be null when the CMDB does not
+ * hold it.
  *
  * @param name the asset's name in the CMDB, e.g. {@code web01}
  * @param fqdn fully qualified host name, lower case, e.g. {@code web01.contoso.com}

@@ -21,9 +21,9 @@ import java.util.Set;
  * <p>Matching: an IP address matches exactly (after normalisation, so {@code ::ffff:10.0.0.1} is
  * {@code 10.0.0.1}). A host name matches without regard to case or a trailing dot, best first: an
  * asset whose FQDN is the key, then one whose name is the key, then short-name matches: a short key
- * ({@code web01}) matches assets whose FQDN's first label it is, and an FQDN key
- * ({@code web01.contoso.com}) matches an asset named by its first label ({@code web01}) that has no
- * FQDN of its own (one that has a different FQDN is another machine of the same short name).
+ * ({@code web01}) matches assets whose FQDN's first label it is, and an FQDN key ({@code
+ * web01.contoso.com}) matches an asset named by its first label ({@code web01}) that has no FQDN of
+ * its own (one that has a different FQDN is another machine of the same short name).
  */
 final class AssetIndex {
   static final String NAME = "name";
@@ -40,13 +40,28 @@ final class AssetIndex {
   static final String LOCATION = "location";
   static final String OS = "os";
   static final String URL = "url";
-  static final Set<String> COLUMNS = Set.of(NAME, FQDN, IP_ADDRESSES, CLASS, ENVIRONMENT, CRITICALITY,
-      IS_HVA, OWNER_NAME, OWNER_EMAIL, SUPPORT_GROUP, BUSINESS_SERVICE, LOCATION, OS, URL);
+  static final Set<String> COLUMNS =
+      Set.of(
+          NAME,
+          FQDN,
+          IP_ADDRESSES,
+          CLASS,
+          ENVIRONMENT,
+          CRITICALITY,
+          IS_HVA,
+          OWNER_NAME,
+          OWNER_EMAIL,
+          SUPPORT_GROUP,
+          BUSINESS_SERVICE,
+          LOCATION,
+          OS,
+          URL);
 
   private final List<Asset> assets;
   private final Map<String, List<Asset>> byIp = new HashMap<>();
   private final Map<String, List<Asset>> byFqdn = new HashMap<>();
   private final Map<String, List<Asset>> byName = new HashMap<>();
+
   /** Assets by the first label of their FQDN (or of a dotted name). */
   private final Map<String, List<Asset>> byFirstLabel = new HashMap<>();
 
@@ -67,42 +82,73 @@ final class AssetIndex {
   }
 
   /**
-   * Reads assets from a table; rows that cannot be used are skipped and described in
-   * {@code problems}.
+   * Reads assets from a table; rows that cannot be used are skipped and described in {@code
+   * problems}.
    *
    * @throws CsvFormatException when the table has neither a {@code name} nor an {@code fqdn} column
    */
   static AssetIndex from(CsvTable table, String source, List<String> problems) {
     if (!table.hasColumn(NAME) && !table.hasColumn(FQDN)) {
-      throw new CsvFormatException(1, 1, "the header needs a 'name' or an 'fqdn' column (it has "
-          + String.join(", ", table.columns()) + ")");
+      throw new CsvFormatException(
+          1,
+          1,
+          "the header needs a 'name' or an 'fqdn' column (it has "
+              + String.join(", ", table.columns())
+              + ")");
     }
     return new AssetIndex(CsvColumns.readRows(table, row -> asset(row, source), problems));
   }
 
   private static Asset asset(CsvTable.Row row, String source) {
     Optional<String> fqdn = row.get(FQDN).map(AssetIndex::hostKey);
-    String name = row.get(NAME).or(() -> fqdn.map(AssetIndex::firstLabel))
-        .orElseThrow(() -> RowProblem.ofRow(row, "has neither a name nor an fqdn"));
+    String name =
+        row.get(NAME)
+            .or(() -> fqdn.map(AssetIndex::firstLabel))
+            .orElseThrow(() -> RowProblem.ofRow(row, "has neither a name nor an fqdn"));
     List<String> ips = new ArrayList<>();
     for (String text : row.get(IP_ADDRESSES).map(t -> t.split("[;,\\s]+")).orElse(new String[0])) {
       if (text.isEmpty()) {
         continue; // a leading or trailing separator, as spreadsheets leave them
       }
-      InetAddress address = IpAddresses.parse(text).orElseThrow(
-          () -> RowProblem.at(row, IP_ADDRESSES, "'" + text + "' is not an IP address"));
+      InetAddress address =
+          IpAddresses.parse(text)
+              .orElseThrow(
+                  () -> RowProblem.at(row, IP_ADDRESSES, "'" + text + "' is not an IP address"));
       ips.add(IpAddresses.canonical(address));
     }
-    Criticality criticality = row.get(CRITICALITY).map(text -> Criticality.parse(text).orElseThrow(
-        () -> RowProblem.at(row, CRITICALITY, "'" + text + "' is not one of critical, high, medium, low")))
-        .orElse(null);
+    Criticality criticality =
+        row.get(CRITICALITY)
+            .map(
+                text ->
+                    Criticality.parse(text)
+                        .orElseThrow(
+                            () ->
+                                RowProblem.at(
+                                    row,
+                                    CRITICALITY,
+                                    "'" + text + "' is not one of critical, high, medium, low")))
+            .orElse(null);
     Optional<String> ownerName = row.get(OWNER_NAME);
     Optional<String> ownerEmail = row.get(OWNER_EMAIL);
-    Owner owner = ownerName.isPresent() || ownerEmail.isPresent()
-        ? new Owner(ownerName.orElse(null), ownerEmail.orElse(null)) : null;
-    return new Asset(name, fqdn.orElse(null), ips, text(row, CLASS), text(row, ENVIRONMENT), criticality,
-        CsvColumns.flag(row, IS_HVA), owner, text(row, SUPPORT_GROUP), text(row, BUSINESS_SERVICE),
-        text(row, LOCATION), text(row, OS), source, text(row, URL));
+    Owner owner =
+        ownerName.isPresent() || ownerEmail.isPresent()
+            ? new Owner(ownerName.orElse(null), ownerEmail.orElse(null))
+            : null;
+    return new Asset(
+        name,
+        fqdn.orElse(null),
+        ips,
+        text(row, CLASS),
+        text(row, ENVIRONMENT),
+        criticality,
+        CsvColumns.flag(row, IS_HVA),
+        owner,
+        text(row, SUPPORT_GROUP),
+        text(row, BUSINESS_SERVICE),
+        text(row, LOCATION),
+        text(row, OS),
+        source,
+        text(row, URL));
   }
 
   int size() {

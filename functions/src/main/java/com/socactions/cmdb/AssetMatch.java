@@ -27,7 +27,10 @@ public record AssetMatch(String key, boolean found, List<Asset> matches, String 
     return new AssetMatch(key, false, List.of(), why);
   }
 
-  /** The same answer for another spelling of the key (a cache hit for {@code WEB01} on {@code web01}). */
+  /**
+   * The same answer for another spelling of the key (a cache hit for {@code WEB01} on {@code
+   * web01}).
+   */
   public AssetMatch withKey(String otherKey) {
     return new AssetMatch(otherKey, found, matches, error);
   }

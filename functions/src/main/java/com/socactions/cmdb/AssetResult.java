@@ -32,14 +32,48 @@ public record AssetResult(
 
   static AssetResult of(AssetMatch match) {
     if (match.matches().isEmpty()) {
-      return new AssetResult(match.key(), false, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, 0, null, match.error());
+      return new AssetResult(
+          match.key(),
+          false,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          0,
+          null,
+          match.error());
     }
     Asset best = match.matches().get(0);
     List<String> others = match.matches().stream().skip(1).map(Asset::name).toList();
-    return new AssetResult(match.key(), true, best.name(), best.fqdn(), best.ipAddresses(), best.assetClass(),
-        best.environment(), best.criticality(), best.isHva(), best.owner(), best.supportGroup(), best.businessService(),
-        best.location(), best.os(), best.source(), best.url(), match.matches().size(), others.isEmpty() ? null : others,
+    return new AssetResult(
+        match.key(),
+        true,
+        best.name(),
+        best.fqdn(),
+        best.ipAddresses(),
+        best.assetClass(),
+        best.environment(),
+        best.criticality(),
+        best.isHva(),
+        best.owner(),
+        best.supportGroup(),
+        best.businessService(),
+        best.location(),
+        best.os(),
+        best.source(),
+        best.url(),
+        match.matches().size(),
+        others.isEmpty() ? null : others,
         match.error());
   }
 }

@@ -22,19 +22,20 @@ import java.util.function.Predicate;
 
 /**
  * A short per-key cache in front of a {@link CmdbProvider}, so that an incident storm (the same
- * hosts and users in hundreds of incidents a minute) costs the CMDB one lookup per key per
- * {@code ttl}, not one per incident.
+ * hosts and users in hundreds of incidents a minute) costs the CMDB one lookup per key per {@code
+ * ttl}, not one per incident.
  *
  * <p>A batch asks the provider once, for its misses only (each distinct key once, in the spelling
- * first seen), and answers one result per key in order, each with the caller's spelling of its
- * key. Keys are cached without regard to case or surrounding blanks, as every CMDB matches them.
- * Answers with an {@code error} are not cached, so a failed key is asked again on the next call.
- * Past {@code maxKeys} per kind, the least recently used entries go. Failures of the whole batch
+ * first seen), and answers one result per key in order, each with the caller's spelling of its key.
+ * Keys are cached without regard to case or surrounding blanks, as every CMDB matches them. Answers
+ * with an {@code error} are not cached, so a failed key is asked again on the next call. Past
+ * {@code maxKeys} per kind, the least recently used entries go. Failures of the whole batch
  * propagate unchanged, and nothing is cached from them.
  */
 public final class CachingCmdb implements CmdbProvider {
   /** Long enough to absorb a storm, short enough that a CMDB edit shows within a minute. */
   public static final Duration DEFAULT_TTL = Duration.ofMinutes(1);
+
   /** Keys per kind (assets, accounts); a few MB at most. */
   public static final long DEFAULT_MAX_KEYS = 10_000;
 
@@ -64,27 +65,38 @@ public final class CachingCmdb implements CmdbProvider {
     return CacheBuilder.newBuilder()
         .expireAfterWrite(ttl)
         .maximumSize(maxKeys)
-        .ticker(new Ticker() {
-          @Override
-          public long read() {
-            return TimeUnit.MILLISECONDS.toNanos(clock.millis());
-          }
-        })
+        .ticker(
+            new Ticker() {
+              @Override
+              public long read() {
+                return TimeUnit.MILLISECONDS.toNanos(clock.millis());
+              }
+            })
         .build();
   }
 
   @Override
   public List<AssetMatch> lookupAssets(List<String> keys) {
-    return lookup(keys, assets, delegate::lookupAssets, AssetMatch::withKey, match -> match.error() == null);
+    return lookup(
+        keys, assets, delegate::lookupAssets, AssetMatch::withKey, match -> match.error() == null);
   }
 
   @Override
   public List<AccountMatch> lookupAccounts(List<String> keys) {
-    return lookup(keys, accounts, delegate::lookupAccounts, AccountMatch::withKey, match -> match.error() == null);
+    return lookup(
+        keys,
+        accounts,
+        delegate::lookupAccounts,
+        AccountMatch::withKey,
+        match -> match.error() == null);
   }
 
-  private static <M> List<M> lookup(List<String> keys, Cache<String, M> cache, Function<List<String>, List<M>> fetch,
-      BiFunction<M, String, M> withKey, Predicate<M> cacheable) {
+  private static <M> List<M> lookup(
+      List<String> keys,
+      Cache<String, M> cache,
+      Function<List<String>, List<M>> fetch,
+      BiFunction<M, String, M> withKey,
+      Predicate<M> cacheable) {
     Object[] answers = new Object[keys.size()];
     // Misses by cache key, with every position that asked for it: each is fetched once.
     Map<String, List<Integer>> misses = new LinkedHashMap<>();
@@ -99,10 +111,12 @@ public final class CachingCmdb implements CmdbProvider {
       }
     }
     if (!misses.isEmpty()) {
-      List<String> asked = misses.values().stream().map(positions -> keys.get(positions.get(0))).toList();
+      List<String> asked =
+          misses.values().stream().map(positions -> keys.get(positions.get(0))).toList();
       List<M> fetched = fetch.apply(asked);
       if (fetched.size() != asked.size()) {
-        throw new IllegalStateException("The CMDB answered " + fetched.size() + " results for " + asked.size() + " keys");
+        throw new IllegalStateException(
+            "The CMDB answered " + fetched.size() + " results for " + asked.size() + " keys");
       }
       int next = 0;
       for (Map.Entry<String, List<Integer>> miss : misses.entrySet()) {

@@ -20,9 +20,10 @@ public final class CmdbModule {
   private final CmdbService service;
 
   public CmdbModule(Settings settings, Clock clock) {
-    this.providers = List.of(
-        cached(new CsvCmdb(settings, clock), clock),
-        cached(new ServiceNowCmdb(settings, clock, Sleeper.SYSTEM), clock));
+    this.providers =
+        List.of(
+            cached(new CsvCmdb(settings, clock), clock),
+            cached(new ServiceNowCmdb(settings, clock, Sleeper.SYSTEM), clock));
     this.service = new CmdbService(providers, settings.get(DEFAULT_PROVIDER_SETTING, CsvCmdb.ID));
   }
 

@@ -10,10 +10,10 @@ import java.util.Set;
  * such as ServiceNow.
  *
  * <p>Both lookups answer one result per key, in the order of the keys (duplicates included), and
- * never fail the batch for one key: a key the CMDB cannot answer gets a result with an
- * {@code error}. They throw only when the provider as a whole cannot work: a
- * {@code ConfigurationException} naming the setting to fix, or an {@code UpstreamException} when
- * the upstream failed for the whole batch.
+ * never fail the batch for one key: a key the CMDB cannot answer gets a result with an {@code
+ * error}. They throw only when the provider as a whole cannot work: a {@code
+ * ConfigurationException} naming the setting to fix, or an {@code UpstreamException} when the
+ * upstream failed for the whole batch.
  */
 public interface CmdbProvider extends Provider {
 

@@ -23,7 +23,9 @@ public final class CmdbService {
   private final Map<String, CmdbProvider> providers = new LinkedHashMap<>();
   private final String defaultProvider;
 
-  /** @param providers the providers by id, each already wrapped in its cache */
+  /**
+   * @param providers the providers by id, each already wrapped in its cache
+   */
   public CmdbService(List<CmdbProvider> providers, String defaultProvider) {
     providers.forEach(provider -> this.providers.put(provider.id(), provider));
     this.defaultProvider = defaultProvider;
@@ -36,24 +38,49 @@ public final class CmdbService {
   public record AccountLookup(List<AccountResult> accounts, String commentHtml) {}
 
   public AssetLookup lookupAssets(List<String> keys, Optional<String> provider) {
-    List<AssetResult> results = provider(provider).lookupAssets(keys).stream().map(AssetResult::of).toList();
-    HtmlTable table = new HtmlTable("SOC Actions: assets",
-        List.of("Key", "Asset", "Class", "Environment", "Criticality", "HVA", "Owner", "Support group"));
+    List<AssetResult> results =
+        provider(provider).lookupAssets(keys).stream().map(AssetResult::of).toList();
+    HtmlTable table =
+        new HtmlTable(
+            "SOC Actions: assets",
+            List.of(
+                "Key",
+                "Asset",
+                "Class",
+                "Environment",
+                "Criticality",
+                "HVA",
+                "Owner",
+                "Support group"));
     for (AssetResult result : results) {
-      table.row(Arrays.asList(result.key(), result.found() ? result.name() : "not found", result.assetClass(),
-          result.environment(), result.criticality() == null ? null : result.criticality().wireName(),
-          Boolean.TRUE.equals(result.isHva()) ? "YES" : null,
-          result.owner() == null ? null : result.owner().name(), result.supportGroup()));
+      table.row(
+          Arrays.asList(
+              result.key(),
+              result.found() ? result.name() : "not found",
+              result.assetClass(),
+              result.environment(),
+              result.criticality() == null ? null : result.criticality().wireName(),
+              Boolean.TRUE.equals(result.isHva()) ? "YES" : null,
+              result.owner() == null ? null : result.owner().name(),
+              result.supportGroup()));
     }
     return new AssetLookup(results, table.render());
   }
 
   public AccountLookup lookupAccounts(List<String> keys, Optional<String> provider) {
-    List<AccountResult> results = provider(provider).lookupAccounts(keys).stream().map(AccountResult::of).toList();
-    HtmlTable table = new HtmlTable("SOC Actions: accounts", List.of("Account", "Name", "Title", "Department", "VIP"));
+    List<AccountResult> results =
+        provider(provider).lookupAccounts(keys).stream().map(AccountResult::of).toList();
+    HtmlTable table =
+        new HtmlTable(
+            "SOC Actions: accounts", List.of("Account", "Name", "Title", "Department", "VIP"));
     for (AccountResult result : results) {
-      table.row(Arrays.asList(result.key(), result.found() ? result.displayName() : "not found", result.title(),
-          result.department(), Boolean.TRUE.equals(result.isVip()) ? "VIP" : null));
+      table.row(
+          Arrays.asList(
+              result.key(),
+              result.found() ? result.displayName() : "not found",
+              result.title(),
+              result.department(),
+              Boolean.TRUE.equals(result.isVip()) ? "VIP" : null));
     }
     return new AccountLookup(results, table.render());
   }
@@ -62,8 +89,8 @@ public final class CmdbService {
    * The block guardrail's view: an address, a domain or a URL's host that the default CMDB marks
    * critical or high-value. Asked once per batch ({@link CriticalAssets#forBatch}). Fails closed:
    * when the CMDB cannot answer, the block is refused as a possible critical asset (a justified
-   * override still lifts it), because blocking a domain controller is worse than a block that
-   * waits for an analyst.
+   * override still lifts it), because blocking a domain controller is worse than a block that waits
+   * for an analyst.
    */
   public CriticalAssets criticalAssets() {
     return new CriticalAssets() {
@@ -74,7 +101,12 @@ public final class CmdbService {
 
       @Override
       public CriticalAssets forBatch(List<Indicator> indicators) {
-        List<String> keys = indicators.stream().map(CmdbService::keyOf).flatMap(Optional::stream).distinct().toList();
+        List<String> keys =
+            indicators.stream()
+                .map(CmdbService::keyOf)
+                .flatMap(Optional::stream)
+                .distinct()
+                .toList();
         Map<String, Optional<CriticalAsset>> verdicts = new HashMap<>();
         if (!keys.isEmpty()) {
           try {
@@ -82,18 +114,29 @@ public final class CmdbService {
               verdicts.put(match.key(), verdict(match));
             }
           } catch (RuntimeException e) {
-            keys.forEach(key -> verdicts.put(key, Optional.of(new CriticalAsset(key,
-                "the CMDB could not be asked (" + e.getMessage() + "), so it may be a critical asset"))));
+            keys.forEach(
+                key ->
+                    verdicts.put(
+                        key,
+                        Optional.of(
+                            new CriticalAsset(
+                                key,
+                                "the CMDB could not be asked ("
+                                    + e.getMessage()
+                                    + "), so it may be a critical asset"))));
           }
         }
-        return indicator -> keyOf(indicator).flatMap(key -> verdicts.getOrDefault(key, Optional.empty()));
+        return indicator ->
+            keyOf(indicator).flatMap(key -> verdicts.getOrDefault(key, Optional.empty()));
       }
     };
   }
 
   private static Optional<CriticalAsset> verdict(AssetMatch match) {
     if (match.error() != null) {
-      return Optional.of(new CriticalAsset(match.key(), "the CMDB could not answer for it (" + match.error() + ")"));
+      return Optional.of(
+          new CriticalAsset(
+              match.key(), "the CMDB could not answer for it (" + match.error() + ")"));
     }
     return match.matches().stream()
         .filter(asset -> asset.isHva() || asset.criticality() == Criticality.CRITICAL)
@@ -103,7 +146,9 @@ public final class CmdbService {
 
   private static String whyCritical(Asset asset) {
     boolean critical = asset.criticality() == Criticality.CRITICAL;
-    return (critical ? "critical" : "") + (critical && asset.isHva() ? " and " : "") + (asset.isHva() ? "a high-value asset" : "");
+    return (critical ? "critical" : "")
+        + (critical && asset.isHva() ? " and " : "")
+        + (asset.isHva() ? "a high-value asset" : "");
   }
 
   private static Optional<String> keyOf(Indicator indicator) {
@@ -118,10 +163,16 @@ public final class CmdbService {
     String wanted = id.map(value -> value.toLowerCase(Locale.ROOT)).orElse(defaultProvider);
     CmdbProvider provider = providers.get(wanted);
     if (provider == null) {
-      throw InvalidInputException.of("provider", "'" + wanted + "' is not one of " + String.join(", ", providers.keySet()));
+      throw InvalidInputException.of(
+          "provider", "'" + wanted + "' is not one of " + String.join(", ", providers.keySet()));
     }
     if (!provider.isConfigured()) {
-      throw new ConfigurationException(null, "CMDB provider '" + provider.id() + "' is not configured: " + provider.readiness().detail());
+      throw new ConfigurationException(
+          null,
+          "CMDB provider '"
+              + provider.id()
+              + "' is not configured: "
+              + provider.readiness().detail());
     }
     return provider;
   }

@@ -5,7 +5,10 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
-/** How much the business depends on an asset, from most to least; the contract's {@code criticality}. */
+/**
+ * How much the business depends on an asset, from most to least; the contract's {@code
+ * criticality}.
+ */
 public enum Criticality {
   CRITICAL,
   HIGH,
@@ -18,7 +21,9 @@ public enum Criticality {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The criticality with this wire name (any case, surrounding blanks ignored), if there is one. */
+  /**
+   * The criticality with this wire name (any case, surrounding blanks ignored), if there is one.
+   */
   public static Optional<Criticality> parse(String text) {
     String wanted = text == null ? "" : text.trim();
     return Arrays.stream(values()).filter(c -> c.wireName().equalsIgnoreCase(wanted)).findFirst();

@@ -15,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,13 +33,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * says so.
  *
  * <p>Columns are named by the header row, in any order; unknown columns are ignored (and listed in
- * readiness). Assets: {@code name}, {@code fqdn}, {@code ip_addresses} (several separated by
- * {@code ;}), {@code class}, {@code environment}, {@code criticality} (critical|high|medium|low),
- * {@code is_hva}, {@code owner_name}, {@code owner_email}, {@code support_group},
- * {@code business_service}, {@code location}, {@code os}, {@code url}; a row needs a name or an
- * FQDN. Accounts: {@code user_principal_name} (required), {@code email}, {@code sam_account_name},
- * {@code domain}, {@code display_name}, {@code department}, {@code title}, {@code manager},
- * {@code is_vip}. Matching is described in {@link AssetIndex} and {@link AccountIndex}.
+ * readiness). Assets: {@code name}, {@code fqdn}, {@code ip_addresses} (several separated by {@code
+ * ;}), {@code class}, {@code environment}, {@code criticality} (critical|high|medium|low), {@code
+ * is_hva}, {@code owner_name}, {@code owner_email}, {@code support_group}, {@code
+ * business_service}, {@code location}, {@code os}, {@code url}; a row needs a name or an FQDN.
+ * Accounts: {@code user_principal_name} (required), {@code email}, {@code sam_account_name}, {@code
+ * domain}, {@code display_name}, {@code department}, {@code title}, {@code manager}, {@code
+ * is_vip}. Matching is described in {@link AssetIndex} and {@link AccountIndex}.
  *
  * <p>Each file is read and indexed on first use, then kept fresh without a restart: a lookup at
  * most once per {@value #CHECK_INTERVAL_SETTING} (default {@link #DEFAULT_CHECK_INTERVAL}) compares
@@ -52,22 +50,26 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Failure modes: a row that cannot be used (a bad IP address or criticality, too few fields) is
  * skipped and listed, with its line and column, in {@link #readiness()} (degraded). A file that
  * cannot be used as a whole (missing, unreadable, not UTF-8, malformed CSV such as a quote never
- * closed, no usable header) with no earlier version in service makes the lookups of that kind
- * throw {@link ConfigurationException} naming the setting, the file, line and column.
+ * closed, no usable header) with no earlier version in service makes the lookups of that kind throw
+ * {@link ConfigurationException} naming the setting, the file, line and column.
  */
 public final class CsvCmdb implements CmdbProvider {
   public static final String ID = "builtin";
   public static final String ASSETS_SETTING = "CMDB_ASSETS_CSV";
   public static final String ACCOUNTS_SETTING = "CMDB_ACCOUNTS_CSV";
   public static final String CHECK_INTERVAL_SETTING = "CMDB_CHECK_INTERVAL";
+
   /**
    * How often a used instance looks at its files: an edit reaches every instance within this, for
    * one file-attribute read per file (a round trip to an Azure Files share) per interval.
    */
   public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofMinutes(1);
+
   /** The sample data, as class-path resources beside this class. */
   static final String SAMPLE_ASSETS = "sample-assets.csv";
+
   static final String SAMPLE_ACCOUNTS = "sample-accounts.csv";
+
   /** Row problems listed in readiness; the rest are counted. */
   private static final int PROBLEMS_SHOWN = 5;
 
@@ -84,13 +86,30 @@ public final class CsvCmdb implements CmdbProvider {
   public CsvCmdb(Settings settings, Clock clock) {
     Duration interval = settings.getDuration(CHECK_INTERVAL_SETTING, DEFAULT_CHECK_INTERVAL);
     if (interval.isNegative()) {
-      throw new ConfigurationException(CHECK_INTERVAL_SETTING, "Setting " + CHECK_INTERVAL_SETTING
-          + " must not be negative, not '" + interval + "'");
+      throw new ConfigurationException(
+          CHECK_INTERVAL_SETTING,
+          "Setting " + CHECK_INTERVAL_SETTING + " must not be negative, not '" + interval + "'");
     }
-    this.assets = new Source<>("assets", ASSETS_SETTING, settings.get(ASSETS_SETTING).map(Path::of),
-        SAMPLE_ASSETS, AssetIndex::from, AssetIndex.COLUMNS, clock, interval);
-    this.accounts = new Source<>("accounts", ACCOUNTS_SETTING, settings.get(ACCOUNTS_SETTING).map(Path::of),
-        SAMPLE_ACCOUNTS, AccountIndex::from, AccountIndex.COLUMNS, clock, interval);
+    this.assets =
+        new Source<>(
+            "assets",
+            ASSETS_SETTING,
+            settings.get(ASSETS_SETTING).map(Path::of),
+            SAMPLE_ASSETS,
+            AssetIndex::from,
+            AssetIndex.COLUMNS,
+            clock,
+            interval);
+    this.accounts =
+        new Source<>(
+            "accounts",
+            ACCOUNTS_SETTING,
+            settings.get(ACCOUNTS_SETTING).map(Path::of),
+            SAMPLE_ACCOUNTS,
+            AccountIndex::from,
+            AccountIndex.COLUMNS,
+            clock,
+            interval);
   }
 
   @Override
@@ -105,7 +124,10 @@ public final class CsvCmdb implements CmdbProvider {
 
   @Override
   public String description() {
-    return "Assets and accounts from CSV files named by " + ASSETS_SETTING + " and " + ACCOUNTS_SETTING
+    return "Assets and accounts from CSV files named by "
+        + ASSETS_SETTING
+        + " and "
+        + ACCOUNTS_SETTING
         + " (the sample data shipped with the app when unset), reloaded when a file changes.";
   }
 
@@ -162,7 +184,8 @@ public final class CsvCmdb implements CmdbProvider {
     List<String> notes = new ArrayList<>();
     Report report = new Report(served, warnings, errors, notes);
     assets.describe(assetState, assetState.index == null ? 0 : assetState.index.size(), report);
-    accounts.describe(accountState, accountState.index == null ? 0 : accountState.index.size(), report);
+    accounts.describe(
+        accountState, accountState.index == null ? 0 : accountState.index.size(), report);
     String serving = served.isEmpty() ? "" : "Serving " + String.join(" and ", served) + ".";
     if (!notes.isEmpty()) {
       serving += " " + String.join(" ", notes);
@@ -177,7 +200,8 @@ public final class CsvCmdb implements CmdbProvider {
   }
 
   /** Readiness' sentences, by how bad they are; notes are for information only. */
-  private record Report(List<String> served, List<String> warnings, List<String> errors, List<String> notes) {}
+  private record Report(
+      List<String> served, List<String> warnings, List<String> errors, List<String> notes) {}
 
   /** Reads a table and indexes it, adding row problems to the list. */
   @FunctionalInterface
@@ -191,10 +215,16 @@ public final class CsvCmdb implements CmdbProvider {
    * @param index the data in service; null before the first load and while none ever loaded
    * @param problems the rows of the data in service that were skipped
    * @param ignoredColumns header columns of the data in service that nothing reads
-   * @param error why the latest load failed (with data in service: why it was kept); null if it did not
-   * @param tried the file version last loaded or tried, so a bad file is read again only once it changes
+   * @param error why the latest load failed (with data in service: why it was kept); null if it did
+   *     not
+   * @param tried the file version last loaded or tried, so a bad file is read again only once it
+   *     changes
    */
-  private record State<T>(T index, List<String> problems, List<String> ignoredColumns, String error,
+  private record State<T>(
+      T index,
+      List<String> problems,
+      List<String> ignoredColumns,
+      String error,
       FileVersion tried) {}
 
   /** One CSV file (or the sample resource) and the index built from it. */
@@ -208,11 +238,19 @@ public final class CsvCmdb implements CmdbProvider {
     private final Clock clock;
     private final Duration interval;
     private final AtomicReference<State<T>> state = new AtomicReference<>();
+
     /** The earliest instant a use may check the file again; claimed by compare-and-set. */
     private final AtomicReference<Instant> nextCheck;
 
-    Source(String kind, String setting, Optional<Path> file, String sampleResource, Indexer<T> indexer,
-        Set<String> knownColumns, Clock clock, Duration interval) {
+    Source(
+        String kind,
+        String setting,
+        Optional<Path> file,
+        String sampleResource,
+        Indexer<T> indexer,
+        Set<String> knownColumns,
+        Clock clock,
+        Duration interval) {
       this.kind = kind;
       this.setting = setting;
       this.file = file;
@@ -248,7 +286,9 @@ public final class CsvCmdb implements CmdbProvider {
       Instant due = nextCheck.get();
       Instant now = clock.instant();
       // One use per interval wins the claim; the others go on with the data in service.
-      if (file.isPresent() && !now.isBefore(due) && nextCheck.compareAndSet(due, now.plus(interval))) {
+      if (file.isPresent()
+          && !now.isBefore(due)
+          && nextCheck.compareAndSet(due, now.plus(interval))) {
         reloadIfChanged();
       }
       return state.get();
@@ -280,7 +320,13 @@ public final class CsvCmdb implements CmdbProvider {
         if (current.index != null) {
           LOG.warning(() -> "Kept the " + kind + " loaded before: " + loaded.error);
         }
-        state.set(new State<>(current.index, current.problems, current.ignoredColumns, loaded.error, loaded.tried));
+        state.set(
+            new State<>(
+                current.index,
+                current.problems,
+                current.ignoredColumns,
+                loaded.error,
+                loaded.tried));
         return false;
       }
       state.set(loaded);
@@ -294,30 +340,53 @@ public final class CsvCmdb implements CmdbProvider {
       } catch (NoSuchFileException e) {
         return failed(null, "Setting " + setting + " names " + path + ", which does not exist");
       } catch (IOException e) {
-        return failed(null, "Setting " + setting + " names " + path + ", which cannot be read: " + e);
+        return failed(
+            null, "Setting " + setting + " names " + path + ", which cannot be read: " + e);
       }
       try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
         return indexed(reader, "file " + path.getFileName(), version);
       } catch (CharacterCodingException e) {
-        return failed(version, "The " + kind + " file " + path + " (setting " + setting + ") is not UTF-8 text");
+        return failed(
+            version,
+            "The " + kind + " file " + path + " (setting " + setting + ") is not UTF-8 text");
       } catch (IOException e) {
-        return failed(version, "The " + kind + " file " + path + " (setting " + setting + ") cannot be read: " + e);
+        return failed(
+            version,
+            "The " + kind + " file " + path + " (setting " + setting + ") cannot be read: " + e);
       } catch (CsvFormatException e) {
-        return failed(version, "The " + kind + " file " + path + " (setting " + setting + ") is not usable CSV: "
-            + e.getMessage());
+        return failed(
+            version,
+            "The "
+                + kind
+                + " file "
+                + path
+                + " (setting "
+                + setting
+                + ") is not usable CSV: "
+                + e.getMessage());
       }
     }
 
     private State<T> loadSample() {
       InputStream stream = CsvCmdb.class.getResourceAsStream(sampleResource);
       if (stream == null) {
-        return failed(null, "The sample " + kind + " are missing from the app; set " + setting + " to a CSV file");
+        return failed(
+            null,
+            "The sample " + kind + " are missing from the app; set " + setting + " to a CSV file");
       }
-      try (Reader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+      try (Reader reader =
+          new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
         return indexed(reader, "the sample data shipped with the app", null);
       } catch (IOException | CsvFormatException e) {
-        return failed(null, "The sample " + kind + " shipped with the app cannot be read (" + e.getMessage()
-            + "); set " + setting + " to a CSV file");
+        return failed(
+            null,
+            "The sample "
+                + kind
+                + " shipped with the app cannot be read ("
+                + e.getMessage()
+                + "); set "
+                + setting
+                + " to a CSV file");
       }
     }
 
@@ -326,8 +395,15 @@ public final class CsvCmdb implements CmdbProvider {
       List<String> problems = new ArrayList<>();
       T index = indexer.index(table, ID, problems);
       List<String> ignored = CsvColumns.unknown(table, knownColumns);
-      LOG.info(() -> "Loaded the " + kind + " from " + origin + (problems.isEmpty() ? "" : ", skipping "
-          + problems.size() + " rows: " + problems.get(0)));
+      LOG.info(
+          () ->
+              "Loaded the "
+                  + kind
+                  + " from "
+                  + origin
+                  + (problems.isEmpty()
+                      ? ""
+                      : ", skipping " + problems.size() + " rows: " + problems.get(0)));
       return new State<>(index, List.copyOf(problems), ignored, null, version);
     }
 
@@ -342,20 +418,47 @@ public final class CsvCmdb implements CmdbProvider {
         report.errors().add(current.error + ".");
         return;
       }
-      report.served().add(size + " " + kind + " from " + file.map(p -> p.getFileName().toString())
-          .orElse("the sample data shipped with the app (set " + setting + " to use your own)"));
+      report
+          .served()
+          .add(
+              size
+                  + " "
+                  + kind
+                  + " from "
+                  + file.map(p -> p.getFileName().toString())
+                      .orElse(
+                          "the sample data shipped with the app (set "
+                              + setting
+                              + " to use your own)"));
       if (current.error != null) {
         report.warnings().add(current.error + "; the " + kind + " loaded before are still served.");
       }
       if (!current.problems.isEmpty()) {
         int more = current.problems.size() - PROBLEMS_SHOWN;
-        report.warnings().add(current.problems.size() + " " + kind + " rows skipped: "
-            + String.join("; ", current.problems.subList(0, Math.min(PROBLEMS_SHOWN, current.problems.size())))
-            + (more > 0 ? "; and " + more + " more" : "") + ".");
+        report
+            .warnings()
+            .add(
+                current.problems.size()
+                    + " "
+                    + kind
+                    + " rows skipped: "
+                    + String.join(
+                        "; ",
+                        current.problems.subList(
+                            0, Math.min(PROBLEMS_SHOWN, current.problems.size())))
+                    + (more > 0 ? "; and " + more + " more" : "")
+                    + ".");
       }
       if (!current.ignoredColumns.isEmpty()) {
         // Exports carry many columns this does not read; a typo in a header shows up here.
-        report.notes().add("Columns not used in the " + kind + " file: " + String.join(", ", current.ignoredColumns) + ".");
+        report
+            .notes()
+            .add(
+                "Columns not used in the "
+                    + kind
+                    + " file: "
+                    + String.join(", ", current.ignoredColumns)
+                    + ".");
       }
     }
   }

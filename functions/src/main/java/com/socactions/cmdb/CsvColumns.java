@@ -18,13 +18,19 @@ final class CsvColumns {
    * Reads every row with {@code reader}; a row with too few or too many fields, or one the reader
    * refuses with a {@link RowProblem}, is skipped and described in {@code problems}.
    */
-  static <T> List<T> readRows(CsvTable table, Function<CsvTable.Row, T> reader, List<String> problems) {
+  static <T> List<T> readRows(
+      CsvTable table, Function<CsvTable.Row, T> reader, List<String> problems) {
     List<T> read = new ArrayList<>();
     for (CsvTable.Row row : table.rows()) {
       try {
         if (!row.hasAllColumns()) {
-          throw RowProblem.ofRow(row, "has " + row.size() + " fields where the header has " + row.columnCount()
-              + " columns (a comma inside a field needs the field in quotes)");
+          throw RowProblem.ofRow(
+              row,
+              "has "
+                  + row.size()
+                  + " fields where the header has "
+                  + row.columnCount()
+                  + " columns (a comma inside a field needs the field in quotes)");
         }
         read.add(reader.apply(row));
       } catch (RowProblem problem) {
@@ -56,7 +62,8 @@ final class CsvColumns {
     if (FALSE.contains(lower)) {
       return false;
     }
-    throw RowProblem.at(row, column, "'" + text.get() + "' is not true or false (yes/no, 1/0 work too)");
+    throw RowProblem.at(
+        row, column, "'" + text.get() + "' is not true or false (yes/no, 1/0 work too)");
   }
 
   /** The columns of {@code table} that {@code known} does not list, for readiness' notes. */
@@ -71,9 +78,12 @@ final class CsvColumns {
     }
 
     static RowProblem at(CsvTable.Row row, String column, String problem) {
-      String where = row.field(column)
-          .map(field -> "line " + field.line() + ", column " + field.column() + " (" + column + ")")
-          .orElse("line " + row.line() + " (" + column + ")");
+      String where =
+          row.field(column)
+              .map(
+                  field ->
+                      "line " + field.line() + ", column " + field.column() + " (" + column + ")")
+              .orElse("line " + row.line() + " (" + column + ")");
       return new RowProblem(where + ": " + problem);
     }
 

@@ -14,8 +14,8 @@ import java.util.Optional;
  * fields optionally in double quotes, {@code ""} for a quote inside quotes, commas and line breaks
  * inside quoted fields, {@code \n}, {@code \r\n} or {@code \r} between records, a UTF-8 byte-order
  * mark ignored, blank lines (and lines of empty fields) skipped. The first record is the header;
- * its names are matched without regard to case, surrounding blanks, spaces or hyphens
- * ({@code "Owner Email"} is {@code owner_email}).
+ * its names are matched without regard to case, surrounding blanks, spaces or hyphens ({@code
+ * "Owner Email"} is {@code owner_email}).
  *
  * <p>Written here rather than taken from a library so that every error names the line and column
  * where the offending field starts, also for records that span lines, and so that what a lenient
@@ -43,7 +43,8 @@ final class CsvTable {
   static CsvTable read(Reader reader) throws IOException {
     List<List<Field>> records = new Parser(reader).records();
     if (records.isEmpty()) {
-      throw new CsvFormatException(1, 1, "the file is empty: it needs a header row naming the columns");
+      throw new CsvFormatException(
+          1, 1, "the file is empty: it needs a header row naming the columns");
     }
     List<Field> header = records.get(0);
     List<String> columns = new ArrayList<>();
@@ -51,10 +52,12 @@ final class CsvTable {
     for (Field field : header) {
       String name = normalise(field.value());
       if (name.isEmpty()) {
-        throw new CsvFormatException(field.line(), field.column(), "the header has an empty column name");
+        throw new CsvFormatException(
+            field.line(), field.column(), "the header has an empty column name");
       }
       if (index.putIfAbsent(name, columns.size()) != null) {
-        throw new CsvFormatException(field.line(), field.column(), "the header names column '" + name + "' twice");
+        throw new CsvFormatException(
+            field.line(), field.column(), "the header names column '" + name + "' twice");
       }
       columns.add(name);
     }
@@ -192,8 +195,11 @@ final class CsvTable {
         StringBuilder text = new StringBuilder();
         while (c != ',' && c != '\n' && c != '\r' && c != EOF) {
           if (c == '"') {
-            throw new CsvFormatException(line, column,
-                "a quote inside an unquoted field: put the whole field in quotes and double the quote (\"\")");
+            throw new CsvFormatException(
+                line,
+                column,
+                "a quote inside an unquoted field: put the whole field in quotes and double the"
+                    + " quote (\"\")");
           }
           text.append((char) c);
           c = next();
@@ -214,7 +220,9 @@ final class CsvTable {
             continue;
           }
           if (after != ',' && after != '\n' && after != '\r' && after != EOF) {
-            throw new CsvFormatException(line, column,
+            throw new CsvFormatException(
+                line,
+                column,
                 "text after the closing quote of a field (a quote inside quotes is written \"\")");
           }
           unread(after);

@@ -32,32 +32,31 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The ServiceNow CMDB (provider {@code servicenow}), available once {@link ServiceNowSettings}
- * are set: assets from {@code cmdb_ci} and its subclasses ({@code cmdb_ci_server},
- * {@code cmdb_ci_computer}, ...), accounts from {@code sys_user}, over the Table API.
+ * The ServiceNow CMDB (provider {@code servicenow}), available once {@link ServiceNowSettings} are
+ * set: assets from {@code cmdb_ci} and its subclasses ({@code cmdb_ci_server}, {@code
+ * cmdb_ci_computer}, ...), accounts from {@code sys_user}, over the Table API.
  *
- * <p><b>Cost.</b> A batch costs one query per {@link #DEFAULT_KEYS_PER_QUERY} keys (an
- * {@code IN} on {@code ip_address}, {@code name} and {@code fqdn}, or on {@code user_name} and
- * {@code email}), with {@code sysparm_fields} naming only the mapped columns, plus a page per
- * {@link ServiceNowTableClient#DEFAULT_PAGE_SIZE} rows: 100 keys cost two calls. Keys are data:
- * {@link EncodedQuery} leaves out any key that could change the query, so such a key matches
- * nothing.
+ * <p><b>Cost.</b> A batch costs one query per {@link #DEFAULT_KEYS_PER_QUERY} keys (an {@code IN}
+ * on {@code ip_address}, {@code name} and {@code fqdn}, or on {@code user_name} and {@code email}),
+ * with {@code sysparm_fields} naming only the mapped columns, plus a page per {@link
+ * ServiceNowTableClient#DEFAULT_PAGE_SIZE} rows: 100 keys cost two calls. Keys are data: {@link
+ * EncodedQuery} leaves out any key that could change the query, so such a key matches nothing.
  *
- * <p><b>Matching</b> is the built-in CMDB's ({@link AssetIndex}): IP exact, host names without case,
- * a short name against an FQDN's first label; best first. The query asks for the first label of an
- * FQDN key as a {@code name} too, so a CI named {@code web01} is found for
- * {@code web01.contoso.com}; a short key finds CIs whose {@code name} is that short name (what
- * Discovery writes). Accounts match a key without case on {@code user_name} or {@code email}; a
- * {@code DOMAIN\name} key on {@code user_name}; {@code name@domain} also on a {@code user_name}
- * of {@code name} whose e-mail is at {@code domain}.
+ * <p><b>Matching</b> is the built-in CMDB's ({@link AssetIndex}): IP exact, host names without
+ * case, a short name against an FQDN's first label; best first. The query asks for the first label
+ * of an FQDN key as a {@code name} too, so a CI named {@code web01} is found for {@code
+ * web01.contoso.com}; a short key finds CIs whose {@code name} is that short name (what Discovery
+ * writes). Accounts match a key without case on {@code user_name} or {@code email}; a {@code
+ * DOMAIN\name} key on {@code user_name}; {@code name@domain} also on a {@code user_name} of {@code
+ * name} whose e-mail is at {@code domain}.
  *
  * <p><b>Field mapping</b> ({@value #FIELD_MAP_SETTING}): {@code contract_field=servicenow_field}
- * pairs separated by commas, over the defaults {@link #DEFAULT_FIELD_MAP}; dot-walks such as
- * {@code owned_by.email} are allowed, an empty right side unmaps the field. Contract fields:
- * {@code criticality} (ServiceNow's {@code busines_criticality} "1 - most critical" .. "4 - not
- * critical", a leading 1-4, or critical/high/medium/low), {@code is_hva} (true/1/yes),
- * {@code owner_name} (a reference's display value), {@code owner_email}, {@code support_group},
- * {@code business_service}, {@code location}, {@code os}, {@code class}, {@code environment}.
+ * pairs separated by commas, over the defaults {@link #DEFAULT_FIELD_MAP}; dot-walks such as {@code
+ * owned_by.email} are allowed, an empty right side unmaps the field. Contract fields: {@code
+ * criticality} (ServiceNow's {@code busines_criticality} "1 - most critical" .. "4 - not critical",
+ * a leading 1-4, or critical/high/medium/low), {@code is_hva} (true/1/yes), {@code owner_name} (a
+ * reference's display value), {@code owner_email}, {@code support_group}, {@code business_service},
+ * {@code location}, {@code os}, {@code class}, {@code environment}.
  *
  * <p><b>Failures.</b> One key never fails the batch. When ServiceNow fails for one query of a
  * batch, its keys are answered with an {@code error} (which {@link CachingCmdb} does not cache) and
@@ -70,12 +69,21 @@ public final class ServiceNowCmdb implements CmdbProvider {
   public static final String SOURCE = "servicenow";
   public static final String FIELD_MAP_SETTING = "SERVICENOW_CMDB_FIELD_MAP";
   public static final String READINESS_TIMEOUT_SETTING = "SERVICENOW_READINESS_TIMEOUT";
-  /** Keys per query: keeps the URL of a query on three fields well under the 8 KB that proxies accept. */
+
+  /**
+   * Keys per query: keeps the URL of a query on three fields well under the 8 KB that proxies
+   * accept.
+   */
   public static final int DEFAULT_KEYS_PER_QUERY = 50;
+
   /** Rows read per query at most: one page; a key that matches more is a query nobody meant. */
   public static final int DEFAULT_MAX_ROWS_PER_QUERY = ServiceNowTableClient.DEFAULT_PAGE_SIZE;
-  /** Health must answer within a few seconds even when the instance hangs: one attempt, this long. */
+
+  /**
+   * Health must answer within a few seconds even when the instance hangs: one attempt, this long.
+   */
   public static final Duration DEFAULT_READINESS_TIMEOUT = Duration.ofSeconds(5);
+
   /** Contract field to ServiceNow column, as the out-of-the-box CMDB names them. */
   public static final Map<String, String> DEFAULT_FIELD_MAP = defaultFieldMap();
 
@@ -83,8 +91,8 @@ public final class ServiceNowCmdb implements CmdbProvider {
   static final String ACCOUNT_TABLE = "sys_user";
   static final List<String> ASSET_KEY_FIELDS = List.of("ip_address", "name", "fqdn");
   static final List<String> ACCOUNT_KEY_FIELDS = List.of("user_name", "email");
-  private static final List<String> ACCOUNT_FIELDS = List.of("sys_id", "user_name", "email", "name", "department",
-      "title", "manager", "vip");
+  private static final List<String> ACCOUNT_FIELDS =
+      List.of("sys_id", "user_name", "email", "name", "department", "title", "manager", "vip");
 
   private static final RequestLog LOG = RequestLog.of(ServiceNowCmdb.class);
 
@@ -119,8 +127,12 @@ public final class ServiceNowCmdb implements CmdbProvider {
 
   @Override
   public String description() {
-    return "Assets from cmdb_ci and accounts (with VIP) from sys_user of the ServiceNow instance named by "
-        + ServiceNowSettings.URL + ", fields mapped by " + FIELD_MAP_SETTING + ".";
+    return "Assets from cmdb_ci and accounts (with VIP) from sys_user of the ServiceNow instance"
+        + " named by "
+        + ServiceNowSettings.URL
+        + ", fields mapped by "
+        + FIELD_MAP_SETTING
+        + ".";
   }
 
   @Override
@@ -136,20 +148,35 @@ public final class ServiceNowCmdb implements CmdbProvider {
     ServiceNowTableClient table = client.get();
     String instance = instance();
     List<String> columns = assetColumns(fields);
-    return lookup(keys, chunk -> {
-      Set<String> asked = new LinkedHashSet<>();
-      for (String key : chunk) {
-        asked.add(key);
-        if (IpAddresses.parse(key).isEmpty() && key.indexOf('.') > 0) {
-          asked.add(key.substring(0, key.indexOf('.'))); // a CI named by its short name, without an FQDN
-        }
-      }
-      ServiceNowTableClient.Rows rows = table.query(ASSET_TABLE,
-          EncodedQuery.anyFieldIn(ASSET_KEY_FIELDS, asked), columns, DEFAULT_MAX_ROWS_PER_QUERY, DisplayValue.ALL);
-      AssetIndex index = new AssetIndex(rows.rows().stream().map(row -> asset(row, fields, instance)).flatMap(Optional::stream)
-          .toList());
-      return chunk.stream().map(key -> AssetMatch.of(key, index.find(key))).toList();
-    }, key -> AssetMatch.of(key, List.of()), AssetMatch::failed);
+    return lookup(
+        keys,
+        chunk -> {
+          Set<String> asked = new LinkedHashSet<>();
+          for (String key : chunk) {
+            asked.add(key);
+            if (IpAddresses.parse(key).isEmpty() && key.indexOf('.') > 0) {
+              asked.add(
+                  key.substring(
+                      0, key.indexOf('.'))); // a CI named by its short name, without an FQDN
+            }
+          }
+          ServiceNowTableClient.Rows rows =
+              table.query(
+                  ASSET_TABLE,
+                  EncodedQuery.anyFieldIn(ASSET_KEY_FIELDS, asked),
+                  columns,
+                  DEFAULT_MAX_ROWS_PER_QUERY,
+                  DisplayValue.ALL);
+          AssetIndex index =
+              new AssetIndex(
+                  rows.rows().stream()
+                      .map(row -> asset(row, fields, instance))
+                      .flatMap(Optional::stream)
+                      .toList());
+          return chunk.stream().map(key -> AssetMatch.of(key, index.find(key))).toList();
+        },
+        key -> AssetMatch.of(key, List.of()),
+        AssetMatch::failed);
   }
 
   private static List<String> assetColumns(Map<String, String> fields) {
@@ -158,24 +185,40 @@ public final class ServiceNowCmdb implements CmdbProvider {
     return List.copyOf(columns);
   }
 
-  private static Optional<Asset> asset(ObjectNode row, Map<String, String> fields, String instance) {
+  private static Optional<Asset> asset(
+      ObjectNode row, Map<String, String> fields, String instance) {
     String fqdn = display(row, "fqdn").map(AssetIndex::hostKey).orElse(null);
     Optional<String> name = display(row, "name").or(() -> Optional.ofNullable(fqdn));
     if (name.isEmpty()) {
       return Optional.empty(); // nothing a key could match
     }
-    List<String> ips = value(row, "ip_address").flatMap(IpAddresses::parse).map(IpAddresses::canonical).stream().toList();
+    List<String> ips =
+        value(row, "ip_address").flatMap(IpAddresses::parse).map(IpAddresses::canonical).stream()
+            .toList();
     Optional<String> ownerName = mapped(row, fields, "owner_name");
     Optional<String> ownerEmail = mapped(row, fields, "owner_email");
-    Owner owner = ownerName.isPresent() || ownerEmail.isPresent()
-        ? new Owner(ownerName.orElse(null), ownerEmail.orElse(null)) : null;
+    Owner owner =
+        ownerName.isPresent() || ownerEmail.isPresent()
+            ? new Owner(ownerName.orElse(null), ownerEmail.orElse(null))
+            : null;
     String sysId = value(row, "sys_id").orElse(null);
     String url = sysId == null ? null : instance + "/nav_to.do?uri=cmdb_ci.do?sys_id=" + sysId;
-    return Optional.of(new Asset(name.get(), fqdn, ips, mapped(row, fields, "class").orElse(null),
-        mapped(row, fields, "environment").orElse(null), mapped(row, fields, "criticality").flatMap(ServiceNowCmdb::criticality)
-        .orElse(null), mapped(row, fields, "is_hva").map(ServiceNowCmdb::flag).orElse(false), owner,
-        mapped(row, fields, "support_group").orElse(null), mapped(row, fields, "business_service").orElse(null),
-        mapped(row, fields, "location").orElse(null), mapped(row, fields, "os").orElse(null), SOURCE, url));
+    return Optional.of(
+        new Asset(
+            name.get(),
+            fqdn,
+            ips,
+            mapped(row, fields, "class").orElse(null),
+            mapped(row, fields, "environment").orElse(null),
+            mapped(row, fields, "criticality").flatMap(ServiceNowCmdb::criticality).orElse(null),
+            mapped(row, fields, "is_hva").map(ServiceNowCmdb::flag).orElse(false),
+            owner,
+            mapped(row, fields, "support_group").orElse(null),
+            mapped(row, fields, "business_service").orElse(null),
+            mapped(row, fields, "location").orElse(null),
+            mapped(row, fields, "os").orElse(null),
+            SOURCE,
+            url));
   }
 
   /**
@@ -184,7 +227,9 @@ public final class ServiceNowCmdb implements CmdbProvider {
    */
   static Optional<Criticality> criticality(String text) {
     String trimmed = text.strip();
-    if (!trimmed.isEmpty() && trimmed.charAt(0) >= '1' && trimmed.charAt(0) <= '4'
+    if (!trimmed.isEmpty()
+        && trimmed.charAt(0) >= '1'
+        && trimmed.charAt(0) <= '4'
         && (trimmed.length() == 1 || !Character.isDigit(trimmed.charAt(1)))) {
       return Optional.of(Criticality.values()[trimmed.charAt(0) - '1']);
     }
@@ -200,23 +245,36 @@ public final class ServiceNowCmdb implements CmdbProvider {
   @Override
   public List<AccountMatch> lookupAccounts(List<String> keys) {
     ServiceNowTableClient table = client.get();
-    return lookup(keys, chunk -> {
-      Set<String> asked = new LinkedHashSet<>();
-      for (String key : chunk) {
-        AccountKey wanted = AccountKey.of(key);
-        asked.add(wanted.exact);
-        wanted.userName.ifPresent(asked::add);
-      }
-      List<ObjectNode> rows = table.query(ACCOUNT_TABLE, EncodedQuery.anyFieldIn(ACCOUNT_KEY_FIELDS, asked),
-          ACCOUNT_FIELDS, DEFAULT_MAX_ROWS_PER_QUERY, DisplayValue.ALL).rows();
-      return chunk.stream().map(key -> AccountMatch.of(key, accountsFor(AccountKey.of(key), rows))).toList();
-    }, key -> AccountMatch.of(key, List.of()), AccountMatch::failed);
+    return lookup(
+        keys,
+        chunk -> {
+          Set<String> asked = new LinkedHashSet<>();
+          for (String key : chunk) {
+            AccountKey wanted = AccountKey.of(key);
+            asked.add(wanted.exact);
+            wanted.userName.ifPresent(asked::add);
+          }
+          List<ObjectNode> rows =
+              table
+                  .query(
+                      ACCOUNT_TABLE,
+                      EncodedQuery.anyFieldIn(ACCOUNT_KEY_FIELDS, asked),
+                      ACCOUNT_FIELDS,
+                      DEFAULT_MAX_ROWS_PER_QUERY,
+                      DisplayValue.ALL)
+                  .rows();
+          return chunk.stream()
+              .map(key -> AccountMatch.of(key, accountsFor(AccountKey.of(key), rows)))
+              .toList();
+        },
+        key -> AccountMatch.of(key, List.of()),
+        AccountMatch::failed);
   }
 
   /**
-   * A key as it is asked and compared, lower case: {@code exact} against user_name or email;
-   * {@code userName} the sAMAccountName part of {@code DOMAIN\name} or {@code name@domain}, with
-   * {@code domain} the e-mail domain it must have in the second form.
+   * A key as it is asked and compared, lower case: {@code exact} against user_name or email; {@code
+   * userName} the sAMAccountName part of {@code DOMAIN\name} or {@code name@domain}, with {@code
+   * domain} the e-mail domain it must have in the second form.
    */
   private record AccountKey(String exact, Optional<String> userName, Optional<String> emailDomain) {
     static AccountKey of(String key) {
@@ -227,7 +285,8 @@ public final class ServiceNowCmdb implements CmdbProvider {
         return new AccountKey(lower, Optional.of(lower.substring(backslash + 1)), Optional.empty());
       }
       if (at > 0) {
-        return new AccountKey(lower, Optional.of(lower.substring(0, at)), Optional.of(lower.substring(at + 1)));
+        return new AccountKey(
+            lower, Optional.of(lower.substring(0, at)), Optional.of(lower.substring(at + 1)));
       }
       return new AccountKey(lower, Optional.empty(), Optional.empty());
     }
@@ -241,7 +300,8 @@ public final class ServiceNowCmdb implements CmdbProvider {
       String email = value(row, "email").orElse("").toLowerCase(Locale.ROOT);
       if (userName.equals(key.exact) || email.equals(key.exact)) {
         exact.add(account(row));
-      } else if (key.userName.isPresent() && userName.equals(key.userName.get())
+      } else if (key.userName.isPresent()
+          && userName.equals(key.userName.get())
           && key.emailDomain.map(domain -> email.endsWith("@" + domain)).orElse(true)) {
         partial.add(account(row));
       }
@@ -254,22 +314,32 @@ public final class ServiceNowCmdb implements CmdbProvider {
     String userName = value(row, "user_name").orElse("");
     Optional<String> email = value(row, "email");
     String upn = userName.indexOf('@') > 0 ? userName : email.orElse(userName);
-    return new Account(upn, email.orElse(null), display(row, "name").orElse(null), display(row, "department").orElse(null),
-        display(row, "title").orElse(null), display(row, "manager").orElse(null),
-        value(row, "vip").map(ServiceNowCmdb::flag).orElse(false), SOURCE);
+    return new Account(
+        upn,
+        email.orElse(null),
+        display(row, "name").orElse(null),
+        display(row, "department").orElse(null),
+        display(row, "title").orElse(null),
+        display(row, "manager").orElse(null),
+        value(row, "vip").map(ServiceNowCmdb::flag).orElse(false),
+        SOURCE);
   }
 
   // ---- batching and failures ----
 
   /**
-   * Answers every key in order: blank keys without a call, the others {@link #DEFAULT_KEYS_PER_QUERY}
-   * at a time (each distinct key once). A chunk whose query fails answers its keys with the error,
-   * unless no chunk could be answered, when the first failure is thrown.
+   * Answers every key in order: blank keys without a call, the others {@link
+   * #DEFAULT_KEYS_PER_QUERY} at a time (each distinct key once). A chunk whose query fails answers
+   * its keys with the error, unless no chunk could be answered, when the first failure is thrown.
    */
-  private static <M> List<M> lookup(List<String> keys, Function<List<String>, List<M>> query,
-      Function<String, M> none, BiFunction<String, String, M> failed) {
+  private static <M> List<M> lookup(
+      List<String> keys,
+      Function<List<String>, List<M>> query,
+      Function<String, M> none,
+      BiFunction<String, String, M> failed) {
     Map<String, M> answers = new LinkedHashMap<>();
-    List<String> distinct = keys.stream().filter(k -> k != null && !k.isBlank()).map(String::strip).distinct().toList();
+    List<String> distinct =
+        keys.stream().filter(k -> k != null && !k.isBlank()).map(String::strip).distinct().toList();
     UpstreamException firstFailure = null;
     int answered = 0;
     for (List<String> chunk : Lists.partition(distinct, DEFAULT_KEYS_PER_QUERY)) {
@@ -280,7 +350,8 @@ public final class ServiceNowCmdb implements CmdbProvider {
         }
         answered++;
       } catch (UpstreamException e) {
-        LOG.warning(() -> "ServiceNow CMDB query for " + chunk.size() + " keys failed: " + e.getMessage());
+        LOG.warning(
+            () -> "ServiceNow CMDB query for " + chunk.size() + " keys failed: " + e.getMessage());
         firstFailure = firstFailure == null ? e : firstFailure;
         chunk.forEach(key -> answers.put(key, failed.apply(key, e.getMessage())));
       }
@@ -305,21 +376,35 @@ public final class ServiceNowCmdb implements CmdbProvider {
 
   /**
    * Reads one {@code sys_user} row with one attempt, within {@value #READINESS_TIMEOUT_SETTING}
-   * (default {@link #DEFAULT_READINESS_TIMEOUT}). Never throws: not configured when the settings are
-   * absent; error for a bad setting, refused credentials (naming the settings) or a denied table;
-   * degraded when the instance is slow, rate-limited or unreachable for now.
+   * (default {@link #DEFAULT_READINESS_TIMEOUT}). Never throws: not configured when the settings
+   * are absent; error for a bad setting, refused credentials (naming the settings) or a denied
+   * table; degraded when the instance is slow, rate-limited or unreachable for now.
    */
   @Override
   public Readiness readiness() {
     if (!isConfigured()) {
-      return Readiness.notConfigured("Set " + ServiceNowSettings.URL + " and " + ServiceNowSettings.USER + "/"
-          + ServiceNowSettings.PASSWORD_SETTING + " (or " + ServiceNowSettings.CLIENT_ID + "/" + ServiceNowSettings.CLIENT_SECRET_SETTING
-          + ") to use the ServiceNow CMDB.");
+      return Readiness.notConfigured(
+          "Set "
+              + ServiceNowSettings.URL
+              + " and "
+              + ServiceNowSettings.USER
+              + "/"
+              + ServiceNowSettings.PASSWORD_SETTING
+              + " (or "
+              + ServiceNowSettings.CLIENT_ID
+              + "/"
+              + ServiceNowSettings.CLIENT_SECRET_SETTING
+              + ") to use the ServiceNow CMDB.");
     }
     try {
       fieldMap.get();
-      readinessClient.get().query(ACCOUNT_TABLE, EncodedQuery.where(EncodedQuery.isNotEmpty("sys_id")),
-          List.of("sys_id"), 1);
+      readinessClient
+          .get()
+          .query(
+              ACCOUNT_TABLE,
+              EncodedQuery.where(EncodedQuery.isNotEmpty("sys_id")),
+              List.of("sys_id"),
+              1);
       return Readiness.ok("ServiceNow answers: sys_user is readable at " + instance() + ".");
     } catch (ConfigurationException e) {
       return Readiness.error(e.getMessage());
@@ -335,9 +420,15 @@ public final class ServiceNowCmdb implements CmdbProvider {
 
   private ServiceNowTableClient newReadinessClient() {
     Duration timeout = settings.getDuration(READINESS_TIMEOUT_SETTING, DEFAULT_READINESS_TIMEOUT);
-    return new ServiceNowTableClient(serviceNow.get(),
-        HttpClients.shared().newBuilder().callTimeout(timeout).build(), clock,
-        new UpstreamPolicy(ServiceNowTableClient.UPSTREAM, UpstreamPolicy.Options.defaults().maxAttempts(1), sleeper), 1);
+    return new ServiceNowTableClient(
+        serviceNow.get(),
+        HttpClients.shared().newBuilder().callTimeout(timeout).build(),
+        clock,
+        new UpstreamPolicy(
+            ServiceNowTableClient.UPSTREAM,
+            UpstreamPolicy.Options.defaults().maxAttempts(1),
+            sleeper),
+        1);
   }
 
   // ---- field mapping ----
@@ -363,8 +454,18 @@ public final class ServiceNowCmdb implements CmdbProvider {
    *     {@code =} or a column name ServiceNow cannot have
    */
   static Map<String, String> fieldMap(Settings settings) {
-    Set<String> known = Set.of("criticality", "is_hva", "owner_name", "owner_email", "support_group",
-        "business_service", "location", "os", "class", "environment");
+    Set<String> known =
+        Set.of(
+            "criticality",
+            "is_hva",
+            "owner_name",
+            "owner_email",
+            "support_group",
+            "business_service",
+            "location",
+            "os",
+            "class",
+            "environment");
     Map<String, String> map = new LinkedHashMap<>(DEFAULT_FIELD_MAP);
     String text = settings.get(FIELD_MAP_SETTING).orElse("");
     for (String pair : text.split(",")) {
@@ -374,16 +475,30 @@ public final class ServiceNowCmdb implements CmdbProvider {
       String[] parts = pair.split("=", -1);
       String contract = parts[0].strip().toLowerCase(Locale.ROOT);
       if (parts.length != 2 || !known.contains(contract)) {
-        throw new ConfigurationException(FIELD_MAP_SETTING, "Setting " + FIELD_MAP_SETTING
-            + " must be contract_field=servicenow_field pairs separated by commas, with contract fields among "
-            + String.join(", ", known.stream().sorted().toList()) + "; '" + pair.strip() + "' is not one");
+        throw new ConfigurationException(
+            FIELD_MAP_SETTING,
+            "Setting "
+                + FIELD_MAP_SETTING
+                + " must be contract_field=servicenow_field pairs separated by commas, with"
+                + " contract fields among "
+                + String.join(", ", known.stream().sorted().toList())
+                + "; '"
+                + pair.strip()
+                + "' is not one");
       }
       String column = parts[1].strip();
       if (column.isEmpty()) {
         map.remove(contract);
       } else if (!column.matches("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*")) {
-        throw new ConfigurationException(FIELD_MAP_SETTING, "Setting " + FIELD_MAP_SETTING
-            + " maps " + contract + " to '" + column + "', which is not a ServiceNow column name such as u_hva");
+        throw new ConfigurationException(
+            FIELD_MAP_SETTING,
+            "Setting "
+                + FIELD_MAP_SETTING
+                + " maps "
+                + contract
+                + " to '"
+                + column
+                + "', which is not a ServiceNow column name such as u_hva");
       } else {
         map.put(contract, column);
       }
@@ -391,12 +506,16 @@ public final class ServiceNowCmdb implements CmdbProvider {
     return Map.copyOf(map);
   }
 
-  private static Optional<String> mapped(ObjectNode row, Map<String, String> fields, String contract) {
+  private static Optional<String> mapped(
+      ObjectNode row, Map<String, String> fields, String contract) {
     String column = fields.get(contract);
     return column == null ? Optional.empty() : display(row, column);
   }
 
-  /** What a person sees: a reference's display value (with {@code sysparm_display_value=all}), else the text. */
+  /**
+   * What a person sees: a reference's display value (with {@code sysparm_display_value=all}), else
+   * the text.
+   */
   private static Optional<String> display(ObjectNode row, String column) {
     JsonNode node = row.path(column);
     String text = node.isObject() ? node.path("display_value").asText("") : node.asText("");

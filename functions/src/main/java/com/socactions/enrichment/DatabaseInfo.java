@@ -11,4 +11,5 @@ import java.time.Instant;
  * @param ageDays whole days since it was built
  * @param stale older than the staleness threshold: answers may be wrong
  */
-public record DatabaseInfo(String role, String type, Instant buildDate, long ageDays, boolean stale) {}
+public record DatabaseInfo(
+    String role, String type, Instant buildDate, long ageDays, boolean stale) {}

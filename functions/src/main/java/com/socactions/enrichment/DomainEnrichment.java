@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The registration of one domain of a batch, looked up for its registrable domain (the name
- * right under its public suffix: {@code login.evil.co.uk} is looked up as {@code evil.co.uk}).
+ * The registration of one domain of a batch, looked up for its registrable domain (the name right
+ * under its public suffix: {@code login.evil.co.uk} is looked up as {@code evil.co.uk}).
  *
  * @param ageDays whole days since registration, null when the registry gives no date
  * @param newlyRegistered registered fewer than 30 days ago: a strong phishing signal

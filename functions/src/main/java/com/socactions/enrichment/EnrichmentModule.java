@@ -13,8 +13,8 @@ import okhttp3.OkHttpClient;
 /**
  * The enrichment capability, wired from the settings: its service, its reference data and its
  * providers. Everything is built on first use: a cold instance's first geo-only call does not pay
- * for the RDAP client (thread pool, Resilience4j: about 0.4 s), and a malformed setting surfaces as a
- * {@link com.socactions.platform.ConfigurationException} from the call that needs it (and in
+ * for the RDAP client (thread pool, Resilience4j: about 0.4 s), and a malformed setting surfaces as
+ * a {@link com.socactions.platform.ConfigurationException} from the call that needs it (and in
  * health), never while the app starts.
  */
 public final class EnrichmentModule {
@@ -28,9 +28,20 @@ public final class EnrichmentModule {
   public EnrichmentModule(Settings settings, Clock clock, OkHttpClient http) {
     this.geoip = Suppliers.memoize(() -> new GeoIpDatabases(settings, clock));
     this.rdap = Suppliers.memoize(() -> new RdapClient(settings, http, clock));
-    this.service = Suppliers.memoize(() -> new EnrichmentService(geoip.get(), rdap, clock,
-        settings.getDuration(WHOIS_BUDGET_SETTING, EnrichmentService.DEFAULT_WHOIS_BUDGET)));
-    this.providers = List.of(GeoIpProvider.location(geoip), GeoIpProvider.autonomousSystems(geoip), new RdapProvider(rdap));
+    this.service =
+        Suppliers.memoize(
+            () ->
+                new EnrichmentService(
+                    geoip.get(),
+                    rdap,
+                    clock,
+                    settings.getDuration(
+                        WHOIS_BUDGET_SETTING, EnrichmentService.DEFAULT_WHOIS_BUDGET)));
+    this.providers =
+        List.of(
+            GeoIpProvider.location(geoip),
+            GeoIpProvider.autonomousSystems(geoip),
+            new RdapProvider(rdap));
   }
 
   public EnrichmentService service() {

@@ -11,18 +11,27 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** A GeoIP database as a provider: the location one ({@code geoip}) or the autonomous-system one ({@code asn}). */
+/**
+ * A GeoIP database as a provider: the location one ({@code geoip}) or the autonomous-system one
+ * ({@code asn}).
+ */
 final class GeoIpProvider implements Provider {
   private final String id;
   private final String displayName;
   private final String description;
   private final Supplier<GeoIpDatabases> databases;
   private final Function<GeoIpDatabases, GeoIpDatabases.Slot> slotOf;
+
   /** Without a location database the main enrichment answers nothing useful; ASN is optional. */
   private final boolean missingIsDegraded;
 
-  private GeoIpProvider(String id, String displayName, String description, Supplier<GeoIpDatabases> databases,
-      Function<GeoIpDatabases, GeoIpDatabases.Slot> slotOf, boolean missingIsDegraded) {
+  private GeoIpProvider(
+      String id,
+      String displayName,
+      String description,
+      Supplier<GeoIpDatabases> databases,
+      Function<GeoIpDatabases, GeoIpDatabases.Slot> slotOf,
+      boolean missingIsDegraded) {
     this.id = id;
     this.displayName = displayName;
     this.description = description;
@@ -32,15 +41,27 @@ final class GeoIpProvider implements Provider {
   }
 
   static GeoIpProvider location(Supplier<GeoIpDatabases> databases) {
-    return new GeoIpProvider("geoip", "GeoIP (MaxMind DB)",
-        "Location of IP addresses from a GeoIP2/GeoLite2 City or Country database (" + GeoIpDatabases.CITY_SETTING + ")",
-        databases, GeoIpDatabases::geo, true);
+    return new GeoIpProvider(
+        "geoip",
+        "GeoIP (MaxMind DB)",
+        "Location of IP addresses from a GeoIP2/GeoLite2 City or Country database ("
+            + GeoIpDatabases.CITY_SETTING
+            + ")",
+        databases,
+        GeoIpDatabases::geo,
+        true);
   }
 
   static GeoIpProvider autonomousSystems(Supplier<GeoIpDatabases> databases) {
-    return new GeoIpProvider("asn", "ASN (MaxMind DB)",
-        "Autonomous system of IP addresses from a GeoLite2/GeoIP2 ASN database (" + GeoIpDatabases.ASN_SETTING + ")",
-        databases, GeoIpDatabases::asn, false);
+    return new GeoIpProvider(
+        "asn",
+        "ASN (MaxMind DB)",
+        "Autonomous system of IP addresses from a GeoLite2/GeoIP2 ASN database ("
+            + GeoIpDatabases.ASN_SETTING
+            + ")",
+        databases,
+        GeoIpDatabases::asn,
+        false);
   }
 
   @Override
@@ -92,15 +113,33 @@ final class GeoIpProvider implements Provider {
     GeoIpDatabase db = database.get();
     long ageDays = all.ageDays(db);
     boolean stale = all.isStale(db);
-    String detail = "Loaded " + db.file().getFileName() + " (" + db.type() + "), built " + db.buildDate()
-        + (stale ? ": " + ageDays + " days old, older than " + all.staleAfter().toDays()
-            + " days; keep it fresh with geoipupdate" : "");
+    String detail =
+        "Loaded "
+            + db.file().getFileName()
+            + " ("
+            + db.type()
+            + "), built "
+            + db.buildDate()
+            + (stale
+                ? ": "
+                    + ageDays
+                    + " days old, older than "
+                    + all.staleAfter().toDays()
+                    + " days; keep it fresh with geoipupdate"
+                : "");
     Optional<String> refreshProblem = slot.refreshProblem();
     if (refreshProblem.isPresent()) {
       // The working copy keeps serving; the update on disk is what needs attention.
-      detail += "; the file on disk could not be loaded, so this copy keeps serving: " + refreshProblem.get();
+      detail +=
+          "; the file on disk could not be loaded, so this copy keeps serving: "
+              + refreshProblem.get();
     }
     boolean degraded = stale || refreshProblem.isPresent();
-    return new Readiness(degraded ? Readiness.Status.DEGRADED : Readiness.Status.OK, detail, db.type(), db.buildDate(), ageDays);
+    return new Readiness(
+        degraded ? Readiness.Status.DEGRADED : Readiness.Status.OK,
+        detail,
+        db.type(),
+        db.buildDate(),
+        ageDays);
   }
 }

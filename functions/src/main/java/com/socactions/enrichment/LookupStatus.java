@@ -5,7 +5,9 @@ import java.util.Locale;
 
 /** How one item of a batch went; the item's {@code errors} say why when it is not {@code ok}. */
 public enum LookupStatus {
-  /** Every requested lookup answered (an address in no database network still counts: geo is null). */
+  /**
+   * Every requested lookup answered (an address in no database network still counts: geo is null).
+   */
   OK,
   /** Some requested lookups answered, some failed. */
   PARTIAL,

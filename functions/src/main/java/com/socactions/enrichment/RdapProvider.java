@@ -37,7 +37,8 @@ final class RdapProvider implements Provider {
 
   @Override
   public String description() {
-    return "Network and domain registrations from the registries' RDAP servers, found through the IANA bootstrap";
+    return "Network and domain registrations from the registries' RDAP servers, found through the"
+        + " IANA bootstrap";
   }
 
   @Override
@@ -54,10 +55,14 @@ final class RdapProvider implements Provider {
       return Readiness.error(e.getMessage());
     }
     boolean circuitsOpen = health.openCircuits() != null && !health.openCircuits().isEmpty();
-    String detail = "Bootstrap " + health.bootstrapUrl()
-        + (health.bootstrapFetchedAt() == null ? "" : " fetched " + health.bootstrapFetchedAt())
-        + (circuitsOpen ? "; circuit open for " + String.join(", ", health.openCircuits()) : "")
-        + (health.detail() == null ? "" : "; " + health.detail());
-    return health.bootstrapLoaded() && !circuitsOpen ? Readiness.ok(detail) : Readiness.degraded(detail);
+    String detail =
+        "Bootstrap "
+            + health.bootstrapUrl()
+            + (health.bootstrapFetchedAt() == null ? "" : " fetched " + health.bootstrapFetchedAt())
+            + (circuitsOpen ? "; circuit open for " + String.join(", ", health.openCircuits()) : "")
+            + (health.detail() == null ? "" : "; " + health.detail());
+    return health.bootstrapLoaded() && !circuitsOpen
+        ? Readiness.ok(detail)
+        : Readiness.degraded(detail);
   }
 }

@@ -3,13 +3,14 @@ package com.socactions.enrichment;
 import java.time.Instant;
 
 /**
- * The registration of the network an address belongs to, reduced from an RDAP (RFC 9083)
- * {@code ip network} object to what an analyst reads.
+ * The registration of the network an address belongs to, reduced from an RDAP (RFC 9083) {@code ip
+ * network} object to what an analyst reads.
  *
  * @param network CIDR(s) of the registration, comma-separated when the range is not one prefix
  * @param name the network's name (e.g. {@code APNIC-LABS})
  * @param handle the registry's handle for the network
- * @param registry the RIR that answered: ARIN, RIPE NCC, APNIC, LACNIC, AFRINIC (or the server host)
+ * @param registry the RIR that answered: ARIN, RIPE NCC, APNIC, LACNIC, AFRINIC (or the server
+ *     host)
  * @param country ISO country code the registration gives, if any
  * @param abuseEmail e-mail of the entity with role {@code abuse}, from its vCard
  * @param registered the {@code registration} event

@@ -18,13 +18,16 @@ import java.util.regex.Pattern;
 public record AccountRef(String input, Kind kind, String value, String problem) {
   /** Entra ID's limit on a UPN: 64 characters before the {@code @}, 113 in all. */
   public static final int MAX_UPN_LENGTH = 113;
+
   public static final int MAX_UPN_PREFIX_LENGTH = 64;
 
   private static final Pattern GUID =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final Pattern SID = Pattern.compile("(?i)S-1-[0-9]+(-[0-9]+)+");
   private static final Pattern DOMAIN =
-      Pattern.compile("(?i)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+");
+      Pattern.compile(
+          "(?i)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+");
 
   /** What an account string is. */
   public enum Kind {
@@ -57,27 +60,38 @@ public record AccountRef(String input, Kind kind, String value, String problem) 
       return new AccountRef(text, Kind.OBJECT_ID, value.toLowerCase(Locale.ROOT), null);
     }
     if (SID.matcher(value).matches()) {
-      return new AccountRef(text, Kind.UNSUPPORTED, null,
+      return new AccountRef(
+          text,
+          Kind.UNSUPPORTED,
+          null,
           "an on-premises SID cannot be looked up in Entra ID; pass the UPN or the object id");
     }
     if (value.indexOf('\\') >= 0) {
-      return new AccountRef(text, Kind.UNSUPPORTED, null,
+      return new AccountRef(
+          text,
+          Kind.UNSUPPORTED,
+          null,
           "DOMAIN\\name cannot be looked up in Entra ID; pass the UPN or the object id");
     }
     int at = value.lastIndexOf('@');
     if (at < 0) {
-      return new AccountRef(text, Kind.UNSUPPORTED, null,
-          "a name without a UPN suffix cannot be looked up in Entra ID; pass the UPN or the object id");
+      return new AccountRef(
+          text,
+          Kind.UNSUPPORTED,
+          null,
+          "a name without a UPN suffix cannot be looked up in Entra ID; pass the UPN or the object"
+              + " id");
     }
     return upn(text, value, at);
   }
 
   /**
    * The account of an incident entity's fields, best first: {@code aadUserId}, then {@code name}
-   * with {@code upnSuffix} (or a {@code name} that is a UPN already); {@code ntDomain} with
-   * {@code name}, or {@code sid}, are unsupported.
+   * with {@code upnSuffix} (or a {@code name} that is a UPN already); {@code ntDomain} with {@code
+   * name}, or {@code sid}, are unsupported.
    */
-  public static AccountRef fromEntity(String aadUserId, String name, String upnSuffix, String ntDomain, String sid) {
+  public static AccountRef fromEntity(
+      String aadUserId, String name, String upnSuffix, String ntDomain, String sid) {
     if (present(aadUserId)) {
       return parse(aadUserId);
     }
@@ -96,24 +110,40 @@ public record AccountRef(String input, Kind kind, String value, String problem) 
     return parse(name);
   }
 
-  /** The account of a Sentinel {@code Account} entity (see {@link #fromEntity(String, String, String, String, String)}). */
+  /**
+   * The account of a Sentinel {@code Account} entity (see {@link #fromEntity(String, String,
+   * String, String, String)}).
+   */
   public static AccountRef fromEntity(IncidentEntity entity) {
-    return fromEntity(entity.text("aadUserId").orElse(null), entity.text("name").orElse(null),
-        entity.text("upnSuffix").orElse(null), entity.text("ntDomain").orElse(null), entity.text("sid").orElse(null));
+    return fromEntity(
+        entity.text("aadUserId").orElse(null),
+        entity.text("name").orElse(null),
+        entity.text("upnSuffix").orElse(null),
+        entity.text("ntDomain").orElse(null),
+        entity.text("sid").orElse(null));
   }
 
   private static AccountRef upn(String text, String value, int at) {
     String prefix = value.substring(0, at);
     String domain = value.substring(at + 1);
     if (value.length() > MAX_UPN_LENGTH || prefix.length() > MAX_UPN_PREFIX_LENGTH) {
-      return new AccountRef(text, Kind.INVALID, null, "longer than a UPN can be (" + MAX_UPN_PREFIX_LENGTH
-          + " characters before the @, " + MAX_UPN_LENGTH + " in all)");
+      return new AccountRef(
+          text,
+          Kind.INVALID,
+          null,
+          "longer than a UPN can be ("
+              + MAX_UPN_PREFIX_LENGTH
+              + " characters before the @, "
+              + MAX_UPN_LENGTH
+              + " in all)");
     }
     if (prefix.isEmpty() || prefix.chars().anyMatch(Character::isWhitespace)) {
-      return new AccountRef(text, Kind.INVALID, null, "not a UPN: the part before the @ is empty or holds spaces");
+      return new AccountRef(
+          text, Kind.INVALID, null, "not a UPN: the part before the @ is empty or holds spaces");
     }
     if (!DOMAIN.matcher(domain).matches()) {
-      return new AccountRef(text, Kind.INVALID, null, "not a UPN: the part after the @ is not a domain name");
+      return new AccountRef(
+          text, Kind.INVALID, null, "not a UPN: the part after the @ is not a domain name");
     }
     return new AccountRef(text, Kind.UPN, value, null);
   }

@@ -6,7 +6,8 @@ package com.socactions.graph;
  * @param user the user when {@code status} is {@link ResolutionStatus#RESOLVED}, else null
  * @param reason why it is not resolved (null when it is)
  */
-public record AccountResolution(AccountRef account, ResolutionStatus status, GraphUser user, String reason) {
+public record AccountResolution(
+    AccountRef account, ResolutionStatus status, GraphUser user, String reason) {
   public boolean resolved() {
     return status == ResolutionStatus.RESOLVED;
   }

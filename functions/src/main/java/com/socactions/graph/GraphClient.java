@@ -43,25 +43,25 @@ import okhttp3.ResponseBody;
 import okio.BufferedSource;
 
 /**
- * The Microsoft Graph v1.0 transport: single calls and JSON batching ({@code POST /$batch}), with
- * a bearer token for {@code <GRAPH_URL>/.default} from the process's {@link AzureCredentials}.
- * Built once per worker; thread-safe. The area classes ({@link GraphUsers},
- * {@link GraphDirectoryRoles}, {@link GraphIdentityProtection}, {@link GraphNamedLocations}) build
- * the requests; this class only carries them.
+ * The Microsoft Graph v1.0 transport: single calls and JSON batching ({@code POST /$batch}), with a
+ * bearer token for {@code <GRAPH_URL>/.default} from the process's {@link AzureCredentials}. Built
+ * once per worker; thread-safe. The area classes ({@link GraphUsers}, {@link GraphDirectoryRoles},
+ * {@link GraphIdentityProtection}, {@link GraphNamedLocations}) build the requests; this class only
+ * carries them.
  *
- * <p>Resilience: every HTTP call goes through one {@link UpstreamPolicy} (no answer, 429 and 5xx
- * of the call itself are retried, honouring {@code Retry-After}; a circuit breaker). Inside a
- * batch, each request has its own status: requests answered 429 or 5xx are sent again in a
- * follow-up batch after the longest {@code Retry-After} among them (Graph puts it in the entry's
- * {@code headers}), or after a doubling back-off when none says, at most
- * {@value #DEFAULT_MAX_BATCH_ROUNDS} rounds. Identity Protection ({@code /identityProtection/...})
- * and Conditional Access ({@code /identity/conditionalAccess/...}) allow about one request a second
- * per tenant, so their calls are paced one second apart per area and are never batched.
+ * <p>Resilience: every HTTP call goes through one {@link UpstreamPolicy} (no answer, 429 and 5xx of
+ * the call itself are retried, honouring {@code Retry-After}; a circuit breaker). Inside a batch,
+ * each request has its own status: requests answered 429 or 5xx are sent again in a follow-up batch
+ * after the longest {@code Retry-After} among them (Graph puts it in the entry's {@code headers}),
+ * or after a doubling back-off when none says, at most {@value #DEFAULT_MAX_BATCH_ROUNDS} rounds.
+ * Identity Protection ({@code /identityProtection/...}) and Conditional Access ({@code
+ * /identity/conditionalAccess/...}) allow about one request a second per tenant, so their calls are
+ * paced one second apart per area and are never batched.
  *
  * <p>Failures: Graph's own answers, errors included, come back as {@link GraphResponse}s whose
- * {@link GraphResponse#failure()} gives the per-item reason. {@link #send} throws an
- * {@link UpstreamException} for 401/403 (the app's identity lacks a permission) and for 429/5xx or
- * no answer once the retries are spent; {@link #batch} throws only when no token can be had. No
+ * {@link GraphResponse#failure()} gives the per-item reason. {@link #send} throws an {@link
+ * UpstreamException} for 401/403 (the app's identity lacks a permission) and for 429/5xx or no
+ * answer once the retries are spent; {@link #batch} throws only when no token can be had. No
  * message holds the token.
  */
 public final class GraphClient {
@@ -69,20 +69,35 @@ public final class GraphClient {
   public static final String URL_SETTING = "GRAPH_URL";
   public static final String DEFAULT_URL = "https://graph.microsoft.com";
   public static final String API_VERSION = "v1.0";
+
   /** Graph's limit on the requests of one {@code $batch} (json-batching.md). */
   public static final int MAX_BATCH_REQUESTS = 20;
+
   /** Batches sent for one list: the first plus follow-ups for throttled or failed requests. */
   public static final int DEFAULT_MAX_BATCH_ROUNDS = 4;
+
   /** Wait before the first follow-up batch when no request said how long; doubles per round. */
   public static final Duration DEFAULT_ITEM_BACKOFF = Duration.ofSeconds(1);
-  /** A per-request {@code Retry-After} longer than this ends the follow-ups (the caller retries later). */
-  public static final Duration DEFAULT_MAX_ITEM_RETRY_AFTER = UpstreamPolicy.DEFAULT_MAX_RETRY_AFTER;
-  /** Identity Protection and Conditional Access: about one request a second per tenant (throttling.md). */
+
+  /**
+   * A per-request {@code Retry-After} longer than this ends the follow-ups (the caller retries
+   * later).
+   */
+  public static final Duration DEFAULT_MAX_ITEM_RETRY_AFTER =
+      UpstreamPolicy.DEFAULT_MAX_RETRY_AFTER;
+
+  /**
+   * Identity Protection and Conditional Access: about one request a second per tenant
+   * (throttling.md).
+   */
   public static final Duration PACED_INTERVAL = Duration.ofSeconds(1);
+
   /** How long a call waits for a token; Azure Identity caches it, so this is the cold case. */
   static final Duration DEFAULT_TOKEN_WAIT = Duration.ofSeconds(10);
+
   /** Path prefixes of the areas paced to {@link #PACED_INTERVAL}, each with a pacer of its own. */
-  static final List<String> PACED_AREAS = List.of("/identityProtection/", "/identity/conditionalAccess/");
+  static final List<String> PACED_AREAS =
+      List.of("/identityProtection/", "/identity/conditionalAccess/");
 
   private static final MediaType JSON = MediaType.get("application/json");
 
@@ -109,12 +124,30 @@ public final class GraphClient {
    * As {@link #GraphClient(Settings, AzureCredentials, Clock)}, waiting with {@code sleeper} and
    * pacing with {@code ticker} (tests move a fake ticker in the sleeper instead of waiting).
    */
-  public GraphClient(Settings settings, AzureCredentials credentials, Clock clock, Sleeper sleeper, Ticker ticker) {
-    this(graphUrl(settings), credentials, HttpClients.shared(), clock, defaultPolicy(sleeper), sleeper, ticker);
+  public GraphClient(
+      Settings settings,
+      AzureCredentials credentials,
+      Clock clock,
+      Sleeper sleeper,
+      Ticker ticker) {
+    this(
+        graphUrl(settings),
+        credentials,
+        HttpClients.shared(),
+        clock,
+        defaultPolicy(sleeper),
+        sleeper,
+        ticker);
   }
 
-  GraphClient(HttpUrl base, AzureCredentials credentials, OkHttpClient shared, Clock clock, UpstreamPolicy policy,
-      Sleeper sleeper, Ticker ticker) {
+  GraphClient(
+      HttpUrl base,
+      AzureCredentials credentials,
+      OkHttpClient shared,
+      Clock clock,
+      UpstreamPolicy policy,
+      Sleeper sleeper,
+      Ticker ticker) {
     this.base = Objects.requireNonNull(base, "'base' cannot be null.");
     this.apiRoot = stripSlash(base.newBuilder().addPathSegment(API_VERSION).build().toString());
     this.scope = ApiBaseUrl.azureScope(base);
@@ -160,32 +193,34 @@ public final class GraphClient {
    */
   public GraphResponse send(GraphRequest request) {
     GraphPacer pacer = pacerFor(request.path());
-    Request built = httpRequest(request.method(), apiRoot + request.url(), request.body(), request.headers());
-    return policy.call(() -> {
-      if (pacer != null) {
-        pacer.await();
-      }
-      GraphResponse response = exchange(built);
-      int status = response.status();
-      if (status == 429 && pacer != null) {
-        pacer.throttled(response.retryAfter().orElse(null));
-      }
-      if (status == 401 || status == 403 || status == 429 || status >= 500) {
-        throw failure(request.method() + " " + request.path(), response);
-      }
-      if (pacer != null) {
-        pacer.succeeded();
-      }
-      return response;
-    });
+    Request built =
+        httpRequest(request.method(), apiRoot + request.url(), request.body(), request.headers());
+    return policy.call(
+        () -> {
+          if (pacer != null) {
+            pacer.await();
+          }
+          GraphResponse response = exchange(built);
+          int status = response.status();
+          if (status == 429 && pacer != null) {
+            pacer.throttled(response.retryAfter().orElse(null));
+          }
+          if (status == 401 || status == 403 || status == 429 || status >= 500) {
+            throw failure(request.method() + " " + request.path(), response);
+          }
+          if (pacer != null) {
+            pacer.succeeded();
+          }
+          return response;
+        });
   }
 
   /**
    * Sends the requests through {@code $batch}, at most {@value #MAX_BATCH_REQUESTS} a call, and
    * returns every request's answer by id in the order given. Requests answered 429 or 5xx are sent
-   * again in follow-up batches (see the class comment); those still failing keep their last
-   * answer. A batch call that fails as a whole once the policy's retries are spent answers each of
-   * its requests with that failure (status 0 for no answer), so the other batches' results stand.
+   * again in follow-up batches (see the class comment); those still failing keep their last answer.
+   * A batch call that fails as a whole once the policy's retries are spent answers each of its
+   * requests with that failure (status 0 for no answer), so the other batches' results stand.
    *
    * @param requests ids unique within the list; none in a paced area
    * @throws IllegalArgumentException for duplicate ids or a request in a paced area
@@ -196,11 +231,12 @@ public final class GraphClient {
     Set<String> ids = new HashSet<>();
     for (GraphRequest request : requests) {
       if (!ids.add(request.id())) {
-        throw new IllegalArgumentException("batch request ids must be unique; '" + request.id() + "' repeats");
+        throw new IllegalArgumentException(
+            "batch request ids must be unique; '" + request.id() + "' repeats");
       }
       if (pacerFor(request.path()) != null) {
-        throw new IllegalArgumentException("paced areas are called one at a time with send(), not batched: "
-            + request.path());
+        throw new IllegalArgumentException(
+            "paced areas are called one at a time with send(), not batched: " + request.path());
       }
       results.put(request.id(), null);
     }
@@ -210,16 +246,25 @@ public final class GraphClient {
       for (List<GraphRequest> chunk : Lists.partition(pending, MAX_BATCH_REQUESTS)) {
         results.putAll(sendBatch(chunk, wholeBatchFailures));
       }
-      List<GraphRequest> retry = pending.stream()
-          .filter(request -> !wholeBatchFailures.contains(request.id()) && isRetryable(results.get(request.id())))
-          .toList();
+      List<GraphRequest> retry =
+          pending.stream()
+              .filter(
+                  request ->
+                      !wholeBatchFailures.contains(request.id())
+                          && isRetryable(results.get(request.id())))
+              .toList();
       if (retry.isEmpty() || round >= DEFAULT_MAX_BATCH_ROUNDS) {
         break;
       }
-      Duration wait = retry.stream().map(request -> results.get(request.id()).retryAfter())
-          .flatMap(Optional::stream).max(Comparator.naturalOrder()).orElse(itemBackoff(round));
+      Duration wait =
+          retry.stream()
+              .map(request -> results.get(request.id()).retryAfter())
+              .flatMap(Optional::stream)
+              .max(Comparator.naturalOrder())
+              .orElse(itemBackoff(round));
       if (wait.compareTo(DEFAULT_MAX_ITEM_RETRY_AFTER) > 0) {
-        break; // longer than a request should wait: the items answer throttled, the caller retries later
+        break; // longer than a request should wait: the items answer throttled, the caller retries
+        // later
       }
       sleep(wait);
       pending = retry;
@@ -234,13 +279,19 @@ public final class GraphClient {
    * @throws UpstreamException status 502 when the link leaves Graph's origin or version
    */
   public Optional<String> nextPage(JsonNode page) {
-    HttpUrl next = ApiBaseUrl.sameOriginLink(base, page.path("@odata.nextLink").asText(null), UPSTREAM);
+    HttpUrl next =
+        ApiBaseUrl.sameOriginLink(base, page.path("@odata.nextLink").asText(null), UPSTREAM);
     if (next == null) {
       return Optional.empty();
     }
     String text = next.toString();
     if (!text.startsWith(apiRoot + "/")) {
-      throw new UpstreamException(UPSTREAM, 502, UPSTREAM + " pointed the next page outside " + API_VERSION, null, null,
+      throw new UpstreamException(
+          UPSTREAM,
+          502,
+          UPSTREAM + " pointed the next page outside " + API_VERSION,
+          null,
+          null,
           null);
     }
     return Optional.of(text.substring(apiRoot.length()));
@@ -256,8 +307,8 @@ public final class GraphClient {
   }
 
   /**
-   * A {@code Retry-After} value in seconds, fractions allowed ({@code 2.128}, as throttling.md shows
-   * it); null when absent or not a number of seconds.
+   * A {@code Retry-After} value in seconds, fractions allowed ({@code 2.128}, as throttling.md
+   * shows it); null when absent or not a number of seconds.
    */
   static Duration retryAfterSeconds(String value) {
     if (value == null || value.isBlank()) {
@@ -268,18 +319,23 @@ public final class GraphClient {
       if (seconds.signum() < 0) {
         return Duration.ZERO;
       }
-      return Duration.ofMillis(seconds.movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact());
+      return Duration.ofMillis(
+          seconds.movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact());
     } catch (NumberFormatException | ArithmeticException notSeconds) {
       return null;
     }
   }
 
-  private Map<String, GraphResponse> sendBatch(List<GraphRequest> chunk, Set<String> wholeBatchFailures) {
+  private Map<String, GraphResponse> sendBatch(
+      List<GraphRequest> chunk, Set<String> wholeBatchFailures) {
     ObjectNode body = Json.UPSTREAM.createObjectNode();
     ArrayNode list = body.putArray("requests");
     for (GraphRequest request : chunk) {
-      ObjectNode entry = list.addObject().put("id", request.id()).put("method", request.method())
-          .put("url", request.url());
+      ObjectNode entry =
+          list.addObject()
+              .put("id", request.id())
+              .put("method", request.method())
+              .put("url", request.url());
       Map<String, String> headers = new LinkedHashMap<>(request.headers());
       if (request.body() != null) {
         entry.set("body", request.body());
@@ -294,13 +350,15 @@ public final class GraphClient {
     Map<String, GraphResponse> answers = new LinkedHashMap<>();
     JsonNode responses;
     try {
-      responses = policy.call(() -> {
-        GraphResponse response = exchange(built);
-        if (!response.isSuccess()) {
-          throw failure("run a batch of " + chunk.size(), response);
-        }
-        return response.body().path("responses");
-      });
+      responses =
+          policy.call(
+              () -> {
+                GraphResponse response = exchange(built);
+                if (!response.isSuccess()) {
+                  throw failure("run a batch of " + chunk.size(), response);
+                }
+                return response.body().path("responses");
+              });
     } catch (UpstreamException e) {
       if (AzureCredentials.UPSTREAM.equals(e.upstream())) {
         throw e;
@@ -317,10 +375,17 @@ public final class GraphClient {
     }
     for (GraphRequest request : chunk) {
       JsonNode response = byId.get(request.id());
-      answers.put(request.id(), response == null
-          ? synthesized(502, "MissingBatchResponse", UPSTREAM + " answered the batch without this request")
-          : new GraphResponse(response.path("status").asInt(502), headersOf(response.path("headers")),
-              response.path("body")));
+      answers.put(
+          request.id(),
+          response == null
+              ? synthesized(
+                  502,
+                  "MissingBatchResponse",
+                  UPSTREAM + " answered the batch without this request")
+              : new GraphResponse(
+                  response.path("status").asInt(502),
+                  headersOf(response.path("headers")),
+                  response.path("body")));
     }
     return answers;
   }
@@ -358,12 +423,16 @@ public final class GraphClient {
     return null;
   }
 
-  private Request httpRequest(String method, String url, JsonNode body, Map<String, String> headers) {
+  private Request httpRequest(
+      String method, String url, JsonNode body, Map<String, String> headers) {
     HttpUrl parsed = HttpUrl.get(url);
     // Fetched before the attempt loop: a failing identity endpoint is not Graph's fault.
     String token = credentials.token(scope, DEFAULT_TOKEN_WAIT).getToken();
-    Request.Builder request = new Request.Builder().url(parsed)
-        .header("Authorization", "Bearer " + token).header("Accept", "application/json");
+    Request.Builder request =
+        new Request.Builder()
+            .url(parsed)
+            .header("Authorization", "Bearer " + token)
+            .header("Accept", "application/json");
     headers.forEach(request::header);
     RequestBody payload = body == null ? null : RequestBody.create(UpstreamJson.write(body), JSON);
     if (payload == null && (method.equals("POST") || method.equals("PATCH"))) {
@@ -379,7 +448,8 @@ public final class GraphClient {
       Map<String, String> headers = new HashMap<>();
       response.headers().names().forEach(name -> headers.put(name, response.header(name)));
       if (!headers.containsKey("Retry-After")) {
-        Duration date = UpstreamHttp.retryAfter(response, clock); // an HTTP date, should Graph send one
+        Duration date =
+            UpstreamHttp.retryAfter(response, clock); // an HTTP date, should Graph send one
         if (date != null) {
           headers.put("Retry-After", Long.toString(date.toSeconds()));
         }
@@ -394,8 +464,19 @@ public final class GraphClient {
       }
       return new GraphResponse(response.code(), headers, body);
     } catch (IOException e) {
-      throw new UpstreamException(UPSTREAM, UPSTREAM + " did not answer " + request.method() + " "
-          + request.url().encodedPath() + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+      throw new UpstreamException(
+          UPSTREAM,
+          UPSTREAM
+              + " did not answer "
+              + request.method()
+              + " "
+              + request.url().encodedPath()
+              + " ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + ")",
+          e);
     }
   }
 
@@ -419,13 +500,23 @@ public final class GraphClient {
   }
 
   private static UpstreamException failure(String what, GraphResponse response) {
-    StringBuilder message = new StringBuilder(UPSTREAM).append(" could not ").append(what).append(": ")
-        .append(response.reason());
+    StringBuilder message =
+        new StringBuilder(UPSTREAM)
+            .append(" could not ")
+            .append(what)
+            .append(": ")
+            .append(response.reason());
     if (response.status() == 401 || response.status() == 403) {
-      message.append(". Grant the app's identity the Microsoft Graph application permission this call needs");
+      message.append(
+          ". Grant the app's identity the Microsoft Graph application permission this call needs");
     }
-    return new UpstreamException(UPSTREAM, response.status(), message.toString(),
-        response.body().isMissingNode() ? null : response.body().toString(), response.retryAfter().orElse(null), null);
+    return new UpstreamException(
+        UPSTREAM,
+        response.status(),
+        message.toString(),
+        response.body().isMissingNode() ? null : response.body().toString(),
+        response.retryAfter().orElse(null),
+        null);
   }
 
   private void sleep(Duration wait) {
@@ -433,7 +524,8 @@ public final class GraphClient {
       sleeper.sleep(wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new UpstreamException(UPSTREAM, "interrupted while waiting to retry throttled requests", e);
+      throw new UpstreamException(
+          UPSTREAM, "interrupted while waiting to retry throttled requests", e);
     }
   }
 

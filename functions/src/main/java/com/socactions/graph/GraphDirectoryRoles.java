@@ -21,11 +21,11 @@ import java.util.TreeSet;
 
 /**
  * Who holds a privileged directory role, for the identity guardrail: the members of the activated
- * roles whose display names are configured ({@value #ROLES_SETTING}, default
- * {@link #DEFAULT_ROLES}), groups assigned to a role expanded to their users. Read with
- * {@code GET /directoryRoles} (which takes no OData options, so roles are matched here by name,
- * never by a filter built from text) and one {@code $batch} of
- * {@code GET /directoryRoles/{id}/members}, then kept for {@link #DEFAULT_CACHE_TTL}.
+ * roles whose display names are configured ({@value #ROLES_SETTING}, default {@link
+ * #DEFAULT_ROLES}), groups assigned to a role expanded to their users. Read with {@code GET
+ * /directoryRoles} (which takes no OData options, so roles are matched here by name, never by a
+ * filter built from text) and one {@code $batch} of {@code GET /directoryRoles/{id}/members}, then
+ * kept for {@link #DEFAULT_CACHE_TTL}.
  *
  * <p>Permission: RoleManagement.Read.Directory (or Directory.Read.All). A role that is not
  * activated in the tenant has no members and is not listed. Only active assignments count: users
@@ -36,13 +36,24 @@ import java.util.TreeSet;
  */
 public final class GraphDirectoryRoles {
   public static final String ROLES_SETTING = "GRAPH_PRIVILEGED_ROLES";
+
   /** Roles that can take over the tenant, its security settings or its admins. */
-  public static final List<String> DEFAULT_ROLES = List.of("Global Administrator", "Privileged Role Administrator",
-      "Security Administrator", "User Administrator", "Privileged Authentication Administrator",
-      "Exchange Administrator", "SharePoint Administrator", "Conditional Access Administrator",
-      "Application Administrator", "Cloud Application Administrator");
+  public static final List<String> DEFAULT_ROLES =
+      List.of(
+          "Global Administrator",
+          "Privileged Role Administrator",
+          "Security Administrator",
+          "User Administrator",
+          "Privileged Authentication Administrator",
+          "Exchange Administrator",
+          "SharePoint Administrator",
+          "Conditional Access Administrator",
+          "Application Administrator",
+          "Cloud Application Administrator");
+
   /** Role membership changes seldom; a guardrail may be this much behind. */
   public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(5);
+
   /** More pages of members than this means a paging loop on Graph's side, not a large role. */
   static final int MAX_PAGES = 100;
 
@@ -60,7 +71,8 @@ public final class GraphDirectoryRoles {
    * @param roleNames display names of the roles that count as privileged, matched without case
    * @param ttl how long a reading of the members is used
    */
-  public GraphDirectoryRoles(GraphClient graph, List<String> roleNames, Duration ttl, Ticker ticker) {
+  public GraphDirectoryRoles(
+      GraphClient graph, List<String> roleNames, Duration ttl, Ticker ticker) {
     this.graph = Objects.requireNonNull(graph, "'graph' cannot be null.");
     this.roleNames = List.copyOf(roleNames);
     this.ttl = Objects.requireNonNull(ttl, "'ttl' cannot be null.");
@@ -74,14 +86,26 @@ public final class GraphDirectoryRoles {
    * @throws ConfigurationException naming the setting when it lists no name
    */
   public static List<String> roleNames(Settings settings) {
-    return settings.get(ROLES_SETTING).map(value -> {
-      List<String> names = Arrays.stream(value.split(",")).map(String::strip).filter(name -> !name.isEmpty()).toList();
-      if (names.isEmpty()) {
-        throw new ConfigurationException(ROLES_SETTING, "Setting " + ROLES_SETTING
-            + " must list directory role names separated by commas, e.g. Global Administrator,Security Administrator");
-      }
-      return names;
-    }).orElse(DEFAULT_ROLES);
+    return settings
+        .get(ROLES_SETTING)
+        .map(
+            value -> {
+              List<String> names =
+                  Arrays.stream(value.split(","))
+                      .map(String::strip)
+                      .filter(name -> !name.isEmpty())
+                      .toList();
+              if (names.isEmpty()) {
+                throw new ConfigurationException(
+                    ROLES_SETTING,
+                    "Setting "
+                        + ROLES_SETTING
+                        + " must list directory role names separated by commas, e.g. Global"
+                        + " Administrator,Security Administrator");
+              }
+              return names;
+            })
+        .orElse(DEFAULT_ROLES);
   }
 
   /** The role names that count as privileged. */
@@ -129,8 +153,13 @@ public final class GraphDirectoryRoles {
         roleNameById.put(id, name);
       }
     }
-    List<GraphRequest> requests = roleNameById.keySet().stream()
-        .map(id -> GraphRequest.get(id, "/directoryRoles/" + id + "/members?$select=id,userPrincipalName")).toList();
+    List<GraphRequest> requests =
+        roleNameById.keySet().stream()
+            .map(
+                id ->
+                    GraphRequest.get(
+                        id, "/directoryRoles/" + id + "/members?$select=id,userPrincipalName"))
+            .toList();
     Map<String, Set<String>> roles = new HashMap<>();
     Map<String, Set<String>> groupRoles = new HashMap<>();
     for (Map.Entry<String, GraphResponse> answer : batch(requests).entrySet()) {
@@ -141,19 +170,28 @@ public final class GraphDirectoryRoles {
         if (!GraphPaths.isGuid(id)) {
           continue;
         }
-        Map<String, Set<String>> target = type.equals(GROUP_TYPE) ? groupRoles : type.equals(USER_TYPE) ? roles : null;
+        Map<String, Set<String>> target =
+            type.equals(GROUP_TYPE) ? groupRoles : type.equals(USER_TYPE) ? roles : null;
         if (target != null) {
           target.computeIfAbsent(id.toLowerCase(Locale.ROOT), k -> new TreeSet<>()).add(role);
         }
       }
     }
-    List<GraphRequest> groups = groupRoles.keySet().stream()
-        .map(id -> GraphRequest.get(id, "/groups/" + id + "/transitiveMembers?$select=id,userPrincipalName")).toList();
+    List<GraphRequest> groups =
+        groupRoles.keySet().stream()
+            .map(
+                id ->
+                    GraphRequest.get(
+                        id, "/groups/" + id + "/transitiveMembers?$select=id,userPrincipalName"))
+            .toList();
     for (Map.Entry<String, GraphResponse> answer : batch(groups).entrySet()) {
       for (JsonNode member : allPages(answer.getValue())) {
         String id = member.path("id").asText("");
-        if (member.path("@odata.type").asText(USER_TYPE).equals(USER_TYPE) && GraphPaths.isGuid(id)) {
-          roles.computeIfAbsent(id.toLowerCase(Locale.ROOT), k -> new TreeSet<>()).addAll(groupRoles.get(answer.getKey()));
+        if (member.path("@odata.type").asText(USER_TYPE).equals(USER_TYPE)
+            && GraphPaths.isGuid(id)) {
+          roles
+              .computeIfAbsent(id.toLowerCase(Locale.ROOT), k -> new TreeSet<>())
+              .addAll(groupRoles.get(answer.getKey()));
         }
       }
     }
@@ -166,9 +204,15 @@ public final class GraphDirectoryRoles {
     Map<String, GraphResponse> answers = requests.isEmpty() ? Map.of() : graph.batch(requests);
     for (GraphResponse answer : answers.values()) {
       if (!answer.isSuccess()) {
-        throw new UpstreamException(GraphClient.UPSTREAM, answer.status(), GraphClient.UPSTREAM
-            + " could not list the members of a privileged role: " + answer.reason(), null,
-            answer.retryAfter().orElse(null), null);
+        throw new UpstreamException(
+            GraphClient.UPSTREAM,
+            answer.status(),
+            GraphClient.UPSTREAM
+                + " could not list the members of a privileged role: "
+                + answer.reason(),
+            null,
+            answer.retryAfter().orElse(null),
+            null);
       }
     }
     return answers;
@@ -188,13 +232,23 @@ public final class GraphDirectoryRoles {
     String next = url;
     while (next != null) {
       if (!seen.add(next) || seen.size() > MAX_PAGES) {
-        throw new UpstreamException(GraphClient.UPSTREAM, 502, GraphClient.UPSTREAM + " kept paging " + url, null,
-            null, null);
+        throw new UpstreamException(
+            GraphClient.UPSTREAM,
+            502,
+            GraphClient.UPSTREAM + " kept paging " + url,
+            null,
+            null,
+            null);
       }
       GraphResponse page = graph.send(GraphRequest.get("page", next));
       if (!page.isSuccess()) {
-        throw new UpstreamException(GraphClient.UPSTREAM, page.status(), GraphClient.UPSTREAM + " could not list "
-            + url + ": " + page.reason(), null, null, null);
+        throw new UpstreamException(
+            GraphClient.UPSTREAM,
+            page.status(),
+            GraphClient.UPSTREAM + " could not list " + url + ": " + page.reason(),
+            null,
+            null,
+            null);
       }
       page.body().path("value").forEach(elements::add);
       next = graph.nextPage(page.body()).orElse(null);

@@ -5,14 +5,17 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Why one Graph request failed, from its status and Graph's error code
- * ({@code {"error":{"code","message","innerError"}}}), as a per-item reason a playbook can branch
- * on. The code decides where Graph's codes are unambiguous; the status otherwise.
+ * Why one Graph request failed, from its status and Graph's error code ({@code
+ * {"error":{"code","message","innerError"}}}), as a per-item reason a playbook can branch on. The
+ * code decides where Graph's codes are unambiguous; the status otherwise.
  */
 public enum GraphFailure {
   /** The object does not exist (404, {@code Request_ResourceNotFound}). */
   NOT_FOUND,
-  /** The app's identity lacks the permission or role (401, 403, {@code Authorization_RequestDenied}). */
+  /**
+   * The app's identity lacks the permission or role (401, 403, {@code
+   * Authorization_RequestDenied}).
+   */
   FORBIDDEN,
   /** Graph refused the request as malformed (400, {@code Request_BadRequest}). */
   INVALID,
@@ -28,7 +31,8 @@ public enum GraphFailure {
   private static final Set<String> NOT_FOUND_CODES =
       Set.of("request_resourcenotfound", "resourcenotfound", "itemnotfound", "notfound");
   private static final Set<String> FORBIDDEN_CODES =
-      Set.of("authorization_requestdenied", "accessdenied", "forbidden", "invalidauthenticationtoken");
+      Set.of(
+          "authorization_requestdenied", "accessdenied", "forbidden", "invalidauthenticationtoken");
 
   private final String wireName = name().toLowerCase(Locale.ROOT);
 

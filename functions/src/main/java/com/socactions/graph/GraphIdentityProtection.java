@@ -10,10 +10,10 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Identity Protection through Graph: tell it that users are compromised
- * ({@code POST /identityProtection/riskyUsers/confirmCompromised}), which sets their user risk to
- * high so risk-based Conditional Access policies act on them. Needs IdentityRiskyUser.ReadWrite.All
- * and a Microsoft Entra ID P2 licence. Calls are paced (about one a second per tenant).
+ * Identity Protection through Graph: tell it that users are compromised ({@code POST
+ * /identityProtection/riskyUsers/confirmCompromised}), which sets their user risk to high so
+ * risk-based Conditional Access policies act on them. Needs IdentityRiskyUser.ReadWrite.All and a
+ * Microsoft Entra ID P2 licence. Calls are paced (about one a second per tenant).
  */
 public final class GraphIdentityProtection {
   static final String CONFIRM_COMPROMISED = "/identityProtection/riskyUsers/confirmCompromised";
@@ -25,8 +25,8 @@ public final class GraphIdentityProtection {
   }
 
   /**
-   * Confirms the users compromised, all in one call (the action takes a list; Graph answers 204
-   * for the whole of it, with no per-user result). Does nothing for an empty list.
+   * Confirms the users compromised, all in one call (the action takes a list; Graph answers 204 for
+   * the whole of it, with no per-user result). Does nothing for an empty list.
    *
    * @param userIds object ids; repeats are sent once
    * @throws IllegalArgumentException when an id is not an object id (a GUID)
@@ -44,8 +44,17 @@ public final class GraphIdentityProtection {
     ids.forEach(list::add);
     GraphResponse response = graph.send(GraphRequest.post("confirm", CONFIRM_COMPROMISED, body));
     if (!response.isSuccess()) {
-      throw new UpstreamException(GraphClient.UPSTREAM, response.status(), GraphClient.UPSTREAM
-          + " could not confirm " + ids.size() + " users compromised: " + response.reason(), null, null, null);
+      throw new UpstreamException(
+          GraphClient.UPSTREAM,
+          response.status(),
+          GraphClient.UPSTREAM
+              + " could not confirm "
+              + ids.size()
+              + " users compromised: "
+              + response.reason(),
+          null,
+          null,
+          null);
     }
   }
 }

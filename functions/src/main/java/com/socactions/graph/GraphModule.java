@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Microsoft Graph, wired from the settings: one {@link GraphClient} per worker and one of each
- * area class on it, each built on first use. Nothing is read before the first call, and a failed
- * build (a malformed {@code GRAPH_URL}) is not remembered.
+ * Microsoft Graph, wired from the settings: one {@link GraphClient} per worker and one of each area
+ * class on it, each built on first use. Nothing is read before the first call, and a failed build
+ * (a malformed {@code GRAPH_URL}) is not remembered.
  */
 public final class GraphModule {
   private final Supplier<GraphClient> client;
@@ -28,12 +28,26 @@ public final class GraphModule {
     this(settings, clock, credentials, Sleeper.SYSTEM, Ticker.SYSTEM);
   }
 
-  /** As the other constructor, waiting with {@code sleeper} and timing with {@code ticker} (tests). */
-  public GraphModule(Settings settings, Clock clock, AzureCredentials credentials, Sleeper sleeper, Ticker ticker) {
-    this.client = Suppliers.memoize(() -> new GraphClient(settings, credentials, clock, sleeper, ticker));
+  /**
+   * As the other constructor, waiting with {@code sleeper} and timing with {@code ticker} (tests).
+   */
+  public GraphModule(
+      Settings settings,
+      Clock clock,
+      AzureCredentials credentials,
+      Sleeper sleeper,
+      Ticker ticker) {
+    this.client =
+        Suppliers.memoize(() -> new GraphClient(settings, credentials, clock, sleeper, ticker));
     this.users = Suppliers.memoize(() -> new GraphUsers(client.get()));
-    this.directoryRoles = Suppliers.memoize(() -> new GraphDirectoryRoles(client.get(),
-        GraphDirectoryRoles.roleNames(settings), GraphDirectoryRoles.DEFAULT_CACHE_TTL, ticker));
+    this.directoryRoles =
+        Suppliers.memoize(
+            () ->
+                new GraphDirectoryRoles(
+                    client.get(),
+                    GraphDirectoryRoles.roleNames(settings),
+                    GraphDirectoryRoles.DEFAULT_CACHE_TTL,
+                    ticker));
     this.identityProtection = Suppliers.memoize(() -> new GraphIdentityProtection(client.get()));
     this.namedLocations = Suppliers.memoize(() -> new GraphNamedLocations(client.get()));
     this.provider = new GraphProvider(settings, client, namedLocations, ticker);
@@ -48,7 +62,9 @@ public final class GraphModule {
     return client.get();
   }
 
-  /** @throws ConfigurationException when {@code GRAPH_URL} is malformed */
+  /**
+   * @throws ConfigurationException when {@code GRAPH_URL} is malformed
+   */
   public GraphUsers users() {
     return users.get();
   }
@@ -61,12 +77,16 @@ public final class GraphModule {
     return directoryRoles.get();
   }
 
-  /** @throws ConfigurationException when {@code GRAPH_URL} is malformed */
+  /**
+   * @throws ConfigurationException when {@code GRAPH_URL} is malformed
+   */
   public GraphIdentityProtection identityProtection() {
     return identityProtection.get();
   }
 
-  /** @throws ConfigurationException when {@code GRAPH_URL} is malformed */
+  /**
+   * @throws ConfigurationException when {@code GRAPH_URL} is malformed
+   */
   public GraphNamedLocations namedLocations() {
     return namedLocations.get();
   }

@@ -23,13 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Conditional Access IP named locations through Graph
- * ({@code /identity/conditionalAccess/namedLocations/{id}}): read one, add ranges to it, remove
- * ranges from it. A {@code PATCH} replaces the whole {@code ipRanges} list and Graph documents no
- * etag for it, so each change is a read-modify-write that keeps every range it did not touch,
- * serialised per location within this process. Writers in other instances must be serialised by
- * the caller (a lease or an etag-guarded row in Table Storage). Calls are paced (about one a second
- * per tenant). Permissions: Policy.Read.All and Policy.ReadWrite.ConditionalAccess.
+ * Conditional Access IP named locations through Graph ({@code
+ * /identity/conditionalAccess/namedLocations/{id}}): read one, add ranges to it, remove ranges from
+ * it. A {@code PATCH} replaces the whole {@code ipRanges} list and Graph documents no etag for it,
+ * so each change is a read-modify-write that keeps every range it did not touch, serialised per
+ * location within this process. Writers in other instances must be serialised by the caller (a
+ * lease or an etag-guarded row in Table Storage). Calls are paced (about one a second per tenant).
+ * Permissions: Policy.Read.All and Policy.ReadWrite.ConditionalAccess.
  *
  * <p>Ranges are compared by their canonical network, so {@code 12.34.221.11/22} as Graph holds it
  * is the same range as {@code 12.34.220.0/22}; ranges Graph holds are written back as Graph holds
@@ -37,13 +37,16 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class GraphNamedLocations {
   public static final String LOCATION_SETTING = "ENTRA_NAMED_LOCATION_ID";
+
   /** Entra ID's limit on the ranges of one IP named location (location-condition.md). */
   public static final int DEFAULT_MAX_IP_RANGES = 2000;
+
   /**
    * Written when a removal would leave the list empty, which an IP named location cannot be: a
    * documentation address (RFC 5737) that no sign-in comes from. Dropped by the next add.
    */
   public static final String PLACEHOLDER_RANGE = "192.0.2.1/32";
+
   static final String PATH = "/identity/conditionalAccess/namedLocations/";
   static final String IP_LOCATION_TYPE = "#microsoft.graph.ipNamedLocation";
   static final String IPV4_TYPE = "#microsoft.graph.iPv4CidrRange";
@@ -70,8 +73,13 @@ public final class GraphNamedLocations {
   public static Optional<String> locationId(Settings settings) {
     Optional<String> id = settings.get(LOCATION_SETTING);
     if (id.isPresent() && !GraphPaths.isGuid(id.get())) {
-      throw new ConfigurationException(LOCATION_SETTING, "Setting " + LOCATION_SETTING
-          + " must be the id (a GUID) of an IP named location, not '" + id.get() + "'");
+      throw new ConfigurationException(
+          LOCATION_SETTING,
+          "Setting "
+              + LOCATION_SETTING
+              + " must be the id (a GUID) of an IP named location, not '"
+              + id.get()
+              + "'");
     }
     return id;
   }
@@ -112,8 +120,17 @@ public final class GraphNamedLocations {
   private RangeChange change(String id, Collection<Cidr> ranges, boolean add) {
     Set<Cidr> wanted = new LinkedHashSet<>(ranges);
     synchronized (locks.computeIfAbsent(checkedId(id), key -> new Object())) {
-      ObjectNode held = read(id).orElseThrow(() -> new ConfigurationException(LOCATION_SETTING,
-          "Microsoft Graph holds no named location " + id + "; set " + LOCATION_SETTING + " to an IP named location"));
+      ObjectNode held =
+          read(id)
+              .orElseThrow(
+                  () ->
+                      new ConfigurationException(
+                          LOCATION_SETTING,
+                          "Microsoft Graph holds no named location "
+                              + id
+                              + "; set "
+                              + LOCATION_SETTING
+                              + " to an IP named location"));
       List<JsonNode> kept = new ArrayList<>();
       Set<Cidr> heldNetworks = new LinkedHashSet<>();
       for (JsonNode range : held.path("ipRanges")) {
@@ -134,13 +151,23 @@ public final class GraphNamedLocations {
         return new RangeChange(changed, unchanged, held.path("ipRanges").size(), false);
       }
       ArrayNode next = Json.UPSTREAM.createArrayNode();
-      kept.forEach(range -> next.add(rangeNode(range.path("cidrAddress").asText(), range.path("@odata.type").asText(null))));
+      kept.forEach(
+          range ->
+              next.add(
+                  rangeNode(
+                      range.path("cidrAddress").asText(), range.path("@odata.type").asText(null))));
       if (add) {
         changed.forEach(range -> next.add(rangeNode(range.toString(), null)));
       }
       if (next.size() > maxRanges) {
-        throw new PolicyRefusedException("named_location_full", "The named location holds " + kept.size()
-            + " ranges; adding " + changed.size() + " would pass Entra ID's limit of " + maxRanges);
+        throw new PolicyRefusedException(
+            "named_location_full",
+            "The named location holds "
+                + kept.size()
+                + " ranges; adding "
+                + changed.size()
+                + " would pass Entra ID's limit of "
+                + maxRanges);
       }
       if (next.isEmpty()) {
         next.add(rangeNode(PLACEHOLDER_RANGE, IPV4_TYPE));
@@ -152,8 +179,17 @@ public final class GraphNamedLocations {
       body.set("ipRanges", next);
       GraphResponse written = graph.send(GraphRequest.patch("patch", PATH + id, body));
       if (!written.isSuccess()) {
-        throw new UpstreamException(GraphClient.UPSTREAM, written.status(), GraphClient.UPSTREAM
-            + " could not update named location " + id + ": " + written.reason(), null, null, null);
+        throw new UpstreamException(
+            GraphClient.UPSTREAM,
+            written.status(),
+            GraphClient.UPSTREAM
+                + " could not update named location "
+                + id
+                + ": "
+                + written.reason(),
+            null,
+            null,
+            null);
       }
       return new RangeChange(changed, unchanged, next.size(), true);
     }
@@ -165,12 +201,22 @@ public final class GraphNamedLocations {
       return Optional.empty();
     }
     if (!response.isSuccess() || !(response.body() instanceof ObjectNode location)) {
-      throw new UpstreamException(GraphClient.UPSTREAM, response.isSuccess() ? 502 : response.status(),
-          GraphClient.UPSTREAM + " could not read named location " + id + ": " + response.reason(), null, null, null);
+      throw new UpstreamException(
+          GraphClient.UPSTREAM,
+          response.isSuccess() ? 502 : response.status(),
+          GraphClient.UPSTREAM + " could not read named location " + id + ": " + response.reason(),
+          null,
+          null,
+          null);
     }
     if (!IP_LOCATION_TYPE.equals(location.path("@odata.type").asText())) {
-      throw new ConfigurationException(LOCATION_SETTING, "Named location " + id + " is a "
-          + location.path("@odata.type").asText("location of unknown type") + ", not an IP named location");
+      throw new ConfigurationException(
+          LOCATION_SETTING,
+          "Named location "
+              + id
+              + " is a "
+              + location.path("@odata.type").asText("location of unknown type")
+              + ", not an IP named location");
     }
     return Optional.of(location);
   }
@@ -178,13 +224,20 @@ public final class GraphNamedLocations {
   private static IpNamedLocation location(ObjectNode held) {
     List<String> ranges = new ArrayList<>();
     held.path("ipRanges").forEach(range -> ranges.add(range.path("cidrAddress").asText()));
-    return new IpNamedLocation(held.path("id").asText(), held.path("displayName").asText(),
-        held.path("isTrusted").asBoolean(false), ranges);
+    return new IpNamedLocation(
+        held.path("id").asText(),
+        held.path("displayName").asText(),
+        held.path("isTrusted").asBoolean(false),
+        ranges);
   }
 
   private static ObjectNode rangeNode(String cidrAddress, String heldType) {
-    String type = heldType != null ? heldType : cidrAddress.indexOf(':') >= 0 ? IPV6_TYPE : IPV4_TYPE;
-    return Json.UPSTREAM.createObjectNode().put("@odata.type", type).put("cidrAddress", cidrAddress);
+    String type =
+        heldType != null ? heldType : cidrAddress.indexOf(':') >= 0 ? IPV6_TYPE : IPV4_TYPE;
+    return Json.UPSTREAM
+        .createObjectNode()
+        .put("@odata.type", type)
+        .put("cidrAddress", cidrAddress);
   }
 
   /** The network of a {@code cidrAddress} as Graph holds it, host bits allowed. */

@@ -13,7 +13,8 @@ public record GraphOutcome(String id, GraphFailure failure, String reason) {
   }
 
   static GraphOutcome of(String id, GraphResponse response) {
-    return response.isSuccess() ? new GraphOutcome(id, null, null)
+    return response.isSuccess()
+        ? new GraphOutcome(id, null, null)
         : new GraphOutcome(id, response.failure().orElseThrow(), response.reason());
   }
 }

@@ -9,12 +9,12 @@ import java.util.Objects;
 /**
  * Keeps the calls to one Graph area at least an interval apart within this process, and backs off
  * when the area throttles. For Identity Protection and Conditional Access, whose limit is about one
- * request a second per tenant for all apps together and whose 429s may carry no
- * {@code Retry-After} (throttling.md, "Identity protection and conditional access service
- * limits"). Callers wait their turn one at a time, which is what the limit asks for.
+ * request a second per tenant for all apps together and whose 429s may carry no {@code Retry-After}
+ * (throttling.md, "Identity protection and conditional access service limits"). Callers wait their
+ * turn one at a time, which is what the limit asks for.
  *
- * <p>Other instances of the app and other apps in the tenant share the limit but not this pacer,
- * so a 429 can still come; {@link #throttled} then spaces the next calls out further.
+ * <p>Other instances of the app and other apps in the tenant share the limit but not this pacer, so
+ * a 429 can still come; {@link #throttled} then spaces the next calls out further.
  */
 final class GraphPacer {
   /** Waits after consecutive 429s without {@code Retry-After} double up to this. */
@@ -51,7 +51,8 @@ final class GraphPacer {
           sleeper.sleep(Duration.ofNanos(wait));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new UpstreamException(GraphClient.UPSTREAM, "interrupted while pacing calls to " + area, e);
+          throw new UpstreamException(
+              GraphClient.UPSTREAM, "interrupted while pacing calls to " + area, e);
         }
       }
     }
@@ -67,7 +68,8 @@ final class GraphPacer {
    */
   synchronized Duration throttled(Duration retryAfter) {
     strikes++;
-    Duration wait = retryAfter != null ? retryAfter : interval.multipliedBy(1L << Math.min(strikes, 20));
+    Duration wait =
+        retryAfter != null ? retryAfter : interval.multipliedBy(1L << Math.min(strikes, 20));
     if (wait.compareTo(maxBackoff) > 0 && retryAfter == null) {
       wait = maxBackoff;
     }

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  */
 final class GraphPaths {
   private static final Pattern GUID =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private GraphPaths() {}
@@ -27,8 +28,15 @@ final class GraphPaths {
     StringBuilder out = new StringBuilder(value.length() + 16);
     for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.' || c == '_' || c == '~' || c == '@';
+      boolean plain =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '.'
+              || c == '_'
+              || c == '~'
+              || c == '@';
       if (plain) {
         out.append((char) c);
       } else {
@@ -40,8 +48,8 @@ final class GraphPaths {
 
   /**
    * The path of a user by object id or UPN. A UPN that starts with {@code $} takes the key form
-   * {@code /users('$x@y.com')}, as user-get.md requires (Graph would read {@code /users/$x...} as
-   * a system segment); inside it the UPN is an OData string literal, so {@code '} is doubled before
+   * {@code /users('$x@y.com')}, as user-get.md requires (Graph would read {@code /users/$x...} as a
+   * system segment); inside it the UPN is an OData string literal, so {@code '} is doubled before
    * the whole is percent-encoded.
    */
   static String user(String idOrUpn) {

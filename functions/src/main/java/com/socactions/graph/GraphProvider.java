@@ -17,20 +17,22 @@ import java.util.function.Supplier;
 
 /**
  * Microsoft Graph as health sees it (provider {@value #ID}): the identity response operations and
- * the {@code entra-named-location} block provider call it. Its capability set is empty, like
- * {@code sentinel}'s: identity response is no {@code ListProviders} capability, and the block
- * provider is listed under its own id.
+ * the {@code entra-named-location} block provider call it. Its capability set is empty, like {@code
+ * sentinel}'s: identity response is no {@code ListProviders} capability, and the block provider is
+ * listed under its own id.
  *
  * <p>Configured when the settings name an Azure identity ({@link AzureCredentials#isConfigured}).
- * Ready when a Graph token comes within {@link #READINESS_TOKEN_WAIT} and, when
- * {@value GraphNamedLocations#LOCATION_SETTING} is set, Graph holds that IP named location. The
- * answer is kept for {@link #DEFAULT_READINESS_TTL}, because the block provider reports the same
- * check and named-location calls are paced to one a second: health asks Graph once.
+ * Ready when a Graph token comes within {@link #READINESS_TOKEN_WAIT} and, when {@value
+ * GraphNamedLocations#LOCATION_SETTING} is set, Graph holds that IP named location. The answer is
+ * kept for {@link #DEFAULT_READINESS_TTL}, because the block provider reports the same check and
+ * named-location calls are paced to one a second: health asks Graph once.
  */
 public final class GraphProvider implements Provider {
   public static final String ID = "graph";
+
   /** How long {@link #readiness()} waits for a token: health answers in seconds. */
   static final Duration READINESS_TOKEN_WAIT = Duration.ofSeconds(3);
+
   /** How long one readiness answer is reused. */
   static final Duration DEFAULT_READINESS_TTL = Duration.ofSeconds(10);
 
@@ -42,7 +44,10 @@ public final class GraphProvider implements Provider {
   private long lastAt;
 
   /** Cheap: reads no setting until asked; the suppliers build on first use. */
-  public GraphProvider(Settings settings, Supplier<GraphClient> client, Supplier<GraphNamedLocations> locations,
+  public GraphProvider(
+      Settings settings,
+      Supplier<GraphClient> client,
+      Supplier<GraphNamedLocations> locations,
       Ticker ticker) {
     this.settings = Objects.requireNonNull(settings, "'settings' cannot be null.");
     this.client = Objects.requireNonNull(client, "'client' cannot be null.");
@@ -67,9 +72,11 @@ public final class GraphProvider implements Provider {
 
   @Override
   public String description() {
-    return "Disables, enables and revokes Entra ID accounts, confirms them compromised in Identity Protection and"
-        + " writes the Conditional Access named location, with the app's Azure identity; "
-        + GraphClient.URL_SETTING + " for a sovereign cloud";
+    return "Disables, enables and revokes Entra ID accounts, confirms them compromised in Identity"
+        + " Protection and writes the Conditional Access named location, with the app's"
+        + " Azure identity; "
+        + GraphClient.URL_SETTING
+        + " for a sovereign cloud";
   }
 
   @Override
@@ -103,27 +110,47 @@ public final class GraphProvider implements Provider {
     try {
       graph.checkToken(READINESS_TOKEN_WAIT);
     } catch (UpstreamException e) {
-      // Slow is a passing state of the identity endpoint; a refusal needs someone to fix the identity.
+      // Slow is a passing state of the identity endpoint; a refusal needs someone to fix the
+      // identity.
       return e.getCause() instanceof TimeoutException
           ? Readiness.degraded(e.getMessage())
           : Readiness.error("No Azure token for " + graph.base() + ": " + e.getMessage());
     }
     String tokens = "The app's Azure identity gets tokens for " + graph.base();
     if (locationId.isEmpty()) {
-      return Readiness.ok(tokens + "; no named location (" + GraphNamedLocations.LOCATION_SETTING + " unset)");
+      return Readiness.ok(
+          tokens + "; no named location (" + GraphNamedLocations.LOCATION_SETTING + " unset)");
     }
     try {
-      return locations.get().get(locationId.get())
-          .map(found -> Readiness.ok(tokens + "; named location '" + found.displayName() + "' holds "
-              + found.ipRanges().size() + " of at most " + GraphNamedLocations.DEFAULT_MAX_IP_RANGES + " ranges"))
-          .orElseGet(() -> Readiness.error("Microsoft Graph holds no named location " + locationId.get() + ": set "
-              + GraphNamedLocations.LOCATION_SETTING + " to the id of an IP named location"));
+      return locations
+          .get()
+          .get(locationId.get())
+          .map(
+              found ->
+                  Readiness.ok(
+                      tokens
+                          + "; named location '"
+                          + found.displayName()
+                          + "' holds "
+                          + found.ipRanges().size()
+                          + " of at most "
+                          + GraphNamedLocations.DEFAULT_MAX_IP_RANGES
+                          + " ranges"))
+          .orElseGet(
+              () ->
+                  Readiness.error(
+                      "Microsoft Graph holds no named location "
+                          + locationId.get()
+                          + ": set "
+                          + GraphNamedLocations.LOCATION_SETTING
+                          + " to the id of an IP named location"));
     } catch (ConfigurationException e) {
       return Readiness.error(e.getMessage());
     } catch (UpstreamException e) {
       return e.status() == 401 || e.status() == 403
           ? Readiness.error(e.getMessage())
-          : Readiness.degraded(tokens + ", but the named location could not be read: " + e.getMessage());
+          : Readiness.degraded(
+              tokens + ", but the named location could not be read: " + e.getMessage());
     } catch (RuntimeException e) {
       return Readiness.error("Microsoft Graph check failed: " + e.getClass().getSimpleName());
     }

@@ -7,16 +7,18 @@ import java.util.Objects;
 /**
  * One Graph request as JSON batching carries it: an id unique within its list, a method, a URL
  * relative to {@code <GRAPH_URL>/v1.0} (starting with {@code /}, path segments already encoded by
- * {@link GraphPaths}), an optional JSON body and extra headers ({@code Content-Type} is added for
- * a body).
+ * {@link GraphPaths}), an optional JSON body and extra headers ({@code Content-Type} is added for a
+ * body).
  */
-public record GraphRequest(String id, String method, String url, JsonNode body, Map<String, String> headers) {
+public record GraphRequest(
+    String id, String method, String url, JsonNode body, Map<String, String> headers) {
   public GraphRequest {
     Objects.requireNonNull(id, "'id' cannot be null.");
     Objects.requireNonNull(method, "'method' cannot be null.");
     Objects.requireNonNull(url, "'url' cannot be null.");
     if (!url.startsWith("/") || url.startsWith("//")) {
-      throw new IllegalArgumentException("'url' must be relative to the API version and start with one '/', not " + url);
+      throw new IllegalArgumentException(
+          "'url' must be relative to the API version and start with one '/', not " + url);
     }
     headers = headers == null ? Map.of() : Map.copyOf(headers);
   }

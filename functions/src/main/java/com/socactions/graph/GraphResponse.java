@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Graph's answer to one request, from a direct call or from an entry of a {@code $batch}
- * response: the status, headers (names matched without case) and the JSON body (missing when
- * there was none, e.g. a 204).
+ * Graph's answer to one request, from a direct call or from an entry of a {@code $batch} response:
+ * the status, headers (names matched without case) and the JSON body (missing when there was none,
+ * e.g. a 204).
  */
 public record GraphResponse(int status, Map<String, String> headers, JsonNode body) {
   public GraphResponse {
@@ -29,7 +29,9 @@ public record GraphResponse(int status, Map<String, String> headers, JsonNode bo
 
   /** Why it failed; empty for a 2xx. */
   public Optional<GraphFailure> failure() {
-    return isSuccess() ? Optional.empty() : Optional.of(GraphFailure.of(status, errorCode().orElse(null)));
+    return isSuccess()
+        ? Optional.empty()
+        : Optional.of(GraphFailure.of(status, errorCode().orElse(null)));
   }
 
   /** Graph's {@code error.code}, when the body is an error object. */
@@ -59,6 +61,8 @@ public record GraphResponse(int status, Map<String, String> headers, JsonNode bo
   }
 
   private static Optional<String> text(JsonNode node) {
-    return node.isTextual() && !node.asText().isBlank() ? Optional.of(node.asText()) : Optional.empty();
+    return node.isTextual() && !node.asText().isBlank()
+        ? Optional.of(node.asText())
+        : Optional.empty();
   }
 }

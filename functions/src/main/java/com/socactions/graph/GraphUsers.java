@@ -26,7 +26,8 @@ import java.util.function.Function;
  */
 public final class GraphUsers {
   /** The properties a resolution reads; {@code accountEnabled} comes back only when selected. */
-  public static final String SELECT = "id,userPrincipalName,displayName,accountEnabled,onPremisesSyncEnabled";
+  public static final String SELECT =
+      "id,userPrincipalName,displayName,accountEnabled,onPremisesSyncEnabled";
 
   private final GraphClient graph;
 
@@ -37,8 +38,8 @@ public final class GraphUsers {
   /**
    * What Entra ID holds for each account, in the order given. Accounts that are one lookup (the
    * same id or UPN, in any case) are asked about once. Unsupported and invalid forms never reach
-   * Graph. A UPN goes into the path percent-encoded (a leading {@code $} in the key form Graph
-   * asks for), never into an OData expression.
+   * Graph. A UPN goes into the path percent-encoded (a leading {@code $} in the key form Graph asks
+   * for), never into an OData expression.
    *
    * @throws UpstreamException from {@link AzureCredentials#UPSTREAM} only, when no token came
    */
@@ -56,8 +57,10 @@ public final class GraphUsers {
     List<AccountResolution> results = new ArrayList<>(accounts.size());
     for (AccountRef account : accounts) {
       if (!account.resolvable()) {
-        ResolutionStatus status = account.kind() == AccountRef.Kind.UNSUPPORTED
-            ? ResolutionStatus.UNSUPPORTED : ResolutionStatus.INVALID;
+        ResolutionStatus status =
+            account.kind() == AccountRef.Kind.UNSUPPORTED
+                ? ResolutionStatus.UNSUPPORTED
+                : ResolutionStatus.INVALID;
         results.add(new AccountResolution(account, status, null, account.problem()));
         continue;
       }
@@ -68,8 +71,8 @@ public final class GraphUsers {
 
   /**
    * Sets {@code accountEnabled=false} on each user ({@code PATCH /users/{id}}), once per distinct
-   * id. Disabling a disabled user succeeds again; callers that report {@code already_disabled}
-   * know it from {@link #resolve}.
+   * id. Disabling a disabled user succeeds again; callers that report {@code already_disabled} know
+   * it from {@link #resolve}.
    *
    * @param userIds object ids, as {@link #resolve} gave them
    * @return per user id, in the order given
@@ -86,24 +89,28 @@ public final class GraphUsers {
   }
 
   /**
-   * Invalidates each user's refresh tokens and session cookies
-   * ({@code POST /users/{id}/revokeSignInSessions}; Graph answers 200 {@code true} where the docs
-   * say 204: any 2xx is success). Takes effect within minutes; not for external users.
+   * Invalidates each user's refresh tokens and session cookies ({@code POST
+   * /users/{id}/revokeSignInSessions}; Graph answers 200 {@code true} where the docs say 204: any
+   * 2xx is success). Takes effect within minutes; not for external users.
    *
    * @see #disable for the parameters, answer and failures
    */
   public Map<String, GraphOutcome> revokeSignInSessions(Collection<String> userIds) {
-    return each(userIds, id -> GraphRequest.post(id, "/users/" + id + "/revokeSignInSessions", null));
+    return each(
+        userIds, id -> GraphRequest.post(id, "/users/" + id + "/revokeSignInSessions", null));
   }
 
   private Map<String, GraphOutcome> setEnabled(Collection<String> userIds, boolean enabled) {
-    return each(userIds, id -> {
-      ObjectNode body = Json.UPSTREAM.createObjectNode().put("accountEnabled", enabled);
-      return GraphRequest.patch(id, "/users/" + id, body);
-    });
+    return each(
+        userIds,
+        id -> {
+          ObjectNode body = Json.UPSTREAM.createObjectNode().put("accountEnabled", enabled);
+          return GraphRequest.patch(id, "/users/" + id, body);
+        });
   }
 
-  private Map<String, GraphOutcome> each(Collection<String> userIds, Function<String, GraphRequest> request) {
+  private Map<String, GraphOutcome> each(
+      Collection<String> userIds, Function<String, GraphRequest> request) {
     LinkedHashSet<String> ids = new LinkedHashSet<>();
     for (String userId : userIds) {
       ids.add(objectId(userId));
@@ -115,10 +122,13 @@ public final class GraphUsers {
     return Collections.unmodifiableMap(outcomes);
   }
 
-  /** The id in the one form used as batch id and in paths; only a GUID can be pasted into a path. */
+  /**
+   * The id in the one form used as batch id and in paths; only a GUID can be pasted into a path.
+   */
   static String objectId(String userId) {
     if (!GraphPaths.isGuid(userId)) {
-      throw new IllegalArgumentException("a user id must be an object id (GUID), not '" + userId + "'");
+      throw new IllegalArgumentException(
+          "a user id must be an object id (GUID), not '" + userId + "'");
     }
     return userId.toLowerCase(Locale.ROOT);
   }
@@ -127,17 +137,22 @@ public final class GraphUsers {
     if (response.isSuccess()) {
       GraphUser user = GraphUser.from(response.body());
       if (user.id() == null) {
-        return new AccountResolution(account, ResolutionStatus.FAILED, null,
+        return new AccountResolution(
+            account,
+            ResolutionStatus.FAILED,
+            null,
             GraphClient.UPSTREAM + " answered without the user's id");
       }
       return new AccountResolution(account, ResolutionStatus.RESOLVED, user, null);
     }
     GraphFailure failure = response.failure().orElseThrow();
-    ResolutionStatus status = switch (failure) {
-      case NOT_FOUND -> ResolutionStatus.NOT_FOUND;
-      case INVALID -> ResolutionStatus.INVALID;
-      default -> ResolutionStatus.FAILED;
-    };
-    return new AccountResolution(account, status, null, failure.wireName() + ": " + response.reason());
+    ResolutionStatus status =
+        switch (failure) {
+          case NOT_FOUND -> ResolutionStatus.NOT_FOUND;
+          case INVALID -> ResolutionStatus.INVALID;
+          default -> ResolutionStatus.FAILED;
+        };
+    return new AccountResolution(
+        account, status, null, failure.wireName() + ": " + response.reason());
   }
 }

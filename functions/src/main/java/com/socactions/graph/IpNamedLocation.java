@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param ipRanges the {@code cidrAddress} of each range, as Graph holds it
  */
-public record IpNamedLocation(String id, String displayName, boolean trusted, List<String> ipRanges) {
+public record IpNamedLocation(
+    String id, String displayName, boolean trusted, List<String> ipRanges) {
   public IpNamedLocation {
     ipRanges = List.copyOf(ipRanges);
   }

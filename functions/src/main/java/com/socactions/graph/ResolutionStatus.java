@@ -9,7 +9,9 @@ public enum ResolutionStatus {
   RESOLVED,
   /** A well-formed object id or UPN that Entra ID does not hold. */
   NOT_FOUND,
-  /** A form Entra ID cannot be asked about: an on-premises SID, {@code DOMAIN\name}, a bare name. */
+  /**
+   * A form Entra ID cannot be asked about: an on-premises SID, {@code DOMAIN\name}, a bare name.
+   */
   UNSUPPORTED,
   /** Not an account at all: empty, control characters, too long, a malformed UPN. */
   INVALID,

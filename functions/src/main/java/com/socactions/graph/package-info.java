@@ -3,8 +3,8 @@
  * JSON batching, per-request retries, pacing of Identity Protection and Conditional Access) and one
  * class per Graph area on it: {@link com.socactions.graph.GraphUsers} (resolve accounts, disable,
  * enable, revoke sessions), {@link com.socactions.graph.GraphDirectoryRoles} (members of privileged
- * roles), {@link com.socactions.graph.GraphIdentityProtection} (confirm compromised) and
- * {@link com.socactions.graph.GraphNamedLocations} (IP ranges of a named location), wired by
- * {@link com.socactions.graph.GraphModule}.
+ * roles), {@link com.socactions.graph.GraphIdentityProtection} (confirm compromised) and {@link
+ * com.socactions.graph.GraphNamedLocations} (IP ranges of a named location), wired by {@link
+ * com.socactions.graph.GraphModule}.
  */
 package com.socactions.graph;

@@ -1,10 +1,10 @@
 package com.socactions.health;
 
 import com.socactions.platform.RequestLog;
+import com.socactions.platform.RequestLogContext;
 import com.socactions.providers.Provider;
 import com.socactions.providers.ProviderRegistry;
 import com.socactions.providers.Readiness;
-import com.socactions.platform.RequestLogContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +19,8 @@ import java.util.logging.Level;
 /**
  * Readiness of the connector: state storage, then every registered provider (their own checks:
  * GeoIP databases with type and build date, RDAP, enforcement points, ...). Knows no provider by
- * name. Never fails: a check that throws, a bad setting included, is that component's
- * {@code error}, naming the setting.
+ * name. Never fails: a check that throws, a bad setting included, is that component's {@code
+ * error}, naming the setting.
  *
  * <p>{@code unhealthy}: storage or a provider is in error. {@code degraded}: something works with a
  * caveat. {@code healthy}: everything configured answers.
@@ -28,6 +28,7 @@ import java.util.logging.Level;
 public final class HealthService {
   private static final RequestLog LOG = RequestLog.of(HealthService.class);
   static final String STORAGE = "storage";
+
   /** Longest a single check may take before health reports it degraded and answers anyway. */
   public static final Duration CHECK_TIMEOUT = Duration.ofSeconds(10);
 
@@ -42,26 +43,34 @@ public final class HealthService {
    * @param storage the state store's probe (a few seconds at most)
    * @param version the build's version, as health reports it
    */
-  public HealthService(Supplier<Readiness> storage, ProviderRegistry providers, Clock clock, String version) {
+  public HealthService(
+      Supplier<Readiness> storage, ProviderRegistry providers, Clock clock, String version) {
     this(storage, providers, clock, version, CHECK_TIMEOUT);
   }
 
-  HealthService(Supplier<Readiness> storage, ProviderRegistry providers, Clock clock, String version, Duration checkTimeout) {
+  HealthService(
+      Supplier<Readiness> storage,
+      ProviderRegistry providers,
+      Clock clock,
+      String version,
+      Duration checkTimeout) {
     this.checkTimeout = checkTimeout;
     this.storage = storage;
     this.providers = providers;
     this.clock = clock;
     this.version = version;
-    this.checks = Executors.newCachedThreadPool(runnable -> {
-      Thread thread = new Thread(runnable, "health-check");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.checks =
+        Executors.newCachedThreadPool(
+            runnable -> {
+              Thread thread = new Thread(runnable, "health-check");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /**
-   * Runs every check at once (a slow upstream must not add up with the others: Logic Apps' connection
-   * test waits for this), each bounded by {@link #CHECK_TIMEOUT}.
+   * Runs every check at once (a slow upstream must not add up with the others: Logic Apps'
+   * connection test waits for this), each bounded by {@link #CHECK_TIMEOUT}.
    */
   public HealthReport check() {
     List<Provider> registered = providers.all();
@@ -77,28 +86,41 @@ public final class HealthService {
       components.add(ComponentHealth.of(provider.id(), readiness));
       providerInfos.add(ProviderInfo.of(provider, readiness));
     }
-    List<String> warnings = components.stream()
-        .filter(component -> component.status() == Readiness.Status.DEGRADED || component.status() == Readiness.Status.ERROR)
-        .map(component -> component.name() + ": " + component.detail())
-        .distinct()
-        .toList();
-    return new HealthReport(overall(components), version, clock.instant(), components, providerInfos, warnings);
+    List<String> warnings =
+        components.stream()
+            .filter(
+                component ->
+                    component.status() == Readiness.Status.DEGRADED
+                        || component.status() == Readiness.Status.ERROR)
+            .map(component -> component.name() + ": " + component.detail())
+            .distinct()
+            .toList();
+    return new HealthReport(
+        overall(components), version, clock.instant(), components, providerInfos, warnings);
   }
 
   private CompletableFuture<Readiness> start(String name, Supplier<Readiness> check) {
     return CompletableFuture.supplyAsync(RequestLogContext.wrap(() -> safely(name, check)), checks)
-        .completeOnTimeout(Readiness.degraded("the check did not answer within " + checkTimeout.toMillis() + " ms"),
-            checkTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        .completeOnTimeout(
+            Readiness.degraded(
+                "the check did not answer within " + checkTimeout.toMillis() + " ms"),
+            checkTimeout.toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
-  /** A check's answer; a check that throws (it should not) is an error, not a failed health call. */
+  /**
+   * A check's answer; a check that throws (it should not) is an error, not a failed health call.
+   */
   private static Readiness safely(String name, Supplier<Readiness> check) {
     try {
       Readiness readiness = check.get();
       return readiness != null ? readiness : Readiness.error("the check answered nothing");
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Health check of " + name + " failed", e);
-      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+      String message =
+          e.getMessage() == null
+              ? e.getClass().getSimpleName()
+              : e.getMessage().lines().findFirst().orElse("");
       return Readiness.error(message);
     }
   }
@@ -107,7 +129,9 @@ public final class HealthService {
     if (components.stream().anyMatch(component -> component.status() == Readiness.Status.ERROR)) {
       return HealthReport.Status.UNHEALTHY;
     }
-    return components.stream().anyMatch(component -> component.status() == Readiness.Status.DEGRADED)
-        ? HealthReport.Status.DEGRADED : HealthReport.Status.HEALTHY;
+    return components.stream()
+            .anyMatch(component -> component.status() == Readiness.Status.DEGRADED)
+        ? HealthReport.Status.DEGRADED
+        : HealthReport.Status.HEALTHY;
   }
 }

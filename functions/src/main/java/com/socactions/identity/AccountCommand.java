@@ -13,8 +13,15 @@ import java.util.Objects;
  * @param workflowRunId the Logic Apps run that asked ({@code x-ms-workflow-run-id}), for the ledger
  * @param requestedBy who asked, as the playbook says; free text
  */
-public record AccountCommand(List<String> accounts, boolean revokeSessions, String reason, String incidentId,
-    boolean dryRun, GuardrailOverride override, String workflowRunId, String requestedBy) {
+public record AccountCommand(
+    List<String> accounts,
+    boolean revokeSessions,
+    String reason,
+    String incidentId,
+    boolean dryRun,
+    GuardrailOverride override,
+    String workflowRunId,
+    String requestedBy) {
 
   public AccountCommand {
     accounts = List.copyOf(accounts);

@@ -9,19 +9,36 @@ import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
- * Identity response, wired from the settings: the service on Microsoft Graph, the block ledger
- * and the CMDB's VIP lookup. Built on first use; the connector's own object id is read once per
- * worker (the setting, or the Graph token's {@code oid}), and a failed read is tried again.
+ * Identity response, wired from the settings: the service on Microsoft Graph, the block ledger and
+ * the CMDB's VIP lookup. Built on first use; the connector's own object id is read once per worker
+ * (the setting, or the Graph token's {@code oid}), and a failed read is tried again.
  */
 public final class IdentityModule {
   private final Supplier<IdentityService> service;
 
-  public IdentityModule(Settings settings, Clock clock, AzureCredentials credentials, GraphModule graph,
-      Supplier<BlockLedger> ledger, VipAccounts vips) {
-    Supplier<ProtectedAccounts> protectedAccounts = Suppliers.memoize(() -> ProtectedAccounts.fromSettings(settings));
-    var selfId = Suppliers.memoize(() -> SelfIdentity.objectId(settings, credentials, graph.client()));
-    this.service = Suppliers.memoize(() -> new IdentityService(graph::users, graph::directoryRoles,
-        graph::identityProtection, ledger, protectedAccounts, selfId, vips, clock));
+  public IdentityModule(
+      Settings settings,
+      Clock clock,
+      AzureCredentials credentials,
+      GraphModule graph,
+      Supplier<BlockLedger> ledger,
+      VipAccounts vips) {
+    Supplier<ProtectedAccounts> protectedAccounts =
+        Suppliers.memoize(() -> ProtectedAccounts.fromSettings(settings));
+    var selfId =
+        Suppliers.memoize(() -> SelfIdentity.objectId(settings, credentials, graph.client()));
+    this.service =
+        Suppliers.memoize(
+            () ->
+                new IdentityService(
+                    graph::users,
+                    graph::directoryRoles,
+                    graph::identityProtection,
+                    ledger,
+                    protectedAccounts,
+                    selfId,
+                    vips,
+                    clock));
   }
 
   public IdentityService service() {

@@ -35,22 +35,22 @@ import java.util.function.Supplier;
  * Identity response on Microsoft Entra ID: disable and re-enable accounts, revoke their sign-in
  * sessions, confirm them compromised, with the guardrails and the ledger of indicator blocks.
  *
- * <p>Each call resolves every distinct account once ({@link GraphUsers#resolve}, 20 a
- * {@code $batch}), checks the guardrails for all of them before any write, writes in batches, and
- * answers per account: one bad account never fails the call. Guardrails, in order:
- * {@code PROTECTED_ACCOUNTS} and the connector's own identity are never touched (not even with an
+ * <p>Each call resolves every distinct account once ({@link GraphUsers#resolve}, 20 a {@code
+ * $batch}), checks the guardrails for all of them before any write, writes in batches, and answers
+ * per account: one bad account never fails the call. Guardrails, in order: {@code
+ * PROTECTED_ACCOUNTS} and the connector's own identity are never touched (not even with an
  * override); for DisableAccounts, RevokeSessions and ConfirmCompromised, members of privileged
  * directory roles and CMDB VIPs need {@code override_guardrails} with a {@code justification}
  * (signing the CEO out, or marking a Global Administrator high-risk so Conditional Access blocks
- * them, is as disruptive as disabling them). Both checks fail closed: when the role
- * members or the CMDB cannot be read, or the connector's own id cannot be told, the account is
- * refused with a reason saying so.
+ * them, is as disruptive as disabling them). Both checks fail closed: when the role members or the
+ * CMDB cannot be read, or the connector's own id cannot be told, the account is refused with a
+ * reason saying so.
  *
  * <p>Every decision about a resolved account (refusals and dry runs included) is a row of the
  * {@link BlockLedger} on provider {@value #PROVIDER}, type {@code account}, keyed by the object id:
- * a disable is an active block with no expiry (lifted by EnableAccounts), so re-runs and
- * concurrent runs write to Entra ID once, and EnableAccounts knows what this connector disabled.
- * Accounts that cannot be resolved have no object id and no row.
+ * a disable is an active block with no expiry (lifted by EnableAccounts), so re-runs and concurrent
+ * runs write to Entra ID once, and EnableAccounts knows what this connector disabled. Accounts that
+ * cannot be resolved have no object id and no row.
  *
  * <p>Failures of the whole call: {@link UpstreamException} when no Graph token can be had or the
  * ledger's storage fails.
@@ -58,7 +58,10 @@ import java.util.function.Supplier;
 public final class IdentityService {
   /** The ledger's provider id for account decisions. */
   public static final String PROVIDER = "entra-account";
-  /** A disable lasts until EnableAccounts lifts it: the expiry timer never re-enables an account. */
+
+  /**
+   * A disable lasts until EnableAccounts lifts it: the expiry timer never re-enables an account.
+   */
   public static final Instant NO_EXPIRY = Instant.parse("9999-12-31T00:00:00Z");
 
   private final Supplier<GraphUsers> users;
@@ -74,9 +77,15 @@ public final class IdentityService {
    * @param selfId the connector's own object id (see {@link SelfIdentity}); asked once per call
    *     that writes, and may throw: the self check then refuses
    */
-  public IdentityService(Supplier<GraphUsers> users, Supplier<GraphDirectoryRoles> roles,
-      Supplier<GraphIdentityProtection> identityProtection, Supplier<BlockLedger> ledger,
-      Supplier<ProtectedAccounts> protectedAccounts, Supplier<Optional<String>> selfId, VipAccounts vips, Clock clock) {
+  public IdentityService(
+      Supplier<GraphUsers> users,
+      Supplier<GraphDirectoryRoles> roles,
+      Supplier<GraphIdentityProtection> identityProtection,
+      Supplier<BlockLedger> ledger,
+      Supplier<ProtectedAccounts> protectedAccounts,
+      Supplier<Optional<String>> selfId,
+      VipAccounts vips,
+      Clock clock) {
     this.users = users;
     this.roles = roles;
     this.identityProtection = identityProtection;
@@ -101,9 +110,15 @@ public final class IdentityService {
       List<LedgerRequest> dryRuns = new ArrayList<>();
       for (GraphUser user : allowed) {
         if (Boolean.FALSE.equals(user.accountEnabled())) {
-          call.answer(user, AccountStatus.ALREADY_DISABLED, null, "Entra ID holds it disabled already", null);
+          call.answer(
+              user,
+              AccountStatus.ALREADY_DISABLED,
+              null,
+              "Entra ID holds it disabled already",
+              null);
         } else {
-          call.answer(user, AccountStatus.WOULD_DISABLE, null, "dry run: nothing was changed", null);
+          call.answer(
+              user, AccountStatus.WOULD_DISABLE, null, "dry run: nothing was changed", null);
           dryRuns.add(request(user, command.provenance()));
         }
       }
@@ -116,8 +131,13 @@ public final class IdentityService {
     List<GraphUser> disabledAlready = new ArrayList<>();
     for (GraphUser user : allowed) {
       if (Boolean.FALSE.equals(user.accountEnabled())) {
-        call.answer(user, AccountStatus.ALREADY_DISABLED, null, "Entra ID holds it disabled already", null);
-        notes.add(new BlockLedger.Note(request(user, command.provenance()), "already_disabled", "Entra ID holds it disabled already"));
+        call.answer(
+            user, AccountStatus.ALREADY_DISABLED, null, "Entra ID holds it disabled already", null);
+        notes.add(
+            new BlockLedger.Note(
+                request(user, command.provenance()),
+                "already_disabled",
+                "Entra ID holds it disabled already"));
         disabledAlready.add(user);
       } else {
         requests.add(request(user, command.provenance()));
@@ -134,17 +154,27 @@ public final class IdentityService {
       LedgerEntry previous = claim.previous();
       // Our disable is in the ledger, confirmed before this call read Entra ID, and Entra ID still
       // said enabled: someone re-enabled it outside the connector, so it is disabled again.
-      boolean reEnabledElsewhere = !claim.isClaimed() && previous != null && previous.pendingSince() == null
-          && previous.updatedAt() != null && previous.updatedAt().isBefore(call.resolvedAt);
+      boolean reEnabledElsewhere =
+          !claim.isClaimed()
+              && previous != null
+              && previous.pendingSince() == null
+              && previous.updatedAt() != null
+              && previous.updatedAt().isBefore(call.resolvedAt);
       if (claim.isClaimed() || reEnabledElsewhere) {
         claimOf.put(user.id(), claim);
         toWrite.add(user.id());
       } else {
-        call.answer(user, AccountStatus.ALREADY_DISABLED, null, "another run of this connector disabled it", null);
+        call.answer(
+            user,
+            AccountStatus.ALREADY_DISABLED,
+            null,
+            "another run of this connector disabled it",
+            null);
         disabledAlready.add(user);
       }
     }
-    Map<String, GraphOutcome> outcomes = toWrite.isEmpty() ? Map.of() : users.get().disable(toWrite);
+    Map<String, GraphOutcome> outcomes =
+        toWrite.isEmpty() ? Map.of() : users.get().disable(toWrite);
     List<BlockLedger.Confirmation> confirmations = new ArrayList<>();
     List<BlockLedger.Failure> failures = new ArrayList<>();
     List<GraphUser> disabledNow = new ArrayList<>();
@@ -163,7 +193,12 @@ public final class IdentityService {
         if (claim.isClaimed()) {
           failures.add(new BlockLedger.Failure(claim.entry(), why));
         }
-        call.answer(user, AccountStatus.FAILED, outcome == null ? "unavailable" : outcome.failure().wireName(), why, null);
+        call.answer(
+            user,
+            AccountStatus.FAILED,
+            outcome == null ? "unavailable" : outcome.failure().wireName(),
+            why,
+            null);
       }
     }
     book.confirm(confirmations);
@@ -171,12 +206,19 @@ public final class IdentityService {
     if (command.revokeSessions()) {
       List<GraphUser> revoke = new ArrayList<>(disabledNow);
       revoke.addAll(disabledAlready);
-      Map<String, GraphOutcome> revoked = revoke.isEmpty() ? Map.of()
-          : users.get().revokeSignInSessions(revoke.stream().map(GraphUser::id).toList());
+      Map<String, GraphOutcome> revoked =
+          revoke.isEmpty()
+              ? Map.of()
+              : users.get().revokeSignInSessions(revoke.stream().map(GraphUser::id).toList());
       for (GraphUser user : revoke) {
         GraphOutcome outcome = revoked.get(user.id());
         boolean ok = outcome != null && outcome.ok();
-        call.markRevoked(user, ok, ok ? null : "sessions not revoked: " + (outcome == null ? "no answer" : outcome.reason()));
+        call.markRevoked(
+            user,
+            ok,
+            ok
+                ? null
+                : "sessions not revoked: " + (outcome == null ? "no answer" : outcome.reason()));
       }
     }
     book.recordNotes(notes);
@@ -185,16 +227,18 @@ public final class IdentityService {
 
   /**
    * EnableAccounts: {@code accountEnabled=true} on accounts this connector disabled (an active
-   * disable in the ledger, which is then lifted); any other account only with
-   * {@code override_guardrails} and a {@code justification}. Protected and self accounts are not
-   * checked: enabling never locks anyone out.
+   * disable in the ledger, which is then lifted); any other account only with {@code
+   * override_guardrails} and a {@code justification}. Protected and self accounts are not checked:
+   * enabling never locks anyone out.
    */
   public AccountResponse enable(AccountCommand command) {
     Call call = new Call(command);
     BlockLedger book = ledger.get();
     List<GraphUser> all = new ArrayList<>(call.users.values());
-    List<Optional<LedgerEntry>> rows = all.isEmpty() ? List.of()
-        : book.findAll(PROVIDER, all.stream().map(IdentityService::indicator).toList());
+    List<Optional<LedgerEntry>> rows =
+        all.isEmpty()
+            ? List.of()
+            : book.findAll(PROVIDER, all.stream().map(IdentityService::indicator).toList());
     List<BlockLedger.Refusal> refusals = new ArrayList<>();
     List<BlockLedger.Note> notes = new ArrayList<>();
     List<BlockLedger.Lift> lifts = new ArrayList<>();
@@ -206,10 +250,18 @@ public final class IdentityService {
       LedgerRequest request = request(user, command.provenance());
       Optional<LedgerEntry> active = rows.get(k).filter(row -> row.isActive(Action.BLOCK));
       if (active.isEmpty() && !override.isJustified()) {
-        RefusalReason reason = override.requested() ? RefusalReason.JUSTIFICATION_REQUIRED : RefusalReason.NOT_DISABLED_BY_CONNECTOR;
-        String message = override.requested()
-            ? "override_guardrails needs a justification: say why " + name(user) + " must be enabled"
-            : "this connector did not disable " + name(user) + "; enable it with override_guardrails and a justification";
+        RefusalReason reason =
+            override.requested()
+                ? RefusalReason.JUSTIFICATION_REQUIRED
+                : RefusalReason.NOT_DISABLED_BY_CONNECTOR;
+        String message =
+            override.requested()
+                ? "override_guardrails needs a justification: say why "
+                    + name(user)
+                    + " must be enabled"
+                : "this connector did not disable "
+                    + name(user)
+                    + "; enable it with override_guardrails and a justification";
         refusals.add(new BlockLedger.Refusal(request, reason, message));
         call.answer(user, AccountStatus.REFUSED, reason.wireName(), message, null);
         continue;
@@ -222,27 +274,45 @@ public final class IdentityService {
       active.ifPresent(entry -> ours.put(user.id(), entry));
       if (Boolean.TRUE.equals(user.accountEnabled())) {
         call.answer(user, AccountStatus.ENABLED, null, "Entra ID holds it enabled already", null);
-        active.ifPresentOrElse(entry -> lifts.add(BlockLedger.Lift.done(entry, command.provenance())),
-            () -> notes.add(new BlockLedger.Note(request, "enabled", "Entra ID holds it enabled already")));
+        active.ifPresentOrElse(
+            entry -> lifts.add(BlockLedger.Lift.done(entry, command.provenance())),
+            () ->
+                notes.add(
+                    new BlockLedger.Note(request, "enabled", "Entra ID holds it enabled already")));
       } else {
         toEnable.add(user.id());
       }
     }
-    Map<String, GraphOutcome> outcomes = toEnable.isEmpty() ? Map.of() : users.get().enable(toEnable);
+    Map<String, GraphOutcome> outcomes =
+        toEnable.isEmpty() ? Map.of() : users.get().enable(toEnable);
     for (String id : toEnable) {
       GraphUser user = call.users.get(id);
       GraphOutcome outcome = outcomes.get(id);
       if (outcome != null && outcome.ok()) {
-        call.answer(user, AccountStatus.ENABLED, null, ours.containsKey(id) ? null : "override: " + override.justification(), null);
+        call.answer(
+            user,
+            AccountStatus.ENABLED,
+            null,
+            ours.containsKey(id) ? null : "override: " + override.justification(),
+            null);
         LedgerEntry entry = ours.get(id);
         if (entry != null) {
           lifts.add(BlockLedger.Lift.done(entry, command.provenance()));
         } else {
-          notes.add(new BlockLedger.Note(request(user, command.provenance()), "enabled", "override: " + override.justification()));
+          notes.add(
+              new BlockLedger.Note(
+                  request(user, command.provenance()),
+                  "enabled",
+                  "override: " + override.justification()));
         }
       } else {
         String why = outcome == null ? "Microsoft Graph did not answer for it" : outcome.reason();
-        call.answer(user, AccountStatus.FAILED, outcome == null ? "unavailable" : outcome.failure().wireName(), why, null);
+        call.answer(
+            user,
+            AccountStatus.FAILED,
+            outcome == null ? "unavailable" : outcome.failure().wireName(),
+            why,
+            null);
         notes.add(new BlockLedger.Note(request(user, command.provenance()), "enable_failed", why));
       }
     }
@@ -253,9 +323,9 @@ public final class IdentityService {
   }
 
   /**
-   * RevokeSessions: invalidates each account's refresh tokens and session cookies (20 a
-   * {@code $batch}). Protected and self accounts are refused; privileged and VIP accounts need a
-   * justified override, as for a disable.
+   * RevokeSessions: invalidates each account's refresh tokens and session cookies (20 a {@code
+   * $batch}). Protected and self accounts are refused; privileged and VIP accounts need a justified
+   * override, as for a disable.
    */
   public AccountResponse revokeSessions(AccountCommand command) {
     Call call = new Call(command);
@@ -264,8 +334,10 @@ public final class IdentityService {
     if (command.dryRun()) {
       dryRun(call, allowed, AccountStatus.WOULD_REVOKE, notes);
     } else {
-      Map<String, GraphOutcome> outcomes = allowed.isEmpty() ? Map.of()
-          : users.get().revokeSignInSessions(allowed.stream().map(GraphUser::id).toList());
+      Map<String, GraphOutcome> outcomes =
+          allowed.isEmpty()
+              ? Map.of()
+              : users.get().revokeSignInSessions(allowed.stream().map(GraphUser::id).toList());
       for (GraphUser user : allowed) {
         GraphOutcome outcome = outcomes.get(user.id());
         if (outcome != null && outcome.ok()) {
@@ -273,8 +345,14 @@ public final class IdentityService {
           notes.add(new BlockLedger.Note(request(user, command.provenance()), "revoked", null));
         } else {
           String why = outcome == null ? "Microsoft Graph did not answer for it" : outcome.reason();
-          call.answer(user, AccountStatus.FAILED, outcome == null ? "unavailable" : outcome.failure().wireName(), why, null);
-          notes.add(new BlockLedger.Note(request(user, command.provenance()), "revoke_failed", why));
+          call.answer(
+              user,
+              AccountStatus.FAILED,
+              outcome == null ? "unavailable" : outcome.failure().wireName(),
+              why,
+              null);
+          notes.add(
+              new BlockLedger.Note(request(user, command.provenance()), "revoke_failed", why));
         }
       }
     }
@@ -284,8 +362,8 @@ public final class IdentityService {
 
   /**
    * ConfirmCompromised: Identity Protection sets each account's user risk to high, all in one
-   * (paced) call, so risk-based Conditional Access policies act on them. Graph answers for the
-   * list as a whole: when it refuses, every account of the call is {@code failed} with its reason.
+   * (paced) call, so risk-based Conditional Access policies act on them. Graph answers for the list
+   * as a whole: when it refuses, every account of the call is {@code failed} with its reason.
    * Protected and self accounts are refused; privileged and VIP accounts need a justified override.
    */
   public AccountResponse confirmCompromised(AccountCommand command) {
@@ -304,8 +382,17 @@ public final class IdentityService {
         failureKind = e.status() == 403 ? "forbidden" : e.status() == 429 ? "throttled" : "failed";
       }
       for (GraphUser user : allowed) {
-        call.answer(user, failure == null ? AccountStatus.CONFIRMED : AccountStatus.FAILED, failureKind, failure, null);
-        notes.add(new BlockLedger.Note(request(user, command.provenance()), failure == null ? "confirmed" : "confirm_failed", failure));
+        call.answer(
+            user,
+            failure == null ? AccountStatus.CONFIRMED : AccountStatus.FAILED,
+            failureKind,
+            failure,
+            null);
+        notes.add(
+            new BlockLedger.Note(
+                request(user, command.provenance()),
+                failure == null ? "confirmed" : "confirm_failed",
+                failure));
       }
     }
     ledger.get().recordNotes(notes);
@@ -313,10 +400,13 @@ public final class IdentityService {
   }
 
   /** A dry run of an action that keeps no ledger state: answered and noted, nothing sent. */
-  private static void dryRun(Call call, List<GraphUser> allowed, AccountStatus status, List<BlockLedger.Note> notes) {
+  private static void dryRun(
+      Call call, List<GraphUser> allowed, AccountStatus status, List<BlockLedger.Note> notes) {
     for (GraphUser user : allowed) {
       call.answer(user, status, null, "dry run: nothing was changed", null);
-      notes.add(new BlockLedger.Note(request(user, call.command.provenance()), status.wireName(), "dry run"));
+      notes.add(
+          new BlockLedger.Note(
+              request(user, call.command.provenance()), status.wireName(), "dry run"));
     }
   }
 
@@ -347,9 +437,15 @@ public final class IdentityService {
     try {
       roleMembers = roles.get().members();
     } catch (RuntimeException e) {
-      rolesProblem = "its directory roles could not be read (" + e.getMessage() + "), so it may be privileged";
+      rolesProblem =
+          "its directory roles could not be read (" + e.getMessage() + "), so it may be privileged";
     }
-    Map<String, String> vipOf = vips.vips(candidates.stream().map(GraphUser::userPrincipalName).filter(upn -> upn != null).toList());
+    Map<String, String> vipOf =
+        vips.vips(
+            candidates.stream()
+                .map(GraphUser::userPrincipalName)
+                .filter(upn -> upn != null)
+                .toList());
     List<GraphUser> allowed = new ArrayList<>();
     List<BlockLedger.Refusal> refusals = new ArrayList<>();
     GuardrailOverride override = command.override();
@@ -359,7 +455,8 @@ public final class IdentityService {
       List<String> lifted = new ArrayList<>();
       if (protectedList.covers(user)) {
         reason = RefusalReason.PROTECTED;
-        message = name(user) + " is in " + ProtectedAccounts.SETTING + ": never changed by the connector";
+        message =
+            name(user) + " is in " + ProtectedAccounts.SETTING + ": never changed by the connector";
       } else if (selfProblem != null) {
         reason = RefusalReason.SELF;
         message = selfProblem + ": refused rather than risk locking the connector out";
@@ -373,10 +470,15 @@ public final class IdentityService {
           overridable.add(rolesProblem);
           first = RefusalReason.PRIVILEGED_ROLE;
         } else if (roleMembers.containsKey(user.id().toLowerCase(Locale.ROOT))) {
-          overridable.add("holds privileged directory roles: " + String.join(", ", roleMembers.get(user.id().toLowerCase(Locale.ROOT))));
+          overridable.add(
+              "holds privileged directory roles: "
+                  + String.join(", ", roleMembers.get(user.id().toLowerCase(Locale.ROOT))));
           first = RefusalReason.PRIVILEGED_ROLE;
         }
-        String vip = user.userPrincipalName() == null ? null : vipOf.get(user.userPrincipalName().toLowerCase(Locale.ROOT));
+        String vip =
+            user.userPrincipalName() == null
+                ? null
+                : vipOf.get(user.userPrincipalName().toLowerCase(Locale.ROOT));
         if (vip != null) {
           overridable.add(vip);
           first = first == null ? RefusalReason.VIP : first;
@@ -385,9 +487,16 @@ public final class IdentityService {
           lifted.addAll(overridable);
         } else if (first != null) {
           reason = override.requested() ? RefusalReason.JUSTIFICATION_REQUIRED : first;
-          message = override.requested()
-              ? "override_guardrails needs a justification: " + name(user) + " " + String.join("; ", overridable)
-              : name(user) + " " + String.join("; ", overridable) + "; override_guardrails with a justification lifts this";
+          message =
+              override.requested()
+                  ? "override_guardrails needs a justification: "
+                      + name(user)
+                      + " "
+                      + String.join("; ", overridable)
+                  : name(user)
+                      + " "
+                      + String.join("; ", overridable)
+                      + "; override_guardrails with a justification lifts this";
         }
       }
       if (reason != null) {
@@ -410,7 +519,10 @@ public final class IdentityService {
 
   private static Indicator indicator(GraphUser user) {
     String id = user.id().toLowerCase(Locale.ROOT);
-    return new Indicator(IndicatorType.ACCOUNT, id, user.userPrincipalName() == null ? id : user.userPrincipalName());
+    return new Indicator(
+        IndicatorType.ACCOUNT,
+        id,
+        user.userPrincipalName() == null ? id : user.userPrincipalName());
   }
 
   private static String name(GraphUser user) {
@@ -420,7 +532,8 @@ public final class IdentityService {
   /** A disable in Entra ID of an account synced from AD can be undone by the next sync: say so. */
   private static String syncNote(GraphUser user) {
     return Boolean.TRUE.equals(user.onPremisesSyncEnabled())
-        ? "synced from on-premises AD: disable it there too, or the next sync may enable it again" : null;
+        ? "synced from on-premises AD: disable it there too, or the next sync may enable it again"
+        : null;
   }
 
   /** The accounts of one call, resolved once each, and their answers by request index. */
@@ -429,36 +542,61 @@ public final class IdentityService {
     final Instant resolvedAt;
     final List<AccountResolution> resolutions;
     final AccountResult[] results;
+
     /** Distinct resolved users by object id, in request order. */
     final Map<String, GraphUser> users = new LinkedHashMap<>();
+
     /** Per object id: the checks a justified override lifted. */
     final Map<String, String> overrides = new LinkedHashMap<>();
 
     Call(AccountCommand command) {
       this.command = command;
       this.resolvedAt = clock.instant();
-      this.resolutions = IdentityService.this.users.get().resolve(command.accounts().stream().map(AccountRef::parse).toList());
+      this.resolutions =
+          IdentityService.this
+              .users
+              .get()
+              .resolve(command.accounts().stream().map(AccountRef::parse).toList());
       this.results = new AccountResult[resolutions.size()];
       for (int i = 0; i < resolutions.size(); i++) {
         AccountResolution resolution = resolutions.get(i);
         if (resolution.resolved()) {
           users.putIfAbsent(resolution.user().id().toLowerCase(Locale.ROOT), resolution.user());
         } else {
-          results[i] = new AccountResult(resolution.account().input(), null, null, statusOf(resolution.status()),
-              resolution.status() == ResolutionStatus.FAILED ? "failed" : null, resolution.reason(), null);
+          results[i] =
+              new AccountResult(
+                  resolution.account().input(),
+                  null,
+                  null,
+                  statusOf(resolution.status()),
+                  resolution.status() == ResolutionStatus.FAILED ? "failed" : null,
+                  resolution.reason(),
+                  null);
         }
       }
     }
 
     /** Answers every request that resolved to {@code user}. */
-    void answer(GraphUser user, AccountStatus status, String reason, String detail, Boolean sessionsRevoked) {
+    void answer(
+        GraphUser user,
+        AccountStatus status,
+        String reason,
+        String detail,
+        Boolean sessionsRevoked) {
       String note = overrides.get(user.id().toLowerCase(Locale.ROOT));
       String text = note == null ? detail : detail == null ? note : detail + "; " + note;
       for (int i = 0; i < resolutions.size(); i++) {
         AccountResolution resolution = resolutions.get(i);
         if (resolution.resolved() && resolution.user().id().equalsIgnoreCase(user.id())) {
-          results[i] = new AccountResult(resolution.account().input(), user.id(), user.userPrincipalName(), status,
-              reason, text, sessionsRevoked);
+          results[i] =
+              new AccountResult(
+                  resolution.account().input(),
+                  user.id(),
+                  user.userPrincipalName(),
+                  status,
+                  reason,
+                  text,
+                  sessionsRevoked);
         }
       }
     }
@@ -467,23 +605,40 @@ public final class IdentityService {
       for (int i = 0; i < results.length; i++) {
         AccountResult result = results[i];
         if (result != null && user.id().equalsIgnoreCase(result.userId())) {
-          String detail = problem == null ? result.detail() : result.detail() == null ? problem : result.detail() + "; " + problem;
-          results[i] = new AccountResult(result.account(), result.userId(), result.userPrincipalName(), result.status(),
-              result.reason(), detail, revoked);
+          String detail =
+              problem == null
+                  ? result.detail()
+                  : result.detail() == null ? problem : result.detail() + "; " + problem;
+          results[i] =
+              new AccountResult(
+                  result.account(),
+                  result.userId(),
+                  result.userPrincipalName(),
+                  result.status(),
+                  result.reason(),
+                  detail,
+                  revoked);
         }
       }
     }
 
     AccountResponse response(String verb) {
       List<AccountResult> answered = Arrays.asList(results);
-      HtmlTable table = new HtmlTable("SOC Actions: " + verb, List.of("Account", "User", "Status", "Reason", "Detail"));
+      HtmlTable table =
+          new HtmlTable(
+              "SOC Actions: " + verb, List.of("Account", "User", "Status", "Reason", "Detail"));
       for (AccountResult result : answered) {
         if (table.isFull()) {
           table.skipRow();
           continue;
         }
-        table.row(Arrays.asList(result.account(), result.userPrincipalName(), result.status().wireName(), result.reason(),
-            result.detail()));
+        table.row(
+            Arrays.asList(
+                result.account(),
+                result.userPrincipalName(),
+                result.status().wireName(),
+                result.reason(),
+                result.detail()));
       }
       return new AccountResponse(answered, AccountSummary.of(answered), table.render());
     }
@@ -491,7 +646,8 @@ public final class IdentityService {
 
   private static AccountStatus statusOf(ResolutionStatus status) {
     return switch (status) {
-      case RESOLVED -> throw new IllegalArgumentException("a resolved account has a status of its own");
+      case RESOLVED ->
+          throw new IllegalArgumentException("a resolved account has a status of its own");
       case NOT_FOUND -> AccountStatus.NOT_FOUND;
       case UNSUPPORTED -> AccountStatus.UNSUPPORTED;
       case INVALID -> AccountStatus.INVALID;

@@ -18,12 +18,16 @@ public final class ProtectedAccounts {
   private final Set<String> entries;
 
   public ProtectedAccounts(Set<String> entries) {
-    this.entries = entries.stream().map(entry -> entry.strip().toLowerCase(Locale.ROOT))
-        .filter(entry -> !entry.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    this.entries =
+        entries.stream()
+            .map(entry -> entry.strip().toLowerCase(Locale.ROOT))
+            .filter(entry -> !entry.isEmpty())
+            .collect(Collectors.toUnmodifiableSet());
   }
 
   public static ProtectedAccounts fromSettings(Settings settings) {
-    return new ProtectedAccounts(Arrays.stream(settings.get(SETTING, "").split("[,;\\s]+")).collect(Collectors.toSet()));
+    return new ProtectedAccounts(
+        Arrays.stream(settings.get(SETTING, "").split("[,;\\s]+")).collect(Collectors.toSet()));
   }
 
   /** Whether the user is protected, by object id or by the UPN Entra ID holds. */

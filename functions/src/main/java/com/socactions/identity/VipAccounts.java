@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The VIP guardrail's source: which UPNs the CMDB marks VIP, asked once per call. Fails closed:
- * a UPN the CMDB could not answer for is answered as a possible VIP, with why.
+ * The VIP guardrail's source: which UPNs the CMDB marks VIP, asked once per call. Fails closed: a
+ * UPN the CMDB could not answer for is answered as a possible VIP, with why.
  */
 public interface VipAccounts {
   /** No CMDB: nobody is a VIP. */
@@ -33,14 +33,21 @@ public interface VipAccounts {
         for (AccountResult result : cmdb.lookupAccounts(upns, Optional.empty()).accounts()) {
           String key = result.key().toLowerCase(Locale.ROOT);
           if (result.error() != null) {
-            vips.put(key, "the CMDB could not answer for it (" + result.error() + "), so it may be a VIP");
+            vips.put(
+                key,
+                "the CMDB could not answer for it (" + result.error() + "), so it may be a VIP");
           } else if (Boolean.TRUE.equals(result.isVip())) {
-            vips.put(key, "a VIP in the CMDB" + (result.title() == null ? "" : " (" + result.title() + ")"));
+            vips.put(
+                key,
+                "a VIP in the CMDB" + (result.title() == null ? "" : " (" + result.title() + ")"));
           }
         }
       } catch (RuntimeException e) {
-        upns.forEach(upn -> vips.put(upn.toLowerCase(Locale.ROOT),
-            "the CMDB could not be asked (" + e.getMessage() + "), so it may be a VIP"));
+        upns.forEach(
+            upn ->
+                vips.put(
+                    upn.toLowerCase(Locale.ROOT),
+                    "the CMDB could not be asked (" + e.getMessage() + "), so it may be a VIP"));
       }
       return vips;
     };

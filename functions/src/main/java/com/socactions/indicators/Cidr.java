@@ -1,14 +1,13 @@
 package com.socactions.indicators;
 
-import com.google.common.net.InetAddresses;
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Optional;
 
 /**
- * An IPv4 or IPv6 network: a base address with its host bits zero and a prefix length. Its text
- * is canonical ({@code 2001:db8::/32}, never {@code 2001:0db8:0:0::/032}).
+ * An IPv4 or IPv6 network: a base address with its host bits zero and a prefix length. Its text is
+ * canonical ({@code 2001:db8::/32}, never {@code 2001:0db8:0:0::/032}).
  *
  * <p>Networks of different address families never contain or overlap one another.
  */
@@ -19,10 +18,12 @@ public record Cidr(InetAddress network, int prefixLength) {
     }
     int bits = IpAddresses.bitsOf(network);
     if (prefixLength < 0 || prefixLength > bits) {
-      throw new IllegalArgumentException("'prefixLength' must be 0 to " + bits + ", not " + prefixLength + ".");
+      throw new IllegalArgumentException(
+          "'prefixLength' must be 0 to " + bits + ", not " + prefixLength + ".");
     }
     if (!IpAddresses.toBigInteger(network).equals(first(network, prefixLength))) {
-      throw new IllegalArgumentException("'network' has host bits set for /" + prefixLength + "; use Cidr.containing.");
+      throw new IllegalArgumentException(
+          "'network' has host bits set for /" + prefixLength + "; use Cidr.containing.");
     }
   }
 
@@ -30,7 +31,8 @@ public record Cidr(InetAddress network, int prefixLength) {
   public static Cidr containing(InetAddress address, int prefixLength) {
     int bits = IpAddresses.bitsOf(address);
     if (prefixLength < 0 || prefixLength > bits) {
-      throw new IllegalArgumentException("'prefixLength' must be 0 to " + bits + ", not " + prefixLength + ".");
+      throw new IllegalArgumentException(
+          "'prefixLength' must be 0 to " + bits + ", not " + prefixLength + ".");
     }
     return new Cidr(IpAddresses.fromBigInteger(first(address, prefixLength), bits), prefixLength);
   }
@@ -82,8 +84,10 @@ public record Cidr(InetAddress network, int prefixLength) {
 
   /** Whether every address of {@code other} is in this network. */
   public boolean contains(Cidr other) {
-    return bits() == other.bits() && prefixLength <= other.prefixLength
-        && first().compareTo(other.first()) <= 0 && last().compareTo(other.last()) >= 0;
+    return bits() == other.bits()
+        && prefixLength <= other.prefixLength
+        && first().compareTo(other.first()) <= 0
+        && last().compareTo(other.last()) >= 0;
   }
 
   /** Whether the two networks share at least one address (for prefixes: one contains the other). */

@@ -26,15 +26,18 @@ public final class DomainNames {
       this.internal = internal;
     }
 
-    /** The name is well formed but under no public suffix (e.g. {@code corp.local}): skip, not invalid. */
+    /**
+     * The name is well formed but under no public suffix (e.g. {@code corp.local}): skip, not
+     * invalid.
+     */
     public boolean isInternal() {
       return internal;
     }
   }
 
   /**
-   * Normalises {@code input} and finds its registrable domain ({@code login.evil.co.uk} ->
-   * {@code evil.co.uk}).
+   * Normalises {@code input} and finds its registrable domain ({@code login.evil.co.uk} -> {@code
+   * evil.co.uk}).
    *
    * @throws NotADomainException for IP addresses, malformed names, bare public suffixes, and names
    *     under no public suffix (internal names)
@@ -48,7 +51,8 @@ public final class DomainNames {
       throw new NotADomainException("empty: expected a domain name such as example.com", false);
     }
     if (IpAddresses.parse(host).isPresent()) {
-      throw new NotADomainException("'" + host + "' is an IP address; use Enrich IP addresses", false);
+      throw new NotADomainException(
+          "'" + host + "' is an IP address; use Enrich IP addresses", false);
     }
     String ascii;
     try {
@@ -61,10 +65,13 @@ public final class DomainNames {
     }
     InternetDomainName name = InternetDomainName.from(ascii);
     if (name.isRegistrySuffix()) {
-      throw new NotADomainException("'" + ascii + "' is a public suffix, not a registered domain", false);
+      throw new NotADomainException(
+          "'" + ascii + "' is a public suffix, not a registered domain", false);
     }
     if (!name.isUnderRegistrySuffix()) {
-      throw new NotADomainException("'" + ascii + "' is under no public suffix (an internal name?); nothing to look up", true);
+      throw new NotADomainException(
+          "'" + ascii + "' is under no public suffix (an internal name?); nothing to look up",
+          true);
     }
     return new ParsedDomain(ascii, name.topDomainUnderRegistrySuffix().toString());
   }

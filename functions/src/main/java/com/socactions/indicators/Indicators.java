@@ -21,10 +21,11 @@ import java.util.regex.Pattern;
 /**
  * Detects and normalises indicators of compromise as analysts and threat-intel feeds write them:
  * {@code ip}, {@code cidr}, {@code domain}, {@code url}, {@code sha256}, {@code sha1}, {@code md5}.
- * Never touches DNS or the network, and never throws for a bad input: each input is answered on
- * its own, as a {@link ParseResult.Parsed} or a {@link ParseResult.Invalid} with a reason.
+ * Never touches DNS or the network, and never throws for a bad input: each input is answered on its
+ * own, as a {@link ParseResult.Parsed} or a {@link ParseResult.Invalid} with a reason.
  *
  * <p>Normalisation, so that one thing has one value:
+ *
  * <ul>
  *   <li>IP: canonical text (dotted quad, RFC 5952 IPv6); IPv4-mapped IPv6 becomes the IPv4 address.
  *   <li>CIDR: host bits zeroed (noted), canonical address and prefix text; a /32 or /128 is an IP.
@@ -37,13 +38,13 @@ import java.util.regex.Pattern;
  *   <li>Hashes: lower-case hex of 32, 40 or 64 digits.
  * </ul>
  *
- * <p>Defanged forms, common in threat intel, are accepted and noted: schemes {@code hxxp},
- * {@code hxxps}, {@code fxp}; {@code [://]}, {@code [:]}; dots written {@code [.]}, {@code (.)},
- * {@code {.}}, {@code [dot]}, {@code (dot)}.
+ * <p>Defanged forms, common in threat intel, are accepted and noted: schemes {@code hxxp}, {@code
+ * hxxps}, {@code fxp}; {@code [://]}, {@code [:]}; dots written {@code [.]}, {@code (.)}, {@code
+ * {.}}, {@code [dot]}, {@code (dot)}.
  *
  * <p>Refused as invalid, because guessing would block the wrong thing: whitespace inside a value,
- * control and invisible formatting characters, values longer than {@link #MAX_LENGTH}, hosts with
- * a port but no scheme, URLs without a scheme, e-mail addresses, numeric hosts that are not dotted
+ * control and invisible formatting characters, values longer than {@link #MAX_LENGTH}, hosts with a
+ * port but no scheme, URLs without a scheme, e-mail addresses, numeric hosts that are not dotted
  * quads ({@code 0x7f.1}, {@code 2130706433}: browsers read them as addresses), IPv6 zone ids,
  * single-label names other than public suffixes, and names with {@code ß} or {@code ς} (IDNA 2003
  * and 2008 map them to different domains; send the {@code xn--} form).
@@ -55,16 +56,23 @@ public final class Indicators {
   /** Inputs of only hex digits this long or longer are taken for (possibly mistyped) hashes. */
   private static final int MIN_HASH_LIKE_LENGTH = 16;
 
-  private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*)://(.*)", Pattern.DOTALL);
+  private static final Pattern SCHEME =
+      Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*)://(.*)", Pattern.DOTALL);
   private static final Pattern HEX = Pattern.compile("[0-9A-Fa-f]+");
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,5}");
-  private static final Pattern HOST_WITH_PORT = Pattern.compile("(\\[[^\\]]*\\]|[^:\\[\\]]+):[0-9]+");
+  private static final Pattern HOST_WITH_PORT =
+      Pattern.compile("(\\[[^\\]]*\\]|[^:\\[\\]]+):[0-9]+");
+
   /** A last label that browsers parse as part of an IPv4 number. */
   private static final Pattern NUMERIC_LABEL = Pattern.compile("[0-9]+|0[xX][0-9A-Fa-f]*");
-  private static final Map<String, Integer> DEFAULT_PORTS = Map.of("http", 80, "https", 443, "ftp", 21);
-  private static final Map<String, String> DEFANGED_SCHEMES = Map.of("hxxp", "http", "hxxps", "https", "fxp", "ftp");
+
+  private static final Map<String, Integer> DEFAULT_PORTS =
+      Map.of("http", 80, "https", 443, "ftp", 21);
+  private static final Map<String, String> DEFANGED_SCHEMES =
+      Map.of("hxxp", "http", "hxxps", "https", "fxp", "ftp");
   private static final Pattern DEFANGED_SCHEME = Pattern.compile("(?i)^(hxxps?|fxp)(?=://)");
-  private static final Pattern DEFANGED_DOT = Pattern.compile("(?i)\\[\\.\\]|\\(\\.\\)|\\{\\.\\}|\\[dot\\]|\\(dot\\)");
+  private static final Pattern DEFANGED_DOT =
+      Pattern.compile("(?i)\\[\\.\\]|\\(\\.\\)|\\{\\.\\}|\\[dot\\]|\\(dot\\)");
   private static final String UNRESERVED_PUNCTUATION = "-._~";
   private static final HexFormat UPPER_HEX = HexFormat.of().withUpperCase();
 
@@ -127,15 +135,21 @@ public final class Indicators {
     Optional<InetAddress> address = IpAddresses.parse(text);
     if (address.isPresent()) {
       if (text.indexOf(':') >= 0 && address.get() instanceof Inet4Address) {
-        notes.add("an IPv4-mapped IPv6 address is read as the IPv4 address " + IpAddresses.canonical(address.get()));
+        notes.add(
+            "an IPv4-mapped IPv6 address is read as the IPv4 address "
+                + IpAddresses.canonical(address.get()));
       }
       return new Indicator(IndicatorType.IP, IpAddresses.canonical(address.get()), sent);
     }
-    if (text.indexOf('%') >= 0 && IpAddresses.parse(text.substring(0, text.indexOf('%'))).isPresent()) {
-      throw new Rejected("an address with a zone id (%...) names an interface of one machine; send the address alone");
+    if (text.indexOf('%') >= 0
+        && IpAddresses.parse(text.substring(0, text.indexOf('%'))).isPresent()) {
+      throw new Rejected(
+          "an address with a zone id (%...) names an interface of one machine; send the address"
+              + " alone");
     }
     if (HOST_WITH_PORT.matcher(text).matches()) {
-      throw new Rejected("a host with a port: send the address or domain alone, or a URL with its scheme");
+      throw new Rejected(
+          "a host with a port: send the address or domain alone, or a URL with its scheme");
     }
     if (text.indexOf('@') >= 0) {
       throw new Rejected("looks like an e-mail address: send its domain");
@@ -147,11 +161,13 @@ public final class Indicators {
     for (int i = 0; i < text.length(); ) {
       int c = text.codePointAt(i);
       if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
-        // Invisible characters make a value that looks right and blocks nothing (or something else).
+        // Invisible characters make a value that looks right and blocks nothing (or something
+        // else).
         throw new Rejected(String.format("contains the invisible character U+%04X", c));
       }
       if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
-        throw new Rejected("contains a space: send one indicator per item, URLs with spaces as %20");
+        throw new Rejected(
+            "contains a space: send one indicator per item, URLs with spaces as %20");
       }
       i += Character.charCount(c);
     }
@@ -162,7 +178,9 @@ public final class Indicators {
     result = DEFANGED_DOT.matcher(result).replaceAll(".");
     Matcher scheme = DEFANGED_SCHEME.matcher(result);
     if (scheme.find()) {
-      result = DEFANGED_SCHEMES.get(scheme.group(1).toLowerCase(Locale.ROOT)) + result.substring(scheme.end());
+      result =
+          DEFANGED_SCHEMES.get(scheme.group(1).toLowerCase(Locale.ROOT))
+              + result.substring(scheme.end());
     }
     return result;
   }
@@ -172,14 +190,19 @@ public final class Indicators {
       case 32 -> IndicatorType.MD5;
       case 40 -> IndicatorType.SHA1;
       case 64 -> IndicatorType.SHA256;
-      default -> throw new Rejected(hex.length() + " hex digits: a file hash has 32 (MD5), 40 (SHA-1) or 64 (SHA-256)");
+      default ->
+          throw new Rejected(
+              hex.length() + " hex digits: a file hash has 32 (MD5), 40 (SHA-1) or 64 (SHA-256)");
     };
   }
 
-  private static Indicator cidr(String addressText, String prefixText, String sent, List<String> notes) throws Rejected {
+  private static Indicator cidr(
+      String addressText, String prefixText, String sent, List<String> notes) throws Rejected {
     Optional<InetAddress> parsed = IpAddresses.parse(addressText);
     if (parsed.isEmpty()) {
-      throw new Rejected("not a CIDR (the part before / is not an IP address), and a URL needs its scheme (http:// or https://)");
+      throw new Rejected(
+          "not a CIDR (the part before / is not an IP address), and a URL needs its scheme (http://"
+              + " or https://)");
     }
     InetAddress address = parsed.get();
     int bits = IpAddresses.bitsOf(address);
@@ -196,7 +219,14 @@ public final class Indicators {
       notes.add("an IPv4-mapped IPv6 prefix is read as the IPv4 CIDR");
     }
     if (prefix > bits) {
-      throw new Rejected("/" + prefix + " is longer than an " + (bits == 32 ? "IPv4" : "IPv6") + " address (at most /" + bits + ")");
+      throw new Rejected(
+          "/"
+              + prefix
+              + " is longer than an "
+              + (bits == 32 ? "IPv4" : "IPv6")
+              + " address (at most /"
+              + bits
+              + ")");
     }
     Cidr cidr = Cidr.containing(address, prefix);
     if (prefix == bits) {
@@ -204,7 +234,13 @@ public final class Indicators {
       return new Indicator(IndicatorType.IP, IpAddresses.canonical(address), sent);
     }
     if (!cidr.network().equals(address)) {
-      notes.add("host bits zeroed: " + IpAddresses.canonical(address) + "/" + prefix + " is the network " + cidr);
+      notes.add(
+          "host bits zeroed: "
+              + IpAddresses.canonical(address)
+              + "/"
+              + prefix
+              + " is the network "
+              + cidr);
     }
     return new Indicator(IndicatorType.CIDR, cidr.toString(), sent);
   }
@@ -219,7 +255,8 @@ public final class Indicators {
     int hash = rest.indexOf('#');
     String withoutFragment = hash >= 0 ? rest.substring(0, hash) : rest;
     int authorityEnd = 0;
-    while (authorityEnd < withoutFragment.length() && "/\\?".indexOf(withoutFragment.charAt(authorityEnd)) < 0) {
+    while (authorityEnd < withoutFragment.length()
+        && "/\\?".indexOf(withoutFragment.charAt(authorityEnd)) < 0) {
       authorityEnd++;
     }
     String authority = withoutFragment.substring(0, authorityEnd);
@@ -251,10 +288,16 @@ public final class Indicators {
     String path = question >= 0 ? pathAndQuery.substring(0, question) : pathAndQuery;
     String query = question >= 0 ? pathAndQuery.substring(question) : "";
     path = path.isEmpty() ? "/" : path.replace('\\', '/');
-    String value = scheme + "://" + host + (port.isEmpty() ? "" : ":" + port)
-        + normalisePercentEncoding(path) + normalisePercentEncoding(query);
+    String value =
+        scheme
+            + "://"
+            + host
+            + (port.isEmpty() ? "" : ":" + port)
+            + normalisePercentEncoding(path)
+            + normalisePercentEncoding(query);
     if (value.length() > MAX_LENGTH) {
-      throw new Rejected("too long once normalised: " + value.length() + " characters, at most " + MAX_LENGTH);
+      throw new Rejected(
+          "too long once normalised: " + value.length() + " characters, at most " + MAX_LENGTH);
     }
     return value;
   }
@@ -306,10 +349,18 @@ public final class Indicators {
     }
     String lastLabel = name.substring(name.lastIndexOf('.') + 1);
     if (NUMERIC_LABEL.matcher(lastLabel).matches()) {
-      throw new Rejected("'" + text + "' is neither a dotted-quad IP address nor a domain (browsers read numeric hosts such as 0x7f.1 as addresses)");
+      throw new Rejected(
+          "'"
+              + text
+              + "' is neither a dotted-quad IP address nor a domain (browsers read numeric hosts"
+              + " such as 0x7f.1 as addresses)");
     }
     if (name.indexOf('ß') >= 0 || name.indexOf('ς') >= 0) {
-      throw new Rejected("'" + text + "' contains ß or ς, which IDNA 2003 and 2008 map to different domains; send the xn-- form");
+      throw new Rejected(
+          "'"
+              + text
+              + "' contains ß or ς, which IDNA 2003 and 2008 map to different domains; send the"
+              + " xn-- form");
     }
     String ascii;
     try {
@@ -335,7 +386,10 @@ public final class Indicators {
     StringBuilder out = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); ) {
       int c = text.codePointAt(i);
-      if (c == '%' && i + 2 < text.length() && isHex(text.charAt(i + 1)) && isHex(text.charAt(i + 2))) {
+      if (c == '%'
+          && i + 2 < text.length()
+          && isHex(text.charAt(i + 1))
+          && isHex(text.charAt(i + 2))) {
         int value = HexFormat.fromHexDigits(text, i + 1, i + 3);
         if (isUnreserved(value)) {
           out.append((char) value);
@@ -375,9 +429,12 @@ public final class Indicators {
       }
     }
     try {
-      String decoded = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+      String decoded =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes.toByteArray()))
+              .toString();
       checkCharacters(decoded);
       return decoded;
     } catch (CharacterCodingException e) {
@@ -390,7 +447,9 @@ public final class Indicators {
   }
 
   private static boolean isUnreserved(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
         || UNRESERVED_PUNCTUATION.indexOf(c) >= 0;
   }
 

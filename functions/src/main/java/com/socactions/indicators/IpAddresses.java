@@ -14,41 +14,42 @@ import java.util.Set;
 /**
  * Parsing, normalising and classifying IP addresses, without ever touching DNS.
  *
- * <p>Normalisation: surrounding whitespace and IPv6 brackets are dropped, IPv4-mapped IPv6
- * ({@code ::ffff:1.2.3.4}) becomes the IPv4 address, IPv6 is written in RFC 5952 canonical form.
+ * <p>Normalisation: surrounding whitespace and IPv6 brackets are dropped, IPv4-mapped IPv6 ({@code
+ * ::ffff:1.2.3.4}) becomes the IPv4 address, IPv6 is written in RFC 5952 canonical form.
  */
 public final class IpAddresses {
   /** IPv6 global unicast (2000::/3); the rest of the IPv6 space is not routed on the internet. */
   private static final Cidr GLOBAL_UNICAST_V6 = Cidr.parse("2000::/3").orElseThrow();
 
-  private static final List<Range> SPECIAL_RANGES = List.of(
-      range("0.0.0.0/32", IpScope.UNSPECIFIED),
-      range("0.0.0.0/8", IpScope.RESERVED),
-      range("10.0.0.0/8", IpScope.PRIVATE),
-      range("100.64.0.0/10", IpScope.CGNAT),
-      range("127.0.0.0/8", IpScope.LOOPBACK),
-      range("169.254.0.0/16", IpScope.LINK_LOCAL),
-      range("172.16.0.0/12", IpScope.PRIVATE),
-      range("192.0.0.0/24", IpScope.RESERVED),
-      range("192.0.2.0/24", IpScope.DOCUMENTATION),
-      range("192.88.99.0/24", IpScope.RESERVED),
-      range("192.168.0.0/16", IpScope.PRIVATE),
-      range("198.18.0.0/15", IpScope.RESERVED),
-      range("198.51.100.0/24", IpScope.DOCUMENTATION),
-      range("203.0.113.0/24", IpScope.DOCUMENTATION),
-      range("224.0.0.0/4", IpScope.MULTICAST),
-      range("240.0.0.0/4", IpScope.RESERVED),
-      range("::/128", IpScope.UNSPECIFIED),
-      range("::1/128", IpScope.LOOPBACK),
-      range("64:ff9b:1::/48", IpScope.RESERVED),
-      range("100::/64", IpScope.RESERVED),
-      range("2001:db8::/32", IpScope.DOCUMENTATION),
-      range("2001:2::/48", IpScope.RESERVED),
-      range("3fff::/20", IpScope.DOCUMENTATION),
-      range("fc00::/7", IpScope.PRIVATE),
-      range("fe80::/10", IpScope.LINK_LOCAL),
-      range("fec0::/10", IpScope.RESERVED),
-      range("ff00::/8", IpScope.MULTICAST));
+  private static final List<Range> SPECIAL_RANGES =
+      List.of(
+          range("0.0.0.0/32", IpScope.UNSPECIFIED),
+          range("0.0.0.0/8", IpScope.RESERVED),
+          range("10.0.0.0/8", IpScope.PRIVATE),
+          range("100.64.0.0/10", IpScope.CGNAT),
+          range("127.0.0.0/8", IpScope.LOOPBACK),
+          range("169.254.0.0/16", IpScope.LINK_LOCAL),
+          range("172.16.0.0/12", IpScope.PRIVATE),
+          range("192.0.0.0/24", IpScope.RESERVED),
+          range("192.0.2.0/24", IpScope.DOCUMENTATION),
+          range("192.88.99.0/24", IpScope.RESERVED),
+          range("192.168.0.0/16", IpScope.PRIVATE),
+          range("198.18.0.0/15", IpScope.RESERVED),
+          range("198.51.100.0/24", IpScope.DOCUMENTATION),
+          range("203.0.113.0/24", IpScope.DOCUMENTATION),
+          range("224.0.0.0/4", IpScope.MULTICAST),
+          range("240.0.0.0/4", IpScope.RESERVED),
+          range("::/128", IpScope.UNSPECIFIED),
+          range("::1/128", IpScope.LOOPBACK),
+          range("64:ff9b:1::/48", IpScope.RESERVED),
+          range("100::/64", IpScope.RESERVED),
+          range("2001:db8::/32", IpScope.DOCUMENTATION),
+          range("2001:2::/48", IpScope.RESERVED),
+          range("3fff::/20", IpScope.DOCUMENTATION),
+          range("fc00::/7", IpScope.PRIVATE),
+          range("fe80::/10", IpScope.LINK_LOCAL),
+          range("fec0::/10", IpScope.RESERVED),
+          range("ff00::/8", IpScope.MULTICAST));
 
   private IpAddresses() {}
 
@@ -76,7 +77,9 @@ public final class IpAddresses {
     return InetAddresses.toAddrString(address);
   }
 
-  /** The scope of an address; only {@link IpScope#PUBLIC} ones are worth asking the internet about. */
+  /**
+   * The scope of an address; only {@link IpScope#PUBLIC} ones are worth asking the internet about.
+   */
   public static IpScope scopeOf(InetAddress address) {
     Cidr host = Cidr.of(address);
     // Most specific range first: the list holds /32 and /128 entries before their enclosing ranges.
@@ -85,12 +88,14 @@ public final class IpAddresses {
         return range.scope;
       }
     }
-    return address instanceof Inet6Address && !GLOBAL_UNICAST_V6.contains(host) ? IpScope.RESERVED : IpScope.PUBLIC;
+    return address instanceof Inet6Address && !GLOBAL_UNICAST_V6.contains(host)
+        ? IpScope.RESERVED
+        : IpScope.PUBLIC;
   }
 
   /**
-   * The scopes other than {@link IpScope#PUBLIC} that share at least one address with
-   * {@code network}; empty when every address in it is public.
+   * The scopes other than {@link IpScope#PUBLIC} that share at least one address with {@code
+   * network}; empty when every address in it is public.
    */
   public static Set<IpScope> nonPublicScopesIn(Cidr network) {
     Set<IpScope> scopes = EnumSet.noneOf(IpScope.class);
@@ -100,7 +105,8 @@ public final class IpAddresses {
       }
     }
     if (!network.isIpv4() && !GLOBAL_UNICAST_V6.contains(network)) {
-      // Outside 2000::/3 everything is reserved unless a listed range says more (fc00::/7 is private).
+      // Outside 2000::/3 everything is reserved unless a listed range says more (fc00::/7 is
+      // private).
       boolean described = SPECIAL_RANGES.stream().anyMatch(range -> range.cidr.contains(network));
       if (!described) {
         scopes.add(IpScope.RESERVED);
@@ -113,7 +119,10 @@ public final class IpAddresses {
     return new BigInteger(1, address.getAddress());
   }
 
-  /** The address of {@code bits} (32 or 128) whose number is {@code value}; the inverse of {@link #toBigInteger}. */
+  /**
+   * The address of {@code bits} (32 or 128) whose number is {@code value}; the inverse of {@link
+   * #toBigInteger}.
+   */
   public static InetAddress fromBigInteger(BigInteger value, int bits) {
     byte[] raw = value.toByteArray();
     byte[] bytes = new byte[bits / 8];

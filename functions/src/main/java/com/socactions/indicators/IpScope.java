@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
- * Where an address can be reached from. Only {@link #PUBLIC} addresses are looked up in GeoIP,
- * ASN or RDAP: the others have no owner on the internet to ask about, and sending them out would
- * leak internal addressing to third parties.
+ * Where an address can be reached from. Only {@link #PUBLIC} addresses are looked up in GeoIP, ASN
+ * or RDAP: the others have no owner on the internet to ask about, and sending them out would leak
+ * internal addressing to third parties.
  */
 public enum IpScope {
   PUBLIC("public"),
@@ -19,7 +19,10 @@ public enum IpScope {
   MULTICAST("multicast"),
   /** RFC 5737 / RFC 3849 ranges reserved for examples and documentation. */
   DOCUMENTATION("documentation"),
-  /** IANA special-purpose ranges not meant for the public internet (benchmarking, class E, 6to4 relay, ...). */
+  /**
+   * IANA special-purpose ranges not meant for the public internet (benchmarking, class E, 6to4
+   * relay, ...).
+   */
   RESERVED("reserved"),
   UNSPECIFIED("unspecified");
 

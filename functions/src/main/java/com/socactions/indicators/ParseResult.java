@@ -11,8 +11,8 @@ public sealed interface ParseResult permits ParseResult.Parsed, ParseResult.Inva
   /**
    * A valid indicator.
    *
-   * @param notes what normalisation changed that the analyst may not expect (host bits zeroed,
-   *     a defanged form refanged, credentials dropped), as sentences; empty when nothing surprising
+   * @param notes what normalisation changed that the analyst may not expect (host bits zeroed, a
+   *     defanged form refanged, credentials dropped), as sentences; empty when nothing surprising
    */
   record Parsed(Indicator indicator, List<String> notes) implements ParseResult {
     public Parsed {

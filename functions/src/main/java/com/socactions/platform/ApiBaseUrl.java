@@ -22,17 +22,32 @@ public final class ApiBaseUrl {
     String text = settings.get(setting, defaultUrl);
     HttpUrl url = HttpUrl.parse(text);
     if (url == null || url.querySize() > 0 || url.fragment() != null) {
-      throw new ConfigurationException(setting, "Setting " + setting + " must be the API's base URL such as "
-          + defaultUrl + ", not '" + text + "'");
+      throw new ConfigurationException(
+          setting,
+          "Setting "
+              + setting
+              + " must be the API's base URL such as "
+              + defaultUrl
+              + ", not '"
+              + text
+              + "'");
     }
     if (!url.isHttps() && !LOOPBACK_HOSTS.contains(url.host())) {
-      throw new ConfigurationException(setting, "Setting " + setting
-          + " must be an https URL (http only for a loopback host), not '" + text + "'");
+      throw new ConfigurationException(
+          setting,
+          "Setting "
+              + setting
+              + " must be an https URL (http only for a loopback host), not '"
+              + text
+              + "'");
     }
     return url;
   }
 
-  /** {@code <origin>/.default}, the Azure token scope of an API at {@code base}: no path, no trailing slash. */
+  /**
+   * {@code <origin>/.default}, the Azure token scope of an API at {@code base}: no path, no
+   * trailing slash.
+   */
   public static String azureScope(HttpUrl base) {
     String origin = base.newBuilder().encodedPath("/").build().toString();
     return origin.substring(0, origin.length() - 1) + "/.default";
@@ -50,9 +65,12 @@ public final class ApiBaseUrl {
       return null;
     }
     HttpUrl next = base.resolve(link);
-    if (next == null || !next.scheme().equals(base.scheme()) || !next.host().equals(base.host())
+    if (next == null
+        || !next.scheme().equals(base.scheme())
+        || !next.host().equals(base.host())
         || next.port() != base.port()) {
-      throw new UpstreamException(upstream, 502, upstream + " pointed the next page at another origin", null, null, null);
+      throw new UpstreamException(
+          upstream, 502, upstream + " pointed the next page at another origin", null, null, null);
     }
     return next;
   }

@@ -23,10 +23,10 @@ import reactor.core.scheduler.Schedulers;
  * {@code IDENTITY_ENDPOINT} and {@code IDENTITY_HEADER} from our {@link Settings}.
  *
  * <p>Why not Azure Identity's {@code ManagedIdentityCredential}: in azure-identity 1.18.2 it goes
- * through MSAL4J, which reads those two variables from {@code System.getenv} and ignores the
- * {@code Configuration} it is given, so settings-only runs (tests, the local host) would ask the
- * wrong endpoint (IMDS). Asks once per call, no retries: {@link AzureCredentials} caps the wait
- * and shares one fetch per scope; the SDK pipelines cache the token until shortly before expiry.
+ * through MSAL4J, which reads those two variables from {@code System.getenv} and ignores the {@code
+ * Configuration} it is given, so settings-only runs (tests, the local host) would ask the wrong
+ * endpoint (IMDS). Asks once per call, no retries: {@link AzureCredentials} caps the wait and
+ * shares one fetch per scope; the SDK pipelines cache the token until shortly before expiry.
  */
 final class AppServiceManagedIdentity implements TokenCredential {
   static final String ENDPOINT_SETTING = "IDENTITY_ENDPOINT";
@@ -40,8 +40,12 @@ final class AppServiceManagedIdentity implements TokenCredential {
   private final Optional<String> resourceId;
   private final OkHttpClient http;
 
-  private AppServiceManagedIdentity(HttpUrl endpoint, String header, Optional<String> clientId,
-      Optional<String> resourceId, OkHttpClient http) {
+  private AppServiceManagedIdentity(
+      HttpUrl endpoint,
+      String header,
+      Optional<String> clientId,
+      Optional<String> resourceId,
+      OkHttpClient http) {
     this.endpoint = endpoint;
     this.header = header;
     this.clientId = clientId;
@@ -50,8 +54,11 @@ final class AppServiceManagedIdentity implements TokenCredential {
   }
 
   /** Present when both settings are; a malformed endpoint is a {@link ConfigurationException}. */
-  static Optional<AppServiceManagedIdentity> fromSettings(Settings settings, Optional<String> clientId,
-      Optional<String> resourceId, OkHttpClient http) {
+  static Optional<AppServiceManagedIdentity> fromSettings(
+      Settings settings,
+      Optional<String> clientId,
+      Optional<String> resourceId,
+      OkHttpClient http) {
     Optional<String> endpoint = settings.get(ENDPOINT_SETTING);
     Optional<String> header = settings.get(HEADER_SETTING);
     if (endpoint.isEmpty() || header.isEmpty()) {
@@ -59,9 +66,11 @@ final class AppServiceManagedIdentity implements TokenCredential {
     }
     HttpUrl url = HttpUrl.parse(endpoint.get());
     if (url == null) {
-      throw new ConfigurationException(ENDPOINT_SETTING, "Setting " + ENDPOINT_SETTING + " must be an http(s) URL");
+      throw new ConfigurationException(
+          ENDPOINT_SETTING, "Setting " + ENDPOINT_SETTING + " must be an http(s) URL");
     }
-    return Optional.of(new AppServiceManagedIdentity(url, header.get(), clientId, resourceId, http));
+    return Optional.of(
+        new AppServiceManagedIdentity(url, header.get(), clientId, resourceId, http));
   }
 
   @Override
@@ -73,33 +82,54 @@ final class AppServiceManagedIdentity implements TokenCredential {
   public AccessToken getTokenSync(TokenRequestContext request) {
     List<String> scopes = request.getScopes();
     if (scopes.size() != 1) {
-      throw new IllegalArgumentException("A managed identity token is for exactly one scope, not " + scopes);
+      throw new IllegalArgumentException(
+          "A managed identity token is for exactly one scope, not " + scopes);
     }
     String scope = scopes.get(0);
-    String resource = scope.endsWith(DEFAULT_SUFFIX) ? scope.substring(0, scope.length() - DEFAULT_SUFFIX.length()) : scope;
-    HttpUrl.Builder url = endpoint.newBuilder()
-        .addQueryParameter("api-version", API_VERSION)
-        .addQueryParameter("resource", resource);
+    String resource =
+        scope.endsWith(DEFAULT_SUFFIX)
+            ? scope.substring(0, scope.length() - DEFAULT_SUFFIX.length())
+            : scope;
+    HttpUrl.Builder url =
+        endpoint
+            .newBuilder()
+            .addQueryParameter("api-version", API_VERSION)
+            .addQueryParameter("resource", resource);
     clientId.ifPresent(id -> url.addQueryParameter("client_id", id));
     resourceId.ifPresent(id -> url.addQueryParameter("mi_res_id", id));
-    Request call = new Request.Builder().url(url.build()).header("X-IDENTITY-HEADER", header).get().build();
+    Request call =
+        new Request.Builder().url(url.build()).header("X-IDENTITY-HEADER", header).get().build();
     try (Response response = http.newCall(call).execute()) {
       ResponseBody body = response.body();
       String text = body == null ? "" : body.string();
       if (!response.isSuccessful()) {
-        throw new UpstreamException(AzureCredentials.UPSTREAM, response.code(),
-            "The managed-identity endpoint answered " + response.code() + " for " + resource, text, null, null);
+        throw new UpstreamException(
+            AzureCredentials.UPSTREAM,
+            response.code(),
+            "The managed-identity endpoint answered " + response.code() + " for " + resource,
+            text,
+            null,
+            null);
       }
       JsonNode json = Json.UPSTREAM.readTree(text);
       String token = json.path("access_token").asText("");
       long expiresOn = json.path("expires_on").asLong(0);
       if (token.isEmpty() || expiresOn == 0) {
-        throw new UpstreamException(AzureCredentials.UPSTREAM, response.code(),
-            "The managed-identity endpoint sent no access_token/expires_on for " + resource, null, null, null);
+        throw new UpstreamException(
+            AzureCredentials.UPSTREAM,
+            response.code(),
+            "The managed-identity endpoint sent no access_token/expires_on for " + resource,
+            null,
+            null,
+            null);
       }
-      return new AccessToken(token, OffsetDateTime.ofInstant(Instant.ofEpochSecond(expiresOn), ZoneOffset.UTC));
+      return new AccessToken(
+          token, OffsetDateTime.ofInstant(Instant.ofEpochSecond(expiresOn), ZoneOffset.UTC));
     } catch (IOException e) {
-      throw new UpstreamException(AzureCredentials.UPSTREAM, "The managed-identity endpoint did not answer: " + e.getMessage(), e);
+      throw new UpstreamException(
+          AzureCredentials.UPSTREAM,
+          "The managed-identity endpoint did not answer: " + e.getMessage(),
+          e);
     }
   }
 }

@@ -27,28 +27,32 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The one Azure {@link TokenCredential} of the process: Azure Identity's
- * {@code DefaultAzureCredential} (managed identity in Azure; {@code AZURE_CLIENT_ID},
- * {@code AZURE_TENANT_ID}, {@code AZURE_CLIENT_SECRET} or a developer login elsewhere), built on
- * first use from <em>our</em> {@link Settings} rather than the process environment, and sending its
- * token requests through the shared OkHttp client. Identity-based storage, Defender, Graph and
- * Sentinel clients all reuse it, so the JVM holds one token cache.
+ * The one Azure {@link TokenCredential} of the process: Azure Identity's {@code
+ * DefaultAzureCredential} (managed identity in Azure; {@code AZURE_CLIENT_ID}, {@code
+ * AZURE_TENANT_ID}, {@code AZURE_CLIENT_SECRET} or a developer login elsewhere), built on first use
+ * from <em>our</em> {@link Settings} rather than the process environment, and sending its token
+ * requests through the shared OkHttp client. Identity-based storage, Defender, Graph and Sentinel
+ * clients all reuse it, so the JVM holds one token cache.
  *
  * <p>Why the capped wait: when the managed-identity endpoint fails, Azure Identity retries each
- * token request for 7-26 s. {@link #token(String, Duration)} and {@link #capped(Duration)} wait
- * at most a given time and then fail with an {@link UpstreamException}, while the fetch goes on
- * in the background; callers that ask for the same scope meanwhile join that one fetch instead of
- * starting another.
+ * token request for 7-26 s. {@link #token(String, Duration)} and {@link #capped(Duration)} wait at
+ * most a given time and then fail with an {@link UpstreamException}, while the fetch goes on in the
+ * background; callers that ask for the same scope meanwhile join that one fetch instead of starting
+ * another.
  */
 public final class AzureCredentials {
   /** Upstream name in errors. */
   public static final String UPSTREAM = "Azure Identity";
+
   /** What a provider that needs the app's identity says when {@link #isConfigured} is false. */
-  public static final String MISSING_IDENTITY = "No Azure identity in the settings: in Azure, turn on the app's managed"
-      + " identity; locally, set IDENTITY_ENDPOINT and IDENTITY_HEADER or AZURE_TENANT_ID, AZURE_CLIENT_ID and"
-      + " AZURE_CLIENT_SECRET";
+  public static final String MISSING_IDENTITY =
+      "No Azure identity in the settings: in Azure, turn on the app's managed identity; locally,"
+          + " set IDENTITY_ENDPOINT and IDENTITY_HEADER or AZURE_TENANT_ID, AZURE_CLIENT_ID and"
+          + " AZURE_CLIENT_SECRET";
+
   /** How long a request path waits for a token unless it says otherwise. */
   public static final Duration DEFAULT_MAX_TOKEN_WAIT = Duration.ofSeconds(10);
+
   /** One HTTP exchange with a token endpoint. */
   static final Duration TOKEN_CALL_TIMEOUT = Duration.ofSeconds(10);
 
@@ -56,28 +60,29 @@ public final class AzureCredentials {
    * The standard Azure Identity environment variables, read from our settings. Settings hold no
    * list of their names, so the names Azure Identity 1.18 reads are listed here.
    */
-  static final List<String> IDENTITY_SETTINGS = List.of(
-      Configuration.PROPERTY_AZURE_CLIENT_ID,
-      Configuration.PROPERTY_AZURE_TENANT_ID,
-      Configuration.PROPERTY_AZURE_CLIENT_SECRET,
-      Configuration.PROPERTY_AZURE_CLIENT_CERTIFICATE_PATH,
-      Configuration.PROPERTY_AZURE_CLIENT_CERTIFICATE_PASSWORD,
-      Configuration.PROPERTY_AZURE_CLIENT_SEND_CERTIFICATE_CHAIN,
-      Configuration.PROPERTY_AZURE_USERNAME,
-      Configuration.PROPERTY_AZURE_PASSWORD,
-      Configuration.PROPERTY_AZURE_AUTHORITY_HOST,
-      Configuration.PROPERTY_AZURE_REGIONAL_AUTHORITY_NAME,
-      Configuration.PROPERTY_AZURE_IDENTITY_DISABLE_CP1,
-      Configuration.PROPERTY_AZURE_POD_IDENTITY_TOKEN_URL,
-      Configuration.PROPERTY_IDENTITY_ENDPOINT,
-      Configuration.PROPERTY_IDENTITY_HEADER,
-      Configuration.PROPERTY_MSI_ENDPOINT,
-      Configuration.PROPERTY_MSI_SECRET,
-      "IDENTITY_SERVER_THUMBPRINT",
-      "IMDS_ENDPOINT",
-      "AZURE_FEDERATED_TOKEN_FILE",
-      "AZURE_ADDITIONALLY_ALLOWED_TENANTS",
-      "AZURE_TOKEN_CREDENTIALS");
+  static final List<String> IDENTITY_SETTINGS =
+      List.of(
+          Configuration.PROPERTY_AZURE_CLIENT_ID,
+          Configuration.PROPERTY_AZURE_TENANT_ID,
+          Configuration.PROPERTY_AZURE_CLIENT_SECRET,
+          Configuration.PROPERTY_AZURE_CLIENT_CERTIFICATE_PATH,
+          Configuration.PROPERTY_AZURE_CLIENT_CERTIFICATE_PASSWORD,
+          Configuration.PROPERTY_AZURE_CLIENT_SEND_CERTIFICATE_CHAIN,
+          Configuration.PROPERTY_AZURE_USERNAME,
+          Configuration.PROPERTY_AZURE_PASSWORD,
+          Configuration.PROPERTY_AZURE_AUTHORITY_HOST,
+          Configuration.PROPERTY_AZURE_REGIONAL_AUTHORITY_NAME,
+          Configuration.PROPERTY_AZURE_IDENTITY_DISABLE_CP1,
+          Configuration.PROPERTY_AZURE_POD_IDENTITY_TOKEN_URL,
+          Configuration.PROPERTY_IDENTITY_ENDPOINT,
+          Configuration.PROPERTY_IDENTITY_HEADER,
+          Configuration.PROPERTY_MSI_ENDPOINT,
+          Configuration.PROPERTY_MSI_SECRET,
+          "IDENTITY_SERVER_THUMBPRINT",
+          "IMDS_ENDPOINT",
+          "AZURE_FEDERATED_TOKEN_FILE",
+          "AZURE_ADDITIONALLY_ALLOWED_TENANTS",
+          "AZURE_TOKEN_CREDENTIALS");
 
   private static final ConfigurationSource NO_SOURCE = path -> Map.of();
 
@@ -89,27 +94,28 @@ public final class AzureCredentials {
   }
 
   /**
-   * The process credential from these settings, built on first use (never throws here):
-   * a service principal when {@code AZURE_CLIENT_ID}, {@code AZURE_TENANT_ID} and a secret or
-   * certificate are set; else, when {@code IDENTITY_ENDPOINT} and {@code IDENTITY_HEADER} are set
-   * (App Service and Functions in Azure), that managed identity (user-assigned when
-   * {@code AZURE_CLIENT_ID} is set); else {@code DefaultAzureCredential} (IMDS on a VM, workload
-   * identity, a developer's Azure CLI login).
+   * The process credential from these settings, built on first use (never throws here): a service
+   * principal when {@code AZURE_CLIENT_ID}, {@code AZURE_TENANT_ID} and a secret or certificate are
+   * set; else, when {@code IDENTITY_ENDPOINT} and {@code IDENTITY_HEADER} are set (App Service and
+   * Functions in Azure), that managed identity (user-assigned when {@code AZURE_CLIENT_ID} is set);
+   * else {@code DefaultAzureCredential} (IMDS on a VM, workload identity, a developer's Azure CLI
+   * login).
    */
   public AzureCredentials(Settings settings) {
     this(() -> processCredential(settings));
   }
 
   /**
-   * Whether these settings name an Azure identity of their own: a service principal, an App
-   * Service or Functions managed identity ({@code IDENTITY_ENDPOINT} and {@code IDENTITY_HEADER},
-   * which Azure sets when the app has one, or the older {@code MSI_ENDPOINT}), or workload
-   * identity. False on a developer machine without them, where {@code DefaultAzureCredential}
-   * could still fall back to an Azure CLI login: whether that works is for a readiness check.
+   * Whether these settings name an Azure identity of their own: a service principal, an App Service
+   * or Functions managed identity ({@code IDENTITY_ENDPOINT} and {@code IDENTITY_HEADER}, which
+   * Azure sets when the app has one, or the older {@code MSI_ENDPOINT}), or workload identity.
+   * False on a developer machine without them, where {@code DefaultAzureCredential} could still
+   * fall back to an Azure CLI login: whether that works is for a readiness check.
    */
   public static boolean isConfigured(Settings settings) {
     return isServicePrincipal(settings)
-        || (settings.isSet(Configuration.PROPERTY_IDENTITY_ENDPOINT) && settings.isSet(Configuration.PROPERTY_IDENTITY_HEADER))
+        || (settings.isSet(Configuration.PROPERTY_IDENTITY_ENDPOINT)
+            && settings.isSet(Configuration.PROPERTY_IDENTITY_HEADER))
         || settings.isSet(Configuration.PROPERTY_MSI_ENDPOINT)
         || settings.isSet("AZURE_FEDERATED_TOKEN_FILE");
   }
@@ -123,8 +129,12 @@ public final class AzureCredentials {
 
   private static TokenCredential processCredential(Settings settings) {
     if (!isServicePrincipal(settings)) {
-      Optional<AppServiceManagedIdentity> appService = AppServiceManagedIdentity.fromSettings(settings,
-          settings.get(Configuration.PROPERTY_AZURE_CLIENT_ID), Optional.empty(), okHttp());
+      Optional<AppServiceManagedIdentity> appService =
+          AppServiceManagedIdentity.fromSettings(
+              settings,
+              settings.get(Configuration.PROPERTY_AZURE_CLIENT_ID),
+              Optional.empty(),
+              okHttp());
       if (appService.isPresent()) {
         return appService.get();
       }
@@ -142,29 +152,33 @@ public final class AzureCredentials {
 
   /**
    * Only the managed identity: the system-assigned one, or the user-assigned one named by its
-   * client id or its resource id (at most one of them). For a connection that says
-   * {@code __credential=managedidentity}.
+   * client id or its resource id (at most one of them). For a connection that says {@code
+   * __credential=managedidentity}.
    */
-  static AzureCredentials managedIdentity(Settings settings, Optional<String> clientId, Optional<String> resourceId) {
-    return new AzureCredentials(() -> {
-      Optional<AppServiceManagedIdentity> appService =
-          AppServiceManagedIdentity.fromSettings(settings, clientId, resourceId, okHttp());
-      if (appService.isPresent()) {
-        return appService.get();
-      }
-      ManagedIdentityCredentialBuilder builder = new ManagedIdentityCredentialBuilder()
-          .configuration(configuration(settings))
-          .httpClient(httpClient());
-      clientId.ifPresent(builder::clientId);
-      resourceId.ifPresent(builder::resourceId);
-      return builder.build();
-    });
+  static AzureCredentials managedIdentity(
+      Settings settings, Optional<String> clientId, Optional<String> resourceId) {
+    return new AzureCredentials(
+        () -> {
+          Optional<AppServiceManagedIdentity> appService =
+              AppServiceManagedIdentity.fromSettings(settings, clientId, resourceId, okHttp());
+          if (appService.isPresent()) {
+            return appService.get();
+          }
+          ManagedIdentityCredentialBuilder builder =
+              new ManagedIdentityCredentialBuilder()
+                  .configuration(configuration(settings))
+                  .httpClient(httpClient());
+          clientId.ifPresent(builder::clientId);
+          resourceId.ifPresent(builder::resourceId);
+          return builder.build();
+        });
   }
 
   /** The Azure Identity variables of these settings, and nothing from the process environment. */
   static Configuration configuration(Settings settings) {
     Map<String, String> values = new HashMap<>();
-    IDENTITY_SETTINGS.forEach(name -> settings.get(name).ifPresent(value -> values.put(name, value)));
+    IDENTITY_SETTINGS.forEach(
+        name -> settings.get(name).ifPresent(value -> values.put(name, value)));
     Map<String, String> snapshot = Map.copyOf(values);
     // Our settings stand in for the environment source, so the real environment is not read.
     return new ConfigurationBuilder(NO_SOURCE, NO_SOURCE, path -> snapshot).build();
@@ -187,8 +201,8 @@ public final class AzureCredentials {
   /**
    * A token for one scope ({@code <base url>/.default}), waiting at most {@code maxWait}.
    *
-   * @throws UpstreamException when no token came within {@code maxWait} (the fetch continues in
-   *     the background and a later call may get it) or the identity endpoint refused
+   * @throws UpstreamException when no token came within {@code maxWait} (the fetch continues in the
+   *     background and a later call may get it) or the identity endpoint refused
    */
   public AccessToken token(String scope, Duration maxWait) {
     return token(new TokenRequestContext().addScopes(scope), maxWait);
@@ -202,7 +216,8 @@ public final class AzureCredentials {
     return new TokenCredential() {
       @Override
       public Mono<AccessToken> getToken(TokenRequestContext request) {
-        return Mono.fromCallable(() -> token(request, maxWait)).subscribeOn(Schedulers.boundedElastic());
+        return Mono.fromCallable(() -> token(request, maxWait))
+            .subscribeOn(Schedulers.boundedElastic());
       }
 
       @Override
@@ -213,7 +228,12 @@ public final class AzureCredentials {
   }
 
   AccessToken token(TokenRequestContext request, Duration maxWait) {
-    String key = String.join(" ", request.getScopes()) + "|" + request.getClaims() + "|" + request.getTenantId();
+    String key =
+        String.join(" ", request.getScopes())
+            + "|"
+            + request.getClaims()
+            + "|"
+            + request.getTenantId();
     CompletableFuture<AccessToken> fetch = inFlight.get(key);
     if (fetch == null) {
       CompletableFuture<AccessToken> fresh = new CompletableFuture<>();
@@ -228,24 +248,38 @@ public final class AzureCredentials {
     try {
       return fetch.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      throw new UpstreamException(UPSTREAM, "No Azure token for " + scopes + " within " + maxWait
-          + ": the identity endpoint is slow or failing (still trying in the background)", e);
+      throw new UpstreamException(
+          UPSTREAM,
+          "No Azure token for "
+              + scopes
+              + " within "
+              + maxWait
+              + ": the identity endpoint is slow or failing (still trying in the background)",
+          e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new UpstreamException(UPSTREAM, "No Azure token for " + scopes + ": " + firstLine(cause), cause);
+      throw new UpstreamException(
+          UPSTREAM, "No Azure token for " + scopes + ": " + firstLine(cause), cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new UpstreamException(UPSTREAM, "Interrupted while waiting for an Azure token for " + scopes, e);
+      throw new UpstreamException(
+          UPSTREAM, "Interrupted while waiting for an Azure token for " + scopes, e);
     }
   }
 
   private void start(TokenRequestContext request, CompletableFuture<AccessToken> result) {
     try {
       // Off the caller's thread: some credentials in the chain block while they retry.
-      credential.get().getToken(request)
+      credential
+          .get()
+          .getToken(request)
           .subscribeOn(Schedulers.boundedElastic())
-          .subscribe(result::complete, result::completeExceptionally,
-              () -> result.completeExceptionally(new IllegalStateException("the credential returned no token")));
+          .subscribe(
+              result::complete,
+              result::completeExceptionally,
+              () ->
+                  result.completeExceptionally(
+                      new IllegalStateException("the credential returned no token")));
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
     }
@@ -253,6 +287,8 @@ public final class AzureCredentials {
 
   private static String firstLine(Throwable failure) {
     String message = failure.getMessage();
-    return message == null ? failure.getClass().getSimpleName() : message.lines().findFirst().orElse("");
+    return message == null
+        ? failure.getClass().getSimpleName()
+        : message.lines().findFirst().orElse("");
   }
 }

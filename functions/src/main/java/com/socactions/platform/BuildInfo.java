@@ -24,7 +24,8 @@ public final class BuildInfo {
       }
       Properties properties = new Properties();
       properties.load(in);
-      if (properties.getProperty("version", "").isBlank() || properties.getProperty("version").contains("${")) {
+      if (properties.getProperty("version", "").isBlank()
+          || properties.getProperty("version").contains("${")) {
         throw new IllegalStateException(RESOURCE + " has no version; the build filters it");
       }
       return properties;

@@ -3,8 +3,8 @@ package com.socactions.platform;
 import java.util.Optional;
 
 /**
- * A setting is missing or malformed, so a capability cannot work until an administrator fixes
- * it. Names the setting; never carries a secret's value ({@link Settings#isSecret}).
+ * A setting is missing or malformed, so a capability cannot work until an administrator fixes it.
+ * Names the setting; never carries a secret's value ({@link Settings#isSecret}).
  *
  * <p>Health reports it as an unhealthy component; an operation that needs the capability answers
  * with a problem naming the setting (retrying cannot help, so it is not a 5xx).

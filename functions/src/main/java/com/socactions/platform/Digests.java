@@ -5,7 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 digests of text, for keys and change detection (not for secrets: see the webhook verifiers). */
+/**
+ * SHA-256 digests of text, for keys and change detection (not for secrets: see the webhook
+ * verifiers).
+ */
 public final class Digests {
   private Digests() {}
 

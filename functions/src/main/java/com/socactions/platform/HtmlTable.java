@@ -5,15 +5,17 @@ import java.util.List;
 
 /**
  * A compact HTML table for a Sentinel incident comment. Sentinel accepts HTML comments of at most
- * 30,000 characters; the table stays under that by leaving out whole rows (never cutting a tag)
- * and saying how many were left out. Rows are rendered as they are added, so a caller with a
- * thousand rows can stop building cells once {@link #isFull()}.
+ * 30,000 characters; the table stays under that by leaving out whole rows (never cutting a tag) and
+ * saying how many were left out. Rows are rendered as they are added, so a caller with a thousand
+ * rows can stop building cells once {@link #isFull()}.
  */
 public final class HtmlTable {
   /** Sentinel's limit for one incident comment, in characters. */
   public static final int MAX_COMMENT_CHARS = 30_000;
+
   /** Room kept for the notes and the "rows not shown" line under the table. */
   static final int NOTES_BUDGET = 2_000;
+
   private static final int MAX_NOTE_CHARS = 400;
 
   private final StringBuilder html = new StringBuilder();
@@ -33,7 +35,8 @@ public final class HtmlTable {
    */
   public HtmlTable(String title, List<String> headers, int maxChars) {
     if (maxChars <= NOTES_BUDGET) {
-      throw new IllegalArgumentException("'maxChars' must be more than " + NOTES_BUDGET + ", not " + maxChars + ".");
+      throw new IllegalArgumentException(
+          "'maxChars' must be more than " + NOTES_BUDGET + ", not " + maxChars + ".");
     }
     this.rowBudget = maxChars - NOTES_BUDGET - "</table>".length();
     html.append("<p><b>").append(escape(title)).append("</b></p><table><tr>");
@@ -62,7 +65,9 @@ public final class HtmlTable {
     return this;
   }
 
-  /** True once a row has been left out: later rows will be too, so callers may skip building them. */
+  /**
+   * True once a row has been left out: later rows will be too, so callers may skip building them.
+   */
   public boolean isFull() {
     return omittedRows > 0;
   }
@@ -80,7 +85,8 @@ public final class HtmlTable {
   }
 
   public String render() {
-    StringBuilder out = new StringBuilder(html.length() + NOTES_BUDGET).append(html).append("</table>");
+    StringBuilder out =
+        new StringBuilder(html.length() + NOTES_BUDGET).append(html).append("</table>");
     int notesLeft = NOTES_BUDGET - 200; // the omission line below needs at most ~120 characters
     for (String note : notes) {
       String rendered = "<p>" + escape(note) + "</p>";
@@ -91,7 +97,9 @@ public final class HtmlTable {
       notesLeft -= rendered.length();
     }
     if (omittedRows > 0) {
-      out.append("<p><i>").append(omittedRows).append(" more rows not shown (comment size limit); see the action's output.</i></p>");
+      out.append("<p><i>")
+          .append(omittedRows)
+          .append(" more rows not shown (comment size limit); see the action's output.</i></p>");
     }
     return out.toString();
   }

@@ -1,15 +1,15 @@
 package com.socactions.platform;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The one OkHttp client of the process. Each upstream derives its own variant with
- * {@code shared().newBuilder()} (own timeouts, interceptors), which keeps one connection pool and
- * one dispatcher for the whole worker.
+ * The one OkHttp client of the process. Each upstream derives its own variant with {@code
+ * shared().newBuilder()} (own timeouts, interceptors), which keeps one connection pool and one
+ * dispatcher for the whole worker.
  */
 public final class HttpClients {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -32,7 +32,8 @@ public final class HttpClients {
     dispatcher.setMaxRequestsPerHost(MAX_REQUESTS_PER_HOST);
     return new OkHttpClient.Builder()
         .dispatcher(dispatcher)
-        .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, KEEP_ALIVE.toSeconds(), TimeUnit.SECONDS))
+        .connectionPool(
+            new ConnectionPool(MAX_IDLE_CONNECTIONS, KEEP_ALIVE.toSeconds(), TimeUnit.SECONDS))
         .connectTimeout(DEFAULT_CONNECT_TIMEOUT)
         .readTimeout(DEFAULT_READ_TIMEOUT)
         .callTimeout(DEFAULT_CALL_TIMEOUT)

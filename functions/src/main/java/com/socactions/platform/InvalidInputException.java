@@ -27,6 +27,9 @@ public class InvalidInputException extends RuntimeException {
       throw new IllegalArgumentException("'errors' cannot be empty.");
     }
     FieldError first = errors.get(0);
-    return first.field() + ": " + first.message() + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "");
+    return first.field()
+        + ": "
+        + first.message()
+        + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "");
   }
 }

@@ -13,20 +13,22 @@ import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
  * unknown request fields ignored (Logic Apps adds its own), records as plain JSON objects.
  */
 public final class Json {
-  public static final ObjectMapper MAPPER = JsonMapper.builder()
-      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .addModule(new JavaTimeModule())
-      .addModule(new BlackbirdModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-      .build();
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .addModule(new JavaTimeModule())
+          .addModule(new BlackbirdModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+          .build();
 
   /** For upstream payloads, which keep their own field names (RDAP, IANA bootstrap). */
-  public static final ObjectMapper UPSTREAM = JsonMapper.builder()
-      .addModule(new JavaTimeModule())
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  public static final ObjectMapper UPSTREAM =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
 
   private Json() {}
 }

@@ -5,14 +5,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A logger whose every line names the request it serves: the prefix of the current
- * {@link RequestLogContext} (e.g. {@code [EnrichIpAddresses run=0858... correlation=...] }) goes in
- * front of the message, on whatever thread the line is written, as long as the work was handed
- * over with {@link RequestLogContext#wrap}. Outside a request, lines are written as they are.
+ * A logger whose every line names the request it serves: the prefix of the current {@link
+ * RequestLogContext} (e.g. {@code [EnrichIpAddresses run=0858... correlation=...] }) goes in front
+ * of the message, on whatever thread the line is written, as long as the work was handed over with
+ * {@link RequestLogContext#wrap}. Outside a request, lines are written as they are.
  *
- * <p>java.util.logging has no MDC, and the Functions host's handlers are not ours to change, so
- * the prefix is part of the message itself, added here where our code logs rather than by a
- * handler that rewrites every record of the process.
+ * <p>java.util.logging has no MDC, and the Functions host's handlers are not ours to change, so the
+ * prefix is part of the message itself, added here where our code logs rather than by a handler
+ * that rewrites every record of the process.
  */
 public final class RequestLog {
   private final Logger logger;

@@ -3,10 +3,10 @@ package com.socactions.platform;
 import java.util.function.Supplier;
 
 /**
- * Which request the current thread serves, for {@link RequestLog}: the HTTP layer
- * {@link #open opens} a context with a prefix such as
- * {@code [EnrichIpAddresses run=0858... correlation=...] }; code that moves work to another
- * thread {@link #wrap wraps} it, so lines written there name the request too.
+ * Which request the current thread serves, for {@link RequestLog}: the HTTP layer {@link #open
+ * opens} a context with a prefix such as {@code [EnrichIpAddresses run=0858... correlation=...] };
+ * code that moves work to another thread {@link #wrap wraps} it, so lines written there name the
+ * request too.
  */
 public final class RequestLogContext {
   private static final ThreadLocal<String> PREFIX = new ThreadLocal<>();

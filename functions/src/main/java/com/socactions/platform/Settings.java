@@ -27,28 +27,35 @@ public final class Settings {
   /** The environment, overlaid by system properties of the same name. */
   public static Settings fromProcess() {
     Map<String, String> merged = new HashMap<>();
-    System.getenv().forEach((name, value) -> {
-      if (value != null && !value.isBlank()) {
-        merged.put(name, value.trim());
-      }
-    });
-    System.getProperties().forEach((name, value) -> {
-      if (name instanceof String key && value instanceof String text && !text.isBlank()
-          && key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-        merged.put(key, text.trim());
-      }
-    });
+    System.getenv()
+        .forEach(
+            (name, value) -> {
+              if (value != null && !value.isBlank()) {
+                merged.put(name, value.trim());
+              }
+            });
+    System.getProperties()
+        .forEach(
+            (name, value) -> {
+              if (name instanceof String key
+                  && value instanceof String text
+                  && !text.isBlank()
+                  && key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                merged.put(key, text.trim());
+              }
+            });
     return new Settings(merged);
   }
 
   /** Exactly the given values; for tests and tools. */
   public static Settings of(Map<String, String> values) {
     Map<String, String> nonBlank = new HashMap<>();
-    values.forEach((name, value) -> {
-      if (value != null && !value.isBlank()) {
-        nonBlank.put(name, value.trim());
-      }
-    });
+    values.forEach(
+        (name, value) -> {
+          if (value != null && !value.isBlank()) {
+            nonBlank.put(name, value.trim());
+          }
+        });
     return new Settings(nonBlank);
   }
 
@@ -94,7 +101,8 @@ public final class Settings {
     if (value.equalsIgnoreCase("false")) {
       return false;
     }
-    throw new ConfigurationException(name, "Setting " + name + " must be true or false, not " + shown(name, value));
+    throw new ConfigurationException(
+        name, "Setting " + name + " must be true or false, not " + shown(name, value));
   }
 
   /** An ISO-8601 duration such as {@code PT10S}. */
@@ -106,7 +114,12 @@ public final class Settings {
     try {
       return Duration.parse(value);
     } catch (RuntimeException e) {
-      throw new ConfigurationException(name, "Setting " + name + " must be an ISO-8601 duration such as PT10S, not " + shown(name, value));
+      throw new ConfigurationException(
+          name,
+          "Setting "
+              + name
+              + " must be an ISO-8601 duration such as PT10S, not "
+              + shown(name, value));
     }
   }
 
@@ -118,7 +131,8 @@ public final class Settings {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw new ConfigurationException(name, "Setting " + name + " must be a whole number, not " + shown(name, value));
+      throw new ConfigurationException(
+          name, "Setting " + name + " must be a whole number, not " + shown(name, value));
     }
   }
 }

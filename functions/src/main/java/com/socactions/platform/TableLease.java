@@ -15,10 +15,11 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * A mutual-exclusion lease across instances of the app: one row per key in a table, claimed with
- * an insert (or, once the holder's lease has lapsed, an ETag-guarded replace), and deleted
- * (ETag-guarded, and only while it still names this holder) when the work is done. Table Storage answers a second insert with 409 and a stale ETag
- * with 412, so of two instances racing for one row exactly one wins.
+ * A mutual-exclusion lease across instances of the app: one row per key in a table, claimed with an
+ * insert (or, once the holder's lease has lapsed, an ETag-guarded replace), and deleted
+ * (ETag-guarded, and only while it still names this holder) when the work is done. Table Storage
+ * answers a second insert with 409 and a stale ETag with 412, so of two instances racing for one
+ * row exactly one wins.
  *
  * <p>Why leases expire: an instance that dies holding one (scale-in, a crash mid-write) must not
  * block every other instance for ever. The price is that work running longer than the lease's
@@ -26,18 +27,21 @@ import java.util.function.Supplier;
  * is judged on the {@link Clock}s of the instances, which Azure keeps in sync to well under a
  * second.
  *
- * <p>Failures: {@link #run} throws {@link UpstreamException} (retryable, with a {@code Retry-After})
- * when the lease is still held by another instance after the longest wait, or when Table Storage
- * fails. What the work throws passes through unchanged, after the lease is released (a release that
- * fails is logged, not thrown: the row lapses by itself).
+ * <p>Failures: {@link #run} throws {@link UpstreamException} (retryable, with a {@code
+ * Retry-After}) when the lease is still held by another instance after the longest wait, or when
+ * Table Storage fails. What the work throws passes through unchanged, after the lease is released
+ * (a release that fails is logged, not thrown: the row lapses by itself).
  */
 public final class TableLease {
   /** A holder that died keeps others out this long at most. */
   public static final Duration DEFAULT_DURATION = Duration.ofSeconds(60);
+
   /** How long {@link #run} waits for another holder before giving up. */
   public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(30);
+
   /** How often a waiter looks at the row again. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);
+
   static final String UPSTREAM = "Table storage";
   static final String PARTITION = "lease";
   static final String HOLDER = "holder";
@@ -62,7 +66,13 @@ public final class TableLease {
    * @param clock judges lease expiry (shared meaning across instances)
    * @param ticker measures this caller's wait
    */
-  public TableLease(TableClient table, Clock clock, Ticker ticker, Sleeper sleeper, Duration duration, Duration maxWait,
+  public TableLease(
+      TableClient table,
+      Clock clock,
+      Ticker ticker,
+      Sleeper sleeper,
+      Duration duration,
+      Duration maxWait,
       Duration pollInterval) {
     this.table = Objects.requireNonNull(table, "'table' cannot be null.");
     this.clock = Objects.requireNonNull(clock, "'clock' cannot be null.");
@@ -95,8 +105,11 @@ public final class TableLease {
     long deadline = ticker.read() + maxWait.toNanos();
     while (true) {
       Instant now = clock.instant();
-      TableEntity claim = new TableEntity(PARTITION, key).addProperty(HOLDER, holder)
-          .addProperty(EXPIRES_AT, OffsetDateTime.ofInstant(now.plus(duration), ZoneOffset.UTC));
+      TableEntity claim =
+          new TableEntity(PARTITION, key)
+              .addProperty(HOLDER, holder)
+              .addProperty(
+                  EXPIRES_AT, OffsetDateTime.ofInstant(now.plus(duration), ZoneOffset.UTC));
       try {
         TableEntity held = read(key);
         if (held == null) {
@@ -104,9 +117,11 @@ public final class TableLease {
           return;
         }
         if (!expiresAt(held).isAfter(now)) {
-          // The holder's lease lapsed (it died mid-write): take the row over, unless someone else just did.
+          // The holder's lease lapsed (it died mid-write): take the row over, unless someone else
+          // just did.
           claim.addProperty(ETAG_PROPERTY, held.getProperty(ETAG_PROPERTY));
-          table.updateEntityWithResponse(claim, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
+          table.updateEntityWithResponse(
+              claim, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
           return;
         }
       } catch (TableServiceException e) {
@@ -118,17 +133,26 @@ public final class TableLease {
         throw upstream("could not claim lease " + key, e);
       }
       if (ticker.read() - deadline >= 0) {
-        throw new UpstreamException(UPSTREAM, 503, "Another instance held the lease on " + key + " for longer than "
-            + maxWait + "; try again", null, duration, null);
+        throw new UpstreamException(
+            UPSTREAM,
+            503,
+            "Another instance held the lease on "
+                + key
+                + " for longer than "
+                + maxWait
+                + "; try again",
+            null,
+            duration,
+            null);
       }
       pause();
     }
   }
 
   /**
-   * Deletes the row if it is still ours (same holder, and unchanged since we read it, by its
-   * ETag); a lapsed lease someone took over is theirs to delete. Never throws: the work is done,
-   * and a row left behind lapses by itself.
+   * Deletes the row if it is still ours (same holder, and unchanged since we read it, by its ETag);
+   * a lapsed lease someone took over is theirs to delete. Never throws: the work is done, and a row
+   * left behind lapses by itself.
    */
   private void release(String key, String holder) {
     try {
@@ -139,12 +163,24 @@ public final class TableLease {
       table.deleteEntityWithResponse(held, true, null, Context.NONE);
     } catch (TableServiceException e) {
       if (status(e) != 404 && status(e) != 412) {
-        LOG.warning(() -> "Table storage could not release lease " + key + " (it lapses within " + duration + "): "
-            + upstream("", e).getMessage());
+        LOG.warning(
+            () ->
+                "Table storage could not release lease "
+                    + key
+                    + " (it lapses within "
+                    + duration
+                    + "): "
+                    + upstream("", e).getMessage());
       }
     } catch (RuntimeException e) {
-      LOG.warning(() -> "Table storage could not release lease " + key + " (it lapses within " + duration + "): "
-          + e.getClass().getSimpleName());
+      LOG.warning(
+          () ->
+              "Table storage could not release lease "
+                  + key
+                  + " (it lapses within "
+                  + duration
+                  + "): "
+                  + e.getClass().getSimpleName());
     }
   }
 
@@ -177,7 +213,10 @@ public final class TableLease {
   }
 
   private static String checkedKey(String key) {
-    if (key == null || key.isEmpty() || key.length() > 512 || key.chars().anyMatch(c -> c < 0x20 || "/\\#?".indexOf(c) >= 0)) {
+    if (key == null
+        || key.isEmpty()
+        || key.length() > 512
+        || key.chars().anyMatch(c -> c < 0x20 || "/\\#?".indexOf(c) >= 0)) {
       throw new IllegalArgumentException("not a usable lease key: '" + key + "'");
     }
     return key;
@@ -196,8 +235,12 @@ public final class TableLease {
   }
 
   private static UpstreamException upstream(String what, RuntimeException e) {
-    String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+    String detail =
+        e.getMessage() == null
+            ? e.getClass().getSimpleName()
+            : e.getMessage().lines().findFirst().orElse("");
     int status = e instanceof TableServiceException tse ? status(tse) : 0;
-    return new UpstreamException(UPSTREAM, status, "Table storage " + what + ": " + detail, null, null, e);
+    return new UpstreamException(
+        UPSTREAM, status, "Table storage " + what + ": " + detail, null, null, e);
   }
 }

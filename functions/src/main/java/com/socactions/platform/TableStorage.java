@@ -23,9 +23,9 @@ import okhttp3.OkHttpClient;
  * in tests), reached through the connection {@link StorageConnection} reads from the settings
  * (connection string or identity-based), on the shared OkHttp client rather than Netty.
  *
- * <p>Two clients, tuned per use: {@link #probe()} answers health within about
- * {@link #PROBE_TIMEOUT} (one attempt, no retry, token wait capped as well), and {@link #table}
- * serves data with normal timeouts and exponential retries that honour {@code Retry-After}.
+ * <p>Two clients, tuned per use: {@link #probe()} answers health within about {@link
+ * #PROBE_TIMEOUT} (one attempt, no retry, token wait capped as well), and {@link #table} serves
+ * data with normal timeouts and exponential retries that honour {@code Retry-After}.
  *
  * <p>Construction never throws for bad settings: the problem is {@link #probe()}'s answer and a
  * {@link ConfigurationException} from {@link #table}.
@@ -38,18 +38,29 @@ public final class TableStorage {
 
   /** Health must answer fast even when storage is down. */
   public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+
   public static final Duration DEFAULT_DATA_READ_TIMEOUT = Duration.ofSeconds(10);
+
   /** One attempt of a data call, entity-group transactions (up to 100 entities) included. */
   public static final Duration DEFAULT_DATA_CALL_TIMEOUT = Duration.ofSeconds(30);
+
   public static final int DEFAULT_DATA_MAX_RETRIES = 4;
   public static final Duration DEFAULT_DATA_RETRY_BASE_DELAY = Duration.ofMillis(800);
   public static final Duration DEFAULT_DATA_RETRY_MAX_DELAY = Duration.ofSeconds(10);
+
   /** Azure table names: a letter, then letters and digits, 3 to 63 characters. */
   private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]{2,62}");
 
-  /** What the health probe found. {@link #detail()} says which connection is in use, without secrets. */
+  /**
+   * What the health probe found. {@link #detail()} says which connection is in use, without
+   * secrets.
+   */
   public record Probe(Status status, String endpoint, String detail) {
-    public enum Status { OK, UNREACHABLE, MISCONFIGURED }
+    public enum Status {
+      OK,
+      UNREACHABLE,
+      MISCONFIGURED
+    }
 
     /** Empty when the table service answers; otherwise why not, in one line. */
     public Optional<String> problem() {
@@ -64,47 +75,73 @@ public final class TableStorage {
   private final String endpoint;
   private final Map<String, TableClient> tables = new ConcurrentHashMap<>();
 
-  /** Standalone: its own process credential. Prefer {@link #TableStorage(Settings, AzureCredentials)}. */
+  /**
+   * Standalone: its own process credential. Prefer {@link #TableStorage(Settings,
+   * AzureCredentials)}.
+   */
   public TableStorage(Settings settings) {
     this(settings, new AzureCredentials(settings));
   }
 
-  /** Identity-based connections without {@code __credential} use {@code credentials}, the process credential. */
+  /**
+   * Identity-based connections without {@code __credential} use {@code credentials}, the process
+   * credential.
+   */
   public TableStorage(Settings settings, AzureCredentials credentials) {
     this(settings, credentials, HttpClients.shared(), PROBE_TIMEOUT);
   }
 
   /** For tests: another base client (a test CA) and probe timeout. */
-  TableStorage(Settings settings, AzureCredentials credentials, OkHttpClient base, Duration probeTimeout) {
+  TableStorage(
+      Settings settings, AzureCredentials credentials, OkHttpClient base, Duration probeTimeout) {
     this.connection = StorageConnection.resolve(settings);
     ConfigurationException problem = connection.problem().orElse(null);
     TableServiceClient probe = null;
     TableServiceClient data = null;
     if (problem == null) {
       try {
-        AzureCredentials identity = connection.managedIdentity()
-            ? AzureCredentials.managedIdentity(settings, connection.clientId(), connection.resourceId())
-            : credentials;
-        probe = builder(identity.capped(probeTimeout))
-            .httpClient(new OkHttpAsyncHttpClientBuilder(base.newBuilder().callTimeout(probeTimeout).build()).build())
-            .retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ZERO)))
-            .buildClient();
-        data = builder(identity.capped(AzureCredentials.DEFAULT_MAX_TOKEN_WAIT))
-            .httpClient(new OkHttpAsyncHttpClientBuilder(base.newBuilder()
-                .readTimeout(DEFAULT_DATA_READ_TIMEOUT)
-                .callTimeout(DEFAULT_DATA_CALL_TIMEOUT)
-                .build()).build())
-            // azure-core's retry policy waits as long as Retry-After (or x-ms-retry-after-ms) says.
-            .retryOptions(new RetryOptions(new ExponentialBackoffOptions()
-                .setMaxRetries(DEFAULT_DATA_MAX_RETRIES)
-                .setBaseDelay(DEFAULT_DATA_RETRY_BASE_DELAY)
-                .setMaxDelay(DEFAULT_DATA_RETRY_MAX_DELAY)))
-            .buildClient();
+        AzureCredentials identity =
+            connection.managedIdentity()
+                ? AzureCredentials.managedIdentity(
+                    settings, connection.clientId(), connection.resourceId())
+                : credentials;
+        probe =
+            builder(identity.capped(probeTimeout))
+                .httpClient(
+                    new OkHttpAsyncHttpClientBuilder(
+                            base.newBuilder().callTimeout(probeTimeout).build())
+                        .build())
+                .retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ZERO)))
+                .buildClient();
+        data =
+            builder(identity.capped(AzureCredentials.DEFAULT_MAX_TOKEN_WAIT))
+                .httpClient(
+                    new OkHttpAsyncHttpClientBuilder(
+                            base.newBuilder()
+                                .readTimeout(DEFAULT_DATA_READ_TIMEOUT)
+                                .callTimeout(DEFAULT_DATA_CALL_TIMEOUT)
+                                .build())
+                        .build())
+                // azure-core's retry policy waits as long as Retry-After (or x-ms-retry-after-ms)
+                // says.
+                .retryOptions(
+                    new RetryOptions(
+                        new ExponentialBackoffOptions()
+                            .setMaxRetries(DEFAULT_DATA_MAX_RETRIES)
+                            .setBaseDelay(DEFAULT_DATA_RETRY_BASE_DELAY)
+                            .setMaxDelay(DEFAULT_DATA_RETRY_MAX_DELAY)))
+                .buildClient();
       } catch (RuntimeException e) {
         // The SDK's message may quote the connection string; name the setting only.
         String setting = connection.setting().orElse(FUNCTIONS_STORAGE_SETTING);
-        problem = new ConfigurationException(setting, "Setting " + setting
-            + " is not a usable storage connection (" + e.getClass().getSimpleName() + "; the value is not shown)");
+        problem =
+            new ConfigurationException(
+                setting,
+                "Setting "
+                    + setting
+                    + " is not a usable storage connection ("
+                    + e.getClass().getSimpleName()
+                    + "; the value is not shown)");
         probe = null;
         data = null;
       }
@@ -118,9 +155,12 @@ public final class TableStorage {
   private TableServiceClientBuilder builder(TokenCredential credential) {
     TableServiceClientBuilder builder = new TableServiceClientBuilder();
     return switch (connection.kind()) {
-      case IDENTITY -> builder.endpoint(connection.tableEndpoint().orElseThrow()).credential(credential);
-      case CONNECTION_STRING, DEVELOPMENT_STORAGE -> builder.connectionString(connection.connectionString().orElseThrow());
-      case MISCONFIGURED -> throw new IllegalStateException("no client for a misconfigured connection");
+      case IDENTITY ->
+          builder.endpoint(connection.tableEndpoint().orElseThrow()).credential(credential);
+      case CONNECTION_STRING, DEVELOPMENT_STORAGE ->
+          builder.connectionString(connection.connectionString().orElseThrow());
+      case MISCONFIGURED ->
+          throw new IllegalStateException("no client for a misconfigured connection");
     };
   }
 
@@ -136,8 +176,8 @@ public final class TableStorage {
 
   /**
    * Whether the table service answers, within about {@link #PROBE_TIMEOUT}, one attempt. Never
-   * throws; the detail names the connection in use (e.g. the local storage emulator) or the
-   * setting to fix.
+   * throws; the detail names the connection in use (e.g. the local storage emulator) or the setting
+   * to fix.
    */
   public Probe probe() {
     if (failure != null) {
@@ -145,10 +185,15 @@ public final class TableStorage {
     }
     String using = " (" + connection.describe() + ")";
     try {
-      probeService.listTables(new ListTablesOptions().setTop(1), null, Context.NONE).iterator().hasNext();
+      probeService
+          .listTables(new ListTablesOptions().setTop(1), null, Context.NONE)
+          .iterator()
+          .hasNext();
       return new Probe(Probe.Status.OK, endpoint, "Table storage answers at " + endpoint + using);
     } catch (RuntimeException e) {
-      return new Probe(Probe.Status.UNREACHABLE, endpoint,
+      return new Probe(
+          Probe.Status.UNREACHABLE,
+          endpoint,
           "Table storage at " + endpoint + " does not answer: " + firstLine(e) + using);
     }
   }
@@ -159,9 +204,9 @@ public final class TableStorage {
   }
 
   /**
-   * The client of one table for data (normal timeouts, retries), created in the service if
-   * missing on first use and then kept. Entity-group transactions are retried as a whole after a
-   * lost answer, so a retried insert may see 409: use upserts or ETags where that matters.
+   * The client of one table for data (normal timeouts, retries), created in the service if missing
+   * on first use and then kept. Entity-group transactions are retried as a whole after a lost
+   * answer, so a retried insert may see 409: use upserts or ETags where that matters.
    *
    * @throws ConfigurationException when the storage settings name nothing usable
    * @throws UpstreamException when the table cannot be created or checked
@@ -172,7 +217,8 @@ public final class TableStorage {
       throw failure;
     }
     if (!TABLE_NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("Not an Azure table name (a letter, then letters and digits, 3-63): " + name);
+      throw new IllegalArgumentException(
+          "Not an Azure table name (a letter, then letters and digits, 3-63): " + name);
     }
     return tables.computeIfAbsent(name, this::createIfMissing);
   }
@@ -183,16 +229,24 @@ public final class TableStorage {
       return dataService.getTableClient(name);
     } catch (HttpResponseException e) {
       int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
-      throw new UpstreamException(UPSTREAM, status, "Table storage could not create table " + name + ": " + firstLine(e),
-          null, null, e);
+      throw new UpstreamException(
+          UPSTREAM,
+          status,
+          "Table storage could not create table " + name + ": " + firstLine(e),
+          null,
+          null,
+          e);
     } catch (UpstreamException | ConfigurationException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new UpstreamException(UPSTREAM, "Table storage at " + endpoint + " does not answer: " + firstLine(e), e);
+      throw new UpstreamException(
+          UPSTREAM, "Table storage at " + endpoint + " does not answer: " + firstLine(e), e);
     }
   }
 
   private static String firstLine(Throwable e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+    return e.getMessage() == null
+        ? e.getClass().getSimpleName()
+        : e.getMessage().lines().findFirst().orElse("");
   }
 }

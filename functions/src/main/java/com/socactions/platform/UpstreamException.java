@@ -6,8 +6,8 @@ import java.util.Optional;
 /**
  * An upstream (RDAP server, ITSM, enforcement point) answered with an error or could not be
  * reached. Carries what a caller needs to decide and to explain: the upstream's name, the HTTP
- * status (0 when there was no answer), a short excerpt of the body, and the upstream's
- * {@code Retry-After} when it sent one. Never carries credentials.
+ * status (0 when there was no answer), a short excerpt of the body, and the upstream's {@code
+ * Retry-After} when it sent one. Never carries credentials.
  */
 public class UpstreamException extends RuntimeException {
   private static final int MAX_BODY_EXCERPT = 300;
@@ -17,7 +17,13 @@ public class UpstreamException extends RuntimeException {
   private final String bodyExcerpt;
   private final Duration retryAfter;
 
-  public UpstreamException(String upstream, int status, String message, String body, Duration retryAfter, Throwable cause) {
+  public UpstreamException(
+      String upstream,
+      int status,
+      String message,
+      String body,
+      Duration retryAfter,
+      Throwable cause) {
     super(message, cause);
     this.upstream = upstream;
     this.status = status;

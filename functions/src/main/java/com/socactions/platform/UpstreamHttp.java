@@ -47,8 +47,8 @@ public final class UpstreamHttp {
   /**
    * Sends the request once.
    *
-   * @throws UpstreamException status 0 when there was no answer; the status otherwise, with
-   *     {@code Retry-After} when the upstream sent one
+   * @throws UpstreamException status 0 when there was no answer; the status otherwise, with {@code
+   *     Retry-After} when the upstream sent one
    */
   public Answer send(Request request) {
     try (Response response = http.newCall(request).execute()) {
@@ -56,12 +56,33 @@ public final class UpstreamHttp {
       if (response.isSuccessful()) {
         return new Answer(response.code(), body, response.headers());
       }
-      throw new UpstreamException(upstream, response.code(),
-          upstream + " answered HTTP " + response.code() + " to " + request.method() + " " + request.url().encodedPath(),
-          body, retryAfter(response, clock), null);
+      throw new UpstreamException(
+          upstream,
+          response.code(),
+          upstream
+              + " answered HTTP "
+              + response.code()
+              + " to "
+              + request.method()
+              + " "
+              + request.url().encodedPath(),
+          body,
+          retryAfter(response, clock),
+          null);
     } catch (IOException e) {
-      throw new UpstreamException(upstream, upstream + " did not answer " + request.method() + " "
-          + request.url().encodedPath() + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+      throw new UpstreamException(
+          upstream,
+          upstream
+              + " did not answer "
+              + request.method()
+              + " "
+              + request.url().encodedPath()
+              + " ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + ")",
+          e);
     }
   }
 

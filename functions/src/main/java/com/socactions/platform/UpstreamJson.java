@@ -3,7 +3,10 @@ package com.socactions.platform;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Upstream JSON bodies read and written with {@link Json#UPSTREAM}, failing the way clients here expect. */
+/**
+ * Upstream JSON bodies read and written with {@link Json#UPSTREAM}, failing the way clients here
+ * expect.
+ */
 public final class UpstreamJson {
   private UpstreamJson() {}
 
@@ -16,7 +19,8 @@ public final class UpstreamJson {
     try {
       return Json.UPSTREAM.readTree(body.isEmpty() ? "{}" : body);
     } catch (JsonProcessingException e) {
-      throw new UpstreamException(upstream, 502, upstream + " answered with JSON that does not parse", body, null, e);
+      throw new UpstreamException(
+          upstream, 502, upstream + " answered with JSON that does not parse", body, null, e);
     }
   }
 
@@ -25,7 +29,8 @@ public final class UpstreamJson {
     try {
       return Json.UPSTREAM.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write a request body of " + value.getClass().getSimpleName(), e);
+      throw new IllegalStateException(
+          "cannot write a request body of " + value.getClass().getSimpleName(), e);
     }
   }
 }

@@ -24,8 +24,10 @@ public final class UpstreamPolicy {
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
   public static final Duration DEFAULT_BACKOFF = Duration.ofMillis(500);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(8);
+
   /** A Retry-After longer than this is handed to the caller rather than waited out here. */
   public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(20);
+
   public static final float DEFAULT_FAILURE_RATE_THRESHOLD = 50; // percent
   public static final int DEFAULT_SLIDING_WINDOW = 20; // calls
   public static final Duration DEFAULT_OPEN_DURATION = Duration.ofSeconds(30);
@@ -40,19 +42,27 @@ public final class UpstreamPolicy {
     this.upstream = Objects.requireNonNull(upstream, "'upstream' cannot be null.");
     this.options = Objects.requireNonNull(options, "'options' cannot be null.");
     this.sleeper = Objects.requireNonNull(sleeper, "'sleeper' cannot be null.");
-    this.breaker = CircuitBreaker.of(upstream, CircuitBreakerConfig.custom()
-        .failureRateThreshold(options.failureRateThreshold)
-        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-        .slidingWindowSize(options.slidingWindow)
-        .minimumNumberOfCalls(Math.min(options.slidingWindow, 10))
-        .waitDurationInOpenState(options.openDuration)
-        .recordException(UpstreamPolicy::isUpstreamFault)
-        .build());
-    this.limiter = options.callsPerPeriod <= 0 ? null : RateLimiter.of(upstream, RateLimiterConfig.custom()
-        .limitForPeriod(options.callsPerPeriod)
-        .limitRefreshPeriod(options.period)
-        .timeoutDuration(Duration.ZERO)
-        .build());
+    this.breaker =
+        CircuitBreaker.of(
+            upstream,
+            CircuitBreakerConfig.custom()
+                .failureRateThreshold(options.failureRateThreshold)
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(options.slidingWindow)
+                .minimumNumberOfCalls(Math.min(options.slidingWindow, 10))
+                .waitDurationInOpenState(options.openDuration)
+                .recordException(UpstreamPolicy::isUpstreamFault)
+                .build());
+    this.limiter =
+        options.callsPerPeriod <= 0
+            ? null
+            : RateLimiter.of(
+                upstream,
+                RateLimiterConfig.custom()
+                    .limitForPeriod(options.callsPerPeriod)
+                    .limitRefreshPeriod(options.period)
+                    .timeoutDuration(Duration.ZERO)
+                    .build());
   }
 
   public UpstreamPolicy(String upstream, Options options) {
@@ -69,8 +79,13 @@ public final class UpstreamPolicy {
     for (int tries = 1; ; tries++) {
       awaitRateLimit();
       if (!breaker.tryAcquirePermission()) {
-        throw new UpstreamException(upstream, 503, upstream + " is failing; its circuit is open for now", null,
-            options.openDuration, null);
+        throw new UpstreamException(
+            upstream,
+            503,
+            upstream + " is failing; its circuit is open for now",
+            null,
+            options.openDuration,
+            null);
       }
       long started = breaker.getCurrentTimestamp();
       UpstreamException failed;
@@ -112,8 +127,13 @@ public final class UpstreamPolicy {
     }
     long waitNanos = limiter.reservePermission();
     if (waitNanos < 0) {
-      throw new UpstreamException(upstream, 429, "the published rate limit of " + upstream + " is reached", null,
-          options.period, null);
+      throw new UpstreamException(
+          upstream,
+          429,
+          "the published rate limit of " + upstream + " is reached",
+          null,
+          options.period,
+          null);
     }
     if (waitNanos > 0) {
       sleep(Duration.ofNanos(waitNanos));
@@ -131,7 +151,8 @@ public final class UpstreamPolicy {
 
   /** No answer and 5xx are the upstream's fault; 4xx (429 included) are answers. */
   private static boolean isUpstreamFault(Throwable e) {
-    return e instanceof UpstreamException upstream && (upstream.status() == 0 || upstream.status() >= 500);
+    return e instanceof UpstreamException upstream
+        && (upstream.status() == 0 || upstream.status() >= 500);
   }
 
   /** The knobs, with named defaults. */
@@ -169,9 +190,11 @@ public final class UpstreamPolicy {
       return this;
     }
 
-    public Options circuitBreaker(float failureRateThreshold, int slidingWindow, Duration openDuration) {
+    public Options circuitBreaker(
+        float failureRateThreshold, int slidingWindow, Duration openDuration) {
       if (failureRateThreshold <= 0 || failureRateThreshold > 100 || slidingWindow < 1) {
-        throw new IllegalArgumentException("'failureRateThreshold' must be in (0, 100] and 'slidingWindow' at least 1");
+        throw new IllegalArgumentException(
+            "'failureRateThreshold' must be in (0, 100] and 'slidingWindow' at least 1");
       }
       this.failureRateThreshold = failureRateThreshold;
       this.slidingWindow = slidingWindow;
@@ -191,7 +214,8 @@ public final class UpstreamPolicy {
 
     private static Duration positive(Duration value, String name) {
       if (value == null || value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException("'" + name + "' must be a positive duration, not " + value);
+        throw new IllegalArgumentException(
+            "'" + name + "' must be a positive duration, not " + value);
       }
       return value;
     }

@@ -20,7 +20,9 @@ public enum Capability {
 
   /** The capability with this wire name (any case), if there is one. */
   public static Optional<Capability> parse(String name) {
-    return Arrays.stream(values()).filter(c -> c.wireName().equalsIgnoreCase(name.trim())).findFirst();
+    return Arrays.stream(values())
+        .filter(c -> c.wireName().equalsIgnoreCase(name.trim()))
+        .findFirst();
   }
 
   /** The wire names, comma-separated, for messages. */

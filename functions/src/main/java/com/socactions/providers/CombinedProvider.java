@@ -45,7 +45,10 @@ final class CombinedProvider implements Provider {
     return first.isConfigured() || second.isConfigured();
   }
 
-  /** The worse of the two ({@link Readiness.Status} is ordered best to worst); not configured only if both are not. */
+  /**
+   * The worse of the two ({@link Readiness.Status} is ordered best to worst); not configured only
+   * if both are not.
+   */
   @Override
   public Readiness readiness() {
     Readiness a = first.readiness();

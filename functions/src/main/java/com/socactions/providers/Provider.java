@@ -26,8 +26,8 @@ public interface Provider {
   boolean isConfigured();
 
   /**
-   * A cheap check of whether it can work now, answering within a few seconds even when its
-   * upstream hangs. Called by health; never throws.
+   * A cheap check of whether it can work now, answering within a few seconds even when its upstream
+   * hangs. Called by health; never throws.
    */
   Readiness readiness();
 }

@@ -6,15 +6,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The providers of this deployment, in registration order. Each capability registers its own
- * when the composition root builds it; nothing else needs to know which exist.
+ * The providers of this deployment, in registration order. Each capability registers its own when
+ * the composition root builds it; nothing else needs to know which exist.
  */
 public final class ProviderRegistry {
   private final List<Provider> providers = new ArrayList<>();
 
   /**
-   * Adds providers. A provider whose id is registered already for other capabilities (ServiceNow
-   * as CMDB and as ticket system) joins it as one {@link CombinedProvider}.
+   * Adds providers. A provider whose id is registered already for other capabilities (ServiceNow as
+   * CMDB and as ticket system) joins it as one {@link CombinedProvider}.
    *
    * @throws IllegalArgumentException when an id is registered twice for a same capability (a
    *     programming error)
@@ -29,7 +29,8 @@ public final class ProviderRegistry {
       if (existing.get().capabilities().stream().anyMatch(provider.capabilities()::contains)) {
         throw new IllegalArgumentException("Provider '" + provider.id() + "' is registered twice");
       }
-      providers.set(providers.indexOf(existing.get()), new CombinedProvider(existing.get(), provider));
+      providers.set(
+          providers.indexOf(existing.get()), new CombinedProvider(existing.get(), provider));
     }
     return this;
   }

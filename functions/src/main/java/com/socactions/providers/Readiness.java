@@ -14,13 +14,17 @@ import java.util.Locale;
  * @param buildDate when the data was built (GeoIP databases)
  * @param ageDays whole days since {@code buildDate}
  */
-public record Readiness(Status status, String detail, String type, Instant buildDate, Long ageDays) {
+public record Readiness(
+    Status status, String detail, String type, Instant buildDate, Long ageDays) {
 
   /** From best to worst. */
   public enum Status {
     /** Configured and answering. */
     OK,
-    /** Works with a caveat: stale data, an optional part missing, an upstream slow or unreachable for now. */
+    /**
+     * Works with a caveat: stale data, an optional part missing, an upstream slow or unreachable
+     * for now.
+     */
     DEGRADED,
     /** Configured but broken: a bad setting, unreadable data, refused credentials. */
     ERROR,

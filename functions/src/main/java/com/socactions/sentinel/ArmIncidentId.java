@@ -7,38 +7,57 @@ import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 
 /**
- * The Azure Resource Manager id of one Microsoft Sentinel incident:
- * {@code /subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.OperationalInsights/workspaces/{ws}/providers/Microsoft.SecurityInsights/incidents/{id}},
+ * The Azure Resource Manager id of one Microsoft Sentinel incident: {@code
+ * /subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.OperationalInsights/workspaces/{ws}/providers/Microsoft.SecurityInsights/incidents/{id}},
  * as the incident trigger and the REST API give it ({@code object.id}, {@code id}).
  *
  * <p>Why so strict: the id becomes the path of a call that carries the app's management token, so
  * nothing in it may reach another resource. The fixed segments match in any case (Sentinel itself
  * writes {@code Incidents} at times); the variable ones follow Azure's naming rules, which admit no
- * {@code /}, {@code %}, {@code ?}, {@code #}, {@code \} or whitespace, and no {@code .} or
- * {@code ..} as a whole segment. Surrounding whitespace is dropped; anything else that does not
- * fit (extra or missing segments, a trailing slash, a full URL) is refused.
+ * {@code /}, {@code %}, {@code ?}, {@code #}, {@code \} or whitespace, and no {@code .} or {@code
+ * ..} as a whole segment. Surrounding whitespace is dropped; anything else that does not fit (extra
+ * or missing segments, a trailing slash, a full URL) is refused.
  *
  * @param subscriptionId the subscription's GUID, in the case given
- * @param resourceGroup the resource group name (1-90 letters, digits, {@code _-.()}; not ending in {@code .})
+ * @param resourceGroup the resource group name (1-90 letters, digits, {@code _-.()}; not ending in
+ *     {@code .})
  * @param workspaceName the Log Analytics workspace name (4-63 letters, digits and inner hyphens)
- * @param incidentName the incident's name, usually a GUID (letters, digits, {@code _-.}; at most 256; not
- *     starting or ending in {@code .})
+ * @param incidentName the incident's name, usually a GUID (letters, digits, {@code _-.}; at most
+ *     256; not starting or ending in {@code .})
  */
-public record ArmIncidentId(String subscriptionId, String resourceGroup, String workspaceName, String incidentName) {
+public record ArmIncidentId(
+    String subscriptionId, String resourceGroup, String workspaceName, String incidentName) {
   /** The input field named in every refusal. */
   public static final String FIELD = "incident_id";
 
   private static final Pattern GUID =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  private static final Pattern RESOURCE_GROUP = Pattern.compile("[\\p{L}\\p{N}_().-]{0,89}[\\p{L}\\p{N}_()-]");
-  private static final Pattern WORKSPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]");
-  private static final Pattern INCIDENT = Pattern.compile("[A-Za-z0-9_-]([A-Za-z0-9_.-]{0,254}[A-Za-z0-9_-])?");
-  private static final String EXAMPLE = "/subscriptions/{guid}/resourceGroups/{rg}/providers/"
-      + "Microsoft.OperationalInsights/workspaces/{workspace}/providers/Microsoft.SecurityInsights/incidents/{id}";
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern RESOURCE_GROUP =
+      Pattern.compile("[\\p{L}\\p{N}_().-]{0,89}[\\p{L}\\p{N}_()-]");
+  private static final Pattern WORKSPACE =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]");
+  private static final Pattern INCIDENT =
+      Pattern.compile("[A-Za-z0-9_-]([A-Za-z0-9_.-]{0,254}[A-Za-z0-9_-])?");
+  private static final String EXAMPLE =
+      "/subscriptions/{guid}/resourceGroups/{rg}/providers/"
+          + "Microsoft.OperationalInsights/workspaces/{workspace}/providers/Microsoft.SecurityInsights/incidents/{id}";
+
   /** The fixed segments in their canonical case, by position; null where a name goes. */
-  private static final List<String> SHAPE = Arrays.asList("subscriptions", null, "resourceGroups", null,
-      "providers", "Microsoft.OperationalInsights", "workspaces", null, "providers", "Microsoft.SecurityInsights",
-      "incidents", null);
+  private static final List<String> SHAPE =
+      Arrays.asList(
+          "subscriptions",
+          null,
+          "resourceGroups",
+          null,
+          "providers",
+          "Microsoft.OperationalInsights",
+          "workspaces",
+          null,
+          "providers",
+          "Microsoft.SecurityInsights",
+          "incidents",
+          null);
 
   /**
    * Checks every part.
@@ -79,7 +98,10 @@ public record ArmIncidentId(String subscriptionId, String resourceGroup, String 
     return new ArmIncidentId(segments[1], segments[3], segments[7], segments[11]);
   }
 
-  /** The id with the fixed segments in their canonical case, unencoded (names admit nothing to encode but letters). */
+  /**
+   * The id with the fixed segments in their canonical case, unencoded (names admit nothing to
+   * encode but letters).
+   */
   public String resourceId() {
     return "/" + String.join("/", segments());
   }

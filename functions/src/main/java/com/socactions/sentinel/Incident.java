@@ -8,14 +8,16 @@ import java.util.List;
  * trigger body or the REST API's incident resource (see {@link Incidents#parse}). Every field but
  * the lists may be null when the source leaves it out; lists are empty then.
  *
- * @param id the ARM resource id ({@code /subscriptions/.../providers/Microsoft.SecurityInsights/incidents/<guid>}),
- *     the contract's {@code incident_id}
+ * @param id the ARM resource id ({@code
+ *     /subscriptions/.../providers/Microsoft.SecurityInsights/incidents/<guid>}), the contract's
+ *     {@code incident_id}
  * @param name the incident's guid (the last segment of {@code id})
  * @param etag the resource's ETag, for optimistic concurrency on updates
  * @param labels the labels' names
  * @param incidentNumber the number analysts see in the portal
  * @param tactics MITRE ATT&amp;CK tactics, from {@code additionalData}
- * @param alertProductNames the products whose alerts make up the incident, from {@code additionalData}
+ * @param alertProductNames the products whose alerts make up the incident, from {@code
+ *     additionalData}
  * @param entities the related entities, as sent (not de-duplicated)
  * @param classificationComment the analyst's closing comment, or null
  * @param comments the incident's comments when the source carries them (the trigger body does),

@@ -6,10 +6,10 @@ import java.util.Iterator;
 import java.util.Optional;
 
 /**
- * One entity of an incident: its {@code kind} ({@code Ip}, {@code Host}, {@code Account},
- * {@code Url}, {@code DnsResolution}, {@code FileHash}, ...) and its fields, whichever of the two
- * shapes it came in (fields under {@code properties}, as the REST API gives them, or beside
- * {@code kind}, as Logic Apps often delivers them).
+ * One entity of an incident: its {@code kind} ({@code Ip}, {@code Host}, {@code Account}, {@code
+ * Url}, {@code DnsResolution}, {@code FileHash}, ...) and its fields, whichever of the two shapes
+ * it came in (fields under {@code properties}, as the REST API gives them, or beside {@code kind},
+ * as Logic Apps often delivers them).
  *
  * @param kind the entity kind as Sentinel spells it
  * @param friendlyName the display name Sentinel gives the entity, null when it has none

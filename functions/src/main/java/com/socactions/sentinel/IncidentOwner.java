@@ -7,4 +7,5 @@ package com.socactions.sentinel;
  * @param objectId the Entra ID object id of the user or group
  * @param assignedTo the display name
  */
-public record IncidentOwner(String objectId, String email, String assignedTo, String userPrincipalName) {}
+public record IncidentOwner(
+    String objectId, String email, String assignedTo, String userPrincipalName) {}

@@ -25,7 +25,9 @@ public enum IncidentSeverity {
 
   /** The severity with this name (any case), if there is one. */
   public static Optional<IncidentSeverity> parse(String text) {
-    return Arrays.stream(values()).filter(s -> s.wireName.equalsIgnoreCase(text == null ? "" : text.trim())).findFirst();
+    return Arrays.stream(values())
+        .filter(s -> s.wireName.equalsIgnoreCase(text == null ? "" : text.trim()))
+        .findFirst();
   }
 
   /** The more severe of the two. */

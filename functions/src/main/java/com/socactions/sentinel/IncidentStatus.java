@@ -24,6 +24,8 @@ public enum IncidentStatus {
 
   /** The status with this name (any case), if there is one. */
   public static Optional<IncidentStatus> parse(String text) {
-    return Arrays.stream(values()).filter(s -> s.wireName.equalsIgnoreCase(text == null ? "" : text.trim())).findFirst();
+    return Arrays.stream(values())
+        .filter(s -> s.wireName.equalsIgnoreCase(text == null ? "" : text.trim()))
+        .findFirst();
   }
 }

@@ -26,14 +26,15 @@ import java.util.Set;
  *       the same shape as {@code object} without {@code relatedEntities}.
  * </ul>
  *
- * <p>Entities ({@code properties.relatedEntities}) are accepted with their fields under
- * {@code properties} (the REST shape) or beside {@code kind} (as Logic Apps often delivers them).
- * Fields Sentinel may leave out are null; fields of the wrong type make the whole incident invalid,
- * since a playbook that sends them has wired the wrong value.
+ * <p>Entities ({@code properties.relatedEntities}) are accepted with their fields under {@code
+ * properties} (the REST shape) or beside {@code kind} (as Logic Apps often delivers them). Fields
+ * Sentinel may leave out are null; fields of the wrong type make the whole incident invalid, since
+ * a playbook that sends them has wired the wrong value.
  */
 public final class Incidents {
   /** Entity fields that describe the resource, not the entity, in the flattened shape. */
-  private static final Set<String> RESOURCE_FIELDS = Set.of("id", "name", "type", "kind", "etag", "systemData");
+  private static final Set<String> RESOURCE_FIELDS =
+      Set.of("id", "name", "type", "kind", "etag", "systemData");
 
   private Incidents() {}
 
@@ -41,16 +42,17 @@ public final class Incidents {
    * The incident in {@code node}.
    *
    * @param field the request field that held it (e.g. {@code incident}), for the error paths
-   * @throws InvalidInputException naming the field at fault ({@code incident},
-   *     {@code incident.object.properties}, {@code incident.object.properties.relatedEntities[2].kind}, ...)
-   *     when the value is not an incident
+   * @throws InvalidInputException naming the field at fault ({@code incident}, {@code
+   *     incident.object.properties}, {@code incident.object.properties.relatedEntities[2].kind},
+   *     ...) when the value is not an incident
    */
   public static Incident parse(JsonNode node, String field) {
     if (node == null || node.isNull() || node.isMissingNode()) {
       throw InvalidInputException.of(field, "required: the incident trigger body, or its 'object'");
     }
     if (!node.isObject()) {
-      throw InvalidInputException.of(field, "must be the incident trigger body (a JSON object), or its 'object'");
+      throw InvalidInputException.of(
+          field, "must be the incident trigger body (a JSON object), or its 'object'");
     }
     JsonNode resource = node;
     String path = field;
@@ -63,9 +65,12 @@ public final class Incidents {
     }
     JsonNode properties = resource.get("properties");
     if (properties == null || !properties.isObject()) {
-      throw InvalidInputException.of(path + ".properties", properties == null
-          ? "required: send the trigger body or its 'object' as is (an incident has 'properties')"
-          : "must be a JSON object");
+      throw InvalidInputException.of(
+          path + ".properties",
+          properties == null
+              ? "required: send the trigger body or its 'object' as is (an incident has"
+                  + " 'properties')"
+              : "must be a JSON object");
     }
     Reader object = new Reader(resource, path);
     Reader props = new Reader(properties, path + ".properties");
@@ -76,10 +81,15 @@ public final class Incidents {
         object.text("etag"),
         props.text("title"),
         props.text("description"),
-        props.text("severity") == null ? null : IncidentSeverity.parse(props.text("severity"))
-            .orElseThrow(() -> props.invalid("severity", "must be High, Medium, Low or Informational")),
-        props.text("status") == null ? null : IncidentStatus.parse(props.text("status"))
-            .orElseThrow(() -> props.invalid("status", "must be New, Active or Closed")),
+        props.text("severity") == null
+            ? null
+            : IncidentSeverity.parse(props.text("severity"))
+                .orElseThrow(
+                    () -> props.invalid("severity", "must be High, Medium, Low or Informational")),
+        props.text("status") == null
+            ? null
+            : IncidentStatus.parse(props.text("status"))
+                .orElseThrow(() -> props.invalid("status", "must be New, Active or Closed")),
         props.text("classification"),
         props.text("classificationReason"),
         owner(props.object("owner")),
@@ -96,11 +106,13 @@ public final class Incidents {
   }
 
   /**
-   * Whether an incident as a caller sent it (trigger body, its {@code object}, or the REST resource)
-   * carries its comments: the REST resource does not, so a caller that needs them reads them.
+   * Whether an incident as a caller sent it (trigger body, its {@code object}, or the REST
+   * resource) carries its comments: the REST resource does not, so a caller that needs them reads
+   * them.
    */
   public static boolean carriesComments(JsonNode incident) {
-    JsonNode resource = incident != null && incident.has("object") ? incident.get("object") : incident;
+    JsonNode resource =
+        incident != null && incident.has("object") ? incident.get("object") : incident;
     return resource != null && resource.path("properties").path("comments").isArray();
   }
 
@@ -112,9 +124,9 @@ public final class Incidents {
   }
 
   /**
-   * Comments as the REST API and the trigger body give them ({@code name} and
-   * {@code properties.message/createdTimeUtc/author}), or flattened; oldest first. A comment
-   * without a message is skipped rather than refusing the incident.
+   * Comments as the REST API and the trigger body give them ({@code name} and {@code
+   * properties.message/createdTimeUtc/author}), or flattened; oldest first. A comment without a
+   * message is skipped rather than refusing the incident.
    */
   private static List<IncidentComment> comments(Reader props) {
     List<JsonNode> nodes = props.array("comments");
@@ -131,11 +143,17 @@ public final class Incidents {
         continue;
       }
       Reader author = fields.object("author");
-      String by = author.isEmpty() ? null : firstNonNull(author.text("email"), author.text("userPrincipalName"), author.text("name"));
+      String by =
+          author.isEmpty()
+              ? null
+              : firstNonNull(
+                  author.text("email"), author.text("userPrincipalName"), author.text("name"));
       String id = firstNonNull(comment.text("name"), comment.text("id"));
       comments.add(new IncidentComment(id, message, by, fields.instant("createdTimeUtc")));
     }
-    comments.sort(Comparator.comparing(IncidentComment::createdAt, Comparator.nullsFirst(Comparator.naturalOrder())));
+    comments.sort(
+        Comparator.comparing(
+            IncidentComment::createdAt, Comparator.nullsFirst(Comparator.naturalOrder())));
     return comments;
   }
 
@@ -152,7 +170,10 @@ public final class Incidents {
     if (owner.isEmpty()) {
       return null;
     }
-    return new IncidentOwner(owner.text("objectId"), owner.text("email"), owner.text("assignedTo"),
+    return new IncidentOwner(
+        owner.text("objectId"),
+        owner.text("email"),
+        owner.text("assignedTo"),
         owner.text("userPrincipalName"));
   }
 
@@ -190,7 +211,8 @@ public final class Incidents {
     Reader entity = new Reader(node, path);
     String kind = entity.text("kind");
     if (kind == null) {
-      throw InvalidInputException.of(path + ".kind", "required: the entity kind (Ip, Host, Account, Url, ...)");
+      throw InvalidInputException.of(
+          path + ".kind", "required: the entity kind (Ip, Host, Account, Url, ...)");
     }
     ObjectNode fields;
     JsonNode nested = node.get("properties");
@@ -209,7 +231,8 @@ public final class Incidents {
       }
     }
     JsonNode friendly = fields.get("friendlyName");
-    return new IncidentEntity(kind, friendly != null && friendly.isTextual() ? friendly.asText() : null, fields);
+    return new IncidentEntity(
+        kind, friendly != null && friendly.isTextual() ? friendly.asText() : null, fields);
   }
 
   /** Typed reads of one JSON object's fields, each failure naming the field's full path. */
@@ -233,7 +256,9 @@ public final class Incidents {
     }
 
     private Optional<JsonNode> get(String field) {
-      return isEmpty() ? Optional.empty() : Optional.ofNullable(node.get(field)).filter(value -> !value.isNull());
+      return isEmpty()
+          ? Optional.empty()
+          : Optional.ofNullable(node.get(field)).filter(value -> !value.isNull());
     }
 
     String text(String field) {

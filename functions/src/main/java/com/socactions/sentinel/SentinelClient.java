@@ -33,8 +33,8 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 
 /**
- * The Microsoft Sentinel REST API ({@code Microsoft.SecurityInsights}, api-version
- * {@value #API_VERSION}) for one incident at a time: read, create-or-update (PUT with the etag),
+ * The Microsoft Sentinel REST API ({@code Microsoft.SecurityInsights}, api-version {@value
+ * #API_VERSION}) for one incident at a time: read, create-or-update (PUT with the etag),
  * read-modify-write with conflict retries, comments and entities. Works on the raw JSON resource;
  * the incident model lives beside it. Built once per worker; thread-safe.
  *
@@ -53,16 +53,22 @@ public final class SentinelClient {
   public static final String UPSTREAM = "Microsoft Sentinel";
   public static final String MANAGEMENT_URL_SETTING = "SENTINEL_MANAGEMENT_URL";
   public static final String DEFAULT_MANAGEMENT_URL = "https://management.azure.com";
+
   /** The one api-version of every call: the stable version the recorded examples are from. */
   public static final String API_VERSION = "2024-09-01";
+
   /** Sentinel refuses comments longer than this, in UTF-16 characters. */
   public static final int MAX_COMMENT_LENGTH = 30_000;
+
   /** Reads and writes {@link #updateIncident} tries before giving up on a busy incident. */
   public static final int DEFAULT_MAX_UPDATE_ATTEMPTS = 5;
+
   /** How long a call waits for a token; Azure Identity caches it, so this is the cold case. */
   static final Duration DEFAULT_TOKEN_WAIT = Duration.ofSeconds(10);
+
   /** More pages of comments than this means a paging loop on Sentinel's side, not a long thread. */
   static final int MAX_PAGES = 100;
+
   static final String TRUNCATION_MARK = "\n[truncated by SOC Actions]";
 
   private static final MediaType JSON = MediaType.get("application/json");
@@ -88,30 +94,51 @@ public final class SentinelClient {
    * As {@link #SentinelClient(Settings, AzureCredentials, Clock)}, waiting between retries with
    * {@code sleeper} (tests elsewhere record the waits instead of sleeping through them).
    */
-  public SentinelClient(Settings settings, AzureCredentials credentials, Clock clock, Sleeper sleeper) {
-    this(managementUrl(settings), credentials, HttpClients.shared(), clock, defaultPolicy(sleeper),
-        UUID::randomUUID, DEFAULT_MAX_UPDATE_ATTEMPTS);
+  public SentinelClient(
+      Settings settings, AzureCredentials credentials, Clock clock, Sleeper sleeper) {
+    this(
+        managementUrl(settings),
+        credentials,
+        HttpClients.shared(),
+        clock,
+        defaultPolicy(sleeper),
+        UUID::randomUUID,
+        DEFAULT_MAX_UPDATE_ATTEMPTS);
   }
 
   /**
    * @param shared the process's OkHttp client; Sentinel's variant is derived from it
    * @param commentIds names of new comments (tests: predictable ones)
    */
-  SentinelClient(HttpUrl base, AzureCredentials credentials, OkHttpClient shared, Clock clock, UpstreamPolicy policy,
-      Supplier<UUID> commentIds, int maxUpdateAttempts) {
+  SentinelClient(
+      HttpUrl base,
+      AzureCredentials credentials,
+      OkHttpClient shared,
+      Clock clock,
+      UpstreamPolicy policy,
+      Supplier<UUID> commentIds,
+      int maxUpdateAttempts) {
     this.base = Objects.requireNonNull(base, "'base' cannot be null.");
     this.scope = ApiBaseUrl.azureScope(base);
     this.credentials = Objects.requireNonNull(credentials, "'credentials' cannot be null.");
-    this.http = new UpstreamHttp(UPSTREAM, shared.newBuilder().build(), Objects.requireNonNull(clock, "'clock' cannot be null."));
+    this.http =
+        new UpstreamHttp(
+            UPSTREAM,
+            shared.newBuilder().build(),
+            Objects.requireNonNull(clock, "'clock' cannot be null."));
     this.policy = Objects.requireNonNull(policy, "'policy' cannot be null.");
     this.commentIds = Objects.requireNonNull(commentIds, "'commentIds' cannot be null.");
     if (maxUpdateAttempts < 1) {
-      throw new IllegalArgumentException("'maxUpdateAttempts' must be at least 1, not " + maxUpdateAttempts);
+      throw new IllegalArgumentException(
+          "'maxUpdateAttempts' must be at least 1, not " + maxUpdateAttempts);
     }
     this.maxUpdateAttempts = maxUpdateAttempts;
   }
 
-  /** The policy every Sentinel call shares (ARM throttles per principal and answers 429 with Retry-After). */
+  /**
+   * The policy every Sentinel call shares (ARM throttles per principal and answers 429 with
+   * Retry-After).
+   */
   public static UpstreamPolicy defaultPolicy(Sleeper sleeper) {
     return new UpstreamPolicy(UPSTREAM, UpstreamPolicy.Options.defaults(), sleeper);
   }
@@ -147,7 +174,8 @@ public final class SentinelClient {
    */
   public Optional<IncidentResource> getIncident(ArmIncidentId id) {
     try {
-      Answer answer = call("read incident " + id.incidentName(), authorized(incidentUrl(id, List.of())).get());
+      Answer answer =
+          call("read incident " + id.incidentName(), authorized(incidentUrl(id, List.of())).get());
       return Optional.of(resource(answer));
     } catch (UpstreamException e) {
       if (e.status() == 404) {
@@ -158,9 +186,9 @@ public final class SentinelClient {
   }
 
   /**
-   * Creates or replaces the incident (Sentinel has no PATCH: properties left out are cleared).
-   * With an etag, sends it in the body, as the API expects, and as {@code If-Match}, so a write
-   * over a newer version fails instead of undoing it.
+   * Creates or replaces the incident (Sentinel has no PATCH: properties left out are cleared). With
+   * an etag, sends it in the body, as the API expects, and as {@code If-Match}, so a write over a
+   * newer version fails instead of undoing it.
    *
    * @param resource the resource to send, usually {@code {"properties": {...}}}; not changed here
    * @param etag the etag of the version read, or null to create
@@ -179,11 +207,19 @@ public final class SentinelClient {
     }
     String json = UpstreamJson.write(body);
     try {
-      return resource(call("write incident " + id.incidentName(), request.put(RequestBody.create(json, JSON))));
+      return resource(
+          call("write incident " + id.incidentName(), request.put(RequestBody.create(json, JSON))));
     } catch (UpstreamException e) {
       if (e.status() == 409 || e.status() == 412) {
-        throw new IncidentConflictException(e.status(), "Incident " + id.incidentName()
-            + " changed since it was read (HTTP " + e.status() + "): " + e.getMessage(), e.bodyExcerpt());
+        throw new IncidentConflictException(
+            e.status(),
+            "Incident "
+                + id.incidentName()
+                + " changed since it was read (HTTP "
+                + e.status()
+                + "): "
+                + e.getMessage(),
+            e.bodyExcerpt());
       }
       throw e;
     }
@@ -195,9 +231,9 @@ public final class SentinelClient {
    * most {@value #DEFAULT_MAX_UPDATE_ATTEMPTS} times. Writes nothing when the change leaves the
    * properties as they were.
    *
-   * @param change gets a private copy of {@code properties} and returns the wanted properties
-   *     (the same object, changed, or a new one); may run once per attempt, so it should depend on
-   *     its input only
+   * @param change gets a private copy of {@code properties} and returns the wanted properties (the
+   *     same object, changed, or a new one); may run once per attempt, so it should depend on its
+   *     input only
    * @return the incident after the write, or as read when there was nothing to write
    * @throws UpstreamException status 404 when Sentinel holds no such incident
    * @throws IncidentConflictException when every attempt met a newer version
@@ -206,10 +242,15 @@ public final class SentinelClient {
   public IncidentResource updateIncident(ArmIncidentId id, UnaryOperator<ObjectNode> change) {
     IncidentConflictException last = null;
     for (int attempt = 1; attempt <= maxUpdateAttempts; attempt++) {
-      IncidentResource current = getIncident(id).orElseThrow(() -> new UpstreamException(UPSTREAM, 404,
-          UPSTREAM + " holds no incident " + id, null, null, null));
+      IncidentResource current =
+          getIncident(id)
+              .orElseThrow(
+                  () ->
+                      new UpstreamException(
+                          UPSTREAM, 404, UPSTREAM + " holds no incident " + id, null, null, null));
       ObjectNode before = current.properties();
-      ObjectNode after = Objects.requireNonNull(change.apply(before.deepCopy()), "the change returned null");
+      ObjectNode after =
+          Objects.requireNonNull(change.apply(before.deepCopy()), "the change returned null");
       if (after.equals(before)) {
         return current;
       }
@@ -221,13 +262,19 @@ public final class SentinelClient {
         last = e; // another writer won; its version is the base for the next attempt
       }
     }
-    throw new IncidentConflictException(last.status(), "Incident " + id.incidentName() + " kept changing: "
-        + maxUpdateAttempts + " attempts each met a newer version", last.bodyExcerpt());
+    throw new IncidentConflictException(
+        last.status(),
+        "Incident "
+            + id.incidentName()
+            + " kept changing: "
+            + maxUpdateAttempts
+            + " attempts each met a newer version",
+        last.bodyExcerpt());
   }
 
   /**
-   * The incident's comments, oldest first as Sentinel lists them, following {@code nextLink}
-   * pages on the management URL's own origin only.
+   * The incident's comments, oldest first as Sentinel lists them, following {@code nextLink} pages
+   * on the management URL's own origin only.
    *
    * @throws UpstreamException when Sentinel fails or refuses, or pages without end
    */
@@ -237,10 +284,23 @@ public final class SentinelClient {
     HttpUrl page = incidentUrl(id, List.of("comments"));
     while (page != null) {
       if (!seen.add(page) || seen.size() > MAX_PAGES) {
-        throw new UpstreamException(UPSTREAM, 502, UPSTREAM + " kept paging the comments of incident "
-            + id.incidentName() + " (" + seen.size() + " pages)", null, null, null);
+        throw new UpstreamException(
+            UPSTREAM,
+            502,
+            UPSTREAM
+                + " kept paging the comments of incident "
+                + id.incidentName()
+                + " ("
+                + seen.size()
+                + " pages)",
+            null,
+            null,
+            null);
       }
-      JsonNode body = parse(call("list comments of incident " + id.incidentName(), authorized(page).get()).body());
+      JsonNode body =
+          parse(
+              call("list comments of incident " + id.incidentName(), authorized(page).get())
+                  .body());
       for (JsonNode comment : body.path("value")) {
         if (comment instanceof ObjectNode object) {
           comments.add(object);
@@ -252,9 +312,9 @@ public final class SentinelClient {
   }
 
   /**
-   * Adds a comment under a new name ({@code PUT .../comments/{uuid}}), so a retried call writes
-   * the same comment again rather than a second one. A message longer than
-   * {@value #MAX_COMMENT_LENGTH} characters is cut (see {@link #truncateComment}).
+   * Adds a comment under a new name ({@code PUT .../comments/{uuid}}), so a retried call writes the
+   * same comment again rather than a second one. A message longer than {@value #MAX_COMMENT_LENGTH}
+   * characters is cut (see {@link #truncateComment}).
    *
    * @return the comment resource Sentinel answered
    * @throws UpstreamException when Sentinel fails or refuses
@@ -264,20 +324,22 @@ public final class SentinelClient {
     String name = commentIds.get().toString();
     ObjectNode body = Json.UPSTREAM.createObjectNode();
     body.putObject("properties").put("message", truncateComment(message));
-    Request.Builder request = authorized(incidentUrl(id, List.of("comments", name)))
-        .put(RequestBody.create(UpstreamJson.write(body), JSON));
+    Request.Builder request =
+        authorized(incidentUrl(id, List.of("comments", name)))
+            .put(RequestBody.create(UpstreamJson.write(body), JSON));
     JsonNode answer = parse(call("add a comment to incident " + id.incidentName(), request).body());
     return answer instanceof ObjectNode object ? object : Json.UPSTREAM.createObjectNode();
   }
 
   /**
-   * The incident's entities ({@code POST .../entities}): accounts, hosts, IPs, files... each
-   * {@code {id, name, type, kind, properties}}.
+   * The incident's entities ({@code POST .../entities}): accounts, hosts, IPs, files... each {@code
+   * {id, name, type, kind, properties}}.
    *
    * @throws UpstreamException when Sentinel fails or refuses
    */
   public List<ObjectNode> listEntities(ArmIncidentId id) {
-    Request.Builder request = authorized(incidentUrl(id, List.of("entities"))).post(RequestBody.create("", JSON));
+    Request.Builder request =
+        authorized(incidentUrl(id, List.of("entities"))).post(RequestBody.create("", JSON));
     JsonNode body = parse(call("list entities of incident " + id.incidentName(), request).body());
     List<ObjectNode> entities = new ArrayList<>();
     for (JsonNode entity : body.path("entities")) {
@@ -298,16 +360,17 @@ public final class SentinelClient {
   }
 
   /**
-   * {@code message} if it fits, else its head plus a note that it was cut, at most
-   * {@value #MAX_COMMENT_LENGTH} characters in all. The cut never splits a surrogate pair, an
-   * HTML tag or a character reference, since comments render as HTML.
+   * {@code message} if it fits, else its head plus a note that it was cut, at most {@value
+   * #MAX_COMMENT_LENGTH} characters in all. The cut never splits a surrogate pair, an HTML tag or a
+   * character reference, since comments render as HTML.
    */
   static String truncateComment(String message) {
     if (message.length() <= MAX_COMMENT_LENGTH) {
       return message;
     }
     int end = MAX_COMMENT_LENGTH - TRUNCATION_MARK.length();
-    if (Character.isLowSurrogate(message.charAt(end)) && Character.isHighSurrogate(message.charAt(end - 1))) {
+    if (Character.isLowSurrogate(message.charAt(end))
+        && Character.isHighSurrogate(message.charAt(end - 1))) {
       end--;
     }
     String head = message.substring(0, end);
@@ -339,19 +402,30 @@ public final class SentinelClient {
     }
   }
 
-  /** The same failure, its message holding ARM's error code and message and what to do about a refusal. */
+  /**
+   * The same failure, its message holding ARM's error code and message and what to do about a
+   * refusal.
+   */
   private static UpstreamException explained(String what, UpstreamException e) {
-    if (e.status() == 0 || !UPSTREAM.equals(e.upstream()) || e instanceof IncidentConflictException) {
+    if (e.status() == 0
+        || !UPSTREAM.equals(e.upstream())
+        || e instanceof IncidentConflictException) {
       return e;
     }
-    StringBuilder message = new StringBuilder(UPSTREAM).append(" could not ").append(what)
-        .append(": HTTP ").append(e.status());
+    StringBuilder message =
+        new StringBuilder(UPSTREAM)
+            .append(" could not ")
+            .append(what)
+            .append(": HTTP ")
+            .append(e.status());
     armError(e.bodyExcerpt()).ifPresent(error -> message.append(' ').append(error));
     if (e.status() == 401 || e.status() == 403) {
-      message.append(". Grant the app's Azure identity the Microsoft Sentinel Responder role on the workspace");
+      message.append(
+          ". Grant the app's Azure identity the Microsoft Sentinel Responder role on the"
+              + " workspace");
     }
-    return new UpstreamException(UPSTREAM, e.status(), message.toString(), e.bodyExcerpt(),
-        e.retryAfter().orElse(null), e);
+    return new UpstreamException(
+        UPSTREAM, e.status(), message.toString(), e.bodyExcerpt(), e.retryAfter().orElse(null), e);
   }
 
   /** {@code code: message} of an ARM error body, when it is one. */
@@ -368,21 +442,30 @@ public final class SentinelClient {
       }
       return Optional.of(code.isEmpty() ? text : text.isEmpty() ? code : code + ": " + text);
     } catch (JsonProcessingException notJson) {
-      return Optional.empty(); // an excerpt cut short, or a gateway's HTML page: the status says enough
+      return Optional
+          .empty(); // an excerpt cut short, or a gateway's HTML page: the status says enough
     }
   }
 
   private Request.Builder authorized(HttpUrl url) {
     // Outside the attempt loop's retries: a failing identity endpoint is not Sentinel's fault.
     String token = credentials.token(scope, DEFAULT_TOKEN_WAIT).getToken();
-    return new Request.Builder().url(url).header("Authorization", "Bearer " + token).header("Accept", "application/json");
+    return new Request.Builder()
+        .url(url)
+        .header("Authorization", "Bearer " + token)
+        .header("Accept", "application/json");
   }
 
   private static IncidentResource resource(Answer answer) {
     JsonNode json = parse(answer.body());
     if (!(json instanceof ObjectNode object)) {
-      throw new UpstreamException(UPSTREAM, 502, UPSTREAM + " answered with an incident that is not a JSON object",
-          answer.body(), null, null);
+      throw new UpstreamException(
+          UPSTREAM,
+          502,
+          UPSTREAM + " answered with an incident that is not a JSON object",
+          answer.body(),
+          null,
+          null);
     }
     String etag = object.path("etag").asText(null);
     return new IncidentResource(object, etag != null ? etag : answer.headers().get("ETag"));

@@ -25,8 +25,8 @@ public final class SentinelModule {
   /**
    * The client, built on first use.
    *
-   * @throws ConfigurationException when {@code SENTINEL_MANAGEMENT_URL} is malformed (on every
-   *     call until it is fixed: a failed build is not remembered)
+   * @throws ConfigurationException when {@code SENTINEL_MANAGEMENT_URL} is malformed (on every call
+   *     until it is fixed: a failed build is not remembered)
    */
   public SentinelClient client() {
     return client.get();

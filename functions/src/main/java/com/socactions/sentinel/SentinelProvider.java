@@ -21,11 +21,12 @@ import java.util.function.Supplier;
  *
  * <p>Configured when the settings name an Azure identity ({@link AzureCredentials#isConfigured}):
  * always in Azure once the app has a managed identity; locally when the token endpoint or service
- * principal settings are present. Ready when a token for the management API comes: health knows
- * no workspace to call, since incident ids arrive with each call.
+ * principal settings are present. Ready when a token for the management API comes: health knows no
+ * workspace to call, since incident ids arrive with each call.
  */
 public final class SentinelProvider implements Provider {
   public static final String ID = "sentinel";
+
   /** How long {@link #readiness()} waits for a token: health answers in seconds. */
   static final Duration READINESS_TOKEN_WAIT = Duration.ofSeconds(3);
 
@@ -55,8 +56,9 @@ public final class SentinelProvider implements Provider {
 
   @Override
   public String description() {
-    return "Reads and updates Sentinel incidents, their comments and entities with the app's Azure identity"
-        + " (Microsoft Sentinel Responder on the workspace); " + SentinelClient.MANAGEMENT_URL_SETTING
+    return "Reads and updates Sentinel incidents, their comments and entities with the app's Azure"
+        + " identity (Microsoft Sentinel Responder on the workspace); "
+        + SentinelClient.MANAGEMENT_URL_SETTING
         + " for a sovereign cloud";
   }
 
@@ -79,14 +81,17 @@ public final class SentinelProvider implements Provider {
     try {
       sentinel.checkToken(READINESS_TOKEN_WAIT);
     } catch (UpstreamException e) {
-      // Slow is a passing state of the identity endpoint; a refusal needs someone to fix the identity.
+      // Slow is a passing state of the identity endpoint; a refusal needs someone to fix the
+      // identity.
       return e.getCause() instanceof TimeoutException
           ? Readiness.degraded(e.getMessage())
           : Readiness.error("No Azure token for " + sentinel.base() + ": " + e.getMessage());
     }
     if (sentinel.policy().circuitState() == CircuitBreaker.State.OPEN) {
-      return Readiness.degraded("The app's Azure identity gets tokens for " + sentinel.base()
-          + ", but recent Sentinel calls failed and its circuit is open");
+      return Readiness.degraded(
+          "The app's Azure identity gets tokens for "
+              + sentinel.base()
+              + ", but recent Sentinel calls failed and its circuit is open");
     }
     return Readiness.ok("The app's Azure identity gets tokens for " + sentinel.base());
   }

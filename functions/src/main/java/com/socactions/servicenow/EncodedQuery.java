@@ -17,42 +17,83 @@ import java.util.regex.Pattern;
  * condition to the current clause, {@link #and} starts a clause, {@link #newQuery} starts a group.
  *
  * <p><b>Values that cannot be expressed safely match nothing.</b> The encoded-query syntax has no
- * general escape: {@code ^} always separates terms, a comma always separates the items of an
- * {@code IN} list, and a value that begins with {@code javascript:} is run as a server-side script.
- * A value is therefore used only when it is non-empty, has no leading or trailing white space
- * (ServiceNow trims it, which would match another value), and contains none of {@code ^},
- * {@code =}, {@code <}, {@code >}, {@code !}, control or line-separator characters, or
- * {@code javascript:} (any case), and does not run into the operator before it to spell a longer
- * one ({@code IN} + {@code STANCEOFx} would read as {@code INSTANCEOF}). Inside {@code IN} a value
- * with a comma is moved to an {@code =} condition of its own in the same {@code ^OR} clause, where
- * a comma is plain text. Any other value that fails these rules turns its condition into "false":
- * an {@code IN} item is left out of the list; an {@code =}, {@code !=}, {@code STARTSWITH} or
- * {@code LIKE} condition is dropped from its {@code ^OR} clause (so a {@code !=} on such a value
- * narrows the query instead of widening it); a clause left with no condition makes its group
- * match nothing, and a query whose every group matches nothing {@link #matchesNothing()} and
- * should not be sent at all. Field names are ours, not data: a malformed one is a programming
- * error ({@link IllegalArgumentException}).
+ * general escape: {@code ^} always separates terms, a comma always separates the items of an {@code
+ * IN} list, and a value that begins with {@code javascript:} is run as a server-side script. A
+ * value is therefore used only when it is non-empty, has no leading or trailing white space
+ * (ServiceNow trims it, which would match another value), and contains none of {@code ^}, {@code
+ * =}, {@code <}, {@code >}, {@code !}, control or line-separator characters, or {@code javascript:}
+ * (any case), and does not run into the operator before it to spell a longer one ({@code IN} +
+ * {@code STANCEOFx} would read as {@code INSTANCEOF}). Inside {@code IN} a value with a comma is
+ * moved to an {@code =} condition of its own in the same {@code ^OR} clause, where a comma is plain
+ * text. Any other value that fails these rules turns its condition into "false": an {@code IN} item
+ * is left out of the list; an {@code =}, {@code !=}, {@code STARTSWITH} or {@code LIKE} condition
+ * is dropped from its {@code ^OR} clause (so a {@code !=} on such a value narrows the query instead
+ * of widening it); a clause left with no condition makes its group match nothing, and a query whose
+ * every group matches nothing {@link #matchesNothing()} and should not be sent at all. Field names
+ * are ours, not data: a malformed one is a programming error ({@link IllegalArgumentException}).
  */
 public final class EncodedQuery {
-  /** Field names, optionally dot-walked ({@code assigned_to.email}); lower case like ServiceNow's own. */
+  /**
+   * Field names, optionally dot-walked ({@code assigned_to.email}); lower case like ServiceNow's
+   * own.
+   */
   private static final Pattern FIELD = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
+
   private static final Pattern SCRIPT = Pattern.compile("(?i)javascript\\s*:");
+
   /** Characters that start or are part of an operator, or end a term. */
   private static final String OPERATOR_CHARACTERS = "^=<>!";
+
   /**
    * Operators that ServiceNow knows, longest first: an operator we write followed by a value must
    * not spell one of these. Only the prefix relation matters, so the list is the documented set.
    */
-  private static final List<String> KNOWN_OPERATORS = List.of("DOESNOTCONTAIN", "EMPTYSTRING", "STARTSWITH",
-      "INSTANCEOF", "ISNOTEMPTY", "VALCHANGES", "CHANGESFROM", "ENDSWITH", "NOTLIKE", "NOT LIKE", "NOT IN",
-      "ISEMPTY", "CONTAINS", "ANYTHING", "BETWEEN", "DYNAMIC", "MORETHAN", "LESSTHAN", "NSAMEAS", "SAMEAS",
-      "CHANGESTO", "NOTON", "LIKE", "IN", "ON", "!=", "<=", ">=", "=", "<", ">");
+  private static final List<String> KNOWN_OPERATORS =
+      List.of(
+          "DOESNOTCONTAIN",
+          "EMPTYSTRING",
+          "STARTSWITH",
+          "INSTANCEOF",
+          "ISNOTEMPTY",
+          "VALCHANGES",
+          "CHANGESFROM",
+          "ENDSWITH",
+          "NOTLIKE",
+          "NOT LIKE",
+          "NOT IN",
+          "ISEMPTY",
+          "CONTAINS",
+          "ANYTHING",
+          "BETWEEN",
+          "DYNAMIC",
+          "MORETHAN",
+          "LESSTHAN",
+          "NSAMEAS",
+          "SAMEAS",
+          "CHANGESTO",
+          "NOTON",
+          "LIKE",
+          "IN",
+          "ON",
+          "!=",
+          "<=",
+          ">=",
+          "=",
+          "<",
+          ">");
+
   /** Written when the whole query matches nothing: no record has an empty sys_id. */
   static final String NOTHING = "sys_idISEMPTY";
 
   /** The operators this builder writes. */
   public enum Operator {
-    EQUALS("="), NOT_EQUALS("!="), AT_LEAST(">="), IN("IN"), STARTS_WITH("STARTSWITH"), LIKE("LIKE"), IS_EMPTY("ISEMPTY"),
+    EQUALS("="),
+    NOT_EQUALS("!="),
+    AT_LEAST(">="),
+    IN("IN"),
+    STARTS_WITH("STARTSWITH"),
+    LIKE("LIKE"),
+    IS_EMPTY("ISEMPTY"),
     IS_NOT_EMPTY("ISNOTEMPTY");
 
     private final String token;
@@ -66,7 +107,10 @@ public final class EncodedQuery {
     }
   }
 
-  /** One condition: a field, an operator and its values (one, none for the emptiness tests, any for IN). */
+  /**
+   * One condition: a field, an operator and its values (one, none for the emptiness tests, any for
+   * IN).
+   */
   public record Condition(String field, Operator operator, List<String> values) {
     public Condition {
       Objects.requireNonNull(field, "'field' cannot be null.");
@@ -75,7 +119,9 @@ public final class EncodedQuery {
       values = List.copyOf(values);
     }
 
-    /** The terms this condition writes into its {@code ^OR} clause; empty when it matches nothing. */
+    /**
+     * The terms this condition writes into its {@code ^OR} clause; empty when it matches nothing.
+     */
     List<String> terms() {
       switch (operator) {
         case IS_EMPTY, IS_NOT_EMPTY -> {
@@ -100,7 +146,9 @@ public final class EncodedQuery {
         }
         default -> {
           String value = values.get(0);
-          return isExpressible(operator, value) ? List.of(field + operator.token + value) : List.of();
+          return isExpressible(operator, value)
+              ? List.of(field + operator.token + value)
+              : List.of();
         }
       }
     }
@@ -120,7 +168,10 @@ public final class EncodedQuery {
     return new Condition(field, Operator.EQUALS, List.of(value));
   }
 
-  /** {@code field >= value}: for date-times in the stored {@code yyyy-MM-dd HH:mm:ss} form, which sorts as text. */
+  /**
+   * {@code field >= value}: for date-times in the stored {@code yyyy-MM-dd HH:mm:ss} form, which
+   * sorts as text.
+   */
   public static Condition atLeast(String field, String value) {
     return new Condition(field, Operator.AT_LEAST, List.of(value));
   }
@@ -129,7 +180,10 @@ public final class EncodedQuery {
     return new Condition(field, Operator.NOT_EQUALS, List.of(value));
   }
 
-  /** {@code fieldINa,b,c}; values with a comma become {@code field=a,b} beside it (see the class comment). */
+  /**
+   * {@code fieldINa,b,c}; values with a comma become {@code field=a,b} beside it (see the class
+   * comment).
+   */
   public static Condition in(String field, Collection<String> values) {
     return new Condition(field, Operator.IN, new ArrayList<>(values));
   }
@@ -160,8 +214,8 @@ public final class EncodedQuery {
 
   /**
    * {@code field1INkeys^ORfield2INkeys^OR...}: a record whose any of {@code fields} holds any of
-   * {@code keys}, in one query (the batch lookup of CIs by {@code ip_address}, {@code name},
-   * {@code fqdn}).
+   * {@code keys}, in one query (the batch lookup of CIs by {@code ip_address}, {@code name}, {@code
+   * fqdn}).
    */
   public static EncodedQuery anyFieldIn(List<String> fields, Collection<String> keys) {
     if (fields.isEmpty()) {
@@ -178,21 +232,30 @@ public final class EncodedQuery {
   public EncodedQuery or(Condition condition) {
     List<List<List<Condition>>> copy = deepCopy();
     List<List<Condition>> group = copy.get(copy.size() - 1);
-    group.get(group.size() - 1).add(Objects.requireNonNull(condition, "'condition' cannot be null."));
+    group
+        .get(group.size() - 1)
+        .add(Objects.requireNonNull(condition, "'condition' cannot be null."));
     return new EncodedQuery(copy, orderBy);
   }
 
   /** Starts a new clause with {@code ^condition}: records must match it as well. */
   public EncodedQuery and(Condition condition) {
     List<List<List<Condition>>> copy = deepCopy();
-    copy.get(copy.size() - 1).add(new ArrayList<>(List.of(Objects.requireNonNull(condition, "'condition' cannot be null."))));
+    copy.get(copy.size() - 1)
+        .add(
+            new ArrayList<>(
+                List.of(Objects.requireNonNull(condition, "'condition' cannot be null."))));
     return new EncodedQuery(copy, orderBy);
   }
 
   /** Starts a new group with {@code ^NQcondition}: records matching either group are returned. */
   public EncodedQuery newQuery(Condition condition) {
     List<List<List<Condition>>> copy = deepCopy();
-    copy.add(new ArrayList<>(List.of(new ArrayList<>(List.of(Objects.requireNonNull(condition, "'condition' cannot be null."))))));
+    copy.add(
+        new ArrayList<>(
+            List.of(
+                new ArrayList<>(
+                    List.of(Objects.requireNonNull(condition, "'condition' cannot be null."))))));
     return new EncodedQuery(copy, orderBy);
   }
 
@@ -267,14 +330,20 @@ public final class EncodedQuery {
    * class comment).
    */
   static boolean isExpressible(Operator operator, String value) {
-    if (value == null || value.isEmpty() || !value.strip().equals(value) || SCRIPT.matcher(value).find()) {
+    if (value == null
+        || value.isEmpty()
+        || !value.strip().equals(value)
+        || SCRIPT.matcher(value).find()) {
       return false;
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       int type = Character.getType(c);
-      if (OPERATOR_CHARACTERS.indexOf(c) >= 0 || Character.isISOControl(c) || type == Character.LINE_SEPARATOR
-          || type == Character.PARAGRAPH_SEPARATOR || (operator == Operator.IN && c == ',')) {
+      if (OPERATOR_CHARACTERS.indexOf(c) >= 0
+          || Character.isISOControl(c)
+          || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR
+          || (operator == Operator.IN && c == ',')) {
         return false;
       }
     }
@@ -289,7 +358,8 @@ public final class EncodedQuery {
 
   static String checkField(String field) {
     if (!FIELD.matcher(field).matches()) {
-      throw new IllegalArgumentException("'field' must be a ServiceNow column name such as ip_address, not '" + field + "'");
+      throw new IllegalArgumentException(
+          "'field' must be a ServiceNow column name such as ip_address, not '" + field + "'");
     }
     return field;
   }

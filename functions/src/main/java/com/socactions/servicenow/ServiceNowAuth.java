@@ -20,18 +20,27 @@ import okhttp3.Request;
  * Thread-safe; concurrent callers share one token fetch.
  */
 abstract class ServiceNowAuth {
-  /** A token is renewed this long before ServiceNow says it expires, so no call carries a dying one. */
+  /**
+   * A token is renewed this long before ServiceNow says it expires, so no call carries a dying one.
+   */
   static final Duration DEFAULT_EXPIRY_MARGIN = Duration.ofSeconds(60);
-  /** ServiceNow's default access token lifespan (1,800 s), used when the answer has no {@code expires_in}. */
+
+  /**
+   * ServiceNow's default access token lifespan (1,800 s), used when the answer has no {@code
+   * expires_in}.
+   */
   static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofMinutes(30);
 
-  /** The header value; for OAuth may fetch a token (throws {@link UpstreamException} as calls do). */
+  /**
+   * The header value; for OAuth may fetch a token (throws {@link UpstreamException} as calls do).
+   */
   abstract String authorization();
 
   /**
    * The instance refused {@code presented} with 401: forget it if it is the cached token.
    *
-   * @return whether asking again with a fresh credential may help (a cached token that expired early)
+   * @return whether asking again with a fresh credential may help (a cached token that expired
+   *     early)
    */
   abstract boolean rejected(String presented);
 
@@ -93,12 +102,18 @@ abstract class ServiceNowAuth {
     }
 
     private void fetch() {
-      FormBody form = new FormBody.Builder()
-          .add("grant_type", "client_credentials")
-          .add("client_id", settings.clientId())
-          .add("client_secret", settings.clientSecret())
-          .build();
-      Request request = new Request.Builder().url(tokenUrl).post(form).header("Accept", "application/json").build();
+      FormBody form =
+          new FormBody.Builder()
+              .add("grant_type", "client_credentials")
+              .add("client_id", settings.clientId())
+              .add("client_secret", settings.clientSecret())
+              .build();
+      Request request =
+          new Request.Builder()
+              .url(tokenUrl)
+              .post(form)
+              .header("Accept", "application/json")
+              .build();
       Instant asked = clock.instant();
       String body;
       try {
@@ -106,9 +121,17 @@ abstract class ServiceNowAuth {
       } catch (UpstreamException e) {
         if (e.status() == 400 || e.status() == 401) {
           // The body may echo the request; the excerpt is dropped so no secret can travel on.
-          throw new UpstreamException(e.upstream(), e.status(), "ServiceNow refused the OAuth client (HTTP " + e.status()
-              + " from /oauth_token.do); check " + settings.credentialSettings()
-              + " and that the client credentials grant is enabled for it", null, null, e);
+          throw new UpstreamException(
+              e.upstream(),
+              e.status(),
+              "ServiceNow refused the OAuth client (HTTP "
+                  + e.status()
+                  + " from /oauth_token.do); check "
+                  + settings.credentialSettings()
+                  + " and that the client credentials grant is enabled for it",
+              null,
+              null,
+              e);
         }
         throw e;
       }
@@ -117,19 +140,32 @@ abstract class ServiceNowAuth {
       try {
         token = Json.UPSTREAM.readTree(body);
       } catch (JsonProcessingException e) {
-        throw new UpstreamException(ServiceNowTableClient.UPSTREAM, 502, "ServiceNow answered /oauth_token.do with JSON that does not parse",
-            null, null, null);
+        throw new UpstreamException(
+            ServiceNowTableClient.UPSTREAM,
+            502,
+            "ServiceNow answered /oauth_token.do with JSON that does not parse",
+            null,
+            null,
+            null);
       }
       String accessToken = token.path("access_token").asText("");
       if (accessToken.isEmpty()) {
-        throw new UpstreamException(ServiceNowTableClient.UPSTREAM, 502, "ServiceNow answered /oauth_token.do without an access_token",
-            null, null, null);
+        throw new UpstreamException(
+            ServiceNowTableClient.UPSTREAM,
+            502,
+            "ServiceNow answered /oauth_token.do without an access_token",
+            null,
+            null,
+            null);
       }
       long seconds = token.path("expires_in").asLong(DEFAULT_TOKEN_LIFETIME.toSeconds());
       Duration lifetime = Duration.ofSeconds(Math.max(0, seconds));
-      // A token shorter-lived than the margin is still used once rather than fetched for every call.
-      Duration usable = lifetime.compareTo(DEFAULT_EXPIRY_MARGIN.multipliedBy(2)) > 0
-          ? lifetime.minus(DEFAULT_EXPIRY_MARGIN) : lifetime.dividedBy(2);
+      // A token shorter-lived than the margin is still used once rather than fetched for every
+      // call.
+      Duration usable =
+          lifetime.compareTo(DEFAULT_EXPIRY_MARGIN.multipliedBy(2)) > 0
+              ? lifetime.minus(DEFAULT_EXPIRY_MARGIN)
+              : lifetime.dividedBy(2);
       header = "Bearer " + accessToken;
       renewAt = asked.plus(usable);
     }

@@ -9,12 +9,12 @@ import okhttp3.HttpUrl;
  * Where the ServiceNow instance is and how to sign in, read from the app settings:
  *
  * <ul>
- *   <li>{@code SERVICENOW_URL}: the instance, e.g. {@code https://acme.service-now.com}; https,
- *       or http on a loopback host only (local fakes), since credentials travel with every call.
+ *   <li>{@code SERVICENOW_URL}: the instance, e.g. {@code https://acme.service-now.com}; https, or
+ *       http on a loopback host only (local fakes), since credentials travel with every call.
  *   <li>Basic auth: {@code SERVICENOW_USER} and {@code SERVICENOW_PASSWORD} (a web-service-only
  *       integration user).
- *   <li>Or OAuth client credentials: {@code SERVICENOW_CLIENT_ID} and
- *       {@code SERVICENOW_CLIENT_SECRET} of an OAuth application registry entry with the client
+ *   <li>Or OAuth client credentials: {@code SERVICENOW_CLIENT_ID} and {@code
+ *       SERVICENOW_CLIENT_SECRET} of an OAuth application registry entry with the client
  *       credentials grant enabled; tokens come from {@code POST /oauth_token.do}.
  * </ul>
  *
@@ -27,7 +27,8 @@ import okhttp3.HttpUrl;
  * @param clientId the OAuth client id, or null for basic auth
  * @param clientSecret the OAuth client secret, or null for basic auth
  */
-public record ServiceNowSettings(HttpUrl instance, String user, String password, String clientId, String clientSecret) {
+public record ServiceNowSettings(
+    HttpUrl instance, String user, String password, String clientId, String clientSecret) {
   public static final String URL = "SERVICENOW_URL";
   public static final String USER = "SERVICENOW_USER";
   public static final String PASSWORD_SETTING = "SERVICENOW_PASSWORD";
@@ -35,10 +36,13 @@ public record ServiceNowSettings(HttpUrl instance, String user, String password,
   public static final String CLIENT_SECRET_SETTING = "SERVICENOW_CLIENT_SECRET";
   private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
 
-  /** Whether the instance and a sign-in are set, i.e. the {@code servicenow} provider is available. */
+  /**
+   * Whether the instance and a sign-in are set, i.e. the {@code servicenow} provider is available.
+   */
   public static boolean isConfigured(Settings settings) {
-    return settings.isSet(URL) && ((settings.isSet(USER) && settings.isSet(PASSWORD_SETTING))
-        || (settings.isSet(CLIENT_ID) && settings.isSet(CLIENT_SECRET_SETTING)));
+    return settings.isSet(URL)
+        && ((settings.isSet(USER) && settings.isSet(PASSWORD_SETTING))
+            || (settings.isSet(CLIENT_ID) && settings.isSet(CLIENT_SECRET_SETTING)));
   }
 
   /**
@@ -47,31 +51,73 @@ public record ServiceNowSettings(HttpUrl instance, String user, String password,
    * @throws ConfigurationException naming the setting that is missing, malformed or in conflict
    */
   public static ServiceNowSettings from(Settings settings) {
-    String text = settings.get(URL).orElseThrow(() -> new ConfigurationException(URL,
-        "Setting " + URL + " must name the ServiceNow instance, e.g. https://acme.service-now.com"));
+    String text =
+        settings
+            .get(URL)
+            .orElseThrow(
+                () ->
+                    new ConfigurationException(
+                        URL,
+                        "Setting "
+                            + URL
+                            + " must name the ServiceNow instance, e.g."
+                            + " https://acme.service-now.com"));
     HttpUrl url = HttpUrl.parse(text);
     if (url == null || url.querySize() > 0 || url.fragment() != null) {
-      throw new ConfigurationException(URL, "Setting " + URL
-          + " must be the instance's base URL such as https://acme.service-now.com, not '" + text + "'");
+      throw new ConfigurationException(
+          URL,
+          "Setting "
+              + URL
+              + " must be the instance's base URL such as https://acme.service-now.com, not '"
+              + text
+              + "'");
     }
     if (!url.isHttps() && !LOOPBACK.contains(url.host())) {
-      throw new ConfigurationException(URL, "Setting " + URL
-          + " must be an https URL (http only for a loopback host), not '" + text + "'");
+      throw new ConfigurationException(
+          URL,
+          "Setting "
+              + URL
+              + " must be an https URL (http only for a loopback host), not '"
+              + text
+              + "'");
     }
     boolean basic = settings.isSet(USER) || settings.isSet(PASSWORD_SETTING);
     boolean oauth = settings.isSet(CLIENT_ID) || settings.isSet(CLIENT_SECRET_SETTING);
     if (basic && oauth) {
-      throw new ConfigurationException(CLIENT_ID, "Set either " + USER + " and " + PASSWORD_SETTING + " (basic auth) or "
-          + CLIENT_ID + " and " + CLIENT_SECRET_SETTING + " (OAuth client credentials) for ServiceNow, not both");
+      throw new ConfigurationException(
+          CLIENT_ID,
+          "Set either "
+              + USER
+              + " and "
+              + PASSWORD_SETTING
+              + " (basic auth) or "
+              + CLIENT_ID
+              + " and "
+              + CLIENT_SECRET_SETTING
+              + " (OAuth client credentials) for ServiceNow, not both");
     }
     if (oauth) {
-      return new ServiceNowSettings(url, null, null, required(settings, CLIENT_ID), required(settings, CLIENT_SECRET_SETTING));
+      return new ServiceNowSettings(
+          url,
+          null,
+          null,
+          required(settings, CLIENT_ID),
+          required(settings, CLIENT_SECRET_SETTING));
     }
     if (!basic) {
-      throw new ConfigurationException(USER, "ServiceNow needs " + USER + " and " + PASSWORD_SETTING + ", or "
-          + CLIENT_ID + " and " + CLIENT_SECRET_SETTING);
+      throw new ConfigurationException(
+          USER,
+          "ServiceNow needs "
+              + USER
+              + " and "
+              + PASSWORD_SETTING
+              + ", or "
+              + CLIENT_ID
+              + " and "
+              + CLIENT_SECRET_SETTING);
     }
-    return new ServiceNowSettings(url, required(settings, USER), required(settings, PASSWORD_SETTING), null, null);
+    return new ServiceNowSettings(
+        url, required(settings, USER), required(settings, PASSWORD_SETTING), null, null);
   }
 
   public boolean usesOAuth() {
@@ -80,17 +126,28 @@ public record ServiceNowSettings(HttpUrl instance, String user, String password,
 
   /** The settings an administrator checks when the instance refuses the credentials. */
   public String credentialSettings() {
-    return usesOAuth() ? CLIENT_ID + " and " + CLIENT_SECRET_SETTING : USER + " and " + PASSWORD_SETTING;
+    return usesOAuth()
+        ? CLIENT_ID + " and " + CLIENT_SECRET_SETTING
+        : USER + " and " + PASSWORD_SETTING;
   }
 
   /** Never prints the secrets (a record's default would). */
   @Override
   public String toString() {
-    return "ServiceNowSettings[instance=" + instance + ", " + (usesOAuth() ? "oauth client " + clientId : "user " + user) + "]";
+    return "ServiceNowSettings[instance="
+        + instance
+        + ", "
+        + (usesOAuth() ? "oauth client " + clientId : "user " + user)
+        + "]";
   }
 
   private static String required(Settings settings, String name) {
-    return settings.get(name).orElseThrow(() -> new ConfigurationException(name, "Setting " + name
-        + " is missing (ServiceNow sign-in is half configured)"));
+    return settings
+        .get(name)
+        .orElseThrow(
+            () ->
+                new ConfigurationException(
+                    name,
+                    "Setting " + name + " is missing (ServiceNow sign-in is half configured)"));
   }
 }

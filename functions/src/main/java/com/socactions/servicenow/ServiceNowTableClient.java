@@ -28,23 +28,27 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 
 /**
- * The ServiceNow Table API ({@code /api/now/table/{table}[/{sys_id}]}): query with an
- * {@link EncodedQuery} across pages, read, create and update (PATCH) records. Shared by the CMDB
- * lookups ({@code cmdb_ci*}, {@code sys_user}) and ticket sync ({@code incident}). Built once per
- * worker; thread-safe.
+ * The ServiceNow Table API ({@code /api/now/table/{table}[/{sys_id}]}): query with an {@link
+ * EncodedQuery} across pages, read, create and update (PATCH) records. Shared by the CMDB lookups
+ * ({@code cmdb_ci*}, {@code sys_user}) and ticket sync ({@code incident}). Built once per worker;
+ * thread-safe.
  *
  * <p>Every exchange goes through one {@link UpstreamPolicy} (retries of no answer, 429 and 5xx,
  * honouring {@code Retry-After}; circuit breaker) and carries basic auth or an OAuth token (see
- * {@link ServiceNowSettings}). Reference fields come back as their sys_id
- * ({@code sysparm_exclude_reference_link=true}) unless display values are asked for.
+ * {@link ServiceNowSettings}). Reference fields come back as their sys_id ({@code
+ * sysparm_exclude_reference_link=true}) unless display values are asked for.
  *
  * <p>Failures are {@link UpstreamException}s whose message holds ServiceNow's own error message
- * ({@code {"error":{"message","detail"}}}); a 401 names the settings to check, a 403 the table
- * the account may not read. No message, log line or exception holds a password, secret or token.
+ * ({@code {"error":{"message","detail"}}}); a 401 names the settings to check, a 403 the table the
+ * account may not read. No message, log line or exception holds a password, secret or token.
  */
 public final class ServiceNowTableClient {
   public static final String UPSTREAM = "ServiceNow";
-  /** Rows asked for per page: large pages keep a batch lookup to one call; far under the API's 10,000. */
+
+  /**
+   * Rows asked for per page: large pages keep a batch lookup to one call; far under the API's
+   * 10,000.
+   */
   public static final int DEFAULT_PAGE_SIZE = 1_000;
 
   private static final MediaType JSON = MediaType.get("application/json");
@@ -81,7 +85,11 @@ public final class ServiceNowTableClient {
    * @param shared the process's OkHttp client ({@link HttpClients#shared()}); a variant is derived
    * @param pageSize rows per page, 1 to 10,000
    */
-  public ServiceNowTableClient(ServiceNowSettings settings, OkHttpClient shared, Clock clock, UpstreamPolicy policy,
+  public ServiceNowTableClient(
+      ServiceNowSettings settings,
+      OkHttpClient shared,
+      Clock clock,
+      UpstreamPolicy policy,
       int pageSize) {
     this.settings = Objects.requireNonNull(settings, "'settings' cannot be null.");
     this.policy = Objects.requireNonNull(policy, "'policy' cannot be null.");
@@ -99,11 +107,18 @@ public final class ServiceNowTableClient {
    * @throws ConfigurationException naming the setting to fix
    */
   public static ServiceNowTableClient create(Settings settings, Clock clock, Sleeper sleeper) {
-    return new ServiceNowTableClient(ServiceNowSettings.from(settings), HttpClients.shared(), clock,
-        defaultPolicy(sleeper), DEFAULT_PAGE_SIZE);
+    return new ServiceNowTableClient(
+        ServiceNowSettings.from(settings),
+        HttpClients.shared(),
+        clock,
+        defaultPolicy(sleeper),
+        DEFAULT_PAGE_SIZE);
   }
 
-  /** The policy every ServiceNow call shares (instances publish no fixed limit; rate limit rules answer 429). */
+  /**
+   * The policy every ServiceNow call shares (instances publish no fixed limit; rate limit rules
+   * answer 429).
+   */
   public static UpstreamPolicy defaultPolicy(Sleeper sleeper) {
     return new UpstreamPolicy(UPSTREAM, UpstreamPolicy.Options.defaults(), sleeper);
   }
@@ -115,15 +130,16 @@ public final class ServiceNowTableClient {
 
   /**
    * The records of {@code table} matching {@code query}, following the {@code Link rel="next"}
-   * pages until there are no more or {@code maxRows} are read. A query that
-   * {@link EncodedQuery#matchesNothing()} costs no call. Rows seen twice (a record moved between
-   * pages while paging) are returned once.
+   * pages until there are no more or {@code maxRows} are read. A query that {@link
+   * EncodedQuery#matchesNothing()} costs no call. Rows seen twice (a record moved between pages
+   * while paging) are returned once.
    *
    * @param fields the columns to return ({@code sysparm_fields}); empty for all
    * @param maxRows at most this many rows; {@link Rows#truncated()} says whether more matched
    * @throws UpstreamException when ServiceNow fails or refuses (see the class comment)
    */
-  public Rows query(String table, EncodedQuery query, List<String> fields, int maxRows, DisplayValue display) {
+  public Rows query(
+      String table, EncodedQuery query, List<String> fields, int maxRows, DisplayValue display) {
     checkTable(table);
     if (maxRows < 1) {
       throw new IllegalArgumentException("'maxRows' must be at least 1, not " + maxRows);
@@ -131,12 +147,13 @@ public final class ServiceNowTableClient {
     if (query.matchesNothing()) {
       return new Rows(List.of(), false);
     }
-    HttpUrl.Builder first = tableUrl(table)
-        .addQueryParameter("sysparm_query", query.encoded())
-        .addQueryParameter("sysparm_limit", Integer.toString(Math.min(pageSize, maxRows)))
-        .addQueryParameter("sysparm_offset", "0")
-        .addQueryParameter("sysparm_display_value", display.parameter)
-        .addQueryParameter("sysparm_exclude_reference_link", "true");
+    HttpUrl.Builder first =
+        tableUrl(table)
+            .addQueryParameter("sysparm_query", query.encoded())
+            .addQueryParameter("sysparm_limit", Integer.toString(Math.min(pageSize, maxRows)))
+            .addQueryParameter("sysparm_offset", "0")
+            .addQueryParameter("sysparm_display_value", display.parameter)
+            .addQueryParameter("sysparm_exclude_reference_link", "true");
     if (!fields.isEmpty()) {
       fields.forEach(EncodedQuery::checkField);
       first.addQueryParameter("sysparm_fields", String.join(",", fields));
@@ -162,8 +179,11 @@ public final class ServiceNowTableClient {
       }
       if (page != null) {
         // Ask the last page for no more than is still wanted.
-        page = page.newBuilder().setQueryParameter("sysparm_limit",
-            Integer.toString(Math.min(pageSize, maxRows - rows.size()))).build();
+        page =
+            page.newBuilder()
+                .setQueryParameter(
+                    "sysparm_limit", Integer.toString(Math.min(pageSize, maxRows - rows.size())))
+                .build();
       }
     }
     return new Rows(rows, false);
@@ -176,7 +196,8 @@ public final class ServiceNowTableClient {
    * @throws IllegalArgumentException when {@code sysId} is not 32 hex digits (a programming error)
    */
   public Optional<ObjectNode> get(String table, String sysId) {
-    HttpUrl url = recordUrl(table, sysId).addQueryParameter("sysparm_exclude_reference_link", "true").build();
+    HttpUrl url =
+        recordUrl(table, sysId).addQueryParameter("sysparm_exclude_reference_link", "true").build();
     try {
       return Optional.of(result(policy.call(() -> exchange("read " + table, request(url).get()))));
     } catch (UpstreamException e) {
@@ -193,7 +214,8 @@ public final class ServiceNowTableClient {
    * @return the created record as ServiceNow answers it
    */
   public ObjectNode create(String table, Map<String, ?> fields) {
-    HttpUrl url = tableUrl(table).addQueryParameter("sysparm_exclude_reference_link", "true").build();
+    HttpUrl url =
+        tableUrl(table).addQueryParameter("sysparm_exclude_reference_link", "true").build();
     RequestBody body = RequestBody.create(write(fields), JSON);
     return result(policy.call(() -> exchange("create in " + table, request(url).post(body))));
   }
@@ -205,7 +227,8 @@ public final class ServiceNowTableClient {
    * @throws UpstreamException status 404 when there is no such record
    */
   public ObjectNode update(String table, String sysId, Map<String, ?> fields) {
-    HttpUrl url = recordUrl(table, sysId).addQueryParameter("sysparm_exclude_reference_link", "true").build();
+    HttpUrl url =
+        recordUrl(table, sysId).addQueryParameter("sysparm_exclude_reference_link", "true").build();
     RequestBody body = RequestBody.create(write(fields), JSON);
     return result(policy.call(() -> exchange("update in " + table, request(url).patch(body))));
   }
@@ -213,8 +236,8 @@ public final class ServiceNowTableClient {
   private record Page(JsonNode body, String link) {}
 
   /**
-   * One attempt: sign, send, read. A 401 on a cached OAuth token that ServiceNow no longer takes
-   * is asked once more with a fresh token; other failures get ServiceNow's own message.
+   * One attempt: sign, send, read. A 401 on a cached OAuth token that ServiceNow no longer takes is
+   * asked once more with a fresh token; other failures get ServiceNow's own message.
    */
   private Page exchange(String what, Request.Builder request) {
     String authorization = auth.authorization();
@@ -241,20 +264,31 @@ public final class ServiceNowTableClient {
     String message = errorMessage(e.bodyExcerpt());
     String text;
     if (e.status() == 401) {
-      text = "ServiceNow refused the credentials (HTTP 401" + (message.isEmpty() ? "" : ": " + message) + "); check "
-          + settings.credentialSettings();
+      text =
+          "ServiceNow refused the credentials (HTTP 401"
+              + (message.isEmpty() ? "" : ": " + message)
+              + "); check "
+              + settings.credentialSettings();
     } else if (e.status() == 403) {
-      text = "ServiceNow denied the account the right to " + what + " (HTTP 403" + (message.isEmpty() ? "" : ": " + message)
-          + "); give it the role or ACL for that table";
+      text =
+          "ServiceNow denied the account the right to "
+              + what
+              + " (HTTP 403"
+              + (message.isEmpty() ? "" : ": " + message)
+              + "); give it the role or ACL for that table";
     } else if (e.status() == 0 || message.isEmpty()) {
       return e;
     } else {
       text = "ServiceNow could not " + what + " (HTTP " + e.status() + "): " + message;
     }
-    return new UpstreamException(e.upstream(), e.status(), text, e.bodyExcerpt(), e.retryAfter().orElse(null), e);
+    return new UpstreamException(
+        e.upstream(), e.status(), text, e.bodyExcerpt(), e.retryAfter().orElse(null), e);
   }
 
-  /** {@code error.message} and {@code error.detail} of ServiceNow's error body, or "" for another body. */
+  /**
+   * {@code error.message} and {@code error.detail} of ServiceNow's error body, or "" for another
+   * body.
+   */
   static String errorMessage(String body) {
     if (body == null || body.isBlank()) {
       return "";
@@ -281,10 +315,13 @@ public final class ServiceNowTableClient {
       }
       HttpUrl next = settings.instance().resolve(matcher.group(1).strip());
       HttpUrl base = settings.instance();
-      if (next == null || !next.scheme().equals(base.scheme()) || !next.host().equals(base.host())
+      if (next == null
+          || !next.scheme().equals(base.scheme())
+          || !next.host().equals(base.host())
           || next.port() != base.port()) {
         // The credentials go with every call: never to an origin the settings did not name.
-        throw new UpstreamException(UPSTREAM, 502, "ServiceNow pointed the next page at another origin", null, null, null);
+        throw new UpstreamException(
+            UPSTREAM, 502, "ServiceNow pointed the next page at another origin", null, null, null);
       }
       return next;
     }
@@ -296,7 +333,11 @@ public final class ServiceNowTableClient {
   }
 
   private HttpUrl.Builder tableUrl(String table) {
-    return settings.instance().newBuilder().addPathSegments("api/now/table").addPathSegment(checkTable(table));
+    return settings
+        .instance()
+        .newBuilder()
+        .addPathSegments("api/now/table")
+        .addPathSegment(checkTable(table));
   }
 
   private HttpUrl.Builder recordUrl(String table, String sysId) {
@@ -308,7 +349,8 @@ public final class ServiceNowTableClient {
 
   private static String checkTable(String table) {
     if (table == null || !TABLE.matcher(table).matches()) {
-      throw new IllegalArgumentException("'table' must be a ServiceNow table name such as cmdb_ci, not '" + table + "'");
+      throw new IllegalArgumentException(
+          "'table' must be a ServiceNow table name such as cmdb_ci, not '" + table + "'");
     }
     return table;
   }
@@ -317,14 +359,16 @@ public final class ServiceNowTableClient {
     if (page.body().path("result") instanceof ObjectNode record) {
       return record;
     }
-    throw new UpstreamException(UPSTREAM, 502, "ServiceNow answered without a result record", null, null, null);
+    throw new UpstreamException(
+        UPSTREAM, 502, "ServiceNow answered without a result record", null, null, null);
   }
 
   private static JsonNode parse(String body) {
     try {
       return Json.UPSTREAM.readTree(body.isEmpty() ? "{}" : body);
     } catch (JsonProcessingException e) {
-      throw new UpstreamException(UPSTREAM, 502, "ServiceNow answered with JSON that does not parse", body, null, e);
+      throw new UpstreamException(
+          UPSTREAM, 502, "ServiceNow answered with JSON that does not parse", body, null, e);
     }
   }
 

@@ -17,8 +17,20 @@ public final class IncidentTickets {
    * 4,000 by default, Jira 32,767. Entities past the room left are counted, not listed.
    */
   public static final int MAX_DESCRIPTION_CHARS = 4_000;
-  private static final List<String> ENTITY_FIELDS = List.of("address", "url", "domainName", "hostName", "accountName",
-      "name", "hashValue", "fileName", "processId", "recipient", "displayName");
+
+  private static final List<String> ENTITY_FIELDS =
+      List.of(
+          "address",
+          "url",
+          "domainName",
+          "hostName",
+          "accountName",
+          "name",
+          "hashValue",
+          "fileName",
+          "processId",
+          "recipient",
+          "displayName");
 
   private IncidentTickets() {}
 
@@ -30,18 +42,27 @@ public final class IncidentTickets {
    */
   public static TicketContent contentOf(Incident incident) {
     if (incident.id() == null) {
-      throw InvalidInputException.of("incident.object.id", "required: the incident's ARM resource id, as the trigger body has it");
+      throw InvalidInputException.of(
+          "incident.object.id",
+          "required: the incident's ARM resource id, as the trigger body has it");
     }
     ArmIncidentId id;
     try {
       id = ArmIncidentId.parse(incident.id());
     } catch (InvalidInputException e) {
-      throw InvalidInputException.of("incident.object.id", "must be the incident's ARM resource id "
-          + "(/subscriptions/.../providers/Microsoft.SecurityInsights/incidents/<guid>), as the trigger body has it");
+      throw InvalidInputException.of(
+          "incident.object.id",
+          "must be the incident's ARM resource id"
+              + " (/subscriptions/.../providers/Microsoft.SecurityInsights/incidents/<guid>), as"
+              + " the trigger body has it");
     }
-    return new TicketContent(id.resourceId(), id.incidentName(),
+    return new TicketContent(
+        id.resourceId(),
+        id.incidentName(),
         incident.incidentNumber() == null ? null : incident.incidentNumber().toString(),
-        incident.title() == null ? "Microsoft Sentinel incident " + id.incidentName() : incident.title(),
+        incident.title() == null
+            ? "Microsoft Sentinel incident " + id.incidentName()
+            : incident.title(),
         description(incident),
         incident.severity() == null ? "Medium" : incident.severity().wireName(),
         incident.status() == null ? "New" : incident.status().wireName(),
@@ -71,7 +92,10 @@ public final class IncidentTickets {
     return parts.isEmpty() ? null : String.join(" - ", parts);
   }
 
-  /** Plain text: the incident's facts first (they are what an ITSM agent triages on), then its description. */
+  /**
+   * Plain text: the incident's facts first (they are what an ITSM agent triages on), then its
+   * description.
+   */
   static String description(Incident incident) {
     StringBuilder text = new StringBuilder();
     text.append("Microsoft Sentinel incident");
@@ -123,7 +147,8 @@ public final class IncidentTickets {
       }
     }
     if (entity.is("FileHash")) {
-      return entity.text("algorithm").map(a -> a + " ").orElse("") + entity.text("hashValue").orElse("");
+      return entity.text("algorithm").map(a -> a + " ").orElse("")
+          + entity.text("hashValue").orElse("");
     }
     for (String field : ENTITY_FIELDS) {
       var value = entity.text(field);

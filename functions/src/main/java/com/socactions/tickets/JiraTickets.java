@@ -50,9 +50,9 @@ import java.util.regex.Pattern;
  * <p><b>Link.</b> {@link TicketRef#id()} is the issue id, which survives a move to another project;
  * the key ({@code SOC-42}) is the number, the URL {@code <site>/browse/<key>}. Every issue the
  * connector creates carries two labels: {@link Jql#correlationLabel} of the incident's name (how a
- * lost link row finds its issue) and {@value #MARKER_LABEL} (how the catch-up poll finds ours, since
- * JQL cannot match a label prefix). Both searches span all projects the account sees, so an issue
- * created with the {@code project} option or moved later is still found. The issue property
+ * lost link row finds its issue) and {@value #MARKER_LABEL} (how the catch-up poll finds ours,
+ * since JQL cannot match a label prefix). Both searches span all projects the account sees, so an
+ * issue created with the {@code project} option or moved later is still found. The issue property
  * {@value #PROPERTY_KEY} ({@code {"incident_id","correlation_id"}}) keeps the incident on the issue
  * even if someone removes the labels; JQL can only search properties that a Connect or Forge app
  * indexes, so it is read, not searched.
@@ -63,26 +63,26 @@ import java.util.regex.Pattern;
  *   <li>title to {@code summary} ({@value #MAX_SUMMARY} characters, one line); description to an
  *       ADF {@code description} with the incident's link, bounded to {@value #MAX_RICH_TEXT}
  *       characters of ADF JSON;
- *   <li>severity to {@code priority} by name ({@value #PRIORITY_MAP_SETTING}, default
- *       {@value #DEFAULT_PRIORITY_MAP});
- *   <li>status through workflow transitions ({@value #STATUS_MAP_SETTING}, default
- *       {@value #DEFAULT_STATUS_MAP}: each value is status names and at most one
- *       {@code category:<new|indeterminate|done>}, separated by {@code |}); when no transition
- *       reaches the target at once, up to {@value #MAX_TRANSITION_STEPS} hops are taken (Done
- *       -> Reopen -> To Do -> In Progress). With {@value #SET_RESOLUTION_SETTING}{@code =true} the
- *       transition into Done sends the {@code resolution} that {@value #RESOLUTION_MAP_SETTING} maps
- *       the incident's classification from (for workflows whose Done screen asks for one);
+ *   <li>severity to {@code priority} by name ({@value #PRIORITY_MAP_SETTING}, default {@value
+ *       #DEFAULT_PRIORITY_MAP});
+ *   <li>status through workflow transitions ({@value #STATUS_MAP_SETTING}, default {@value
+ *       #DEFAULT_STATUS_MAP}: each value is status names and at most one {@code
+ *       category:<new|indeterminate|done>}, separated by {@code |}); when no transition reaches the
+ *       target at once, up to {@value #MAX_TRANSITION_STEPS} hops are taken (Done -> Reopen -> To
+ *       Do -> In Progress). With {@value #SET_RESOLUTION_SETTING}{@code =true} the transition into
+ *       Done sends the {@code resolution} that {@value #RESOLUTION_MAP_SETTING} maps the incident's
+ *       classification from (for workflows whose Done screen asks for one);
  *   <li>owner (e-mail or UPN) to {@code assignee}, the account the user search finds for it (looked
  *       up once per owner; none found: left as it is, unassigned on create);
  *   <li>labels: the incident's labels with white space turned into {@code -}, plus the two labels
  *       above. A label change sets exactly that set, so labels added in Jira by hand are replaced;
- *   <li>comments: one Jira comment per sync, each incident comment starting with
- *       {@link TicketSyncService#FROM_SENTINEL_PREFIX}.
+ *   <li>comments: one Jira comment per sync, each incident comment starting with {@link
+ *       TicketSyncService#FROM_SENTINEL_PREFIX}.
  * </ul>
  *
  * <p>Inbound, an issue in the {@code done} status category means Closed, anything else Active; its
- * resolution maps to a classification through {@value #RESOLUTION_MAP_SETTING} (default
- * {@value #DEFAULT_RESOLUTION_MAP}, names compared without case, unknown ones Undetermined).
+ * resolution maps to a classification through {@value #RESOLUTION_MAP_SETTING} (default {@value
+ * #DEFAULT_RESOLUTION_MAP}, names compared without case, unknown ones Undetermined).
  */
 public final class JiraTickets implements TicketSystem {
   public static final String ID = "jira";
@@ -91,31 +91,50 @@ public final class JiraTickets implements TicketSystem {
   public static final String RESOLUTION_MAP_SETTING = "JIRA_RESOLUTION_MAP";
   public static final String ISSUE_TYPE_SETTING = "JIRA_ISSUE_TYPE";
   public static final String SET_RESOLUTION_SETTING = "JIRA_SET_RESOLUTION";
-  public static final String DEFAULT_PRIORITY_MAP = "High=High,Medium=Medium,Low=Low,Informational=Lowest";
-  public static final String DEFAULT_STATUS_MAP = "New=category:new,Active=category:indeterminate,Closed=category:done";
+  public static final String DEFAULT_PRIORITY_MAP =
+      "High=High,Medium=Medium,Low=Low,Informational=Lowest";
+  public static final String DEFAULT_STATUS_MAP =
+      "New=category:new,Active=category:indeterminate,Closed=category:done";
   public static final String DEFAULT_RESOLUTION_MAP =
-      "Done=TruePositive,Won't Do=FalsePositive,Duplicate=Undetermined,Cannot Reproduce=FalsePositive";
+      "Done=TruePositive,Won't Do=FalsePositive,Duplicate=Undetermined,Cannot"
+          + " Reproduce=FalsePositive";
   public static final String DEFAULT_ISSUE_TYPE = "Task";
+
   /** On every issue the connector made: what the catch-up poll searches for. */
   public static final String MARKER_LABEL = "soc-actions";
-  /** The issue property that names the incident: {@code {"incident_id": ..., "correlation_id": ...}}. */
+
+  /**
+   * The issue property that names the incident: {@code {"incident_id": ..., "correlation_id":
+   * ...}}.
+   */
   public static final String PROPERTY_KEY = "soc-actions.incident";
+
   public static final String PROJECT_OPTION = "project";
   public static final String ISSUE_TYPE_OPTION = "issue_type";
+
   /** Jira refuses a longer summary (characters). */
   static final int MAX_SUMMARY = 255;
-  /** Jira refuses a longer rich-text field or comment (characters; counted here on the ADF JSON, which is longer than its text). */
+
+  /**
+   * Jira refuses a longer rich-text field or comment (characters; counted here on the ADF JSON,
+   * which is longer than its text).
+   */
   static final int MAX_RICH_TEXT = 32_767;
+
   /** Transitions one status change may take when the workflow has no direct one. */
   static final int MAX_TRANSITION_STEPS = 3;
+
   static final String TRUNCATED = "\n\n[truncated]";
+
   /**
    * JQL reads a date literal in the account's profile zone. If Jira names none, the literal is
    * written at UTC-12, the westernmost offset: read in any zone it is no later than the instant
    * meant, so the window only widens (and the result is filtered exactly).
    */
   static final ZoneId FALLBACK_ZONE = ZoneOffset.ofHours(-12);
-  private static final List<String> STATE_FIELDS = List.of("summary", "status", "resolution", "labels", "updated");
+
+  private static final List<String> STATE_FIELDS =
+      List.of("summary", "status", "resolution", "labels", "updated");
   private static final Set<String> CREATE_OPTIONS = Set.of(PROJECT_OPTION, ISSUE_TYPE_OPTION);
   private static final Pattern PROJECT_KEY = Pattern.compile("[A-Z][A-Z0-9_]{0,254}");
   private static final Pattern SPACES = Pattern.compile("[\\s\\p{Z}]+");
@@ -132,7 +151,8 @@ public final class JiraTickets implements TicketSystem {
     this.client = Suppliers.memoize(() -> JiraClient.create(settings, clock, sleeper));
     this.mapping = Suppliers.memoize(() -> Mapping.from(settings));
     // Memoized only once it succeeds: a failed profile read is retried by the next poll.
-    this.accountZone = Suppliers.memoize(() -> client.get().accountTimeZone().orElse(FALLBACK_ZONE));
+    this.accountZone =
+        Suppliers.memoize(() -> client.get().accountTimeZone().orElse(FALLBACK_ZONE));
   }
 
   @Override
@@ -152,8 +172,11 @@ public final class JiraTickets implements TicketSystem {
 
   @Override
   public String description() {
-    return "Issues in the Jira Cloud project " + settings.get(JiraSettings.PROJECT, "named by " + JiraSettings.PROJECT)
-        + " at " + JiraSettings.URL + ", kept in step with Sentinel incidents both ways.";
+    return "Issues in the Jira Cloud project "
+        + settings.get(JiraSettings.PROJECT, "named by " + JiraSettings.PROJECT)
+        + " at "
+        + JiraSettings.URL
+        + ", kept in step with Sentinel incidents both ways.";
   }
 
   @Override
@@ -165,14 +188,26 @@ public final class JiraTickets implements TicketSystem {
   @Override
   public Readiness readiness() {
     if (!isConfigured()) {
-      return Readiness.notConfigured("Set " + JiraSettings.URL + ", " + JiraSettings.EMAIL + ", "
-          + JiraSettings.API_TOKEN_SETTING + " and " + JiraSettings.PROJECT + " to sync tickets with Jira.");
+      return Readiness.notConfigured(
+          "Set "
+              + JiraSettings.URL
+              + ", "
+              + JiraSettings.EMAIL
+              + ", "
+              + JiraSettings.API_TOKEN_SETTING
+              + " and "
+              + JiraSettings.PROJECT
+              + " to sync tickets with Jira.");
     }
     try {
       JiraSettings jira = JiraSettings.from(settings);
       Mapping map = mapping.get();
-      return Readiness.ok("Project " + jira.project() + " mapped (issue type " + map.issueType
-          + "); the site is not called from health.");
+      return Readiness.ok(
+          "Project "
+              + jira.project()
+              + " mapped (issue type "
+              + map.issueType
+              + "); the site is not called from health.");
     } catch (ConfigurationException e) {
       return Readiness.error(e.getMessage());
     }
@@ -185,8 +220,12 @@ public final class JiraTickets implements TicketSystem {
 
   @Override
   public Optional<TicketRef> findByCorrelation(TicketContent content) {
-    String jql = "labels = " + Jql.quote(Jql.correlationLabel(content.correlationId())) + " ORDER BY created ASC";
-    return client.get().search(jql, List.of("summary"), 1).issues().stream().findFirst()
+    String jql =
+        "labels = "
+            + Jql.quote(Jql.correlationLabel(content.correlationId()))
+            + " ORDER BY created ASC";
+    return client.get().search(jql, List.of("summary"), 1).issues().stream()
+        .findFirst()
         .map(issue -> ref(issue.path("id").asText(), issue.path("key").asText()));
   }
 
@@ -194,17 +233,20 @@ public final class JiraTickets implements TicketSystem {
    * Creates the issue, then sets its {@value #PROPERTY_KEY} property and moves it to the incident's
    * status. If a step after the create fails, the sync retries and finds the issue by its label.
    *
-   * @throws InvalidInputException naming {@code options.project} or {@code options.issue_type} when malformed
+   * @throws InvalidInputException naming {@code options.project} or {@code options.issue_type} when
+   *     malformed
    */
   @Override
   public TicketRef create(TicketContent content, Map<String, String> options) {
     String project = options.get(PROJECT_OPTION);
     if (project != null && !PROJECT_KEY.matcher(project).matches()) {
-      throw InvalidInputException.of("options." + PROJECT_OPTION, "a Jira project key such as SOC, not '" + project + "'");
+      throw InvalidInputException.of(
+          "options." + PROJECT_OPTION, "a Jira project key such as SOC, not '" + project + "'");
     }
     String issueType = options.getOrDefault(ISSUE_TYPE_OPTION, mapping.get().issueType);
     if (issueType.isBlank()) {
-      throw InvalidInputException.of("options." + ISSUE_TYPE_OPTION, "an issue type name such as Task");
+      throw InvalidInputException.of(
+          "options." + ISSUE_TYPE_OPTION, "an issue type name such as Task");
     }
     ObjectNode fields = fieldsOf(content, EnumSet.allOf(TicketField.class), true);
     if (project != null) {
@@ -212,8 +254,11 @@ public final class JiraTickets implements TicketSystem {
     }
     fields.putObject("issuetype").put("name", issueType);
     JiraClient.CreatedIssue issue = client.get().createIssue(fields);
-    ObjectNode property = NODES.objectNode().put("incident_id", content.incidentId())
-        .put("correlation_id", content.correlationId());
+    ObjectNode property =
+        NODES
+            .objectNode()
+            .put("incident_id", content.incidentId())
+            .put("correlation_id", content.correlationId());
     client.get().setProperty(issue.id(), PROPERTY_KEY, property);
     moveToStatus(issue.id(), content);
     return ref(issue.id(), issue.key());
@@ -239,12 +284,18 @@ public final class JiraTickets implements TicketSystem {
     for (IncidentComment comment : comments) {
       lines.add(TicketText.commentLine(comment));
     }
-    client.get().addComment(ticket.id(), bounded(String.join("\n\n", lines), text -> Adf.document().plainText(text)));
+    client
+        .get()
+        .addComment(
+            ticket.id(),
+            bounded(String.join("\n\n", lines), text -> Adf.document().plainText(text)));
   }
 
   @Override
   public Optional<TicketState> read(String ticketId, Instant commentsSince) {
-    return client.get().getIssue(ticketId, STATE_FIELDS.toArray(String[]::new))
+    return client
+        .get()
+        .getIssue(ticketId, STATE_FIELDS.toArray(String[]::new))
         .map(issue -> state(issue, commentsSince));
   }
 
@@ -267,7 +318,9 @@ public final class JiraTickets implements TicketSystem {
 
   // ---- mapping ----
 
-  /** The issue fields for {@code fields}; status is a transition, not a field, so never among them. */
+  /**
+   * The issue fields for {@code fields}; status is a transition, not a field, so never among them.
+   */
   private ObjectNode fieldsOf(TicketContent content, Set<TicketField> fields, boolean creating) {
     Mapping map = mapping.get();
     ObjectNode out = NODES.objectNode();
@@ -275,15 +328,19 @@ public final class JiraTickets implements TicketSystem {
       switch (field) {
         case TITLE -> out.put("summary", summary(content));
         case DESCRIPTION -> out.set("description", description(content));
-        case PRIORITY -> out.putObject("priority").put("name",
-            map.priorities.getOrDefault(content.severity(), map.priorities.get("Medium")));
+        case PRIORITY ->
+            out.putObject("priority")
+                .put(
+                    "name",
+                    map.priorities.getOrDefault(content.severity(), map.priorities.get("Medium")));
         case OWNER -> {
           if (content.owner() == null || content.owner().isBlank()) {
             if (!creating) {
               out.putNull("assignee"); // the incident was unassigned
             }
           } else {
-            accountId(content.owner()).ifPresent(id -> out.putObject("assignee").put("accountId", id));
+            accountId(content.owner())
+                .ifPresent(id -> out.putObject("assignee").put("accountId", id));
           }
         }
         case LABELS -> {
@@ -300,28 +357,42 @@ public final class JiraTickets implements TicketSystem {
 
   /** One line (Jira refuses line breaks in a summary), at most {@value #MAX_SUMMARY} characters. */
   static String summary(TicketContent content) {
-    String title = content.title() == null || content.title().isBlank()
-        ? "Microsoft Sentinel incident " + (content.incidentNumber() == null ? content.correlationId() : content.incidentNumber())
-        : content.title();
+    String title =
+        content.title() == null || content.title().isBlank()
+            ? "Microsoft Sentinel incident "
+                + (content.incidentNumber() == null
+                    ? content.correlationId()
+                    : content.incidentNumber())
+            : content.title();
     return TicketText.cut(SPACES.matcher(title.strip()).replaceAll(" "), MAX_SUMMARY);
   }
 
   static ObjectNode description(TicketContent content) {
-    String name = content.incidentNumber() == null ? "Open in Microsoft Sentinel" : "Incident " + content.incidentNumber();
-    return bounded(content.description() == null ? "" : content.description(), text -> {
-      Adf.Builder doc = Adf.document().plainText(text);
-      if (content.incidentUrl() != null) {
-        doc.fieldLink("Microsoft Sentinel", name, content.incidentUrl());
-      }
-      return doc;
-    });
+    String name =
+        content.incidentNumber() == null
+            ? "Open in Microsoft Sentinel"
+            : "Incident " + content.incidentNumber();
+    return bounded(
+        content.description() == null ? "" : content.description(),
+        text -> {
+          Adf.Builder doc = Adf.document().plainText(text);
+          if (content.incidentUrl() != null) {
+            doc.fieldLink("Microsoft Sentinel", name, content.incidentUrl());
+          }
+          return doc;
+        });
   }
 
-  /** The incident's labels without white space, then the correlation and marker labels; no repeats. */
+  /**
+   * The incident's labels without white space, then the correlation and marker labels; no repeats.
+   */
   static List<String> labels(TicketContent content) {
     Set<String> labels = new LinkedHashSet<>();
     for (String label : content.labels()) {
-      String safe = label == null ? "" : TicketText.cut(SPACES.matcher(label.strip()).replaceAll("-"), Jql.MAX_LABEL_LENGTH);
+      String safe =
+          label == null
+              ? ""
+              : TicketText.cut(SPACES.matcher(label.strip()).replaceAll("-"), Jql.MAX_LABEL_LENGTH);
       if (!safe.isEmpty()) {
         labels.add(safe);
       }
@@ -332,15 +403,16 @@ public final class JiraTickets implements TicketSystem {
   }
 
   /**
-   * The document {@code build} makes of {@code text}, with the text cut (and marked
-   * {@value #TRUNCATED}) until the document's JSON fits {@value #MAX_RICH_TEXT} characters.
+   * The document {@code build} makes of {@code text}, with the text cut (and marked {@value
+   * #TRUNCATED}) until the document's JSON fits {@value #MAX_RICH_TEXT} characters.
    */
   static ObjectNode bounded(String text, Function<String, Adf.Builder> build) {
     ObjectNode doc = build.apply(text).build();
     String body = text;
     int over = doc.toString().length() - MAX_RICH_TEXT;
     while (over > 0 && !body.isEmpty()) {
-      // JSON escapes make the document grow faster than the text, so cut by the excess and check again.
+      // JSON escapes make the document grow faster than the text, so cut by the excess and check
+      // again.
       body = TicketText.cut(body, Math.max(0, body.length() - over - TRUNCATED.length()));
       doc = build.apply(body + TRUNCATED).build();
       over = doc.toString().length() - MAX_RICH_TEXT;
@@ -353,16 +425,24 @@ public final class JiraTickets implements TicketSystem {
    * the only active person the search finds (profiles may hide the e-mail, yet it is searched).
    */
   private Optional<String> accountId(String owner) {
-    return accountIds.computeIfAbsent(owner.toLowerCase(Locale.ROOT), key -> {
-      List<JiraUser> people = client.get().searchUsers(owner).stream()
-          .filter(user -> user.active() && "atlassian".equals(user.accountType())).toList();
-      Optional<JiraUser> exact = people.stream().filter(user -> user.emailAddress().equalsIgnoreCase(owner)).findFirst();
-      if (exact.isPresent()) {
-        return Optional.of(exact.get().accountId());
-      }
-      return people.size() == 1 && people.get(0).emailAddress().isEmpty()
-          ? Optional.of(people.get(0).accountId()) : Optional.empty();
-    });
+    return accountIds.computeIfAbsent(
+        owner.toLowerCase(Locale.ROOT),
+        key -> {
+          List<JiraUser> people =
+              client.get().searchUsers(owner).stream()
+                  .filter(user -> user.active() && "atlassian".equals(user.accountType()))
+                  .toList();
+          Optional<JiraUser> exact =
+              people.stream()
+                  .filter(user -> user.emailAddress().equalsIgnoreCase(owner))
+                  .findFirst();
+          if (exact.isPresent()) {
+            return Optional.of(exact.get().accountId());
+          }
+          return people.size() == 1 && people.get(0).emailAddress().isEmpty()
+              ? Optional.of(people.get(0).accountId())
+              : Optional.empty();
+        });
   }
 
   /**
@@ -371,7 +451,8 @@ public final class JiraTickets implements TicketSystem {
    * changes the status category without moving away from the target, and tries again, at most
    * {@value #MAX_TRANSITION_STEPS} times.
    *
-   * @throws ConfigurationException naming {@value #STATUS_MAP_SETTING} when the workflow offers no way there
+   * @throws ConfigurationException naming {@value #STATUS_MAP_SETTING} when the workflow offers no
+   *     way there
    */
   private void moveToStatus(String issueId, TicketContent content) {
     Mapping map = mapping.get();
@@ -380,14 +461,27 @@ public final class JiraTickets implements TicketSystem {
       return;
     }
     JiraClient jira = client.get();
-    JsonNode status = jira.getIssue(issueId, "status").orElseThrow(() -> new UpstreamException(JiraClient.UPSTREAM, 404,
-        "Jira issue " + issueId + " is gone", null, null, null)).path("fields").path("status");
+    JsonNode status =
+        jira.getIssue(issueId, "status")
+            .orElseThrow(
+                () ->
+                    new UpstreamException(
+                        JiraClient.UPSTREAM,
+                        404,
+                        "Jira issue " + issueId + " is gone",
+                        null,
+                        null,
+                        null))
+            .path("fields")
+            .path("status");
     String name = status.path("name").asText("");
-    StatusCategory category = StatusCategory.ofKey(status.path("statusCategory").path("key").asText("")).orElse(null);
+    StatusCategory category =
+        StatusCategory.ofKey(status.path("statusCategory").path("key").asText("")).orElse(null);
     Set<String> visited = new HashSet<>();
     for (int step = 0; step < MAX_TRANSITION_STEPS; step++) {
       // A status of the target's category counts as reached even when the names prefer another.
-      if (target.isReachedBy(name, category) || (target.category() != null && target.category() == category)) {
+      if (target.isReachedBy(name, category)
+          || (target.category() != null && target.category() == category)) {
         return;
       }
       visited.add(name.toLowerCase(Locale.ROOT));
@@ -395,7 +489,10 @@ public final class JiraTickets implements TicketSystem {
       Optional<JiraTransition> direct = target.pick(offered);
       if (direct.isPresent()) {
         boolean resolves = direct.get().toCategory().orElse(null) == StatusCategory.DONE;
-        jira.transition(issueId, direct.get().id(), resolves && map.setResolution ? map.resolutionFields(content) : null);
+        jira.transition(
+            issueId,
+            direct.get().id(),
+            resolves && map.setResolution ? map.resolutionFields(content) : null);
         return;
       }
       Optional<JiraTransition> hop = hop(offered, category, target, visited);
@@ -406,13 +503,21 @@ public final class JiraTickets implements TicketSystem {
       name = hop.get().toStatusName();
       category = hop.get().toCategory().orElse(null);
     }
-    throw new ConfigurationException(STATUS_MAP_SETTING, "Jira's workflow offers no transition from '" + name
-        + "' toward a status that " + STATUS_MAP_SETTING + " maps " + content.status() + " to (" + target
-        + "); map it to a status the workflow reaches");
+    throw new ConfigurationException(
+        STATUS_MAP_SETTING,
+        "Jira's workflow offers no transition from '"
+            + name
+            + "' toward a status that "
+            + STATUS_MAP_SETTING
+            + " maps "
+            + content.status()
+            + " to ("
+            + target
+            + "); map it to a status the workflow reaches");
   }
 
-  private static Optional<JiraTransition> hop(List<JiraTransition> offered, StatusCategory from, StatusTarget target,
-      Set<String> visited) {
+  private static Optional<JiraTransition> hop(
+      List<JiraTransition> offered, StatusCategory from, StatusTarget target, Set<String> visited) {
     if (target.category() == null || from == null) {
       return Optional.empty();
     }
@@ -421,12 +526,20 @@ public final class JiraTickets implements TicketSystem {
         .filter(JiraTransition::available)
         .filter(t -> !visited.contains(t.toStatusName().toLowerCase(Locale.ROOT)))
         .filter(t -> t.toCategory().isPresent() && t.toCategory().get() != from)
-        .filter(t -> Math.abs(t.toCategory().get().ordinal() - target.category().ordinal()) <= distance)
+        .filter(
+            t -> Math.abs(t.toCategory().get().ordinal() - target.category().ordinal()) <= distance)
         .findFirst();
   }
 
   private TicketRef ref(String id, String key) {
-    String url = JiraSettings.from(settings).site().newBuilder().encodedPath("/browse/").addPathSegment(key).build().toString();
+    String url =
+        JiraSettings.from(settings)
+            .site()
+            .newBuilder()
+            .encodedPath("/browse/")
+            .addPathSegment(key)
+            .build()
+            .toString();
     return new TicketRef(ID, id, key, url);
   }
 
@@ -435,57 +548,97 @@ public final class JiraTickets implements TicketSystem {
     String id = issue.path("id").asText();
     JsonNode fields = issue.path("fields");
     JsonNode status = fields.path("status");
-    boolean closed = StatusCategory.ofKey(status.path("statusCategory").path("key").asText("")).orElse(null)
-        == StatusCategory.DONE;
+    boolean closed =
+        StatusCategory.ofKey(status.path("statusCategory").path("key").asText("")).orElse(null)
+            == StatusCategory.DONE;
     String resolution = fields.path("resolution").path("name").asText(null);
     String classification = closed ? map.classificationOf(resolution) : null;
     List<TicketState.TicketComment> comments = new ArrayList<>();
     for (JiraComment comment : client.get().comments(id, commentsSince)) {
-      comments.add(new TicketState.TicketComment(comment.id(), comment.text(),
-          comment.authorName().isEmpty() ? comment.authorAccountId() : comment.authorName(), comment.created()));
+      comments.add(
+          new TicketState.TicketComment(
+              comment.id(),
+              comment.text(),
+              comment.authorName().isEmpty() ? comment.authorAccountId() : comment.authorName(),
+              comment.created()));
     }
-    return new TicketState(ref(id, issue.path("key").asText()), correlationId(id, fields), status.path("name").asText(null),
-        closed ? "Closed" : "Active", classification, closed ? TicketText.reasonFor(classification) : null,
-        closed ? resolution : null, JiraDates.parse(fields.path("updated").asText(null)), null, comments);
+    return new TicketState(
+        ref(id, issue.path("key").asText()),
+        correlationId(id, fields),
+        status.path("name").asText(null),
+        closed ? "Closed" : "Active",
+        classification,
+        closed ? TicketText.reasonFor(classification) : null,
+        closed ? resolution : null,
+        JiraDates.parse(fields.path("updated").asText(null)),
+        null,
+        comments);
   }
 
-  /** The incident's name from the correlation label, else (someone removed it) from the issue property. */
+  /**
+   * The incident's name from the correlation label, else (someone removed it) from the issue
+   * property.
+   */
   private String correlationId(String issueId, JsonNode fields) {
     for (JsonNode label : fields.path("labels")) {
       String text = label.asText("");
-      if (text.startsWith(Jql.DEFAULT_CORRELATION_PREFIX) && text.length() > Jql.DEFAULT_CORRELATION_PREFIX.length()) {
+      if (text.startsWith(Jql.DEFAULT_CORRELATION_PREFIX)
+          && text.length() > Jql.DEFAULT_CORRELATION_PREFIX.length()) {
         return text.substring(Jql.DEFAULT_CORRELATION_PREFIX.length());
       }
     }
-    return client.get().getProperty(issueId, PROPERTY_KEY).map(value -> value.path("correlation_id").asText(null)).orElse(null);
+    return client
+        .get()
+        .getProperty(issueId, PROPERTY_KEY)
+        .map(value -> value.path("correlation_id").asText(null))
+        .orElse(null);
   }
 
   /** The configured maps, checked once. */
-  /** @param resolutions resolution name to classification, in the order configured (defaults first) */
-  private record Mapping(String issueType, Map<String, String> priorities, Map<String, StatusTarget> statuses,
-      Map<String, String> resolutions, boolean setResolution) {
+  /**
+   * @param resolutions resolution name to classification, in the order configured (defaults first)
+   */
+  private record Mapping(
+      String issueType,
+      Map<String, String> priorities,
+      Map<String, StatusTarget> statuses,
+      Map<String, String> resolutions,
+      boolean setResolution) {
 
     static Mapping from(Settings settings) {
-      Map<String, String> priorities = TicketMaps.pairs(settings, PRIORITY_MAP_SETTING, DEFAULT_PRIORITY_MAP, TicketMaps.SEVERITIES);
+      Map<String, String> priorities =
+          TicketMaps.pairs(
+              settings, PRIORITY_MAP_SETTING, DEFAULT_PRIORITY_MAP, TicketMaps.SEVERITIES);
       Map<String, StatusTarget> statuses = new LinkedHashMap<>();
       TicketMaps.pairs(settings, STATUS_MAP_SETTING, DEFAULT_STATUS_MAP, TicketMaps.STATUSES)
           .forEach((status, value) -> statuses.put(status, target(status, value)));
       Map<String, String> resolutions = new LinkedHashMap<>();
-      TicketMaps.namedPairs(settings, RESOLUTION_MAP_SETTING, DEFAULT_RESOLUTION_MAP, TicketMaps.CLASSIFICATIONS)
-          .forEach((name, classification) -> {
-            // Resolution names are compared without case, so "done" in the setting overrides the default "Done".
-            resolutions.keySet().removeIf(name::equalsIgnoreCase);
-            resolutions.put(name, classification);
-          });
+      TicketMaps.namedPairs(
+              settings, RESOLUTION_MAP_SETTING, DEFAULT_RESOLUTION_MAP, TicketMaps.CLASSIFICATIONS)
+          .forEach(
+              (name, classification) -> {
+                // Resolution names are compared without case, so "done" in the setting overrides
+                // the default "Done".
+                resolutions.keySet().removeIf(name::equalsIgnoreCase);
+                resolutions.put(name, classification);
+              });
       String issueType = settings.get(ISSUE_TYPE_SETTING, DEFAULT_ISSUE_TYPE).strip();
       if (issueType.isEmpty()) {
-        throw new ConfigurationException(ISSUE_TYPE_SETTING, "Setting " + ISSUE_TYPE_SETTING + " must name an issue type such as Task");
+        throw new ConfigurationException(
+            ISSUE_TYPE_SETTING,
+            "Setting " + ISSUE_TYPE_SETTING + " must name an issue type such as Task");
       }
-      return new Mapping(issueType, priorities, Map.copyOf(statuses), Collections.unmodifiableMap(resolutions),
+      return new Mapping(
+          issueType,
+          priorities,
+          Map.copyOf(statuses),
+          Collections.unmodifiableMap(resolutions),
           settings.getBoolean(SET_RESOLUTION_SETTING, false));
     }
 
-    /** {@code Name|Other name|category:done}: names in order of preference, at most one category. */
+    /**
+     * {@code Name|Other name|category:done}: names in order of preference, at most one category.
+     */
     private static StatusTarget target(String status, String value) {
       List<String> names = new ArrayList<>();
       StatusCategory category = null;
@@ -495,8 +648,16 @@ public final class JiraTickets implements TicketSystem {
           String key = text.substring("category:".length()).strip().toLowerCase(Locale.ROOT);
           Optional<StatusCategory> parsed = StatusCategory.ofKey(key);
           if (parsed.isEmpty() || category != null) {
-            throw new ConfigurationException(STATUS_MAP_SETTING, "Setting " + STATUS_MAP_SETTING + " maps " + status
-                + " to status names and at most one category:new, category:indeterminate or category:done, not '" + value + "'");
+            throw new ConfigurationException(
+                STATUS_MAP_SETTING,
+                "Setting "
+                    + STATUS_MAP_SETTING
+                    + " maps "
+                    + status
+                    + " to status names and at most one category:new, category:indeterminate or"
+                    + " category:done, not '"
+                    + value
+                    + "'");
           }
           category = parsed.get();
         } else if (!text.isEmpty()) {
@@ -504,16 +665,23 @@ public final class JiraTickets implements TicketSystem {
         }
       }
       if (names.isEmpty() && category == null) {
-        throw new ConfigurationException(STATUS_MAP_SETTING, "Setting " + STATUS_MAP_SETTING + " maps " + status
-            + " to nothing: '" + value + "'");
+        throw new ConfigurationException(
+            STATUS_MAP_SETTING,
+            "Setting " + STATUS_MAP_SETTING + " maps " + status + " to nothing: '" + value + "'");
       }
       return new StatusTarget(names, category);
     }
 
-    /** The classification of a resolution name, compared without case; Undetermined for none or an unknown one. */
+    /**
+     * The classification of a resolution name, compared without case; Undetermined for none or an
+     * unknown one.
+     */
     String classificationOf(String resolution) {
-      return resolutions.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(resolution)).map(Map.Entry::getValue)
-          .findFirst().orElse("Undetermined");
+      return resolutions.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(resolution))
+          .map(Map.Entry::getValue)
+          .findFirst()
+          .orElse("Undetermined");
     }
 
     /**
@@ -521,7 +689,8 @@ public final class JiraTickets implements TicketSystem {
      * classification, else to Undetermined; null (send none) when neither is mapped.
      */
     ObjectNode resolutionFields(TicketContent content) {
-      String classification = content.classification() == null ? "Undetermined" : content.classification();
+      String classification =
+          content.classification() == null ? "Undetermined" : content.classification();
       Optional<String> name = resolutionFor(classification).or(() -> resolutionFor("Undetermined"));
       if (name.isEmpty()) {
         return null;
@@ -532,7 +701,10 @@ public final class JiraTickets implements TicketSystem {
     }
 
     private Optional<String> resolutionFor(String classification) {
-      return resolutions.entrySet().stream().filter(e -> e.getValue().equals(classification)).map(Map.Entry::getKey).findFirst();
+      return resolutions.entrySet().stream()
+          .filter(e -> e.getValue().equals(classification))
+          .map(Map.Entry::getKey)
+          .findFirst();
     }
   }
 }

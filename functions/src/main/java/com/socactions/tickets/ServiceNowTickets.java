@@ -6,7 +6,6 @@ import com.google.common.base.Suppliers;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
-import com.socactions.platform.UpstreamException;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
 import com.socactions.sentinel.IncidentComment;
@@ -40,21 +39,21 @@ import okhttp3.HttpUrl;
  *
  * <ul>
  *   <li>title to {@code short_description} (160 characters), description to {@code description};
- *   <li>severity to {@code impact}/{@code urgency} ({@value #PRIORITY_MAP_SETTING}, default
- *       {@link #DEFAULT_PRIORITY_MAP}: High 1/1 gives priority 1, Informational 3/3 gives 5);
+ *   <li>severity to {@code impact}/{@code urgency} ({@value #PRIORITY_MAP_SETTING}, default {@link
+ *       #DEFAULT_PRIORITY_MAP}: High 1/1 gives priority 1, Informational 3/3 gives 5);
  *   <li>status to {@code state} ({@value #STATE_MAP_SETTING}, default New=1, Active=2, Closed=6
- *       Resolved), a Closed incident with {@code close_code} from its classification
- *       ({@value #CLOSE_CODE_MAP_SETTING}) and {@code close_notes};
+ *       Resolved), a Closed incident with {@code close_code} from its classification ({@value
+ *       #CLOSE_CODE_MAP_SETTING}) and {@code close_notes};
  *   <li>owner (e-mail or UPN) to {@code assigned_to}, the {@code sys_user} whose {@code email} or
  *       {@code user_name} it is (left alone when there is none);
- *   <li>the incident's GUID to {@code correlation_id}, {@value #CORRELATION_DISPLAY} to
- *       {@code correlation_display}: how a ticket is found again, and how the poll knows ours;
+ *   <li>the incident's GUID to {@code correlation_id}, {@value #CORRELATION_DISPLAY} to {@code
+ *       correlation_display}: how a ticket is found again, and how the poll knows ours;
  *   <li>comments to one {@code work_notes} entry per sync.
  * </ul>
  *
- * <p>Inbound, states in {@value #CLOSED_STATES_SETTING} (default 6 Resolved, 7 Closed, 8
- * Canceled) mean Closed; the close code maps back to a classification through the same close-code
- * map (unknown codes: Undetermined). Times are the Table API's stored values, which are UTC.
+ * <p>Inbound, states in {@value #CLOSED_STATES_SETTING} (default 6 Resolved, 7 Closed, 8 Canceled)
+ * mean Closed; the close code maps back to a classification through the same close-code map
+ * (unknown codes: Undetermined). Times are the Table API's stored values, which are UTC.
  */
 public final class ServiceNowTickets implements TicketSystem {
   public static final String ID = "servicenow";
@@ -68,23 +67,43 @@ public final class ServiceNowTickets implements TicketSystem {
   public static final String DEFAULT_STATE_MAP = "New=1,Active=2,Closed=6";
   public static final String DEFAULT_CLOSED_STATES = "6,7,8";
   public static final String DEFAULT_CLOSE_CODE_MAP =
-      "TruePositive=Solution provided,BenignPositive=Resolved by caller,FalsePositive=No resolution provided,"
-      + "Undetermined=No resolution provided";
+      "TruePositive=Solution provided,BenignPositive=Resolved by caller,FalsePositive=No resolution"
+          + " provided,Undetermined=No resolution provided";
+
   /** What {@code correlation_display} says on every ticket the connector made. */
   public static final String CORRELATION_DISPLAY = "Microsoft Sentinel";
+
   static final int MAX_SHORT_DESCRIPTION = 160;
-  static final DateTimeFormatter GLIDE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+  static final DateTimeFormatter GLIDE_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
   static final String JOURNAL_TABLE = "sys_journal_field";
-  private static final List<String> TICKET_FIELDS = List.of("sys_id", "number", "state", "close_code", "close_notes",
-      "correlation_id", "sys_updated_on", "sys_updated_by");
-  private static final Set<String> CREATE_OPTIONS = Set.of("assignment_group", "category", "subcategory", "caller_id",
-      "business_service", "contact_type", "cmdb_ci");
+  private static final List<String> TICKET_FIELDS =
+      List.of(
+          "sys_id",
+          "number",
+          "state",
+          "close_code",
+          "close_notes",
+          "correlation_id",
+          "sys_updated_on",
+          "sys_updated_by");
+  private static final Set<String> CREATE_OPTIONS =
+      Set.of(
+          "assignment_group",
+          "category",
+          "subcategory",
+          "caller_id",
+          "business_service",
+          "contact_type",
+          "cmdb_ci");
 
   private final Settings settings;
   private final Supplier<ServiceNowTableClient> client;
   private final Supplier<Mapping> mapping;
+
   /** The instance's base URL, read once: every ticket's link is built from it. */
   private final Supplier<HttpUrl> instance;
+
   private final Map<String, Optional<String>> userIds = new ConcurrentHashMap<>();
 
   public ServiceNowTickets(Settings settings, Clock clock, Sleeper sleeper) {
@@ -115,8 +134,11 @@ public final class ServiceNowTickets implements TicketSystem {
 
   @Override
   public String description() {
-    return "Tickets in the " + settings.get(TABLE_SETTING, DEFAULT_TABLE) + " table of the ServiceNow instance named by "
-        + ServiceNowSettings.URL + ", kept in step with Sentinel incidents both ways.";
+    return "Tickets in the "
+        + settings.get(TABLE_SETTING, DEFAULT_TABLE)
+        + " table of the ServiceNow instance named by "
+        + ServiceNowSettings.URL
+        + ", kept in step with Sentinel incidents both ways.";
   }
 
   @Override
@@ -127,11 +149,17 @@ public final class ServiceNowTickets implements TicketSystem {
   @Override
   public Readiness readiness() {
     if (!isConfigured()) {
-      return Readiness.notConfigured("Set " + ServiceNowSettings.URL + " and its sign-in settings to sync tickets with ServiceNow.");
+      return Readiness.notConfigured(
+          "Set "
+              + ServiceNowSettings.URL
+              + " and its sign-in settings to sync tickets with ServiceNow.");
     }
     try {
       mapping.get();
-      return Readiness.ok("Ticket table " + mapping.get().table + " mapped; the instance is checked by the CMDB provider.");
+      return Readiness.ok(
+          "Ticket table "
+              + mapping.get().table
+              + " mapped; the instance is checked by the CMDB provider.");
     } catch (ConfigurationException e) {
       return Readiness.error(e.getMessage());
     }
@@ -145,9 +173,10 @@ public final class ServiceNowTickets implements TicketSystem {
   @Override
   public Optional<TicketRef> findByCorrelation(TicketContent content) {
     Mapping map = mapping.get();
-    EncodedQuery query = EncodedQuery.where(EncodedQuery.equalTo("correlation_id", content.correlationId()))
-        .and(EncodedQuery.equalTo("correlation_display", CORRELATION_DISPLAY))
-        .orderBy("sys_created_on");
+    EncodedQuery query =
+        EncodedQuery.where(EncodedQuery.equalTo("correlation_id", content.correlationId()))
+            .and(EncodedQuery.equalTo("correlation_display", CORRELATION_DISPLAY))
+            .orderBy("sys_created_on");
     List<ObjectNode> rows = client.get().query(map.table, query, TICKET_FIELDS, 1).rows();
     return rows.stream().findFirst().map(this::ref);
   }
@@ -178,24 +207,34 @@ public final class ServiceNowTickets implements TicketSystem {
     for (IncidentComment comment : comments) {
       notes.add(TicketText.commentLine(comment));
     }
-    client.get().update(mapping.get().table, ticket.id(), Map.of("work_notes", String.join("\n\n", notes)));
+    client
+        .get()
+        .update(mapping.get().table, ticket.id(), Map.of("work_notes", String.join("\n\n", notes)));
   }
 
   @Override
   public Optional<TicketState> read(String ticketId, Instant commentsSince) {
-    return client.get().get(mapping.get().table, ticketId).map(row -> state(row, journal(List.of(ticketId), commentsSince)));
+    return client
+        .get()
+        .get(mapping.get().table, ticketId)
+        .map(row -> state(row, journal(List.of(ticketId), commentsSince)));
   }
 
   @Override
   public List<TicketState> changedSince(Instant since, int max) {
-    EncodedQuery query = EncodedQuery.where(EncodedQuery.equalTo("correlation_display", CORRELATION_DISPLAY))
-        .and(EncodedQuery.atLeast("sys_updated_on", GLIDE_TIME.format(since.atOffset(ZoneOffset.UTC))))
-        .orderBy("sys_updated_on");
-    List<ObjectNode> rows = client.get().query(mapping.get().table, query, TICKET_FIELDS, max).rows();
+    EncodedQuery query =
+        EncodedQuery.where(EncodedQuery.equalTo("correlation_display", CORRELATION_DISPLAY))
+            .and(
+                EncodedQuery.atLeast(
+                    "sys_updated_on", GLIDE_TIME.format(since.atOffset(ZoneOffset.UTC))))
+            .orderBy("sys_updated_on");
+    List<ObjectNode> rows =
+        client.get().query(mapping.get().table, query, TICKET_FIELDS, max).rows();
     if (rows.isEmpty()) {
       return List.of();
     }
-    Map<String, List<TicketState.TicketComment>> notes = journal(rows.stream().map(r -> r.path("sys_id").asText()).toList(), since);
+    Map<String, List<TicketState.TicketComment>> notes =
+        journal(rows.stream().map(r -> r.path("sys_id").asText()).toList(), since);
     return rows.stream().map(row -> state(row, notes)).toList();
   }
 
@@ -206,10 +245,13 @@ public final class ServiceNowTickets implements TicketSystem {
     Map<String, Object> out = new LinkedHashMap<>();
     for (TicketField field : fields) {
       switch (field) {
-        case TITLE -> out.put("short_description", TicketText.cut(content.title(), MAX_SHORT_DESCRIPTION));
-        case DESCRIPTION -> out.put("description", content.description() == null ? "" : content.description());
+        case TITLE ->
+            out.put("short_description", TicketText.cut(content.title(), MAX_SHORT_DESCRIPTION));
+        case DESCRIPTION ->
+            out.put("description", content.description() == null ? "" : content.description());
         case PRIORITY -> {
-          String[] impactUrgency = map.priorities.getOrDefault(content.severity(), map.priorities.get("Medium"));
+          String[] impactUrgency =
+              map.priorities.getOrDefault(content.severity(), map.priorities.get("Medium"));
           out.put("impact", impactUrgency[0]);
           out.put("urgency", impactUrgency[1]);
         }
@@ -219,8 +261,11 @@ public final class ServiceNowTickets implements TicketSystem {
             out.put("state", state);
           }
           if (content.isClosed()) {
-            String classification = content.classification() == null ? "Undetermined" : content.classification();
-            out.put("close_code", map.closeCodes.getOrDefault(classification, map.closeCodes.get("Undetermined")));
+            String classification =
+                content.classification() == null ? "Undetermined" : content.classification();
+            out.put(
+                "close_code",
+                map.closeCodes.getOrDefault(classification, map.closeCodes.get("Undetermined")));
             out.put("close_notes", TicketText.closingNote(content));
           }
         }
@@ -238,17 +283,33 @@ public final class ServiceNowTickets implements TicketSystem {
     if (owner == null || owner.isBlank()) {
       return Optional.of("");
     }
-    return userIds.computeIfAbsent(owner.toLowerCase(Locale.ROOT), key -> client.get()
-        .query("sys_user", EncodedQuery.where(EncodedQuery.equalTo("email", owner)).or(EncodedQuery.equalTo("user_name", owner)),
-            List.of("sys_id"), 1)
-        .rows().stream().findFirst().map(row -> row.path("sys_id").asText()));
+    return userIds.computeIfAbsent(
+        owner.toLowerCase(Locale.ROOT),
+        key ->
+            client
+                .get()
+                .query(
+                    "sys_user",
+                    EncodedQuery.where(EncodedQuery.equalTo("email", owner))
+                        .or(EncodedQuery.equalTo("user_name", owner)),
+                    List.of("sys_id"),
+                    1)
+                .rows()
+                .stream()
+                .findFirst()
+                .map(row -> row.path("sys_id").asText()));
   }
 
   private TicketRef ref(JsonNode row) {
     String sysId = row.path("sys_id").asText();
     HttpUrl instance = this.instance.get();
-    String url = instance.newBuilder().encodedPath("/nav_to.do")
-        .addQueryParameter("uri", mapping.get().table + ".do?sys_id=" + sysId).build().toString();
+    String url =
+        instance
+            .newBuilder()
+            .encodedPath("/nav_to.do")
+            .addQueryParameter("uri", mapping.get().table + ".do?sys_id=" + sysId)
+            .build()
+            .toString();
     return new TicketRef(ID, sysId, row.path("number").asText(null), url);
   }
 
@@ -261,24 +322,50 @@ public final class ServiceNowTickets implements TicketSystem {
       classification = map.classificationOf(row.path("close_code").asText(""));
     }
     String sysId = row.path("sys_id").asText();
-    return new TicketState(ref(row), row.path("correlation_id").asText(null), state, closed ? "Closed" : "Active",
-        classification, closed ? TicketText.reasonFor(classification) : null, row.path("close_notes").asText(null),
-        glideTime(row.path("sys_updated_on").asText(null)), row.path("sys_updated_by").asText(null),
+    return new TicketState(
+        ref(row),
+        row.path("correlation_id").asText(null),
+        state,
+        closed ? "Closed" : "Active",
+        classification,
+        closed ? TicketText.reasonFor(classification) : null,
+        row.path("close_notes").asText(null),
+        glideTime(row.path("sys_updated_on").asText(null)),
+        row.path("sys_updated_by").asText(null),
         notes.getOrDefault(sysId, List.of()));
   }
 
-  /** Work notes and comments of the tickets created at or after {@code since}, by ticket, oldest first. */
-  private Map<String, List<TicketState.TicketComment>> journal(List<String> ticketIds, Instant since) {
-    EncodedQuery query = EncodedQuery.where(EncodedQuery.in("element_id", ticketIds))
-        .and(EncodedQuery.in("element", List.of("work_notes", "comments")))
-        .and(EncodedQuery.atLeast("sys_created_on", GLIDE_TIME.format(since.atOffset(ZoneOffset.UTC))))
-        .orderBy("sys_created_on");
+  /**
+   * Work notes and comments of the tickets created at or after {@code since}, by ticket, oldest
+   * first.
+   */
+  private Map<String, List<TicketState.TicketComment>> journal(
+      List<String> ticketIds, Instant since) {
+    EncodedQuery query =
+        EncodedQuery.where(EncodedQuery.in("element_id", ticketIds))
+            .and(EncodedQuery.in("element", List.of("work_notes", "comments")))
+            .and(
+                EncodedQuery.atLeast(
+                    "sys_created_on", GLIDE_TIME.format(since.atOffset(ZoneOffset.UTC))))
+            .orderBy("sys_created_on");
     Map<String, List<TicketState.TicketComment>> byTicket = new LinkedHashMap<>();
-    for (ObjectNode row : client.get().query(JOURNAL_TABLE, query,
-        List.of("sys_id", "element_id", "value", "sys_created_by", "sys_created_on"), ServiceNowTableClient.DEFAULT_PAGE_SIZE).rows()) {
-      byTicket.computeIfAbsent(row.path("element_id").asText(), id -> new ArrayList<>()).add(new TicketState.TicketComment(
-          row.path("sys_id").asText(), row.path("value").asText(""), row.path("sys_created_by").asText(null),
-          glideTime(row.path("sys_created_on").asText(null))));
+    for (ObjectNode row :
+        client
+            .get()
+            .query(
+                JOURNAL_TABLE,
+                query,
+                List.of("sys_id", "element_id", "value", "sys_created_by", "sys_created_on"),
+                ServiceNowTableClient.DEFAULT_PAGE_SIZE)
+            .rows()) {
+      byTicket
+          .computeIfAbsent(row.path("element_id").asText(), id -> new ArrayList<>())
+          .add(
+              new TicketState.TicketComment(
+                  row.path("sys_id").asText(),
+                  row.path("value").asText(""),
+                  row.path("sys_created_by").asText(null),
+                  glideTime(row.path("sys_created_on").asText(null))));
     }
     return byTicket;
   }
@@ -295,34 +382,54 @@ public final class ServiceNowTickets implements TicketSystem {
   }
 
   /** The configured maps, checked once. */
-  private record Mapping(String table, Map<String, String[]> priorities, Map<String, String> states,
-      Set<String> closedStates, Map<String, String> closeCodes) {
+  private record Mapping(
+      String table,
+      Map<String, String[]> priorities,
+      Map<String, String> states,
+      Set<String> closedStates,
+      Map<String, String> closeCodes) {
 
     static Mapping from(Settings settings) {
       String table = settings.get(TABLE_SETTING, DEFAULT_TABLE);
       if (!table.matches("[a-z][a-z0-9_]{1,79}")) {
-        throw new ConfigurationException(TABLE_SETTING, "Setting " + TABLE_SETTING + " must be a table name such as incident");
+        throw new ConfigurationException(
+            TABLE_SETTING, "Setting " + TABLE_SETTING + " must be a table name such as incident");
       }
       Map<String, String[]> priorities = new LinkedHashMap<>();
-      TicketMaps.pairs(settings, PRIORITY_MAP_SETTING, DEFAULT_PRIORITY_MAP, TicketMaps.SEVERITIES).forEach((severity, value) -> {
-        String[] parts = value.split("/");
-        if (parts.length != 2 || !parts[0].matches("[1-3]") || !parts[1].matches("[1-3]")) {
-          throw new ConfigurationException(PRIORITY_MAP_SETTING, "Setting " + PRIORITY_MAP_SETTING
-              + " maps a severity to impact/urgency such as High=1/1, not " + severity + "=" + value);
-        }
-        priorities.put(severity, parts);
-      });
-      Map<String, String> states = TicketMaps.pairs(settings, STATE_MAP_SETTING, DEFAULT_STATE_MAP, TicketMaps.STATUSES);
-      Set<String> closed = Set.copyOf(List.of(settings.get(CLOSED_STATES_SETTING, DEFAULT_CLOSED_STATES).split("\\s*,\\s*")));
-      Map<String, String> closeCodes = TicketMaps.pairs(settings, CLOSE_CODE_MAP_SETTING, DEFAULT_CLOSE_CODE_MAP,
-          TicketMaps.CLASSIFICATIONS);
+      TicketMaps.pairs(settings, PRIORITY_MAP_SETTING, DEFAULT_PRIORITY_MAP, TicketMaps.SEVERITIES)
+          .forEach(
+              (severity, value) -> {
+                String[] parts = value.split("/");
+                if (parts.length != 2 || !parts[0].matches("[1-3]") || !parts[1].matches("[1-3]")) {
+                  throw new ConfigurationException(
+                      PRIORITY_MAP_SETTING,
+                      "Setting "
+                          + PRIORITY_MAP_SETTING
+                          + " maps a severity to impact/urgency such as High=1/1, not "
+                          + severity
+                          + "="
+                          + value);
+                }
+                priorities.put(severity, parts);
+              });
+      Map<String, String> states =
+          TicketMaps.pairs(settings, STATE_MAP_SETTING, DEFAULT_STATE_MAP, TicketMaps.STATUSES);
+      Set<String> closed =
+          Set.copyOf(
+              List.of(
+                  settings.get(CLOSED_STATES_SETTING, DEFAULT_CLOSED_STATES).split("\\s*,\\s*")));
+      Map<String, String> closeCodes =
+          TicketMaps.pairs(
+              settings, CLOSE_CODE_MAP_SETTING, DEFAULT_CLOSE_CODE_MAP, TicketMaps.CLASSIFICATIONS);
       for (String required : List.of("Medium")) {
         if (!priorities.containsKey(required)) {
-          throw new ConfigurationException(PRIORITY_MAP_SETTING, "Setting " + PRIORITY_MAP_SETTING + " must map " + required);
+          throw new ConfigurationException(
+              PRIORITY_MAP_SETTING, "Setting " + PRIORITY_MAP_SETTING + " must map " + required);
         }
       }
       if (!closeCodes.containsKey("Undetermined")) {
-        throw new ConfigurationException(CLOSE_CODE_MAP_SETTING, "Setting " + CLOSE_CODE_MAP_SETTING + " must map Undetermined");
+        throw new ConfigurationException(
+            CLOSE_CODE_MAP_SETTING, "Setting " + CLOSE_CODE_MAP_SETTING + " must map Undetermined");
       }
       return new Mapping(table, Map.copyOf(priorities), states, closed, closeCodes);
     }

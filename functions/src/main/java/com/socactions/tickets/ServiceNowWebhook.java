@@ -24,27 +24,34 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <ul>
  *   <li>header {@value #TIMESTAMP_HEADER}: the time of sending, in seconds since the epoch;
- *   <li>header {@value #SIGNATURE_HEADER}: {@code sha256=} and the HMAC-SHA256, keyed with
- *       {@value #SECRET_SETTING}, of the timestamp, a dot, and the raw body bytes, in lower-case hex
- *       or in base64 (what ServiceNow's {@code GlideCertificateEncryption.generateMac} returns);
+ *   <li>header {@value #SIGNATURE_HEADER}: {@code sha256=} and the HMAC-SHA256, keyed with {@value
+ *       #SECRET_SETTING}, of the timestamp, a dot, and the raw body bytes, in lower-case hex or in
+ *       base64 (what ServiceNow's {@code GlideCertificateEncryption.generateMac} returns);
  *   <li>body: {@code {"sys_id": "<the ticket's sys_id>", "table": "incident"}}; nothing else is
  *       trusted from it: the connector reads the ticket back through the Table API.
  * </ul>
  *
- * <p>Messages older or newer than {@link #DEFAULT_WINDOW} are refused, so a captured message
- * cannot be replayed later; inside the window the signature itself is the delivery id that
- * {@link TicketLinks#firstDelivery} remembers.
+ * <p>Messages older or newer than {@link #DEFAULT_WINDOW} are refused, so a captured message cannot
+ * be replayed later; inside the window the signature itself is the delivery id that {@link
+ * TicketLinks#firstDelivery} remembers.
  */
 public final class ServiceNowWebhook {
   public static final String SECRET_SETTING = "SERVICENOW_WEBHOOK_SECRET";
   public static final String SIGNATURE_HEADER = "X-SOC-Actions-Signature";
   public static final String TIMESTAMP_HEADER = "X-SOC-Actions-Timestamp";
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
-  private static final Pattern SIGNATURE = Pattern.compile("sha256=([0-9a-f]{64}|[A-Za-z0-9+/]{43}=)");
+  private static final Pattern SIGNATURE =
+      Pattern.compile("sha256=([0-9a-f]{64}|[A-Za-z0-9+/]{43}=)");
   private static final Pattern SYS_ID = Pattern.compile("[0-9a-f]{32}");
 
   /** Why a message was or was not accepted. Everything but {@code VALID} is a 401. */
-  public enum Verdict { VALID, MISSING_SIGNATURE, MALFORMED_SIGNATURE, BAD_SIGNATURE, STALE }
+  public enum Verdict {
+    VALID,
+    MISSING_SIGNATURE,
+    MALFORMED_SIGNATURE,
+    BAD_SIGNATURE,
+    STALE
+  }
 
   private final byte[] secret;
 
@@ -52,13 +59,17 @@ public final class ServiceNowWebhook {
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The verifier, or empty when {@value #SECRET_SETTING} is not set (inbound from ServiceNow is off). */
+  /**
+   * The verifier, or empty when {@value #SECRET_SETTING} is not set (inbound from ServiceNow is
+   * off).
+   */
   public static Optional<ServiceNowWebhook> fromSettings(Settings settings) {
     return settings.get(SECRET_SETTING).filter(s -> !s.isBlank()).map(ServiceNowWebhook::new);
   }
 
   /** Checks the signature over the raw bytes before anything parses them, in constant time. */
-  public Verdict verify(byte[] rawBody, String timestampHeader, String signatureHeader, Instant now) {
+  public Verdict verify(
+      byte[] rawBody, String timestampHeader, String signatureHeader, Instant now) {
     if (signatureHeader == null || timestampHeader == null) {
       return Verdict.MISSING_SIGNATURE;
     }
@@ -74,7 +85,10 @@ public final class ServiceNowWebhook {
     }
     byte[] expected = sign(timestampHeader.trim(), rawBody);
     String presented = match.group(1);
-    byte[] given = presented.length() == 64 ? HexFormat.of().parseHex(presented) : Base64.getDecoder().decode(presented);
+    byte[] given =
+        presented.length() == 64
+            ? HexFormat.of().parseHex(presented)
+            : Base64.getDecoder().decode(presented);
     if (!MessageDigest.isEqual(expected, given)) {
       return Verdict.BAD_SIGNATURE;
     }
@@ -97,7 +111,8 @@ public final class ServiceNowWebhook {
     try {
       body = Json.MAPPER.readTree(rawBody);
     } catch (IOException e) {
-      throw InvalidInputException.of("body", "must be the JSON the business rule sends: {\"sys_id\": \"...\"}");
+      throw InvalidInputException.of(
+          "body", "must be the JSON the business rule sends: {\"sys_id\": \"...\"}");
     }
     String sysId = body == null ? "" : body.path("sys_id").asText("");
     if (!SYS_ID.matcher(sysId).matches()) {

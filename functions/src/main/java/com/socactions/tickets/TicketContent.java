@@ -8,9 +8,9 @@ import java.util.Objects;
  * What the connector keeps on a ticket, derived from one Sentinel incident.
  *
  * @param incidentId the incident's ARM resource id (the link's key)
- * @param correlationId the incident's name (its GUID): written on the ticket (ServiceNow
- *     {@code correlation_id}, a Jira label) and searched for before any create, so a lost link row
- *     still finds the ticket
+ * @param correlationId the incident's name (its GUID): written on the ticket (ServiceNow {@code
+ *     correlation_id}, a Jira label) and searched for before any create, so a lost link row still
+ *     finds the ticket
  * @param incidentNumber the number analysts see in Sentinel, or null
  * @param title the incident's title
  * @param description plain text: what the ticket's description says (incident URL, entities,

@@ -2,9 +2,9 @@ package com.socactions.tickets;
 
 /**
  * The ticket fields the connector keeps in step with the incident. The sync remembers a digest of
- * what it last sent for each, so a field changed on the incident is written once and a field
- * nobody changed is never written again (an analyst's edit on the ticket side is not overwritten
- * by a re-run).
+ * what it last sent for each, so a field changed on the incident is written once and a field nobody
+ * changed is never written again (an analyst's edit on the ticket side is not overwritten by a
+ * re-run).
  */
 public enum TicketField {
   TITLE("title"),

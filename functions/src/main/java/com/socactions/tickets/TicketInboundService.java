@@ -20,33 +20,37 @@ import java.util.stream.Collectors;
 /**
  * Inbound ticket sync: a ticket that changed in its ITSM changes its incident in Sentinel.
  *
- * <p>Webhooks and the catch-up poll take the same path: the ticket is read back from the system
- * (a webhook only says which one changed; its body is not trusted beyond that) and compared with
- * the incident:
+ * <p>Webhooks and the catch-up poll take the same path: the ticket is read back from the system (a
+ * webhook only says which one changed; its body is not trusted beyond that) and compared with the
+ * incident:
  *
  * <ul>
- *   <li>a resolved or closed ticket closes an open incident, with the classification its close
- *       code maps to and the close notes as the classification comment;
+ *   <li>a resolved or closed ticket closes an open incident, with the classification its close code
+ *       maps to and the close notes as the classification comment;
  *   <li>an open ticket reopens a Closed incident (Active): a ticket resolved and reopened between
  *       two polls is seen as it is now, so the reopen is not lost;
- *   <li>ticket comments and work notes not applied before become incident comments, prefixed
- *       {@link TicketSyncService#FROM_TICKET_PREFIX}.
+ *   <li>ticket comments and work notes not applied before become incident comments, prefixed {@link
+ *       TicketSyncService#FROM_TICKET_PREFIX}.
  * </ul>
  *
- * <p><b>No echo.</b> Comments the outbound sync wrote (they start with
- * {@link TicketSyncService#FROM_SENTINEL_PREFIX}) are not copied back; a status the incident
- * already has is not written again; and the status written here is recorded in the link as synced,
- * so the next outbound sync does not send it back to the ticket.
+ * <p><b>No echo.</b> Comments the outbound sync wrote (they start with {@link
+ * TicketSyncService#FROM_SENTINEL_PREFIX}) are not copied back; a status the incident already has
+ * is not written again; and the status written here is recorded in the link as synced, so the next
+ * outbound sync does not send it back to the ticket.
  */
 public final class TicketInboundService {
   /** How far before the watermark each poll reads again: clocks differ and writes land late. */
   public static final Duration POLL_OVERLAP = Duration.ofMinutes(2);
+
   /** The first poll of a system reads this far back. */
   public static final Duration FIRST_POLL_WINDOW = Duration.ofHours(1);
+
   /** How long a webhook delivery is remembered as seen, so its replay changes nothing. */
   public static final Duration DELIVERY_MEMORY = Duration.ofDays(2);
+
   /** Most tickets one poll applies; the rest wait for the next run, as the watermark says. */
   public static final int MAX_TICKETS_PER_POLL = 200;
+
   private static final RequestLog LOG = RequestLog.of(TicketInboundService.class);
 
   private final Map<String, TicketSystem> systems;
@@ -54,7 +58,11 @@ public final class TicketInboundService {
   private final Supplier<SentinelClient> sentinel;
   private final Clock clock;
 
-  public TicketInboundService(List<TicketSystem> systems, TicketLinks links, Supplier<SentinelClient> sentinel, Clock clock) {
+  public TicketInboundService(
+      List<TicketSystem> systems,
+      TicketLinks links,
+      Supplier<SentinelClient> sentinel,
+      Clock clock) {
     this.systems = systems.stream().collect(Collectors.toUnmodifiableMap(TicketSystem::id, s -> s));
     this.links = links;
     this.sentinel = sentinel;
@@ -70,13 +78,15 @@ public final class TicketInboundService {
     Instant since = commentsSince(link.get());
     Optional<TicketState> state = system.read(ticketId, since);
     if (state.isEmpty()) {
-      return new InboundResult(system.id(), ticketId, link.get().incidentId(), InboundResult.IGNORED, List.of());
+      return new InboundResult(
+          system.id(), ticketId, link.get().incidentId(), InboundResult.IGNORED, List.of());
     }
     return apply(system, link.get(), state.get());
   }
 
   /** The result of one catch-up poll of one system. */
-  public record PollResult(String system, Instant readFrom, Instant readUntil, List<InboundResult> results) {}
+  public record PollResult(
+      String system, Instant readFrom, Instant readUntil, List<InboundResult> results) {}
 
   /**
    * Reads the tickets of {@code system} changed since its watermark (less {@link #POLL_OVERLAP})
@@ -84,7 +94,11 @@ public final class TicketInboundService {
    */
   public PollResult poll(TicketSystem system) {
     Instant now = clock.instant();
-    Instant from = links.watermark(system.id()).map(w -> w.minus(POLL_OVERLAP)).orElse(now.minus(FIRST_POLL_WINDOW));
+    Instant from =
+        links
+            .watermark(system.id())
+            .map(w -> w.minus(POLL_OVERLAP))
+            .orElse(now.minus(FIRST_POLL_WINDOW));
     List<TicketState> changed = system.changedSince(from, MAX_TICKETS_PER_POLL);
     List<InboundResult> results = new ArrayList<>();
     Instant newest = null;
@@ -103,13 +117,17 @@ public final class TicketInboundService {
     return new PollResult(system.id(), from, until, results);
   }
 
-  /** What one catch-up run did for one system: its poll, or why it failed (the next run reads the same window). */
+  /**
+   * What one catch-up run did for one system: its poll, or why it failed (the next run reads the
+   * same window).
+   */
   public record CatchUp(String system, PollResult poll, String failure) {}
 
   /** Polls every configured system in turn; one system failing does not stop the others. */
   public List<CatchUp> catchUp() {
     List<CatchUp> runs = new ArrayList<>();
-    for (TicketSystem system : systems.values().stream().sorted(Comparator.comparing(TicketSystem::id)).toList()) {
+    for (TicketSystem system :
+        systems.values().stream().sorted(Comparator.comparing(TicketSystem::id)).toList()) {
       if (!system.isConfigured()) {
         continue;
       }
@@ -141,32 +159,42 @@ public final class TicketInboundService {
     ArmIncidentId incident = ArmIncidentId.parse(link.incidentId());
     List<TicketState.TicketComment> comments = new ArrayList<>();
     for (TicketState.TicketComment comment : state.comments()) {
-      boolean ours = comment.text() != null && comment.text().startsWith(TicketSyncService.FROM_SENTINEL_PREFIX);
+      boolean ours =
+          comment.text() != null
+              && comment.text().startsWith(TicketSyncService.FROM_SENTINEL_PREFIX);
       if (!ours && !link.appliedTicketCommentIds.contains(comment.id())) {
         comments.add(comment);
       }
     }
     List<String> changes = new ArrayList<>();
-    IncidentResource updated = sentinel.get().updateIncident(incident, properties -> {
-      changes.clear();
-      String status = properties.path("status").asText("");
-      if ("Closed".equals(state.incidentStatus()) && !"Closed".equals(status)) {
-        properties.put("status", "Closed");
-        properties.put("classification", state.classification() == null ? "Undetermined" : state.classification());
-        if (state.classificationReason() != null) {
-          properties.put("classificationReason", state.classificationReason());
-        } else {
-          properties.remove("classificationReason");
-        }
-        properties.put("classificationComment", closingComment(system, state));
-        changes.add("closed");
-      } else if ("Active".equals(state.incidentStatus()) && "Closed".equals(status)) {
-        properties.put("status", "Active");
-        properties.remove(List.of("classification", "classificationReason", "classificationComment"));
-        changes.add("reopened");
-      }
-      return properties;
-    });
+    IncidentResource updated =
+        sentinel
+            .get()
+            .updateIncident(
+                incident,
+                properties -> {
+                  changes.clear();
+                  String status = properties.path("status").asText("");
+                  if ("Closed".equals(state.incidentStatus()) && !"Closed".equals(status)) {
+                    properties.put("status", "Closed");
+                    properties.put(
+                        "classification",
+                        state.classification() == null ? "Undetermined" : state.classification());
+                    if (state.classificationReason() != null) {
+                      properties.put("classificationReason", state.classificationReason());
+                    } else {
+                      properties.remove("classificationReason");
+                    }
+                    properties.put("classificationComment", closingComment(system, state));
+                    changes.add("closed");
+                  } else if ("Active".equals(state.incidentStatus()) && "Closed".equals(status)) {
+                    properties.put("status", "Active");
+                    properties.remove(
+                        List.of("classification", "classificationReason", "classificationComment"));
+                    changes.add("reopened");
+                  }
+                  return properties;
+                });
     for (TicketState.TicketComment comment : comments) {
       sentinel.get().addComment(incident, commentHtml(system, state, comment));
     }
@@ -175,25 +203,47 @@ public final class TicketInboundService {
     }
     record(link, updated.properties(), state, comments);
     if (!changes.isEmpty()) {
-      LOG.info(() -> "Ticket " + state.ticket().number() + " in " + system.id() + " changed incident " + incident.incidentName()
-          + ": " + String.join(", ", changes));
+      LOG.info(
+          () ->
+              "Ticket "
+                  + state.ticket().number()
+                  + " in "
+                  + system.id()
+                  + " changed incident "
+                  + incident.incidentName()
+                  + ": "
+                  + String.join(", ", changes));
     }
-    return new InboundResult(system.id(), state.ticket().id(), link.incidentId(),
-        changes.isEmpty() ? InboundResult.UNCHANGED : InboundResult.APPLIED, List.copyOf(changes));
+    return new InboundResult(
+        system.id(),
+        state.ticket().id(),
+        link.incidentId(),
+        changes.isEmpty() ? InboundResult.UNCHANGED : InboundResult.APPLIED,
+        List.copyOf(changes));
   }
 
-  /** Remembers what was applied, so a replay changes nothing and the outbound sync does not echo the status. */
-  private void record(TicketLink read, ObjectNode incident, TicketState state, List<TicketState.TicketComment> comments) {
+  /**
+   * Remembers what was applied, so a replay changes nothing and the outbound sync does not echo the
+   * status.
+   */
+  private void record(
+      TicketLink read,
+      ObjectNode incident,
+      TicketState state,
+      List<TicketState.TicketComment> comments) {
     TicketLink link = read;
     for (int attempt = 1; attempt <= TicketSyncService.MAX_SAVE_ATTEMPTS; attempt++) {
       link.rememberApplied(comments.stream().map(TicketState.TicketComment::id).toList());
-      if (state.updatedAt() != null && (link.lastInboundAt == null || state.updatedAt().isAfter(link.lastInboundAt))) {
+      if (state.updatedAt() != null
+          && (link.lastInboundAt == null || state.updatedAt().isAfter(link.lastInboundAt))) {
         link.lastInboundAt = state.updatedAt();
       }
       String status = incident.path("status").asText("");
-      String classification = "Closed".equals(status) ? incident.path("classification").asText("") : "";
+      String classification =
+          "Closed".equals(status) ? incident.path("classification").asText("") : "";
       link.lastInboundStatus = status;
-      link.digests.put(TicketField.STATUS, TicketSyncService.digestOf(status + "|" + classification));
+      link.digests.put(
+          TicketField.STATUS, TicketSyncService.digestOf(status + "|" + classification));
       try {
         links.save(link);
         return;
@@ -205,13 +255,20 @@ public final class TicketInboundService {
 
   private static String closingComment(TicketSystem system, TicketState state) {
     String note = "Resolved in " + system.displayName() + " " + state.ticket().number();
-    return state.closingNote() == null || state.closingNote().isBlank() ? note : note + ": " + state.closingNote();
+    return state.closingNote() == null || state.closingNote().isBlank()
+        ? note
+        : note + ": " + state.closingNote();
   }
 
-  private static String commentHtml(TicketSystem system, TicketState state, TicketState.TicketComment comment) {
+  private static String commentHtml(
+      TicketSystem system, TicketState state, TicketState.TicketComment comment) {
     String ticket = state.ticket().number() == null ? state.ticket().id() : state.ticket().number();
     String by = comment.author() == null ? "" : " " + HtmlTable.escape(comment.author());
-    return TicketSyncService.FROM_TICKET_PREFIX + HtmlTable.escape(system.displayName() + " " + ticket) + "]" + by + ": "
+    return TicketSyncService.FROM_TICKET_PREFIX
+        + HtmlTable.escape(system.displayName() + " " + ticket)
+        + "]"
+        + by
+        + ": "
         + HtmlTable.escape(comment.text()).replace("\n", "<br>");
   }
 }

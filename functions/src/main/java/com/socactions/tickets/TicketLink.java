@@ -9,13 +9,15 @@ import java.util.Set;
 
 /**
  * The link between one incident and its ticket in one system, as {@link TicketLinks} stores it,
- * with what was last synced in each direction. A working copy: change it and save it with
- * {@link TicketLinks#save}, which fails if another run saved first.
+ * with what was last synced in each direction. A working copy: change it and save it with {@link
+ * TicketLinks#save}, which fails if another run saved first.
  */
 public final class TicketLink {
   /** A run has claimed the create and not finished it; {@link #ticket} is still null. */
   public static final String CREATING = "creating";
+
   public static final String LINKED = "linked";
+
   /** Most ids remembered per direction; older ones fall off (their comments are long copied). */
   static final int MAX_REMEMBERED_IDS = 400;
 

@@ -23,8 +23,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Table {@value #TABLE}: which ticket belongs to which incident, per system, and the sync state
- * of each link. Rows:
+ * Table {@value #TABLE}: which ticket belongs to which incident, per system, and the sync state of
+ * each link. Rows:
  *
  * <ul>
  *   <li>partition {@code <system>}, row {@code sha256(lower-case incident id)}: the link (ARM ids
@@ -101,17 +101,21 @@ public final class TicketLinks {
     try {
       TableEntity entity = toEntity(link);
       entity.addProperty(ETAG_PROPERTY, link.etag);
-      table.updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
-      link.etag = read(link.system, linkKey(link.incidentId)).map(TableEntity::getETag).orElse(null);
+      table.updateEntityWithResponse(
+          entity, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
+      link.etag =
+          read(link.system, linkKey(link.incidentId)).map(TableEntity::getETag).orElse(null);
       if (link.ticket != null) {
-        TableEntity reverse = new TableEntity(link.system + ":ticket", ticketKey(link.ticket.id()))
-            .addProperty("incident_id", link.incidentId);
+        TableEntity reverse =
+            new TableEntity(link.system + ":ticket", ticketKey(link.ticket.id()))
+                .addProperty("incident_id", link.incidentId);
         table.upsertEntity(reverse);
       }
       return link;
     } catch (TableServiceException e) {
       if (status(e) == 412 || status(e) == 404) {
-        throw new LinkConflict("The link of " + link.incidentId + " changed while it was being saved");
+        throw new LinkConflict(
+            "The link of " + link.incidentId + " changed while it was being saved");
       }
       throw upstream("could not save the link of " + link.incidentId, e);
     }
@@ -120,7 +124,8 @@ public final class TicketLinks {
   /** Gives up a claim whose create failed, so the next run may try again at once. */
   public void release(TicketLink claim) {
     try {
-      table.deleteEntityWithResponse(toEntity(claim).addProperty(ETAG_PROPERTY, claim.etag), true, null, Context.NONE);
+      table.deleteEntityWithResponse(
+          toEntity(claim).addProperty(ETAG_PROPERTY, claim.etag), true, null, Context.NONE);
     } catch (TableServiceException e) {
       if (status(e) != 404 && status(e) != 412) {
         throw upstream("could not release the claim of " + claim.incidentId, e);
@@ -141,7 +146,8 @@ public final class TicketLinks {
 
   public void saveWatermark(String system, Instant readUntil) {
     try {
-      table.upsertEntity(new TableEntity("watermark", system).addProperty("read_until", utc(readUntil)));
+      table.upsertEntity(
+          new TableEntity("watermark", system).addProperty("read_until", utc(readUntil)));
     } catch (RuntimeException e) {
       throw upstream("could not save the " + system + " watermark", e);
     }
@@ -159,7 +165,9 @@ public final class TicketLinks {
    */
   public boolean firstDelivery(String system, String deliveryId, Instant now) {
     try {
-      table.createEntity(new TableEntity(system + ":delivery", Digests.sha256Hex(deliveryId)).addProperty("received_at", utc(now)));
+      table.createEntity(
+          new TableEntity(system + ":delivery", Digests.sha256Hex(deliveryId))
+              .addProperty("received_at", utc(now)));
       return true;
     } catch (TableServiceException e) {
       if (status(e) == 409) {
@@ -177,9 +185,15 @@ public final class TicketLinks {
    * @return how many were forgotten
    */
   public int forgetDeliveriesBefore(String system, Instant cutoff) {
-    ListEntitiesOptions options = new ListEntitiesOptions()
-        .setFilter("PartitionKey eq '" + system + ":delivery' and received_at lt datetime'" + cutoff + "'")
-        .setSelect(List.of("PartitionKey", "RowKey"));
+    ListEntitiesOptions options =
+        new ListEntitiesOptions()
+            .setFilter(
+                "PartitionKey eq '"
+                    + system
+                    + ":delivery' and received_at lt datetime'"
+                    + cutoff
+                    + "'")
+            .setSelect(List.of("PartitionKey", "RowKey"));
     int forgotten = 0;
     try {
       for (TableEntity entity : table.listEntities(options, null, Context.NONE)) {
@@ -198,14 +212,17 @@ public final class TicketLinks {
     return Digests.sha256Hex(incidentId.toLowerCase(Locale.ROOT));
   }
 
-  /** Ticket ids are sys_ids or Jira numbers; anything else is hashed rather than trusted as a key. */
+  /**
+   * Ticket ids are sys_ids or Jira numbers; anything else is hashed rather than trusted as a key.
+   */
   static String ticketKey(String ticketId) {
     return SAFE_KEY.matcher(ticketId).matches() ? ticketId : "~" + Digests.sha256Hex(ticketId);
   }
 
   private Optional<TableEntity> read(String partition, String row) {
     try {
-      return Optional.of(table.getEntityWithResponse(partition, row, null, null, Context.NONE).getValue());
+      return Optional.of(
+          table.getEntityWithResponse(partition, row, null, null, Context.NONE).getValue());
     } catch (TableServiceException e) {
       if (status(e) == 404) {
         return Optional.empty();
@@ -217,12 +234,14 @@ public final class TicketLinks {
   }
 
   private static TableEntity toEntity(TicketLink link) {
-    TableEntity entity = new TableEntity(link.system, linkKey(link.incidentId))
-        .addProperty("incident_id", link.incidentId)
-        .addProperty("state", link.state)
-        .addProperty("digests", write(link.digests))
-        .addProperty("copied_comment_ids", write(List.copyOf(link.copiedCommentIds)))
-        .addProperty("applied_ticket_comment_ids", write(List.copyOf(link.appliedTicketCommentIds)));
+    TableEntity entity =
+        new TableEntity(link.system, linkKey(link.incidentId))
+            .addProperty("incident_id", link.incidentId)
+            .addProperty("state", link.state)
+            .addProperty("digests", write(link.digests))
+            .addProperty("copied_comment_ids", write(List.copyOf(link.copiedCommentIds)))
+            .addProperty(
+                "applied_ticket_comment_ids", write(List.copyOf(link.appliedTicketCommentIds)));
     put(entity, "claim_id", link.claimId);
     put(entity, "claimed_at", utc(link.claimedAt));
     put(entity, "last_synced_at", utc(link.lastSyncedAt));
@@ -246,12 +265,17 @@ public final class TicketLinks {
     link.lastInboundAt = instant(p.get("last_inbound_at"));
     link.lastInboundStatus = (String) p.get("last_inbound_status");
     if (p.get("ticket_id") != null) {
-      link.ticket = new TicketRef(link.system, (String) p.get("ticket_id"), (String) p.get("ticket_number"),
-          (String) p.get("ticket_url"));
+      link.ticket =
+          new TicketRef(
+              link.system,
+              (String) p.get("ticket_id"),
+              (String) p.get("ticket_number"),
+              (String) p.get("ticket_url"));
     }
     link.digests.putAll(read((String) p.get("digests"), DIGESTS, Map.of()));
     link.copiedCommentIds.addAll(read((String) p.get("copied_comment_ids"), IDS, List.of()));
-    link.appliedTicketCommentIds.addAll(read((String) p.get("applied_ticket_comment_ids"), IDS, List.of()));
+    link.appliedTicketCommentIds.addAll(
+        read((String) p.get("applied_ticket_comment_ids"), IDS, List.of()));
     link.etag = entity.getETag();
     return link;
   }
@@ -288,7 +312,8 @@ public final class TicketLinks {
     try {
       return Json.MAPPER.readValue(json, type);
     } catch (JsonProcessingException e) {
-      // A row edited by hand: start over for this field rather than failing every sync of the incident.
+      // A row edited by hand: start over for this field rather than failing every sync of the
+      // incident.
       return fallback;
     }
   }
@@ -298,8 +323,12 @@ public final class TicketLinks {
   }
 
   private static UpstreamException upstream(String what, RuntimeException e) {
-    String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+    String detail =
+        e.getMessage() == null
+            ? e.getClass().getSimpleName()
+            : e.getMessage().lines().findFirst().orElse("");
     int status = e instanceof HttpResponseException http ? status(http) : 0;
-    return new UpstreamException(UPSTREAM, status, "Ticket links: " + what + ": " + detail, null, null, e);
+    return new UpstreamException(
+        UPSTREAM, status, "Ticket links: " + what + ": " + detail, null, null, e);
   }
 }

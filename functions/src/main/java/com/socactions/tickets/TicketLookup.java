@@ -30,24 +30,52 @@ public record TicketLookup(
       @JsonProperty("last_inbound_status") String lastInboundStatus) {
 
     static LinkedTicket of(TicketLink link) {
-      return new LinkedTicket(link.system(), link.ticket().id(), link.ticket().number(), link.ticket().url(),
-          link.lastSyncedAt(), link.lastInboundAt(), link.lastInboundStatus());
+      return new LinkedTicket(
+          link.system(),
+          link.ticket().id(),
+          link.ticket().number(),
+          link.ticket().url(),
+          link.lastSyncedAt(),
+          link.lastInboundAt(),
+          link.lastInboundStatus());
     }
   }
 
   static TicketLookup of(String incidentId, List<LinkedTicket> tickets) {
     if (tickets.isEmpty()) {
-      return new TicketLookup(incidentId, false, null, null, null, null, tickets, "<p>No ticket is linked to this incident.</p>");
+      return new TicketLookup(
+          incidentId,
+          false,
+          null,
+          null,
+          null,
+          null,
+          tickets,
+          "<p>No ticket is linked to this incident.</p>");
     }
     LinkedTicket first = tickets.get(0);
     StringBuilder html = new StringBuilder("<p>Linked tickets: ");
     for (int i = 0; i < tickets.size(); i++) {
       LinkedTicket ticket = tickets.get(i);
-      String name = HtmlTable.escape(ticket.system() + " " + (ticket.ticketNumber() == null ? ticket.ticketId() : ticket.ticketNumber()));
-      html.append(i == 0 ? "" : ", ").append(ticket.url() == null ? name
-          : "<a href=\"" + HtmlTable.escape(ticket.url()) + "\">" + name + "</a>");
+      String name =
+          HtmlTable.escape(
+              ticket.system()
+                  + " "
+                  + (ticket.ticketNumber() == null ? ticket.ticketId() : ticket.ticketNumber()));
+      html.append(i == 0 ? "" : ", ")
+          .append(
+              ticket.url() == null
+                  ? name
+                  : "<a href=\"" + HtmlTable.escape(ticket.url()) + "\">" + name + "</a>");
     }
-    return new TicketLookup(incidentId, true, first.system(), first.ticketId(), first.ticketNumber(), first.url(), tickets,
+    return new TicketLookup(
+        incidentId,
+        true,
+        first.system(),
+        first.ticketId(),
+        first.ticketNumber(),
+        first.url(),
+        tickets,
         html.append(".</p>").toString());
   }
 }

@@ -25,11 +25,11 @@ import java.util.stream.Collectors;
  * concurrent runs, with only changed fields written.
  *
  * <p><b>One ticket.</b> The link row ({@link TicketLinks}) is read first. Without one, the system
- * is searched for the incident's correlation id (a lost link row still finds its ticket); only
- * then does a run claim the create by inserting the link row, which one run alone can do. The
- * others wait for the winner's link (up to {@link #DEFAULT_CLAIM_WAIT}) and then update. A claim
- * older than {@link #DEFAULT_CLAIM_TIMEOUT} belongs to a run that died: the next run searches
- * again (the ticket may have been made) and takes the claim over.
+ * is searched for the incident's correlation id (a lost link row still finds its ticket); only then
+ * does a run claim the create by inserting the link row, which one run alone can do. The others
+ * wait for the winner's link (up to {@link #DEFAULT_CLAIM_WAIT}) and then update. A claim older
+ * than {@link #DEFAULT_CLAIM_TIMEOUT} belongs to a run that died: the next run searches again (the
+ * ticket may have been made) and takes the claim over.
  *
  * <p><b>Only what changed.</b> The link keeps a digest of each field as last written; a re-run
  * writes the fields whose digest differs and the incident comments not yet copied, and answers
@@ -39,12 +39,16 @@ import java.util.stream.Collectors;
 public final class TicketSyncService {
   /** A create claim older than this belongs to a run that died. */
   public static final Duration DEFAULT_CLAIM_TIMEOUT = Duration.ofMinutes(2);
+
   /** How long a run waits for another run's create before answering 503. */
   public static final Duration DEFAULT_CLAIM_WAIT = Duration.ofSeconds(20);
+
   static final Duration CLAIM_POLL_INTERVAL = Duration.ofMillis(250);
   static final int MAX_SAVE_ATTEMPTS = 5;
+
   /** Starts every incident comment that inbound sync wrote, so outbound sync never echoes it. */
   public static final String FROM_TICKET_PREFIX = "[From ";
+
   /** Starts every ticket comment that outbound sync wrote, so inbound sync never echoes it. */
   public static final String FROM_SENTINEL_PREFIX = "[Microsoft Sentinel]";
 
@@ -56,11 +60,17 @@ public final class TicketSyncService {
   private final Duration claimTimeout;
   private final Duration claimWait;
 
-  public TicketSyncService(List<TicketSystem> systems, TicketLinks links, Clock clock, Sleeper sleeper) {
+  public TicketSyncService(
+      List<TicketSystem> systems, TicketLinks links, Clock clock, Sleeper sleeper) {
     this(systems, links, clock, sleeper, DEFAULT_CLAIM_TIMEOUT, DEFAULT_CLAIM_WAIT);
   }
 
-  TicketSyncService(List<TicketSystem> systems, TicketLinks links, Clock clock, Sleeper sleeper, Duration claimTimeout,
+  TicketSyncService(
+      List<TicketSystem> systems,
+      TicketLinks links,
+      Clock clock,
+      Sleeper sleeper,
+      Duration claimTimeout,
       Duration claimWait) {
     this.systems = systems.stream().collect(Collectors.toUnmodifiableMap(TicketSystem::id, s -> s));
     this.links = links;
@@ -74,7 +84,8 @@ public final class TicketSyncService {
    * What a sync asks beyond the incident.
    *
    * @param copyComments whether to copy the incident's new comments
-   * @param createOptions system-specific fields for the create (see {@link TicketSystem#createOptions()})
+   * @param createOptions system-specific fields for the create (see {@link
+   *     TicketSystem#createOptions()})
    */
   public record SyncOptions(boolean copyComments, Map<String, String> createOptions) {
     public SyncOptions {
@@ -95,12 +106,18 @@ public final class TicketSyncService {
   public TicketSystem system(String id) {
     TicketSystem system = systems.get(id);
     if (system == null) {
-      throw InvalidInputException.of("system", "'system' must be one of " + String.join(", ", systems.keySet().stream().sorted().toList())
-          + ", not '" + id + "'");
+      throw InvalidInputException.of(
+          "system",
+          "'system' must be one of "
+              + String.join(", ", systems.keySet().stream().sorted().toList())
+              + ", not '"
+              + id
+              + "'");
     }
     if (!system.isConfigured()) {
-      throw new ConfigurationException(system.id(), "Ticket system " + system.id()
-          + " is not configured: " + system.description());
+      throw new ConfigurationException(
+          system.id(),
+          "Ticket system " + system.id() + " is not configured: " + system.description());
     }
     return system;
   }
@@ -110,8 +127,14 @@ public final class TicketSyncService {
     TicketSystem system = system(systemId);
     for (String option : options.createOptions().keySet()) {
       if (!system.createOptions().contains(option)) {
-        throw InvalidInputException.of("options." + option, "Option '" + option + "' is not one " + systemId
-            + " understands; it takes " + String.join(", ", system.createOptions().stream().sorted().toList()));
+        throw InvalidInputException.of(
+            "options." + option,
+            "Option '"
+                + option
+                + "' is not one "
+                + systemId
+                + " understands; it takes "
+                + String.join(", ", system.createOptions().stream().sorted().toList()));
       }
     }
     Linked linked = linkedTicket(system, content, options);
@@ -119,9 +142,11 @@ public final class TicketSyncService {
       return result(content, linked.link, SyncResult.CREATED, allFields(), linked.commentsCopied);
     }
     for (int attempt = 1; ; attempt++) {
-      TicketLink link = attempt == 1 ? linked.link : links.get(system.id(), content.incidentId()).orElseThrow();
+      TicketLink link =
+          attempt == 1 ? linked.link : links.get(system.id(), content.incidentId()).orElseThrow();
       Set<TicketField> changed = changedFields(content, link);
-      List<IncidentComment> comments = options.copyComments() ? newComments(content, link) : List.of();
+      List<IncidentComment> comments =
+          options.copyComments() ? newComments(content, link) : List.of();
       if (changed.isEmpty() && comments.isEmpty()) {
         return result(content, link, SyncResult.UNCHANGED, Set.of(), 0);
       }
@@ -151,18 +176,24 @@ public final class TicketSyncService {
   }
 
   /**
-   * What {@code GetTicket} answers: the incident's tickets in {@code systemId}, or in every configured
-   * system when it is empty.
+   * What {@code GetTicket} answers: the incident's tickets in {@code systemId}, or in every
+   * configured system when it is empty.
    *
    * @throws InvalidInputException naming {@code system} when it is unknown
    * @throws ConfigurationException when the system asked for is not configured
    */
   public TicketLookup lookup(String incidentId, Optional<String> systemId) {
-    List<TicketSystem> asked = systemId.isPresent() ? List.of(system(systemId.get()))
-        : systems.values().stream().filter(TicketSystem::isConfigured).sorted(BY_ID).toList();
+    List<TicketSystem> asked =
+        systemId.isPresent()
+            ? List.of(system(systemId.get()))
+            : systems.values().stream().filter(TicketSystem::isConfigured).sorted(BY_ID).toList();
     List<TicketLookup.LinkedTicket> tickets = new ArrayList<>();
     for (TicketSystem system : asked) {
-      links.get(system.id(), incidentId).filter(TicketLink::isLinked).map(TicketLookup.LinkedTicket::of).ifPresent(tickets::add);
+      links
+          .get(system.id(), incidentId)
+          .filter(TicketLink::isLinked)
+          .map(TicketLookup.LinkedTicket::of)
+          .ifPresent(tickets::add);
     }
     return TicketLookup.of(incidentId, tickets);
   }
@@ -176,8 +207,10 @@ public final class TicketSyncService {
       if (existing.isPresent() && existing.get().isLinked()) {
         return new Linked(existing.get(), false, 0);
       }
-      boolean staleClaim = existing.isPresent()
-          && (existing.get().claimedAt == null || existing.get().claimedAt.plus(claimTimeout).isBefore(clock.instant()));
+      boolean staleClaim =
+          existing.isPresent()
+              && (existing.get().claimedAt == null
+                  || existing.get().claimedAt.plus(claimTimeout).isBefore(clock.instant()));
       if (existing.isPresent() && !staleClaim) {
         if (clock.instant().isAfter(waitUntil)) {
           throw busy(content);
@@ -186,9 +219,11 @@ public final class TicketSyncService {
         continue;
       }
       Optional<TicketRef> found = system.findByCorrelation(content);
-      Optional<TicketLink> claim = existing.isEmpty()
-          ? links.claim(system.id(), content.incidentId(), UUID.randomUUID().toString(), clock.instant())
-          : takeOver(existing.get());
+      Optional<TicketLink> claim =
+          existing.isEmpty()
+              ? links.claim(
+                  system.id(), content.incidentId(), UUID.randomUUID().toString(), clock.instant())
+              : takeOver(existing.get());
       if (claim.isEmpty()) {
         continue; // another run claimed first: wait for its link
       }
@@ -214,7 +249,8 @@ public final class TicketSyncService {
     }
   }
 
-  private Linked create(TicketSystem system, TicketContent content, SyncOptions options, TicketLink claim) {
+  private Linked create(
+      TicketSystem system, TicketContent content, SyncOptions options, TicketLink claim) {
     TicketRef ticket;
     try {
       ticket = system.create(content, options.createOptions());
@@ -224,7 +260,8 @@ public final class TicketSyncService {
     }
     claim.state = TicketLink.LINKED;
     claim.ticket = ticket;
-    List<IncidentComment> comments = options.copyComments() ? newComments(content, claim) : List.of();
+    List<IncidentComment> comments =
+        options.copyComments() ? newComments(content, claim) : List.of();
     recordSynced(claim, content, allFields(), List.of());
     links.save(claim);
     if (!comments.isEmpty()) {
@@ -250,7 +287,11 @@ public final class TicketSyncService {
     throw busy(content);
   }
 
-  private void recordSynced(TicketLink link, TicketContent content, Set<TicketField> fields, List<IncidentComment> comments) {
+  private void recordSynced(
+      TicketLink link,
+      TicketContent content,
+      Set<TicketField> fields,
+      List<IncidentComment> comments) {
     for (TicketField field : fields) {
       link.digests.put(field, digest(content, field));
     }
@@ -297,30 +338,67 @@ public final class TicketSyncService {
       sleeper.sleep(CLAIM_POLL_INTERVAL);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new UpstreamException("Ticket links", "Waiting for another run's ticket was interrupted", e);
+      throw new UpstreamException(
+          "Ticket links", "Waiting for another run's ticket was interrupted", e);
     }
   }
 
   private static UpstreamException busy(TicketContent content) {
-    return new UpstreamException("Ticket links", 0, "Another run is syncing incident " + content.incidentId()
-        + " right now; try again", null, Duration.ofSeconds(5), null);
+    return new UpstreamException(
+        "Ticket links",
+        0,
+        "Another run is syncing incident " + content.incidentId() + " right now; try again",
+        null,
+        Duration.ofSeconds(5),
+        null);
   }
 
-  private static SyncResult result(TicketContent content, TicketLink link, String action, Set<TicketField> fields, int comments) {
+  private static SyncResult result(
+      TicketContent content,
+      TicketLink link,
+      String action,
+      Set<TicketField> fields,
+      int comments) {
     TicketRef ticket = link.ticket();
-    String verb = switch (action) {
-      case SyncResult.CREATED -> "Created";
-      case SyncResult.UPDATED -> "Updated";
-      default -> "Checked";
-    };
+    String verb =
+        switch (action) {
+          case SyncResult.CREATED -> "Created";
+          case SyncResult.UPDATED -> "Updated";
+          default -> "Checked";
+        };
     String name = ticket.number() == null ? ticket.id() : ticket.number();
-    String linkHtml = ticket.url() == null ? HtmlTable.escape(name)
-        : "<a href=\"" + HtmlTable.escape(ticket.url()) + "\">" + HtmlTable.escape(name) + "</a>";
-    String html = "<p>" + verb + " " + HtmlTable.escape(ticket.system()) + " ticket " + linkHtml
-        + (fields.isEmpty() ? " (no changes)" : " (" + HtmlTable.escape(String.join(", ", wireNames(fields))) + ")")
-        + (comments > 0 ? ", " + comments + " comment" + (comments == 1 ? "" : "s") + " copied" : "") + ".</p>";
-    return new SyncResult(ticket.system(), content.incidentId(), ticket.id(), ticket.number(), ticket.url(), action,
-        wireNames(fields), comments, html);
+    String linkHtml =
+        ticket.url() == null
+            ? HtmlTable.escape(name)
+            : "<a href=\""
+                + HtmlTable.escape(ticket.url())
+                + "\">"
+                + HtmlTable.escape(name)
+                + "</a>";
+    String html =
+        "<p>"
+            + verb
+            + " "
+            + HtmlTable.escape(ticket.system())
+            + " ticket "
+            + linkHtml
+            + (fields.isEmpty()
+                ? " (no changes)"
+                : " (" + HtmlTable.escape(String.join(", ", wireNames(fields))) + ")")
+            + (comments > 0
+                ? ", " + comments + " comment" + (comments == 1 ? "" : "s") + " copied"
+                : "")
+            + ".</p>";
+    return new SyncResult(
+        ticket.system(),
+        content.incidentId(),
+        ticket.id(),
+        ticket.number(),
+        ticket.url(),
+        action,
+        wireNames(fields),
+        comments,
+        html);
   }
 
   private static List<String> wireNames(Set<TicketField> fields) {

@@ -13,9 +13,9 @@ import java.util.Set;
  * system's API and map the incident's fields to the ticket's; the {@link TicketSyncService} owns
  * idempotency, change detection and echo suppression, so a system never decides whether to write.
  *
- * <p>Every method may throw {@link com.socactions.platform.UpstreamException} (the system failed
- * or throttled) or {@link com.socactions.platform.ConfigurationException} (its settings are
- * missing or wrong).
+ * <p>Every method may throw {@link com.socactions.platform.UpstreamException} (the system failed or
+ * throttled) or {@link com.socactions.platform.ConfigurationException} (its settings are missing or
+ * wrong).
  */
 public interface TicketSystem extends Provider {
   /**
@@ -27,8 +27,8 @@ public interface TicketSystem extends Provider {
   /**
    * Creates the ticket with every field of {@code content} and its correlation id.
    *
-   * @param options system-specific create options the caller passed (e.g. ServiceNow
-   *     {@code assignment_group}, Jira {@code project}); unknown ones are refused by the service
+   * @param options system-specific create options the caller passed (e.g. ServiceNow {@code
+   *     assignment_group}, Jira {@code project}); unknown ones are refused by the service
    */
   TicketRef create(TicketContent content, Map<String, String> options);
 
@@ -39,18 +39,20 @@ public interface TicketSystem extends Provider {
   void addComments(TicketRef ticket, List<IncidentComment> comments);
 
   /**
-   * The ticket by its id, with its current state and the comments added at or after
-   * {@code commentsSince}, or empty if it no longer exists.
+   * The ticket by its id, with its current state and the comments added at or after {@code
+   * commentsSince}, or empty if it no longer exists.
    */
   Optional<TicketState> read(String ticketId, Instant commentsSince);
 
   /**
-   * Tickets this connector created (they carry a correlation id) that changed at or after
-   * {@code since}, oldest change first, each with the comments added since then; at most
-   * {@code max}. Used by the catch-up poll.
+   * Tickets this connector created (they carry a correlation id) that changed at or after {@code
+   * since}, oldest change first, each with the comments added since then; at most {@code max}. Used
+   * by the catch-up poll.
    */
   List<TicketState> changedSince(Instant since, int max);
 
-  /** The options {@link #create} understands, for validating a request before anything is written. */
+  /**
+   * The options {@link #create} understands, for validating a request before anything is written.
+   */
   Set<String> createOptions();
 }

@@ -12,7 +12,9 @@ final class TicketText {
 
   private TicketText() {}
 
-  /** A ticket comment copied from an incident comment, marked so inbound sync never copies it back. */
+  /**
+   * A ticket comment copied from an incident comment, marked so inbound sync never copies it back.
+   */
   static String commentLine(IncidentComment comment) {
     StringBuilder line = new StringBuilder(TicketSyncService.FROM_SENTINEL_PREFIX);
     if (comment.author() != null && !comment.author().isBlank()) {
@@ -26,9 +28,12 @@ final class TicketText {
 
   /** What the ticket's close notes say about a Closed incident. */
   static String closingNote(TicketContent content) {
-    String classification = content.classification() == null ? "Undetermined" : content.classification();
+    String classification =
+        content.classification() == null ? "Undetermined" : content.classification();
     String note = "Closed in Microsoft Sentinel as " + classification;
-    return content.closingNote() == null || content.closingNote().isBlank() ? note + "." : note + ": " + content.closingNote();
+    return content.closingNote() == null || content.closingNote().isBlank()
+        ? note + "."
+        : note + ": " + content.closingNote();
   }
 
   /** The classification reason Sentinel accepts with a classification; null for Undetermined. */
@@ -51,8 +56,13 @@ final class TicketText {
     }
     String text = BREAKS.matcher(html).replaceAll("\n");
     text = TAGS.matcher(text).replaceAll("");
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
-        .replace("&nbsp;", " ").replace("&amp;", "&");
+    text =
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&nbsp;", " ")
+            .replace("&amp;", "&");
     return BLANK_LINES.matcher(text.strip()).replaceAll("\n\n");
   }
 

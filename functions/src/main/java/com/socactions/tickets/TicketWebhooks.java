@@ -16,12 +16,12 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Inbound webhooks: each system's signature checked over the raw bytes before anything parses
- * them, replays recognised, and the named ticket handed to {@link TicketInboundService}.
+ * Inbound webhooks: each system's signature checked over the raw bytes before anything parses them,
+ * replays recognised, and the named ticket handed to {@link TicketInboundService}.
  *
  * <ul>
- *   <li>{@code jira}: Jira Cloud admin webhooks ({@link JiraWebhook}: HMAC-SHA256 in
- *       {@code X-Hub-Signature}, replays by {@code X-Atlassian-Webhook-Identifier});
+ *   <li>{@code jira}: Jira Cloud admin webhooks ({@link JiraWebhook}: HMAC-SHA256 in {@code
+ *       X-Hub-Signature}, replays by {@code X-Atlassian-Webhook-Identifier});
  *   <li>{@code servicenow}: the business rule's signed message ({@link ServiceNowWebhook}:
  *       timestamp window, the signature is the delivery id).
  * </ul>
@@ -37,7 +37,11 @@ public final class TicketWebhooks {
   private final Supplier<Optional<JiraWebhook>> jira;
   private final Supplier<Optional<ServiceNowWebhook>> serviceNow;
 
-  public TicketWebhooks(Settings settings, Clock clock, Supplier<TicketInboundService> inbound, Supplier<TicketLinks> links) {
+  public TicketWebhooks(
+      Settings settings,
+      Clock clock,
+      Supplier<TicketInboundService> inbound,
+      Supplier<TicketLinks> links) {
     this.settings = settings;
     this.clock = clock;
     this.inbound = inbound;
@@ -67,38 +71,60 @@ public final class TicketWebhooks {
     switch (system) {
       case "jira" -> {
         JiraWebhook webhook = jira.get().orElseThrow(() -> off(JiraWebhook.SECRET_SETTING, "Jira"));
-        JiraWebhook.Verdict verdict = webhook.verify(raw, header.apply(JiraWebhook.SIGNATURE_HEADER).orElse(null));
+        JiraWebhook.Verdict verdict =
+            webhook.verify(raw, header.apply(JiraWebhook.SIGNATURE_HEADER).orElse(null));
         if (verdict != JiraWebhook.Verdict.VALID) {
           return new Delivery(system, null, null, verdict.name().toLowerCase(Locale.ROOT));
         }
-        String deliveryId = header.apply(JiraWebhook.IDENTIFIER_HEADER).orElse(Digests.sha256Hex(new String(raw, StandardCharsets.UTF_8)));
+        String deliveryId =
+            header
+                .apply(JiraWebhook.IDENTIFIER_HEADER)
+                .orElse(Digests.sha256Hex(new String(raw, StandardCharsets.UTF_8)));
         Optional<JiraWebhookEvent> event = JiraWebhook.parse(raw, deliveryId);
-        return new Delivery(system, event.map(JiraWebhookEvent::issueId).orElse(null), deliveryId, null);
+        return new Delivery(
+            system, event.map(JiraWebhookEvent::issueId).orElse(null), deliveryId, null);
       }
       case "servicenow" -> {
-        ServiceNowWebhook webhook = serviceNow.get()
-            .orElseThrow(() -> off(ServiceNowWebhook.SECRET_SETTING, "ServiceNow"));
+        ServiceNowWebhook webhook =
+            serviceNow.get().orElseThrow(() -> off(ServiceNowWebhook.SECRET_SETTING, "ServiceNow"));
         String signature = header.apply(ServiceNowWebhook.SIGNATURE_HEADER).orElse(null);
-        ServiceNowWebhook.Verdict verdict = webhook.verify(raw, header.apply(ServiceNowWebhook.TIMESTAMP_HEADER).orElse(null),
-            signature, clock.instant());
+        ServiceNowWebhook.Verdict verdict =
+            webhook.verify(
+                raw,
+                header.apply(ServiceNowWebhook.TIMESTAMP_HEADER).orElse(null),
+                signature,
+                clock.instant());
         if (verdict != ServiceNowWebhook.Verdict.VALID) {
           return new Delivery(system, null, null, verdict.name().toLowerCase(Locale.ROOT));
         }
         return new Delivery(system, ServiceNowWebhook.ticketId(raw), signature, null);
       }
-      default -> throw InvalidInputException.of("system", "must be servicenow or jira, not '" + system + "'");
+      default ->
+          throw InvalidInputException.of(
+              "system", "must be servicenow or jira, not '" + system + "'");
     }
   }
 
-  /** Applies a verified delivery once: a replay answers {@code unchanged} without reading anything. */
+  /**
+   * Applies a verified delivery once: a replay answers {@code unchanged} without reading anything.
+   */
   public InboundResult apply(Delivery delivery) {
     if (links.get().hasDelivery(delivery.system(), delivery.deliveryId())) {
-      return new InboundResult(delivery.system(), delivery.ticketId(), null, InboundResult.UNCHANGED, List.of("replay"));
+      return new InboundResult(
+          delivery.system(), delivery.ticketId(), null, InboundResult.UNCHANGED, List.of("replay"));
     }
-    TicketSystem system = inbound.get().system(delivery.system())
-        .orElseThrow(() -> InvalidInputException.of("system", "no ticket system '" + delivery.system() + "'"));
+    TicketSystem system =
+        inbound
+            .get()
+            .system(delivery.system())
+            .orElseThrow(
+                () ->
+                    InvalidInputException.of(
+                        "system", "no ticket system '" + delivery.system() + "'"));
     if (!system.isConfigured()) {
-      throw new ConfigurationException(system.id(), "Ticket system " + system.id() + " is not configured: " + system.description());
+      throw new ConfigurationException(
+          system.id(),
+          "Ticket system " + system.id() + " is not configured: " + system.description());
     }
     InboundResult result = inbound.get().ticketChanged(system, delivery.ticketId());
     // Recorded after applying: a delivery that failed half-way is applied again when the ITSM
@@ -108,7 +134,12 @@ public final class TicketWebhooks {
   }
 
   private static ConfigurationException off(String setting, String name) {
-    return new ConfigurationException(setting, "Inbound sync from " + name + " is off: set " + setting
-        + " to the secret the webhook signs with");
+    return new ConfigurationException(
+        setting,
+        "Inbound sync from "
+            + name
+            + " is off: set "
+            + setting
+            + " to the secret the webhook signs with");
   }
 }

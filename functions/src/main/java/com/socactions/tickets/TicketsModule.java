@@ -25,20 +25,31 @@ public final class TicketsModule {
   private final TicketWebhooks webhooks;
   private final IncidentCommentReader comments;
 
-  public TicketsModule(Settings settings, Clock clock, Supplier<TableStorage> storage, Supplier<SentinelClient> sentinel,
+  public TicketsModule(
+      Settings settings,
+      Clock clock,
+      Supplier<TableStorage> storage,
+      Supplier<SentinelClient> sentinel,
       List<TicketSystem> systems) {
     this.settings = settings;
     this.systems = List.copyOf(systems);
     this.links = Suppliers.memoize(() -> new TicketLinks(storage.get()));
-    this.sync = Suppliers.memoize(() -> new TicketSyncService(this.systems, links.get(), clock, Sleeper.SYSTEM));
-    this.inbound = Suppliers.memoize(() -> new TicketInboundService(this.systems, links.get(), sentinel, clock));
+    this.sync =
+        Suppliers.memoize(
+            () -> new TicketSyncService(this.systems, links.get(), clock, Sleeper.SYSTEM));
+    this.inbound =
+        Suppliers.memoize(
+            () -> new TicketInboundService(this.systems, links.get(), sentinel, clock));
     this.webhooks = new TicketWebhooks(settings, clock, inbound, links);
-    this.comments = new IncidentCommentReader(sentinel, () -> AzureCredentials.isConfigured(settings));
+    this.comments =
+        new IncidentCommentReader(sentinel, () -> AzureCredentials.isConfigured(settings));
   }
 
   /** The systems this build knows: ServiceNow and Jira Cloud. */
   public static List<TicketSystem> defaultSystems(Settings settings, Clock clock) {
-    return List.of(new ServiceNowTickets(settings, clock, Sleeper.SYSTEM), new JiraTickets(settings, clock, Sleeper.SYSTEM));
+    return List.of(
+        new ServiceNowTickets(settings, clock, Sleeper.SYSTEM),
+        new JiraTickets(settings, clock, Sleeper.SYSTEM));
   }
 
   public TicketSyncService sync() {

@@ -13,7 +13,8 @@ class DomainProblemsTest {
 
   @Test
   void invalidInputIsA400NamingTheField() {
-    Problem problem = answer(InvalidInputException.of("duration", "must be an ISO-8601 duration such as PT24H"));
+    Problem problem =
+        answer(InvalidInputException.of("duration", "must be an ISO-8601 duration such as PT24H"));
 
     assertThat(problem.status()).isEqualTo(400);
     assertThat(problem.errors()).extracting("field").containsExactly("duration");
@@ -21,7 +22,10 @@ class DomainProblemsTest {
 
   @Test
   void aPolicyRefusalIsA422WithItsReason() {
-    Problem problem = answer(new PolicyRefusedException("justification_required", "override_guardrails needs a justification"));
+    Problem problem =
+        answer(
+            new PolicyRefusedException(
+                "justification_required", "override_guardrails needs a justification"));
 
     assertThat(problem.status()).isEqualTo(422);
     assertThat(problem.reason()).isEqualTo("justification_required");
@@ -30,7 +34,10 @@ class DomainProblemsTest {
 
   @Test
   void aMissingSettingIsA422NamingItSoLogicAppsDoesNotRetryInVain() {
-    Problem problem = answer(new ConfigurationException("PANOS_URL", "Setting PANOS_URL is required for provider panos"));
+    Problem problem =
+        answer(
+            new ConfigurationException(
+                "PANOS_URL", "Setting PANOS_URL is required for provider panos"));
 
     assertThat(problem.status()).isEqualTo(422);
     assertThat(problem.setting()).isEqualTo("PANOS_URL");
@@ -39,8 +46,10 @@ class DomainProblemsTest {
 
   @Test
   void aThrottlingUpstreamIsA429WithItsRetryAfter() {
-    ProblemException problem = DomainProblems.toProblem(
-        new UpstreamException("defender", 429, "Defender throttled the call", null, Duration.ofSeconds(7), null));
+    ProblemException problem =
+        DomainProblems.toProblem(
+            new UpstreamException(
+                "defender", 429, "Defender throttled the call", null, Duration.ofSeconds(7), null));
 
     assertThat(problem.status()).isEqualTo(429);
     assertThat(problem.retryAfter()).isEqualTo(Duration.ofSeconds(7));
@@ -48,7 +57,8 @@ class DomainProblemsTest {
 
   @Test
   void anUpstreamThatIsDownIsA503WithADefaultRetryAfter() {
-    ProblemException problem = DomainProblems.toProblem(new UpstreamException("servicenow", "connection refused", null));
+    ProblemException problem =
+        DomainProblems.toProblem(new UpstreamException("servicenow", "connection refused", null));
 
     assertThat(problem.status()).isEqualTo(503);
     assertThat(problem.retryAfter()).isEqualTo(DomainProblems.DEFAULT_RETRY_AFTER);
@@ -56,7 +66,9 @@ class DomainProblemsTest {
 
   @Test
   void anUpstreamRefusingOurCredentialsIsNotRetried() {
-    ProblemException problem = DomainProblems.toProblem(new UpstreamException("jira", 401, "Jira refused the API token", null, null, null));
+    ProblemException problem =
+        DomainProblems.toProblem(
+            new UpstreamException("jira", 401, "Jira refused the API token", null, null, null));
 
     assertThat(problem.status()).isEqualTo(422);
     assertThat(problem.retryAfter()).isNull();

@@ -26,32 +26,41 @@ import org.junit.jupiter.api.Test;
  * exactly one operation (same operationId, method and path) and every operation a function.
  */
 class FunctionDriftTest {
-  /** Functions the contract keeps out of the connector: the definition itself and the 404/405 catch-all. */
+  /**
+   * Functions the contract keeps out of the connector: the definition itself and the 404/405
+   * catch-all.
+   */
   private static final Set<String> NOT_IN_CONNECTOR = Set.of("GetOpenApiDefinition", "NotFound");
 
   @Test
   void everyHttpFunctionHasExactlyOneOperationAndEveryOperationAFunction() throws Exception {
     Map<String, String> functions = httpFunctionRoutes();
-    Map<String, String> operations = new TreeMap<>(ConnectorRules.forTheConnector().operationRoutes());
+    Map<String, String> operations =
+        new TreeMap<>(ConnectorRules.forTheConnector().operationRoutes());
     assertThat(functions).as("HTTP functions (name -> METHOD /path)").isEqualTo(operations);
   }
 
   @Test
   void theDriftCheckSeesEveryFunctionClass() throws Exception {
-    assertThat(httpFunctionRoutes()).containsKeys("GetHealth", "ListProviders", "EnrichIpAddresses", "EnrichIpAddress", "EnrichDomains");
+    assertThat(httpFunctionRoutes())
+        .containsKeys(
+            "GetHealth", "ListProviders", "EnrichIpAddresses", "EnrichIpAddress", "EnrichDomains");
   }
 
   @Test
   void theProviderCapabilityFilterOffersExactlyTheKnownCapabilities() {
-    JsonNode parameters = ConnectorRules.forTheConnector().root().at("/paths/~1v1~1providers/get/parameters");
+    JsonNode parameters =
+        ConnectorRules.forTheConnector().root().at("/paths/~1v1~1providers/get/parameters");
     List<String> offered = new ArrayList<>();
-    parameters.forEach(parameter -> {
-      if (parameter.path("name").asText().equals("capability")) {
-        parameter.path("enum").forEach(value -> offered.add(value.asText()));
-      }
-    });
-    assertThat(offered).containsExactlyInAnyOrderElementsOf(
-        Arrays.stream(Capability.values()).map(Capability::wireName).toList());
+    parameters.forEach(
+        parameter -> {
+          if (parameter.path("name").asText().equals("capability")) {
+            parameter.path("enum").forEach(value -> offered.add(value.asText()));
+          }
+        });
+    assertThat(offered)
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(Capability.values()).map(Capability::wireName).toList());
   }
 
   static Map<String, String> httpFunctionRoutes() throws Exception {
@@ -65,9 +74,12 @@ class FunctionDriftTest {
         for (Parameter parameter : method.getParameters()) {
           HttpTrigger trigger = parameter.getAnnotation(HttpTrigger.class);
           if (trigger != null) {
-            List<String> methods = new ArrayList<>(Arrays.stream(trigger.methods()).map(HttpMethod::name).toList());
+            List<String> methods =
+                new ArrayList<>(Arrays.stream(trigger.methods()).map(HttpMethod::name).toList());
             assertThat(methods).as(name.value() + " declares exactly one method").hasSize(1);
-            String previous = routes.put(name.value(), methods.get(0).toUpperCase(Locale.ROOT) + " /" + trigger.route());
+            String previous =
+                routes.put(
+                    name.value(), methods.get(0).toUpperCase(Locale.ROOT) + " /" + trigger.route());
             assertThat(previous).as("function name " + name.value() + " used twice").isNull();
           }
         }
@@ -79,11 +91,15 @@ class FunctionDriftTest {
   private static List<Class<?>> functionClasses() throws Exception {
     List<Class<?>> classes = new ArrayList<>();
     // Main and test classes both have this package; the function classes are in the main folder.
-    for (URL folder : java.util.Collections.list(FunctionDriftTest.class.getClassLoader().getResources("com/socactions/api"))) {
+    for (URL folder :
+        java.util.Collections.list(
+            FunctionDriftTest.class.getClassLoader().getResources("com/socactions/api"))) {
       for (File file : new File(folder.toURI()).listFiles()) {
         String name = file.getName();
         if (name.endsWith("Functions.class")) {
-          classes.add(Class.forName("com.socactions.api." + name.substring(0, name.length() - ".class".length())));
+          classes.add(
+              Class.forName(
+                  "com.socactions.api." + name.substring(0, name.length() - ".class".length())));
         }
       }
     }

@@ -19,14 +19,20 @@ class RequestJsonTest {
         assertThat(thrown).as(body.name()).isInstanceOf(ProblemException.class);
         ProblemException problem = (ProblemException) thrown;
         assertThat(problem.status()).as(body.name()).isEqualTo(400);
-        assertThat(problem.toProblem("/", "c").errors()).as(body.name()).extracting("field").containsExactly("body");
+        assertThat(problem.toProblem("/", "c").errors())
+            .as(body.name())
+            .extracting("field")
+            .containsExactly("body");
       }
     }
   }
 
   @Test
   void nestingBeyondTheLimitIsRefusedWithItsReason() {
-    String deep = "{\"a\":".repeat(RequestJson.MAX_NESTING_DEPTH + 1) + "1" + "}".repeat(RequestJson.MAX_NESTING_DEPTH + 1);
+    String deep =
+        "{\"a\":".repeat(RequestJson.MAX_NESTING_DEPTH + 1)
+            + "1"
+            + "}".repeat(RequestJson.MAX_NESTING_DEPTH + 1);
 
     assertThatThrownBy(() -> RequestJson.parse(deep))
         .isInstanceOf(ProblemException.class)
@@ -38,12 +44,16 @@ class RequestJsonTest {
   void duplicateKeysAndTrailingContentAreRefusedRatherThanGuessed() {
     assertThatThrownBy(() -> RequestJson.parse("{\"dry_run\": false, \"dry_run\": true}"))
         .hasMessageContaining("Duplicate field 'dry_run'");
-    assertThatThrownBy(() -> RequestJson.parse("{\"ips\": []} {\"ips\": []}")).isInstanceOf(ProblemException.class);
+    assertThatThrownBy(() -> RequestJson.parse("{\"ips\": []} {\"ips\": []}"))
+        .isInstanceOf(ProblemException.class);
   }
 
   @Test
   void loneSurrogatesBecomeReplacementCharactersSoAnswersCanBeWritten() throws Exception {
-    JsonNode node = RequestJson.parse("{\"ips\": [\"a\\ud800b\", \"\\udc00\", \"ok \\ud83d\\ude00\"], \"n\": {\"x\": \"\\ud800\"}}");
+    JsonNode node =
+        RequestJson.parse(
+            "{\"ips\": [\"a\\ud800b\", \"\\udc00\", \"ok \\ud83d\\ude00\"], \"n\": {\"x\":"
+                + " \"\\ud800\"}}");
 
     assertThat(node.get("ips").get(0).asText()).isEqualTo("a\uFFFDb");
     assertThat(node.get("ips").get(1).asText()).isEqualTo("\uFFFD");

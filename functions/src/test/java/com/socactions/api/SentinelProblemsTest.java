@@ -19,18 +19,28 @@ import reactor.core.publisher.Mono;
 class SentinelProblemsTest {
 
   @Test
-  void sentinelRefusingTheAppsTokenIsTheCredentialRefusedProblemThatLogicAppsDoesNotRetry() throws Exception {
-    try (FakeSentinelApi sentinel = FakeSentinelApi.start("the token Sentinel accepts").seedRecorded()) {
-      AzureCredentials credentials = AzureCredentials.of(request ->
-          Mono.just(new AccessToken("a token Sentinel refuses", OffsetDateTime.now().plusHours(1))));
-      SentinelClient client = new SentinelClient(
-          Settings.of(Map.of(SentinelClient.MANAGEMENT_URL_SETTING, sentinel.baseUrl())), credentials, Clock.systemUTC(),
-          wait -> {
-            throw new AssertionError("a refusal is not retried");
-          });
+  void sentinelRefusingTheAppsTokenIsTheCredentialRefusedProblemThatLogicAppsDoesNotRetry()
+      throws Exception {
+    try (FakeSentinelApi sentinel =
+        FakeSentinelApi.start("the token Sentinel accepts").seedRecorded()) {
+      AzureCredentials credentials =
+          AzureCredentials.of(
+              request ->
+                  Mono.just(
+                      new AccessToken(
+                          "a token Sentinel refuses", OffsetDateTime.now().plusHours(1))));
+      SentinelClient client =
+          new SentinelClient(
+              Settings.of(Map.of(SentinelClient.MANAGEMENT_URL_SETTING, sentinel.baseUrl())),
+              credentials,
+              Clock.systemUTC(),
+              wait -> {
+                throw new AssertionError("a refusal is not retried");
+              });
 
-      RuntimeException refused = catchRuntimeException(
-          () -> client.getIncident(ArmIncidentId.parse(FakeSentinelApi.recordedIncidentId())));
+      RuntimeException refused =
+          catchRuntimeException(
+              () -> client.getIncident(ArmIncidentId.parse(FakeSentinelApi.recordedIncidentId())));
       Problem problem = DomainProblems.toProblem(refused).toProblem("/api/v1/x", "correlation");
 
       assertThat(problem.status()).isEqualTo(422);

@@ -47,11 +47,14 @@ import reactor.core.publisher.Mono;
 @ExtendWith(Azurite.class)
 class BlockLedgerTest {
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
-  private static final Provenance ANALYST = new Provenance("C2 beacon", null, "inc-1", "run-1", "alice@contoso.com");
+  private static final Provenance ANALYST =
+      new Provenance("C2 beacon", null, "inc-1", "run-1", "alice@contoso.com");
 
   private final MutableClock clock = new MutableClock(NOW);
+
   /** Every request the ledger's table client sent: method and path. */
   private final List<String> requests = new CopyOnWriteArrayList<>();
+
   private TableClient table;
   private BlockLedger ledger;
 
@@ -59,30 +62,48 @@ class BlockLedgerTest {
   void freshTable() {
     String name = "ledger" + UUID.randomUUID().toString().replace("-", "");
     // Built from TableStorage so the table exists, then a client of our own that records requests.
-    new TableStorage(Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString()))).table(name);
-    table = new TableClientBuilder()
-        .connectionString(Azurite.connectionString())
-        .tableName(name)
-        .httpClient(new OkHttpAsyncHttpClientBuilder().build())
-        .addPolicy(new RecordingPolicy(requests))
-        .buildClient();
-    ledger = new BlockLedger(table, clock, BlockLedger.DEFAULT_CLAIM_TIMEOUT, BlockLedger.DEFAULT_ALLOW_LIST_MAX_AGE);
+    new TableStorage(
+            Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
+        .table(name);
+    table =
+        new TableClientBuilder()
+            .connectionString(Azurite.connectionString())
+            .tableName(name)
+            .httpClient(new OkHttpAsyncHttpClientBuilder().build())
+            .addPolicy(new RecordingPolicy(requests))
+            .buildClient();
+    ledger =
+        new BlockLedger(
+            table,
+            clock,
+            BlockLedger.DEFAULT_CLAIM_TIMEOUT,
+            BlockLedger.DEFAULT_ALLOW_LIST_MAX_AGE);
   }
 
   @Test
   void hostileValuesAreStoredAndFoundAgain() {
-    List<String> values = List.of("198.51.100.0/24", "https://x.example/p?q='1'&r=%2F#", "https://x.example/a%5Cb/%00",
-        "https://xn--nxasmq6b.example/%E3%83%91", "https://x.example/" + "long/".repeat(400));
+    List<String> values =
+        List.of(
+            "198.51.100.0/24",
+            "https://x.example/p?q='1'&r=%2F#",
+            "https://x.example/a%5Cb/%00",
+            "https://xn--nxasmq6b.example/%E3%83%91",
+            "https://x.example/" + "long/".repeat(400));
 
-    List<Claim> claims = ledger.claimActive(values.stream().map(value -> block(value, NOW.plus(Duration.ofHours(1)))).toList());
+    List<Claim> claims =
+        ledger.claimActive(
+            values.stream().map(value -> block(value, NOW.plus(Duration.ofHours(1)))).toList());
 
     assertThat(claims).extracting(Claim::status).containsOnly(Claim.Status.CLAIMED);
     for (String value : values) {
       Indicator indicator = indicator(value);
-      assertThat(ledger.find("edl", indicator)).get().satisfies(entry -> {
-        assertThat(entry.value()).isEqualTo(indicator.value());
-        assertThat(entry.state()).isEqualTo(LedgerState.ACTIVE);
-      });
+      assertThat(ledger.find("edl", indicator))
+          .get()
+          .satisfies(
+              entry -> {
+                assertThat(entry.value()).isEqualTo(indicator.value());
+                assertThat(entry.state()).isEqualTo(LedgerState.ACTIVE);
+              });
       assertThat(ledger.list(LedgerQuery.all().withValue(indicator.value())).entries()).hasSize(1);
     }
   }
@@ -96,11 +117,20 @@ class BlockLedgerTest {
       List<Future<Claim>> futures = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
         // Separate ledgers, as separate worker instances would have.
-        BlockLedger worker = new BlockLedger(table, clock, BlockLedger.DEFAULT_CLAIM_TIMEOUT, BlockLedger.DEFAULT_ALLOW_LIST_MAX_AGE);
-        futures.add(pool.submit(() -> {
-          start.await();
-          return worker.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(24))))).get(0);
-        }));
+        BlockLedger worker =
+            new BlockLedger(
+                table,
+                clock,
+                BlockLedger.DEFAULT_CLAIM_TIMEOUT,
+                BlockLedger.DEFAULT_ALLOW_LIST_MAX_AGE);
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return worker
+                      .claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(24)))))
+                      .get(0);
+                }));
       }
       start.countDown();
       List<Claim> claims = new ArrayList<>();
@@ -109,12 +139,17 @@ class BlockLedgerTest {
       }
 
       assertThat(claims).filteredOn(Claim::isClaimed).hasSize(1);
-      assertThat(claims).filteredOn(claim -> claim.status() == Claim.Status.ALREADY_ACTIVE).hasSize(runs - 1);
+      assertThat(claims)
+          .filteredOn(claim -> claim.status() == Claim.Status.ALREADY_ACTIVE)
+          .hasSize(runs - 1);
       List<LedgerEntry> rows = ledger.list(LedgerQuery.all()).entries();
-      assertThat(rows).singleElement().satisfies(row -> {
-        assertThat(row.state()).isEqualTo(LedgerState.ACTIVE);
-        assertThat(row.historyCount()).isEqualTo(runs);
-      });
+      assertThat(rows)
+          .singleElement()
+          .satisfies(
+              row -> {
+                assertThat(row.state()).isEqualTo(LedgerState.ACTIVE);
+                assertThat(row.historyCount()).isEqualTo(runs);
+              });
     } finally {
       pool.shutdownNow();
     }
@@ -122,19 +157,29 @@ class BlockLedgerTest {
 
   @Test
   void aClaimIsConfirmedWithTheProviderReferenceInOneTransaction() {
-    List<Claim> claims = ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1))),
-        block("203.0.113.8", NOW.plus(Duration.ofHours(1)))));
+    List<Claim> claims =
+        ledger.claimActive(
+            List.of(
+                block("203.0.113.7", NOW.plus(Duration.ofHours(1))),
+                block("203.0.113.8", NOW.plus(Duration.ofHours(1)))));
     requests.clear();
 
-    List<LedgerEntry> confirmed = ledger.confirm(claims.stream().map(claim -> new Confirmation(claim.entry(), "ref-" + claim.entry().value())).toList());
+    List<LedgerEntry> confirmed =
+        ledger.confirm(
+            claims.stream()
+                .map(claim -> new Confirmation(claim.entry(), "ref-" + claim.entry().value()))
+                .toList());
 
     // The claims' transaction answered no ETags: one query reads them, one transaction confirms.
     assertThat(requests).containsExactly("GET query", "POST $batch");
-    assertThat(confirmed).allSatisfy(entry -> {
-      assertThat(entry.pendingSince()).isNull();
-      assertThat(entry.providerRef()).isEqualTo("ref-" + entry.value());
-    });
-    assertThat(ledger.find("edl", indicator("203.0.113.8")).orElseThrow().history()).extracting(LedgerHistory::status)
+    assertThat(confirmed)
+        .allSatisfy(
+            entry -> {
+              assertThat(entry.pendingSince()).isNull();
+              assertThat(entry.providerRef()).isEqualTo("ref-" + entry.value());
+            });
+    assertThat(ledger.find("edl", indicator("203.0.113.8")).orElseThrow().history())
+        .extracting(LedgerHistory::status)
         .containsExactly("claimed", "blocked");
   }
 
@@ -143,7 +188,8 @@ class BlockLedgerTest {
     Instant first = NOW.plus(Duration.ofHours(24));
     confirmAll(ledger.claimActive(List.of(block("203.0.113.7", first))));
 
-    Claim earlier = ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0);
+    Claim earlier =
+        ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0);
     assertThat(earlier.status()).isEqualTo(Claim.Status.ALREADY_ACTIVE);
     assertThat(earlier.extended()).isFalse();
     assertThat(earlier.entry().expiresAt()).isEqualTo(first);
@@ -152,46 +198,76 @@ class BlockLedgerTest {
     Claim extension = ledger.claimActive(List.of(block("203.0.113.7", later))).get(0);
     assertThat(extension.status()).isEqualTo(Claim.Status.ALREADY_ACTIVE);
     assertThat(extension.extended()).isTrue();
-    assertThat(ledger.find("edl", indicator("203.0.113.7")).orElseThrow().expiresAt()).isEqualTo(later);
+    assertThat(ledger.find("edl", indicator("203.0.113.7")).orElseThrow().expiresAt())
+        .isEqualTo(later);
   }
 
   @Test
   void aRefusalAppendedToAnActiveRowDoesNotChangeItsState() {
     confirmAll(ledger.claimActive(List.of(block("evil.example", NOW.plus(Duration.ofHours(1))))));
 
-    LedgerEntry after = ledger.recordRefused(List.of(new Refusal(block("evil.example", NOW.plus(Duration.ofHours(2))),
-        RefusalReason.CRITICAL_ASSET, "evil.example is the critical asset web01"))).get(0);
+    LedgerEntry after =
+        ledger
+            .recordRefused(
+                List.of(
+                    new Refusal(
+                        block("evil.example", NOW.plus(Duration.ofHours(2))),
+                        RefusalReason.CRITICAL_ASSET,
+                        "evil.example is the critical asset web01")))
+            .get(0);
 
     assertThat(after.state()).isEqualTo(LedgerState.ACTIVE);
     assertThat(after.guardrail()).isNull();
     assertThat(after.expiresAt()).isEqualTo(NOW.plus(Duration.ofHours(1)));
-    assertThat(after.history()).last().satisfies(entry -> {
-      assertThat(entry.status()).isEqualTo("refused");
-      assertThat(entry.guardrail()).isEqualTo("critical_asset");
-    });
+    assertThat(after.history())
+        .last()
+        .satisfies(
+            entry -> {
+              assertThat(entry.status()).isEqualTo("refused");
+              assertThat(entry.guardrail()).isEqualTo("critical_asset");
+            });
   }
 
   @Test
   void aRefusalOfANewIndicatorIsARefusedRowWithItsGuardrail() {
-    LedgerEntry refused = ledger.recordRefused(List.of(new Refusal(block("10.0.0.1", NOW.plus(Duration.ofHours(1))),
-        RefusalReason.PRIVATE_RANGE, "10.0.0.1 is a private address"))).get(0);
+    LedgerEntry refused =
+        ledger
+            .recordRefused(
+                List.of(
+                    new Refusal(
+                        block("10.0.0.1", NOW.plus(Duration.ofHours(1))),
+                        RefusalReason.PRIVATE_RANGE,
+                        "10.0.0.1 is a private address")))
+            .get(0);
 
     assertThat(refused.state()).isEqualTo(LedgerState.REFUSED);
     assertThat(refused.guardrail()).isEqualTo("private_range");
-    assertThat(refused.history()).singleElement().extracting(LedgerHistory::reason).isEqualTo("10.0.0.1 is a private address");
+    assertThat(refused.history())
+        .singleElement()
+        .extracting(LedgerHistory::reason)
+        .isEqualTo("10.0.0.1 is a private address");
   }
 
   @Test
   void aDryRunWritesADryRunRowAndLeavesAnActiveRowActive() {
     confirmAll(ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1))))));
 
-    List<LedgerEntry> entries = ledger.recordDryRun(List.of(block("203.0.113.9", NOW.plus(Duration.ofHours(1))),
-        block("203.0.113.7", NOW.plus(Duration.ofHours(1)))));
+    List<LedgerEntry> entries =
+        ledger.recordDryRun(
+            List.of(
+                block("203.0.113.9", NOW.plus(Duration.ofHours(1))),
+                block("203.0.113.7", NOW.plus(Duration.ofHours(1)))));
 
     assertThat(entries.get(0).state()).isEqualTo(LedgerState.DRY_RUN);
-    assertThat(entries.get(0).history()).singleElement().extracting(LedgerHistory::status).isEqualTo("would_block");
+    assertThat(entries.get(0).history())
+        .singleElement()
+        .extracting(LedgerHistory::status)
+        .isEqualTo("would_block");
     assertThat(entries.get(1).state()).isEqualTo(LedgerState.ACTIVE);
-    assertThat(entries.get(1).history()).last().extracting(LedgerHistory::status).isEqualTo("would_block");
+    assertThat(entries.get(1).history())
+        .last()
+        .extracting(LedgerHistory::status)
+        .isEqualTo("would_block");
   }
 
   @Test
@@ -200,7 +276,12 @@ class BlockLedgerTest {
     confirmAll(ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1))))));
     for (int i = 0; i < 60; i++) {
       clock.advance(Duration.ofMinutes(1));
-      ledger.recordRefused(List.of(new Refusal(block("203.0.113.7", NOW), RefusalReason.PROTECTED, "refusal " + i + " " + longReason)));
+      ledger.recordRefused(
+          List.of(
+              new Refusal(
+                  block("203.0.113.7", NOW),
+                  RefusalReason.PROTECTED,
+                  "refusal " + i + " " + longReason)));
     }
 
     LedgerEntry entry = ledger.find("edl", indicator("203.0.113.7")).orElseThrow();
@@ -208,25 +289,48 @@ class BlockLedgerTest {
     assertThat(entry.historyCount()).isEqualTo(62);
     assertThat(entry.history()).hasSizeLessThanOrEqualTo(BlockLedger.MAX_HISTORY_ENTRIES);
     assertThat(entry.history().get(0).status()).isEqualTo("claimed");
-    assertThat(entry.history()).last().extracting(LedgerHistory::reason).asString().startsWith("refusal 59 ");
-    assertThat(entry.history()).allSatisfy(item -> assertThat(item.reason()).hasSizeLessThanOrEqualTo(BlockLedger.MAX_HISTORY_TEXT_CHARS));
+    assertThat(entry.history())
+        .last()
+        .extracting(LedgerHistory::reason)
+        .asString()
+        .startsWith("refusal 59 ");
+    assertThat(entry.history())
+        .allSatisfy(
+            item ->
+                assertThat(item.reason())
+                    .hasSizeLessThanOrEqualTo(BlockLedger.MAX_HISTORY_TEXT_CHARS));
   }
 
   @Test
   void listingFiltersByStateProviderIncidentAndValueNewestFirst() {
     ledger.claimActive(List.of(block("203.0.113.1", NOW.plus(Duration.ofHours(1)))));
     clock.advance(Duration.ofMinutes(1));
-    ledger.claimActive(List.of(new LedgerRequest("defender", indicator("evil.example"), Action.BLOCK, NOW.plus(Duration.ofHours(1)),
-        new Provenance("phish", null, "inc-2", "run-2", null))));
+    ledger.claimActive(
+        List.of(
+            new LedgerRequest(
+                "defender",
+                indicator("evil.example"),
+                Action.BLOCK,
+                NOW.plus(Duration.ofHours(1)),
+                new Provenance("phish", null, "inc-2", "run-2", null))));
     clock.advance(Duration.ofMinutes(1));
-    ledger.recordRefused(List.of(new Refusal(block("10.0.0.1", NOW), RefusalReason.PRIVATE_RANGE, "private")));
+    ledger.recordRefused(
+        List.of(new Refusal(block("10.0.0.1", NOW), RefusalReason.PRIVATE_RANGE, "private")));
     clock.advance(Duration.ofMinutes(1));
-    LedgerEntry expiring = ledger.claimActive(List.of(block("203.0.113.2", NOW.plus(Duration.ofMinutes(1))))).get(0).entry();
+    LedgerEntry expiring =
+        ledger
+            .claimActive(List.of(block("203.0.113.2", NOW.plus(Duration.ofMinutes(1)))))
+            .get(0)
+            .entry();
     ledger.recordLifts(List.of(Lift.done(expiring, Provenance.TIMER)));
 
-    assertThat(values(LedgerQuery.all())).containsExactly("203.0.113.2", "10.0.0.1", "evil.example", "203.0.113.1");
-    assertThat(values(LedgerQuery.all().withStates(Set.of(LedgerState.ACTIVE)))).containsExactly("evil.example", "203.0.113.1");
-    assertThat(values(LedgerQuery.all().withStates(Set.of(LedgerState.EXPIRED, LedgerState.LIFTED)))).containsExactly("203.0.113.2");
+    assertThat(values(LedgerQuery.all()))
+        .containsExactly("203.0.113.2", "10.0.0.1", "evil.example", "203.0.113.1");
+    assertThat(values(LedgerQuery.all().withStates(Set.of(LedgerState.ACTIVE))))
+        .containsExactly("evil.example", "203.0.113.1");
+    assertThat(
+            values(LedgerQuery.all().withStates(Set.of(LedgerState.EXPIRED, LedgerState.LIFTED))))
+        .containsExactly("203.0.113.2");
     assertThat(values(LedgerQuery.all().withProvider("defender"))).containsExactly("evil.example");
     assertThat(values(LedgerQuery.all().withIncidentId("inc-2"))).containsExactly("evil.example");
     assertThat(values(LedgerQuery.all().withIncidentId("inc-2' or state eq 'active"))).isEmpty();
@@ -250,28 +354,50 @@ class BlockLedgerTest {
     } while (query.continuationToken() != null);
 
     assertThat(pages).isEqualTo(3);
-    assertThat(seen).containsExactly("203.0.113.7", "203.0.113.6", "203.0.113.5", "203.0.113.4", "203.0.113.3", "203.0.113.2", "203.0.113.1");
-    assertThatThrownBy(() -> ledger.list(LedgerQuery.all().withPage(3, "not-a-token"))).isInstanceOf(InvalidInputException.class);
+    assertThat(seen)
+        .containsExactly(
+            "203.0.113.7",
+            "203.0.113.6",
+            "203.0.113.5",
+            "203.0.113.4",
+            "203.0.113.3",
+            "203.0.113.2",
+            "203.0.113.1");
+    assertThatThrownBy(() -> ledger.list(LedgerQuery.all().withPage(3, "not-a-token")))
+        .isInstanceOf(InvalidInputException.class);
   }
 
   @Test
   void theFeedListsTheActiveUnexpiredEntriesOfOneList() {
-    confirmAll(ledger.claimActive(List.of(block("203.0.113.1", NOW.plus(Duration.ofHours(1))),
-        block("203.0.113.2", NOW.plus(Duration.ofMinutes(5))),
-        allow("198.51.100.1", NOW.plus(Duration.ofHours(1))),
-        block("evil.example", NOW.plus(Duration.ofHours(1))))));
-    ledger.recordRefused(List.of(new Refusal(block("10.0.0.1", NOW), RefusalReason.PRIVATE_RANGE, "private")));
+    confirmAll(
+        ledger.claimActive(
+            List.of(
+                block("203.0.113.1", NOW.plus(Duration.ofHours(1))),
+                block("203.0.113.2", NOW.plus(Duration.ofMinutes(5))),
+                allow("198.51.100.1", NOW.plus(Duration.ofHours(1))),
+                block("evil.example", NOW.plus(Duration.ofHours(1))))));
+    ledger.recordRefused(
+        List.of(new Refusal(block("10.0.0.1", NOW), RefusalReason.PRIVATE_RANGE, "private")));
     clock.advance(Duration.ofMinutes(10));
 
-    assertThat(ledger.activeEntries("edl", IndicatorType.IP, Action.BLOCK)).extracting(LedgerEntry::value).containsExactly("203.0.113.1");
-    assertThat(ledger.activeEntries("edl", IndicatorType.IP, Action.ALLOW)).extracting(LedgerEntry::value).containsExactly("198.51.100.1");
-    assertThat(ledger.activeEntries("edl", IndicatorType.DOMAIN, Action.BLOCK)).extracting(LedgerEntry::value).containsExactly("evil.example");
+    assertThat(ledger.activeEntries("edl", IndicatorType.IP, Action.BLOCK))
+        .extracting(LedgerEntry::value)
+        .containsExactly("203.0.113.1");
+    assertThat(ledger.activeEntries("edl", IndicatorType.IP, Action.ALLOW))
+        .extracting(LedgerEntry::value)
+        .containsExactly("198.51.100.1");
+    assertThat(ledger.activeEntries("edl", IndicatorType.DOMAIN, Action.BLOCK))
+        .extracting(LedgerEntry::value)
+        .containsExactly("evil.example");
   }
 
   @Test
   void entriesAreDueForExpiryOnceTheClockPassesTheirExpiry() {
-    confirmAll(ledger.claimActive(List.of(block("203.0.113.1", NOW.plus(Duration.ofHours(1))),
-        block("203.0.113.2", NOW.plus(Duration.ofHours(2))))));
+    confirmAll(
+        ledger.claimActive(
+            List.of(
+                block("203.0.113.1", NOW.plus(Duration.ofHours(1))),
+                block("203.0.113.2", NOW.plus(Duration.ofHours(2))))));
 
     assertThat(ledger.dueForExpiry()).isEmpty();
     clock.advance(Duration.ofHours(1));
@@ -283,7 +409,8 @@ class BlockLedgerTest {
     ledger.recordLifts(due.stream().map(entry -> Lift.done(entry, Provenance.TIMER)).toList());
 
     assertThat(ledger.dueForExpiry()).isEmpty();
-    assertThat(ledger.find("edl", indicator("203.0.113.1")).orElseThrow().state()).isEqualTo(LedgerState.EXPIRED);
+    assertThat(ledger.find("edl", indicator("203.0.113.1")).orElseThrow().state())
+        .isEqualTo(LedgerState.EXPIRED);
   }
 
   @Test
@@ -291,17 +418,25 @@ class BlockLedgerTest {
     confirmAll(ledger.claimActive(List.of(block("203.0.113.1", NOW.plus(Duration.ofDays(1))))));
     LedgerEntry active = ledger.find("edl", indicator("203.0.113.1")).orElseThrow();
 
-    LedgerEntry failed = ledger.recordLifts(List.of(Lift.failed(active, "Defender answered 503", ANALYST))).get(0);
+    LedgerEntry failed =
+        ledger.recordLifts(List.of(Lift.failed(active, "Defender answered 503", ANALYST))).get(0);
 
     assertThat(failed.state()).isEqualTo(LedgerState.ACTIVE);
     assertThat(failed.liftPending()).isTrue();
     assertThat(failed.lastError()).isEqualTo("Defender answered 503");
     clock.advance(Duration.ofMinutes(5));
     assertThat(ledger.dueForExpiry()).extracting(LedgerEntry::value).containsExactly("203.0.113.1");
-    LedgerEntry stillFailing = ledger.recordLifts(List.of(Lift.failed(ledger.dueForExpiry().get(0), "again", Provenance.TIMER))).get(0);
+    LedgerEntry stillFailing =
+        ledger
+            .recordLifts(
+                List.of(Lift.failed(ledger.dueForExpiry().get(0), "again", Provenance.TIMER)))
+            .get(0);
     assertThat(stillFailing.liftPending()).isTrue();
 
-    LedgerEntry lifted = ledger.recordLifts(List.of(Lift.done(ledger.dueForExpiry().get(0), Provenance.TIMER))).get(0);
+    LedgerEntry lifted =
+        ledger
+            .recordLifts(List.of(Lift.done(ledger.dueForExpiry().get(0), Provenance.TIMER)))
+            .get(0);
 
     assertThat(lifted.state()).isEqualTo(LedgerState.LIFTED);
     assertThat(lifted.liftPending()).isFalse();
@@ -311,20 +446,30 @@ class BlockLedgerTest {
   @Test
   void aBatchOfMoreThanAHundredRowsIsWrittenInTransactionsOfAHundredPerPartition() {
     List<LedgerRequest> batch = new ArrayList<>();
-    IntStream.range(0, 250).forEach(i -> batch.add(block("203.0." + (i / 250 + 113) + "." + i, NOW.plus(Duration.ofHours(1)))));
-    IntStream.range(0, 120).forEach(i -> batch.add(block("host" + i + ".evil.example", NOW.plus(Duration.ofHours(1)))));
+    IntStream.range(0, 250)
+        .forEach(
+            i ->
+                batch.add(
+                    block("203.0." + (i / 250 + 113) + "." + i, NOW.plus(Duration.ofHours(1)))));
+    IntStream.range(0, 120)
+        .forEach(
+            i -> batch.add(block("host" + i + ".evil.example", NOW.plus(Duration.ofHours(1)))));
     requests.clear();
 
     List<Claim> claims = ledger.claimActive(batch);
 
     assertThat(claims).extracting(Claim::status).containsOnly(Claim.Status.CLAIMED);
-    assertThat(requests).containsExactly("POST $batch", "POST $batch", "POST $batch", "POST $batch", "POST $batch");
+    assertThat(requests)
+        .containsExactly("POST $batch", "POST $batch", "POST $batch", "POST $batch", "POST $batch");
     assertThat(ledger.list(LedgerQuery.all().withPage(1_000, null)).entries()).hasSize(370);
   }
 
   @Test
   void aReRunOfABatchReadsItsRowsInAFewQueriesAndWritesThemInOneTransaction() {
-    List<LedgerRequest> batch = IntStream.range(0, 100).mapToObj(i -> block("203.0.113." + i, NOW.plus(Duration.ofHours(1)))).toList();
+    List<LedgerRequest> batch =
+        IntStream.range(0, 100)
+            .mapToObj(i -> block("203.0.113." + i, NOW.plus(Duration.ofHours(1))))
+            .toList();
     confirmAll(ledger.claimActive(batch));
     requests.clear();
 
@@ -333,59 +478,86 @@ class BlockLedgerTest {
     assertThat(again).extracting(Claim::status).containsOnly(Claim.Status.ALREADY_ACTIVE);
     List<String> expected = new ArrayList<>();
     expected.add("POST $batch");
-    IntStream.range(0, (100 + BlockLedger.MAX_KEYS_PER_QUERY - 1) / BlockLedger.MAX_KEYS_PER_QUERY).forEach(i -> expected.add("GET query"));
+    IntStream.range(0, (100 + BlockLedger.MAX_KEYS_PER_QUERY - 1) / BlockLedger.MAX_KEYS_PER_QUERY)
+        .forEach(i -> expected.add("GET query"));
     expected.add("POST $batch");
     assertThat(requests).containsExactlyElementsOf(expected);
-    assertThat(ledger.find("edl", indicator("203.0.113.42")).orElseThrow().historyCount()).isEqualTo(3);
+    assertThat(ledger.find("edl", indicator("203.0.113.42")).orElseThrow().historyCount())
+        .isEqualTo(3);
   }
 
   @Test
   void aTransactionThatMeetsAnExistingRowIsDecidedAgainOnWhatIsStored() {
     ledger.claimActive(List.of(block("203.0.113.150", NOW.plus(Duration.ofHours(1)))));
-    List<LedgerRequest> batch = IntStream.range(0, 200).mapToObj(i -> block("203.0.113." + (i % 250) + "", NOW.plus(Duration.ofHours(2))))
-        .toList();
+    List<LedgerRequest> batch =
+        IntStream.range(0, 200)
+            .mapToObj(i -> block("203.0.113." + (i % 250) + "", NOW.plus(Duration.ofHours(2))))
+            .toList();
     List<LedgerRequest> unique = batch.stream().distinct().toList();
 
     List<Claim> claims = ledger.claimActive(unique);
 
-    assertThat(claims).filteredOn(claim -> claim.status() == Claim.Status.ALREADY_ACTIVE)
-        .singleElement().satisfies(claim -> assertThat(claim.extended()).isTrue());
+    assertThat(claims)
+        .filteredOn(claim -> claim.status() == Claim.Status.ALREADY_ACTIVE)
+        .singleElement()
+        .satisfies(claim -> assertThat(claim.extended()).isTrue());
     assertThat(claims).filteredOn(Claim::isClaimed).hasSize(199);
     assertThat(ledger.list(LedgerQuery.all().withPage(1_000, null)).entries()).hasSize(200);
   }
 
   @Test
   void theSameIndicatorTwiceInOneBatchIsOneClaim() {
-    List<Claim> claims = ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1))),
-        block("203.0.113.7", NOW.plus(Duration.ofHours(2)))));
+    List<Claim> claims =
+        ledger.claimActive(
+            List.of(
+                block("203.0.113.7", NOW.plus(Duration.ofHours(1))),
+                block("203.0.113.7", NOW.plus(Duration.ofHours(2)))));
 
-    assertThat(claims).extracting(Claim::status).containsExactly(Claim.Status.CLAIMED, Claim.Status.ALREADY_ACTIVE);
-    assertThat(ledger.find("edl", indicator("203.0.113.7")).orElseThrow().expiresAt()).isEqualTo(NOW.plus(Duration.ofHours(2)));
+    assertThat(claims)
+        .extracting(Claim::status)
+        .containsExactly(Claim.Status.CLAIMED, Claim.Status.ALREADY_ACTIVE);
+    assertThat(ledger.find("edl", indicator("203.0.113.7")).orElseThrow().expiresAt())
+        .isEqualTo(NOW.plus(Duration.ofHours(2)));
   }
 
   @Test
   void anAbandonedClaimCanBeClaimedAgainAndAFailedOneToo() {
     ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1)))));
-    assertThat(ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0).isClaimed()).isFalse();
+    assertThat(
+            ledger
+                .claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1)))))
+                .get(0)
+                .isClaimed())
+        .isFalse();
 
     clock.advance(BlockLedger.DEFAULT_CLAIM_TIMEOUT);
-    Claim retaken = ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0);
+    Claim retaken =
+        ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0);
     assertThat(retaken.isClaimed()).isTrue();
 
-    LedgerEntry failed = ledger.fail(List.of(new Failure(retaken.entry(), "PAN-OS answered 500"))).get(0);
+    LedgerEntry failed =
+        ledger.fail(List.of(new Failure(retaken.entry(), "PAN-OS answered 500"))).get(0);
     assertThat(failed.state()).isEqualTo(LedgerState.FAILED);
     assertThat(failed.lastError()).isEqualTo("PAN-OS answered 500");
-    assertThat(ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0).isClaimed()).isTrue();
+    assertThat(
+            ledger
+                .claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1)))))
+                .get(0)
+                .isClaimed())
+        .isTrue();
   }
 
   @Test
   void confirmingAClaimThatAnotherClaimTookOverChangesNothing() {
-    Claim block = ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0);
-    Claim allow = ledger.claimActive(List.of(allow("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0);
+    Claim block =
+        ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0);
+    Claim allow =
+        ledger.claimActive(List.of(allow("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0);
     assertThat(allow.isClaimed()).isTrue();
     assertThat(allow.previous().action()).isEqualTo(Action.BLOCK);
 
-    LedgerEntry after = ledger.confirm(List.of(new Confirmation(block.entry(), "block-ref"))).get(0);
+    LedgerEntry after =
+        ledger.confirm(List.of(new Confirmation(block.entry(), "block-ref"))).get(0);
 
     assertThat(after.action()).isEqualTo(Action.ALLOW);
     assertThat(after.pendingSince()).isNotNull();
@@ -394,9 +566,12 @@ class BlockLedgerTest {
 
   @Test
   void theAllowListCoversAllowedValuesNetworksAndSubdomains() {
-    confirmAll(ledger.claimActive(List.of(allow("198.51.100.0/24", NOW.plus(Duration.ofDays(1))),
-        allow("partner.example", NOW.plus(Duration.ofDays(1))),
-        allow("https://files.example/report.pdf", NOW.plus(Duration.ofDays(1))))));
+    confirmAll(
+        ledger.claimActive(
+            List.of(
+                allow("198.51.100.0/24", NOW.plus(Duration.ofDays(1))),
+                allow("partner.example", NOW.plus(Duration.ofDays(1))),
+                allow("https://files.example/report.pdf", NOW.plus(Duration.ofDays(1))))));
     AllowList allowList = ledger.allowList();
 
     assertThat(allowList.covers(indicator("198.51.100.7"))).isTrue();
@@ -412,7 +587,8 @@ class BlockLedgerTest {
 
   @Test
   void theAllowListAnswersFromASnapshotAndDropsExpiredAllows() {
-    confirmAll(ledger.claimActive(List.of(allow("partner.example", NOW.plus(Duration.ofMinutes(1))))));
+    confirmAll(
+        ledger.claimActive(List.of(allow("partner.example", NOW.plus(Duration.ofMinutes(1))))));
     AllowList allowList = ledger.allowList();
     assertThat(allowList.covers(indicator("partner.example"))).isTrue();
     requests.clear();
@@ -429,24 +605,34 @@ class BlockLedgerTest {
   }
 
   private void confirmAll(List<Claim> claims) {
-    ledger.confirm(claims.stream().filter(Claim::isClaimed).map(claim -> new Confirmation(claim.entry(), null)).toList());
+    ledger.confirm(
+        claims.stream()
+            .filter(Claim::isClaimed)
+            .map(claim -> new Confirmation(claim.entry(), null))
+            .toList());
   }
 
   @Test
   void findAllReadsABatchWithAQueryPerFourteenKeysAndAnswersInOrder() {
-    List<LedgerRequest> stored = new ArrayList<>(IntStream.range(0, 30)
-        .mapToObj(i -> block("203.0.113." + i, NOW.plus(Duration.ofHours(1)))).toList());
+    List<LedgerRequest> stored =
+        new ArrayList<>(
+            IntStream.range(0, 30)
+                .mapToObj(i -> block("203.0.113." + i, NOW.plus(Duration.ofHours(1))))
+                .toList());
     stored.add(block("https://x.example/a?b=1#c", NOW.plus(Duration.ofHours(1))));
     ledger.claimActive(stored);
-    List<Indicator> wanted = new ArrayList<>(IntStream.range(0, 40).mapToObj(i -> indicator("203.0.113." + i)).toList());
+    List<Indicator> wanted =
+        new ArrayList<>(IntStream.range(0, 40).mapToObj(i -> indicator("203.0.113." + i)).toList());
     wanted.add(indicator("https://x.example/a?b=1#c"));
     requests.clear();
 
     List<Optional<LedgerEntry>> found = ledger.findAll("edl", wanted);
 
     assertThat(found).hasSize(41);
-    assertThat(found.subList(0, 30)).allSatisfy(row -> assertThat(row).get().extracting(LedgerEntry::state)
-        .isEqualTo(LedgerState.ACTIVE));
+    assertThat(found.subList(0, 30))
+        .allSatisfy(
+            row ->
+                assertThat(row).get().extracting(LedgerEntry::state).isEqualTo(LedgerState.ACTIVE));
     assertThat(found.get(29)).get().extracting(LedgerEntry::value).isEqualTo("203.0.113.29");
     assertThat(found.subList(30, 40)).allSatisfy(row -> assertThat(row).isEmpty());
     assertThat(found.get(40)).get().extracting(LedgerEntry::type).isEqualTo(IndicatorType.URL);
@@ -468,12 +654,19 @@ class BlockLedgerTest {
     return ((ParseResult.Parsed) result).indicator();
   }
 
-  /** Records each request's method and what it addressed ($batch, query, entity, table), for counting calls. */
+  /**
+   * Records each request's method and what it addressed ($batch, query, entity, table), for
+   * counting calls.
+   */
   private record RecordingPolicy(List<String> requests) implements HttpPipelinePolicy {
     @Override
-    public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+    public Mono<HttpResponse> process(
+        HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
       String path = context.getHttpRequest().getUrl().getPath();
-      String what = path.endsWith("$batch") ? "$batch" : path.endsWith("()") ? "query" : path.contains("(") ? "entity" : "table";
+      String what =
+          path.endsWith("$batch")
+              ? "$batch"
+              : path.endsWith("()") ? "query" : path.contains("(") ? "entity" : "table";
       requests.add(context.getHttpRequest().getHttpMethod() + " " + what);
       return next.process();
     }

@@ -34,13 +34,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The blocking service end to end below HTTP: real guardrails, the real ledger on Azurite, the
- * built-in list, and PAN-OS on its stateful fake (a provider that is called, so calls can be counted).
+ * built-in list, and PAN-OS on its stateful fake (a provider that is called, so calls can be
+ * counted).
  */
 @ExtendWith(Azurite.class)
 class BlockingServiceTest {
   private static final AtomicInteger TABLES = new AtomicInteger();
-  private static final String INCIDENT = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/w"
-      + "/providers/Microsoft.SecurityInsights/Incidents/42";
+  private static final String INCIDENT =
+      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/w"
+          + "/providers/Microsoft.SecurityInsights/Incidents/42";
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
   private FakePanOsApi panos;
@@ -50,18 +52,39 @@ class BlockingServiceTest {
   @BeforeEach
   void start() throws Exception {
     panos = FakePanOsApi.start();
-    Settings settings = Settings.of(Map.of(
-        "STATE_STORAGE_CONNECTION", Azurite.connectionString(),
-        PanOsEnforcementPoint.URL_SETTING, panos.url(),
-        PanOsEnforcementPoint.KEY_SETTING, FakePanOsApi.API_KEY,
-        "PROTECTED_INDICATORS", "185.220.100.0/28, corp.contoso.com"));
+    Settings settings =
+        Settings.of(
+            Map.of(
+                "STATE_STORAGE_CONNECTION",
+                Azurite.connectionString(),
+                PanOsEnforcementPoint.URL_SETTING,
+                panos.url(),
+                PanOsEnforcementPoint.KEY_SETTING,
+                FakePanOsApi.API_KEY,
+                "PROTECTED_INDICATORS",
+                "185.220.100.0/28, corp.contoso.com"));
     TableStorage storage = new TableStorage(settings);
-    ledger = new BlockLedger(storage.table("servicetest" + TABLES.incrementAndGet() + System.nanoTime() % 100_000),
-        clock, BlockLedger.DEFAULT_CLAIM_TIMEOUT, Duration.ZERO);
-    PanOsEnforcementPoint panOs = new PanOsEnforcementPoint(settings, clock, HttpClients.shared(), duration -> {},
-        UpstreamPolicy.Options.defaults(), PanOsEnforcementPoint.DEFAULT_READINESS_TIMEOUT);
-    service = new BlockingService(List.of(new DynamicListEnforcementPoint(settings), panOs), () -> ledger,
-        () -> ProtectedIndicators.fromSettings(settings), CriticalAssets.NONE, clock);
+    ledger =
+        new BlockLedger(
+            storage.table("servicetest" + TABLES.incrementAndGet() + System.nanoTime() % 100_000),
+            clock,
+            BlockLedger.DEFAULT_CLAIM_TIMEOUT,
+            Duration.ZERO);
+    PanOsEnforcementPoint panOs =
+        new PanOsEnforcementPoint(
+            settings,
+            clock,
+            HttpClients.shared(),
+            duration -> {},
+            UpstreamPolicy.Options.defaults(),
+            PanOsEnforcementPoint.DEFAULT_READINESS_TIMEOUT);
+    service =
+        new BlockingService(
+            List.of(new DynamicListEnforcementPoint(settings), panOs),
+            () -> ledger,
+            () -> ProtectedIndicators.fromSettings(settings),
+            CriticalAssets.NONE,
+            clock);
   }
 
   @AfterEach
@@ -71,19 +94,40 @@ class BlockingServiceTest {
 
   @Test
   void everyGuardrailRefusalIsAnsweredPerItemAndRecordedInTheLedger() {
-    BlockResponse response = service.block(command("panos", List.of("10.0.0.1", "185.220.100.5", "185.220.96.0/22", "co.uk",
-        "not an indicator", "185.220.101.7"), false, GuardrailOverride.NONE));
+    BlockResponse response =
+        service.block(
+            command(
+                "panos",
+                List.of(
+                    "10.0.0.1",
+                    "185.220.100.5",
+                    "185.220.96.0/22",
+                    "co.uk",
+                    "not an indicator",
+                    "185.220.101.7"),
+                false,
+                GuardrailOverride.NONE));
 
-    assertThat(response.results()).extracting(IndicatorResult::status).containsExactly(
-        BlockStatus.REFUSED, BlockStatus.REFUSED, BlockStatus.REFUSED, BlockStatus.UNSUPPORTED, BlockStatus.INVALID,
-        BlockStatus.BLOCKED);
-    assertThat(response.results()).extracting(IndicatorResult::reason).startsWith("private_range", "protected", "too_broad");
-    assertThat(ledger.find("panos", parse("10.0.0.1"))).get()
-        .satisfies(entry -> {
-          assertThat(entry.state()).isEqualTo(LedgerState.REFUSED);
-          assertThat(entry.guardrail()).isEqualTo("private_range");
-          assertThat(entry.incidentId()).isEqualTo(INCIDENT);
-        });
+    assertThat(response.results())
+        .extracting(IndicatorResult::status)
+        .containsExactly(
+            BlockStatus.REFUSED,
+            BlockStatus.REFUSED,
+            BlockStatus.REFUSED,
+            BlockStatus.UNSUPPORTED,
+            BlockStatus.INVALID,
+            BlockStatus.BLOCKED);
+    assertThat(response.results())
+        .extracting(IndicatorResult::reason)
+        .startsWith("private_range", "protected", "too_broad");
+    assertThat(ledger.find("panos", parse("10.0.0.1")))
+        .get()
+        .satisfies(
+            entry -> {
+              assertThat(entry.state()).isEqualTo(LedgerState.REFUSED);
+              assertThat(entry.guardrail()).isEqualTo("private_range");
+              assertThat(entry.incidentId()).isEqualTo(INCIDENT);
+            });
     assertThat(panos.tagsOf("185.220.101.7")).isNotEmpty();
     assertThat(panos.tagsOf("10.0.0.1")).isEmpty();
     assertThat(response.summary().refused()).isEqualTo(3);
@@ -92,11 +136,19 @@ class BlockingServiceTest {
 
   @Test
   void aJustifiedOverrideLiftsOnlyTheBreadthCheck() {
-    BlockResponse response = service.block(command("edl", List.of("185.220.96.0/22", "10.0.0.0/8"), false,
-        GuardrailOverride.justifiedBy("approved in CHG0042")));
+    BlockResponse response =
+        service.block(
+            command(
+                "edl",
+                List.of("185.220.96.0/22", "10.0.0.0/8"),
+                false,
+                GuardrailOverride.justifiedBy("approved in CHG0042")));
 
-    assertThat(response.results()).extracting(IndicatorResult::status).containsExactly(BlockStatus.BLOCKED, BlockStatus.REFUSED);
-    assertThat(ledger.find("edl", parse("185.220.96.0/22")).orElseThrow().justification()).isEqualTo("approved in CHG0042");
+    assertThat(response.results())
+        .extracting(IndicatorResult::status)
+        .containsExactly(BlockStatus.BLOCKED, BlockStatus.REFUSED);
+    assertThat(ledger.find("edl", parse("185.220.96.0/22")).orElseThrow().justification())
+        .isEqualTo("approved in CHG0042");
   }
 
   @Test
@@ -104,28 +156,38 @@ class BlockingServiceTest {
     service.block(command("panos", List.of("185.220.101.7"), false, GuardrailOverride.NONE));
     int messagesAfterFirst = panos.userIdMessages().size();
 
-    BlockResponse again = service.block(command("panos", List.of("185.220.101.7", "185.220.101.7"), false, GuardrailOverride.NONE));
+    BlockResponse again =
+        service.block(
+            command(
+                "panos", List.of("185.220.101.7", "185.220.101.7"), false, GuardrailOverride.NONE));
 
-    assertThat(again.results()).extracting(IndicatorResult::status).containsOnly(BlockStatus.ALREADY_ACTIVE);
+    assertThat(again.results())
+        .extracting(IndicatorResult::status)
+        .containsOnly(BlockStatus.ALREADY_ACTIVE);
     assertThat(panos.userIdMessages()).hasSize(messagesAfterFirst);
 
     clock.advance(Duration.ofHours(1));
-    BlockResponse later = service.block(command("panos", List.of("185.220.101.7"), false, GuardrailOverride.NONE));
+    BlockResponse later =
+        service.block(command("panos", List.of("185.220.101.7"), false, GuardrailOverride.NONE));
     assertThat(later.results().get(0).status()).isEqualTo(BlockStatus.ALREADY_ACTIVE);
-    assertThat(later.results().get(0).expiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(24)));
+    assertThat(later.results().get(0).expiresAt())
+        .isEqualTo(clock.instant().plus(Duration.ofHours(24)));
   }
 
   @Test
-  void twentyConcurrentIdenticalBlocksEndInOneUpstreamRegistrationAndOneActiveRow() throws Exception {
+  void twentyConcurrentIdenticalBlocksEndInOneUpstreamRegistrationAndOneActiveRow()
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(20);
     CountDownLatch go = new CountDownLatch(1);
     List<Future<BlockResponse>> runs = new ArrayList<>();
     try {
       for (int i = 0; i < 20; i++) {
-        Callable<BlockResponse> run = () -> {
-          go.await();
-          return service.block(command("panos", List.of("185.220.101.9"), false, GuardrailOverride.NONE));
-        };
+        Callable<BlockResponse> run =
+            () -> {
+              go.await();
+              return service.block(
+                  command("panos", List.of("185.220.101.9"), false, GuardrailOverride.NONE));
+            };
         runs.add(pool.submit(run));
       }
       go.countDown();
@@ -138,21 +200,31 @@ class BlockingServiceTest {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(panos.userIdMessages()).filteredOn(message -> message.contains("185.220.101.9")).hasSize(1);
+    assertThat(panos.userIdMessages())
+        .filteredOn(message -> message.contains("185.220.101.9"))
+        .hasSize(1);
   }
 
   @Test
   void aDryRunTouchesNoProviderAndIsRecorded() {
-    BlockResponse response = service.block(command("panos", List.of("185.220.101.11"), true, GuardrailOverride.NONE));
+    BlockResponse response =
+        service.block(command("panos", List.of("185.220.101.11"), true, GuardrailOverride.NONE));
 
     assertThat(response.results().get(0).status()).isEqualTo(BlockStatus.WOULD_BLOCK);
     assertThat(panos.userIdMessages()).isEmpty();
-    assertThat(ledger.find("panos", parse("185.220.101.11")).orElseThrow().state()).isEqualTo(LedgerState.DRY_RUN);
+    assertThat(ledger.find("panos", parse("185.220.101.11")).orElseThrow().state())
+        .isEqualTo(LedgerState.DRY_RUN);
   }
 
   @Test
   void blocksExpireOnTheProviderAndInTheLedgerAndAFailedLiftIsRetriedNextRun() {
-    service.block(command("panos", List.of("185.220.101.12"), false, GuardrailOverride.NONE, Duration.ofHours(1)));
+    service.block(
+        command(
+            "panos",
+            List.of("185.220.101.12"),
+            false,
+            GuardrailOverride.NONE,
+            Duration.ofHours(1)));
     clock.advance(Duration.ofHours(2));
     panos.failNext(3, 503, Map.of());
 
@@ -165,7 +237,8 @@ class BlockingServiceTest {
 
     assertThat(second.lifted()).isEqualTo(1);
     assertThat(panos.tagsOf("185.220.101.12")).isEmpty();
-    assertThat(ledger.find("panos", parse("185.220.101.12")).orElseThrow().state()).isEqualTo(LedgerState.EXPIRED);
+    assertThat(ledger.find("panos", parse("185.220.101.12")).orElseThrow().state())
+        .isEqualTo(LedgerState.EXPIRED);
     assertThat(service.expire().lifted()).isZero();
   }
 
@@ -173,19 +246,30 @@ class BlockingServiceTest {
   void unblockLiftsTheBlockAndAnswersNotFoundForTheRest() {
     service.block(command("panos", List.of("185.220.101.13"), false, GuardrailOverride.NONE));
 
-    BlockResponse response = service.unblock(command("panos", List.of("185.220.101.13", "185.220.101.14"), false, GuardrailOverride.NONE));
+    BlockResponse response =
+        service.unblock(
+            command(
+                "panos",
+                List.of("185.220.101.13", "185.220.101.14"),
+                false,
+                GuardrailOverride.NONE));
 
-    assertThat(response.results()).extracting(IndicatorResult::status).containsExactly(BlockStatus.UNBLOCKED, BlockStatus.NOT_FOUND);
+    assertThat(response.results())
+        .extracting(IndicatorResult::status)
+        .containsExactly(BlockStatus.UNBLOCKED, BlockStatus.NOT_FOUND);
     assertThat(panos.tagsOf("185.220.101.13")).isEmpty();
-    assertThat(ledger.find("panos", parse("185.220.101.13")).orElseThrow().state()).isEqualTo(LedgerState.LIFTED);
+    assertThat(ledger.find("panos", parse("185.220.101.13")).orElseThrow().state())
+        .isEqualTo(LedgerState.LIFTED);
   }
 
   @Test
   void allowingAnIndicatorLiftsItsBlocksElsewhereAndLaterBlocksAreRefused() {
     service.block(command("panos", List.of("185.220.101.15"), false, GuardrailOverride.NONE));
 
-    BlockResponse allowed = service.allow(command("edl", List.of("185.220.101.15"), false, GuardrailOverride.NONE));
-    BlockResponse blockedAgain = service.block(command("panos", List.of("185.220.101.15"), false, GuardrailOverride.NONE));
+    BlockResponse allowed =
+        service.allow(command("edl", List.of("185.220.101.15"), false, GuardrailOverride.NONE));
+    BlockResponse blockedAgain =
+        service.block(command("panos", List.of("185.220.101.15"), false, GuardrailOverride.NONE));
 
     assertThat(allowed.results().get(0).status()).isEqualTo(BlockStatus.ALLOWED);
     assertThat(panos.tagsOf("185.220.101.15")).isEmpty();
@@ -197,56 +281,102 @@ class BlockingServiceTest {
   void whenTheProviderTakesNothingTheCallIsRetryableAndNothingIsActive() {
     panos.failNext(10, 503, Map.of("Retry-After", "7"));
 
-    assertThatThrownBy(() -> service.block(command("panos", List.of("185.220.101.16"), false, GuardrailOverride.NONE)))
-        .isInstanceOfSatisfying(UpstreamException.class,
+    assertThatThrownBy(
+            () ->
+                service.block(
+                    command("panos", List.of("185.220.101.16"), false, GuardrailOverride.NONE)))
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
             e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(7)));
-    assertThat(ledger.find("panos", parse("185.220.101.16")).orElseThrow().state()).isNotEqualTo(LedgerState.ACTIVE);
+    assertThat(ledger.find("panos", parse("185.220.101.16")).orElseThrow().state())
+        .isNotEqualTo(LedgerState.ACTIVE);
   }
 
   @Test
   void theCmdbIsAskedOncePerCallAndACriticalAssetIsRefused() {
     List<List<Indicator>> batches = new ArrayList<>();
-    CriticalAssets cmdb = new CriticalAssets() {
-      @Override
-      public Optional<CriticalAsset> find(Indicator indicator) {
-        throw new AssertionError("asked one indicator at a time");
-      }
+    CriticalAssets cmdb =
+        new CriticalAssets() {
+          @Override
+          public Optional<CriticalAsset> find(Indicator indicator) {
+            throw new AssertionError("asked one indicator at a time");
+          }
 
-      @Override
-      public CriticalAssets forBatch(List<Indicator> indicators) {
-        batches.add(indicators);
-        return indicator -> indicator.value().equals("dc01.contoso.com")
-            ? Optional.of(new CriticalAsset("dc01", "the CMDB marks it critical")) : Optional.empty();
-      }
-    };
-    BlockingService withCmdb = new BlockingService(List.of(new DynamicListEnforcementPoint(Settings.of(Map.of()))),
-        () -> ledger, () -> ProtectedIndicators.fromSettings(Settings.of(Map.of())), cmdb, clock);
+          @Override
+          public CriticalAssets forBatch(List<Indicator> indicators) {
+            batches.add(indicators);
+            return indicator ->
+                indicator.value().equals("dc01.contoso.com")
+                    ? Optional.of(new CriticalAsset("dc01", "the CMDB marks it critical"))
+                    : Optional.empty();
+          }
+        };
+    BlockingService withCmdb =
+        new BlockingService(
+            List.of(new DynamicListEnforcementPoint(Settings.of(Map.of()))),
+            () -> ledger,
+            () -> ProtectedIndicators.fromSettings(Settings.of(Map.of())),
+            cmdb,
+            clock);
 
-    BlockResponse response = withCmdb.block(command("edl", List.of("dc01.contoso.com", "evil.example.net", "185.220.101.30"),
-        false, GuardrailOverride.NONE));
+    BlockResponse response =
+        withCmdb.block(
+            command(
+                "edl",
+                List.of("dc01.contoso.com", "evil.example.net", "185.220.101.30"),
+                false,
+                GuardrailOverride.NONE));
 
     assertThat(batches).hasSize(1);
     assertThat(batches.get(0)).hasSize(3);
-    assertThat(response.results()).extracting(IndicatorResult::reason).containsExactly("critical_asset", null, null);
+    assertThat(response.results())
+        .extracting(IndicatorResult::reason)
+        .containsExactly("critical_asset", null, null);
   }
 
   @Test
   void anUnknownProviderIsInvalidInputAndAnUnconfiguredOneNamesWhatToSet() {
-    assertThatThrownBy(() -> service.block(command("coffee", List.of("185.220.101.17"), false, GuardrailOverride.NONE)))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("provider");
-    BlockingService withoutPanOs = new BlockingService(List.of(new PanOsEnforcementPoint(Settings.of(Map.of()), clock)),
-        () -> ledger, () -> ProtectedIndicators.fromSettings(Settings.of(Map.of())), CriticalAssets.NONE, clock);
-    assertThatThrownBy(() -> withoutPanOs.block(command("panos", List.of("185.220.101.17"), false, GuardrailOverride.NONE)))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("PANOS_URL");
+    assertThatThrownBy(
+            () ->
+                service.block(
+                    command("coffee", List.of("185.220.101.17"), false, GuardrailOverride.NONE)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("provider");
+    BlockingService withoutPanOs =
+        new BlockingService(
+            List.of(new PanOsEnforcementPoint(Settings.of(Map.of()), clock)),
+            () -> ledger,
+            () -> ProtectedIndicators.fromSettings(Settings.of(Map.of())),
+            CriticalAssets.NONE,
+            clock);
+    assertThatThrownBy(
+            () ->
+                withoutPanOs.block(
+                    command("panos", List.of("185.220.101.17"), false, GuardrailOverride.NONE)))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("PANOS_URL");
   }
 
-  private static BlockCommand command(String provider, List<String> indicators, boolean dryRun, GuardrailOverride override) {
+  private static BlockCommand command(
+      String provider, List<String> indicators, boolean dryRun, GuardrailOverride override) {
     return command(provider, indicators, dryRun, override, Duration.ofHours(24));
   }
 
-  private static BlockCommand command(String provider, List<String> indicators, boolean dryRun, GuardrailOverride override,
+  private static BlockCommand command(
+      String provider,
+      List<String> indicators,
+      boolean dryRun,
+      GuardrailOverride override,
       Duration duration) {
-    return new BlockCommand(indicators, provider, duration, "phishing", INCIDENT, dryRun, override, "08585-run",
+    return new BlockCommand(
+        indicators,
+        provider,
+        duration,
+        "phishing",
+        INCIDENT,
+        dryRun,
+        override,
+        "08585-run",
         "analyst@contoso.com");
   }
 

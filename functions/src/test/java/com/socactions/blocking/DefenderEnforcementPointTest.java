@@ -37,24 +37,30 @@ import reactor.core.publisher.Mono;
 
 class DefenderEnforcementPointTest {
   /** Shaped like a JWT, as Azure tokens are, so redaction is tested against the real form. */
-  private static final String TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJkZWZlbmRlciJ9.c2lnbmF0dXJlLW9mLXRoZS10ZXN0";
+  private static final String TOKEN =
+      "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJkZWZlbmRlciJ9.c2lnbmF0dXJlLW9mLXRoZS10ZXN0";
+
   private static final Instant NOW = Instant.parse("2025-03-01T10:00:00Z");
   private static final Instant TOMORROW = NOW.plus(Duration.ofDays(1));
 
   private final MutableClock clock = new MutableClock(NOW);
   private final List<Duration> waits = new CopyOnWriteArrayList<>();
   private final List<String> scopes = new CopyOnWriteArrayList<>();
-  private final AzureCredentials credentials = AzureCredentials.of(request -> {
-    scopes.addAll(request.getScopes());
-    return Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1)));
-  });
+  private final AzureCredentials credentials =
+      AzureCredentials.of(
+          request -> {
+            scopes.addAll(request.getScopes());
+            return Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1)));
+          });
   private FakeDefenderApi defender;
   private Settings settings;
 
   @BeforeEach
   void start() throws Exception {
     defender = FakeDefenderApi.start(TOKEN);
-    settings = Settings.of(Map.of("DEFENDER_API_URL", defender.baseUrl(), "BLOCK_PROVIDERS", "edl, defender"));
+    settings =
+        Settings.of(
+            Map.of("DEFENDER_API_URL", defender.baseUrl(), "BLOCK_PROVIDERS", "edl, defender"));
   }
 
   @AfterEach
@@ -63,12 +69,18 @@ class DefenderEnforcementPointTest {
   }
 
   private DefenderEnforcementPoint point() {
-    return new DefenderEnforcementPoint(settings, credentials, HttpClients.shared(), clock, waits::add);
+    return new DefenderEnforcementPoint(
+        settings, credentials, HttpClients.shared(), clock, waits::add);
   }
 
   private DefenderEnforcementPoint point(UpstreamPolicy.Options options, Duration snapshotMaxAge) {
-    return new DefenderEnforcementPoint(settings, credentials, HttpClients.shared(), clock,
-        () -> new UpstreamPolicy(DefenderIndicatorsClient.UPSTREAM, options, waits::add), snapshotMaxAge);
+    return new DefenderEnforcementPoint(
+        settings,
+        credentials,
+        HttpClients.shared(),
+        clock,
+        () -> new UpstreamPolicy(DefenderIndicatorsClient.UPSTREAM, options, waits::add),
+        snapshotMaxAge);
   }
 
   private static Indicator indicator(String input) {
@@ -76,8 +88,13 @@ class DefenderEnforcementPointTest {
   }
 
   private static EnforcementRequest block(String input, Instant expiresAt) {
-    return new EnforcementRequest(indicator(input), Action.BLOCK, expiresAt, "Incident 4711: phishing wave",
-        "Blocked for Sentinel incident 4711 (phishing wave) at the request of alice@contoso.com", null);
+    return new EnforcementRequest(
+        indicator(input),
+        Action.BLOCK,
+        expiresAt,
+        "Incident 4711: phishing wave",
+        "Blocked for Sentinel incident 4711 (phishing wave) at the request of alice@contoso.com",
+        null);
   }
 
   private static EnforcementRequest unblock(String input, String providerRef) {
@@ -89,14 +106,23 @@ class DefenderEnforcementPointTest {
   @Test
   void aBlockBecomesAnExpiringDefenderIndicatorOfTheMappedTypeNamingTheIncident() {
     String sha256 = "881c0f10c75e64ec39d257a131fcd531f47dd2cff2070ae94baa347d375126fd";
-    List<EnforcementOutcome> outcomes = point().apply(List.of(block("203.0.113.7", TOMORROW),
-        block("evil.example", TOMORROW), block("https://evil.example/login", TOMORROW), block(sha256, TOMORROW)));
+    List<EnforcementOutcome> outcomes =
+        point()
+            .apply(
+                List.of(
+                    block("203.0.113.7", TOMORROW),
+                    block("evil.example", TOMORROW),
+                    block("https://evil.example/login", TOMORROW),
+                    block(sha256, TOMORROW)));
 
     assertThat(outcomes).extracting(EnforcementOutcome::status).containsOnly(Status.DONE);
     assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome.providerRef()).isNotBlank());
-    assertThat(defender.indicator("203.0.113.7").path("indicatorType").asText()).isEqualTo("IpAddress");
-    assertThat(defender.indicator("evil.example").path("indicatorType").asText()).isEqualTo("DomainName");
-    assertThat(defender.indicator("https://evil.example/login").path("indicatorType").asText()).isEqualTo("Url");
+    assertThat(defender.indicator("203.0.113.7").path("indicatorType").asText())
+        .isEqualTo("IpAddress");
+    assertThat(defender.indicator("evil.example").path("indicatorType").asText())
+        .isEqualTo("DomainName");
+    assertThat(defender.indicator("https://evil.example/login").path("indicatorType").asText())
+        .isEqualTo("Url");
     JsonNode hash = defender.indicator(sha256);
     assertThat(hash.path("indicatorType").asText()).isEqualTo("FileSha256");
     assertThat(hash.path("action").asText()).isEqualTo("Block");
@@ -145,13 +171,15 @@ class DefenderEnforcementPointTest {
   void anExtensionOfOurOwnIndicatorIsImportedWithoutARead() {
     String id = defender.add("203.0.113.7", "IpAddress", "Block", "2025-03-02T10:00:00Z");
     Instant later = NOW.plus(Duration.ofDays(7));
-    EnforcementRequest extension = new EnforcementRequest(indicator("203.0.113.7"), Action.BLOCK, later, "t", "d", id, true);
+    EnforcementRequest extension =
+        new EnforcementRequest(indicator("203.0.113.7"), Action.BLOCK, later, "t", "d", id, true);
 
     EnforcementOutcome outcome = point().apply(List.of(extension)).get(0);
 
     assertThat(outcome.status()).isEqualTo(Status.ALREADY_PRESENT);
     assertThat(outcome.providerRef()).isEqualTo(id);
-    assertThat(defender.indicator("203.0.113.7").path("expirationTime").asText()).isEqualTo("2025-03-08T10:00:00Z");
+    assertThat(defender.indicator("203.0.113.7").path("expirationTime").asText())
+        .isEqualTo("2025-03-08T10:00:00Z");
     assertThat(defender.listCalls()).isZero();
     assertThat(defender.importCalls()).isEqualTo(1);
   }
@@ -161,13 +189,18 @@ class DefenderEnforcementPointTest {
     String id = defender.add("203.0.113.7", "IpAddress", "AlertAndBlock", "2025-03-02T10:00:00Z");
     Instant later = NOW.plus(Duration.ofDays(7));
 
-    List<EnforcementOutcome> outcomes = point().apply(List.of(block("203.0.113.7", later), block("203.0.113.8", later)));
+    List<EnforcementOutcome> outcomes =
+        point().apply(List.of(block("203.0.113.7", later), block("203.0.113.8", later)));
 
-    assertThat(outcomes).extracting(EnforcementOutcome::status).containsExactly(Status.ALREADY_PRESENT, Status.DONE);
+    assertThat(outcomes)
+        .extracting(EnforcementOutcome::status)
+        .containsExactly(Status.ALREADY_PRESENT, Status.DONE);
     assertThat(outcomes.get(0).providerRef()).isEqualTo(id);
-    assertThat(outcomes.get(0).detail()).contains("AlertAndBlock indicator " + id + " until 2025-03-02T10:00:00Z")
+    assertThat(outcomes.get(0).detail())
+        .contains("AlertAndBlock indicator " + id + " until 2025-03-02T10:00:00Z")
         .contains("its expiry is now 2025-03-08T10:00:00Z");
-    assertThat(defender.indicator("203.0.113.7").path("expirationTime").asText()).isEqualTo("2025-03-08T10:00:00Z");
+    assertThat(defender.indicator("203.0.113.7").path("expirationTime").asText())
+        .isEqualTo("2025-03-08T10:00:00Z");
     assertThat(defender.importCalls()).isEqualTo(1);
   }
 
@@ -178,10 +211,14 @@ class DefenderEnforcementPointTest {
     EnforcementOutcome outcome = point().apply(List.of(block("203.0.113.7", TOMORROW))).get(0);
 
     assertThat(outcome.status()).isEqualTo(Status.ALREADY_PRESENT);
-    assertThat(outcome.detail()).isEqualTo("Already in Defender as Block indicator " + id
-        + " until 2025-03-10T00:00:00Z; left as it is");
+    assertThat(outcome.detail())
+        .isEqualTo(
+            "Already in Defender as Block indicator "
+                + id
+                + " until 2025-03-10T00:00:00Z; left as it is");
     assertThat(defender.importCalls()).isZero();
-    assertThat(defender.indicator("203.0.113.7").path("expirationTime").asText()).isEqualTo("2025-03-10T00:00:00Z");
+    assertThat(defender.indicator("203.0.113.7").path("expirationTime").asText())
+        .isEqualTo("2025-03-10T00:00:00Z");
   }
 
   @Test
@@ -191,30 +228,43 @@ class DefenderEnforcementPointTest {
     EnforcementOutcome outcome = point().apply(List.of(block("evil.example", TOMORROW))).get(0);
 
     assertThat(outcome.status()).isEqualTo(Status.DONE);
-    assertThat(outcome.detail()).isEqualTo("Replaced Defender's Allowed indicator " + id + " that never expires");
+    assertThat(outcome.detail())
+        .isEqualTo("Replaced Defender's Allowed indicator " + id + " that never expires");
     assertThat(defender.indicator("evil.example").path("action").asText()).isEqualTo("Block");
     assertThat(defender.size()).isEqualTo(1);
   }
 
   @Test
   void anAllowIsAnAllowedIndicatorThatRaisesNoAlert() {
-    EnforcementRequest allow = new EnforcementRequest(indicator("good.example"), Action.ALLOW, TOMORROW,
-        "Incident 4711: false positive", "Allowed for incident 4711", null);
+    EnforcementRequest allow =
+        new EnforcementRequest(
+            indicator("good.example"),
+            Action.ALLOW,
+            TOMORROW,
+            "Incident 4711: false positive",
+            "Allowed for incident 4711",
+            null);
 
-    assertThat(point().apply(List.of(allow))).extracting(EnforcementOutcome::status).containsExactly(Status.DONE);
+    assertThat(point().apply(List.of(allow)))
+        .extracting(EnforcementOutcome::status)
+        .containsExactly(Status.DONE);
     assertThat(defender.indicator("good.example").path("action").asText()).isEqualTo("Allowed");
     assertThat(defender.indicator("good.example").path("generateAlert").asBoolean()).isFalse();
   }
 
   @Test
   void twelveHundredIndicatorsCostOneReadAndThreeImports() {
-    List<EnforcementRequest> batch = IntStream.range(0, 1200)
-        .mapToObj(i -> block("20." + (i / 250) + "." + (i % 250) + ".1", TOMORROW))
-        .toList();
+    List<EnforcementRequest> batch =
+        IntStream.range(0, 1200)
+            .mapToObj(i -> block("20." + (i / 250) + "." + (i % 250) + ".1", TOMORROW))
+            .toList();
 
     List<EnforcementOutcome> outcomes = point().apply(batch);
 
-    assertThat(outcomes).hasSize(1200).extracting(EnforcementOutcome::status).containsOnly(Status.DONE);
+    assertThat(outcomes)
+        .hasSize(1200)
+        .extracting(EnforcementOutcome::status)
+        .containsOnly(Status.DONE);
     assertThat(outcomes.get(1199).indicator().value()).isEqualTo("20.4.199.1");
     assertThat(defender.importCalls()).isEqualTo(3);
     // One unfiltered read of the tenant, whatever the number of values.
@@ -233,7 +283,9 @@ class DefenderEnforcementPointTest {
 
     List<EnforcementOutcome> outcomes = point().apply(batch);
 
-    assertThat(outcomes).extracting(EnforcementOutcome::status).containsOnly(Status.ALREADY_PRESENT);
+    assertThat(outcomes)
+        .extracting(EnforcementOutcome::status)
+        .containsOnly(Status.ALREADY_PRESENT);
     assertThat(defender.listCalls()).isEqualTo(3);
     assertThat(defender.importCalls()).isZero();
   }
@@ -242,9 +294,12 @@ class DefenderEnforcementPointTest {
   void anItemDefenderRefusesFailsAloneWithItsReason() {
     defender.refuseValue("evil.example", "Indicator value is on the Microsoft allow list");
 
-    List<EnforcementOutcome> outcomes = point().apply(List.of(block("203.0.113.7", TOMORROW), block("evil.example", TOMORROW)));
+    List<EnforcementOutcome> outcomes =
+        point().apply(List.of(block("203.0.113.7", TOMORROW), block("evil.example", TOMORROW)));
 
-    assertThat(outcomes).extracting(EnforcementOutcome::status).containsExactly(Status.DONE, Status.FAILED);
+    assertThat(outcomes)
+        .extracting(EnforcementOutcome::status)
+        .containsExactly(Status.DONE, Status.FAILED);
     assertThat(outcomes.get(1).detail()).contains("Indicator value is on the Microsoft allow list");
     assertThat(outcomes.get(1).retryAfter()).isNull();
   }
@@ -260,11 +315,16 @@ class DefenderEnforcementPointTest {
   @Test
   void noValueEverReachesAListQuery() {
     defender.add("other.example", "DomainName", "Block", null);
-    Indicator url = new Indicator(IndicatorType.URL, "https://evil.example/a') or indicatorValue eq ('other.example",
-        "https://evil.example/a')%20or%20indicatorValue%20eq%20('other.example");
-    EnforcementRequest request = new EnforcementRequest(url, Action.BLOCK, TOMORROW, "t", "d", null);
+    Indicator url =
+        new Indicator(
+            IndicatorType.URL,
+            "https://evil.example/a') or indicatorValue eq ('other.example",
+            "https://evil.example/a')%20or%20indicatorValue%20eq%20('other.example");
+    EnforcementRequest request =
+        new EnforcementRequest(url, Action.BLOCK, TOMORROW, "t", "d", null);
 
-    EnforcementOutcome outcome = point().apply(List.of(request, block("other.example", TOMORROW))).get(0);
+    EnforcementOutcome outcome =
+        point().apply(List.of(request, block("other.example", TOMORROW))).get(0);
 
     assertThat(outcome.status()).isEqualTo(Status.DONE);
     assertThat(defender.indicator(url.value())).isNotNull();
@@ -276,7 +336,11 @@ class DefenderEnforcementPointTest {
   @Test
   void aTenantOfMoreThanOnePageIsReadBySkippingOnWhileAPageComesBackFull() {
     for (int i = 0; i < DefenderIndicatorsClient.LIST_PAGE_SIZE + 5; i++) {
-      defender.add("21." + (i >> 16 & 0xff) + "." + (i >> 8 & 0xff) + "." + (i & 0xff), "IpAddress", "Block", null);
+      defender.add(
+          "21." + (i >> 16 & 0xff) + "." + (i >> 8 & 0xff) + "." + (i & 0xff),
+          "IpAddress",
+          "Block",
+          null);
     }
 
     EnforcementOutcome last = point().apply(List.of(block("21.0.39.20", TOMORROW))).get(0);
@@ -289,10 +353,12 @@ class DefenderEnforcementPointTest {
 
   @Test
   void aValueSentTwiceInOneBatchIsImportedOnceAndAnsweredTwice() {
-    List<EnforcementOutcome> outcomes = point().apply(List.of(block("evil.example", TOMORROW),
-        block("EVIL.example.", TOMORROW)));
+    List<EnforcementOutcome> outcomes =
+        point().apply(List.of(block("evil.example", TOMORROW), block("EVIL.example.", TOMORROW)));
 
-    assertThat(outcomes).extracting(EnforcementOutcome::status).containsExactly(Status.DONE, Status.DONE);
+    assertThat(outcomes)
+        .extracting(EnforcementOutcome::status)
+        .containsExactly(Status.DONE, Status.DONE);
     assertThat(outcomes.get(1).providerRef()).isEqualTo(outcomes.get(0).providerRef());
     assertThat(outcomes.get(1).indicator().input()).isEqualTo("EVIL.example.");
     String imported = defender.requests().get(1).getBody().utf8();
@@ -301,8 +367,13 @@ class DefenderEnforcementPointTest {
 
   @Test
   void aNextPageOnAnotherOriginIsNotFollowedWithTheToken() {
-    defender.respondNext(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
-        .body("{\"value\":[],\"@odata.nextLink\":\"https://collector.example/api/indicators?$skip=1\"}").build());
+    defender.respondNext(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", "application/json")
+            .body(
+                "{\"value\":[],\"@odata.nextLink\":\"https://collector.example/api/indicators?$skip=1\"}")
+            .build());
 
     EnforcementOutcome outcome = point().apply(List.of(block("203.0.113.7", TOMORROW))).get(0);
 
@@ -330,27 +401,36 @@ class DefenderEnforcementPointTest {
     EnforcementOutcome outcome = point().apply(List.of(block("203.0.113.7", TOMORROW))).get(0);
 
     assertThat(outcome.status()).isEqualTo(Status.DONE);
-    assertThat(waits).containsExactly(UpstreamPolicy.DEFAULT_BACKOFF, UpstreamPolicy.DEFAULT_BACKOFF.multipliedBy(2));
+    assertThat(waits)
+        .containsExactly(
+            UpstreamPolicy.DEFAULT_BACKOFF, UpstreamPolicy.DEFAULT_BACKOFF.multipliedBy(2));
   }
 
   @Test
   void aThrottleLongerThanTheCapFailsTheWholeBatchWithItsRetryAfter() {
     defender.failNext(1, 429, Map.of("Retry-After", "120"));
 
-    List<EnforcementOutcome> outcomes = point().apply(List.of(block("203.0.113.7", TOMORROW), block("evil.example", TOMORROW)));
+    List<EnforcementOutcome> outcomes =
+        point().apply(List.of(block("203.0.113.7", TOMORROW), block("evil.example", TOMORROW)));
 
-    assertThat(outcomes).allSatisfy(outcome -> {
-      assertThat(outcome.status()).isEqualTo(Status.FAILED);
-      assertThat(outcome.retryAfter()).isEqualTo(Duration.ofSeconds(120));
-    });
+    assertThat(outcomes)
+        .allSatisfy(
+            outcome -> {
+              assertThat(outcome.status()).isEqualTo(Status.FAILED);
+              assertThat(outcome.retryAfter()).isEqualTo(Duration.ofSeconds(120));
+            });
     assertThat(waits).isEmpty();
     assertThat(defender.importCalls()).isZero();
   }
 
   @Test
   void anOpenCircuitFailsTheBatchWithRetryAfterAndNoCall() {
-    DefenderEnforcementPoint point = point(UpstreamPolicy.Options.defaults().maxAttempts(1)
-        .circuitBreaker(50, 2, Duration.ofSeconds(30)), Duration.ZERO);
+    DefenderEnforcementPoint point =
+        point(
+            UpstreamPolicy.Options.defaults()
+                .maxAttempts(1)
+                .circuitBreaker(50, 2, Duration.ofSeconds(30)),
+            Duration.ZERO);
     defender.failNext(2, 500);
     point.apply(List.of(block("203.0.113.7", TOMORROW)));
     point.apply(List.of(block("203.0.113.7", TOMORROW)));
@@ -384,10 +464,16 @@ class DefenderEnforcementPointTest {
     defender.add("203.0.113.7", "IpAddress", "Block", null);
     defender.add("evil.example", "DomainName", "Allowed", null);
 
-    List<EnforcementOutcome> outcomes = point().remove(List.of(unblock("203.0.113.7", null),
-        unblock("evil.example", null), unblock("203.0.113.9", null)));
+    List<EnforcementOutcome> outcomes =
+        point()
+            .remove(
+                List.of(
+                    unblock("203.0.113.7", null),
+                    unblock("evil.example", null),
+                    unblock("203.0.113.9", null)));
 
-    assertThat(outcomes).extracting(EnforcementOutcome::status)
+    assertThat(outcomes)
+        .extracting(EnforcementOutcome::status)
         .containsExactly(Status.DONE, Status.NOT_FOUND, Status.NOT_FOUND);
     assertThat(defender.indicator("evil.example")).isNotNull();
     assertThat(defender.listCalls()).isEqualTo(1);
@@ -397,17 +483,24 @@ class DefenderEnforcementPointTest {
   @Test
   void afterAThrottledDeleteTheRestFailWithoutMoreCalls() {
     DefenderEnforcementPoint point = point();
-    List<String> ids = point.apply(List.of(block("203.0.113.7", TOMORROW), block("203.0.113.8", TOMORROW)))
-        .stream().map(EnforcementOutcome::providerRef).toList();
+    List<String> ids =
+        point
+            .apply(List.of(block("203.0.113.7", TOMORROW), block("203.0.113.8", TOMORROW)))
+            .stream()
+            .map(EnforcementOutcome::providerRef)
+            .toList();
     defender.failNext(1, 429, Map.of("Retry-After", "300"));
 
-    List<EnforcementOutcome> outcomes = point.remove(List.of(unblock("203.0.113.7", ids.get(0)),
-        unblock("203.0.113.8", ids.get(1))));
+    List<EnforcementOutcome> outcomes =
+        point.remove(
+            List.of(unblock("203.0.113.7", ids.get(0)), unblock("203.0.113.8", ids.get(1))));
 
-    assertThat(outcomes).allSatisfy(outcome -> {
-      assertThat(outcome.status()).isEqualTo(Status.FAILED);
-      assertThat(outcome.retryAfter()).isEqualTo(Duration.ofSeconds(300));
-    });
+    assertThat(outcomes)
+        .allSatisfy(
+            outcome -> {
+              assertThat(outcome.status()).isEqualTo(Status.FAILED);
+              assertThat(outcome.retryAfter()).isEqualTo(Duration.ofSeconds(300));
+            });
     assertThat(defender.deleteCalls()).isEqualTo(1);
   }
 
@@ -418,24 +511,31 @@ class DefenderEnforcementPointTest {
     List<String> logged = new CopyOnWriteArrayList<>();
     Logger logger = Logger.getLogger("com.socactions");
     Level level = logger.getLevel();
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        logged.add(record.getMessage() + (record.getThrown() == null ? "" : " " + record.getThrown()));
-      }
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            logged.add(
+                record.getMessage() + (record.getThrown() == null ? "" : " " + record.getThrown()));
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     logger.setLevel(Level.ALL);
     logger.addHandler(handler);
     // A gateway that echoes the request's headers into its error body.
-    defender.respondNext(new MockResponse.Builder().code(400)
-        .body("{\"error\":{\"code\":\"BadRequest\",\"message\":\"headers: Authorization: Bearer " + TOKEN + "\"}}")
-        .build());
+    defender.respondNext(
+        new MockResponse.Builder()
+            .code(400)
+            .body(
+                "{\"error\":{\"code\":\"BadRequest\",\"message\":\"headers: Authorization: Bearer "
+                    + TOKEN
+                    + "\"}}")
+            .build());
     List<EnforcementOutcome> outcomes;
     try {
       outcomes = point().apply(List.of(block("203.0.113.7", TOMORROW)));
@@ -445,8 +545,10 @@ class DefenderEnforcementPointTest {
       logger.setLevel(level);
     }
 
-    assertThat(defender.requests()).extracting(RecordedRequest::getHeaders)
-        .allSatisfy(headers -> assertThat(headers.get("Authorization")).isEqualTo("Bearer " + TOKEN));
+    assertThat(defender.requests())
+        .extracting(RecordedRequest::getHeaders)
+        .allSatisfy(
+            headers -> assertThat(headers.get("Authorization")).isEqualTo("Bearer " + TOKEN));
     assertThat(scopes).containsOnly(defender.baseUrl() + "/.default");
     assertThat(outcomes.get(0).status()).isEqualTo(Status.FAILED);
     assertThat(outcomes.get(0).detail()).contains("BadRequest").doesNotContain(TOKEN);
@@ -469,7 +571,8 @@ class DefenderEnforcementPointTest {
     Readiness readiness = point().readiness();
 
     assertThat(readiness.status()).isEqualTo(Readiness.Status.OK);
-    assertThat(defender.requests()).singleElement()
+    assertThat(defender.requests())
+        .singleElement()
         .satisfies(request -> assertThat(request.getUrl().queryParameter("$top")).isEqualTo("1"));
   }
 
@@ -494,10 +597,13 @@ class DefenderEnforcementPointTest {
 
   @Test
   void readinessIsAnErrorWhenTheIdentityRefusesToIssueAToken() {
-    AzureCredentials refusing = AzureCredentials.of(request ->
-        Mono.error(new IllegalStateException("AADSTS7000215: Invalid client secret provided.")));
-    DefenderEnforcementPoint point = new DefenderEnforcementPoint(settings, refusing, HttpClients.shared(), clock,
-        waits::add);
+    AzureCredentials refusing =
+        AzureCredentials.of(
+            request ->
+                Mono.error(
+                    new IllegalStateException("AADSTS7000215: Invalid client secret provided.")));
+    DefenderEnforcementPoint point =
+        new DefenderEnforcementPoint(settings, refusing, HttpClients.shared(), clock, waits::add);
 
     Readiness readiness = point.readiness();
 
@@ -508,8 +614,13 @@ class DefenderEnforcementPointTest {
 
   @Test
   void aPlainHttpUrlOffLoopbackIsAConfigurationErrorNamingTheSetting() {
-    settings = Settings.of(Map.of("DEFENDER_API_URL", "http://api.securitycenter.microsoft.com",
-        "BLOCK_PROVIDERS", "defender"));
+    settings =
+        Settings.of(
+            Map.of(
+                "DEFENDER_API_URL",
+                "http://api.securitycenter.microsoft.com",
+                "BLOCK_PROVIDERS",
+                "defender"));
 
     Readiness readiness = point().readiness();
 

@@ -35,18 +35,31 @@ class DynamicListFeedsTest {
 
   @BeforeEach
   void start() {
-    TableStorage storage = new TableStorage(Settings.of(Map.of("STATE_STORAGE_CONNECTION", Azurite.connectionString())));
-    ledger = new BlockLedger(storage.table("feedtest" + System.nanoTime() % 1_000_000), clock,
-        BlockLedger.DEFAULT_CLAIM_TIMEOUT, Duration.ZERO);
+    TableStorage storage =
+        new TableStorage(
+            Settings.of(Map.of("STATE_STORAGE_CONNECTION", Azurite.connectionString())));
+    ledger =
+        new BlockLedger(
+            storage.table("feedtest" + System.nanoTime() % 1_000_000),
+            clock,
+            BlockLedger.DEFAULT_CLAIM_TIMEOUT,
+            Duration.ZERO);
     feeds = new DynamicListFeeds(() -> ledger, settings, clock, Duration.ofSeconds(10));
   }
 
   @Test
   void aFeedListsActiveEntriesSortedWithUrlsWithoutTheirScheme() {
-    activate("185.220.101.9", "185.220.101.1", "185.220.100.0/28", "https://evil.example.com/login?x=1", "evil.example.net");
+    activate(
+        "185.220.101.9",
+        "185.220.101.1",
+        "185.220.100.0/28",
+        "https://evil.example.com/login?x=1",
+        "evil.example.net");
 
-    assertThat(feeds.feed("block-ip").orElseThrow().text()).isEqualTo("185.220.100.0/28\n185.220.101.1\n185.220.101.9\n");
-    assertThat(feeds.feed("block-url").orElseThrow().text()).isEqualTo("evil.example.com/login?x=1\n");
+    assertThat(feeds.feed("block-ip").orElseThrow().text())
+        .isEqualTo("185.220.100.0/28\n185.220.101.1\n185.220.101.9\n");
+    assertThat(feeds.feed("block-url").orElseThrow().text())
+        .isEqualTo("evil.example.com/login?x=1\n");
     assertThat(feeds.feed("block-domain").orElseThrow().text()).isEqualTo("evil.example.net\n");
     assertThat(feeds.feed("allow-ip").orElseThrow().text()).isEmpty();
     assertThat(feeds.feed("block-everything")).isEmpty();
@@ -62,7 +75,8 @@ class DynamicListFeedsTest {
 
     assertThat(rendered.text()).isEqualTo("185.220.101.1\n185.220.101.9\n");
     assertThat(rendered.etag()).isEqualTo(feeds.feed("block-ip").orElseThrow().etag());
-    assertThat(DynamicListFeeds.render("block-ip", read.subList(0, 1), clock.instant()).etag()).isNotEqualTo(rendered.etag());
+    assertThat(DynamicListFeeds.render("block-ip", read.subList(0, 1), clock.instant()).etag())
+        .isNotEqualTo(rendered.etag());
   }
 
   @Test
@@ -95,11 +109,16 @@ class DynamicListFeedsTest {
     activate("185.220.101.1");
     AtomicInteger reads = new AtomicInteger();
     CountDownLatch release = new CountDownLatch(1);
-    DynamicListFeeds slow = new DynamicListFeeds(() -> {
-      reads.incrementAndGet();
-      await(release);
-      return ledger;
-    }, settings, clock, Duration.ofSeconds(10));
+    DynamicListFeeds slow =
+        new DynamicListFeeds(
+            () -> {
+              reads.incrementAndGet();
+              await(release);
+              return ledger;
+            },
+            settings,
+            clock,
+            Duration.ofSeconds(10));
     List<Thread> polls = new ArrayList<>();
     List<DynamicListFeeds.Feed> answers = new CopyOnWriteArrayList<>();
     for (int i = 0; i < 8; i++) {
@@ -112,8 +131,13 @@ class DynamicListFeedsTest {
       poll.join(30_000);
     }
 
-    assertThat(answers).hasSize(8).extracting(DynamicListFeeds.Feed::text).containsOnly("185.220.101.1\n");
-    assertThat(reads.get()).as("ledger reads (one per indicator type of block-ip)").isEqualTo(typesOf("block-ip"));
+    assertThat(answers)
+        .hasSize(8)
+        .extracting(DynamicListFeeds.Feed::text)
+        .containsOnly("185.220.101.1\n");
+    assertThat(reads.get())
+        .as("ledger reads (one per indicator type of block-ip)")
+        .isEqualTo(typesOf("block-ip"));
   }
 
   @Test
@@ -121,12 +145,17 @@ class DynamicListFeedsTest {
     activate("185.220.101.1");
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger reads = new AtomicInteger();
-    DynamicListFeeds slow = new DynamicListFeeds(() -> {
-      if (reads.incrementAndGet() > typesOf("block-ip")) {
-        await(release); // the second build waits
-      }
-      return ledger;
-    }, settings, clock, Duration.ofSeconds(10));
+    DynamicListFeeds slow =
+        new DynamicListFeeds(
+            () -> {
+              if (reads.incrementAndGet() > typesOf("block-ip")) {
+                await(release); // the second build waits
+              }
+              return ledger;
+            },
+            settings,
+            clock,
+            Duration.ofSeconds(10));
     DynamicListFeeds.Feed first = slow.feed("block-ip").orElseThrow();
     activate("185.220.101.2");
     clock.advance(Duration.ofSeconds(11));
@@ -146,22 +175,33 @@ class DynamicListFeedsTest {
     return DynamicListFeeds.LISTS.get(list).types().size();
   }
 
-  /** Holds a ledger read until released; bounded, so a feed that reads when it should not fails instead of hanging. */
+  /**
+   * Holds a ledger read until released; bounded, so a feed that reads when it should not fails
+   * instead of hanging.
+   */
   private static void await(CountDownLatch latch) {
     try {
       if (!latch.await(5, TimeUnit.SECONDS)) {
-        throw new AssertionError("a ledger read was held and never released: a poll read the ledger it should not have");
+        throw new AssertionError(
+            "a ledger read was held and never released: a poll read the ledger it should not have");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  /** Waits until every thread is parked (on the rebuild lock or the test's latch), so all have arrived. */
+  /**
+   * Waits until every thread is parked (on the rebuild lock or the test's latch), so all have
+   * arrived.
+   */
   private static void awaitAllParked(List<Thread> threads) throws InterruptedException {
     for (int i = 0; i < 3_000; i++) {
-      if (threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING
-          || t.getState() == Thread.State.BLOCKED)) {
+      if (threads.stream()
+          .allMatch(
+              t ->
+                  t.getState() == Thread.State.WAITING
+                      || t.getState() == Thread.State.TIMED_WAITING
+                      || t.getState() == Thread.State.BLOCKED)) {
         return;
       }
       Thread.sleep(10);
@@ -180,12 +220,20 @@ class DynamicListFeedsTest {
   }
 
   private void activate(String... values) {
-    List<LedgerRequest> requests = Arrays.stream(values)
-        .map(value -> new LedgerRequest(DynamicListEnforcementPoint.ID, parse(value), Action.BLOCK,
-            clock.instant().plus(Duration.ofDays(1)), new Provenance("test", null, null, null, null)))
-        .toList();
+    List<LedgerRequest> requests =
+        Arrays.stream(values)
+            .map(
+                value ->
+                    new LedgerRequest(
+                        DynamicListEnforcementPoint.ID,
+                        parse(value),
+                        Action.BLOCK,
+                        clock.instant().plus(Duration.ofDays(1)),
+                        new Provenance("test", null, null, null, null)))
+            .toList();
     List<Claim> claims = ledger.claimActive(requests);
-    ledger.confirm(claims.stream().map(claim -> new BlockLedger.Confirmation(claim.entry(), null)).toList());
+    ledger.confirm(
+        claims.stream().map(claim -> new BlockLedger.Confirmation(claim.entry(), null)).toList());
   }
 
   private static Indicator parse(String value) {

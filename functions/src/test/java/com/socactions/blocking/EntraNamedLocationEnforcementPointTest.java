@@ -49,8 +49,9 @@ class EntraNamedLocationEnforcementPointTest {
   private static final String TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJncmFwaCJ9.c2lnbmF0dXJl";
   private static final AtomicInteger TABLES = new AtomicInteger();
   private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
-  private static final String INCIDENT = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights"
-      + "/workspaces/w/providers/Microsoft.SecurityInsights/Incidents/42";
+  private static final String INCIDENT =
+      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights"
+          + "/workspaces/w/providers/Microsoft.SecurityInsights/Incidents/42";
 
   private final MutableClock clock = new MutableClock(NOW);
   private FakeGraph graph;
@@ -61,13 +62,21 @@ class EntraNamedLocationEnforcementPointTest {
   @BeforeEach
   void start() throws Exception {
     graph = FakeGraph.start(TOKEN);
-    Map<String, String> values = new HashMap<>(Map.of(
-        "STATE_STORAGE_CONNECTION", Azurite.connectionString(),
-        GraphClient.URL_SETTING, graph.baseUrl(),
-        GraphNamedLocations.LOCATION_SETTING, NAMED_LOCATION_ID,
-        "AZURE_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47",
-        "AZURE_CLIENT_ID", "11111111-1111-1111-1111-111111111111",
-        "AZURE_CLIENT_SECRET", "not-used-the-credential-is-injected"));
+    Map<String, String> values =
+        new HashMap<>(
+            Map.of(
+                "STATE_STORAGE_CONNECTION",
+                Azurite.connectionString(),
+                GraphClient.URL_SETTING,
+                graph.baseUrl(),
+                GraphNamedLocations.LOCATION_SETTING,
+                NAMED_LOCATION_ID,
+                "AZURE_TENANT_ID",
+                "72f988bf-86f1-41af-91ab-2d7cd011db47",
+                "AZURE_CLIENT_ID",
+                "11111111-1111-1111-1111-111111111111",
+                "AZURE_CLIENT_SECRET",
+                "not-used-the-credential-is-injected"));
     settings = Settings.of(values);
     storage = new TableStorage(settings);
     leaseTable = "leases" + TABLES.incrementAndGet() + System.nanoTime() % 100_000;
@@ -78,24 +87,39 @@ class EntraNamedLocationEnforcementPointTest {
     graph.close();
   }
 
-  /** One app instance: its own Graph client (pacer, in-process lock) and lease, sharing the table and the fake. */
+  /**
+   * One app instance: its own Graph client (pacer, in-process lock) and lease, sharing the table
+   * and the fake.
+   */
   private EntraNamedLocationEnforcementPoint instance() {
-    AzureCredentials credentials = AzureCredentials.of(
-        request -> Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1))));
+    AzureCredentials credentials =
+        AzureCredentials.of(
+            request -> Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1))));
     // Pacing waits are skipped (the sleeper returns at once), so no test waits a second per call.
     Ticker ticker = () -> 0L;
     Sleeper sleeper = wait -> {};
     GraphClient client = new GraphClient(settings, credentials, clock, sleeper, ticker);
     GraphNamedLocations locations = new GraphNamedLocations(client);
-    TableLease lease = new TableLease(storage.table(leaseTable), clock, Ticker.SYSTEM, Sleeper.SYSTEM,
-        TableLease.DEFAULT_DURATION, Duration.ofSeconds(60), Duration.ofMillis(10));
+    TableLease lease =
+        new TableLease(
+            storage.table(leaseTable),
+            clock,
+            Ticker.SYSTEM,
+            Sleeper.SYSTEM,
+            TableLease.DEFAULT_DURATION,
+            Duration.ofSeconds(60),
+            Duration.ofMillis(10));
     GraphProvider provider = new GraphProvider(settings, () -> client, () -> locations, ticker);
-    return new EntraNamedLocationEnforcementPoint(settings, () -> locations, () -> lease, provider::readiness);
+    return new EntraNamedLocationEnforcementPoint(
+        settings, () -> locations, () -> lease, provider::readiness);
   }
 
   private List<String> held() {
     List<String> ranges = new ArrayList<>();
-    graph.namedLocation(NAMED_LOCATION_ID).path("ipRanges").forEach(range -> ranges.add(range.path("cidrAddress").asText()));
+    graph
+        .namedLocation(NAMED_LOCATION_ID)
+        .path("ipRanges")
+        .forEach(range -> ranges.add(range.path("cidrAddress").asText()));
     return ranges;
   }
 
@@ -108,17 +132,31 @@ class EntraNamedLocationEnforcementPointTest {
   }
 
   private static EnforcementRequest block(String value) {
-    return new EnforcementRequest(parse(value), Action.BLOCK, NOW.plus(Duration.ofHours(24)), "incident 42", "phishing",
+    return new EnforcementRequest(
+        parse(value),
+        Action.BLOCK,
+        NOW.plus(Duration.ofHours(24)),
+        "incident 42",
+        "phishing",
         null);
   }
 
   @Test
   void aBatchOfAddressesAndNetworksIsOneReadAndOneWriteAndOtherTypesAreUnsupported() {
-    List<EnforcementOutcome> outcomes = instance().apply(List.of(block("203.0.113.7"), block("198.51.100.0/24"),
-        block("2001:db8::/48"), block("evil.example"), block("12.34.220.0/22")));
+    List<EnforcementOutcome> outcomes =
+        instance()
+            .apply(
+                List.of(
+                    block("203.0.113.7"),
+                    block("198.51.100.0/24"),
+                    block("2001:db8::/48"),
+                    block("evil.example"),
+                    block("12.34.220.0/22")));
 
-    assertThat(outcomes).extracting(EnforcementOutcome::status).containsExactly(Status.DONE, Status.DONE, Status.DONE,
-        Status.UNSUPPORTED, Status.ALREADY_PRESENT);
+    assertThat(outcomes)
+        .extracting(EnforcementOutcome::status)
+        .containsExactly(
+            Status.DONE, Status.DONE, Status.DONE, Status.UNSUPPORTED, Status.ALREADY_PRESENT);
     assertThat(held()).contains("203.0.113.7/32", "198.51.100.0/24", "2001:db8::/48");
     assertThat(calls("GET")).isEqualTo(1);
     assertThat(calls("PATCH")).isEqualTo(1);
@@ -129,15 +167,19 @@ class EntraNamedLocationEnforcementPointTest {
     EntraNamedLocationEnforcementPoint point = instance();
     point.apply(List.of(block("203.0.113.7")));
 
-    List<EnforcementOutcome> outcomes = point.remove(List.of(block("203.0.113.7"), block("203.0.113.8")));
+    List<EnforcementOutcome> outcomes =
+        point.remove(List.of(block("203.0.113.7"), block("203.0.113.8")));
 
-    assertThat(outcomes).extracting(EnforcementOutcome::status).containsExactly(Status.DONE, Status.NOT_FOUND);
+    assertThat(outcomes)
+        .extracting(EnforcementOutcome::status)
+        .containsExactly(Status.DONE, Status.NOT_FOUND);
     assertThat(held()).doesNotContain("203.0.113.7/32").isNotEmpty();
   }
 
   @Test
   void twoInstancesRunningTenConcurrentBatchesEachLoseNoEntry() throws Exception {
-    // Each call takes a while, so unserialised read-modify-writes of the two instances would overlap.
+    // Each call takes a while, so unserialised read-modify-writes of the two instances would
+    // overlap.
     graph.latency(Duration.ofMillis(15));
     List<EntraNamedLocationEnforcementPoint> instances = List.of(instance(), instance());
     ExecutorService pool = Executors.newFixedThreadPool(20);
@@ -166,15 +208,22 @@ class EntraNamedLocationEnforcementPointTest {
   void aBatchThatWouldPassGraphsLimitFailsEachEntryWithTheReasonAndWritesNothing() {
     ArrayNode ranges = graph.namedLocation(NAMED_LOCATION_ID).withArray("ipRanges");
     for (int i = ranges.size(); i < GraphNamedLocations.DEFAULT_MAX_IP_RANGES - 1; i++) {
-      ranges.addObject().put("@odata.type", "#microsoft.graph.iPv4CidrRange")
+      ranges
+          .addObject()
+          .put("@odata.type", "#microsoft.graph.iPv4CidrRange")
           .put("cidrAddress", "100.64." + (i / 256) + "." + (i % 256) + "/32");
     }
 
-    List<EnforcementOutcome> outcomes = instance().apply(List.of(block("203.0.113.7"), block("203.0.113.8")));
+    List<EnforcementOutcome> outcomes =
+        instance().apply(List.of(block("203.0.113.7"), block("203.0.113.8")));
 
     assertThat(outcomes).extracting(EnforcementOutcome::status).containsOnly(Status.FAILED);
-    assertThat(outcomes).extracting(EnforcementOutcome::detail).allSatisfy(detail -> assertThat(detail)
-        .contains("limit of " + GraphNamedLocations.DEFAULT_MAX_IP_RANGES));
+    assertThat(outcomes)
+        .extracting(EnforcementOutcome::detail)
+        .allSatisfy(
+            detail ->
+                assertThat(detail)
+                    .contains("limit of " + GraphNamedLocations.DEFAULT_MAX_IP_RANGES));
     assertThat(outcomes).extracting(EnforcementOutcome::retryAfter).containsOnlyNulls();
     assertThat(calls("PATCH")).isZero();
   }
@@ -186,8 +235,15 @@ class EntraNamedLocationEnforcementPointTest {
     assertThat(point.readiness().status()).isEqualTo(Readiness.Status.OK);
     assertThat(point.readiness().detail()).contains("Untrusted IP named location");
 
-    settings = Settings.of(Map.of(GraphClient.URL_SETTING, graph.baseUrl(), "STATE_STORAGE_CONNECTION",
-        Azurite.connectionString(), GraphNamedLocations.LOCATION_SETTING, NAMED_LOCATION_ID));
+    settings =
+        Settings.of(
+            Map.of(
+                GraphClient.URL_SETTING,
+                graph.baseUrl(),
+                "STATE_STORAGE_CONNECTION",
+                Azurite.connectionString(),
+                GraphNamedLocations.LOCATION_SETTING,
+                NAMED_LOCATION_ID));
     assertThat(instance().isConfigured()).isFalse();
     assertThat(instance().readiness().status()).isEqualTo(Readiness.Status.NOT_CONFIGURED);
   }
@@ -195,21 +251,38 @@ class EntraNamedLocationEnforcementPointTest {
   // ---- through the blocking service ----
 
   private BlockingService service(EntraNamedLocationEnforcementPoint point, BlockLedger ledger) {
-    return new BlockingService(List.of(point), () -> ledger, () -> ProtectedIndicators.fromSettings(settings),
-        CriticalAssets.NONE, clock);
+    return new BlockingService(
+        List.of(point),
+        () -> ledger,
+        () -> ProtectedIndicators.fromSettings(settings),
+        CriticalAssets.NONE,
+        clock);
   }
 
   private static BlockCommand command(String... indicators) {
-    return new BlockCommand(List.of(indicators), EntraNamedLocationEnforcementPoint.ID, Duration.ofHours(1), "phishing",
-        INCIDENT, false, GuardrailOverride.NONE, "08585-run", "analyst@contoso.com");
+    return new BlockCommand(
+        List.of(indicators),
+        EntraNamedLocationEnforcementPoint.ID,
+        Duration.ofHours(1),
+        "phishing",
+        INCIDENT,
+        false,
+        GuardrailOverride.NONE,
+        "08585-run",
+        "analyst@contoso.com");
   }
 
   @Test
   void aPrivateRangeIsRefusedByTheGuardrailsBeforeGraphIsCalled() {
-    BlockResponse response = service(instance(), TestLedgers.fresh(clock)).block(command("10.0.0.0/8", "192.168.1.7"));
+    BlockResponse response =
+        service(instance(), TestLedgers.fresh(clock)).block(command("10.0.0.0/8", "192.168.1.7"));
 
-    assertThat(response.results()).extracting(IndicatorResult::status).containsOnly(BlockStatus.REFUSED);
-    assertThat(response.results()).extracting(IndicatorResult::reason).containsOnly("private_range");
+    assertThat(response.results())
+        .extracting(IndicatorResult::status)
+        .containsOnly(BlockStatus.REFUSED);
+    assertThat(response.results())
+        .extracting(IndicatorResult::reason)
+        .containsOnly("private_range");
     assertThat(graph.requests()).isEmpty();
   }
 
@@ -225,6 +298,8 @@ class EntraNamedLocationEnforcementPointTest {
     BlockingService.ExpiryReport report = service.expire();
 
     assertThat(report.lifted()).isEqualTo(2);
-    assertThat(held()).doesNotContain("185.220.101.7/32", "185.220.102.0/28").contains("12.34.221.11/22");
+    assertThat(held())
+        .doesNotContain("185.220.101.7/32", "185.220.102.0/28")
+        .contains("12.34.221.11/22");
   }
 }

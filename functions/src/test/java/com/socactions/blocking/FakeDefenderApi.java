@@ -27,44 +27,59 @@ import mockwebserver3.SocketEffect;
 import okhttp3.HttpUrl;
 
 /**
- * A stateful fake of the Defender for Endpoint indicators API on one loopback
- * {@link MockWebServer}, answering in the shapes of {@code shared/fixtures/defender/}.
+ * A stateful fake of the Defender for Endpoint indicators API on one loopback {@link
+ * MockWebServer}, answering in the shapes of {@code shared/fixtures/defender/}.
  *
  * <ul>
  *   <li>Every call needs {@code Authorization: Bearer <token>} with the token it was started with;
  *       else 401 with the API's error body.
  *   <li>{@code GET /api/indicators}: the held indicators in a stable order (by id), filtered by
- *       {@code $filter} of the forms {@code indicatorValue in ('a','b')} and
- *       {@code indicatorValue eq 'a'} (OData string literals, {@code ''} for a quote; values compared
- *       without case), windowed by {@code $skip} and {@code $top} (at most 10,000, as documented;
- *       more is a 400), in pages of {@link #pageSize} with {@code @odata.nextLink} when the window
- *       holds more than a page. A window of {@code $top} full of items carries no link, so a
- *       client reads on with {@code $skip}, as against the documented API. A filter it cannot parse
- *       is a 400 {@code InvalidRequestBody}, as a real OData service refuses one.
+ *       {@code $filter} of the forms {@code indicatorValue in ('a','b')} and {@code indicatorValue
+ *       eq 'a'} (OData string literals, {@code ''} for a quote; values compared without case),
+ *       windowed by {@code $skip} and {@code $top} (at most 10,000, as documented; more is a 400),
+ *       in pages of {@link #pageSize} with {@code @odata.nextLink} when the window holds more than
+ *       a page. A window of {@code $top} full of items carries no link, so a client reads on with
+ *       {@code $skip}, as against the documented API. A filter it cannot parse is a 400 {@code
+ *       InvalidRequestBody}, as a real OData service refuses one.
  *   <li>{@code POST /api/indicators/import}: submit or update by type and value, at most 500 an
  *       call (else 400), per-item {@code {id, indicator, isFailed, failureReason}}; an unknown type
  *       or action, or a value scripted by {@link #refuseValue}, fails that item alone.
- *   <li>{@code DELETE /api/indicators/{id}}: 204, or 404 with the recorded {@code ResourceNotFound}.
- *   <li>Scripting: {@link #failNext}, {@link #resetNext}, {@link #respondNext}, {@link #refuseValue},
- *       {@link #pageSize}, {@link #seedRecorded}, {@link #add}. Counting: {@link #listCalls()},
- *       {@link #importCalls()}, {@link #deleteCalls()}, {@link #requests()}.
+ *   <li>{@code DELETE /api/indicators/{id}}: 204, or 404 with the recorded {@code
+ *       ResourceNotFound}.
+ *   <li>Scripting: {@link #failNext}, {@link #resetNext}, {@link #respondNext}, {@link
+ *       #refuseValue}, {@link #pageSize}, {@link #seedRecorded}, {@link #add}. Counting: {@link
+ *       #listCalls()}, {@link #importCalls()}, {@link #deleteCalls()}, {@link #requests()}.
  * </ul>
  */
 public final class FakeDefenderApi implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_IMPORT = 500;
+
   /** The documented maximum of {@code $top} on the list call. */
   private static final int MAX_TOP = 10_000;
+
   private static final Set<String> TYPES =
-      Set.of("FileSha1", "FileSha256", "FileMd5", "CertificateThumbprint", "IpAddress", "DomainName", "Url");
+      Set.of(
+          "FileSha1",
+          "FileSha256",
+          "FileMd5",
+          "CertificateThumbprint",
+          "IpAddress",
+          "DomainName",
+          "Url");
   private static final Set<String> ACTIONS =
       Set.of("Alert", "Warn", "Block", "Audit", "BlockAndRemediate", "AlertAndBlock", "Allowed");
 
   private final MockWebServer server = new MockWebServer();
   private volatile String token;
   private final Map<String, ObjectNode> indicators = new ConcurrentHashMap<>();
-  /** Import's submit-or-update key, {@code type|lower-case value}; {@link #indicators} stays the truth for reads. */
+
+  /**
+   * Import's submit-or-update key, {@code type|lower-case value}; {@link #indicators} stays the
+   * truth for reads.
+   */
   private final Map<String, ObjectNode> heldByTypeAndValue = new ConcurrentHashMap<>();
+
   private final Map<String, String> refusals = new ConcurrentHashMap<>();
   private final Queue<MockResponse> scripted = new ConcurrentLinkedQueue<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
@@ -82,7 +97,8 @@ public final class FakeDefenderApi implements AutoCloseable {
   /** Starts on a free loopback port, accepting {@code Bearer token}, holding no indicators. */
   public static FakeDefenderApi start(String token) throws IOException {
     FakeDefenderApi fake = new FakeDefenderApi(token);
-    fake.server.setServerSocketFactory(NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
+    fake.server.setServerSocketFactory(
+        NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     fake.base = "http://127.0.0.1:" + fake.server.getPort();
     fake.server.setDispatcher(fake.new DefenderDispatcher());
@@ -91,8 +107,8 @@ public final class FakeDefenderApi implements AutoCloseable {
 
   /**
    * Starts on a free loopback port, accepting the bearer token that {@code tokenForBaseUrl} gives
-   * for its own {@link #baseUrl()}: a token endpoint issues one per resource, and the resource
-   * (the API's origin) is only known once the port is.
+   * for its own {@link #baseUrl()}: a token endpoint issues one per resource, and the resource (the
+   * API's origin) is only known once the port is.
    */
   public static FakeDefenderApi start(Function<String, String> tokenForBaseUrl) throws IOException {
     FakeDefenderApi fake = start("");
@@ -140,11 +156,13 @@ public final class FakeDefenderApi implements AutoCloseable {
     return this;
   }
 
-  /** The next {@code n} API calls answer {@code status} with the API's error body and these headers. */
+  /**
+   * The next {@code n} API calls answer {@code status} with the API's error body and these headers.
+   */
   public FakeDefenderApi failNext(int n, int status, Map<String, String> headers) {
     for (int i = 0; i < n; i++) {
-      MockResponse.Builder response = error(status, status == 429 ? "TooManyRequests" : "InternalError",
-          "scripted failure");
+      MockResponse.Builder response =
+          error(status, status == 429 ? "TooManyRequests" : "InternalError", "scripted failure");
       headers.forEach(response::addHeader);
       scripted.add(response.build());
     }
@@ -164,12 +182,16 @@ public final class FakeDefenderApi implements AutoCloseable {
   /** The next {@code n} API calls have their connection closed before any answer. */
   public FakeDefenderApi resetNext(int n) {
     for (int i = 0; i < n; i++) {
-      scripted.add(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+      scripted.add(
+          new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
     }
     return this;
   }
 
-  /** List answers hold at most this many indicators a page (the rest behind {@code @odata.nextLink}). */
+  /**
+   * List answers hold at most this many indicators a page (the rest behind
+   * {@code @odata.nextLink}).
+   */
   public FakeDefenderApi pageSize(int size) {
     this.pageSize = size;
     return this;
@@ -181,7 +203,8 @@ public final class FakeDefenderApi implements AutoCloseable {
   public JsonNode indicator(String value) {
     return indicators.values().stream()
         .filter(item -> item.path("indicatorValue").asText().equalsIgnoreCase(value))
-        .findFirst().orElse(null);
+        .findFirst()
+        .orElse(null);
   }
 
   public int size() {
@@ -213,7 +236,9 @@ public final class FakeDefenderApi implements AutoCloseable {
   // ---- answering ----
 
   private static String key(JsonNode item) {
-    return item.path("indicatorType").asText() + "|" + item.path("indicatorValue").asText().toLowerCase(Locale.ROOT);
+    return item.path("indicatorType").asText()
+        + "|"
+        + item.path("indicatorValue").asText().toLowerCase(Locale.ROOT);
   }
 
   private void hold(ObjectNode item) {
@@ -239,10 +264,16 @@ public final class FakeDefenderApi implements AutoCloseable {
   }
 
   private static MockResponse.Builder json(int status, String body) {
-    return new MockResponse.Builder().code(status).addHeader("Content-Type", "application/json").body(body);
+    return new MockResponse.Builder()
+        .code(status)
+        .addHeader("Content-Type", "application/json")
+        .body(body);
   }
 
-  /** Parses {@code indicatorValue in ('a','b')} or {@code indicatorValue eq 'a'}; null when malformed. */
+  /**
+   * Parses {@code indicatorValue in ('a','b')} or {@code indicatorValue eq 'a'}; null when
+   * malformed.
+   */
   static List<String> filterValues(String filter) {
     String text = filter.trim();
     boolean list;
@@ -314,7 +345,8 @@ public final class FakeDefenderApi implements AutoCloseable {
         return next;
       }
       if (!("Bearer " + token).equals(request.getHeaders().get("Authorization"))) {
-        return error(401, "Unauthorized", "Authorization header missing or not a valid token").build();
+        return error(401, "Unauthorized", "Authorization header missing or not a valid token")
+            .build();
       }
       if (method.equals("GET") && path.equals("/api/indicators")) {
         return list(url);
@@ -342,21 +374,25 @@ public final class FakeDefenderApi implements AutoCloseable {
         }
         Set<String> wanted = ConcurrentHashMap.newKeySet();
         values.forEach(v -> wanted.add(v.toLowerCase(Locale.ROOT)));
-        matching.removeIf(item -> !wanted.contains(item.path("indicatorValue").asText().toLowerCase(Locale.ROOT)));
+        matching.removeIf(
+            item ->
+                !wanted.contains(item.path("indicatorValue").asText().toLowerCase(Locale.ROOT)));
       }
       int skip = intParameter(url, "$skip", 0);
       int top = intParameter(url, "$top", Integer.MAX_VALUE);
       if (top != Integer.MAX_VALUE && top > MAX_TOP) {
         return json(400, fixture("error_InvalidRequestBody.json")).build();
       }
-      List<ObjectNode> window = matching.subList(Math.min(skip, matching.size()),
-          (int) Math.min(matching.size(), (long) skip + top));
+      List<ObjectNode> window =
+          matching.subList(
+              Math.min(skip, matching.size()), (int) Math.min(matching.size(), (long) skip + top));
       ObjectNode body = JSON.createObjectNode();
       body.put("@odata.context", base + "/api/$metadata#Indicators");
       ArrayNode value = body.putArray("value");
       window.stream().limit(pageSize).forEach(value::add);
       if (window.size() > pageSize) {
-        HttpUrl.Builder next = url.newBuilder().setQueryParameter("$skip", Integer.toString(skip + pageSize));
+        HttpUrl.Builder next =
+            url.newBuilder().setQueryParameter("$skip", Integer.toString(skip + pageSize));
         if (top != Integer.MAX_VALUE) {
           next.setQueryParameter("$top", Integer.toString(top - pageSize));
         }
@@ -410,8 +446,17 @@ public final class FakeDefenderApi implements AutoCloseable {
         held = JSON.createObjectNode();
         held.put("id", Integer.toString(nextId.incrementAndGet()));
       }
-      for (String field : List.of("indicatorValue", "indicatorType", "action", "title", "description",
-          "expirationTime", "severity", "generateAlert", "application")) {
+      for (String field :
+          List.of(
+              "indicatorValue",
+              "indicatorType",
+              "action",
+              "title",
+              "description",
+              "expirationTime",
+              "severity",
+              "generateAlert",
+              "application")) {
         if (item.has(field)) {
           held.set(field, item.get(field));
         }

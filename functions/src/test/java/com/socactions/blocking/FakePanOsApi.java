@@ -29,28 +29,27 @@ import org.xml.sax.InputSource;
 
 /**
  * A stateful fake of the PAN-OS XML API on one loopback {@link MockWebServer}, enough for User-ID
- * blocking: {@code POST /api/} with a form body ({@code type}, {@code cmd}), the key in the
- * {@code X-PAN-KEY} header.
+ * blocking: {@code POST /api/} with a form body ({@code type}, {@code cmd}), the key in the {@code
+ * X-PAN-KEY} header.
  *
  * <ul>
  *   <li>{@code type=user-id}: a {@code uid-message} that registers or unregisters IP tags, kept in
  *       memory with their timeouts; a message holding both sections is applied in document order
  *       (or register first: {@link #registerBeforeUnregister}), and an error answer lists each
- *       section's entries under that section. Success answers are the recorded ones
- *       ({@code shared/fixtures/panos/response_register_success.xml}); registering a tag an IP
- *       already has answers {@code status="error"} with a per-entry {@code message}, in the shape of
- *       the recorded PAN-OS 6.0 answer ({@code response_register_error_tag_already_exists.xml}).
+ *       section's entries under that section. Success answers are the recorded ones ({@code
+ *       shared/fixtures/panos/response_register_success.xml}); registering a tag an IP already has
+ *       answers {@code status="error"} with a per-entry {@code message}, in the shape of the
+ *       recorded PAN-OS 6.0 answer ({@code response_register_error_tag_already_exists.xml}).
  *       Unregistering a tag an IP does not have answers the same shape with {@code tag ... does not
  *       exist, ignore}: modelled on that answer, not recorded.
- *   <li>{@code type=op}: {@code show object registered-ip} ({@code all}, or {@code tag/entry[@name]})
- *       in the recorded shape, and {@code show system info}.
+ *   <li>{@code type=op}: {@code show object registered-ip} ({@code all}, or {@code
+ *       tag/entry[@name]}) in the recorded shape, and {@code show system info}.
  *   <li>A wrong or missing {@code X-PAN-KEY}: HTTP 403 with the body PAN-OS is quoted as sending
  *       ({@code <response status = 'error' code = '403'>...Invalid Credential...}; no recorded
  *       source exists). A {@code key=} in the URL is not accepted as a key, and is counted.
- *   <li>Scripting: {@link #failNext}, {@link #respondNext}, {@link #failEntry},
- *       {@link #registerBeforeUnregister}. Counting:
- *       {@link #userIdMessages()}, {@link #opCommands()}, {@link #requestUrls()},
- *       {@link #keyHeaders()}.
+ *   <li>Scripting: {@link #failNext}, {@link #respondNext}, {@link #failEntry}, {@link
+ *       #registerBeforeUnregister}. Counting: {@link #userIdMessages()}, {@link #opCommands()},
+ *       {@link #requestUrls()}, {@link #keyHeaders()}.
  * </ul>
  */
 final class FakePanOsApi implements AutoCloseable {
@@ -58,8 +57,10 @@ final class FakePanOsApi implements AutoCloseable {
   private static final String XML = "application/xml; charset=utf-8";
 
   private final MockWebServer server = new MockWebServer();
+
   /** ip -> tag -> timeout attribute ("" when none). */
   private final Map<String, Map<String, String>> registered = new ConcurrentHashMap<>();
+
   private final Queue<MockResponse> scripted = new ConcurrentLinkedQueue<>();
   private final Map<String, String> entryFailures = new ConcurrentHashMap<>();
   private final List<String> userIdMessages = new CopyOnWriteArrayList<>();
@@ -73,7 +74,8 @@ final class FakePanOsApi implements AutoCloseable {
   static FakePanOsApi start() throws IOException {
     FakePanOsApi fake = new FakePanOsApi();
     fake.server.setDispatcher(fake.new PanOsDispatcher());
-    fake.server.setServerSocketFactory(NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
+    fake.server.setServerSocketFactory(
+        NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     return fake;
   }
@@ -101,7 +103,8 @@ final class FakePanOsApi implements AutoCloseable {
   /** The next {@code n} requests answer {@code status} with these headers and a plain body. */
   FakePanOsApi failNext(int n, int status, Map<String, String> headers) {
     for (int i = 0; i < n; i++) {
-      MockResponse.Builder response = new MockResponse.Builder().code(status).body("<html>unavailable</html>");
+      MockResponse.Builder response =
+          new MockResponse.Builder().code(status).body("<html>unavailable</html>");
       headers.forEach(response::addHeader);
       scripted.add(response.build());
     }
@@ -169,10 +172,16 @@ final class FakePanOsApi implements AutoCloseable {
         return next;
       }
       if (!API_KEY.equals(key)) {
-        return xml(403, "<response status = 'error' code = '403'><result><msg>Invalid Credential</msg></result></response>");
+        return xml(
+            403,
+            "<response status = 'error' code = '403'><result><msg>Invalid"
+                + " Credential</msg></result></response>");
       }
       if (!request.getMethod().equals("POST") || !url.encodedPath().equals("/api/")) {
-        return xml(400, "<response status=\"error\" code=\"400\"><result><msg>Bad request</msg></result></response>");
+        return xml(
+            400,
+            "<response status=\"error\" code=\"400\"><result><msg>Bad"
+                + " request</msg></result></response>");
       }
       Map<String, String> form = form(request.getBody() == null ? "" : request.getBody().utf8());
       String cmd = form.getOrDefault("cmd", "");
@@ -180,7 +189,10 @@ final class FakePanOsApi implements AutoCloseable {
       try {
         root = parse(cmd);
       } catch (Exception e) {
-        return xml(200, "<response status=\"error\" code=\"400\"><msg><line>Malformed Request</line></msg></response>");
+        return xml(
+            200,
+            "<response status=\"error\" code=\"400\"><msg><line>Malformed"
+                + " Request</line></msg></response>");
       }
       switch (form.getOrDefault("type", "")) {
         case "user-id":
@@ -190,7 +202,10 @@ final class FakePanOsApi implements AutoCloseable {
           opCommands.add(cmd);
           return op(root);
         default:
-          return xml(200, "<response status=\"error\" code=\"400\"><msg><line>Bad type</line></msg></response>");
+          return xml(
+              200,
+              "<response status=\"error\" code=\"400\"><msg><line>Bad"
+                  + " type</line></msg></response>");
       }
     }
 
@@ -198,7 +213,10 @@ final class FakePanOsApi implements AutoCloseable {
       Element payload = child(message, "payload");
       List<Element> sections = payload == null ? List.of() : new ArrayList<>(children(payload));
       if (registerFirst) {
-        sections.sort((a, b) -> Boolean.compare(!a.getTagName().equals("register"), !b.getTagName().equals("register")));
+        sections.sort(
+            (a, b) ->
+                Boolean.compare(
+                    !a.getTagName().equals("register"), !b.getTagName().equals("register")));
       }
       // Sections in the order applied; per section, the entries PAN-OS names with a message.
       Map<String, Map<String, String>> errors = new LinkedHashMap<>();
@@ -234,16 +252,29 @@ final class FakePanOsApi implements AutoCloseable {
         errors.put(section.getTagName(), sectionErrors);
       }
       if (errors.values().stream().allMatch(Map::isEmpty)) {
-        return xml(200, SharedFixtures.read(errors.containsKey("register")
-            ? "panos/response_register_success.xml" : "panos/response_unregister_success.xml"));
+        return xml(
+            200,
+            SharedFixtures.read(
+                errors.containsKey("register")
+                    ? "panos/response_register_success.xml"
+                    : "panos/response_unregister_success.xml"));
       }
-      StringBuilder body = new StringBuilder("<response status=\"error\"><msg><line><uid-response><version>2.0</version><payload>");
-      errors.forEach((section, sectionErrors) -> {
-        body.append('<').append(section).append('>');
-        sectionErrors.forEach((ip, text) -> body.append("<entry ip=\"").append(escape(ip)).append("\" message=\"")
-            .append(escape(text)).append("\"/>"));
-        body.append("</").append(section).append('>');
-      });
+      StringBuilder body =
+          new StringBuilder(
+              "<response"
+                  + " status=\"error\"><msg><line><uid-response><version>2.0</version><payload>");
+      errors.forEach(
+          (section, sectionErrors) -> {
+            body.append('<').append(section).append('>');
+            sectionErrors.forEach(
+                (ip, text) ->
+                    body.append("<entry ip=\"")
+                        .append(escape(ip))
+                        .append("\" message=\"")
+                        .append(escape(text))
+                        .append("\"/>"));
+            body.append("</").append(section).append('>');
+          });
       body.append("</payload></uid-response></line></msg></response>");
       return xml(200, body.toString());
     }
@@ -253,8 +284,10 @@ final class FakePanOsApi implements AutoCloseable {
       Element registeredIp = object == null ? null : child(object, "registered-ip");
       if (registeredIp != null) {
         Element tagFilter = child(registeredIp, "tag");
-        String wanted = tagFilter == null || child(tagFilter, "entry") == null
-            ? null : child(tagFilter, "entry").getAttribute("name");
+        String wanted =
+            tagFilter == null || child(tagFilter, "entry") == null
+                ? null
+                : child(tagFilter, "entry").getAttribute("name");
         StringBuilder body = new StringBuilder("<response status=\"success\">\n  <result>\n");
         int count = 0;
         for (Map.Entry<String, Map<String, String>> entry : registered.entrySet()) {
@@ -262,9 +295,15 @@ final class FakePanOsApi implements AutoCloseable {
             continue;
           }
           count++;
-          body.append("    <entry ip=\"").append(escape(entry.getKey())).append("\" from_agent=\"0\" persistent=\"1\">\n")
+          body.append("    <entry ip=\"")
+              .append(escape(entry.getKey()))
+              .append("\" from_agent=\"0\" persistent=\"1\">\n")
               .append("      <tag>\n");
-          entry.getValue().keySet().forEach(tag -> body.append("        <member>").append(escape(tag)).append("</member>\n"));
+          entry
+              .getValue()
+              .keySet()
+              .forEach(
+                  tag -> body.append("        <member>").append(escape(tag)).append("</member>\n"));
           body.append("      </tag>\n    </entry>\n");
         }
         body.append("    <count>").append(count).append("</count>\n  </result>\n</response>\n");
@@ -272,10 +311,15 @@ final class FakePanOsApi implements AutoCloseable {
       }
       Element system = child(show, "system");
       if (system != null && child(system, "info") != null) {
-        return xml(200, "<response status=\"success\"><result><system><hostname>fake-fw</hostname>"
-            + "<model>PA-VM</model><sw-version>10.2.4</sw-version></system></result></response>");
+        return xml(
+            200,
+            "<response status=\"success\"><result><system><hostname>fake-fw</hostname>"
+                + "<model>PA-VM</model><sw-version>10.2.4</sw-version></system></result></response>");
       }
-      return xml(200, "<response status=\"error\" code=\"17\"><msg><line>show is unexpected</line></msg></response>");
+      return xml(
+          200,
+          "<response status=\"error\" code=\"17\"><msg><line>show is"
+              + " unexpected</line></msg></response>");
     }
   }
 
@@ -284,7 +328,8 @@ final class FakePanOsApi implements AutoCloseable {
     for (String pair : body.split("&")) {
       int eq = pair.indexOf('=');
       if (eq > 0) {
-        form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+        form.put(
+            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
             URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
       }
     }
@@ -328,10 +373,17 @@ final class FakePanOsApi implements AutoCloseable {
   }
 
   private static String escape(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 
   private static MockResponse xml(int status, String body) {
-    return new MockResponse.Builder().code(status).addHeader("Content-Type", XML).body(body).build();
+    return new MockResponse.Builder()
+        .code(status)
+        .addHeader("Content-Type", XML)
+        .body(body)
+        .build();
   }
 }

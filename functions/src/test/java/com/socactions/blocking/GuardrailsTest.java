@@ -18,28 +18,40 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class GuardrailsTest {
-  private static final String SHA256_PROTECTED = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-  private static final String SHA256_ALLOWED = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  private static final String SHA256_PROTECTED =
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  private static final String SHA256_ALLOWED =
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
   private static final String DC01 = "81.2.70.10";
 
   /** The ledger's allow list, as the guardrails see it: exact normalised values. */
-  private static final AllowList ALLOWED = indicator ->
-      Set.of("1.1.1.1", "allowed.example.org", SHA256_ALLOWED).contains(indicator.value());
+  private static final AllowList ALLOWED =
+      indicator ->
+          Set.of("1.1.1.1", "allowed.example.org", SHA256_ALLOWED).contains(indicator.value());
 
   /** A CMDB with one domain controller and one HVA web front end. */
-  private static final CriticalAssets CMDB = indicator -> {
-    boolean holdsDc01 = indicator.addresses()
-        .map(network -> network.contains(IpAddresses.parse(DC01).orElseThrow()))
-        .orElse(false);
-    if (holdsDc01) {
-      return Optional.of(new CriticalAssets.CriticalAsset("dc01", "tier 0: domain controller"));
-    }
-    return indicator.host().filter("hva.example.net"::equals)
-        .map(host -> new CriticalAssets.CriticalAsset("payments-web", "HVA"));
-  };
+  private static final CriticalAssets CMDB =
+      indicator -> {
+        boolean holdsDc01 =
+            indicator
+                .addresses()
+                .map(network -> network.contains(IpAddresses.parse(DC01).orElseThrow()))
+                .orElse(false);
+        if (holdsDc01) {
+          return Optional.of(new CriticalAssets.CriticalAsset("dc01", "tier 0: domain controller"));
+        }
+        return indicator
+            .host()
+            .filter("hva.example.net"::equals)
+            .map(host -> new CriticalAssets.CriticalAsset("payments-web", "HVA"));
+      };
 
-  private static final Settings SETTINGS = Settings.of(Map.of(ProtectedIndicators.SETTING,
-      "81.2.69.0/24, 2a02:cf40:1::/48;contoso.com\nportal.fabrikam.com  " + SHA256_PROTECTED));
+  private static final Settings SETTINGS =
+      Settings.of(
+          Map.of(
+              ProtectedIndicators.SETTING,
+              "81.2.69.0/24, 2a02:cf40:1::/48;contoso.com\nportal.fabrikam.com  "
+                  + SHA256_PROTECTED));
 
   private final Guardrails guardrails = Guardrails.fromSettings(SETTINGS, ALLOWED, CMDB);
 
@@ -50,7 +62,8 @@ class GuardrailsTest {
   private static GuardrailOverride override(String kind) {
     return switch (kind) {
       case "none" -> GuardrailOverride.NONE;
-      case "justified" -> GuardrailOverride.justifiedBy("INC-42: confirmed C2, approved by the SOC lead");
+      case "justified" ->
+          GuardrailOverride.justifiedBy("INC-42: confirmed C2, approved by the SOC lead");
       case "unjustified" -> new GuardrailOverride(true, "  ");
       default -> throw new IllegalArgumentException(kind);
     };
@@ -58,88 +71,91 @@ class GuardrailsTest {
 
   /** Expected: {@code allowed}, {@code allowed+lifted_reason...}, or a refusal reason. */
   @ParameterizedTest(name = "{0} with override {1}: {2}")
-  @CsvSource(delimiter = '|', value = {
-      // public addresses and networks, breadth at the edges
-      "8.8.8.8              | none        | allowed",
-      "2a02:cf41::1         | none        | allowed",
-      "8.8.8.0/24           | none        | allowed",
-      "8.8.8.0/23           | none        | too_broad",
-      "8.8.8.0/23           | justified   | allowed+too_broad",
-      "8.8.8.0/23           | unjustified | justification_required",
-      "8.0.0.0/8            | justified   | allowed+too_broad",
-      "2a02:cf41::/48       | none        | allowed",
-      "2a02:cf41::/47       | none        | too_broad",
-      "2a02:cf40::/47       | justified   | protected",
-      "2a02:cf42::/47       | justified   | allowed+too_broad",
-      "2a02:cf42::/47       | unjustified | justification_required",
-      // private and special ranges: never, override or not
-      "10.1.2.3             | none        | private_range",
-      "10.1.2.3             | justified   | private_range",
-      "10.1.2.3             | unjustified | private_range",
-      "172.16.0.1           | none        | private_range",
-      "192.168.1.0/24       | none        | private_range",
-      "127.0.0.1            | none        | private_range",
-      "169.254.169.254      | none        | private_range",
-      "100.64.0.1           | none        | private_range",
-      "224.0.0.251          | none        | private_range",
-      "192.0.2.10           | none        | private_range",
-      "240.0.0.1            | none        | private_range",
-      "0.0.0.0              | none        | private_range",
-      "172.0.0.0/8          | justified   | private_range",
-      "100.0.0.0/8          | justified   | private_range",
-      "0.0.0.0/0            | justified   | private_range",
-      "::1                  | none        | private_range",
-      "fd12:3456::1         | none        | private_range",
-      "fe80::1              | none        | private_range",
-      "ff02::1              | none        | private_range",
-      "2001:db8::1          | none        | private_range",
-      "fd00::/48            | none        | private_range",
-      "2000::/3             | justified   | private_range",
-      "::/0                 | justified   | private_range",
-      "http://10.0.0.1/x    | none        | private_range",
-      "http://[fd00::1]/x   | justified   | private_range",
-      "http://8.8.8.8/x     | none        | allowed",
-      // public suffixes, domains and URLs alike
-      "evil.example.com     | none        | allowed",
-      "com                  | none        | public_suffix",
-      "com                  | justified   | public_suffix",
-      "co.uk                | none        | public_suffix",
-      "github.io            | none        | public_suffix",
-      "attacker.github.io   | none        | allowed",
-      "https://co.uk/x      | justified   | public_suffix",
-      "https://evil.co.uk/x | none        | allowed",
-      // protected: networks, overlaps, domains with their subdomains and parents
-      "81.2.69.142          | none        | protected",
-      "81.2.69.142          | justified   | protected",
-      "81.2.69.128/25       | none        | protected",
-      "81.2.68.0/23         | justified   | protected",
-      "81.2.68.1            | none        | allowed",
-      "2a02:cf40:1::5       | none        | protected",
-      "http://81.2.69.1/x   | none        | protected",
-      "contoso.com          | none        | protected",
-      "login.contoso.com    | justified   | protected",
-      "https://a.b.contoso.com/x | none   | protected",
-      "notcontoso.com       | none        | allowed",
-      "fabrikam.com         | none        | protected",
-      "www.fabrikam.com     | none        | allowed",
-      // allow list
-      "1.1.1.1              | none        | allow_listed",
-      "allowed.example.org  | justified   | allow_listed",
-      // CMDB
-      "81.2.70.10           | none        | critical_asset",
-      "81.2.70.10           | justified   | allowed+critical_asset",
-      "81.2.70.10           | unjustified | justification_required",
-      "81.2.70.0/24         | none        | critical_asset",
-      "81.2.70.0/23         | justified   | allowed+too_broad+critical_asset",
-      "81.2.70.0/23         | none        | too_broad",
-      "hva.example.net      | none        | critical_asset",
-      "https://hva.example.net/pay | justified | allowed+critical_asset",
-      // hashes: only protected, allow list and the justification rule
-      "d41d8cd98f00b204e9800998ecf8427e | none | allowed",
-      "d41d8cd98f00b204e9800998ecf8427e | justified | allowed",
-      "d41d8cd98f00b204e9800998ecf8427e | unjustified | justification_required",
-      SHA256_PROTECTED + "  | justified   | protected",
-      SHA256_ALLOWED + "    | none        | allow_listed"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // public addresses and networks, breadth at the edges
+        "8.8.8.8              | none        | allowed",
+        "2a02:cf41::1         | none        | allowed",
+        "8.8.8.0/24           | none        | allowed",
+        "8.8.8.0/23           | none        | too_broad",
+        "8.8.8.0/23           | justified   | allowed+too_broad",
+        "8.8.8.0/23           | unjustified | justification_required",
+        "8.0.0.0/8            | justified   | allowed+too_broad",
+        "2a02:cf41::/48       | none        | allowed",
+        "2a02:cf41::/47       | none        | too_broad",
+        "2a02:cf40::/47       | justified   | protected",
+        "2a02:cf42::/47       | justified   | allowed+too_broad",
+        "2a02:cf42::/47       | unjustified | justification_required",
+        // private and special ranges: never, override or not
+        "10.1.2.3             | none        | private_range",
+        "10.1.2.3             | justified   | private_range",
+        "10.1.2.3             | unjustified | private_range",
+        "172.16.0.1           | none        | private_range",
+        "192.168.1.0/24       | none        | private_range",
+        "127.0.0.1            | none        | private_range",
+        "169.254.169.254      | none        | private_range",
+        "100.64.0.1           | none        | private_range",
+        "224.0.0.251          | none        | private_range",
+        "192.0.2.10           | none        | private_range",
+        "240.0.0.1            | none        | private_range",
+        "0.0.0.0              | none        | private_range",
+        "172.0.0.0/8          | justified   | private_range",
+        "100.0.0.0/8          | justified   | private_range",
+        "0.0.0.0/0            | justified   | private_range",
+        "::1                  | none        | private_range",
+        "fd12:3456::1         | none        | private_range",
+        "fe80::1              | none        | private_range",
+        "ff02::1              | none        | private_range",
+        "2001:db8::1          | none        | private_range",
+        "fd00::/48            | none        | private_range",
+        "2000::/3             | justified   | private_range",
+        "::/0                 | justified   | private_range",
+        "http://10.0.0.1/x    | none        | private_range",
+        "http://[fd00::1]/x   | justified   | private_range",
+        "http://8.8.8.8/x     | none        | allowed",
+        // public suffixes, domains and URLs alike
+        "evil.example.com     | none        | allowed",
+        "com                  | none        | public_suffix",
+        "com                  | justified   | public_suffix",
+        "co.uk                | none        | public_suffix",
+        "github.io            | none        | public_suffix",
+        "attacker.github.io   | none        | allowed",
+        "https://co.uk/x      | justified   | public_suffix",
+        "https://evil.co.uk/x | none        | allowed",
+        // protected: networks, overlaps, domains with their subdomains and parents
+        "81.2.69.142          | none        | protected",
+        "81.2.69.142          | justified   | protected",
+        "81.2.69.128/25       | none        | protected",
+        "81.2.68.0/23         | justified   | protected",
+        "81.2.68.1            | none        | allowed",
+        "2a02:cf40:1::5       | none        | protected",
+        "http://81.2.69.1/x   | none        | protected",
+        "contoso.com          | none        | protected",
+        "login.contoso.com    | justified   | protected",
+        "https://a.b.contoso.com/x | none   | protected",
+        "notcontoso.com       | none        | allowed",
+        "fabrikam.com         | none        | protected",
+        "www.fabrikam.com     | none        | allowed",
+        // allow list
+        "1.1.1.1              | none        | allow_listed",
+        "allowed.example.org  | justified   | allow_listed",
+        // CMDB
+        "81.2.70.10           | none        | critical_asset",
+        "81.2.70.10           | justified   | allowed+critical_asset",
+        "81.2.70.10           | unjustified | justification_required",
+        "81.2.70.0/24         | none        | critical_asset",
+        "81.2.70.0/23         | justified   | allowed+too_broad+critical_asset",
+        "81.2.70.0/23         | none        | too_broad",
+        "hva.example.net      | none        | critical_asset",
+        "https://hva.example.net/pay | justified | allowed+critical_asset",
+        // hashes: only protected, allow list and the justification rule
+        "d41d8cd98f00b204e9800998ecf8427e | none | allowed",
+        "d41d8cd98f00b204e9800998ecf8427e | justified | allowed",
+        "d41d8cd98f00b204e9800998ecf8427e | unjustified | justification_required",
+        SHA256_PROTECTED + "  | justified   | protected",
+        SHA256_ALLOWED + "    | none        | allow_listed"
+      })
   void theGuardrailMatrix(String input, String overrideKind, String expected) {
     Verdict verdict = guardrails.check(indicator(input), override(overrideKind));
 
@@ -148,45 +164,64 @@ class GuardrailsTest {
 
   @Test
   void aRefusalTellsTheAnalystWhatTheIndicatorIsAndThatNoOverrideHelps() {
-    Verdict.Refused refused = (Verdict.Refused) guardrails.check(indicator("http://[fd00::1]/x"), GuardrailOverride.NONE);
+    Verdict.Refused refused =
+        (Verdict.Refused) guardrails.check(indicator("http://[fd00::1]/x"), GuardrailOverride.NONE);
 
-    assertThat(refused.message()).contains("the URL's host fd00::1 is a private address").contains("no override");
+    assertThat(refused.message())
+        .contains("the URL's host fd00::1 is a private address")
+        .contains("no override");
   }
 
   @Test
   void aBreadthRefusalSaysHowBroadAndThatAJustifiedOverrideHelps() {
-    Verdict.Refused refused = (Verdict.Refused) guardrails.check(indicator("8.8.8.0/23"), GuardrailOverride.NONE);
+    Verdict.Refused refused =
+        (Verdict.Refused) guardrails.check(indicator("8.8.8.0/23"), GuardrailOverride.NONE);
 
-    assertThat(refused.message()).contains("broader than /24").contains("512 addresses").contains("justification");
+    assertThat(refused.message())
+        .contains("broader than /24")
+        .contains("512 addresses")
+        .contains("justification");
   }
 
   @Test
   void aProtectedRefusalNamesTheSettingAndTheEntry() {
-    Verdict.Refused refused = (Verdict.Refused) guardrails.check(indicator("https://Login.Contoso.com/x"), GuardrailOverride.NONE);
+    Verdict.Refused refused =
+        (Verdict.Refused)
+            guardrails.check(indicator("https://Login.Contoso.com/x"), GuardrailOverride.NONE);
 
     assertThat(refused.message()).contains("PROTECTED_INDICATORS").contains("contoso.com");
   }
 
   @Test
   void aLiftedCheckKeepsItsSentenceForTheLedger() {
-    Verdict.Allowed allowed = (Verdict.Allowed) guardrails.check(indicator(DC01), override("justified"));
+    Verdict.Allowed allowed =
+        (Verdict.Allowed) guardrails.check(indicator(DC01), override("justified"));
 
-    assertThat(allowed.lifted()).singleElement().satisfies(lifted -> {
-      assertThat(lifted.check()).isEqualTo(RefusalReason.CRITICAL_ASSET);
-      assertThat(lifted.message()).contains("dc01").contains("tier 0: domain controller");
-    });
+    assertThat(allowed.lifted())
+        .singleElement()
+        .satisfies(
+            lifted -> {
+              assertThat(lifted.check()).isEqualTo(RefusalReason.CRITICAL_ASSET);
+              assertThat(lifted.message()).contains("dc01").contains("tier 0: domain controller");
+            });
   }
 
   @Test
   void onlyBreadthTheCmdbAndTheOverridableAccountChecksCanBeOverridden() {
-    assertThat(RefusalReason.values()).filteredOn(RefusalReason::isOverridable)
-        .containsExactlyInAnyOrder(RefusalReason.TOO_BROAD, RefusalReason.CRITICAL_ASSET, RefusalReason.PRIVILEGED_ROLE,
-            RefusalReason.VIP, RefusalReason.NOT_DISABLED_BY_CONNECTOR);
+    assertThat(RefusalReason.values())
+        .filteredOn(RefusalReason::isOverridable)
+        .containsExactlyInAnyOrder(
+            RefusalReason.TOO_BROAD,
+            RefusalReason.CRITICAL_ASSET,
+            RefusalReason.PRIVILEGED_ROLE,
+            RefusalReason.VIP,
+            RefusalReason.NOT_DISABLED_BY_CONNECTOR);
   }
 
   @Test
   void withoutSettingsOrCollaboratorsOnlyTheBuiltInChecksApply() {
-    Guardrails bare = Guardrails.fromSettings(Settings.of(Map.of()), AllowList.NONE, CriticalAssets.NONE);
+    Guardrails bare =
+        Guardrails.fromSettings(Settings.of(Map.of()), AllowList.NONE, CriticalAssets.NONE);
 
     assertThat(bare.check(indicator("81.2.69.142"), GuardrailOverride.NONE).isAllowed()).isTrue();
     assertThat(bare.check(indicator("contoso.com"), GuardrailOverride.NONE).isAllowed()).isTrue();
@@ -195,28 +230,45 @@ class GuardrailsTest {
 
   @Test
   void aHashIsNeverAskedAboutInTheCmdb() {
-    CriticalAssets everything = indicator -> Optional.of(new CriticalAssets.CriticalAsset("everything", "HVA"));
+    CriticalAssets everything =
+        indicator -> Optional.of(new CriticalAssets.CriticalAsset("everything", "HVA"));
     Guardrails strict = new Guardrails(ProtectedIndicators.NONE, AllowList.NONE, everything);
 
-    assertThat(strict.check(indicator("d41d8cd98f00b204e9800998ecf8427e"), GuardrailOverride.NONE).isAllowed()).isTrue();
+    assertThat(
+            strict
+                .check(indicator("d41d8cd98f00b204e9800998ecf8427e"), GuardrailOverride.NONE)
+                .isAllowed())
+        .isTrue();
     assertThat(strict.check(indicator("8.8.8.8"), GuardrailOverride.NONE).isAllowed()).isFalse();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"10.0.0.0/8, not a thing!", "8.8.8.8/33", "contoso.com,http://", "corp.example.com:443"})
+  @ValueSource(
+      strings = {
+        "10.0.0.0/8, not a thing!",
+        "8.8.8.8/33",
+        "contoso.com,http://",
+        "corp.example.com:443"
+      })
   void aMalformedProtectedEntryIsAConfigurationErrorNamingTheSetting(String value) {
     Settings settings = Settings.of(Map.of(ProtectedIndicators.SETTING, value));
 
     assertThatThrownBy(() -> ProtectedIndicators.fromSettings(settings))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining(ProtectedIndicators.SETTING)
-        .satisfies(e -> assertThat(((ConfigurationException) e).setting()).contains(ProtectedIndicators.SETTING));
+        .satisfies(
+            e ->
+                assertThat(((ConfigurationException) e).setting())
+                    .contains(ProtectedIndicators.SETTING));
   }
 
   @Test
   void protectedEntriesAreNormalisedLikeIndicators() {
-    ProtectedIndicators entries = ProtectedIndicators.fromSettings(
-        Settings.of(Map.of(ProtectedIndicators.SETTING, "Contoso.COM. ,81.2.69.7/24 ::ffff:81.2.71.1")));
+    ProtectedIndicators entries =
+        ProtectedIndicators.fromSettings(
+            Settings.of(
+                Map.of(
+                    ProtectedIndicators.SETTING, "Contoso.COM. ,81.2.69.7/24 ::ffff:81.2.71.1")));
 
     assertThat(entries.protecting(indicator("www.contoso.com"))).contains("contoso.com");
     assertThat(entries.protecting(indicator("81.2.69.200"))).contains("81.2.69.0/24");
@@ -227,7 +279,10 @@ class GuardrailsTest {
     if (verdict instanceof Verdict.Refused refused) {
       return refused.reason().wireName();
     }
-    return "allowed" + ((Verdict.Allowed) verdict).lifted().stream()
-        .map(lifted -> "+" + lifted.check().wireName()).reduce("", String::concat);
+    return "allowed"
+        + ((Verdict.Allowed) verdict)
+            .lifted().stream()
+                .map(lifted -> "+" + lifted.check().wireName())
+                .reduce("", String::concat);
   }
 }

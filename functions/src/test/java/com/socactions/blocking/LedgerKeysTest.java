@@ -11,10 +11,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LedgerKeysTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "198.51.100.0/24", "2001:db8::/48", "https://x.example/p?q=1#frag", "https://x.example/a\\b",
-      "https://x.example/%2F%3F%23", "https://x.example/~tilde~7E~~", "it's 'single'",
-      "tab\tnew\nline\u0000nul\u007fdel\u009fc1", "ünïcödé.example/パス/😀", "|pipe|and;semicolon"})
+  @ValueSource(
+      strings = {
+        "198.51.100.0/24",
+        "2001:db8::/48",
+        "https://x.example/p?q=1#frag",
+        "https://x.example/a\\b",
+        "https://x.example/%2F%3F%23",
+        "https://x.example/~tilde~7E~~",
+        "it's 'single'",
+        "tab\tnew\nline\u0000nul\u007fdel\u009fc1",
+        "ünïcödé.example/パス/😀",
+        "|pipe|and;semicolon"
+      })
   void everyHostileValueRoundTripsThroughAKeyTableStorageAccepts(String value) {
     String key = LedgerKeys.rowKey(value);
 
@@ -59,8 +68,11 @@ class LedgerKeysTest {
   @Test
   void partitionsAreProviderAndTypeAndRefuseOddProviderIds() {
     assertThat(LedgerKeys.partitionKey("edl", IndicatorType.IP)).isEqualTo("edl:ip");
-    assertThat(LedgerKeys.partitionKey("entra-named-location", IndicatorType.CIDR)).isEqualTo("entra-named-location:cidr");
-    assertThatThrownBy(() -> LedgerKeys.partitionKey("edl' or 'a'='a", IndicatorType.IP)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> LedgerKeys.partitionKey("EDL/x", IndicatorType.IP)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(LedgerKeys.partitionKey("entra-named-location", IndicatorType.CIDR))
+        .isEqualTo("entra-named-location:cidr");
+    assertThatThrownBy(() -> LedgerKeys.partitionKey("edl' or 'a'='a", IndicatorType.IP))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LedgerKeys.partitionKey("EDL/x", IndicatorType.IP))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -11,11 +11,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes active, confirmed ledger rows straight into the table, {@value BlockLedger#MAX_TRANSACTION_ACTIONS}
- * creates per entity-group transaction and nothing else: the rows {@link BlockLedger#claimActive}
- * and {@link BlockLedger#confirm} would leave, without their reads. For benchmarks that need a
- * ledger of 100,000 rows (through the ledger that is two writes and a range query per hundred rows,
- * and the range query scans the whole partition on Azurite). The rows must not exist yet.
+ * Writes active, confirmed ledger rows straight into the table, {@value
+ * BlockLedger#MAX_TRANSACTION_ACTIONS} creates per entity-group transaction and nothing else: the
+ * rows {@link BlockLedger#claimActive} and {@link BlockLedger#confirm} would leave, without their
+ * reads. For benchmarks that need a ledger of 100,000 rows (through the ledger that is two writes
+ * and a range query per hundred rows, and the range query scans the whole partition on Azurite).
+ * The rows must not exist yet.
  */
 public final class LedgerSeeder {
   private LedgerSeeder() {}
@@ -26,13 +27,22 @@ public final class LedgerSeeder {
     for (LedgerRequest request : requests) {
       LedgerRow row = LedgerRow.create(request, now);
       row.state = LedgerState.ACTIVE;
-      row.append(now, request.action().name().toLowerCase(Locale.ROOT), "blocked", "seeded", null, request.provenance());
-      byPartition.computeIfAbsent(row.partitionKey(), key -> new ArrayList<>())
+      row.append(
+          now,
+          request.action().name().toLowerCase(Locale.ROOT),
+          "blocked",
+          "seeded",
+          null,
+          request.provenance());
+      byPartition
+          .computeIfAbsent(row.partitionKey(), key -> new ArrayList<>())
           .add(new TableTransactionAction(TableTransactionActionType.CREATE, row.toEntity()));
     }
     for (List<TableTransactionAction> actions : byPartition.values()) {
       for (int from = 0; from < actions.size(); from += BlockLedger.MAX_TRANSACTION_ACTIONS) {
-        table.submitTransaction(actions.subList(from, Math.min(actions.size(), from + BlockLedger.MAX_TRANSACTION_ACTIONS)));
+        table.submitTransaction(
+            actions.subList(
+                from, Math.min(actions.size(), from + BlockLedger.MAX_TRANSACTION_ACTIONS)));
       }
     }
   }

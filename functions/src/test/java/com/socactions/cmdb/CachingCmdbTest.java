@@ -13,8 +13,10 @@ class CachingCmdbTest {
   private static final Duration TTL = Duration.ofSeconds(60);
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T08:00:00Z"));
-  private final RecordingCmdb upstream = new RecordingCmdb(Set.of("web01", "db01", "ceo@contoso.com"), Set.of("flaky01"));
-  private final CachingCmdb cmdb = new CachingCmdb(upstream, TTL, CachingCmdb.DEFAULT_MAX_KEYS, clock);
+  private final RecordingCmdb upstream =
+      new RecordingCmdb(Set.of("web01", "db01", "ceo@contoso.com"), Set.of("flaky01"));
+  private final CachingCmdb cmdb =
+      new CachingCmdb(upstream, TTL, CachingCmdb.DEFAULT_MAX_KEYS, clock);
 
   @Test
   void aStormOfTheSameKeysAsksTheCmdbOncePerKey() {
@@ -30,11 +32,16 @@ class CachingCmdbTest {
   void onlyTheMissesOfABatchAreAskedAndEveryKeyKeepsTheCallersSpelling() {
     cmdb.lookupAssets(List.of("web01"));
 
-    List<AssetMatch> answers = cmdb.lookupAssets(List.of(" WEB01", "db01", "web01", "DB01", "nothing"));
+    List<AssetMatch> answers =
+        cmdb.lookupAssets(List.of(" WEB01", "db01", "web01", "DB01", "nothing"));
 
     assertThat(upstream.assetBatches).containsExactly(List.of("web01"), List.of("db01", "nothing"));
-    assertThat(answers).extracting(AssetMatch::key).containsExactly(" WEB01", "db01", "web01", "DB01", "nothing");
-    assertThat(answers).extracting(AssetMatch::found).containsExactly(true, true, true, true, false);
+    assertThat(answers)
+        .extracting(AssetMatch::key)
+        .containsExactly(" WEB01", "db01", "web01", "DB01", "nothing");
+    assertThat(answers)
+        .extracting(AssetMatch::found)
+        .containsExactly(true, true, true, true, false);
   }
 
   @Test
@@ -57,7 +64,8 @@ class CachingCmdbTest {
     cmdb.lookupAssets(List.of("flaky01", "web01"));
 
     assertThat(first.error()).isEqualTo("upstream timed out");
-    assertThat(upstream.assetBatches).containsExactly(List.of("flaky01", "web01"), List.of("flaky01"));
+    assertThat(upstream.assetBatches)
+        .containsExactly(List.of("flaky01", "web01"), List.of("flaky01"));
   }
 
   @Test
@@ -70,7 +78,8 @@ class CachingCmdbTest {
 
   @Test
   void aZeroTtlAsksEveryTime() {
-    CachingCmdb uncached = new CachingCmdb(upstream, Duration.ZERO, CachingCmdb.DEFAULT_MAX_KEYS, clock);
+    CachingCmdb uncached =
+        new CachingCmdb(upstream, Duration.ZERO, CachingCmdb.DEFAULT_MAX_KEYS, clock);
 
     uncached.lookupAssets(List.of("web01"));
     uncached.lookupAssets(List.of("web01"));

@@ -20,7 +20,8 @@ class CmdbServiceTest {
   void theBlockGuardrailAsksTheCmdbOncePerBatchNotOncePerIndicator() {
     RecordingCmdb cmdb = new RecordingCmdb(Set.of(), Set.of());
     CriticalAssets assets = new CmdbService(List.of(cmdb), "recording").criticalAssets();
-    List<Indicator> indicators = IntStream.range(0, 100).mapToObj(i -> parse("host" + i + ".fabrikam.com")).toList();
+    List<Indicator> indicators =
+        IntStream.range(0, 100).mapToObj(i -> parse("host" + i + ".fabrikam.com")).toList();
 
     CriticalAssets batch = assets.forBatch(indicators);
     indicators.forEach(batch::find);
@@ -31,11 +32,19 @@ class CmdbServiceTest {
 
   @Test
   void whenTheCmdbCannotAnswerForAnIndicatorItsBlockIsRefusedAsPossiblyCritical() {
-    RecordingCmdb cmdb = new RecordingCmdb(Set.of("known.fabrikam.com"), Set.of("flaky.fabrikam.com"));
-    CriticalAssets batch = new CmdbService(List.of(cmdb), "recording").criticalAssets()
-        .forBatch(List.of(parse("flaky.fabrikam.com"), parse("known.fabrikam.com"), parse("unknown.fabrikam.com")));
+    RecordingCmdb cmdb =
+        new RecordingCmdb(Set.of("known.fabrikam.com"), Set.of("flaky.fabrikam.com"));
+    CriticalAssets batch =
+        new CmdbService(List.of(cmdb), "recording")
+            .criticalAssets()
+            .forBatch(
+                List.of(
+                    parse("flaky.fabrikam.com"),
+                    parse("known.fabrikam.com"),
+                    parse("unknown.fabrikam.com")));
 
-    assertThat(batch.find(parse("flaky.fabrikam.com"))).get()
+    assertThat(batch.find(parse("flaky.fabrikam.com")))
+        .get()
         .satisfies(asset -> assertThat(asset.why()).contains("could not answer"));
     // The recording CMDB's assets are "high", neither critical nor HVA: blocking them is fine.
     assertThat(batch.find(parse("known.fabrikam.com"))).isEmpty();
@@ -46,7 +55,8 @@ class CmdbServiceTest {
   void theSampleCmdbMarksDomainControllersCritical() {
     CmdbModule module = new CmdbModule(Settings.of(Map.of()), Clock.systemUTC());
 
-    assertThat(module.criticalAssets().find(parse("dc01.contoso.com"))).get()
+    assertThat(module.criticalAssets().find(parse("dc01.contoso.com")))
+        .get()
         .satisfies(asset -> assertThat(asset.why()).contains("critical").contains("high-value"));
     assertThat(module.criticalAssets().find(parse("185.220.101.1"))).isEmpty();
   }

@@ -16,12 +16,15 @@ class CsvTableTest {
 
   @Test
   void quotedFieldsKeepCommasLineBreaksAndDoubledQuotes() throws IOException {
-    CsvTable table = read("name,title\n"
-        + "a,\"Board Member, Audit\"\n"
-        + "b,\"two\nlines\"\n"
-        + "c,\"the \"\"big\"\" one\"\n");
+    CsvTable table =
+        read(
+            "name,title\n"
+                + "a,\"Board Member, Audit\"\n"
+                + "b,\"two\nlines\"\n"
+                + "c,\"the \"\"big\"\" one\"\n");
 
-    assertThat(table.rows()).extracting(row -> row.get("title").orElseThrow())
+    assertThat(table.rows())
+        .extracting(row -> row.get("title").orElseThrow())
         .containsExactly("Board Member, Audit", "two\nlines", "the \"big\" one");
   }
 
@@ -33,7 +36,9 @@ class CsvTableTest {
     CsvTable.Row row = table.rows().get(0);
     assertThat(row.get("name")).contains("web01");
     assertThat(row.get("owner_email")).contains("x@contoso.com");
-    assertThat(row.field("owner_email").orElseThrow().column()).as("the BOM is not a column").isEqualTo(1);
+    assertThat(row.field("owner_email").orElseThrow().column())
+        .as("the BOM is not a column")
+        .isEqualTo(1);
   }
 
   @Test
@@ -41,7 +46,8 @@ class CsvTableTest {
     CsvTable table = read("name,note\n\na,\"spans\r\ntwo lines\"\n,\n\rb,x");
 
     assertThat(table.rows()).extracting(CsvTable.Row::line).containsExactly(3, 7);
-    assertThat(table.rows().get(1).field("note").orElseThrow()).isEqualTo(new CsvTable.Field("x", 7, 3));
+    assertThat(table.rows().get(1).field("note").orElseThrow())
+        .isEqualTo(new CsvTable.Field("x", 7, 3));
   }
 
   @Test

@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A CMDB that knows a fixed set of names and records every batch it is asked; keys in
- * {@code failing} answer with an error, as an upstream that failed for one key would.
+ * A CMDB that knows a fixed set of names and records every batch it is asked; keys in {@code
+ * failing} answer with an error, as an upstream that failed for one key would.
  */
 final class RecordingCmdb implements CmdbProvider {
   private final Set<String> known;
@@ -24,15 +24,27 @@ final class RecordingCmdb implements CmdbProvider {
   @Override
   public synchronized List<AssetMatch> lookupAssets(List<String> keys) {
     assetBatches.add(List.copyOf(keys));
-    return keys.stream().map(key -> failing.contains(key) ? AssetMatch.failed(key, "upstream timed out")
-        : AssetMatch.of(key, isKnown(key) ? List.of(asset(key)) : List.of())).toList();
+    return keys.stream()
+        .map(
+            key ->
+                failing.contains(key)
+                    ? AssetMatch.failed(key, "upstream timed out")
+                    : AssetMatch.of(key, isKnown(key) ? List.of(asset(key)) : List.of()))
+        .toList();
   }
 
   @Override
   public synchronized List<AccountMatch> lookupAccounts(List<String> keys) {
     accountBatches.add(List.copyOf(keys));
-    return keys.stream().map(key -> AccountMatch.of(key, isKnown(key)
-        ? List.of(new Account(key, null, key, null, null, null, true, "recording")) : List.of())).toList();
+    return keys.stream()
+        .map(
+            key ->
+                AccountMatch.of(
+                    key,
+                    isKnown(key)
+                        ? List.of(new Account(key, null, key, null, null, null, true, "recording"))
+                        : List.of()))
+        .toList();
   }
 
   private boolean isKnown(String key) {
@@ -40,8 +52,21 @@ final class RecordingCmdb implements CmdbProvider {
   }
 
   private static Asset asset(String key) {
-    return new Asset(key.trim().toLowerCase(Locale.ROOT), null, List.of(), "server", "prod", Criticality.HIGH, false,
-        null, null, null, null, null, "recording", null);
+    return new Asset(
+        key.trim().toLowerCase(Locale.ROOT),
+        null,
+        List.of(),
+        "server",
+        "prod",
+        Criticality.HIGH,
+        false,
+        null,
+        null,
+        null,
+        null,
+        null,
+        "recording",
+        null);
   }
 
   @Override

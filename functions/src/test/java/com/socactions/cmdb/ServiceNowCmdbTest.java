@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class ServiceNowCmdbTest {
   private static final String USER = "soc.integration";
   private static final String PASSWORD = "Pa55-never-shown";
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-03-01T10:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2025-03-01T10:00:00Z"), ZoneOffset.UTC);
 
   private final List<Duration> waits = new CopyOnWriteArrayList<>();
   private FakeServiceNow fake;
@@ -40,8 +41,15 @@ class ServiceNowCmdbTest {
   }
 
   private ServiceNowCmdb cmdb(Map<String, String> extra) {
-    Map<String, String> settings = new HashMap<>(Map.of("SERVICENOW_URL", fake.url(), "SERVICENOW_USER", USER,
-        "SERVICENOW_PASSWORD", PASSWORD));
+    Map<String, String> settings =
+        new HashMap<>(
+            Map.of(
+                "SERVICENOW_URL",
+                fake.url(),
+                "SERVICENOW_USER",
+                USER,
+                "SERVICENOW_PASSWORD",
+                PASSWORD));
     settings.putAll(extra);
     return new ServiceNowCmdb(Settings.of(settings), CLOCK, waits::add);
   }
@@ -59,10 +67,23 @@ class ServiceNowCmdbTest {
   void aServerIsMappedToTheContractFields() {
     Asset web = only(cmdb().lookupAssets(List.of("10.20.0.11")).get(0));
 
-    assertThat(web).isEqualTo(new Asset("web01", "web01.corp.contoso.com", List.of("10.20.0.11"), "cmdb_ci_win_server",
-        "Production", Criticality.CRITICAL, true, new Owner("Dana Whitfield", "dana.whitfield@contoso.com"),
-        "Windows Server Team", null, "Amsterdam DC1", "Windows 2019 Datacenter", "servicenow",
-        fake.url() + "/nav_to.do?uri=cmdb_ci.do?sys_id=a1000000000000000000000000000001"));
+    assertThat(web)
+        .isEqualTo(
+            new Asset(
+                "web01",
+                "web01.corp.contoso.com",
+                List.of("10.20.0.11"),
+                "cmdb_ci_win_server",
+                "Production",
+                Criticality.CRITICAL,
+                true,
+                new Owner("Dana Whitfield", "dana.whitfield@contoso.com"),
+                "Windows Server Team",
+                null,
+                "Amsterdam DC1",
+                "Windows 2019 Datacenter",
+                "servicenow",
+                fake.url() + "/nav_to.do?uri=cmdb_ci.do?sys_id=a1000000000000000000000000000001"));
   }
 
   @Test
@@ -71,9 +92,21 @@ class ServiceNowCmdbTest {
 
     var url = fake.requests().get(0).getUrl();
     assertThat(url.pathSegments()).containsExactly("api", "now", "table", "cmdb_ci");
-    assertThat(url.queryParameter("sysparm_fields").split(",")).containsExactlyInAnyOrder("sys_id", "name", "fqdn",
-        "ip_address", "busines_criticality", "u_hva", "owned_by", "owned_by.email", "support_group", "location", "os",
-        "sys_class_name", "used_for");
+    assertThat(url.queryParameter("sysparm_fields").split(","))
+        .containsExactlyInAnyOrder(
+            "sys_id",
+            "name",
+            "fqdn",
+            "ip_address",
+            "busines_criticality",
+            "u_hva",
+            "owned_by",
+            "owned_by.email",
+            "support_group",
+            "location",
+            "os",
+            "sys_class_name",
+            "used_for");
   }
 
   @Test
@@ -93,8 +126,11 @@ class ServiceNowCmdbTest {
 
   @Test
   void theFieldMapSettingRemapsAndUnmapsContractFields() {
-    Asset db = only(cmdb(Map.of(ServiceNowCmdb.FIELD_MAP_SETTING, "criticality=u_tier, os=")).lookupAssets(
-        List.of("10.20.0.21")).get(0));
+    Asset db =
+        only(
+            cmdb(Map.of(ServiceNowCmdb.FIELD_MAP_SETTING, "criticality=u_tier, os="))
+                .lookupAssets(List.of("10.20.0.21"))
+                .get(0));
 
     assertThat(db.criticality()).isEqualTo(Criticality.HIGH);
     assertThat(db.os()).isNull();
@@ -105,7 +141,8 @@ class ServiceNowCmdbTest {
   void aMalformedFieldMapNamesTheSetting() {
     ServiceNowCmdb cmdb = cmdb(Map.of(ServiceNowCmdb.FIELD_MAP_SETTING, "owner=owned_by"));
 
-    assertThatThrownBy(() -> cmdb.lookupAssets(List.of("web01"))).isInstanceOf(ConfigurationException.class)
+    assertThatThrownBy(() -> cmdb.lookupAssets(List.of("web01")))
+        .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining(ServiceNowCmdb.FIELD_MAP_SETTING);
     assertThat(cmdb.readiness().status()).isEqualTo(Readiness.Status.ERROR);
     assertThat(fake.tableCalls()).isZero();
@@ -113,16 +150,29 @@ class ServiceNowCmdbTest {
 
   @Test
   void hostNamesMatchWithoutCaseAndShortNamesMatchFqdnsBothWays() {
-    List<AssetMatch> matches = cmdb().lookupAssets(List.of("WEB01", "Web01.Corp.Contoso.com.", "wks042.corp.contoso.com",
-        "db01.corp.contoso.com", "web02"));
+    List<AssetMatch> matches =
+        cmdb()
+            .lookupAssets(
+                List.of(
+                    "WEB01",
+                    "Web01.Corp.Contoso.com.",
+                    "wks042.corp.contoso.com",
+                    "db01.corp.contoso.com",
+                    "web02"));
 
     assertThat(only(matches.get(0)).name()).isEqualTo("web01");
     assertThat(only(matches.get(1)).name()).isEqualTo("web01");
     assertThat(only(matches.get(2)).name()).isEqualTo("WKS042");
     assertThat(only(matches.get(3)).name()).isEqualTo("db01.corp.contoso.com");
     assertThat(matches.get(4).found()).isFalse();
-    assertThat(matches).extracting(AssetMatch::key).containsExactly("WEB01", "Web01.Corp.Contoso.com.",
-        "wks042.corp.contoso.com", "db01.corp.contoso.com", "web02");
+    assertThat(matches)
+        .extracting(AssetMatch::key)
+        .containsExactly(
+            "WEB01",
+            "Web01.Corp.Contoso.com.",
+            "wks042.corp.contoso.com",
+            "db01.corp.contoso.com",
+            "web02");
     assertThat(fake.tableCalls()).isEqualTo(1);
   }
 
@@ -130,7 +180,10 @@ class ServiceNowCmdbTest {
   void aHundredKeysCostAtMostTwoCalls() {
     List<String> keys = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      fake.add("cmdb_ci_server", Map.of("name", "srv" + i, "ip_address", "10.1.0." + i, "fqdn", "srv" + i + ".contoso.com"));
+      fake.add(
+          "cmdb_ci_server",
+          Map.of(
+              "name", "srv" + i, "ip_address", "10.1.0." + i, "fqdn", "srv" + i + ".contoso.com"));
       keys.add(i % 2 == 0 ? "10.1.0." + i : "SRV" + i);
     }
 
@@ -143,8 +196,16 @@ class ServiceNowCmdbTest {
 
   @Test
   void hostileKeysMatchNothingInsteadOfWideningTheQuery() {
-    List<String> hostile = List.of("web01^ORnameISNOTEMPTY", "x^NQsys_idISNOTEMPTY", "javascript:gs.getUserID()",
-        "zz,web01", "web01\nsys_idISNOTEMPTY", "STANCEOFcmdb_ci", "*", "");
+    List<String> hostile =
+        List.of(
+            "web01^ORnameISNOTEMPTY",
+            "x^NQsys_idISNOTEMPTY",
+            "javascript:gs.getUserID()",
+            "zz,web01",
+            "web01\nsys_idISNOTEMPTY",
+            "STANCEOFcmdb_ci",
+            "*",
+            "");
     List<String> keys = new ArrayList<>(hostile);
     keys.add("wks042");
 
@@ -168,30 +229,58 @@ class ServiceNowCmdbTest {
 
   @Test
   void accountsAreFoundByUserNameOrEmailWithTheirVipFlag() {
-    List<AccountMatch> matches = cmdb().lookupAccounts(List.of("Alice.Lee@contoso.com", "CONTOSO\\alee",
-        "alee@contoso.com", "alee@fabrikam.com", "bob.jones@contoso.com", "nobody@contoso.com"));
+    List<AccountMatch> matches =
+        cmdb()
+            .lookupAccounts(
+                List.of(
+                    "Alice.Lee@contoso.com",
+                    "CONTOSO\\alee",
+                    "alee@contoso.com",
+                    "alee@fabrikam.com",
+                    "bob.jones@contoso.com",
+                    "nobody@contoso.com"));
 
-    Account alice = new Account("alice.lee@contoso.com", "alice.lee@contoso.com", "Alice Lee", "Executive",
-        "Chief Executive Officer", null, true, "servicenow");
+    Account alice =
+        new Account(
+            "alice.lee@contoso.com",
+            "alice.lee@contoso.com",
+            "Alice Lee",
+            "Executive",
+            "Chief Executive Officer",
+            null,
+            true,
+            "servicenow");
     assertThat(matches.get(0).matches()).containsExactly(alice);
     assertThat(matches.get(1).matches()).containsExactly(alice);
     assertThat(matches.get(2).matches()).containsExactly(alice);
     assertThat(matches.get(3).found()).isFalse();
-    assertThat(matches.get(4).matches()).containsExactly(new Account("bob.jones@contoso.com", "bob.jones@contoso.com",
-        "Bob Jones", "Security Operations", "SOC Analyst", "Alice Lee", false, "servicenow"));
+    assertThat(matches.get(4).matches())
+        .containsExactly(
+            new Account(
+                "bob.jones@contoso.com",
+                "bob.jones@contoso.com",
+                "Bob Jones",
+                "Security Operations",
+                "SOC Analyst",
+                "Alice Lee",
+                false,
+                "servicenow"));
     assertThat(matches.get(5).found()).isFalse();
     assertThat(fake.tableCalls()).isEqualTo(1);
-    assertThat(fake.requests().get(0).getUrl().pathSegments()).containsExactly("api", "now", "table", "sys_user");
+    assertThat(fake.requests().get(0).getUrl().pathSegments())
+        .containsExactly("api", "now", "table", "sys_user");
   }
 
   @Test
   void refusedCredentialsFailTheBatchNamingTheSettings() {
     ServiceNowCmdb cmdb = cmdb(Map.of("SERVICENOW_PASSWORD", "wrong-password"));
 
-    assertThatThrownBy(() -> cmdb.lookupAssets(List.of("web01"))).isInstanceOfSatisfying(UpstreamException.class,
-        e -> assertThat(e.status()).isEqualTo(401))
-        .hasMessageContaining("SERVICENOW_USER").hasMessageNotContaining("wrong-password");
-    assertThatThrownBy(() -> cmdb.lookupAccounts(List.of("alee"))).isInstanceOf(UpstreamException.class);
+    assertThatThrownBy(() -> cmdb.lookupAssets(List.of("web01")))
+        .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.status()).isEqualTo(401))
+        .hasMessageContaining("SERVICENOW_USER")
+        .hasMessageNotContaining("wrong-password");
+    assertThatThrownBy(() -> cmdb.lookupAccounts(List.of("alee")))
+        .isInstanceOf(UpstreamException.class);
   }
 
   @Test
@@ -199,10 +288,12 @@ class ServiceNowCmdbTest {
     fake.failNext(3, 429, Map.of("Retry-After", "7"));
 
     assertThatThrownBy(() -> cmdb().lookupAssets(List.of("web01", "wks042")))
-        .isInstanceOfSatisfying(UpstreamException.class, e -> {
-          assertThat(e.status()).isEqualTo(429);
-          assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
-        });
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
+            });
   }
 
   @Test
@@ -243,7 +334,9 @@ class ServiceNowCmdbTest {
     Readiness readiness = cmdb(Map.of("SERVICENOW_PASSWORD", "wrong-password")).readiness();
 
     assertThat(readiness.status()).isEqualTo(Readiness.Status.ERROR);
-    assertThat(readiness.detail()).contains("SERVICENOW_USER", "SERVICENOW_PASSWORD").doesNotContain("wrong-password");
+    assertThat(readiness.detail())
+        .contains("SERVICENOW_USER", "SERVICENOW_PASSWORD")
+        .doesNotContain("wrong-password");
   }
 
   @Test
@@ -261,7 +354,8 @@ class ServiceNowCmdbTest {
   void readinessIsDegradedWhenTheInstanceDoesNotAnswerInTime() {
     fake.delay(Duration.ofSeconds(2));
 
-    Readiness readiness = cmdb(Map.of(ServiceNowCmdb.READINESS_TIMEOUT_SETTING, "PT0.2S")).readiness();
+    Readiness readiness =
+        cmdb(Map.of(ServiceNowCmdb.READINESS_TIMEOUT_SETTING, "PT0.2S")).readiness();
 
     assertThat(readiness.status()).isEqualTo(Readiness.Status.DEGRADED);
   }

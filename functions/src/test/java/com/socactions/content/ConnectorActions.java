@@ -12,8 +12,8 @@ import java.util.function.Consumer;
 /**
  * Checks each {@code ApiConnection} action on the SOC Actions custom connector against the
  * connector definition ({@code openapi/apiDefinition.swagger.json}): the method and path name an
- * operation (a path parameter may be any expression), the required query parameters and body
- * fields are there, and every query parameter and body field is one the schema knows.
+ * operation (a path parameter may be any expression), the required query parameters and body fields
+ * are there, and every query parameter and body field is one the schema knows.
  *
  * <p>Logic Apps sends {@code inputs.path} relative to the swagger's {@code basePath}, so paths are
  * compared with the keys of {@code paths}. A body given as one expression (not an object) can only
@@ -46,13 +46,24 @@ final class ConnectorActions {
       }
     }
     if (operation == null) {
-      sink.accept(new Finding(Rule.CONNECTOR_OPERATION, file, path + ".inputs",
-          method.toUpperCase(Locale.ROOT) + " " + inputs.path("path").asText() + " is no operation of the connector"));
+      sink.accept(
+          new Finding(
+              Rule.CONNECTOR_OPERATION,
+              file,
+              path + ".inputs",
+              method.toUpperCase(Locale.ROOT)
+                  + " "
+                  + inputs.path("path").asText()
+                  + " is no operation of the connector"));
       return;
     }
     String op = operation.path("operationId").asText() + " (" + template + ")";
     List<JsonNode> parameters = new ArrayList<>();
-    swagger.path("paths").path(template).path("parameters").forEach(p -> parameters.add(resolve(p)));
+    swagger
+        .path("paths")
+        .path(template)
+        .path("parameters")
+        .forEach(p -> parameters.add(resolve(p)));
     operation.path("parameters").forEach(p -> parameters.add(resolve(p)));
 
     Set<String> knownQueries = new HashSet<>();
@@ -63,51 +74,89 @@ final class ConnectorActions {
       if (in.equals("query")) {
         knownQueries.add(name);
         if (required && !inputs.path("queries").has(name)) {
-          sink.accept(new Finding(Rule.CONNECTOR_OPERATION, file, path + ".inputs.queries",
-              op + " needs query parameter '" + name + "'"));
+          sink.accept(
+              new Finding(
+                  Rule.CONNECTOR_OPERATION,
+                  file,
+                  path + ".inputs.queries",
+                  op + " needs query parameter '" + name + "'"));
         }
       } else if (in.equals("body")) {
         if (!inputs.has("body")) {
           if (required) {
-            sink.accept(new Finding(Rule.CONNECTOR_OPERATION, file, path + ".inputs", op + " needs a body"));
+            sink.accept(
+                new Finding(
+                    Rule.CONNECTOR_OPERATION, file, path + ".inputs", op + " needs a body"));
           }
         } else {
-          checkBody(inputs.get("body"), resolve(parameter.path("schema")), path + ".inputs.body", op, file, sink);
+          checkBody(
+              inputs.get("body"),
+              resolve(parameter.path("schema")),
+              path + ".inputs.body",
+              op,
+              file,
+              sink);
         }
       }
     }
-    inputs.path("queries").fieldNames().forEachRemaining(q -> {
-      if (!knownQueries.contains(q)) {
-        sink.accept(new Finding(Rule.CONNECTOR_OPERATION, file, path + ".inputs.queries." + q,
-            op + " has no query parameter '" + q + "'"));
-      }
-    });
+    inputs
+        .path("queries")
+        .fieldNames()
+        .forEachRemaining(
+            q -> {
+              if (!knownQueries.contains(q)) {
+                sink.accept(
+                    new Finding(
+                        Rule.CONNECTOR_OPERATION,
+                        file,
+                        path + ".inputs.queries." + q,
+                        op + " has no query parameter '" + q + "'"));
+              }
+            });
   }
 
-  private void checkBody(JsonNode body, JsonNode schema, String path, String op, String file, Consumer<Finding> sink) {
+  private void checkBody(
+      JsonNode body, JsonNode schema, String path, String op, String file, Consumer<Finding> sink) {
     if (!body.isObject() || !schema.path("properties").isObject()) {
       return;
     }
-    schema.path("required").forEach(r -> {
-      if (!body.has(r.asText())) {
-        sink.accept(new Finding(Rule.CONNECTOR_OPERATION, file, path, op + " needs body field '" + r.asText() + "'"));
-      }
-    });
-    boolean open = schema.path("additionalProperties").isObject() || schema.path("additionalProperties").asBoolean(false);
-    body.fields().forEachRemaining(e -> {
-      JsonNode field = schema.path("properties").path(e.getKey());
-      if (field.isMissingNode()) {
-        if (!open) {
-          sink.accept(new Finding(Rule.CONNECTOR_OPERATION, file, path + "." + e.getKey(),
-              op + " has no body field '" + e.getKey() + "'"));
-        }
-      } else {
-        checkBody(e.getValue(), resolve(field), path + "." + e.getKey(), op, file, sink);
-      }
-    });
+    schema
+        .path("required")
+        .forEach(
+            r -> {
+              if (!body.has(r.asText())) {
+                sink.accept(
+                    new Finding(
+                        Rule.CONNECTOR_OPERATION,
+                        file,
+                        path,
+                        op + " needs body field '" + r.asText() + "'"));
+              }
+            });
+    boolean open =
+        schema.path("additionalProperties").isObject()
+            || schema.path("additionalProperties").asBoolean(false);
+    body.fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode field = schema.path("properties").path(e.getKey());
+              if (field.isMissingNode()) {
+                if (!open) {
+                  sink.accept(
+                      new Finding(
+                          Rule.CONNECTOR_OPERATION,
+                          file,
+                          path + "." + e.getKey(),
+                          op + " has no body field '" + e.getKey() + "'"));
+                }
+              } else {
+                checkBody(e.getValue(), resolve(field), path + "." + e.getKey(), op, file, sink);
+              }
+            });
   }
 
-  // Follows a local $ref (#/definitions/X, #/parameters/X) once; definitions do not chain refs here.
+  // Follows a local $ref (#/definitions/X, #/parameters/X) once; definitions do not chain refs
+  // here.
   private JsonNode resolve(JsonNode node) {
     String ref = node.path("$ref").asText();
     return ref.startsWith("#/") ? swagger.at(ref.substring(1)) : node;
@@ -122,7 +171,8 @@ final class ConnectorActions {
     return out.toString();
   }
 
-  // '/v1/enrich/ips/{ip}' matches '/v1/enrich/ips/@{...}' and '/v1/enrich/ips/1.2.3.4', one segment each.
+  // '/v1/enrich/ips/{ip}' matches '/v1/enrich/ips/@{...}' and '/v1/enrich/ips/1.2.3.4', one segment
+  // each.
   private static boolean pathMatches(String template, String actual) {
     String[] want = template.split("/", -1);
     String[] got = actual.split("/", -1);

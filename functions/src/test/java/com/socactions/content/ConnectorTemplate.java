@@ -15,18 +15,19 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Generates {@code arm/connector.json}, the ARM template of the custom connector
- * ({@code Microsoft.Web/customApis}), from the connector definition in {@code openapi/}: the
- * swagger embedded whole, its host and the backend URL taken from the {@code FunctionAppHostName}
+ * Generates {@code arm/connector.json}, the ARM template of the custom connector ({@code
+ * Microsoft.Web/customApis}), from the connector definition in {@code openapi/}: the swagger
+ * embedded whole, its host and the backend URL taken from the {@code FunctionAppHostName}
  * parameter, the {@code api_key} connection parameter from {@code apiProperties.json}.
  *
  * <p>The template is generated, never edited: {@code ConnectorTemplateTest} fails when the
- * committed file differs from what this class makes. Strings of the swagger that ARM would take
- * for an expression (they start with {@code [}) are escaped as {@code [[}.
+ * committed file differs from what this class makes. Strings of the swagger that ARM would take for
+ * an expression (they start with {@code [}) are escaped as {@code [[}.
  */
 final class ConnectorTemplate {
   /** The generated template, relative to the repository root. */
   static final Path FILE = Path.of("arm", "connector.json");
+
   static final String DEFAULT_CONNECTOR_NAME = "SOC-Actions";
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -34,19 +35,33 @@ final class ConnectorTemplate {
 
   private ConnectorTemplate() {}
 
-  /** The template for {@code swagger} and {@code apiProperties} (both as read from {@code openapi/}). */
+  /**
+   * The template for {@code swagger} and {@code apiProperties} (both as read from {@code
+   * openapi/}).
+   */
   static ObjectNode generate(JsonNode swagger, JsonNode apiProperties) {
     ObjectNode template = JSON.objectNode();
-    template.put("$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#");
+    template.put(
+        "$schema",
+        "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#");
     template.put("contentVersion", "1.0.0.0");
-    template.putObject("metadata").put("description",
-        "GENERATED from openapi/apiDefinition.swagger.json and openapi/apiProperties.json by ConnectorTemplateTest;"
-            + " do not edit: change openapi/ and regenerate.");
+    template
+        .putObject("metadata")
+        .put(
+            "description",
+            "GENERATED from openapi/apiDefinition.swagger.json and openapi/apiProperties.json by"
+                + " ConnectorTemplateTest; do not edit: change openapi/ and regenerate.");
 
     ObjectNode parameters = template.putObject("parameters");
-    parameter(parameters, "CustomConnectorName", DEFAULT_CONNECTOR_NAME,
+    parameter(
+        parameters,
+        "CustomConnectorName",
+        DEFAULT_CONNECTOR_NAME,
         "Name of the custom connector resource; playbooks refer to it by this name.");
-    parameter(parameters, "FunctionAppHostName", null,
+    parameter(
+        parameters,
+        "FunctionAppHostName",
+        null,
         "Host name of the SOC Actions Function App, e.g. soc-actions-abc123.azurewebsites.net.");
     parameter(parameters, "location", "[resourceGroup().location]", "Region of the connector.");
 
@@ -55,8 +70,13 @@ final class ConnectorTemplate {
     properties.set("description", swagger.at("/info/description"));
     properties.set("brandColor", apiProperties.at("/properties/iconBrandColor"));
     properties.put("apiType", "Rest");
-    properties.putObject("backendService")
-        .put("serviceUrl", "[concat('https://', parameters('FunctionAppHostName'), '" + swagger.path("basePath").asText() + "')]");
+    properties
+        .putObject("backendService")
+        .put(
+            "serviceUrl",
+            "[concat('https://', parameters('FunctionAppHostName'), '"
+                + swagger.path("basePath").asText()
+                + "')]");
     properties.set("connectionParameters", apiProperties.at("/properties/connectionParameters"));
     ObjectNode embedded = (ObjectNode) escapeArm(swagger.deepCopy());
     embedded.put("host", "[parameters('FunctionAppHostName')]");
@@ -71,17 +91,25 @@ final class ConnectorTemplate {
     resource.set("properties", properties);
 
     ObjectNode outputs = template.putObject("outputs");
-    outputs.putObject("customApiId").put("type", "string")
-        .put("value", "[resourceId('Microsoft.Web/customApis', parameters('CustomConnectorName'))]");
+    outputs
+        .putObject("customApiId")
+        .put("type", "string")
+        .put(
+            "value", "[resourceId('Microsoft.Web/customApis', parameters('CustomConnectorName'))]");
     return template;
   }
 
-  /** The template as the committed file holds it: 2-space indentation, {@code "key": value}, final newline. */
+  /**
+   * The template as the committed file holds it: 2-space indentation, {@code "key": value}, final
+   * newline.
+   */
   static String render(JsonNode template) {
-    DefaultPrettyPrinter printer = new DefaultPrettyPrinter(
-        Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-        .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-        .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+    DefaultPrettyPrinter printer =
+        new DefaultPrettyPrinter(
+                Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n"));
     try {
       return MAPPER.writer(printer).writeValueAsString(template) + "\n";
     } catch (JsonProcessingException e) {
@@ -90,7 +118,8 @@ final class ConnectorTemplate {
   }
 
   // A string parameter; a null default makes it required.
-  private static void parameter(ObjectNode parameters, String name, String defaultValue, String description) {
+  private static void parameter(
+      ObjectNode parameters, String name, String defaultValue, String description) {
     ObjectNode parameter = parameters.putObject(name).put("type", "string");
     if (defaultValue != null) {
       parameter.put("defaultValue", defaultValue);

@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ContentLinterTest {
   /** The repository root, seen from the {@code functions} module (surefire's working directory). */
   static final Path REPOSITORY = Path.of("..");
+
   /** Fixtures are linted as if shipped as a playbook, so the playbook rules apply to them too. */
   private static final String AS_PLAYBOOK = "playbooks/Fixture/azuredeploy.json";
 
@@ -48,7 +49,9 @@ class ContentLinterTest {
   void eachBrokenFixtureIsRejectedWithItsRuleAndNoOther(Rule rule) {
     List<Finding> findings = linter.lint(AS_PLAYBOOK, fixture("broken/" + rule.id() + ".json"));
 
-    assertThat(findings).as("findings for broken/%s.json", rule.id()).isNotEmpty()
+    assertThat(findings)
+        .as("findings for broken/%s.json", rule.id())
+        .isNotEmpty()
         .allSatisfy(f -> assertThat(f.rule()).as(f.toString()).isEqualTo(rule));
   }
 
@@ -56,14 +59,20 @@ class ContentLinterTest {
   void aFindingNamesTheFileThePathAndTheRule() {
     Finding finding = linter.lint(AS_PLAYBOOK, fixture("broken/run-after-exists.json")).get(0);
 
-    assertThat(finding.toString()).isEqualTo(AS_PLAYBOOK
-        + " $.resources[1].properties.definition.actions.Add_comment.runAfter:"
-        + " 'Add_tags' is not an action of this scope [run-after-exists]");
+    assertThat(finding.toString())
+        .isEqualTo(
+            AS_PLAYBOOK
+                + " $.resources[1].properties.definition.actions.Add_comment.runAfter:"
+                + " 'Add_tags' is not an action of this scope [run-after-exists]");
   }
 
   @Test
   void onlyDeploymentTemplatesGetTheTemplateRules() {
-    assertThat(linter.lint("arm/createUiDefinition.json", "{\"parameters\": {\"x\": \"[parameters('nope')]\"}}")).isEmpty();
+    assertThat(
+            linter.lint(
+                "arm/createUiDefinition.json",
+                "{\"parameters\": {\"x\": \"[parameters('nope')]\"}}"))
+        .isEmpty();
   }
 
   private static String fixture(String name) {

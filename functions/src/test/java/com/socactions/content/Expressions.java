@@ -10,16 +10,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The expressions inside JSON string values, ARM ({@code "[concat(...)]"}) and workflow
- * ({@code "@body('X')"} or {@code "text @{body('X')} text"}), and the names they refer to.
+ * The expressions inside JSON string values, ARM ({@code "[concat(...)]"}) and workflow ({@code
+ * "@body('X')"} or {@code "text @{body('X')} text"}), and the names they refer to.
  *
  * <p>Both languages quote with single quotes and escape one by doubling it; neither has other
  * escapes, so a character scan is enough to tell code from string literals.
  */
 final class Expressions {
-  /** A call {@code fn('name')} with one string literal argument; group 1 the function, 2 the name. */
+  /**
+   * A call {@code fn('name')} with one string literal argument; group 1 the function, 2 the name.
+   */
   private static final Pattern NAMED_CALL =
       Pattern.compile("\\b([A-Za-z]+)\\(\\s*'((?:[^']|'')*)'\\s*\\)");
+
   private static final Pattern CONNECTION =
       Pattern.compile("parameters\\(\\s*'\\$connections'\\s*\\)\\s*\\[\\s*'((?:[^']|'')*)'\\s*\\]");
 
@@ -28,9 +31,15 @@ final class Expressions {
 
   private Expressions() {}
 
-  /** The ARM expression in {@code value} (without its brackets), if it is one: ARM escapes a leading {@code [[}. */
+  /**
+   * The ARM expression in {@code value} (without its brackets), if it is one: ARM escapes a leading
+   * {@code [[}.
+   */
   static Optional<String> arm(String value) {
-    if (value.length() >= 2 && value.startsWith("[") && !value.startsWith("[[") && value.endsWith("]")) {
+    if (value.length() >= 2
+        && value.startsWith("[")
+        && !value.startsWith("[[")
+        && value.endsWith("]")) {
       return Optional.of(value.substring(1, value.length() - 1));
     }
     return Optional.empty();
@@ -88,7 +97,10 @@ final class Expressions {
     return -1;
   }
 
-  /** Why {@code expression} does not balance (brackets, parentheses, braces, quotes), or empty if it does. */
+  /**
+   * Why {@code expression} does not balance (brackets, parentheses, braces, quotes), or empty if it
+   * does.
+   */
   static Optional<String> imbalance(String expression) {
     Deque<Character> open = new ArrayDeque<>();
     boolean quoted = false;
@@ -109,7 +121,7 @@ final class Expressions {
             return Optional.of("'" + c + "' at " + i + " closes nothing it opened");
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     if (quoted) {

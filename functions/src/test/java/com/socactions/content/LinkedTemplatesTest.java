@@ -27,16 +27,25 @@ import org.junit.jupiter.api.Test;
 class LinkedTemplatesTest {
   private static final Path ARM = ContentLinterTest.REPOSITORY.resolve("arm");
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final Path MAIN_SOURCES = ContentLinterTest.REPOSITORY.resolve("functions/src/main/java");
+  private static final Path MAIN_SOURCES =
+      ContentLinterTest.REPOSITORY.resolve("functions/src/main/java");
 
   /** Top-level parameters a deployer sets on the command line only, never on the portal form. */
-  private static final Set<String> NOT_ON_THE_FORM = Set.of(
-      "CustomConnectorName", "FlexMaximumInstances", "FlexInstanceMemoryMB", "ConnectorObjectId");
+  private static final Set<String> NOT_ON_THE_FORM =
+      Set.of(
+          "CustomConnectorName",
+          "FlexMaximumInstances",
+          "FlexInstanceMemoryMB",
+          "ConnectorObjectId");
 
   /** App settings the Functions host reads, not the app: they appear nowhere in our sources. */
-  private static final Set<String> HOST_SETTINGS = Set.of("APPLICATIONINSIGHTS_CONNECTION_STRING",
-      "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_CONTENTSHARE",
-      "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING");
+  private static final Set<String> HOST_SETTINGS =
+      Set.of(
+          "APPLICATIONINSIGHTS_CONNECTION_STRING",
+          "FUNCTIONS_WORKER_RUNTIME",
+          "FUNCTIONS_EXTENSION_VERSION",
+          "WEBSITE_CONTENTSHARE",
+          "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING");
 
   // A quoted all-capitals word in the app-settings expression is a setting name; parameter names
   // are PascalCase and the other literals hold lower case, '=', '-' or digits first.
@@ -55,8 +64,11 @@ class LinkedTemplatesTest {
         problems.add(resource.path("name").asText() + ": " + relative + " does not exist");
         continue;
       }
-      problems.addAll(mismatches(resource.path("name").asText(), read(linked).path("parameters"),
-          resource.at("/properties/parameters")));
+      problems.addAll(
+          mismatches(
+              resource.path("name").asText(),
+              read(linked).path("parameters"),
+              resource.at("/properties/parameters")));
     }
     assertThat(problems).isEmpty();
   }
@@ -71,7 +83,10 @@ class LinkedTemplatesTest {
     JsonNode resources = read(ARM.resolve("azuredeploy.json")).path("resources");
     JsonNode roles = null;
     for (JsonNode resource : resources) {
-      if (resource.at("/properties/templateLink/relativePath").asText().equals("sentinel-roles.json")) {
+      if (resource
+          .at("/properties/templateLink/relativePath")
+          .asText()
+          .equals("sentinel-roles.json")) {
         roles = resource;
       }
     }
@@ -81,13 +96,17 @@ class LinkedTemplatesTest {
 
     List<String> problems = new ArrayList<>();
     for (JsonNode resource : resources) {
-      if (!resource.at("/properties/templateLink/relativePath").asText().startsWith("../playbooks/")) {
+      if (!resource
+          .at("/properties/templateLink/relativePath")
+          .asText()
+          .startsWith("../playbooks/")) {
         continue;
       }
       String deployment = resource.path("name").asText();
       String playbook = resource.at("/properties/parameters/PlaybookName/value").asText();
       if (!principals.contains("'Microsoft.Logic/workflows', '" + playbook + "'")) {
-        problems.add(deployment + ": playbook '" + playbook + "' is not among the Responder principals");
+        problems.add(
+            deployment + ": playbook '" + playbook + "' is not among the Responder principals");
       }
       if (!dependsOn.contains("'" + deployment + "'")) {
         problems.add(deployment + ": the Responder deployment does not wait for it");
@@ -97,22 +116,23 @@ class LinkedTemplatesTest {
   }
 
   /**
-   * A Function App parameter the top-level template does not pass keeps its default without a
-   * word: its setting cannot be set from the one-click deployment, whatever the form offers.
+   * A Function App parameter the top-level template does not pass keeps its default without a word:
+   * its setting cannot be set from the one-click deployment, whatever the form offers.
    */
   @Test
   void theTopLevelTemplatePassesEveryParameterOfTheFunctionApp() throws IOException {
     JsonNode defined = read(ARM.resolve("functionapp.json")).path("parameters");
     JsonNode given = linkedDeployment("functionapp.json").at("/properties/parameters");
 
-    assertThat(names(given)).as("parameters passed to functionapp.json")
+    assertThat(names(given))
+        .as("parameters passed to functionapp.json")
         .containsExactlyInAnyOrderElementsOf(names(defined));
   }
 
   /**
    * A misspelt setting name deploys fine and is never read, so every app setting {@code
-   * functionapp.json} writes must be one the app reads (a string literal in its sources) or one
-   * the Functions host reads.
+   * functionapp.json} writes must be one the app reads (a string literal in its sources) or one the
+   * Functions host reads.
    */
   @Test
   void theFunctionAppWritesOnlySettingsTheAppOrTheHostReads() throws IOException {
@@ -132,20 +152,26 @@ class LinkedTemplatesTest {
       written.add(setting.group(1));
     }
     assertThat(written).as("settings written").contains("PANOS_URL", "GEOIP_CITY_DB");
-    assertThat(written).filteredOn(name -> !HOST_SETTINGS.contains(name))
+    assertThat(written)
+        .filteredOn(name -> !HOST_SETTINGS.contains(name))
         .filteredOn(name -> !sources.contains('"' + name + '"'))
         .as("settings written that nothing reads")
         .isEmpty();
   }
 
-  /** A parameter added to the top-level template and forgotten on the form is unreachable from the portal. */
+  /**
+   * A parameter added to the top-level template and forgotten on the form is unreachable from the
+   * portal.
+   */
   @Test
   void thePortalFormOffersEveryTopLevelParameterButTheCommandLineOnes() throws IOException {
     Set<String> parameters = names(read(ARM.resolve("azuredeploy.json")).path("parameters"));
-    Set<String> outputs = names(read(ARM.resolve("createUiDefinition.json")).at("/parameters/outputs"));
+    Set<String> outputs =
+        names(read(ARM.resolve("createUiDefinition.json")).at("/parameters/outputs"));
 
     assertThat(parameters).containsAll(NOT_ON_THE_FORM);
-    assertThat(parameters).filteredOn(name -> !NOT_ON_THE_FORM.contains(name))
+    assertThat(parameters)
+        .filteredOn(name -> !NOT_ON_THE_FORM.contains(name))
         .as("top-level parameters the form does not fill")
         .isSubsetOf(outputs);
   }
@@ -154,23 +180,33 @@ class LinkedTemplatesTest {
   void thePortalFormFillsExactlyTheParametersTheTopLevelTemplateTakes() throws IOException {
     JsonNode outputs = read(ARM.resolve("createUiDefinition.json")).at("/parameters/outputs");
 
-    assertThat(mismatches("createUiDefinition", read(ARM.resolve("azuredeploy.json")).path("parameters"), outputs))
+    assertThat(
+            mismatches(
+                "createUiDefinition",
+                read(ARM.resolve("azuredeploy.json")).path("parameters"),
+                outputs))
         .isEmpty();
   }
 
   // Names given that the template does not define, and parameters without a default not given.
   private static List<String> mismatches(String caller, JsonNode defined, JsonNode given) {
     List<String> problems = new ArrayList<>();
-    given.fieldNames().forEachRemaining(name -> {
-      if (!defined.has(name)) {
-        problems.add(caller + " passes '" + name + "', which the template does not define");
-      }
-    });
-    defined.fields().forEachRemaining(p -> {
-      if (!p.getValue().has("defaultValue") && !given.has(p.getKey())) {
-        problems.add(caller + " does not pass '" + p.getKey() + "', which has no default");
-      }
-    });
+    given
+        .fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!defined.has(name)) {
+                problems.add(caller + " passes '" + name + "', which the template does not define");
+              }
+            });
+    defined
+        .fields()
+        .forEachRemaining(
+            p -> {
+              if (!p.getValue().has("defaultValue") && !given.has(p.getKey())) {
+                problems.add(caller + " does not pass '" + p.getKey() + "', which has no default");
+              }
+            });
     return problems;
   }
 

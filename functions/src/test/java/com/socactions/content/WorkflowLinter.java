@@ -12,10 +12,10 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * The rules inside one Logic Apps workflow definition ({@code properties.definition} of a
- * {@code Microsoft.Logic/workflows} resource): runAfter, action references, workflow parameters
- * and variables, connections, expression balance; custom connector actions are handed to
- * {@link ConnectorActions}, Sentinel connector actions to {@link SentinelActions}.
+ * The rules inside one Logic Apps workflow definition ({@code properties.definition} of a {@code
+ * Microsoft.Logic/workflows} resource): runAfter, action references, workflow parameters and
+ * variables, connections, expression balance; custom connector actions are handed to {@link
+ * ConnectorActions}, Sentinel connector actions to {@link SentinelActions}.
  *
  * <p>"Runs before" follows the workflow definition language: an action sees the actions its
  * runAfter reaches (transitively, whatever status it waits for, so a failure branch may read the
@@ -40,8 +40,14 @@ final class WorkflowLinter {
   private final Map<String, Map<String, Action>> scopes = new LinkedHashMap<>();
   private final Set<String> variables = new HashSet<>();
 
-  WorkflowLinter(String file, JsonNode definition, String definitionPath, Set<String> declaredConnections,
-      ConnectorActions connector, SentinelActions sentinel, List<Finding> findings) {
+  WorkflowLinter(
+      String file,
+      JsonNode definition,
+      String definitionPath,
+      Set<String> declaredConnections,
+      ConnectorActions connector,
+      SentinelActions sentinel,
+      List<Finding> findings) {
     this.file = file;
     this.definition = definition;
     this.definitionPath = definitionPath;
@@ -55,8 +61,10 @@ final class WorkflowLinter {
     collect(definition.path("actions"), "", null, definitionPath + ".actions");
     checkRunAfter();
     JsonNode triggers = definition.path("triggers");
-    triggers.fields().forEachRemaining(t ->
-        checkStrings(t.getValue(), definitionPath + ".triggers." + t.getKey(), null));
+    triggers
+        .fields()
+        .forEachRemaining(
+            t -> checkStrings(t.getValue(), definitionPath + ".triggers." + t.getKey(), null));
     for (Action action : actions.values()) {
       checkStrings(action.node(), action.path(), action);
       connector.check(file, action.path(), action.node(), this::add);
@@ -69,28 +77,41 @@ final class WorkflowLinter {
       return;
     }
     Map<String, Action> scope = scopes.computeIfAbsent(scopeId, k -> new LinkedHashMap<>());
-    map.fields().forEachRemaining(e -> {
-      Action action = new Action(e.getKey(), e.getValue(), scopeId, parent, path + "." + e.getKey());
-      scope.put(e.getKey(), action);
-      actions.put(e.getKey(), action);
-      if ("InitializeVariable".equalsIgnoreCase(e.getValue().path("type").asText())) {
-        e.getValue().at("/inputs/variables").forEach(v -> variables.add(v.path("name").asText()));
-      }
-      forEachChildScope(e.getValue(), action.path(), (childMap, childPath) ->
-          collect(childMap, childPath, action, childPath));
-    });
+    map.fields()
+        .forEachRemaining(
+            e -> {
+              Action action =
+                  new Action(e.getKey(), e.getValue(), scopeId, parent, path + "." + e.getKey());
+              scope.put(e.getKey(), action);
+              actions.put(e.getKey(), action);
+              if ("InitializeVariable".equalsIgnoreCase(e.getValue().path("type").asText())) {
+                e.getValue()
+                    .at("/inputs/variables")
+                    .forEach(v -> variables.add(v.path("name").asText()));
+              }
+              forEachChildScope(
+                  e.getValue(),
+                  action.path(),
+                  (childMap, childPath) -> collect(childMap, childPath, action, childPath));
+            });
   }
 
-  // Every nested action map of a Scope/Foreach/Until/If/Switch, with its JSON path (also its scope id).
-  private static void forEachChildScope(JsonNode node, String path, BiConsumer<JsonNode, String> visit) {
+  // Every nested action map of a Scope/Foreach/Until/If/Switch, with its JSON path (also its scope
+  // id).
+  private static void forEachChildScope(
+      JsonNode node, String path, BiConsumer<JsonNode, String> visit) {
     if (node.has("actions")) {
       visit.accept(node.get("actions"), path + ".actions");
     }
     if (node.path("else").has("actions")) {
       visit.accept(node.get("else").get("actions"), path + ".else.actions");
     }
-    node.path("cases").fields().forEachRemaining(c ->
-        visit.accept(c.getValue().path("actions"), path + ".cases." + c.getKey() + ".actions"));
+    node.path("cases")
+        .fields()
+        .forEachRemaining(
+            c ->
+                visit.accept(
+                    c.getValue().path("actions"), path + ".cases." + c.getKey() + ".actions"));
     if (node.path("default").has("actions")) {
       visit.accept(node.get("default").get("actions"), path + ".default.actions");
     }
@@ -99,16 +120,29 @@ final class WorkflowLinter {
   private void checkRunAfter() {
     for (Map<String, Action> scope : scopes.values()) {
       for (Action action : scope.values()) {
-        action.node().path("runAfter").fieldNames().forEachRemaining(before -> {
-          if (!scope.containsKey(before)) {
-            add(Rule.RUN_AFTER_EXISTS, action.path() + ".runAfter",
-                "'" + before + "' is not an action of this scope" + (actions.containsKey(before) ? " (it is nested elsewhere)" : ""));
-          }
-        });
+        action
+            .node()
+            .path("runAfter")
+            .fieldNames()
+            .forEachRemaining(
+                before -> {
+                  if (!scope.containsKey(before)) {
+                    add(
+                        Rule.RUN_AFTER_EXISTS,
+                        action.path() + ".runAfter",
+                        "'"
+                            + before
+                            + "' is not an action of this scope"
+                            + (actions.containsKey(before) ? " (it is nested elsewhere)" : ""));
+                  }
+                });
       }
       for (Action action : scope.values()) {
         if (predecessors(action).contains(action.name())) {
-          add(Rule.RUN_AFTER_ACYCLIC, action.path() + ".runAfter", "'" + action.name() + "' runs after itself through runAfter");
+          add(
+              Rule.RUN_AFTER_ACYCLIC,
+              action.path() + ".runAfter",
+              "'" + action.name() + "' runs after itself through runAfter");
         }
       }
     }
@@ -164,11 +198,13 @@ final class WorkflowLinter {
     if (node.isTextual()) {
       checkString(node.asText(), path, owner);
     } else if (node.isObject()) {
-      node.fields().forEachRemaining(e -> {
-        if (!(top && skip.contains(e.getKey()))) {
-          walk(e.getValue(), path + "." + e.getKey(), owner, skip, false);
-        }
-      });
+      node.fields()
+          .forEachRemaining(
+              e -> {
+                if (!(top && skip.contains(e.getKey()))) {
+                  walk(e.getValue(), path + "." + e.getKey(), owner, skip, false);
+                }
+              });
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         walk(node.get(i), path + "[" + i + "]", owner, skip, false);
@@ -181,11 +217,19 @@ final class WorkflowLinter {
       return; // ARM evaluates it at deployment; the template pass checks it
     }
     for (String expression : Expressions.workflow(value)) {
-      Expressions.imbalance(expression).ifPresent(why ->
-          add(Rule.EXPRESSION_BALANCED, path, "workflow expression '" + expression + "': " + why));
+      Expressions.imbalance(expression)
+          .ifPresent(
+              why ->
+                  add(
+                      Rule.EXPRESSION_BALANCED,
+                      path,
+                      "workflow expression '" + expression + "': " + why));
       for (String connection : Expressions.connections(expression)) {
         if (!declaredConnections.contains(connection)) {
-          add(Rule.CONNECTION_DECLARED, path, "connection '" + connection + "' is not in the workflow's $connections value");
+          add(
+              Rule.CONNECTION_DECLARED,
+              path,
+              "connection '" + connection + "' is not in the workflow's $connections value");
         }
       }
       for (Expressions.NamedCall call : Expressions.namedCalls(expression)) {
@@ -199,26 +243,42 @@ final class WorkflowLinter {
     String name = call.name();
     if (function.equals("parameters")) {
       if (!definition.path("parameters").has(name)) {
-        add(Rule.PARAMETER_DEFINED, path, "workflow parameter '" + name + "' is not defined in definition.parameters");
+        add(
+            Rule.PARAMETER_DEFINED,
+            path,
+            "workflow parameter '" + name + "' is not defined in definition.parameters");
       }
     } else if (function.equals("variables")) {
       if (!variables.contains(name)) {
-        add(Rule.VARIABLE_DEFINED, path, "workflow variable '" + name + "' is never initialised (InitializeVariable)");
+        add(
+            Rule.VARIABLE_DEFINED,
+            path,
+            "workflow variable '" + name + "' is never initialised (InitializeVariable)");
       }
     } else if (function.equals("items")) {
       boolean enclosed = false;
       for (Action p = owner == null ? null : owner.parent(); p != null; p = p.parent()) {
-        enclosed |= p.name().equals(name) && "Foreach".equalsIgnoreCase(p.node().path("type").asText());
+        enclosed |=
+            p.name().equals(name) && "Foreach".equalsIgnoreCase(p.node().path("type").asText());
       }
       if (!enclosed) {
-        add(Rule.ACTION_REFERENCE, path, "items('" + name + "') outside a Foreach loop of that name");
+        add(
+            Rule.ACTION_REFERENCE,
+            path,
+            "items('" + name + "') outside a Foreach loop of that name");
       }
     } else if (ACTION_OUTPUT_FUNCTIONS.contains(function)) {
       if (!actions.containsKey(name)) {
         add(Rule.ACTION_REFERENCE, path, call.function() + "('" + name + "') names no action");
       } else if (owner == null || !visibleBefore(owner).contains(name)) {
-        add(Rule.ACTION_REFERENCE, path, call.function() + "('" + name + "') does not run before "
-            + (owner == null ? "the trigger" : "'" + owner.name() + "'"));
+        add(
+            Rule.ACTION_REFERENCE,
+            path,
+            call.function()
+                + "('"
+                + name
+                + "') does not run before "
+                + (owner == null ? "the trigger" : "'" + owner.name() + "'"));
       }
     }
   }

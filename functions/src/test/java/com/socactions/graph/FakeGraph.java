@@ -36,24 +36,25 @@ import mockwebserver3.RecordedRequest;
  * shapes of {@code shared/fixtures/graph/} ({@code response.body}).
  *
  * <ul>
- *   <li>Every call needs {@code Authorization: Bearer <token>} (else 401
- *       {@code InvalidAuthenticationToken}).
- *   <li>Users ({@link #seedRecorded}, {@link #addUser}): {@code GET /users/{id|upn}} and
- *       {@code /users('{upn}')} (the key is percent-decoded; UPNs match without case; without
- *       {@code $select} only the default properties come back, {@code accountEnabled} not among
- *       them), 404 {@code Request_ResourceNotFound}; {@code PATCH /users/{id}} 204;
- *       {@code POST /users/{id}/revokeSignInSessions} 200 {@code true}.
+ *   <li>Every call needs {@code Authorization: Bearer <token>} (else 401 {@code
+ *       InvalidAuthenticationToken}).
+ *   <li>Users ({@link #seedRecorded}, {@link #addUser}): {@code GET /users/{id|upn}} and {@code
+ *       /users('{upn}')} (the key is percent-decoded; UPNs match without case; without {@code
+ *       $select} only the default properties come back, {@code accountEnabled} not among them), 404
+ *       {@code Request_ResourceNotFound}; {@code PATCH /users/{id}} 204; {@code POST
+ *       /users/{id}/revokeSignInSessions} 200 {@code true}.
  *   <li>Directory roles: the three of {@code directory-roles-list.json}; {@link #addRoleMember},
  *       {@link #addGroup}; {@code GET /directoryRoles}, {@code /directoryRoles/{id}/members},
  *       {@code /groups/{id}/transitiveMembers}.
  *   <li>{@code POST /identityProtection/riskyUsers/confirmCompromised} 204, recorded.
- *   <li>Named locations: the recorded one; {@code GET}/{@code PATCH}, the PATCH replacing
- *       {@code ipRanges} and refusing (400) a body without {@code @odata.type},
- *       {@code displayName}, {@code isTrusted}, typed ranges, or with no range.
+ *   <li>Named locations: the recorded one; {@code GET}/{@code PATCH}, the PATCH replacing {@code
+ *       ipRanges} and refusing (400) a body without {@code @odata.type}, {@code displayName},
+ *       {@code isTrusted}, typed ranges, or with no range.
  *   <li>{@code POST /$batch}: at most 20 requests (else 400); each runs against the same state and
  *       answers its own status; responses come back in reverse order.
- *   <li>Scripting: {@link #latency} (each HTTP call), {@link #failNext} (the next HTTP calls), {@link #throttle} (requests inside a
- *       batch whose URL contains a text answer 429, with or without {@code Retry-After}).
+ *   <li>Scripting: {@link #latency} (each HTTP call), {@link #failNext} (the next HTTP calls),
+ *       {@link #throttle} (requests inside a batch whose URL contains a text answer 429, with or
+ *       without {@code Retry-After}).
  *   <li>Reading: {@link #user}, {@link #revocations}, {@link #confirmed}, {@link #namedLocation},
  *       {@link #requests}, {@link #batchCalls}, {@link #inner} (every request run, batched or not),
  *       {@link #stamps} (the ticker's reading at each HTTP call).
@@ -62,8 +63,19 @@ import mockwebserver3.RecordedRequest;
 public final class FakeGraph implements AutoCloseable {
   public static final String NAMED_LOCATION_ID = "0854951d-5fc0-4eb1-b392-9b2c9d7949c2";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> DEFAULT_PROPERTIES = Set.of("businessPhones", "displayName", "givenName", "id",
-      "jobTitle", "mail", "mobilePhone", "officeLocation", "preferredLanguage", "surname", "userPrincipalName");
+  private static final Set<String> DEFAULT_PROPERTIES =
+      Set.of(
+          "businessPhones",
+          "displayName",
+          "givenName",
+          "id",
+          "jobTitle",
+          "mail",
+          "mobilePhone",
+          "officeLocation",
+          "preferredLanguage",
+          "surname",
+          "userPrincipalName");
 
   public record Inner(String method, String url, int status) {}
 
@@ -91,7 +103,9 @@ public final class FakeGraph implements AutoCloseable {
 
   private FakeGraph(String token) {
     this.token = token;
-    recorded("directory-roles-list.json").path("value").forEach(role -> roles.add((ObjectNode) role));
+    recorded("directory-roles-list.json")
+        .path("value")
+        .forEach(role -> roles.add((ObjectNode) role));
     namedLocations.put(NAMED_LOCATION_ID, (ObjectNode) recorded("named-location-get.json"));
   }
 
@@ -99,7 +113,8 @@ public final class FakeGraph implements AutoCloseable {
   public static FakeGraph start(String token) throws IOException {
     FakeGraph fake = new FakeGraph(token);
     fake.server.setDispatcher(fake.new GraphDispatcher());
-    fake.server.setServerSocketFactory(NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
+    fake.server.setServerSocketFactory(
+        NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     return fake;
   }
@@ -118,7 +133,10 @@ public final class FakeGraph implements AutoCloseable {
   /** The {@code response.body} of a recorded exchange. */
   public static JsonNode recorded(String file) {
     try {
-      return JSON.readTree(SharedFixtures.read("graph/" + file)).path("response").path("body").deepCopy();
+      return JSON.readTree(SharedFixtures.read("graph/" + file))
+          .path("response")
+          .path("body")
+          .deepCopy();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -131,7 +149,10 @@ public final class FakeGraph implements AutoCloseable {
 
   // ---- state and scripting ----
 
-  /** Holds the users of {@code users-get.json} and {@code users-get-by-upn.json}, enabled, cloud-only. */
+  /**
+   * Holds the users of {@code users-get.json} and {@code users-get-by-upn.json}, enabled,
+   * cloud-only.
+   */
   public FakeGraph seedRecorded() {
     for (String file : List.of("users-get.json", "users-get-by-upn.json")) {
       ObjectNode user = (ObjectNode) recorded(file);
@@ -145,8 +166,12 @@ public final class FakeGraph implements AutoCloseable {
 
   /** Holds an enabled cloud-only user. */
   public FakeGraph addUser(String id, String upn) {
-    ObjectNode user = JSON.createObjectNode().put("id", id).put("userPrincipalName", upn).put("displayName", upn)
-        .put("accountEnabled", true);
+    ObjectNode user =
+        JSON.createObjectNode()
+            .put("id", id)
+            .put("userPrincipalName", upn)
+            .put("displayName", upn)
+            .put("accountEnabled", true);
     user.putNull("onPremisesSyncEnabled");
     users.put(id, user);
     return this;
@@ -154,15 +179,28 @@ public final class FakeGraph implements AutoCloseable {
 
   /** Activates a role (as Graph lists activated roles only). */
   public FakeGraph addRole(String id, String displayName) {
-    roles.add(JSON.createObjectNode().put("id", id).put("displayName", displayName).put("roleTemplateId", id));
+    roles.add(
+        JSON.createObjectNode()
+            .put("id", id)
+            .put("displayName", displayName)
+            .put("roleTemplateId", id));
     return this;
   }
 
-  /** Makes a user or a group ({@code @odata.type} {@code #microsoft.graph.user}/{@code group}) a role member. */
+  /**
+   * Makes a user or a group ({@code @odata.type} {@code #microsoft.graph.user}/{@code group}) a
+   * role member.
+   */
   public FakeGraph addRoleMember(String roleDisplayName, String memberId, String odataType) {
-    String roleId = roles.stream().filter(role -> role.path("displayName").asText().equals(roleDisplayName))
-        .findFirst().orElseThrow().path("id").asText();
-    roleMembers.computeIfAbsent(roleId, k -> new CopyOnWriteArrayList<>())
+    String roleId =
+        roles.stream()
+            .filter(role -> role.path("displayName").asText().equals(roleDisplayName))
+            .findFirst()
+            .orElseThrow()
+            .path("id")
+            .asText();
+    roleMembers
+        .computeIfAbsent(roleId, k -> new CopyOnWriteArrayList<>())
         .add(JSON.createObjectNode().put("@odata.type", odataType).put("id", memberId));
     return this;
   }
@@ -174,8 +212,12 @@ public final class FakeGraph implements AutoCloseable {
 
   /** Adds a named location of countries, to be refused as an IP location. */
   public FakeGraph addCountryLocation(String id) {
-    namedLocations.put(id, JSON.createObjectNode().put("@odata.type", "#microsoft.graph.countryNamedLocation")
-        .put("id", id).put("displayName", "Countries"));
+    namedLocations.put(
+        id,
+        JSON.createObjectNode()
+            .put("@odata.type", "#microsoft.graph.countryNamedLocation")
+            .put("id", id)
+            .put("displayName", "Countries"));
     return this;
   }
 
@@ -194,11 +236,16 @@ public final class FakeGraph implements AutoCloseable {
     return this;
   }
 
-  /** The next {@code n} HTTP calls answer {@code status} with Graph's error body and these headers. */
+  /**
+   * The next {@code n} HTTP calls answer {@code status} with Graph's error body and these headers.
+   */
   public FakeGraph failNext(int n, int status, Map<String, String> headers) {
     for (int i = 0; i < n; i++) {
-      MockResponse.Builder response = new MockResponse.Builder().code(status)
-          .addHeader("Content-Type", "application/json").body(recorded("throttled-429.json").toString());
+      MockResponse.Builder response =
+          new MockResponse.Builder()
+              .code(status)
+              .addHeader("Content-Type", "application/json")
+              .body(recorded("throttled-429.json").toString());
       headers.forEach(response::addHeader);
       scripted.add(response.build());
     }
@@ -206,8 +253,8 @@ public final class FakeGraph implements AutoCloseable {
   }
 
   /**
-   * The next {@code times} requests inside a batch whose URL contains {@code urlContains} answer 429,
-   * with {@code Retry-After: retryAfter} in the entry's headers unless it is null.
+   * The next {@code times} requests inside a batch whose URL contains {@code urlContains} answer
+   * 429, with {@code Retry-After: retryAfter} in the entry's headers unless it is null.
    */
   public FakeGraph throttle(String urlContains, int times, String retryAfter) {
     throttles.add(new Throttle(urlContains, new AtomicInteger(times), retryAfter));
@@ -258,7 +305,10 @@ public final class FakeGraph implements AutoCloseable {
 
   private static Answer error(int status, String code, String message) {
     ObjectNode body = JSON.createObjectNode();
-    body.putObject("error").put("code", code).put("message", message).putObject("innerError")
+    body.putObject("error")
+        .put("code", code)
+        .put("message", message)
+        .putObject("innerError")
         .put("request-id", "00000000-0000-0000-0000-000000000000");
     return new Answer(status, Map.of(), body);
   }
@@ -272,7 +322,10 @@ public final class FakeGraph implements AutoCloseable {
     return response.build();
   }
 
-  /** Percent-decoding of one path segment, exactly (no '+' for space): for tests that read {@link #inner} URLs. */
+  /**
+   * Percent-decoding of one path segment, exactly (no '+' for space): for tests that read {@link
+   * #inner} URLs.
+   */
   public static String decodeSegment(String segment) {
     return decode(segment);
   }
@@ -309,8 +362,11 @@ public final class FakeGraph implements AutoCloseable {
       if (!path.startsWith("/v1.0/")) {
         return http(error(400, "BadRequest", "Invalid version."));
       }
-      String url = path.substring("/v1.0".length())
-          + (request.getUrl().encodedQuery() == null ? "" : "?" + request.getUrl().encodedQuery());
+      String url =
+          path.substring("/v1.0".length())
+              + (request.getUrl().encodedQuery() == null
+                  ? ""
+                  : "?" + request.getUrl().encodedQuery());
       JsonNode body = parse(request.getBody() == null ? "" : request.getBody().utf8());
       if (url.equals("/$batch") && request.getMethod().equals("POST")) {
         batchCalls.incrementAndGet();
@@ -348,12 +404,18 @@ public final class FakeGraph implements AutoCloseable {
         String url = entry.path("url").asText();
         Answer answer = throttled(url);
         if (answer == null) {
-          answer = run(entry.path("method").asText(), url.startsWith("/") ? url : "/" + url, entry.get("body"));
+          answer =
+              run(
+                  entry.path("method").asText(),
+                  url.startsWith("/") ? url : "/" + url,
+                  entry.get("body"));
         } else {
           inner.add(new Inner(entry.path("method").asText(), url, 429));
         }
-        ObjectNode response = JSON.createObjectNode().put("id", entry.path("id").asText())
-            .put("status", answer.status());
+        ObjectNode response =
+            JSON.createObjectNode()
+                .put("id", entry.path("id").asText())
+                .put("status", answer.status());
         if (!answer.headers().isEmpty()) {
           ObjectNode headers = response.putObject("headers");
           answer.headers().forEach(headers::put);
@@ -370,7 +432,10 @@ public final class FakeGraph implements AutoCloseable {
     private Answer throttled(String url) {
       for (Throttle throttle : throttles) {
         if (url.contains(throttle.urlContains()) && throttle.remaining().getAndDecrement() > 0) {
-          Map<String, String> headers = throttle.retryAfter() == null ? Map.of() : Map.of("Retry-After", throttle.retryAfter());
+          Map<String, String> headers =
+              throttle.retryAfter() == null
+                  ? Map.of()
+                  : Map.of("Retry-After", throttle.retryAfter());
           return new Answer(429, headers, recorded("throttled-429.json"));
         }
       }
@@ -390,14 +455,19 @@ public final class FakeGraph implements AutoCloseable {
       if (q >= 0) {
         for (String pair : url.substring(q + 1).split("&")) {
           int eq = pair.indexOf('=');
-          query.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+          query.put(
+              decode(eq < 0 ? pair : pair.substring(0, eq)),
+              eq < 0 ? "" : decode(pair.substring(eq + 1)));
         }
       }
       List<String> segments = Arrays.stream(path.substring(1).split("/", -1)).toList();
       String first = segments.get(0);
       if (first.startsWith("users('") && first.endsWith("')") && segments.size() == 1) {
-        String upn = decode(first.substring("users('".length(), first.length() - 2)).replace("''", "'");
-        return method.equals("GET") ? getUser(upn, query.get("$select")) : error(405, "BadRequest", method);
+        String upn =
+            decode(first.substring("users('".length(), first.length() - 2)).replace("''", "'");
+        return method.equals("GET")
+            ? getUser(upn, query.get("$select"))
+            : error(405, "BadRequest", method);
       }
       if (first.equals("users") && segments.size() >= 2) {
         String key = decode(segments.get(1));
@@ -410,34 +480,46 @@ public final class FakeGraph implements AutoCloseable {
         if (segments.size() == 2 && method.equals("PATCH")) {
           return patchUser(key, body);
         }
-        if (segments.size() == 3 && segments.get(2).equals("revokeSignInSessions") && method.equals("POST")) {
+        if (segments.size() == 3
+            && segments.get(2).equals("revokeSignInSessions")
+            && method.equals("POST")) {
           return revoke(key);
         }
       }
       if (path.equals("/directoryRoles") && method.equals("GET")) {
-        ObjectNode list = JSON.createObjectNode().put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#directoryRoles");
+        ObjectNode list =
+            JSON.createObjectNode()
+                .put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#directoryRoles");
         ArrayNode value = list.putArray("value");
         roles.forEach(value::add);
         return new Answer(200, Map.of(), list);
       }
-      if (first.equals("directoryRoles") && segments.size() == 3 && segments.get(2).equals("members")) {
+      if (first.equals("directoryRoles")
+          && segments.size() == 3
+          && segments.get(2).equals("members")) {
         String roleId = segments.get(1);
         if (roles.stream().noneMatch(role -> role.path("id").asText().equals(roleId))) {
-          return error(404, "Request_ResourceNotFound", "Resource '" + roleId + "' does not exist.");
+          return error(
+              404, "Request_ResourceNotFound", "Resource '" + roleId + "' does not exist.");
         }
         ObjectNode list = JSON.createObjectNode();
         ArrayNode value = list.putArray("value");
         roleMembers.getOrDefault(roleId, List.of()).forEach(value::add);
         return new Answer(200, Map.of(), list);
       }
-      if (first.equals("groups") && segments.size() == 3 && segments.get(2).equals("transitiveMembers")) {
+      if (first.equals("groups")
+          && segments.size() == 3
+          && segments.get(2).equals("transitiveMembers")) {
         ObjectNode list = JSON.createObjectNode();
         ArrayNode value = list.putArray("value");
-        groups.getOrDefault(segments.get(1), List.of())
-            .forEach(id -> value.addObject().put("@odata.type", "#microsoft.graph.user").put("id", id));
+        groups
+            .getOrDefault(segments.get(1), List.of())
+            .forEach(
+                id -> value.addObject().put("@odata.type", "#microsoft.graph.user").put("id", id));
         return new Answer(200, Map.of(), list);
       }
-      if (path.equals("/identityProtection/riskyUsers/confirmCompromised") && method.equals("POST")) {
+      if (path.equals("/identityProtection/riskyUsers/confirmCompromised")
+          && method.equals("POST")) {
         List<String> ids = new ArrayList<>();
         body.path("userIds").forEach(id -> ids.add(id.asText()));
         confirmed.add(ids);
@@ -454,23 +536,32 @@ public final class FakeGraph implements AutoCloseable {
       if (byId != null) {
         return byId;
       }
-      return users.values().stream().filter(user -> user.path("userPrincipalName").asText().equalsIgnoreCase(key))
-          .findFirst().orElse(null);
+      return users.values().stream()
+          .filter(user -> user.path("userPrincipalName").asText().equalsIgnoreCase(key))
+          .findFirst()
+          .orElse(null);
     }
 
     private Answer getUser(String key, String select) {
       ObjectNode user = findUser(key);
       if (user == null) {
-        return error(404, "Request_ResourceNotFound", "Resource '" + key
-            + "' does not exist or one of its queried reference-property objects are not present.");
+        return error(
+            404,
+            "Request_ResourceNotFound",
+            "Resource '"
+                + key
+                + "' does not exist or one of its queried reference-property objects are not"
+                + " present.");
       }
       Set<String> wanted = select == null ? DEFAULT_PROPERTIES : Set.of(select.split(","));
       ObjectNode answer = JSON.createObjectNode();
-      user.fields().forEachRemaining(field -> {
-        if (wanted.contains(field.getKey())) {
-          answer.set(field.getKey(), field.getValue());
-        }
-      });
+      user.fields()
+          .forEachRemaining(
+              field -> {
+                if (wanted.contains(field.getKey())) {
+                  answer.set(field.getKey(), field.getValue());
+                }
+              });
       return new Answer(200, Map.of(), answer);
     }
 
@@ -505,14 +596,19 @@ public final class FakeGraph implements AutoCloseable {
       if (!method.equals("PATCH")) {
         return error(405, "BadRequest", method);
       }
-      boolean typed = body != null && "#microsoft.graph.ipNamedLocation".equals(body.path("@odata.type").asText())
-          && body.has("displayName") && body.has("isTrusted") && body.path("ipRanges").isArray()
-          && body.path("ipRanges").size() > 0;
+      boolean typed =
+          body != null
+              && "#microsoft.graph.ipNamedLocation".equals(body.path("@odata.type").asText())
+              && body.has("displayName")
+              && body.has("isTrusted")
+              && body.path("ipRanges").isArray()
+              && body.path("ipRanges").size() > 0;
       if (typed) {
         for (JsonNode range : body.path("ipRanges")) {
           String type = range.path("@odata.type").asText();
           boolean v6 = range.path("cidrAddress").asText().contains(":");
-          typed &= type.equals(v6 ? "#microsoft.graph.iPv6CidrRange" : "#microsoft.graph.iPv4CidrRange");
+          typed &=
+              type.equals(v6 ? "#microsoft.graph.iPv6CidrRange" : "#microsoft.graph.iPv4CidrRange");
         }
       }
       if (!typed) {

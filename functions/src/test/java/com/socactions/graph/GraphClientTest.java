@@ -40,7 +40,8 @@ class GraphClientTest {
 
     assertThat(t.graph.batchCalls()).isEqualTo(3);
     assertThat(answers.keySet()).containsExactlyElementsOf(ids);
-    assertThat(answers.get(ids.get(44)).body().path("userPrincipalName").asText()).isEqualTo("user45@contoso.com");
+    assertThat(answers.get(ids.get(44)).body().path("userPrincipalName").asText())
+        .isEqualTo("user45@contoso.com");
   }
 
   @Test
@@ -52,7 +53,8 @@ class GraphClientTest {
 
     assertThat(answers.values()).allMatch(GraphResponse::isSuccess);
     assertThat(t.graph.batchCalls()).isEqualTo(2);
-    assertThat(t.graph.inner().stream().filter(inner -> inner.url().contains(ids.get(2)))).hasSize(2);
+    assertThat(t.graph.inner().stream().filter(inner -> inner.url().contains(ids.get(2))))
+        .hasSize(2);
     assertThat(t.graph.inner()).hasSize(6);
     assertThat(t.ticker.sleeps()).containsExactly(Duration.ofSeconds(3));
   }
@@ -100,8 +102,8 @@ class GraphClientTest {
 
     Map<String, GraphResponse> answers = t.client.batch(userGets(ids));
 
-    assertThat(answers.values().stream().limit(20)).allMatch(answer -> answer.failure().orElseThrow()
-        == GraphFailure.UNAVAILABLE);
+    assertThat(answers.values().stream().limit(20))
+        .allMatch(answer -> answer.failure().orElseThrow() == GraphFailure.UNAVAILABLE);
     assertThat(answers.get(ids.get(20)).isSuccess()).as("the second batch still ran").isTrue();
   }
 
@@ -112,31 +114,44 @@ class GraphClientTest {
     GraphResponse answer = t.client.batch(userGets(List.of(missing))).get(missing);
 
     assertThat(answer.failure()).contains(GraphFailure.NOT_FOUND);
-    assertThat(answer.reason()).startsWith("HTTP 404 Request_ResourceNotFound: Resource '" + missing);
+    assertThat(answer.reason())
+        .startsWith("HTTP 404 Request_ResourceNotFound: Resource '" + missing);
   }
 
   @Test
   void callsCarryABearerTokenForTheGraphScopeAndAWrongOneIsForbiddenPerItem() throws Exception {
     t.client.batch(userGets(t.addUsers(1)));
     assertThat(t.scopes).containsOnly(t.graph.baseUrl() + "/.default");
-    assertThat(t.graph.requests().get(0).getHeaders().get("Authorization")).isEqualTo("Bearer " + GraphTesting.TOKEN);
+    assertThat(t.graph.requests().get(0).getHeaders().get("Authorization"))
+        .isEqualTo("Bearer " + GraphTesting.TOKEN);
 
     try (GraphTesting wrong = new GraphTesting("not-the-token")) {
       String id = wrong.addUsers(1).get(0);
-      assertThat(wrong.client.batch(userGets(List.of(id))).get(id).failure()).contains(GraphFailure.FORBIDDEN);
+      assertThat(wrong.client.batch(userGets(List.of(id))).get(id).failure())
+          .contains(GraphFailure.FORBIDDEN);
       assertThatThrownBy(() -> wrong.client.send(GraphRequest.get("1", "/users/" + id)))
-          .isInstanceOfSatisfying(UpstreamException.class, e -> {
-            assertThat(e.status()).isEqualTo(401);
-            assertThat(e.getMessage()).contains("InvalidAuthenticationToken").doesNotContain("not-the-token");
-          });
+          .isInstanceOfSatisfying(
+              UpstreamException.class,
+              e -> {
+                assertThat(e.status()).isEqualTo(401);
+                assertThat(e.getMessage())
+                    .contains("InvalidAuthenticationToken")
+                    .doesNotContain("not-the-token");
+              });
     }
   }
 
   @Test
   void pacedAreasAreNeverBatchedAndIdsMustBeUnique() {
-    assertThatThrownBy(() -> t.client.batch(List.of(GraphRequest.get("1", "/identity/conditionalAccess/namedLocations"))))
+    assertThatThrownBy(
+            () ->
+                t.client.batch(
+                    List.of(GraphRequest.get("1", "/identity/conditionalAccess/namedLocations"))))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> t.client.batch(List.of(GraphRequest.get("1", "/users/a"), GraphRequest.get("1", "/users/b"))))
+    assertThatThrownBy(
+            () ->
+                t.client.batch(
+                    List.of(GraphRequest.get("1", "/users/a"), GraphRequest.get("1", "/users/b"))))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(t.graph.requests()).isEmpty();
   }
@@ -150,18 +165,26 @@ class GraphClientTest {
 
   @Test
   void theGraphUrlMustBeHttpsUnlessLoopback() {
-    assertThat(GraphClient.graphUrl(Settings.of(Map.of())).toString()).isEqualTo("https://graph.microsoft.com/");
-    assertThatThrownBy(() -> GraphClient.graphUrl(Settings.of(Map.of("GRAPH_URL", "http://graph.example.com"))))
-        .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting()).contains("GRAPH_URL"));
+    assertThat(GraphClient.graphUrl(Settings.of(Map.of())).toString())
+        .isEqualTo("https://graph.microsoft.com/");
+    assertThatThrownBy(
+            () ->
+                GraphClient.graphUrl(Settings.of(Map.of("GRAPH_URL", "http://graph.example.com"))))
+        .isInstanceOfSatisfying(
+            ConfigurationException.class, e -> assertThat(e.setting()).contains("GRAPH_URL"));
   }
 
   @Test
   void aNextPageOnAnotherOriginIsRefused() {
-    ObjectNode page = Json.UPSTREAM.createObjectNode()
-        .put("@odata.nextLink", "https://evil.example.com/v1.0/users?$skiptoken=x");
+    ObjectNode page =
+        Json.UPSTREAM
+            .createObjectNode()
+            .put("@odata.nextLink", "https://evil.example.com/v1.0/users?$skiptoken=x");
     assertThatThrownBy(() -> t.client.nextPage(page)).isInstanceOf(UpstreamException.class);
-    ObjectNode own = Json.UPSTREAM.createObjectNode()
-        .put("@odata.nextLink", t.graph.baseUrl() + "/v1.0/users?$skiptoken=x");
+    ObjectNode own =
+        Json.UPSTREAM
+            .createObjectNode()
+            .put("@odata.nextLink", t.graph.baseUrl() + "/v1.0/users?$skiptoken=x");
     assertThat(t.client.nextPage(own)).contains("/users?$skiptoken=x");
   }
 }

@@ -26,9 +26,12 @@ class GraphDirectoryRolesTest {
   @BeforeEach
   void start() throws Exception {
     t = new GraphTesting();
-    t.graph.addRoleMember("Global Administrator", ADMIN, USER)
+    t.graph
+        .addRoleMember("Global Administrator", ADMIN, USER)
         .addRoleMember("Directory Readers", READER, USER);
-    roles = new GraphDirectoryRoles(t.client, GraphDirectoryRoles.DEFAULT_ROLES, Duration.ofMinutes(5), t.ticker);
+    roles =
+        new GraphDirectoryRoles(
+            t.client, GraphDirectoryRoles.DEFAULT_ROLES, Duration.ofMinutes(5), t.ticker);
   }
 
   @AfterEach
@@ -45,8 +48,10 @@ class GraphDirectoryRolesTest {
 
   @Test
   void usersInAGroupAssignedToAPrivilegedRoleArePrivileged() {
-    t.graph.addRole("55555555-5555-5555-5555-555555555555", "Security Administrator")
-        .addRoleMember("Security Administrator", GROUP, "#microsoft.graph.group").addGroup(GROUP, VIA_GROUP);
+    t.graph
+        .addRole("55555555-5555-5555-5555-555555555555", "Security Administrator")
+        .addRoleMember("Security Administrator", GROUP, "#microsoft.graph.group")
+        .addGroup(GROUP, VIA_GROUP);
 
     assertThat(roles.rolesOf(VIA_GROUP)).containsExactly("Security Administrator");
     assertThat(roles.isPrivileged(GROUP)).as("the group itself is no user").isFalse();
@@ -74,17 +79,28 @@ class GraphDirectoryRolesTest {
 
   @Test
   void roleNamesComeFromTheSettingOrTheDefaults() {
-    assertThat(GraphDirectoryRoles.roleNames(Settings.of(Map.of()))).hasSize(10).contains("Global Administrator");
-    assertThat(GraphDirectoryRoles.roleNames(Settings.of(Map.of(GraphDirectoryRoles.ROLES_SETTING,
-        "Global Administrator , Directory Readers")))).containsExactly("Global Administrator", "Directory Readers");
-    assertThatThrownBy(() -> GraphDirectoryRoles.roleNames(Settings.of(Map.of(GraphDirectoryRoles.ROLES_SETTING, " , "))))
+    assertThat(GraphDirectoryRoles.roleNames(Settings.of(Map.of())))
+        .hasSize(10)
+        .contains("Global Administrator");
+    assertThat(
+            GraphDirectoryRoles.roleNames(
+                Settings.of(
+                    Map.of(
+                        GraphDirectoryRoles.ROLES_SETTING,
+                        "Global Administrator , Directory Readers"))))
+        .containsExactly("Global Administrator", "Directory Readers");
+    assertThatThrownBy(
+            () ->
+                GraphDirectoryRoles.roleNames(
+                    Settings.of(Map.of(GraphDirectoryRoles.ROLES_SETTING, " , "))))
         .isInstanceOf(ConfigurationException.class);
   }
 
   @Test
   void aConfiguredListDecidesWhoIsPrivileged() {
-    GraphDirectoryRoles readers = new GraphDirectoryRoles(t.client, List.of("directory readers"), Duration.ofMinutes(5),
-        t.ticker);
+    GraphDirectoryRoles readers =
+        new GraphDirectoryRoles(
+            t.client, List.of("directory readers"), Duration.ofMinutes(5), t.ticker);
 
     assertThat(readers.isPrivileged(READER)).isTrue();
     assertThat(readers.isPrivileged(ADMIN)).isFalse();

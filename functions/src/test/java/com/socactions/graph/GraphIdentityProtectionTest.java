@@ -13,8 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class GraphIdentityProtectionTest {
-  private static final List<String> RECORDED = List.of("29f270bb-4d23-4f68-8a57-dc73dc0d4caf",
-      "20f91ec9-d140-4d90-9cd9-f618587a1471");
+  private static final List<String> RECORDED =
+      List.of("29f270bb-4d23-4f68-8a57-dc73dc0d4caf", "20f91ec9-d140-4d90-9cd9-f618587a1471");
   private static final long SECOND = Duration.ofSeconds(1).toNanos();
 
   private GraphTesting t;
@@ -77,7 +77,8 @@ class GraphIdentityProtectionTest {
     t.graph.failNext(1, 403, Map.of());
 
     assertThatThrownBy(() -> protection.confirmCompromised(RECORDED))
-        .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.status()).isEqualTo(403));
+        .isInstanceOfSatisfying(
+            UpstreamException.class, e -> assertThat(e.status()).isEqualTo(403));
   }
 
   @Test

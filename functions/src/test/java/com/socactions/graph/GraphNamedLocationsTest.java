@@ -44,7 +44,10 @@ class GraphNamedLocationsTest {
 
   private List<String> held() {
     List<String> ranges = new ArrayList<>();
-    t.graph.namedLocation(NAMED_LOCATION_ID).path("ipRanges").forEach(range -> ranges.add(range.path("cidrAddress").asText()));
+    t.graph
+        .namedLocation(NAMED_LOCATION_ID)
+        .path("ipRanges")
+        .forEach(range -> ranges.add(range.path("cidrAddress").asText()));
     return ranges;
   }
 
@@ -64,7 +67,8 @@ class GraphNamedLocationsTest {
 
   @Test
   void addingKeepsTheOtherRangesAndSendsTheTypedFullList() throws Exception {
-    RangeChange change = locations.add(NAMED_LOCATION_ID, List.of(cidr("203.0.113.7/32"), cidr("2001:db8::/48")));
+    RangeChange change =
+        locations.add(NAMED_LOCATION_ID, List.of(cidr("203.0.113.7/32"), cidr("2001:db8::/48")));
 
     assertThat(change.written()).isTrue();
     assertThat(change.total()).isEqualTo(4);
@@ -73,14 +77,16 @@ class GraphNamedLocationsTest {
     assertThat(sent.path("@odata.type").asText()).isEqualTo("#microsoft.graph.ipNamedLocation");
     assertThat(sent.path("displayName").asText()).isEqualTo("Untrusted IP named location");
     assertThat(sent.has("isTrusted")).isTrue();
-    assertThat(sent.path("ipRanges").get(3).path("@odata.type").asText()).isEqualTo("#microsoft.graph.iPv6CidrRange");
+    assertThat(sent.path("ipRanges").get(3).path("@odata.type").asText())
+        .isEqualTo("#microsoft.graph.iPv6CidrRange");
   }
 
   @Test
   void addingWhatIsThereWritesNothing() {
     locations.add(NAMED_LOCATION_ID, List.of(cidr("203.0.113.7/32")));
 
-    RangeChange again = locations.add(NAMED_LOCATION_ID, List.of(cidr("203.0.113.7/32"), cidr("12.34.220.0/22")));
+    RangeChange again =
+        locations.add(NAMED_LOCATION_ID, List.of(cidr("203.0.113.7/32"), cidr("12.34.220.0/22")));
 
     assertThat(again.written()).isFalse();
     assertThat(again.unchanged()).hasSize(2);
@@ -100,7 +106,8 @@ class GraphNamedLocationsTest {
 
   @Test
   void removingTheLastRangeLeavesThePlaceholderWhichTheNextAddDrops() {
-    locations.remove(NAMED_LOCATION_ID, List.of(cidr("12.34.220.0/22"), cidr("2001:0:9d38:90d6::/63")));
+    locations.remove(
+        NAMED_LOCATION_ID, List.of(cidr("12.34.220.0/22"), cidr("2001:0:9d38:90d6::/63")));
     assertThat(held()).containsExactly(GraphNamedLocations.PLACEHOLDER_RANGE);
 
     locations.add(NAMED_LOCATION_ID, List.of(cidr("203.0.113.7/32")));
@@ -130,8 +137,12 @@ class GraphNamedLocationsTest {
   void anAddPastTheLimitIsRefusedAndWritesNothing() {
     GraphNamedLocations small = new GraphNamedLocations(t.client, 3);
 
-    assertThatThrownBy(() -> small.add(NAMED_LOCATION_ID, List.of(cidr("203.0.113.7/32"), cidr("203.0.113.8/32"))))
-        .isInstanceOfSatisfying(PolicyRefusedException.class,
+    assertThatThrownBy(
+            () ->
+                small.add(
+                    NAMED_LOCATION_ID, List.of(cidr("203.0.113.7/32"), cidr("203.0.113.8/32"))))
+        .isInstanceOfSatisfying(
+            PolicyRefusedException.class,
             e -> assertThat(e.reason()).isEqualTo("named_location_full"));
     assertThat(patches()).isZero();
   }
@@ -143,11 +154,18 @@ class GraphNamedLocationsTest {
 
     assertThatThrownBy(() -> locations.add(countries, List.of(cidr("203.0.113.7/32"))))
         .isInstanceOf(ConfigurationException.class);
-    assertThatThrownBy(() -> locations.add("00000000-0000-0000-0000-000000000000", List.of(cidr("203.0.113.7/32"))))
-        .isInstanceOfSatisfying(ConfigurationException.class,
+    assertThatThrownBy(
+            () ->
+                locations.add(
+                    "00000000-0000-0000-0000-000000000000", List.of(cidr("203.0.113.7/32"))))
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
             e -> assertThat(e.setting()).contains(GraphNamedLocations.LOCATION_SETTING));
-    assertThatThrownBy(() -> GraphNamedLocations.locationId(Settings.of(Map.of(GraphNamedLocations.LOCATION_SETTING,
-        "Blocked IPs")))).isInstanceOf(ConfigurationException.class);
+    assertThatThrownBy(
+            () ->
+                GraphNamedLocations.locationId(
+                    Settings.of(Map.of(GraphNamedLocations.LOCATION_SETTING, "Blocked IPs"))))
+        .isInstanceOf(ConfigurationException.class);
   }
 
   @Test

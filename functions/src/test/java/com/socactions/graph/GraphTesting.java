@@ -29,12 +29,19 @@ final class GraphTesting implements AutoCloseable {
   GraphTesting(String token) throws Exception {
     graph = FakeGraph.start(TOKEN).seedRecorded();
     graph.stampWith(ticker::read);
-    AzureCredentials credentials = AzureCredentials.of(request -> {
-      scopes.addAll(request.getScopes());
-      return Mono.just(new AccessToken(token, OffsetDateTime.now().plusHours(1)));
-    });
-    client = new GraphClient(Settings.of(Map.of(GraphClient.URL_SETTING, graph.baseUrl())), credentials,
-        new MutableClock(Instant.parse("2025-03-01T10:00:00Z")), ticker, ticker);
+    AzureCredentials credentials =
+        AzureCredentials.of(
+            request -> {
+              scopes.addAll(request.getScopes());
+              return Mono.just(new AccessToken(token, OffsetDateTime.now().plusHours(1)));
+            });
+    client =
+        new GraphClient(
+            Settings.of(Map.of(GraphClient.URL_SETTING, graph.baseUrl())),
+            credentials,
+            new MutableClock(Instant.parse("2025-03-01T10:00:00Z")),
+            ticker,
+            ticker);
   }
 
   /** {@code n} users {@code 00000000-0000-0000-0000-<n>} with UPNs {@code user<n>@contoso.com}. */

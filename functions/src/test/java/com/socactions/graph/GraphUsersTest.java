@@ -35,13 +35,17 @@ class GraphUsersTest {
 
   @Test
   void objectIdsUpnsAndNameWithUpnSuffixResolveInOneBatchWithAccountEnabled() {
-    AccountRef fromEntity = AccountRef.fromEntity(null, "graphusertest000001", "AzureSDKTeam.onmicrosoft.com", null, null);
+    AccountRef fromEntity =
+        AccountRef.fromEntity(
+            null, "graphusertest000001", "AzureSDKTeam.onmicrosoft.com", null, null);
 
-    List<AccountResolution> results = users.resolve(List.of(AccountRef.parse(ADELE),
-        AccountRef.parse("AdeleV@contoso.com"), fromEntity));
+    List<AccountResolution> results =
+        users.resolve(
+            List.of(AccountRef.parse(ADELE), AccountRef.parse("AdeleV@contoso.com"), fromEntity));
 
     assertThat(results).allMatch(AccountResolution::resolved);
-    assertThat(results.get(0).user()).isEqualTo(new GraphUser(ADELE, "AdeleV@contoso.com", "Adele Vance", true, null));
+    assertThat(results.get(0).user())
+        .isEqualTo(new GraphUser(ADELE, "AdeleV@contoso.com", "Adele Vance", true, null));
     assertThat(results.get(2).user().id()).isEqualTo(TEST_USER);
     assertThat(t.graph.batchCalls()).isEqualTo(1);
     assertThat(t.graph.inner().get(0).url()).endsWith("?$select=" + GraphUsers.SELECT);
@@ -59,7 +63,8 @@ class GraphUsersTest {
 
   @Test
   void oneAccountGivenSeveralTimesInAnyCaseIsLookedUpOnce() {
-    List<AccountResolution> results = resolve("AdeleV@contoso.com", "adelev@CONTOSO.com", ADELE, ADELE.toUpperCase());
+    List<AccountResolution> results =
+        resolve("AdeleV@contoso.com", "adelev@CONTOSO.com", ADELE, ADELE.toUpperCase());
 
     assertThat(results).allMatch(AccountResolution::resolved);
     assertThat(t.graph.inner()).hasSize(2);
@@ -75,7 +80,8 @@ class GraphUsersTest {
     assertThat(result.resolved()).as(result.reason()).isTrue();
     assertThat(t.graph.inner().get(0).url())
         .startsWith("/users/o%27brien%23EXT%2F50%25_x@contoso.com?")
-        .doesNotContain("'").doesNotContain("#");
+        .doesNotContain("'")
+        .doesNotContain("#");
   }
 
   @Test
@@ -86,39 +92,58 @@ class GraphUsersTest {
     AccountResolution result = resolve(upn).get(0);
 
     assertThat(result.resolved()).as(result.reason()).isTrue();
-    assertThat(t.graph.inner().get(0).url()).startsWith("/users('%24adm%27%27in@contoso.com')?$select=");
+    assertThat(t.graph.inner().get(0).url())
+        .startsWith("/users('%24adm%27%27in@contoso.com')?$select=");
   }
 
   @Test
   void odataInjectionAttemptsStayInsideOneEncodedSegment() {
-    List<AccountResolution> results = resolve("a'or'1'eq'1@contoso.com", "x&$filter=id@contoso.com",
-        "x?$expand=manager@contoso.com");
+    List<AccountResolution> results =
+        resolve(
+            "a'or'1'eq'1@contoso.com", "x&$filter=id@contoso.com", "x?$expand=manager@contoso.com");
 
     assertThat(results).allMatch(result -> result.status() == ResolutionStatus.NOT_FOUND);
-    assertThat(t.graph.inner()).extracting(FakeGraph.Inner::url).allSatisfy(url -> {
-      assertThat(url.substring(0, url.indexOf('?'))).doesNotContain("'", "&", "$", "?", "=");
-      assertThat(url.substring(url.indexOf('?'))).isEqualTo("?$select=" + GraphUsers.SELECT);
-    });
+    assertThat(t.graph.inner())
+        .extracting(FakeGraph.Inner::url)
+        .allSatisfy(
+            url -> {
+              assertThat(url.substring(0, url.indexOf('?')))
+                  .doesNotContain("'", "&", "$", "?", "=");
+              assertThat(url.substring(url.indexOf('?')))
+                  .isEqualTo("?$select=" + GraphUsers.SELECT);
+            });
   }
 
   @Test
   void sidsDomainNamesAndBareNamesAreUnsupportedAndNeverReachGraph() {
-    List<AccountResolution> results = resolve("S-1-5-21-3623811015-3361044348-30300820-1013", "CONTOSO\\alice",
-        "alice");
+    List<AccountResolution> results =
+        resolve("S-1-5-21-3623811015-3361044348-30300820-1013", "CONTOSO\\alice", "alice");
     AccountRef onPremises = AccountRef.fromEntity(null, "alice", null, "CONTOSO", null);
 
-    assertThat(results).allMatch(result -> result.status() == ResolutionStatus.UNSUPPORTED && result.reason() != null);
-    assertThat(users.resolve(List.of(onPremises)).get(0).status()).isEqualTo(ResolutionStatus.UNSUPPORTED);
+    assertThat(results)
+        .allMatch(
+            result -> result.status() == ResolutionStatus.UNSUPPORTED && result.reason() != null);
+    assertThat(users.resolve(List.of(onPremises)).get(0).status())
+        .isEqualTo(ResolutionStatus.UNSUPPORTED);
     assertThat(t.graph.requests()).isEmpty();
   }
 
   @Test
   void hostileStringsAreInvalidAndNeverReachGraph() {
-    List<AccountResolution> results = resolve("", "alice\u0000@contoso.com", "alice\r\n@contoso.com",
-        "a".repeat(5000) + "@contoso.com", "alice' or 1 eq 1@contoso.com", "alice@contoso.com/../../me",
-        "alice@contoso.com?$filter=x", "@contoso.com", null);
+    List<AccountResolution> results =
+        resolve(
+            "",
+            "alice\u0000@contoso.com",
+            "alice\r\n@contoso.com",
+            "a".repeat(5000) + "@contoso.com",
+            "alice' or 1 eq 1@contoso.com",
+            "alice@contoso.com/../../me",
+            "alice@contoso.com?$filter=x",
+            "@contoso.com",
+            null);
 
-    assertThat(results).allMatch(result -> result.status() == ResolutionStatus.INVALID && result.reason() != null);
+    assertThat(results)
+        .allMatch(result -> result.status() == ResolutionStatus.INVALID && result.reason() != null);
     assertThat(t.graph.requests()).isEmpty();
   }
 
@@ -133,12 +158,16 @@ class GraphUsersTest {
 
   @Test
   void disableThenEnableFlipsAccountEnabledOncePerDistinctUser() {
-    Map<String, GraphOutcome> disabled = users.disable(List.of(ADELE, TEST_USER, ADELE.toUpperCase()));
+    Map<String, GraphOutcome> disabled =
+        users.disable(List.of(ADELE, TEST_USER, ADELE.toUpperCase()));
 
     assertThat(disabled.values()).allMatch(GraphOutcome::ok);
     assertThat(disabled.keySet()).containsExactly(ADELE, TEST_USER);
     assertThat(t.graph.user(ADELE).path("accountEnabled").asBoolean()).isFalse();
-    assertThat(t.graph.inner()).extracting(FakeGraph.Inner::method).containsOnly("PATCH").hasSize(2);
+    assertThat(t.graph.inner())
+        .extracting(FakeGraph.Inner::method)
+        .containsOnly("PATCH")
+        .hasSize(2);
 
     users.enable(List.of(ADELE));
     assertThat(t.graph.user(ADELE).path("accountEnabled").asBoolean()).isTrue();
@@ -163,8 +192,9 @@ class GraphUsersTest {
     Map<String, GraphOutcome> outcomes = users.disable(ids);
 
     assertThat(outcomes.values()).allMatch(GraphOutcome::ok);
-    Map<String, Long> patches = t.graph.inner().stream()
-        .collect(Collectors.groupingBy(FakeGraph.Inner::url, Collectors.counting()));
+    Map<String, Long> patches =
+        t.graph.inner().stream()
+            .collect(Collectors.groupingBy(FakeGraph.Inner::url, Collectors.counting()));
     assertThat(patches.get("/users/" + ids.get(7))).isEqualTo(2);
     assertThat(patches.values().stream().filter(n -> n == 1)).hasSize(29);
     assertThat(t.graph.batchCalls()).isEqualTo(3);
@@ -181,7 +211,8 @@ class GraphUsersTest {
 
   @Test
   void writesTakeObjectIdsOnly() {
-    assertThatThrownBy(() -> users.disable(List.of("alice@contoso.com"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> users.disable(List.of("alice@contoso.com")))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(t.graph.requests()).isEmpty();
   }
 }

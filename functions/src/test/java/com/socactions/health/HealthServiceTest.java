@@ -26,48 +26,71 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class HealthServiceTest {
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
 
   @Test
   void aMalformedSettingIsAnUnhealthyComponentNamingItNotAFailedHealthCall() {
-    AppServices services = new AppServices(Settings.of(Map.of(
-        "GEOIP_CITY_DB", SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString(),
-        "GEOIP_STALE_AFTER_DAYS", "thirty",
-        "RDAP_ALLOW_INSECURE", "perhaps")), CLOCK);
+    AppServices services =
+        new AppServices(
+            Settings.of(
+                Map.of(
+                    "GEOIP_CITY_DB", SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString(),
+                    "GEOIP_STALE_AFTER_DAYS", "thirty",
+                    "RDAP_ALLOW_INSECURE", "perhaps")),
+            CLOCK);
 
     HealthReport report = services.health().check();
 
     Map<String, ComponentHealth> components = byName(report);
     assertThat(report.status()).isEqualTo(HealthReport.Status.UNHEALTHY);
     assertThat(components.get("geoip").status()).isEqualTo(Readiness.Status.ERROR);
-    assertThat(components.get("geoip").detail()).contains("GEOIP_STALE_AFTER_DAYS").contains("'thirty'");
+    assertThat(components.get("geoip").detail())
+        .contains("GEOIP_STALE_AFTER_DAYS")
+        .contains("'thirty'");
     assertThat(components.get("rdap").status()).isEqualTo(Readiness.Status.ERROR);
     assertThat(components.get("rdap").detail()).contains("RDAP_ALLOW_INSECURE");
   }
 
   @Test
   void aBadSecretSettingIsNamedButItsValueNeverShown() {
-    ProviderRegistry registry = new ProviderRegistry().register(List.of(new CheckedProvider("vault", () -> {
-      Settings.of(Map.of("PANOS_API_KEY_ROTATE_DAYS", "s3cr3t-looking")).getInt("PANOS_API_KEY_ROTATE_DAYS", 1);
-      return Readiness.ok("unreachable");
-    })));
+    ProviderRegistry registry =
+        new ProviderRegistry()
+            .register(
+                List.of(
+                    new CheckedProvider(
+                        "vault",
+                        () -> {
+                          Settings.of(Map.of("PANOS_API_KEY_ROTATE_DAYS", "s3cr3t-looking"))
+                              .getInt("PANOS_API_KEY_ROTATE_DAYS", 1);
+                          return Readiness.ok("unreachable");
+                        })));
 
-    HealthReport report = new HealthService(() -> Readiness.ok("fine"), registry, CLOCK, "1.2.3").check();
+    HealthReport report =
+        new HealthService(() -> Readiness.ok("fine"), registry, CLOCK, "1.2.3").check();
 
     ComponentHealth vault = byName(report).get("vault");
     assertThat(vault.status()).isEqualTo(Readiness.Status.ERROR);
-    assertThat(vault.detail()).contains("PANOS_API_KEY_ROTATE_DAYS").doesNotContain("s3cr3t-looking");
+    assertThat(vault.detail())
+        .contains("PANOS_API_KEY_ROTATE_DAYS")
+        .doesNotContain("s3cr3t-looking");
   }
 
   @Test
   void aCheckThatThrowsIsThatComponentsErrorAndTheOthersStillReport() {
-    ProviderRegistry registry = new ProviderRegistry().register(List.of(
-        new CheckedProvider("broken", () -> {
-          throw new IllegalStateException("socket closed");
-        }),
-        new CheckedProvider("fine", () -> Readiness.ok("answers"))));
+    ProviderRegistry registry =
+        new ProviderRegistry()
+            .register(
+                List.of(
+                    new CheckedProvider(
+                        "broken",
+                        () -> {
+                          throw new IllegalStateException("socket closed");
+                        }),
+                    new CheckedProvider("fine", () -> Readiness.ok("answers"))));
 
-    HealthReport report = new HealthService(() -> Readiness.ok("storage answers"), registry, CLOCK, "1.2.3").check();
+    HealthReport report =
+        new HealthService(() -> Readiness.ok("storage answers"), registry, CLOCK, "1.2.3").check();
 
     assertThat(byName(report).get("broken").status()).isEqualTo(Readiness.Status.ERROR);
     assertThat(byName(report).get("broken").detail()).isEqualTo("socket closed");
@@ -78,12 +101,18 @@ class HealthServiceTest {
 
   @Test
   void healthListsStorageFirstThenEveryRegisteredProviderWithoutKnowingThem() {
-    ProviderRegistry registry = new ProviderRegistry().register(List.of(
-        new CheckedProvider("stale", () -> Readiness.degraded("data 40 days old"))));
+    ProviderRegistry registry =
+        new ProviderRegistry()
+            .register(
+                List.of(
+                    new CheckedProvider("stale", () -> Readiness.degraded("data 40 days old"))));
 
-    HealthReport report = new HealthService(() -> Readiness.ok("storage answers"), registry, CLOCK, "9.9.9").check();
+    HealthReport report =
+        new HealthService(() -> Readiness.ok("storage answers"), registry, CLOCK, "9.9.9").check();
 
-    assertThat(report.components()).extracting(ComponentHealth::name).containsExactly("storage", "stale");
+    assertThat(report.components())
+        .extracting(ComponentHealth::name)
+        .containsExactly("storage", "stale");
     assertThat(report.status()).isEqualTo(HealthReport.Status.DEGRADED);
     assertThat(report.version()).isEqualTo("9.9.9");
     assertThat(report.checkedAt()).isEqualTo(CLOCK.instant());
@@ -93,18 +122,24 @@ class HealthServiceTest {
   void checksRunAtOnceSoSlowUpstreamsDoNotAddUp() {
     // Each check waits for the other: only checks run side by side can both answer.
     CyclicBarrier both = new CyclicBarrier(2);
-    Supplier<Readiness> meetTheOther = () -> {
-      try {
-        both.await(30, TimeUnit.SECONDS);
-        return Readiness.ok("met");
-      } catch (Exception e) {
-        return Readiness.error("ran alone");
-      }
-    };
-    ProviderRegistry registry = new ProviderRegistry().register(List.of(
-        new CheckedProvider("first", meetTheOther), new CheckedProvider("second", meetTheOther)));
+    Supplier<Readiness> meetTheOther =
+        () -> {
+          try {
+            both.await(30, TimeUnit.SECONDS);
+            return Readiness.ok("met");
+          } catch (Exception e) {
+            return Readiness.error("ran alone");
+          }
+        };
+    ProviderRegistry registry =
+        new ProviderRegistry()
+            .register(
+                List.of(
+                    new CheckedProvider("first", meetTheOther),
+                    new CheckedProvider("second", meetTheOther)));
 
-    HealthReport report = new HealthService(() -> Readiness.ok("storage"), registry, CLOCK, "1").check();
+    HealthReport report =
+        new HealthService(() -> Readiness.ok("storage"), registry, CLOCK, "1").check();
 
     assertThat(byName(report).get("first").status()).isEqualTo(Readiness.Status.OK);
     assertThat(byName(report).get("second").status()).isEqualTo(Readiness.Status.OK);
@@ -113,18 +148,26 @@ class HealthServiceTest {
   @Test
   void aCheckThatHangsIsReportedDegradedAndHealthStillAnswers() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
-    ProviderRegistry registry = new ProviderRegistry().register(List.of(
-        new CheckedProvider("hangs", () -> {
-          try {
-            never.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return Readiness.ok("too late");
-        }),
-        new CheckedProvider("fine", () -> Readiness.ok("answers"))));
+    ProviderRegistry registry =
+        new ProviderRegistry()
+            .register(
+                List.of(
+                    new CheckedProvider(
+                        "hangs",
+                        () -> {
+                          try {
+                            never.await();
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                          return Readiness.ok("too late");
+                        }),
+                    new CheckedProvider("fine", () -> Readiness.ok("answers"))));
 
-    HealthReport report = new HealthService(() -> Readiness.ok("storage"), registry, CLOCK, "1", Duration.ofMillis(200)).check();
+    HealthReport report =
+        new HealthService(
+                () -> Readiness.ok("storage"), registry, CLOCK, "1", Duration.ofMillis(200))
+            .check();
     never.countDown();
 
     assertThat(byName(report).get("hangs").status()).isEqualTo(Readiness.Status.DEGRADED);
@@ -134,11 +177,14 @@ class HealthServiceTest {
 
   @Test
   void theVersionHealthReportsIsTheBuildsOwn() {
-    assertThat(BuildInfo.version()).isEqualTo(System.getProperty("soc.project.version")).isNotBlank();
+    assertThat(BuildInfo.version())
+        .isEqualTo(System.getProperty("soc.project.version"))
+        .isNotBlank();
   }
 
   private static Map<String, ComponentHealth> byName(HealthReport report) {
-    return report.components().stream().collect(Collectors.toMap(ComponentHealth::name, Function.identity()));
+    return report.components().stream()
+        .collect(Collectors.toMap(ComponentHealth::name, Function.identity()));
   }
 
   /** A provider whose readiness check is given. */

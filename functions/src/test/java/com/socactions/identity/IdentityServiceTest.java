@@ -55,37 +55,57 @@ class IdentityServiceTest {
   private static final String SELF = "11111111-0000-0000-0000-000000000003";
   private static final String CEO = "11111111-0000-0000-0000-000000000004";
   private static final String BOB = "11111111-0000-0000-0000-000000000005";
-  private static final String INCIDENT = "/subscriptions/s/providers/Microsoft.SecurityInsights/Incidents/9";
+  private static final String INCIDENT =
+      "/subscriptions/s/providers/Microsoft.SecurityInsights/Incidents/9";
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
   private FakeGraph graph;
   private GraphModule module;
   private BlockLedger ledger;
   private Supplier<GraphDirectoryRoles> roles;
-  private VipAccounts vips = upns -> upns.contains("ceo@contoso.com") ? Map.of("ceo@contoso.com", "a VIP in the CMDB") : Map.of();
+  private VipAccounts vips =
+      upns ->
+          upns.contains("ceo@contoso.com")
+              ? Map.of("ceo@contoso.com", "a VIP in the CMDB")
+              : Map.of();
   private IdentityService service;
 
   @BeforeEach
   void start() throws Exception {
-    graph = FakeGraph.start(TOKEN).seedRecorded()
-        .addUser(ADMIN, "admin@contoso.com")
-        .addUser(BREAK_GLASS, "breakglass@contoso.com")
-        .addUser(SELF, "soc-actions@contoso.com")
-        .addUser(CEO, "ceo@contoso.com")
-        .addUser(BOB, "bob@contoso.com")
-        .addRoleMember("Global Administrator", ADMIN, "#microsoft.graph.user");
-    AzureCredentials credentials = AzureCredentials.of(request -> Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1))));
-    module = new GraphModule(Settings.of(Map.of(GraphClient.URL_SETTING, graph.baseUrl())), clock, credentials,
-        duration -> {}, Ticker.SYSTEM);
+    graph =
+        FakeGraph.start(TOKEN)
+            .seedRecorded()
+            .addUser(ADMIN, "admin@contoso.com")
+            .addUser(BREAK_GLASS, "breakglass@contoso.com")
+            .addUser(SELF, "soc-actions@contoso.com")
+            .addUser(CEO, "ceo@contoso.com")
+            .addUser(BOB, "bob@contoso.com")
+            .addRoleMember("Global Administrator", ADMIN, "#microsoft.graph.user");
+    AzureCredentials credentials =
+        AzureCredentials.of(
+            request -> Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1))));
+    module =
+        new GraphModule(
+            Settings.of(Map.of(GraphClient.URL_SETTING, graph.baseUrl())),
+            clock,
+            credentials,
+            duration -> {},
+            Ticker.SYSTEM);
     ledger = TestLedgers.fresh(clock);
     roles = module::directoryRoles;
     service = service();
   }
 
   private IdentityService service() {
-    return new IdentityService(module::users, () -> roles.get(), module::identityProtection, () -> ledger,
-        () -> new ProtectedAccounts(Set.of("BreakGlass@contoso.com")), () -> Optional.of(SELF),
-        upns -> vips.vips(upns), clock);
+    return new IdentityService(
+        module::users,
+        () -> roles.get(),
+        module::identityProtection,
+        () -> ledger,
+        () -> new ProtectedAccounts(Set.of("BreakGlass@contoso.com")),
+        () -> Optional.of(SELF),
+        upns -> vips.vips(upns),
+        clock);
   }
 
   @AfterEach
@@ -93,8 +113,10 @@ class IdentityServiceTest {
     graph.close();
   }
 
-  private static AccountCommand disable(List<String> accounts, boolean dryRun, GuardrailOverride override) {
-    return new AccountCommand(accounts, false, "phishing", INCIDENT, dryRun, override, "run-1", "analyst@contoso.com");
+  private static AccountCommand disable(
+      List<String> accounts, boolean dryRun, GuardrailOverride override) {
+    return new AccountCommand(
+        accounts, false, "phishing", INCIDENT, dryRun, override, "run-1", "analyst@contoso.com");
   }
 
   private static AccountCommand disable(String... accounts) {
@@ -106,17 +128,34 @@ class IdentityServiceTest {
   }
 
   private LedgerEntry row(String id) {
-    return ledger.find(IdentityService.PROVIDER, new Indicator(IndicatorType.ACCOUNT, id, id)).orElseThrow();
+    return ledger
+        .find(IdentityService.PROVIDER, new Indicator(IndicatorType.ACCOUNT, id, id))
+        .orElseThrow();
   }
 
   @Test
   void guardrailsRefuseProtectedSelfPrivilegedAndVipAccountsBeforeAnyWriteAndRecordEachRefusal() {
-    AccountResponse response = service.disable(disable("breakglass@CONTOSO.com", BREAK_GLASS, "soc-actions@contoso.com",
-        "admin@contoso.com", "ceo@contoso.com", "bob@contoso.com"));
+    AccountResponse response =
+        service.disable(
+            disable(
+                "breakglass@CONTOSO.com",
+                BREAK_GLASS,
+                "soc-actions@contoso.com",
+                "admin@contoso.com",
+                "ceo@contoso.com",
+                "bob@contoso.com"));
 
-    assertThat(response.results()).extracting(AccountResult::status).containsExactly(AccountStatus.REFUSED,
-        AccountStatus.REFUSED, AccountStatus.REFUSED, AccountStatus.REFUSED, AccountStatus.REFUSED, AccountStatus.DISABLED);
-    assertThat(response.results()).extracting(AccountResult::reason)
+    assertThat(response.results())
+        .extracting(AccountResult::status)
+        .containsExactly(
+            AccountStatus.REFUSED,
+            AccountStatus.REFUSED,
+            AccountStatus.REFUSED,
+            AccountStatus.REFUSED,
+            AccountStatus.REFUSED,
+            AccountStatus.DISABLED);
+    assertThat(response.results())
+        .extracting(AccountResult::reason)
         .containsExactly("protected", "protected", "self", "privileged_role", "vip", null);
     assertThat(response.results().get(3).detail()).contains("Global Administrator");
     assertThat(graph.user(ADMIN).path("accountEnabled").asBoolean()).isTrue();
@@ -133,26 +172,44 @@ class IdentityServiceTest {
 
   @Test
   void privilegedAndVipAccountsNeedAnOverrideWithAJustificationAndProtectedOnesNeverPass() {
-    AccountResponse unjustified = service.disable(disable(List.of("admin@contoso.com", "ceo@contoso.com"), false,
-        new GuardrailOverride(true, " ")));
-    assertThat(unjustified.results()).extracting(AccountResult::reason)
+    AccountResponse unjustified =
+        service.disable(
+            disable(
+                List.of("admin@contoso.com", "ceo@contoso.com"),
+                false,
+                new GuardrailOverride(true, " ")));
+    assertThat(unjustified.results())
+        .extracting(AccountResult::reason)
         .containsOnly("justification_required");
 
-    AccountResponse justified = service.disable(disable(List.of("admin@contoso.com", "ceo@contoso.com", "breakglass@contoso.com",
-        SELF), false, GuardrailOverride.justifiedBy("CISO approved, CHG0042")));
+    AccountResponse justified =
+        service.disable(
+            disable(
+                List.of("admin@contoso.com", "ceo@contoso.com", "breakglass@contoso.com", SELF),
+                false,
+                GuardrailOverride.justifiedBy("CISO approved, CHG0042")));
 
-    assertThat(justified.results()).extracting(AccountResult::status).containsExactly(AccountStatus.DISABLED,
-        AccountStatus.DISABLED, AccountStatus.REFUSED, AccountStatus.REFUSED);
-    assertThat(justified.results().get(0).detail()).contains("override lifted").contains("Global Administrator");
+    assertThat(justified.results())
+        .extracting(AccountResult::status)
+        .containsExactly(
+            AccountStatus.DISABLED,
+            AccountStatus.DISABLED,
+            AccountStatus.REFUSED,
+            AccountStatus.REFUSED);
+    assertThat(justified.results().get(0).detail())
+        .contains("override lifted")
+        .contains("Global Administrator");
     assertThat(row(ADMIN).justification()).isEqualTo("CISO approved, CHG0042");
     assertThat(graph.user(BREAK_GLASS).path("accountEnabled").asBoolean()).isTrue();
   }
 
   @Test
   void unreadableRoleMembersOrCmdbRefuseRatherThanDisable() {
-    roles = () -> {
-      throw new UpstreamException(GraphClient.UPSTREAM, 503, "Microsoft Graph is down", null, null, null);
-    };
+    roles =
+        () -> {
+          throw new UpstreamException(
+              GraphClient.UPSTREAM, 503, "Microsoft Graph is down", null, null, null);
+        };
     vips = VipAccounts.NONE;
     AccountResponse rolesDown = service.disable(disable("bob@contoso.com"));
     assertThat(rolesDown.results().get(0).status()).isEqualTo(AccountStatus.REFUSED);
@@ -160,7 +217,9 @@ class IdentityServiceTest {
     assertThat(rolesDown.results().get(0).detail()).contains("could not be read");
 
     roles = module::directoryRoles;
-    vips = upns -> Map.of("bob@contoso.com", "the CMDB could not be asked (timeout), so it may be a VIP");
+    vips =
+        upns ->
+            Map.of("bob@contoso.com", "the CMDB could not be asked (timeout), so it may be a VIP");
     AccountResponse cmdbDown = service.disable(disable("bob@contoso.com"));
     assertThat(cmdbDown.results().get(0).reason()).isEqualTo("vip");
     assertThat(patches()).isZero();
@@ -169,12 +228,16 @@ class IdentityServiceTest {
 
   @Test
   void aDryRunAnswersWouldDisableRecordsItAndWritesNothingUpstream() {
-    AccountResponse response = service.disable(disable(List.of("bob@contoso.com", "admin@contoso.com"), true, GuardrailOverride.NONE));
+    AccountResponse response =
+        service.disable(
+            disable(List.of("bob@contoso.com", "admin@contoso.com"), true, GuardrailOverride.NONE));
 
-    assertThat(response.results()).extracting(AccountResult::status)
+    assertThat(response.results())
+        .extracting(AccountResult::status)
         .containsExactly(AccountStatus.WOULD_DISABLE, AccountStatus.REFUSED);
     assertThat(patches()).isZero();
-    assertThat(graph.inner()).noneMatch(inner -> inner.method().equals("POST") && !inner.url().contains("$batch"));
+    assertThat(graph.inner())
+        .noneMatch(inner -> inner.method().equals("POST") && !inner.url().contains("$batch"));
     assertThat(row(BOB).state()).isEqualTo(LedgerState.DRY_RUN);
     assertThat(response.summary().wouldDisable()).isEqualTo(1);
   }
@@ -182,12 +245,24 @@ class IdentityServiceTest {
   @Test
   void aReRunAnswersAlreadyDisabledWithoutASecondWriteAndRevokesSessionsWhenAsked() {
     service.disable(disable("bob@contoso.com"));
-    AccountResponse again = service.disable(new AccountCommand(List.of("bob@contoso.com", BOB), true, "phishing", INCIDENT,
-        false, GuardrailOverride.NONE, "run-2", null));
+    AccountResponse again =
+        service.disable(
+            new AccountCommand(
+                List.of("bob@contoso.com", BOB),
+                true,
+                "phishing",
+                INCIDENT,
+                false,
+                GuardrailOverride.NONE,
+                "run-2",
+                null));
 
-    assertThat(again.results()).extracting(AccountResult::status)
+    assertThat(again.results())
+        .extracting(AccountResult::status)
         .containsExactly(AccountStatus.ALREADY_DISABLED, AccountStatus.ALREADY_DISABLED);
-    assertThat(again.results()).extracting(AccountResult::sessionsRevoked).containsExactly(true, true);
+    assertThat(again.results())
+        .extracting(AccountResult::sessionsRevoked)
+        .containsExactly(true, true);
     assertThat(patches()).isEqualTo(1);
     assertThat(graph.revocations(BOB)).isEqualTo(1);
     assertThat(row(BOB).state()).isEqualTo(LedgerState.ACTIVE);
@@ -200,10 +275,11 @@ class IdentityServiceTest {
     CountDownLatch go = new CountDownLatch(1);
     List<Future<AccountResponse>> runs = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      Callable<AccountResponse> run = () -> {
-        go.await();
-        return service.disable(disable("bob@contoso.com"));
-      };
+      Callable<AccountResponse> run =
+          () -> {
+            go.await();
+            return service.disable(disable("bob@contoso.com"));
+          };
       runs.add(pool.submit(run));
     }
     go.countDown();
@@ -238,14 +314,18 @@ class IdentityServiceTest {
 
     AccountResponse response = service.enable(disable("bob@contoso.com", ADELE));
 
-    assertThat(response.results()).extracting(AccountResult::status).containsExactly(AccountStatus.ENABLED, AccountStatus.REFUSED);
+    assertThat(response.results())
+        .extracting(AccountResult::status)
+        .containsExactly(AccountStatus.ENABLED, AccountStatus.REFUSED);
     assertThat(response.results().get(1).reason()).isEqualTo("not_disabled_by_connector");
     assertThat(graph.user(BOB).path("accountEnabled").asBoolean()).isTrue();
     assertThat(graph.user(ADELE).path("accountEnabled").asBoolean()).isFalse();
     assertThat(row(BOB).state()).isEqualTo(LedgerState.LIFTED);
     assertThat(row(ADELE).state()).isEqualTo(LedgerState.REFUSED);
 
-    AccountResponse overridden = service.enable(disable(List.of(ADELE), false, GuardrailOverride.justifiedBy("HR confirmed")));
+    AccountResponse overridden =
+        service.enable(
+            disable(List.of(ADELE), false, GuardrailOverride.justifiedBy("HR confirmed")));
     assertThat(overridden.results().get(0).status()).isEqualTo(AccountStatus.ENABLED);
     assertThat(graph.user(ADELE).path("accountEnabled").asBoolean()).isTrue();
   }
@@ -262,38 +342,67 @@ class IdentityServiceTest {
 
     AccountResponse response = service.revokeSessions(disable(ids.toArray(String[]::new)));
 
-    assertThat(response.results()).extracting(AccountResult::status).containsOnly(AccountStatus.REVOKED);
+    assertThat(response.results())
+        .extracting(AccountResult::status)
+        .containsOnly(AccountStatus.REVOKED);
     // 3 to resolve, 1 for the privileged roles' members (cached for five minutes), 3 to revoke.
     assertThat(graph.batchCalls() - before).isEqualTo(7);
     assertThat(graph.revocations(ids.get(44))).isEqualTo(1);
-    assertThat(row(ids.get(0)).history()).extracting(LedgerHistory::status).containsExactly("revoked");
+    assertThat(row(ids.get(0)).history())
+        .extracting(LedgerHistory::status)
+        .containsExactly("revoked");
   }
 
   @Test
   void revokingOrConfirmingAPrivilegedAccountOrAVipNeedsAJustifiedOverrideToo() {
-    AccountResponse revoke = service.revokeSessions(disable("admin@contoso.com", "ceo@contoso.com", "bob@contoso.com"));
-    AccountResponse confirm = service.confirmCompromised(disable("admin@contoso.com", "ceo@contoso.com", "bob@contoso.com"));
+    AccountResponse revoke =
+        service.revokeSessions(disable("admin@contoso.com", "ceo@contoso.com", "bob@contoso.com"));
+    AccountResponse confirm =
+        service.confirmCompromised(
+            disable("admin@contoso.com", "ceo@contoso.com", "bob@contoso.com"));
 
-    assertThat(revoke.results()).extracting(AccountResult::reason).containsExactly("privileged_role", "vip", null);
-    assertThat(confirm.results()).extracting(AccountResult::reason).containsExactly("privileged_role", "vip", null);
+    assertThat(revoke.results())
+        .extracting(AccountResult::reason)
+        .containsExactly("privileged_role", "vip", null);
+    assertThat(confirm.results())
+        .extracting(AccountResult::reason)
+        .containsExactly("privileged_role", "vip", null);
     assertThat(graph.revocations(ADMIN)).isZero();
     assertThat(graph.revocations(CEO)).isZero();
     assertThat(graph.confirmed()).containsExactly(List.of(BOB));
 
-    AccountResponse justified = service.revokeSessions(disable(List.of("admin@contoso.com"), false,
-        new GuardrailOverride(true, "Token theft confirmed by the IR lead")));
+    AccountResponse justified =
+        service.revokeSessions(
+            disable(
+                List.of("admin@contoso.com"),
+                false,
+                new GuardrailOverride(true, "Token theft confirmed by the IR lead")));
 
-    assertThat(justified.results()).extracting(AccountResult::status).containsExactly(AccountStatus.REVOKED);
+    assertThat(justified.results())
+        .extracting(AccountResult::status)
+        .containsExactly(AccountStatus.REVOKED);
     assertThat(graph.revocations(ADMIN)).isEqualTo(1);
   }
 
   @Test
   void confirmCompromisedSendsEveryAllowedAccountInOneCallAndRefusesProtectedOnes() {
-    AccountResponse response = service.confirmCompromised(disable("bob@contoso.com", ADELE, "breakglass@contoso.com",
-        "CONTOSO\\bob", "nobody@contoso.com"));
+    AccountResponse response =
+        service.confirmCompromised(
+            disable(
+                "bob@contoso.com",
+                ADELE,
+                "breakglass@contoso.com",
+                "CONTOSO\\bob",
+                "nobody@contoso.com"));
 
-    assertThat(response.results()).extracting(AccountResult::status).containsExactly(AccountStatus.CONFIRMED,
-        AccountStatus.CONFIRMED, AccountStatus.REFUSED, AccountStatus.UNSUPPORTED, AccountStatus.NOT_FOUND);
+    assertThat(response.results())
+        .extracting(AccountResult::status)
+        .containsExactly(
+            AccountStatus.CONFIRMED,
+            AccountStatus.CONFIRMED,
+            AccountStatus.REFUSED,
+            AccountStatus.UNSUPPORTED,
+            AccountStatus.NOT_FOUND);
     assertThat(graph.confirmed()).containsExactly(List.of(BOB, ADELE));
     assertThat(response.commentHtml()).contains("confirmed").contains("CONTOSO\\bob");
     assertThat(row(BOB).state()).isEqualTo(LedgerState.NOTED);
@@ -301,37 +410,57 @@ class IdentityServiceTest {
 
   /**
    * Account strings an attacker controls (an incident's entities come from logs): control
-   * characters, values far past a UPN's length, OData quotes and {@code $filter} fragments,
-   * encoded and plain path traversal. Each answers per item, and every one that reaches Graph
-   * arrives as exactly one path segment that decodes back to what was sent.
+   * characters, values far past a UPN's length, OData quotes and {@code $filter} fragments, encoded
+   * and plain path traversal. Each answers per item, and every one that reaches Graph arrives as
+   * exactly one path segment that decodes back to what was sent.
    */
-  static final List<String> HOSTILE_ACCOUNTS = List.of(
-      "bob@contoso.com\u0000", "bob\r\n@contoso.com", "\u0007\u001b[31m@contoso.com",
-      "a".repeat(5000), "b".repeat(4988) + "@contoso.com",
-      "o'brien@contoso.com", "x')?$filter=accountEnabled eq true&('@contoso.com",
-      "$filter=startswith(userPrincipalName,'a')@contoso.com", "$batch@contoso.com",
-      "%2F..%2Fdirectory@contoso.com", "../../directoryRoles@contoso.com", "eve/../../admin@contoso.com",
-      "x?$select=passwordProfile@contoso.com", "x#frag@contoso.com");
+  static final List<String> HOSTILE_ACCOUNTS =
+      List.of(
+          "bob@contoso.com\u0000",
+          "bob\r\n@contoso.com",
+          "\u0007\u001b[31m@contoso.com",
+          "a".repeat(5000),
+          "b".repeat(4988) + "@contoso.com",
+          "o'brien@contoso.com",
+          "x')?$filter=accountEnabled eq true&('@contoso.com",
+          "$filter=startswith(userPrincipalName,'a')@contoso.com",
+          "$batch@contoso.com",
+          "%2F..%2Fdirectory@contoso.com",
+          "../../directoryRoles@contoso.com",
+          "eve/../../admin@contoso.com",
+          "x?$select=passwordProfile@contoso.com",
+          "x#frag@contoso.com");
 
   @Test
   void hostileAccountStringsAnswerPerItemAndReachGraphOnlyAsOneEscapedSegment() {
     AccountResponse response = service.disable(disable(HOSTILE_ACCOUNTS.toArray(String[]::new)));
 
     assertThat(response.results()).hasSize(HOSTILE_ACCOUNTS.size());
-    assertThat(response.results()).extracting(AccountResult::status)
+    assertThat(response.results())
+        .extracting(AccountResult::status)
         .containsOnly(AccountStatus.INVALID, AccountStatus.UNSUPPORTED, AccountStatus.NOT_FOUND);
     assertThat(patches()).isZero();
-    assertThat(graph.inner()).isNotEmpty().allSatisfy(inner -> {
-      assertThat(inner.status()).as(inner.url()).isIn(200, 404);
-      int query = inner.url().indexOf('?');
-      String path = query < 0 ? inner.url() : inner.url().substring(0, query);
-      // Only our own query: $select, once.
-      assertThat(query < 0 ? "" : inner.url().substring(query + 1)).as(inner.url()).matches("(\\$select=[A-Za-z,]+)?");
-      assertThat(path).as(inner.url()).matches("/users/[A-Za-z0-9%._~@-]+|/users\\('[A-Za-z0-9%._~@-]+'\\)");
-      String key = path.startsWith("/users('")
-          ? FakeGraph.decodeSegment(path.substring("/users('".length(), path.length() - 2)).replace("''", "'")
-          : FakeGraph.decodeSegment(path.substring("/users/".length()));
-      assertThat(HOSTILE_ACCOUNTS).as(inner.url()).contains(key);
-    });
+    assertThat(graph.inner())
+        .isNotEmpty()
+        .allSatisfy(
+            inner -> {
+              assertThat(inner.status()).as(inner.url()).isIn(200, 404);
+              int query = inner.url().indexOf('?');
+              String path = query < 0 ? inner.url() : inner.url().substring(0, query);
+              // Only our own query: $select, once.
+              assertThat(query < 0 ? "" : inner.url().substring(query + 1))
+                  .as(inner.url())
+                  .matches("(\\$select=[A-Za-z,]+)?");
+              assertThat(path)
+                  .as(inner.url())
+                  .matches("/users/[A-Za-z0-9%._~@-]+|/users\\('[A-Za-z0-9%._~@-]+'\\)");
+              String key =
+                  path.startsWith("/users('")
+                      ? FakeGraph.decodeSegment(
+                              path.substring("/users('".length(), path.length() - 2))
+                          .replace("''", "'")
+                      : FakeGraph.decodeSegment(path.substring("/users/".length()));
+              assertThat(HOSTILE_ACCOUNTS).as(inner.url()).contains(key);
+            });
   }
 }

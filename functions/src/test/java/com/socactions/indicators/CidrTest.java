@@ -21,32 +21,35 @@ class CidrTest {
 
   @ParameterizedTest
   @CsvSource({
-      "10.0.0.0/8, 10.255.255.255, true",
-      "10.0.0.0/8, 11.0.0.0, false",
-      "198.51.100.0/24, 198.51.100.0, true",
-      "198.51.100.0/24, 198.51.101.0, false",
-      "2001:db8::/32, 2001:db8:ffff::1, true",
-      "2001:db8::/32, 2001:db9::, false",
-      "0.0.0.0/0, 8.8.8.8, true",
-      "::/0, 8.8.8.8, false"})
+    "10.0.0.0/8, 10.255.255.255, true",
+    "10.0.0.0/8, 11.0.0.0, false",
+    "198.51.100.0/24, 198.51.100.0, true",
+    "198.51.100.0/24, 198.51.101.0, false",
+    "2001:db8::/32, 2001:db8:ffff::1, true",
+    "2001:db8::/32, 2001:db9::, false",
+    "0.0.0.0/0, 8.8.8.8, true",
+    "::/0, 8.8.8.8, false"
+  })
   void aNetworkContainsExactlyItsAddresses(String network, String address, boolean contained) {
     assertThat(cidr(network).contains(ip(address))).isEqualTo(contained);
   }
 
   @ParameterizedTest
   @CsvSource({
-      "10.0.0.0/8, 10.1.0.0/16, true",
-      "10.1.0.0/16, 10.0.0.0/8, true",
-      "10.0.0.0/8, 11.0.0.0/8, false",
-      "198.51.100.0/25, 198.51.100.128/25, false",
-      "2001:db8::/32, 2001:db8:1::/48, true",
-      "0.0.0.0/0, ::/0, false"})
+    "10.0.0.0/8, 10.1.0.0/16, true",
+    "10.1.0.0/16, 10.0.0.0/8, true",
+    "10.0.0.0/8, 11.0.0.0/8, false",
+    "198.51.100.0/25, 198.51.100.128/25, false",
+    "2001:db8::/32, 2001:db8:1::/48, true",
+    "0.0.0.0/0, ::/0, false"
+  })
   void networksOverlapWhenOneHoldsTheOther(String a, String b, boolean overlap) {
     assertThat(cidr(a).overlaps(cidr(b))).isEqualTo(overlap);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"10.0.0.1/8", "10.0.0.0", "10.0.0.0/33", "10.0.0.0/", "evil/8", "2001:db8::1/32"})
+  @ValueSource(
+      strings = {"10.0.0.1/8", "10.0.0.0", "10.0.0.0/33", "10.0.0.0/", "evil/8", "2001:db8::1/32"})
   void theStrictParseRefusesHostBitsAndMalformedText(String text) {
     assertThat(Cidr.parse(text)).isEmpty();
   }
@@ -60,24 +63,30 @@ class CidrTest {
 
   @Test
   void aNetworkWithHostBitsSetCannotBeBuilt() {
-    assertThatThrownBy(() -> new Cidr(ip("10.0.0.1"), 8)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Cidr(ip("10.0.0.1"), 8))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "8.8.8.0/24       | ''",
-      "10.0.0.0/8       | PRIVATE",
-      "8.0.0.0/7        | ''",
-      "0.0.0.0/0        | UNSPECIFIED PRIVATE RESERVED CGNAT LOOPBACK LINK_LOCAL MULTICAST DOCUMENTATION",
-      "100.0.0.0/8      | CGNAT",
-      "192.0.0.0/16     | RESERVED DOCUMENTATION",
-      "192.168.0.0/15   | PRIVATE",
-      "2a02:cf40::/32   | ''",
-      "fd00::/8         | PRIVATE",
-      "fc00::/6         | PRIVATE RESERVED LINK_LOCAL MULTICAST",
-      "3fff::/16        | DOCUMENTATION",
-      "1000::/4         | RESERVED",
-      "::/0             | UNSPECIFIED LOOPBACK RESERVED DOCUMENTATION PRIVATE LINK_LOCAL MULTICAST"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "8.8.8.0/24       | ''",
+        "10.0.0.0/8       | PRIVATE",
+        "8.0.0.0/7        | ''",
+        "0.0.0.0/0        | UNSPECIFIED PRIVATE RESERVED CGNAT LOOPBACK LINK_LOCAL MULTICAST"
+            + " DOCUMENTATION",
+        "100.0.0.0/8      | CGNAT",
+        "192.0.0.0/16     | RESERVED DOCUMENTATION",
+        "192.168.0.0/15   | PRIVATE",
+        "2a02:cf40::/32   | ''",
+        "fd00::/8         | PRIVATE",
+        "fc00::/6         | PRIVATE RESERVED LINK_LOCAL MULTICAST",
+        "3fff::/16        | DOCUMENTATION",
+        "1000::/4         | RESERVED",
+        "::/0             | UNSPECIFIED LOOPBACK RESERVED DOCUMENTATION PRIVATE LINK_LOCAL"
+            + " MULTICAST"
+      })
   void aNetworkReportsEveryNonPublicScopeItTouches(String network, String scopes) {
     assertThat(IpAddresses.nonPublicScopesIn(cidr(network)))
         .extracting(Enum::name)

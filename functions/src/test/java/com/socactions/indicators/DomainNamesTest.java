@@ -11,14 +11,16 @@ class DomainNamesTest {
 
   @ParameterizedTest
   @CsvSource({
-      "google.com, google.com, google.com",
-      "WWW.Google.COM., www.google.com, google.com",
-      "login.evil.co.uk, login.evil.co.uk, evil.co.uk",
-      "https://x.example.com/path?q=1, x.example.com, example.com",
-      "alice@mail.contoso.com, mail.contoso.com, contoso.com",
-      "münchen.de, xn--mnchen-3ya.de, xn--mnchen-3ya.de",
-      "foo.blogspot.com, foo.blogspot.com, blogspot.com"})
-  void theRegistrableDomainIsTheNameRightUnderTheRegistrySuffix(String input, String name, String registrable) throws Exception {
+    "google.com, google.com, google.com",
+    "WWW.Google.COM., www.google.com, google.com",
+    "login.evil.co.uk, login.evil.co.uk, evil.co.uk",
+    "https://x.example.com/path?q=1, x.example.com, example.com",
+    "alice@mail.contoso.com, mail.contoso.com, contoso.com",
+    "münchen.de, xn--mnchen-3ya.de, xn--mnchen-3ya.de",
+    "foo.blogspot.com, foo.blogspot.com, blogspot.com"
+  })
+  void theRegistrableDomainIsTheNameRightUnderTheRegistrySuffix(
+      String input, String name, String registrable) throws Exception {
     DomainNames.ParsedDomain parsed = DomainNames.parse(input);
     assertThat(parsed.name()).isEqualTo(name);
     assertThat(parsed.registrableDomain()).isEqualTo(registrable);

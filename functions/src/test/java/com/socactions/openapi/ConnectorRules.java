@@ -23,18 +23,22 @@ import java.util.regex.Pattern;
  * <p>Each check returns <em>all</em> its violations, never stops at the first; an empty list means
  * the definition follows the rule. Checks never throw on a malformed definition: a missing or
  * wrongly typed node is itself reported as a violation. {@code $ref}s to {@code #/definitions/...}
- * and {@code #/parameters/...} are followed; a definition is reported once, at its own path, however
- * many places reach it.
+ * and {@code #/parameters/...} are followed; a definition is reported once, at its own path,
+ * however many places reach it.
  */
 public final class ConnectorRules {
 
-  /** The connector definition, relative to the {@code functions} module (surefire's working dir). */
+  /**
+   * The connector definition, relative to the {@code functions} module (surefire's working dir).
+   */
   public static final Path DEFINITION = Path.of("..", "openapi", "apiDefinition.swagger.json");
+
   /** The connection parameters, relative to the {@code functions} module. */
   public static final Path PROPERTIES = Path.of("..", "openapi", "apiProperties.json");
 
   static final int MAX_SUMMARY_LENGTH = 80; // Characters, the designer truncates beyond
-  static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch");
+  static final Set<String> HTTP_METHODS =
+      Set.of("get", "put", "post", "delete", "options", "head", "patch");
   static final Set<String> OK_STATUSES = Set.of("200", "201");
 
   private static final Pattern PASCAL_CASE = Pattern.compile("[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*");
@@ -42,9 +46,22 @@ public final class ConnectorRules {
   // names (GeoIP, WhoIs, ServiceNow) are not Title Case and may stand anywhere.
   private static final Pattern TITLE_CASE_WORD = Pattern.compile("[A-Z][a-z]+");
   // Proper nouns that a sentence-case summary still capitalises.
-  static final Set<String> PROPER_NOUNS = Set.of(
-      "SOC", "Actions", "Sentinel", "Microsoft", "Azure", "Defender", "Jira", "Logic", "Apps", "Function", "Functions",
-      "Entra", "Identity", "Protection");
+  static final Set<String> PROPER_NOUNS =
+      Set.of(
+          "SOC",
+          "Actions",
+          "Sentinel",
+          "Microsoft",
+          "Azure",
+          "Defender",
+          "Jira",
+          "Logic",
+          "Apps",
+          "Function",
+          "Functions",
+          "Entra",
+          "Identity",
+          "Protection");
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -57,7 +74,8 @@ public final class ConnectorRules {
   }
 
   /** One operation of the definition. */
-  public record Operation(String method, String path, String operationId, JsonNode node, String jsonPath) {}
+  public record Operation(
+      String method, String path, String operationId, JsonNode node, String jsonPath) {}
 
   private final JsonNode root;
 
@@ -70,7 +88,10 @@ public final class ConnectorRules {
     return new ConnectorRules(definition);
   }
 
-  /** Rules over a definition given as JSON text; throws {@link IllegalArgumentException} if it is not JSON. */
+  /**
+   * Rules over a definition given as JSON text; throws {@link IllegalArgumentException} if it is
+   * not JSON.
+   */
   public static ConnectorRules of(String definitionJson) {
     try {
       return new ConnectorRules(MAPPER.readTree(definitionJson));
@@ -103,8 +124,13 @@ public final class ConnectorRules {
     for (Map.Entry<String, JsonNode> path : fields(root.path("paths"))) {
       for (Map.Entry<String, JsonNode> op : fields(path.getValue())) {
         if (HTTP_METHODS.contains(op.getKey())) {
-          operations.add(new Operation(op.getKey(), path.getKey(), op.getValue().path("operationId").asText(null),
-              op.getValue(), pathOf(path.getKey()) + "." + op.getKey()));
+          operations.add(
+              new Operation(
+                  op.getKey(),
+                  path.getKey(),
+                  op.getValue().path("operationId").asText(null),
+                  op.getValue(),
+                  pathOf(path.getKey()) + "." + op.getKey()));
         }
       }
     }
@@ -144,7 +170,9 @@ public final class ConnectorRules {
       if (id == null || id.isBlank()) {
         found.add(new Violation(rule, at, "missing"));
       } else if (!PASCAL_CASE.matcher(id).matches()) {
-        found.add(new Violation(rule, at, "'" + id + "' is not PascalCase (letters and digits, no '-' or '_')"));
+        found.add(
+            new Violation(
+                rule, at, "'" + id + "' is not PascalCase (letters and digits, no '-' or '_')"));
       } else if (!seen.add(id)) {
         found.add(new Violation(rule, at, "'" + id + "' is used by another operation too"));
       }
@@ -153,8 +181,8 @@ public final class ConnectorRules {
   }
 
   /**
-   * Every operation has a {@code summary}: sentence case (capital first letter, no Title Case
-   * words after it except {@link #PROPER_NOUNS}), at most 80 characters, no trailing punctuation.
+   * Every operation has a {@code summary}: sentence case (capital first letter, no Title Case words
+   * after it except {@link #PROPER_NOUNS}), at most 80 characters, no trailing punctuation.
    */
   public List<Violation> summariesAreSentenceCaseShortAndUnpunctuated() {
     String rule = "summary";
@@ -167,30 +195,38 @@ public final class ConnectorRules {
         continue;
       }
       if (summary.length() > MAX_SUMMARY_LENGTH) {
-        found.add(new Violation(rule, at, summary.length() + " characters, more than " + MAX_SUMMARY_LENGTH));
+        found.add(
+            new Violation(
+                rule, at, summary.length() + " characters, more than " + MAX_SUMMARY_LENGTH));
       }
       if (!summary.equals(summary.strip())) {
         found.add(new Violation(rule, at, "leading or trailing white space"));
       }
       if (!Character.isUpperCase(summary.codePointAt(0))) {
-        found.add(new Violation(rule, at, "'" + summary + "' does not start with a capital letter"));
+        found.add(
+            new Violation(rule, at, "'" + summary + "' does not start with a capital letter"));
       }
       char last = summary.strip().charAt(summary.strip().length() - 1);
       if (".!?:;,".indexOf(last) >= 0) {
-        found.add(new Violation(rule, at, "'" + summary + "' ends with punctuation '" + last + "'"));
+        found.add(
+            new Violation(rule, at, "'" + summary + "' ends with punctuation '" + last + "'"));
       }
       String[] words = summary.strip().split("\\s+");
       for (int i = 1; i < words.length; i++) {
         String word = words[i].replaceAll("^\\p{Punct}+|\\p{Punct}+$", "");
         if (TITLE_CASE_WORD.matcher(word).matches() && !PROPER_NOUNS.contains(word)) {
-          found.add(new Violation(rule, at, "'" + summary + "' is not sentence case: '" + word + "'"));
+          found.add(
+              new Violation(rule, at, "'" + summary + "' is not sentence case: '" + word + "'"));
         }
       }
     }
     return found;
   }
 
-  /** Every operation has a {@code description}: a sentence of 3+ words, capital first, ending with a period. */
+  /**
+   * Every operation has a {@code description}: a sentence of 3+ words, capital first, ending with a
+   * period.
+   */
   public List<Violation> descriptionsAreFullSentences() {
     String rule = "description";
     List<Violation> found = new ArrayList<>();
@@ -215,53 +251,71 @@ public final class ConnectorRules {
   }
 
   /**
-   * Every parameter (path-level, operation-level, shared) and every property of every request
-   * body and response schema has a non-blank {@code x-ms-summary}, recursively through nested
-   * objects, array items and {@code $ref}s. A property that is a {@code $ref} may take its summary
-   * from the referenced definition.
+   * Every parameter (path-level, operation-level, shared) and every property of every request body
+   * and response schema has a non-blank {@code x-ms-summary}, recursively through nested objects,
+   * array items and {@code $ref}s. A property that is a {@code $ref} may take its summary from the
+   * referenced definition.
    */
   public List<Violation> parametersAndPropertiesHaveXmsSummary() {
     String rule = "x-ms-summary";
     List<Violation> found = new ArrayList<>();
     Set<String> visited = new HashSet<>();
     for (Map.Entry<String, JsonNode> path : fields(root.path("paths"))) {
-      walkParameters(path.getValue().path("parameters"), pathOf(path.getKey()) + ".parameters", found, visited, rule);
+      walkParameters(
+          path.getValue().path("parameters"),
+          pathOf(path.getKey()) + ".parameters",
+          found,
+          visited,
+          rule);
     }
     for (Operation op : operations()) {
-      walkParameters(op.node().path("parameters"), op.jsonPath() + ".parameters", found, visited, rule);
+      walkParameters(
+          op.node().path("parameters"), op.jsonPath() + ".parameters", found, visited, rule);
       for (Map.Entry<String, JsonNode> response : fields(op.node().path("responses"))) {
         JsonNode schema = response.getValue().path("schema");
         if (!schema.isMissingNode()) {
-          walkSchema(schema, op.jsonPath() + ".responses['" + response.getKey() + "'].schema", found, visited, rule);
+          walkSchema(
+              schema,
+              op.jsonPath() + ".responses['" + response.getKey() + "'].schema",
+              found,
+              visited,
+              rule);
         }
       }
     }
     return found;
   }
 
-  private void walkParameters(JsonNode parameters, String at, List<Violation> found, Set<String> visited, String rule) {
+  private void walkParameters(
+      JsonNode parameters, String at, List<Violation> found, Set<String> visited, String rule) {
     int i = 0;
     for (JsonNode parameter : iterable(parameters)) {
       String here = at + "[" + i++ + "]";
       Resolved resolved = resolve(parameter, here);
       if (resolved == null) {
-        found.add(new Violation(rule, here, "unresolvable $ref " + parameter.path("$ref").asText()));
+        found.add(
+            new Violation(rule, here, "unresolvable $ref " + parameter.path("$ref").asText()));
         continue;
       }
       if (resolved.viaRef() && !visited.add(resolved.path())) {
         continue;
       }
       if (!hasText(resolved.node(), "x-ms-summary")) {
-        found.add(new Violation(rule, resolved.path(),
-            "parameter '" + resolved.node().path("name").asText() + "' has no x-ms-summary"));
+        found.add(
+            new Violation(
+                rule,
+                resolved.path(),
+                "parameter '" + resolved.node().path("name").asText() + "' has no x-ms-summary"));
       }
       if (resolved.node().has("schema")) {
-        walkSchema(resolved.node().get("schema"), resolved.path() + ".schema", found, visited, rule);
+        walkSchema(
+            resolved.node().get("schema"), resolved.path() + ".schema", found, visited, rule);
       }
     }
   }
 
-  private void walkSchema(JsonNode schema, String at, List<Violation> found, Set<String> visited, String rule) {
+  private void walkSchema(
+      JsonNode schema, String at, List<Violation> found, Set<String> visited, String rule) {
     Resolved resolved = resolve(schema, at);
     if (resolved == null) {
       found.add(new Violation(rule, at, "unresolvable $ref " + schema.path("$ref").asText()));
@@ -288,7 +342,12 @@ public final class ConnectorRules {
       walkSchema(node.get("items"), resolved.path() + ".items", found, visited, rule);
     }
     if (node.path("additionalProperties").isObject()) {
-      walkSchema(node.get("additionalProperties"), resolved.path() + ".additionalProperties", found, visited, rule);
+      walkSchema(
+          node.get("additionalProperties"),
+          resolved.path() + ".additionalProperties",
+          found,
+          visited,
+          rule);
     }
     int i = 0;
     for (JsonNode part : iterable(node.path("allOf"))) {
@@ -315,7 +374,9 @@ public final class ConnectorRules {
         } else if (!schema.has("$ref") && !schema.has("type")) {
           found.add(new Violation(rule, at + ".schema", "neither a $ref nor a type"));
         } else if (resolve(schema, at + ".schema") == null) {
-          found.add(new Violation(rule, at + ".schema", "unresolvable $ref " + schema.path("$ref").asText()));
+          found.add(
+              new Violation(
+                  rule, at + ".schema", "unresolvable $ref " + schema.path("$ref").asText()));
         }
       }
       if (!anyOk) {
@@ -332,16 +393,19 @@ public final class ConnectorRules {
     for (Operation op : operations()) {
       JsonNode defaultResponse = op.node().path("responses").path("default");
       if (defaultResponse.has("schema")) {
-        found.add(new Violation(rule, op.jsonPath() + ".responses['default'].schema",
-            "a default response must not have a schema; declare each error status instead"));
+        found.add(
+            new Violation(
+                rule,
+                op.jsonPath() + ".responses['default'].schema",
+                "a default response must not have a schema; declare each error status instead"));
       }
     }
     return found;
   }
 
   /**
-   * Every parameter, and every request-body property, that is {@code x-ms-visibility: internal}
-   * and required has a {@code default}: the designer hides it, so nobody else can fill it in.
+   * Every parameter, and every request-body property, that is {@code x-ms-visibility: internal} and
+   * required has a {@code default}: the designer hides it, so nobody else can fill it in.
    */
   public List<Violation> internalRequiredParametersHaveDefaults() {
     String rule = "internal-required-default";
@@ -349,7 +413,8 @@ public final class ConnectorRules {
     Set<String> visited = new HashSet<>();
     List<Map.Entry<JsonNode, String>> parameterLists = new ArrayList<>();
     for (Map.Entry<String, JsonNode> path : fields(root.path("paths"))) {
-      parameterLists.add(Map.entry(path.getValue().path("parameters"), pathOf(path.getKey()) + ".parameters"));
+      parameterLists.add(
+          Map.entry(path.getValue().path("parameters"), pathOf(path.getKey()) + ".parameters"));
     }
     for (Operation op : operations()) {
       parameterLists.add(Map.entry(op.node().path("parameters"), op.jsonPath() + ".parameters"));
@@ -363,11 +428,15 @@ public final class ConnectorRules {
         }
         JsonNode p = resolved.node();
         if (isInternal(p) && p.path("required").asBoolean(false) && !p.has("default")) {
-          found.add(new Violation(rule, resolved.path(),
-              "internal, required parameter '" + p.path("name").asText() + "' has no default"));
+          found.add(
+              new Violation(
+                  rule,
+                  resolved.path(),
+                  "internal, required parameter '" + p.path("name").asText() + "' has no default"));
         }
         if (p.has("schema")) {
-          checkInternalRequiredProperties(p.get("schema"), resolved.path() + ".schema", found, visited, rule);
+          checkInternalRequiredProperties(
+              p.get("schema"), resolved.path() + ".schema", found, visited, rule);
         }
       }
     }
@@ -392,7 +461,8 @@ public final class ConnectorRules {
       checkInternalRequiredProperties(value, here, found, visited, rule);
     }
     if (node.has("items")) {
-      checkInternalRequiredProperties(node.get("items"), resolved.path() + ".items", found, visited, rule);
+      checkInternalRequiredProperties(
+          node.get("items"), resolved.path() + ".items", found, visited, rule);
     }
   }
 

@@ -23,18 +23,17 @@ import java.util.function.Function;
  * Checks an HTTP answer against what a Swagger 2.0 definition documents for that operation and
  * status, so the definition cannot drift from the JSON the app writes.
  *
- * <p>What it checks: the status is documented; a documented schema means a body of the right
- * media type ({@code application/problem+json} for the {@link #PROBLEM} schema, else
- * {@code application/json}); no schema means an empty body; every documented header is present
- * and of its type; the body against the schema: {@code type}, {@code format} ({@code date-time},
- * {@code int32}, {@code int64}), {@code properties}, {@code required}, {@code items},
- * {@code enum}, {@code x-nullable} (on the schema, or beside a {@code $ref} to it) and
- * {@code $ref} into {@code #/definitions}. A property the body has but the schema does not
- * document is a violation (unless the schema allows {@code additionalProperties}), so
- * undocumented fields cannot creep in.
+ * <p>What it checks: the status is documented; a documented schema means a body of the right media
+ * type ({@code application/problem+json} for the {@link #PROBLEM} schema, else {@code
+ * application/json}); no schema means an empty body; every documented header is present and of its
+ * type; the body against the schema: {@code type}, {@code format} ({@code date-time}, {@code
+ * int32}, {@code int64}), {@code properties}, {@code required}, {@code items}, {@code enum}, {@code
+ * x-nullable} (on the schema, or beside a {@code $ref} to it) and {@code $ref} into {@code
+ * #/definitions}. A property the body has but the schema does not document is a violation (unless
+ * the schema allows {@code additionalProperties}), so undocumented fields cannot creep in.
  *
- * <p>Like {@link ConnectorRules}, it returns every violation with its JSON path and never throws
- * on a malformed definition or body: those are violations too.
+ * <p>Like {@link ConnectorRules}, it returns every violation with its JSON path and never throws on
+ * a malformed definition or body: those are violations too.
  */
 public final class SwaggerResponseValidator {
   /** Errors use this schema, and only they are {@code application/problem+json}. */
@@ -65,7 +64,10 @@ public final class SwaggerResponseValidator {
     return operations.keySet();
   }
 
-  /** The statuses an operation documents ({@code "200"}, {@code "400"}, ...); empty for an unknown operation. */
+  /**
+   * The statuses an operation documents ({@code "200"}, {@code "400"}, ...); empty for an unknown
+   * operation.
+   */
   public Set<String> documentedStatuses(String operationId) {
     Set<String> statuses = new LinkedHashSet<>();
     Optional.ofNullable(operations.get(operationId))
@@ -79,18 +81,21 @@ public final class SwaggerResponseValidator {
    * @param header the answer's header by (case-insensitive) name
    * @param body the answer's body as text, empty when it had none
    */
-  public List<Violation> validateResponse(String operationId, int status, Function<String, Optional<String>> header,
-      String body) {
+  public List<Violation> validateResponse(
+      String operationId, int status, Function<String, Optional<String>> header, String body) {
     List<Violation> found = new ArrayList<>();
     Operation op = operations.get(operationId);
     if (op == null) {
-      found.add(new Violation("operation", "$", "no operation '" + operationId + "' in the definition"));
+      found.add(
+          new Violation("operation", "$", "no operation '" + operationId + "' in the definition"));
       return found;
     }
     String at = op.jsonPath() + ".responses['" + status + "']";
     JsonNode response = op.node().path("responses").path(Integer.toString(status));
     if (response.isMissingNode()) {
-      found.add(new Violation("status", at, operationId + " answered " + status + ", which it does not document"));
+      found.add(
+          new Violation(
+              "status", at, operationId + " answered " + status + ", which it does not document"));
       return found;
     }
     for (Map.Entry<String, JsonNode> declared : response.path("headers").properties()) {
@@ -99,26 +104,37 @@ public final class SwaggerResponseValidator {
       if (value.isEmpty()) {
         found.add(new Violation("header", here, "documented, but not sent"));
       } else {
-        validateValue(declared.getValue(), MAPPER.getNodeFactory().textNode(value.get()), here, found, true);
+        validateValue(
+            declared.getValue(), MAPPER.getNodeFactory().textNode(value.get()), here, found, true);
       }
     }
     String text = body == null ? "" : body;
     if (!response.has("schema")) {
       if (!text.isEmpty()) {
-        found.add(new Violation("body", at, "no schema is documented, so no body may be sent; got: " + excerpt(text)));
+        found.add(
+            new Violation(
+                "body",
+                at,
+                "no schema is documented, so no body may be sent; got: " + excerpt(text)));
       }
       return found;
     }
     JsonNode schema = response.get("schema");
-    // An operation that produces text/plain answers a string schema as plain text (the firewall feeds).
-    boolean plainText = schema.path("type").asText().equals("string")
-        && op.node().path("produces").toString().contains("\"" + TEXT_MEDIA_TYPE + "\"");
-    String expectedType = PROBLEM.equals(schema.path("$ref").asText()) ? PROBLEM_MEDIA_TYPE
-        : plainText ? TEXT_MEDIA_TYPE : JSON_MEDIA_TYPE;
+    // An operation that produces text/plain answers a string schema as plain text (the firewall
+    // feeds).
+    boolean plainText =
+        schema.path("type").asText().equals("string")
+            && op.node().path("produces").toString().contains("\"" + TEXT_MEDIA_TYPE + "\"");
+    String expectedType =
+        PROBLEM.equals(schema.path("$ref").asText())
+            ? PROBLEM_MEDIA_TYPE
+            : plainText ? TEXT_MEDIA_TYPE : JSON_MEDIA_TYPE;
     String contentType = header.apply("Content-Type").orElse("");
     String mediaType = contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
     if (!mediaType.equals(expectedType)) {
-      found.add(new Violation("content-type", at, "Content-Type is '" + contentType + "', not " + expectedType));
+      found.add(
+          new Violation(
+              "content-type", at, "Content-Type is '" + contentType + "', not " + expectedType));
     }
     if (plainText) {
       return found;
@@ -138,14 +154,18 @@ public final class SwaggerResponseValidator {
     return found;
   }
 
-  /** Every way a JSON value breaks a schema of this definition (paths from {@code $}, the value's root). */
+  /**
+   * Every way a JSON value breaks a schema of this definition (paths from {@code $}, the value's
+   * root).
+   */
   public List<Violation> validate(JsonNode schema, JsonNode value) {
     List<Violation> found = new ArrayList<>();
     validateValue(schema, value, "$", found, false);
     return found;
   }
 
-  private void validateValue(JsonNode schema, JsonNode value, String at, List<Violation> found, boolean fromText) {
+  private void validateValue(
+      JsonNode schema, JsonNode value, String at, List<Violation> found, boolean fromText) {
     boolean nullable = schema.path("x-nullable").asBoolean(false);
     JsonNode resolved = schema;
     Set<String> seen = new HashSet<>();
@@ -167,7 +187,9 @@ public final class SwaggerResponseValidator {
     }
     String type = resolved.path("type").asText(resolved.has("properties") ? "object" : "");
     if (!typeMatches(type, value, fromText)) {
-      found.add(new Violation("schema", at, "a " + kind(value) + ", not " + (type.isEmpty() ? "(no type)" : type)));
+      found.add(
+          new Violation(
+              "schema", at, "a " + kind(value) + ", not " + (type.isEmpty() ? "(no type)" : type)));
       return;
     }
     checkFormat(resolved.path("format").asText(""), value, at, found);
@@ -238,7 +260,8 @@ public final class SwaggerResponseValidator {
         try {
           OffsetDateTime.parse(value.asText());
         } catch (DateTimeParseException e) {
-          found.add(new Violation("schema", at, "'" + value.asText() + "' is not an RFC 3339 date-time"));
+          found.add(
+              new Violation("schema", at, "'" + value.asText() + "' is not an RFC 3339 date-time"));
         }
       }
       case "int32" -> {
@@ -259,7 +282,10 @@ public final class SwaggerResponseValidator {
 
   private static boolean fitsIn(JsonNode value, long min, long max) {
     try {
-      long number = value.isNumber() ? value.bigIntegerValue().longValueExact() : Long.parseLong(value.asText());
+      long number =
+          value.isNumber()
+              ? value.bigIntegerValue().longValueExact()
+              : Long.parseLong(value.asText());
       return number >= min && number <= max;
     } catch (ArithmeticException | NumberFormatException e) {
       return false;

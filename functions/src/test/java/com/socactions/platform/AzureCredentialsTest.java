@@ -38,36 +38,55 @@ class AzureCredentialsTest {
     AccessToken token = credentials.token(STORAGE_SCOPE, Duration.ofSeconds(30));
 
     assertThat(token.getToken()).isEqualTo("token-for-https://storage.azure.com");
-    assertThat(identity.requests()).first().satisfies(request -> {
-      assertThat(request.getUrl().queryParameter("resource")).isEqualTo("https://storage.azure.com");
-      assertThat(request.getHeaders().get("X-IDENTITY-HEADER")).isEqualTo(FakeManagedIdentityEndpoint.HEADER);
-    });
+    assertThat(identity.requests())
+        .first()
+        .satisfies(
+            request -> {
+              assertThat(request.getUrl().queryParameter("resource"))
+                  .isEqualTo("https://storage.azure.com");
+              assertThat(request.getHeaders().get("X-IDENTITY-HEADER"))
+                  .isEqualTo(FakeManagedIdentityEndpoint.HEADER);
+            });
   }
 
   @Test
   void aUserAssignedIdentityIsAskedForByItsClientId() {
-    AzureCredentials credentials = AzureCredentials.managedIdentity(Settings.of(identity.settings()),
-        Optional.of("5e29463d-71da-4fe0-8e69-999b57db23b0"), Optional.empty());
+    AzureCredentials credentials =
+        AzureCredentials.managedIdentity(
+            Settings.of(identity.settings()),
+            Optional.of("5e29463d-71da-4fe0-8e69-999b57db23b0"),
+            Optional.empty());
 
     credentials.token(STORAGE_SCOPE, Duration.ofSeconds(30));
 
-    assertThat(identity.requests()).first().satisfies(request ->
-        assertThat(request.getUrl().queryParameter("client_id")).isEqualTo("5e29463d-71da-4fe0-8e69-999b57db23b0"));
+    assertThat(identity.requests())
+        .first()
+        .satisfies(
+            request ->
+                assertThat(request.getUrl().queryParameter("client_id"))
+                    .isEqualTo("5e29463d-71da-4fe0-8e69-999b57db23b0"));
   }
 
   @Test
   void aTokenThatDoesNotComeInTimeIsAnUpstreamErrorWhileTheFetchGoesOn() {
     Sinks.One<AccessToken> never = Sinks.one();
     AtomicInteger fetches = new AtomicInteger();
-    AzureCredentials credentials = AzureCredentials.of(request -> {
-      fetches.incrementAndGet();
-      return never.asMono();
-    });
+    AzureCredentials credentials =
+        AzureCredentials.of(
+            request -> {
+              fetches.incrementAndGet();
+              return never.asMono();
+            });
 
     assertThatThrownBy(() -> credentials.token(STORAGE_SCOPE, Duration.ofMillis(50)))
         .isInstanceOf(UpstreamException.class)
-        .hasMessageContaining(STORAGE_SCOPE).hasMessageContaining("PT0.05S");
-    assertThatThrownBy(() -> credentials.capped(Duration.ofMillis(50)).getTokenSync(new TokenRequestContext().addScopes(STORAGE_SCOPE)))
+        .hasMessageContaining(STORAGE_SCOPE)
+        .hasMessageContaining("PT0.05S");
+    assertThatThrownBy(
+            () ->
+                credentials
+                    .capped(Duration.ofMillis(50))
+                    .getTokenSync(new TokenRequestContext().addScopes(STORAGE_SCOPE)))
         .isInstanceOf(UpstreamException.class);
     // Both waits joined the one fetch still under way.
     assertThat(fetches).hasValue(1);
@@ -80,12 +99,17 @@ class AzureCredentialsTest {
   @Test
   void aRefusedTokenRequestIsAnUpstreamErrorAndTheNextRequestTriesAgain() {
     AtomicInteger fetches = new AtomicInteger();
-    AzureCredentials credentials = AzureCredentials.of(request -> fetches.incrementAndGet() == 1
-        ? Mono.error(new IllegalStateException("identity endpoint answered 500"))
-        : Mono.just(new AccessToken("second", OffsetDateTime.now().plusHours(1))));
+    AzureCredentials credentials =
+        AzureCredentials.of(
+            request ->
+                fetches.incrementAndGet() == 1
+                    ? Mono.error(new IllegalStateException("identity endpoint answered 500"))
+                    : Mono.just(new AccessToken("second", OffsetDateTime.now().plusHours(1))));
 
     assertThatThrownBy(() -> credentials.token(STORAGE_SCOPE, Duration.ofSeconds(5)))
-        .isInstanceOf(UpstreamException.class).hasMessageContaining("identity endpoint answered 500");
-    assertThat(credentials.token(STORAGE_SCOPE, Duration.ofSeconds(5)).getToken()).isEqualTo("second");
+        .isInstanceOf(UpstreamException.class)
+        .hasMessageContaining("identity endpoint answered 500");
+    assertThat(credentials.token(STORAGE_SCOPE, Duration.ofSeconds(5)).getToken())
+        .isEqualTo("second");
   }
 }

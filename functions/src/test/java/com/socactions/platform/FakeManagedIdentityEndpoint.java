@@ -23,11 +23,11 @@ import okhttp3.HttpUrl;
 /**
  * A fake App Service managed-identity endpoint on loopback, as Azure Identity 1.18 asks it (see
  * ARCHITECTURE.md, Credentials): {@code GET ?api-version=2019-08-01&resource=<scope without
- * /.default>} with header {@code X-IDENTITY-HEADER}. It answers the recorded shape of
- * {@code graph/token-managed-identity.json} with {@code access_token = "token-for-" + resource}
- * and an {@code expires_on} an hour after the clock's now; a wrong or missing header gets 400.
- * Scripting: {@link #delay}, {@link #fail}. Public so that end-to-end tests in other packages can
- * point the app's real credential chain at it.
+ * /.default>} with header {@code X-IDENTITY-HEADER}. It answers the recorded shape of {@code
+ * graph/token-managed-identity.json} with {@code access_token = "token-for-" + resource} and an
+ * {@code expires_on} an hour after the clock's now; a wrong or missing header gets 400. Scripting:
+ * {@link #delay}, {@link #fail}. Public so that end-to-end tests in other packages can point the
+ * app's real credential chain at it.
  *
  * <p>Use: settings {@code IDENTITY_ENDPOINT = fake.endpoint()}, {@code IDENTITY_HEADER =
  * FakeManagedIdentityEndpoint.HEADER}.
@@ -56,7 +56,8 @@ public final class FakeManagedIdentityEndpoint implements AutoCloseable {
   public static FakeManagedIdentityEndpoint start(Clock clock) throws IOException {
     FakeManagedIdentityEndpoint fake = new FakeManagedIdentityEndpoint(clock);
     fake.server.setDispatcher(fake.new TokenDispatcher());
-    fake.server.setServerSocketFactory(NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
+    fake.server.setServerSocketFactory(
+        NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     return fake;
   }
@@ -105,14 +106,16 @@ public final class FakeManagedIdentityEndpoint implements AutoCloseable {
     public MockResponse dispatch(RecordedRequest request) {
       requests.add(request);
       HttpUrl url = request.getUrl();
-      MockResponse.Builder response = new MockResponse.Builder()
-          .addHeader("Content-Type", "application/json")
-          .headersDelay(delay.toMillis(), TimeUnit.MILLISECONDS);
+      MockResponse.Builder response =
+          new MockResponse.Builder()
+              .addHeader("Content-Type", "application/json")
+              .headersDelay(delay.toMillis(), TimeUnit.MILLISECONDS);
       String resource = url.queryParameter("resource");
       if (failureStatus != 0) {
         return response.code(failureStatus).body("{\"error\":\"scripted failure\"}").build();
       }
-      if (!HEADER.equals(request.getHeaders().get("X-IDENTITY-HEADER")) || resource == null
+      if (!HEADER.equals(request.getHeaders().get("X-IDENTITY-HEADER"))
+          || resource == null
           || !"2019-08-01".equals(url.queryParameter("api-version"))) {
         return response.code(400).body("{\"error\":\"invalid_request\"}").build();
       }

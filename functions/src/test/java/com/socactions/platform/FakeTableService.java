@@ -24,21 +24,24 @@ import okhttp3.tls.HeldCertificate;
  * Every request is recorded with its headers; {@link #delay} slows every answer.
  */
 final class FakeTableService implements AutoCloseable {
-  private static final String JSON = "application/json;odata=minimalmetadata;streaming=true;charset=utf-8";
+  private static final String JSON =
+      "application/json;odata=minimalmetadata;streaming=true;charset=utf-8";
 
   private final MockWebServer server = new MockWebServer();
-  private final HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName("127.0.0.1").build();
+  private final HeldCertificate certificate =
+      new HeldCertificate.Builder().addSubjectAlternativeName("127.0.0.1").build();
   private final Set<String> tables = ConcurrentHashMap.newKeySet();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private volatile Duration delay = Duration.ZERO;
 
   static FakeTableService start() throws IOException {
     FakeTableService fake = new FakeTableService();
-    HandshakeCertificates serverCertificates = new HandshakeCertificates.Builder()
-        .heldCertificate(fake.certificate).build();
+    HandshakeCertificates serverCertificates =
+        new HandshakeCertificates.Builder().heldCertificate(fake.certificate).build();
     fake.server.useHttps(serverCertificates.sslSocketFactory());
     fake.server.setDispatcher(fake.new TablesDispatcher());
-    fake.server.setServerSocketFactory(NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
+    fake.server.setServerSocketFactory(
+        NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     return fake;
   }
@@ -50,9 +53,14 @@ final class FakeTableService implements AutoCloseable {
 
   /** The shared client, trusting this fake's certificate. */
   OkHttpClient trustingClient() {
-    HandshakeCertificates trust = new HandshakeCertificates.Builder()
-        .addTrustedCertificate(certificate.certificate()).build();
-    return HttpClients.shared().newBuilder().sslSocketFactory(trust.sslSocketFactory(), trust.trustManager()).build();
+    HandshakeCertificates trust =
+        new HandshakeCertificates.Builder()
+            .addTrustedCertificate(certificate.certificate())
+            .build();
+    return HttpClients.shared()
+        .newBuilder()
+        .sslSocketFactory(trust.sslSocketFactory(), trust.trustManager())
+        .build();
   }
 
   FakeTableService delay(Duration value) {
@@ -73,20 +81,35 @@ final class FakeTableService implements AutoCloseable {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
       requests.add(request);
-      MockResponse.Builder response = new MockResponse.Builder()
-          .addHeader("Content-Type", JSON)
-          .addHeader("x-ms-version", "2019-02-02")
-          .headersDelay(delay.toMillis(), TimeUnit.MILLISECONDS);
+      MockResponse.Builder response =
+          new MockResponse.Builder()
+              .addHeader("Content-Type", JSON)
+              .addHeader("x-ms-version", "2019-02-02")
+              .headersDelay(delay.toMillis(), TimeUnit.MILLISECONDS);
       String path = request.getUrl().encodedPath();
       if ("GET".equals(request.getMethod()) && path.equals("/Tables")) {
-        String value = tables.stream().map(name -> "{\"TableName\":\"" + name + "\"}").reduce((a, b) -> a + "," + b).orElse("");
+        String value =
+            tables.stream()
+                .map(name -> "{\"TableName\":\"" + name + "\"}")
+                .reduce((a, b) -> a + "," + b)
+                .orElse("");
         return response.code(200).body("{\"value\":[" + value + "]}").build();
       }
       if ("POST".equals(request.getMethod()) && path.equals("/Tables")) {
-        String name = request.getBody() == null ? "" : request.getBody().utf8().replaceAll(".*\"TableName\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        String name =
+            request.getBody() == null
+                ? ""
+                : request
+                    .getBody()
+                    .utf8()
+                    .replaceAll(".*\"TableName\"\\s*:\\s*\"([^\"]+)\".*", "$1");
         if (!tables.add(name)) {
-          return response.code(409).body("{\"odata.error\":{\"code\":\"TableAlreadyExists\",\"message\":{\"lang\":\"en-US\","
-              + "\"value\":\"The table specified already exists.\"}}}").build();
+          return response
+              .code(409)
+              .body(
+                  "{\"odata.error\":{\"code\":\"TableAlreadyExists\",\"message\":{\"lang\":\"en-US\",\"value\":\"The"
+                      + " table specified already exists.\"}}}")
+              .build();
         }
         return response.code(201).body("{\"TableName\":\"" + name + "\"}").build();
       }

@@ -9,15 +9,21 @@ class HtmlTableTest {
 
   @Test
   void cellsAreEscaped() {
-    String html = new HtmlTable("t", List.of("a")).row(List.of("<script>alert('x')</script> & co")).render();
-    assertThat(html).contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co").doesNotContain("<script>");
+    String html =
+        new HtmlTable("t", List.of("a")).row(List.of("<script>alert('x')</script> & co")).render();
+    assertThat(html)
+        .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co")
+        .doesNotContain("<script>");
   }
 
   @Test
   void aLongTableStaysUnderTheCommentLimitWithWholeRowsAndSaysWhatWasLeftOut() {
     HtmlTable table = new HtmlTable("IP enrichment", List.of("IP", "Notes"));
     for (int i = 0; i < 2_000; i++) {
-      table.row(List.of("10.0." + (i / 256) + "." + (i % 256), "a note long enough to fill the comment quickly"));
+      table.row(
+          List.of(
+              "10.0." + (i / 256) + "." + (i % 256),
+              "a note long enough to fill the comment quickly"));
     }
     String html = table.note("database is stale").render();
     assertThat(html.length()).isLessThanOrEqualTo(HtmlTable.MAX_COMMENT_CHARS);
@@ -30,7 +36,10 @@ class HtmlTableTest {
 
   @Test
   void aShortTableIsWhole() {
-    String html = new HtmlTable("t", List.of("a", "b")).row(java.util.Arrays.asList("1", null)).render();
-    assertThat(html).isEqualTo("<p><b>t</b></p><table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td></td></tr></table>");
+    String html =
+        new HtmlTable("t", List.of("a", "b")).row(java.util.Arrays.asList("1", null)).render();
+    assertThat(html)
+        .isEqualTo(
+            "<p><b>t</b></p><table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td></td></tr></table>");
   }
 }

@@ -22,7 +22,8 @@ class RequestLogContextTest {
   void linesWrittenOnAnotherThreadForTheRequestCarryItsRunId() throws Exception {
     List<String> lines = capture();
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (RequestLogContext.Scope ignored = RequestLogContext.open("[EnrichIpAddresses run=0858 correlation=c1] ")) {
+    try (RequestLogContext.Scope ignored =
+        RequestLogContext.open("[EnrichIpAddresses run=0858 correlation=c1] ")) {
       SERVICE_LOG.warning("on the request thread");
       pool.submit(RequestLogContext.wrap(() -> SERVICE_LOG.warning("on a lookup thread"))).get();
     } finally {
@@ -31,10 +32,11 @@ class RequestLogContextTest {
     }
     SERVICE_LOG.warning("after the request");
 
-    assertThat(lines).containsExactly(
-        "[EnrichIpAddresses run=0858 correlation=c1] on the request thread",
-        "[EnrichIpAddresses run=0858 correlation=c1] on a lookup thread",
-        "after the request");
+    assertThat(lines)
+        .containsExactly(
+            "[EnrichIpAddresses run=0858 correlation=c1] on the request thread",
+            "[EnrichIpAddresses run=0858 correlation=c1] on a lookup thread",
+            "after the request");
   }
 
   @Test
@@ -57,20 +59,21 @@ class RequestLogContextTest {
   }
 
   private static Handler collect(String loggerName, List<String> lines) {
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        if (loggerName.equals(record.getLoggerName())) {
-          lines.add(record.getMessage());
-        }
-      }
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            if (loggerName.equals(record.getLoggerName())) {
+              lines.add(record.getMessage());
+            }
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     Logger.getLogger("").addHandler(handler);
     return handler;
   }

@@ -33,14 +33,22 @@ class TableLeaseTest {
 
   @BeforeEach
   void table() {
-    TableStorage storage = new TableStorage(Settings.of(Map.of("STATE_STORAGE_CONNECTION", Azurite.connectionString())));
+    TableStorage storage =
+        new TableStorage(
+            Settings.of(Map.of("STATE_STORAGE_CONNECTION", Azurite.connectionString())));
     table = storage.table("leasetest" + TABLES.incrementAndGet() + System.nanoTime() % 100_000);
   }
 
   /** Real, short pauses: the holders run on other threads. */
   private TableLease lease() {
-    return new TableLease(table, clock, Ticker.SYSTEM, Sleeper.SYSTEM, TableLease.DEFAULT_DURATION,
-        Duration.ofSeconds(30), Duration.ofMillis(5));
+    return new TableLease(
+        table,
+        clock,
+        Ticker.SYSTEM,
+        Sleeper.SYSTEM,
+        TableLease.DEFAULT_DURATION,
+        Duration.ofSeconds(30),
+        Duration.ofMillis(5));
   }
 
   @Test
@@ -54,11 +62,16 @@ class TableLeaseTest {
       List<Future<?>> runs = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
         TableLease lease = i % 2 == 0 ? first : second;
-        runs.add(pool.submit(() -> lease.run("location", () -> {
-          mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
-          pauseBriefly(); // long enough for an unguarded second run to overlap
-          return inside.decrementAndGet();
-        })));
+        runs.add(
+            pool.submit(
+                () ->
+                    lease.run(
+                        "location",
+                        () -> {
+                          mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                          pauseBriefly(); // long enough for an unguarded second run to overlap
+                          return inside.decrementAndGet();
+                        })));
       }
       for (Future<?> run : runs) {
         run.get();
@@ -81,8 +94,12 @@ class TableLeaseTest {
 
   @Test
   void aLeaseWhoseHolderDiedIsTakenOverOnceItHasLapsed() {
-    table.createEntity(new TableEntity(TableLease.PARTITION, "location").addProperty(TableLease.HOLDER, "dead")
-        .addProperty(TableLease.EXPIRES_AT, OffsetDateTime.ofInstant(NOW.plusSeconds(60), ZoneOffset.UTC)));
+    table.createEntity(
+        new TableEntity(TableLease.PARTITION, "location")
+            .addProperty(TableLease.HOLDER, "dead")
+            .addProperty(
+                TableLease.EXPIRES_AT,
+                OffsetDateTime.ofInstant(NOW.plusSeconds(60), ZoneOffset.UTC)));
     clock.advance(Duration.ofSeconds(61));
 
     assertThat(lease().run("location", () -> "ran")).isEqualTo("ran");
@@ -90,18 +107,31 @@ class TableLeaseTest {
 
   @Test
   void aLeaseHeldPastTheLongestWaitFailsRetryablyWithoutRunningTheWork() {
-    table.createEntity(new TableEntity(TableLease.PARTITION, "location").addProperty(TableLease.HOLDER, "other")
-        .addProperty(TableLease.EXPIRES_AT, OffsetDateTime.ofInstant(NOW.plusSeconds(60), ZoneOffset.UTC)));
+    table.createEntity(
+        new TableEntity(TableLease.PARTITION, "location")
+            .addProperty(TableLease.HOLDER, "other")
+            .addProperty(
+                TableLease.EXPIRES_AT,
+                OffsetDateTime.ofInstant(NOW.plusSeconds(60), ZoneOffset.UTC)));
     AtomicLong nanos = new AtomicLong();
-    TableLease waiting = new TableLease(table, clock, nanos::get, wait -> nanos.addAndGet(wait.toNanos()),
-        TableLease.DEFAULT_DURATION, Duration.ofSeconds(2), Duration.ofMillis(500));
+    TableLease waiting =
+        new TableLease(
+            table,
+            clock,
+            nanos::get,
+            wait -> nanos.addAndGet(wait.toNanos()),
+            TableLease.DEFAULT_DURATION,
+            Duration.ofSeconds(2),
+            Duration.ofMillis(500));
     AtomicInteger ran = new AtomicInteger();
 
     assertThatThrownBy(() -> waiting.run("location", ran::incrementAndGet))
-        .isInstanceOfSatisfying(UpstreamException.class, e -> {
-          assertThat(e.isRetryable()).isTrue();
-          assertThat(e.retryAfter()).isPresent();
-        });
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> {
+              assertThat(e.isRetryable()).isTrue();
+              assertThat(e.retryAfter()).isPresent();
+            });
     assertThat(ran).hasValue(0);
   }
 
@@ -109,9 +139,14 @@ class TableLeaseTest {
   void theLeaseIsReleasedWhenTheWorkThrows() {
     TableLease lease = lease();
 
-    assertThatThrownBy(() -> lease.run("location", () -> {
-      throw new IllegalStateException("boom");
-    })).hasMessage("boom");
+    assertThatThrownBy(
+            () ->
+                lease.run(
+                    "location",
+                    () -> {
+                      throw new IllegalStateException("boom");
+                    }))
+        .hasMessage("boom");
     assertThat(lease.run("location", () -> "again")).isEqualTo("again");
   }
 }

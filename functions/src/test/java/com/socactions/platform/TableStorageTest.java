@@ -20,7 +20,9 @@ class TableStorageTest {
 
   @Test
   void aConnectionStringServesADataTableRoundTrip() {
-    TableStorage storage = new TableStorage(Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())));
+    TableStorage storage =
+        new TableStorage(
+            Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())));
 
     TableClient ledger = storage.table("ledgerRoundTrip");
     ledger.upsertEntity(new TableEntity("block", "203.0.113.7").addProperty("provider", "edl"));
@@ -28,21 +30,29 @@ class TableStorageTest {
     assertThat(ledger.getEntity("block", "203.0.113.7").getProperty("provider")).isEqualTo("edl");
     assertThat(storage.table("ledgerRoundTrip")).isSameAs(ledger);
     assertThat(storage.probe().status()).isEqualTo(Probe.Status.OK);
-    assertThat(storage.probe().detail()).contains("connection string in " + TableStorage.CONNECTION_SETTING);
+    assertThat(storage.probe().detail())
+        .contains("connection string in " + TableStorage.CONNECTION_SETTING);
   }
 
   @Test
   void theFunctionsStorageSettingIsUsedWhenNoStateConnectionIsSet() {
-    TableStorage storage = new TableStorage(Settings.of(Map.of(TableStorage.FUNCTIONS_STORAGE_SETTING, Azurite.connectionString())));
+    TableStorage storage =
+        new TableStorage(
+            Settings.of(
+                Map.of(TableStorage.FUNCTIONS_STORAGE_SETTING, Azurite.connectionString())));
     assertThat(storage.problem()).isEmpty();
     assertThat(storage.connection().setting()).hasValue(TableStorage.FUNCTIONS_STORAGE_SETTING);
   }
 
   @Test
   void anUnreachableTableServiceIsReportedWithoutTheAccountKey() {
-    String closedPort = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + SECRET_KEY + ";"
-        + "TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
-    TableStorage storage = new TableStorage(Settings.of(Map.of(TableStorage.CONNECTION_SETTING, closedPort)));
+    String closedPort =
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey="
+            + SECRET_KEY
+            + ";"
+            + "TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+    TableStorage storage =
+        new TableStorage(Settings.of(Map.of(TableStorage.CONNECTION_SETTING, closedPort)));
 
     Probe probe = storage.probe();
 
@@ -53,33 +63,48 @@ class TableStorageTest {
   @Test
   void anIdentityBasedConnectionSendsTheManagedIdentityTokenAsBearer() throws Exception {
     try (FakeTableService tables = FakeTableService.start();
-        FakeManagedIdentityEndpoint identity = FakeManagedIdentityEndpoint.start(Clock.systemUTC())) {
+        FakeManagedIdentityEndpoint identity =
+            FakeManagedIdentityEndpoint.start(Clock.systemUTC())) {
       Map<String, String> values = new HashMap<>(identity.settings());
       values.put("AzureWebJobsStorage__tableServiceUri", tables.tableServiceUri());
       values.put("AzureWebJobsStorage__credential", "managedidentity");
       Settings settings = Settings.of(values);
-      TableStorage storage = new TableStorage(settings, new AzureCredentials(settings), tables.trustingClient(), TableStorage.PROBE_TIMEOUT);
+      TableStorage storage =
+          new TableStorage(
+              settings,
+              new AzureCredentials(settings),
+              tables.trustingClient(),
+              TableStorage.PROBE_TIMEOUT);
 
       Probe probe = storage.probe();
 
       assertThat(probe.status()).as(probe.detail()).isEqualTo(Probe.Status.OK);
-      assertThat(probe.detail()).contains("AzureWebJobsStorage__tableServiceUri").contains("managed identity");
-      assertThat(tables.requests()).last().satisfies(request -> {
-        assertThat(request.getUrl().encodedPath()).isEqualTo("/Tables");
-        assertThat(request.getHeaders().get("Authorization")).isEqualTo("Bearer token-for-https://storage.azure.com");
-      });
+      assertThat(probe.detail())
+          .contains("AzureWebJobsStorage__tableServiceUri")
+          .contains("managed identity");
+      assertThat(tables.requests())
+          .last()
+          .satisfies(
+              request -> {
+                assertThat(request.getUrl().encodedPath()).isEqualTo("/Tables");
+                assertThat(request.getHeaders().get("Authorization"))
+                    .isEqualTo("Bearer token-for-https://storage.azure.com");
+              });
     }
   }
 
   @Test
   void theProbeTimeoutDoesNotGovernDataCalls() throws Exception {
     try (FakeTableService tables = FakeTableService.start();
-        FakeManagedIdentityEndpoint identity = FakeManagedIdentityEndpoint.start(Clock.systemUTC())) {
+        FakeManagedIdentityEndpoint identity =
+            FakeManagedIdentityEndpoint.start(Clock.systemUTC())) {
       Map<String, String> values = new HashMap<>(identity.settings());
       values.put("STATE_STORAGE_CONNECTION__tableServiceUri", tables.tableServiceUri());
       Settings settings = Settings.of(values);
       Duration shortProbe = Duration.ofMillis(300);
-      TableStorage storage = new TableStorage(settings, new AzureCredentials(settings), tables.trustingClient(), shortProbe);
+      TableStorage storage =
+          new TableStorage(
+              settings, new AzureCredentials(settings), tables.trustingClient(), shortProbe);
       // Warm the token first so only the table service's delay is in play. On a loaded machine the
       // first token fetch alone can exceed the 300 ms probe, so warming may take a few tries.
       Probe warm = storage.probe();
@@ -91,40 +116,57 @@ class TableStorageTest {
 
       assertThat(storage.probe().status()).isEqualTo(Probe.Status.UNREACHABLE);
       assertThat(storage.table("ledger")).isNotNull();
-      assertThat(tables.requests()).anySatisfy(request -> assertThat(request.getMethod()).isEqualTo("POST"));
+      assertThat(tables.requests())
+          .anySatisfy(request -> assertThat(request.getMethod()).isEqualTo("POST"));
     }
   }
 
   @Test
   void aMalformedConnectionStringIsAnErrorNamingTheSettingWithoutItsValue() {
     String malformed = "AccountName=devstoreaccount1;" + SECRET_KEY;
-    TableStorage storage = new TableStorage(Settings.of(Map.of(TableStorage.CONNECTION_SETTING, malformed)));
+    TableStorage storage =
+        new TableStorage(Settings.of(Map.of(TableStorage.CONNECTION_SETTING, malformed)));
 
     Probe probe = storage.probe();
 
     assertThat(probe.status()).isEqualTo(Probe.Status.MISCONFIGURED);
     assertThat(probe.detail()).contains(TableStorage.CONNECTION_SETTING).doesNotContain(SECRET_KEY);
     assertThatThrownBy(() -> storage.table("ledger"))
-        .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting()).hasValue(TableStorage.CONNECTION_SETTING))
-        .message().doesNotContain(SECRET_KEY);
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e -> assertThat(e.setting()).hasValue(TableStorage.CONNECTION_SETTING))
+        .message()
+        .doesNotContain(SECRET_KEY);
   }
 
   @Test
   void anIdentityConnectionWithoutAnAccountIsAnErrorNamingTheAccountSetting() {
-    // Settings drop blank values, so a blank __accountName is as if unset: the credential setting shows the intent.
-    TableStorage storage = new TableStorage(Settings.of(Map.of(
-        "AzureWebJobsStorage__accountName", " ", "AzureWebJobsStorage__credential", "managedidentity")));
+    // Settings drop blank values, so a blank __accountName is as if unset: the credential setting
+    // shows the intent.
+    TableStorage storage =
+        new TableStorage(
+            Settings.of(
+                Map.of(
+                    "AzureWebJobsStorage__accountName",
+                    " ",
+                    "AzureWebJobsStorage__credential",
+                    "managedidentity")));
 
     assertThat(storage.probe().status()).isEqualTo(Probe.Status.MISCONFIGURED);
     assertThatThrownBy(() -> storage.table("ledger"))
-        .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting()).hasValue("AzureWebJobsStorage__accountName"));
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e -> assertThat(e.setting()).hasValue("AzureWebJobsStorage__accountName"));
   }
 
   @Test
   void anAccountNameThatIsNoStorageAccountIsAnErrorNamingTheSetting() {
-    TableStorage storage = new TableStorage(Settings.of(Map.of("AzureWebJobsStorage__accountName", "Not An Account")));
+    TableStorage storage =
+        new TableStorage(Settings.of(Map.of("AzureWebJobsStorage__accountName", "Not An Account")));
 
-    assertThat(storage.probe().detail()).contains("AzureWebJobsStorage__accountName").doesNotContain("Not An Account");
+    assertThat(storage.probe().detail())
+        .contains("AzureWebJobsStorage__accountName")
+        .doesNotContain("Not An Account");
     assertThatThrownBy(() -> storage.table("ledger")).isInstanceOf(ConfigurationException.class);
   }
 
@@ -138,10 +180,13 @@ class TableStorageTest {
 
   @Test
   void withNoStorageSettingInAzureItIsAnError() {
-    TableStorage storage = new TableStorage(Settings.of(Map.of("WEBSITE_INSTANCE_ID", "4c6d1ab2f0e4")));
+    TableStorage storage =
+        new TableStorage(Settings.of(Map.of("WEBSITE_INSTANCE_ID", "4c6d1ab2f0e4")));
 
     assertThat(storage.probe().status()).isEqualTo(Probe.Status.MISCONFIGURED);
     assertThatThrownBy(() -> storage.table("ledger"))
-        .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting()).hasValue("AzureWebJobsStorage"));
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e -> assertThat(e.setting()).hasValue("AzureWebJobsStorage"));
   }
 }

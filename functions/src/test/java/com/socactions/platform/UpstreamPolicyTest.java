@@ -34,9 +34,15 @@ class UpstreamPolicyTest {
 
   @Test
   void aThrottledCallWaitsAsLongAsRetryAfterSaysThenSucceeds() {
-    server.enqueue(new MockResponse.Builder().code(429).addHeader("Retry-After", "3").body("slow down").build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(429)
+            .addHeader("Retry-After", "3")
+            .body("slow down")
+            .build());
     server.enqueue(new MockResponse.Builder().code(200).body("{\"ok\":true}").build());
-    UpstreamPolicy policy = new UpstreamPolicy("fake", UpstreamPolicy.Options.defaults(), recording);
+    UpstreamPolicy policy =
+        new UpstreamPolicy("fake", UpstreamPolicy.Options.defaults(), recording);
 
     UpstreamHttp.Answer answer = policy.call(() -> http.send(get()));
 
@@ -49,8 +55,12 @@ class UpstreamPolicyTest {
     server.enqueue(new MockResponse.Builder().code(503).build());
     server.enqueue(new MockResponse.Builder().code(502).build());
     server.enqueue(new MockResponse.Builder().code(200).body("done").build());
-    UpstreamPolicy policy = new UpstreamPolicy("fake", UpstreamPolicy.Options.defaults()
-        .backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), recording);
+    UpstreamPolicy policy =
+        new UpstreamPolicy(
+            "fake",
+            UpstreamPolicy.Options.defaults()
+                .backoff(Duration.ofMillis(100), Duration.ofSeconds(1)),
+            recording);
 
     assertThat(policy.call(() -> http.send(get())).body()).isEqualTo("done");
     assertThat(waits).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
@@ -59,27 +69,37 @@ class UpstreamPolicyTest {
   @Test
   void aRetryAfterLongerThanTheCapIsHandedToTheCallerWithoutWaiting() {
     server.enqueue(new MockResponse.Builder().code(429).addHeader("Retry-After", "120").build());
-    UpstreamPolicy policy = new UpstreamPolicy("fake", UpstreamPolicy.Options.defaults(), recording);
+    UpstreamPolicy policy =
+        new UpstreamPolicy("fake", UpstreamPolicy.Options.defaults(), recording);
 
     assertThatThrownBy(() -> policy.call(() -> http.send(get())))
-        .isInstanceOfSatisfying(UpstreamException.class, e -> {
-          assertThat(e.status()).isEqualTo(429);
-          assertThat(e.retryAfter()).contains(Duration.ofSeconds(120));
-        });
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.retryAfter()).contains(Duration.ofSeconds(120));
+            });
     assertThat(waits).isEmpty();
     assertThat(server.getRequestCount()).isEqualTo(1);
   }
 
   @Test
   void aClientErrorIsNotRetriedAndKeepsTheUpstreamsExplanation() {
-    server.enqueue(new MockResponse.Builder().code(400).body("{\"error\":{\"code\":\"InvalidRequestBody\"}}").build());
-    UpstreamPolicy policy = new UpstreamPolicy("fake", UpstreamPolicy.Options.defaults(), recording);
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(400)
+            .body("{\"error\":{\"code\":\"InvalidRequestBody\"}}")
+            .build());
+    UpstreamPolicy policy =
+        new UpstreamPolicy("fake", UpstreamPolicy.Options.defaults(), recording);
 
     assertThatThrownBy(() -> policy.call(() -> http.send(get())))
-        .isInstanceOfSatisfying(UpstreamException.class, e -> {
-          assertThat(e.status()).isEqualTo(400);
-          assertThat(e.bodyExcerpt()).contains("InvalidRequestBody");
-        });
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.bodyExcerpt()).contains("InvalidRequestBody");
+            });
     assertThat(server.getRequestCount()).isEqualTo(1);
   }
 
@@ -88,20 +108,28 @@ class UpstreamPolicyTest {
     for (int i = 0; i < 10; i++) {
       server.enqueue(new MockResponse.Builder().code(500).build());
     }
-    UpstreamPolicy policy = new UpstreamPolicy("fake", UpstreamPolicy.Options.defaults().maxAttempts(1)
-        .circuitBreaker(50, 4, Duration.ofSeconds(30)), recording);
+    UpstreamPolicy policy =
+        new UpstreamPolicy(
+            "fake",
+            UpstreamPolicy.Options.defaults()
+                .maxAttempts(1)
+                .circuitBreaker(50, 4, Duration.ofSeconds(30)),
+            recording);
 
     for (int i = 0; i < 4; i++) {
-      assertThatThrownBy(() -> policy.call(() -> http.send(get()))).isInstanceOf(UpstreamException.class);
+      assertThatThrownBy(() -> policy.call(() -> http.send(get())))
+          .isInstanceOf(UpstreamException.class);
     }
     int sent = server.getRequestCount();
 
     assertThat(policy.circuitState()).isEqualTo(CircuitBreaker.State.OPEN);
     assertThatThrownBy(() -> policy.call(() -> http.send(get())))
-        .isInstanceOfSatisfying(UpstreamException.class, e -> {
-          assertThat(e.status()).isEqualTo(503);
-          assertThat(e.retryAfter()).contains(Duration.ofSeconds(30));
-        });
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(503);
+              assertThat(e.retryAfter()).contains(Duration.ofSeconds(30));
+            });
     assertThat(server.getRequestCount()).isEqualTo(sent);
   }
 
@@ -109,7 +137,8 @@ class UpstreamPolicyTest {
   void noAnswerAtAllIsStatusZeroAndRetryable() throws Exception {
     String url = server.url("/").toString();
     server.close();
-    UpstreamPolicy policy = new UpstreamPolicy("fake", UpstreamPolicy.Options.defaults().maxAttempts(2), recording);
+    UpstreamPolicy policy =
+        new UpstreamPolicy("fake", UpstreamPolicy.Options.defaults().maxAttempts(2), recording);
 
     assertThatThrownBy(() -> policy.call(() -> http.send(new Request.Builder().url(url).build())))
         .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.status()).isZero());
@@ -117,6 +146,9 @@ class UpstreamPolicyTest {
   }
 
   private Request get() {
-    return new Request.Builder().url(server.url("/api/thing")).header("Authorization", "Bearer secret").build();
+    return new Request.Builder()
+        .url(server.url("/api/thing"))
+        .header("Authorization", "Bearer secret")
+        .build();
   }
 }

@@ -9,25 +9,34 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ProviderRegistryTest {
-  private final ProviderRegistry registry = new ProviderRegistry().register(List.of(
-      new FakeProvider("edl", Set.of(Capability.BLOCK), true),
-      new FakeProvider("panos", Set.of(Capability.BLOCK), false),
-      new FakeProvider("geoip", Set.of(Capability.ENRICH), true)));
+  private final ProviderRegistry registry =
+      new ProviderRegistry()
+          .register(
+              List.of(
+                  new FakeProvider("edl", Set.of(Capability.BLOCK), true),
+                  new FakeProvider("panos", Set.of(Capability.BLOCK), false),
+                  new FakeProvider("geoip", Set.of(Capability.ENRICH), true)));
 
   @Test
   void aCapabilityListsOnlyItsConfiguredProvidersByDefault() {
-    assertThat(registry.list(Optional.of(Capability.BLOCK), false)).extracting(Provider::id).containsExactly("edl");
+    assertThat(registry.list(Optional.of(Capability.BLOCK), false))
+        .extracting(Provider::id)
+        .containsExactly("edl");
   }
 
   @Test
   void unconfiguredProvidersAreListedWhenAskedFor() {
-    assertThat(registry.list(Optional.of(Capability.BLOCK), true)).extracting(Provider::id).containsExactly("edl", "panos");
+    assertThat(registry.list(Optional.of(Capability.BLOCK), true))
+        .extracting(Provider::id)
+        .containsExactly("edl", "panos");
     assertThat(registry.list(Optional.empty(), true)).hasSize(3);
   }
 
   @Test
   void anIdCannotBeRegisteredTwice() {
-    assertThatThrownBy(() -> registry.register(List.of(new FakeProvider("EDL", Set.of(Capability.BLOCK), true))))
+    assertThatThrownBy(
+            () ->
+                registry.register(List.of(new FakeProvider("EDL", Set.of(Capability.BLOCK), true))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("EDL");
   }
@@ -38,18 +47,24 @@ class ProviderRegistryTest {
 
     assertThat(registry.list(Optional.empty(), true)).hasSize(3);
     Provider combined = registry.find("geoip").orElseThrow();
-    assertThat(combined.capabilities()).containsExactlyInAnyOrder(Capability.ENRICH, Capability.TICKETS);
+    assertThat(combined.capabilities())
+        .containsExactlyInAnyOrder(Capability.ENRICH, Capability.TICKETS);
     assertThat(combined.isConfigured()).isTrue();
     assertThat(combined.readiness().status()).isEqualTo(Readiness.Status.OK);
-    assertThat(registry.list(Optional.of(Capability.TICKETS), false)).extracting(Provider::id).containsExactly("geoip");
+    assertThat(registry.list(Optional.of(Capability.TICKETS), false))
+        .extracting(Provider::id)
+        .containsExactly("geoip");
   }
 
   @Test
   void aCombinedProviderReportsTheWorseReadinessOfTheTwo() {
     Provider ok = new FakeProvider("servicenow", Set.of(Capability.CMDB), true);
-    Provider broken = new MisconfiguredProvider("servicenow", Set.of(Capability.TICKETS), "SERVICENOW_STATE_MAP is malformed");
+    Provider broken =
+        new MisconfiguredProvider(
+            "servicenow", Set.of(Capability.TICKETS), "SERVICENOW_STATE_MAP is malformed");
 
-    Provider combined = new ProviderRegistry().register(List.of(ok, broken)).find("servicenow").orElseThrow();
+    Provider combined =
+        new ProviderRegistry().register(List.of(ok, broken)).find("servicenow").orElseThrow();
 
     assertThat(combined.readiness().detail()).contains("SERVICENOW_STATE_MAP");
   }
@@ -61,7 +76,8 @@ class ProviderRegistryTest {
   }
 
   /** A provider whose answers are given. */
-  record FakeProvider(String id, Set<Capability> capabilities, boolean isConfigured) implements Provider {
+  record FakeProvider(String id, Set<Capability> capabilities, boolean isConfigured)
+      implements Provider {
     @Override
     public String displayName() {
       return id.toUpperCase();
@@ -79,7 +95,8 @@ class ProviderRegistryTest {
   }
 
   /** A configured provider whose readiness is an error. */
-  record MisconfiguredProvider(String id, Set<Capability> capabilities, String problem) implements Provider {
+  record MisconfiguredProvider(String id, Set<Capability> capabilities, String problem)
+      implements Provider {
     @Override
     public String displayName() {
       return id;

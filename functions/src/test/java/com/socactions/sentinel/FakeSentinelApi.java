@@ -28,36 +28,48 @@ import okhttp3.HttpUrl;
 
 /**
  * A stateful fake of the Sentinel incidents API ({@code Microsoft.SecurityInsights}, api-version
- * 2024-09-01) on one loopback {@link MockWebServer}, answering in the shapes of
- * {@code shared/fixtures/sentinel/rest-api-examples/} ({@code responses.<status>.body}).
+ * 2024-09-01) on one loopback {@link MockWebServer}, answering in the shapes of {@code
+ * shared/fixtures/sentinel/rest-api-examples/} ({@code responses.<status>.body}).
  *
  * <ul>
- *   <li>Every call needs {@code api-version=2024-09-01} (else 400 {@code MissingApiVersionParameter})
- *       and {@code Authorization: Bearer <token>} with the token it was started with (else 401
- *       {@code AuthenticationFailed}).
- *   <li>{@code GET .../incidents/{id}}: the held incident with its etag (in the body and as
- *       {@code ETag}), or 404 {@code NotFound}. Path segments match without case, as ARM's do.
+ *   <li>Every call needs {@code api-version=2024-09-01} (else 400 {@code
+ *       MissingApiVersionParameter}) and {@code Authorization: Bearer <token>} with the token it
+ *       was started with (else 401 {@code AuthenticationFailed}).
+ *   <li>{@code GET .../incidents/{id}}: the held incident with its etag (in the body and as {@code
+ *       ETag}), or 404 {@code NotFound}. Path segments match without case, as ARM's do.
  *   <li>{@code PUT .../incidents/{id}}: create or update; every write gives a new etag. Properties
  *       sent replace those held; ones not sent keep their value (the fake does not model which ones
- *       Sentinel clears). A stale
- *       {@code If-Match} is 412 {@code PreconditionFailed} (ARM's check); a stale or missing
- *       {@code etag} in the body of a write to an existing incident is 409 {@code Conflict}
- *       "Newer version of resource ... exists. Data was not saved", as Sentinel answers (see
- *       {@link #ignoreIfMatch}).
- *   <li>{@code GET .../comments}: pages of {@link #commentPageSize} with {@code nextLink};
- *       {@code PUT .../comments/{name}}: create or replace, 201 then 200.
+ *       Sentinel clears). A stale {@code If-Match} is 412 {@code PreconditionFailed} (ARM's check);
+ *       a stale or missing {@code etag} in the body of a write to an existing incident is 409
+ *       {@code Conflict} "Newer version of resource ... exists. Data was not saved", as Sentinel
+ *       answers (see {@link #ignoreIfMatch}).
+ *   <li>{@code GET .../comments}: pages of {@link #commentPageSize} with {@code nextLink}; {@code
+ *       PUT .../comments/{name}}: create or replace, 201 then 200.
  *   <li>{@code POST .../entities}: the recorded {@code GetAllIncidentEntities.json} answer.
- *   <li>Scripting: {@link #failNext}, {@link #resetNext}, {@link #beforeNextWrite}. Reading:
- *       {@link #incident}, {@link #comments}, {@link #requests}, {@link #writes}.
+ *   <li>Scripting: {@link #failNext}, {@link #resetNext}, {@link #beforeNextWrite}. Reading: {@link
+ *       #incident}, {@link #comments}, {@link #requests}, {@link #writes}.
  * </ul>
  */
 public final class FakeSentinelApi implements AutoCloseable {
   static final String API_VERSION = "2024-09-01";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PREFIX = "sentinel/rest-api-examples/";
-  /** The incident properties a PUT sets (the API spec's writable ones), as opposed to those the service keeps. */
-  private static final List<String> WRITABLE_PROPERTIES = List.of("title", "description", "severity", "status",
-      "classification", "classificationReason", "classificationComment", "owner", "labels");
+
+  /**
+   * The incident properties a PUT sets (the API spec's writable ones), as opposed to those the
+   * service keeps.
+   */
+  private static final List<String> WRITABLE_PROPERTIES =
+      List.of(
+          "title",
+          "description",
+          "severity",
+          "status",
+          "classification",
+          "classificationReason",
+          "classificationComment",
+          "owner",
+          "labels");
 
   private final MockWebServer server = new MockWebServer();
   private volatile String token;
@@ -80,7 +92,8 @@ public final class FakeSentinelApi implements AutoCloseable {
   public static FakeSentinelApi start(String token) throws IOException {
     FakeSentinelApi fake = new FakeSentinelApi(token);
     fake.server.setDispatcher(fake.new SentinelDispatcher());
-    fake.server.setServerSocketFactory(NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
+    fake.server.setServerSocketFactory(
+        NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     fake.base = "http://127.0.0.1:" + fake.server.getPort();
     return fake;
@@ -89,8 +102,12 @@ public final class FakeSentinelApi implements AutoCloseable {
   /** The payload of a recorded example: {@code responses.<status>.body}. */
   public static ObjectNode recorded(String file, int status) {
     try {
-      return (ObjectNode) JSON.readTree(SharedFixtures.read(PREFIX + file)).path("responses")
-          .path(Integer.toString(status)).path("body").deepCopy();
+      return (ObjectNode)
+          JSON.readTree(SharedFixtures.read(PREFIX + file))
+              .path("responses")
+              .path(Integer.toString(status))
+              .path("body")
+              .deepCopy();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -132,7 +149,8 @@ public final class FakeSentinelApi implements AutoCloseable {
   /** Holds {@code n} comments on the incident, named {@code comment-1...}. */
   public FakeSentinelApi seedComments(String incidentId, int n) {
     for (int i = 1; i <= n; i++) {
-      ObjectNode comment = recorded("GetAllIncidentComments.json", 200).path("value").path(0).deepCopy();
+      ObjectNode comment =
+          recorded("GetAllIncidentComments.json", 200).path("value").path(0).deepCopy();
       comment.put("id", incidentId + "/comments/comment-" + i);
       comment.put("name", "comment-" + i);
       ((ObjectNode) comment.path("properties")).put("message", "comment " + i);
@@ -156,8 +174,9 @@ public final class FakeSentinelApi implements AutoCloseable {
   /** The next {@code n} calls answer {@code status} with ARM's error body and these headers. */
   public FakeSentinelApi failNext(int n, int status, Map<String, String> headers) {
     for (int i = 0; i < n; i++) {
-      MockResponse.Builder response = error(status, status == 429 ? "TooManyRequests" : "ServiceUnavailable",
-          "scripted failure");
+      MockResponse.Builder response =
+          error(
+              status, status == 429 ? "TooManyRequests" : "ServiceUnavailable", "scripted failure");
       headers.forEach(response::addHeader);
       scripted.add(response.build());
     }
@@ -167,7 +186,8 @@ public final class FakeSentinelApi implements AutoCloseable {
   /** The next {@code n} calls have their connection closed before any answer. */
   public FakeSentinelApi resetNext(int n) {
     for (int i = 0; i < n; i++) {
-      scripted.add(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+      scripted.add(
+          new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
     }
     return this;
   }
@@ -233,7 +253,9 @@ public final class FakeSentinelApi implements AutoCloseable {
   }
 
   private static MockResponse.Builder json(int status, JsonNode body) {
-    return new MockResponse.Builder().code(status).addHeader("Content-Type", "application/json; charset=utf-8")
+    return new MockResponse.Builder()
+        .code(status)
+        .addHeader("Content-Type", "application/json; charset=utf-8")
         .body(body.toString());
   }
 
@@ -247,10 +269,16 @@ public final class FakeSentinelApi implements AutoCloseable {
       }
       HttpUrl url = request.getUrl();
       if (!API_VERSION.equals(url.queryParameter("api-version"))) {
-        return error(400, "MissingApiVersionParameter", "The api-version query parameter is required").build();
+        return error(
+                400, "MissingApiVersionParameter", "The api-version query parameter is required")
+            .build();
       }
       if (!("Bearer " + token).equals(request.getHeaders().get("Authorization"))) {
-        return error(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.").build();
+        return error(
+                401,
+                "AuthenticationFailed",
+                "Authentication failed. The 'Authorization' header is missing.")
+            .build();
       }
       List<String> segments = url.pathSegments();
       int incidents = segments.size() >= 12 ? 10 : -1;
@@ -282,13 +310,17 @@ public final class FakeSentinelApi implements AutoCloseable {
     }
 
     private MockResponse notFound(String incidentId) {
-      return error(404, "NotFound", "Incident " + incidentId.substring(incidentId.lastIndexOf('/') + 1) + " not found")
+      return error(
+              404,
+              "NotFound",
+              "Incident " + incidentId.substring(incidentId.lastIndexOf('/') + 1) + " not found")
           .build();
     }
 
     private MockResponse getIncident(String incidentId) {
       ObjectNode incident = FakeSentinelApi.this.incidents.get(key(incidentId));
-      return incident == null ? notFound(incidentId)
+      return incident == null
+          ? notFound(incidentId)
           : json(200, incident).addHeader("ETag", incident.path("etag").asText()).build();
     }
 
@@ -306,12 +338,19 @@ public final class FakeSentinelApi implements AutoCloseable {
       ObjectNode held = FakeSentinelApi.this.incidents.get(key(incidentId));
       String current = held == null ? null : held.path("etag").asText();
       if (checkIfMatch && ifMatch != null && !ifMatch.equals(current)) {
-        return error(412, "PreconditionFailed", "The condition specified using HTTP conditional header(s) is not met.")
+        return error(
+                412,
+                "PreconditionFailed",
+                "The condition specified using HTTP conditional header(s) is not met.")
             .build();
       }
       if (held != null && !current.equals(sent.path("etag").asText(null))) {
         String name = incidentId.substring(incidentId.lastIndexOf('/') + 1);
-        return error(409, "Conflict", "Newer version of resource '" + name + "' exists. Data was not saved").build();
+        return error(
+                409,
+                "Conflict",
+                "Newer version of resource '" + name + "' exists. Data was not saved")
+            .build();
       }
       ObjectNode stored = recorded("CreateIncident.json", 201);
       stored.put("id", incidentId);
@@ -320,7 +359,8 @@ public final class FakeSentinelApi implements AutoCloseable {
       if (held != null) {
         properties.removeAll();
         // A PUT replaces the writable properties (one left out is cleared, as when an incident is
-        // reopened without its classification) and keeps what the service owns (number, times, URL).
+        // reopened without its classification) and keeps what the service owns (number, times,
+        // URL).
         ObjectNode kept = (ObjectNode) held.path("properties").deepCopy();
         kept.remove(WRITABLE_PROPERTIES);
         properties.setAll(kept);
@@ -343,10 +383,17 @@ public final class FakeSentinelApi implements AutoCloseable {
       ArrayNode value = body.putArray("value");
       all.stream().skip(skip).limit(commentPageSize).forEach(value::add);
       if (skip + commentPageSize < all.size()) {
-        // On the fake's own origin, as ARM links to management.azure.com whatever the caller's host header said.
-        body.put("nextLink", HttpUrl.get(base).newBuilder().encodedPath(url.encodedPath())
-            .encodedQuery(url.encodedQuery())
-            .setQueryParameter("$skipToken", Integer.toString(skip + commentPageSize)).build().toString());
+        // On the fake's own origin, as ARM links to management.azure.com whatever the caller's host
+        // header said.
+        body.put(
+            "nextLink",
+            HttpUrl.get(base)
+                .newBuilder()
+                .encodedPath(url.encodedPath())
+                .encodedQuery(url.encodedQuery())
+                .setQueryParameter("$skipToken", Integer.toString(skip + commentPageSize))
+                .build()
+                .toString());
       }
       return json(200, body).build();
     }
@@ -366,7 +413,8 @@ public final class FakeSentinelApi implements AutoCloseable {
         return error(400, "BadRequest", "Comment message must be 1 to 30000 characters").build();
       }
       List<ObjectNode> list = commentsOf(incidentId);
-      boolean exists = list.stream().anyMatch(comment -> comment.path("name").asText().equals(name));
+      boolean exists =
+          list.stream().anyMatch(comment -> comment.path("name").asText().equals(name));
       ObjectNode comment = recorded("CreateIncidentComment.json", 201);
       comment.put("id", incidentId + "/comments/" + name);
       comment.put("name", name);

@@ -40,10 +40,12 @@ class SentinelClientTest {
   private final MutableClock clock = new MutableClock(NOW);
   private final List<Duration> waits = new CopyOnWriteArrayList<>();
   private final List<String> scopes = new CopyOnWriteArrayList<>();
-  private final AzureCredentials credentials = AzureCredentials.of(request -> {
-    scopes.addAll(request.getScopes());
-    return Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1)));
-  });
+  private final AzureCredentials credentials =
+      AzureCredentials.of(
+          request -> {
+            scopes.addAll(request.getScopes());
+            return Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1)));
+          });
   private final AtomicInteger commentNumber = new AtomicInteger();
   private FakeSentinelApi sentinel;
 
@@ -62,13 +64,20 @@ class SentinelClientTest {
   }
 
   private SentinelClient client(AzureCredentials identity) {
-    return new SentinelClient(HttpUrl.get(sentinel.baseUrl()), identity, HttpClients.shared(), clock,
+    return new SentinelClient(
+        HttpUrl.get(sentinel.baseUrl()),
+        identity,
+        HttpClients.shared(),
+        clock,
         SentinelClient.defaultPolicy(waits::add),
-        () -> new UUID(0, commentNumber.incrementAndGet()), SentinelClient.DEFAULT_MAX_UPDATE_ATTEMPTS);
+        () -> new UUID(0, commentNumber.incrementAndGet()),
+        SentinelClient.DEFAULT_MAX_UPDATE_ATTEMPTS);
   }
 
   private List<RecordedRequest> writes() {
-    return sentinel.requests().stream().filter(request -> request.getMethod().equals("PUT")).toList();
+    return sentinel.requests().stream()
+        .filter(request -> request.getMethod().equals("PUT"))
+        .toList();
   }
 
   // ---- read and write ----
@@ -114,9 +123,15 @@ class SentinelClientTest {
     IncidentResource read = client().getIncident(ID).orElseThrow();
     sentinel.edit(INCIDENT, properties -> properties.put("severity", "Low"));
 
-    assertThatThrownBy(() -> client().putIncident(ID, JSON.createObjectNode().set("properties", read.properties()),
-        read.etag()))
-        .isInstanceOfSatisfying(IncidentConflictException.class, e -> assertThat(e.status()).isEqualTo(412));
+    assertThatThrownBy(
+            () ->
+                client()
+                    .putIncident(
+                        ID,
+                        JSON.createObjectNode().set("properties", read.properties()),
+                        read.etag()))
+        .isInstanceOfSatisfying(
+            IncidentConflictException.class, e -> assertThat(e.status()).isEqualTo(412));
     assertThat(waits).as("a conflict is not retried as it stands").isEmpty();
   }
 
@@ -126,25 +141,36 @@ class SentinelClientTest {
     IncidentResource read = client().getIncident(ID).orElseThrow();
     sentinel.edit(INCIDENT, properties -> properties.put("severity", "Low"));
 
-    assertThatThrownBy(() -> client().putIncident(ID, JSON.createObjectNode().set("properties", read.properties()),
-        read.etag()))
-        .isInstanceOfSatisfying(IncidentConflictException.class, e -> {
-          assertThat(e.status()).isEqualTo(409);
-          assertThat(e.getMessage()).contains("Conflict: Newer version of resource");
-        });
+    assertThatThrownBy(
+            () ->
+                client()
+                    .putIncident(
+                        ID,
+                        JSON.createObjectNode().set("properties", read.properties()),
+                        read.etag()))
+        .isInstanceOfSatisfying(
+            IncidentConflictException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.getMessage()).contains("Conflict: Newer version of resource");
+            });
   }
 
   // ---- read-modify-write ----
 
   @Test
   void anUpdateThatMeetsAConcurrentWriterReadsAgainAndKeepsBothChanges() {
-    sentinel.beforeNextWrite(api -> api.edit(INCIDENT, properties -> properties.put("severity", "Low")));
+    sentinel.beforeNextWrite(
+        api -> api.edit(INCIDENT, properties -> properties.put("severity", "Low")));
 
-    IncidentResource updated = client().updateIncident(ID, properties -> properties.put("status", "Active"));
+    IncidentResource updated =
+        client().updateIncident(ID, properties -> properties.put("status", "Active"));
 
     ObjectNode held = (ObjectNode) sentinel.incident(INCIDENT).path("properties");
     assertThat(held.path("status").asText()).isEqualTo("Active");
-    assertThat(held.path("severity").asText()).as("the other writer's change survives").isEqualTo("Low");
+    assertThat(held.path("severity").asText())
+        .as("the other writer's change survives")
+        .isEqualTo("Low");
     assertThat(updated.etag()).isEqualTo(sentinel.incident(INCIDENT).path("etag").asText());
     assertThat(writes()).hasSize(2);
     assertThat(sentinel.writes()).isEqualTo(1);
@@ -152,7 +178,8 @@ class SentinelClientTest {
 
   @Test
   void anUpdateThatChangesNothingWritesNothing() {
-    IncidentResource result = client().updateIncident(ID, properties -> properties.put("status", "Closed"));
+    IncidentResource result =
+        client().updateIncident(ID, properties -> properties.put("status", "Closed"));
 
     assertThat(writes()).isEmpty();
     assertThat(result.etag()).isEqualTo("\"0300bf09-0000-0000-0000-5c37296e0000\"");
@@ -161,11 +188,14 @@ class SentinelClientTest {
   @Test
   void anIncidentThatKeepsChangingEndsTheUpdateAfterTheBoundedAttempts() {
     for (int i = 0; i < SentinelClient.DEFAULT_MAX_UPDATE_ATTEMPTS; i++) {
-      sentinel.beforeNextWrite(api -> api.edit(INCIDENT, properties -> properties.put("description", "busy")));
+      sentinel.beforeNextWrite(
+          api -> api.edit(INCIDENT, properties -> properties.put("description", "busy")));
     }
 
-    assertThatThrownBy(() -> client().updateIncident(ID, properties -> properties.put("status", "Active")))
-        .isInstanceOf(IncidentConflictException.class).hasMessageContaining("5 attempts");
+    assertThatThrownBy(
+            () -> client().updateIncident(ID, properties -> properties.put("status", "Active")))
+        .isInstanceOf(IncidentConflictException.class)
+        .hasMessageContaining("5 attempts");
     assertThat(writes()).hasSize(SentinelClient.DEFAULT_MAX_UPDATE_ATTEMPTS);
     assertThat(sentinel.writes()).isZero();
   }
@@ -174,8 +204,11 @@ class SentinelClientTest {
   void anUpdateOfAnIncidentSentinelDoesNotHoldIsA404() {
     ArmIncidentId missing = ArmIncidentId.parse(INCIDENT.replace("73e01a99", "00000000"));
 
-    assertThatThrownBy(() -> client().updateIncident(missing, properties -> properties.put("status", "Active")))
-        .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.status()).isEqualTo(404));
+    assertThatThrownBy(
+            () ->
+                client().updateIncident(missing, properties -> properties.put("status", "Active")))
+        .isInstanceOfSatisfying(
+            UpstreamException.class, e -> assertThat(e.status()).isEqualTo(404));
   }
 
   // ---- comments and entities ----
@@ -186,8 +219,16 @@ class SentinelClientTest {
 
     List<ObjectNode> comments = client().listComments(ID);
 
-    assertThat(comments).extracting(comment -> comment.path("properties").path("message").asText())
-        .containsExactly("comment 1", "comment 2", "comment 3", "comment 4", "comment 5", "comment 6", "comment 7");
+    assertThat(comments)
+        .extracting(comment -> comment.path("properties").path("message").asText())
+        .containsExactly(
+            "comment 1",
+            "comment 2",
+            "comment 3",
+            "comment 4",
+            "comment 5",
+            "comment 6",
+            "comment 7");
     assertThat(sentinel.requests()).hasSize(3);
   }
 
@@ -198,7 +239,8 @@ class SentinelClientTest {
     client.addComment(ID, "Ticket INC0010001 opened");
     ObjectNode second = client.addComment(ID, "Ticket INC0010001 resolved");
 
-    assertThat(sentinel.comments(INCIDENT)).extracting(comment -> comment.path("properties").path("message").asText())
+    assertThat(sentinel.comments(INCIDENT))
+        .extracting(comment -> comment.path("properties").path("message").asText())
         .containsExactly("Ticket INC0010001 opened", "Ticket INC0010001 resolved");
     assertThat(second.path("name").asText()).isEqualTo(new UUID(0, 2).toString());
   }
@@ -208,7 +250,9 @@ class SentinelClientTest {
     client().addComment(ID, "x".repeat(SentinelClient.MAX_COMMENT_LENGTH + 500));
 
     String stored = sentinel.comments(INCIDENT).get(0).path("properties").path("message").asText();
-    assertThat(stored).hasSize(SentinelClient.MAX_COMMENT_LENGTH).endsWith(SentinelClient.TRUNCATION_MARK);
+    assertThat(stored)
+        .hasSize(SentinelClient.MAX_COMMENT_LENGTH)
+        .endsWith(SentinelClient.TRUNCATION_MARK);
   }
 
   @Test
@@ -218,8 +262,10 @@ class SentinelClientTest {
     String tag = "x".repeat(room - 3) + "<table class=\"wide\">" + "tail".repeat(100);
     String reference = "x".repeat(room - 3) + "&amp;" + "tail".repeat(100);
 
-    assertThat(SentinelClient.truncateComment(emoji)).isEqualTo("x".repeat(room - 1) + SentinelClient.TRUNCATION_MARK);
-    assertThat(SentinelClient.truncateComment(tag)).isEqualTo("x".repeat(room - 3) + SentinelClient.TRUNCATION_MARK);
+    assertThat(SentinelClient.truncateComment(emoji))
+        .isEqualTo("x".repeat(room - 1) + SentinelClient.TRUNCATION_MARK);
+    assertThat(SentinelClient.truncateComment(tag))
+        .isEqualTo("x".repeat(room - 3) + SentinelClient.TRUNCATION_MARK);
     assertThat(SentinelClient.truncateComment(reference))
         .isEqualTo("x".repeat(room - 3) + SentinelClient.TRUNCATION_MARK);
     assertThat(SentinelClient.truncateComment("short")).isEqualTo("short");
@@ -229,8 +275,11 @@ class SentinelClientTest {
   void entitiesAreListedByPost() {
     List<ObjectNode> entities = client().listEntities(ID);
 
-    assertThat(entities).extracting(entity -> entity.path("kind").asText()).containsExactly("Account");
-    assertThat(entities.get(0).path("properties").path("accountName").asText()).isEqualTo("administrator");
+    assertThat(entities)
+        .extracting(entity -> entity.path("kind").asText())
+        .containsExactly("Account");
+    assertThat(entities.get(0).path("properties").path("accountName").asText())
+        .isEqualTo("administrator");
     assertThat(sentinel.requests().get(0).getMethod()).isEqualTo("POST");
   }
 
@@ -249,18 +298,23 @@ class SentinelClientTest {
     sentinel.failNext(2, 503, Map.of());
 
     assertThat(client().listEntities(ID)).hasSize(1);
-    assertThat(waits).containsExactly(UpstreamPolicy.DEFAULT_BACKOFF, UpstreamPolicy.DEFAULT_BACKOFF.multipliedBy(2));
+    assertThat(waits)
+        .containsExactly(
+            UpstreamPolicy.DEFAULT_BACKOFF, UpstreamPolicy.DEFAULT_BACKOFF.multipliedBy(2));
   }
 
   @Test
   void aThrottleLongerThanTheCapIsHandedBackWithItsRetryAfter() {
     sentinel.failNext(1, 429, Map.of("Retry-After", "120"));
 
-    assertThatThrownBy(() -> client().getIncident(ID)).isInstanceOfSatisfying(UpstreamException.class, e -> {
-      assertThat(e.status()).isEqualTo(429);
-      assertThat(e.retryAfter()).contains(Duration.ofSeconds(120));
-      assertThat(e.getMessage()).contains("TooManyRequests");
-    });
+    assertThatThrownBy(() -> client().getIncident(ID))
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.retryAfter()).contains(Duration.ofSeconds(120));
+              assertThat(e.getMessage()).contains("TooManyRequests");
+            });
     assertThat(waits).isEmpty();
   }
 
@@ -268,12 +322,17 @@ class SentinelClientTest {
   void aRefusedTokenIsA401NamingArmsCodeAndTheRoleAndIsNotRetried() {
     sentinel.acceptToken("another token");
 
-    assertThatThrownBy(() -> client().getIncident(ID)).isInstanceOfSatisfying(UpstreamException.class, e -> {
-      assertThat(e.status()).isEqualTo(401);
-      assertThat(e.isRetryable()).isFalse();
-      assertThat(e.getMessage()).contains("AuthenticationFailed").contains("Microsoft Sentinel Responder")
-          .doesNotContain(TOKEN);
-    });
+    assertThatThrownBy(() -> client().getIncident(ID))
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(401);
+              assertThat(e.isRetryable()).isFalse();
+              assertThat(e.getMessage())
+                  .contains("AuthenticationFailed")
+                  .contains("Microsoft Sentinel Responder")
+                  .doesNotContain(TOKEN);
+            });
     assertThat(sentinel.requests()).hasSize(1);
   }
 
@@ -284,37 +343,55 @@ class SentinelClientTest {
       Map<String, String> settings = new HashMap<>(identity.settings());
       settings.put(SentinelClient.MANAGEMENT_URL_SETTING, sentinel.baseUrl());
 
-      SentinelClient client = new SentinelClient(Settings.of(settings), new AzureCredentials(Settings.of(settings)), clock);
+      SentinelClient client =
+          new SentinelClient(
+              Settings.of(settings), new AzureCredentials(Settings.of(settings)), clock);
 
       assertThat(client.getIncident(ID)).isPresent();
-      assertThat(identity.requests()).first().satisfies(request ->
-          assertThat(request.getUrl().queryParameter("resource")).isEqualTo(sentinel.baseUrl()));
+      assertThat(identity.requests())
+          .first()
+          .satisfies(
+              request ->
+                  assertThat(request.getUrl().queryParameter("resource"))
+                      .isEqualTo(sentinel.baseUrl()));
     }
   }
 
   @Test
   void aNextLinkToAnotherOriginIsNotFollowedWithTheToken() {
     sentinel.seedComments(INCIDENT, 2).commentPageSize(1);
-    SentinelClient client = new SentinelClient(HttpUrl.get(sentinel.baseUrl().replace("127.0.0.1", "localhost")),
-        credentials, HttpClients.shared(), clock, SentinelClient.defaultPolicy(waits::add), UUID::randomUUID, 1);
+    SentinelClient client =
+        new SentinelClient(
+            HttpUrl.get(sentinel.baseUrl().replace("127.0.0.1", "localhost")),
+            credentials,
+            HttpClients.shared(),
+            clock,
+            SentinelClient.defaultPolicy(waits::add),
+            UUID::randomUUID,
+            1);
 
-    assertThatThrownBy(() -> client.listComments(ID)).isInstanceOf(UpstreamException.class)
+    assertThatThrownBy(() -> client.listComments(ID))
+        .isInstanceOf(UpstreamException.class)
         .hasMessageContaining("another origin");
     assertThat(sentinel.requests()).hasSize(1);
   }
 
   @Test
   void aManagementUrlThatIsNotHttpsIsAConfigurationErrorNamingTheSetting() {
-    Settings settings = Settings.of(Map.of(SentinelClient.MANAGEMENT_URL_SETTING, "http://management.example"));
+    Settings settings =
+        Settings.of(Map.of(SentinelClient.MANAGEMENT_URL_SETTING, "http://management.example"));
 
     assertThatThrownBy(() -> new SentinelClient(settings, credentials, clock))
-        .isInstanceOfSatisfying(ConfigurationException.class,
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
             e -> assertThat(e.setting()).contains(SentinelClient.MANAGEMENT_URL_SETTING));
   }
 
   @Test
   void armErrorsAreReadForTheirCodeAndMessage() {
-    assertThat(SentinelClient.armError("{\"error\":{\"code\":\"BadRequest\",\"message\":\"Invalid status\"}}"))
+    assertThat(
+            SentinelClient.armError(
+                "{\"error\":{\"code\":\"BadRequest\",\"message\":\"Invalid status\"}}"))
         .contains("BadRequest: Invalid status");
     assertThat(SentinelClient.armError("<html>gateway</html>")).isEmpty();
   }

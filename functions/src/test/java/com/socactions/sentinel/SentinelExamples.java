@@ -9,10 +9,10 @@ import com.socactions.testing.SharedFixtures;
 import java.util.List;
 
 /**
- * Incident trigger bodies built from Microsoft's recorded REST examples
- * ({@code shared/fixtures/sentinel/rest-api-examples/}): no complete real trigger body is
- * published, but its {@code object} has the incident resource's shape and its
- * {@code relatedEntities} the entity objects' shape (see {@code SOURCES.md}).
+ * Incident trigger bodies built from Microsoft's recorded REST examples ({@code
+ * shared/fixtures/sentinel/rest-api-examples/}): no complete real trigger body is published, but
+ * its {@code object} has the incident resource's shape and its {@code relatedEntities} the entity
+ * objects' shape (see {@code SOURCES.md}).
  */
 public final class SentinelExamples {
   private static final String DIR = "sentinel/rest-api-examples/";
@@ -22,7 +22,12 @@ public final class SentinelExamples {
   /** The 200 body of an example file, e.g. {@code GetIncidentById.json}. */
   public static ObjectNode body(String file) {
     try {
-      return (ObjectNode) Json.MAPPER.readTree(SharedFixtures.read(DIR + file)).path("responses").path("200").path("body");
+      return (ObjectNode)
+          Json.MAPPER
+              .readTree(SharedFixtures.read(DIR + file))
+              .path("responses")
+              .path("200")
+              .path("body");
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(file, e);
     }
@@ -36,7 +41,10 @@ public final class SentinelExamples {
   /** The recorded entities: GetEntities' Account, Host and File, and GetIpEntityById's Ip. */
   public static List<ObjectNode> recordedEntities() {
     ArrayNode listed = (ArrayNode) body("GetEntities.json").get("value");
-    return List.of((ObjectNode) listed.get(0), (ObjectNode) listed.get(1), (ObjectNode) listed.get(2),
+    return List.of(
+        (ObjectNode) listed.get(0),
+        (ObjectNode) listed.get(1),
+        (ObjectNode) listed.get(2),
         body("GetIpEntityById.json"));
   }
 
@@ -50,7 +58,9 @@ public final class SentinelExamples {
     return object;
   }
 
-  /** The whole Logic Apps trigger body around {@code object}: the wrapper fields SOURCES.md lists. */
+  /**
+   * The whole Logic Apps trigger body around {@code object}: the wrapper fields SOURCES.md lists.
+   */
   public static ObjectNode triggerBody(ObjectNode object) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("eventUniqueId", "1f0a8c4e-7a55-4c1b-9d3e-7e2f3d1c9a10");
@@ -79,12 +89,18 @@ public final class SentinelExamples {
   /** The same entity flattened, as Logic Apps often delivers it: fields beside {@code kind}. */
   public static ObjectNode flattened(ObjectNode entity) {
     ObjectNode flat = Json.MAPPER.createObjectNode();
-    entity.fields().forEachRemaining(field -> {
-      if (!field.getKey().equals("properties")) {
-        flat.set(field.getKey(), field.getValue().deepCopy());
-      }
-    });
-    entity.path("properties").fields().forEachRemaining(field -> flat.set(field.getKey(), field.getValue().deepCopy()));
+    entity
+        .fields()
+        .forEachRemaining(
+            field -> {
+              if (!field.getKey().equals("properties")) {
+                flat.set(field.getKey(), field.getValue().deepCopy());
+              }
+            });
+    entity
+        .path("properties")
+        .fields()
+        .forEachRemaining(field -> flat.set(field.getKey(), field.getValue().deepCopy()));
     return flat;
   }
 }

@@ -32,8 +32,10 @@ class SentinelProviderTest {
 
   private static Provider provider(Map<String, String> values) {
     Settings settings = Settings.of(values);
-    List<Provider> providers = new SentinelModule(settings, new MutableClock(Instant.EPOCH),
-        new AzureCredentials(settings)).providers();
+    List<Provider> providers =
+        new SentinelModule(
+                settings, new MutableClock(Instant.EPOCH), new AzureCredentials(settings))
+            .providers();
     return providers.get(0);
   }
 
@@ -56,8 +58,12 @@ class SentinelProviderTest {
 
     assertThat(sentinel.isConfigured()).isTrue();
     assertThat(sentinel.readiness().status()).isEqualTo(Readiness.Status.OK);
-    assertThat(identity.requests()).first().satisfies(request ->
-        assertThat(request.getUrl().queryParameter("resource")).isEqualTo("http://127.0.0.1:9"));
+    assertThat(identity.requests())
+        .first()
+        .satisfies(
+            request ->
+                assertThat(request.getUrl().queryParameter("resource"))
+                    .isEqualTo("http://127.0.0.1:9"));
   }
 
   @Test

@@ -20,12 +20,31 @@ class EncodedQueryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> KEY_FIELDS = List.of("ip_address", "name", "fqdn");
 
-  /** Keys that try to change the query: each must match at most the record named exactly like it. */
-  private static final List<String> HOSTILE = List.of(
-      "nobody^ORsys_idISNOTEMPTY", "nobody^NQsys_idISNOTEMPTY", "nobody^ORDERBYname", "nobody^EQ",
-      "web01,db01", "", " web01", "web01 ", "nobody\nsys_idISNOTEMPTY", "nobody\r\n^ORname=db01",
-      "javascript:gs.getUserID()", "JavaScript :true", "STANCEOFcmdb_ci", "=web01", "name=web01", "!=x", "<x",
-      "nobody&sysparm_query=sys_idISNOTEMPTY", "nobody%5EORsys_idISNOTEMPTY", "a,b");
+  /**
+   * Keys that try to change the query: each must match at most the record named exactly like it.
+   */
+  private static final List<String> HOSTILE =
+      List.of(
+          "nobody^ORsys_idISNOTEMPTY",
+          "nobody^NQsys_idISNOTEMPTY",
+          "nobody^ORDERBYname",
+          "nobody^EQ",
+          "web01,db01",
+          "",
+          " web01",
+          "web01 ",
+          "nobody\nsys_idISNOTEMPTY",
+          "nobody\r\n^ORname=db01",
+          "javascript:gs.getUserID()",
+          "JavaScript :true",
+          "STANCEOFcmdb_ci",
+          "=web01",
+          "name=web01",
+          "!=x",
+          "<x",
+          "nobody&sysparm_query=sys_idISNOTEMPTY",
+          "nobody%5EORsys_idISNOTEMPTY",
+          "a,b");
 
   private static ObjectNode ci(String name, String ip, String fqdn) {
     ObjectNode record = JSON.createObjectNode();
@@ -37,31 +56,43 @@ class EncodedQueryTest {
     return record;
   }
 
-  private static final List<ObjectNode> CMDB = List.of(
-      ci("web01", "10.0.0.1", "web01.contoso.com"), ci("db01", "10.0.0.2", "db01.contoso.com"),
-      ci("a", "10.0.0.3", ""), ci("b", "10.0.0.4", ""), ci("a,b", "10.0.0.5", ""), ci("", "10.0.0.6", ""),
-      ci("%5EORsys_id", "10.0.0.7", ""));
+  private static final List<ObjectNode> CMDB =
+      List.of(
+          ci("web01", "10.0.0.1", "web01.contoso.com"),
+          ci("db01", "10.0.0.2", "db01.contoso.com"),
+          ci("a", "10.0.0.3", ""),
+          ci("b", "10.0.0.4", ""),
+          ci("a,b", "10.0.0.5", ""),
+          ci("", "10.0.0.6", ""),
+          ci("%5EORsys_id", "10.0.0.7", ""));
 
   private static Set<String> names(EncodedQuery query) {
-    return CMDB.stream().filter(r -> FakeServiceNow.matches(query.encoded(), r))
-        .map(r -> r.path("name").asText()).collect(Collectors.toSet());
+    return CMDB.stream()
+        .filter(r -> FakeServiceNow.matches(query.encoded(), r))
+        .map(r -> r.path("name").asText())
+        .collect(Collectors.toSet());
   }
 
   @Test
   void aBatchLookupIsOneQueryOfInListsJoinedByOr() {
     EncodedQuery query = anyFieldIn(KEY_FIELDS, List.of("10.0.0.1", "db01"));
 
-    assertThat(query.encoded()).isEqualTo("ip_addressIN10.0.0.1,db01^ORnameIN10.0.0.1,db01^ORfqdnIN10.0.0.1,db01");
+    assertThat(query.encoded())
+        .isEqualTo("ip_addressIN10.0.0.1,db01^ORnameIN10.0.0.1,db01^ORfqdnIN10.0.0.1,db01");
     assertThat(names(query)).containsExactlyInAnyOrder("web01", "db01");
   }
 
   @Test
   void noHostileKeyWidensOrAltersALookup() {
     for (String key : HOSTILE) {
-      Set<String> expected = CMDB.stream().map(r -> r.path("name").asText())
-          .filter(name -> !name.isEmpty() && name.equals(key)).collect(Collectors.toSet());
+      Set<String> expected =
+          CMDB.stream()
+              .map(r -> r.path("name").asText())
+              .filter(name -> !name.isEmpty() && name.equals(key))
+              .collect(Collectors.toSet());
       assertThat(names(anyFieldIn(KEY_FIELDS, List.of(key)))).as("key %s", key).isEqualTo(expected);
-      assertThat(names(anyFieldIn(KEY_FIELDS, List.of(key, "db01")))).as("key %s beside db01", key)
+      assertThat(names(anyFieldIn(KEY_FIELDS, List.of(key, "db01"))))
+          .as("key %s beside db01", key)
           .isEqualTo(union(expected, "db01"));
     }
   }
@@ -76,7 +107,8 @@ class EncodedQueryTest {
 
   @Test
   void aLookupOfOnlyInexpressibleKeysMatchesNothingAndIsNotSent() {
-    EncodedQuery query = anyFieldIn(KEY_FIELDS, List.of("x^ORsys_idISNOTEMPTY", "", "javascript:1"));
+    EncodedQuery query =
+        anyFieldIn(KEY_FIELDS, List.of("x^ORsys_idISNOTEMPTY", "", "javascript:1"));
 
     assertThat(query.matchesNothing()).isTrue();
     assertThat(names(query)).isEmpty();
@@ -84,9 +116,10 @@ class EncodedQueryTest {
 
   @Test
   void anInexpressibleNotEqualNarrowsTheQueryInsteadOfDroppingTheRestriction() {
-    EncodedQuery query = EncodedQuery.where(equalTo("fqdn", "web01.contoso.com"))
-        .and(notEqualTo("name", "x^NQsys_idISNOTEMPTY"))
-        .newQuery(equalTo("name", "db01"));
+    EncodedQuery query =
+        EncodedQuery.where(equalTo("fqdn", "web01.contoso.com"))
+            .and(notEqualTo("name", "x^NQsys_idISNOTEMPTY"))
+            .newQuery(equalTo("name", "db01"));
 
     assertThat(query.encoded()).isEqualTo("name=db01");
     assertThat(names(query)).containsExactly("db01");
@@ -94,17 +127,23 @@ class EncodedQueryTest {
 
   @Test
   void clausesGroupsAndOrderAreWrittenAsServiceNowReadsThem() {
-    EncodedQuery query = EncodedQuery.where(in("name", List.of("web01", "db01"))).and(equalTo("ip_address", "10.0.0.1"))
-        .or(EncodedQuery.startsWith("fqdn", "db01.")).newQuery(EncodedQuery.isEmpty("name")).orderBy("name");
+    EncodedQuery query =
+        EncodedQuery.where(in("name", List.of("web01", "db01")))
+            .and(equalTo("ip_address", "10.0.0.1"))
+            .or(EncodedQuery.startsWith("fqdn", "db01."))
+            .newQuery(EncodedQuery.isEmpty("name"))
+            .orderBy("name");
 
     assertThat(query.encoded())
-        .isEqualTo("nameINweb01,db01^ip_address=10.0.0.1^ORfqdnSTARTSWITHdb01.^NQnameISEMPTY^ORDERBYname");
+        .isEqualTo(
+            "nameINweb01,db01^ip_address=10.0.0.1^ORfqdnSTARTSWITHdb01.^NQnameISEMPTY^ORDERBYname");
     assertThat(names(query)).containsExactlyInAnyOrder("web01", "db01", "");
   }
 
   @Test
   void aFieldNameThatIsNotAColumnIsAProgrammingError() {
-    assertThatThrownBy(() -> equalTo("name^ORsys_id", "x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> equalTo("name^ORsys_id", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> equalTo("Name", "x")).isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -48,35 +48,69 @@ import okhttp3.HttpUrl;
  *   <li>{@code POST /oauth_token.do} (once {@link #enableOAuth} is called): the client credentials
  *       grant, {@code {access_token, expires_in, token_type}}; a wrong client is 401.
  *   <li>{@code GET /api/now/table/{table}}: the held records, filtered by {@code sysparm_query}
- *       through {@link #matches} (see there for the operators), projected by
- *       {@code sysparm_fields}, reference fields shaped by {@code sysparm_display_value} and
- *       {@code sysparm_exclude_reference_link}, paged by {@code sysparm_limit} (capped at
- *       {@link #maxPageSize}) and {@code sysparm_offset}, with {@code X-Total-Count} and a
- *       {@code Link} header ({@code first}, {@code prev}, {@code next}, {@code last}) as the
- *       instance sends. A query on a CMDB class also returns its subclasses' records
- *       ({@code cmdb_ci} holds servers).
+ *       through {@link #matches} (see there for the operators), projected by {@code
+ *       sysparm_fields}, reference fields shaped by {@code sysparm_display_value} and {@code
+ *       sysparm_exclude_reference_link}, paged by {@code sysparm_limit} (capped at {@link
+ *       #maxPageSize}) and {@code sysparm_offset}, with {@code X-Total-Count} and a {@code Link}
+ *       header ({@code first}, {@code prev}, {@code next}, {@code last}) as the instance sends. A
+ *       query on a CMDB class also returns its subclasses' records ({@code cmdb_ci} holds servers).
  *   <li>{@code GET}/{@code PATCH /api/now/table/{table}/{sys_id}}: the record, or 404 with the
  *       recorded {@code No Record found} body. {@code POST /api/now/table/{table}}: 201 with the
  *       created record (sys_id, number for task tables, sys_created_on); readable back.
  *   <li>Scripting: {@link #failNext}, {@link #respondNext}, {@link #delay}, {@link #maxPageSize},
- *       {@link #revokeTokens}. Counting: {@link #tableCalls()}, {@link #tokenCalls()},
- *       {@link #requests()}.
+ *       {@link #revokeTokens}. Counting: {@link #tableCalls()}, {@link #tokenCalls()}, {@link
+ *       #requests()}.
  * </ul>
  */
 public final class FakeServiceNow implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** CMDB classes and their parents, enough for the lookups (a query on a parent sees its children). */
-  private static final Map<String, String> PARENT = Map.of(
-      "cmdb_ci_linux_server", "cmdb_ci_server", "cmdb_ci_win_server", "cmdb_ci_server",
-      "cmdb_ci_server", "cmdb_ci_computer", "cmdb_ci_computer", "cmdb_ci_hardware", "cmdb_ci_hardware", "cmdb_ci");
+
+  /**
+   * CMDB classes and their parents, enough for the lookups (a query on a parent sees its children).
+   */
+  private static final Map<String, String> PARENT =
+      Map.of(
+          "cmdb_ci_linux_server",
+          "cmdb_ci_server",
+          "cmdb_ci_win_server",
+          "cmdb_ci_server",
+          "cmdb_ci_server",
+          "cmdb_ci_computer",
+          "cmdb_ci_computer",
+          "cmdb_ci_hardware",
+          "cmdb_ci_hardware",
+          "cmdb_ci");
+
   private static final Pattern FIELD = Pattern.compile("[a-z0-9_.]+");
-  /** The operators the evaluator knows, longest first so {@code INSTANCEOF} is not read as {@code IN}. */
-  private static final List<String> OPERATORS = List.of("DOESNOTCONTAIN", "STARTSWITH", "INSTANCEOF",
-      "ISNOTEMPTY", "ENDSWITH", "NOTLIKE", "NOT LIKE", "NOT IN", "ISEMPTY", "CONTAINS", "LIKE", "IN", "!=", ">=", "<=",
-      ">", "<", "=");
+
+  /**
+   * The operators the evaluator knows, longest first so {@code INSTANCEOF} is not read as {@code
+   * IN}.
+   */
+  private static final List<String> OPERATORS =
+      List.of(
+          "DOESNOTCONTAIN",
+          "STARTSWITH",
+          "INSTANCEOF",
+          "ISNOTEMPTY",
+          "ENDSWITH",
+          "NOTLIKE",
+          "NOT LIKE",
+          "NOT IN",
+          "ISEMPTY",
+          "CONTAINS",
+          "LIKE",
+          "IN",
+          "!=",
+          ">=",
+          "<=",
+          ">",
+          "<",
+          "=");
+
   /** The Table API's stored date-time form (UTC), which sorts as text. */
-  public static final DateTimeFormatter GLIDE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT)
-      .withZone(ZoneOffset.UTC);
+  public static final DateTimeFormatter GLIDE_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   private final MockWebServer server = new MockWebServer();
   private final String basic;
@@ -108,10 +142,11 @@ public final class FakeServiceNow implements AutoCloseable {
   }
 
   /**
-   * Changes a record as a person in the instance would (not through the API user): sets the
-   * fields, stamps the update by {@code by}, and writes {@code workNote} (if any) to the journal.
+   * Changes a record as a person in the instance would (not through the API user): sets the fields,
+   * stamps the update by {@code by}, and writes {@code workNote} (if any) to the journal.
    */
-  public FakeServiceNow agentUpdate(String table, String sysId, Map<String, String> fields, String workNote, String by) {
+  public FakeServiceNow agentUpdate(
+      String table, String sysId, Map<String, String> fields, String workNote, String by) {
     ObjectNode record = record(table, sysId);
     fields.forEach(record::put);
     if (workNote != null) {
@@ -135,7 +170,10 @@ public final class FakeServiceNow implements AutoCloseable {
     record.put("sys_mod_count", Integer.toString(record.path("sys_mod_count").asInt(0) + 1));
   }
 
-  /** Journal fields are not columns of the record: a write to one adds a {@code sys_journal_field} entry. */
+  /**
+   * Journal fields are not columns of the record: a write to one adds a {@code sys_journal_field}
+   * entry.
+   */
   private void journal(String table, String sysId, String element, String value, String by) {
     ObjectNode entry = JSON.createObjectNode();
     entry.put("sys_id", newSysId());
@@ -157,10 +195,13 @@ public final class FakeServiceNow implements AutoCloseable {
     }
   }
 
-  /** Starts on a free loopback port, holding no records, accepting basic auth {@code user:password}. */
+  /**
+   * Starts on a free loopback port, holding no records, accepting basic auth {@code user:password}.
+   */
   public static FakeServiceNow start(String user, String password) throws IOException {
     FakeServiceNow fake = new FakeServiceNow(user, password);
-    fake.server.setServerSocketFactory(NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
+    fake.server.setServerSocketFactory(
+        NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     fake.base = "http://127.0.0.1:" + fake.server.getPort();
     fake.server.setDispatcher(fake.new TableDispatcher());
@@ -181,59 +222,95 @@ public final class FakeServiceNow implements AutoCloseable {
 
   /**
    * Holds the recorded records: the incidents and problem of {@code table-api/}, the three rows of
-   * {@code u_test_table}, and the Linux server of {@code cmdb/} (its attributes, as a Table API row).
+   * {@code u_test_table}, and the Linux server of {@code cmdb/} (its attributes, as a Table API
+   * row).
    */
   public FakeServiceNow seedRecorded() throws IOException {
-    hold("incident", (ObjectNode) JSON.readTree(fixture("table-api/GET_table_incident_by_sys_id.json")).path("result"));
-    hold("incident", (ObjectNode) JSON.readTree(fixture("table-api/PATCH_table_incident_by_sys_id.json")).path("result"));
-    for (JsonNode row : JSON.readTree(fixture("table-api/GET_table_problem_sysparm_limit_1.json")).path("result")) {
+    hold(
+        "incident",
+        (ObjectNode)
+            JSON.readTree(fixture("table-api/GET_table_incident_by_sys_id.json")).path("result"));
+    hold(
+        "incident",
+        (ObjectNode)
+            JSON.readTree(fixture("table-api/PATCH_table_incident_by_sys_id.json")).path("result"));
+    for (JsonNode row :
+        JSON.readTree(fixture("table-api/GET_table_problem_sysparm_limit_1.json")).path("result")) {
       hold("problem", (ObjectNode) row);
     }
-    for (JsonNode row : JSON.readTree(fixture("table-api/GET_table_u_test_table_real_dev_instance.json")).path("result")) {
+    for (JsonNode row :
+        JSON.readTree(fixture("table-api/GET_table_u_test_table_real_dev_instance.json"))
+            .path("result")) {
       hold("u_test_table", (ObjectNode) row);
     }
-    JsonNode server = JSON.readTree(fixture("cmdb/GET_cmdb_instance_cmdb_ci_linux_server_by_sys_id.json"));
+    JsonNode server =
+        JSON.readTree(fixture("cmdb/GET_cmdb_instance_cmdb_ci_linux_server_by_sys_id.json"));
     hold("cmdb_ci_linux_server", (ObjectNode) server.path("result").path("attributes"));
     return this;
   }
 
   /**
    * Holds a small CMDB and user directory for the lookups: a Windows server ({@code web01},
-   * business-critical, HVA, owned by Dana Whitfield), a Linux server named by its FQDN
-   * ({@code db01.corp.contoso.com}), a workstation ({@code wks042}, low) and two users, one a VIP.
+   * business-critical, HVA, owned by Dana Whitfield), a Linux server named by its FQDN ({@code
+   * db01.corp.contoso.com}), a workstation ({@code wks042}, low) and two users, one a VIP.
    * Reference fields hold {@code value} and {@code display_value}; a dot-walked column such as
    * {@code owned_by.email} is held under its dotted name, as the instance answers it.
    */
   public FakeServiceNow seedCmdb() {
-    ObjectNode web = JSON.createObjectNode()
-        .put("sys_id", "a1000000000000000000000000000001").put("name", "web01").put("fqdn", "web01.corp.contoso.com")
-        .put("ip_address", "10.20.0.11").put("os", "Windows 2019 Datacenter").put("used_for", "Production")
-        .put("u_hva", "true").put("owned_by.email", "dana.whitfield@contoso.com");
+    ObjectNode web =
+        JSON.createObjectNode()
+            .put("sys_id", "a1000000000000000000000000000001")
+            .put("name", "web01")
+            .put("fqdn", "web01.corp.contoso.com")
+            .put("ip_address", "10.20.0.11")
+            .put("os", "Windows 2019 Datacenter")
+            .put("used_for", "Production")
+            .put("u_hva", "true")
+            .put("owned_by.email", "dana.whitfield@contoso.com");
     web.set("busines_criticality", reference("1", "1 - most critical"));
     web.set("owned_by", reference("5137153cc611227c000bbd1bd8cd2005", "Dana Whitfield"));
     web.set("support_group", reference("8a5055c9c61122780043563ef53438e3", "Windows Server Team"));
     web.set("location", reference("25ab9c4d0a0a0bb300f7dabdc0ca7c1c", "Amsterdam DC1"));
     hold("cmdb_ci_win_server", web);
-    ObjectNode db = JSON.createObjectNode()
-        .put("sys_id", "a1000000000000000000000000000002").put("name", "db01.corp.contoso.com")
-        .put("fqdn", "db01.corp.contoso.com").put("ip_address", "10.20.0.21").put("os", "Linux Red Hat")
-        .put("used_for", "Test").put("u_hva", "false").put("u_tier", "2 - high");
+    ObjectNode db =
+        JSON.createObjectNode()
+            .put("sys_id", "a1000000000000000000000000000002")
+            .put("name", "db01.corp.contoso.com")
+            .put("fqdn", "db01.corp.contoso.com")
+            .put("ip_address", "10.20.0.21")
+            .put("os", "Linux Red Hat")
+            .put("used_for", "Test")
+            .put("u_hva", "false")
+            .put("u_tier", "2 - high");
     db.set("busines_criticality", reference("3", "3 - less critical"));
     hold("cmdb_ci_linux_server", db);
-    ObjectNode workstation = JSON.createObjectNode()
-        .put("sys_id", "a1000000000000000000000000000003").put("name", "WKS042").put("ip_address", "10.30.4.42")
-        .put("os", "Windows 11 Enterprise");
+    ObjectNode workstation =
+        JSON.createObjectNode()
+            .put("sys_id", "a1000000000000000000000000000003")
+            .put("name", "WKS042")
+            .put("ip_address", "10.30.4.42")
+            .put("os", "Windows 11 Enterprise");
     workstation.set("busines_criticality", reference("4", "4 - not critical"));
     hold("cmdb_ci_computer", workstation);
-    ObjectNode ceo = JSON.createObjectNode()
-        .put("sys_id", "b1000000000000000000000000000001").put("user_name", "alee").put("email", "alice.lee@contoso.com")
-        .put("name", "Alice Lee").put("title", "Chief Executive Officer").put("vip", "true");
+    ObjectNode ceo =
+        JSON.createObjectNode()
+            .put("sys_id", "b1000000000000000000000000000001")
+            .put("user_name", "alee")
+            .put("email", "alice.lee@contoso.com")
+            .put("name", "Alice Lee")
+            .put("title", "Chief Executive Officer")
+            .put("vip", "true");
     ceo.set("department", reference("221f79b7c6112284005d646b76ab978c", "Executive"));
     ceo.set("manager", reference("", ""));
     hold("sys_user", ceo);
-    ObjectNode analyst = JSON.createObjectNode()
-        .put("sys_id", "b1000000000000000000000000000002").put("user_name", "bob.jones@contoso.com")
-        .put("email", "bob.jones@contoso.com").put("name", "Bob Jones").put("title", "SOC Analyst").put("vip", "false");
+    ObjectNode analyst =
+        JSON.createObjectNode()
+            .put("sys_id", "b1000000000000000000000000000002")
+            .put("user_name", "bob.jones@contoso.com")
+            .put("email", "bob.jones@contoso.com")
+            .put("name", "Bob Jones")
+            .put("title", "SOC Analyst")
+            .put("vip", "false");
     analyst.set("department", reference("221db0edc611228401760aec06c9d929", "Security Operations"));
     analyst.set("manager", reference("b1000000000000000000000000000001", "Alice Lee"));
     hold("sys_user", analyst);
@@ -260,7 +337,9 @@ public final class FakeServiceNow implements AutoCloseable {
     return tables.getOrDefault(table, Map.of()).get(sysId);
   }
 
-  /** Accepts the OAuth client credentials grant for this client, issuing tokens of this lifetime. */
+  /**
+   * Accepts the OAuth client credentials grant for this client, issuing tokens of this lifetime.
+   */
   public FakeServiceNow enableOAuth(String id, String secret, Duration lifetime) {
     this.clientId = id;
     this.clientSecret = secret;
@@ -274,13 +353,22 @@ public final class FakeServiceNow implements AutoCloseable {
     return this;
   }
 
-  /** The next {@code n} calls answer {@code status} with ServiceNow's error body and these headers. */
+  /**
+   * The next {@code n} calls answer {@code status} with ServiceNow's error body and these headers.
+   */
   public FakeServiceNow failNext(int n, int status, Map<String, String> headers) {
-    String body = status == 429 ? fixture("errors/429_rate_limit_exceeded.json")
-        : "{\"error\":{\"message\":\"Scripted failure " + status + "\",\"detail\":\"scripted by the test\"},\"status\":\"failure\"}";
+    String body =
+        status == 429
+            ? fixture("errors/429_rate_limit_exceeded.json")
+            : "{\"error\":{\"message\":\"Scripted failure "
+                + status
+                + "\",\"detail\":\"scripted by the test\"},\"status\":\"failure\"}";
     for (int i = 0; i < n; i++) {
-      MockResponse.Builder response = new MockResponse.Builder().code(status)
-          .addHeader("Content-Type", "application/json").body(body);
+      MockResponse.Builder response =
+          new MockResponse.Builder()
+              .code(status)
+              .addHeader("Content-Type", "application/json")
+              .body(body);
       headers.forEach(response::addHeader);
       scripted.add(response.build());
     }
@@ -326,16 +414,16 @@ public final class FakeServiceNow implements AutoCloseable {
   /**
    * Whether {@code record} matches the encoded query as an instance with default properties reads
    * it: {@code ^NQ} separates groups (any), {@code ^} clauses (all), {@code ^OR} joins a term to
-   * the clause before it; {@code ORDERBY}/{@code ORDERBYDESC} and {@code EQ} are not conditions.
-   * A term is a field ({@code [a-z0-9_.]+}), the longest operator that follows it, and the rest
-   * (trimmed) as value. Operators: {@code =}, {@code !=}, {@code IN}, {@code NOT IN},
-   * {@code STARTSWITH}, {@code ENDSWITH}, {@code LIKE}/{@code CONTAINS},
-   * {@code NOTLIKE}/{@code DOESNOTCONTAIN}, {@code ISEMPTY}, {@code ISNOTEMPTY},
-   * {@code INSTANCEOF} (class ancestry); text compared without case, as the instance's database
-   * does. Like an instance whose {@code glide.invalid_query.returns_no_rows} is off, a term it
-   * cannot read is <em>ignored</em> (which widens the query), and a value starting with
-   * {@code javascript:} is treated as a script that matches everything: so a query builder that
-   * lets such text through fails the hostile-key tests instead of passing them by luck.
+   * the clause before it; {@code ORDERBY}/{@code ORDERBYDESC} and {@code EQ} are not conditions. A
+   * term is a field ({@code [a-z0-9_.]+}), the longest operator that follows it, and the rest
+   * (trimmed) as value. Operators: {@code =}, {@code !=}, {@code IN}, {@code NOT IN}, {@code
+   * STARTSWITH}, {@code ENDSWITH}, {@code LIKE}/{@code CONTAINS}, {@code NOTLIKE}/{@code
+   * DOESNOTCONTAIN}, {@code ISEMPTY}, {@code ISNOTEMPTY}, {@code INSTANCEOF} (class ancestry); text
+   * compared without case, as the instance's database does. Like an instance whose {@code
+   * glide.invalid_query.returns_no_rows} is off, a term it cannot read is <em>ignored</em> (which
+   * widens the query), and a value starting with {@code javascript:} is treated as a script that
+   * matches everything: so a query builder that lets such text through fails the hostile-key tests
+   * instead of passing them by luck.
    */
   static boolean matches(String query, JsonNode record) {
     if (query == null || query.isEmpty()) {
@@ -397,7 +485,8 @@ public final class FakeServiceNow implements AutoCloseable {
       case "=" -> actual.equals(value);
       case "!=" -> !actual.equals(value);
       case "IN" -> Arrays.stream(value.split(",", -1)).map(String::strip).anyMatch(actual::equals);
-      case "NOT IN" -> Arrays.stream(value.split(",", -1)).map(String::strip).noneMatch(actual::equals);
+      case "NOT IN" ->
+          Arrays.stream(value.split(",", -1)).map(String::strip).noneMatch(actual::equals);
       case "STARTSWITH" -> actual.startsWith(value);
       case "ENDSWITH" -> actual.endsWith(value);
       case "LIKE", "CONTAINS" -> actual.contains(value);
@@ -413,7 +502,10 @@ public final class FakeServiceNow implements AutoCloseable {
     };
   }
 
-  /** {@code ORDERBY<field>} / {@code ORDERBYDESC<field>} terms, applied in order (stable sort, last first). */
+  /**
+   * {@code ORDERBY<field>} / {@code ORDERBYDESC<field>} terms, applied in order (stable sort, last
+   * first).
+   */
   private static void sortBy(String query, List<ObjectNode> records) {
     if (query == null) {
       return;
@@ -452,7 +544,9 @@ public final class FakeServiceNow implements AutoCloseable {
     if (!copy.hasNonNull("sys_class_name") || copy.path("sys_class_name").asText().isEmpty()) {
       copy.put("sys_class_name", table);
     }
-    tables.computeIfAbsent(table, t -> new ConcurrentHashMap<>()).put(copy.path("sys_id").asText(), copy);
+    tables
+        .computeIfAbsent(table, t -> new ConcurrentHashMap<>())
+        .put(copy.path("sys_id").asText(), copy);
   }
 
   private static String newSysId() {
@@ -462,11 +556,12 @@ public final class FakeServiceNow implements AutoCloseable {
   /** Records of {@code table} and of the CMDB classes below it, in a stable order (by sys_id). */
   private List<ObjectNode> recordsOf(String table) {
     List<ObjectNode> found = new ArrayList<>();
-    tables.forEach((held, records) -> {
-      if (isA(held, table)) {
-        found.addAll(records.values());
-      }
-    });
+    tables.forEach(
+        (held, records) -> {
+          if (isA(held, table)) {
+            found.addAll(records.values());
+          }
+        });
     found.sort((a, b) -> a.path("sys_id").asText().compareTo(b.path("sys_id").asText()));
     return found;
   }
@@ -497,8 +592,11 @@ public final class FakeServiceNow implements AutoCloseable {
         return next;
       }
       String authorization = request.getHeaders().get("Authorization");
-      boolean signedIn = basic.equals(authorization)
-          || (authorization != null && authorization.startsWith("Bearer ") && tokens.contains(authorization.substring(7)));
+      boolean signedIn =
+          basic.equals(authorization)
+              || (authorization != null
+                  && authorization.startsWith("Bearer ")
+                  && tokens.contains(authorization.substring(7)));
       if (!signedIn) {
         return json(401, fixture("errors/401_user_not_authenticated.json"));
       }
@@ -509,7 +607,8 @@ public final class FakeServiceNow implements AutoCloseable {
         case "POST" -> create(request, table);
         case "GET record" -> read(url, table, sysId);
         case "PATCH record", "PUT record" -> update(request, table, sysId);
-        default -> error(405, "Method not Supported", request.getMethod() + " is not supported here");
+        default ->
+            error(405, "Method not Supported", request.getMethod() + " is not supported here");
       };
     }
 
@@ -519,8 +618,10 @@ public final class FakeServiceNow implements AutoCloseable {
         String[] kv = pair.split("=", 2);
         form.put(decode(kv[0]), kv.length > 1 ? decode(kv[1]) : "");
       }
-      if (clientId == null || !"client_credentials".equals(form.get("grant_type"))
-          || !clientId.equals(form.get("client_id")) || !clientSecret.equals(form.get("client_secret"))) {
+      if (clientId == null
+          || !"client_credentials".equals(form.get("grant_type"))
+          || !clientId.equals(form.get("client_id"))
+          || !clientSecret.equals(form.get("client_secret"))) {
         return json(401, "{\"error_description\":\"access_denied\",\"error\":\"server_error\"}");
       }
       String token = "fake-token-" + newSysId();
@@ -545,13 +646,17 @@ public final class FakeServiceNow implements AutoCloseable {
       int limit = Math.min(maxPageSize, parse(url.queryParameter("sysparm_limit"), 10_000));
       int offset = parse(url.queryParameter("sysparm_offset"), 0);
       ArrayNode result = JSON.createArrayNode();
-      for (ObjectNode record : matching.subList(Math.min(offset, matching.size()), Math.min(offset + limit, matching.size()))) {
+      for (ObjectNode record :
+          matching.subList(
+              Math.min(offset, matching.size()), Math.min(offset + limit, matching.size()))) {
         result.add(shaped(record, url));
       }
-      MockResponse.Builder response = new MockResponse.Builder().code(200)
-          .addHeader("Content-Type", "application/json")
-          .addHeader("X-Total-Count", Integer.toString(matching.size()))
-          .body(JSON.createObjectNode().set("result", result).toString());
+      MockResponse.Builder response =
+          new MockResponse.Builder()
+              .code(200)
+              .addHeader("Content-Type", "application/json")
+              .addHeader("X-Total-Count", Integer.toString(matching.size()))
+              .body(JSON.createObjectNode().set("result", result).toString());
       List<String> links = new ArrayList<>();
       links.add(link(url, 0, limit, "first"));
       if (offset > 0) {
@@ -567,15 +672,20 @@ public final class FakeServiceNow implements AutoCloseable {
     }
 
     private String link(HttpUrl url, int offset, int limit, String rel) {
-      HttpUrl target = url.newBuilder()
-          .setQueryParameter("sysparm_limit", Integer.toString(limit))
-          .setQueryParameter("sysparm_offset", Integer.toString(offset))
-          .build();
+      HttpUrl target =
+          url.newBuilder()
+              .setQueryParameter("sysparm_limit", Integer.toString(limit))
+              .setQueryParameter("sysparm_offset", Integer.toString(offset))
+              .build();
       return "<" + target + ">;rel=\"" + rel + "\"";
     }
 
     private MockResponse read(HttpUrl url, String table, String sysId) {
-      ObjectNode record = recordsOf(table).stream().filter(r -> r.path("sys_id").asText().equals(sysId)).findFirst().orElse(null);
+      ObjectNode record =
+          recordsOf(table).stream()
+              .filter(r -> r.path("sys_id").asText().equals(sysId))
+              .findFirst()
+              .orElse(null);
       if (record == null) {
         return json(404, fixture("errors/404_no_record_found.json"));
       }
@@ -599,8 +709,12 @@ public final class FakeServiceNow implements AutoCloseable {
       stamp(record, user);
       record.put("sys_mod_count", "0");
       hold(table, record);
-      return json(201, JSON.createObjectNode().set("result", shaped(record(table, record.path("sys_id").asText()),
-          request.getUrl())).toString());
+      return json(
+          201,
+          JSON.createObjectNode()
+              .set(
+                  "result", shaped(record(table, record.path("sys_id").asText()), request.getUrl()))
+              .toString());
     }
 
     private MockResponse update(RecordedRequest request, String table, String sysId) {
@@ -616,14 +730,20 @@ public final class FakeServiceNow implements AutoCloseable {
       takeJournalFields(table, sysId, changes);
       record.setAll(changes);
       stamp(record, user);
-      return json(200, JSON.createObjectNode().set("result", shaped(record, request.getUrl())).toString());
+      return json(
+          200, JSON.createObjectNode().set("result", shaped(record, request.getUrl())).toString());
     }
 
-    /** {@code sysparm_fields}, {@code sysparm_display_value} and {@code sysparm_exclude_reference_link} applied. */
+    /**
+     * {@code sysparm_fields}, {@code sysparm_display_value} and {@code
+     * sysparm_exclude_reference_link} applied.
+     */
     private ObjectNode shaped(ObjectNode record, HttpUrl url) {
       String fields = url.queryParameter("sysparm_fields");
-      String display = String.valueOf(url.queryParameter("sysparm_display_value")).toLowerCase(Locale.ROOT);
-      boolean noLinks = "true".equalsIgnoreCase(url.queryParameter("sysparm_exclude_reference_link"));
+      String display =
+          String.valueOf(url.queryParameter("sysparm_display_value")).toLowerCase(Locale.ROOT);
+      boolean noLinks =
+          "true".equalsIgnoreCase(url.queryParameter("sysparm_exclude_reference_link"));
       ObjectNode shaped = JSON.createObjectNode();
       List<String> names = new ArrayList<>();
       if (fields == null || fields.isBlank()) {
@@ -680,7 +800,11 @@ public final class FakeServiceNow implements AutoCloseable {
     }
 
     private MockResponse json(int status, String body) {
-      return new MockResponse.Builder().code(status).addHeader("Content-Type", "application/json").body(body).build();
+      return new MockResponse.Builder()
+          .code(status)
+          .addHeader("Content-Type", "application/json")
+          .body(body)
+          .build();
     }
   }
 

@@ -15,16 +15,17 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Azurite's table service for tests: installed from npm on first use (pinned
- * {@value #VERSION}, into {@code ~/.cache/soc-actions}), started once per test JVM on a free
- * loopback port with {@code --disableTelemetry} and in-memory persistence, stopped when the
- * test run ends. Use with {@code @ExtendWith(Azurite.class)} and read
- * {@link #connectionString()}.
+ * Azurite's table service for tests: installed from npm on first use (pinned {@value #VERSION},
+ * into {@code ~/.cache/soc-actions}), started once per test JVM on a free loopback port with {@code
+ * --disableTelemetry} and in-memory persistence, stopped when the test run ends. Use with
+ * {@code @ExtendWith(Azurite.class)} and read {@link #connectionString()}.
  */
 public final class Azurite implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
   public static final String VERSION = "3.35.0";
+
   /** Azurite's published development account (the same for every installation; not a secret). */
   private static final String ACCOUNT = "devstoreaccount1";
+
   private static final String ACCOUNT_KEY =
       "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
   private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(5);
@@ -41,14 +42,24 @@ public final class Azurite implements BeforeAllCallback, ExtensionContext.Store.
     Path executable = install();
     port = freePort();
     Path log = Files.createTempFile("azurite-", ".log");
-    process = new ProcessBuilder(executable.toString(), "--disableTelemetry", "--inMemoryPersistence",
-        "--tableHost", "127.0.0.1", "--tablePort", Integer.toString(port))
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    process =
+        new ProcessBuilder(
+                executable.toString(),
+                "--disableTelemetry",
+                "--inMemoryPersistence",
+                "--tableHost",
+                "127.0.0.1",
+                "--tablePort",
+                Integer.toString(port))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     waitForPort(log);
     // Root store: closed once, after the last test class of the run.
-    context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(Azurite.class.getName(), this);
+    context
+        .getRoot()
+        .getStore(ExtensionContext.Namespace.GLOBAL)
+        .put(Azurite.class.getName(), this);
   }
 
   @Override
@@ -63,29 +74,53 @@ public final class Azurite implements BeforeAllCallback, ExtensionContext.Store.
   /** The connection string of the running Azurite (table endpoint only). */
   public static String connectionString() {
     if (process == null) {
-      throw new IllegalStateException("Azurite is not running: annotate the test with @ExtendWith(Azurite.class)");
+      throw new IllegalStateException(
+          "Azurite is not running: annotate the test with @ExtendWith(Azurite.class)");
     }
-    return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY
-        + ";TableEndpoint=http://127.0.0.1:" + port + "/" + ACCOUNT + ";";
+    return "DefaultEndpointsProtocol=http;AccountName="
+        + ACCOUNT
+        + ";AccountKey="
+        + ACCOUNT_KEY
+        + ";TableEndpoint=http://127.0.0.1:"
+        + port
+        + "/"
+        + ACCOUNT
+        + ";";
   }
 
   private static Path install() throws IOException, InterruptedException {
-    Path home = Path.of(System.getProperty("user.home"), ".cache", "soc-actions", "azurite-" + VERSION);
+    Path home =
+        Path.of(System.getProperty("user.home"), ".cache", "soc-actions", "azurite-" + VERSION);
     Path executable = home.resolve("node_modules").resolve(".bin").resolve("azurite-table");
     if (Files.isExecutable(executable)) {
       return executable;
     }
     Files.createDirectories(home);
-    Process npm = new ProcessBuilder(List.of("npm", "install", "--prefix", home.toString(), "azurite@" + VERSION,
-        "--no-audit", "--no-fund", "--loglevel=error"))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-        .directory(new File(System.getProperty("java.io.tmpdir")))
-        .start();
-    if (!npm.waitFor(INSTALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || npm.exitValue() != 0 || !Files.isExecutable(executable)) {
+    Process npm =
+        new ProcessBuilder(
+                List.of(
+                    "npm",
+                    "install",
+                    "--prefix",
+                    home.toString(),
+                    "azurite@" + VERSION,
+                    "--no-audit",
+                    "--no-fund",
+                    "--loglevel=error"))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+            .directory(new File(System.getProperty("java.io.tmpdir")))
+            .start();
+    if (!npm.waitFor(INSTALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+        || npm.exitValue() != 0
+        || !Files.isExecutable(executable)) {
       npm.destroyForcibly();
-      throw new IllegalStateException("Could not install azurite@" + VERSION + " with npm into " + home
-          + ": tests that need Table Storage need Node.js 20 and the npm registry");
+      throw new IllegalStateException(
+          "Could not install azurite@"
+              + VERSION
+              + " with npm into "
+              + home
+              + ": tests that need Table Storage need Node.js 20 and the npm registry");
     }
     return executable;
   }
@@ -103,7 +138,13 @@ public final class Azurite implements BeforeAllCallback, ExtensionContext.Store.
         Thread.sleep(100);
       }
     }
-    throw new IllegalStateException("Azurite did not listen on 127.0.0.1:" + port + " within " + START_TIMEOUT + ": " + Files.readString(log));
+    throw new IllegalStateException(
+        "Azurite did not listen on 127.0.0.1:"
+            + port
+            + " within "
+            + START_TIMEOUT
+            + ": "
+            + Files.readString(log));
   }
 
   private static int freePort() throws IOException {

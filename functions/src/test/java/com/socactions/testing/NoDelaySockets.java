@@ -40,7 +40,8 @@ public final class NoDelaySockets extends ServerSocketFactory {
   }
 
   @Override
-  public ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws IOException {
+  public ServerSocket createServerSocket(int port, int backlog, InetAddress address)
+      throws IOException {
     NoDelayServerSocket socket = new NoDelayServerSocket();
     socket.bind(new InetSocketAddress(address, port), backlog);
     return socket;

@@ -15,7 +15,8 @@ public final class SharedFixtures {
     Path shared = configured != null ? Path.of(configured) : Path.of("..", "..", "shared");
     Path fixtures = shared.resolve("fixtures").toAbsolutePath().normalize();
     if (!Files.isDirectory(fixtures)) {
-      throw new IllegalStateException("Fixtures not found at " + fixtures + ": tests need ../shared beside the checkout");
+      throw new IllegalStateException(
+          "Fixtures not found at " + fixtures + ": tests need ../shared beside the checkout");
     }
     return fixtures;
   }

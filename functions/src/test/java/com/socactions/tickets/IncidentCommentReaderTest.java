@@ -43,16 +43,20 @@ class IncidentCommentReaderTest {
   void anIncidentSentWithoutCommentsGetsThemFromSentinelAcrossPages() {
     sentinel.seedComments(INCIDENT, 3);
 
-    TicketContent read = new IncidentCommentReader(() -> client, () -> true).withComments(incident());
+    TicketContent read =
+        new IncidentCommentReader(() -> client, () -> true).withComments(incident());
 
-    assertThat(read.comments()).extracting(IncidentComment::id).containsExactlyInAnyOrder("comment-1", "comment-2", "comment-3");
+    assertThat(read.comments())
+        .extracting(IncidentComment::id)
+        .containsExactlyInAnyOrder("comment-1", "comment-2", "comment-3");
     assertThat(read.comments()).extracting(IncidentComment::message).contains("comment 1");
     assertThat(read.title()).isEqualTo(incident().title());
   }
 
   @Test
   void withoutAnAzureIdentityTheSyncGoesOnWithoutCommentsAndAsksNothing() {
-    TicketContent read = new IncidentCommentReader(() -> client, () -> false).withComments(incident());
+    TicketContent read =
+        new IncidentCommentReader(() -> client, () -> false).withComments(incident());
 
     assertThat(read.comments()).isEmpty();
     assertThat(sentinel.requests()).isEmpty();
@@ -62,7 +66,8 @@ class IncidentCommentReaderTest {
   void aSentinelThatRefusesLeavesTheContentAsItWas() {
     sentinel.failNext(1, 403, Map.of());
 
-    TicketContent read = new IncidentCommentReader(() -> client, () -> true).withComments(incident());
+    TicketContent read =
+        new IncidentCommentReader(() -> client, () -> true).withComments(incident());
 
     assertThat(read.comments()).isEmpty();
   }

@@ -23,7 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@link TicketSyncService} with Jira: the key cases of {@link TicketSyncServiceTest}, against {@link FakeJira} and Azurite. */
+/**
+ * {@link TicketSyncService} with Jira: the key cases of {@link TicketSyncServiceTest}, against
+ * {@link FakeJira} and Azurite.
+ */
 @ExtendWith(Azurite.class)
 class JiraTicketSyncServiceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +39,9 @@ class JiraTicketSyncServiceTest {
 
   @BeforeEach
   void start() throws Exception {
-    jira = FakeJira.start(JiraTicketsTest.EMAIL, JiraTicketsTest.TOKEN, JiraTicketsTest.PROJECT).now(NOW);
+    jira =
+        FakeJira.start(JiraTicketsTest.EMAIL, JiraTicketsTest.TOKEN, JiraTicketsTest.PROJECT)
+            .now(NOW);
     jira.addUser("acc-alice", "Alice Analyst", "alice@contoso.com", true);
     links = TicketSyncServiceTest.newLinks();
     sync = service(links);
@@ -59,7 +64,8 @@ class JiraTicketSyncServiceTest {
     assertThat(fields.path("summary").asText()).isEqualTo("Suspicious sign-in from TOR");
     assertThat(fields.path("priority").path("name").asText()).isEqualTo("High");
     assertThat(fields.path("assignee").path("accountId").asText()).isEqualTo("acc-alice");
-    assertThat(fields.path("labels")).extracting(JsonNode::asText)
+    assertThat(fields.path("labels"))
+        .extracting(JsonNode::asText)
         .containsExactly("tor", JiraTicketsTest.CORRELATION_LABEL, JiraTickets.MARKER_LABEL);
     assertThat(result.commentHtml()).contains("SOC-1").contains("<a href=");
   }
@@ -87,8 +93,11 @@ class JiraTicketSyncServiceTest {
     assertThat(sent).hasSize(1);
     assertThat(sent.get(0).getMethod()).isEqualTo("PUT");
     JsonNode body = JSON.readTree(sent.get(0).getBody().utf8());
-    assertThat(body.path("fields").properties()).extracting(Map.Entry::getKey).containsExactly("priority");
-    assertThat(jira.issue("SOC-1").path("fields").path("priority").path("name").asText()).isEqualTo("Low");
+    assertThat(body.path("fields").properties())
+        .extracting(Map.Entry::getKey)
+        .containsExactly("priority");
+    assertThat(jira.issue("SOC-1").path("fields").path("priority").path("name").asText())
+        .isEqualTo("Low");
   }
 
   @Test
@@ -96,24 +105,35 @@ class JiraTicketSyncServiceTest {
     sync.sync(incident("High", "Active", null), "jira", SyncOptions.defaults());
     assertThat(status("SOC-1")).isEqualTo("In Progress");
 
-    SyncResult closed = sync.sync(incident("High", "Closed", "TruePositive"), "jira", SyncOptions.defaults());
+    SyncResult closed =
+        sync.sync(incident("High", "Closed", "TruePositive"), "jira", SyncOptions.defaults());
 
     assertThat(closed.fieldsChanged()).containsExactly("status");
     assertThat(status("SOC-1")).isEqualTo("Done");
-    assertThat(jira.issue("SOC-1").path("fields").path("resolution").path("name").asText()).isEqualTo("Done");
+    assertThat(jira.issue("SOC-1").path("fields").path("resolution").path("name").asText())
+        .isEqualTo("Done");
 
-    // The workflow offers only Reopen (to To Do) from Done: the sync hops through it to In Progress.
+    // The workflow offers only Reopen (to To Do) from Done: the sync hops through it to In
+    // Progress.
     sync.sync(incident("High", "Active", null), "jira", SyncOptions.defaults());
 
     assertThat(status("SOC-1")).isEqualTo("In Progress");
     assertThat(jira.issue("SOC-1").path("fields").path("resolution").isNull()).isTrue();
-    assertThat(jira.requestCount("PUT /rest/api/3/issue/" + jira.issue("SOC-1").path("id").asText())).isZero();
+    assertThat(
+            jira.requestCount("PUT /rest/api/3/issue/" + jira.issue("SOC-1").path("id").asText()))
+        .isZero();
   }
 
   @Test
   void tenConcurrentSyncsOfANewIncidentMakeOneIssue() throws Exception {
-    TicketSyncService racing = new TicketSyncService(List.of(tickets()), links, clock, Sleeper.SYSTEM,
-        TicketSyncService.DEFAULT_CLAIM_TIMEOUT, Duration.ofDays(1));
+    TicketSyncService racing =
+        new TicketSyncService(
+            List.of(tickets()),
+            links,
+            clock,
+            Sleeper.SYSTEM,
+            TicketSyncService.DEFAULT_CLAIM_TIMEOUT,
+            Duration.ofDays(1));
     List<SyncResult> results = TicketSyncServiceTest.syncConcurrently(racing, "jira", 10);
 
     assertThat(results).extracting(SyncResult::ticketId).containsOnly(results.get(0).ticketId());
@@ -125,7 +145,9 @@ class JiraTicketSyncServiceTest {
   void aLostLinkRowFindsTheIssueByItsCorrelationLabelInsteadOfMakingASecond() {
     SyncResult created = sync.sync(incident("High", "New", null), "jira", SyncOptions.defaults());
 
-    SyncResult again = service(TicketSyncServiceTest.newLinks()).sync(incident("High", "New", null), "jira", SyncOptions.defaults());
+    SyncResult again =
+        service(TicketSyncServiceTest.newLinks())
+            .sync(incident("High", "New", null), "jira", SyncOptions.defaults());
 
     assertThat(again.ticketId()).isEqualTo(created.ticketId());
     assertThat(again.action()).isEqualTo("updated");
@@ -134,20 +156,26 @@ class JiraTicketSyncServiceTest {
 
   @Test
   void newIncidentCommentsBecomeOneJiraCommentAndCommentsFromTheTicketAreNotCopied() {
-    List<IncidentComment> comments = List.of(
-        new IncidentComment("c1", "<p>Isolated the <b>host</b></p>", "alice@contoso.com", NOW),
-        new IncidentComment("c2", "[From Jira SOC-1] already there", "SOC Actions", NOW),
-        new IncidentComment("c3", "Reset the password", "bob@contoso.com", NOW));
+    List<IncidentComment> comments =
+        List.of(
+            new IncidentComment("c1", "<p>Isolated the <b>host</b></p>", "alice@contoso.com", NOW),
+            new IncidentComment("c2", "[From Jira SOC-1] already there", "SOC Actions", NOW),
+            new IncidentComment("c3", "Reset the password", "bob@contoso.com", NOW));
 
-    SyncResult created = sync.sync(incident("High", "Active", null, comments), "jira", SyncOptions.defaults());
-    SyncResult again = sync.sync(incident("High", "Active", null, comments), "jira", SyncOptions.defaults());
+    SyncResult created =
+        sync.sync(incident("High", "Active", null, comments), "jira", SyncOptions.defaults());
+    SyncResult again =
+        sync.sync(incident("High", "Active", null, comments), "jira", SyncOptions.defaults());
 
     assertThat(created.commentsCopied()).isEqualTo(2);
     assertThat(again.action()).isEqualTo("unchanged");
     assertThat(jira.commentsOf("SOC-1")).hasSize(1);
-    assertThat(Adf.toPlainText(jira.commentsOf("SOC-1").get(0).path("body"))).isEqualTo(
-        "[Microsoft Sentinel] alice@contoso.com at 2026-03-01T12:00:00Z:\nIsolated the host\n\n"
-            + "[Microsoft Sentinel] bob@contoso.com at 2026-03-01T12:00:00Z:\nReset the password");
+    assertThat(Adf.toPlainText(jira.commentsOf("SOC-1").get(0).path("body")))
+        .isEqualTo(
+            "[Microsoft Sentinel] alice@contoso.com at 2026-03-01T12:00:00Z:\n"
+                + "Isolated the host\n\n"
+                + "[Microsoft Sentinel] bob@contoso.com at 2026-03-01T12:00:00Z:\n"
+                + "Reset the password");
   }
 
   // ---- helpers ----
@@ -157,7 +185,8 @@ class JiraTicketSyncServiceTest {
   }
 
   private TicketSyncService service(TicketLinks into) {
-    return new TicketSyncService(List.of(tickets()), into, clock, duration -> clock.advance(duration));
+    return new TicketSyncService(
+        List.of(tickets()), into, clock, duration -> clock.advance(duration));
   }
 
   private JiraTickets tickets() {

@@ -49,8 +49,15 @@ class JiraTicketsTest {
   }
 
   static Map<String, String> settings(FakeJira jira) {
-    return Map.of(JiraSettings.URL, jira.url(), JiraSettings.EMAIL, EMAIL, JiraSettings.API_TOKEN_SETTING, TOKEN,
-        JiraSettings.PROJECT, PROJECT);
+    return Map.of(
+        JiraSettings.URL,
+        jira.url(),
+        JiraSettings.EMAIL,
+        EMAIL,
+        JiraSettings.API_TOKEN_SETTING,
+        TOKEN,
+        JiraSettings.PROJECT,
+        PROJECT);
   }
 
   private JiraTickets tickets(Map<String, String> extra) {
@@ -65,9 +72,21 @@ class JiraTicketsTest {
 
   @Test
   void aCreatedIssueCarriesEveryFieldTheCorrelationLabelAndTheIncidentProperty() {
-    TicketContent content = new TicketContent(INCIDENT_ID, "73e01a99-5cd7-4139-a149-9f2736ff2ab5", "3177",
-        "Suspicious sign-in\nfrom TOR", "Incident 3177\n\nEntities: 185.220.101.7", "Informational", "New", null, null,
-        "Alice@Contoso.com", List.of("TOR exit", "sign-in"), "https://portal.azure.com/#incident/3177", List.of());
+    TicketContent content =
+        new TicketContent(
+            INCIDENT_ID,
+            "73e01a99-5cd7-4139-a149-9f2736ff2ab5",
+            "3177",
+            "Suspicious sign-in\nfrom TOR",
+            "Incident 3177\n\nEntities: 185.220.101.7",
+            "Informational",
+            "New",
+            null,
+            null,
+            "Alice@Contoso.com",
+            List.of("TOR exit", "sign-in"),
+            "https://portal.azure.com/#incident/3177",
+            List.of());
 
     TicketRef ref = tickets().create(content, Map.of());
 
@@ -79,36 +98,70 @@ class JiraTicketsTest {
     assertThat(fields.path("priority").path("name").asText()).isEqualTo("Lowest");
     assertThat(fields.path("issuetype").path("name").asText()).isEqualTo("Task");
     assertThat(fields.path("assignee").path("accountId").asText()).isEqualTo("acc-alice");
-    assertThat(fields.path("labels")).extracting(JsonNode::asText)
+    assertThat(fields.path("labels"))
+        .extracting(JsonNode::asText)
         .containsExactly("TOR-exit", "sign-in", CORRELATION_LABEL, JiraTickets.MARKER_LABEL);
     assertThat(Adf.toPlainText(fields.path("description")))
-        .isEqualTo("Incident 3177\n\nEntities: 185.220.101.7\n\nMicrosoft Sentinel: Incident 3177 (https://portal.azure.com/#incident/3177)");
+        .isEqualTo(
+            "Incident 3177\n\n"
+                + "Entities: 185.220.101.7\n\n"
+                + "Microsoft Sentinel: Incident 3177 (https://portal.azure.com/#incident/3177)");
     assertThat(fields.path("status").path("name").asText()).isEqualTo("To Do");
     JsonNode property = jira.property(ref.number(), JiraTickets.PROPERTY_KEY);
     assertThat(property.path("incident_id").asText()).isEqualTo(INCIDENT_ID);
-    assertThat(property.path("correlation_id").asText()).isEqualTo("73e01a99-5cd7-4139-a149-9f2736ff2ab5");
+    assertThat(property.path("correlation_id").asText())
+        .isEqualTo("73e01a99-5cd7-4139-a149-9f2736ff2ab5");
   }
 
   @Test
   void aLongTitleIsCutToJirasSummaryLimitAndAHugeDescriptionIsBoundedButKeepsTheLink() {
     String title = "x".repeat(400);
     String description = "\"quoted\" line\n".repeat(5_000);
-    TicketContent content = new TicketContent(INCIDENT_ID, "73e01a99-5cd7-4139-a149-9f2736ff2ab5", "3177", title,
-        description, "High", "New", null, null, null, List.of(), "https://portal.azure.com/#incident/3177", List.of());
+    TicketContent content =
+        new TicketContent(
+            INCIDENT_ID,
+            "73e01a99-5cd7-4139-a149-9f2736ff2ab5",
+            "3177",
+            title,
+            description,
+            "High",
+            "New",
+            null,
+            null,
+            null,
+            List.of(),
+            "https://portal.azure.com/#incident/3177",
+            List.of());
 
     TicketRef ref = tickets().create(content, Map.of());
 
     JsonNode fields = jira.issue(ref.number()).path("fields");
     assertThat(fields.path("summary").asText()).hasSize(JiraTickets.MAX_SUMMARY);
-    assertThat(fields.path("description").toString().length()).isLessThanOrEqualTo(JiraTickets.MAX_RICH_TEXT);
-    assertThat(Adf.toPlainText(fields.path("description"))).contains("[truncated]").endsWith("(https://portal.azure.com/#incident/3177)");
+    assertThat(fields.path("description").toString().length())
+        .isLessThanOrEqualTo(JiraTickets.MAX_RICH_TEXT);
+    assertThat(Adf.toPlainText(fields.path("description")))
+        .contains("[truncated]")
+        .endsWith("(https://portal.azure.com/#incident/3177)");
     assertThat(fields.has("assignee")).isFalse();
   }
 
   @Test
   void anOwnerJiraDoesNotKnowLeavesTheIssueUnassignedAndIsLookedUpOnce() {
-    TicketContent content = new TicketContent(INCIDENT_ID, "73e01a99-5cd7-4139-a149-9f2736ff2ab5", "3177", "t", "d",
-        "High", "New", null, null, "nobody@contoso.com", List.of(), null, List.of());
+    TicketContent content =
+        new TicketContent(
+            INCIDENT_ID,
+            "73e01a99-5cd7-4139-a149-9f2736ff2ab5",
+            "3177",
+            "t",
+            "d",
+            "High",
+            "New",
+            null,
+            null,
+            "nobody@contoso.com",
+            List.of(),
+            null,
+            List.of());
     JiraTickets tickets = tickets();
 
     TicketRef ref = tickets.create(content, Map.of());
@@ -120,19 +173,24 @@ class JiraTicketsTest {
 
   @Test
   void theIssueTypeOptionIsUsedAndAMalformedProjectOptionIsRefusedBeforeAnyCall() {
-    TicketRef ref = tickets().create(incident("High", "New", null), Map.of("issue_type", "Security Incident"));
+    TicketRef ref =
+        tickets().create(incident("High", "New", null), Map.of("issue_type", "Security Incident"));
 
-    assertThat(jira.issue(ref.number()).path("fields").path("issuetype").path("name").asText()).isEqualTo("Security Incident");
+    assertThat(jira.issue(ref.number()).path("fields").path("issuetype").path("name").asText())
+        .isEqualTo("Security Incident");
     int before = jira.requests().size();
-    assertThatThrownBy(() -> tickets().create(incident("High", "New", null), Map.of("project", "soc; DROP")))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("options.project");
+    assertThatThrownBy(
+            () -> tickets().create(incident("High", "New", null), Map.of("project", "soc; DROP")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("options.project");
     assertThat(jira.requests()).hasSize(before);
     assertThat(tickets().createOptions()).containsExactlyInAnyOrder("project", "issue_type");
   }
 
   @Test
   void changedSinceReturnsOurIssuesUpdatedSinceWithTheirNewCommentsAndMapsTheResolution() {
-    // The account lives in New York: JQL reads "12:05" as 17:05 UTC, so writing UTC would miss changes.
+    // The account lives in New York: JQL reads "12:05" as 17:05 UTC, so writing UTC would miss
+    // changes.
     jira.timeZone(ZoneId.of("America/New_York"));
     JiraTickets tickets = tickets(Map.of(JiraTickets.SET_RESOLUTION_SETTING, "true"));
     TicketRef untouched = tickets.create(incident("High", "New", null), Map.of());
@@ -142,14 +200,19 @@ class JiraTicketsTest {
     jira.hold("Not one of ours", List.of("other"));
     Instant since = T0.plus(Duration.ofMinutes(5)).plusSeconds(30);
     jira.now(since.plusSeconds(60));
-    tickets.update(closed, closedAs("b2c4e0f1-0000-4000-8000-000000000002", "FalsePositive"), EnumSet.of(TicketField.STATUS));
+    tickets.update(
+        closed,
+        closedAs("b2c4e0f1-0000-4000-8000-000000000002", "FalsePositive"),
+        EnumSet.of(TicketField.STATUS));
     jira.now(since.plusSeconds(120));
     jira.addComment(commented.number(), "acc-bob", "Customer confirmed the sign-in");
     jira.now(since.plus(Duration.ofHours(1)));
 
     List<TicketState> changed = tickets.changedSince(since, 50);
 
-    assertThat(changed).extracting(s -> s.ticket().number()).containsExactly(closed.number(), commented.number());
+    assertThat(changed)
+        .extracting(s -> s.ticket().number())
+        .containsExactly(closed.number(), commented.number());
     assertThat(changed).extracting(s -> s.ticket().id()).doesNotContain(untouched.id());
     TicketState done = changed.get(0);
     assertThat(done.incidentStatus()).isEqualTo("Closed");
@@ -161,17 +224,26 @@ class JiraTicketsTest {
     TicketState open = changed.get(1);
     assertThat(open.incidentStatus()).isEqualTo("Active");
     assertThat(open.classification()).isNull();
-    assertThat(open.comments()).extracting(TicketState.TicketComment::text).containsExactly("Customer confirmed the sign-in");
+    assertThat(open.comments())
+        .extracting(TicketState.TicketComment::text)
+        .containsExactly("Customer confirmed the sign-in");
   }
 
   @Test
   void aResolutionJiraSetsByItselfMapsThroughTheResolutionMapAndAnUnknownOneIsUndetermined() {
-    JiraTickets tickets = tickets(Map.of(JiraTickets.RESOLUTION_MAP_SETTING, "Fixed=BenignPositive"));
+    JiraTickets tickets =
+        tickets(Map.of(JiraTickets.RESOLUTION_MAP_SETTING, "Fixed=BenignPositive"));
     TicketRef ref = tickets.create(incident("High", "Closed", "TruePositive"), Map.of());
 
     TicketState byDefault = tickets.read(ref.id(), T0).orElseThrow();
-    TicketState custom = tickets(Map.of(JiraTickets.RESOLUTION_MAP_SETTING, "done=BenignPositive")).read(ref.id(), T0).orElseThrow();
-    TicketState unknown = tickets(Map.of(JiraTickets.RESOLUTION_MAP_SETTING, "Done=Undetermined")).read(ref.id(), T0).orElseThrow();
+    TicketState custom =
+        tickets(Map.of(JiraTickets.RESOLUTION_MAP_SETTING, "done=BenignPositive"))
+            .read(ref.id(), T0)
+            .orElseThrow();
+    TicketState unknown =
+        tickets(Map.of(JiraTickets.RESOLUTION_MAP_SETTING, "Done=Undetermined"))
+            .read(ref.id(), T0)
+            .orElseThrow();
 
     // Without JIRA_SET_RESOLUTION the workflow sets "Done" itself.
     assertThat(byDefault.closingNote()).isEqualTo("Done");
@@ -184,15 +256,19 @@ class JiraTicketsTest {
 
   @Test
   void malformedMapsAreConfigurationErrorsNamingTheSetting() {
-    for (Map.Entry<String, String> bad : List.of(Map.entry(JiraTickets.PRIORITY_MAP_SETTING, "Urgent=Highest"),
-        Map.entry(JiraTickets.PRIORITY_MAP_SETTING, "High"), Map.entry(JiraTickets.STATUS_MAP_SETTING, "Closed=category:finished"),
-        Map.entry(JiraTickets.STATUS_MAP_SETTING, "Active=category:new|category:done"),
-        Map.entry(JiraTickets.RESOLUTION_MAP_SETTING, "Done=Solved"))) {
+    for (Map.Entry<String, String> bad :
+        List.of(
+            Map.entry(JiraTickets.PRIORITY_MAP_SETTING, "Urgent=Highest"),
+            Map.entry(JiraTickets.PRIORITY_MAP_SETTING, "High"),
+            Map.entry(JiraTickets.STATUS_MAP_SETTING, "Closed=category:finished"),
+            Map.entry(JiraTickets.STATUS_MAP_SETTING, "Active=category:new|category:done"),
+            Map.entry(JiraTickets.RESOLUTION_MAP_SETTING, "Done=Solved"))) {
       JiraTickets tickets = tickets(Map.ofEntries(bad));
 
       assertThatThrownBy(() -> tickets.create(incident("High", "New", null), Map.of()))
           .isInstanceOf(ConfigurationException.class)
-          .satisfies(e -> assertThat(((ConfigurationException) e).setting()).contains(bad.getKey()));
+          .satisfies(
+              e -> assertThat(((ConfigurationException) e).setting()).contains(bad.getKey()));
       assertThat(tickets.readiness().status()).isEqualTo(Readiness.Status.ERROR);
       assertThat(tickets.readiness().detail()).contains(bad.getKey());
     }
@@ -202,7 +278,7 @@ class JiraTicketsTest {
   @Test
   void readinessChecksTheSettingsWithoutCallingJira() {
     Readiness ready = tickets().readiness();
-    Readiness unset = new JiraTickets(Settings.of(Map.of()), clock, duration -> { }).readiness();
+    Readiness unset = new JiraTickets(Settings.of(Map.of()), clock, duration -> {}).readiness();
 
     assertThat(ready.status()).isEqualTo(Readiness.Status.OK);
     assertThat(unset.status()).isEqualTo(Readiness.Status.NOT_CONFIGURED);
@@ -214,8 +290,19 @@ class JiraTicketsTest {
   }
 
   private static TicketContent closedAs(String correlationId, String classification) {
-    return new TicketContent(INCIDENT_ID.replace("73e01a99-5cd7-4139-a149-9f2736ff2ab5", correlationId), correlationId,
-        null, "Another incident", "d", "Medium", classification == null ? "New" : "Closed", classification, null, null,
-        List.of(), null, List.of());
+    return new TicketContent(
+        INCIDENT_ID.replace("73e01a99-5cd7-4139-a149-9f2736ff2ab5", correlationId),
+        correlationId,
+        null,
+        "Another incident",
+        "d",
+        "Medium",
+        classification == null ? "New" : "Closed",
+        classification,
+        null,
+        null,
+        List.of(),
+        null,
+        List.of());
   }
 }

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The ServiceNow mapping tables, both ways: what a ticket gets from an incident, and what an incident gets from a ticket. */
+/**
+ * The ServiceNow mapping tables, both ways: what a ticket gets from an incident, and what an
+ * incident gets from a ticket.
+ */
 class ServiceNowMappingTest {
   private FakeServiceNow serviceNow;
 
@@ -44,23 +47,42 @@ class ServiceNowMappingTest {
   }
 
   @ParameterizedTest(name = "{0}/{1} -> state {2}, close code {3}")
-  @CsvSource({"New,,1,", "Active,,2,", "Closed,TruePositive,6,Solution provided", "Closed,BenignPositive,6,Resolved by caller",
-      "Closed,FalsePositive,6,No resolution provided", "Closed,Undetermined,6,No resolution provided"})
-  void statusAndClassificationBecomeStateAndCloseCode(String status, String classification, String state, String closeCode) {
-    ObjectNode ticket = created(TicketSyncServiceTest.incident("High", status, classification), Map.of());
+  @CsvSource({
+    "New,,1,",
+    "Active,,2,",
+    "Closed,TruePositive,6,Solution provided",
+    "Closed,BenignPositive,6,Resolved by caller",
+    "Closed,FalsePositive,6,No resolution provided",
+    "Closed,Undetermined,6,No resolution provided"
+  })
+  void statusAndClassificationBecomeStateAndCloseCode(
+      String status, String classification, String state, String closeCode) {
+    ObjectNode ticket =
+        created(TicketSyncServiceTest.incident("High", status, classification), Map.of());
 
     assertThat(ticket.path("state").asText()).isEqualTo(state);
     assertThat(ticket.path("close_code").asText("")).isEqualTo(closeCode == null ? "" : closeCode);
   }
 
   @ParameterizedTest(name = "state {0}, close code {1} -> {2} {3}")
-  @CsvSource({"1,,Active,", "2,,Active,", "3,,Active,", "6,Solution provided,Closed,TruePositive",
-      "7,Resolved by caller,Closed,BenignPositive", "6,No resolution provided,Closed,FalsePositive",
-      "8,,Closed,Undetermined", "6,Something local,Closed,Undetermined"})
-  void aTicketsStateAndCloseCodeBecomeTheIncidentsStatusAndClassification(String state, String closeCode, String status,
-      String classification) {
-    String sysId = serviceNow.add("incident", closeCode == null ? Map.of("state", state)
-        : Map.of("state", state, "close_code", closeCode));
+  @CsvSource({
+    "1,,Active,",
+    "2,,Active,",
+    "3,,Active,",
+    "6,Solution provided,Closed,TruePositive",
+    "7,Resolved by caller,Closed,BenignPositive",
+    "6,No resolution provided,Closed,FalsePositive",
+    "8,,Closed,Undetermined",
+    "6,Something local,Closed,Undetermined"
+  })
+  void aTicketsStateAndCloseCodeBecomeTheIncidentsStatusAndClassification(
+      String state, String closeCode, String status, String classification) {
+    String sysId =
+        serviceNow.add(
+            "incident",
+            closeCode == null
+                ? Map.of("state", state)
+                : Map.of("state", state, "close_code", closeCode));
 
     TicketState read = tickets(Map.of()).read(sysId, Instant.EPOCH).orElseThrow();
 
@@ -71,8 +93,14 @@ class ServiceNowMappingTest {
 
   @Test
   void eachMapIsASettingThatOverridesTheDefaultsKeyByKey() {
-    ObjectNode ticket = created(TicketSyncServiceTest.incident("High", "Active", null),
-        Map.of(ServiceNowTickets.PRIORITY_MAP_SETTING, "High=2/1", ServiceNowTickets.STATE_MAP_SETTING, "Active=16"));
+    ObjectNode ticket =
+        created(
+            TicketSyncServiceTest.incident("High", "Active", null),
+            Map.of(
+                ServiceNowTickets.PRIORITY_MAP_SETTING,
+                "High=2/1",
+                ServiceNowTickets.STATE_MAP_SETTING,
+                "Active=16"));
 
     assertThat(ticket.path("impact").asText()).isEqualTo("2");
     assertThat(ticket.path("state").asText()).isEqualTo("16");
@@ -80,13 +108,17 @@ class ServiceNowMappingTest {
 
   @Test
   void aMalformedMapIsAConfigurationErrorNamingTheSetting() {
-    for (Map.Entry<String, String> bad : List.of(Map.entry(ServiceNowTickets.PRIORITY_MAP_SETTING, "High=urgent"),
-        Map.entry(ServiceNowTickets.STATE_MAP_SETTING, "Resolved=6"),
-        Map.entry(ServiceNowTickets.CLOSE_CODE_MAP_SETTING, "TruePositive"),
-        Map.entry(ServiceNowTickets.TABLE_SETTING, "incident; drop"))) {
+    for (Map.Entry<String, String> bad :
+        List.of(
+            Map.entry(ServiceNowTickets.PRIORITY_MAP_SETTING, "High=urgent"),
+            Map.entry(ServiceNowTickets.STATE_MAP_SETTING, "Resolved=6"),
+            Map.entry(ServiceNowTickets.CLOSE_CODE_MAP_SETTING, "TruePositive"),
+            Map.entry(ServiceNowTickets.TABLE_SETTING, "incident; drop"))) {
       ServiceNowTickets tickets = tickets(Map.of(bad.getKey(), bad.getValue()));
-      assertThatThrownBy(() -> tickets.create(TicketSyncServiceTest.incident("High", "New", null), Map.of()))
-          .isInstanceOf(ConfigurationException.class).hasMessageContaining(bad.getKey());
+      assertThatThrownBy(
+              () -> tickets.create(TicketSyncServiceTest.incident("High", "New", null), Map.of()))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining(bad.getKey());
       assertThat(tickets.readiness().detail()).contains(bad.getKey());
     }
   }
@@ -97,8 +129,15 @@ class ServiceNowMappingTest {
   }
 
   private ServiceNowTickets tickets(Map<String, String> extra) {
-    Map<String, String> values = new HashMap<>(Map.of(ServiceNowSettings.URL, serviceNow.url(), ServiceNowSettings.USER,
-        "soc.actions", ServiceNowSettings.PASSWORD_SETTING, "pw"));
+    Map<String, String> values =
+        new HashMap<>(
+            Map.of(
+                ServiceNowSettings.URL,
+                serviceNow.url(),
+                ServiceNowSettings.USER,
+                "soc.actions",
+                ServiceNowSettings.PASSWORD_SETTING,
+                "pw"));
     values.putAll(extra);
     return new ServiceNowTickets(Settings.of(values), Clock.systemUTC(), Sleeper.SYSTEM);
   }

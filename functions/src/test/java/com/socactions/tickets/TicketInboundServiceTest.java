@@ -54,14 +54,19 @@ class TicketInboundServiceTest {
   @BeforeEach
   void start() throws Exception {
     serviceNow = FakeServiceNow.start("soc.actions", "pw").clock(clock);
-    serviceNow.add("sys_user", Map.of("sys_id", "u-alice", "user_name", "alice", "email", "alice@contoso.com"));
+    serviceNow.add(
+        "sys_user",
+        Map.of("sys_id", "u-alice", "user_name", "alice", "email", "alice@contoso.com"));
     identity = FakeManagedIdentityEndpoint.start(Clock.systemUTC());
     sentinel = FakeSentinelApi.start("none").seedRecorded();
     sentinel.acceptToken(FakeManagedIdentityEndpoint.tokenFor(sentinel.baseUrl()));
-    sentinel.edit(INCIDENT, properties -> {
-      properties.put("status", "Active");
-      properties.remove(List.of("classification", "classificationReason", "classificationComment"));
-    });
+    sentinel.edit(
+        INCIDENT,
+        properties -> {
+          properties.put("status", "Active");
+          properties.remove(
+              List.of("classification", "classificationReason", "classificationComment"));
+        });
     Map<String, String> values = new HashMap<>(identity.settings());
     values.put(SentinelClient.MANAGEMENT_URL_SETTING, sentinel.baseUrl());
     values.put(ServiceNowSettings.URL, serviceNow.url());
@@ -71,12 +76,22 @@ class TicketInboundServiceTest {
     Settings settings = Settings.of(values);
     SentinelClient client = new SentinelClient(settings, new AzureCredentials(settings), clock);
     tickets = new ServiceNowTickets(settings, clock, Sleeper.SYSTEM);
-    links = new TicketLinks(new TableStorage(Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
-        .table("links" + UUID.randomUUID().toString().replace("-", "")));
-    sync = new TicketSyncService(List.of(tickets), links, clock, duration -> clock.advance(duration));
+    links =
+        new TicketLinks(
+            new TableStorage(
+                    Settings.of(
+                        Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
+                .table("links" + UUID.randomUUID().toString().replace("-", "")));
+    sync =
+        new TicketSyncService(List.of(tickets), links, clock, duration -> clock.advance(duration));
     inbound = new TicketInboundService(List.of(tickets), links, () -> client, clock);
     webhooks = new TicketWebhooks(settings, clock, () -> inbound, () -> links);
-    ticketId = sync.sync(TicketSyncServiceTest.incident("High", "Active", null), "servicenow", SyncOptions.defaults()).ticketId();
+    ticketId =
+        sync.sync(
+                TicketSyncServiceTest.incident("High", "Active", null),
+                "servicenow",
+                SyncOptions.defaults())
+            .ticketId();
     clock.advance(Duration.ofMinutes(1));
   }
 
@@ -89,8 +104,13 @@ class TicketInboundServiceTest {
 
   @Test
   void aResolvedTicketClosesTheIncidentWithTheClassificationItsCloseCodeMapsTo() {
-    serviceNow.agentUpdate("incident", ticketId, Map.of("state", "6", "close_code", "Solution provided",
-        "close_notes", "Reimaged the laptop"), null, "itil.agent");
+    serviceNow.agentUpdate(
+        "incident",
+        ticketId,
+        Map.of(
+            "state", "6", "close_code", "Solution provided", "close_notes", "Reimaged the laptop"),
+        null,
+        "itil.agent");
 
     InboundResult result = inbound.ticketChanged(tickets, ticketId);
 
@@ -100,12 +120,19 @@ class TicketInboundServiceTest {
     assertThat(incident.path("status").asText()).isEqualTo("Closed");
     assertThat(incident.path("classification").asText()).isEqualTo("TruePositive");
     assertThat(incident.path("classificationReason").asText()).isEqualTo("SuspiciousActivity");
-    assertThat(incident.path("classificationComment").asText()).contains("Reimaged the laptop").contains("INC");
+    assertThat(incident.path("classificationComment").asText())
+        .contains("Reimaged the laptop")
+        .contains("INC");
   }
 
   @Test
   void aClosedTicketDeliveredTwiceChangesTheIncidentOnce() {
-    serviceNow.agentUpdate("incident", ticketId, Map.of("state", "7", "close_code", "Solution provided"), null, "itil.agent");
+    serviceNow.agentUpdate(
+        "incident",
+        ticketId,
+        Map.of("state", "7", "close_code", "Solution provided"),
+        null,
+        "itil.agent");
     inbound.ticketChanged(tickets, ticketId);
     int writes = sentinel.writes();
 
@@ -117,7 +144,12 @@ class TicketInboundServiceTest {
 
   @Test
   void aReopenedTicketReopensTheIncident() {
-    serviceNow.agentUpdate("incident", ticketId, Map.of("state", "6", "close_code", "Solution provided"), null, "itil.agent");
+    serviceNow.agentUpdate(
+        "incident",
+        ticketId,
+        Map.of("state", "6", "close_code", "Solution provided"),
+        null,
+        "itil.agent");
     inbound.ticketChanged(tickets, ticketId);
     clock.advance(Duration.ofMinutes(1));
     serviceNow.agentUpdate("incident", ticketId, Map.of("state", "2"), null, "itil.agent");
@@ -132,33 +164,62 @@ class TicketInboundServiceTest {
 
   @Test
   void workNotesBecomeIncidentCommentsOnceAndTheConnectorsOwnNotesAreNotEchoed() {
-    sync.sync(TicketSyncServiceTest.incident("High", "Active", null,
-        List.of(new IncidentComment("c1", "Isolated the host", "alice@contoso.com", NOW))), "servicenow", SyncOptions.defaults());
-    serviceNow.agentUpdate("incident", ticketId, Map.of(), "Called the user; <b>not</b> her sign-in", "itil.agent");
+    sync.sync(
+        TicketSyncServiceTest.incident(
+            "High",
+            "Active",
+            null,
+            List.of(new IncidentComment("c1", "Isolated the host", "alice@contoso.com", NOW))),
+        "servicenow",
+        SyncOptions.defaults());
+    serviceNow.agentUpdate(
+        "incident", ticketId, Map.of(), "Called the user; <b>not</b> her sign-in", "itil.agent");
 
     inbound.ticketChanged(tickets, ticketId);
     inbound.ticketChanged(tickets, ticketId);
 
-    List<ObjectNode> comments = sentinel.comments(INCIDENT).stream()
-        .filter(c -> c.path("properties").path("message").asText().startsWith("[From ")).toList();
+    List<ObjectNode> comments =
+        sentinel.comments(INCIDENT).stream()
+            .filter(c -> c.path("properties").path("message").asText().startsWith("[From "))
+            .toList();
     assertThat(comments).hasSize(1);
     assertThat(comments.get(0).path("properties").path("message").asText())
-        .isEqualTo("[From ServiceNow " + number() + "] itil.agent: Called the user; &lt;b&gt;not&lt;/b&gt; her sign-in");
+        .isEqualTo(
+            "[From ServiceNow "
+                + number()
+                + "] itil.agent: Called the user; &lt;b&gt;not&lt;/b&gt; her sign-in");
   }
 
   @Test
   void afterARoundTripTheNextOutboundSyncDoesNotEchoTheStatusOrTheComment() {
-    serviceNow.agentUpdate("incident", ticketId, Map.of("state", "6", "close_code", "Solution provided"),
-        "Fixed by reimage", "itil.agent");
+    serviceNow.agentUpdate(
+        "incident",
+        ticketId,
+        Map.of("state", "6", "close_code", "Solution provided"),
+        "Fixed by reimage",
+        "itil.agent");
     inbound.ticketChanged(tickets, ticketId);
     int serviceNowWrites = writes();
     ObjectNode closed = sentinel.incident(INCIDENT).path("properties").deepCopy();
-    String echoed = sentinel.comments(INCIDENT).get(sentinel.comments(INCIDENT).size() - 1).path("properties").path("message").asText();
+    String echoed =
+        sentinel
+            .comments(INCIDENT)
+            .get(sentinel.comments(INCIDENT).size() - 1)
+            .path("properties")
+            .path("message")
+            .asText();
 
-    // The incident-updated trigger now fires with what inbound wrote: Closed, TruePositive, and its comment.
-    SyncResult result = sync.sync(TicketSyncServiceTest.incident("High", closed.path("status").asText(),
-        closed.path("classification").asText(), List.of(new IncidentComment("echo-1", echoed, "SOC Actions", NOW))),
-        "servicenow", SyncOptions.defaults());
+    // The incident-updated trigger now fires with what inbound wrote: Closed, TruePositive, and its
+    // comment.
+    SyncResult result =
+        sync.sync(
+            TicketSyncServiceTest.incident(
+                "High",
+                closed.path("status").asText(),
+                closed.path("classification").asText(),
+                List.of(new IncidentComment("echo-1", echoed, "SOC Actions", NOW))),
+            "servicenow",
+            SyncOptions.defaults());
 
     assertThat(result.action()).isEqualTo("unchanged");
     assertThat(writes()).isEqualTo(serviceNowWrites);
@@ -166,42 +227,74 @@ class TicketInboundServiceTest {
 
   @Test
   void thePollCatchesAChangeWhoseWebhookWasLostAndMovesTheWatermark() {
-    serviceNow.agentUpdate("incident", ticketId, Map.of("state", "6", "close_code", "No resolution provided"), null, "itil.agent");
+    serviceNow.agentUpdate(
+        "incident",
+        ticketId,
+        Map.of("state", "6", "close_code", "No resolution provided"),
+        null,
+        "itil.agent");
     clock.advance(Duration.ofMinutes(5));
 
     TicketInboundService.PollResult poll = inbound.poll(tickets);
 
     assertThat(poll.results()).extracting(InboundResult::action).containsExactly("applied");
-    assertThat(sentinel.incident(INCIDENT).path("properties").path("status").asText()).isEqualTo("Closed");
-    assertThat(sentinel.incident(INCIDENT).path("properties").path("classification").asText()).isEqualTo("FalsePositive");
+    assertThat(sentinel.incident(INCIDENT).path("properties").path("status").asText())
+        .isEqualTo("Closed");
+    assertThat(sentinel.incident(INCIDENT).path("properties").path("classification").asText())
+        .isEqualTo("FalsePositive");
     assertThat(links.watermark("servicenow")).contains(clock.instant());
   }
 
   @Test
   void aTicketResolvedAndReopenedBetweenTwoPollsEndsWithTheIncidentOpen() {
-    serviceNow.agentUpdate("incident", ticketId, Map.of("state", "6", "close_code", "Solution provided"), null, "itil.agent");
+    serviceNow.agentUpdate(
+        "incident",
+        ticketId,
+        Map.of("state", "6", "close_code", "Solution provided"),
+        null,
+        "itil.agent");
     inbound.ticketChanged(tickets, ticketId); // the resolve's webhook arrived
     inbound.poll(tickets);
     clock.advance(Duration.ofMinutes(1));
-    serviceNow.agentUpdate("incident", ticketId, Map.of("state", "2"), null, "itil.agent"); // the reopen's webhook is lost
+    serviceNow.agentUpdate(
+        "incident",
+        ticketId,
+        Map.of("state", "2"),
+        null,
+        "itil.agent"); // the reopen's webhook is lost
     clock.advance(Duration.ofMinutes(5));
 
     inbound.poll(tickets);
 
-    assertThat(sentinel.incident(INCIDENT).path("properties").path("status").asText()).isEqualTo("Active");
+    assertThat(sentinel.incident(INCIDENT).path("properties").path("status").asText())
+        .isEqualTo("Active");
   }
 
   @Test
   void aSignedWebhookIsAppliedAndItsReplayChangesNothing() {
-    serviceNow.agentUpdate("incident", ticketId, Map.of("state", "6", "close_code", "Solution provided"), null, "itil.agent");
-    byte[] body = ("{\"sys_id\":\"" + ticketId + "\",\"table\":\"incident\"}").getBytes(StandardCharsets.UTF_8);
+    serviceNow.agentUpdate(
+        "incident",
+        ticketId,
+        Map.of("state", "6", "close_code", "Solution provided"),
+        null,
+        "itil.agent");
+    byte[] body =
+        ("{\"sys_id\":\"" + ticketId + "\",\"table\":\"incident\"}")
+            .getBytes(StandardCharsets.UTF_8);
     String timestamp = Long.toString(clock.instant().getEpochSecond());
-    Map<String, String> headers = Map.of(ServiceNowWebhook.TIMESTAMP_HEADER, timestamp,
-        ServiceNowWebhook.SIGNATURE_HEADER, new ServiceNowWebhook(SECRET).signature(timestamp, body));
+    Map<String, String> headers =
+        Map.of(
+            ServiceNowWebhook.TIMESTAMP_HEADER,
+            timestamp,
+            ServiceNowWebhook.SIGNATURE_HEADER,
+            new ServiceNowWebhook(SECRET).signature(timestamp, body));
 
-    TicketWebhooks.Delivery delivery = webhooks.verify("servicenow", body, name -> Optional.ofNullable(headers.get(name)));
+    TicketWebhooks.Delivery delivery =
+        webhooks.verify("servicenow", body, name -> Optional.ofNullable(headers.get(name)));
     InboundResult first = webhooks.apply(delivery);
-    InboundResult replay = webhooks.apply(webhooks.verify("servicenow", body, name -> Optional.ofNullable(headers.get(name))));
+    InboundResult replay =
+        webhooks.apply(
+            webhooks.verify("servicenow", body, name -> Optional.ofNullable(headers.get(name))));
 
     assertThat(delivery.refused()).isNull();
     assertThat(first.action()).isEqualTo("applied");
@@ -219,8 +312,10 @@ class TicketInboundServiceTest {
     byte[] tampered = signature.clone();
     tampered[0] ^= 1;
 
-    assertThat(refusal(body, timestamp, "sha256=" + Base64.getEncoder().encodeToString(signature))).isNull();
-    assertThat(refusal(body, timestamp, "sha256=" + Base64.getEncoder().encodeToString(tampered))).isEqualTo("bad_signature");
+    assertThat(refusal(body, timestamp, "sha256=" + Base64.getEncoder().encodeToString(signature)))
+        .isNull();
+    assertThat(refusal(body, timestamp, "sha256=" + Base64.getEncoder().encodeToString(tampered)))
+        .isEqualTo("bad_signature");
   }
 
   @Test
@@ -246,7 +341,9 @@ class TicketInboundServiceTest {
     if (signature != null) {
       headers.put(ServiceNowWebhook.SIGNATURE_HEADER, signature);
     }
-    return webhooks.verify("servicenow", body, name -> Optional.ofNullable(headers.get(name))).refused();
+    return webhooks
+        .verify("servicenow", body, name -> Optional.ofNullable(headers.get(name)))
+        .refused();
   }
 
   private String number() {

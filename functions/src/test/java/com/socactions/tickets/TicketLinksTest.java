@@ -24,8 +24,12 @@ class TicketLinksTest {
   @BeforeEach
   void freshTable() {
     String name = "links" + UUID.randomUUID().toString().replace("-", "");
-    links = new TicketLinks(new TableStorage(Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
-        .table(name));
+    links =
+        new TicketLinks(
+            new TableStorage(
+                    Settings.of(
+                        Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
+                .table(name));
   }
 
   @Test
@@ -34,7 +38,9 @@ class TicketLinksTest {
     assertThat(links.claim("servicenow", INCIDENT, "run-2", NOW)).isEmpty();
 
     claim.state = TicketLink.LINKED;
-    claim.ticket = new TicketRef("servicenow", "a9e30c7dc61122760116894de7bcc7bd", "INC0010002", "https://x/nav_to.do");
+    claim.ticket =
+        new TicketRef(
+            "servicenow", "a9e30c7dc61122760116894de7bcc7bd", "INC0010002", "https://x/nav_to.do");
     claim.digests.put(TicketField.TITLE, "abc");
     claim.rememberCopied(List.of("c1", "c2"));
     links.save(claim);
@@ -44,7 +50,9 @@ class TicketLinksTest {
     assertThat(read.ticket().number()).isEqualTo("INC0010002");
     assertThat(read.digests()).containsEntry(TicketField.TITLE, "abc");
     assertThat(read.copiedCommentIds).containsExactly("c1", "c2");
-    assertThat(links.findByTicket("servicenow", "a9e30c7dc61122760116894de7bcc7bd")).map(TicketLink::incidentId).contains(INCIDENT);
+    assertThat(links.findByTicket("servicenow", "a9e30c7dc61122760116894de7bcc7bd"))
+        .map(TicketLink::incidentId)
+        .contains(INCIDENT);
   }
 
   @Test

@@ -42,9 +42,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TicketSyncServiceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
-  static final String INCIDENT_ID = "/subscriptions/d0cfe6b2-9ac0-4464-9919-dccaee2e48c0/resourceGroups/myRg/providers/"
-      + "Microsoft.OperationalInsights/workspaces/myWorkspace/providers/Microsoft.SecurityInsights/incidents/"
-      + "73e01a99-5cd7-4139-a149-9f2736ff2ab5";
+  static final String INCIDENT_ID =
+      "/subscriptions/d0cfe6b2-9ac0-4464-9919-dccaee2e48c0/resourceGroups/myRg/providers/"
+          + "Microsoft.OperationalInsights/workspaces/myWorkspace/providers/Microsoft.SecurityInsights/incidents/"
+          + "73e01a99-5cd7-4139-a149-9f2736ff2ab5";
 
   private final MutableClock clock = new MutableClock(NOW);
   private FakeServiceNow serviceNow;
@@ -54,7 +55,9 @@ class TicketSyncServiceTest {
   @BeforeEach
   void start() throws Exception {
     serviceNow = FakeServiceNow.start("soc.actions", "pw").clock(clock);
-    serviceNow.add("sys_user", Map.of("sys_id", "u-alice", "user_name", "alice", "email", "alice@contoso.com"));
+    serviceNow.add(
+        "sys_user",
+        Map.of("sys_id", "u-alice", "user_name", "alice", "email", "alice@contoso.com"));
     links = newLinks();
     sync = service(links);
   }
@@ -66,20 +69,25 @@ class TicketSyncServiceTest {
 
   @Test
   void theFirstSyncCreatesOneTicketWithEveryFieldAndTheCorrelation() {
-    SyncResult result = sync.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
+    SyncResult result =
+        sync.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
 
     assertThat(result.action()).isEqualTo("created");
-    assertThat(result.fieldsChanged()).containsExactly("title", "description", "priority", "status", "owner", "labels");
+    assertThat(result.fieldsChanged())
+        .containsExactly("title", "description", "priority", "status", "owner", "labels");
     ObjectNode ticket = serviceNow.record("incident", result.ticketId());
     assertThat(ticket.path("short_description").asText()).isEqualTo("Suspicious sign-in from TOR");
     assertThat(ticket.path("impact").asText()).isEqualTo("1");
     assertThat(ticket.path("urgency").asText()).isEqualTo("1");
     assertThat(ticket.path("state").asText()).isEqualTo("1");
     assertThat(ticket.path("assigned_to").asText()).isEqualTo("u-alice");
-    assertThat(ticket.path("correlation_id").asText()).isEqualTo("73e01a99-5cd7-4139-a149-9f2736ff2ab5");
+    assertThat(ticket.path("correlation_id").asText())
+        .isEqualTo("73e01a99-5cd7-4139-a149-9f2736ff2ab5");
     assertThat(ticket.path("correlation_display").asText()).isEqualTo("Microsoft Sentinel");
     assertThat(result.ticketNumber()).startsWith("INC");
-    assertThat(result.url()).startsWith(serviceNow.url() + "/nav_to.do?uri=incident.do").contains(result.ticketId());
+    assertThat(result.url())
+        .startsWith(serviceNow.url() + "/nav_to.do?uri=incident.do")
+        .contains(result.ticketId());
     assertThat(result.commentHtml()).contains(result.ticketNumber()).contains("<a href=");
   }
 
@@ -88,7 +96,8 @@ class TicketSyncServiceTest {
     sync.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
     int before = serviceNow.requests().size();
 
-    SyncResult again = sync.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
+    SyncResult again =
+        sync.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
 
     assertThat(again.action()).isEqualTo("unchanged");
     assertThat(again.fieldsChanged()).isEmpty();
@@ -97,60 +106,81 @@ class TicketSyncServiceTest {
 
   @Test
   void aChangedSeverityWritesOnlyThePriority() throws Exception {
-    SyncResult created = sync.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
+    SyncResult created =
+        sync.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
     int before = serviceNow.requests().size();
 
-    SyncResult updated = sync.sync(incident("Low", "New", null), "servicenow", SyncOptions.defaults());
+    SyncResult updated =
+        sync.sync(incident("Low", "New", null), "servicenow", SyncOptions.defaults());
 
     assertThat(updated.action()).isEqualTo("updated");
     assertThat(updated.fieldsChanged()).containsExactly("priority");
-    List<RecordedRequest> sent = serviceNow.requests().subList(before, serviceNow.requests().size());
+    List<RecordedRequest> sent =
+        serviceNow.requests().subList(before, serviceNow.requests().size());
     assertThat(sent).hasSize(1);
     JsonNode patch = JSON.readTree(sent.get(0).getBody().utf8());
     assertThat(fieldNames(patch)).containsExactlyInAnyOrder("impact", "urgency");
-    assertThat(serviceNow.record("incident", created.ticketId()).path("urgency").asText()).isEqualTo("2");
+    assertThat(serviceNow.record("incident", created.ticketId()).path("urgency").asText())
+        .isEqualTo("2");
   }
 
   @Test
   void newIncidentCommentsAreCopiedOnceAsOneWorkNoteAndCommentsFromTheTicketAreNotEchoed() {
-    List<IncidentComment> comments = List.of(
-        new IncidentComment("c1", "<p>Isolated the <b>host</b></p>", "alice@contoso.com", NOW),
-        new IncidentComment("c2", "[From ServiceNow INC0010001] already there", "SOC Actions", NOW));
-    SyncResult created = sync.sync(incident("High", "Active", null, comments), "servicenow", SyncOptions.defaults());
+    List<IncidentComment> comments =
+        List.of(
+            new IncidentComment("c1", "<p>Isolated the <b>host</b></p>", "alice@contoso.com", NOW),
+            new IncidentComment(
+                "c2", "[From ServiceNow INC0010001] already there", "SOC Actions", NOW));
+    SyncResult created =
+        sync.sync(incident("High", "Active", null, comments), "servicenow", SyncOptions.defaults());
     List<IncidentComment> more = new ArrayList<>(comments);
     more.add(new IncidentComment("c3", "Reset the password", "bob@contoso.com", NOW));
     clock.advance(Duration.ofMinutes(1));
 
-    SyncResult updated = sync.sync(incident("High", "Active", null, more), "servicenow", SyncOptions.defaults());
-    SyncResult again = sync.sync(incident("High", "Active", null, more), "servicenow", SyncOptions.defaults());
+    SyncResult updated =
+        sync.sync(incident("High", "Active", null, more), "servicenow", SyncOptions.defaults());
+    SyncResult again =
+        sync.sync(incident("High", "Active", null, more), "servicenow", SyncOptions.defaults());
 
     assertThat(created.commentsCopied()).isEqualTo(1);
     assertThat(updated.commentsCopied()).isEqualTo(1);
     assertThat(again.action()).isEqualTo("unchanged");
     List<ObjectNode> notes = serviceNow.journalOf(created.ticketId());
-    assertThat(notes).extracting(n -> n.path("value").asText())
-        .containsExactly("[Microsoft Sentinel] alice@contoso.com at 2026-03-01T12:00:00Z:\nIsolated the host",
+    assertThat(notes)
+        .extracting(n -> n.path("value").asText())
+        .containsExactly(
+            "[Microsoft Sentinel] alice@contoso.com at 2026-03-01T12:00:00Z:\nIsolated the host",
             "[Microsoft Sentinel] bob@contoso.com at 2026-03-01T12:00:00Z:\nReset the password");
   }
 
   @Test
   void closingTheIncidentResolvesTheTicketWithACloseCodeAndNotes() {
-    SyncResult created = sync.sync(incident("High", "Active", null), "servicenow", SyncOptions.defaults());
+    SyncResult created =
+        sync.sync(incident("High", "Active", null), "servicenow", SyncOptions.defaults());
 
-    SyncResult closed = sync.sync(incident("High", "Closed", "FalsePositive"), "servicenow", SyncOptions.defaults());
+    SyncResult closed =
+        sync.sync(
+            incident("High", "Closed", "FalsePositive"), "servicenow", SyncOptions.defaults());
 
     assertThat(closed.fieldsChanged()).containsExactly("status");
     ObjectNode ticket = serviceNow.record("incident", created.ticketId());
     assertThat(ticket.path("state").asText()).isEqualTo("6");
     assertThat(ticket.path("close_code").asText()).isEqualTo("No resolution provided");
-    assertThat(ticket.path("close_notes").asText()).isEqualTo("Closed in Microsoft Sentinel as FalsePositive: IncorrectAlertLogic");
+    assertThat(ticket.path("close_notes").asText())
+        .isEqualTo("Closed in Microsoft Sentinel as FalsePositive: IncorrectAlertLogic");
   }
 
   @Test
   void tenConcurrentSyncsOfANewIncidentMakeOneTicket() throws Exception {
     // Runs that lose the claim wait for the winner's link; a real sleeper keeps that short.
-    TicketSyncService racing = new TicketSyncService(List.of(tickets()), links, clock, Sleeper.SYSTEM,
-        TicketSyncService.DEFAULT_CLAIM_TIMEOUT, Duration.ofDays(1));
+    TicketSyncService racing =
+        new TicketSyncService(
+            List.of(tickets()),
+            links,
+            clock,
+            Sleeper.SYSTEM,
+            TicketSyncService.DEFAULT_CLAIM_TIMEOUT,
+            Duration.ofDays(1));
     List<SyncResult> results = syncConcurrently(racing, "servicenow", 10);
 
     assertThat(results).extracting(SyncResult::ticketId).containsOnly(results.get(0).ticketId());
@@ -160,10 +190,12 @@ class TicketSyncServiceTest {
 
   @Test
   void aLostLinkRowFindsTheTicketByItsCorrelationInsteadOfMakingASecond() {
-    SyncResult created = sync.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
+    SyncResult created =
+        sync.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
     TicketSyncService withoutLinks = service(newLinks());
 
-    SyncResult again = withoutLinks.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
+    SyncResult again =
+        withoutLinks.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
 
     assertThat(again.ticketId()).isEqualTo(created.ticketId());
     assertThat(again.action()).isEqualTo("updated");
@@ -172,12 +204,20 @@ class TicketSyncServiceTest {
 
   @Test
   void aCreateThatFailsLeavesNoClaimBehindSoTheNextRunCreates() {
-    TicketSyncService failingOnce = new TicketSyncService(List.of(new FailsFirstCreate(tickets())), links, clock,
-        duration -> clock.advance(duration));
-    assertThatThrownBy(() -> failingOnce.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults()))
+    TicketSyncService failingOnce =
+        new TicketSyncService(
+            List.of(new FailsFirstCreate(tickets())),
+            links,
+            clock,
+            duration -> clock.advance(duration));
+    assertThatThrownBy(
+            () ->
+                failingOnce.sync(
+                    incident("High", "New", null), "servicenow", SyncOptions.defaults()))
         .hasMessageContaining("ServiceNow is down");
 
-    SyncResult retried = failingOnce.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
+    SyncResult retried =
+        failingOnce.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
 
     assertThat(retried.action()).isEqualTo("created");
   }
@@ -186,7 +226,8 @@ class TicketSyncServiceTest {
   void aClaimLeftByARunThatDiedIsTakenOver() {
     links.claim("servicenow", INCIDENT_ID, "dead-run", NOW.minus(Duration.ofMinutes(10)));
 
-    SyncResult result = sync.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
+    SyncResult result =
+        sync.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
 
     assertThat(result.action()).isEqualTo("created");
     assertThat(links.get("servicenow", INCIDENT_ID).orElseThrow().isLinked()).isTrue();
@@ -194,18 +235,28 @@ class TicketSyncServiceTest {
 
   @Test
   void anUnknownSystemOrCreateOptionIsRefusedNamingTheFieldBeforeAnyWrite() {
-    assertThatThrownBy(() -> sync.sync(incident("High", "New", null), "remedy", SyncOptions.defaults()))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("system");
-    assertThatThrownBy(() -> sync.sync(incident("High", "New", null), "servicenow",
-        new SyncOptions(true, Map.of("sys_id", "x"))))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("options.sys_id");
+    assertThatThrownBy(
+            () -> sync.sync(incident("High", "New", null), "remedy", SyncOptions.defaults()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("system");
+    assertThatThrownBy(
+            () ->
+                sync.sync(
+                    incident("High", "New", null),
+                    "servicenow",
+                    new SyncOptions(true, Map.of("sys_id", "x"))))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("options.sys_id");
     assertThat(serviceNow.requests()).isEmpty();
   }
 
   @Test
   void createOptionsReachTheTicket() {
-    SyncResult created = sync.sync(incident("High", "New", null), "servicenow",
-        new SyncOptions(true, Map.of("assignment_group", "287ebd7da9fe198100f92cc8d1d2154e")));
+    SyncResult created =
+        sync.sync(
+            incident("High", "New", null),
+            "servicenow",
+            new SyncOptions(true, Map.of("assignment_group", "287ebd7da9fe198100f92cc8d1d2154e")));
 
     assertThat(serviceNow.record("incident", created.ticketId()).path("assignment_group").asText())
         .isEqualTo("287ebd7da9fe198100f92cc8d1d2154e");
@@ -213,8 +264,11 @@ class TicketSyncServiceTest {
 
   // ---- helpers ----
 
-  /** {@code runs} syncs of the same new incident to {@code system}, all at once, each run's result. */
-  static List<SyncResult> syncConcurrently(TicketSyncService racing, String system, int runs) throws Exception {
+  /**
+   * {@code runs} syncs of the same new incident to {@code system}, all at once, each run's result.
+   */
+  static List<SyncResult> syncConcurrently(TicketSyncService racing, String system, int runs)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(runs);
     try {
       List<Callable<SyncResult>> calls = new ArrayList<>();
@@ -233,28 +287,51 @@ class TicketSyncServiceTest {
 
   static TicketLinks newLinks() {
     String name = "links" + UUID.randomUUID().toString().replace("-", "");
-    return new TicketLinks(new TableStorage(Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
-        .table(name));
+    return new TicketLinks(
+        new TableStorage(
+                Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
+            .table(name));
   }
 
   private TicketSyncService service(TicketLinks into) {
-    return new TicketSyncService(List.of(tickets()), into, clock, duration -> clock.advance(duration));
+    return new TicketSyncService(
+        List.of(tickets()), into, clock, duration -> clock.advance(duration));
   }
 
   private ServiceNowTickets tickets() {
-    return new ServiceNowTickets(Settings.of(Map.of(ServiceNowSettings.URL, serviceNow.url(), ServiceNowSettings.USER,
-        "soc.actions", ServiceNowSettings.PASSWORD_SETTING, "pw")), clock, Sleeper.SYSTEM);
+    return new ServiceNowTickets(
+        Settings.of(
+            Map.of(
+                ServiceNowSettings.URL,
+                serviceNow.url(),
+                ServiceNowSettings.USER,
+                "soc.actions",
+                ServiceNowSettings.PASSWORD_SETTING,
+                "pw")),
+        clock,
+        Sleeper.SYSTEM);
   }
 
   static TicketContent incident(String severity, String status, String classification) {
     return incident(severity, status, classification, List.of());
   }
 
-  static TicketContent incident(String severity, String status, String classification, List<IncidentComment> comments) {
-    return new TicketContent(INCIDENT_ID, "73e01a99-5cd7-4139-a149-9f2736ff2ab5", "3177", "Suspicious sign-in from TOR",
-        "Incident 3177\nEntities: 185.220.101.7", severity, status, classification,
-        classification == null ? null : TicketText.reasonFor(classification), "alice@contoso.com", List.of("tor"),
-        "https://portal.azure.com/#asset/Microsoft_Azure_Security_Insights/Incident" + INCIDENT_ID, comments);
+  static TicketContent incident(
+      String severity, String status, String classification, List<IncidentComment> comments) {
+    return new TicketContent(
+        INCIDENT_ID,
+        "73e01a99-5cd7-4139-a149-9f2736ff2ab5",
+        "3177",
+        "Suspicious sign-in from TOR",
+        "Incident 3177\nEntities: 185.220.101.7",
+        severity,
+        status,
+        classification,
+        classification == null ? null : TicketText.reasonFor(classification),
+        "alice@contoso.com",
+        List.of("tor"),
+        "https://portal.azure.com/#asset/Microsoft_Azure_Security_Insights/Incident" + INCIDENT_ID,
+        comments);
   }
 
   private static List<String> fieldNames(JsonNode node) {
@@ -276,7 +353,8 @@ class TicketSyncServiceTest {
     public TicketRef create(TicketContent content, Map<String, String> options) {
       if (!failed) {
         failed = true;
-        throw new UpstreamException("ServiceNow", 503, "ServiceNow is down", null, Duration.ofSeconds(30), null);
+        throw new UpstreamException(
+            "ServiceNow", 503, "ServiceNow is down", null, Duration.ofSeconds(30), null);
       }
       return real.create(content, options);
     }

@@ -2,7 +2,6 @@ package com.socactions.localhost;
 
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.annotation.AuthorizationLevel;
-
 import java.util.Set;
 
 /**

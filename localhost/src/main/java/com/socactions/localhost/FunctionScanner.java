@@ -6,7 +6,6 @@ import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
@@ -192,7 +191,8 @@ public final class FunctionScanner {
               + name
               + " ("
               + where
-              + ") is an instance method of an abstract class or interface; the host cannot instantiate it");
+              + ") is an instance method of an abstract class or interface; the host cannot"
+              + " instantiate it");
     }
     Parameter[] parameters = method.getParameters();
     HttpTrigger http = null;
@@ -290,7 +290,8 @@ public final class FunctionScanner {
             + parameter.getName()
             + " of type "
             + parameter.getParameterizedType().getTypeName()
-            + "; the local host binds HttpRequestMessage, ExecutionContext, @BindingName String and timer info");
+            + "; the local host binds HttpRequestMessage, ExecutionContext, @BindingName String and"
+            + " timer info");
   }
 
   private static BodyType bodyTypeOf(Type requestType, String name, String where) {

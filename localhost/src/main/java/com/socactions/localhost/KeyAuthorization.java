@@ -1,7 +1,6 @@
 package com.socactions.localhost;
 
 import com.microsoft.azure.functions.annotation.AuthorizationLevel;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;

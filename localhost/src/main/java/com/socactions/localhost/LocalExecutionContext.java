@@ -2,7 +2,6 @@ package com.socactions.localhost;
 
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.TraceContext;
-
 import java.util.UUID;
 import java.util.logging.Logger;
 

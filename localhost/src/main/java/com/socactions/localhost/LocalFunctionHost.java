@@ -2,7 +2,6 @@ package com.socactions.localhost;
 
 import com.microsoft.azure.functions.spi.inject.FunctionInstanceInjector;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

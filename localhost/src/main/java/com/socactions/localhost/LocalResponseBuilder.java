@@ -2,7 +2,6 @@ package com.socactions.localhost;
 
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatusType;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package com.socactions.localhost;
 
 import com.microsoft.azure.functions.HttpMethod;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;

@@ -1,7 +1,6 @@
 package com.socactions.localhost;
 
 import com.microsoft.azure.functions.TraceContext;
-
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;

@@ -31,12 +31,15 @@ import java.util.logging.Logger;
  */
 final class BenchmarkHost implements AutoCloseable {
   private static final String KEY = "bench";
+
   /** Generous: a benchmark call that takes this long has found a bug, not a figure. */
   private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+
   private static final int ERROR_EXCERPT_CHARS = 500;
 
   private final LocalFunctionHost host;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Set<String> quietPaths = ConcurrentHashMap.newKeySet();
 
   private BenchmarkHost(LocalFunctionHost host) {
@@ -45,15 +48,22 @@ final class BenchmarkHost implements AutoCloseable {
 
   static BenchmarkHost start(Map<String, String> settings, Clock clock) {
     AppServices services = new AppServices(Settings.of(settings), clock);
-    return new BenchmarkHost(LocalFunctionHost.builder().scanPackage("com.socactions.api")
-        .injector(new FunctionInjector(services)).bindAddress("127.0.0.1").port(0).functionKey(KEY)
-        .timersEnabled(false).build().start());
+    return new BenchmarkHost(
+        LocalFunctionHost.builder()
+            .scanPackage("com.socactions.api")
+            .injector(new FunctionInjector(services))
+            .bindAddress("127.0.0.1")
+            .port(0)
+            .functionKey(KEY)
+            .timersEnabled(false)
+            .build()
+            .start());
   }
 
   /**
    * The host logs two lines per call, and the services a warning per failed lookup: not what is
-   * measured. The host sets its loggers ({@code LocalHost}, {@code Function.<name>}) to INFO when it
-   * first uses them, so this runs again after each function's first call.
+   * measured. The host sets its loggers ({@code LocalHost}, {@code Function.<name>}) to INFO when
+   * it first uses them, so this runs again after each function's first call.
    */
   static void quietLogging() {
     LogManager logs = LogManager.getLogManager();
@@ -70,9 +80,13 @@ final class BenchmarkHost implements AutoCloseable {
 
   /** POSTs {@code json}; the body of the 200 answer. */
   String post(String path, String json) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(host.baseUrl() + path)).timeout(REQUEST_TIMEOUT)
-        .header("x-functions-key", KEY).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(host.baseUrl() + path))
+            .timeout(REQUEST_TIMEOUT)
+            .header("x-functions-key", KEY)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build();
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -83,8 +97,14 @@ final class BenchmarkHost implements AutoCloseable {
       throw new IllegalStateException(e);
     }
     if (response.statusCode() != 200) {
-      throw new IllegalStateException(path + " answered " + response.statusCode() + ": "
-          + response.body().substring(0, Math.min(ERROR_EXCERPT_CHARS, response.body().length())));
+      throw new IllegalStateException(
+          path
+              + " answered "
+              + response.statusCode()
+              + ": "
+              + response
+                  .body()
+                  .substring(0, Math.min(ERROR_EXCERPT_CHARS, response.body().length())));
     }
     if (quietPaths.add(path)) {
       quietLogging();
@@ -102,6 +122,8 @@ final class BenchmarkHost implements AutoCloseable {
     List<Double> sorted = new ArrayList<>(values);
     sorted.sort(null);
     int middle = sorted.size() / 2;
-    return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    return sorted.size() % 2 == 1
+        ? sorted.get(middle)
+        : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
   }
 }

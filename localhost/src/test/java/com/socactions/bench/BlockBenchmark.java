@@ -1,13 +1,13 @@
 package com.socactions.bench;
 
+import com.azure.data.tables.TableClient;
 import com.socactions.api.AppServices;
 import com.socactions.api.FunctionInjector;
-import com.azure.data.tables.TableClient;
 import com.socactions.blocking.BlockLedger;
 import com.socactions.blocking.EnforcementRequest.Action;
 import com.socactions.blocking.FakeDefenderApi;
-import com.socactions.blocking.LedgerSeeder;
 import com.socactions.blocking.LedgerRequest;
+import com.socactions.blocking.LedgerSeeder;
 import com.socactions.blocking.Provenance;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.Indicators;
@@ -46,17 +46,18 @@ import java.util.logging.Logger;
  *       every upstream call answers at loopback speed.
  *   <li>edl: the same volume through {@code BlockIndicators} (provider {@code edl}): indicators per
  *       second into the ledger.
- *   <li>Feed: {@value #DEFAULT_FEED_ENTRIES} (or the second argument) active edl rows written straight
- *       into the ledger's table by {@link LedgerSeeder} (entity-group transactions of 100 creates;
- *       through {@code claimActive} and {@code confirm} each hundred also costs a range query that
- *       scans the whole partition on Azurite, so 100,000 rows took far too long), then
- *       {@code GET /v1/feeds/block-ip} cold (ledger read and render), cached, and with
- *       {@code If-None-Match} (304).
+ *   <li>Feed: {@value #DEFAULT_FEED_ENTRIES} (or the second argument) active edl rows written
+ *       straight into the ledger's table by {@link LedgerSeeder} (entity-group transactions of 100
+ *       creates; through {@code claimActive} and {@code confirm} each hundred also costs a range
+ *       query that scans the whole partition on Azurite, so 100,000 rows took far too long), then
+ *       {@code GET /v1/feeds/block-ip} cold (ledger read and render), cached, and with {@code
+ *       If-None-Match} (304).
  * </ol>
+ *
  * Phases use disjoint address ranges; the feed phase runs before the edl phase so the feed holds
- * exactly its entries. Seeding is still superlinear, in Azurite's in-memory table rather than in the
- * ledger (with creates only, here 10,000 rows took 23 s and 40,000 took 316 s), so 100,000 entries
- * take the best part of an hour: hence the argument and the shorter default.
+ * exactly its entries. Seeding is still superlinear, in Azurite's in-memory table rather than in
+ * the ledger (with creates only, here 10,000 rows took 23 s and 40,000 took 316 s), so 100,000
+ * entries take the best part of an hour: hence the argument and the shorter default.
  *
  * <p>Usage: {@code BlockBenchmark <table storage connection string> [feed entries]}
  */
@@ -64,19 +65,25 @@ public final class BlockBenchmark {
   private static final int BATCH = 1_000;
   private static final int DEFENDER_INDICATORS = 10_000;
   private static final int EDL_INDICATORS = 10_000;
+
   /** Short enough for a default run; pass 100000 for the issue's figure (see the class comment). */
   private static final int DEFAULT_FEED_ENTRIES = 20_000;
+
   /** Seeding prints a line every this many rows, so a slow storage emulator shows progress. */
   private static final int PROGRESS_EVERY = 10_000;
+
   private static final String KEY = "bench";
   private static final String FEED_TOKEN = "bench-feed-secret";
   private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
+
   /** First octet of each phase's addresses: public unicast, outside every guarded range. */
   private static final int DEFENDER_RANGE = 45;
+
   private static final int EDL_RANGE = 46;
   private static final int FEED_RANGE = 47;
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final LocalFunctionHost host;
   private final int feedEntries;
 
@@ -93,9 +100,12 @@ public final class BlockBenchmark {
     for (var handler : Logger.getLogger("").getHandlers()) {
       handler.setLevel(Level.WARNING);
     }
-    System.out.printf("BlockBenchmark: %d cores, Azurite at %s%n", Runtime.getRuntime().availableProcessors(),
+    System.out.printf(
+        "BlockBenchmark: %d cores, Azurite at %s%n",
+        Runtime.getRuntime().availableProcessors(),
         storage.replaceAll(".*TableEndpoint=([^;]*).*", "$1"));
-    try (FakeManagedIdentityEndpoint identity = FakeManagedIdentityEndpoint.start(Clock.systemUTC());
+    try (FakeManagedIdentityEndpoint identity =
+            FakeManagedIdentityEndpoint.start(Clock.systemUTC());
         FakeDefenderApi defender = FakeDefenderApi.start(FakeManagedIdentityEndpoint::tokenFor)) {
       Map<String, String> settings = new HashMap<>(identity.settings());
       settings.put("STATE_STORAGE_CONNECTION", storage);
@@ -104,9 +114,16 @@ public final class BlockBenchmark {
       settings.put("FEED_TOKEN", FEED_TOKEN);
       settings.put("RDAP_BOOTSTRAP_URL", "http://127.0.0.1:9/");
       AppServices services = new AppServices(Settings.of(settings), Clock.systemUTC());
-      try (LocalFunctionHost host = LocalFunctionHost.builder().scanPackage("com.socactions.api")
-          .injector(new FunctionInjector(services)).bindAddress("127.0.0.1").port(0).functionKey(KEY)
-          .timersEnabled(false).build().start()) {
+      try (LocalFunctionHost host =
+          LocalFunctionHost.builder()
+              .scanPackage("com.socactions.api")
+              .injector(new FunctionInjector(services))
+              .bindAddress("127.0.0.1")
+              .port(0)
+              .functionKey(KEY)
+              .timersEnabled(false)
+              .build()
+              .start()) {
         BlockBenchmark bench = new BlockBenchmark(host, feedEntries);
         bench.defenderPhase(defender);
         bench.feedPhase(new TableStorage(Settings.of(settings)).table(BlockLedger.TABLE));
@@ -121,15 +138,26 @@ public final class BlockBenchmark {
     blockAll(addresses(DEFENDER_RANGE, 250, BATCH), "defender");
     int lists = defender.listCalls();
     int imports = defender.importCalls();
-    System.out.printf("(a) defender warm-up: %,d IPs, %d list (the tenant snapshot), %d import%n", BATCH, lists, imports);
+    System.out.printf(
+        "(a) defender warm-up: %,d IPs, %d list (the tenant snapshot), %d import%n",
+        BATCH, lists, imports);
     long start = System.nanoTime();
     blockAll(addresses(DEFENDER_RANGE, 0, DEFENDER_INDICATORS), "defender");
     double seconds = (System.nanoTime() - start) / 1e9;
     int listCalls = defender.listCalls() - lists;
     int importCalls = defender.importCalls() - imports;
-    System.out.printf("(a) defender: %,d IPs in %d requests of %,d: %d upstream calls (%d list, %d import;"
-        + " floor %d imports; the snapshot read in the warm-up is kept a minute), %.2f s wall, %,.0f IPs/s%n", DEFENDER_INDICATORS, DEFENDER_INDICATORS / BATCH, BATCH,
-        listCalls + importCalls, listCalls, importCalls, DEFENDER_INDICATORS / 500, seconds,
+    System.out.printf(
+        "(a) defender: %,d IPs in %d requests of %,d: %d upstream calls (%d list, %d import; floor"
+            + " %d imports; the snapshot read in the warm-up is kept a minute), %.2f s wall, %,.0f"
+            + " IPs/s%n",
+        DEFENDER_INDICATORS,
+        DEFENDER_INDICATORS / BATCH,
+        BATCH,
+        listCalls + importCalls,
+        listCalls,
+        importCalls,
+        DEFENDER_INDICATORS / 500,
+        seconds,
         DEFENDER_INDICATORS / seconds);
   }
 
@@ -138,7 +166,8 @@ public final class BlockBenchmark {
     long start = System.nanoTime();
     blockAll(addresses(EDL_RANGE, 0, EDL_INDICATORS), "edl");
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("(b) edl: %,d IPs in %d requests of %,d into the ledger: %.2f s wall, %,.0f indicators/s%n",
+    System.out.printf(
+        "(b) edl: %,d IPs in %d requests of %,d into the ledger: %.2f s wall, %,.0f indicators/s%n",
         EDL_INDICATORS, EDL_INDICATORS / BATCH, BATCH, seconds, EDL_INDICATORS / seconds);
   }
 
@@ -148,49 +177,76 @@ public final class BlockBenchmark {
     Instant expiresAt = Instant.now().plus(Duration.ofDays(1));
     long seedStart = System.nanoTime();
     for (int from = 0; from < addresses.size(); from += BATCH) {
-      List<LedgerRequest> requests = addresses.subList(from, Math.min(addresses.size(), from + BATCH)).stream()
-          .map(address -> new LedgerRequest("edl", indicator(address), Action.BLOCK, expiresAt, provenance))
-          .toList();
+      List<LedgerRequest> requests =
+          addresses.subList(from, Math.min(addresses.size(), from + BATCH)).stream()
+              .map(
+                  address ->
+                      new LedgerRequest(
+                          "edl", indicator(address), Action.BLOCK, expiresAt, provenance))
+              .toList();
       LedgerSeeder.seedActive(table, requests, Instant.now());
       if ((from + BATCH) % PROGRESS_EVERY == 0) {
-        System.out.printf("    seeded %,d rows, %.1f s%n", from + BATCH, (System.nanoTime() - seedStart) / 1e9);
+        System.out.printf(
+            "    seeded %,d rows, %.1f s%n", from + BATCH, (System.nanoTime() - seedStart) / 1e9);
       }
     }
     double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
-    System.out.printf("(c) feed seed: %,d active edl rows into the ledger table (transactions of 100 creates): %.1f s,"
-        + " %,.0f rows/s%n", feedEntries, seedSeconds, feedEntries / seedSeconds);
+    System.out.printf(
+        "(c) feed seed: %,d active edl rows into the ledger table (transactions of 100 creates):"
+            + " %.1f s, %,.0f rows/s%n",
+        feedEntries, seedSeconds, feedEntries / seedSeconds);
 
     Timed<HttpResponse<String>> cold = timed(() -> feed(null));
     Timed<HttpResponse<String>> cached = timed(() -> feed(null));
     String etag = cached.value().headers().firstValue("etag").orElseThrow();
     Timed<HttpResponse<String>> unchanged = timed(() -> feed(etag));
     long lines = cold.value().body().lines().count();
-    if (cold.value().statusCode() != 200 || lines != feedEntries || unchanged.value().statusCode() != 304) {
-      throw new IllegalStateException("feed answered " + cold.value().statusCode() + " with " + lines
-          + " lines, then " + unchanged.value().statusCode());
+    if (cold.value().statusCode() != 200
+        || lines != feedEntries
+        || unchanged.value().statusCode() != 304) {
+      throw new IllegalStateException(
+          "feed answered "
+              + cold.value().statusCode()
+              + " with "
+              + lines
+              + " lines, then "
+              + unchanged.value().statusCode());
     }
-    System.out.printf("(c) GET /v1/feeds/block-ip, %,d entries (%,d bytes): cold %.0f ms, cached %.0f ms,"
-        + " If-None-Match 304 %.0f ms%n", lines, cold.value().body().length(), cold.millis(), cached.millis(),
-        unchanged.millis());
+    System.out.printf(
+        "(c) GET /v1/feeds/block-ip, %,d entries (%,d bytes): cold %.0f ms, cached %.0f ms,"
+            + " If-None-Match 304 %.0f ms%n",
+        lines, cold.value().body().length(), cold.millis(), cached.millis(), unchanged.millis());
   }
 
   private void blockAll(List<String> addresses, String provider) {
     for (int from = 0; from < addresses.size(); from += BATCH) {
       List<String> batch = addresses.subList(from, Math.min(addresses.size(), from + BATCH));
-      String body = "{\"indicators\": [\"" + String.join("\",\"", batch) + "\"], \"provider\": \"" + provider
-          + "\", \"reason\": \"benchmark\", \"incident_id\": \"bench-1\"}";
-      HttpResponse<String> response = send(HttpRequest.newBuilder(uri("v1/indicators/block"))
-          .header("x-functions-key", KEY).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body)));
-      if (response.statusCode() != 200 || !response.body().contains("\"blocked\":" + batch.size())) {
-        throw new IllegalStateException("BlockIndicators answered " + response.statusCode() + ": "
-            + response.body().substring(0, Math.min(500, response.body().length())));
+      String body =
+          "{\"indicators\": [\""
+              + String.join("\",\"", batch)
+              + "\"], \"provider\": \""
+              + provider
+              + "\", \"reason\": \"benchmark\", \"incident_id\": \"bench-1\"}";
+      HttpResponse<String> response =
+          send(
+              HttpRequest.newBuilder(uri("v1/indicators/block"))
+                  .header("x-functions-key", KEY)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body)));
+      if (response.statusCode() != 200
+          || !response.body().contains("\"blocked\":" + batch.size())) {
+        throw new IllegalStateException(
+            "BlockIndicators answered "
+                + response.statusCode()
+                + ": "
+                + response.body().substring(0, Math.min(500, response.body().length())));
       }
     }
   }
 
   private HttpResponse<String> feed(String ifNoneMatch) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri("v1/feeds/block-ip?token=" + FEED_TOKEN)).GET();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri("v1/feeds/block-ip?token=" + FEED_TOKEN)).GET();
     if (ifNoneMatch != null) {
       request.header("If-None-Match", ifNoneMatch);
     }
@@ -199,7 +255,8 @@ public final class BlockBenchmark {
 
   private HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return http.send(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(
+          request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -212,7 +269,10 @@ public final class BlockBenchmark {
     return URI.create(host.baseUrl() + path);
   }
 
-  /** {@code count} distinct addresses {@code first.b.c.d} from offset {@code start * 256}: all public unicast. */
+  /**
+   * {@code count} distinct addresses {@code first.b.c.d} from offset {@code start * 256}: all
+   * public unicast.
+   */
   static List<String> addresses(int first, int start, int count) {
     List<String> addresses = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {

@@ -4,10 +4,10 @@ import com.maxmind.db.CHMCache;
 import com.maxmind.geoip2.DatabaseReader;
 import com.socactions.api.AppServices;
 import com.socactions.api.FunctionInjector;
-import com.socactions.platform.Settings;
 import com.socactions.enrichment.geoip.GeoIpDatabase;
 import com.socactions.indicators.IpAddresses;
 import com.socactions.localhost.LocalFunctionHost;
+import com.socactions.platform.Settings;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.URI;
@@ -44,7 +44,8 @@ public final class EnrichBenchmark {
     String city = args[0];
     String asn = args[1];
     Duration phase = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 10);
-    int threads = args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
+    int threads =
+        args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
     // The host logs one line per call; that is not what is measured here.
     Logger.getLogger("").setLevel(Level.WARNING);
     for (var handler : Logger.getLogger("").getHandlers()) {
@@ -52,9 +53,11 @@ public final class EnrichBenchmark {
     }
 
     List<String> addresses = randomPublicIpv4(ADDRESSES, new Random(20261126));
-    List<InetAddress> parsed = addresses.stream().map(text -> IpAddresses.parse(text).orElseThrow()).toList();
+    List<InetAddress> parsed =
+        addresses.stream().map(text -> IpAddresses.parse(text).orElseThrow()).toList();
 
-    System.out.printf("EnrichBenchmark: %s + %s, %d threads, %d s per phase, %d distinct random public IPv4%n",
+    System.out.printf(
+        "EnrichBenchmark: %s + %s, %d threads, %d s per phase, %d distinct random public IPv4%n",
         new File(city).getName(), new File(asn).getName(), threads, phase.toSeconds(), ADDRESSES);
     double raw = rawReader(city, asn, parsed, threads, phase, false);
     System.out.printf("raw geoip2 DatabaseReader (tryCity + tryAsn):   %,12.0f IPs/s%n", raw);
@@ -70,51 +73,80 @@ public final class EnrichBenchmark {
     System.exit(0);
   }
 
-  private static double rawReader(String city, String asn, List<InetAddress> addresses, int threads, Duration phase,
-      boolean sortEachBatch) throws Exception {
-    DatabaseReader cityReader = new DatabaseReader.Builder(new File(city)).withCache(new CHMCache()).build();
-    DatabaseReader asnReader = new DatabaseReader.Builder(new File(asn)).withCache(new CHMCache()).build();
-    return measure(threads, phase, worker -> {
-      int offset = worker * 7919 + ThreadLocalCounter.next();
-      List<InetAddress> batch = new ArrayList<>(BATCH);
-      for (int i = 0; i < BATCH; i++) {
-        batch.add(addresses.get((offset + i) % addresses.size()));
-      }
-      if (sortEachBatch) {
-        batch.sort((left, right) -> java.util.Arrays.compareUnsigned(left.getAddress(), right.getAddress()));
-      }
-      int done = 0;
-      for (InetAddress address : batch) {
-        try {
-          cityReader.tryCity(address);
-          asnReader.tryAsn(address);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-        done++;
-      }
-      return done;
-    });
+  private static double rawReader(
+      String city,
+      String asn,
+      List<InetAddress> addresses,
+      int threads,
+      Duration phase,
+      boolean sortEachBatch)
+      throws Exception {
+    DatabaseReader cityReader =
+        new DatabaseReader.Builder(new File(city)).withCache(new CHMCache()).build();
+    DatabaseReader asnReader =
+        new DatabaseReader.Builder(new File(asn)).withCache(new CHMCache()).build();
+    return measure(
+        threads,
+        phase,
+        worker -> {
+          int offset = worker * 7919 + ThreadLocalCounter.next();
+          List<InetAddress> batch = new ArrayList<>(BATCH);
+          for (int i = 0; i < BATCH; i++) {
+            batch.add(addresses.get((offset + i) % addresses.size()));
+          }
+          if (sortEachBatch) {
+            batch.sort(
+                (left, right) ->
+                    java.util.Arrays.compareUnsigned(left.getAddress(), right.getAddress()));
+          }
+          int done = 0;
+          for (InetAddress address : batch) {
+            try {
+              cityReader.tryCity(address);
+              asnReader.tryAsn(address);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+            done++;
+          }
+          return done;
+        });
   }
 
   /** The connector's own decoding (slim records on maxmind-db's reader), without HTTP and JSON. */
-  private static double serviceDecoding(String city, String asn, List<InetAddress> addresses, int threads, Duration phase) throws Exception {
+  private static double serviceDecoding(
+      String city, String asn, List<InetAddress> addresses, int threads, Duration phase)
+      throws Exception {
     GeoIpDatabase cityDb = GeoIpDatabase.open(Path.of(city));
     GeoIpDatabase asnDb = GeoIpDatabase.open(Path.of(asn));
-    return measure(threads, phase, worker -> {
-      int offset = worker * 7919 + ThreadLocalCounter.next();
-      for (int i = 0; i < BATCH; i++) {
-        InetAddress address = addresses.get((offset + i) % addresses.size());
-        cityDb.locate(address);
-        asnDb.autonomousSystem(address);
-      }
-      return BATCH;
-    });
+    return measure(
+        threads,
+        phase,
+        worker -> {
+          int offset = worker * 7919 + ThreadLocalCounter.next();
+          for (int i = 0; i < BATCH; i++) {
+            InetAddress address = addresses.get((offset + i) % addresses.size());
+            cityDb.locate(address);
+            asnDb.autonomousSystem(address);
+          }
+          return BATCH;
+        });
   }
 
-  private static double httpPath(String city, String asn, List<String> addresses, int threads, Duration phase) throws Exception {
-    AppServices services = new AppServices(Settings.of(Map.of(
-        "GEOIP_CITY_DB", city, "GEOIP_ASN_DB", asn, "RDAP_BOOTSTRAP_URL", "http://127.0.0.1:9/")), Clock.systemUTC());
+  private static double httpPath(
+      String city, String asn, List<String> addresses, int threads, Duration phase)
+      throws Exception {
+    AppServices services =
+        new AppServices(
+            Settings.of(
+                Map.of(
+                    "GEOIP_CITY_DB",
+                    city,
+                    "GEOIP_ASN_DB",
+                    asn,
+                    "RDAP_BOOTSTRAP_URL",
+                    "http://127.0.0.1:9/")),
+            Clock.systemUTC());
     List<String> bodies = new ArrayList<>();
     for (int start = 0; start + BATCH <= addresses.size(); start += BATCH) {
       StringBuilder body = new StringBuilder("{\"lookups\":[\"geo\",\"asn\"],\"ips\":[");
@@ -123,26 +155,50 @@ public final class EnrichBenchmark {
       }
       bodies.add(body.append("]}").toString());
     }
-    try (LocalFunctionHost host = LocalFunctionHost.builder().scanPackage("com.socactions.api")
-        .injector(new FunctionInjector(services)).bindAddress("127.0.0.1").port(0).functionKey("bench").timersEnabled(false).build().start()) {
+    try (LocalFunctionHost host =
+        LocalFunctionHost.builder()
+            .scanPackage("com.socactions.api")
+            .injector(new FunctionInjector(services))
+            .bindAddress("127.0.0.1")
+            .port(0)
+            .functionKey("bench")
+            .timersEnabled(false)
+            .build()
+            .start()) {
       // A check with a real HTTP client that the path answers what it should...
-      HttpResponse<String> check = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(host.baseUrl() + "v1/enrich/ips"))
-          .header("x-functions-key", "bench").header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(bodies.get(0))).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> check =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(host.baseUrl() + "v1/enrich/ips"))
+                      .header("x-functions-key", "bench")
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofString(bodies.get(0)))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       if (check.statusCode() != 200 || !check.body().contains("\"country_code\"")) {
-        throw new IllegalStateException("EnrichIpAddresses answered " + check.statusCode() + ": " + check.body());
+        throw new IllegalStateException(
+            "EnrichIpAddresses answered " + check.statusCode() + ": " + check.body());
       }
-      // ...then a minimal keep-alive client per thread, so the client's own CPU stays small on 2 cores.
-      ThreadLocal<KeepAliveClient> clients = ThreadLocal.withInitial(() -> new KeepAliveClient(host.port()));
-      return measure(threads, phase, worker -> {
-        String body = bodies.get((worker * 31 + ThreadLocalCounter.next() / BATCH) % bodies.size());
-        clients.get().post("/api/v1/enrich/ips", "bench", body);
-        return BATCH;
-      });
+      // ...then a minimal keep-alive client per thread, so the client's own CPU stays small on 2
+      // cores.
+      ThreadLocal<KeepAliveClient> clients =
+          ThreadLocal.withInitial(() -> new KeepAliveClient(host.port()));
+      return measure(
+          threads,
+          phase,
+          worker -> {
+            String body =
+                bodies.get((worker * 31 + ThreadLocalCounter.next() / BATCH) % bodies.size());
+            clients.get().post("/api/v1/enrich/ips", "bench", body);
+            return BATCH;
+          });
     }
   }
 
-  /** HTTP/1.1 over one kept-alive socket: writes a POST, reads the status line, headers and Content-Length bytes. */
+  /**
+   * HTTP/1.1 over one kept-alive socket: writes a POST, reads the status line, headers and
+   * Content-Length bytes.
+   */
   private static final class KeepAliveClient {
     private final java.net.Socket socket;
     private final java.io.BufferedInputStream in;
@@ -163,8 +219,14 @@ public final class EnrichBenchmark {
     void post(String path, String key, String json) {
       try {
         byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nx-functions-key: " + key
-            + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+        String head =
+            "POST "
+                + path
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nx-functions-key: "
+                + key
+                + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length
+                + "\r\n\r\n";
         out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         out.write(body);
         out.flush();
@@ -179,7 +241,8 @@ public final class EnrichBenchmark {
           }
         }
         if (length < 0) {
-          throw new IllegalStateException("no Content-Length: the benchmark client reads fixed-length answers only");
+          throw new IllegalStateException(
+              "no Content-Length: the benchmark client reads fixed-length answers only");
         }
         if (buffer.length < length) {
           buffer = new byte[length];
@@ -211,7 +274,10 @@ public final class EnrichBenchmark {
     }
   }
 
-  /** Runs {@code work} on {@code threads} threads: a warm-up phase, then a measured phase; returns items/s. */
+  /**
+   * Runs {@code work} on {@code threads} threads: a warm-up phase, then a measured phase; returns
+   * items/s.
+   */
   private static double measure(int threads, Duration phase, Work work) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
@@ -222,19 +288,22 @@ public final class EnrichBenchmark {
     }
   }
 
-  private static double run(ExecutorService pool, int threads, Duration duration, Work work) throws Exception {
+  private static double run(ExecutorService pool, int threads, Duration duration, Work work)
+      throws Exception {
     LongAdder items = new LongAdder();
     AtomicBoolean stop = new AtomicBoolean();
     List<Future<?>> futures = new ArrayList<>();
     long started = System.nanoTime();
     for (int t = 0; t < threads; t++) {
       int worker = t;
-      futures.add(pool.submit(() -> {
-        while (!stop.get()) {
-          items.add(work.run(worker));
-        }
-        return null;
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                while (!stop.get()) {
+                  items.add(work.run(worker));
+                }
+                return null;
+              }));
     }
     Thread.sleep(duration.toMillis());
     stop.set(true);
@@ -248,7 +317,14 @@ public final class EnrichBenchmark {
   private static List<String> randomPublicIpv4(int count, Random random) {
     List<String> addresses = new ArrayList<>(count);
     while (addresses.size() < count) {
-      String text = (1 + random.nextInt(223)) + "." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256);
+      String text =
+          (1 + random.nextInt(223))
+              + "."
+              + random.nextInt(256)
+              + "."
+              + random.nextInt(256)
+              + "."
+              + random.nextInt(256);
       if (IpAddresses.scopeOf(IpAddresses.parse(text).orElseThrow()).isPublic()) {
         addresses.add(text);
       }

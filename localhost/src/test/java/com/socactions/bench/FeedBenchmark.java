@@ -22,13 +22,14 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The {@code edl} feed at volume, in its two steps, on the Azurite that {@code scripts/benchmark-feed}
- * started. A measurement, not a test: it gates nothing and is not run by {@code mvn verify}.
+ * The {@code edl} feed at volume, in its two steps, on the Azurite that {@code
+ * scripts/benchmark-feed} started. A measurement, not a test: it gates nothing and is not run by
+ * {@code mvn verify}.
  *
  * <ol>
- *   <li>Render: {@link DynamicListFeeds#render} (entries to sorted text and ETag) over
- *       {@value #RENDER_ENTRIES} in-memory {@code block-ip} entries, shuffled: the first run (cold
- *       code) and the median of {@value #RENDER_ROUNDS} more.
+ *   <li>Render: {@link DynamicListFeeds#render} (entries to sorted text and ETag) over {@value
+ *       #RENDER_ENTRIES} in-memory {@code block-ip} entries, shuffled: the first run (cold code)
+ *       and the median of {@value #RENDER_ROUNDS} more.
  *   <li>Ledger read: {@link BlockLedger#activeEntries} of the block-ip partition, after seeding it
  *       {@value #SEED_STEP} rows at a time with {@link LedgerSeeder} (transactions of 100 creates)
  *       for as long as the seeding stays within the budget (default {@link #DEFAULT_SEED_BUDGET}):
@@ -44,11 +45,15 @@ public final class FeedBenchmark {
   static final int RENDER_ENTRIES = 100_000;
   static final int RENDER_ROUNDS = 9;
   static final int SEED_STEP = 5_000;
+
   /** Rows a seeding call hands to {@link LedgerSeeder}; it splits them into transactions of 100. */
   static final int SEED_BATCH = 1_000;
+
   static final Duration DEFAULT_SEED_BUDGET = Duration.ofMinutes(2);
+
   /** The feed size, to which the read is extrapolated. */
   static final int TARGET_ROWS = 100_000;
+
   /** First octet of the addresses: public unicast, outside every guarded range. */
   private static final int FIRST_OCTET = 48;
 
@@ -56,9 +61,12 @@ public final class FeedBenchmark {
 
   public static void main(String[] args) {
     String storage = args[0];
-    Duration budget = args.length > 1 ? Duration.ofSeconds(Long.parseLong(args[1])) : DEFAULT_SEED_BUDGET;
+    Duration budget =
+        args.length > 1 ? Duration.ofSeconds(Long.parseLong(args[1])) : DEFAULT_SEED_BUDGET;
     BenchmarkHost.quietLogging();
-    System.out.printf("FeedBenchmark: %d cores, Azurite at %s%n", Runtime.getRuntime().availableProcessors(),
+    System.out.printf(
+        "FeedBenchmark: %d cores, Azurite at %s%n",
+        Runtime.getRuntime().availableProcessors(),
         storage.replaceAll(".*TableEndpoint=([^;]*).*", "$1"));
     render();
     ledgerRead(storage, budget);
@@ -85,9 +93,14 @@ public final class FeedBenchmark {
       DynamicListFeeds.render("block-ip", entries, now);
       millis.add((System.nanoTime() - start) / 1e6);
     }
-    System.out.printf("(c) feed render (entries -> sorted text + ETag), %,d shuffled block-ip entries (%,d bytes):"
-        + " first %.0f ms, then median %.0f ms over %d rounds%n", RENDER_ENTRIES, first.text().length(), firstMillis,
-        BenchmarkHost.median(millis), RENDER_ROUNDS);
+    System.out.printf(
+        "(c) feed render (entries -> sorted text + ETag), %,d shuffled block-ip entries (%,d"
+            + " bytes): first %.0f ms, then median %.0f ms over %d rounds%n",
+        RENDER_ENTRIES,
+        first.text().length(),
+        firstMillis,
+        BenchmarkHost.median(millis),
+        RENDER_ROUNDS);
   }
 
   private static void ledgerRead(String storage, Duration budget) {
@@ -105,10 +118,17 @@ public final class FeedBenchmark {
     while (rows < TARGET_ROWS && seedSeconds + lastStepSeconds * 2 <= budget.toSeconds()) {
       long start = System.nanoTime();
       for (int from = rows; from < rows + SEED_STEP; from += SEED_BATCH) {
-        List<LedgerRequest> requests = addresses.subList(from, from + SEED_BATCH).stream()
-            .map(address -> new LedgerRequest("edl", BlockBenchmark.indicator(address), Action.BLOCK, expiresAt,
-                provenance))
-            .toList();
+        List<LedgerRequest> requests =
+            addresses.subList(from, from + SEED_BATCH).stream()
+                .map(
+                    address ->
+                        new LedgerRequest(
+                            "edl",
+                            BlockBenchmark.indicator(address),
+                            Action.BLOCK,
+                            expiresAt,
+                            provenance))
+                .toList();
         LedgerSeeder.seedActive(table, requests, Instant.now());
       }
       lastStepSeconds = (System.nanoTime() - start) / 1e9;
@@ -120,18 +140,42 @@ public final class FeedBenchmark {
       if (read.size() != rows) {
         throw new IllegalStateException("read " + read.size() + " rows of " + rows);
       }
-      System.out.printf("(c) ledger: %,7d rows seeded in %5.1f s (this step of %,d: %.1f s); activeEntries read them in"
-          + " %,.0f ms, %,.0f rows/s%n", rows, seedSeconds, SEED_STEP, lastStepSeconds, readMillis,
-          rows / (readMillis / 1e3));
+      System.out.printf(
+          "(c) ledger: %,7d rows seeded in %5.1f s (this step of %,d: %.1f s); activeEntries read"
+              + " them in %,.0f ms, %,.0f rows/s%n",
+          rows, seedSeconds, SEED_STEP, lastStepSeconds, readMillis, rows / (readMillis / 1e3));
     }
-    System.out.printf("(c) ledger read, largest N seeded within %d s: %,d rows in %,.0f ms; at that rate %,d rows"
-        + " read in about %.1f s (more if Azurite's query slows as the table grows, as its inserts do)%n",
+    System.out.printf(
+        "(c) ledger read, largest N seeded within %d s: %,d rows in %,.0f ms; at that rate %,d rows"
+            + " read in about %.1f s (more if Azurite's query slows as the table grows, as its"
+            + " inserts do)%n",
         budget.toSeconds(), rows, readMillis, TARGET_ROWS, readMillis / rows * TARGET_ROWS / 1e3);
   }
 
   private static LedgerEntry activeBlock(String address, Instant now) {
-    return new LedgerEntry("edl", IndicatorType.IP, address, Action.BLOCK, LedgerState.ACTIVE, "benchmark", null,
-        null, null, null, null, now, now, now.plus(Duration.ofDays(1)), null, null, false, null, null, null, List.of(),
-        0, null);
+    return new LedgerEntry(
+        "edl",
+        IndicatorType.IP,
+        address,
+        Action.BLOCK,
+        LedgerState.ACTIVE,
+        "benchmark",
+        null,
+        null,
+        null,
+        null,
+        null,
+        now,
+        now,
+        now.plus(Duration.ofDays(1)),
+        null,
+        null,
+        false,
+        null,
+        null,
+        null,
+        List.of(),
+        0,
+        null);
   }
 }

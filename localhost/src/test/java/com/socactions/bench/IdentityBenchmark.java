@@ -25,17 +25,17 @@ import java.util.stream.Collectors;
 /**
  * {@code DisableAccounts} of {@value #ACCOUNTS} accounts over HTTP against the local host, on the
  * Azurite that {@code scripts/benchmark-identity} started, with the app's real credential chain at
- * the fake token endpoint and {@link FakeGraph} answering every HTTP call after
- * {@link #GRAPH_LATENCY} (a {@code $batch} counts as one call). A measurement, not a test: it gates
+ * the fake token endpoint and {@link FakeGraph} answering every HTTP call after {@link
+ * #GRAPH_LATENCY} (a {@code $batch} counts as one call). A measurement, not a test: it gates
  * nothing and is not run by {@code mvn verify}.
  *
- * <p>Two shapes, as playbooks send them, each on accounts of its own (a disabled account is
- * {@code already_disabled} on a re-run): {@value #SMALL_REQUESTS} requests of
- * {@value #SMALL_BATCH} (a playbook per incident), and one request of {@value #ACCOUNTS}. Reported:
- * Graph HTTP calls by kind ({@code $batch} and single calls), the requests run inside the batches
- * by method (resolution {@code GET}s, {@code PATCH} writes, role reads), and wall time. The floor
- * for the writes is {@value #ACCOUNTS} / 20 = 25 {@code $batch} calls; resolution adds as many
- * again. A warm-up request first (token fetch, ledger table, directory roles cache).
+ * <p>Two shapes, as playbooks send them, each on accounts of its own (a disabled account is {@code
+ * already_disabled} on a re-run): {@value #SMALL_REQUESTS} requests of {@value #SMALL_BATCH} (a
+ * playbook per incident), and one request of {@value #ACCOUNTS}. Reported: Graph HTTP calls by kind
+ * ({@code $batch} and single calls), the requests run inside the batches by method (resolution
+ * {@code GET}s, {@code PATCH} writes, role reads), and wall time. The floor for the writes is
+ * {@value #ACCOUNTS} / 20 = 25 {@code $batch} calls; resolution adds as many again. A warm-up
+ * request first (token fetch, ledger table, directory roles cache).
  *
  * <p>Usage: {@code IdentityBenchmark <table storage connection string>}
  */
@@ -48,7 +48,8 @@ public final class IdentityBenchmark {
   private static final String KEY = "bench";
   private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final LocalFunctionHost host;
   private final FakeGraph graph;
 
@@ -64,9 +65,11 @@ public final class IdentityBenchmark {
     for (var handler : Logger.getLogger("").getHandlers()) {
       handler.setLevel(Level.WARNING);
     }
-    System.out.printf("IdentityBenchmark: %d cores, Graph latency %d ms per call%n",
+    System.out.printf(
+        "IdentityBenchmark: %d cores, Graph latency %d ms per call%n",
         Runtime.getRuntime().availableProcessors(), GRAPH_LATENCY.toMillis());
-    try (FakeManagedIdentityEndpoint identity = FakeManagedIdentityEndpoint.start(Clock.systemUTC());
+    try (FakeManagedIdentityEndpoint identity =
+            FakeManagedIdentityEndpoint.start(Clock.systemUTC());
         FakeGraph graph = FakeGraph.start(FakeManagedIdentityEndpoint::tokenFor)) {
       for (int phase = 0; phase < 3; phase++) {
         for (int i = 0; i < ACCOUNTS; i++) {
@@ -79,9 +82,16 @@ public final class IdentityBenchmark {
       settings.put("CONNECTOR_OBJECT_ID", "99999999-0000-0000-0000-00000000c0de");
       settings.put("RDAP_BOOTSTRAP_URL", "http://127.0.0.1:9/");
       AppServices services = new AppServices(Settings.of(settings), Clock.systemUTC());
-      try (LocalFunctionHost host = LocalFunctionHost.builder().scanPackage("com.socactions.api")
-          .injector(new FunctionInjector(services)).bindAddress("127.0.0.1").port(0).functionKey(KEY)
-          .timersEnabled(false).build().start()) {
+      try (LocalFunctionHost host =
+          LocalFunctionHost.builder()
+              .scanPackage("com.socactions.api")
+              .injector(new FunctionInjector(services))
+              .bindAddress("127.0.0.1")
+              .port(0)
+              .functionKey(KEY)
+              .timersEnabled(false)
+              .build()
+              .start()) {
         IdentityBenchmark bench = new IdentityBenchmark(host, graph);
         bench.disable(accounts(2, 0, WARM_UP));
         graph.latency(GRAPH_LATENCY);
@@ -104,29 +114,44 @@ public final class IdentityBenchmark {
     double seconds = (System.nanoTime() - start) / 1e9;
     int httpCalls = graph.requests().size() - httpBefore;
     int batches = graph.batchCalls() - batchesBefore;
-    Map<String, Long> inner = graph.inner().subList(innerBefore, graph.inner().size()).stream()
-        .collect(Collectors.groupingBy(call -> call.method() + " " + kind(call.url()), Collectors.counting()));
-    System.out.printf("%s: %d disabled; %d Graph HTTP calls (%d $batch, %d single; floor 25 $batch for the writes"
-        + " plus resolution); inside: %s; %.2f s wall%n", name, disabled, httpCalls, batches, httpCalls - batches,
-        inner, seconds);
+    Map<String, Long> inner =
+        graph.inner().subList(innerBefore, graph.inner().size()).stream()
+            .collect(
+                Collectors.groupingBy(
+                    call -> call.method() + " " + kind(call.url()), Collectors.counting()));
+    System.out.printf(
+        "%s: %d disabled; %d Graph HTTP calls (%d $batch, %d single; floor 25 $batch for the writes"
+            + " plus resolution); inside: %s; %.2f s wall%n",
+        name, disabled, httpCalls, batches, httpCalls - batches, inner, seconds);
   }
 
   /** A call's kind for the tally: the path with ids and the query left out. */
   private static String kind(String url) {
-    return url.startsWith("/users/") ? "/users/{key}" : url.replaceAll("/[0-9a-f-]{36}", "/{id}").replaceAll("\\?.*", "");
+    return url.startsWith("/users/")
+        ? "/users/{key}"
+        : url.replaceAll("/[0-9a-f-]{36}", "/{id}").replaceAll("\\?.*", "");
   }
 
   /** Posts one DisableAccounts; the number of accounts answered {@code disabled}. */
   private int disable(List<String> accounts) {
-    String list = accounts.stream().map(account -> "\"" + account + "\"").collect(Collectors.joining(","));
-    String body = "{\"accounts\": [" + list + "], \"reason\": \"benchmark\", \"requested_by\": \"bench@contoso.com\"}";
-    HttpRequest request = HttpRequest.newBuilder(URI.create(host.baseUrl() + "v1/accounts/disable"))
-        .header("x-functions-key", KEY).header("Content-Type", "application/json").timeout(REQUEST_TIMEOUT)
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    String list =
+        accounts.stream().map(account -> "\"" + account + "\"").collect(Collectors.joining(","));
+    String body =
+        "{\"accounts\": ["
+            + list
+            + "], \"reason\": \"benchmark\", \"requested_by\": \"bench@contoso.com\"}";
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(host.baseUrl() + "v1/accounts/disable"))
+            .header("x-functions-key", KEY)
+            .header("Content-Type", "application/json")
+            .timeout(REQUEST_TIMEOUT)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        throw new IllegalStateException("DisableAccounts answered " + response.statusCode() + ": " + response.body());
+        throw new IllegalStateException(
+            "DisableAccounts answered " + response.statusCode() + ": " + response.body());
       }
       return response.body().split("\"status\"\\s*:\\s*\"disabled\"", -1).length - 1;
     } catch (IOException e) {

@@ -21,11 +21,17 @@ class BrokenDatabaseEndToEndTest {
 
   @BeforeAll
   static void start() {
-    connector = new RunningConnector(Map.of(
-        "STATE_STORAGE_CONNECTION", Azurite.connectionString(),
-        "GEOIP_CITY_DB", SharedFixtures.path("geoip/" + BROKEN).toString(),
-        "RDAP_BOOTSTRAP_URL", "http://127.0.0.1:9/",
-        "RDAP_ALLOW_INSECURE", "true"));
+    connector =
+        new RunningConnector(
+            Map.of(
+                "STATE_STORAGE_CONNECTION",
+                Azurite.connectionString(),
+                "GEOIP_CITY_DB",
+                SharedFixtures.path("geoip/" + BROKEN).toString(),
+                "RDAP_BOOTSTRAP_URL",
+                "http://127.0.0.1:9/",
+                "RDAP_ALLOW_INSECURE",
+                "true"));
   }
 
   @AfterAll
@@ -60,7 +66,8 @@ class BrokenDatabaseEndToEndTest {
 
   @Test
   void enrichmentAnswersPerItemErrorsInsteadOfFailing() {
-    HttpResponse<String> response = connector.post("v1/enrich/ips", "{\"ips\": [\"81.2.69.142\"], \"lookups\": [\"geo\"]}");
+    HttpResponse<String> response =
+        connector.post("v1/enrich/ips", "{\"ips\": [\"81.2.69.142\"], \"lookups\": [\"geo\"]}");
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode item = json(response).at("/results/0");
     assertThat(item.get("lookup_status").asText()).isEqualTo("failed");
@@ -69,7 +76,11 @@ class BrokenDatabaseEndToEndTest {
 
   @Test
   void anUnreachableRdapAnswersEveryItemWithAnError() {
-    HttpResponse<String> response = connector.post("v1/enrich/ips", "{\"ips\": [\"1.1.1.1\", \"8.8.8.8\", \"2606:4700:4700::1111\"], \"lookups\": [\"whois\"]}");
+    HttpResponse<String> response =
+        connector.post(
+            "v1/enrich/ips",
+            "{\"ips\": [\"1.1.1.1\", \"8.8.8.8\", \"2606:4700:4700::1111\"], \"lookups\":"
+                + " [\"whois\"]}");
     assertThat(response.statusCode()).isEqualTo(200);
     for (JsonNode item : json(response).get("results")) {
       assertThat(item.get("lookup_status").asText()).isEqualTo("failed");

@@ -31,16 +31,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * endpoint issued for it.
  *
  * <p>Every test has its own fakes and connector (scripted failures and circuit breakers cannot leak
- * between them) but the ledger table is shared by the whole test JVM, so each test blocks values
- * of its own. The connector's clock starts years before the real one: {@code expire()} then
- * lifts only rows written on this clock, never another test class's.
+ * between them) but the ledger table is shared by the whole test JVM, so each test blocks values of
+ * its own. The connector's clock starts years before the real one: {@code expire()} then lifts only
+ * rows written on this clock, never another test class's.
  */
 @ExtendWith(Azurite.class)
 class DefenderEndToEndTest {
   private static final Instant START = Instant.parse("2021-06-01T09:00:00Z");
-  private static final String INCIDENT = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights"
-      + "/workspaces/w/providers/Microsoft.SecurityInsights/Incidents/4711";
-  private static final String SHA256 = "881c0f10c75e64ec39d257a131fcd531f47dd2cff2070ae94baa347d375126fd";
+  private static final String INCIDENT =
+      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights"
+          + "/workspaces/w/providers/Microsoft.SecurityInsights/Incidents/4711";
+  private static final String SHA256 =
+      "881c0f10c75e64ec39d257a131fcd531f47dd2cff2070ae94baa347d375126fd";
 
   private final MutableClock clock = new MutableClock(START);
   private FakeManagedIdentityEndpoint identity;
@@ -69,8 +71,16 @@ class DefenderEndToEndTest {
 
   @Test
   void aBlockCreatesDefenderIndicatorsWithTheIssuedTokenNamingTheIncidentAndExpiring() {
-    HttpResponse<String> response = block(List.of("185.220.110.1", "185.220.110.2", "c2-e2e.example.net",
-        "https://c2-e2e.example.net/payload", SHA256, "185.220.111.0/24"), "PT6H");
+    HttpResponse<String> response =
+        block(
+            List.of(
+                "185.220.110.1",
+                "185.220.110.2",
+                "c2-e2e.example.net",
+                "https://c2-e2e.example.net/payload",
+                SHA256,
+                "185.220.111.0/24"),
+            "PT6H");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(json(response).get("results").findValuesAsText("status"))
@@ -81,17 +91,25 @@ class DefenderEndToEndTest {
     assertThat(ip.path("action").asText()).isEqualTo("Block");
     assertThat(ip.path("title").asText()).contains("4711");
     assertThat(ip.path("description").asText()).contains(INCIDENT);
-    assertThat(ip.path("expirationTime").asText()).isEqualTo(START.plus(Duration.ofHours(6)).toString());
-    assertThat(defender.indicator("c2-e2e.example.net").path("indicatorType").asText()).isEqualTo("DomainName");
-    assertThat(defender.indicator("https://c2-e2e.example.net/payload").path("indicatorType").asText()).isEqualTo("Url");
+    assertThat(ip.path("expirationTime").asText())
+        .isEqualTo(START.plus(Duration.ofHours(6)).toString());
+    assertThat(defender.indicator("c2-e2e.example.net").path("indicatorType").asText())
+        .isEqualTo("DomainName");
+    assertThat(
+            defender.indicator("https://c2-e2e.example.net/payload").path("indicatorType").asText())
+        .isEqualTo("Url");
     assertThat(defender.indicator(SHA256).path("indicatorType").asText()).isEqualTo("FileSha256");
     assertThat(defender.indicator("185.220.111.0/24")).isNull();
 
     String issued = "Bearer " + FakeManagedIdentityEndpoint.tokenFor(defender.baseUrl());
-    assertThat(defender.requests()).isNotEmpty()
-        .allSatisfy(request -> assertThat(request.getHeaders().get("Authorization")).isEqualTo(issued));
-    assertThat(identity.requests()).extracting(request -> request.getUrl().queryParameter("resource"))
-        .isNotEmpty().containsOnly(defender.baseUrl());
+    assertThat(defender.requests())
+        .isNotEmpty()
+        .allSatisfy(
+            request -> assertThat(request.getHeaders().get("Authorization")).isEqualTo(issued));
+    assertThat(identity.requests())
+        .extracting(request -> request.getUrl().queryParameter("resource"))
+        .isNotEmpty()
+        .containsOnly(defender.baseUrl());
   }
 
   @Test
@@ -103,7 +121,8 @@ class DefenderEndToEndTest {
     HttpResponse<String> again = block(indicators, "PT6H");
 
     assertThat(again.statusCode()).isEqualTo(200);
-    assertThat(json(again).get("results").findValuesAsText("status")).containsExactly("already_active", "already_active");
+    assertThat(json(again).get("results").findValuesAsText("status"))
+        .containsExactly("already_active", "already_active");
     assertThat(defender.importCalls()).isEqualTo(imports);
     assertThat(defender.size()).isEqualTo(2);
   }
@@ -113,10 +132,12 @@ class DefenderEndToEndTest {
     List<String> indicators = List.of("185.220.113.1", "unblock-e2e.example.net");
     block(indicators, "PT6H");
 
-    HttpResponse<String> unblocked = connector.post("v1/indicators/unblock", body(indicators, null));
+    HttpResponse<String> unblocked =
+        connector.post("v1/indicators/unblock", body(indicators, null));
 
     assertThat(unblocked.statusCode()).isEqualTo(200);
-    assertThat(json(unblocked).get("results").findValuesAsText("status")).containsExactly("unblocked", "unblocked");
+    assertThat(json(unblocked).get("results").findValuesAsText("status"))
+        .containsExactly("unblocked", "unblocked");
     assertThat(defender.deleteCalls()).isEqualTo(2);
     assertThat(defender.size()).isZero();
     assertThat(active("185.220.113.1")).isEmpty();
@@ -140,7 +161,8 @@ class DefenderEndToEndTest {
     assertThat(defender.size()).isZero();
     assertThat(defender.deleteCalls()).isEqualTo(2);
     assertThat(active("185.220.114.1")).isEmpty();
-    HttpResponse<String> expired = connector.get("v1/indicators?provider=defender&state=expired&value=185.220.114.1");
+    HttpResponse<String> expired =
+        connector.get("v1/indicators?provider=defender&state=expired&value=185.220.114.1");
     assertThat(json(expired).at("/value/0/lifted_at").asText()).isNotBlank();
   }
 
@@ -148,7 +170,8 @@ class DefenderEndToEndTest {
   void defenderThrottlingEveryCallAnswers503WithRetryAfterAndLeavesNothingActive() {
     defender.failNext(100, 429, Map.of("Retry-After", "60"));
 
-    HttpResponse<String> response = block(List.of("185.220.115.1", "throttled-e2e.example.net"), "PT6H");
+    HttpResponse<String> response =
+        block(List.of("185.220.115.1", "throttled-e2e.example.net"), "PT6H");
 
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.headers().firstValue("retry-after")).hasValue("60");
@@ -163,15 +186,22 @@ class DefenderEndToEndTest {
 
   private static String body(List<String> indicators, String duration) {
     String values = String.join("\", \"", indicators);
-    return "{\"indicators\": [\"" + values + "\"], \"provider\": \"defender\", \"reason\": \"c2 beacon\","
-        + " \"incident_id\": \"" + INCIDENT + "\", \"requested_by\": \"tier2@contoso.com\""
-        + (duration == null ? "" : ", \"duration\": \"" + duration + "\"") + "}";
+    return "{\"indicators\": [\""
+        + values
+        + "\"], \"provider\": \"defender\", \"reason\": \"c2 beacon\","
+        + " \"incident_id\": \""
+        + INCIDENT
+        + "\", \"requested_by\": \"tier2@contoso.com\""
+        + (duration == null ? "" : ", \"duration\": \"" + duration + "\"")
+        + "}";
   }
 
   /** The active Defender rows of the ledger for one value, over {@code ListIndicators}. */
   private List<JsonNode> active(String value) {
-    HttpResponse<String> listed = connector.get("v1/indicators?provider=defender&value="
-        + URLEncoder.encode(value, StandardCharsets.UTF_8));
+    HttpResponse<String> listed =
+        connector.get(
+            "v1/indicators?provider=defender&value="
+                + URLEncoder.encode(value, StandardCharsets.UTF_8));
     assertThat(listed.statusCode()).isEqualTo(200);
     List<JsonNode> rows = new ArrayList<>();
     json(listed).get("value").forEach(rows::add);

@@ -33,8 +33,10 @@ class IdentityEndToEndTest {
   @BeforeEach
   void start() throws Exception {
     identity = FakeManagedIdentityEndpoint.start(Clock.systemUTC());
-    graph = FakeGraph.start(FakeManagedIdentityEndpoint::tokenFor).seedRecorded()
-        .addUser(BREAK_GLASS, "breakglass-e2e@contoso.com");
+    graph =
+        FakeGraph.start(FakeManagedIdentityEndpoint::tokenFor)
+            .seedRecorded()
+            .addUser(BREAK_GLASS, "breakglass-e2e@contoso.com");
     Map<String, String> settings = new HashMap<>(identity.settings());
     settings.put("STATE_STORAGE_CONNECTION", Azurite.connectionString());
     settings.put("GRAPH_URL", graph.baseUrl());
@@ -53,14 +55,17 @@ class IdentityEndToEndTest {
 
   @Test
   void disableAccountsDisablesRevokesRefusesTheProtectedAccountAndAnswersAlreadyDisabledOnARerun() {
-    String body = "{\"accounts\": [\"AdeleV@contoso.com\", \"breakglass-e2e@contoso.com\", \"CONTOSO\\\\adele\"],"
-        + " \"revoke_sessions\": true, \"reason\": \"token theft\", \"requested_by\": \"analyst@contoso.com\"}";
+    String body =
+        "{\"accounts\": [\"AdeleV@contoso.com\", \"breakglass-e2e@contoso.com\","
+            + " \"CONTOSO\\\\adele\"], \"revoke_sessions\": true, \"reason\": \"token theft\","
+            + " \"requested_by\": \"analyst@contoso.com\"}";
 
     HttpResponse<String> first = connector.post("v1/accounts/disable", body);
 
     assertThat(first.statusCode()).isEqualTo(200);
     JsonNode results = json(first).get("results");
-    assertThat(results.findValuesAsText("status")).containsExactly("disabled", "refused", "unsupported");
+    assertThat(results.findValuesAsText("status"))
+        .containsExactly("disabled", "refused", "unsupported");
     assertThat(results.get(0).path("user_id").asText()).isEqualTo(ADELE);
     assertThat(results.get(0).path("sessions_revoked").asBoolean()).isTrue();
     assertThat(results.get(1).path("reason").asText()).isEqualTo("protected");
@@ -70,22 +75,28 @@ class IdentityEndToEndTest {
 
     HttpResponse<String> again = connector.post("v1/accounts/disable", body);
 
-    assertThat(json(again).get("results").get(0).path("status").asText()).isEqualTo("already_disabled");
+    assertThat(json(again).get("results").get(0).path("status").asText())
+        .isEqualTo("already_disabled");
     assertThat(graph.inner()).filteredOn(inner -> inner.method().equals("PATCH")).hasSize(1);
   }
 
   @Test
   void hostileAccountStringsAnswerPerItemThroughTheHostNeverA500() {
-    String body = "{\"accounts\": [\"bob@contoso.com\\u0000\", \"" + "a".repeat(5000) + "\","
-        + " \"x')?$filter=accountEnabled eq true&('@contoso.com\", \"%2F..%2Fdirectory@contoso.com\","
-        + " \"../../directoryRoles@contoso.com\"], \"reason\": \"hostile\"}";
+    String body =
+        "{\"accounts\": [\"bob@contoso.com\\u0000\", \""
+            + "a".repeat(5000)
+            + "\", \"x')?$filter=accountEnabled eq true&('@contoso.com\","
+            + " \"%2F..%2Fdirectory@contoso.com\", \"../../directoryRoles@contoso.com\"],"
+            + " \"reason\": \"hostile\"}";
 
     HttpResponse<String> response = connector.post("v1/accounts/disable", body);
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(json(response).get("results").findValuesAsText("status")).hasSize(5)
+    assertThat(json(response).get("results").findValuesAsText("status"))
+        .hasSize(5)
         .allSatisfy(status -> assertThat(status).isIn("invalid", "unsupported", "not_found"));
-    assertThat(graph.inner()).extracting(FakeGraph.Inner::url).allSatisfy(url -> assertThat(url)
-        .doesNotContain("'", "/../", "$filter", " "));
+    assertThat(graph.inner())
+        .extracting(FakeGraph.Inner::url)
+        .allSatisfy(url -> assertThat(url).doesNotContain("'", "/../", "$filter", " "));
   }
 }

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@code EnrichIncident} as a playbook calls it: the trigger body as is, over HTTP through the local host. */
+/**
+ * {@code EnrichIncident} as a playbook calls it: the trigger body as is, over HTTP through the
+ * local host.
+ */
 @ExtendWith(Azurite.class)
 class IncidentEndToEndTest {
   private static FakeRdapServer rdap;
@@ -34,12 +37,18 @@ class IncidentEndToEndTest {
     rdap.close();
   }
 
-  /** The recorded incident (severity Low) with the recorded entities and some the sample CMDB and GeoIP know. */
+  /**
+   * The recorded incident (severity Low) with the recorded entities and some the sample CMDB and
+   * GeoIP know.
+   */
   static ObjectNode triggerBody() {
     List<ObjectNode> entities = new ArrayList<>(SentinelExamples.recordedEntities());
     entities.add(SentinelExamples.entity("Ip", "address", "81.2.69.142"));
-    entities.add(SentinelExamples.flattened(SentinelExamples.entity("Host", "hostName", "dc01", "dnsDomain", "contoso.com")));
-    entities.add(SentinelExamples.entity("Account", "accountName", "ceo", "upnSuffix", "contoso.com"));
+    entities.add(
+        SentinelExamples.flattened(
+            SentinelExamples.entity("Host", "hostName", "dc01", "dnsDomain", "contoso.com")));
+    entities.add(
+        SentinelExamples.entity("Account", "accountName", "ceo", "upnSuffix", "contoso.com"));
     entities.add(SentinelExamples.entity("Url", "url", "https://www.google.com/"));
     ObjectNode object = SentinelExamples.object(entities);
     ((ObjectNode) object.get("properties")).put("severity", "Low");
@@ -65,14 +74,18 @@ class IncidentEndToEndTest {
     assertThat(answer.get("suggested_severity").asText()).isEqualTo("High");
     assertThat(answer.get("ips").findValuesAsText("ip")).containsExactly("10.3.2.8", "81.2.69.142");
     assertThat(answer.get("accounts").get(1).get("is_vip").asBoolean()).isTrue();
-    assertThat(answer.get("urls").get(0).get("registration").get("registrable_domain").asText()).isEqualTo("google.com");
+    assertThat(answer.get("urls").get(0).get("registration").get("registrable_domain").asText())
+        .isEqualTo("google.com");
     assertThat(answer.get("errors")).isEmpty();
-    assertThat(answer.get("comment_html").asText()).contains("Suggested severity: <b>High</b>").contains("dc01");
+    assertThat(answer.get("comment_html").asText())
+        .contains("Suggested severity: <b>High</b>")
+        .contains("dc01");
   }
 
   @Test
   void anIncidentWithoutEntitiesIsAnsweredNotRefused() {
-    HttpResponse<String> response = connector.post("v1/incidents/enrich", request(SentinelExamples.incidentResource()));
+    HttpResponse<String> response =
+        connector.post("v1/incidents/enrich", request(SentinelExamples.incidentResource()));
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode answer = RunningConnector.json(response);
@@ -88,18 +101,23 @@ class IncidentEndToEndTest {
       entities.add(SentinelExamples.entity("Ip", "address", "10.0." + (i / 256) + "." + (i % 256)));
     }
 
-    HttpResponse<String> response = connector.post("v1/incidents/enrich",
-        request(SentinelExamples.triggerBody(SentinelExamples.object(entities))));
+    HttpResponse<String> response =
+        connector.post(
+            "v1/incidents/enrich",
+            request(SentinelExamples.triggerBody(SentinelExamples.object(entities))));
 
     assertThat(response.statusCode()).isEqualTo(413);
-    assertThat(RunningConnector.json(response).get("errors").findValuesAsText("field")).containsExactly("incident");
+    assertThat(RunningConnector.json(response).get("errors").findValuesAsText("field"))
+        .containsExactly("incident");
   }
 
   @Test
   void anIncidentOfTheWrongShapeIs400NamingTheField() {
-    HttpResponse<String> response = connector.post("v1/incidents/enrich", "{\"incident\": {\"object\": {\"title\": \"x\"}}}");
+    HttpResponse<String> response =
+        connector.post("v1/incidents/enrich", "{\"incident\": {\"object\": {\"title\": \"x\"}}}");
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(RunningConnector.json(response).get("errors").findValuesAsText("field")).containsExactly("incident.object.properties");
+    assertThat(RunningConnector.json(response).get("errors").findValuesAsText("field"))
+        .containsExactly("incident.object.properties");
   }
 }

@@ -20,11 +20,17 @@ class MisconfiguredEndToEndTest {
 
   @BeforeAll
   static void start() {
-    connector = new RunningConnector(Map.of(
-        "STATE_STORAGE_CONNECTION", Azurite.connectionString(),
-        "GEOIP_CITY_DB", SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString(),
-        "GEOIP_STALE_AFTER_DAYS", "a month",
-        "RDAP_CALL_TIMEOUT", "15 seconds"));
+    connector =
+        new RunningConnector(
+            Map.of(
+                "STATE_STORAGE_CONNECTION",
+                Azurite.connectionString(),
+                "GEOIP_CITY_DB",
+                SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString(),
+                "GEOIP_STALE_AFTER_DAYS",
+                "a month",
+                "RDAP_CALL_TIMEOUT",
+                "15 seconds"));
   }
 
   @AfterAll
@@ -39,13 +45,16 @@ class MisconfiguredEndToEndTest {
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode health = json(response);
     assertThat(health.get("status").asText()).isEqualTo("unhealthy");
-    assertThat(health.get("warnings").toString()).contains("GEOIP_STALE_AFTER_DAYS").contains("RDAP_CALL_TIMEOUT");
+    assertThat(health.get("warnings").toString())
+        .contains("GEOIP_STALE_AFTER_DAYS")
+        .contains("RDAP_CALL_TIMEOUT");
     assertThat(health.at("/components/0/status").asText()).isEqualTo("ok");
   }
 
   @Test
   void anOperationThatNeedsAMalformedSettingIsA422NamingIt() {
-    HttpResponse<String> response = connector.post("v1/enrich/ips", "{\"ips\": [\"81.2.69.142\"], \"lookups\": [\"geo\"]}");
+    HttpResponse<String> response =
+        connector.post("v1/enrich/ips", "{\"ips\": [\"81.2.69.142\"], \"lookups\": [\"geo\"]}");
 
     assertThat(response.statusCode()).isEqualTo(422);
     assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");

@@ -30,7 +30,8 @@ final class RunningConnector implements AutoCloseable {
 
   private final AppServices services;
   private final LocalFunctionHost host;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   RunningConnector(Map<String, String> settings) {
     this(settings, Clock.systemUTC());
@@ -38,15 +39,16 @@ final class RunningConnector implements AutoCloseable {
 
   RunningConnector(Map<String, String> settings, Clock clock) {
     this.services = new AppServices(Settings.of(settings), clock);
-    this.host = LocalFunctionHost.builder()
-        .injector(new FunctionInjector(services))
-        .scanPackage("com.socactions.api")
-        .bindAddress("127.0.0.1")
-        .port(0)
-        .functionKey(KEY)
-        .timersEnabled(false)
-        .build()
-        .start();
+    this.host =
+        LocalFunctionHost.builder()
+            .injector(new FunctionInjector(services))
+            .scanPackage("com.socactions.api")
+            .bindAddress("127.0.0.1")
+            .port(0)
+            .functionKey(KEY)
+            .timersEnabled(false)
+            .build()
+            .start();
   }
 
   /**
@@ -76,13 +78,17 @@ final class RunningConnector implements AutoCloseable {
   }
 
   HttpResponse<String> post(String path, String json) {
-    return send(HttpRequest.newBuilder(uri(path)).header("x-functions-key", KEY)
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("x-functions-key", KEY)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(
+          request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -108,8 +114,11 @@ final class RunningConnector implements AutoCloseable {
   }
 
   HttpResponse<String> post(String path, String contentType, String body) {
-    return send(HttpRequest.newBuilder(uri(path)).header("x-functions-key", KEY)
-        .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("x-functions-key", KEY)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   @Override

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code LookupAssets} and {@code LookupAccounts} with {@code provider: servicenow}, as a playbook
  * calls them: over HTTP through the local host, against the stateful ServiceNow fake holding its
- * small CMDB ({@link FakeServiceNow#seedCmdb()}). A connector per test, so the per-key cache of
- * one test never answers another's keys.
+ * small CMDB ({@link FakeServiceNow#seedCmdb()}). A connector per test, so the per-key cache of one
+ * test never answers another's keys.
  */
 class ServiceNowCmdbEndToEndTest {
   private static final String USER = "soc.integration";
@@ -34,8 +34,15 @@ class ServiceNowCmdbEndToEndTest {
   @BeforeEach
   void start() throws Exception {
     serviceNow = FakeServiceNow.start(USER, PASSWORD).seedCmdb();
-    connector = new RunningConnector(Map.of("SERVICENOW_URL", serviceNow.url(), "SERVICENOW_USER", USER,
-        "SERVICENOW_PASSWORD", PASSWORD));
+    connector =
+        new RunningConnector(
+            Map.of(
+                "SERVICENOW_URL",
+                serviceNow.url(),
+                "SERVICENOW_USER",
+                USER,
+                "SERVICENOW_PASSWORD",
+                PASSWORD));
   }
 
   @AfterEach
@@ -59,18 +66,22 @@ class ServiceNowCmdbEndToEndTest {
 
   @Test
   void assetsAreFoundByAddressShortNameAndFqdnInOneTableCall() {
-    JsonNode assets = lookupAssets(List.of("10.20.0.11", "wks042", "db01.corp.contoso.com", "db01", "10.99.99.99"));
+    JsonNode assets =
+        lookupAssets(
+            List.of("10.20.0.11", "wks042", "db01.corp.contoso.com", "db01", "10.99.99.99"));
 
     assertThat(assets.findValuesAsText("key"))
         .containsExactly("10.20.0.11", "wks042", "db01.corp.contoso.com", "db01", "10.99.99.99");
-    assertThat(assets.findValuesAsText("found")).containsExactly("true", "true", "true", "true", "false");
+    assertThat(assets.findValuesAsText("found"))
+        .containsExactly("true", "true", "true", "true", "false");
     JsonNode web = assets.get(0);
     assertThat(web.get("name").asText()).isEqualTo("web01");
     assertThat(web.get("criticality").asText()).isEqualTo("critical");
     assertThat(web.get("is_hva").asBoolean()).isTrue();
     assertThat(web.get("owner").get("email").asText()).isEqualTo("dana.whitfield@contoso.com");
     assertThat(web.get("source").asText()).isEqualTo("servicenow");
-    assertThat(web.get("url").asText()).startsWith(serviceNow.url() + "/nav_to.do?uri=cmdb_ci.do?sys_id=");
+    assertThat(web.get("url").asText())
+        .startsWith(serviceNow.url() + "/nav_to.do?uri=cmdb_ci.do?sys_id=");
     // A CI named WKS042 is found by its name without case; db01 by its FQDN and by its first label.
     assertThat(assets.get(1).get("name").asText()).isEqualTo("WKS042");
     assertThat(assets.get(2).get("fqdn").asText()).isEqualTo("db01.corp.contoso.com");
@@ -80,8 +91,16 @@ class ServiceNowCmdbEndToEndTest {
 
   @Test
   void vipAccountsAreFlaggedByUserNameAndEmail() {
-    HttpResponse<String> response = connector.post(ACCOUNTS,
-        body("accounts", List.of("alee", "Alice.Lee@contoso.com", "bob.jones@contoso.com", "nobody@contoso.com")));
+    HttpResponse<String> response =
+        connector.post(
+            ACCOUNTS,
+            body(
+                "accounts",
+                List.of(
+                    "alee",
+                    "Alice.Lee@contoso.com",
+                    "bob.jones@contoso.com",
+                    "nobody@contoso.com")));
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     JsonNode accounts = json(response).get("accounts");
@@ -126,13 +145,22 @@ class ServiceNowCmdbEndToEndTest {
   @Test
   void refusedCredentialsAre422NamingTheCredentialSettings() {
     connector.close();
-    connector = new RunningConnector(Map.of("SERVICENOW_URL", serviceNow.url(), "SERVICENOW_USER", USER,
-        "SERVICENOW_PASSWORD", "wrong-password"));
+    connector =
+        new RunningConnector(
+            Map.of(
+                "SERVICENOW_URL",
+                serviceNow.url(),
+                "SERVICENOW_USER",
+                USER,
+                "SERVICENOW_PASSWORD",
+                "wrong-password"));
 
     HttpResponse<String> response = connector.post(ASSETS, body("keys", List.of("web01")));
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
-    assertThat(json(response).get("detail").asText()).contains("SERVICENOW_USER").contains("SERVICENOW_PASSWORD");
+    assertThat(json(response).get("detail").asText())
+        .contains("SERVICENOW_USER")
+        .contains("SERVICENOW_PASSWORD");
     assertThat(response.body()).doesNotContain("wrong-password");
   }
 

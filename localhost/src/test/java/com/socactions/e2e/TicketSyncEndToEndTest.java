@@ -93,30 +93,49 @@ class TicketSyncEndToEndTest {
     assertThat(created.path("action").asText()).isEqualTo("created");
     assertThat(again.path("action").asText()).isEqualTo("unchanged");
     String sysId = created.path("ticket_id").asText();
-    assertThat(serviceNow.requests()).filteredOn(r -> r.getMethod().equals("POST")
-        && r.getUrl().encodedPath().equals("/api/now/table/incident")).hasSize(1);
+    assertThat(serviceNow.requests())
+        .filteredOn(
+            r ->
+                r.getMethod().equals("POST")
+                    && r.getUrl().encodedPath().equals("/api/now/table/incident"))
+        .hasSize(1);
 
-    serviceNow.agentUpdate("incident", sysId, Map.of("state", "6", "close_code", "Solution provided",
-        "close_notes", "Reimaged"), "User confirmed the phishing mail", "itil.agent");
+    serviceNow.agentUpdate(
+        "incident",
+        sysId,
+        Map.of("state", "6", "close_code", "Solution provided", "close_notes", "Reimaged"),
+        "User confirmed the phishing mail",
+        "itil.agent");
     HttpResponse<String> webhook = serviceNowWebhook(sysId, SERVICENOW_SECRET);
 
     assertThat(webhook.statusCode()).isEqualTo(200);
-    assertThat(RunningConnector.json(webhook).path("changes").toString()).contains("closed", "comments:1");
+    assertThat(RunningConnector.json(webhook).path("changes").toString())
+        .contains("closed", "comments:1");
     JsonNode incident = sentinel.incident(incidentId).path("properties");
     assertThat(incident.path("status").asText()).isEqualTo("Closed");
     assertThat(incident.path("classification").asText()).isEqualTo("TruePositive");
-    assertThat(sentinel.comments(incidentId)).extracting(c -> c.path("properties").path("message").asText())
-        .anySatisfy(message -> assertThat(message).startsWith("[From ServiceNow ").contains("phishing mail"));
+    assertThat(sentinel.comments(incidentId))
+        .extracting(c -> c.path("properties").path("message").asText())
+        .anySatisfy(
+            message ->
+                assertThat(message).startsWith("[From ServiceNow ").contains("phishing mail"));
     JsonNode link = RunningConnector.json(connector.get("v1/tickets?incident_id=" + incidentId));
-    assertThat(link.path("ticket_number").asText()).isEqualTo(created.path("ticket_number").asText());
-    assertThat(link.path("tickets").path(0).path("last_inbound_status").asText()).isEqualTo("Closed");
+    assertThat(link.path("ticket_number").asText())
+        .isEqualTo(created.path("ticket_number").asText());
+    assertThat(link.path("tickets").path(0).path("last_inbound_status").asText())
+        .isEqualTo("Closed");
   }
 
   @Test
   void aWebhookSignedWithAnotherSecretIsA401AndChangesNothing() {
     String incidentId = activeIncident();
     String sysId = RunningConnector.json(sync(incidentId, "servicenow")).path("ticket_id").asText();
-    serviceNow.agentUpdate("incident", sysId, Map.of("state", "6", "close_code", "Solution provided"), null, "itil.agent");
+    serviceNow.agentUpdate(
+        "incident",
+        sysId,
+        Map.of("state", "6", "close_code", "Solution provided"),
+        null,
+        "itil.agent");
     int writes = sentinel.writes();
 
     HttpResponse<String> forged = serviceNowWebhook(sysId, "guessed-secret");
@@ -124,7 +143,8 @@ class TicketSyncEndToEndTest {
     assertThat(forged.statusCode()).isEqualTo(401);
     assertThat(forged.body()).isEmpty();
     assertThat(sentinel.writes()).isEqualTo(writes);
-    assertThat(sentinel.incident(incidentId).path("properties").path("status").asText()).isEqualTo("Active");
+    assertThat(sentinel.incident(incidentId).path("properties").path("status").asText())
+        .isEqualTo("Active");
   }
 
   @Test
@@ -144,10 +164,12 @@ class TicketSyncEndToEndTest {
 
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(RunningConnector.json(first).path("changes").toString()).contains("closed");
-    assertThat(sentinel.incident(incidentId).path("properties").path("status").asText()).isEqualTo("Closed");
+    assertThat(sentinel.incident(incidentId).path("properties").path("status").asText())
+        .isEqualTo("Closed");
     assertThat(RunningConnector.json(replay).path("changes").toString()).contains("replay");
     assertThat(sentinel.writes()).isEqualTo(writes);
-    assertThat(jiraWebhook(body, UUID.randomUUID().toString(), "guessed-secret").statusCode()).isEqualTo(401);
+    assertThat(jiraWebhook(body, UUID.randomUUID().toString(), "guessed-secret").statusCode())
+        .isEqualTo(401);
   }
 
   /** A new Active incident in the fake Sentinel, from the recorded one: its ARM id. */
@@ -164,7 +186,9 @@ class TicketSyncEndToEndTest {
     return id;
   }
 
-  /** SyncTicket with the incident as the trigger delivers it (its object is the incident resource). */
+  /**
+   * SyncTicket with the incident as the trigger delivers it (its object is the incident resource).
+   */
   private static HttpResponse<String> sync(String incidentId, String system) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.set("incident", SentinelExamples.triggerBody(sentinel.incident(incidentId).deepCopy()));
@@ -173,36 +197,52 @@ class TicketSyncEndToEndTest {
   }
 
   private static HttpResponse<String> serviceNowWebhook(String sysId, String secret) {
-    byte[] bytes = ("{\"sys_id\":\"" + sysId + "\",\"table\":\"incident\"}").getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        ("{\"sys_id\":\"" + sysId + "\",\"table\":\"incident\"}").getBytes(StandardCharsets.UTF_8);
     String timestamp = Long.toString(Instant.now().getEpochSecond());
-    return connector.send(HttpRequest.newBuilder(connector.uri("v1/tickets/inbound/servicenow"))
-        .header("x-functions-key", RunningConnector.KEY)
-        .header("Content-Type", "application/json")
-        .header(ServiceNowWebhook.TIMESTAMP_HEADER, timestamp)
-        .header(ServiceNowWebhook.SIGNATURE_HEADER, new ServiceNowWebhook(secret).signature(timestamp, bytes))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    return connector.send(
+        HttpRequest.newBuilder(connector.uri("v1/tickets/inbound/servicenow"))
+            .header("x-functions-key", RunningConnector.KEY)
+            .header("Content-Type", "application/json")
+            .header(ServiceNowWebhook.TIMESTAMP_HEADER, timestamp)
+            .header(
+                ServiceNowWebhook.SIGNATURE_HEADER,
+                new ServiceNowWebhook(secret).signature(timestamp, bytes))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
   }
 
   private static HttpResponse<String> jiraWebhook(String body, String deliveryId, String secret) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    return connector.send(HttpRequest.newBuilder(connector.uri("v1/tickets/inbound/jira"))
-        .header("x-functions-key", RunningConnector.KEY)
-        .header("Content-Type", "application/json")
-        .header(JiraWebhook.SIGNATURE_HEADER, new JiraWebhook(secret).signature(bytes))
-        .header(JiraWebhook.IDENTIFIER_HEADER, deliveryId)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    return connector.send(
+        HttpRequest.newBuilder(connector.uri("v1/tickets/inbound/jira"))
+            .header("x-functions-key", RunningConnector.KEY)
+            .header("Content-Type", "application/json")
+            .header(JiraWebhook.SIGNATURE_HEADER, new JiraWebhook(secret).signature(bytes))
+            .header(JiraWebhook.IDENTIFIER_HEADER, deliveryId)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
   }
 
   /** A {@code jira:issue_updated} event as Jira Cloud sends it, shaped like the recorded one. */
   private static String jiraEvent(String issueId, String key) {
-    ObjectNode event = (ObjectNode) Json.MAPPER.valueToTree(Map.of("timestamp", Instant.now().toEpochMilli(),
-        "webhookEvent", "jira:issue_updated", "issue_event_type_name", "issue_generic"));
+    ObjectNode event =
+        (ObjectNode)
+            Json.MAPPER.valueToTree(
+                Map.of(
+                    "timestamp",
+                    Instant.now().toEpochMilli(),
+                    "webhookEvent",
+                    "jira:issue_updated",
+                    "issue_event_type_name",
+                    "issue_generic"));
     ObjectNode issue = event.putObject("issue");
     issue.put("id", issueId);
     issue.put("key", key);
     issue.putObject("fields").putObject("status").put("name", "Done");
     ObjectNode item = event.putObject("changelog").put("id", "1").putArray("items").addObject();
-    item.put("field", "status").put("fieldtype", "jira").put("fromString", "To Do").put("toString", "Done");
+    item.put("field", "status")
+        .put("fieldtype", "jira")
+        .put("fromString", "To Do")
+        .put("toString", "Done");
     return event.toString();
   }
 }

@@ -90,15 +90,20 @@ class FunctionInstanceInjectionTest {
     Path services = dir.resolve("META-INF/services/" + FunctionInstanceInjector.class.getName());
     Files.createDirectories(services.getParent());
     Files.writeString(services, ServiceLoadedInjector.class.getName() + "\n");
-    // The test class path also holds the Function App's own injector (functions' META-INF/services):
+    // The test class path also holds the Function App's own injector (functions'
+    // META-INF/services):
     // hide the parent's registrations so only the one written here is found.
-    ClassLoader withoutRegistrations = new ClassLoader(getClass().getClassLoader()) {
-      @Override
-      public Enumeration<URL> getResources(String name) throws IOException {
-        return name.startsWith("META-INF/services/") ? Collections.emptyEnumeration() : super.getResources(name);
-      }
-    };
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, withoutRegistrations);
+    ClassLoader withoutRegistrations =
+        new ClassLoader(getClass().getClassLoader()) {
+          @Override
+          public Enumeration<URL> getResources(String name) throws IOException {
+            return name.startsWith("META-INF/services/")
+                ? Collections.emptyEnumeration()
+                : super.getResources(name);
+          }
+        };
+    try (URLClassLoader loader =
+            new URLClassLoader(new URL[] {dir.toUri().toURL()}, withoutRegistrations);
         LocalFunctionHost host = builder().classLoader(loader).build().start()) {
       assertThat(get(host, "greeting")).isEqualTo("200 from the service loader");
     }

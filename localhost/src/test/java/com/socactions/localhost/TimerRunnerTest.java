@@ -1,11 +1,10 @@
 package com.socactions.localhost;
 
-import com.socactions.localhost.samples.timer.EverySecondTimer;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.socactions.localhost.samples.timer.EverySecondTimer;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class TimerRunnerTest {
 

@@ -8,8 +8,8 @@ import com.maxmind.db.InvalidNetworkException;
 import com.maxmind.db.Metadata;
 import com.maxmind.db.Networks;
 import com.maxmind.db.NodeCache;
-import com.maxmind.db.Reader.FileMode;
 import com.maxmind.db.Reader;
+import com.maxmind.db.Reader.FileMode;
 import com.socactions.enrichment.AutonomousSystem;
 import com.socactions.enrichment.GeoLocation;
 import com.socactions.enrichment.geoip.MmdbRecords.AsnRecord;
@@ -18,9 +18,7 @@ import com.socactions.platform.FileVersion;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Locale;
@@ -29,10 +27,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One MaxMind DB file (GeoIP2/GeoLite2 City, Country, ASN or ISP; DB-IP and ip-location-db files
- * in the same format work too), read once into memory with MaxMind's reader ({@code maxmind-db},
- * the layer under geoip2's {@code DatabaseReader}) and its concurrent cache. Thread-safe. Records
- * are decoded into the slim {@link MmdbRecords} rather than geoip2's full responses: see there why.
+ * One MaxMind DB file (GeoIP2/GeoLite2 City, Country, ASN or ISP; DB-IP and ip-location-db files in
+ * the same format work too), read once into memory with MaxMind's reader ({@code maxmind-db}, the
+ * layer under geoip2's {@code DatabaseReader}) and its concurrent cache. Thread-safe. Records are
+ * decoded into the slim {@link MmdbRecords} rather than geoip2's full responses: see there why.
  *
  * <p>The file is read into the heap rather than memory-mapped: production files live on an Azure
  * Files share that geoipupdate may rewrite in place, and a mapped file that is truncated under the
@@ -52,6 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class GeoIpDatabase {
   /** Records decoded when a database is opened, to find corruption early without reading it all. */
   static final int RECORDS_CHECKED_ON_OPEN = 2_000;
+
   /** Set in {@link #leases} once the database is retired; the bits below count lookups running. */
   private static final long RETIRED = 1L << 62;
 
@@ -60,15 +59,27 @@ public final class GeoIpDatabase {
   private final Reader reader;
   private final Metadata metadata;
   private final FileVersion version;
-  /** {@link #RETIRED} plus the number of lookups running; the reader closes when it is exactly RETIRED. */
+
+  /**
+   * {@link #RETIRED} plus the number of lookups running; the reader closes when it is exactly
+   * RETIRED.
+   */
   private final AtomicLong leases = new AtomicLong();
-  /** What answers once this is retired; written before the retired bit, so readers of the bit see it. */
+
+  /**
+   * What answers once this is retired; written before the retired bit, so readers of the bit see
+   * it.
+   */
   private volatile GeoIpDatabase successor;
+
   private volatile boolean closed;
 
   /** What a database can answer, from its metadata's {@code database_type}. */
   public enum Kind {
-    CITY, COUNTRY, ASN, ISP;
+    CITY,
+    COUNTRY,
+    ASN,
+    ISP;
 
     public boolean answersGeo() {
       return this == CITY || this == COUNTRY;
@@ -79,7 +90,8 @@ public final class GeoIpDatabase {
     }
   }
 
-  private GeoIpDatabase(Path file, Kind kind, Reader reader, Metadata metadata, FileVersion version) {
+  private GeoIpDatabase(
+      Path file, Kind kind, Reader reader, Metadata metadata, FileVersion version) {
     this.file = file;
     this.kind = kind;
     this.reader = reader;
@@ -109,13 +121,23 @@ public final class GeoIpDatabase {
       CacheAfterCheck checkedCache = new CacheAfterCheck(cache);
       reader = new Reader(file.toFile(), FileMode.MEMORY, checkedCache);
       if (!FileVersion.of(file).equals(before)) {
-        throw new GeoIpException("GeoIP database " + file.getFileName()
-            + " changed while it was being read (an update in progress?); it is read again once it stops changing");
+        throw new GeoIpException(
+            "GeoIP database "
+                + file.getFileName()
+                + " changed while it was being read (an update in progress?); it is read again once"
+                + " it stops changing");
       }
       Metadata metadata = reader.getMetadata();
-      Kind kind = kindOf(metadata.databaseType())
-          .orElseThrow(() -> new GeoIpException("GeoIP database " + file.getFileName() + " is of type '"
-              + metadata.databaseType() + "': expected a City, Country, ASN or ISP database"));
+      Kind kind =
+          kindOf(metadata.databaseType())
+              .orElseThrow(
+                  () ->
+                      new GeoIpException(
+                          "GeoIP database "
+                              + file.getFileName()
+                              + " is of type '"
+                              + metadata.databaseType()
+                              + "': expected a City, Country, ASN or ISP database"));
       checkRecords(reader);
       checkedCache.start();
       return new GeoIpDatabase(file, kind, reader, metadata, before);
@@ -124,7 +146,8 @@ public final class GeoIpDatabase {
       if (e instanceof GeoIpException known) {
         throw known;
       }
-      throw new GeoIpException("GeoIP database " + file.getFileName() + " cannot be read: " + describe(e), e);
+      throw new GeoIpException(
+          "GeoIP database " + file.getFileName() + " cannot be read: " + describe(e), e);
     }
   }
 
@@ -200,7 +223,11 @@ public final class GeoIpDatabase {
         return Optional.empty();
       }
       AsnRecord asn = found.data();
-      return Optional.of(new AutonomousSystem(asn.number(), asn.organization(), found.network() == null ? null : found.network().toString()));
+      return Optional.of(
+          new AutonomousSystem(
+              asn.number(),
+              asn.organization(),
+              found.network() == null ? null : found.network().toString()));
     } catch (IOException | RuntimeException e) {
       throw lookupFailure(e);
     } finally {
@@ -209,10 +236,10 @@ public final class GeoIpDatabase {
   }
 
   /**
-   * Takes this database out of service: lookups running now finish here, later ones go to
-   * {@code successor}, and the reader closes when the last running lookup returns (at once when
-   * none is running). Without a successor, later lookups fail with {@link GeoIpException}.
-   * Retiring twice is a no-op.
+   * Takes this database out of service: lookups running now finish here, later ones go to {@code
+   * successor}, and the reader closes when the last running lookup returns (at once when none is
+   * running). Without a successor, later lookups fail with {@link GeoIpException}. Retiring twice
+   * is a no-op.
    */
   void retire(GeoIpDatabase successor) {
     this.successor = successor;
@@ -272,7 +299,8 @@ public final class GeoIpDatabase {
   }
 
   private GeoIpException lookupFailure(Exception e) {
-    return new GeoIpException("GeoIP database " + file.getFileName() + " failed the lookup: " + describe(e), e);
+    return new GeoIpException(
+        "GeoIP database " + file.getFileName() + " failed the lookup: " + describe(e), e);
   }
 
   private static Optional<Kind> kindOf(String databaseType) {

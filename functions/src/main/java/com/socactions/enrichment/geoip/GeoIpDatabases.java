@@ -16,35 +16,40 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The GeoIP databases of the process: one for locations (City or Country, setting
- * {@code GEOIP_CITY_DB}) and one for autonomous systems (ASN or ISP, setting {@code GEOIP_ASN_DB}).
+ * The GeoIP databases of the process: one for locations (City or Country, setting {@code
+ * GEOIP_CITY_DB}) and one for autonomous systems (ASN or ISP, setting {@code GEOIP_ASN_DB}).
  *
  * <p>Each is read into memory once, then kept fresh without a restart. Every instance checks its
  * own files, because after scale-out the daily timer runs on one instance only: a use of a slot
  * ({@link Slot#database()}, once per lookup batch) starts a check of the file's size and
- * modification time at most once per {@value #CHECK_INTERVAL_SETTING} (default
- * {@link #DEFAULT_CHECK_INTERVAL}), off the request path; {@link #reloadIfChanged()} does the same
- * check at once (the timer's backstop).
+ * modification time at most once per {@value #CHECK_INTERVAL_SETTING} (default {@link
+ * #DEFAULT_CHECK_INTERVAL}), off the request path; {@link #reloadIfChanged()} does the same check
+ * at once (the timer's backstop).
  *
  * <p>A refresh can only make things better. A changed file is read and checked in full before it
  * replaces the database in service; lookups in flight finish on the old copy, whose reader closes
  * when they return. A file that cannot be loaded (half-written, corrupt, of the wrong type, gone)
  * leaves the working database in service and is reported by {@link Slot#refreshProblem()}; it is
- * tried again once its size or modification time moves. Without a working database, the open
- * error is {@link Slot#problem()}, for health and per-item errors; the other slot still serves.
+ * tried again once its size or modification time moves. Without a working database, the open error
+ * is {@link Slot#problem()}, for health and per-item errors; the other slot still serves.
  */
 public final class GeoIpDatabases {
   public static final String CITY_SETTING = "GEOIP_CITY_DB";
   public static final String ASN_SETTING = "GEOIP_ASN_DB";
   public static final String STALE_AFTER_SETTING = "GEOIP_STALE_AFTER_DAYS";
   public static final String CHECK_INTERVAL_SETTING = "GEOIP_CHECK_INTERVAL";
+
   /** Where the quick start puts the free GeoLite2 City database when no setting names one. */
   public static final Path DEFAULT_CITY_DB = Path.of(".local", "geoip", "GeoLite2-City.mmdb");
-  /** MaxMind publishes GeoLite2 twice a week; a month without an update means the updater stopped. */
-  public static final int DEFAULT_STALE_AFTER_DAYS = 30;
+
   /**
-   * How often a used instance looks at its files: an update reaches every instance within this,
-   * for one file-attribute read per slot (a round trip to an Azure Files share) per interval.
+   * MaxMind publishes GeoLite2 twice a week; a month without an update means the updater stopped.
+   */
+  public static final int DEFAULT_STALE_AFTER_DAYS = 30;
+
+  /**
+   * How often a used instance looks at its files: an update reaches every instance within this, for
+   * one file-attribute read per slot (a round trip to an Azure Files share) per interval.
    */
   public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofMinutes(5);
 
@@ -58,8 +63,8 @@ public final class GeoIpDatabases {
   /**
    * Opens the configured databases; checks on use run on a short-lived daemon thread each.
    *
-   * @throws ConfigurationException when {@value #STALE_AFTER_SETTING} or
-   *     {@value #CHECK_INTERVAL_SETTING} is malformed
+   * @throws ConfigurationException when {@value #STALE_AFTER_SETTING} or {@value
+   *     #CHECK_INTERVAL_SETTING} is malformed
    */
   public GeoIpDatabases(Settings settings, Clock clock) {
     this(settings, clock, GeoIpDatabases::onNewDaemonThread);
@@ -68,17 +73,37 @@ public final class GeoIpDatabases {
   /** As {@link #GeoIpDatabases(Settings, Clock)}, running checks on use with {@code background}. */
   GeoIpDatabases(Settings settings, Clock clock, Executor background) {
     this.clock = clock;
-    this.staleAfter = Duration.ofDays(settings.getInt(STALE_AFTER_SETTING, DEFAULT_STALE_AFTER_DAYS));
+    this.staleAfter =
+        Duration.ofDays(settings.getInt(STALE_AFTER_SETTING, DEFAULT_STALE_AFTER_DAYS));
     Duration checkInterval = settings.getDuration(CHECK_INTERVAL_SETTING, DEFAULT_CHECK_INTERVAL);
     if (checkInterval.isNegative()) {
-      throw new ConfigurationException(CHECK_INTERVAL_SETTING, "Setting " + CHECK_INTERVAL_SETTING
-          + " must not be negative, not '" + checkInterval + "'");
+      throw new ConfigurationException(
+          CHECK_INTERVAL_SETTING,
+          "Setting "
+              + CHECK_INTERVAL_SETTING
+              + " must not be negative, not '"
+              + checkInterval
+              + "'");
     }
     Refresh refresh = new Refresh(clock, checkInterval, background);
     Optional<String> cityPath = settings.get(CITY_SETTING);
-    this.geo = new Slot("geo", CITY_SETTING, cityPath.map(Path::of).orElse(DEFAULT_CITY_DB), cityPath.isPresent(), true, refresh);
+    this.geo =
+        new Slot(
+            "geo",
+            CITY_SETTING,
+            cityPath.map(Path::of).orElse(DEFAULT_CITY_DB),
+            cityPath.isPresent(),
+            true,
+            refresh);
     Optional<String> asnPath = settings.get(ASN_SETTING);
-    this.asn = new Slot("asn", ASN_SETTING, asnPath.map(Path::of).orElse(null), asnPath.isPresent(), false, refresh);
+    this.asn =
+        new Slot(
+            "asn",
+            ASN_SETTING,
+            asnPath.map(Path::of).orElse(null),
+            asnPath.isPresent(),
+            false,
+            refresh);
     geo.load();
     asn.load();
   }
@@ -109,8 +134,8 @@ public final class GeoIpDatabases {
 
   /**
    * Checks both files now and swaps in those that changed and load; returns true when one was
-   * swapped in. A file that fails to load leaves its working database in service (see
-   * {@link Slot#refreshProblem()}). Never throws for a bad file.
+   * swapped in. A file that fails to load leaves its working database in service (see {@link
+   * Slot#refreshProblem()}). Never throws for a bad file.
    */
   public boolean reloadIfChanged() {
     boolean geoReloaded = geo.reloadIfChanged();
@@ -119,7 +144,8 @@ public final class GeoIpDatabases {
   }
 
   private static void onNewDaemonThread(Runnable task) {
-    // Checks are rare (one per slot per interval at most), so a thread each beats a pool to shut down.
+    // Checks are rare (one per slot per interval at most), so a thread each beats a pool to shut
+    // down.
     Thread thread = new Thread(task, "geoip-refresh");
     thread.setDaemon(true);
     thread.start();
@@ -140,10 +166,17 @@ public final class GeoIpDatabases {
     private final boolean wantsGeo;
     private final Refresh refresh;
     private final AtomicReference<State> state = new AtomicReference<>(State.EMPTY);
+
     /** The earliest instant a use may start the next check; claimed by compare-and-set. */
     private final AtomicReference<Instant> nextCheck;
 
-    Slot(String role, String setting, Path file, boolean explicitlySet, boolean wantsGeo, Refresh refresh) {
+    Slot(
+        String role,
+        String setting,
+        Path file,
+        boolean explicitlySet,
+        boolean wantsGeo,
+        Refresh refresh) {
       this.role = role;
       this.setting = setting;
       this.file = file;
@@ -163,8 +196,8 @@ public final class GeoIpDatabases {
 
     /**
      * The database in service, if there is one. A call is a use: when the check interval has
-     * passed, it starts a check of the file in the background and answers at once with the
-     * database in service (so a refresh never delays or fails the caller).
+     * passed, it starts a check of the file in the background and answers at once with the database
+     * in service (so a refresh never delays or fails the caller).
      */
     public Optional<GeoIpDatabase> database() {
       checkInBackgroundIfDue();
@@ -181,10 +214,10 @@ public final class GeoIpDatabases {
     }
 
     /**
-     * Why the file on disk is not the database in service: the latest refresh found it changed
-     * but could not load it (the message names the file and the cause). Empty when the latest
-     * refresh succeeded or found nothing new, and when no database is in service (then see
-     * {@link #problem()}).
+     * Why the file on disk is not the database in service: the latest refresh found it changed but
+     * could not load it (the message names the file and the cause). Empty when the latest refresh
+     * succeeded or found nothing new, and when no database is in service (then see {@link
+     * #problem()}).
      */
     public Optional<String> refreshProblem() {
       State current = state.get();
@@ -198,8 +231,12 @@ public final class GeoIpDatabases {
 
     private String notConfiguredMessage() {
       return wantsGeo
-          ? "GeoIP location database not configured: set " + setting + " to a GeoIP2/GeoLite2 City or Country .mmdb file"
-          : "ASN database not configured: set " + setting + " to a GeoLite2/GeoIP2 ASN (or ISP) .mmdb file";
+          ? "GeoIP location database not configured: set "
+              + setting
+              + " to a GeoIP2/GeoLite2 City or Country .mmdb file"
+          : "ASN database not configured: set "
+              + setting
+              + " to a GeoLite2/GeoIP2 ASN (or ISP) .mmdb file";
     }
 
     private void checkInBackgroundIfDue() {
@@ -264,15 +301,34 @@ public final class GeoIpDatabases {
       boolean rightKind = wantsGeo ? opened.kind().answersGeo() : opened.kind().answersAsn();
       if (!rightKind) {
         opened.retire(null);
-        fail(opened.version(), "GeoIP database " + file.getFileName() + " is a " + opened.type()
-            + " database; " + setting + " needs " + (wantsGeo ? "a City or Country" : "an ASN or ISP") + " database");
+        fail(
+            opened.version(),
+            "GeoIP database "
+                + file.getFileName()
+                + " is a "
+                + opened.type()
+                + " database; "
+                + setting
+                + " needs "
+                + (wantsGeo ? "a City or Country" : "an ASN or ISP")
+                + " database");
         return false;
       }
       GeoIpDatabase replaced = state.getAndSet(new State(opened, null, opened.version())).database;
       if (replaced != null) {
         replaced.retire(opened);
       }
-      LOG.info(() -> "Opened " + role + " database " + file + " (" + opened.type() + ", built " + opened.buildDate() + ")");
+      LOG.info(
+          () ->
+              "Opened "
+                  + role
+                  + " database "
+                  + file
+                  + " ("
+                  + opened.type()
+                  + ", built "
+                  + opened.buildDate()
+                  + ")");
       return true;
     }
 
@@ -281,7 +337,9 @@ public final class GeoIpDatabases {
       GeoIpDatabase serving = state.get().database;
       state.set(new State(serving, why, tried));
       if (serving != null) {
-        LOG.warning(() -> "Kept serving the " + role + " database built " + serving.buildDate() + ": " + why);
+        LOG.warning(
+            () ->
+                "Kept serving the " + role + " database built " + serving.buildDate() + ": " + why);
       } else {
         LOG.warning(why);
       }
@@ -289,8 +347,8 @@ public final class GeoIpDatabases {
 
     /**
      * @param error with a database, why the newer file failed; without one, why there is none
-     * @param tried the file version last loaded or tried (null: missing), so a bad file is not
-     *     read again until it changes
+     * @param tried the file version last loaded or tried (null: missing), so a bad file is not read
+     *     again until it changes
      */
     private record State(GeoIpDatabase database, String error, FileVersion tried) {
       static final State EMPTY = new State(null, null, null);

@@ -6,10 +6,10 @@ import com.socactions.enrichment.GeoLocation;
 import java.util.List;
 
 /**
- * The parts of MaxMind DB records that the connector answers with, decoded straight from the
- * file. MaxMind's decoder skips the keys these records do not name (other languages, postal,
- * traits...), which makes a City lookup about 1.5 times as fast as building geoip2's full
- * {@code CityResponse}; at 1,000 addresses a call that is most of the work.
+ * The parts of MaxMind DB records that the connector answers with, decoded straight from the file.
+ * MaxMind's decoder skips the keys these records do not name (other languages, postal, traits...),
+ * which makes a City lookup about 1.5 times as fast as building geoip2's full {@code CityResponse};
+ * at 1,000 addresses a call that is most of the work.
  */
 public final class MmdbRecords {
   // Public only because MaxMind's decoder constructs them by reflection.
@@ -26,7 +26,9 @@ public final class MmdbRecords {
   /** A country, continent, city or subdivision. */
   public record Place(String isoCode, Names names) {
     @MaxMindDbConstructor
-    public Place(@MaxMindDbParameter(name = "iso_code") String isoCode, @MaxMindDbParameter(name = "names") Names names) {
+    public Place(
+        @MaxMindDbParameter(name = "iso_code") String isoCode,
+        @MaxMindDbParameter(name = "names") Names names) {
       this.isoCode = isoCode;
       this.names = names;
     }
@@ -36,7 +38,8 @@ public final class MmdbRecords {
     }
   }
 
-  public record Location(Double latitude, Double longitude, Integer accuracyRadius, String timeZone) {
+  public record Location(
+      Double latitude, Double longitude, Integer accuracyRadius, String timeZone) {
     @MaxMindDbConstructor
     public Location(
         @MaxMindDbParameter(name = "latitude") Double latitude,
@@ -66,18 +69,22 @@ public final class MmdbRecords {
         @MaxMindDbParameter(name = "location") Location location,
         @MaxMindDbParameter(name = "registered_country") Place registeredCountry,
         @MaxMindDbParameter(name = "subdivisions") List<Place> subdivisions) {
-      Place mostSpecific = subdivisions == null || subdivisions.isEmpty() ? null : subdivisions.get(subdivisions.size() - 1);
-      this.answer = new GeoLocation(
-          country == null ? null : country.isoCode(),
-          country == null ? null : country.name(),
-          continent == null ? null : continent.name(),
-          mostSpecific == null ? null : mostSpecific.name(),
-          city == null ? null : city.name(),
-          location == null ? null : location.latitude(),
-          location == null ? null : location.longitude(),
-          location == null ? null : location.accuracyRadius(),
-          location == null ? null : location.timeZone(),
-          registeredCountry == null ? null : registeredCountry.isoCode());
+      Place mostSpecific =
+          subdivisions == null || subdivisions.isEmpty()
+              ? null
+              : subdivisions.get(subdivisions.size() - 1);
+      this.answer =
+          new GeoLocation(
+              country == null ? null : country.isoCode(),
+              country == null ? null : country.name(),
+              continent == null ? null : continent.name(),
+              mostSpecific == null ? null : mostSpecific.name(),
+              city == null ? null : city.name(),
+              location == null ? null : location.latitude(),
+              location == null ? null : location.longitude(),
+              location == null ? null : location.accuracyRadius(),
+              location == null ? null : location.timeZone(),
+              registeredCountry == null ? null : registeredCountry.isoCode());
     }
 
     GeoLocation answer() {

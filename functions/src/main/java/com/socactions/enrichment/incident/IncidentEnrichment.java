@@ -20,7 +20,8 @@ import java.util.List;
  *     {@code vip}, {@code newly-registered-domain}
  * @param suggestedSeverity the severity the incident should have: raised to High when a critical or
  *     high-value asset or a VIP is involved, else the current one; never lower than the current one
- * @param severityReasons why the severity is suggested, one sentence each; empty when nothing raises it
+ * @param severityReasons why the severity is suggested, one sentence each; empty when nothing
+ *     raises it
  * @param warnings remarks on the answer as a whole (e.g. a stale GeoIP database)
  * @param errors one entry per lookup that failed or missed the deadline; the rest still answers
  */
@@ -51,8 +52,14 @@ public record IncidentEnrichment(
    * @param errors one sentence per lookup of this address that did not answer
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record IpResult(String ip, String scope, GeoLocation geo, AutonomousSystem asn, WhoisNetwork whois,
-      AssetResult asset, List<String> errors) {}
+  public record IpResult(
+      String ip,
+      String scope,
+      GeoLocation geo,
+      AutonomousSystem asn,
+      WhoisNetwork whois,
+      AssetResult asset,
+      List<String> errors) {}
 
   /**
    * A host of the incident.
@@ -61,7 +68,8 @@ public record IncidentEnrichment(
    * @param asset the CMDB's asset for it; null when the CMDB was not asked
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record HostResult(String host, String hostName, String dnsDomain, String netBiosName, AssetResult asset) {}
+  public record HostResult(
+      String host, String hostName, String dnsDomain, String netBiosName, AssetResult asset) {}
 
   /**
    * An account of the incident and what the CMDB holds for it.
@@ -71,8 +79,19 @@ public record IncidentEnrichment(
    * @param found whether the CMDB knows the account; null when the CMDB was not asked
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record AccountEntry(String account, String aadUserId, Boolean found, String cmdbKey, String userPrincipalName,
-      String displayName, String department, String title, String manager, Boolean isVip, String source, String error) {}
+  public record AccountEntry(
+      String account,
+      String aadUserId,
+      Boolean found,
+      String cmdbKey,
+      String userPrincipalName,
+      String displayName,
+      String department,
+      String title,
+      String manager,
+      Boolean isVip,
+      String source,
+      String error) {}
 
   /** A DnsResolution domain and its registration (null when WHOIS was not asked for). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -98,8 +117,19 @@ public record IncidentEnrichment(
    * @param criticalAssets distinct assets the CMDB marks critical or high-value
    * @param failedLookups entries in {@code errors}
    */
-  public record Summary(int entities, int ips, int hosts, int accounts, int domains, int urls, int fileHashes,
-      int unenriched, int criticalAssets, int vips, int newlyRegisteredDomains, int failedLookups) {}
+  public record Summary(
+      int entities,
+      int ips,
+      int hosts,
+      int accounts,
+      int domains,
+      int urls,
+      int fileHashes,
+      int unenriched,
+      int criticalAssets,
+      int vips,
+      int newlyRegisteredDomains,
+      int failedLookups) {}
 
   /**
    * A lookup that did not answer, e.g. {@code whois} after the deadline.

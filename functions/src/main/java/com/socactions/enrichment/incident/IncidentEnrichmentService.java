@@ -54,13 +54,18 @@ import java.util.function.Supplier;
  * <p>The lookups run side by side on an executor built once per process, under one deadline well
  * inside Logic Apps' 120 s limit for a synchronous action. A lookup that fails or misses the
  * deadline becomes an entry in {@code errors} and the rest still answers: the playbook gets what
- * could be found instead of a 5xx that it would retry for minutes. Only a request that is wrong
- * as a whole fails ({@link InvalidInputException}, e.g. an unknown CMDB provider).
+ * could be found instead of a 5xx that it would retry for minutes. Only a request that is wrong as
+ * a whole fails ({@link InvalidInputException}, e.g. an unknown CMDB provider).
  */
 public final class IncidentEnrichmentService {
-  /** Time the lookups of one call may take together; Logic Apps gives a synchronous action 120 s. */
+  /**
+   * Time the lookups of one call may take together; Logic Apps gives a synchronous action 120 s.
+   */
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(45);
-  /** Entities one call may carry; an incident past this is almost always a rule that needs tuning. */
+
+  /**
+   * Entities one call may carry; an incident past this is almost always a rule that needs tuning.
+   */
   public static final int MAX_ENTITIES = 500;
 
   static final String TAG_CRITICAL_ASSET = "asset:critical";
@@ -82,8 +87,13 @@ public final class IncidentEnrichmentService {
    * @param deadline how long the lookups of one call may take together
    * @param deadlineSetting the setting that sets {@code deadline}, named in timeout errors
    */
-  public IncidentEnrichmentService(Supplier<EnrichmentService> enrichment, CmdbService cmdb, Executor executor,
-      Duration deadline, String deadlineSetting, Ticker ticker) {
+  public IncidentEnrichmentService(
+      Supplier<EnrichmentService> enrichment,
+      CmdbService cmdb,
+      Executor executor,
+      Duration deadline,
+      String deadlineSetting,
+      Ticker ticker) {
     if (deadline.isNegative() || deadline.isZero()) {
       throw new IllegalArgumentException("'deadline' must be positive, not " + deadline + ".");
     }
@@ -102,7 +112,8 @@ public final class IncidentEnrichmentService {
    * @param lookups the lookups to make; the others are left out of the answer
    * @throws InvalidInputException when {@code cmdbProvider} is not a CMDB provider
    */
-  public IncidentEnrichment enrich(Incident incident, Optional<String> cmdbProvider, Set<IncidentLookup> lookups) {
+  public IncidentEnrichment enrich(
+      Incident incident, Optional<String> cmdbProvider, Set<IncidentLookup> lookups) {
     IncidentEntities entities = IncidentEntities.of(incident.entities());
     Parts parts = new Parts();
     Set<Lookup> ipLookups = EnumSet.noneOf(Lookup.class);
@@ -117,69 +128,157 @@ public final class IncidentEnrichmentService {
     List<String> accountKeys = entities.accountKeys();
     // RDAP is the slow part, so it runs apart from the local GeoIP lookups: a registry that misses
     // the deadline still leaves every address its country.
-    CompletableFuture<IpEnrichmentResponse> geo = parts.start("geo", !ipLookups.isEmpty() && !entities.ips().isEmpty(),
-        () -> enrichment.get().enrichIps(entities.ips(), ipLookups));
-    CompletableFuture<IpEnrichmentResponse> whois = parts.start("whois",
-        lookups.contains(IncidentLookup.WHOIS) && !entities.ips().isEmpty(),
-        () -> enrichment.get().enrichIps(entities.ips(), EnumSet.of(Lookup.WHOIS)));
-    CompletableFuture<DomainEnrichmentResponse> domains = parts.start("domains",
-        lookups.contains(IncidentLookup.WHOIS) && !domainNames.isEmpty(), () -> enrichment.get().enrichDomains(domainNames));
-    CompletableFuture<AssetLookup> assets = parts.start("assets", lookups.contains(IncidentLookup.CMDB) && !assetKeys.isEmpty(),
-        () -> cmdb.lookupAssets(assetKeys, cmdbProvider));
-    CompletableFuture<AccountLookup> accounts = parts.start("accounts",
-        lookups.contains(IncidentLookup.CMDB) && !accountKeys.isEmpty(), () -> cmdb.lookupAccounts(accountKeys, cmdbProvider));
+    CompletableFuture<IpEnrichmentResponse> geo =
+        parts.start(
+            "geo",
+            !ipLookups.isEmpty() && !entities.ips().isEmpty(),
+            () -> enrichment.get().enrichIps(entities.ips(), ipLookups));
+    CompletableFuture<IpEnrichmentResponse> whois =
+        parts.start(
+            "whois",
+            lookups.contains(IncidentLookup.WHOIS) && !entities.ips().isEmpty(),
+            () -> enrichment.get().enrichIps(entities.ips(), EnumSet.of(Lookup.WHOIS)));
+    CompletableFuture<DomainEnrichmentResponse> domains =
+        parts.start(
+            "domains",
+            lookups.contains(IncidentLookup.WHOIS) && !domainNames.isEmpty(),
+            () -> enrichment.get().enrichDomains(domainNames));
+    CompletableFuture<AssetLookup> assets =
+        parts.start(
+            "assets",
+            lookups.contains(IncidentLookup.CMDB) && !assetKeys.isEmpty(),
+            () -> cmdb.lookupAssets(assetKeys, cmdbProvider));
+    CompletableFuture<AccountLookup> accounts =
+        parts.start(
+            "accounts",
+            lookups.contains(IncidentLookup.CMDB) && !accountKeys.isEmpty(),
+            () -> cmdb.lookupAccounts(accountKeys, cmdbProvider));
     parts.awaitAll(ticker.read() + deadline.toNanos());
 
-    Map<String, IpEnrichment> geoByIp = byKey(parts.value(geo).map(IpEnrichmentResponse::results), IpEnrichment::input);
-    Map<String, IpEnrichment> whoisByIp = byKey(parts.value(whois).map(IpEnrichmentResponse::results), IpEnrichment::input);
+    Map<String, IpEnrichment> geoByIp =
+        byKey(parts.value(geo).map(IpEnrichmentResponse::results), IpEnrichment::input);
+    Map<String, IpEnrichment> whoisByIp =
+        byKey(parts.value(whois).map(IpEnrichmentResponse::results), IpEnrichment::input);
     Map<String, DomainEnrichment> domainsByName =
         byKey(parts.value(domains).map(DomainEnrichmentResponse::results), DomainEnrichment::input);
-    Optional<Map<String, AssetResult>> assetsByKey = parts.value(assets).map(found -> byKey(Optional.of(found.assets()), AssetResult::key));
+    Optional<Map<String, AssetResult>> assetsByKey =
+        parts.value(assets).map(found -> byKey(Optional.of(found.assets()), AssetResult::key));
     Optional<Map<String, AccountResult>> accountsByKey =
-        parts.value(accounts).map(found -> byKey(Optional.of(found.accounts()), AccountResult::key));
+        parts
+            .value(accounts)
+            .map(found -> byKey(Optional.of(found.accounts()), AccountResult::key));
 
-    List<IpResult> ipResults = entities.ips().stream()
-        .map(ip -> ipResult(ip, geoByIp.get(ip), whoisByIp.get(ip), assetsByKey.map(found -> found.get(ip)).orElse(null)))
-        .toList();
-    List<HostResult> hostResults = entities.hosts().stream()
-        .map(host -> new HostResult(host.host(), host.hostName(), host.dnsDomain(), host.netBiosName(),
-            assetsByKey.map(found -> found.get(host.host())).orElse(null)))
-        .toList();
-    List<AccountEntry> accountResults = entities.accounts().stream()
-        .map(account -> accountEntry(account, accountsByKey))
-        .toList();
-    List<DomainResult> domainResults = entities.domains().stream()
-        .map(domain -> new DomainResult(domain, domainsByName.get(domain)))
-        .toList();
-    List<UrlResult> urlResults = entities.urls().stream()
-        .map(url -> new UrlResult(url.url(), url.host(), url.host() == null ? null : domainsByName.get(url.host())))
-        .toList();
-    List<FileHashResult> hashResults = entities.fileHashes().stream()
-        .map(hash -> new FileHashResult(hash.algorithm(), hash.value()))
-        .toList();
+    List<IpResult> ipResults =
+        entities.ips().stream()
+            .map(
+                ip ->
+                    ipResult(
+                        ip,
+                        geoByIp.get(ip),
+                        whoisByIp.get(ip),
+                        assetsByKey.map(found -> found.get(ip)).orElse(null)))
+            .toList();
+    List<HostResult> hostResults =
+        entities.hosts().stream()
+            .map(
+                host ->
+                    new HostResult(
+                        host.host(),
+                        host.hostName(),
+                        host.dnsDomain(),
+                        host.netBiosName(),
+                        assetsByKey.map(found -> found.get(host.host())).orElse(null)))
+            .toList();
+    List<AccountEntry> accountResults =
+        entities.accounts().stream().map(account -> accountEntry(account, accountsByKey)).toList();
+    List<DomainResult> domainResults =
+        entities.domains().stream()
+            .map(domain -> new DomainResult(domain, domainsByName.get(domain)))
+            .toList();
+    List<UrlResult> urlResults =
+        entities.urls().stream()
+            .map(
+                url ->
+                    new UrlResult(
+                        url.url(),
+                        url.host(),
+                        url.host() == null ? null : domainsByName.get(url.host())))
+            .toList();
+    List<FileHashResult> hashResults =
+        entities.fileHashes().stream()
+            .map(hash -> new FileHashResult(hash.algorithm(), hash.value()))
+            .toList();
 
     Verdict verdict = verdict(ipResults, hostResults, accountResults, domainResults, urlResults);
-    IncidentSeverity suggested = incident.severity() == null
-        ? (verdict.reasons.isEmpty() ? null : IncidentSeverity.HIGH)
-        : verdict.reasons.isEmpty() ? incident.severity() : incident.severity().atLeast(IncidentSeverity.HIGH);
-    List<String> warnings = new ArrayList<>(new LinkedHashSet<>(parts.value(geo).map(IpEnrichmentResponse::warnings).orElse(List.of())));
-    Summary summary = new Summary(incident.entities().size(), ipResults.size(), hostResults.size(), accountResults.size(),
-        domainResults.size(), urlResults.size(), hashResults.size(), entities.unenriched(), verdict.criticalAssets.size(),
-        verdict.vips.size(), verdict.newlyRegistered.size(), parts.errors.size());
-    IncidentEnrichment answer = new IncidentEnrichment(incident.id(), incident.incidentNumber(), incident.title(),
-        incident.severity(), ipResults, hostResults, accountResults, domainResults, urlResults, hashResults,
-        List.copyOf(verdict.tags), suggested, List.copyOf(verdict.reasons), summary, warnings, null, List.copyOf(parts.errors));
+    IncidentSeverity suggested =
+        incident.severity() == null
+            ? (verdict.reasons.isEmpty() ? null : IncidentSeverity.HIGH)
+            : verdict.reasons.isEmpty()
+                ? incident.severity()
+                : incident.severity().atLeast(IncidentSeverity.HIGH);
+    List<String> warnings =
+        new ArrayList<>(
+            new LinkedHashSet<>(
+                parts.value(geo).map(IpEnrichmentResponse::warnings).orElse(List.of())));
+    Summary summary =
+        new Summary(
+            incident.entities().size(),
+            ipResults.size(),
+            hostResults.size(),
+            accountResults.size(),
+            domainResults.size(),
+            urlResults.size(),
+            hashResults.size(),
+            entities.unenriched(),
+            verdict.criticalAssets.size(),
+            verdict.vips.size(),
+            verdict.newlyRegistered.size(),
+            parts.errors.size());
+    IncidentEnrichment answer =
+        new IncidentEnrichment(
+            incident.id(),
+            incident.incidentNumber(),
+            incident.title(),
+            incident.severity(),
+            ipResults,
+            hostResults,
+            accountResults,
+            domainResults,
+            urlResults,
+            hashResults,
+            List.copyOf(verdict.tags),
+            suggested,
+            List.copyOf(verdict.reasons),
+            summary,
+            warnings,
+            null,
+            List.copyOf(parts.errors));
     return withComment(answer, IncidentComment.render(answer));
   }
 
   private static IncidentEnrichment withComment(IncidentEnrichment answer, String commentHtml) {
-    return new IncidentEnrichment(answer.incidentId(), answer.incidentNumber(), answer.title(), answer.severity(),
-        answer.ips(), answer.hosts(), answer.accounts(), answer.domains(), answer.urls(), answer.fileHashes(),
-        answer.tags(), answer.suggestedSeverity(), answer.severityReasons(), answer.summary(), answer.warnings(),
-        commentHtml, answer.errors());
+    return new IncidentEnrichment(
+        answer.incidentId(),
+        answer.incidentNumber(),
+        answer.title(),
+        answer.severity(),
+        answer.ips(),
+        answer.hosts(),
+        answer.accounts(),
+        answer.domains(),
+        answer.urls(),
+        answer.fileHashes(),
+        answer.tags(),
+        answer.suggestedSeverity(),
+        answer.severityReasons(),
+        answer.summary(),
+        answer.warnings(),
+        commentHtml,
+        answer.errors());
   }
 
-  private static IpResult ipResult(String ip, IpEnrichment geo, IpEnrichment whois, AssetResult asset) {
+  private static IpResult ipResult(
+      String ip, IpEnrichment geo, IpEnrichment whois, AssetResult asset) {
     Set<String> errors = new LinkedHashSet<>();
     if (geo != null) {
       errors.addAll(geo.errors());
@@ -187,29 +286,79 @@ public final class IncidentEnrichmentService {
     if (whois != null) {
       errors.addAll(whois.errors());
     }
-    String scope = IpAddresses.parse(ip).map(address -> IpAddresses.scopeOf(address).wireName()).orElse(null);
+    String scope =
+        IpAddresses.parse(ip).map(address -> IpAddresses.scopeOf(address).wireName()).orElse(null);
     if (scope == null) {
       errors.add("'" + ip + "' is not an IPv4 or IPv6 address");
     }
-    return new IpResult(ip, scope, geo == null ? null : geo.geo(), geo == null ? null : geo.asn(),
-        whois == null ? null : whois.whois(), asset, List.copyOf(errors));
+    return new IpResult(
+        ip,
+        scope,
+        geo == null ? null : geo.geo(),
+        geo == null ? null : geo.asn(),
+        whois == null ? null : whois.whois(),
+        asset,
+        List.copyOf(errors));
   }
 
   /** The account with the CMDB's answer for the first of its forms that the CMDB knows. */
-  private static AccountEntry accountEntry(AccountKey account, Optional<Map<String, AccountResult>> answers) {
+  private static AccountEntry accountEntry(
+      AccountKey account, Optional<Map<String, AccountResult>> answers) {
     if (answers.isEmpty()) {
-      return new AccountEntry(account.account(), account.aadUserId(), null, null, null, null, null, null, null, null, null, null);
+      return new AccountEntry(
+          account.account(),
+          account.aadUserId(),
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null);
     }
-    Optional<AccountResult> found = account.candidates().stream().map(answers.get()::get)
-        .filter(result -> result != null && result.found()).findFirst();
+    Optional<AccountResult> found =
+        account.candidates().stream()
+            .map(answers.get()::get)
+            .filter(result -> result != null && result.found())
+            .findFirst();
     if (found.isEmpty()) {
-      String error = account.candidates().stream().map(answers.get()::get)
-          .filter(result -> result != null && result.error() != null).map(AccountResult::error).findFirst().orElse(null);
-      return new AccountEntry(account.account(), account.aadUserId(), false, null, null, null, null, null, null, null, null, error);
+      String error =
+          account.candidates().stream()
+              .map(answers.get()::get)
+              .filter(result -> result != null && result.error() != null)
+              .map(AccountResult::error)
+              .findFirst()
+              .orElse(null);
+      return new AccountEntry(
+          account.account(),
+          account.aadUserId(),
+          false,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          error);
     }
     AccountResult result = found.get();
-    return new AccountEntry(account.account(), account.aadUserId(), true, result.key(), result.userPrincipalName(),
-        result.displayName(), result.department(), result.title(), result.manager(), result.isVip(), result.source(),
+    return new AccountEntry(
+        account.account(),
+        account.aadUserId(),
+        true,
+        result.key(),
+        result.userPrincipalName(),
+        result.displayName(),
+        result.department(),
+        result.title(),
+        result.manager(),
+        result.isVip(),
+        result.source(),
         result.error());
   }
 
@@ -222,8 +371,12 @@ public final class IncidentEnrichmentService {
     final Set<String> newlyRegistered = new TreeSet<>();
   }
 
-  private static Verdict verdict(List<IpResult> ips, List<HostResult> hosts, List<AccountEntry> accounts,
-      List<DomainResult> domains, List<UrlResult> urls) {
+  private static Verdict verdict(
+      List<IpResult> ips,
+      List<HostResult> hosts,
+      List<AccountEntry> accounts,
+      List<DomainResult> domains,
+      List<UrlResult> urls) {
     Verdict verdict = new Verdict();
     for (IpResult ip : ips) {
       if (ip.geo() != null && ip.geo().countryCode() != null && "public".equals(ip.scope())) {
@@ -233,10 +386,15 @@ public final class IncidentEnrichmentService {
     }
     hosts.forEach(host -> critical(host.host(), host.asset(), verdict));
     for (AccountEntry account : accounts) {
-      if (Boolean.TRUE.equals(account.isVip()) && verdict.vips.add(account.account().toLowerCase(Locale.ROOT))) {
+      if (Boolean.TRUE.equals(account.isVip())
+          && verdict.vips.add(account.account().toLowerCase(Locale.ROOT))) {
         verdict.tags.add(TAG_VIP);
-        verdict.reasons.add("Account " + account.account() + " belongs to a VIP"
-            + describe(account.displayName(), account.title()) + ".");
+        verdict.reasons.add(
+            "Account "
+                + account.account()
+                + " belongs to a VIP"
+                + describe(account.displayName(), account.title())
+                + ".");
       }
     }
     domains.forEach(domain -> newlyRegistered(domain.registration(), verdict));
@@ -252,9 +410,17 @@ public final class IncidentEnrichmentService {
     boolean hva = Boolean.TRUE.equals(asset.isHva());
     if ((critical || hva) && verdict.criticalAssets.add(asset.name().toLowerCase(Locale.ROOT))) {
       verdict.tags.add(TAG_CRITICAL_ASSET);
-      String why = (critical ? "critical" : "") + (critical && hva ? " and " : "") + (hva ? "a high-value asset" : "");
-      verdict.reasons.add("Asset " + asset.name() + (asset.name().equalsIgnoreCase(entity) ? "" : " (" + entity + ")")
-          + " is " + why + " in the CMDB.");
+      String why =
+          (critical ? "critical" : "")
+              + (critical && hva ? " and " : "")
+              + (hva ? "a high-value asset" : "");
+      verdict.reasons.add(
+          "Asset "
+              + asset.name()
+              + (asset.name().equalsIgnoreCase(entity) ? "" : " (" + entity + ")")
+              + " is "
+              + why
+              + " in the CMDB.");
     }
   }
 
@@ -289,7 +455,8 @@ public final class IncidentEnrichmentService {
       if (!wanted) {
         return new CompletableFuture<>();
       }
-      CompletableFuture<T> future = CompletableFuture.supplyAsync(RequestLogContext.wrap(lookup), executor);
+      CompletableFuture<T> future =
+          CompletableFuture.supplyAsync(RequestLogContext.wrap(lookup), executor);
       names.put(future, name);
       return future;
     }
@@ -305,18 +472,31 @@ public final class IncidentEnrichmentService {
       for (CompletableFuture<?> future : inOrder) {
         String name = names.get(future);
         try {
-          values.put(future, future.get(Math.max(0, deadlineNanos - ticker.read()), TimeUnit.NANOSECONDS));
+          values.put(
+              future, future.get(Math.max(0, deadlineNanos - ticker.read()), TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
-          // Not interrupted: the lookups bound their own time, and their answers still warm the caches.
+          // Not interrupted: the lookups bound their own time, and their answers still warm the
+          // caches.
           future.cancel(false);
-          errors.add(new PartError(name, "no answer within " + deadline.toSeconds() + " s (setting " + deadlineSetting
-              + "); the other lookups answered"));
+          errors.add(
+              new PartError(
+                  name,
+                  "no answer within "
+                      + deadline.toSeconds()
+                      + " s (setting "
+                      + deadlineSetting
+                      + "); the other lookups answered"));
         } catch (ExecutionException e) {
           Throwable cause = e.getCause() == null ? e : e.getCause();
           if (cause instanceof InvalidInputException mistake) {
             invalid = mistake;
           }
-          errors.add(new PartError(name, cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+          errors.add(
+              new PartError(
+                  name,
+                  cause.getMessage() == null
+                      ? cause.getClass().getSimpleName()
+                      : cause.getMessage()));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           errors.add(new PartError(name, "interrupted"));

@@ -22,7 +22,8 @@ import java.util.function.Function;
  *
  * @param ips canonical addresses (Ip entities, and URL hosts that are addresses); inputs that are
  *     not addresses are kept as sent and answer {@code invalid}
- * @param hosts Host entities by FQDN ({@code hostName.dnsDomain}), else host name, else NetBIOS name
+ * @param hosts Host entities by FQDN ({@code hostName.dnsDomain}), else host name, else NetBIOS
+ *     name
  * @param accounts Account entities with the keys a CMDB may know them by
  * @param domains DnsResolution domains, lower case
  * @param urls Url entities with their hosts
@@ -63,27 +64,44 @@ record IncidentEntities(
     Map<String, FileHashKey> hashes = new LinkedHashMap<>();
     int unenriched = 0;
     for (IncidentEntity entity : entities) {
-      boolean used = switch (entity.kind().toLowerCase(Locale.ROOT)) {
-        case "ip" -> entity.text("address").map(address -> addIp(ips, address)).isPresent();
-        case "host" -> putOnce(hosts, host(entity), HostKey::host);
-        case "account" -> putOnce(accounts, account(entity), AccountKey::account);
-        case "url" -> entity.text("url").map(url -> addUrl(urls, ips, url)).isPresent();
-        case "dnsresolution", "dns" -> entity.text("domainName").map(domain -> domains.add(normalDomain(domain))).isPresent();
-        case "filehash" -> putOnce(hashes, fileHash(entity), FileHashKey::value);
-        default -> false;
-      };
+      boolean used =
+          switch (entity.kind().toLowerCase(Locale.ROOT)) {
+            case "ip" -> entity.text("address").map(address -> addIp(ips, address)).isPresent();
+            case "host" -> putOnce(hosts, host(entity), HostKey::host);
+            case "account" -> putOnce(accounts, account(entity), AccountKey::account);
+            case "url" -> entity.text("url").map(url -> addUrl(urls, ips, url)).isPresent();
+            case "dnsresolution", "dns" ->
+                entity
+                    .text("domainName")
+                    .map(domain -> domains.add(normalDomain(domain)))
+                    .isPresent();
+            case "filehash" -> putOnce(hashes, fileHash(entity), FileHashKey::value);
+            default -> false;
+          };
       if (!used) {
         unenriched++;
       }
     }
-    return new IncidentEntities(List.copyOf(ips.values()), List.copyOf(hosts.values()), List.copyOf(accounts.values()),
-        List.copyOf(domains), List.copyOf(urls.values()), List.copyOf(hashes.values()), unenriched);
+    return new IncidentEntities(
+        List.copyOf(ips.values()),
+        List.copyOf(hosts.values()),
+        List.copyOf(accounts.values()),
+        List.copyOf(domains),
+        List.copyOf(urls.values()),
+        List.copyOf(hashes.values()),
+        unenriched);
   }
 
-  /** The names the domain lookups need: DnsResolution domains and the hosts of URLs that are not addresses. */
+  /**
+   * The names the domain lookups need: DnsResolution domains and the hosts of URLs that are not
+   * addresses.
+   */
   List<String> domainNames() {
     Set<String> names = new LinkedHashSet<>(domains);
-    urls.stream().map(UrlKey::host).filter(host -> host != null && IpAddresses.parse(host).isEmpty()).forEach(names::add);
+    urls.stream()
+        .map(UrlKey::host)
+        .filter(host -> host != null && IpAddresses.parse(host).isEmpty())
+        .forEach(names::add);
     return List.copyOf(names);
   }
 
@@ -102,19 +120,30 @@ record IncidentEntities(
   }
 
   int distinctCount() {
-    return ips.size() + hosts.size() + accounts.size() + domains.size() + urls.size() + fileHashes.size();
+    return ips.size()
+        + hosts.size()
+        + accounts.size()
+        + domains.size()
+        + urls.size()
+        + fileHashes.size();
   }
 
   /** Keeps the first key per lower-case name; true when the entity had one. */
-  private static <T> boolean putOnce(Map<String, T> keys, Optional<T> key, Function<T, String> name) {
+  private static <T> boolean putOnce(
+      Map<String, T> keys, Optional<T> key, Function<T, String> name) {
     key.ifPresent(value -> keys.putIfAbsent(name.apply(value).toLowerCase(Locale.ROOT), value));
     return key.isPresent();
   }
 
   private static Optional<FileHashKey> fileHash(IncidentEntity entity) {
     // Alert entities call the hash "Value"; the incident API calls it "hashValue".
-    return entity.text("hashValue").or(() -> entity.text("value"))
-        .map(value -> new FileHashKey(entity.text("algorithm").orElse(null), value.toLowerCase(Locale.ROOT)));
+    return entity
+        .text("hashValue")
+        .or(() -> entity.text("value"))
+        .map(
+            value ->
+                new FileHashKey(
+                    entity.text("algorithm").orElse(null), value.toLowerCase(Locale.ROOT)));
   }
 
   private static String addIp(Map<String, String> ips, String address) {
@@ -127,7 +156,8 @@ record IncidentEntities(
   private static String addUrl(Map<String, UrlKey> urls, Map<String, String> ips, String url) {
     String host = null;
     ParseResult parsed = Indicators.parse(url);
-    if (parsed instanceof ParseResult.Parsed valid && valid.indicator().type() == IndicatorType.URL) {
+    if (parsed instanceof ParseResult.Parsed valid
+        && valid.indicator().type() == IndicatorType.URL) {
       host = valid.indicator().host().orElse(null);
     }
     if (host != null && IpAddresses.parse(host).isPresent()) {
@@ -141,9 +171,19 @@ record IncidentEntities(
     Optional<String> hostName = entity.text("hostName");
     Optional<String> dnsDomain = entity.text("dnsDomain");
     Optional<String> netBios = entity.text("netBiosName");
-    Optional<String> shown = hostName.map(name -> name.contains(".") || dnsDomain.isEmpty() ? name : name + "." + dnsDomain.get())
-        .or(() -> netBios);
-    return shown.map(name -> new HostKey(normalDomain(name), hostName.orElse(null), dnsDomain.orElse(null), netBios.orElse(null)));
+    Optional<String> shown =
+        hostName
+            .map(
+                name ->
+                    name.contains(".") || dnsDomain.isEmpty() ? name : name + "." + dnsDomain.get())
+            .or(() -> netBios);
+    return shown.map(
+        name ->
+            new HostKey(
+                normalDomain(name),
+                hostName.orElse(null),
+                dnsDomain.orElse(null),
+                netBios.orElse(null)));
   }
 
   private static Optional<AccountKey> account(IncidentEntity entity) {
@@ -154,8 +194,12 @@ record IncidentEntities(
     List<String> candidates = new ArrayList<>(4);
     entity.text("userPrincipalName").ifPresent(candidates::add);
     name.filter(n -> n.contains("@")).ifPresent(candidates::add);
-    name.filter(n -> !n.contains("@")).flatMap(n -> suffix.map(s -> n + "@" + s)).ifPresent(candidates::add);
-    name.filter(n -> !n.contains("@") && !n.contains("\\")).flatMap(n -> domain.map(d -> d + "\\" + n)).ifPresent(candidates::add);
+    name.filter(n -> !n.contains("@"))
+        .flatMap(n -> suffix.map(s -> n + "@" + s))
+        .ifPresent(candidates::add);
+    name.filter(n -> !n.contains("@") && !n.contains("\\"))
+        .flatMap(n -> domain.map(d -> d + "\\" + n))
+        .ifPresent(candidates::add);
     name.filter(n -> !n.contains("@")).ifPresent(candidates::add);
     aadUserId.ifPresent(candidates::add);
     List<String> distinct = candidates.stream().distinct().toList();

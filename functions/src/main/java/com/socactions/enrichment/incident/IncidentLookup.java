@@ -1,6 +1,8 @@
 package com.socactions.enrichment.incident;
 
-/** The lookups {@code EnrichIncident} can make; a call without {@code lookups} makes all of them. */
+/**
+ * The lookups {@code EnrichIncident} can make; a call without {@code lookups} makes all of them.
+ */
 public enum IncidentLookup {
   /** Location of public addresses, from the GeoIP City/Country database. */
   GEO,

@@ -20,28 +20,41 @@ import java.util.function.Supplier;
 public final class IncidentModule {
   /** ISO-8601 duration, e.g. {@code PT45S}: how long one call's lookups may take together. */
   public static final String DEADLINE_SETTING = "ENRICH_INCIDENT_DEADLINE";
+
   /**
    * Threads for lookups: five per call at most, and they mostly wait on RDAP and the CMDB (which
    * bound their own concurrency), so a few calls side by side need no more.
    */
   static final int DEFAULT_THREADS = 16;
+
   /** Longest deadline accepted: the answer must reach Logic Apps before its 120 s are up. */
   static final Duration MAX_DEADLINE = Duration.ofSeconds(100);
 
   private final Supplier<IncidentEnrichmentService> service;
 
-  public IncidentModule(Settings settings, Supplier<EnrichmentService> enrichment, CmdbService cmdb) {
-    this.service = Suppliers.memoize(() -> {
-      Duration deadline = deadline(settings);
-      return new IncidentEnrichmentService(enrichment, cmdb, executor(), deadline, DEADLINE_SETTING, Ticker.SYSTEM);
-    });
+  public IncidentModule(
+      Settings settings, Supplier<EnrichmentService> enrichment, CmdbService cmdb) {
+    this.service =
+        Suppliers.memoize(
+            () -> {
+              Duration deadline = deadline(settings);
+              return new IncidentEnrichmentService(
+                  enrichment, cmdb, executor(), deadline, DEADLINE_SETTING, Ticker.SYSTEM);
+            });
   }
 
   private static Duration deadline(Settings settings) {
-    Duration deadline = settings.getDuration(DEADLINE_SETTING, IncidentEnrichmentService.DEFAULT_DEADLINE);
+    Duration deadline =
+        settings.getDuration(DEADLINE_SETTING, IncidentEnrichmentService.DEFAULT_DEADLINE);
     if (deadline.isNegative() || deadline.isZero() || deadline.compareTo(MAX_DEADLINE) > 0) {
-      throw new ConfigurationException(DEADLINE_SETTING, "Setting " + DEADLINE_SETTING + " must be more than zero and at most "
-          + MAX_DEADLINE + " (Logic Apps gives a synchronous action 120 s), not " + deadline);
+      throw new ConfigurationException(
+          DEADLINE_SETTING,
+          "Setting "
+              + DEADLINE_SETTING
+              + " must be more than zero and at most "
+              + MAX_DEADLINE
+              + " (Logic Apps gives a synchronous action 120 s), not "
+              + deadline);
     }
     return deadline;
   }
@@ -52,7 +65,8 @@ public final class IncidentModule {
 
   private static ExecutorService executor() {
     // Daemon threads: a worker process that is shutting down must not wait for a stalled lookup.
-    return Executors.newFixedThreadPool(DEFAULT_THREADS,
+    return Executors.newFixedThreadPool(
+        DEFAULT_THREADS,
         new ThreadFactoryBuilder().setNameFormat("incident-enrichment-%d").setDaemon(true).build());
   }
 }

@@ -1,9 +1,9 @@
 package com.socactions.enrichment.rdap;
 
-import com.socactions.indicators.IpAddresses;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.socactions.platform.RequestLog;
+import com.socactions.indicators.IpAddresses;
 import com.socactions.platform.Json;
+import com.socactions.platform.RequestLog;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.Inet4Address;
@@ -35,7 +35,9 @@ final class Bootstrap {
   private static final RequestLog LOG = RequestLog.of(RdapClient.class);
 
   enum Kind {
-    IPV4("ipv4.json"), IPV6("ipv6.json"), DNS("dns.json");
+    IPV4("ipv4.json"),
+    IPV6("ipv6.json"),
+    DNS("dns.json");
 
     final String file;
 
@@ -68,18 +70,25 @@ final class Bootstrap {
     BigInteger value = IpAddresses.toBigInteger(address);
     IpEntry best = null;
     for (IpEntry entry : registry.ipEntries) {
-      if (entry.length <= bits && (best == null || entry.length > best.length)
+      if (entry.length <= bits
+          && (best == null || entry.length > best.length)
           && value.shiftRight(bits - entry.length).equals(entry.prefix)) {
         best = entry;
       }
     }
     if (best == null) {
-      throw new RdapLookupException("no RDAP service for " + IpAddresses.canonical(address) + " in the IANA bootstrap (unallocated or reserved space)");
+      throw new RdapLookupException(
+          "no RDAP service for "
+              + IpAddresses.canonical(address)
+              + " in the IANA bootstrap (unallocated or reserved space)");
     }
     return choose(best.urls, IpAddresses.canonical(address));
   }
 
-  /** Best service URL for a domain: the longest matching label suffix ({@code co.uk} before {@code uk}). */
+  /**
+   * Best service URL for a domain: the longest matching label suffix ({@code co.uk} before {@code
+   * uk}).
+   */
   HttpUrl serviceFor(String domain, Deadline deadline) throws RdapLookupException {
     Registry registry = slots.get(Kind.DNS).registry(deadline.remaining());
     String name = domain.toLowerCase(Locale.ROOT);
@@ -90,7 +99,8 @@ final class Bootstrap {
       }
       int dot = name.indexOf('.');
       if (dot < 0) {
-        throw new RdapLookupException("no RDAP service for ." + name + " domains in the IANA bootstrap");
+        throw new RdapLookupException(
+            "no RDAP service for ." + name + " domains in the IANA bootstrap");
       }
       name = name.substring(dot + 1);
     }
@@ -161,15 +171,21 @@ final class Bootstrap {
       return insecure;
     }
     if (insecure != null) {
-      throw new RdapLookupException("refused RDAP URL " + insecure + " for " + subject
-          + ": not https (RDAP_ALLOW_INSECURE is for local tests only)");
+      throw new RdapLookupException(
+          "refused RDAP URL "
+              + insecure
+              + " for "
+              + subject
+              + ": not https (RDAP_ALLOW_INSECURE is for local tests only)");
     }
-    throw new RdapLookupException("no usable RDAP service URL for " + subject + " in the IANA bootstrap");
+    throw new RdapLookupException(
+        "no usable RDAP service URL for " + subject + " in the IANA bootstrap");
   }
 
   private record IpEntry(BigInteger prefix, int length, List<String> urls) {}
 
-  private record Registry(List<IpEntry> ipEntries, Map<String, List<String>> dnsEntries, Instant fetchedAt) {}
+  private record Registry(
+      List<IpEntry> ipEntries, Map<String, List<String>> dnsEntries, Instant fetchedAt) {}
 
   /** One bootstrap file: its copy in use, and the memory of the last failure. */
   private final class Slot {
@@ -213,7 +229,8 @@ final class Bootstrap {
           lastError = e.getMessage();
           lastFailureAt = clock.instant();
           if (r != null) {
-            LOG.warning(() -> e.getMessage() + "; keeping the copy fetched at " + current.fetchedAt);
+            LOG.warning(
+                () -> e.getMessage() + "; keeping the copy fetched at " + current.fetchedAt);
             return r;
           }
           LOG.warning(e::getMessage);
@@ -230,7 +247,12 @@ final class Bootstrap {
       } catch (RdapLookupException e) {
         lastError = e.getMessage();
         lastFailureAt = clock.instant();
-        LOG.warning(() -> e.getMessage() + (current == null ? "" : "; keeping the copy fetched at " + current.fetchedAt));
+        LOG.warning(
+            () ->
+                e.getMessage()
+                    + (current == null
+                        ? ""
+                        : "; keeping the copy fetched at " + current.fetchedAt));
       }
     }
 
@@ -245,13 +267,24 @@ final class Bootstrap {
       if (timeLeft.isZero()) {
         throw new RdapLookupException(unreachable + "no time left");
       }
-      Request request = new Request.Builder().url(url).header("Accept", "application/json").get().build();
+      Request request =
+          new Request.Builder().url(url).header("Accept", "application/json").get().build();
       Call call = http.newCall(request);
-      call.timeout().timeout(Math.max(1, Math.min(timeLeft.toMillis(), options.callTimeout().toMillis())), TimeUnit.MILLISECONDS);
+      call.timeout()
+          .timeout(
+              Math.max(1, Math.min(timeLeft.toMillis(), options.callTimeout().toMillis())),
+              TimeUnit.MILLISECONDS);
       long started = System.nanoTime();
       try (Response response = call.execute()) {
-        LOG.fine(() -> "RDAP bootstrap GET " + RdapHttp.redact(url) + " -> " + response.code() + " in "
-            + (System.nanoTime() - started) / 1_000_000 + " ms");
+        LOG.fine(
+            () ->
+                "RDAP bootstrap GET "
+                    + RdapHttp.redact(url)
+                    + " -> "
+                    + response.code()
+                    + " in "
+                    + (System.nanoTime() - started) / 1_000_000
+                    + " ms");
         if (response.code() != 200) {
           throw new RdapLookupException(unreachable + "HTTP " + response.code());
         }
@@ -265,7 +298,10 @@ final class Bootstrap {
     private Registry parse(JsonNode root, HttpUrl url) throws RdapLookupException {
       JsonNode services = root.path("services");
       if (!services.isArray() || services.isEmpty()) {
-        throw new RdapLookupException("RDAP bootstrap " + RdapHttp.redact(url) + " is not a bootstrap registry (no services)");
+        throw new RdapLookupException(
+            "RDAP bootstrap "
+                + RdapHttp.redact(url)
+                + " is not a bootstrap registry (no services)");
       }
       List<IpEntry> ipEntries = new ArrayList<>();
       Map<String, List<String>> dnsEntries = new HashMap<>();
@@ -278,17 +314,23 @@ final class Bootstrap {
         for (JsonNode entry : service.path(0)) {
           String text = entry.asText().trim().toLowerCase(Locale.ROOT);
           if (kind == Kind.DNS) {
-            dnsEntries.put(text.endsWith(".") ? text.substring(0, text.length() - 1) : text, List.copyOf(urls));
+            dnsEntries.put(
+                text.endsWith(".") ? text.substring(0, text.length() - 1) : text,
+                List.copyOf(urls));
             continue;
           }
           int slash = text.indexOf('/');
-          InetAddress prefix = IpAddresses.parse(slash < 0 ? text : text.substring(0, slash)).orElse(null);
+          InetAddress prefix =
+              IpAddresses.parse(slash < 0 ? text : text.substring(0, slash)).orElse(null);
           if (prefix == null) {
             continue;
           }
           int length;
           try {
-            length = slash < 0 ? IpAddresses.bitsOf(prefix) : Integer.parseInt(text.substring(slash + 1));
+            length =
+                slash < 0
+                    ? IpAddresses.bitsOf(prefix)
+                    : Integer.parseInt(text.substring(slash + 1));
           } catch (NumberFormatException e) {
             continue;
           }

@@ -15,14 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resilience per RDAP server host, configured once: a rate limiter, a circuit breaker that counts
- * only server failures (no answer, 5xx: a 404 is an answer, and a 429 is handled by waiting, not
- * by opening the circuit), and the back-off between attempts. The attempt loop itself is
- * {@code RdapHttp}'s, which passes its {@link Deadline} explicitly.
+ * only server failures (no answer, 5xx: a 404 is an answer, and a 429 is handled by waiting, not by
+ * opening the circuit), and the back-off between attempts. The attempt loop itself is {@code
+ * RdapHttp}'s, which passes its {@link Deadline} explicitly.
  *
  * <p>Bounded: a host unused for {@code hostIdleTimeout} is forgotten (unless its circuit opened
  * less than {@code openDuration} ago), and past {@code maxHosts} the least recently used goes.
- * Registrar links can name thousands of hosts over a worker's life; forgetting one only resets
- * its counters.
+ * Registrar links can name thousands of hosts over a worker's life; forgetting one only resets its
+ * counters.
  */
 final class HostPolicies {
   /** The longest back-off doubling: 2^10 times the first back-off, then capped by the deadline. */
@@ -38,20 +38,22 @@ final class HostPolicies {
   private final Map<String, Host> hosts = new ConcurrentHashMap<>();
 
   HostPolicies(RdapOptions options, Clock clock, Ticker ticker) {
-    this.breakerConfig = CircuitBreakerConfig.custom()
-        .failureRateThreshold(options.failureRateThreshold())
-        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-        .slidingWindowSize(options.slidingWindowSize())
-        .minimumNumberOfCalls(options.minimumNumberOfCalls())
-        .waitDurationInOpenState(options.openDuration())
-        .recordException(HostPolicies::isServerFailure)
-        .clock(clock)
-        .build();
-    this.limiterConfig = RateLimiterConfig.custom()
-        .limitForPeriod(options.rateLimitPerSecond())
-        .limitRefreshPeriod(Duration.ofSeconds(1))
-        .timeoutDuration(options.rateLimitWait())
-        .build();
+    this.breakerConfig =
+        CircuitBreakerConfig.custom()
+            .failureRateThreshold(options.failureRateThreshold())
+            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+            .slidingWindowSize(options.slidingWindowSize())
+            .minimumNumberOfCalls(options.minimumNumberOfCalls())
+            .waitDurationInOpenState(options.openDuration())
+            .recordException(HostPolicies::isServerFailure)
+            .clock(clock)
+            .build();
+    this.limiterConfig =
+        RateLimiterConfig.custom()
+            .limitForPeriod(options.rateLimitPerSecond())
+            .limitRefreshPeriod(Duration.ofSeconds(1))
+            .timeoutDuration(options.rateLimitWait())
+            .build();
     this.retryBackoff = options.retryBackoff();
     this.openDuration = options.openDuration();
     this.idleNanos = options.hostIdleTimeout().toNanos();
@@ -74,8 +76,12 @@ final class HostPolicies {
    * sent one, else the back-off doubled per attempt; never past the deadline.
    */
   Duration backoff(int attempt, UpstreamException failure, Deadline deadline) {
-    Duration wait = failure.retryAfter()
-        .orElse(retryBackoff.multipliedBy(1L << Math.min(Math.max(attempt - 1, 0), MAX_BACKOFF_DOUBLINGS)));
+    Duration wait =
+        failure
+            .retryAfter()
+            .orElse(
+                retryBackoff.multipliedBy(
+                    1L << Math.min(Math.max(attempt - 1, 0), MAX_BACKOFF_DOUBLINGS)));
     Duration left = deadline.remaining();
     return wait.compareTo(left) > 0 ? left : wait;
   }
@@ -92,8 +98,10 @@ final class HostPolicies {
 
   List<String> openCircuits() {
     return hosts.values().stream()
-        .filter(h -> h.breaker.getState() == CircuitBreaker.State.OPEN
-            || h.breaker.getState() == CircuitBreaker.State.FORCED_OPEN)
+        .filter(
+            h ->
+                h.breaker.getState() == CircuitBreaker.State.OPEN
+                    || h.breaker.getState() == CircuitBreaker.State.FORCED_OPEN)
         .map(h -> h.breaker.getName())
         .sorted()
         .toList();
@@ -113,15 +121,20 @@ final class HostPolicies {
     long now = ticker.read();
     hosts.values().removeIf(h -> isIdle(h, now));
     while (hosts.size() >= maxHosts) {
-      hosts.values().stream().min(Comparator.comparingLong(h -> h.lastUsedNanos))
+      hosts.values().stream()
+          .min(Comparator.comparingLong(h -> h.lastUsedNanos))
           .ifPresent(lru -> hosts.remove(lru.breaker.getName(), lru));
     }
-    Host host = new Host(CircuitBreaker.of(name, breakerConfig), RateLimiter.of(name, limiterConfig), now);
-    host.breaker.getEventPublisher().onStateTransition(event -> {
-      if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-        host.openedAtNanos = ticker.read();
-      }
-    });
+    Host host =
+        new Host(CircuitBreaker.of(name, breakerConfig), RateLimiter.of(name, limiterConfig), now);
+    host.breaker
+        .getEventPublisher()
+        .onStateTransition(
+            event -> {
+              if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                host.openedAtNanos = ticker.read();
+              }
+            });
     hosts.put(name, host);
     return host;
   }
@@ -132,12 +145,14 @@ final class HostPolicies {
     }
     // An open circuit is remembered until it would let a trial call through, however idle.
     Long openedAt = host.openedAtNanos;
-    return openedAt == null || now - openedAt >= openDuration.toNanos()
+    return openedAt == null
+        || now - openedAt >= openDuration.toNanos()
         || host.breaker.getState() != CircuitBreaker.State.OPEN;
   }
 
   private static boolean isServerFailure(Throwable e) {
-    return e instanceof UpstreamException upstream && (upstream.status() == 0 || upstream.status() >= 500);
+    return e instanceof UpstreamException upstream
+        && (upstream.status() == 0 || upstream.status() >= 500);
   }
 
   /** One host's circuit breaker and rate limiter, and when it was last used. */

@@ -1,14 +1,14 @@
 package com.socactions.enrichment.rdap;
 
-import java.math.BigInteger;
 import com.socactions.indicators.IpAddresses;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Address arithmetic RDAP needs on top of {@link IpAddresses}: prefixes as integer keys, and
- * ranges as CIDR lists.
+ * Address arithmetic RDAP needs on top of {@link IpAddresses}: prefixes as integer keys, and ranges
+ * as CIDR lists.
  */
 final class IpRanges {
   private IpRanges() {}
@@ -36,7 +36,8 @@ final class IpRanges {
     BigInteger next = from;
     while (next.compareTo(to) <= 0 && out.size() < maxBlocks) {
       int size = next.signum() == 0 ? bits : Math.min(next.getLowestSetBit(), bits);
-      while (size > 0 && next.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(to) > 0) {
+      while (size > 0
+          && next.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(to) > 0) {
         size--;
       }
       out.add(new Block(next.shiftRight(size), bits - size));
@@ -49,7 +50,8 @@ final class IpRanges {
   static List<String> cidrs(InetAddress start, InetAddress end) {
     int bits = IpAddresses.bitsOf(start);
     List<String> out = new ArrayList<>();
-    for (Block block : blocks(IpAddresses.toBigInteger(start), IpAddresses.toBigInteger(end), bits, 64)) {
+    for (Block block :
+        blocks(IpAddresses.toBigInteger(start), IpAddresses.toBigInteger(end), bits, 64)) {
       InetAddress first = fromInteger(block.prefix().shiftLeft(bits - block.length()), bits);
       out.add(IpAddresses.canonical(first) + "/" + block.length());
     }

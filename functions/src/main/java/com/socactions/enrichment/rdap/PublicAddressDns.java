@@ -26,7 +26,8 @@ final class PublicAddressDns implements Dns {
     for (InetAddress address : addresses) {
       String why = AddressPolicy.whyNotPublic(address, allowLoopback);
       if (why != null) {
-        throw new RefusedAddressException(hostname + " resolves to " + address.getHostAddress() + ", a " + why);
+        throw new RefusedAddressException(
+            hostname + " resolves to " + address.getHostAddress() + ", a " + why);
       }
     }
     return addresses;

@@ -24,16 +24,19 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Each range is indexed as the CIDR blocks that cover it (ARIN's 13.64.0.0-13.107.255.255 is a
  * /11, a /13 and a /14), in one hash map per prefix length. A lookup asks only the lengths that
- * hold a block right now, longest first: at most 33 (IPv4) or 129 (IPv6) hash probes whatever
- * the number of entries, and nested or overlapping ranges need no scan. Of two ranges whose
- * blocks holding the address have the same length, the narrower range wins. When the last block
- * of a length goes (expiry, eviction), that length is no longer asked.
+ * hold a block right now, longest first: at most 33 (IPv4) or 129 (IPv6) hash probes whatever the
+ * number of entries, and nested or overlapping ranges need no scan. Of two ranges whose blocks
+ * holding the address have the same length, the narrower range wins. When the last block of a
+ * length goes (expiry, eviction), that length is no longer asked.
  *
  * <p>Reads share a read lock; writes (put, and removing expired entries a read found) take the
  * write lock. Bounded: past {@code maxEntries}, expired entries go first, then the oldest.
  */
 final class RangeCache<V> {
-  /** Ranges needing more blocks than this are indexed by their first blocks only (a cache miss, never a wrong answer). */
+  /**
+   * Ranges needing more blocks than this are indexed by their first blocks only (a cache miss,
+   * never a wrong answer).
+   */
   private static final int MAX_BLOCKS_PER_RANGE = 64;
 
   private final Clock clock;
@@ -60,8 +63,10 @@ final class RangeCache<V> {
     lock.readLock().lock();
     try {
       Family<V> family = isV4 ? v4 : v6;
-      for (Map.Entry<Integer, Map<BigInteger, List<Entry<V>>>> blocks : family.byLength.descendingMap().entrySet()) {
-        List<Entry<V>> holding = blocks.getValue().get(value.shiftRight(family.bits - blocks.getKey()));
+      for (Map.Entry<Integer, Map<BigInteger, List<Entry<V>>>> blocks :
+          family.byLength.descendingMap().entrySet()) {
+        List<Entry<V>> holding =
+            blocks.getValue().get(value.shiftRight(family.bits - blocks.getKey()));
         if (holding == null) {
           continue;
         }
@@ -96,8 +101,13 @@ final class RangeCache<V> {
     }
     Family<V> family = isV4 ? v4 : v6;
     Range range = new Range(isV4, from, to);
-    Entry<V> entry = new Entry<>(range, to.subtract(from), IpRanges.blocks(from, to, family.bits, MAX_BLOCKS_PER_RANGE),
-        value, clock.instant().plus(ttl));
+    Entry<V> entry =
+        new Entry<>(
+            range,
+            to.subtract(from),
+            IpRanges.blocks(from, to, family.bits, MAX_BLOCKS_PER_RANGE),
+            value,
+            clock.instant().plus(ttl));
     lock.writeLock().lock();
     try {
       Entry<V> previous = byRange.remove(range);
@@ -106,8 +116,11 @@ final class RangeCache<V> {
       }
       byRange.put(range, entry);
       for (IpRanges.Block block : entry.blocks) {
-        family.byLength.computeIfAbsent(block.length(), k -> new HashMap<>())
-            .computeIfAbsent(block.prefix(), k -> new ArrayList<>(1)).add(entry);
+        family
+            .byLength
+            .computeIfAbsent(block.length(), k -> new HashMap<>())
+            .computeIfAbsent(block.prefix(), k -> new ArrayList<>(1))
+            .add(entry);
       }
       if (byRange.size() > maxEntries) {
         evict();
@@ -127,8 +140,8 @@ final class RangeCache<V> {
   }
 
   /**
-   * The shortest prefix length a lookup of this family asks, i.e. the widest block cached;
-   * -1 when none is. It grows back as wide ranges expire or are evicted.
+   * The shortest prefix length a lookup of this family asks, i.e. the widest block cached; -1 when
+   * none is. It grows back as wide ranges expire or are evicted.
    */
   int widestPrefixLength(boolean isV4) {
     lock.readLock().lock();
@@ -198,5 +211,6 @@ final class RangeCache<V> {
 
   private record Range(boolean isV4, BigInteger start, BigInteger end) {}
 
-  private record Entry<V>(Range range, BigInteger width, List<IpRanges.Block> blocks, V value, Instant expiresAt) {}
+  private record Entry<V>(
+      Range range, BigInteger width, List<IpRanges.Block> blocks, V value, Instant expiresAt) {}
 }

@@ -1,13 +1,13 @@
 package com.socactions.enrichment.rdap;
 
-import com.socactions.platform.Ticker;
-import com.socactions.platform.Sleeper;
-import com.socactions.indicators.IpAddresses;
 import com.socactions.enrichment.DomainRegistration;
 import com.socactions.enrichment.WhoisNetwork;
+import com.socactions.indicators.IpAddresses;
 import com.socactions.platform.RequestLog;
 import com.socactions.platform.RequestLogContext;
 import com.socactions.platform.Settings;
+import com.socactions.platform.Sleeper;
+import com.socactions.platform.Ticker;
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -46,26 +46,37 @@ import okhttp3.OkHttpClient;
  * network cost one call), a cache of domain answers, and per-server resilience (retry honouring
  * {@code Retry-After}, rate limiter, circuit breaker).
  *
- * <p>Lookups never throw for upstream trouble: every input gets an outcome, either the record or
- * a one-line reason for the analyst. They return within the budget (plus a little), marking the
- * items not done. Every URL contacted (service URLs, redirects, registrar links) must be https
- * and resolve to public addresses, unless {@code RDAP_ALLOW_INSECURE=true} (local fakes and tests
+ * <p>Lookups never throw for upstream trouble: every input gets an outcome, either the record or a
+ * one-line reason for the analyst. They return within the budget (plus a little), marking the items
+ * not done. Every URL contacted (service URLs, redirects, registrar links) must be https and
+ * resolve to public addresses, unless {@code RDAP_ALLOW_INSECURE=true} (local fakes and tests
  * only), which allows http and loopback.
  */
 public final class RdapClient implements AutoCloseable {
   private static final RequestLog LOG = RequestLog.of(RdapClient.class);
+
   /**
    * The prefix lengths of the fan-out, widest first (see {@link #resolve}). The first is the lane:
    * its first answer is awaited alone, because it often covers the whole lane (ARIN's
    * 13.64.0.0-13.107.255.255 spans 44 /16s). The last is one address.
    */
   private static final int[] FAN_OUT_PREFIXES_V4 = {8, 16, 24, 32};
+
   private static final int[] FAN_OUT_PREFIXES_V6 = {24, 32, 48, 64, 128};
-  /** How long the caller's thread waits on the items between two readings of the deadline's ticker. */
+
+  /**
+   * How long the caller's thread waits on the items between two readings of the deadline's ticker.
+   */
   private static final Duration AWAIT_SLICE = Duration.ofMillis(50);
-  /** Wider answers than these are cached for the queried address only (a /8 is an RIR's whole block). */
+
+  /**
+   * Wider answers than these are cached for the queried address only (a /8 is an RIR's whole
+   * block).
+   */
   private static final int WIDEST_CACHED_PREFIX_V4 = 8;
+
   private static final int WIDEST_CACHED_PREFIX_V6 = 12;
+
   /** How long after the budget a lookup may take to hand back what it has. */
   private static final Duration GRACE = Duration.ofMillis(200);
 
@@ -89,31 +100,40 @@ public final class RdapClient implements AutoCloseable {
     this(options, sharedHttp, clock, Ticker.SYSTEM, Sleeper.SYSTEM);
   }
 
-  /** For tests: deadlines read {@code ticker}, and waits between attempts go through {@code sleeper}. */
-  RdapClient(RdapOptions options, OkHttpClient sharedHttp, Clock clock, Ticker ticker, Sleeper sleeper) {
+  /**
+   * For tests: deadlines read {@code ticker}, and waits between attempts go through {@code
+   * sleeper}.
+   */
+  RdapClient(
+      RdapOptions options, OkHttpClient sharedHttp, Clock clock, Ticker ticker, Sleeper sleeper) {
     this.options = Objects.requireNonNull(options, "'options' cannot be null.");
     this.clock = Objects.requireNonNull(clock, "'clock' cannot be null.");
     this.ticker = Objects.requireNonNull(ticker, "'ticker' cannot be null.");
     Objects.requireNonNull(sleeper, "'sleeper' cannot be null.");
     Objects.requireNonNull(sharedHttp, "'sharedHttp' cannot be null.");
-    OkHttpClient rdapHttp = sharedHttp.newBuilder()
-        .connectTimeout(options.connectTimeout())
-        .readTimeout(options.readTimeout())
-        .callTimeout(options.callTimeout())
-        .followRedirects(false)
-        .followSslRedirects(false)
-        .dns(new PublicAddressDns(options.dns(), options.allowLoopback()))
-        .build();
-    OkHttpClient bootstrapHttp = sharedHttp.newBuilder()
-        .connectTimeout(options.connectTimeout())
-        .readTimeout(options.readTimeout())
-        .callTimeout(options.callTimeout())
-        .followRedirects(true)
-        .followSslRedirects(false)
-        .build();
+    OkHttpClient rdapHttp =
+        sharedHttp
+            .newBuilder()
+            .connectTimeout(options.connectTimeout())
+            .readTimeout(options.readTimeout())
+            .callTimeout(options.callTimeout())
+            .followRedirects(false)
+            .followSslRedirects(false)
+            .dns(new PublicAddressDns(options.dns(), options.allowLoopback()))
+            .build();
+    OkHttpClient bootstrapHttp =
+        sharedHttp
+            .newBuilder()
+            .connectTimeout(options.connectTimeout())
+            .readTimeout(options.readTimeout())
+            .callTimeout(options.callTimeout())
+            .followRedirects(true)
+            .followSslRedirects(false)
+            .build();
     this.policies = new HostPolicies(options, clock, ticker);
     this.http = new RdapHttp(rdapHttp, options, policies, clock, ticker, sleeper);
-    this.bootstrap = new Bootstrap(HttpUrl.get(options.bootstrapUrl()), bootstrapHttp, clock, options);
+    this.bootstrap =
+        new Bootstrap(HttpUrl.get(options.bootstrapUrl()), bootstrapHttp, clock, options);
     this.networks = new RangeCache<>(clock, options.networkCacheTtl(), options.maxCachedRanges());
     this.notFoundIps = new TtlCache<>(clock, options.maxCachedRanges());
     this.domains = new TtlCache<>(clock, options.maxCachedDomains());
@@ -162,19 +182,24 @@ public final class RdapClient implements AutoCloseable {
   }
 
   /**
-   * The registration of each registrable domain (lower case, e.g. {@code example.co.uk}).
-   * Same guarantees as {@link #lookupIps}.
+   * The registration of each registrable domain (lower case, e.g. {@code example.co.uk}). Same
+   * guarantees as {@link #lookupIps}.
    */
-  public Map<String, DomainOutcome> lookupDomains(Collection<String> registrableDomains, Duration budget) {
+  public Map<String, DomainOutcome> lookupDomains(
+      Collection<String> registrableDomains, Duration budget) {
     Deadline deadline = Deadline.after(budget, ticker);
     LinkedHashSet<String> unique = new LinkedHashSet<>();
-    registrableDomains.stream().filter(Objects::nonNull).map(d -> normalizeDomain(d)).forEach(unique::add);
+    registrableDomains.stream()
+        .filter(Objects::nonNull)
+        .map(d -> normalizeDomain(d))
+        .forEach(unique::add);
     Map<String, DomainOutcome> results = new ConcurrentHashMap<>();
     List<String> pending = new ArrayList<>();
     for (String domain : unique) {
-      DomainOutcome cached = domain.isEmpty() || domain.indexOf('.') < 0
-          ? DomainOutcome.failed("'" + domain + "' is not a registrable domain")
-          : domains.get(domain);
+      DomainOutcome cached =
+          domain.isEmpty() || domain.indexOf('.') < 0
+              ? DomainOutcome.failed("'" + domain + "' is not a registrable domain")
+              : domains.get(domain);
       if (cached != null) {
         results.put(domain, cached);
       } else {
@@ -187,7 +212,8 @@ public final class RdapClient implements AutoCloseable {
         batch.submit(() -> batch.complete(domain, lookupDomain(domain, deadline)));
       }
       batch.await();
-      String notDone = "domain lookup not done within " + deadline.budgetSeconds() + " s; try again";
+      String notDone =
+          "domain lookup not done within " + deadline.budgetSeconds() + " s; try again";
       unique.forEach(d -> results.putIfAbsent(d, DomainOutcome.failed(notDone)));
     }
     Map<String, DomainOutcome> ordered = new LinkedHashMap<>();
@@ -196,8 +222,8 @@ public final class RdapClient implements AutoCloseable {
   }
 
   /**
-   * Cheap: reports state. If the bootstrap was never loaded, tries once (IPv4 file, short
-   * timeout) so a fresh worker does not report a healthy-looking "not loaded".
+   * Cheap: reports state. If the bootstrap was never loaded, tries once (IPv4 file, short timeout)
+   * so a fresh worker does not report a healthy-looking "not loaded".
    */
   public RdapHealth health() {
     bootstrap.tryLoadOnce(options.healthTimeout());
@@ -225,7 +251,8 @@ public final class RdapClient implements AutoCloseable {
   private WhoisOutcome fromCacheOrPolicy(InetAddress ip) {
     String why = AddressPolicy.whyNotPublic(ip, false);
     if (why != null) {
-      return WhoisOutcome.failed(IpAddresses.canonical(ip) + " is a " + why + "; it has no public registration");
+      return WhoisOutcome.failed(
+          IpAddresses.canonical(ip) + " is a " + why + "; it has no public registration");
     }
     WhoisNetwork cached = networks.get(ip);
     if (cached != null) {
@@ -237,19 +264,20 @@ public final class RdapClient implements AutoCloseable {
 
   /**
    * Answers a group of addresses that share the prefix of fan-out level {@code level}, with as few
-   * calls as the range cache allows and in few rounds: the group's first address is looked up
-   * first (the probe), since its answer's range often covers the rest; then the addresses it did
-   * not cover are split by the next, longer prefix, and those groups go on in parallel, each with
-   * a probe of its own. Every address is checked against the range cache right before its call,
-   * so an answer that arrived meanwhile saves it.
+   * calls as the range cache allows and in few rounds: the group's first address is looked up first
+   * (the probe), since its answer's range often covers the rest; then the addresses it did not
+   * cover are split by the next, longer prefix, and those groups go on in parallel, each with a
+   * probe of its own. Every address is checked against the range cache right before its call, so an
+   * answer that arrived meanwhile saves it.
    *
    * <p>So a thousand addresses in one network cost one call, and many small networks in one /16
-   * cost about one call each in at most as many rounds as there are levels (4 for IPv4), instead
-   * of one after another.
+   * cost about one call each in at most as many rounds as there are levels (4 for IPv4), instead of
+   * one after another.
    *
    * @param addresses ascending, all sharing the level's prefix
    */
-  private void resolve(List<InetAddress> addresses, int level, Batch<InetAddress, WhoisOutcome> batch) {
+  private void resolve(
+      List<InetAddress> addresses, int level, Batch<InetAddress, WhoisOutcome> batch) {
     List<InetAddress> open = unanswered(addresses, batch);
     if (open.isEmpty() || batch.stopped()) {
       return;
@@ -263,13 +291,16 @@ public final class RdapClient implements AutoCloseable {
     }
     Map<BigInteger, List<InetAddress>> groups = new LinkedHashMap<>();
     for (InetAddress ip : open) {
-      groups.computeIfAbsent(IpRanges.prefix(ip, prefixes[level + 1]), k -> new ArrayList<>()).add(ip);
+      groups
+          .computeIfAbsent(IpRanges.prefix(ip, prefixes[level + 1]), k -> new ArrayList<>())
+          .add(ip);
     }
     groups.values().forEach(group -> batch.submit(() -> resolve(group, level + 1, batch)));
   }
 
   /** The addresses not yet answered, answering from the range cache those it now covers. */
-  private List<InetAddress> unanswered(List<InetAddress> addresses, Batch<InetAddress, WhoisOutcome> batch) {
+  private List<InetAddress> unanswered(
+      List<InetAddress> addresses, Batch<InetAddress, WhoisOutcome> batch) {
     List<InetAddress> open = new ArrayList<>();
     for (InetAddress ip : addresses) {
       if (batch.results.containsKey(ip)) {
@@ -312,13 +343,18 @@ public final class RdapClient implements AutoCloseable {
       return null;
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "RDAP lookup of " + subject + " failed unexpectedly", e);
-      return WhoisOutcome.failed("whois lookup of " + subject + " failed unexpectedly (" + e.getClass().getSimpleName() + ")");
+      return WhoisOutcome.failed(
+          "whois lookup of "
+              + subject
+              + " failed unexpectedly ("
+              + e.getClass().getSimpleName()
+              + ")");
     }
   }
 
   /**
-   * Only a range that holds the address and is no wider than an RIR ever delegates is trusted
-   * for other addresses: some servers answer space they do not manage with a placeholder object
+   * Only a range that holds the address and is no wider than an RIR ever delegates is trusted for
+   * other addresses: some servers answer space they do not manage with a placeholder object
    * covering everything (RIPE's {@code 0.0.0.0 - 255.255.255.255}).
    */
   static boolean isCacheableRange(InetAddress[] range, InetAddress ip) {
@@ -328,9 +364,11 @@ public final class RdapClient implements AutoCloseable {
     BigInteger start = IpAddresses.toBigInteger(range[0]);
     BigInteger end = IpAddresses.toBigInteger(range[1]);
     BigInteger value = IpAddresses.toBigInteger(ip);
-    int widestPrefix = ip instanceof Inet4Address ? WIDEST_CACHED_PREFIX_V4 : WIDEST_CACHED_PREFIX_V6;
+    int widestPrefix =
+        ip instanceof Inet4Address ? WIDEST_CACHED_PREFIX_V4 : WIDEST_CACHED_PREFIX_V6;
     BigInteger widest = BigInteger.ONE.shiftLeft(IpAddresses.bitsOf(ip) - widestPrefix);
-    return start.compareTo(value) <= 0 && end.compareTo(value) >= 0
+    return start.compareTo(value) <= 0
+        && end.compareTo(value) >= 0
         && end.subtract(start).compareTo(widest) < 0;
   }
 
@@ -358,7 +396,12 @@ public final class RdapClient implements AutoCloseable {
       return null;
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "RDAP lookup of " + domain + " failed unexpectedly", e);
-      return DomainOutcome.failed("domain lookup of " + domain + " failed unexpectedly (" + e.getClass().getSimpleName() + ")");
+      return DomainOutcome.failed(
+          "domain lookup of "
+              + domain
+              + " failed unexpectedly ("
+              + e.getClass().getSimpleName()
+              + ")");
     }
   }
 
@@ -366,8 +409,10 @@ public final class RdapClient implements AutoCloseable {
    * Thin registries leave the abuse contact to the registrar's RDAP ({@code links[rel=related]}):
    * follow it once, under the same URL rules, to fill what is missing. The registry's dates win.
    */
-  private DomainRegistration completeFromRegistrar(DomainRegistration fromRegistry, RdapHttp.Answer answer, Deadline deadline) {
-    if (!options.followRegistrarLink() || (fromRegistry.abuseEmail() != null && fromRegistry.registrar() != null)) {
+  private DomainRegistration completeFromRegistrar(
+      DomainRegistration fromRegistry, RdapHttp.Answer answer, Deadline deadline) {
+    if (!options.followRegistrarLink()
+        || (fromRegistry.abuseEmail() != null && fromRegistry.registrar() != null)) {
       return fromRegistry;
     }
     String related = RdapParser.relatedRdapLink(answer.body());
@@ -377,7 +422,8 @@ public final class RdapClient implements AutoCloseable {
     }
     try {
       RdapHttp.Answer registrar = http.get(url, fromRegistry.domain(), deadline);
-      DomainRegistration more = RdapParser.domain(fromRegistry.domain(), registrar.body(), registrar.url());
+      DomainRegistration more =
+          RdapParser.domain(fromRegistry.domain(), registrar.body(), registrar.url());
       return new DomainRegistration(
           fromRegistry.domain(),
           fromRegistry.registrar() != null ? fromRegistry.registrar() : more.registrar(),
@@ -390,7 +436,8 @@ public final class RdapClient implements AutoCloseable {
           fromRegistry.abuseEmail() != null ? fromRegistry.abuseEmail() : more.abuseEmail(),
           fromRegistry.rdapUrl());
     } catch (RdapLookupException | RdapHttp.BudgetExhausted e) {
-      LOG.fine(() -> "registrar RDAP for " + fromRegistry.domain() + " not used: " + e.getMessage());
+      LOG.fine(
+          () -> "registrar RDAP for " + fromRegistry.domain() + " not used: " + e.getMessage());
       return fromRegistry;
     }
   }
@@ -402,13 +449,15 @@ public final class RdapClient implements AutoCloseable {
 
   private static ExecutorService newExecutor(int threads) {
     AtomicInteger counter = new AtomicInteger();
-    ThreadFactory factory = runnable -> {
-      Thread t = new Thread(runnable, "rdap-lookup-" + counter.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), factory);
+    ThreadFactory factory =
+        runnable -> {
+          Thread t = new Thread(runnable, "rdap-lookup-" + counter.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }
@@ -431,7 +480,8 @@ public final class RdapClient implements AutoCloseable {
         return;
       }
       try {
-        // Keeps the request's run and correlation ids on the log lines written on the lookup threads.
+        // Keeps the request's run and correlation ids on the log lines written on the lookup
+        // threads.
         tasks.add(executor.submit(RequestLogContext.wrap(task)));
       } catch (RejectedExecutionException closed) {
         // client closed: the items stay "not done"
@@ -458,7 +508,9 @@ public final class RdapClient implements AutoCloseable {
       try {
         while (open.getCount() > 0 && !deadline.passed()) {
           Duration slice = deadline.remaining();
-          open.await(Math.max(1, Math.min(slice.toMillis(), AWAIT_SLICE.toMillis())), TimeUnit.MILLISECONDS);
+          open.await(
+              Math.max(1, Math.min(slice.toMillis(), AWAIT_SLICE.toMillis())),
+              TimeUnit.MILLISECONDS);
         }
         open.await(GRACE.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {

@@ -12,4 +12,9 @@ import java.util.List;
  * @param openCircuits RDAP server hosts whose circuit breaker is open right now
  * @param detail last error, when there is one
  */
-public record RdapHealth(boolean bootstrapLoaded, String bootstrapUrl, Instant bootstrapFetchedAt, List<String> openCircuits, String detail) {}
+public record RdapHealth(
+    boolean bootstrapLoaded,
+    String bootstrapUrl,
+    Instant bootstrapFetchedAt,
+    List<String> openCircuits,
+    String detail) {}

@@ -1,11 +1,11 @@
 package com.socactions.enrichment.rdap;
 
-import com.socactions.platform.Ticker;
-import com.socactions.platform.Sleeper;
-import com.socactions.indicators.IpAddresses;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.socactions.platform.RequestLog;
+import com.socactions.indicators.IpAddresses;
 import com.socactions.platform.Json;
+import com.socactions.platform.RequestLog;
+import com.socactions.platform.Sleeper;
+import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamHttp;
 import java.io.IOException;
@@ -27,9 +27,9 @@ import okhttp3.ResponseBody;
 import okio.BufferedSource;
 
 /**
- * One RDAP query: vets every URL (https, public address), follows redirects itself (RIRs send
- * each other's clients across), and runs each exchange through its host's resilience policies.
- * Every failure comes out as a {@link RdapLookupException} whose message an analyst can read.
+ * One RDAP query: vets every URL (https, public address), follows redirects itself (RIRs send each
+ * other's clients across), and runs each exchange through its host's resilience policies. Every
+ * failure comes out as a {@link RdapLookupException} whose message an analyst can read.
  */
 final class RdapHttp {
   static final String ACCEPT = "application/rdap+json, application/json";
@@ -42,7 +42,13 @@ final class RdapHttp {
   private final Ticker ticker;
   private final Sleeper sleeper;
 
-  RdapHttp(OkHttpClient http, RdapOptions options, HostPolicies policies, Clock clock, Ticker ticker, Sleeper sleeper) {
+  RdapHttp(
+      OkHttpClient http,
+      RdapOptions options,
+      HostPolicies policies,
+      Clock clock,
+      Ticker ticker,
+      Sleeper sleeper) {
     this.http = http;
     this.options = options;
     this.policies = policies;
@@ -58,7 +64,8 @@ final class RdapHttp {
    * GETs {@code url}, following up to {@code maxRedirects} redirects.
    *
    * @param subject what is looked up, for messages ({@code 1.1.1.1}, {@code example.com})
-   * @throws RdapLookupException with an analyst's sentence; {@link RdapLookupException#isNotFound()} on 404
+   * @throws RdapLookupException with an analyst's sentence; {@link
+   *     RdapLookupException#isNotFound()} on 404
    * @throws BudgetExhausted when the deadline passed before an answer
    */
   Answer get(HttpUrl url, String subject, Deadline deadline) throws RdapLookupException {
@@ -68,13 +75,22 @@ final class RdapHttp {
       Exchange exchange = exchange(current, deadline);
       if (exchange.isRedirect()) {
         if (hop >= options.maxRedirects()) {
-          throw new RdapLookupException("RDAP query for " + subject + " was redirected more than "
-              + options.maxRedirects() + " times (last to " + current + ")");
+          throw new RdapLookupException(
+              "RDAP query for "
+                  + subject
+                  + " was redirected more than "
+                  + options.maxRedirects()
+                  + " times (last to "
+                  + current
+                  + ")");
         }
         HttpUrl next = exchange.location == null ? null : current.resolve(exchange.location);
         if (next == null) {
-          throw new RdapLookupException(hostKey(current) + " redirected the query for " + subject
-              + " without a usable Location");
+          throw new RdapLookupException(
+              hostKey(current)
+                  + " redirected the query for "
+                  + subject
+                  + " without a usable Location");
         }
         String from = redact(current);
         LOG.fine(() -> "RDAP redirect " + exchange.status + " " + from + " -> " + redact(next));
@@ -85,7 +101,11 @@ final class RdapHttp {
       String registry = RdapParser.registryName(current, body);
       if (exchange.status == 200) {
         if (body == null || !body.isObject()) {
-          throw new RdapLookupException(registry + " answered the query for " + subject + " with something that is not RDAP JSON");
+          throw new RdapLookupException(
+              registry
+                  + " answered the query for "
+                  + subject
+                  + " with something that is not RDAP JSON");
         }
         return new Answer(body, current, registry);
       }
@@ -93,15 +113,23 @@ final class RdapHttp {
         throw RdapLookupException.notFound("no RDAP record for " + subject + " at " + registry);
       }
       String explained = RdapParser.errorSummary(body);
-      throw new RdapLookupException(registry + " could not answer the query for " + subject + ": HTTP "
-          + exchange.status + (explained == null ? "" : " (" + explained + ")"));
+      throw new RdapLookupException(
+          registry
+              + " could not answer the query for "
+              + subject
+              + ": HTTP "
+              + exchange.status
+              + (explained == null ? "" : " (" + explained + ")"));
     }
   }
 
   /** https only, no credentials in the URL, and IP literals must be public (names: see the Dns). */
   private void vet(HttpUrl url) throws RdapLookupException {
     if (!url.isHttps() && !options.allowInsecure()) {
-      throw new RdapLookupException("refused RDAP URL " + redact(url) + ": not https (RDAP_ALLOW_INSECURE is for local tests only)");
+      throw new RdapLookupException(
+          "refused RDAP URL "
+              + redact(url)
+              + ": not https (RDAP_ALLOW_INSECURE is for local tests only)");
     }
     if (!url.username().isEmpty() || !url.password().isEmpty()) {
       throw new RdapLookupException("refused RDAP URL " + redact(url) + ": it carries credentials");
@@ -111,7 +139,8 @@ final class RdapHttp {
     if (literal != null) {
       String why = AddressPolicy.whyNotPublic(literal, options.allowLoopback());
       if (why != null) {
-        throw new RdapLookupException("refused RDAP URL " + redact(url) + ": " + url.host() + " is a " + why);
+        throw new RdapLookupException(
+            "refused RDAP URL " + redact(url) + ": " + url.host() + " is a " + why);
       }
     }
   }
@@ -131,17 +160,22 @@ final class RdapHttp {
       awaitRateLimit(policy, host, deadline);
       if (!policy.breaker.tryAcquirePermission()) {
         LOG.warning(() -> "RDAP circuit open for " + host);
-        throw new RdapLookupException(host + " is failing; circuit open, retry after "
-            + policies.secondsUntilHalfOpen(host) + " s");
+        throw new RdapLookupException(
+            host
+                + " is failing; circuit open, retry after "
+                + policies.secondsUntilHalfOpen(host)
+                + " s");
       }
       long started = policy.breaker.getCurrentTimestamp();
       UpstreamException failed;
       try {
         Exchange exchange = attempt(url, host, deadline);
-        policy.breaker.onSuccess(policy.breaker.getCurrentTimestamp() - started, policy.breaker.getTimestampUnit());
+        policy.breaker.onSuccess(
+            policy.breaker.getCurrentTimestamp() - started, policy.breaker.getTimestampUnit());
         return exchange;
       } catch (UpstreamException e) {
-        policy.breaker.onError(policy.breaker.getCurrentTimestamp() - started, policy.breaker.getTimestampUnit(), e);
+        policy.breaker.onError(
+            policy.breaker.getCurrentTimestamp() - started, policy.breaker.getTimestampUnit(), e);
         failed = e;
       } catch (Stop stop) {
         policy.breaker.releasePermission(); // neither a success nor a failure of the server
@@ -158,11 +192,13 @@ final class RdapHttp {
   }
 
   /** Waits for the host's rate limiter; refuses when it would take longer than it allows. */
-  private void awaitRateLimit(HostPolicies.Host policy, String host, Deadline deadline) throws RdapLookupException {
+  private void awaitRateLimit(HostPolicies.Host policy, String host, Deadline deadline)
+      throws RdapLookupException {
     long waitNanos = policy.limiter.reservePermission();
     if (waitNanos < 0) {
       LOG.warning(() -> "RDAP local rate limit reached for " + host);
-      throw new RdapLookupException("too many RDAP calls to " + host + " right now; try again in a few seconds");
+      throw new RdapLookupException(
+          "too many RDAP calls to " + host + " right now; try again in a few seconds");
     }
     if (waitNanos > 0) {
       Duration wait = Duration.ofNanos(waitNanos);
@@ -181,20 +217,28 @@ final class RdapHttp {
   }
 
   /** The analyst's sentence for the last failure of an exchange. */
-  private RdapLookupException explain(UpstreamException failed, HttpUrl url, String host, int tries, Deadline deadline) {
+  private RdapLookupException explain(
+      UpstreamException failed, HttpUrl url, String host, int tries, Deadline deadline) {
     if (deadline.passed()) {
       throw new BudgetExhausted();
     }
     String after = tries > 1 ? " after " + tries + " attempts" : "";
     LOG.warning(() -> "RDAP " + redact(url) + " failed" + after + ": " + failed.getMessage());
     if (failed.status() == 429) {
-      return new RdapLookupException("rate limited by " + host
-          + failed.retryAfter().map(d -> "; retry after " + seconds(d) + " s").orElse("; try again later"));
+      return new RdapLookupException(
+          "rate limited by "
+              + host
+              + failed
+                  .retryAfter()
+                  .map(d -> "; retry after " + seconds(d) + " s")
+                  .orElse("; try again later"));
     }
     if (failed.status() == 0) {
-      return new RdapLookupException(host + " did not answer (" + failed.getMessage() + ")" + after + "; try again later");
+      return new RdapLookupException(
+          host + " did not answer (" + failed.getMessage() + ")" + after + "; try again later");
     }
-    return new RdapLookupException(host + " failed with HTTP " + failed.status() + after + "; try again later");
+    return new RdapLookupException(
+        host + " failed with HTTP " + failed.status() + after + "; try again later");
   }
 
   private Exchange attempt(HttpUrl url, String host, Deadline deadline) {
@@ -210,15 +254,38 @@ final class RdapHttp {
     try (Response response = call.execute()) {
       String body = readLimited(response.body());
       int code = response.code();
-      LOG.fine(() -> "RDAP GET " + redact(url) + " -> " + code + " in " + (ticker.read() - started) / 1_000_000 + " ms");
+      LOG.fine(
+          () ->
+              "RDAP GET "
+                  + redact(url)
+                  + " -> "
+                  + code
+                  + " in "
+                  + (ticker.read() - started) / 1_000_000
+                  + " ms");
       // 501 Not Implemented is the server's final word (RFC 9083 error object), not trouble.
       if (code == 408 || code == 429 || (code >= 500 && code != 501)) {
         Duration retryAfter = UpstreamHttp.retryAfter(response, clock);
         if (retryAfter != null && retryAfter.compareTo(options.maxRetryAfter()) > 0) {
-          LOG.warning(() -> "RDAP " + host + " answered " + code + " with Retry-After " + seconds(retryAfter) + " s");
-          throw new Stop(code == 429
-              ? "rate limited by " + host + "; retry after " + seconds(retryAfter) + " s"
-              : host + " is unavailable (HTTP " + code + "); retry after " + seconds(retryAfter) + " s", false);
+          LOG.warning(
+              () ->
+                  "RDAP "
+                      + host
+                      + " answered "
+                      + code
+                      + " with Retry-After "
+                      + seconds(retryAfter)
+                      + " s");
+          throw new Stop(
+              code == 429
+                  ? "rate limited by " + host + "; retry after " + seconds(retryAfter) + " s"
+                  : host
+                      + " is unavailable (HTTP "
+                      + code
+                      + "); retry after "
+                      + seconds(retryAfter)
+                      + " s",
+              false);
         }
         throw new UpstreamException(host, code, "HTTP " + code, body, retryAfter, null);
       }
@@ -259,7 +326,9 @@ final class RdapHttp {
 
   /** The host, with the port when it is not the scheme's default: the unit of resilience. */
   static String hostKey(HttpUrl url) {
-    return url.port() == HttpUrl.defaultPort(url.scheme()) ? url.host() : url.host() + ":" + url.port();
+    return url.port() == HttpUrl.defaultPort(url.scheme())
+        ? url.host()
+        : url.host() + ":" + url.port();
   }
 
   /** The URL without any query string, which is never needed to explain and could carry tokens. */
@@ -281,7 +350,9 @@ final class RdapHttp {
       return "TLS failure";
     }
     String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-    if (message.contains("reset") || message.contains("end of stream") || message.contains("closed")) {
+    if (message.contains("reset")
+        || message.contains("end of stream")
+        || message.contains("closed")) {
       return "connection reset";
     }
     if (message.contains("larger than")) {

@@ -25,15 +25,21 @@ public final class RdapOptions {
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(15);
   public static final Duration DEFAULT_BOOTSTRAP_TTL = Duration.ofHours(24);
+
   /** How long a failed first bootstrap fetch is remembered, so a batch fails fast. */
   public static final Duration DEFAULT_BOOTSTRAP_FAILURE_TTL = Duration.ofSeconds(60);
+
   /** Call timeout of {@link RdapClient#health()}'s one bootstrap attempt. */
   public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(3);
+
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
   /** First back-off; doubles each attempt (0.5 s, 1 s). */
   public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(500);
+
   /** A {@code Retry-After} longer than this fails the item instead of waiting. */
   public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(10);
+
   public static final int DEFAULT_RATE_LIMIT_PER_SECOND = 10; // calls per host per second
   public static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(5);
   public static final float DEFAULT_FAILURE_RATE_THRESHOLD = 50; // Percentage
@@ -47,8 +53,10 @@ public final class RdapOptions {
   public static final int DEFAULT_MAX_CACHED_DOMAINS = 50_000; // entries
   public static final int DEFAULT_MAX_CONCURRENCY = 8; // parallel lookups per client
   public static final int DEFAULT_MAX_REDIRECTS = 5; // hops
+
   /** A server host unused this long has its circuit breaker and rate limiter forgotten. */
   public static final Duration DEFAULT_HOST_IDLE_TIMEOUT = Duration.ofMinutes(15);
+
   public static final int DEFAULT_MAX_HOSTS = 1_000; // server hosts with policies kept at once
   public static final long DEFAULT_MAX_BODY_BYTES = 2L * 1024 * 1024;
 
@@ -116,8 +124,8 @@ public final class RdapOptions {
 
   /**
    * Reads {@code RDAP_BOOTSTRAP_URL}, {@code RDAP_ALLOW_INSECURE}, {@code RDAP_CONNECT_TIMEOUT},
-   * {@code RDAP_READ_TIMEOUT}, {@code RDAP_CALL_TIMEOUT} (ISO-8601 durations),
-   * {@code RDAP_MAX_CONCURRENCY} and {@code RDAP_RATE_LIMIT_PER_SECOND}; the rest are defaults.
+   * {@code RDAP_READ_TIMEOUT}, {@code RDAP_CALL_TIMEOUT} (ISO-8601 durations), {@code
+   * RDAP_MAX_CONCURRENCY} and {@code RDAP_RATE_LIMIT_PER_SECOND}; the rest are defaults.
    *
    * @throws com.socactions.platform.ConfigurationException when a setting has an invalid value
    */
@@ -129,7 +137,8 @@ public final class RdapOptions {
         .readTimeout(settings.getDuration(SETTING_READ_TIMEOUT, DEFAULT_READ_TIMEOUT))
         .callTimeout(settings.getDuration(SETTING_CALL_TIMEOUT, DEFAULT_CALL_TIMEOUT))
         .maxConcurrency(settings.getInt(SETTING_MAX_CONCURRENCY, DEFAULT_MAX_CONCURRENCY))
-        .rateLimitPerSecond(settings.getInt(SETTING_RATE_LIMIT_PER_SECOND, DEFAULT_RATE_LIMIT_PER_SECOND))
+        .rateLimitPerSecond(
+            settings.getInt(SETTING_RATE_LIMIT_PER_SECOND, DEFAULT_RATE_LIMIT_PER_SECOND))
         .build();
   }
 
@@ -171,39 +180,131 @@ public final class RdapOptions {
     return b;
   }
 
-  public String bootstrapUrl() { return bootstrapUrl; }
+  public String bootstrapUrl() {
+    return bootstrapUrl;
+  }
+
   /** Whether http RDAP URLs are allowed (and loopback servers with them). */
-  public boolean allowInsecure() { return allowInsecure; }
-  /** Whether loopback RDAP servers may be contacted: with {@link #allowInsecure()}, or over https in tests. */
-  boolean allowLoopback() { return allowLoopback || allowInsecure; }
-  public Duration connectTimeout() { return connectTimeout; }
-  public Duration readTimeout() { return readTimeout; }
-  public Duration callTimeout() { return callTimeout; }
-  public Duration bootstrapTtl() { return bootstrapTtl; }
-  public Duration bootstrapFailureTtl() { return bootstrapFailureTtl; }
-  public Duration healthTimeout() { return healthTimeout; }
-  public int maxAttempts() { return maxAttempts; }
-  public Duration retryBackoff() { return retryBackoff; }
-  public Duration maxRetryAfter() { return maxRetryAfter; }
-  public int rateLimitPerSecond() { return rateLimitPerSecond; }
-  public Duration rateLimitWait() { return rateLimitWait; }
-  public float failureRateThreshold() { return failureRateThreshold; }
-  public int slidingWindowSize() { return slidingWindowSize; }
-  public int minimumNumberOfCalls() { return minimumNumberOfCalls; }
-  public Duration openDuration() { return openDuration; }
-  public Duration networkCacheTtl() { return networkCacheTtl; }
-  public Duration notFoundCacheTtl() { return notFoundCacheTtl; }
-  public Duration domainCacheTtl() { return domainCacheTtl; }
-  public int maxCachedRanges() { return maxCachedRanges; }
-  public int maxCachedDomains() { return maxCachedDomains; }
-  public int maxConcurrency() { return maxConcurrency; }
-  public int maxRedirects() { return maxRedirects; }
-  public Duration hostIdleTimeout() { return hostIdleTimeout; }
-  public int maxHosts() { return maxHosts; }
-  public boolean followRegistrarLink() { return followRegistrarLink; }
-  public long maxBodyBytes() { return DEFAULT_MAX_BODY_BYTES; }
+  public boolean allowInsecure() {
+    return allowInsecure;
+  }
+
+  /**
+   * Whether loopback RDAP servers may be contacted: with {@link #allowInsecure()}, or over https in
+   * tests.
+   */
+  boolean allowLoopback() {
+    return allowLoopback || allowInsecure;
+  }
+
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  public Duration readTimeout() {
+    return readTimeout;
+  }
+
+  public Duration callTimeout() {
+    return callTimeout;
+  }
+
+  public Duration bootstrapTtl() {
+    return bootstrapTtl;
+  }
+
+  public Duration bootstrapFailureTtl() {
+    return bootstrapFailureTtl;
+  }
+
+  public Duration healthTimeout() {
+    return healthTimeout;
+  }
+
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  public Duration retryBackoff() {
+    return retryBackoff;
+  }
+
+  public Duration maxRetryAfter() {
+    return maxRetryAfter;
+  }
+
+  public int rateLimitPerSecond() {
+    return rateLimitPerSecond;
+  }
+
+  public Duration rateLimitWait() {
+    return rateLimitWait;
+  }
+
+  public float failureRateThreshold() {
+    return failureRateThreshold;
+  }
+
+  public int slidingWindowSize() {
+    return slidingWindowSize;
+  }
+
+  public int minimumNumberOfCalls() {
+    return minimumNumberOfCalls;
+  }
+
+  public Duration openDuration() {
+    return openDuration;
+  }
+
+  public Duration networkCacheTtl() {
+    return networkCacheTtl;
+  }
+
+  public Duration notFoundCacheTtl() {
+    return notFoundCacheTtl;
+  }
+
+  public Duration domainCacheTtl() {
+    return domainCacheTtl;
+  }
+
+  public int maxCachedRanges() {
+    return maxCachedRanges;
+  }
+
+  public int maxCachedDomains() {
+    return maxCachedDomains;
+  }
+
+  public int maxConcurrency() {
+    return maxConcurrency;
+  }
+
+  public int maxRedirects() {
+    return maxRedirects;
+  }
+
+  public Duration hostIdleTimeout() {
+    return hostIdleTimeout;
+  }
+
+  public int maxHosts() {
+    return maxHosts;
+  }
+
+  public boolean followRegistrarLink() {
+    return followRegistrarLink;
+  }
+
+  public long maxBodyBytes() {
+    return DEFAULT_MAX_BODY_BYTES;
+  }
+
   /** The resolver behind the public-address check; {@link Dns#SYSTEM} unless a test injects one. */
-  public Dns dns() { return dns; }
+  public Dns dns() {
+    return dns;
+  }
 
   /** Validates in the setters, like the Azure SDK builders. */
   public static final class Builder {
@@ -242,52 +343,164 @@ public final class RdapOptions {
     public Builder bootstrapUrl(String value) {
       Objects.requireNonNull(value, "'bootstrapUrl' cannot be null.");
       if (HttpUrl.parse(value) == null) {
-        throw new IllegalArgumentException("'bootstrapUrl' must be an http(s) URL, not '" + value + "'.");
+        throw new IllegalArgumentException(
+            "'bootstrapUrl' must be an http(s) URL, not '" + value + "'.");
       }
       this.bootstrapUrl = value;
       return this;
     }
 
     /** http and loopback RDAP servers: for local fakes and tests only. */
-    public Builder allowInsecure(boolean value) { this.allowInsecure = value; return this; }
+    public Builder allowInsecure(boolean value) {
+      this.allowInsecure = value;
+      return this;
+    }
+
     /**
-     * Test-only: loopback RDAP servers may be contacted while http stays refused, so the
-     * https-only production path can be tested against a local TLS fake.
+     * Test-only: loopback RDAP servers may be contacted while http stays refused, so the https-only
+     * production path can be tested against a local TLS fake.
      */
-    Builder allowLoopbackForTests(boolean value) { this.allowLoopback = value; return this; }
-    public Builder connectTimeout(Duration value) { this.connectTimeout = positive(value, "connectTimeout"); return this; }
-    public Builder readTimeout(Duration value) { this.readTimeout = positive(value, "readTimeout"); return this; }
-    public Builder callTimeout(Duration value) { this.callTimeout = positive(value, "callTimeout"); return this; }
-    public Builder bootstrapTtl(Duration value) { this.bootstrapTtl = positive(value, "bootstrapTtl"); return this; }
-    public Builder bootstrapFailureTtl(Duration value) { this.bootstrapFailureTtl = notNegative(value, "bootstrapFailureTtl"); return this; }
-    public Builder healthTimeout(Duration value) { this.healthTimeout = positive(value, "healthTimeout"); return this; }
-    public Builder maxAttempts(int value) { this.maxAttempts = atLeast(value, 1, "maxAttempts"); return this; }
-    public Builder retryBackoff(Duration value) { this.retryBackoff = positive(value, "retryBackoff"); return this; }
-    public Builder maxRetryAfter(Duration value) { this.maxRetryAfter = notNegative(value, "maxRetryAfter"); return this; }
-    public Builder rateLimitPerSecond(int value) { this.rateLimitPerSecond = atLeast(value, 1, "rateLimitPerSecond"); return this; }
-    public Builder rateLimitWait(Duration value) { this.rateLimitWait = notNegative(value, "rateLimitWait"); return this; }
+    Builder allowLoopbackForTests(boolean value) {
+      this.allowLoopback = value;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration value) {
+      this.connectTimeout = positive(value, "connectTimeout");
+      return this;
+    }
+
+    public Builder readTimeout(Duration value) {
+      this.readTimeout = positive(value, "readTimeout");
+      return this;
+    }
+
+    public Builder callTimeout(Duration value) {
+      this.callTimeout = positive(value, "callTimeout");
+      return this;
+    }
+
+    public Builder bootstrapTtl(Duration value) {
+      this.bootstrapTtl = positive(value, "bootstrapTtl");
+      return this;
+    }
+
+    public Builder bootstrapFailureTtl(Duration value) {
+      this.bootstrapFailureTtl = notNegative(value, "bootstrapFailureTtl");
+      return this;
+    }
+
+    public Builder healthTimeout(Duration value) {
+      this.healthTimeout = positive(value, "healthTimeout");
+      return this;
+    }
+
+    public Builder maxAttempts(int value) {
+      this.maxAttempts = atLeast(value, 1, "maxAttempts");
+      return this;
+    }
+
+    public Builder retryBackoff(Duration value) {
+      this.retryBackoff = positive(value, "retryBackoff");
+      return this;
+    }
+
+    public Builder maxRetryAfter(Duration value) {
+      this.maxRetryAfter = notNegative(value, "maxRetryAfter");
+      return this;
+    }
+
+    public Builder rateLimitPerSecond(int value) {
+      this.rateLimitPerSecond = atLeast(value, 1, "rateLimitPerSecond");
+      return this;
+    }
+
+    public Builder rateLimitWait(Duration value) {
+      this.rateLimitWait = notNegative(value, "rateLimitWait");
+      return this;
+    }
+
     public Builder failureRateThreshold(float value) {
       if (value <= 0 || value > 100) {
-        throw new IllegalArgumentException("'failureRateThreshold' must be a percentage in (0, 100].");
+        throw new IllegalArgumentException(
+            "'failureRateThreshold' must be a percentage in (0, 100].");
       }
       this.failureRateThreshold = value;
       return this;
     }
-    public Builder slidingWindowSize(int value) { this.slidingWindowSize = atLeast(value, 1, "slidingWindowSize"); return this; }
-    public Builder minimumNumberOfCalls(int value) { this.minimumNumberOfCalls = atLeast(value, 1, "minimumNumberOfCalls"); return this; }
-    public Builder openDuration(Duration value) { this.openDuration = positive(value, "openDuration"); return this; }
-    public Builder networkCacheTtl(Duration value) { this.networkCacheTtl = notNegative(value, "networkCacheTtl"); return this; }
-    public Builder notFoundCacheTtl(Duration value) { this.notFoundCacheTtl = notNegative(value, "notFoundCacheTtl"); return this; }
-    public Builder domainCacheTtl(Duration value) { this.domainCacheTtl = notNegative(value, "domainCacheTtl"); return this; }
-    public Builder maxCachedRanges(int value) { this.maxCachedRanges = atLeast(value, 1, "maxCachedRanges"); return this; }
-    public Builder maxCachedDomains(int value) { this.maxCachedDomains = atLeast(value, 1, "maxCachedDomains"); return this; }
-    public Builder maxConcurrency(int value) { this.maxConcurrency = atLeast(value, 1, "maxConcurrency"); return this; }
-    public Builder maxRedirects(int value) { this.maxRedirects = atLeast(value, 0, "maxRedirects"); return this; }
-    public Builder hostIdleTimeout(Duration value) { this.hostIdleTimeout = positive(value, "hostIdleTimeout"); return this; }
-    public Builder maxHosts(int value) { this.maxHosts = atLeast(value, 1, "maxHosts"); return this; }
-    /** Whether a registry answer without abuse e-mail may be completed from the registrar's RDAP. */
-    public Builder followRegistrarLink(boolean value) { this.followRegistrarLink = value; return this; }
-    public Builder dns(Dns value) { this.dns = Objects.requireNonNull(value, "'dns' cannot be null."); return this; }
+
+    public Builder slidingWindowSize(int value) {
+      this.slidingWindowSize = atLeast(value, 1, "slidingWindowSize");
+      return this;
+    }
+
+    public Builder minimumNumberOfCalls(int value) {
+      this.minimumNumberOfCalls = atLeast(value, 1, "minimumNumberOfCalls");
+      return this;
+    }
+
+    public Builder openDuration(Duration value) {
+      this.openDuration = positive(value, "openDuration");
+      return this;
+    }
+
+    public Builder networkCacheTtl(Duration value) {
+      this.networkCacheTtl = notNegative(value, "networkCacheTtl");
+      return this;
+    }
+
+    public Builder notFoundCacheTtl(Duration value) {
+      this.notFoundCacheTtl = notNegative(value, "notFoundCacheTtl");
+      return this;
+    }
+
+    public Builder domainCacheTtl(Duration value) {
+      this.domainCacheTtl = notNegative(value, "domainCacheTtl");
+      return this;
+    }
+
+    public Builder maxCachedRanges(int value) {
+      this.maxCachedRanges = atLeast(value, 1, "maxCachedRanges");
+      return this;
+    }
+
+    public Builder maxCachedDomains(int value) {
+      this.maxCachedDomains = atLeast(value, 1, "maxCachedDomains");
+      return this;
+    }
+
+    public Builder maxConcurrency(int value) {
+      this.maxConcurrency = atLeast(value, 1, "maxConcurrency");
+      return this;
+    }
+
+    public Builder maxRedirects(int value) {
+      this.maxRedirects = atLeast(value, 0, "maxRedirects");
+      return this;
+    }
+
+    public Builder hostIdleTimeout(Duration value) {
+      this.hostIdleTimeout = positive(value, "hostIdleTimeout");
+      return this;
+    }
+
+    public Builder maxHosts(int value) {
+      this.maxHosts = atLeast(value, 1, "maxHosts");
+      return this;
+    }
+
+    /**
+     * Whether a registry answer without abuse e-mail may be completed from the registrar's RDAP.
+     */
+    public Builder followRegistrarLink(boolean value) {
+      this.followRegistrarLink = value;
+      return this;
+    }
+
+    public Builder dns(Dns value) {
+      this.dns = Objects.requireNonNull(value, "'dns' cannot be null.");
+      return this;
+    }
 
     public RdapOptions build() {
       return new RdapOptions(this);

@@ -1,9 +1,9 @@
 package com.socactions.enrichment.rdap;
 
-import com.socactions.indicators.IpAddresses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.enrichment.DomainRegistration;
 import com.socactions.enrichment.WhoisNetwork;
+import com.socactions.indicators.IpAddresses;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -22,23 +22,26 @@ import okhttp3.HttpUrl;
 
 /** Reduces RFC 9083 objects to the contract records. Lenient: missing parts become nulls. */
 final class RdapParser {
-  private static final Map<String, String> REGISTRY_BY_HOST = Map.of(
-      "rdap.arin.net", "ARIN",
-      "rdap.db.ripe.net", "RIPE NCC",
-      "rdap.apnic.net", "APNIC",
-      "rdap.lacnic.net", "LACNIC",
-      "rdap.afrinic.net", "AFRINIC");
+  private static final Map<String, String> REGISTRY_BY_HOST =
+      Map.of(
+          "rdap.arin.net", "ARIN",
+          "rdap.db.ripe.net", "RIPE NCC",
+          "rdap.apnic.net", "APNIC",
+          "rdap.lacnic.net", "LACNIC",
+          "rdap.afrinic.net", "AFRINIC");
   // RIR answers name their whois server; used when the RDAP host itself is not a known one.
-  private static final Map<String, String> REGISTRY_BY_PORT43 = Map.of(
-      "whois.arin.net", "ARIN",
-      "whois.ripe.net", "RIPE NCC",
-      "whois.apnic.net", "APNIC",
-      "whois.lacnic.net", "LACNIC",
-      "whois.afrinic.net", "AFRINIC");
-  private static final List<DateTimeFormatter> OFFSET_FORMATS = List.of(
-      DateTimeFormatter.ISO_OFFSET_DATE_TIME,
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSSSSSSSS][.SSSSSS][.SSS]XX"),
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS]XXX"));
+  private static final Map<String, String> REGISTRY_BY_PORT43 =
+      Map.of(
+          "whois.arin.net", "ARIN",
+          "whois.ripe.net", "RIPE NCC",
+          "whois.apnic.net", "APNIC",
+          "whois.lacnic.net", "LACNIC",
+          "whois.afrinic.net", "AFRINIC");
+  private static final List<DateTimeFormatter> OFFSET_FORMATS =
+      List.of(
+          DateTimeFormatter.ISO_OFFSET_DATE_TIME,
+          DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSSSSSSSS][.SSSSSS][.SSS]XX"),
+          DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS]XXX"));
 
   private RdapParser() {}
 
@@ -49,7 +52,9 @@ final class RdapParser {
       return known;
     }
     if (body != null) {
-      String port43 = REGISTRY_BY_PORT43.get(text(body, "port43") == null ? "" : text(body, "port43").toLowerCase(Locale.ROOT));
+      String port43 =
+          REGISTRY_BY_PORT43.get(
+              text(body, "port43") == null ? "" : text(body, "port43").toLowerCase(Locale.ROOT));
       if (port43 != null) {
         return port43;
       }
@@ -83,22 +88,26 @@ final class RdapParser {
   static DomainRegistration domain(String domain, JsonNode body, HttpUrl queried) {
     JsonNode registrar = firstEntityWithRole(body.path("entities"), "registrar");
     List<String> status = new ArrayList<>();
-    body.path("status").forEach(s -> {
-      if (s.isTextual()) {
-        status.add(s.asText());
-      }
-    });
+    body.path("status")
+        .forEach(
+            s -> {
+              if (s.isTextual()) {
+                status.add(s.asText());
+              }
+            });
     List<String> nameservers = new ArrayList<>();
-    body.path("nameservers").forEach(ns -> {
-      String name = text(ns, "ldhName");
-      if (name == null) {
-        name = text(ns, "unicodeName");
-      }
-      if (name != null) {
-        name = name.toLowerCase(Locale.ROOT);
-        nameservers.add(name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
-      }
-    });
+    body.path("nameservers")
+        .forEach(
+            ns -> {
+              String name = text(ns, "ldhName");
+              if (name == null) {
+                name = text(ns, "unicodeName");
+              }
+              if (name != null) {
+                name = name.toLowerCase(Locale.ROOT);
+                nameservers.add(name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
+              }
+            });
     JsonNode signed = body.path("secureDNS").path("delegationSigned");
     return new DomainRegistration(
         domain,
@@ -113,12 +122,17 @@ final class RdapParser {
         selfLink(body, queried));
   }
 
-  /** The registrar's own RDAP for this domain ({@code links[rel=related]}, RDAP media type), or null. */
+  /**
+   * The registrar's own RDAP for this domain ({@code links[rel=related]}, RDAP media type), or
+   * null.
+   */
   static String relatedRdapLink(JsonNode body) {
     for (JsonNode link : body.path("links")) {
       String type = text(link, "type");
-      if ("related".equalsIgnoreCase(text(link, "rel")) && type != null
-          && type.toLowerCase(Locale.ROOT).startsWith("application/rdap+json") && text(link, "href") != null) {
+      if ("related".equalsIgnoreCase(text(link, "rel"))
+          && type != null
+          && type.toLowerCase(Locale.ROOT).startsWith("application/rdap+json")
+          && text(link, "href") != null) {
         return text(link, "href");
       }
     }
@@ -134,11 +148,12 @@ final class RdapParser {
     List<String> lines = new ArrayList<>();
     JsonNode description = body.path("description");
     if (description.isArray()) {
-      description.forEach(d -> {
-        if (d.isTextual() && !d.asText().isBlank()) {
-          lines.add(d.asText().trim());
-        }
-      });
+      description.forEach(
+          d -> {
+            if (d.isTextual() && !d.asText().isBlank()) {
+              lines.add(d.asText().trim());
+            }
+          });
     } else if (description.isTextual() && !description.asText().isBlank()) {
       lines.add(description.asText().trim());
     }
@@ -158,8 +173,8 @@ final class RdapParser {
   }
 
   /**
-   * The e-mail of the first entity with role {@code abuse}, breadth first through nested
-   * entities: ARIN nests it under the organisation, Verisign under the registrar.
+   * The e-mail of the first entity with role {@code abuse}, breadth first through nested entities:
+   * ARIN nests it under the organisation, Verisign under the registrar.
    */
   static String abuseEmail(JsonNode entities) {
     Deque<JsonNode> queue = new ArrayDeque<>();
@@ -216,7 +231,10 @@ final class RdapParser {
     return false;
   }
 
-  /** The first non-blank value of a vCard property ({@code ["vcard", [[name, params, type, value]...]]}). */
+  /**
+   * The first non-blank value of a vCard property ({@code ["vcard", [[name, params, type,
+   * value]...]]}).
+   */
   static String vcard(JsonNode entity, String property) {
     JsonNode properties = entity.path("vcardArray").path(1);
     for (JsonNode p : properties) {
@@ -288,7 +306,9 @@ final class RdapParser {
       // try the next form
     }
     try {
-      return LocalDate.parse(t.length() >= 10 ? t.substring(0, 10) : t).atStartOfDay().toInstant(ZoneOffset.UTC);
+      return LocalDate.parse(t.length() >= 10 ? t.substring(0, 10) : t)
+          .atStartOfDay()
+          .toInstant(ZoneOffset.UTC);
     } catch (DateTimeParseException ignored) {
       return null;
     }

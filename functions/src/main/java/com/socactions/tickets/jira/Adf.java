@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * Atlassian Document Format, the rich text of Jira Cloud REST v3 ({@code description}, comment
- * {@code body}): a small builder for what an incident description needs (headings, paragraphs,
- * bold labels, links, bullet lists, tables) and a flattener that turns any ADF document into plain
- * text (for comments that come back from Jira).
+ * {@code body}): a small builder for what an incident description needs (headings, paragraphs, bold
+ * labels, links, bullet lists, tables) and a flattener that turns any ADF document into plain text
+ * (for comments that come back from Jira).
  *
  * <p>The builder only writes nodes of the published schema: text nodes are never empty (Jira
  * refuses them), and only {@code http}, {@code https} and {@code mailto} links become links;
@@ -37,8 +37,8 @@ public final class Adf {
   }
 
   /**
-   * A document of plain text: paragraphs at blank lines, a hard break at each other line break.
-   * An empty or null text gives an empty document (which Jira accepts).
+   * A document of plain text: paragraphs at blank lines, a hard break at each other line break. An
+   * empty or null text gives an empty document (which Jira accepts).
    */
   public static ObjectNode fromPlainText(String text) {
     return document().plainText(text).build();
@@ -94,7 +94,10 @@ public final class Adf {
       return this;
     }
 
-    /** A paragraph {@code **label:** <a href=url>text</a>}; a URL that is not http(s)/mailto is shown as text. */
+    /**
+     * A paragraph {@code **label:** <a href=url>text</a>}; a URL that is not http(s)/mailto is
+     * shown as text.
+     */
     public Builder fieldLink(String label, String text, String url) {
       ArrayNode inline = NODES.arrayNode();
       addText(inline, label + ": ", "strong");
@@ -111,7 +114,9 @@ public final class Adf {
       return this;
     }
 
-    /** A bullet list, one item per string; nothing when the list is empty (ADF lists need an item). */
+    /**
+     * A bullet list, one item per string; nothing when the list is empty (ADF lists need an item).
+     */
     public Builder bulletList(List<String> items) {
       if (items.isEmpty()) {
         return this;
@@ -126,8 +131,8 @@ public final class Adf {
     }
 
     /**
-     * A table with a header row; each row is padded or cut to the header's width. Nothing when
-     * the header is empty.
+     * A table with a header row; each row is padded or cut to the header's width. Nothing when the
+     * header is empty.
      */
     public Builder table(List<String> header, List<List<String>> rows) {
       if (header.isEmpty()) {
@@ -221,10 +226,10 @@ public final class Adf {
 
   /**
    * The text of an ADF document as a person would read it: blocks separated by a blank line, list
-   * items as {@code - item} (ordered: {@code 1. item}), table rows as cells joined by
-   * {@code " | "}, mentions as their {@code @name}, a link as {@code text (href)} when the two
-   * differ. A plain JSON string (the REST v2 and webhook shape of a comment body) is returned as
-   * is; null, missing or anything else gives "". Nesting deeper than {@link #MAX_DEPTH} is cut.
+   * items as {@code - item} (ordered: {@code 1. item}), table rows as cells joined by {@code " |
+   * "}, mentions as their {@code @name}, a link as {@code text (href)} when the two differ. A plain
+   * JSON string (the REST v2 and webhook shape of a comment body) is returned as is; null, missing
+   * or anything else gives "". Nesting deeper than {@link #MAX_DEPTH} is cut.
    */
   public static String toPlainText(JsonNode document) {
     if (document == null || document.isNull() || document.isMissingNode()) {

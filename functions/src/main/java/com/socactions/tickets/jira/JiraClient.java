@@ -38,38 +38,50 @@ import okhttp3.RequestBody;
 
 /**
  * Jira Cloud REST API v3 for ticket sync: create, read and edit issues (fields, labels), the
- * enhanced JQL search ({@code POST /rest/api/3/search/jql}, {@code nextPageToken} paging),
- * workflow transitions, comments (ADF bodies) and issue properties. Built once per worker;
- * thread-safe.
+ * enhanced JQL search ({@code POST /rest/api/3/search/jql}, {@code nextPageToken} paging), workflow
+ * transitions, comments (ADF bodies) and issue properties. Built once per worker; thread-safe.
  *
- * <p>Every call carries basic auth {@code JIRA_EMAIL:JIRA_API_TOKEN} and goes through one
- * {@link UpstreamPolicy} (retries of no answer, 429 and 5xx, honouring {@code Retry-After};
- * circuit breaker), as the ServiceNow client does.
+ * <p>Every call carries basic auth {@code JIRA_EMAIL:JIRA_API_TOKEN} and goes through one {@link
+ * UpstreamPolicy} (retries of no answer, 429 and 5xx, honouring {@code Retry-After}; circuit
+ * breaker), as the ServiceNow client does.
  *
- * <p>Failures are {@link UpstreamException}s whose message is readable on its own: Jira's
- * {@code {"errorMessages":[...],"errors":{field:message}}} becomes {@code field: message} text, a
- * 401 names the settings to check, a 403 the action the account may not take, a 404 the issue.
- * Issue keys and property keys are checked before any call ({@link IllegalArgumentException}: they
- * come from our own link table or from verified webhooks, so a bad one is a programming error).
- * No message, log line or exception holds the API token.
+ * <p>Failures are {@link UpstreamException}s whose message is readable on its own: Jira's {@code
+ * {"errorMessages":[...],"errors":{field:message}}} becomes {@code field: message} text, a 401
+ * names the settings to check, a 403 the action the account may not take, a 404 the issue. Issue
+ * keys and property keys are checked before any call ({@link IllegalArgumentException}: they come
+ * from our own link table or from verified webhooks, so a bad one is a programming error). No
+ * message, log line or exception holds the API token.
  */
 public final class JiraClient {
   public static final String UPSTREAM = "Jira";
-  /** Issues asked for per search page; Jira serves up to 100 issues a page when fields are asked for. */
+
+  /**
+   * Issues asked for per search page; Jira serves up to 100 issues a page when fields are asked
+   * for.
+   */
   public static final int DEFAULT_SEARCH_PAGE_SIZE = 100;
-  /** A search stops after this many issues (the catch-up poll of a busy project is paged by its watermark). */
+
+  /**
+   * A search stops after this many issues (the catch-up poll of a busy project is paged by its
+   * watermark).
+   */
   public static final int DEFAULT_MAX_SEARCH_RESULTS = 1_000;
+
   /** Comments asked for per page (Jira's own maximum is 5,000; 100 keeps one answer small). */
   public static final int DEFAULT_COMMENT_PAGE_SIZE = 100;
+
   /** {@link #comments} stops after this many comments. */
   public static final int DEFAULT_MAX_COMMENTS = 1_000;
+
   /** Users asked for per user search (an e-mail address matches one or a few). */
   public static final int MAX_USERS = 10;
 
   private static final MediaType JSON = MediaType.get("application/json");
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
   /** An issue key ({@code SOC-12}) or an issue id ({@code 10010}). */
   private static final Pattern ISSUE = Pattern.compile("[A-Z][A-Z0-9_]*-[1-9][0-9]*|[1-9][0-9]*");
+
   private static final Pattern PROPERTY_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
   private static final Pattern TRANSITION_ID = Pattern.compile("[0-9]+");
   private static final Pattern FIELD = Pattern.compile("[*A-Za-z0-9_.-]+");
@@ -77,7 +89,9 @@ public final class JiraClient {
   /** What {@code POST /rest/api/3/issue} answers: the new issue's id, key and REST URL. */
   public record CreatedIssue(String id, String key, String self) {}
 
-  /** The issues of a search, in Jira's order; {@code truncated} when more matched than the bound. */
+  /**
+   * The issues of a search, in Jira's order; {@code truncated} when more matched than the bound.
+   */
   public record SearchResult(List<ObjectNode> issues, boolean truncated) {}
 
   private final JiraSettings settings;
@@ -90,7 +104,12 @@ public final class JiraClient {
    * @param shared the process's OkHttp client ({@link HttpClients#shared()}); a variant is derived
    * @param pageSize issues per search page and comments per comment page, 1 to 100
    */
-  public JiraClient(JiraSettings settings, OkHttpClient shared, Clock clock, UpstreamPolicy policy, int pageSize) {
+  public JiraClient(
+      JiraSettings settings,
+      OkHttpClient shared,
+      Clock clock,
+      UpstreamPolicy policy,
+      int pageSize) {
     this.settings = Objects.requireNonNull(settings, "'settings' cannot be null.");
     this.policy = Objects.requireNonNull(policy, "'policy' cannot be null.");
     if (pageSize < 1 || pageSize > 100) {
@@ -98,7 +117,8 @@ public final class JiraClient {
     }
     this.pageSize = pageSize;
     this.http = new UpstreamHttp(UPSTREAM, shared.newBuilder().build(), clock);
-    this.authorization = Credentials.basic(settings.email(), settings.apiToken(), StandardCharsets.UTF_8);
+    this.authorization =
+        Credentials.basic(settings.email(), settings.apiToken(), StandardCharsets.UTF_8);
   }
 
   /**
@@ -107,7 +127,11 @@ public final class JiraClient {
    * @throws ConfigurationException naming the setting to fix
    */
   public static JiraClient create(Settings settings, Clock clock, Sleeper sleeper) {
-    return new JiraClient(JiraSettings.from(settings), HttpClients.shared(), clock, defaultPolicy(sleeper),
+    return new JiraClient(
+        JiraSettings.from(settings),
+        HttpClients.shared(),
+        clock,
+        defaultPolicy(sleeper),
         DEFAULT_SEARCH_PAGE_SIZE);
   }
 
@@ -142,7 +166,8 @@ public final class JiraClient {
     JsonNode answer = call("create an issue", post(url("issue"), body));
     String key = answer.path("key").asText("");
     if (key.isEmpty()) {
-      throw new UpstreamException(UPSTREAM, 502, "Jira answered a create without an issue key", null, null, null);
+      throw new UpstreamException(
+          UPSTREAM, 502, "Jira answered a create without an issue key", null, null, null);
     }
     return new CreatedIssue(answer.path("id").asText(""), key, answer.path("self").asText(""));
   }
@@ -178,8 +203,8 @@ public final class JiraClient {
   }
 
   /**
-   * Edits an issue with {@code fields} (set) and {@code update} (operations such as
-   * {@code {"labels":[{"add":"x"}]}}); either may be null.
+   * Edits an issue with {@code fields} (set) and {@code update} (operations such as {@code
+   * {"labels":[{"add":"x"}]}}); either may be null.
    */
   public void edit(String key, ObjectNode fields, ObjectNode update) {
     ObjectNode body = NODES.objectNode();
@@ -200,12 +225,16 @@ public final class JiraClient {
     updateIssue(key, fields);
   }
 
-  /** Adds labels ({@code update.labels[].add}), keeping those the issue has; costs no call for none. */
+  /**
+   * Adds labels ({@code update.labels[].add}), keeping those the issue has; costs no call for none.
+   */
   public void addLabels(String key, Collection<String> labels) {
     labelOperation(key, "add", labels);
   }
 
-  /** Removes labels ({@code update.labels[].remove}), keeping the others; costs no call for none. */
+  /**
+   * Removes labels ({@code update.labels[].remove}), keeping the others; costs no call for none.
+   */
   public void removeLabels(String key, Collection<String> labels) {
     labelOperation(key, "remove", labels);
   }
@@ -228,15 +257,16 @@ public final class JiraClient {
   }
 
   /**
-   * The issues matching {@code jql}, through the enhanced search ({@code POST /rest/api/3/search/jql};
-   * the legacy {@code /rest/api/3/search} with {@code startAt} is removed from Jira Cloud), page by
-   * page with {@code nextPageToken} until {@code isLast} or {@code maxIssues}. Build {@code jql}
-   * with {@link Jql} so no value changes its meaning. An issue seen twice (it changed while paging)
-   * is returned once.
+   * The issues matching {@code jql}, through the enhanced search ({@code POST
+   * /rest/api/3/search/jql}; the legacy {@code /rest/api/3/search} with {@code startAt} is removed
+   * from Jira Cloud), page by page with {@code nextPageToken} until {@code isLast} or {@code
+   * maxIssues}. Build {@code jql} with {@link Jql} so no value changes its meaning. An issue seen
+   * twice (it changed while paging) is returned once.
    *
    * @param fields the fields to return, e.g. {@code summary}, {@code status}, {@code labels}; with
    *     none, Jira returns only each issue's id
-   * @param maxIssues at most this many issues; {@link SearchResult#truncated()} says whether more matched
+   * @param maxIssues at most this many issues; {@link SearchResult#truncated()} says whether more
+   *     matched
    * @throws UpstreamException status 400 with Jira's message for JQL it cannot read
    */
   public SearchResult search(String jql, List<String> fields, int maxIssues) {
@@ -278,17 +308,28 @@ public final class JiraClient {
         return new SearchResult(issues, true);
       }
       if (!tokens.add(token)) {
-        throw new UpstreamException(UPSTREAM, 502, "Jira handed out the same page token twice while searching",
-            null, null, null);
+        throw new UpstreamException(
+            UPSTREAM,
+            502,
+            "Jira handed out the same page token twice while searching",
+            null,
+            null,
+            null);
       }
     }
   }
 
   // ---- transitions ----
 
-  /** The transitions Jira offers for the issue now ({@code GET /rest/api/3/issue/{key}/transitions}). */
+  /**
+   * The transitions Jira offers for the issue now ({@code GET
+   * /rest/api/3/issue/{key}/transitions}).
+   */
   public List<JiraTransition> transitions(String key) {
-    JsonNode answer = call("read the transitions of " + key, get(issueUrl(key).addPathSegment("transitions").build()));
+    JsonNode answer =
+        call(
+            "read the transitions of " + key,
+            get(issueUrl(key).addPathSegment("transitions").build()));
     List<JiraTransition> transitions = new ArrayList<>();
     for (JsonNode transition : answer.path("transitions")) {
       transitions.add(JiraTransition.of(transition));
@@ -300,27 +341,31 @@ public final class JiraClient {
    * Takes a transition ({@code POST /rest/api/3/issue/{key}/transitions}, Jira answers 204), with
    * the fields its screen asks for (e.g. {@code resolution}) or null.
    *
-   * @throws UpstreamException status 400 when the transition is not available now or a field is refused
+   * @throws UpstreamException status 400 when the transition is not available now or a field is
+   *     refused
    */
   public void transition(String key, String transitionId, ObjectNode fields) {
     if (transitionId == null || !TRANSITION_ID.matcher(transitionId).matches()) {
-      throw new IllegalArgumentException("'transitionId' must be a Jira transition id such as 31, not '" + transitionId + "'");
+      throw new IllegalArgumentException(
+          "'transitionId' must be a Jira transition id such as 31, not '" + transitionId + "'");
     }
     ObjectNode body = NODES.objectNode();
     body.putObject("transition").put("id", transitionId);
     if (fields != null && !fields.isEmpty()) {
       body.set("fields", fields);
     }
-    call("transition issue " + key, post(issueUrl(key).addPathSegment("transitions").build(), body));
+    call(
+        "transition issue " + key, post(issueUrl(key).addPathSegment("transitions").build(), body));
   }
 
   /**
    * Moves the issue toward {@code target} by the transition that {@link StatusTarget#pick} chooses
-   * from those offered now (by status name, else by category). Two calls; check the current
-   * status first ({@link StatusTarget#isReachedBy}) to save them when it is already there.
+   * from those offered now (by status name, else by category). Two calls; check the current status
+   * first ({@link StatusTarget#isReachedBy}) to save them when it is already there.
    *
    * @param fields fields for the transition's screen, or null
-   * @return the transition taken; empty (and no change) when no offered transition reaches the target
+   * @return the transition taken; empty (and no change) when no offered transition reaches the
+   *     target
    */
   public Optional<JiraTransition> moveTo(String key, StatusTarget target, ObjectNode fields) {
     Optional<JiraTransition> chosen = target.pick(transitions(key));
@@ -330,14 +375,21 @@ public final class JiraClient {
 
   // ---- comments ----
 
-  /** Adds a comment ({@code POST /rest/api/3/issue/{key}/comment}); {@code adf} is an ADF document ({@link Adf}). */
+  /**
+   * Adds a comment ({@code POST /rest/api/3/issue/{key}/comment}); {@code adf} is an ADF document
+   * ({@link Adf}).
+   */
   public JiraComment addComment(String key, ObjectNode adf) {
     if (adf == null || !"doc".equals(adf.path("type").asText())) {
-      throw new IllegalArgumentException("'adf' must be an ADF document ({\"type\":\"doc\",...}); build it with Adf");
+      throw new IllegalArgumentException(
+          "'adf' must be an ADF document ({\"type\":\"doc\",...}); build it with Adf");
     }
     ObjectNode body = NODES.objectNode();
     body.set("body", adf);
-    return JiraComment.of(call("comment on issue " + key, post(issueUrl(key).addPathSegment("comment").build(), body)));
+    return JiraComment.of(
+        call(
+            "comment on issue " + key,
+            post(issueUrl(key).addPathSegment("comment").build(), body)));
   }
 
   /** {@link #comments(String, Instant, int)} up to {@link #DEFAULT_MAX_COMMENTS}. */
@@ -346,10 +398,10 @@ public final class JiraClient {
   }
 
   /**
-   * The comments created at or after {@code since} (all when null), oldest first. Asks newest
-   * first ({@code orderBy=-created}) and pages with {@code startAt} only until it reaches an older
-   * comment, so a long thread costs one call when nothing is new. A comment seen on two pages
-   * (one was added while paging) is returned once.
+   * The comments created at or after {@code since} (all when null), oldest first. Asks newest first
+   * ({@code orderBy=-created}) and pages with {@code startAt} only until it reaches an older
+   * comment, so a long thread costs one call when nothing is new. A comment seen on two pages (one
+   * was added while paging) is returned once.
    *
    * @param maxComments at most this many, the newest ones
    */
@@ -361,11 +413,13 @@ public final class JiraClient {
     Set<String> seen = new HashSet<>();
     int startAt = 0;
     while (newestFirst.size() < maxComments) {
-      HttpUrl url = issueUrl(key).addPathSegment("comment")
-          .addQueryParameter("startAt", Integer.toString(startAt))
-          .addQueryParameter("maxResults", Integer.toString(pageSize))
-          .addQueryParameter("orderBy", "-created")
-          .build();
+      HttpUrl url =
+          issueUrl(key)
+              .addPathSegment("comment")
+              .addQueryParameter("startAt", Integer.toString(startAt))
+              .addQueryParameter("maxResults", Integer.toString(pageSize))
+              .addQueryParameter("orderBy", "-created")
+              .build();
       JsonNode page = call("read the comments of " + key, get(url));
       JsonNode comments = page.path("comments");
       for (JsonNode node : comments) {
@@ -390,17 +444,20 @@ public final class JiraClient {
   // ---- users ----
 
   /**
-   * The users whose display name or e-mail address starts with {@code query}
-   * ({@code GET /rest/api/3/user/search?query=}), at most {@value #MAX_USERS}. Jira hides
-   * {@code emailAddress} unless the user's profile shows it, so a match by e-mail may come back
-   * without one.
+   * The users whose display name or e-mail address starts with {@code query} ({@code GET
+   * /rest/api/3/user/search?query=}), at most {@value #MAX_USERS}. Jira hides {@code emailAddress}
+   * unless the user's profile shows it, so a match by e-mail may come back without one.
    *
    * @throws UpstreamException status 403 when the account lacks "Browse users and groups"
    */
   public List<JiraUser> searchUsers(String query) {
     Objects.requireNonNull(query, "'query' cannot be null.");
-    HttpUrl url = url("user/search").newBuilder().addQueryParameter("query", query)
-        .addQueryParameter("maxResults", Integer.toString(MAX_USERS)).build();
+    HttpUrl url =
+        url("user/search")
+            .newBuilder()
+            .addQueryParameter("query", query)
+            .addQueryParameter("maxResults", Integer.toString(MAX_USERS))
+            .build();
     List<JiraUser> users = new ArrayList<>();
     for (JsonNode user : call("search users", get(url))) {
       users.add(JiraUser.of(user));
@@ -409,13 +466,14 @@ public final class JiraClient {
   }
 
   /**
-   * The time zone of the calling account's profile ({@code GET /rest/api/3/myself}), in which
-   * Jira reads JQL date literals ({@link Jql#updatedSince}).
+   * The time zone of the calling account's profile ({@code GET /rest/api/3/myself}), in which Jira
+   * reads JQL date literals ({@link Jql#updatedSince}).
    *
    * @return empty when Jira names no zone, or one Java does not know
    */
   public Optional<ZoneId> accountTimeZone() {
-    String zone = call("read the account's profile", get(url("myself"))).path("timeZone").asText("");
+    String zone =
+        call("read the account's profile", get(url("myself"))).path("timeZone").asText("");
     try {
       return zone.isEmpty() ? Optional.empty() : Optional.of(ZoneId.of(zone));
     } catch (DateTimeException unknown) {
@@ -435,10 +493,15 @@ public final class JiraClient {
     call("set a property of issue " + key, put(propertyUrl(key, propertyKey), value));
   }
 
-  /** An issue property's value; empty when the issue has no such property (or there is no such issue). */
+  /**
+   * An issue property's value; empty when the issue has no such property (or there is no such
+   * issue).
+   */
   public Optional<JsonNode> getProperty(String key, String propertyKey) {
     try {
-      return Optional.of(call("read a property of issue " + key, get(propertyUrl(key, propertyKey))).path("value"));
+      return Optional.of(
+          call("read a property of issue " + key, get(propertyUrl(key, propertyKey)))
+              .path("value"));
     } catch (UpstreamException e) {
       if (e.status() == 404) {
         return Optional.empty();
@@ -450,38 +513,59 @@ public final class JiraClient {
   // ---- exchange ----
 
   private JsonNode call(String what, Request request) {
-    return policy.call(() -> {
-      try {
-        return parse(http.send(request).body());
-      } catch (UpstreamException e) {
-        throw explained(what, e);
-      }
-    });
+    return policy.call(
+        () -> {
+          try {
+            return parse(http.send(request).body());
+          } catch (UpstreamException e) {
+            throw explained(what, e);
+          }
+        });
   }
 
   private UpstreamException explained(String what, UpstreamException e) {
     String message = errorMessage(e.bodyExcerpt());
     String detail = message.isEmpty() ? "" : ": " + message;
-    String text = switch (e.status()) {
-      case 0 -> null;
-      case 401 -> "Jira refused the credentials (HTTP 401); check " + settings.credentialSettings();
-      case 403 -> "Jira denied the account the right to " + what + " (HTTP 403" + detail
-          + "); give it the project permission";
-      case 404 -> "Jira could not " + what + ": not found, or the account may not see it (HTTP 404" + detail + ")";
-      case 429 -> "Jira is rate limiting the account (HTTP 429" + detail + ")"
-          + e.retryAfter().map(after -> "; retry after " + after.toSeconds() + " s").orElse("");
-      default -> message.isEmpty() ? null : "Jira could not " + what + " (HTTP " + e.status() + "): " + message;
-    };
+    String text =
+        switch (e.status()) {
+          case 0 -> null;
+          case 401 ->
+              "Jira refused the credentials (HTTP 401); check " + settings.credentialSettings();
+          case 403 ->
+              "Jira denied the account the right to "
+                  + what
+                  + " (HTTP 403"
+                  + detail
+                  + "); give it the project permission";
+          case 404 ->
+              "Jira could not "
+                  + what
+                  + ": not found, or the account may not see it (HTTP 404"
+                  + detail
+                  + ")";
+          case 429 ->
+              "Jira is rate limiting the account (HTTP 429"
+                  + detail
+                  + ")"
+                  + e.retryAfter()
+                      .map(after -> "; retry after " + after.toSeconds() + " s")
+                      .orElse("");
+          default ->
+              message.isEmpty()
+                  ? null
+                  : "Jira could not " + what + " (HTTP " + e.status() + "): " + message;
+        };
     if (text == null) {
       return e;
     }
-    return new UpstreamException(e.upstream(), e.status(), text, e.bodyExcerpt(), e.retryAfter().orElse(null), e);
+    return new UpstreamException(
+        e.upstream(), e.status(), text, e.bodyExcerpt(), e.retryAfter().orElse(null), e);
   }
 
   /**
    * Jira's error collection as one line: the {@code errorMessages}, then each {@code errors} entry
-   * as {@code field: message}, joined by {@code "; "}; {@code message} of the other error shape;
-   * "" for a body that is neither.
+   * as {@code field: message}, joined by {@code "; "}; {@code message} of the other error shape; ""
+   * for a body that is neither.
    */
   static String errorMessage(String body) {
     if (body == null || body.isBlank()) {
@@ -520,7 +604,10 @@ public final class JiraClient {
   }
 
   private Request.Builder request(HttpUrl url) {
-    return new Request.Builder().url(url).header("Accept", "application/json").header("Authorization", authorization);
+    return new Request.Builder()
+        .url(url)
+        .header("Accept", "application/json")
+        .header("Authorization", authorization);
   }
 
   private HttpUrl url(String path) {
@@ -529,14 +616,16 @@ public final class JiraClient {
 
   private HttpUrl.Builder issueUrl(String key) {
     if (key == null || !ISSUE.matcher(key).matches()) {
-      throw new IllegalArgumentException("'key' must be a Jira issue key such as SOC-12 or an issue id, not '" + key + "'");
+      throw new IllegalArgumentException(
+          "'key' must be a Jira issue key such as SOC-12 or an issue id, not '" + key + "'");
     }
     return settings.site().newBuilder().encodedPath("/rest/api/3/issue/").addPathSegment(key);
   }
 
   private HttpUrl propertyUrl(String key, String propertyKey) {
     if (propertyKey == null || !PROPERTY_KEY.matcher(propertyKey).matches()) {
-      throw new IllegalArgumentException("'propertyKey' must be letters, digits, '.', '_' or '-', not '" + propertyKey + "'");
+      throw new IllegalArgumentException(
+          "'propertyKey' must be letters, digits, '.', '_' or '-', not '" + propertyKey + "'");
     }
     return issueUrl(key).addPathSegment("properties").addPathSegment(propertyKey).build();
   }
@@ -548,8 +637,10 @@ public final class JiraClient {
 
   private static String checkField(String field) {
     if (field == null || !FIELD.matcher(field).matches()) {
-      throw new IllegalArgumentException("'fields' must hold Jira field ids such as summary or customfield_10020, not '"
-          + field + "'");
+      throw new IllegalArgumentException(
+          "'fields' must hold Jira field ids such as summary or customfield_10020, not '"
+              + field
+              + "'");
     }
     return field;
   }
@@ -557,10 +648,23 @@ public final class JiraClient {
   /** Labels cannot contain white space and are at most {@value Jql#MAX_LABEL_LENGTH} characters. */
   private static Collection<String> checkLabels(Collection<String> labels) {
     for (String label : labels) {
-      if (label == null || label.isEmpty() || label.length() > Jql.MAX_LABEL_LENGTH || label.codePoints().anyMatch(
-          c -> Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c))) {
-        throw InvalidInputException.of("labels", "a Jira label is 1 to " + Jql.MAX_LABEL_LENGTH
-            + " characters without spaces, not '" + label + "'");
+      if (label == null
+          || label.isEmpty()
+          || label.length() > Jql.MAX_LABEL_LENGTH
+          || label
+              .codePoints()
+              .anyMatch(
+                  c ->
+                      Character.isWhitespace(c)
+                          || Character.isSpaceChar(c)
+                          || Character.isISOControl(c))) {
+        throw InvalidInputException.of(
+            "labels",
+            "a Jira label is 1 to "
+                + Jql.MAX_LABEL_LENGTH
+                + " characters without spaces, not '"
+                + label
+                + "'");
       }
     }
     return labels;
@@ -570,14 +674,16 @@ public final class JiraClient {
     if (node instanceof ObjectNode object) {
       return object;
     }
-    throw new UpstreamException(UPSTREAM, 502, "Jira answered without a JSON object", null, null, null);
+    throw new UpstreamException(
+        UPSTREAM, 502, "Jira answered without a JSON object", null, null, null);
   }
 
   private static JsonNode parse(String body) {
     try {
       return Json.UPSTREAM.readTree(body.isEmpty() ? "{}" : body);
     } catch (JsonProcessingException e) {
-      throw new UpstreamException(UPSTREAM, 502, "Jira answered with JSON that does not parse", body, null, e);
+      throw new UpstreamException(
+          UPSTREAM, 502, "Jira answered with JSON that does not parse", body, null, e);
     }
   }
 }

@@ -14,14 +14,25 @@ import java.time.Instant;
  * @param created when it was written; null when Jira sent no readable date
  * @param updated when it was last edited; null when Jira sent no readable date
  */
-public record JiraComment(String id, String authorAccountId, String authorName, JsonNode body, String text,
-    Instant created, Instant updated) {
+public record JiraComment(
+    String id,
+    String authorAccountId,
+    String authorName,
+    JsonNode body,
+    String text,
+    Instant created,
+    Instant updated) {
 
   static JiraComment of(JsonNode comment) {
     JsonNode author = comment.path("author");
     JsonNode body = comment.path("body");
-    return new JiraComment(comment.path("id").asText(""), author.path("accountId").asText(""),
-        author.path("displayName").asText(""), body, Adf.toPlainText(body),
-        JiraDates.parse(comment.path("created").asText(null)), JiraDates.parse(comment.path("updated").asText(null)));
+    return new JiraComment(
+        comment.path("id").asText(""),
+        author.path("accountId").asText(""),
+        author.path("displayName").asText(""),
+        body,
+        Adf.toPlainText(body),
+        JiraDates.parse(comment.path("created").asText(null)),
+        JiraDates.parse(comment.path("updated").asText(null)));
   }
 }

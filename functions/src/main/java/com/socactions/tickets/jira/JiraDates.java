@@ -9,12 +9,16 @@ import java.util.Locale;
 
 /** Jira's date-times ({@code 2021-02-26T01:45:03.821+0000}: an offset without a colon). */
 public final class JiraDates {
-  private static final DateTimeFormatter JIRA = new DateTimeFormatterBuilder()
-      .appendPattern("yyyy-MM-dd'T'HH:mm:ss")
-      .optionalStart().appendPattern(".SSS").optionalEnd()
-      .appendPattern("Z")
-      .toFormatter(Locale.ROOT);
-  static final DateTimeFormatter WRITE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ", Locale.ROOT);
+  private static final DateTimeFormatter JIRA =
+      new DateTimeFormatterBuilder()
+          .appendPattern("yyyy-MM-dd'T'HH:mm:ss")
+          .optionalStart()
+          .appendPattern(".SSS")
+          .optionalEnd()
+          .appendPattern("Z")
+          .toFormatter(Locale.ROOT);
+  static final DateTimeFormatter WRITE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ", Locale.ROOT);
 
   private JiraDates() {}
 

@@ -33,12 +33,19 @@ public record JiraSettings(HttpUrl site, String email, String apiToken, String p
   public static final String API_TOKEN_SETTING = "JIRA_API_TOKEN";
   public static final String PROJECT = "JIRA_PROJECT";
   private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
+
   /** Jira project keys: an upper-case letter, then upper-case letters, digits or underscores. */
   private static final Pattern PROJECT_KEY = Pattern.compile("[A-Z][A-Z0-9_]{0,254}");
 
-  /** Whether the site, the sign-in and the project are set, i.e. the {@code jira} provider is available. */
+  /**
+   * Whether the site, the sign-in and the project are set, i.e. the {@code jira} provider is
+   * available.
+   */
   public static boolean isConfigured(Settings settings) {
-    return settings.isSet(URL) && settings.isSet(EMAIL) && settings.isSet(API_TOKEN_SETTING) && settings.isSet(PROJECT);
+    return settings.isSet(URL)
+        && settings.isSet(EMAIL)
+        && settings.isSet(API_TOKEN_SETTING)
+        && settings.isSet(PROJECT);
   }
 
   /**
@@ -47,24 +54,50 @@ public record JiraSettings(HttpUrl site, String email, String apiToken, String p
    * @throws ConfigurationException naming the setting that is missing or malformed
    */
   public static JiraSettings from(Settings settings) {
-    String text = settings.get(URL).orElseThrow(() -> new ConfigurationException(URL,
-        "Setting " + URL + " must name the Jira Cloud site, e.g. https://acme.atlassian.net"));
+    String text =
+        settings
+            .get(URL)
+            .orElseThrow(
+                () ->
+                    new ConfigurationException(
+                        URL,
+                        "Setting "
+                            + URL
+                            + " must name the Jira Cloud site, e.g. https://acme.atlassian.net"));
     HttpUrl url = HttpUrl.parse(text);
-    if (url == null || url.querySize() > 0 || url.fragment() != null
+    if (url == null
+        || url.querySize() > 0
+        || url.fragment() != null
         || !(url.encodedPath().equals("/") || url.encodedPath().isEmpty())) {
-      throw new ConfigurationException(URL, "Setting " + URL
-          + " must be the site's base URL such as https://acme.atlassian.net, not '" + text + "'");
+      throw new ConfigurationException(
+          URL,
+          "Setting "
+              + URL
+              + " must be the site's base URL such as https://acme.atlassian.net, not '"
+              + text
+              + "'");
     }
     if (!url.isHttps() && !LOOPBACK.contains(url.host())) {
-      throw new ConfigurationException(URL, "Setting " + URL
-          + " must be an https URL (http only for a loopback host), not '" + text + "'");
+      throw new ConfigurationException(
+          URL,
+          "Setting "
+              + URL
+              + " must be an https URL (http only for a loopback host), not '"
+              + text
+              + "'");
     }
     String email = required(settings, EMAIL);
     String token = required(settings, API_TOKEN_SETTING);
     String project = required(settings, PROJECT);
     if (!PROJECT_KEY.matcher(project).matches()) {
-      throw new ConfigurationException(PROJECT, "Setting " + PROJECT
-          + " must be a Jira project key such as SOC (upper-case letters, digits, underscores), not '" + project + "'");
+      throw new ConfigurationException(
+          PROJECT,
+          "Setting "
+              + PROJECT
+              + " must be a Jira project key such as SOC (upper-case letters, digits, underscores),"
+              + " not '"
+              + project
+              + "'");
     }
     return new JiraSettings(url, email, token, project);
   }
@@ -81,7 +114,22 @@ public record JiraSettings(HttpUrl site, String email, String apiToken, String p
   }
 
   private static String required(Settings settings, String name) {
-    return settings.get(name).orElseThrow(() -> new ConfigurationException(name, "Setting " + name
-        + " is missing (Jira needs " + URL + ", " + EMAIL + ", " + API_TOKEN_SETTING + " and " + PROJECT + ")"));
+    return settings
+        .get(name)
+        .orElseThrow(
+            () ->
+                new ConfigurationException(
+                    name,
+                    "Setting "
+                        + name
+                        + " is missing (Jira needs "
+                        + URL
+                        + ", "
+                        + EMAIL
+                        + ", "
+                        + API_TOKEN_SETTING
+                        + " and "
+                        + PROJECT
+                        + ")"));
   }
 }

@@ -13,7 +13,12 @@ import java.util.Optional;
  * @param toCategoryKey the {@code statusCategory.key} of that status ("" when Jira sent none)
  * @param available whether the current user may take it now ({@code isAvailable}; true when absent)
  */
-public record JiraTransition(String id, String name, String toStatusId, String toStatusName, String toCategoryKey,
+public record JiraTransition(
+    String id,
+    String name,
+    String toStatusId,
+    String toStatusName,
+    String toCategoryKey,
     boolean available) {
 
   /** The category of the status it leads to, when Jira named one of the three. */
@@ -23,8 +28,12 @@ public record JiraTransition(String id, String name, String toStatusId, String t
 
   static JiraTransition of(JsonNode transition) {
     JsonNode to = transition.path("to");
-    return new JiraTransition(transition.path("id").asText(""), transition.path("name").asText(""),
-        to.path("id").asText(""), to.path("name").asText(""), to.path("statusCategory").path("key").asText(""),
+    return new JiraTransition(
+        transition.path("id").asText(""),
+        transition.path("name").asText(""),
+        to.path("id").asText(""),
+        to.path("name").asText(""),
+        to.path("statusCategory").path("key").asText(""),
         transition.path("isAvailable").asBoolean(true));
   }
 }

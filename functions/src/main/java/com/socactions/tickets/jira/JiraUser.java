@@ -11,10 +11,15 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param emailAddress the e-mail address, or "" when the user's profile hides it
  * @param active whether the account may sign in
  */
-public record JiraUser(String accountId, String accountType, String displayName, String emailAddress, boolean active) {
+public record JiraUser(
+    String accountId, String accountType, String displayName, String emailAddress, boolean active) {
 
   static JiraUser of(JsonNode user) {
-    return new JiraUser(user.path("accountId").asText(""), user.path("accountType").asText(""),
-        user.path("displayName").asText(""), user.path("emailAddress").asText(""), user.path("active").asBoolean(false));
+    return new JiraUser(
+        user.path("accountId").asText(""),
+        user.path("accountType").asText(""),
+        user.path("displayName").asText(""),
+        user.path("emailAddress").asText(""),
+        user.path("active").asBoolean(false));
   }
 }

@@ -29,9 +29,9 @@ import javax.crypto.spec.SecretKeySpec;
  * verified. Each delivery carries {@code X-Atlassian-Webhook-Identifier}, the same for Jira's
  * retries of it: keep it to recognise replays (this class keeps no state).
  *
- * <p>Admin webhooks send the issue in the REST v2 shape: {@code description} and a comment's
- * {@code body} are strings (wiki markup), which {@link Adf#toPlainText} passes through; an ADF body
- * is flattened.
+ * <p>Admin webhooks send the issue in the REST v2 shape: {@code description} and a comment's {@code
+ * body} are strings (wiki markup), which {@link Adf#toPlainText} passes through; an ADF body is
+ * flattened.
  */
 public final class JiraWebhook {
   public static final String SECRET_SETTING = "JIRA_WEBHOOK_SECRET";
@@ -41,7 +41,10 @@ public final class JiraWebhook {
   private static final String HMAC = "HmacSHA256";
   private static final int SHA256_HEX_LENGTH = 64;
 
-  /** The outcome of a signature check; anything but {@link #VALID} means: refuse (401), change nothing. */
+  /**
+   * The outcome of a signature check; anything but {@link #VALID} means: refuse (401), change
+   * nothing.
+   */
   public enum Verdict {
     VALID,
     /** No {@code X-Hub-Signature} header. */
@@ -54,7 +57,9 @@ public final class JiraWebhook {
 
   private final SecretKeySpec key;
 
-  /** @param secret the webhook's secret, exactly as entered in Jira (UTF-8) */
+  /**
+   * @param secret the webhook's secret, exactly as entered in Jira (UTF-8)
+   */
   public JiraWebhook(String secret) {
     if (secret == null || secret.isEmpty()) {
       throw new IllegalArgumentException("'secret' cannot be empty.");
@@ -62,7 +67,9 @@ public final class JiraWebhook {
     this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), HMAC);
   }
 
-  /** The verifier for {@code JIRA_WEBHOOK_SECRET}; empty when it is not set (inbound Jira is off). */
+  /**
+   * The verifier for {@code JIRA_WEBHOOK_SECRET}; empty when it is not set (inbound Jira is off).
+   */
   public static Optional<JiraWebhook> fromSettings(Settings settings) {
     return settings.get(SECRET_SETTING).map(JiraWebhook::new);
   }
@@ -78,12 +85,14 @@ public final class JiraWebhook {
       return Verdict.MISSING_SIGNATURE;
     }
     String value = signatureHeader.strip();
-    if (!value.regionMatches(true, 0, SCHEME, 0, SCHEME.length()) || value.length() != SCHEME.length() + SHA256_HEX_LENGTH) {
+    if (!value.regionMatches(true, 0, SCHEME, 0, SCHEME.length())
+        || value.length() != SCHEME.length() + SHA256_HEX_LENGTH) {
       return Verdict.MALFORMED_SIGNATURE;
     }
     byte[] presented;
     try {
-      presented = HexFormat.of().parseHex(value.substring(SCHEME.length()).toLowerCase(Locale.ROOT));
+      presented =
+          HexFormat.of().parseHex(value.substring(SCHEME.length()).toLowerCase(Locale.ROOT));
     } catch (IllegalArgumentException notHex) {
       return Verdict.MALFORMED_SIGNATURE;
     }
@@ -111,7 +120,8 @@ public final class JiraWebhook {
    * created or deleted, worklogs...), which ticket sync ignores.
    *
    * @param webhookIdentifier the {@value #IDENTIFIER_HEADER} header, or null
-   * @throws InvalidInputException (field {@code body}) when the body is not a JSON object or names no issue
+   * @throws InvalidInputException (field {@code body}) when the body is not a JSON object or names
+   *     no issue
    */
   public static Optional<JiraWebhookEvent> parse(byte[] rawBody, String webhookIdentifier) {
     JsonNode root;
@@ -124,18 +134,20 @@ public final class JiraWebhook {
       throw InvalidInputException.of("body", "a Jira webhook body must be a JSON object");
     }
     String event = root.path("webhookEvent").asText("");
-    JiraWebhookEvent.Type type = switch (event) {
-      case "jira:issue_updated" -> JiraWebhookEvent.Type.ISSUE_UPDATED;
-      case "comment_created" -> JiraWebhookEvent.Type.COMMENT_CREATED;
-      default -> null;
-    };
+    JiraWebhookEvent.Type type =
+        switch (event) {
+          case "jira:issue_updated" -> JiraWebhookEvent.Type.ISSUE_UPDATED;
+          case "comment_created" -> JiraWebhookEvent.Type.COMMENT_CREATED;
+          default -> null;
+        };
     if (type == null) {
       return Optional.empty();
     }
     JsonNode issue = root.path("issue");
     String key = issue.path("key").asText("");
     if (key.isEmpty()) {
-      throw InvalidInputException.of("body", "a Jira " + event + " webhook must name the issue (issue.key)");
+      throw InvalidInputException.of(
+          "body", "a Jira " + event + " webhook must name the issue (issue.key)");
     }
     JsonNode fields = issue.path("fields");
     List<String> labels = new ArrayList<>();
@@ -147,27 +159,50 @@ public final class JiraWebhook {
       }
     }
     JsonNode status = fields.path("status");
-    Optional<JiraWebhookEvent.Status> current = status.hasNonNull("name")
-        ? Optional.of(new JiraWebhookEvent.Status(status.path("name").asText(),
-            StatusCategory.ofKey(status.path("statusCategory").path("key").asText(""))))
-        : Optional.empty();
+    Optional<JiraWebhookEvent.Status> current =
+        status.hasNonNull("name")
+            ? Optional.of(
+                new JiraWebhookEvent.Status(
+                    status.path("name").asText(),
+                    StatusCategory.ofKey(status.path("statusCategory").path("key").asText(""))))
+            : Optional.empty();
     Optional<JiraWebhookEvent.Comment> comment = Optional.empty();
     String actor = root.path("user").path("accountId").asText("");
     if (type == JiraWebhookEvent.Type.COMMENT_CREATED) {
       JsonNode node = root.path("comment");
       String author = node.path("author").path("accountId").asText("");
-      comment = Optional.of(new JiraWebhookEvent.Comment(node.path("id").asText(""), Adf.toPlainText(node.path("body")),
-          author, JiraDates.parse(node.path("created").asText(null))));
+      comment =
+          Optional.of(
+              new JiraWebhookEvent.Comment(
+                  node.path("id").asText(""),
+                  Adf.toPlainText(node.path("body")),
+                  author,
+                  JiraDates.parse(node.path("created").asText(null))));
       if (actor.isEmpty()) {
         actor = author;
       }
     }
     JsonNode timestamp = root.path("timestamp");
-    Instant at = timestamp.canConvertToLong() && timestamp.isIntegralNumber() ? Instant.ofEpochMilli(timestamp.asLong())
-        : null;
-    return Optional.of(new JiraWebhookEvent(webhookIdentifier == null ? "" : webhookIdentifier.strip(), type, event, key,
-        issue.path("id").asText(""), labels, properties, change(root, "status"), current, change(root, "assignee"),
-        change(root, "priority"), comment, actor, at));
+    Instant at =
+        timestamp.canConvertToLong() && timestamp.isIntegralNumber()
+            ? Instant.ofEpochMilli(timestamp.asLong())
+            : null;
+    return Optional.of(
+        new JiraWebhookEvent(
+            webhookIdentifier == null ? "" : webhookIdentifier.strip(),
+            type,
+            event,
+            key,
+            issue.path("id").asText(""),
+            labels,
+            properties,
+            change(root, "status"),
+            current,
+            change(root, "assignee"),
+            change(root, "priority"),
+            comment,
+            actor,
+            at));
   }
 
   /** The last changelog item for {@code field} (by {@code fieldId}, else {@code field}). */
@@ -176,8 +211,12 @@ public final class JiraWebhook {
     for (JsonNode item : root.path("changelog").path("items")) {
       String id = item.path("fieldId").asText(item.path("field").asText(""));
       if (id.equals(field)) {
-        found = new JiraWebhookEvent.Change(item.path("from").asText(""), item.path("fromString").asText(""),
-            item.path("to").asText(""), item.path("toString").asText(""));
+        found =
+            new JiraWebhookEvent.Change(
+                item.path("from").asText(""),
+                item.path("fromString").asText(""),
+                item.path("to").asText(""),
+                item.path("toString").asText(""));
       }
     }
     return Optional.ofNullable(found);

@@ -19,23 +19,27 @@ import java.util.regex.Pattern;
 public final class Jql {
   /** The default prefix of the label that names the Sentinel incident an issue was made for. */
   public static final String DEFAULT_CORRELATION_PREFIX = "sentinel-";
+
   /** Jira refuses labels longer than this (characters). */
   public static final int MAX_LABEL_LENGTH = 255;
+
   /**
    * The characters a correlation label may hold: labels cannot contain spaces, and keeping to a
    * small set means the label reads the same in JQL, in URLs and in the Jira UI.
    */
   private static final Pattern LABEL = Pattern.compile("[a-z0-9][a-z0-9._:-]*");
+
   /** JQL's date-time literal; Jira reads it in the time zone of the calling account's profile. */
-  private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+  private static final DateTimeFormatter DATE_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
 
   private Jql() {}
 
   /**
    * {@code value} as a JQL string literal: in double quotes, with {@code "} and {@code \} escaped.
    *
-   * @throws InvalidInputException (field {@code jql}) when the value is null or holds a control
-   *     or line-separator character
+   * @throws InvalidInputException (field {@code jql}) when the value is null or holds a control or
+   *     line-separator character
    */
   public static String quote(String value) {
     if (value == null) {
@@ -45,9 +49,17 @@ public final class Jql {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       int type = Character.getType(c);
-      if (Character.isISOControl(c) || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
-        throw InvalidInputException.of("jql", "a value with a control or line-break character cannot be used in a "
-            + "JQL query (character U+" + String.format(Locale.ROOT, "%04X", (int) c) + " at " + i + ")");
+      if (Character.isISOControl(c)
+          || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR) {
+        throw InvalidInputException.of(
+            "jql",
+            "a value with a control or line-break character cannot be used in a "
+                + "JQL query (character U+"
+                + String.format(Locale.ROOT, "%04X", (int) c)
+                + " at "
+                + i
+                + ")");
       }
       if (c == '"' || c == '\\') {
         quoted.append('\\');
@@ -68,7 +80,11 @@ public final class Jql {
    * literal in the account's profile time zone, so pass that zone and overlap the window a little.
    */
   public static String updatedSince(String project, Instant since, ZoneId accountZone) {
-    return "project = " + quote(project) + " AND updated >= " + dateTime(since, accountZone) + " ORDER BY updated ASC";
+    return "project = "
+        + quote(project)
+        + " AND updated >= "
+        + dateTime(since, accountZone)
+        + " ORDER BY updated ASC";
   }
 
   /**
@@ -77,7 +93,11 @@ public final class Jql {
    * date literal as in {@link #updatedSince}.
    */
   public static String labelUpdatedSince(String label, Instant since, ZoneId accountZone) {
-    return "labels = " + quote(label) + " AND updated >= " + dateTime(since, accountZone) + " ORDER BY updated ASC";
+    return "labels = "
+        + quote(label)
+        + " AND updated >= "
+        + dateTime(since, accountZone)
+        + " ORDER BY updated ASC";
   }
 
   /** {@code "yyyy-MM-dd HH:mm"} for {@code instant} in {@code zone}, rounded down to the minute. */
@@ -93,8 +113,8 @@ public final class Jql {
   /**
    * The label that names the Sentinel incident an issue was made for: {@code prefix} followed by
    * the incident id in lower case (Sentinel incident ids are GUIDs; JQL matches labels without
-   * case). The mapping is one to one: an id it cannot write as is, is refused rather than
-   * altered, so two incidents never share a label.
+   * case). The mapping is one to one: an id it cannot write as is, is refused rather than altered,
+   * so two incidents never share a label.
    *
    * @throws InvalidInputException (field {@code incident_id}) when the id is empty, holds
    *     characters other than letters, digits, {@code .}, {@code _}, {@code :} and {@code -}, or
@@ -103,13 +123,18 @@ public final class Jql {
    */
   public static String correlationLabel(String prefix, String incidentId) {
     if (prefix == null || !(prefix.isEmpty() || LABEL.matcher(prefix).matches())) {
-      throw new IllegalArgumentException("'prefix' must be lower-case label text such as sentinel-, not '" + prefix + "'");
+      throw new IllegalArgumentException(
+          "'prefix' must be lower-case label text such as sentinel-, not '" + prefix + "'");
     }
     String id = incidentId == null ? "" : incidentId.toLowerCase(Locale.ROOT);
     String label = prefix + id;
     if (id.isEmpty() || !LABEL.matcher(id).matches() || label.length() > MAX_LABEL_LENGTH) {
-      throw InvalidInputException.of("incident_id", "an incident id must be letters, digits, '.', '_', ':' or '-' "
-          + "(at most " + (MAX_LABEL_LENGTH - prefix.length()) + " characters) to name a Jira label");
+      throw InvalidInputException.of(
+          "incident_id",
+          "an incident id must be letters, digits, '.', '_', ':' or '-' "
+              + "(at most "
+              + (MAX_LABEL_LENGTH - prefix.length())
+              + " characters) to name a Jira label");
     }
     return label;
   }

@@ -20,12 +20,17 @@ public enum StatusCategory {
     this.key = key;
   }
 
-  /** The key Jira uses ({@code statusCategory.key}): {@code new}, {@code indeterminate}, {@code done}. */
+  /**
+   * The key Jira uses ({@code statusCategory.key}): {@code new}, {@code indeterminate}, {@code
+   * done}.
+   */
   public String key() {
     return key;
   }
 
-  /** The category of a {@code statusCategory.key}; empty for anything else (e.g. {@code undefined}). */
+  /**
+   * The category of a {@code statusCategory.key}; empty for anything else (e.g. {@code undefined}).
+   */
   public static Optional<StatusCategory> ofKey(String key) {
     for (StatusCategory category : values()) {
       if (category.key.equals(key)) {

@@ -10,7 +10,8 @@ import java.util.Optional;
  * too, since many workflows name a transition after its target), else by status category. Either
  * part may be absent, not both.
  *
- * @param names status or transition names, most preferred first (e.g. {@code Resolved}, {@code Done})
+ * @param names status or transition names, most preferred first (e.g. {@code Resolved}, {@code
+ *     Done})
  * @param category the category to fall back on, or null for names only
  */
 public record StatusTarget(List<String> names, StatusCategory category) {

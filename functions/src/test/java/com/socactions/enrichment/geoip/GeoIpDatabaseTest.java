@@ -46,7 +46,8 @@ class GeoIpDatabaseTest {
   @Test
   void everyNetworkInTheCityTestSourceResolvesToItsCountryAndCity() throws Exception {
     GeoIpDatabase city = GeoIpDatabase.open(SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb"));
-    JsonNode source = new ObjectMapper().readTree(SharedFixtures.path("geoip/GeoIP2-City-Test.json").toFile());
+    JsonNode source =
+        new ObjectMapper().readTree(SharedFixtures.path("geoip/GeoIP2-City-Test.json").toFile());
     int checked = 0;
     for (JsonNode entry : source) {
       Iterator<Map.Entry<String, JsonNode>> fields = entry.fields();
@@ -54,9 +55,15 @@ class GeoIpDatabaseTest {
         Map.Entry<String, JsonNode> network = fields.next();
         InetAddress first = firstAddress(network.getKey());
         JsonNode expected = network.getValue();
-        GeoLocation found = city.locate(first).orElseThrow(() -> new AssertionError("no answer for " + network.getKey()));
-        assertThat(found.countryCode()).as(network.getKey()).isEqualTo(text(expected.at("/country/iso_code")));
-        assertThat(found.city()).as(network.getKey()).isEqualTo(text(expected.at("/city/names/en")));
+        GeoLocation found =
+            city.locate(first)
+                .orElseThrow(() -> new AssertionError("no answer for " + network.getKey()));
+        assertThat(found.countryCode())
+            .as(network.getKey())
+            .isEqualTo(text(expected.at("/country/iso_code")));
+        assertThat(found.city())
+            .as(network.getKey())
+            .isEqualTo(text(expected.at("/city/names/en")));
         checked++;
       }
     }
@@ -65,7 +72,8 @@ class GeoIpDatabaseTest {
 
   @Test
   void aCountryDatabaseAnswersCountryWithoutCity() {
-    GeoIpDatabase country = GeoIpDatabase.open(SharedFixtures.path("geoip/GeoLite2-Country-Test.mmdb"));
+    GeoIpDatabase country =
+        GeoIpDatabase.open(SharedFixtures.path("geoip/GeoLite2-Country-Test.mmdb"));
     GeoLocation found = country.locate(ip("81.2.69.142")).orElseThrow();
     assertThat(country.kind()).isEqualTo(GeoIpDatabase.Kind.COUNTRY);
     assertThat(found.countryCode()).isEqualTo("GB");
@@ -96,7 +104,11 @@ class GeoIpDatabaseTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"GeoIP2-City-Test-Broken-Double-Format.mmdb", "MaxMind-DB-test-broken-pointers-24.mmdb"})
+  @ValueSource(
+      strings = {
+        "GeoIP2-City-Test-Broken-Double-Format.mmdb",
+        "MaxMind-DB-test-broken-pointers-24.mmdb"
+      })
   void aBrokenDatabaseIsRefusedAtOpenWithAClearMessage(String file) {
     assertThatThrownBy(() -> GeoIpDatabase.open(SharedFixtures.path("geoip/" + file)))
         .isInstanceOf(GeoIpException.class)
@@ -121,17 +133,23 @@ class GeoIpDatabaseTest {
   @Test
   void aRetiredDatabaseClosesItsReaderOnlyOnceTheLookupsInFlightReturn() throws Exception {
     StallingCache stalling = new StallingCache();
-    GeoIpDatabase old = GeoIpDatabase.open(SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb"), stalling);
-    GeoIpDatabase replacement = GeoIpDatabase.open(SharedFixtures.path("geoip/GeoLite2-City-Test.mmdb"));
+    GeoIpDatabase old =
+        GeoIpDatabase.open(SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb"), stalling);
+    GeoIpDatabase replacement =
+        GeoIpDatabase.open(SharedFixtures.path("geoip/GeoLite2-City-Test.mmdb"));
     ExecutorService lookups = Executors.newSingleThreadExecutor();
     try {
       stalling.stallNextDecode();
       Future<Optional<GeoLocation>> inFlight = lookups.submit(() -> old.locate(ip("81.2.69.142")));
-      assertThat(stalling.stalled.await(10, TimeUnit.SECONDS)).as("the lookup reached the decoder").isTrue();
+      assertThat(stalling.stalled.await(10, TimeUnit.SECONDS))
+          .as("the lookup reached the decoder")
+          .isTrue();
 
       old.retire(replacement);
       assertThat(old.isClosed()).isFalse();
-      assertThat(old.locate(ip("81.2.69.142"))).as("a later lookup is answered by the replacement").isPresent();
+      assertThat(old.locate(ip("81.2.69.142")))
+          .as("a later lookup is answered by the replacement")
+          .isPresent();
 
       stalling.release.countDown();
       assertThat(inFlight.get(10, TimeUnit.SECONDS).orElseThrow().city()).isEqualTo("London");
@@ -149,10 +167,14 @@ class GeoIpDatabaseTest {
     old.retire(null);
 
     assertThat(old.isClosed()).isTrue();
-    assertThatThrownBy(() -> old.autonomousSystem(ip("1.0.0.1"))).isInstanceOf(GeoIpException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> old.autonomousSystem(ip("1.0.0.1")))
+        .isInstanceOf(GeoIpException.class)
+        .hasMessageContaining("closed");
   }
 
-  /** Passes decoding through, except that it holds the next decode after {@link #stallNextDecode}. */
+  /**
+   * Passes decoding through, except that it holds the next decode after {@link #stallNextDecode}.
+   */
   private static final class StallingCache implements NodeCache {
     final CountDownLatch stalled = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);

@@ -29,8 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GeoIpDatabasesTest {
-  private static final Clock NOW = Clock.fixed(Instant.parse("2026-11-26T08:00:00Z"), ZoneOffset.UTC);
+  private static final Clock NOW =
+      Clock.fixed(Instant.parse("2026-11-26T08:00:00Z"), ZoneOffset.UTC);
   private static final InetAddress LONDON = IpAddresses.parse("81.2.69.142").orElseThrow();
+
   /** Runs a check on use in the calling thread, so a test sees its outcome on return. */
   private static final Executor AT_ONCE = Runnable::run;
 
@@ -43,7 +45,8 @@ class GeoIpDatabasesTest {
   void aDatabaseReplacedOnDiskIsReloadedWithoutARestart(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("GeoLite2-City.mmdb");
     Files.copy(SharedFixtures.path("geoip/GeoLite2-Country-Test.mmdb"), file);
-    GeoIpDatabases databases = new GeoIpDatabases(Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, file.toString())), NOW);
+    GeoIpDatabases databases =
+        new GeoIpDatabases(Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, file.toString())), NOW);
     assertThat(databases.geo().database().orElseThrow().type()).isEqualTo("GeoLite2-Country");
     assertThat(databases.reloadIfChanged()).isFalse();
 
@@ -64,19 +67,23 @@ class GeoIpDatabasesTest {
     assertThat(first.locate(LONDON).orElseThrow().city()).isEqualTo("London");
     assertThat(first.isClosed()).isFalse();
     assertThat(databases.geo().problem()).isEmpty();
-    assertThat(databases.geo().refreshProblem()).hasValueSatisfying(why ->
-        assertThat(why).contains(file.getFileName().toString()).contains("cannot be read"));
+    assertThat(databases.geo().refreshProblem())
+        .hasValueSatisfying(
+            why ->
+                assertThat(why).contains(file.getFileName().toString()).contains("cannot be read"));
   }
 
   @Test
-  void aHalfWrittenReplacementKeepsTheWorkingDatabaseUntilTheWholeFileArrives(@TempDir Path dir) throws Exception {
+  void aHalfWrittenReplacementKeepsTheWorkingDatabaseUntilTheWholeFileArrives(@TempDir Path dir)
+      throws Exception {
     serveCityTest(dir, AT_ONCE);
     byte[] update = fixture("geoip/GeoLite2-City-Test.mmdb");
 
     replaceAtomically(file, Arrays.copyOf(update, update.length / 2));
     assertThat(databases.reloadIfChanged()).isFalse();
     assertThat(databases.geo().database()).containsSame(first);
-    assertThat(databases.geo().refreshProblem()).hasValueSatisfying(why -> assertThat(why).contains(file.getFileName().toString()));
+    assertThat(databases.geo().refreshProblem())
+        .hasValueSatisfying(why -> assertThat(why).contains(file.getFileName().toString()));
 
     replaceAtomically(file, update);
     assertThat(databases.reloadIfChanged()).isTrue();
@@ -85,7 +92,8 @@ class GeoIpDatabasesTest {
   }
 
   @Test
-  void aGoodReplacementIsPickedUpOnTheNextUseAfterTheIntervalWithoutTheTimer(@TempDir Path dir) throws Exception {
+  void aGoodReplacementIsPickedUpOnTheNextUseAfterTheIntervalWithoutTheTimer(@TempDir Path dir)
+      throws Exception {
     serveCityTest(dir, AT_ONCE);
 
     replaceAtomically(file, fixture("geoip/GeoLite2-City-Test.mmdb"));
@@ -98,7 +106,8 @@ class GeoIpDatabasesTest {
   }
 
   @Test
-  void theUseThatStartsACheckIsAnsweredAtOnceAndTheCheckRunsInTheBackground(@TempDir Path dir) throws Exception {
+  void theUseThatStartsACheckIsAnsweredAtOnceAndTheCheckRunsInTheBackground(@TempDir Path dir)
+      throws Exception {
     Queue<Runnable> background = new ArrayDeque<>();
     serveCityTest(dir, background::add);
     replaceAtomically(file, fixture("geoip/GeoLite2-City-Test.mmdb"));
@@ -113,7 +122,8 @@ class GeoIpDatabasesTest {
   }
 
   @Test
-  void aFileTruncatedAndOverwrittenInPlaceWhileInUseNeverBreaksLookups(@TempDir Path dir) throws Exception {
+  void aFileTruncatedAndOverwrittenInPlaceWhileInUseNeverBreaksLookups(@TempDir Path dir)
+      throws Exception {
     serveCityTest(dir, AT_ONCE);
     byte[] update = fixture("geoip/GeoLite2-City-Test.mmdb");
 
@@ -129,7 +139,9 @@ class GeoIpDatabasesTest {
     overwriteInPlace(file, update);
     clock.advance(GeoIpDatabases.DEFAULT_CHECK_INTERVAL);
     assertThat(databases.geo().database().orElseThrow().type()).isEqualTo("GeoLite2-City");
-    assertThat(first.locate(LONDON)).as("a reference taken before the swap still answers").isPresent();
+    assertThat(first.locate(LONDON))
+        .as("a reference taken before the swap still answers")
+        .isPresent();
   }
 
   @Test
@@ -144,11 +156,14 @@ class GeoIpDatabasesTest {
   @Test
   void anAsnFileNamedAsTheLocationDatabaseIsAClearConfigurationError() {
     String asnFile = SharedFixtures.path("geoip/GeoLite2-ASN-Test.mmdb").toString();
-    GeoIpDatabases databases = new GeoIpDatabases(Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, asnFile)), NOW);
+    GeoIpDatabases databases =
+        new GeoIpDatabases(Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, asnFile)), NOW);
 
     assertThat(databases.geo().database()).isEmpty();
-    assertThat(databases.geo().problem()).hasValueSatisfying(problem ->
-        assertThat(problem).contains("GeoLite2-ASN").contains(GeoIpDatabases.CITY_SETTING));
+    assertThat(databases.geo().problem())
+        .hasValueSatisfying(
+            problem ->
+                assertThat(problem).contains("GeoLite2-ASN").contains(GeoIpDatabases.CITY_SETTING));
   }
 
   @Test
@@ -156,23 +171,37 @@ class GeoIpDatabasesTest {
     GeoIpDatabases databases = new GeoIpDatabases(Settings.of(Map.of()), NOW);
 
     assertThat(databases.asn().isConfigured()).isFalse();
-    assertThat(databases.asn().problem()).hasValueSatisfying(problem -> assertThat(problem).contains("not configured"));
+    assertThat(databases.asn().problem())
+        .hasValueSatisfying(problem -> assertThat(problem).contains("not configured"));
   }
 
   @Test
   void aConfiguredButMissingFileIsAnErrorThatNamesThePath() {
-    GeoIpDatabases databases = new GeoIpDatabases(Settings.of(Map.of(GeoIpDatabases.ASN_SETTING, "/data/missing/GeoLite2-ASN.mmdb")), NOW);
+    GeoIpDatabases databases =
+        new GeoIpDatabases(
+            Settings.of(Map.of(GeoIpDatabases.ASN_SETTING, "/data/missing/GeoLite2-ASN.mmdb")),
+            NOW);
 
     assertThat(databases.asn().isConfigured()).isTrue();
-    assertThat(databases.asn().problem()).hasValueSatisfying(problem -> assertThat(problem).contains("/data/missing/GeoLite2-ASN.mmdb"));
+    assertThat(databases.asn().problem())
+        .hasValueSatisfying(
+            problem -> assertThat(problem).contains("/data/missing/GeoLite2-ASN.mmdb"));
   }
 
   @Test
   void theStalenessOfADatabaseIsItsAgeAgainstTheSetting() {
     String city = SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString();
-    GeoIpDatabases lenient = new GeoIpDatabases(Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, city,
-        GeoIpDatabases.STALE_AFTER_SETTING, "100000")), NOW);
-    GeoIpDatabases strict = new GeoIpDatabases(Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, city)), NOW);
+    GeoIpDatabases lenient =
+        new GeoIpDatabases(
+            Settings.of(
+                Map.of(
+                    GeoIpDatabases.CITY_SETTING,
+                    city,
+                    GeoIpDatabases.STALE_AFTER_SETTING,
+                    "100000")),
+            NOW);
+    GeoIpDatabases strict =
+        new GeoIpDatabases(Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, city)), NOW);
 
     GeoIpDatabase database = strict.geo().database().orElseThrow();
     assertThat(strict.ageDays(database)).isGreaterThan(GeoIpDatabases.DEFAULT_STALE_AFTER_DAYS);
@@ -180,11 +209,15 @@ class GeoIpDatabasesTest {
     assertThat(lenient.isStale(lenient.geo().database().orElseThrow())).isFalse();
   }
 
-  /** Copies MaxMind's City test database to {@link #file} and puts it in service as {@link #first}. */
+  /**
+   * Copies MaxMind's City test database to {@link #file} and puts it in service as {@link #first}.
+   */
   private void serveCityTest(Path dir, Executor background) throws IOException {
     file = dir.resolve("GeoIP2-City.mmdb");
     Files.copy(SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb"), file);
-    databases = new GeoIpDatabases(Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, file.toString())), clock, background);
+    databases =
+        new GeoIpDatabases(
+            Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, file.toString())), clock, background);
     first = databases.geo().database().orElseThrow();
   }
 
@@ -210,7 +243,9 @@ class GeoIpDatabasesTest {
     Files.setLastModifiedTime(file, modified);
   }
 
-  /** A modification time after the file's, so the change shows even on coarse file-system clocks. */
+  /**
+   * A modification time after the file's, so the change shows even on coarse file-system clocks.
+   */
   private static FileTime later(Path file) throws IOException {
     return FileTime.from(Files.getLastModifiedTime(file).toInstant().plusSeconds(60));
   }

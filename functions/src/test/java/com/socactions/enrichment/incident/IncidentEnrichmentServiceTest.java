@@ -45,11 +45,14 @@ import org.junit.jupiter.api.Test;
 
 class IncidentEnrichmentServiceTest {
   /** Three weeks after norway.no was registered (2017-01-24): it counts as newly registered. */
-  private static final Clock NOW = Clock.fixed(Instant.parse("2017-02-14T08:00:00Z"), ZoneOffset.UTC);
+  private static final Clock NOW =
+      Clock.fixed(Instant.parse("2017-02-14T08:00:00Z"), ZoneOffset.UTC);
+
   private static final Duration DEADLINE = Duration.ofSeconds(20);
-  private static final Dns NO_DNS = host -> {
-    throw new UnknownHostException("no DNS in tests: " + host);
-  };
+  private static final Dns NO_DNS =
+      host -> {
+        throw new UnknownHostException("no DNS in tests: " + host);
+      };
 
   private FakeRdapServer rdap;
   private RdapClient rdapClient;
@@ -60,13 +63,17 @@ class IncidentEnrichmentServiceTest {
     rdap = FakeRdapServer.start();
     rdap.addNetwork("ripe", "81.2.69.0", "81.2.69.255", "GB-TEST-NET");
     rdap.addNetwork("ripe", "89.160.20.0", "89.160.20.255", "SE-TEST-NET");
-    rdapClient = new RdapClient(RdapOptions.builder()
-        .bootstrapUrl(rdap.bootstrapUrl())
-        .allowInsecure(true)
-        .retryBackoff(Duration.ofMillis(20))
-        .rateLimitPerSecond(1_000)
-        .dns(NO_DNS)
-        .build(), HttpClients.shared(), NOW);
+    rdapClient =
+        new RdapClient(
+            RdapOptions.builder()
+                .bootstrapUrl(rdap.bootstrapUrl())
+                .allowInsecure(true)
+                .retryBackoff(Duration.ofMillis(20))
+                .rateLimitPerSecond(1_000)
+                .dns(NO_DNS)
+                .build(),
+            HttpClients.shared(),
+            NOW);
   }
 
   @AfterEach
@@ -77,29 +84,55 @@ class IncidentEnrichmentServiceTest {
   }
 
   private IncidentEnrichmentService service(Duration deadline) {
-    GeoIpDatabases geoip = new GeoIpDatabases(Settings.of(Map.of(
-        GeoIpDatabases.CITY_SETTING, SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString(),
-        GeoIpDatabases.ASN_SETTING, SharedFixtures.path("geoip/GeoLite2-ASN-Test.mmdb").toString())), NOW);
-    EnrichmentService enrichment = new EnrichmentService(geoip, () -> rdapClient, NOW, Duration.ofSeconds(15));
+    GeoIpDatabases geoip =
+        new GeoIpDatabases(
+            Settings.of(
+                Map.of(
+                    GeoIpDatabases.CITY_SETTING,
+                        SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString(),
+                    GeoIpDatabases.ASN_SETTING,
+                        SharedFixtures.path("geoip/GeoLite2-ASN-Test.mmdb").toString())),
+            NOW);
+    EnrichmentService enrichment =
+        new EnrichmentService(geoip, () -> rdapClient, NOW, Duration.ofSeconds(15));
     // The built-in CMDB with its sample files: dc01 is critical and an HVA, ceo@contoso.com a VIP.
     CmdbModule cmdb = new CmdbModule(Settings.of(Map.of()), NOW);
-    return new IncidentEnrichmentService(() -> enrichment, cmdb.service(), executor, deadline, "ENRICH_INCIDENT_DEADLINE",
+    return new IncidentEnrichmentService(
+        () -> enrichment,
+        cmdb.service(),
+        executor,
+        deadline,
+        "ENRICH_INCIDENT_DEADLINE",
         Ticker.SYSTEM);
   }
 
   /** The recorded incident and entities, plus entities that the fakes and the sample CMDB know. */
   private static List<ObjectNode> recordedPlusKnown() {
     List<ObjectNode> entities = new ArrayList<>(SentinelExamples.recordedEntities());
-    entities.add(SentinelExamples.entity("Ip", "address", "81.2.69.142", "friendlyName", "81.2.69.142"));
-    entities.add(SentinelExamples.flattened(SentinelExamples.entity("Ip", "address", "89.160.20.112")));
-    entities.add(SentinelExamples.entity("Ip", "address", "::ffff:81.2.69.142")); // the first address again
-    entities.add(SentinelExamples.entity("Host", "hostName", "dc01", "dnsDomain", "contoso.com", "netBiosName", "DC01"));
-    entities.add(SentinelExamples.entity("Account", "accountName", "ceo", "upnSuffix", "contoso.com", "ntDomain", "CONTOSO"));
-    entities.add(SentinelExamples.flattened(SentinelExamples.entity("Account", "accountName", "alee", "ntDomain", "CONTOSO")));
+    entities.add(
+        SentinelExamples.entity("Ip", "address", "81.2.69.142", "friendlyName", "81.2.69.142"));
+    entities.add(
+        SentinelExamples.flattened(SentinelExamples.entity("Ip", "address", "89.160.20.112")));
+    entities.add(
+        SentinelExamples.entity("Ip", "address", "::ffff:81.2.69.142")); // the first address again
+    entities.add(
+        SentinelExamples.entity(
+            "Host", "hostName", "dc01", "dnsDomain", "contoso.com", "netBiosName", "DC01"));
+    entities.add(
+        SentinelExamples.entity(
+            "Account", "accountName", "ceo", "upnSuffix", "contoso.com", "ntDomain", "CONTOSO"));
+    entities.add(
+        SentinelExamples.flattened(
+            SentinelExamples.entity("Account", "accountName", "alee", "ntDomain", "CONTOSO")));
     entities.add(SentinelExamples.entity("DnsResolution", "domainName", "login.norway.no"));
     entities.add(SentinelExamples.entity("Url", "url", "https://www.google.com/search?q=invoice"));
-    entities.add(SentinelExamples.entity("FileHash", "algorithm", "SHA256",
-        "hashValue", "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"));
+    entities.add(
+        SentinelExamples.entity(
+            "FileHash",
+            "algorithm",
+            "SHA256",
+            "hashValue",
+            "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"));
     return entities;
   }
 
@@ -111,48 +144,68 @@ class IncidentEnrichmentServiceTest {
 
   @Test
   void aTriggerBodyFromTheRecordedExamplesBecomesTagsASeveritySuggestionAndOneComment() {
-    IncidentEnrichment answer = service(DEADLINE).enrich(incident(recordedPlusKnown(), "Low"), Optional.empty(),
-        EnumSet.allOf(IncidentLookup.class));
+    IncidentEnrichment answer =
+        service(DEADLINE)
+            .enrich(
+                incident(recordedPlusKnown(), "Low"),
+                Optional.empty(),
+                EnumSet.allOf(IncidentLookup.class));
 
     assertThat(answer.incidentId()).endsWith("/incidents/73e01a99-5cd7-4139-a149-9f2736ff2ab5");
     assertThat(answer.incidentNumber()).isEqualTo(3177L);
     assertThat(answer.errors()).isEmpty();
-    assertThat(answer.tags()).containsExactly("asset:critical", "geo:GB", "geo:SE", "newly-registered-domain", "vip");
+    assertThat(answer.tags())
+        .containsExactly("asset:critical", "geo:GB", "geo:SE", "newly-registered-domain", "vip");
     assertThat(answer.severity()).isEqualTo(IncidentSeverity.LOW);
     assertThat(answer.suggestedSeverity()).isEqualTo(IncidentSeverity.HIGH);
-    assertThat(answer.severityReasons()).containsExactly(
-        "Asset dc01 (dc01.contoso.com) is critical and a high-value asset in the CMDB.",
-        "Account ceo@contoso.com belongs to a VIP (Evelyn Grant, Chief Executive Officer).");
+    assertThat(answer.severityReasons())
+        .containsExactly(
+            "Asset dc01 (dc01.contoso.com) is critical and a high-value asset in the CMDB.",
+            "Account ceo@contoso.com belongs to a VIP (Evelyn Grant, Chief Executive Officer).");
 
     // One entry per distinct entity: the IPv4-mapped spelling of 81.2.69.142 is the same address.
-    assertThat(answer.ips()).extracting(IpResult::ip).containsExactly("10.3.2.8", "81.2.69.142", "89.160.20.112");
+    assertThat(answer.ips())
+        .extracting(IpResult::ip)
+        .containsExactly("10.3.2.8", "81.2.69.142", "89.160.20.112");
     IpResult london = answer.ips().get(1);
     assertThat(london.scope()).isEqualTo("public");
     assertThat(london.geo().city()).isEqualTo("London");
     assertThat(london.whois().name()).isEqualTo("GB-TEST-NET");
     assertThat(london.asset().found()).isFalse();
     assertThat(answer.ips().get(0).scope()).isEqualTo("private");
-    assertThat(answer.hosts()).extracting(HostResult::host).containsExactly("vm1.contoso", "dc01.contoso.com");
+    assertThat(answer.hosts())
+        .extracting(HostResult::host)
+        .containsExactly("vm1.contoso", "dc01.contoso.com");
     assertThat(answer.hosts().get(1).asset().name()).isEqualTo("dc01");
-    assertThat(answer.accounts()).extracting(AccountEntry::account, AccountEntry::found, AccountEntry::isVip)
+    assertThat(answer.accounts())
+        .extracting(AccountEntry::account, AccountEntry::found, AccountEntry::isVip)
         .containsExactly(
             tuple("administrator@contoso", false, null),
             tuple("ceo@contoso.com", true, true),
             tuple("CONTOSO\\alee", true, false));
     assertThat(answer.accounts().get(2).displayName()).isEqualTo("Alice Lee");
-    assertThat(answer.domains()).singleElement().satisfies(domain -> {
-      assertThat(domain.domain()).isEqualTo("login.norway.no");
-      assertThat(domain.registration().registrableDomain()).isEqualTo("norway.no");
-      assertThat(domain.registration().newlyRegistered()).isTrue();
-    });
-    assertThat(answer.urls()).singleElement().satisfies(url -> {
-      assertThat(url.domain()).isEqualTo("www.google.com");
-      assertThat(url.registration().newlyRegistered()).isFalse();
-    });
-    assertThat(answer.fileHashes()).singleElement().satisfies(hash -> {
-      assertThat(hash.algorithm()).isEqualTo("SHA256");
-      assertThat(hash.hashValue()).startsWith("e3b0c442");
-    });
+    assertThat(answer.domains())
+        .singleElement()
+        .satisfies(
+            domain -> {
+              assertThat(domain.domain()).isEqualTo("login.norway.no");
+              assertThat(domain.registration().registrableDomain()).isEqualTo("norway.no");
+              assertThat(domain.registration().newlyRegistered()).isTrue();
+            });
+    assertThat(answer.urls())
+        .singleElement()
+        .satisfies(
+            url -> {
+              assertThat(url.domain()).isEqualTo("www.google.com");
+              assertThat(url.registration().newlyRegistered()).isFalse();
+            });
+    assertThat(answer.fileHashes())
+        .singleElement()
+        .satisfies(
+            hash -> {
+              assertThat(hash.algorithm()).isEqualTo("SHA256");
+              assertThat(hash.hashValue()).startsWith("e3b0c442");
+            });
     assertThat(answer.summary().entities()).isEqualTo(13);
     assertThat(answer.summary().unenriched()).isEqualTo(1); // the File entity
     assertThat(answer.commentHtml())
@@ -166,8 +219,12 @@ class IncidentEnrichmentServiceTest {
 
   @Test
   void theSuggestionNeverLowersTheSeverity() {
-    IncidentEnrichment answer = service(DEADLINE).enrich(incident(SentinelExamples.recordedEntities(), "High"),
-        Optional.empty(), EnumSet.allOf(IncidentLookup.class));
+    IncidentEnrichment answer =
+        service(DEADLINE)
+            .enrich(
+                incident(SentinelExamples.recordedEntities(), "High"),
+                Optional.empty(),
+                EnumSet.allOf(IncidentLookup.class));
 
     assertThat(answer.severityReasons()).isEmpty();
     assertThat(answer.suggestedSeverity()).isEqualTo(IncidentSeverity.HIGH);
@@ -176,8 +233,12 @@ class IncidentEnrichmentServiceTest {
 
   @Test
   void anIncidentWithoutEntitiesAnswersEmptyListsAndSaysSo() {
-    IncidentEnrichment answer = service(DEADLINE).enrich(Incidents.parse(SentinelExamples.incidentResource(), "incident"),
-        Optional.empty(), EnumSet.allOf(IncidentLookup.class));
+    IncidentEnrichment answer =
+        service(DEADLINE)
+            .enrich(
+                Incidents.parse(SentinelExamples.incidentResource(), "incident"),
+                Optional.empty(),
+                EnumSet.allOf(IncidentLookup.class));
 
     assertThat(answer.ips()).isEmpty();
     assertThat(answer.accounts()).isEmpty();
@@ -195,45 +256,68 @@ class IncidentEnrichmentServiceTest {
       entities.add(SentinelExamples.entity("Ip", "address", "81.2.69." + (100 + i)));
     }
     for (int i = 0; i < 40; i++) {
-      entities.add(SentinelExamples.entity("Host", "hostName", i == 0 ? "dc01" : "ws-" + i, "dnsDomain", "contoso.com"));
-      entities.add(SentinelExamples.entity("Account", "accountName", i == 0 ? "ceo" : "user" + i, "upnSuffix", "contoso.com"));
-      entities.add(SentinelExamples.entity("DnsResolution", "domainName", "host" + i + ".norway.no"));
+      entities.add(
+          SentinelExamples.entity(
+              "Host", "hostName", i == 0 ? "dc01" : "ws-" + i, "dnsDomain", "contoso.com"));
+      entities.add(
+          SentinelExamples.entity(
+              "Account", "accountName", i == 0 ? "ceo" : "user" + i, "upnSuffix", "contoso.com"));
+      entities.add(
+          SentinelExamples.entity("DnsResolution", "domainName", "host" + i + ".norway.no"));
     }
     for (int i = 0; i < 20; i++) {
-      entities.add(SentinelExamples.entity("FileHash", "algorithm", "MD5", "hashValue", String.format("%032x", i)));
+      entities.add(
+          SentinelExamples.entity(
+              "FileHash", "algorithm", "MD5", "hashValue", String.format("%032x", i)));
     }
     assertThat(entities).hasSize(200);
 
-    IncidentEnrichment answer = service(DEADLINE).enrich(incident(entities, "Medium"), Optional.empty(),
-        EnumSet.allOf(IncidentLookup.class));
+    IncidentEnrichment answer =
+        service(DEADLINE)
+            .enrich(
+                incident(entities, "Medium"),
+                Optional.empty(),
+                EnumSet.allOf(IncidentLookup.class));
 
     assertThat(answer.errors()).isEmpty();
-    assertThat(answer.summary()).satisfies(summary -> {
-      assertThat(summary.entities()).isEqualTo(200);
-      assertThat(summary.ips()).isEqualTo(60);
-      assertThat(summary.hosts()).isEqualTo(40);
-      assertThat(summary.accounts()).isEqualTo(40);
-      assertThat(summary.domains()).isEqualTo(40);
-      assertThat(summary.fileHashes()).isEqualTo(20);
-    });
-    assertThat(answer.tags()).containsExactly("asset:critical", "geo:GB", "newly-registered-domain", "vip");
+    assertThat(answer.summary())
+        .satisfies(
+            summary -> {
+              assertThat(summary.entities()).isEqualTo(200);
+              assertThat(summary.ips()).isEqualTo(60);
+              assertThat(summary.hosts()).isEqualTo(40);
+              assertThat(summary.accounts()).isEqualTo(40);
+              assertThat(summary.domains()).isEqualTo(40);
+              assertThat(summary.fileHashes()).isEqualTo(20);
+            });
+    assertThat(answer.tags())
+        .containsExactly("asset:critical", "geo:GB", "newly-registered-domain", "vip");
     assertThat(answer.suggestedSeverity()).isEqualTo(IncidentSeverity.HIGH);
     // One network and one registrable domain: RDAP is asked twice, not a hundred times.
     assertThat(rdap.rdapRequestCount()).isEqualTo(2);
     assertThat(answer.commentHtml().length()).isLessThanOrEqualTo(HtmlTable.MAX_COMMENT_CHARS);
-    assertThat(answer.commentHtml()).contains("<b>Accounts</b>").contains("<b>Hosts</b>").contains("<b>IP addresses</b>")
-        .contains("<b>Domains</b>").contains("<b>File hashes</b>");
+    assertThat(answer.commentHtml())
+        .contains("<b>Accounts</b>")
+        .contains("<b>Hosts</b>")
+        .contains("<b>IP addresses</b>")
+        .contains("<b>Domains</b>")
+        .contains("<b>File hashes</b>");
   }
 
   @Test
   void aSlowRegistryPastTheDeadlineGivesAPartialAnswerWithAnErrorEntry() {
     rdap.delay(Duration.ofSeconds(3));
 
-    IncidentEnrichment answer = service(Duration.ofMillis(300)).enrich(incident(recordedPlusKnown(), "Low"),
-        Optional.empty(), EnumSet.allOf(IncidentLookup.class));
+    IncidentEnrichment answer =
+        service(Duration.ofMillis(300))
+            .enrich(
+                incident(recordedPlusKnown(), "Low"),
+                Optional.empty(),
+                EnumSet.allOf(IncidentLookup.class));
 
     assertThat(answer.errors()).extracting(PartError::lookup).containsExactly("domains", "whois");
-    assertThat(answer.errors()).allSatisfy(error -> assertThat(error.message()).contains("ENRICH_INCIDENT_DEADLINE"));
+    assertThat(answer.errors())
+        .allSatisfy(error -> assertThat(error.message()).contains("ENRICH_INCIDENT_DEADLINE"));
     // Everything that does not wait on RDAP still answered.
     assertThat(answer.ips().get(1).geo().countryCode()).isEqualTo("GB");
     assertThat(answer.ips().get(1).whois()).isNull();
@@ -245,8 +329,12 @@ class IncidentEnrichmentServiceTest {
 
   @Test
   void cmdbOnlyLookupsNeverAskRdap() {
-    IncidentEnrichment answer = service(DEADLINE).enrich(incident(recordedPlusKnown(), "Low"), Optional.empty(),
-        EnumSet.of(IncidentLookup.CMDB));
+    IncidentEnrichment answer =
+        service(DEADLINE)
+            .enrich(
+                incident(recordedPlusKnown(), "Low"),
+                Optional.empty(),
+                EnumSet.of(IncidentLookup.CMDB));
 
     assertThat(rdap.requestCount()).isZero();
     assertThat(answer.ips().get(1).geo()).isNull();
@@ -255,19 +343,33 @@ class IncidentEnrichmentServiceTest {
 
   @Test
   void anUnknownCmdbProviderFailsTheCallAsInvalidInput() {
-    assertThatThrownBy(() -> service(DEADLINE).enrich(incident(recordedPlusKnown(), "Low"), Optional.of("nosuchcmdb"),
-        EnumSet.allOf(IncidentLookup.class)))
+    assertThatThrownBy(
+            () ->
+                service(DEADLINE)
+                    .enrich(
+                        incident(recordedPlusKnown(), "Low"),
+                        Optional.of("nosuchcmdb"),
+                        EnumSet.allOf(IncidentLookup.class)))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("provider");
   }
 
   @Test
   void theAnswerIsSnakeCaseJson() throws Exception {
-    IncidentEnrichment answer = service(DEADLINE).enrich(incident(recordedPlusKnown(), "Low"), Optional.empty(),
-        EnumSet.of(IncidentLookup.CMDB));
+    IncidentEnrichment answer =
+        service(DEADLINE)
+            .enrich(
+                incident(recordedPlusKnown(), "Low"),
+                Optional.empty(),
+                EnumSet.of(IncidentLookup.CMDB));
 
     String json = Json.MAPPER.writeValueAsString(answer);
-    assertThat(json).contains("\"incident_id\"").contains("\"suggested_severity\":\"High\"").contains("\"severity\":\"Low\"")
-        .contains("\"comment_html\"").contains("\"file_hashes\"").contains("\"is_vip\":true");
+    assertThat(json)
+        .contains("\"incident_id\"")
+        .contains("\"suggested_severity\":\"High\"")
+        .contains("\"severity\":\"Low\"")
+        .contains("\"comment_html\"")
+        .contains("\"file_hashes\"")
+        .contains("\"is_vip\":true");
   }
 }

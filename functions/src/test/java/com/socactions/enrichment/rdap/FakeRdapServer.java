@@ -42,8 +42,8 @@ import okhttp3.HttpUrl;
 
 /**
  * A fake of the RDAP world on one loopback {@link MockWebServer}: the IANA bootstrap files and the
- * five RIRs plus a few domain registries, serving the recorded payloads of
- * {@code shared/fixtures/rdap/}.
+ * five RIRs plus a few domain registries, serving the recorded payloads of {@code
+ * shared/fixtures/rdap/}.
  *
  * <ul>
  *   <li>{@code GET /bootstrap/ipv4.json} (ipv6, dns, asn): the real IANA files, every service URL
@@ -52,14 +52,14 @@ import okhttp3.HttpUrl;
  *       and a slug of host and path for every other TLD registry).
  *   <li>{@code GET /{registry}/ip/{address}}: like a real RIR, the most specific recorded network
  *       holding the address, for <em>any</em> address in its start..end range; a 301 to the RIR
- *       that holds it when another one does (as ARIN does for RIPE's 130.59.0.0/16); else 404
- *       with an RFC 9083 error body.
+ *       that holds it when another one does (as ARIN does for RIPE's 130.59.0.0/16); else 404 with
+ *       an RFC 9083 error body.
  *   <li>{@code GET /{registry}/domain/{name}}: the recorded domain (case-insensitive), else 404.
  *       Links in bodies that point at a faked registry are rewritten to point here too.
  *   <li>Scripting: {@link #failNext}, {@link #respondNext}, {@link #resetNext}, {@link #delay},
  *       {@link #redirect}, {@link #failBootstrap}, {@link #addNetwork}, {@link #onRdapRequest},
- *       {@link #holdUntilInFlight}. Counting: {@link #requestCount(String)},
- *       {@link #rdapRequestCount()}, {@link #bootstrapRequestCount(String)}, {@link #maxInFlight()}.
+ *       {@link #holdUntilInFlight}. Counting: {@link #requestCount(String)}, {@link
+ *       #rdapRequestCount()}, {@link #bootstrapRequestCount(String)}, {@link #maxInFlight()}.
  *   <li>{@link #startHttps} serves all of it over TLS, for the https-only production path.
  * </ul>
  *
@@ -69,7 +69,11 @@ import okhttp3.HttpUrl;
 public final class FakeRdapServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String RDAP_JSON = "application/rdap+json";
-  /** How long a held request waits for the others before the hold gives up (a failing test, not a hang). */
+
+  /**
+   * How long a held request waits for the others before the hold gives up (a failing test, not a
+   * hang).
+   */
   private static final Duration HOLD_FAILSAFE = Duration.ofSeconds(5);
 
   /** Registry alias on the fake -> the real base URLs it stands for. */
@@ -77,10 +81,13 @@ public final class FakeRdapServer implements AutoCloseable {
 
   static {
     REGISTRIES.put("apnic", List.of("https://rdap.apnic.net/", "http://rdap.apnic.net/"));
-    REGISTRIES.put("arin", List.of("https://rdap.arin.net/registry/", "http://rdap.arin.net/registry/"));
+    REGISTRIES.put(
+        "arin", List.of("https://rdap.arin.net/registry/", "http://rdap.arin.net/registry/"));
     REGISTRIES.put("ripe", List.of("https://rdap.db.ripe.net/", "http://rdap.db.ripe.net/"));
-    REGISTRIES.put("lacnic", List.of("https://rdap.lacnic.net/rdap/", "http://rdap.lacnic.net/rdap/"));
-    REGISTRIES.put("afrinic", List.of("https://rdap.afrinic.net/rdap/", "http://rdap.afrinic.net/rdap/"));
+    REGISTRIES.put(
+        "lacnic", List.of("https://rdap.lacnic.net/rdap/", "http://rdap.lacnic.net/rdap/"));
+    REGISTRIES.put(
+        "afrinic", List.of("https://rdap.afrinic.net/rdap/", "http://rdap.afrinic.net/rdap/"));
     REGISTRIES.put("verisign-com", List.of("https://rdap.verisign.com/com/v1/"));
     REGISTRIES.put("verisign-net", List.of("https://rdap.verisign.com/net/v1/"));
     REGISTRIES.put("norid", List.of("https://rdap.norid.no/"));
@@ -89,9 +96,26 @@ public final class FakeRdapServer implements AutoCloseable {
   }
 
   /** Fixture file prefix -> registry alias. */
-  private static final Map<String, String> FIXTURE_PREFIXES = Map.of(
-      "apnic_", "apnic", "arin_", "arin", "ripe_", "ripe", "lacnic_", "lacnic", "afrinic_", "afrinic",
-      "verisign_com_", "verisign-com", "norid_", "norid", "cznic_", "cznic", "markmonitor_registrar_", "markmonitor");
+  private static final Map<String, String> FIXTURE_PREFIXES =
+      Map.of(
+          "apnic_",
+          "apnic",
+          "arin_",
+          "arin",
+          "ripe_",
+          "ripe",
+          "lacnic_",
+          "lacnic",
+          "afrinic_",
+          "afrinic",
+          "verisign_com_",
+          "verisign-com",
+          "norid_",
+          "norid",
+          "cznic_",
+          "cznic",
+          "markmonitor_registrar_",
+          "markmonitor");
 
   private final MockWebServer server = new MockWebServer();
   private final Path fixtures;
@@ -106,7 +130,7 @@ public final class FakeRdapServer implements AutoCloseable {
   private final AtomicInteger total = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
-  private volatile Runnable onRdapRequest = () -> { };
+  private volatile Runnable onRdapRequest = () -> {};
   private volatile Hold hold;
   private volatile Duration delay = Duration.ZERO;
   private volatile int bootstrapFailureStatus;
@@ -135,7 +159,8 @@ public final class FakeRdapServer implements AutoCloseable {
     if (tls != null) {
       fake.server.useHttps(tls);
     }
-    fake.server.setServerSocketFactory(NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
+    fake.server.setServerSocketFactory(
+        NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     // Literal address, not "localhost": the client resolves no names in tests.
     fake.base = (tls != null ? "https" : "http") + "://127.0.0.1:" + fake.server.getPort() + "/";
@@ -144,7 +169,10 @@ public final class FakeRdapServer implements AutoCloseable {
     return fake;
   }
 
-  /** A file under {@code shared/fixtures/rdap/}, e.g. {@code error/ripe_501_nameserver_not_supported.json}. */
+  /**
+   * A file under {@code shared/fixtures/rdap/}, e.g. {@code
+   * error/ripe_501_nameserver_not_supported.json}.
+   */
   public static String fixture(String relative) {
     return SharedFixtures.read("rdap/" + relative);
   }
@@ -173,9 +201,11 @@ public final class FakeRdapServer implements AutoCloseable {
   /** The next {@code n} RDAP (non-bootstrap) requests answer {@code status} with these headers. */
   public FakeRdapServer failNext(int n, int status, Map<String, String> headers) {
     for (int i = 0; i < n; i++) {
-      MockResponse.Builder response = new MockResponse.Builder().code(status)
-          .addHeader("Content-Type", RDAP_JSON)
-          .body(errorBody(status, "HTTP " + status, "scripted failure"));
+      MockResponse.Builder response =
+          new MockResponse.Builder()
+              .code(status)
+              .addHeader("Content-Type", RDAP_JSON)
+              .body(errorBody(status, "HTTP " + status, "scripted failure"));
       headers.forEach(response::addHeader);
       scripted.add(response.build());
     }
@@ -195,8 +225,10 @@ public final class FakeRdapServer implements AutoCloseable {
   /** The next {@code n} RDAP requests have their connection closed before any answer. */
   public FakeRdapServer resetNext(int n) {
     for (int i = 0; i < n; i++) {
-      // onRequestStart is read from Dispatcher.peek(), before dispatch; onResponseStart follows dispatch.
-      scripted.add(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+      // onRequestStart is read from Dispatcher.peek(), before dispatch; onResponseStart follows
+      // dispatch.
+      scripted.add(
+          new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
     }
     return this;
   }
@@ -226,7 +258,8 @@ public final class FakeRdapServer implements AutoCloseable {
    * A network of {@code alias} from {@code start} to {@code end} (inclusive), answered like the
    * recorded ones (most specific wins), with {@code name} as its name and handle.
    */
-  public FakeRdapServer addNetwork(String alias, String start, String end, String name) throws IOException {
+  public FakeRdapServer addNetwork(String alias, String start, String end, String name)
+      throws IOException {
     InetAddress first = InetAddress.getByName(start);
     InetAddress last = InetAddress.getByName(end);
     ObjectNode body = JSON.createObjectNode();
@@ -237,8 +270,13 @@ public final class FakeRdapServer implements AutoCloseable {
     body.put("startAddress", start);
     body.put("endAddress", end);
     body.put("ipVersion", first.getAddress().length == 4 ? "v4" : "v6");
-    networks.add(new Network(alias, new BigInteger(1, first.getAddress()), new BigInteger(1, last.getAddress()),
-        first.getAddress().length, body.toString()));
+    networks.add(
+        new Network(
+            alias,
+            new BigInteger(1, first.getAddress()),
+            new BigInteger(1, last.getAddress()),
+            first.getAddress().length,
+            body.toString()));
     return this;
   }
 
@@ -251,8 +289,8 @@ public final class FakeRdapServer implements AutoCloseable {
   /**
    * From now on, RDAP requests whose path matches {@code paths} are held until {@code n} of them
    * are in flight at once; then all go on, and later ones are not held. A client that sends them
-   * one after another never gets there: after {@link #HOLD_FAILSAFE} the hold gives up and
-   * {@link #maxInFlight()} tells.
+   * one after another never gets there: after {@link #HOLD_FAILSAFE} the hold gives up and {@link
+   * #maxInFlight()} tells.
    */
   public FakeRdapServer holdUntilInFlight(int n, Predicate<String> paths) {
     this.hold = new Hold(new CountDownLatch(n), paths);
@@ -324,17 +362,25 @@ public final class FakeRdapServer implements AutoCloseable {
         JsonNode body = JSON.readTree(path.toFile());
         InetAddress start = InetAddress.getByName(body.path("startAddress").asText());
         InetAddress end = InetAddress.getByName(body.path("endAddress").asText());
-        networks.add(new Network(alias, new BigInteger(1, start.getAddress()), new BigInteger(1, end.getAddress()),
-            start.getAddress().length, rewriteLinks(body)));
+        networks.add(
+            new Network(
+                alias,
+                new BigInteger(1, start.getAddress()),
+                new BigInteger(1, end.getAddress()),
+                start.getAddress().length,
+                rewriteLinks(body)));
       }
     }
     try (Stream<Path> files = Files.list(fixtures.resolve("domain"))) {
       for (Path path : (Iterable<Path>) files.sorted()::iterator) {
         String name = path.getFileName().toString();
         String alias = aliasOf(name);
-        String domain = name.substring(name.indexOf("domain_") + "domain_".length(), name.length() - ".json".length())
-            .toLowerCase(Locale.ROOT);
-        domainsByRegistry.computeIfAbsent(alias, k -> new ConcurrentHashMap<>())
+        String domain =
+            name.substring(
+                    name.indexOf("domain_") + "domain_".length(), name.length() - ".json".length())
+                .toLowerCase(Locale.ROOT);
+        domainsByRegistry
+            .computeIfAbsent(alias, k -> new ConcurrentHashMap<>())
             .put(domain, rewriteLinks(JSON.readTree(path.toFile())));
       }
     }
@@ -367,8 +413,12 @@ public final class FakeRdapServer implements AutoCloseable {
         return registryUrl(registry.getKey());
       }
     }
-    String slug = normalized.replaceFirst("^https?://", "").replaceAll("[^A-Za-z0-9]+", "-")
-        .replaceAll("^-|-$", "").toLowerCase(Locale.ROOT);
+    String slug =
+        normalized
+            .replaceFirst("^https?://", "")
+            .replaceAll("[^A-Za-z0-9]+", "-")
+            .replaceAll("^-|-$", "")
+            .toLowerCase(Locale.ROOT);
     return registryUrl(slug);
   }
 
@@ -425,7 +475,9 @@ public final class FakeRdapServer implements AutoCloseable {
 
   private record Network(String alias, BigInteger start, BigInteger end, int length, String body) {
     boolean holds(BigInteger address, int addressLength) {
-      return addressLength == length && start.compareTo(address) <= 0 && end.compareTo(address) >= 0;
+      return addressLength == length
+          && start.compareTo(address) <= 0
+          && end.compareTo(address) >= 0;
     }
   }
 
@@ -475,8 +527,12 @@ public final class FakeRdapServer implements AutoCloseable {
       }
       for (Map.Entry<String, String> redirect : redirects.entrySet()) {
         if (path.startsWith(redirect.getKey())) {
-          return delayed(new MockResponse.Builder().code(301)
-              .addHeader("Location", redirect.getValue() + path.substring(redirect.getKey().length())));
+          return delayed(
+              new MockResponse.Builder()
+                  .code(301)
+                  .addHeader(
+                      "Location",
+                      redirect.getValue() + path.substring(redirect.getKey().length())));
         }
       }
       String type = segments.size() > 1 ? segments.get(1) : "";
@@ -499,7 +555,11 @@ public final class FakeRdapServer implements AutoCloseable {
       if (body == null) {
         return new MockResponse.Builder().code(404).body("no such file").build();
       }
-      return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json").body(body).build();
+      return new MockResponse.Builder()
+          .code(200)
+          .addHeader("Content-Type", "application/json")
+          .body(body)
+          .build();
     }
 
     private MockResponse ip(String alias, List<String> rest) {
@@ -511,7 +571,8 @@ public final class FakeRdapServer implements AutoCloseable {
         }
         address = InetAddress.getByName(text);
       } catch (IOException | IllegalArgumentException e) {
-        return delayed(rdap(400, errorBody(400, "Bad Request", "'" + text + "' is not an IP address")));
+        return delayed(
+            rdap(400, errorBody(400, "Bad Request", "'" + text + "' is not an IP address")));
       }
       BigInteger value = new BigInteger(1, address.getAddress());
       int length = address.getAddress().length;
@@ -522,7 +583,8 @@ public final class FakeRdapServer implements AutoCloseable {
           continue;
         }
         if (network.alias.equals(alias)) {
-          if (best == null || network.end.subtract(network.start).compareTo(best.end.subtract(best.start)) < 0) {
+          if (best == null
+              || network.end.subtract(network.start).compareTo(best.end.subtract(best.start)) < 0) {
             best = network;
           }
         } else if (elsewhere == null) {
@@ -534,19 +596,30 @@ public final class FakeRdapServer implements AutoCloseable {
       }
       if (elsewhere != null) {
         // What RIRs do for space another RIR administers.
-        return delayed(new MockResponse.Builder().code(301)
-            .addHeader("Location", registryUrl(elsewhere.alias) + "ip/" + text));
+        return delayed(
+            new MockResponse.Builder()
+                .code(301)
+                .addHeader("Location", registryUrl(elsewhere.alias) + "ip/" + text));
       }
       return delayed(rdap(404, errorBody(404, "Not Found", "no network for " + text)));
     }
 
     private MockResponse domain(String alias, String name) {
-      String body = domainsByRegistry.getOrDefault(alias, Collections.emptyMap()).get(name.toLowerCase(Locale.ROOT));
-      return delayed(body != null ? rdap(200, body) : rdap(404, errorBody(404, "Not Found", "no domain " + name)));
+      String body =
+          domainsByRegistry
+              .getOrDefault(alias, Collections.emptyMap())
+              .get(name.toLowerCase(Locale.ROOT));
+      return delayed(
+          body != null
+              ? rdap(200, body)
+              : rdap(404, errorBody(404, "Not Found", "no domain " + name)));
     }
 
     private MockResponse.Builder rdap(int status, String body) {
-      return new MockResponse.Builder().code(status).addHeader("Content-Type", RDAP_JSON).body(body);
+      return new MockResponse.Builder()
+          .code(status)
+          .addHeader("Content-Type", RDAP_JSON)
+          .body(body);
     }
 
     private MockResponse delayed(MockResponse.Builder response) {

@@ -34,10 +34,12 @@ import org.junit.jupiter.api.Test;
 
 class RdapClientTest {
   private static final Duration BUDGET = Duration.ofSeconds(20);
+
   /** Tests never resolve real names: unknown hosts fail. */
-  private static final Dns NO_DNS = host -> {
-    throw new UnknownHostException("no DNS in tests: " + host);
-  };
+  private static final Dns NO_DNS =
+      host -> {
+        throw new UnknownHostException("no DNS in tests: " + host);
+      };
 
   private final MutableClock clock = new MutableClock(Instant.parse("2025-01-15T10:00:00Z"));
   private final FakeTicker ticker = new FakeTicker();
@@ -115,7 +117,8 @@ class RdapClientTest {
     }
     Map<InetAddress, WhoisOutcome> apnic = client.lookupIps(inOneSlash24, BUDGET);
     assertThat(apnic).hasSize(256);
-    assertThat(apnic.values()).allSatisfy(o -> assertThat(o.network().network()).isEqualTo("1.1.1.0/24"));
+    assertThat(apnic.values())
+        .allSatisfy(o -> assertThat(o.network().network()).isEqualTo("1.1.1.0/24"));
     assertThat(fake.requestCount("apnic")).isEqualTo(1);
 
     // NET-13-64-0-0-1 is 13.64.0.0-13.107.255.255: 44 /16s. The first answer of the /8 is
@@ -127,7 +130,8 @@ class RdapClientTest {
     }
     Map<InetAddress, WhoisOutcome> arin = client.lookupIps(acrossManySlash16s, BUDGET);
     assertThat(arin).hasSize(Set.copyOf(acrossManySlash16s).size());
-    assertThat(arin.values()).allSatisfy(o -> assertThat(o.network().handle()).isEqualTo("NET-13-64-0-0-1"));
+    assertThat(arin.values())
+        .allSatisfy(o -> assertThat(o.network().handle()).isEqualTo("NET-13-64-0-0-1"));
     assertThat(fake.requestCount("arin")).isEqualTo(1);
     assertThat(fake.bootstrapRequestCount("ipv4.json")).isEqualTo(1);
   }
@@ -150,8 +154,12 @@ class RdapClientTest {
     // The /8's first answer and then the /16's are awaited alone (either might have covered the
     // rest); the other 62 /24s are then asked together: held until as many calls as lookup
     // threads are in flight at once. Asked one after another, they never get there.
-    fake.holdUntilInFlight(threads, path -> path.startsWith("/apnic/ip/1.2.")
-        && !path.startsWith("/apnic/ip/1.2.0.") && !path.startsWith("/apnic/ip/1.2.1."));
+    fake.holdUntilInFlight(
+        threads,
+        path ->
+            path.startsWith("/apnic/ip/1.2.")
+                && !path.startsWith("/apnic/ip/1.2.0.")
+                && !path.startsWith("/apnic/ip/1.2.1."));
     RdapClient client = client(options().maxConcurrency(threads));
 
     Map<InetAddress, WhoisOutcome> outcomes = client.lookupIps(batch, BUDGET);
@@ -173,9 +181,16 @@ class RdapClientTest {
   @Test
   void eachRirAnswerIsReducedToTheContractFields() {
     RdapClient client = client();
-    Map<InetAddress, WhoisOutcome> outcomes = client.lookupIps(List.of(
-        ip("1.1.1.1"), ip("13.72.183.192"), ip("130.59.31.80"), ip("200.57.141.161"),
-        ip("196.11.240.215"), ip("2606:4700:4700::1111")), BUDGET);
+    Map<InetAddress, WhoisOutcome> outcomes =
+        client.lookupIps(
+            List.of(
+                ip("1.1.1.1"),
+                ip("13.72.183.192"),
+                ip("130.59.31.80"),
+                ip("200.57.141.161"),
+                ip("196.11.240.215"),
+                ip("2606:4700:4700::1111")),
+            BUDGET);
     assertThat(outcomes.values()).allSatisfy(o -> assertThat(o.error()).isNull());
 
     WhoisNetwork apnic = outcomes.get(ip("1.1.1.1")).network();
@@ -213,12 +228,14 @@ class RdapClientTest {
     assertThat(lacnic.abuseEmail()).isEqualTo("operacion.redes@TRIARA.COM");
 
     WhoisNetwork afrinic = outcomes.get(ip("196.11.240.215")).network();
-    assertThat(afrinic.network()).isEqualTo("196.11.239.0/24, 196.11.240.0/22, 196.11.244.0/23, 196.11.246.0/24");
+    assertThat(afrinic.network())
+        .isEqualTo("196.11.239.0/24, 196.11.240.0/22, 196.11.244.0/23, 196.11.246.0/24");
     assertThat(afrinic.name()).isEqualTo("ORG-VSA1-AFRINIC");
     assertThat(afrinic.registry()).isEqualTo("AFRINIC");
     assertThat(afrinic.country()).isEqualTo("ZA");
     assertThat(afrinic.abuseEmail()).isNull(); // no entity has the abuse role
-    assertThat(afrinic.rdapUrl()).isEqualTo(fake.registryUrl("afrinic") + "ip/196.11.240.215"); // no self link
+    assertThat(afrinic.rdapUrl())
+        .isEqualTo(fake.registryUrl("afrinic") + "ip/196.11.240.215"); // no self link
 
     WhoisNetwork v6 = outcomes.get(ip("2606:4700:4700::1111")).network();
     assertThat(v6.network()).isEqualTo("2606:4700::/32");
@@ -232,7 +249,8 @@ class RdapClientTest {
     // 130.0.0.0/8 is ARIN's in the bootstrap; ARIN sends 130.59.0.0/16 on to RIPE.
     WhoisOutcome outcome = lookup(client(), "130.59.31.80");
     assertThat(outcome.network().name()).isEqualTo("SWITCH-LAN");
-    assertThat(fake.requestedPaths()).containsSubsequence("/arin/ip/130.59.31.80", "/ripe/ip/130.59.31.80");
+    assertThat(fake.requestedPaths())
+        .containsSubsequence("/arin/ip/130.59.31.80", "/ripe/ip/130.59.31.80");
     assertThat(fake.requestCount("arin")).isEqualTo(1);
     assertThat(fake.requestCount("ripe")).isEqualTo(1);
   }
@@ -260,23 +278,30 @@ class RdapClientTest {
     fake.redirect("/apnic/ip/", "http://169.254.169.254/latest/meta-data/");
     WhoisOutcome outcome = lookup(client(), "1.1.1.1");
     assertThat(outcome.error())
-        .isEqualTo("refused RDAP URL http://169.254.169.254/latest/meta-data/1.1.1.1: 169.254.169.254 is a link-local address");
+        .isEqualTo(
+            "refused RDAP URL http://169.254.169.254/latest/meta-data/1.1.1.1: 169.254.169.254 is a"
+                + " link-local address");
   }
 
   @Test
   void aRedirectToAHostThatResolvesToAPrivateAddressIsRefusedBeforeConnecting() {
     Map<String, List<InetAddress>> zone = Map.of("rdap.internal.example", List.of(ip("10.0.0.7")));
-    RdapClient client = client(options().dns(host -> {
-      List<InetAddress> found = zone.get(host);
-      if (found == null) {
-        throw new UnknownHostException(host);
-      }
-      return found;
-    }));
+    RdapClient client =
+        client(
+            options()
+                .dns(
+                    host -> {
+                      List<InetAddress> found = zone.get(host);
+                      if (found == null) {
+                        throw new UnknownHostException(host);
+                      }
+                      return found;
+                    }));
     fake.redirect("/apnic/ip/", "http://rdap.internal.example:" + fake.port() + "/ripe/ip/");
     WhoisOutcome outcome = lookup(client, "1.1.1.1");
     assertThat(outcome.error())
-        .startsWith("refused RDAP URL http://rdap.internal.example:" + fake.port() + "/ripe/ip/1.1.1.1")
+        .startsWith(
+            "refused RDAP URL http://rdap.internal.example:" + fake.port() + "/ripe/ip/1.1.1.1")
         .endsWith("rdap.internal.example resolves to 10.0.0.7, a private address");
     assertThat(fake.requestCount("ripe")).isZero();
   }
@@ -303,11 +328,13 @@ class RdapClientTest {
   @Test
   void aBackOffNeverWaitsPastTheBudget() {
     fake.failNext(1, 503, Map.of("Retry-After", "8"));
-    Map<InetAddress, WhoisOutcome> outcomes = client().lookupIps(List.of(ip("1.1.1.1")), Duration.ofSeconds(3));
+    Map<InetAddress, WhoisOutcome> outcomes =
+        client().lookupIps(List.of(ip("1.1.1.1")), Duration.ofSeconds(3));
     // The wait is cut to what is left of the budget; then the item is "not done", not retried.
     assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(3));
     assertThat(fake.requestCount("apnic")).isEqualTo(1);
-    assertThat(outcomes.get(ip("1.1.1.1")).error()).isEqualTo("whois lookup not done within 3 s; try again");
+    assertThat(outcomes.get(ip("1.1.1.1")).error())
+        .isEqualTo("whois lookup not done within 3 s; try again");
   }
 
   @Test
@@ -327,8 +354,10 @@ class RdapClientTest {
       unknown.add(ip("1.2.3." + i));
     }
     Map<InetAddress, WhoisOutcome> outcomes = client.lookupIps(unknown, BUDGET);
-    assertThat(outcomes.values()).allSatisfy(o -> assertThat(o.error()).startsWith("no RDAP record for 1.2.3."));
-    assertThat(outcomes.get(ip("1.2.3.4")).error()).isEqualTo("no RDAP record for 1.2.3.4 at 127.0.0.1");
+    assertThat(outcomes.values())
+        .allSatisfy(o -> assertThat(o.error()).startsWith("no RDAP record for 1.2.3."));
+    assertThat(outcomes.get(ip("1.2.3.4")).error())
+        .isEqualTo("no RDAP record for 1.2.3.4 at 127.0.0.1");
     assertThat(client.health().openCircuits()).isEmpty();
     assertThat(lookup(client, "1.1.1.1").isFound()).isTrue();
 
@@ -363,11 +392,13 @@ class RdapClientTest {
     fake.delay(Duration.ofSeconds(8));
     // The server is slow: while it holds a request, two seconds pass on the client's ticker.
     fake.onRdapRequest(() -> ticker.advance(Duration.ofSeconds(2)));
-    RdapClient client = client(options().readTimeout(Duration.ofSeconds(30)).callTimeout(Duration.ofSeconds(30)));
+    RdapClient client =
+        client(options().readTimeout(Duration.ofSeconds(30)).callTimeout(Duration.ofSeconds(30)));
     Map<InetAddress, WhoisOutcome> outcomes =
         client.lookupIps(List.of(ip("1.1.1.1"), ip("13.72.183.192")), Duration.ofSeconds(1));
-    assertThat(outcomes.values()).allSatisfy(o ->
-        assertThat(o.error()).isEqualTo("whois lookup not done within 1 s; try again"));
+    assertThat(outcomes.values())
+        .allSatisfy(
+            o -> assertThat(o.error()).isEqualTo("whois lookup not done within 1 s; try again"));
   }
 
   @Test
@@ -375,7 +406,8 @@ class RdapClientTest {
     fake.delay(Duration.ofSeconds(3));
     RdapClient client = client(options().readTimeout(Duration.ofMillis(200)).maxAttempts(2));
     WhoisOutcome outcome = lookup(client, "1.1.1.1");
-    assertThat(outcome.error()).isEqualTo(fakeHost() + " did not answer (timed out) after 2 attempts; try again later");
+    assertThat(outcome.error())
+        .isEqualTo(fakeHost() + " did not answer (timed out) after 2 attempts; try again later");
   }
 
   @Test
@@ -394,12 +426,20 @@ class RdapClientTest {
     }
     String bootstrap = "http://127.0.0.1:" + closedPort + "/rdap/";
     Map<String, AtomicInteger> callsByPath = new ConcurrentHashMap<>();
-    OkHttpClient counting = HttpClients.shared().newBuilder().eventListener(new EventListener() {
-      @Override
-      public void callStart(Call call) {
-        callsByPath.computeIfAbsent(call.request().url().encodedPath(), k -> new AtomicInteger()).incrementAndGet();
-      }
-    }).build();
+    OkHttpClient counting =
+        HttpClients.shared()
+            .newBuilder()
+            .eventListener(
+                new EventListener() {
+                  @Override
+                  public void callStart(Call call) {
+                    callsByPath
+                        .computeIfAbsent(
+                            call.request().url().encodedPath(), k -> new AtomicInteger())
+                        .incrementAndGet();
+                  }
+                })
+            .build();
     RdapClient client = client(options().bootstrapUrl(bootstrap), counting);
     List<InetAddress> spread = new ArrayList<>();
     for (int i = 0; spread.size() < 1_000; i++) {
@@ -409,8 +449,11 @@ class RdapClientTest {
     // Quickly: the refused connection is tried once for the whole batch, then remembered.
     assertThat(callsByPath).containsOnlyKeys("/rdap/ipv4.json");
     assertThat(callsByPath.get("/rdap/ipv4.json")).hasValue(1);
-    Set<String> errors = outcomes.values().stream().map(WhoisOutcome::error).collect(Collectors.toSet());
-    assertThat(errors).containsExactly("RDAP bootstrap " + bootstrap + "ipv4.json unreachable: connection refused");
+    Set<String> errors =
+        outcomes.values().stream().map(WhoisOutcome::error).collect(Collectors.toSet());
+    assertThat(errors)
+        .containsExactly(
+            "RDAP bootstrap " + bootstrap + "ipv4.json unreachable: connection refused");
     assertThat(client.health().bootstrapLoaded()).isFalse();
   }
 
@@ -423,8 +466,14 @@ class RdapClientTest {
       addIfPublic(spread, (1 + i % 200) + "." + (i / 200) + ".0.1");
     }
     Map<InetAddress, WhoisOutcome> outcomes = client.lookupIps(spread, BUDGET);
-    assertThat(outcomes.values()).allSatisfy(o -> assertThat(o.error())
-        .isEqualTo("RDAP bootstrap " + fake.bootstrapUrl() + "ipv4.json unreachable: HTTP 503"));
+    assertThat(outcomes.values())
+        .allSatisfy(
+            o ->
+                assertThat(o.error())
+                    .isEqualTo(
+                        "RDAP bootstrap "
+                            + fake.bootstrapUrl()
+                            + "ipv4.json unreachable: HTTP 503"));
     assertThat(fake.bootstrapRequestCount("ipv4.json")).isEqualTo(1);
   }
 
@@ -465,10 +514,14 @@ class RdapClientTest {
     assertThat(google.registered()).isEqualTo(Instant.parse("1997-09-15T04:00:00Z"));
     assertThat(google.expires()).isEqualTo(Instant.parse("2028-09-14T04:00:00Z"));
     assertThat(google.lastChanged()).isEqualTo(Instant.parse("2019-09-09T15:39:04Z"));
-    assertThat(google.status()).contains("client delete prohibited", "server update prohibited").hasSize(6);
-    assertThat(google.nameservers()).containsExactly("ns1.google.com", "ns2.google.com", "ns3.google.com", "ns4.google.com");
+    assertThat(google.status())
+        .contains("client delete prohibited", "server update prohibited")
+        .hasSize(6);
+    assertThat(google.nameservers())
+        .containsExactly("ns1.google.com", "ns2.google.com", "ns3.google.com", "ns4.google.com");
     assertThat(google.dnssec()).isFalse();
-    assertThat(google.abuseEmail()).isEqualTo("abusecomplaints@markmonitor.com"); // nested under the registrar
+    assertThat(google.abuseEmail())
+        .isEqualTo("abusecomplaints@markmonitor.com"); // nested under the registrar
     assertThat(google.rdapUrl()).isEqualTo(fake.registryUrl("verisign-com") + "domain/GOOGLE.COM");
     assertThat(fake.requestCount("markmonitor")).isZero(); // nothing missing: no registrar call
 
@@ -489,53 +542,78 @@ class RdapClientTest {
 
     // Cached by name.
     int calls = fake.rdapRequestCount();
-    assertThat(client.lookupDomains(List.of("google.com"), BUDGET).get("google.com").isFound()).isTrue();
+    assertThat(client.lookupDomains(List.of("google.com"), BUDGET).get("google.com").isFound())
+        .isTrue();
     assertThat(fake.rdapRequestCount()).isEqualTo(calls);
   }
 
   @Test
   void aRegistryAnswerWithoutAbuseContactIsCompletedFromTheRegistrarsRdap() throws Exception {
     ObjectMapper json = new ObjectMapper();
-    ObjectNode verisign = (ObjectNode) json.readTree(FakeRdapServer.fixture("domain/verisign_com_domain_google.com.json"));
-    ((ObjectNode) verisign.path("entities").get(0)).remove("entities"); // drop the nested abuse entity
+    ObjectNode verisign =
+        (ObjectNode)
+            json.readTree(FakeRdapServer.fixture("domain/verisign_com_domain_google.com.json"));
+    ((ObjectNode) verisign.path("entities").get(0))
+        .remove("entities"); // drop the nested abuse entity
     ArrayNode links = (ArrayNode) verisign.path("links");
     for (JsonNode link : links) {
       ObjectNode l = (ObjectNode) link;
-      l.put("href", l.path("href").asText()
-          .replace("https://rdap.markmonitor.com/rdap/", fake.registryUrl("markmonitor"))
-          .replace("https://rdap.verisign.com/com/v1/", fake.registryUrl("verisign-com")));
+      l.put(
+          "href",
+          l.path("href")
+              .asText()
+              .replace("https://rdap.markmonitor.com/rdap/", fake.registryUrl("markmonitor"))
+              .replace("https://rdap.verisign.com/com/v1/", fake.registryUrl("verisign-com")));
     }
-    fake.respondNext(new MockResponse.Builder().code(200)
-        .addHeader("Content-Type", "application/rdap+json").body(verisign.toString()).build());
+    fake.respondNext(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", "application/rdap+json")
+            .body(verisign.toString())
+            .build());
 
-    DomainRegistration google = client().lookupDomains(List.of("google.com"), BUDGET).get("google.com").registration();
+    DomainRegistration google =
+        client().lookupDomains(List.of("google.com"), BUDGET).get("google.com").registration();
     assertThat(google.abuseEmail()).isEqualTo("abusecomplaints@markmonitor.com");
-    assertThat(google.expires()).isEqualTo(Instant.parse("2028-09-14T04:00:00Z")); // the registry's date
+    assertThat(google.expires())
+        .isEqualTo(Instant.parse("2028-09-14T04:00:00Z")); // the registry's date
     assertThat(fake.requestCount("markmonitor")).isEqualTo(1);
   }
 
   @Test
   void anUnknownDomainIsNotFoundAndATldWithoutRdapSaysSo() {
-    Map<String, DomainOutcome> outcomes = client().lookupDomains(List.of("no-such-name.cz", "example.invalidtld"), BUDGET);
-    assertThat(outcomes.get("no-such-name.cz").error()).isEqualTo("no RDAP record for no-such-name.cz at 127.0.0.1");
-    assertThat(outcomes.get("example.invalidtld").error()).isEqualTo("no RDAP service for .invalidtld domains in the IANA bootstrap");
+    Map<String, DomainOutcome> outcomes =
+        client().lookupDomains(List.of("no-such-name.cz", "example.invalidtld"), BUDGET);
+    assertThat(outcomes.get("no-such-name.cz").error())
+        .isEqualTo("no RDAP record for no-such-name.cz at 127.0.0.1");
+    assertThat(outcomes.get("example.invalidtld").error())
+        .isEqualTo("no RDAP service for .invalidtld domains in the IANA bootstrap");
   }
 
   @Test
   void http501ErrorObjectIsExplained() {
-    fake.respondNext(new MockResponse.Builder().code(501).addHeader("Content-Type", "application/rdap+json")
-        .body(FakeRdapServer.fixture("error/ripe_501_nameserver_not_supported.json")).build());
+    fake.respondNext(
+        new MockResponse.Builder()
+            .code(501)
+            .addHeader("Content-Type", "application/rdap+json")
+            .body(FakeRdapServer.fixture("error/ripe_501_nameserver_not_supported.json"))
+            .build());
     WhoisOutcome outcome = lookup(client(), "1.1.1.1");
-    assertThat(outcome.error()).isEqualTo(
-        "RIPE NCC could not answer the query for 1.1.1.1: HTTP 501 (501 Not Implemented: Nameserver not supported)");
+    assertThat(outcome.error())
+        .isEqualTo(
+            "RIPE NCC could not answer the query for 1.1.1.1: HTTP 501 (501 Not Implemented:"
+                + " Nameserver not supported)");
     assertThat(fake.requestCount("apnic")).isEqualTo(1); // 501 is not retried
   }
 
   @Test
   void privateAddressesAreAnsweredWithoutACall() {
-    Map<InetAddress, WhoisOutcome> outcomes = client().lookupIps(
-        List.of(ip("10.1.2.3"), ip("100.64.0.1"), ip("fe80::1"), ip("127.0.0.1")), BUDGET);
-    assertThat(outcomes.get(ip("10.1.2.3")).error()).isEqualTo("10.1.2.3 is a private address; it has no public registration");
+    Map<InetAddress, WhoisOutcome> outcomes =
+        client()
+            .lookupIps(
+                List.of(ip("10.1.2.3"), ip("100.64.0.1"), ip("fe80::1"), ip("127.0.0.1")), BUDGET);
+    assertThat(outcomes.get(ip("10.1.2.3")).error())
+        .isEqualTo("10.1.2.3 is a private address; it has no public registration");
     assertThat(outcomes.get(ip("100.64.0.1")).error()).contains("carrier-grade NAT");
     assertThat(outcomes.values()).allSatisfy(o -> assertThat(o.isFound()).isFalse());
     assertThat(fake.requestCount()).isZero();
@@ -543,8 +621,12 @@ class RdapClientTest {
 
   @Test
   void settingsConfigureTheClient() {
-    RdapClient client = new RdapClient(Settings.of(Map.of(
-        "RDAP_BOOTSTRAP_URL", fake.bootstrapUrl(), "RDAP_ALLOW_INSECURE", "true")), HttpClients.shared(), clock);
+    RdapClient client =
+        new RdapClient(
+            Settings.of(
+                Map.of("RDAP_BOOTSTRAP_URL", fake.bootstrapUrl(), "RDAP_ALLOW_INSECURE", "true")),
+            HttpClients.shared(),
+            clock);
     clients.add(client);
     assertThat(lookup(client, "1.1.1.1").network().name()).isEqualTo("APNIC-LABS");
     RdapHealth health = client.health();

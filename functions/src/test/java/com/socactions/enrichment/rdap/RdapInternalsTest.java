@@ -10,7 +10,10 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The small parts the client is built from: range arithmetic, the range cache, dates, the address policy. */
+/**
+ * The small parts the client is built from: range arithmetic, the range cache, dates, the address
+ * policy.
+ */
 class RdapInternalsTest {
   private static InetAddress ip(String text) {
     try {
@@ -22,9 +25,11 @@ class RdapInternalsTest {
 
   @Test
   void aRangeIsWrittenAsTheFewestCidrBlocks() {
-    assertThat(IpRanges.cidrs(ip("130.59.0.0"), ip("130.59.255.255"))).containsExactly("130.59.0.0/16");
+    assertThat(IpRanges.cidrs(ip("130.59.0.0"), ip("130.59.255.255")))
+        .containsExactly("130.59.0.0/16");
     assertThat(IpRanges.cidrs(ip("196.11.239.0"), ip("196.11.246.255")))
-        .containsExactly("196.11.239.0/24", "196.11.240.0/22", "196.11.244.0/23", "196.11.246.0/24");
+        .containsExactly(
+            "196.11.239.0/24", "196.11.240.0/22", "196.11.244.0/23", "196.11.246.0/24");
     assertThat(IpRanges.cidrs(ip("2606:4700::"), ip("2606:4700:ffff:ffff:ffff:ffff:ffff:ffff")))
         .containsExactly("2606:4700::/32");
     assertThat(IpRanges.cidrs(ip("0.0.0.0"), ip("255.255.255.255"))).containsExactly("0.0.0.0/0");
@@ -46,7 +51,8 @@ class RdapInternalsTest {
 
   @Test
   void theRangeCacheDropsTheOldestPastItsBound() {
-    RangeCache<String> cache = new RangeCache<>(new MutableClock(Instant.EPOCH), Duration.ofHours(24), 3);
+    RangeCache<String> cache =
+        new RangeCache<>(new MutableClock(Instant.EPOCH), Duration.ofHours(24), 3);
     for (int i = 1; i <= 5; i++) {
       cache.put(ip("1.1." + i + ".0"), ip("1.1." + i + ".255"), "net" + i);
     }
@@ -57,7 +63,8 @@ class RdapInternalsTest {
 
   @Test
   void nestedAndOverlappingRangesAnswerWithTheMostSpecific() {
-    RangeCache<String> cache = new RangeCache<>(new MutableClock(Instant.EPOCH), Duration.ofHours(24), 100);
+    RangeCache<String> cache =
+        new RangeCache<>(new MutableClock(Instant.EPOCH), Duration.ofHours(24), 100);
     cache.put(ip("13.64.0.0"), ip("13.107.255.255"), "arin-block"); // a /11, a /13 and a /14
     cache.put(ip("13.72.0.0"), ip("13.72.255.255"), "customer-16");
     cache.put(ip("13.72.8.0"), ip("13.72.8.255"), "customer-24");
@@ -98,7 +105,8 @@ class RdapInternalsTest {
 
   @Test
   void whenTheWidestRangeIsEvictedLookupsStopAskingItsLength() {
-    RangeCache<String> cache = new RangeCache<>(new MutableClock(Instant.EPOCH), Duration.ofHours(24), 2);
+    RangeCache<String> cache =
+        new RangeCache<>(new MutableClock(Instant.EPOCH), Duration.ofHours(24), 2);
     cache.put(ip("13.64.0.0"), ip("13.127.255.255"), "wide"); // a /10
     cache.put(ip("1.1.1.0"), ip("1.1.1.255"), "narrow");
     assertThat(cache.widestPrefixLength(true)).isEqualTo(10);
@@ -110,7 +118,8 @@ class RdapInternalsTest {
 
   @Test
   void putTwiceKeepsOneEntryWithTheNewValue() {
-    RangeCache<String> cache = new RangeCache<>(new MutableClock(Instant.EPOCH), Duration.ofHours(24), 10);
+    RangeCache<String> cache =
+        new RangeCache<>(new MutableClock(Instant.EPOCH), Duration.ofHours(24), 10);
     cache.put(ip("1.1.1.0"), ip("1.1.1.255"), "old");
     cache.put(ip("1.1.1.0"), ip("1.1.1.255"), "new");
     assertThat(cache.size()).isEqualTo(1);
@@ -120,8 +129,11 @@ class RdapInternalsTest {
   @Test
   void hostsIdleForTheIdleTimeoutAreForgotten() {
     FakeTicker ticker = new FakeTicker();
-    HostPolicies policies = new HostPolicies(RdapOptions.builder().hostIdleTimeout(Duration.ofMinutes(15)).build(),
-        new MutableClock(Instant.EPOCH), ticker);
+    HostPolicies policies =
+        new HostPolicies(
+            RdapOptions.builder().hostIdleTimeout(Duration.ofMinutes(15)).build(),
+            new MutableClock(Instant.EPOCH),
+            ticker);
     HostPolicies.Host arin = policies.host("rdap.arin.net");
     policies.host("rdap.db.ripe.net");
     ticker.advance(Duration.ofMinutes(10));
@@ -136,7 +148,9 @@ class RdapInternalsTest {
   @Test
   void pastMaxHostsTheLeastRecentlyUsedHostIsForgotten() {
     FakeTicker ticker = new FakeTicker();
-    HostPolicies policies = new HostPolicies(RdapOptions.builder().maxHosts(2).build(), new MutableClock(Instant.EPOCH), ticker);
+    HostPolicies policies =
+        new HostPolicies(
+            RdapOptions.builder().maxHosts(2).build(), new MutableClock(Instant.EPOCH), ticker);
     HostPolicies.Host arin = policies.host("rdap.arin.net");
     ticker.advance(Duration.ofSeconds(1));
     HostPolicies.Host ripe = policies.host("rdap.db.ripe.net");
@@ -152,9 +166,14 @@ class RdapInternalsTest {
   @Test
   void anOpenCircuitIsRememberedUntilItWouldLetATrialThroughHoweverIdle() {
     FakeTicker ticker = new FakeTicker();
-    HostPolicies policies = new HostPolicies(RdapOptions.builder()
-        .hostIdleTimeout(Duration.ofSeconds(10)).openDuration(Duration.ofSeconds(60)).build(),
-        new MutableClock(Instant.EPOCH), ticker);
+    HostPolicies policies =
+        new HostPolicies(
+            RdapOptions.builder()
+                .hostIdleTimeout(Duration.ofSeconds(10))
+                .openDuration(Duration.ofSeconds(60))
+                .build(),
+            new MutableClock(Instant.EPOCH),
+            ticker);
     HostPolicies.Host failing = policies.host("rdap.failing.example");
     failing.breaker.transitionToOpenState();
     ticker.advance(Duration.ofSeconds(30));
@@ -177,10 +196,14 @@ class RdapInternalsTest {
 
   @Test
   void registryDatesAreReadLeniently() {
-    assertThat(RdapParser.parseDate("2021-12-14T20:28:53-05:00")).isEqualTo(Instant.parse("2021-12-15T01:28:53Z"));
-    assertThat(RdapParser.parseDate("2028-09-13T07:00:00.000+0000")).isEqualTo(Instant.parse("2028-09-13T07:00:00Z"));
-    assertThat(RdapParser.parseDate("2019-09-09T15:39:04Z")).isEqualTo(Instant.parse("2019-09-09T15:39:04Z"));
-    assertThat(RdapParser.parseDate("2014-07-16T15:43:45")).isEqualTo(Instant.parse("2014-07-16T15:43:45Z"));
+    assertThat(RdapParser.parseDate("2021-12-14T20:28:53-05:00"))
+        .isEqualTo(Instant.parse("2021-12-15T01:28:53Z"));
+    assertThat(RdapParser.parseDate("2028-09-13T07:00:00.000+0000"))
+        .isEqualTo(Instant.parse("2028-09-13T07:00:00Z"));
+    assertThat(RdapParser.parseDate("2019-09-09T15:39:04Z"))
+        .isEqualTo(Instant.parse("2019-09-09T15:39:04Z"));
+    assertThat(RdapParser.parseDate("2014-07-16T15:43:45"))
+        .isEqualTo(Instant.parse("2014-07-16T15:43:45Z"));
     assertThat(RdapParser.parseDate("2014-07-16")).isEqualTo(Instant.parse("2014-07-16T00:00:00Z"));
     assertThat(RdapParser.parseDate("yesterday")).isNull();
   }
@@ -191,22 +214,27 @@ class RdapInternalsTest {
     assertThat(AddressPolicy.whyNotPublic(ip("127.0.0.1"), false)).isEqualTo("loopback address");
     assertThat(AddressPolicy.whyNotPublic(ip("127.0.0.1"), true)).isNull();
     assertThat(AddressPolicy.whyNotPublic(ip("10.9.8.7"), true)).isEqualTo("private address");
-    assertThat(AddressPolicy.whyNotPublic(ip("169.254.169.254"), true)).isEqualTo("link-local address");
-    assertThat(AddressPolicy.whyNotPublic(ip("100.100.1.1"), false)).isEqualTo("carrier-grade NAT address");
+    assertThat(AddressPolicy.whyNotPublic(ip("169.254.169.254"), true))
+        .isEqualTo("link-local address");
+    assertThat(AddressPolicy.whyNotPublic(ip("100.100.1.1"), false))
+        .isEqualTo("carrier-grade NAT address");
     assertThat(AddressPolicy.whyNotPublic(ip("224.0.0.1"), false)).isEqualTo("multicast address");
     assertThat(AddressPolicy.whyNotPublic(ip("0.0.0.0"), false)).isEqualTo("unspecified address");
     assertThat(AddressPolicy.whyNotPublic(ip("fd00::1"), false)).isEqualTo("private address");
-    assertThat(AddressPolicy.whyNotPublic(ip("::ffff:10.0.0.1"), false)).isEqualTo("private address");
+    assertThat(AddressPolicy.whyNotPublic(ip("::ffff:10.0.0.1"), false))
+        .isEqualTo("private address");
   }
 
   @Test
   void aHostWithAnyNonPublicAddressIsRefusedByTheDns() {
-    PublicAddressDns dns = new PublicAddressDns(host -> List.of(ip("93.184.216.34"), ip("192.168.1.1")), false);
+    PublicAddressDns dns =
+        new PublicAddressDns(host -> List.of(ip("93.184.216.34"), ip("192.168.1.1")), false);
     try {
       dns.lookup("rdap.example");
       throw new AssertionError("expected a refusal");
     } catch (UnknownHostException refused) {
-      assertThat(refused).isInstanceOf(PublicAddressDns.RefusedAddressException.class)
+      assertThat(refused)
+          .isInstanceOf(PublicAddressDns.RefusedAddressException.class)
           .hasMessage("rdap.example resolves to 192.168.1.1, a private address");
     }
   }

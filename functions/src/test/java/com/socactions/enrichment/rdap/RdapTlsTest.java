@@ -21,17 +21,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The production path, https only ({@code RDAP_ALLOW_INSECURE=false}), against the fake served
- * over TLS with a certificate for 127.0.0.1 that only the test's client trusts. Loopback is let
- * through by the test-only {@code allowLoopbackForTests}; http stays refused.
+ * The production path, https only ({@code RDAP_ALLOW_INSECURE=false}), against the fake served over
+ * TLS with a certificate for 127.0.0.1 that only the test's client trusts. Loopback is let through
+ * by the test-only {@code allowLoopbackForTests}; http stays refused.
  */
 class RdapTlsTest {
   private static final Duration BUDGET = Duration.ofSeconds(20);
-  private static final HeldCertificate LOOPBACK_CERTIFICATE = new HeldCertificate.Builder()
-      .commonName("RDAP fake")
-      .addSubjectAlternativeName("127.0.0.1")
-      .build();
-  private static final String NOT_HTTPS = ": not https (RDAP_ALLOW_INSECURE is for local tests only)";
+  private static final HeldCertificate LOOPBACK_CERTIFICATE =
+      new HeldCertificate.Builder()
+          .commonName("RDAP fake")
+          .addSubjectAlternativeName("127.0.0.1")
+          .build();
+  private static final String NOT_HTTPS =
+      ": not https (RDAP_ALLOW_INSECURE is for local tests only)";
 
   private final MutableClock clock = new MutableClock(Instant.parse("2025-01-15T10:00:00Z"));
   private final FakeTicker ticker = new FakeTicker();
@@ -40,7 +42,8 @@ class RdapTlsTest {
 
   @BeforeEach
   void startFake() throws Exception {
-    HandshakeCertificates server = new HandshakeCertificates.Builder().heldCertificate(LOOPBACK_CERTIFICATE).build();
+    HandshakeCertificates server =
+        new HandshakeCertificates.Builder().heldCertificate(LOOPBACK_CERTIFICATE).build();
     fake = FakeRdapServer.startHttps(server.sslSocketFactory());
     toClose.add(fake);
   }
@@ -54,9 +57,13 @@ class RdapTlsTest {
 
   /** {@code RDAP_ALLOW_INSECURE=false}, as in production, plus loopback for the fake. */
   private RdapOptions.Builder productionOptions(String bootstrapUrl, Dns dns) {
-    return RdapOptions.fromSettings(Settings.of(Map.of(
-            RdapOptions.SETTING_BOOTSTRAP_URL, bootstrapUrl,
-            RdapOptions.SETTING_ALLOW_INSECURE, "false")))
+    return RdapOptions.fromSettings(
+            Settings.of(
+                Map.of(
+                    RdapOptions.SETTING_BOOTSTRAP_URL,
+                    bootstrapUrl,
+                    RdapOptions.SETTING_ALLOW_INSECURE,
+                    "false")))
         .toBuilder()
         .allowLoopbackForTests(true)
         .retryBackoff(Duration.ofMillis(20))
@@ -64,7 +71,8 @@ class RdapTlsTest {
   }
 
   private RdapClient client(RdapOptions.Builder options, OkHttpClient http) {
-    RdapClient client = new RdapClient(options.build(), http, clock, ticker, new RecordingSleeper(ticker));
+    RdapClient client =
+        new RdapClient(options.build(), http, clock, ticker, new RecordingSleeper(ticker));
     toClose.add(client);
     return client;
   }
@@ -79,10 +87,14 @@ class RdapTlsTest {
 
   /** The shared client, trusting the fake's certificate only. */
   private static OkHttpClient trustingTheFake() {
-    HandshakeCertificates client = new HandshakeCertificates.Builder()
-        .addTrustedCertificate(LOOPBACK_CERTIFICATE.certificate())
+    HandshakeCertificates client =
+        new HandshakeCertificates.Builder()
+            .addTrustedCertificate(LOOPBACK_CERTIFICATE.certificate())
+            .build();
+    return HttpClients.shared()
+        .newBuilder()
+        .sslSocketFactory(client.sslSocketFactory(), client.trustManager())
         .build();
-    return HttpClients.shared().newBuilder().sslSocketFactory(client.sslSocketFactory(), client.trustManager()).build();
   }
 
   private static List<InetAddress> noDns(String host) throws UnknownHostException {
@@ -111,14 +123,20 @@ class RdapTlsTest {
     assertThat(apnic.network().rdapUrl()).isEqualTo(fake.registryUrl("apnic") + "ip/1.1.1.0/24");
     // ARIN sends 130.59.0.0/16 on to RIPE: an https -> https redirect is followed.
     assertThat(lookup(client, "130.59.31.80").network().name()).isEqualTo("SWITCH-LAN");
-    assertThat(client.lookupDomains(List.of("google.com"), BUDGET).get("google.com").registration().registrar())
+    assertThat(
+            client
+                .lookupDomains(List.of("google.com"), BUDGET)
+                .get("google.com")
+                .registration()
+                .registrar())
         .isEqualTo("MarkMonitor Inc.");
     assertThat(client.health().bootstrapLoaded()).isTrue();
   }
 
   @Test
   void aServerCertificateTheClientDoesNotTrustFailsTheLookup() {
-    RdapClient client = client(productionOptions(fake.bootstrapUrl(), RdapTlsTest::noDns), HttpClients.shared());
+    RdapClient client =
+        client(productionOptions(fake.bootstrapUrl(), RdapTlsTest::noDns), HttpClients.shared());
     assertThat(lookup(client, "1.1.1.1").error())
         .isEqualTo("RDAP bootstrap " + fake.bootstrapUrl() + "ipv4.json unreachable: TLS failure");
   }
@@ -127,7 +145,8 @@ class RdapTlsTest {
   void anHttpServiceUrlIsRefused() throws Exception {
     FakeRdapServer plain = FakeRdapServer.start(); // its bootstrap lists http service URLs
     toClose.add(plain);
-    RdapClient client = client(productionOptions(plain.bootstrapUrl(), RdapTlsTest::noDns), trustingTheFake());
+    RdapClient client =
+        client(productionOptions(plain.bootstrapUrl(), RdapTlsTest::noDns), trustingTheFake());
     assertThat(lookup(client, "1.1.1.1").error())
         .isEqualTo("refused RDAP URL " + plain.registryUrl("apnic") + " for 1.1.1.1" + NOT_HTTPS);
     assertThat(plain.rdapRequestCount()).isZero();
@@ -137,7 +156,8 @@ class RdapTlsTest {
   void anHttpsToHttpRedirectIsRefused() {
     String downgraded = "http://127.0.0.1:" + fake.port() + "/ripe/ip/";
     fake.redirect("/apnic/ip/", downgraded);
-    assertThat(lookup(client(), "1.1.1.1").error()).isEqualTo("refused RDAP URL " + downgraded + "1.1.1.1" + NOT_HTTPS);
+    assertThat(lookup(client(), "1.1.1.1").error())
+        .isEqualTo("refused RDAP URL " + downgraded + "1.1.1.1" + NOT_HTTPS);
     assertThat(fake.requestCount("ripe")).isZero();
   }
 
@@ -145,30 +165,39 @@ class RdapTlsTest {
   void aRedirectToAPrivateAddressIsRefused() {
     fake.redirect("/apnic/ip/", "https://10.0.0.7/rdap/ip/");
     assertThat(lookup(client(), "1.1.1.1").error())
-        .isEqualTo("refused RDAP URL https://10.0.0.7/rdap/ip/1.1.1.1: 10.0.0.7 is a private address");
+        .isEqualTo(
+            "refused RDAP URL https://10.0.0.7/rdap/ip/1.1.1.1: 10.0.0.7 is a private address");
   }
 
   @Test
   void aRedirectToTheCloudMetadataAddressIsRefused() {
     fake.redirect("/apnic/ip/", "https://169.254.169.254/latest/meta-data/");
     assertThat(lookup(client(), "1.1.1.1").error())
-        .isEqualTo("refused RDAP URL https://169.254.169.254/latest/meta-data/1.1.1.1: 169.254.169.254 is a link-local address");
+        .isEqualTo(
+            "refused RDAP URL https://169.254.169.254/latest/meta-data/1.1.1.1: 169.254.169.254 is"
+                + " a link-local address");
   }
 
   @Test
   void aRedirectToAHostThatResolvesToAPrivateAddressIsRefusedBeforeConnecting() {
-    Map<String, List<InetAddress>> zone = Map.of("rdap.internal.example", List.of(ip("192.168.10.7")));
-    RdapClient client = client(host -> {
-      List<InetAddress> found = zone.get(host);
-      if (found == null) {
-        throw new UnknownHostException(host);
-      }
-      return found;
-    });
+    Map<String, List<InetAddress>> zone =
+        Map.of("rdap.internal.example", List.of(ip("192.168.10.7")));
+    RdapClient client =
+        client(
+            host -> {
+              List<InetAddress> found = zone.get(host);
+              if (found == null) {
+                throw new UnknownHostException(host);
+              }
+              return found;
+            });
     fake.redirect("/apnic/ip/", "https://rdap.internal.example:" + fake.port() + "/ripe/ip/");
     assertThat(lookup(client, "1.1.1.1").error())
-        .isEqualTo("refused RDAP URL https://rdap.internal.example:" + fake.port() + "/ripe/ip/1.1.1.1: "
-            + "rdap.internal.example resolves to 192.168.10.7, a private address");
+        .isEqualTo(
+            "refused RDAP URL https://rdap.internal.example:"
+                + fake.port()
+                + "/ripe/ip/1.1.1.1: "
+                + "rdap.internal.example resolves to 192.168.10.7, a private address");
     assertThat(fake.requestCount("ripe")).isZero();
   }
 }

@@ -43,22 +43,23 @@ import okhttp3.HttpUrl;
  * answering in the shapes of {@code shared/fixtures/jira/}.
  *
  * <ul>
- *   <li>Every call needs basic auth {@code email:token} as started; else 401 with an error collection.
- *   <li>{@code POST /rest/api/3/issue}: 201 {@code {id,key,self}} with keys {@code PROJ-1},
- *       {@code PROJ-2}... in the project it was started with; {@code summary} is required, a
- *       {@code project} other than ours and a field it does not know ({@link #KNOWN_FIELDS}) are
- *       400 with Jira's {@code {errorMessages, errors:{field:msg}}}. New issues are in To Do.
+ *   <li>Every call needs basic auth {@code email:token} as started; else 401 with an error
+ *       collection.
+ *   <li>{@code POST /rest/api/3/issue}: 201 {@code {id,key,self}} with keys {@code PROJ-1}, {@code
+ *       PROJ-2}... in the project it was started with; {@code summary} is required, a {@code
+ *       project} other than ours and a field it does not know ({@link #KNOWN_FIELDS}) are 400 with
+ *       Jira's {@code {errorMessages, errors:{field:msg}}}. New issues are in To Do.
  *   <li>{@code GET}/{@code PUT /rest/api/3/issue/{key}}: the issue ({@code fields=} projects it),
  *       or 404; PUT sets {@code fields} and applies {@code update.labels} add/remove/set, 204.
  *   <li>{@code POST /rest/api/3/search/jql}: the held issues matching the JQL (see {@link Jql}
- *       below), {@code fields} projected, paged by {@code maxResults} (capped at
- *       {@link #maxPageSize}) with an opaque {@code nextPageToken}, {@code isLast}. The legacy
- *       {@code /rest/api/3/search} answers 410 Gone, as Jira Cloud does since its removal.
- *   <li>{@code GET}/{@code POST /rest/api/3/issue/{key}/transitions}: the workflow To Do
- *       -(21 Start progress)-> In Progress -(31 Done)-> Done, To Do -(31 Done)-> Done, and
- *       Done -(41 Reopen)-> To Do; a transition not offered from the current status is 400.
- *   <li>{@code GET}/{@code POST /rest/api/3/issue/{key}/comment}: ADF comments, paged by
- *       {@code startAt}/{@code maxResults}, {@code orderBy=created|-created}, with {@code total}.
+ *       below), {@code fields} projected, paged by {@code maxResults} (capped at {@link
+ *       #maxPageSize}) with an opaque {@code nextPageToken}, {@code isLast}. The legacy {@code
+ *       /rest/api/3/search} answers 410 Gone, as Jira Cloud does since its removal.
+ *   <li>{@code GET}/{@code POST /rest/api/3/issue/{key}/transitions}: the workflow To Do -(21 Start
+ *       progress)-> In Progress -(31 Done)-> Done, To Do -(31 Done)-> Done, and Done -(41 Reopen)->
+ *       To Do; a transition not offered from the current status is 400.
+ *   <li>{@code GET}/{@code POST /rest/api/3/issue/{key}/comment}: ADF comments, paged by {@code
+ *       startAt}/{@code maxResults}, {@code orderBy=created|-created}, with {@code total}.
  *   <li>{@code GET}/{@code PUT /rest/api/3/issue/{key}/properties/{property}}: issue properties.
  *   <li>Resolution: new issues have none; the Done transition has a screen with {@code resolution}
  *       (any other field is 400, as on a real screen) and sets {@code Done} when none is sent, as
@@ -66,19 +67,34 @@ import okhttp3.HttpUrl;
  *   <li>{@code GET /rest/api/3/user/search?query=}: the users added with {@link #addUser} whose
  *       display name or e-mail starts with the query (without case); {@code emailAddress} only for
  *       users whose profile shows it, as Jira's privacy settings do.
- *   <li>{@code GET /rest/api/3/myself}: the calling account with its {@code timeZone}
- *       ({@link #timeZone}, default UTC), the zone JQL date literals are read in.
+ *   <li>{@code GET /rest/api/3/myself}: the calling account with its {@code timeZone} ({@link
+ *       #timeZone}, default UTC), the zone JQL date literals are read in.
  *   <li>Scripting: {@link #failNext}, {@link #now}, {@link #maxPageSize}, {@link #hold}. Counting:
  *       {@link #requests()}, {@link #requestCount(String)}.
  * </ul>
  */
 public final class FakeJira implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** The fields a create or edit may set; anything else is refused as Jira refuses a field not on the screen. */
-  public static final Set<String> KNOWN_FIELDS = Set.of("project", "summary", "description", "issuetype", "priority",
-      "labels", "assignee", "customfield_10100");
-  private static final DateTimeFormatter JQL_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
-  private static final Pattern ISSUE_PATH = Pattern.compile("/rest/api/3/issue/([^/]+)(?:/([a-z]+)(?:/([^/]+))?)?");
+
+  /**
+   * The fields a create or edit may set; anything else is refused as Jira refuses a field not on
+   * the screen.
+   */
+  public static final Set<String> KNOWN_FIELDS =
+      Set.of(
+          "project",
+          "summary",
+          "description",
+          "issuetype",
+          "priority",
+          "labels",
+          "assignee",
+          "customfield_10100");
+
+  private static final DateTimeFormatter JQL_DATE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+  private static final Pattern ISSUE_PATH =
+      Pattern.compile("/rest/api/3/issue/([^/]+)(?:/([a-z]+)(?:/([^/]+))?)?");
 
   /** The workflow's statuses: name, id, category key. */
   private record Status(String name, String id, String category) {}
@@ -88,11 +104,12 @@ public final class FakeJira implements AutoCloseable {
   private static final Status TO_DO = new Status("To Do", "10000", "new");
   private static final Status IN_PROGRESS = new Status("In Progress", "10001", "indeterminate");
   private static final Status DONE = new Status("Done", "10002", "done");
-  private static final List<Transition> WORKFLOW = List.of(
-      new Transition("21", "Start progress", TO_DO, IN_PROGRESS),
-      new Transition("31", "Done", TO_DO, DONE),
-      new Transition("31", "Done", IN_PROGRESS, DONE),
-      new Transition("41", "Reopen", DONE, TO_DO));
+  private static final List<Transition> WORKFLOW =
+      List.of(
+          new Transition("21", "Start progress", TO_DO, IN_PROGRESS),
+          new Transition("31", "Done", TO_DO, DONE),
+          new Transition("31", "Done", IN_PROGRESS, DONE),
+          new Transition("41", "Reopen", DONE, TO_DO));
 
   private final MockWebServer server = new MockWebServer();
   private final String basic;
@@ -116,10 +133,14 @@ public final class FakeJira implements AutoCloseable {
     this.project = project;
   }
 
-  /** Starts on a free loopback port with no issues, for project {@code project}, accepting {@code email:token}. */
+  /**
+   * Starts on a free loopback port with no issues, for project {@code project}, accepting {@code
+   * email:token}.
+   */
   public static FakeJira start(String email, String token, String project) throws IOException {
     FakeJira fake = new FakeJira(email, token, project);
-    fake.server.setServerSocketFactory(NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
+    fake.server.setServerSocketFactory(
+        NoDelaySockets.FACTORY); // no ~40 ms delayed-ACK wait per answer
     fake.server.start(InetAddress.getByName("127.0.0.1"), 0);
     fake.base = "http://127.0.0.1:" + fake.server.getPort();
     fake.server.setDispatcher(fake.new JiraDispatcher());
@@ -169,8 +190,21 @@ public final class FakeJira implements AutoCloseable {
 
   /** A comment written in Jira by someone else, at the fake's current time; returns its id. */
   public String addComment(String key, String authorAccountId, String text) {
-    ObjectNode body = (ObjectNode) JSON.valueToTree(Map.of("type", "doc", "version", 1, "content",
-        List.of(Map.of("type", "paragraph", "content", List.of(Map.of("type", "text", "text", text))))));
+    ObjectNode body =
+        (ObjectNode)
+            JSON.valueToTree(
+                Map.of(
+                    "type",
+                    "doc",
+                    "version",
+                    1,
+                    "content",
+                    List.of(
+                        Map.of(
+                            "type",
+                            "paragraph",
+                            "content",
+                            List.of(Map.of("type", "text", "text", text))))));
     return comment(key, authorAccountId, body).path("id").asText();
   }
 
@@ -178,24 +212,37 @@ public final class FakeJira implements AutoCloseable {
   public FakeJira failNext(int n, int status, Map<String, String> headers) {
     String body = "{\"errorMessages\":[\"Scripted failure " + status + "\"],\"errors\":{}}";
     for (int i = 0; i < n; i++) {
-      MockResponse.Builder response = new MockResponse.Builder().code(status)
-          .addHeader("Content-Type", "application/json").body(body);
+      MockResponse.Builder response =
+          new MockResponse.Builder()
+              .code(status)
+              .addHeader("Content-Type", "application/json")
+              .body(body);
       headers.forEach(response::addHeader);
       scripted.add(response.build());
     }
     return this;
   }
 
-  /** The calling account's profile time zone: what {@code /myself} says and how JQL dates are read. */
+  /**
+   * The calling account's profile time zone: what {@code /myself} says and how JQL dates are read.
+   */
   public FakeJira timeZone(ZoneId zone) {
     this.zone = zone;
     return this;
   }
 
-  /** A user the user search finds; {@code emailVisible} false hides the address as a private profile does. */
-  public FakeJira addUser(String accountId, String displayName, String email, boolean emailVisible) {
-    ObjectNode user = JSON.createObjectNode().put("accountId", accountId).put("accountType", "atlassian")
-        .put("displayName", displayName).put("active", true);
+  /**
+   * A user the user search finds; {@code emailVisible} false hides the address as a private profile
+   * does.
+   */
+  public FakeJira addUser(
+      String accountId, String displayName, String email, boolean emailVisible) {
+    ObjectNode user =
+        JSON.createObjectNode()
+            .put("accountId", accountId)
+            .put("accountType", "atlassian")
+            .put("displayName", displayName)
+            .put("active", true);
     user.put("_email", email);
     if (emailVisible) {
       user.put("emailAddress", email);
@@ -214,9 +261,14 @@ public final class FakeJira implements AutoCloseable {
     return List.copyOf(requests);
   }
 
-  /** How many requests were {@code "METHOD /path"} (path without query), e.g. {@code "POST /rest/api/3/search/jql"}. */
+  /**
+   * How many requests were {@code "METHOD /path"} (path without query), e.g. {@code "POST
+   * /rest/api/3/search/jql"}.
+   */
   public long requestCount(String methodAndPath) {
-    return requests.stream().filter(r -> (r.getMethod() + " " + r.getUrl().encodedPath()).equals(methodAndPath)).count();
+    return requests.stream()
+        .filter(r -> (r.getMethod() + " " + r.getUrl().encodedPath()).equals(methodAndPath))
+        .count();
   }
 
   @Override
@@ -233,8 +285,11 @@ public final class FakeJira implements AutoCloseable {
   private ObjectNode createIssue(ObjectNode fields) {
     String id = Integer.toString(ids.incrementAndGet());
     String key = project + "-" + numbers.incrementAndGet();
-    ObjectNode issue = JSON.createObjectNode().put("id", id).put("key", key)
-        .put("self", base + "/rest/api/3/issue/" + id);
+    ObjectNode issue =
+        JSON.createObjectNode()
+            .put("id", id)
+            .put("key", key)
+            .put("self", base + "/rest/api/3/issue/" + id);
     ObjectNode held = issue.putObject("fields");
     held.setAll(fields);
     held.set("project", JSON.createObjectNode().put("key", project));
@@ -258,7 +313,9 @@ public final class FakeJira implements AutoCloseable {
   private ObjectNode comment(String key, String author, JsonNode body) {
     ObjectNode comment = JSON.createObjectNode();
     String id = Integer.toString(commentIds.incrementAndGet());
-    comment.put("self", base + "/rest/api/3/issue/" + issues.get(key).path("id").asText() + "/comment/" + id);
+    comment.put(
+        "self",
+        base + "/rest/api/3/issue/" + issues.get(key).path("id").asText() + "/comment/" + id);
     comment.put("id", id);
     comment.putObject("author").put("accountId", author).put("displayName", author);
     comment.set("body", body);
@@ -271,7 +328,10 @@ public final class FakeJira implements AutoCloseable {
 
   private Status currentStatus(ObjectNode issue) {
     String name = issue.path("fields").path("status").path("name").asText();
-    return List.of(TO_DO, IN_PROGRESS, DONE).stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    return List.of(TO_DO, IN_PROGRESS, DONE).stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   // ---- JQL ----
@@ -280,16 +340,18 @@ public final class FakeJira implements AutoCloseable {
    * A small JQL evaluator for what the client sends: clauses {@code field op value} joined by
    * {@code AND}/{@code OR} (AND binds tighter), then {@code ORDER BY field [ASC|DESC]}. Fields:
    * {@code project}, {@code key}, {@code labels} ({@code =}, {@code !=}: contains, without case),
-   * {@code status}, {@code statusCategory}, {@code updated}/{@code created} ({@code >=}, {@code <=},
-   * {@code >}, {@code <} against {@code "yyyy-MM-dd HH:mm"} read in the account's {@link #timeZone}).
-   * Values: double-quoted strings with {@code \"} and {@code \\} escapes, or bare words. Anything
-   * else is a 400 "Error in the JQL Query", as Jira answers.
+   * {@code status}, {@code statusCategory}, {@code updated}/{@code created} ({@code >=}, {@code
+   * <=}, {@code >}, {@code <} against {@code "yyyy-MM-dd HH:mm"} read in the account's {@link
+   * #timeZone}). Values: double-quoted strings with {@code \"} and {@code \\} escapes, or bare
+   * words. Anything else is a 400 "Error in the JQL Query", as Jira answers.
    */
   static final class Jql {
-    private static final Pattern TOKEN = Pattern.compile(
-        "\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|(>=|<=|!=|=|>|<|~)|([A-Za-z0-9_.:-]+)|(\\S))");
+    private static final Pattern TOKEN =
+        Pattern.compile(
+            "\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|(>=|<=|!=|=|>|<|~)|([A-Za-z0-9_.:-]+)|(\\S))");
 
-    private final List<String[]> tokens = new ArrayList<>(); // {kind, text}: q(uoted), o(perator), w(ord), x
+    private final List<String[]> tokens =
+        new ArrayList<>(); // {kind, text}: q(uoted), o(perator), w(ord), x
     private int at;
 
     record Query(Predicate<ObjectNode> where, Comparator<ObjectNode> order) {}
@@ -305,16 +367,19 @@ public final class FakeJira implements AutoCloseable {
         } else if (matcher.group(3) != null) {
           parser.tokens.add(new String[] {"w", matcher.group(3)});
         } else if (matcher.group(4) != null) {
-          throw new IllegalArgumentException("The character '" + matcher.group(4) + "' is a reserved JQL character");
+          throw new IllegalArgumentException(
+              "The character '" + matcher.group(4) + "' is a reserved JQL character");
         }
       }
-      Predicate<ObjectNode> where = parser.tokens.isEmpty() || parser.isWord("ORDER") ? issue -> true : parser.or();
+      Predicate<ObjectNode> where =
+          parser.tokens.isEmpty() || parser.isWord("ORDER") ? issue -> true : parser.or();
       Comparator<ObjectNode> order = Comparator.comparing(issue -> issue.path("id").asInt());
       if (parser.isWord("ORDER")) {
         parser.at++;
         parser.expectWord("BY");
         String field = parser.next("w");
-        Comparator<ObjectNode> by = Comparator.comparing(issue -> issue.path("fields").path(field).asText(""));
+        Comparator<ObjectNode> by =
+            Comparator.comparing(issue -> issue.path("fields").path(field).asText(""));
         order = by;
         if (parser.isWord("DESC")) {
           parser.at++;
@@ -324,7 +389,8 @@ public final class FakeJira implements AutoCloseable {
         }
       }
       if (parser.at != parser.tokens.size()) {
-        throw new IllegalArgumentException("Expecting end of query but got '" + parser.tokens.get(parser.at)[1] + "'");
+        throw new IllegalArgumentException(
+            "Expecting end of query but got '" + parser.tokens.get(parser.at)[1] + "'");
       }
       return new Query(where, order);
     }
@@ -362,21 +428,50 @@ public final class FakeJira implements AutoCloseable {
       String value = tokens.get(at++)[1];
       String lower = value.toLowerCase(Locale.ROOT);
       return switch (field) {
-        case "project" -> equality(operator, issue -> issue.path("fields").path("project").path("key").asText()
-            .equalsIgnoreCase(value));
-        case "key" -> equality(operator, issue -> issue.path("key").asText().equalsIgnoreCase(value));
-        case "labels" -> equality(operator, issue -> {
-          for (JsonNode label : issue.path("fields").path("labels")) {
-            if (label.asText().toLowerCase(Locale.ROOT).equals(lower)) {
-              return true;
-            }
-          }
-          return false;
-        });
-        case "status" -> equality(operator, issue -> issue.path("fields").path("status").path("name").asText()
-            .equalsIgnoreCase(value));
-        case "statusCategory" -> equality(operator, issue -> issue.path("fields").path("status").path("statusCategory")
-            .path("key").asText().equalsIgnoreCase(value));
+        case "project" ->
+            equality(
+                operator,
+                issue ->
+                    issue
+                        .path("fields")
+                        .path("project")
+                        .path("key")
+                        .asText()
+                        .equalsIgnoreCase(value));
+        case "key" ->
+            equality(operator, issue -> issue.path("key").asText().equalsIgnoreCase(value));
+        case "labels" ->
+            equality(
+                operator,
+                issue -> {
+                  for (JsonNode label : issue.path("fields").path("labels")) {
+                    if (label.asText().toLowerCase(Locale.ROOT).equals(lower)) {
+                      return true;
+                    }
+                  }
+                  return false;
+                });
+        case "status" ->
+            equality(
+                operator,
+                issue ->
+                    issue
+                        .path("fields")
+                        .path("status")
+                        .path("name")
+                        .asText()
+                        .equalsIgnoreCase(value));
+        case "statusCategory" ->
+            equality(
+                operator,
+                issue ->
+                    issue
+                        .path("fields")
+                        .path("status")
+                        .path("statusCategory")
+                        .path("key")
+                        .asText()
+                        .equalsIgnoreCase(value));
         case "updated", "created" -> {
           Instant bound = LocalDateTime.parse(value, JQL_DATE).atZone(zone).toInstant();
           yield issue -> {
@@ -387,11 +482,15 @@ public final class FakeJira implements AutoCloseable {
               case "<=" -> c <= 0;
               case ">" -> c > 0;
               case "<" -> c < 0;
-              default -> throw new IllegalArgumentException("The operator '" + operator + "' is not supported by " + field);
+              default ->
+                  throw new IllegalArgumentException(
+                      "The operator '" + operator + "' is not supported by " + field);
             };
           };
         }
-        default -> throw new IllegalArgumentException("Field '" + field + "' does not exist or you do not have permission to view it.");
+        default ->
+            throw new IllegalArgumentException(
+                "Field '" + field + "' does not exist or you do not have permission to view it.");
       };
     }
 
@@ -399,12 +498,16 @@ public final class FakeJira implements AutoCloseable {
       return switch (operator) {
         case "=" -> test;
         case "!=" -> test.negate();
-        default -> throw new IllegalArgumentException("The operator '" + operator + "' is not supported here");
+        default ->
+            throw new IllegalArgumentException(
+                "The operator '" + operator + "' is not supported here");
       };
     }
 
     private boolean isWord(String word) {
-      return at < tokens.size() && tokens.get(at)[0].equals("w") && tokens.get(at)[1].equalsIgnoreCase(word);
+      return at < tokens.size()
+          && tokens.get(at)[0].equals("w")
+          && tokens.get(at)[1].equalsIgnoreCase(word);
     }
 
     private void expectWord(String word) {
@@ -416,7 +519,8 @@ public final class FakeJira implements AutoCloseable {
 
     private String next(String kind) {
       if (at >= tokens.size() || !tokens.get(at)[0].equals(kind)) {
-        throw new IllegalArgumentException("Unexpected " + (at < tokens.size() ? "'" + tokens.get(at)[1] + "'" : "end of query"));
+        throw new IllegalArgumentException(
+            "Unexpected " + (at < tokens.size() ? "'" + tokens.get(at)[1] + "'" : "end of query"));
       }
       return tokens.get(at++)[1];
     }
@@ -433,7 +537,11 @@ public final class FakeJira implements AutoCloseable {
         return next;
       }
       if (!basic.equals(request.getHeaders().get("Authorization"))) {
-        return errors(401, List.of("You are not authenticated. Authentication required to perform this operation."), Map.of());
+        return errors(
+            401,
+            List.of(
+                "You are not authenticated. Authentication required to perform this operation."),
+            Map.of());
       }
       HttpUrl url = request.getUrl();
       String path = url.encodedPath();
@@ -449,11 +557,20 @@ public final class FakeJira implements AutoCloseable {
           return userSearch(url.queryParameter("query"));
         }
         if (path.equals("/rest/api/3/myself") && method.equals("GET")) {
-          return json(200, JSON.createObjectNode().put("accountId", "fake-integration-account")
-              .put("accountType", "atlassian").put("timeZone", zone.getId()));
+          return json(
+              200,
+              JSON.createObjectNode()
+                  .put("accountId", "fake-integration-account")
+                  .put("accountType", "atlassian")
+                  .put("timeZone", zone.getId()));
         }
         if (path.equals("/rest/api/3/search")) {
-          return errors(410, List.of("The requested API has been removed. Please migrate to the /rest/api/3/search/jql API."), Map.of());
+          return errors(
+              410,
+              List.of(
+                  "The requested API has been removed. Please migrate to the /rest/api/3/search/jql"
+                      + " API."),
+              Map.of());
         }
         Matcher matcher = ISSUE_PATH.matcher(path);
         if (!matcher.matches()) {
@@ -461,10 +578,17 @@ public final class FakeJira implements AutoCloseable {
         }
         ObjectNode issue = issues.get(matcher.group(1));
         if (issue == null) {
-          issue = issues.values().stream().filter(i -> i.path("id").asText().equals(matcher.group(1))).findFirst().orElse(null);
+          issue =
+              issues.values().stream()
+                  .filter(i -> i.path("id").asText().equals(matcher.group(1)))
+                  .findFirst()
+                  .orElse(null);
         }
         if (issue == null) {
-          return errors(404, List.of("Issue does not exist or you do not have permission to see it."), Map.of());
+          return errors(
+              404,
+              List.of("Issue does not exist or you do not have permission to see it."),
+              Map.of());
         }
         String key = issue.path("key").asText();
         String sub = matcher.group(2);
@@ -489,29 +613,44 @@ public final class FakeJira implements AutoCloseable {
           case "properties GET" -> {
             JsonNode value = properties.getOrDefault(key, Map.of()).get(matcher.group(3));
             yield value == null
-                ? errors(404, List.of("The property with key '" + matcher.group(3) + "' does not exist."), Map.of())
-                : json(200, JSON.createObjectNode().put("key", matcher.group(3)).set("value", value));
+                ? errors(
+                    404,
+                    List.of("The property with key '" + matcher.group(3) + "' does not exist."),
+                    Map.of())
+                : json(
+                    200, JSON.createObjectNode().put("key", matcher.group(3)).set("value", value));
           }
           case "properties PUT" -> {
-            boolean existed = properties.computeIfAbsent(key, k -> new ConcurrentHashMap<>())
-                .put(matcher.group(3), JSON.readTree(request.getBody().utf8())) != null;
+            boolean existed =
+                properties
+                        .computeIfAbsent(key, k -> new ConcurrentHashMap<>())
+                        .put(matcher.group(3), JSON.readTree(request.getBody().utf8()))
+                    != null;
             yield new MockResponse.Builder().code(existed ? 200 : 201).build();
           }
           default -> errors(404, List.of("No resource at " + path), Map.of());
         };
       } catch (IOException | RuntimeException e) {
-        return errors(400, List.of(e.getMessage() == null ? e.toString() : e.getMessage()), Map.of());
+        return errors(
+            400, List.of(e.getMessage() == null ? e.toString() : e.getMessage()), Map.of());
       }
     }
 
     private MockResponse create(RecordedRequest request) throws IOException {
       ObjectNode fields = (ObjectNode) body(request).path("fields");
       Map<String, String> problems = new LinkedHashMap<>();
-      fields.fieldNames().forEachRemaining(name -> {
-        if (!KNOWN_FIELDS.contains(name)) {
-          problems.put(name, "Field '" + name + "' cannot be set. It is not on the appropriate screen, or unknown.");
-        }
-      });
+      fields
+          .fieldNames()
+          .forEachRemaining(
+              name -> {
+                if (!KNOWN_FIELDS.contains(name)) {
+                  problems.put(
+                      name,
+                      "Field '"
+                          + name
+                          + "' cannot be set. It is not on the appropriate screen, or unknown.");
+                }
+              });
       if (!fields.path("project").path("key").asText().equals(project)) {
         problems.put("project", "valid project is required");
       }
@@ -523,23 +662,36 @@ public final class FakeJira implements AutoCloseable {
       }
       fields.remove("project");
       ObjectNode issue = createIssue(fields);
-      return json(201, JSON.createObjectNode().put("id", issue.path("id").asText()).put("key", issue.path("key").asText())
-          .put("self", issue.path("self").asText()));
+      return json(
+          201,
+          JSON.createObjectNode()
+              .put("id", issue.path("id").asText())
+              .put("key", issue.path("key").asText())
+              .put("self", issue.path("self").asText()));
     }
 
     private MockResponse edit(RecordedRequest request, ObjectNode issue) throws IOException {
       JsonNode body = body(request);
       ObjectNode fields = (ObjectNode) issue.get("fields");
       Map<String, String> problems = new LinkedHashMap<>();
-      body.path("fields").fieldNames().forEachRemaining(name -> {
-        if (!KNOWN_FIELDS.contains(name) || name.equals("project")) {
-          problems.put(name, "Field '" + name + "' cannot be set. It is not on the appropriate screen, or unknown.");
-        }
-      });
+      body.path("fields")
+          .fieldNames()
+          .forEachRemaining(
+              name -> {
+                if (!KNOWN_FIELDS.contains(name) || name.equals("project")) {
+                  problems.put(
+                      name,
+                      "Field '"
+                          + name
+                          + "' cannot be set. It is not on the appropriate screen, or unknown.");
+                }
+              });
       if (!problems.isEmpty()) {
         return errors(400, List.of(), problems);
       }
-      body.path("fields").properties().forEach(field -> fields.set(field.getKey(), field.getValue()));
+      body.path("fields")
+          .properties()
+          .forEach(field -> fields.set(field.getKey(), field.getValue()));
       for (JsonNode operation : body.path("update").path("labels")) {
         ArrayNode labels = (ArrayNode) fields.get("labels");
         if (operation.has("add")) {
@@ -569,14 +721,21 @@ public final class FakeJira implements AutoCloseable {
       } catch (RuntimeException e) {
         return errors(400, List.of("Error in the JQL Query: " + e.getMessage()), Map.of());
       }
-      List<ObjectNode> matching = issues.values().stream().filter(query.where()).sorted(query.order()).toList();
+      List<ObjectNode> matching =
+          issues.values().stream().filter(query.where()).sorted(query.order()).toList();
       int size = Math.min(maxPageSize, body.path("maxResults").asInt(50));
       String token = body.path("nextPageToken").asText("");
-      int offset = token.isEmpty() ? 0 : Integer.parseInt(new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8));
+      int offset =
+          token.isEmpty()
+              ? 0
+              : Integer.parseInt(
+                  new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8));
       List<String> fields = new ArrayList<>();
       body.path("fields").forEach(field -> fields.add(field.asText()));
       ArrayNode page = JSON.createArrayNode();
-      for (ObjectNode issue : matching.subList(Math.min(offset, matching.size()), Math.min(offset + size, matching.size()))) {
+      for (ObjectNode issue :
+          matching.subList(
+              Math.min(offset, matching.size()), Math.min(offset + size, matching.size()))) {
         page.add(projected(issue, fields.isEmpty() ? "id" : String.join(",", fields)));
       }
       ObjectNode answer = JSON.createObjectNode();
@@ -584,7 +743,10 @@ public final class FakeJira implements AutoCloseable {
       boolean last = offset + size >= matching.size();
       if (!last) {
         // Real tokens are opaque; this one is too, to anyone but the fake.
-        answer.put("nextPageToken", Base64.getEncoder().encodeToString(Integer.toString(offset + size).getBytes(StandardCharsets.UTF_8)));
+        answer.put(
+            "nextPageToken",
+            Base64.getEncoder()
+                .encodeToString(Integer.toString(offset + size).getBytes(StandardCharsets.UTF_8)));
       }
       answer.put("isLast", last);
       return json(200, answer);
@@ -595,28 +757,41 @@ public final class FakeJira implements AutoCloseable {
       ArrayNode offered = JSON.createArrayNode();
       for (Transition transition : WORKFLOW) {
         if (transition.from().equals(from)) {
-          ObjectNode node = offered.addObject().put("id", transition.id()).put("name", transition.name());
+          ObjectNode node =
+              offered.addObject().put("id", transition.id()).put("name", transition.name());
           node.set("to", status(transition.to()));
           node.put("hasScreen", transition.to().equals(DONE)).put("isAvailable", true);
         }
       }
-      return json(200, JSON.createObjectNode().put("expand", "transitions").set("transitions", offered));
+      return json(
+          200, JSON.createObjectNode().put("expand", "transitions").set("transitions", offered));
     }
 
     private MockResponse transition(RecordedRequest request, ObjectNode issue) throws IOException {
       String id = body(request).path("transition").path("id").asText("");
       Status from = currentStatus(issue);
-      Transition taken = WORKFLOW.stream().filter(t -> t.from().equals(from) && t.id().equals(id)).findFirst().orElse(null);
+      Transition taken =
+          WORKFLOW.stream()
+              .filter(t -> t.from().equals(from) && t.id().equals(id))
+              .findFirst()
+              .orElse(null);
       if (taken == null) {
-        return errors(400, List.of("Transition id '" + id + "' is not valid for this issue."), Map.of());
+        return errors(
+            400, List.of("Transition id '" + id + "' is not valid for this issue."), Map.of());
       }
       ObjectNode fields = (ObjectNode) issue.get("fields");
       JsonNode sent = body(request).path("fields");
       boolean resolves = taken.to().equals(DONE);
       for (Map.Entry<String, JsonNode> field : sent.properties()) {
         if (!resolves || !field.getKey().equals("resolution")) {
-          return errors(400, List.of(), Map.of(field.getKey(), "Field '" + field.getKey()
-              + "' cannot be set. It is not on the appropriate screen, or unknown."));
+          return errors(
+              400,
+              List.of(),
+              Map.of(
+                  field.getKey(),
+                  "Field '"
+                      + field.getKey()
+                      + "' cannot be set. It is not on the appropriate screen, or unknown."));
         }
       }
       fields.set("status", status(taken.to()));
@@ -655,17 +830,28 @@ public final class FakeJira implements AutoCloseable {
       int startAt = parse(url.queryParameter("startAt"), 0);
       int size = Math.min(maxPageSize, parse(url.queryParameter("maxResults"), 5000));
       ArrayNode page = JSON.createArrayNode();
-      all.subList(Math.min(startAt, all.size()), Math.min(startAt + size, all.size())).forEach(page::add);
-      ObjectNode answer = JSON.createObjectNode().put("startAt", startAt).put("maxResults", size).put("total", all.size());
+      all.subList(Math.min(startAt, all.size()), Math.min(startAt + size, all.size()))
+          .forEach(page::add);
+      ObjectNode answer =
+          JSON.createObjectNode()
+              .put("startAt", startAt)
+              .put("maxResults", size)
+              .put("total", all.size());
       answer.set("comments", page);
       return json(200, answer);
     }
 
     private ObjectNode projected(ObjectNode issue, String fields) {
-      ObjectNode shaped = JSON.createObjectNode().put("id", issue.path("id").asText()).put("key", issue.path("key").asText())
-          .put("self", issue.path("self").asText());
+      ObjectNode shaped =
+          JSON.createObjectNode()
+              .put("id", issue.path("id").asText())
+              .put("key", issue.path("key").asText())
+              .put("self", issue.path("self").asText());
       JsonNode held = issue.path("fields");
-      if (fields == null || fields.isBlank() || fields.contains("*all") || fields.contains("*navigable")) {
+      if (fields == null
+          || fields.isBlank()
+          || fields.contains("*all")
+          || fields.contains("*navigable")) {
         shaped.set("fields", held.deepCopy());
         return shaped;
       }
@@ -695,8 +881,11 @@ public final class FakeJira implements AutoCloseable {
     }
 
     private MockResponse json(int status, JsonNode body) {
-      return new MockResponse.Builder().code(status).addHeader("Content-Type", "application/json")
-          .body(body.toString()).build();
+      return new MockResponse.Builder()
+          .code(status)
+          .addHeader("Content-Type", "application/json")
+          .body(body.toString())
+          .build();
     }
   }
 

@@ -43,10 +43,24 @@ class JiraClientTest {
   }
 
   private JiraClient client(String token, int pageSize) {
-    JiraSettings settings = JiraSettings.from(Settings.of(Map.of("JIRA_URL", fake.url(), "JIRA_EMAIL", EMAIL,
-        "JIRA_API_TOKEN", token, "JIRA_PROJECT", PROJECT)));
-    return new JiraClient(settings, HttpClients.shared(), clock,
-        new UpstreamPolicy(JiraClient.UPSTREAM, UpstreamPolicy.Options.defaults(), waits::add), pageSize);
+    JiraSettings settings =
+        JiraSettings.from(
+            Settings.of(
+                Map.of(
+                    "JIRA_URL",
+                    fake.url(),
+                    "JIRA_EMAIL",
+                    EMAIL,
+                    "JIRA_API_TOKEN",
+                    token,
+                    "JIRA_PROJECT",
+                    PROJECT)));
+    return new JiraClient(
+        settings,
+        HttpClients.shared(),
+        clock,
+        new UpstreamPolicy(JiraClient.UPSTREAM, UpstreamPolicy.Options.defaults(), waits::add),
+        pageSize);
   }
 
   private JiraClient client() {
@@ -79,10 +93,12 @@ class JiraClientTest {
     assertThat(created.key()).isEqualTo("PROJ-1");
     assertThat(created.id()).isNotEmpty();
     assertThat(created.self()).endsWith("/rest/api/3/issue/" + created.id());
-    assertThat(body(fake.requests().get(0)).path("fields").path("project").path("key").asText()).isEqualTo(PROJECT);
+    assertThat(body(fake.requests().get(0)).path("fields").path("project").path("key").asText())
+        .isEqualTo(PROJECT);
     ObjectNode read = client().getIssue("PROJ-1", "summary", "description").orElseThrow();
     assertThat(read.path("fields").path("summary").asText()).isEqualTo("Suspicious sign-in");
-    assertThat(Adf.toPlainText(read.path("fields").path("description"))).isEqualTo("Seen from 203.0.113.7");
+    assertThat(Adf.toPlainText(read.path("fields").path("description")))
+        .isEqualTo("Seen from 203.0.113.7");
     assertThat(read.path("fields").has("status")).isFalse();
   }
 
@@ -92,7 +108,8 @@ class JiraClientTest {
 
     client().getIssue("PROJ-1", "summary", "labels");
 
-    assertThat(fake.requests().get(0).getUrl().queryParameter("fields")).isEqualTo("summary,labels");
+    assertThat(fake.requests().get(0).getUrl().queryParameter("fields"))
+        .isEqualTo("summary,labels");
   }
 
   @Test
@@ -105,12 +122,15 @@ class JiraClientTest {
     ObjectNode fields = JSON.createObjectNode().put("customfield_99999", "x");
 
     assertThatThrownBy(() -> client().createIssue(fields))
-        .isInstanceOfSatisfying(UpstreamException.class, e -> {
-          assertThat(e.status()).isEqualTo(400);
-          assertThat(e.getMessage()).startsWith("Jira could not create an issue (HTTP 400): ")
-              .contains("customfield_99999: Field 'customfield_99999' cannot be set")
-              .contains("summary: You must specify a summary of the issue.");
-        });
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.getMessage())
+                  .startsWith("Jira could not create an issue (HTTP 400): ")
+                  .contains("customfield_99999: Field 'customfield_99999' cannot be set")
+                  .contains("summary: You must specify a summary of the issue.");
+            });
     assertThat(fake.requests()).hasSize(1); // a 400 is an answer, never retried
   }
 
@@ -118,7 +138,8 @@ class JiraClientTest {
   void theRecordedErrorCollectionReadsAsFieldAndMessage() {
     assertThat(JiraClient.errorMessage(FakeJira.fixture("error_400_errorCollection.json")))
         .isEqualTo("projectKey: A project with that project key already exists.");
-    assertThat(JiraClient.errorMessage("{\"errorMessages\":[\"Issue does not exist\"],\"errors\":{}}"))
+    assertThat(
+            JiraClient.errorMessage("{\"errorMessages\":[\"Issue does not exist\"],\"errors\":{}}"))
         .isEqualTo("Issue does not exist");
     assertThat(JiraClient.errorMessage("<html>Bad gateway</html>")).isEmpty();
   }
@@ -137,11 +158,14 @@ class JiraClientTest {
 
   @Test
   void anUpdateOfAMissingIssueFailsWithA404ThatSaysSo() {
-    assertThatThrownBy(() -> client().updateIssue("PROJ-42", JSON.createObjectNode().put("summary", "x")))
-        .isInstanceOfSatisfying(UpstreamException.class, e -> {
-          assertThat(e.status()).isEqualTo(404);
-          assertThat(e.getMessage()).contains("edit issue PROJ-42").contains("not found");
-        });
+    assertThatThrownBy(
+            () -> client().updateIssue("PROJ-42", JSON.createObjectNode().put("summary", "x")))
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(404);
+              assertThat(e.getMessage()).contains("edit issue PROJ-42").contains("not found");
+            });
   }
 
   @Test
@@ -151,9 +175,11 @@ class JiraClientTest {
     client().addLabels(key, List.of("sentinel-abc", "someone-elses"));
     client().removeLabels(key, List.of("sentinel-old"));
 
-    assertThat(fake.issue(key).path("fields").path("labels")).extracting(JsonNode::asText)
+    assertThat(fake.issue(key).path("fields").path("labels"))
+        .extracting(JsonNode::asText)
         .containsExactly("someone-elses", "sentinel-abc");
-    assertThat(body(fake.requests().get(0)).path("update").path("labels").get(0).path("add").asText())
+    assertThat(
+            body(fake.requests().get(0)).path("update").path("labels").get(0).path("add").asText())
         .isEqualTo("sentinel-abc");
   }
 
@@ -163,7 +189,9 @@ class JiraClientTest {
 
     client().setLabels(key, List.of("c"));
 
-    assertThat(fake.issue(key).path("fields").path("labels")).extracting(JsonNode::asText).containsExactly("c");
+    assertThat(fake.issue(key).path("fields").path("labels"))
+        .extracting(JsonNode::asText)
+        .containsExactly("c");
   }
 
   @Test
@@ -176,7 +204,8 @@ class JiraClientTest {
   @Test
   void anIssueKeyThatIsNotOneNeverReachesThePath() {
     assertThatThrownBy(() -> client().getIssue("..")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> client().getIssue("PROJ-1/transitions")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client().getIssue("PROJ-1/transitions"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(fake.requests()).isEmpty();
   }
 
@@ -190,12 +219,14 @@ class JiraClientTest {
     fake.hold("other", List.of());
     fake.maxPageSize(2);
 
-    JiraClient.SearchResult result = client().search(Jql.projectAndLabel(PROJECT, "batch"), List.of("summary", "labels"));
+    JiraClient.SearchResult result =
+        client().search(Jql.projectAndLabel(PROJECT, "batch"), List.of("summary", "labels"));
 
     assertThat(keys(result)).containsExactly("PROJ-1", "PROJ-2", "PROJ-3", "PROJ-4", "PROJ-5");
     assertThat(result.truncated()).isFalse();
     assertThat(fake.requestCount("POST /rest/api/3/search/jql")).isEqualTo(3);
-    assertThat(fake.requests()).noneMatch(r -> r.getUrl().encodedPath().equals("/rest/api/3/search"));
+    assertThat(fake.requests())
+        .noneMatch(r -> r.getUrl().encodedPath().equals("/rest/api/3/search"));
     assertThat(body(fake.requests().get(0)).has("nextPageToken")).isFalse();
     assertThat(body(fake.requests().get(1)).path("nextPageToken").asText()).isNotEmpty();
     assertThat(result.issues().get(0).path("fields").path("summary").asText()).isEqualTo("issue 0");
@@ -208,7 +239,8 @@ class JiraClientTest {
     }
     fake.maxPageSize(2);
 
-    JiraClient.SearchResult result = client().search(Jql.projectAndLabel(PROJECT, "batch"), List.of("summary"), 3);
+    JiraClient.SearchResult result =
+        client().search(Jql.projectAndLabel(PROJECT, "batch"), List.of("summary"), 3);
 
     assertThat(result.issues()).hasSize(3);
     assertThat(result.truncated()).isTrue();
@@ -220,11 +252,16 @@ class JiraClientTest {
     fake.hold("victim", List.of("secret-project"));
     String hostile = "x\" OR labels != \"nothing";
 
-    JiraClient.SearchResult result = client().search(Jql.projectAndLabel(PROJECT, hostile), List.of("summary"));
+    JiraClient.SearchResult result =
+        client().search(Jql.projectAndLabel(PROJECT, hostile), List.of("summary"));
 
     assertThat(result.issues()).isEmpty();
-    // The same value spliced in unquoted would have matched the victim: the fake reads OR as JQL does.
-    assertThat(keys(client().search("project = PROJ AND labels = \"" + hostile + "\"", List.of("summary"))))
+    // The same value spliced in unquoted would have matched the victim: the fake reads OR as JQL
+    // does.
+    assertThat(
+            keys(
+                client()
+                    .search("project = PROJ AND labels = \"" + hostile + "\"", List.of("summary"))))
         .containsExactly("PROJ-1");
   }
 
@@ -235,19 +272,27 @@ class JiraClientTest {
     fake.now(Instant.parse("2025-03-01T10:10:00Z"));
     client().updateIssue("PROJ-1", JSON.createObjectNode().put("summary", "old, edited"));
 
-    JiraClient.SearchResult result = client().search(
-        Jql.updatedSince(PROJECT, Instant.parse("2025-03-01T10:00:30Z"), ZoneOffset.UTC), List.of("summary", "updated"));
+    JiraClient.SearchResult result =
+        client()
+            .search(
+                Jql.updatedSince(PROJECT, Instant.parse("2025-03-01T10:00:30Z"), ZoneOffset.UTC),
+                List.of("summary", "updated"));
 
     assertThat(keys(result)).containsExactly("PROJ-2", "PROJ-1");
   }
 
   @Test
   void jqlThatJiraCannotReadFailsWithJirasMessage() {
-    assertThatThrownBy(() -> client().search("project = PROJ AND nonsense ~~ 1", List.of("summary")))
-        .isInstanceOfSatisfying(UpstreamException.class, e -> {
-          assertThat(e.status()).isEqualTo(400);
-          assertThat(e.getMessage()).contains("search issues").contains("Error in the JQL Query");
-        });
+    assertThatThrownBy(
+            () -> client().search("project = PROJ AND nonsense ~~ 1", List.of("summary")))
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.getMessage())
+                  .contains("search issues")
+                  .contains("Error in the JQL Query");
+            });
   }
 
   // ---- transitions ----
@@ -268,12 +313,16 @@ class JiraClientTest {
     String key = fake.hold("x", List.of());
 
     assertThat(client().moveTo(key, StatusTarget.category(StatusCategory.DONE), null))
-        .map(JiraTransition::id).contains("31");
-    assertThat(fake.issue(key).path("fields").path("status").path("name").asText()).isEqualTo("Done");
+        .map(JiraTransition::id)
+        .contains("31");
+    assertThat(fake.issue(key).path("fields").path("status").path("name").asText())
+        .isEqualTo("Done");
 
     assertThat(client().moveTo(key, StatusTarget.named(List.of("To Do"), StatusCategory.NEW), null))
-        .map(JiraTransition::name).contains("Reopen");
-    assertThat(fake.issue(key).path("fields").path("status").path("name").asText()).isEqualTo("To Do");
+        .map(JiraTransition::name)
+        .contains("Reopen");
+    assertThat(fake.issue(key).path("fields").path("status").path("name").asText())
+        .isEqualTo("To Do");
     assertThat(body(fake.requests().get(1)).path("transition").path("id").asText()).isEqualTo("31");
   }
 
@@ -284,33 +333,52 @@ class JiraClientTest {
     assertThat(client().moveTo(key, StatusTarget.named(List.of("Resolved"), null), null)).isEmpty();
 
     assertThat(fake.requestCount("POST /rest/api/3/issue/" + key + "/transitions")).isZero();
-    assertThat(fake.issue(key).path("fields").path("status").path("name").asText()).isEqualTo("To Do");
+    assertThat(fake.issue(key).path("fields").path("status").path("name").asText())
+        .isEqualTo("To Do");
   }
 
   @Test
   void aNamedStatusIsPreferredOverTheCategory() {
-    List<JiraTransition> offered = List.of(
-        new JiraTransition("51", "Won't do", "6", "Won't Do", "done", true),
-        new JiraTransition("31", "Resolve", "5", "Resolved", "done", true),
-        new JiraTransition("61", "Close", "7", "Closed", "done", false));
+    List<JiraTransition> offered =
+        List.of(
+            new JiraTransition("51", "Won't do", "6", "Won't Do", "done", true),
+            new JiraTransition("31", "Resolve", "5", "Resolved", "done", true),
+            new JiraTransition("61", "Close", "7", "Closed", "done", false));
 
     assertThat(StatusTarget.named(List.of("Closed", "Resolved"), StatusCategory.DONE).pick(offered))
-        .map(JiraTransition::id).contains("31");
-    assertThat(StatusTarget.category(StatusCategory.DONE).pick(offered)).map(JiraTransition::id).contains("51");
+        .map(JiraTransition::id)
+        .contains("31");
+    assertThat(StatusTarget.category(StatusCategory.DONE).pick(offered))
+        .map(JiraTransition::id)
+        .contains("51");
   }
 
   @Test
   void theRecordedTransitionsReadWithTheirTargetStatus() throws Exception {
-    List<JiraTransition> recorded = JSON.readTree(FakeJira.fixture("GET_rest_api_3_issue_transitions.json"))
-        .path("transitions").valueStream().map(JiraTransition::of).toList();
-    List<JiraTransition> minimal = JSON.readTree(FakeJira.fixture("GET_rest_api_3_issue_transitions_jira-cli.json"))
-        .path("transitions").valueStream().map(JiraTransition::of).toList();
+    List<JiraTransition> recorded =
+        JSON.readTree(FakeJira.fixture("GET_rest_api_3_issue_transitions.json"))
+            .path("transitions")
+            .valueStream()
+            .map(JiraTransition::of)
+            .toList();
+    List<JiraTransition> minimal =
+        JSON.readTree(FakeJira.fixture("GET_rest_api_3_issue_transitions_jira-cli.json"))
+            .path("transitions")
+            .valueStream()
+            .map(JiraTransition::of)
+            .toList();
 
-    assertThat(recorded).extracting(JiraTransition::toStatusName).containsExactly("In Progress", "Closed");
-    assertThat(StatusTarget.named(List.of("Closed"), null).pick(recorded)).map(JiraTransition::id).contains("711");
+    assertThat(recorded)
+        .extracting(JiraTransition::toStatusName)
+        .containsExactly("In Progress", "Closed");
+    assertThat(StatusTarget.named(List.of("Closed"), null).pick(recorded))
+        .map(JiraTransition::id)
+        .contains("711");
     // Without "to", only the transition's own name can match; an unavailable one is never picked.
-    assertThat(StatusTarget.named(List.of("Done", "In Progress"), StatusCategory.DONE).pick(minimal))
-        .map(JiraTransition::id).contains("21");
+    assertThat(
+            StatusTarget.named(List.of("Done", "In Progress"), StatusCategory.DONE).pick(minimal))
+        .map(JiraTransition::id)
+        .contains("21");
   }
 
   @Test
@@ -318,8 +386,11 @@ class JiraClientTest {
     String key = fake.hold("x", List.of());
 
     assertThatThrownBy(() -> client().transition(key, "41", null))
-        .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.getMessage())
-            .contains("Transition id '41' is not valid for this issue."));
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e ->
+                assertThat(e.getMessage())
+                    .contains("Transition id '41' is not valid for this issue."));
   }
 
   // ---- comments ----
@@ -341,11 +412,13 @@ class JiraClientTest {
   void commentsSinceAnInstantAreOldestFirstAndStopPagingAtTheFirstOlderOne() {
     String key = fake.hold("x", List.of());
     for (int i = 0; i < 6; i++) {
-      fake.now(Instant.parse("2025-03-01T10:00:00Z").plus(Duration.ofMinutes(i))).addComment(key, "analyst", "c" + i);
+      fake.now(Instant.parse("2025-03-01T10:00:00Z").plus(Duration.ofMinutes(i)))
+          .addComment(key, "analyst", "c" + i);
     }
     fake.maxPageSize(2);
 
-    List<JiraComment> recent = client(TOKEN, 2).comments(key, Instant.parse("2025-03-01T10:03:00Z"));
+    List<JiraComment> recent =
+        client(TOKEN, 2).comments(key, Instant.parse("2025-03-01T10:03:00Z"));
 
     assertThat(recent).extracting(JiraComment::text).containsExactly("c3", "c4", "c5");
     assertThat(fake.requestCount("GET /rest/api/3/issue/" + key + "/comment")).isEqualTo(2);
@@ -363,12 +436,16 @@ class JiraClientTest {
     List<JiraComment> all = client(TOKEN, 2).comments(key, null);
 
     assertThat(all).extracting(JiraComment::text).containsExactly("c0", "c1", "c2", "c3", "c4");
-    assertThat(fake.requests()).extracting(r -> r.getUrl().queryParameter("startAt")).containsExactly("0", "2", "4");
+    assertThat(fake.requests())
+        .extracting(r -> r.getUrl().queryParameter("startAt"))
+        .containsExactly("0", "2", "4");
   }
 
   @Test
   void theRecordedCommentReadsAsTextWithItsDates() throws Exception {
-    JiraComment comment = JiraComment.of(JSON.readTree(FakeJira.fixture("GET_rest_api_3_issue_comment_docs_example.json")));
+    JiraComment comment =
+        JiraComment.of(
+            JSON.readTree(FakeJira.fixture("GET_rest_api_3_issue_comment_docs_example.json")));
 
     assertThat(comment.text()).startsWith("Lorem ipsum dolor sit amet").endsWith("augue semper.");
     assertThat(comment.authorAccountId()).isEqualTo("5b10a2844c20165700ede21g");
@@ -380,7 +457,10 @@ class JiraClientTest {
   @Test
   void anIssuePropertyIsStoredAndReadBack() {
     String key = fake.hold("x", List.of());
-    ObjectNode value = JSON.createObjectNode().put("incidentId", "1b0c6e2a-8f9c-4d4e-9d6a-0f3c1e2d3b4a").put("number", 42);
+    ObjectNode value =
+        JSON.createObjectNode()
+            .put("incidentId", "1b0c6e2a-8f9c-4d4e-9d6a-0f3c1e2d3b4a")
+            .put("number", 42);
 
     client().setProperty(key, "soc-actions.sentinel", value);
 
@@ -390,7 +470,8 @@ class JiraClientTest {
 
   @Test
   void aPropertyKeyThatIsNotOneIsRefusedBeforeAnyCall() {
-    assertThatThrownBy(() -> client().getProperty("PROJ-1", "../../issue")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client().getProperty("PROJ-1", "../../issue"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(fake.requests()).isEmpty();
   }
 
@@ -399,11 +480,15 @@ class JiraClientTest {
   @Test
   void refusedCredentialsNameTheSettingsAndNeverTheToken() {
     assertThatThrownBy(() -> client("wrong-" + TOKEN, 100).getIssue("PROJ-1"))
-        .isInstanceOfSatisfying(UpstreamException.class, e -> {
-          assertThat(e.status()).isEqualTo(401);
-          assertThat(e.getMessage()).contains("JIRA_EMAIL and JIRA_API_TOKEN").doesNotContain(TOKEN);
-          assertThat(String.valueOf(e.bodyExcerpt())).doesNotContain(TOKEN);
-        });
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(401);
+              assertThat(e.getMessage())
+                  .contains("JIRA_EMAIL and JIRA_API_TOKEN")
+                  .doesNotContain(TOKEN);
+              assertThat(String.valueOf(e.bodyExcerpt())).doesNotContain(TOKEN);
+            });
     assertThat(fake.requests()).hasSize(1);
     assertThat(fake.requests().get(0).getHeaders().get("Authorization")).startsWith("Basic ");
   }
@@ -424,11 +509,13 @@ class JiraClientTest {
     fake.failNext(1, 429, Map.of("Retry-After", "120"));
 
     assertThatThrownBy(() -> client().getIssue("PROJ-1"))
-        .isInstanceOfSatisfying(UpstreamException.class, e -> {
-          assertThat(e.status()).isEqualTo(429);
-          assertThat(e.retryAfter()).contains(Duration.ofSeconds(120));
-          assertThat(e.getMessage()).contains("rate limiting").contains("retry after 120 s");
-        });
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.retryAfter()).contains(Duration.ofSeconds(120));
+              assertThat(e.getMessage()).contains("rate limiting").contains("retry after 120 s");
+            });
     assertThat(waits).isEmpty();
   }
 
@@ -439,7 +526,9 @@ class JiraClientTest {
 
     assertThat(client().getIssue("PROJ-1")).isPresent();
 
-    assertThat(waits).containsExactly(UpstreamPolicy.DEFAULT_BACKOFF, UpstreamPolicy.DEFAULT_BACKOFF.multipliedBy(2));
+    assertThat(waits)
+        .containsExactly(
+            UpstreamPolicy.DEFAULT_BACKOFF, UpstreamPolicy.DEFAULT_BACKOFF.multipliedBy(2));
   }
 
   @Test
@@ -447,7 +536,10 @@ class JiraClientTest {
     fake.failNext(1, 403, Map.of());
 
     assertThatThrownBy(() -> client().transitions("PROJ-1"))
-        .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.getMessage())
-            .contains("denied the account the right to read the transitions of PROJ-1"));
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e ->
+                assertThat(e.getMessage())
+                    .contains("denied the account the right to read the transitions of PROJ-1"));
   }
 }

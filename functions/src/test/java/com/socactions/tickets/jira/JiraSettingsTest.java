@@ -39,7 +39,8 @@ class JiraSettingsTest {
 
       assertThat(JiraSettings.isConfigured(Settings.of(values))).isFalse();
       assertThatThrownBy(() -> JiraSettings.from(Settings.of(values)))
-          .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting()).contains(name));
+          .isInstanceOfSatisfying(
+              ConfigurationException.class, e -> assertThat(e.setting()).contains(name));
     }
   }
 
@@ -58,14 +59,17 @@ class JiraSettingsTest {
     Map<String, String> values = complete();
     values.put("JIRA_URL", "https://acme.atlassian.net/jira");
     assertThatThrownBy(() -> JiraSettings.from(Settings.of(values)))
-        .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting()).contains("JIRA_URL"));
+        .isInstanceOfSatisfying(
+            ConfigurationException.class, e -> assertThat(e.setting()).contains("JIRA_URL"));
 
     Map<String, String> project = complete();
     project.put("JIRA_PROJECT", "soc project");
     assertThatThrownBy(() -> JiraSettings.from(Settings.of(project)))
-        .isInstanceOfSatisfying(ConfigurationException.class, e -> {
-          assertThat(e.setting()).contains("JIRA_PROJECT");
-          assertThat(e.getMessage()).doesNotContain(TOKEN);
-        });
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e -> {
+              assertThat(e.setting()).contains("JIRA_PROJECT");
+              assertThat(e.getMessage()).doesNotContain(TOKEN);
+            });
   }
 }

@@ -39,7 +39,8 @@ class JiraWebhookTest {
 
     assertThat(WEBHOOK.verify(body, jiraSignature(body))).isEqualTo(JiraWebhook.Verdict.VALID);
     assertThat(WEBHOOK.signature(body)).isEqualTo(jiraSignature(body));
-    assertThat(WEBHOOK.verify(body, jiraSignature(body).toUpperCase().replace("SHA256=", "sha256=")))
+    assertThat(
+            WEBHOOK.verify(body, jiraSignature(body).toUpperCase().replace("SHA256=", "sha256=")))
         .isEqualTo(JiraWebhook.Verdict.VALID);
   }
 
@@ -75,30 +76,37 @@ class JiraWebhookTest {
     String hex = jiraSignature(body).substring("sha256=".length());
 
     assertThat(WEBHOOK.verify(body, hex)).isEqualTo(JiraWebhook.Verdict.MALFORMED_SIGNATURE);
-    assertThat(WEBHOOK.verify(body, "sha1=" + hex.substring(0, 40))).isEqualTo(JiraWebhook.Verdict.MALFORMED_SIGNATURE);
-    assertThat(WEBHOOK.verify(body, "sha256=" + hex.substring(1) + "z")).isEqualTo(JiraWebhook.Verdict.MALFORMED_SIGNATURE);
-    assertThat(WEBHOOK.verify(body, "sha256=" + hex + "00")).isEqualTo(JiraWebhook.Verdict.MALFORMED_SIGNATURE);
+    assertThat(WEBHOOK.verify(body, "sha1=" + hex.substring(0, 40)))
+        .isEqualTo(JiraWebhook.Verdict.MALFORMED_SIGNATURE);
+    assertThat(WEBHOOK.verify(body, "sha256=" + hex.substring(1) + "z"))
+        .isEqualTo(JiraWebhook.Verdict.MALFORMED_SIGNATURE);
+    assertThat(WEBHOOK.verify(body, "sha256=" + hex + "00"))
+        .isEqualTo(JiraWebhook.Verdict.MALFORMED_SIGNATURE);
   }
 
   @Test
   void inboundJiraIsOffWithoutTheSecretSetting() {
     assertThat(JiraWebhook.fromSettings(Settings.of(Map.of()))).isEmpty();
-    assertThat(JiraWebhook.fromSettings(Settings.of(Map.of("JIRA_WEBHOOK_SECRET", SECRET)))).isPresent();
+    assertThat(JiraWebhook.fromSettings(Settings.of(Map.of("JIRA_WEBHOOK_SECRET", SECRET))))
+        .isPresent();
   }
 
   // ---- parsing ----
 
   @Test
   void aStatusChangeGivesTheNewStatusAndItsCategory() throws Exception {
-    JiraWebhookEvent event = JiraWebhook.parse(fixture("jira_issue_updated_status_changed.json"), "delivery-1")
-        .orElseThrow();
+    JiraWebhookEvent event =
+        JiraWebhook.parse(fixture("jira_issue_updated_status_changed.json"), "delivery-1")
+            .orElseThrow();
 
     assertThat(event.type()).isEqualTo(JiraWebhookEvent.Type.ISSUE_UPDATED);
     assertThat(event.webhookIdentifier()).isEqualTo("delivery-1");
     assertThat(event.issueKey()).isEqualTo("INDEV-6");
-    assertThat(event.status()).contains(new JiraWebhookEvent.Change("10257", "To Do", "10258", "In Progress"));
-    assertThat(event.currentStatus()).contains(new JiraWebhookEvent.Status("In Progress",
-        Optional.of(StatusCategory.IN_PROGRESS)));
+    assertThat(event.status())
+        .contains(new JiraWebhookEvent.Change("10257", "To Do", "10258", "In Progress"));
+    assertThat(event.currentStatus())
+        .contains(
+            new JiraWebhookEvent.Status("In Progress", Optional.of(StatusCategory.IN_PROGRESS)));
     assertThat(event.assignee()).isEmpty();
     assertThat(event.actorAccountId()).isEqualTo("5bcede20b3e37a158c364fef");
     assertThat(event.labels()).isEmpty();
@@ -108,18 +116,22 @@ class JiraWebhookTest {
 
   @Test
   void anAssignmentGivesTheNewAssigneesAccountId() throws Exception {
-    JiraWebhookEvent event = JiraWebhook.parse(fixture("jira_issue_updated_issue_assigned.json"), null).orElseThrow();
+    JiraWebhookEvent event =
+        JiraWebhook.parse(fixture("jira_issue_updated_issue_assigned.json"), null).orElseThrow();
 
     assertThat(event.issueKey()).isEqualTo("INDEV-242");
-    assertThat(event.assignee()).map(JiraWebhookEvent.Change::to).contains("5b912e21fa38ae2c896099ae");
+    assertThat(event.assignee())
+        .map(JiraWebhookEvent.Change::to)
+        .contains("5b912e21fa38ae2c896099ae");
     assertThat(event.status()).isEmpty();
     assertThat(event.webhookIdentifier()).isEmpty();
   }
 
   @Test
   void aMinimalCloudPayloadParsesWithItsEpochTimestamp() throws Exception {
-    JiraWebhookEvent event = JiraWebhook.parse(fixture("jira_issue_updated_minimal_hibernate_cloud.json"), "x")
-        .orElseThrow();
+    JiraWebhookEvent event =
+        JiraWebhook.parse(fixture("jira_issue_updated_minimal_hibernate_cloud.json"), "x")
+            .orElseThrow();
 
     assertThat(event.issueKey()).isEqualTo("JIRATEST1-14");
     assertThat(event.timestamp()).isEqualTo(Instant.ofEpochMilli(1727087443918L));
@@ -133,7 +145,8 @@ class JiraWebhookTest {
     // No recorded comment_created delivery exists in the fixtures: this follows Jira's documented
     // shape (issue with fields, comment with author and body), once with a wiki string body and
     // once with an ADF body.
-    String template = """
+    String template =
+        """
         {"timestamp":1740823200000,"webhookEvent":"comment_created",
          "comment":{"id":"10042","author":{"accountId":"712020:analyst"},"body":%s,
                     "created":"2025-03-01T10:00:00.000+0000"},
@@ -141,25 +154,36 @@ class JiraWebhookTest {
                   "status":{"name":"Done","statusCategory":{"key":"done"}}},
                   "properties":[{"key":"soc-actions.sentinel","value":{"incidentId":"1b0c6e2a"}}]}}
         """;
-    byte[] wiki = String.format(template, "\"Closed as *benign*.\"").getBytes(StandardCharsets.UTF_8);
-    byte[] adf = String.format(template, Adf.fromPlainText("Closed as benign.").toString()).getBytes(StandardCharsets.UTF_8);
+    byte[] wiki =
+        String.format(template, "\"Closed as *benign*.\"").getBytes(StandardCharsets.UTF_8);
+    byte[] adf =
+        String.format(template, Adf.fromPlainText("Closed as benign.").toString())
+            .getBytes(StandardCharsets.UTF_8);
 
     JiraWebhookEvent fromWiki = JiraWebhook.parse(wiki, "d").orElseThrow();
     JiraWebhookEvent fromAdf = JiraWebhook.parse(adf, "d").orElseThrow();
 
     assertThat(fromWiki.type()).isEqualTo(JiraWebhookEvent.Type.COMMENT_CREATED);
-    assertThat(fromWiki.comment()).contains(new JiraWebhookEvent.Comment("10042", "Closed as *benign*.",
-        "712020:analyst", Instant.parse("2025-03-01T10:00:00Z")));
+    assertThat(fromWiki.comment())
+        .contains(
+            new JiraWebhookEvent.Comment(
+                "10042",
+                "Closed as *benign*.",
+                "712020:analyst",
+                Instant.parse("2025-03-01T10:00:00Z")));
     assertThat(fromAdf.comment().orElseThrow().text()).isEqualTo("Closed as benign.");
     assertThat(fromWiki.actorAccountId()).isEqualTo("712020:analyst");
     assertThat(fromWiki.labels()).containsExactly("sentinel-1b0c6e2a");
-    assertThat(fromWiki.properties().get("soc-actions.sentinel").path("incidentId").asText()).isEqualTo("1b0c6e2a");
+    assertThat(fromWiki.properties().get("soc-actions.sentinel").path("incidentId").asText())
+        .isEqualTo("1b0c6e2a");
     assertThat(fromWiki.timestamp()).isEqualTo(Instant.parse("2025-03-01T10:00:00Z"));
   }
 
   @Test
   void otherEventsAreIgnored() {
-    byte[] body = "{\"webhookEvent\":\"jira:issue_deleted\",\"issue\":{\"key\":\"SOC-1\"}}".getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        "{\"webhookEvent\":\"jira:issue_deleted\",\"issue\":{\"key\":\"SOC-1\"}}"
+            .getBytes(StandardCharsets.UTF_8);
 
     assertThat(JiraWebhook.parse(body, "d")).isEmpty();
   }
@@ -170,7 +194,12 @@ class JiraWebhookTest {
         .isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> JiraWebhook.parse("[]".getBytes(StandardCharsets.UTF_8), "d"))
         .isInstanceOf(InvalidInputException.class);
-    assertThatThrownBy(() -> JiraWebhook.parse("{\"webhookEvent\":\"jira:issue_updated\"}".getBytes(StandardCharsets.UTF_8), "d"))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("issue.key");
+    assertThatThrownBy(
+            () ->
+                JiraWebhook.parse(
+                    "{\"webhookEvent\":\"jira:issue_updated\"}".getBytes(StandardCharsets.UTF_8),
+                    "d"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("issue.key");
   }
 }

@@ -12,22 +12,27 @@ class JqlTest {
   @Test
   void quotesAndBackslashesAreEscapedAndReservedWordsStayText() {
     assertThat(Jql.quote("a\"b\\c")).isEqualTo("\"a\\\"b\\\\c\"");
-    assertThat(Jql.quote("x OR labels != y ORDER BY key")).isEqualTo("\"x OR labels != y ORDER BY key\"");
+    assertThat(Jql.quote("x OR labels != y ORDER BY key"))
+        .isEqualTo("\"x OR labels != y ORDER BY key\"");
     assertThat(Jql.quote("")).isEqualTo("\"\"");
   }
 
   @Test
   void controlAndLineBreakCharactersAreRefused() {
     for (String value : new String[] {"a\nb", "a\rb", "a\u0000b", "a\u2028b", "a\tb"}) {
-      assertThatThrownBy(() -> Jql.quote(value)).isInstanceOf(InvalidInputException.class)
+      assertThatThrownBy(() -> Jql.quote(value))
+          .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("control or line-break");
     }
   }
 
   @Test
   void clausesAreBuiltFromQuotedValues() {
-    assertThat(Jql.projectAndLabel("SOC", "sentinel-abc")).isEqualTo("project = \"SOC\" AND labels = \"sentinel-abc\"");
-    assertThat(Jql.updatedSince("SOC", Instant.parse("2025-03-01T10:00:59Z"), ZoneId.of("Europe/Amsterdam")))
+    assertThat(Jql.projectAndLabel("SOC", "sentinel-abc"))
+        .isEqualTo("project = \"SOC\" AND labels = \"sentinel-abc\"");
+    assertThat(
+            Jql.updatedSince(
+                "SOC", Instant.parse("2025-03-01T10:00:59Z"), ZoneId.of("Europe/Amsterdam")))
         .isEqualTo("project = \"SOC\" AND updated >= \"2025-03-01 11:00\" ORDER BY updated ASC");
   }
 
@@ -43,6 +48,7 @@ class JqlTest {
     for (String id : new String[] {"", "a b", "a\"b", "x".repeat(300), null}) {
       assertThatThrownBy(() -> Jql.correlationLabel(id)).isInstanceOf(InvalidInputException.class);
     }
-    assertThatThrownBy(() -> Jql.correlationLabel("Bad Prefix ", "1")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Jql.correlationLabel("Bad Prefix ", "1"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

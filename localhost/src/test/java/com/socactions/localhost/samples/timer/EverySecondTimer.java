@@ -3,7 +3,6 @@ package com.socactions.localhost.samples.timer;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
