@@ -125,6 +125,7 @@ public final class Indicators {
     if (url.matches()) {
       return new Indicator(IndicatorType.URL, url(url.group(1), url.group(2), notes), sent);
     }
+    text = withAsciiDots(text, notes);
     if (HEX.matcher(text).matches() && text.length() >= MIN_HASH_LIKE_LENGTH) {
       return new Indicator(hashType(text), text.toLowerCase(Locale.ROOT), sent);
     }
@@ -335,11 +336,24 @@ public final class Indicators {
       decoded = percentDecode(text);
       notes.add("percent-escapes in the host decoded, as browsers do");
     }
+    decoded = withAsciiDots(decoded, notes);
     Optional<InetAddress> address = IpAddresses.parse(decoded);
     if (address.isPresent() && decoded.indexOf(':') < 0) {
       return IpAddresses.canonical(address.get());
     }
     return domain(decoded, notes);
+  }
+
+  /**
+   * Unicode full stops read as the dots they are to IDNA, so that {@code contoso.com。} and {@code
+   * contoso.com} are one value for the allow list, the protected list and the ledger.
+   */
+  private static String withAsciiDots(String text, List<String> notes) {
+    String dotted = DomainNames.withAsciiDots(text);
+    if (!dotted.equals(text)) {
+      notes.add("Unicode full stops read as dots: " + dotted);
+    }
+    return dotted;
   }
 
   private static String domain(String text, List<String> notes) throws Rejected {
@@ -375,7 +389,11 @@ public final class Indicators {
       notes.add("internationalised name written as " + ascii);
     }
     InternetDomainName parsed = InternetDomainName.from(ascii);
-    if (parsed.parts().size() == 1 && !parsed.isPublicSuffix()) {
+    // A special-use top-level name (localhost, local, test, ...) is a fully qualified name of its
+    // own: it parses, and the guardrails refuse it as internal with the RFC that says why.
+    if (parsed.parts().size() == 1
+        && !parsed.isPublicSuffix()
+        && !DomainNames.isSpecialUse(ascii)) {
       throw new Rejected("'" + ascii + "' is a single-label name, not a fully qualified domain");
     }
     return ascii;
