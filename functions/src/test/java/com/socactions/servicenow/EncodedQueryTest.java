@@ -141,6 +141,18 @@ class EncodedQueryTest {
   }
 
   @Test
+  void endsWithMatchesTheEndOfAFieldWithoutCaseAndHostileSuffixesMatchNothing() {
+    EncodedQuery query =
+        EncodedQuery.where(EncodedQuery.endsWith("fqdn", ".CONTOSO.com"))
+            .or(EncodedQuery.endsWith("name", ".contoso.com^ORsys_idISNOTEMPTY"));
+
+    assertThat(query.encoded()).isEqualTo("fqdnENDSWITH.CONTOSO.com");
+    assertThat(names(query)).containsExactlyInAnyOrder("web01", "db01");
+    assertThat(EncodedQuery.where(EncodedQuery.endsWith("fqdn", "javascript:1")).matchesNothing())
+        .isTrue();
+  }
+
+  @Test
   void aFieldNameThatIsNotAColumnIsAProgrammingError() {
     assertThatThrownBy(() -> equalTo("name^ORsys_id", "x"))
         .isInstanceOf(IllegalArgumentException.class);
