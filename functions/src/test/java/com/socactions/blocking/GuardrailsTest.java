@@ -3,15 +3,20 @@ package com.socactions.blocking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.IpAddresses;
 import com.socactions.indicators.ParseResult;
+import com.socactions.openapi.ConnectorRules;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,6 +28,14 @@ class GuardrailsTest {
   private static final String SHA256_ALLOWED =
       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
   private static final String DC01 = "81.2.70.10";
+
+  /** The reasons only identity response gives (its own operations list them). */
+  private static final Set<RefusalReason> ACCOUNT_REASONS =
+      Set.of(
+          RefusalReason.SELF,
+          RefusalReason.PRIVILEGED_ROLE,
+          RefusalReason.VIP,
+          RefusalReason.NOT_DISABLED_BY_CONNECTOR);
 
   /** The ledger's allow list, as the guardrails see it: exact normalised values. */
   private static final AllowList ALLOWED =
@@ -408,6 +421,23 @@ class GuardrailsTest {
     assertThat(RefusalReason.TOO_BROAD_TO_OVERRIDE.isOverridable()).isFalse();
     assertThat(RefusalReason.INTERNAL_NAME.wireName()).isEqualTo("internal_name");
     assertThat(RefusalReason.TOO_BROAD_TO_OVERRIDE.wireName()).isEqualTo("too_broad_to_override");
+  }
+
+  @Test
+  void theConnectorDefinitionListsEveryIndicatorRefusalReason() {
+    JsonNode reasons =
+        ConnectorRules.forTheConnector()
+            .root()
+            .at("/definitions/IndicatorResult/properties/reason/enum");
+    List<String> listed = new ArrayList<>();
+    reasons.forEach(reason -> listed.add(reason.asText()));
+
+    assertThat(listed)
+        .containsExactlyInAnyOrder(
+            Stream.of(RefusalReason.values())
+                .filter(reason -> !ACCOUNT_REASONS.contains(reason))
+                .map(RefusalReason::wireName)
+                .toArray(String[]::new));
   }
 
   @Test
