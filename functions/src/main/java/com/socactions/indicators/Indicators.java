@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>IP: canonical text (dotted quad, RFC 5952 IPv6); IPv4-mapped IPv6 becomes the IPv4 address.
  *   <li>CIDR: host bits zeroed (noted), canonical address and prefix text; a /32 or /128 is an IP.
- *   <li>Domain: lower case, IDN as punycode, one trailing dot removed.
+ *   <li>Domain: lower case, IDN as punycode, the Unicode full stops {@code 。．｡} read as dots (as
+ *       IDNA reads them, also in a URL's host and in addresses), one trailing dot removed.
  *   <li>URL (http, https, ftp): scheme and host normalised as above, credentials and fragment
  *       dropped, default port dropped, empty path written {@code /}; path and query kept as sent
  *       except that percent-escapes of unreserved characters are decoded, other escapes get
@@ -46,8 +47,9 @@ import java.util.regex.Pattern;
  * control and invisible formatting characters, values longer than {@link #MAX_LENGTH}, hosts with a
  * port but no scheme, URLs without a scheme, e-mail addresses, numeric hosts that are not dotted
  * quads ({@code 0x7f.1}, {@code 2130706433}: browsers read them as addresses), IPv6 zone ids,
- * single-label names other than public suffixes, and names with {@code ß} or {@code ς} (IDNA 2003
- * and 2008 map them to different domains; send the {@code xn--} form).
+ * single-label names other than public suffixes and special-use names ({@code localhost}, {@code
+ * local}, {@code test}, ...: {@link DomainNames#isSpecialUse}), and names with {@code ß} or {@code
+ * ς} (IDNA 2003 and 2008 map them to different domains; send the {@code xn--} form).
  */
 public final class Indicators {
   /** Longest input accepted, in characters (before and after normalisation). */
