@@ -242,6 +242,70 @@ class SolutionPackageTest {
     assertThat(missing).isEmpty();
   }
 
+  /**
+   * What Azure-Sentinel's playbook validator checks on every {@code azuredeploy.json} under {@code
+   * Solutions/} that holds a Logic App (the metadata is the content linter's): one Logic App named
+   * by {@code PlaybookName} at the resource group's location, a description for every parameter,
+   * and API connections whose name and display name are template variables.
+   */
+  @Test
+  void theSolutionsPlaybooksPassAzureSentinelsPlaybookValidator() throws IOException {
+    List<String> problems = new ArrayList<>();
+    for (String path : SolutionPackage.copies(ROOT).keySet()) {
+      if (!path.endsWith("azuredeploy.json")) {
+        continue;
+      }
+      JsonNode template = SolutionPackage.read(SOLUTION.resolve(path));
+      List<JsonNode> workflows = new ArrayList<>();
+      for (JsonNode resource : template.path("resources")) {
+        if (resource.path("type").asText().equals("Microsoft.Logic/workflows")) {
+          workflows.add(resource);
+        }
+      }
+      if (workflows.isEmpty()) {
+        continue;
+      }
+      assertThat(template.at("/parameters/PlaybookName").isObject()).as(path).isTrue();
+      template
+          .path("parameters")
+          .fields()
+          .forEachRemaining(
+              p -> {
+                if (p.getValue().at("/metadata/description").asText().isBlank()) {
+                  problems.add(path + ": parameter " + p.getKey() + " has no description");
+                }
+              });
+      List<JsonNode> main =
+          workflows.stream()
+              .filter(w -> w.path("name").asText().equals("[parameters('PlaybookName')]"))
+              .toList();
+      if (main.size() != 1) {
+        problems.add(path + ": not exactly one Logic App named [parameters('PlaybookName')]");
+      } else if (!main.get(0)
+          .path("location")
+          .asText()
+          .equalsIgnoreCase("[resourceGroup().location]")) {
+        problems.add(path + ": the Logic App's location is not [resourceGroup().location]");
+      }
+      for (JsonNode resource : template.path("resources")) {
+        if (!resource.path("type").asText().equals("Microsoft.Web/connections")) {
+          continue;
+        }
+        for (String value :
+            List.of(
+                resource.path("name").asText(), resource.at("/properties/displayName").asText())) {
+          java.util.regex.Matcher variable =
+              java.util.regex.Pattern.compile("^\\[variables\\('([^']+)'\\)\\]$").matcher(value);
+          if (!variable.matches() || !template.path("variables").has(variable.group(1))) {
+            problems.add(
+                path + ": connection name/displayName " + value + " is not a template variable");
+          }
+        }
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
   /** A workbook, an analytic rule and a hunting query in their folders become content too. */
   @Test
   void contentFoldersArePickedUp(@TempDir Path root) throws IOException {
