@@ -93,7 +93,7 @@ public class BlockingFunctions {
                       pageSize(call.query("top")), call.query("continuation_token").orElse(null));
           query =
               call.query("provider")
-                  .map(String::toLowerCase)
+                  .map(provider -> provider.strip().toLowerCase(Locale.ROOT))
                   .map(query::withProvider)
                   .orElse(query);
           query = call.query("incident_id").map(query::withIncidentId).orElse(query);
@@ -102,7 +102,7 @@ public class BlockingFunctions {
                   .map(BlockingFunctions::normalised)
                   .map(query::withValue)
                   .orElse(query);
-          return call.ok(LedgerView.Page.of(services.blocking().ledger().list(query)));
+          return call.ok(LedgerView.Page.of(services.blocking().service().list(query)));
         });
   }
 

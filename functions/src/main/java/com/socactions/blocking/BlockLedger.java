@@ -98,6 +98,18 @@ public final class BlockLedger {
    */
   public static final Duration DEFAULT_CLAIM_TIMEOUT = Duration.ofMinutes(5);
 
+  /** A repeated block moves the expiry only when later by this share of its duration... */
+  public static final int EXTENSION_MARGIN_PERCENT = 10; // Percentage
+
+  /** ...and by at least this much. */
+  public static final Duration MIN_EXTENSION_MARGIN = Duration.ofMinutes(5);
+
+  /** First wait of {@link #awaitSettled}; doubles per poll. */
+  static final Duration SETTLE_POLL_FIRST = Duration.ofMillis(50);
+
+  /** Longest wait between two polls of {@link #awaitSettled}. */
+  static final Duration SETTLE_POLL_MAX = Duration.ofSeconds(1);
+
   /** How stale the allow list may be on another instance, at most. */
   public static final Duration DEFAULT_ALLOW_LIST_MAX_AGE = Duration.ofSeconds(10);
 
@@ -180,20 +192,27 @@ public final class BlockLedger {
    * Claims each request's row as active with its action; one {@link Claim} per request, in order.
    *
    * <ul>
-   *   <li>No row, or a row that is not active, or active with the other action (an allow replacing
-   *       a block), or a claim abandoned for {@link #DEFAULT_CLAIM_TIMEOUT}: {@code CLAIMED}. The
-   *       caller applies it on the provider, then {@link #confirm}s or {@link #fail}s it.
-   *   <li>Active with the same action: {@code ALREADY_ACTIVE}, its expiry extended when the
-   *       request's is later (never shortened), a lift pending on it cancelled (the block is still
-   *       on the provider and wanted again); no provider call.
+   *   <li>Another caller's claim is in flight on the row (set less than the claim timeout ago):
+   *       {@code IN_FLIGHT}, nothing written. The provider has not answered that caller yet, so
+   *       this caller must not answer as if the entry were active: it {@link #awaitSettled waits}.
+   *   <li>Active with the same action and confirmed: {@code EXTENDING} when the request's expiry is
+   *       later than the row's by more than {@link #extensionMargin} (the row keeps its expiry
+   *       until the provider confirmed the new one); otherwise {@code ALREADY_ACTIVE}, with only a
+   *       history entry written and no provider call. Either way a lift pending on it is cancelled
+   *       (the entry is still on the provider and wanted again).
+   *   <li>No row, a row that is not active (failed, lifted, expired, refused, present, ...), active
+   *       with the other action (an allow replacing a block), or a claim to apply or lift abandoned
+   *       for the claim timeout: {@code CLAIMED} (with {@code recovering} for an abandoned claim of
+   *       the same action). The caller applies it on the provider, then {@link #settle}s it.
    * </ul>
    *
-   * Of any number of concurrent identical claims, exactly one is {@code CLAIMED}. Two requests for
-   * one row in the same batch are one claim and one {@code ALREADY_ACTIVE}.
+   * Of any number of concurrent identical claims, exactly one is {@code CLAIMED}; the others are
+   * {@code IN_FLIGHT} until it settles. Two requests for one row in the same batch are one claim
+   * and one {@code IN_FLIGHT}.
    */
   public List<Claim> claimActive(List<LedgerRequest> requests) {
     Instant now = clock.instant();
-    // One id per batch, one suffix per request: confirm finds a batch's rows with one range query.
+    // One id per batch, one suffix per request: settle finds a batch's rows with one range query.
     String batch = UUID.randomUUID().toString();
     List<Change<Claim>> changes = new ArrayList<>();
     for (int i = 0; i < requests.size(); i++) {
@@ -215,41 +234,74 @@ public final class BlockLedger {
     return claims;
   }
 
+  /**
+   * How much later a repeated block's expiry must be before the provider is told: {@value
+   * #EXTENSION_MARGIN_PERCENT}% of the requested duration and at least {@link
+   * #MIN_EXTENSION_MARGIN}. A playbook re-run a minute later asks for an expiry a minute later;
+   * sending that to Defender would spend an import of its 30-a-minute budget on nothing.
+   */
+  public static Duration extensionMargin(Duration requested) {
+    Duration share = requested.multipliedBy(EXTENSION_MARGIN_PERCENT).dividedBy(100);
+    return share.compareTo(MIN_EXTENSION_MARGIN) > 0 ? share : MIN_EXTENSION_MARGIN;
+  }
+
   private Decision<Claim> claim(
       LedgerRequest request, String claimId, LedgerRow current, Instant now) {
     String decision = request.action().name().toLowerCase(Locale.ROOT);
     if (current != null && claimId.equals(current.claimId) && current.pendingSince != null) {
-      // Our own insert, answered after a lost response and retried by the storage client.
-      return new Decision<>(null, entry -> new Claim(Claim.Status.CLAIMED, entry, null, false));
+      // Our own write, answered after a lost response and retried by the storage client.
+      Claim.Status status =
+          current.claimKind == ClaimKind.EXTEND ? Claim.Status.EXTENDING : Claim.Status.CLAIMED;
+      return new Decision<>(null, entry -> new Claim(status, entry, null, false));
     }
-    boolean abandoned =
+    if (current != null && isInFlight(current, now)) {
+      return new Decision<>(null, entry -> new Claim(Claim.Status.IN_FLIGHT, entry, entry, false));
+    }
+    LedgerEntry before = current == null ? null : current.toEntry();
+    boolean abandoned = current != null && current.pendingSince != null;
+    boolean confirmedActive =
         current != null
-            && current.pendingSince != null
-            && !current.pendingSince.plus(claimTimeout).isAfter(now);
-    if (current != null
-        && current.state == LedgerState.ACTIVE
-        && current.action == request.action()
-        && !abandoned) {
+            && current.state == LedgerState.ACTIVE
+            && current.action == request.action()
+            && (!abandoned || current.claimKind == ClaimKind.EXTEND);
+    if (confirmedActive) {
       LedgerRow next = current.copy();
-      boolean extended = request.expiresAt().isAfter(current.expiresAt);
-      if (extended) {
-        next.expiresAt = request.expiresAt();
-      }
+      next.clearClaim();
       next.liftPending = false;
+      Duration requested = Duration.between(now, request.expiresAt());
+      boolean extend =
+          current.expiresAt != null
+              && request.expiresAt().isAfter(current.expiresAt.plus(extensionMargin(requested)));
+      if (extend) {
+        next.pendingSince = now;
+        next.claimId = claimId;
+        next.claimKind = ClaimKind.EXTEND;
+        next.extendTo = request.expiresAt();
+        next.append(
+            now,
+            decision,
+            "extend_claimed",
+            "to " + request.expiresAt(),
+            null,
+            request.provenance());
+        return new Decision<>(
+            next, entry -> new Claim(Claim.Status.EXTENDING, entry, before, false));
+      }
       next.append(
           now,
           decision,
           "already_active",
-          extended ? "extended to " + request.expiresAt() : request.provenance().reason(),
+          request.provenance().reason(),
           null,
           request.provenance());
-      LedgerEntry before = current.toEntry();
       return new Decision<>(
-          next, entry -> new Claim(Claim.Status.ALREADY_ACTIVE, entry, before, extended));
+          next, entry -> new Claim(Claim.Status.ALREADY_ACTIVE, entry, before, false));
     }
+    boolean recovering =
+        abandoned && current.action == request.action() && current.state == LedgerState.ACTIVE;
     LedgerRow next = current == null ? LedgerRow.create(request, now) : current.copy();
     if (current != null) {
-      if (current.state != LedgerState.ACTIVE || current.action != request.action()) {
+      if (!recovering) {
         next.providerRef = null;
       }
       next.action = request.action();
@@ -261,104 +313,203 @@ public final class BlockLedger {
     next.liftedAt = null;
     next.liftPending = false;
     next.lastError = null;
+    next.heldBy = null;
+    next.extendTo = null;
     next.pendingSince = now;
     next.claimId = claimId;
+    next.claimKind = ClaimKind.APPLY;
     next.append(
-        now, decision, "claimed", request.provenance().reason(), null, request.provenance());
-    LedgerEntry before = current == null ? null : current.toEntry();
-    return new Decision<>(next, entry -> new Claim(Claim.Status.CLAIMED, entry, before, false));
+        now,
+        decision,
+        recovering ? "claimed_again" : "claimed",
+        request.provenance().reason(),
+        null,
+        request.provenance());
+    return new Decision<>(
+        next, entry -> new Claim(Claim.Status.CLAIMED, entry, before, recovering));
+  }
+
+  /** A claim set less than the claim timeout ago: its worker may still be calling the provider. */
+  private boolean isInFlight(LedgerRow row, Instant now) {
+    return row.pendingSince != null && row.pendingSince.plus(claimTimeout).isAfter(now);
   }
 
   /**
-   * The provider applied a claimed entry: the row is no longer pending and keeps the provider's
-   * reference. A claim that is no longer pending (confirmed already, or taken over by another
-   * claim, e.g. an allow that replaced the block while it was being applied) is left as it is.
-   * Returns the rows as they are now, in order.
+   * How a claim ended on the provider; {@link #settle} writes it. Each names the claim it settles
+   * ({@link LedgerEntry#claimId()} of the entry {@link #claimActive} returned).
+   */
+  public sealed interface Settlement permits Confirmation, Failure, HeldByOthers, Conflict {
+    LedgerEntry claimed();
+  }
+
+  /**
+   * The provider holds the connector's entry now. For an {@code APPLY} claim the row becomes
+   * confirmed-active; for an {@code EXTEND} claim its expiry becomes the claim's {@code extendTo}.
    *
-   * @param providerRef the provider's id for the entry, or null
+   * @param providerRef the provider's id for the entry, or null (the row keeps the one it had)
    */
-  public record Confirmation(LedgerEntry claimed, String providerRef) {}
-
-  public List<LedgerEntry> confirm(List<Confirmation> confirmations) {
-    Instant now = clock.instant();
-    return write(
-        confirmations.stream()
-            .map(
-                confirmation ->
-                    new Change<LedgerEntry>(
-                        LedgerRow.of(confirmation.claimed()),
-                        true,
-                        current -> {
-                          if (!isPendingClaim(current, confirmation.claimed())) {
-                            return unchanged();
-                          }
-                          LedgerRow next = current.copy();
-                          next.pendingSince = null;
-                          next.claimId = null;
-                          if (confirmation.providerRef() != null) {
-                            next.providerRef = confirmation.providerRef();
-                          }
-                          next.append(
-                              now,
-                              "confirm",
-                              next.action == Action.ALLOW ? "allowed" : "blocked",
-                              null,
-                              null,
-                              provenanceOf(current));
-                          return written(next);
-                        }))
-            .toList());
-  }
+  public record Confirmation(LedgerEntry claimed, String providerRef) implements Settlement {}
 
   /**
-   * The provider failed to apply a claimed entry: the row becomes {@code failed} with the error. As
-   * {@link #confirm}, a claim no longer pending is left as it is.
+   * The provider did not take it. An {@code APPLY} claim's row becomes {@code failed} with the
+   * error (the next request claims it again); an {@code EXTEND} claim's row stays active with its
+   * old expiry and the error.
    */
-  public record Failure(LedgerEntry claimed, String error) {}
+  public record Failure(LedgerEntry claimed, String error) implements Settlement {}
 
-  public List<LedgerEntry> fail(List<Failure> failures) {
+  /**
+   * The provider already holds an entry for it, with the same action, that the connector did not
+   * create: the row becomes {@code present}, and nothing will change or lift that entry.
+   *
+   * @param heldBy who made it, as the provider names them; null when it does not say
+   * @param providerRef the provider's id for their entry, for the analyst
+   * @param detail the sentence the caller answered
+   */
+  public record HeldByOthers(LedgerEntry claimed, String heldBy, String providerRef, String detail)
+      implements Settlement {}
+
+  /**
+   * The provider holds an entry with the other action (a person's allow where a block was asked)
+   * that the connector did not create: left as it is, and the row refused with {@code reason}.
+   */
+  public record Conflict(LedgerEntry claimed, RefusalReason reason, String message)
+      implements Settlement {}
+
+  /**
+   * Writes how claims ended. A claim that is no longer in flight (settled already, or taken over
+   * after the claim timeout) is left as it is. Returns the rows as they are now, in order.
+   */
+  public List<LedgerEntry> settle(List<? extends Settlement> settlements) {
     Instant now = clock.instant();
     List<LedgerEntry> entries =
         write(
-            failures.stream()
+            settlements.stream()
                 .map(
-                    failure ->
+                    settlement ->
                         new Change<LedgerEntry>(
-                            LedgerRow.of(failure.claimed()),
+                            LedgerRow.of(settlement.claimed()),
                             true,
                             current -> {
-                              if (!isPendingClaim(current, failure.claimed())) {
+                              if (!isPendingClaim(current, settlement.claimed())) {
                                 return unchanged();
                               }
-                              LedgerRow next = current.copy();
-                              next.state = LedgerState.FAILED;
-                              next.pendingSince = null;
-                              next.claimId = null;
-                              next.lastError = cut(failure.error(), MAX_FIELD_CHARS);
-                              next.append(
-                                  now,
-                                  "fail",
-                                  "failed",
-                                  failure.error(),
-                                  null,
-                                  provenanceOf(current));
-                              return written(next);
+                              return written(settled(current.copy(), settlement, now));
                             }))
                 .toList());
-    allowList.invalidate();
+    if (settlements.stream().anyMatch(s -> s.claimed().action() == Action.ALLOW)) {
+      allowList.invalidate();
+    }
     return entries;
   }
 
+  private static LedgerRow settled(LedgerRow next, Settlement settlement, Instant now) {
+    boolean extension = next.claimKind == ClaimKind.EXTEND;
+    Instant extendTo = next.extendTo;
+    Provenance by = provenanceOf(next);
+    next.clearClaim();
+    if (settlement instanceof Confirmation confirmation) {
+      if (confirmation.providerRef() != null) {
+        next.providerRef = confirmation.providerRef();
+      }
+      next.lastError = null;
+      if (extension) {
+        next.expiresAt = extendTo;
+        next.append(now, "confirm", "extended", "to " + extendTo, null, by);
+      } else {
+        next.append(
+            now, "confirm", next.action == Action.ALLOW ? "allowed" : "blocked", null, null, by);
+      }
+    } else if (settlement instanceof Failure failure) {
+      next.lastError = cut(failure.error(), MAX_FIELD_CHARS);
+      if (extension) {
+        next.append(now, "fail", "extend_failed", failure.error(), null, by);
+      } else {
+        next.state = LedgerState.FAILED;
+        next.append(now, "fail", "failed", failure.error(), null, by);
+      }
+    } else if (settlement instanceof HeldByOthers held) {
+      next.state = LedgerState.PRESENT;
+      next.heldBy = cut(held.heldBy(), MAX_HISTORY_TEXT_CHARS);
+      next.providerRef = held.providerRef();
+      next.lastError = null;
+      next.append(now, "confirm", "already_present", held.detail(), null, by);
+    } else if (settlement instanceof Conflict conflict) {
+      next.state = LedgerState.REFUSED;
+      next.guardrail = conflict.reason().wireName();
+      next.providerRef = null;
+      // Why it was not applied, for whoever waited on this claim.
+      next.lastError = cut(conflict.message(), MAX_FIELD_CHARS);
+      next.append(now, "refuse", "refused", conflict.message(), conflict.reason().wireName(), by);
+    }
+    return next;
+  }
+
+  /** Confirms claims: {@link #settle} with {@link Confirmation}s. */
+  public List<LedgerEntry> confirm(List<Confirmation> confirmations) {
+    return settle(confirmations);
+  }
+
+  /** Fails claims: {@link #settle} with {@link Failure}s. */
+  public List<LedgerEntry> fail(List<Failure> failures) {
+    return settle(failures);
+  }
+
   /**
-   * Whether {@code current} still holds the claim {@code claimed} made (not confirmed, failed or
-   * taken over).
+   * Whether {@code current} still holds the claim {@code claimed} made (not settled or taken over).
    */
   private static boolean isPendingClaim(LedgerRow current, LedgerEntry claimed) {
     return current != null
-        && current.state == LedgerState.ACTIVE
         && current.pendingSince != null
         && current.claimId != null
         && current.claimId.equals(claimed.claimId());
+  }
+
+  /**
+   * Waits, polling the rows by key with a doubling interval, until no claim is in flight on any of
+   * {@code entries}' rows or {@code maxWait} (the sum of the waits) has passed. Returns the rows as
+   * last read, in order (null for a row that is gone): a row still in flight had no answer from its
+   * provider within the wait. Costs one batch read (a query per partition and {@value
+   * #MAX_KEYS_PER_QUERY} keys) per poll.
+   */
+  public List<LedgerEntry> awaitSettled(List<LedgerEntry> entries, Duration maxWait) {
+    List<LedgerEntry> rows = new ArrayList<>(entries);
+    Duration waited = Duration.ZERO;
+    Duration interval = SETTLE_POLL_FIRST;
+    while (true) {
+      List<Integer> open = new ArrayList<>();
+      for (int i = 0; i < rows.size(); i++) {
+        if (rows.get(i) != null && isInFlight(LedgerRow.of(rows.get(i)), clock.instant())) {
+          open.add(i);
+        }
+      }
+      if (open.isEmpty() || waited.compareTo(maxWait) >= 0) {
+        return rows;
+      }
+      Duration pause =
+          interval.compareTo(maxWait.minus(waited)) < 0 ? interval : maxWait.minus(waited);
+      try {
+        sleeper.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return rows;
+      }
+      waited = waited.plus(pause);
+      interval =
+          interval.multipliedBy(2).compareTo(SETTLE_POLL_MAX) < 0
+              ? interval.multipliedBy(2)
+              : SETTLE_POLL_MAX;
+      Map<String, List<Integer>> byProvider = new LinkedHashMap<>();
+      open.forEach(
+          i -> byProvider.computeIfAbsent(rows.get(i).provider(), p -> new ArrayList<>()).add(i));
+      byProvider.forEach(
+          (provider, indexes) -> {
+            List<Optional<LedgerEntry>> fresh =
+                findAll(provider, indexes.stream().map(i -> rows.get(i).indicator()).toList());
+            for (int k = 0; k < indexes.size(); k++) {
+              rows.set(indexes.get(k), fresh.get(k).orElse(null));
+            }
+          });
+    }
   }
 
   /** A guardrail refused {@code request}. */
@@ -485,29 +636,112 @@ public final class BlockLedger {
     return written(next);
   }
 
-  /**
-   * What a provider said to lifting an entry (unblock, an allow replacing a block, or expiry).
-   *
-   * @param done lifted (or not there any more); false when the provider failed
-   * @param error the provider's failure, when not done
-   * @param by who lifted it ({@link Provenance#TIMER} for the expiry timer)
-   */
-  public record Lift(LedgerEntry entry, boolean done, String error, Provenance by) {
-    public static Lift done(LedgerEntry entry, Provenance by) {
-      return new Lift(entry, true, null, by);
-    }
-
-    public static Lift failed(LedgerEntry entry, String error, Provenance by) {
-      return new Lift(entry, false, error, by);
+  /** What {@link #claimLifts} decided for one entry. */
+  public record LiftClaim(Status status, LedgerEntry entry) {
+    public enum Status {
+      /** This caller must take it off the provider, then {@link #recordLifts} the outcome. */
+      CLAIMED,
+      /** Another caller's claim is in flight on the row; nothing written. */
+      IN_FLIGHT,
+      /**
+       * Its expiry is no longer due (a re-block extended it since it was read); nothing written.
+       */
+      NOT_DUE,
+      /** It is no longer active with that action (lifted, expired or replaced meanwhile). */
+      NOT_ACTIVE
     }
   }
 
   /**
-   * Records lifts. Done: an active row becomes {@code expired} when its expiry has come and {@code
-   * lifted} otherwise, and a pending lift is cleared. Failed: the row keeps its state and is marked
-   * {@code lift_pending} with the error, so {@link #dueForExpiry} lists it until a lift succeeds;
-   * it is never lost. Rows that are gone or no longer active and not pending are left as they are.
-   * Returns the rows as they are now, in order (null for a row that is gone).
+   * Claims the lift of each entry, so that the provider call happens only for a row that is still
+   * what the caller read: active with the entry's action, with no claim in flight, and (with {@code
+   * onlyIfDue}, for the expiry timer) still due, that is past its expiry or with a lift pending.
+   * Decided under the row's ETag, so a re-block that extends the expiry before this write wins and
+   * the timer leaves the entry alone; a re-block after it finds the lift in flight and waits for
+   * it. A claim abandoned for the claim timeout is taken over.
+   */
+  public List<LiftClaim> claimLifts(List<LedgerEntry> entries, boolean onlyIfDue, Provenance by) {
+    Instant now = clock.instant();
+    String batch = UUID.randomUUID().toString();
+    List<Change<LiftClaim>> changes = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      LedgerEntry entry = entries.get(i);
+      String claimId = batch + CLAIM_SEPARATOR + i;
+      changes.add(
+          new Change<>(
+              LedgerRow.of(entry),
+              true,
+              current -> {
+                if (current != null && claimId.equals(current.claimId)) {
+                  return new Decision<>(null, e -> new LiftClaim(LiftClaim.Status.CLAIMED, e));
+                }
+                if (current == null
+                    || current.state != LedgerState.ACTIVE
+                    || current.action != entry.action()) {
+                  return new Decision<>(null, e -> new LiftClaim(LiftClaim.Status.NOT_ACTIVE, e));
+                }
+                if (isInFlight(current, now)) {
+                  return new Decision<>(null, e -> new LiftClaim(LiftClaim.Status.IN_FLIGHT, e));
+                }
+                boolean due =
+                    current.liftPending
+                        || current.expiresAt != null && !current.expiresAt.isAfter(now);
+                if (onlyIfDue && !due) {
+                  return new Decision<>(null, e -> new LiftClaim(LiftClaim.Status.NOT_DUE, e));
+                }
+                LedgerRow next = current.copy();
+                next.clearClaim();
+                next.pendingSince = now;
+                next.claimId = claimId;
+                next.claimKind = ClaimKind.LIFT;
+                next.append(
+                    now,
+                    Provenance.EXPIRY_TIMER.equals(by.requestedBy()) ? "expire" : "unblock",
+                    "lift_claimed",
+                    by.reason(),
+                    null,
+                    by);
+                return new Decision<>(next, e -> new LiftClaim(LiftClaim.Status.CLAIMED, e));
+              }));
+    }
+    return write(changes);
+  }
+
+  /**
+   * What a provider said to lifting an entry (unblock, an allow replacing a block, or expiry).
+   *
+   * @param entry the entry as {@link #claimLifts} claimed it (or, for callers that lift without a
+   *     claim, as read)
+   * @param done lifted (or not there any more); false when the provider failed
+   * @param error the provider's failure, when not done
+   * @param by who lifted it ({@link Provenance#TIMER} for the expiry timer)
+   * @param heldBy when done because the provider holds only someone else's entry: whose (the row
+   *     becomes {@code present}, and that entry stays)
+   */
+  public record Lift(LedgerEntry entry, boolean done, String error, Provenance by, String heldBy) {
+    public static Lift done(LedgerEntry entry, Provenance by) {
+      return new Lift(entry, true, null, by, null);
+    }
+
+    public static Lift failed(LedgerEntry entry, String error, Provenance by) {
+      return new Lift(entry, false, error, by, null);
+    }
+
+    /** Ours is gone; what the provider holds for the value is someone else's, left as it is. */
+    public static Lift heldByOthers(
+        LedgerEntry entry, String heldBy, String detail, Provenance by) {
+      return new Lift(entry, true, detail, by, heldBy == null ? "" : heldBy);
+    }
+  }
+
+  /**
+   * Records lifts. A lift that holds the row's claim, or one of a row with no claim in flight, is
+   * written: done, an active row becomes {@code expired} when its expiry has come and {@code
+   * lifted} otherwise (or {@code present} when only someone else's entry remains), and a pending
+   * lift is cleared; failed, the row stays active, is marked {@code lift_pending} with the error,
+   * so {@link #dueForExpiry} lists it until a lift succeeds: it is never lost. Rows that are gone,
+   * no longer active and not pending, or claimed by another caller are left as they are. Returns
+   * the rows as they are now, in order (null for a row that is gone).
    */
   public List<LedgerEntry> recordLifts(List<Lift> lifts) {
     Instant now = clock.instant();
@@ -523,17 +757,28 @@ public final class BlockLedger {
                               if (current == null) {
                                 return new Decision<>(null, entry -> null);
                               }
+                              boolean ours =
+                                  isPendingClaim(current, lift.entry())
+                                      && current.claimKind == ClaimKind.LIFT;
+                              if (!ours && current.pendingSince != null) {
+                                return unchanged();
+                              }
                               boolean active = current.state == LedgerState.ACTIVE;
                               if (!active && !current.liftPending) {
                                 return unchanged();
                               }
                               LedgerRow next = current.copy();
+                              next.clearClaim();
                               String decision =
                                   Provenance.EXPIRY_TIMER.equals(lift.by().requestedBy())
                                       ? "expire"
                                       : "unblock";
                               if (lift.done()) {
-                                if (active) {
+                                if (lift.heldBy() != null) {
+                                  next.state = LedgerState.PRESENT;
+                                  next.heldBy = lift.heldBy().isEmpty() ? null : lift.heldBy();
+                                  next.providerRef = null;
+                                } else if (active) {
                                   next.state =
                                       next.expiresAt != null && !next.expiresAt.isAfter(now)
                                           ? LedgerState.EXPIRED
@@ -541,13 +786,15 @@ public final class BlockLedger {
                                 }
                                 next.liftPending = false;
                                 next.liftedAt = now;
-                                next.pendingSince = null;
-                                next.claimId = null;
                                 next.append(
                                     now,
                                     decision,
-                                    next.state == LedgerState.EXPIRED ? "expired" : "unblocked",
-                                    lift.by().reason(),
+                                    next.state == LedgerState.EXPIRED
+                                        ? "expired"
+                                        : next.state == LedgerState.PRESENT
+                                            ? "already_present"
+                                            : "unblocked",
+                                    lift.heldBy() != null ? lift.error() : lift.by().reason(),
                                     null,
                                     lift.by());
                               } else {

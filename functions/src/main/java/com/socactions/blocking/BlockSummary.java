@@ -16,7 +16,11 @@ public record BlockSummary(
     int refused,
     int invalid,
     int unsupported,
-    int failed) {
+    int failed,
+    int alreadyPresent,
+    int pending,
+    int wouldAllow,
+    int wouldUnblock) {
 
   public static BlockSummary of(List<IndicatorResult> results) {
     Map<BlockStatus, Integer> counts = new EnumMap<>(BlockStatus.class);
@@ -32,6 +36,10 @@ public record BlockSummary(
         counts.getOrDefault(BlockStatus.REFUSED, 0),
         counts.getOrDefault(BlockStatus.INVALID, 0),
         counts.getOrDefault(BlockStatus.UNSUPPORTED, 0),
-        counts.getOrDefault(BlockStatus.FAILED, 0));
+        counts.getOrDefault(BlockStatus.FAILED, 0),
+        counts.getOrDefault(BlockStatus.ALREADY_PRESENT, 0),
+        counts.getOrDefault(BlockStatus.PENDING, 0),
+        counts.getOrDefault(BlockStatus.WOULD_ALLOW, 0),
+        counts.getOrDefault(BlockStatus.WOULD_UNBLOCK, 0));
   }
 }

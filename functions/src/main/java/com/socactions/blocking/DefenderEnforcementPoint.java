@@ -48,13 +48,17 @@ import okhttp3.OkHttpClient;
  * imported straight away, by the {@code providerRef} the ledger holds) and for the rest asks a
  * {@link DefenderSnapshot}: one unfiltered read of the tenant's indicators (one or two calls, under
  * Defender's cap of 15,000), kept for {@link DefenderSnapshot#DEFAULT_MAX_AGE} and updated with our
- * own imports, so many batches share it. A repeat with the same action is {@code ALREADY_PRESENT}
- * with Defender's id and costs no import unless its expiry moves later.
+ * own imports, so many batches share it. A repeat with the same action is {@code ALREADY_OURS} with
+ * Defender's id and costs no import unless its expiry moves later.
  *
- * <p>An indicator someone else put in Defender is never changed silently: a block of a value
- * Defender already blocks until later (or for ever) leaves it alone and says so; a later expiry
- * extends it and says so; a block of a value Defender holds with another action (say {@code
- * Allowed}) replaces that action, as the analyst asked, and says which indicator it replaced.
+ * <p>Ownership: an indicator is the connector's when Defender says an application submitted it
+ * ({@code sourceType} {@code AadApp}) under the connector's {@code application} name ({@value
+ * #APPLICATION}); a person's from the portal is {@code User}. An indicator someone else made is
+ * never changed or deleted: a block (or allow) of a value Defender holds with the same action from
+ * someone else is {@code NOT_OURS}, with who made it and when, and costs no import; one Defender
+ * holds with the other action from someone else is {@code CONFLICT} and is left as it is. What
+ * remains: an indicator someone creates in the portal within the snapshot's age before an import of
+ * the same value is updated by that import, as Defender's import always does.
  *
  * <p>Why {@code Block} and not {@code BlockAndRemediate} for files: remediation quarantines the
  * file on every device, which deleting the indicator (unblock, expiry) does not undo, and this
@@ -245,9 +249,9 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
   }
 
   /**
-   * See {@link EnforcementPoint#apply}. Extensions of our own indicators are imported without a
-   * read; the rest are looked up in the {@link DefenderSnapshot}; then everything that needs it is
-   * imported 500 at a time. A value sent twice in one batch is sent once.
+   * See {@link EnforcementPoint#apply}. Every value is looked up in the {@link DefenderSnapshot}
+   * (shared by batches within its age) to tell whose an existing indicator is; then everything that
+   * needs it is imported 500 at a time. A value sent twice in one batch is sent once.
    */
   @Override
   public List<EnforcementOutcome> apply(List<EnforcementRequest> requests) {
@@ -272,39 +276,52 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
     List<Key> toImport = new ArrayList<>();
     wanted.forEach(
         (key, request) -> {
+          List<DefenderIndicator> held = snapshot.of(key);
           if (isOurExtension(request)) {
-            // Ours (the ledger holds its id and says it is active): only the expiry moves.
+            // The ledger holds its id as ours; Defender has the last word on whose it is (ledgers
+            // written before ownership was checked may hold someone else's id).
+            DefenderIndicator byRef =
+                held.stream()
+                    .filter(indicator -> request.providerRef().equals(indicator.id()))
+                    .findFirst()
+                    .orElse(null);
+            if (byRef != null && !isOurs(byRef)) {
+              outcomes.put(key, notOurs(request, byRef));
+              return;
+            }
             toImport.add(key);
-            before.put(key, Existing.ours(request.providerRef()));
+            before.put(key, Existing.ours(request.providerRef(), true));
             return;
           }
-          List<DefenderIndicator> held = snapshot.of(key);
           DefenderIndicator same =
               held.stream()
                   .filter(indicator -> sameAction(indicator, request.action()))
                   .findFirst()
                   .orElse(null);
-          if (same == null) {
-            toImport.add(key);
-            held.stream()
-                .findFirst()
-                .ifPresent(other -> before.put(key, Existing.otherAction(other)));
+          if (same != null && !isOurs(same)) {
+            outcomes.put(key, notOurs(request, same));
             return;
           }
-          before.put(key, Existing.sameAction(same));
-          if (expiresLater(same, request)) {
-            toImport.add(
-                key); // the import updates the existing indicator's expiry in the same call
-          } else {
-            outcomes.put(
-                key,
-                new EnforcementOutcome(
-                    request.indicator(),
-                    Status.ALREADY_PRESENT,
-                    same.id(),
-                    "Already in Defender as " + describe(same) + "; left as it is",
-                    null));
+          if (same != null) {
+            // Ours, though the ledger did not know it (a worker died after its import).
+            before.put(key, Existing.ours(same.id(), true));
+            if (expiresLater(same, request)) {
+              toImport.add(key); // the import moves our indicator's expiry in the same call
+            } else {
+              outcomes.put(key, EnforcementOutcome.alreadyOurs(request.indicator(), same.id()));
+            }
+            return;
           }
+          DefenderIndicator other = held.stream().findFirst().orElse(null);
+          if (other != null && !isOurs(other)) {
+            outcomes.put(key, conflict(request, other));
+            return;
+          }
+          if (other != null) {
+            // Our own indicator with the other action (our allow, now a block): replaced.
+            before.put(key, Existing.ours(other.id(), false));
+          }
+          toImport.add(key);
         });
     int calls = 0;
     for (int from = 0; from < toImport.size(); from += DefenderIndicatorsClient.MAX_IMPORT_BATCH) {
@@ -332,19 +349,71 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
     return request.extension() && request.providerRef() != null && !request.providerRef().isBlank();
   }
 
-  /** What Defender held for a value before an import, and whose it was. */
-  private record Existing(
-      DefenderIndicator indicator, String id, boolean sameAction, boolean ours) {
-    static Existing ours(String id) {
-      return new Existing(null, id, true, true);
-    }
+  /**
+   * Whether the connector made {@code indicator}: submitted through the API by an application
+   * ({@code sourceType} {@code AadApp}) under the connector's {@code application} name. A person's
+   * indicator from the portal is {@code User}; other tools name their own application.
+   */
+  static boolean isOurs(DefenderIndicator indicator) {
+    return APPLICATION.equals(indicator.application())
+        && !"User".equalsIgnoreCase(indicator.sourceType());
+  }
 
-    static Existing sameAction(DefenderIndicator indicator) {
-      return new Existing(indicator, indicator.id(), true, false);
+  /** Who made someone else's indicator, as Defender names them; null when it does not say. */
+  static String madeBy(DefenderIndicator indicator) {
+    String who =
+        firstPresent(
+            indicator.createdByDisplayName(), indicator.createdBy(), indicator.application());
+    if (who == null) {
+      return null;
     }
+    String when = indicator.creationTimeDateTimeUtc();
+    return who + (when == null || when.isBlank() ? "" : " on " + when);
+  }
 
-    static Existing otherAction(DefenderIndicator indicator) {
-      return new Existing(indicator, indicator.id(), false, false);
+  private static String firstPresent(String... values) {
+    for (String value : values) {
+      if (value != null && !value.isBlank()) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  private static EnforcementOutcome notOurs(EnforcementRequest request, DefenderIndicator held) {
+    return EnforcementOutcome.notOurs(
+        request.indicator(),
+        held.id(),
+        madeBy(held),
+        "Defender already holds it as "
+            + describe(held)
+            + ", which the connector did not create: left exactly as it is, and never lifted by"
+            + " unblock or expiry");
+  }
+
+  private static EnforcementOutcome conflict(EnforcementRequest request, DefenderIndicator held) {
+    return new EnforcementOutcome(
+        request.indicator(),
+        Status.CONFLICT,
+        held.id(),
+        "Defender holds it as "
+            + describe(held)
+            + ", which the connector did not create and does not change: change or remove it in"
+            + " the Defender portal first",
+        null,
+        madeBy(held));
+  }
+
+  /**
+   * What Defender held for a value before an import: always the connector's own (someone else's is
+   * never imported over).
+   *
+   * @param sameAction the import moves its expiry (an extension, or a recovered entry); otherwise
+   *     it replaces its action
+   */
+  private record Existing(String id, boolean sameAction) {
+    static Existing ours(String id, boolean sameAction) {
+      return new Existing(id, sameAction);
     }
   }
 
@@ -393,6 +462,10 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
                 sent.indicatorType(),
                 sent.action(),
                 sent.expirationTime(),
+                null,
+                APPLICATION,
+                "AadApp",
+                null,
                 null));
       }
       outcomes.put(key, outcome);
@@ -406,48 +479,16 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
       return EnforcementOutcome.failed(
           indicator, "Defender gave no result for this indicator in its import answer", null);
     }
-    boolean present = before != null && before.sameAction();
     if (result.isFailed()) {
       String reason = result.failureReason() == null ? "no reason given" : result.failureReason();
-      if (present) {
-        // Still blocked as before; only the later expiry did not take.
-        return new EnforcementOutcome(
-            indicator,
-            Status.ALREADY_PRESENT,
-            before.id(),
-            "Already in Defender; its expiry was not extended: " + reason,
-            null);
-      }
       return EnforcementOutcome.failed(
           indicator, "Defender refused the indicator: " + reason, null);
     }
     String id = result.id() != null ? result.id() : before == null ? null : before.id();
-    if (before == null) {
-      return EnforcementOutcome.done(indicator, id);
+    if (before != null && before.sameAction()) {
+      return EnforcementOutcome.alreadyOurs(indicator, id);
     }
-    if (before.ours()) {
-      return new EnforcementOutcome(indicator, Status.ALREADY_PRESENT, id, null, null);
-    }
-    String expiry =
-        request.expiresAt() == null
-            ? "never"
-            : request.expiresAt().truncatedTo(ChronoUnit.SECONDS).toString();
-    return present
-        ? new EnforcementOutcome(
-            indicator,
-            Status.ALREADY_PRESENT,
-            id,
-            "Was already in Defender as "
-                + describe(before.indicator())
-                + "; its expiry is now "
-                + expiry,
-            null)
-        : new EnforcementOutcome(
-            indicator,
-            Status.DONE,
-            id,
-            "Replaced Defender's " + describe(before.indicator()),
-            null);
+    return EnforcementOutcome.done(indicator, id);
   }
 
   /**
@@ -460,15 +501,15 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
         + " indicator "
         + indicator.id()
         + (expires == null ? " that never expires" : " until " + expires)
-        + (indicator.createdBy() == null || indicator.createdBy().isBlank()
-            ? ""
-            : ", created by " + indicator.createdBy());
+        + (madeBy(indicator) == null ? "" : ", created by " + madeBy(indicator));
   }
 
   /**
-   * See {@link EnforcementPoint#remove}. Deletes by {@code providerRef}; without one, looks the
-   * value up in the {@link DefenderSnapshot} and deletes Defender's indicator of the same type and
-   * action. After a throttle or an open circuit, the rest are {@code FAILED} without more calls.
+   * See {@link EnforcementPoint#remove}. Deletes the connector's own indicator: by {@code
+   * providerRef}, or without one the indicator of the same type and action that the {@link
+   * DefenderSnapshot} shows as the connector's. An indicator that Defender names as someone else's
+   * ({@link #isOurs}) is {@code NOT_OURS} and never deleted, even when a ledger row holds its id.
+   * After a throttle or an open circuit, the rest are {@code FAILED} without more calls.
    */
   @Override
   public List<EnforcementOutcome> remove(List<EnforcementRequest> requests) {
@@ -481,25 +522,36 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
     Map<Key, String> ids = new LinkedHashMap<>();
     try {
       defender = client.get();
-      Map<Key, EnforcementRequest> unknown = new LinkedHashMap<>();
       wanted.forEach(
           (key, request) -> {
-            if (request.providerRef() != null && !request.providerRef().isBlank()) {
-              ids.put(key, request.providerRef());
-            } else {
-              unknown.put(key, request);
-            }
-          });
-      if (!unknown.isEmpty()) {
-        unknown.forEach(
-            (key, request) ->
-                snapshot.of(key).stream()
+            List<DefenderIndicator> held = snapshot.of(key);
+            String ref = request.providerRef();
+            boolean hasRef = ref != null && !ref.isBlank();
+            // Whatever the ledger says, an indicator Defender names as someone else's is theirs:
+            // ledgers written before ownership was checked may hold such ids.
+            DefenderIndicator byRef =
+                hasRef
+                    ? held.stream()
+                        .filter(indicator -> ref.equals(indicator.id()))
+                        .findFirst()
+                        .orElse(null)
+                    : null;
+            DefenderIndicator same =
+                held.stream()
                     .filter(indicator -> sameAction(indicator, request.action()))
                     .findFirst()
-                    .ifPresentOrElse(
-                        indicator -> ids.put(key, indicator.id()),
-                        () -> outcomes.put(key, notFound(request.indicator()))));
-      }
+                    .orElse(null);
+            DefenderIndicator found = byRef != null ? byRef : same;
+            if (found != null && !isOurs(found)) {
+              outcomes.put(key, removalNotOurs(request, found));
+            } else if (hasRef) {
+              ids.put(key, ref);
+            } else if (found != null) {
+              ids.put(key, found.id());
+            } else {
+              outcomes.put(key, notFound(request.indicator()));
+            }
+          });
     } catch (UpstreamException e) {
       Failure failure = failure(e, "find the indicators to delete");
       wanted.forEach(
@@ -528,6 +580,17 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
       }
     }
     return inRequestOrder(requests, outcomes);
+  }
+
+  private static EnforcementOutcome removalNotOurs(
+      EnforcementRequest request, DefenderIndicator held) {
+    return EnforcementOutcome.notOurs(
+        request.indicator(),
+        held.id(),
+        madeBy(held),
+        "Defender holds it as "
+            + describe(held)
+            + ", which the connector did not create: not the connector's to lift, left as it is");
   }
 
   private static EnforcementOutcome notFound(Indicator indicator) {
@@ -611,7 +674,8 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
                   outcome.status(),
                   outcome.providerRef(),
                   outcome.detail(),
-                  outcome.retryAfter());
+                  outcome.retryAfter(),
+                  outcome.heldBy());
             })
         .toList();
   }

@@ -167,7 +167,16 @@ final class DefenderIndicatorsClient {
     return policy;
   }
 
-  /** One indicator as the API returns it (only the fields used here). */
+  /**
+   * One indicator as the API returns it (only the fields used here).
+   *
+   * @param application the free-text application the submitter named (the connector writes its own)
+   * @param sourceType {@code User} for an indicator a person made in the portal, {@code AadApp} for
+   *     one an application submitted through the API
+   * @param createdBy the person's UPN, or the submitting application's id
+   * @param createdByDisplayName the person's or application's display name
+   * @param creationTimeDateTimeUtc when it was made
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record DefenderIndicator(
       String id,
@@ -175,7 +184,11 @@ final class DefenderIndicatorsClient {
       String indicatorType,
       String action,
       String expirationTime,
-      String createdBy) {
+      String createdBy,
+      String application,
+      String sourceType,
+      String createdByDisplayName,
+      String creationTimeDateTimeUtc) {
     /** Null when the indicator never expires (or the API sent something unreadable). */
     Instant expiresAt() {
       if (expirationTime == null || expirationTime.isBlank()) {

@@ -27,10 +27,15 @@ public interface EnforcementPoint extends Provider {
 
   /**
    * Blocks or allows each indicator until its {@code expiresAt}. An indicator already present with
-   * the same action is {@code ALREADY_PRESENT} (its expiry extended when the new one is later).
+   * the same action is {@code ALREADY_OURS} when it is the connector's, {@code NOT_OURS} when
+   * someone else made it, and {@code CONFLICT} when someone else holds it with the other action; an
+   * entry someone else made is never changed.
    */
   List<EnforcementOutcome> apply(List<EnforcementRequest> requests);
 
-  /** Lifts what {@link #apply} put there ({@code providerRef} from the ledger when known). */
+  /**
+   * Lifts what {@link #apply} put there ({@code providerRef} from the ledger when known); never
+   * anything the connector did not create ({@code NOT_OURS}, left as it is).
+   */
   List<EnforcementOutcome> remove(List<EnforcementRequest> requests);
 }

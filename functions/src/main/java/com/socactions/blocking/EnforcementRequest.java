@@ -25,7 +25,19 @@ public record EnforcementRequest(
     String title,
     String description,
     String providerRef,
-    boolean extension) {
+    boolean extension,
+    boolean recovering) {
+
+  public EnforcementRequest(
+      Indicator indicator,
+      Action action,
+      Instant expiresAt,
+      String title,
+      String description,
+      String providerRef,
+      boolean extension) {
+    this(indicator, action, expiresAt, title, description, providerRef, extension, false);
+  }
 
   /** A request for an entry that is not (known to be) ours and active already. */
   public EnforcementRequest(

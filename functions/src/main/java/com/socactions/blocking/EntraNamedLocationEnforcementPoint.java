@@ -42,9 +42,10 @@ import java.util.function.Supplier;
  * every read-modify-write runs inside a {@link TableLease} on the location's id, which serialises
  * writers across instances (within one instance {@link GraphNamedLocations} already does).
  *
- * <p>Outcomes: {@code DONE} for ranges added (removed), {@code ALREADY_PRESENT} for ranges the
- * location held already ({@code NOT_FOUND} for removals of ranges it did not hold). A batch that
- * would take the location past Entra ID's limit ({@value GraphNamedLocations#DEFAULT_MAX_IP_RANGES}
+ * <p>Outcomes: {@code DONE} for ranges added (removed), {@code NOT_OURS} for ranges the location
+ * held already, put there by someone else ({@code NOT_FOUND} for removals of ranges it did not
+ * hold). Removals only ever name ranges the ledger holds as the connector's. A batch that would
+ * take the location past Entra ID's limit ({@value GraphNamedLocations#DEFAULT_MAX_IP_RANGES}
  * ranges) fails each of its entries with that reason, and writes nothing. When Graph, the token or
  * the lease fails for the whole batch, every entry is {@code FAILED}, with a {@code retryAfter}
  * when trying later can help. A malformed setting throws {@link ConfigurationException} from {@link
@@ -138,9 +139,7 @@ public final class EntraNamedLocationEnforcementPoint implements EnforcementPoin
                 return false;
               }
               // The location holds no expiry: a later one for a range of ours needs no call.
-              outcomes[i] =
-                  new EnforcementOutcome(
-                      requests.get(i).indicator(), Status.ALREADY_PRESENT, null, null, null);
+              outcomes[i] = EnforcementOutcome.alreadyOurs(requests.get(i).indicator(), null);
               return true;
             });
     String id = locationId();
@@ -196,15 +195,12 @@ public final class EntraNamedLocationEnforcementPoint implements EnforcementPoin
               .run(
                   leaseKey(id),
                   () -> add ? locations.get().add(id, ranges) : locations.get().remove(id, ranges));
-      // Unchanged: already there for an add, not there for a removal.
-      Status unchanged = add ? Status.ALREADY_PRESENT : Status.NOT_FOUND;
       targets.forEach(
           (i, range) ->
               outcomes[i] =
                   change.changed().contains(range)
                       ? EnforcementOutcome.done(requests.get(i).indicator(), id)
-                      : new EnforcementOutcome(
-                          requests.get(i).indicator(), unchanged, id, null, null));
+                      : unchanged(requests.get(i), id, add));
     } catch (PolicyRefusedException e) {
       targets.forEach(
           (i, range) ->
@@ -224,6 +220,29 @@ public final class EntraNamedLocationEnforcementPoint implements EnforcementPoin
                       "The named location was not changed: " + e.getMessage(),
                       retryAfter));
     }
+  }
+
+  /**
+   * A range the location held already (add) or did not hold (remove). Graph keeps no author per
+   * range, so the ledger is what says which ranges are the connector's: one the location held
+   * before this claim is someone else's, unless the claim takes over one the connector abandoned
+   * after its PATCH.
+   */
+  private static EnforcementOutcome unchanged(EnforcementRequest request, String id, boolean add) {
+    if (!add) {
+      return new EnforcementOutcome(request.indicator(), Status.NOT_FOUND, id, null, null);
+    }
+    if (request.recovering()) {
+      return EnforcementOutcome.alreadyOurs(request.indicator(), id);
+    }
+    return EnforcementOutcome.notOurs(
+        request.indicator(),
+        id,
+        null,
+        "The named location held "
+            + request.indicator().value()
+            + " before the connector added it, so it is someone else's entry: left as it is, and"
+            + " never removed by unblock or expiry");
   }
 
   /** The lease row of one location; ids are GUIDs, lower-cased so that two spellings share it. */

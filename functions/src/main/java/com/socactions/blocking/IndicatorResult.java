@@ -16,6 +16,7 @@ import java.util.List;
  * @param expiresAt when the block lapses (blocked, already_active, would_block)
  * @param providerRef the provider's own id for the entry, when it has one
  * @param notes what normalisation changed (defanged form read back, host bits zeroed, ...)
+ * @param retryAfter for {@code pending}: seconds after which asking again should find the answer
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record IndicatorResult(
@@ -28,4 +29,20 @@ public record IndicatorResult(
     Instant expiresAt,
     String provider,
     String providerRef,
-    List<String> notes) {}
+    List<String> notes,
+    Long retryAfter) {
+
+  public IndicatorResult(
+      String value,
+      String input,
+      IndicatorType type,
+      BlockStatus status,
+      String reason,
+      String detail,
+      Instant expiresAt,
+      String provider,
+      String providerRef,
+      List<String> notes) {
+    this(value, input, type, status, reason, detail, expiresAt, provider, providerRef, notes, null);
+  }
+}

@@ -22,6 +22,9 @@ import java.util.List;
  *     the entry yet. A claim left pending longer than {@link BlockLedger#DEFAULT_CLAIM_TIMEOUT}
  *     (its worker died) can be claimed again.
  * @param claimId the claim that set {@code pendingSince}; opaque
+ * @param claimKind what the claim in flight does ({@code pendingSince} set); null otherwise
+ * @param extendTo for an {@code EXTEND} claim in flight: the expiry it carries to the provider
+ * @param heldBy for {@code present}: who made the provider's entry, when the provider says
  * @param history the decisions, oldest first, capped (the first and the latest are kept)
  * @param historyCount how many decisions there have been, including any dropped from {@code
  *     history}
@@ -48,6 +51,9 @@ public record LedgerEntry(
     String lastError,
     Instant pendingSince,
     String claimId,
+    ClaimKind claimKind,
+    Instant extendTo,
+    String heldBy,
     List<LedgerHistory> history,
     int historyCount,
     String etag) {
@@ -64,5 +70,10 @@ public record LedgerEntry(
   /** Whether it is active with {@code action}. */
   public boolean isActive(Action action) {
     return state == LedgerState.ACTIVE && this.action == action;
+  }
+
+  /** Whether a claim (apply, extend or lift) was in flight on the row when it was read. */
+  public boolean isClaimInFlight() {
+    return pendingSince != null;
   }
 }

@@ -32,6 +32,9 @@ public final class LedgerKeys {
    */
   public static final int MAX_ROW_KEY_CHARS = 400;
 
+  /** The provider id of identity decisions (account disables) in the ledger. */
+  public static final String ACCOUNTS_PROVIDER = "entra-account";
+
   private static final String HASHED_PREFIX = "~~";
   private static final Pattern PROVIDER_ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
   private static final HexFormat HEX = HexFormat.of().withUpperCase();

@@ -50,6 +50,15 @@ final class LedgerRow {
    */
   String claimId;
 
+  /** What the claim in {@link #claimId} does; null when no claim is in flight. */
+  ClaimKind claimKind;
+
+  /** The expiry an {@code EXTEND} claim carries to the provider, written on confirmation. */
+  Instant extendTo;
+
+  /** Whose entry the provider holds, for {@code present} rows. */
+  String heldBy;
+
   List<LedgerHistory> history = new ArrayList<>();
   int historyCount;
   String etag;
@@ -60,6 +69,14 @@ final class LedgerRow {
 
   String rowKey() {
     return LedgerKeys.rowKey(value);
+  }
+
+  /** No claim in flight any more. */
+  void clearClaim() {
+    pendingSince = null;
+    claimId = null;
+    claimKind = null;
+    extendTo = null;
   }
 
   /** A new row for {@code request}, created now. */
@@ -155,6 +172,9 @@ final class LedgerRow {
     putIfSet(entity, "last_error", lastError);
     putIfSet(entity, "pending_since", pendingSince);
     putIfSet(entity, "claim_id", claimId);
+    putIfSet(entity, "claim_kind", claimKind == null ? null : claimKind.wireName());
+    putIfSet(entity, "extend_to", extendTo);
+    putIfSet(entity, "held_by", heldBy);
     if (etag != null) {
       entity.addProperty(ETAG_PROPERTY, etag);
     }
@@ -188,6 +208,9 @@ final class LedgerRow {
     row.lastError = text(entity, "last_error");
     row.pendingSince = time(entity, "pending_since");
     row.claimId = text(entity, "claim_id");
+    row.claimKind = ClaimKind.fromWireName(text(entity, "claim_kind")).orElse(null);
+    row.extendTo = time(entity, "extend_to");
+    row.heldBy = text(entity, "held_by");
     String json = text(entity, "history");
     try {
       row.history =
@@ -226,6 +249,9 @@ final class LedgerRow {
         lastError,
         pendingSince,
         claimId,
+        claimKind,
+        extendTo,
+        heldBy,
         history,
         historyCount,
         etag);
@@ -254,6 +280,9 @@ final class LedgerRow {
     row.lastError = entry.lastError();
     row.pendingSince = entry.pendingSince();
     row.claimId = entry.claimId();
+    row.claimKind = entry.claimKind();
+    row.extendTo = entry.extendTo();
+    row.heldBy = entry.heldBy();
     row.history = new ArrayList<>(entry.history());
     row.historyCount = entry.historyCount();
     row.etag = entry.etag();

@@ -27,6 +27,13 @@ public enum LedgerState {
   /** The provider failed to apply it (after retries). */
   FAILED,
   /**
+   * The provider already held an entry for it that the connector did not create (a SecOps block
+   * made in the Defender portal, a range the identity team put in the named location): recorded,
+   * never changed, and never lifted by unblock or expiry. {@link LedgerEntry#heldBy()} says whose
+   * it is when the provider says.
+   */
+  PRESENT,
+  /**
    * A decision that left nothing enforced by this row: an account found disabled already, sessions
    * revoked, a compromise confirmed ({@link BlockLedger#recordNotes}).
    */
@@ -60,6 +67,6 @@ public enum LedgerState {
 
   /** The names {@link #filter} takes, for messages. */
   public static String filterNames() {
-    return "active, expired, all, lifted, refused, dry_run, failed, noted";
+    return "active, expired, all, lifted, refused, dry_run, failed, present, noted";
   }
 }

@@ -9,8 +9,8 @@ import java.util.Locale;
 
 /**
  * One ledger row as {@code ListIndicators} shows it: who blocked what, when, why, until when, for
- * which incident, and every decision since. Leaves out the ledger's own bookkeeping (claims,
- * ETags).
+ * which incident, and every decision since. Leaves out the ledger's own bookkeeping (claim ids,
+ * ETags); {@code in_flight} says a provider call for it has not been answered yet.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LedgerView(
@@ -32,6 +32,8 @@ public record LedgerView(
     String providerRef,
     boolean liftPending,
     String lastError,
+    String heldBy,
+    Boolean inFlight,
     List<LedgerHistory> history,
     int historyCount) {
 
@@ -56,6 +58,8 @@ public record LedgerView(
         entry.providerRef(),
         entry.liftPending(),
         entry.lastError(),
+        entry.heldBy(),
+        entry.isClaimInFlight() ? Boolean.TRUE : null,
         entry.history(),
         entry.historyCount());
   }

@@ -52,10 +52,13 @@ import okhttp3.OkHttpClient;
  * the new addresses and re-registers (unregister, then register) the ones whose block the ledger
  * extended, so the firewall's timeout follows a later expiry. An address that already holds the tag
  * (registered by someone else, or by us before the ledger knew) is answered by PAN-OS with {@code
- * already exists, ignore}, keeps its own timeout, and is {@code ALREADY_PRESENT}: no read of the
- * registered addresses is needed to tell. {@link #remove} sends one {@code uid-message}; an entry
- * PAN-OS says was not registered is {@code NOT_FOUND}. {@code providerRef} is the tag an entry was
- * registered with, so removals still find blocks made before {@value #TAG_SETTING} changed.
+ * already exists, ignore}, keeps its own timeout, and is {@code ALREADY_OURS}: the tag is the
+ * connector's own, so a registration under it is the connector's whoever sent it (registrations of
+ * other tags on the same address are someone else's, and are never touched: every message names
+ * only the connector's tag). No read of the registered addresses is needed to tell. {@link #remove}
+ * sends one {@code uid-message}; an entry PAN-OS says was not registered is {@code NOT_FOUND}.
+ * {@code providerRef} is the tag an entry was registered with, so removals still find blocks made
+ * before {@value #TAG_SETTING} changed.
  *
  * <p>Failures: a per-entry error fails that entry alone with PAN-OS's message; when the batch could
  * not be sent (no answer, 429, 5xx after retries, circuit open) every entry is {@code FAILED} with
@@ -176,7 +179,7 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
 
   /**
    * See {@link EnforcementPoint#apply}. New blocks are registered; PAN-OS answers an address that
-   * already holds the tag with {@code already exists, ignore}, which is {@code ALREADY_PRESENT}.
+   * already holds the tag with {@code already exists, ignore}, which is {@code ALREADY_OURS}.
    * Extensions of our own blocks are unregistered and registered again with the new timeout,
    * without the read, because PAN-OS answers a register of a tag an address holds with {@code
    * already exists, ignore} and keeps the old timeout. All of it goes in one {@code uid-message},
@@ -374,11 +377,11 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
       Indicator indicator, String ip, String tag, String error, boolean extension) {
     if (error == null) {
       return extension
-          ? new EnforcementOutcome(indicator, Status.ALREADY_PRESENT, tag, null, null)
+          ? new EnforcementOutcome(indicator, Status.ALREADY_OURS, tag, null, null)
           : EnforcementOutcome.done(indicator, tag);
     }
     if (alreadyRegistered(error)) {
-      return new EnforcementOutcome(indicator, Status.ALREADY_PRESENT, tag, null, null);
+      return new EnforcementOutcome(indicator, Status.ALREADY_OURS, tag, null, null);
     }
     return EnforcementOutcome.failed(indicator, "PAN-OS did not tag " + ip + ": " + error, null);
   }

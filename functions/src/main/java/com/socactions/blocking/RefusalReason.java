@@ -38,6 +38,12 @@ public enum RefusalReason {
   TOO_BROAD_TO_OVERRIDE(false),
   /** An asset the CMDB marks critical or high-value. */
   CRITICAL_ASSET(true),
+  /**
+   * The provider holds an entry with the other action that the connector did not create (a person's
+   * allow where a block was asked): the connector never changes such an entry; change or remove it
+   * on the provider first.
+   */
+  UPSTREAM_CONFLICT(false),
   /** An account: the identity this connector runs as (it would lock itself out). */
   SELF(false),
   /** An account holding a privileged directory role, or whose roles could not be read. */

@@ -7,8 +7,16 @@ import java.util.Locale;
 public enum AccountStatus {
   /** Now disabled ({@code accountEnabled=false}), and active in the ledger. */
   DISABLED,
-  /** Entra ID already held it disabled (or a concurrent run of this connector is disabling it). */
+  /**
+   * Entra ID already held it disabled (read from Entra ID, or a concurrent run of this connector
+   * that this call waited for disabled it and Entra ID confirmed).
+   */
   ALREADY_DISABLED,
+  /**
+   * Another run of this connector is disabling it and Entra ID has not answered that run yet:
+   * nothing is reported disabled before it did. Ask again after {@code retry_after}.
+   */
+  PENDING,
   /** Now enabled again (or found enabled already: {@code detail} says so). */
   ENABLED,
   /** Its refresh tokens and session cookies are revoked. */

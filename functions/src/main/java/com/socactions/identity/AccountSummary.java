@@ -20,7 +20,8 @@ public record AccountSummary(
     int notFound,
     int unsupported,
     int invalid,
-    int failed) {
+    int failed,
+    int pending) {
 
   public static AccountSummary of(List<AccountResult> results) {
     Map<AccountStatus, Integer> counts = new EnumMap<>(AccountStatus.class);
@@ -40,6 +41,7 @@ public record AccountSummary(
         counts.getOrDefault(AccountStatus.NOT_FOUND, 0),
         counts.getOrDefault(AccountStatus.UNSUPPORTED, 0),
         counts.getOrDefault(AccountStatus.INVALID, 0),
-        counts.getOrDefault(AccountStatus.FAILED, 0));
+        counts.getOrDefault(AccountStatus.FAILED, 0),
+        counts.getOrDefault(AccountStatus.PENDING, 0));
   }
 }

@@ -5,6 +5,7 @@ import com.socactions.blocking.Claim;
 import com.socactions.blocking.EnforcementRequest.Action;
 import com.socactions.blocking.GuardrailOverride;
 import com.socactions.blocking.LedgerEntry;
+import com.socactions.blocking.LedgerKeys;
 import com.socactions.blocking.LedgerRequest;
 import com.socactions.blocking.Provenance;
 import com.socactions.blocking.RefusalReason;
@@ -57,11 +58,15 @@ import java.util.function.Supplier;
  */
 public final class IdentityService {
   /** The ledger's provider id for account decisions. */
-  public static final String PROVIDER = "entra-account";
+  public static final String PROVIDER = LedgerKeys.ACCOUNTS_PROVIDER;
 
   /**
    * A disable lasts until EnableAccounts lifts it: the expiry timer never re-enables an account.
    */
+  /** How long a disable waits for another run's disable of the same account to get its answer. */
+  static final java.time.Duration IN_FLIGHT_WAIT =
+      com.socactions.blocking.BlockingService.DEFAULT_IN_FLIGHT_WAIT;
+
   public static final Instant NO_EXPIRY = Instant.parse("9999-12-31T00:00:00Z");
 
   private final Supplier<GraphUsers> users;
@@ -148,29 +153,28 @@ public final class IdentityService {
     List<Claim> claims = book.claimActive(requests);
     Map<String, Claim> claimOf = new LinkedHashMap<>();
     List<String> toWrite = new ArrayList<>();
+    List<Integer> inFlight = new ArrayList<>();
     for (int k = 0; k < claims.size(); k++) {
       GraphUser user = claiming.get(k);
       Claim claim = claims.get(k);
+      if (claim.status() == Claim.Status.IN_FLIGHT) {
+        inFlight.add(k);
+        continue;
+      }
       LedgerEntry previous = claim.previous();
       // Our disable is in the ledger, confirmed before this call read Entra ID, and Entra ID still
       // said enabled: someone re-enabled it outside the connector, so it is disabled again.
       boolean reEnabledElsewhere =
-          !claim.isClaimed()
+          !claim.mustApply()
               && previous != null
               && previous.pendingSince() == null
               && previous.updatedAt() != null
               && previous.updatedAt().isBefore(call.resolvedAt);
-      if (claim.isClaimed() || reEnabledElsewhere) {
+      if (claim.mustApply() || reEnabledElsewhere) {
         claimOf.put(user.id(), claim);
         toWrite.add(user.id());
       } else {
-        call.answer(
-            user,
-            AccountStatus.ALREADY_DISABLED,
-            null,
-            "another run of this connector disabled it",
-            null);
-        disabledAlready.add(user);
+        disabledByAnotherRun(call, user, disabledAlready);
       }
     }
     Map<String, GraphOutcome> outcomes =
@@ -183,14 +187,14 @@ public final class IdentityService {
       GraphOutcome outcome = outcomes.get(id);
       Claim claim = claimOf.get(id);
       if (outcome != null && outcome.ok()) {
-        if (claim.isClaimed()) {
+        if (claim.mustApply()) {
           confirmations.add(new BlockLedger.Confirmation(claim.entry(), null));
         }
         call.answer(user, AccountStatus.DISABLED, null, syncNote(user), null);
         disabledNow.add(user);
       } else {
         String why = outcome == null ? "Microsoft Graph did not answer for it" : outcome.reason();
-        if (claim.isClaimed()) {
+        if (claim.mustApply()) {
           failures.add(new BlockLedger.Failure(claim.entry(), why));
         }
         call.answer(
@@ -203,6 +207,7 @@ public final class IdentityService {
     }
     book.confirm(confirmations);
     book.fail(failures);
+    awaitOtherRuns(book, claims, claiming, inFlight, call, disabledAlready);
     if (command.revokeSessions()) {
       List<GraphUser> revoke = new ArrayList<>(disabledNow);
       revoke.addAll(disabledAlready);
@@ -223,6 +228,59 @@ public final class IdentityService {
     }
     book.recordNotes(notes);
     return call.response("disable accounts");
+  }
+
+  private static void disabledByAnotherRun(
+      Call call, GraphUser user, List<GraphUser> disabledAlready) {
+    call.answer(
+        user,
+        AccountStatus.ALREADY_DISABLED,
+        null,
+        "another run of this connector disabled it",
+        null);
+    disabledAlready.add(user);
+  }
+
+  /**
+   * Accounts another run was disabling when this one claimed them: waits for that run's answer from
+   * Entra ID and tells it, never {@code already_disabled} before Entra ID confirmed.
+   */
+  private static void awaitOtherRuns(
+      BlockLedger book,
+      List<Claim> claims,
+      List<GraphUser> claiming,
+      List<Integer> inFlight,
+      Call call,
+      List<GraphUser> disabledAlready) {
+    if (inFlight.isEmpty()) {
+      return;
+    }
+    List<LedgerEntry> settled =
+        book.awaitSettled(
+            inFlight.stream().map(k -> claims.get(k).entry()).toList(), IN_FLIGHT_WAIT);
+    for (int w = 0; w < inFlight.size(); w++) {
+      GraphUser user = claiming.get(inFlight.get(w));
+      LedgerEntry row = settled.get(w);
+      if (row != null && row.isClaimInFlight()) {
+        call.answer(
+            user,
+            AccountStatus.PENDING,
+            null,
+            "another run of this connector is disabling it and Entra ID has not answered that run"
+                + " yet; ask again in a few seconds",
+            null);
+      } else if (row != null && row.isActive(Action.BLOCK)) {
+        disabledByAnotherRun(call, user, disabledAlready);
+      } else {
+        call.answer(
+            user,
+            AccountStatus.FAILED,
+            "unavailable",
+            "another run of this connector could not disable it"
+                + (row == null || row.lastError() == null ? "" : ": " + row.lastError()),
+            null);
+      }
+    }
   }
 
   /**

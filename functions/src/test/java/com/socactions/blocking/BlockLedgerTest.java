@@ -109,7 +109,7 @@ class BlockLedgerTest {
   }
 
   @Test
-  void twentyConcurrentIdenticalBlocksEndInOneClaimAndOneActiveRow() throws Exception {
+  void twentyConcurrentIdenticalBlocksEndInOneClaimWhileTheOthersFindItInFlight() throws Exception {
     int runs = 20;
     ExecutorService pool = Executors.newFixedThreadPool(runs);
     CountDownLatch start = new CountDownLatch(1);
@@ -139,8 +139,9 @@ class BlockLedgerTest {
       }
 
       assertThat(claims).filteredOn(Claim::isClaimed).hasSize(1);
+      // Nobody but the winner may say "active": the provider has not answered yet.
       assertThat(claims)
-          .filteredOn(claim -> claim.status() == Claim.Status.ALREADY_ACTIVE)
+          .filteredOn(claim -> claim.status() == Claim.Status.IN_FLIGHT)
           .hasSize(runs - 1);
       List<LedgerEntry> rows = ledger.list(LedgerQuery.all()).entries();
       assertThat(rows)
@@ -148,7 +149,8 @@ class BlockLedgerTest {
           .satisfies(
               row -> {
                 assertThat(row.state()).isEqualTo(LedgerState.ACTIVE);
-                assertThat(row.historyCount()).isEqualTo(runs);
+                assertThat(row.isClaimInFlight()).isTrue();
+                assertThat(row.historyCount()).isEqualTo(1);
               });
     } finally {
       pool.shutdownNow();
@@ -184,22 +186,63 @@ class BlockLedgerTest {
   }
 
   @Test
-  void aLaterExpiryExtendsAnActiveBlockAndAnEarlierOneDoesNot() {
+  void aLaterExpiryIsClaimedAsAnExtensionAndTakesEffectOnlyOnceConfirmed() {
     Instant first = NOW.plus(Duration.ofHours(24));
     confirmAll(ledger.claimActive(List.of(block("203.0.113.7", first))));
 
     Claim earlier =
         ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0);
     assertThat(earlier.status()).isEqualTo(Claim.Status.ALREADY_ACTIVE);
-    assertThat(earlier.extended()).isFalse();
     assertThat(earlier.entry().expiresAt()).isEqualTo(first);
 
     Instant later = NOW.plus(Duration.ofHours(48));
     Claim extension = ledger.claimActive(List.of(block("203.0.113.7", later))).get(0);
-    assertThat(extension.status()).isEqualTo(Claim.Status.ALREADY_ACTIVE);
-    assertThat(extension.extended()).isTrue();
+    assertThat(extension.status()).isEqualTo(Claim.Status.EXTENDING);
+    assertThat(extension.entry().extendTo()).isEqualTo(later);
+    assertThat(ledger.find("edl", indicator("203.0.113.7")).orElseThrow().expiresAt())
+        .as("the provider has not confirmed the later expiry yet")
+        .isEqualTo(first);
+
+    ledger.confirm(List.of(new Confirmation(extension.entry(), null)));
+
     assertThat(ledger.find("edl", indicator("203.0.113.7")).orElseThrow().expiresAt())
         .isEqualTo(later);
+  }
+
+  @Test
+  void aReRunMinutesLaterIsAlreadyActiveWithoutAnExtension() {
+    Instant first = NOW.plus(Duration.ofHours(24));
+    confirmAll(ledger.claimActive(List.of(block("203.0.113.7", first))));
+    clock.advance(Duration.ofMinutes(30));
+
+    // 30 minutes later by a 24-hour request: within 10% of it (2.4 h), so no provider call.
+    Claim rerun =
+        ledger
+            .claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofMinutes(30 + 1440)))))
+            .get(0);
+
+    assertThat(rerun.status()).isEqualTo(Claim.Status.ALREADY_ACTIVE);
+    assertThat(rerun.entry().expiresAt()).isEqualTo(first);
+    assertThat(BlockLedger.extensionMargin(Duration.ofHours(24)))
+        .isEqualTo(Duration.ofMinutes(144));
+    assertThat(BlockLedger.extensionMargin(Duration.ofMinutes(10)))
+        .isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void aFailedExtensionLeavesTheBlockActiveWithItsOldExpiry() {
+    Instant first = NOW.plus(Duration.ofHours(1));
+    confirmAll(ledger.claimActive(List.of(block("203.0.113.7", first))));
+    Claim extension =
+        ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofDays(2))))).get(0);
+
+    LedgerEntry after =
+        ledger.fail(List.of(new Failure(extension.entry(), "Defender answered 503"))).get(0);
+
+    assertThat(after.state()).isEqualTo(LedgerState.ACTIVE);
+    assertThat(after.expiresAt()).isEqualTo(first);
+    assertThat(after.isClaimInFlight()).isFalse();
+    assertThat(after.lastError()).isEqualTo("Defender answered 503");
   }
 
   @Test
@@ -319,9 +362,16 @@ class BlockLedgerTest {
     clock.advance(Duration.ofMinutes(1));
     LedgerEntry expiring =
         ledger
-            .claimActive(List.of(block("203.0.113.2", NOW.plus(Duration.ofMinutes(1)))))
-            .get(0)
-            .entry();
+            .confirm(
+                List.of(
+                    new Confirmation(
+                        ledger
+                            .claimActive(
+                                List.of(block("203.0.113.2", NOW.plus(Duration.ofMinutes(1)))))
+                            .get(0)
+                            .entry(),
+                        null)))
+            .get(0);
     ledger.recordLifts(List.of(Lift.done(expiring, Provenance.TIMER)));
 
     assertThat(values(LedgerQuery.all()))
@@ -414,6 +464,75 @@ class BlockLedgerTest {
   }
 
   @Test
+  void aReBlockThatExtendsAfterTheTimerReadTheRowWinsOverTheTimersLift() {
+    confirmAll(ledger.claimActive(List.of(block("203.0.113.1", NOW.plus(Duration.ofHours(1))))));
+    clock.advance(Duration.ofHours(1));
+    List<LedgerEntry> due = ledger.dueForExpiry();
+    // Between the timer's read and its lift, an analyst re-blocks for another day.
+    Claim extension =
+        ledger
+            .claimActive(List.of(block("203.0.113.1", clock.instant().plus(Duration.ofDays(1)))))
+            .get(0);
+    ledger.confirm(List.of(new Confirmation(extension.entry(), null)));
+
+    List<BlockLedger.LiftClaim> lifts = ledger.claimLifts(due, true, Provenance.TIMER);
+
+    assertThat(lifts)
+        .extracting(BlockLedger.LiftClaim::status)
+        .containsExactly(BlockLedger.LiftClaim.Status.NOT_DUE);
+    assertThat(ledger.find("edl", indicator("203.0.113.1")).orElseThrow())
+        .satisfies(
+            row -> {
+              assertThat(row.state()).isEqualTo(LedgerState.ACTIVE);
+              assertThat(row.isClaimInFlight()).isFalse();
+            });
+  }
+
+  @Test
+  void aReBlockWhileTheTimersLiftIsInFlightWaitsAndThenClaimsAfresh() {
+    confirmAll(ledger.claimActive(List.of(block("203.0.113.1", NOW.plus(Duration.ofHours(1))))));
+    clock.advance(Duration.ofHours(1));
+    BlockLedger.LiftClaim lift =
+        ledger.claimLifts(ledger.dueForExpiry(), true, Provenance.TIMER).get(0);
+    assertThat(lift.status()).isEqualTo(BlockLedger.LiftClaim.Status.CLAIMED);
+
+    Claim during =
+        ledger
+            .claimActive(List.of(block("203.0.113.1", clock.instant().plus(Duration.ofDays(1)))))
+            .get(0);
+    assertThat(during.status()).isEqualTo(Claim.Status.IN_FLIGHT);
+    ledger.recordLifts(List.of(Lift.done(lift.entry(), Provenance.TIMER)));
+    Claim after =
+        ledger
+            .claimActive(List.of(block("203.0.113.1", clock.instant().plus(Duration.ofDays(1)))))
+            .get(0);
+
+    assertThat(after.status()).isEqualTo(Claim.Status.CLAIMED);
+    assertThat(after.previous().state()).isEqualTo(LedgerState.EXPIRED);
+  }
+
+  @Test
+  void aLiftRecordedForAClaimAnotherCallerTookChangesNothing() {
+    confirmAll(ledger.claimActive(List.of(block("203.0.113.1", NOW.plus(Duration.ofHours(1))))));
+    clock.advance(Duration.ofHours(1));
+    BlockLedger.LiftClaim first =
+        ledger.claimLifts(ledger.dueForExpiry(), true, Provenance.TIMER).get(0);
+    // The first timer died; after the claim timeout a second one takes the lift over.
+    clock.advance(BlockLedger.DEFAULT_CLAIM_TIMEOUT);
+    BlockLedger.LiftClaim second =
+        ledger.claimLifts(ledger.dueForExpiry(), true, Provenance.TIMER).get(0);
+    assertThat(second.status()).isEqualTo(BlockLedger.LiftClaim.Status.CLAIMED);
+
+    LedgerEntry stale =
+        ledger
+            .recordLifts(List.of(Lift.failed(first.entry(), "late answer", Provenance.TIMER)))
+            .get(0);
+
+    assertThat(stale.liftPending()).isFalse();
+    assertThat(stale.claimId()).isEqualTo(second.entry().claimId());
+  }
+
+  @Test
   void aFailedLiftStaysPendingUntilALiftSucceeds() {
     confirmAll(ledger.claimActive(List.of(block("203.0.113.1", NOW.plus(Duration.ofDays(1))))));
     LedgerEntry active = ledger.find("edl", indicator("203.0.113.1")).orElseThrow();
@@ -488,7 +607,7 @@ class BlockLedgerTest {
 
   @Test
   void aTransactionThatMeetsAnExistingRowIsDecidedAgainOnWhatIsStored() {
-    ledger.claimActive(List.of(block("203.0.113.150", NOW.plus(Duration.ofHours(1)))));
+    confirmAll(ledger.claimActive(List.of(block("203.0.113.150", NOW.plus(Duration.ofHours(1))))));
     List<LedgerRequest> batch =
         IntStream.range(0, 200)
             .mapToObj(i -> block("203.0.113." + (i % 250) + "", NOW.plus(Duration.ofHours(2))))
@@ -498,9 +617,9 @@ class BlockLedgerTest {
     List<Claim> claims = ledger.claimActive(unique);
 
     assertThat(claims)
-        .filteredOn(claim -> claim.status() == Claim.Status.ALREADY_ACTIVE)
+        .filteredOn(claim -> claim.status() == Claim.Status.EXTENDING)
         .singleElement()
-        .satisfies(claim -> assertThat(claim.extended()).isTrue());
+        .satisfies(claim -> assertThat(claim.entry().value()).isEqualTo("203.0.113.150"));
     assertThat(claims).filteredOn(Claim::isClaimed).hasSize(199);
     assertThat(ledger.list(LedgerQuery.all().withPage(1_000, null)).entries()).hasSize(200);
   }
@@ -515,9 +634,9 @@ class BlockLedgerTest {
 
     assertThat(claims)
         .extracting(Claim::status)
-        .containsExactly(Claim.Status.CLAIMED, Claim.Status.ALREADY_ACTIVE);
+        .containsExactly(Claim.Status.CLAIMED, Claim.Status.IN_FLIGHT);
     assertThat(ledger.find("edl", indicator("203.0.113.7")).orElseThrow().expiresAt())
-        .isEqualTo(NOW.plus(Duration.ofHours(2)));
+        .isEqualTo(NOW.plus(Duration.ofHours(1)));
   }
 
   @Test
@@ -551,6 +670,8 @@ class BlockLedgerTest {
   void confirmingAClaimThatAnotherClaimTookOverChangesNothing() {
     Claim block =
         ledger.claimActive(List.of(block("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0);
+    // The block's worker died before it confirmed: after the claim timeout an allow takes over.
+    clock.advance(BlockLedger.DEFAULT_CLAIM_TIMEOUT);
     Claim allow =
         ledger.claimActive(List.of(allow("203.0.113.7", NOW.plus(Duration.ofHours(1))))).get(0);
     assertThat(allow.isClaimed()).isTrue();

@@ -166,12 +166,31 @@ class BlockingServiceTest {
         .containsOnly(BlockStatus.ALREADY_ACTIVE);
     assertThat(panos.userIdMessages()).hasSize(messagesAfterFirst);
 
+    Instant firstExpiry = again.results().get(0).expiresAt();
     clock.advance(Duration.ofHours(1));
-    BlockResponse later =
+    // An hour later the same 24-hour block asks for an expiry an hour later: within the margin,
+    // so nothing is sent.
+    BlockResponse rerun =
         service.block(command("panos", List.of("185.220.101.7"), false, GuardrailOverride.NONE));
-    assertThat(later.results().get(0).status()).isEqualTo(BlockStatus.ALREADY_ACTIVE);
-    assertThat(later.results().get(0).expiresAt())
-        .isEqualTo(clock.instant().plus(Duration.ofHours(24)));
+    assertThat(rerun.results().get(0).status()).isEqualTo(BlockStatus.ALREADY_ACTIVE);
+    assertThat(rerun.results().get(0).expiresAt()).isEqualTo(firstExpiry);
+    assertThat(panos.userIdMessages()).hasSize(messagesAfterFirst);
+
+    BlockResponse longer =
+        service.block(
+            command(
+                "panos",
+                List.of("185.220.101.7"),
+                false,
+                GuardrailOverride.NONE,
+                Duration.ofDays(3)));
+    assertThat(longer.results().get(0).status()).isEqualTo(BlockStatus.ALREADY_ACTIVE);
+    assertThat(longer.results().get(0).detail()).contains("extended");
+    assertThat(longer.results().get(0).expiresAt())
+        .isEqualTo(clock.instant().plus(Duration.ofDays(3)));
+    assertThat(panos.userIdMessages()).hasSize(messagesAfterFirst + 1);
+    assertThat(ledger.find("panos", parse("185.220.101.7")).orElseThrow().expiresAt())
+        .isEqualTo(clock.instant().plus(Duration.ofDays(3)));
   }
 
   @Test

@@ -135,13 +135,13 @@ class DefenderEnforcementPointTest {
   }
 
   @Test
-  void aRepeatWithTheSameActionIsAlreadyPresentWithItsIdAndCostsNoImport() {
+  void aRepeatOfOurOwnBlockIsAlreadyOursWithItsIdAndCostsNoImport() {
     DefenderEnforcementPoint point = point();
     EnforcementOutcome first = point.apply(List.of(block("203.0.113.7", TOMORROW))).get(0);
 
     EnforcementOutcome again = point.apply(List.of(block("203.0.113.7", TOMORROW))).get(0);
 
-    assertThat(again.status()).isEqualTo(Status.ALREADY_PRESENT);
+    assertThat(again.status()).isEqualTo(Status.ALREADY_OURS);
     assertThat(again.providerRef()).isEqualTo(first.providerRef());
     assertThat(defender.importCalls()).isEqualTo(1);
     assertThat(defender.size()).isEqualTo(1);
@@ -162,31 +162,56 @@ class DefenderEnforcementPointTest {
     EnforcementOutcome outcome = point.apply(List.of(block("203.0.113.9", TOMORROW))).get(0);
 
     assertThat(defender.listCalls()).isEqualTo(2);
-    assertThat(outcome.status()).isEqualTo(Status.ALREADY_PRESENT);
+    assertThat(outcome.status()).isEqualTo(Status.NOT_OURS);
     assertThat(outcome.providerRef()).isEqualTo(id);
+    assertThat(outcome.heldBy()).startsWith("SecOps Team");
     assertThat(defender.importCalls()).isEqualTo(2);
   }
 
   @Test
-  void anExtensionOfOurOwnIndicatorIsImportedWithoutARead() {
-    String id = defender.add("203.0.113.7", "IpAddress", "Block", "2025-03-02T10:00:00Z");
+  void anExtensionOfOurOwnIndicatorMovesItsExpiryInOneImport() {
+    String id =
+        defender.addAsConnector("203.0.113.7", "IpAddress", "Block", "2025-03-02T10:00:00Z");
     Instant later = NOW.plus(Duration.ofDays(7));
     EnforcementRequest extension =
         new EnforcementRequest(indicator("203.0.113.7"), Action.BLOCK, later, "t", "d", id, true);
 
     EnforcementOutcome outcome = point().apply(List.of(extension)).get(0);
 
-    assertThat(outcome.status()).isEqualTo(Status.ALREADY_PRESENT);
+    assertThat(outcome.status()).isEqualTo(Status.ALREADY_OURS);
     assertThat(outcome.providerRef()).isEqualTo(id);
     assertThat(defender.indicator("203.0.113.7").path("expirationTime").asText())
         .isEqualTo("2025-03-08T10:00:00Z");
-    assertThat(defender.listCalls()).isZero();
+    assertThat(defender.listCalls()).isEqualTo(1);
     assertThat(defender.importCalls()).isEqualTo(1);
   }
 
   @Test
-  void aLaterExpiryExtendsTheIndicatorInTheSameImportAsTheNewOnes() {
+  void anExtensionOfAnIdThatDefenderNamesAsAPersonsChangesNothing() {
+    // A ledger written before ownership was checked holds SecOps' id as if it were ours.
+    String id = defender.add("203.0.113.7", "IpAddress", "Block", "2025-03-02T10:00:00Z");
+    JsonNode before = defender.byId(id);
+    EnforcementRequest extension =
+        new EnforcementRequest(
+            indicator("203.0.113.7"),
+            Action.BLOCK,
+            NOW.plus(Duration.ofDays(7)),
+            "t",
+            "d",
+            id,
+            true);
+
+    EnforcementOutcome outcome = point().apply(List.of(extension)).get(0);
+
+    assertThat(outcome.status()).isEqualTo(Status.NOT_OURS);
+    assertThat(defender.byId(id)).isEqualTo(before);
+    assertThat(defender.importCalls()).isZero();
+  }
+
+  @Test
+  void aPersonsBlockIsNeverExtendedEvenWhenALaterExpiryIsAsked() {
     String id = defender.add("203.0.113.7", "IpAddress", "AlertAndBlock", "2025-03-02T10:00:00Z");
+    JsonNode before = defender.byId(id);
     Instant later = NOW.plus(Duration.ofDays(7));
 
     List<EnforcementOutcome> outcomes =
@@ -194,42 +219,72 @@ class DefenderEnforcementPointTest {
 
     assertThat(outcomes)
         .extracting(EnforcementOutcome::status)
-        .containsExactly(Status.ALREADY_PRESENT, Status.DONE);
+        .containsExactly(Status.NOT_OURS, Status.DONE);
     assertThat(outcomes.get(0).providerRef()).isEqualTo(id);
     assertThat(outcomes.get(0).detail())
         .contains("AlertAndBlock indicator " + id + " until 2025-03-02T10:00:00Z")
-        .contains("its expiry is now 2025-03-08T10:00:00Z");
-    assertThat(defender.indicator("203.0.113.7").path("expirationTime").asText())
-        .isEqualTo("2025-03-08T10:00:00Z");
+        .contains("created by SecOps Team on 2026-11-01T09:00:00Z")
+        .contains("did not create");
+    assertThat(defender.byId(id)).isEqualTo(before);
     assertThat(defender.importCalls()).isEqualTo(1);
   }
 
   @Test
-  void anEarlierExpiryLeavesTheIndicatorAlone() {
+  void ourOwnIndicatorFoundAfterALostAnswerIsOursAndGetsTheLaterExpiry() {
+    String id =
+        defender.addAsConnector("203.0.113.7", "IpAddress", "Block", "2025-03-02T10:00:00Z");
+
+    EnforcementOutcome outcome =
+        point().apply(List.of(block("203.0.113.7", NOW.plus(Duration.ofDays(7))))).get(0);
+
+    assertThat(outcome.status()).isEqualTo(Status.ALREADY_OURS);
+    assertThat(outcome.providerRef()).isEqualTo(id);
+    assertThat(defender.indicator("203.0.113.7").path("expirationTime").asText())
+        .isEqualTo("2025-03-08T10:00:00Z");
+  }
+
+  @Test
+  void aPersonsBlockIsAlreadyPresentSayingWhoMadeItAndCostsNoImport() {
     String id = defender.add("203.0.113.7", "IpAddress", "Block", "2025-03-10T00:00:00Z");
 
     EnforcementOutcome outcome = point().apply(List.of(block("203.0.113.7", TOMORROW))).get(0);
 
-    assertThat(outcome.status()).isEqualTo(Status.ALREADY_PRESENT);
+    assertThat(outcome.status()).isEqualTo(Status.NOT_OURS);
+    assertThat(outcome.heldBy()).isEqualTo("SecOps Team on 2026-11-01T09:00:00Z");
     assertThat(outcome.detail())
         .isEqualTo(
-            "Already in Defender as Block indicator "
+            "Defender already holds it as Block indicator "
                 + id
-                + " until 2025-03-10T00:00:00Z; left as it is");
+                + " until 2025-03-10T00:00:00Z, created by SecOps Team on 2026-11-01T09:00:00Z,"
+                + " which the connector did not create: left exactly as it is, and never lifted"
+                + " by unblock or expiry");
     assertThat(defender.importCalls()).isZero();
     assertThat(defender.indicator("203.0.113.7").path("expirationTime").asText())
         .isEqualTo("2025-03-10T00:00:00Z");
   }
 
   @Test
-  void anAllowedIndicatorIsReplacedByABlockOfTheSameValue() {
+  void aPersonsAllowedIndicatorIsAConflictAndIsLeftAsItIs() {
     String id = defender.add("evil.example", "DomainName", "Allowed", null);
+    JsonNode before = defender.byId(id);
+
+    EnforcementOutcome outcome = point().apply(List.of(block("evil.example", TOMORROW))).get(0);
+
+    assertThat(outcome.status()).isEqualTo(Status.CONFLICT);
+    assertThat(outcome.detail())
+        .contains("Allowed indicator " + id + " that never expires")
+        .contains("Defender portal");
+    assertThat(defender.byId(id)).isEqualTo(before);
+    assertThat(defender.importCalls()).isZero();
+  }
+
+  @Test
+  void ourOwnAllowedIndicatorIsReplacedByABlockOfTheSameValue() {
+    defender.addAsConnector("evil.example", "DomainName", "Allowed", null);
 
     EnforcementOutcome outcome = point().apply(List.of(block("evil.example", TOMORROW))).get(0);
 
     assertThat(outcome.status()).isEqualTo(Status.DONE);
-    assertThat(outcome.detail())
-        .isEqualTo("Replaced Defender's Allowed indicator " + id + " that never expires");
     assertThat(defender.indicator("evil.example").path("action").asText()).isEqualTo("Block");
     assertThat(defender.size()).isEqualTo(1);
   }
@@ -283,9 +338,7 @@ class DefenderEnforcementPointTest {
 
     List<EnforcementOutcome> outcomes = point().apply(batch);
 
-    assertThat(outcomes)
-        .extracting(EnforcementOutcome::status)
-        .containsOnly(Status.ALREADY_PRESENT);
+    assertThat(outcomes).extracting(EnforcementOutcome::status).containsOnly(Status.NOT_OURS);
     assertThat(defender.listCalls()).isEqualTo(3);
     assertThat(defender.importCalls()).isZero();
   }
@@ -345,7 +398,7 @@ class DefenderEnforcementPointTest {
 
     EnforcementOutcome last = point().apply(List.of(block("21.0.39.20", TOMORROW))).get(0);
 
-    assertThat(last.status()).isEqualTo(Status.ALREADY_PRESENT);
+    assertThat(last.status()).isEqualTo(Status.NOT_OURS);
     assertThat(defender.listCalls()).isEqualTo(2);
     assertThat(defender.requests().get(1).getUrl().queryParameter("$skip")).isEqualTo("10000");
     assertThat(defender.importCalls()).isZero();
@@ -460,8 +513,8 @@ class DefenderEnforcementPointTest {
   }
 
   @Test
-  void withoutAReferenceRemoveFindsTheBlockByValueAndLeavesOthersAlone() {
-    defender.add("203.0.113.7", "IpAddress", "Block", null);
+  void withoutAReferenceRemoveFindsOurBlockByValueAndLeavesOthersAlone() {
+    defender.addAsConnector("203.0.113.7", "IpAddress", "Block", null);
     defender.add("evil.example", "DomainName", "Allowed", null);
 
     List<EnforcementOutcome> outcomes =
@@ -478,6 +531,27 @@ class DefenderEnforcementPointTest {
     assertThat(defender.indicator("evil.example")).isNotNull();
     assertThat(defender.listCalls()).isEqualTo(1);
     assertThat(defender.deleteCalls()).isEqualTo(1);
+  }
+
+  @Test
+  void removeNeverDeletesAPersonsIndicatorByValueOrByAnIdTheLedgerHeld() {
+    String byValue = defender.add("45.41.0.66", "IpAddress", "Block", null);
+    String byId = defender.add("45.41.0.67", "IpAddress", "Block", null);
+    JsonNode first = defender.byId(byValue);
+    JsonNode second = defender.byId(byId);
+
+    List<EnforcementOutcome> outcomes =
+        point().remove(List.of(unblock("45.41.0.66", null), unblock("45.41.0.67", byId)));
+
+    assertThat(outcomes)
+        .allSatisfy(
+            outcome -> {
+              assertThat(outcome.status()).isEqualTo(Status.NOT_OURS);
+              assertThat(outcome.heldBy()).startsWith("SecOps Team");
+            });
+    assertThat(defender.byId(byValue)).isEqualTo(first);
+    assertThat(defender.byId(byId)).isEqualTo(second);
+    assertThat(defender.deleteCalls()).isZero();
   }
 
   @Test

@@ -115,12 +115,7 @@ class EntraNamedLocationEnforcementPointTest {
   }
 
   private List<String> held() {
-    List<String> ranges = new ArrayList<>();
-    graph
-        .namedLocation(NAMED_LOCATION_ID)
-        .path("ipRanges")
-        .forEach(range -> ranges.add(range.path("cidrAddress").asText()));
-    return ranges;
+    return graph.namedLocationRanges(NAMED_LOCATION_ID);
   }
 
   private long calls(String method) {
@@ -156,10 +151,31 @@ class EntraNamedLocationEnforcementPointTest {
     assertThat(outcomes)
         .extracting(EnforcementOutcome::status)
         .containsExactly(
-            Status.DONE, Status.DONE, Status.DONE, Status.UNSUPPORTED, Status.ALREADY_PRESENT);
+            Status.DONE, Status.DONE, Status.DONE, Status.UNSUPPORTED, Status.NOT_OURS);
+    assertThat(outcomes.get(4).detail()).contains("someone else's");
     assertThat(held()).contains("203.0.113.7/32", "198.51.100.0/24", "2001:db8::/48");
     assertThat(calls("GET")).isEqualTo(1);
     assertThat(calls("PATCH")).isEqualTo(1);
+  }
+
+  @Test
+  void aRangeFoundWhenTakingOverAnAbandonedClaimIsOurs() {
+    EntraNamedLocationEnforcementPoint point = instance();
+    point.apply(List.of(block("203.0.113.7")));
+    EnforcementRequest retaken =
+        new EnforcementRequest(
+            parse("203.0.113.7"),
+            Action.BLOCK,
+            NOW.plus(Duration.ofHours(24)),
+            "incident 42",
+            "phishing",
+            null,
+            false,
+            true);
+
+    assertThat(point.apply(List.of(retaken)))
+        .extracting(EnforcementOutcome::status)
+        .containsExactly(Status.ALREADY_OURS);
   }
 
   @Test

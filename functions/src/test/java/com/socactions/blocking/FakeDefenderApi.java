@@ -88,6 +88,7 @@ public final class FakeDefenderApi implements AutoCloseable {
   private final AtomicInteger importCalls = new AtomicInteger();
   private final AtomicInteger deleteCalls = new AtomicInteger();
   private volatile int pageSize = 10_000;
+  private volatile long answerDelayMillis;
   private String base;
 
   private FakeDefenderApi(String token) {
@@ -136,7 +137,16 @@ public final class FakeDefenderApi implements AutoCloseable {
     return this;
   }
 
-  /** Holds one indicator as if created in the console; returns its id. */
+  /** The person {@link #add} makes indicators as, in the portal. */
+  public static final String PORTAL_USER = "secops@contoso.com";
+
+  /** The application id every API import is recorded as created by (the caller's app). */
+  public static final String CALLER_APP_ID = "7d3f1c2e-5a4b-4c3d-9e8f-0a1b2c3d4e5f";
+
+  /**
+   * Holds one indicator as a person made it in the Defender portal ({@code sourceType} {@code
+   * User}, {@code createdBy} {@value #PORTAL_USER}); returns its id.
+   */
   public String add(String value, String type, String action, String expirationTime) {
     ObjectNode item = JSON.createObjectNode();
     String id = Integer.toString(nextId.incrementAndGet());
@@ -146,8 +156,34 @@ public final class FakeDefenderApi implements AutoCloseable {
     item.put("action", action);
     item.put("expirationTime", expirationTime);
     item.put("title", "added by the test");
+    item.put("sourceType", "User");
+    item.put("source", "SecOps");
+    item.put("createdBy", PORTAL_USER);
+    item.put("createdByDisplayName", "SecOps Team");
+    item.put("creationTimeDateTimeUtc", "2026-11-01T09:00:00Z");
     hold(item);
     return id;
+  }
+
+  /**
+   * Holds one indicator as the connector would have imported it (its {@code application}, {@code
+   * sourceType} {@code AadApp}), e.g. before a worker died; returns its id.
+   */
+  public String addAsConnector(String value, String type, String action, String expirationTime) {
+    String id = add(value, type, action, expirationTime);
+    ObjectNode item = indicators.get(id);
+    item.put("application", DefenderEnforcementPoint.APPLICATION);
+    item.put("sourceType", "AadApp");
+    item.put("source", "SOC Actions app");
+    item.put("createdBy", CALLER_APP_ID);
+    item.put("createdByDisplayName", "SOC Actions app");
+    return id;
+  }
+
+  /** A snapshot of the indicator with this id, or null: to assert it was left as it was. */
+  public JsonNode byId(String id) {
+    ObjectNode item = indicators.get(id);
+    return item == null ? null : item.deepCopy();
   }
 
   /** Imports of this value fail for that item alone, with this reason. */
@@ -185,6 +221,12 @@ public final class FakeDefenderApi implements AutoCloseable {
       scripted.add(
           new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
     }
+    return this;
+  }
+
+  /** Every answer takes this long, so concurrent callers overlap. */
+  public FakeDefenderApi answerDelay(java.time.Duration delay) {
+    answerDelayMillis = delay.toMillis();
     return this;
   }
 
@@ -327,6 +369,13 @@ public final class FakeDefenderApi implements AutoCloseable {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
       requests.add(request);
+      if (answerDelayMillis > 0) {
+        try {
+          Thread.sleep(answerDelayMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       HttpUrl url = request.getUrl();
       String path = url.encodedPath();
       String method = request.getMethod();
@@ -445,7 +494,14 @@ public final class FakeDefenderApi implements AutoCloseable {
       if (held == null) {
         held = JSON.createObjectNode();
         held.put("id", Integer.toString(nextId.incrementAndGet()));
+        // Defender records who submitted it: an application, by its id, at this time.
+        held.put("sourceType", "AadApp");
+        held.put("source", "SOC Actions app");
+        held.put("createdBy", CALLER_APP_ID);
+        held.put("createdByDisplayName", "SOC Actions app");
+        held.put("creationTimeDateTimeUtc", "2026-11-27T10:00:00Z");
       }
+      held.put("lastUpdatedBy", CALLER_APP_ID);
       for (String field :
           List.of(
               "indicatorValue",

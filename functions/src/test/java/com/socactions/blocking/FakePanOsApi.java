@@ -68,6 +68,10 @@ final class FakePanOsApi implements AutoCloseable {
   private final List<String> urls = new CopyOnWriteArrayList<>();
   private final List<String> keyHeaders = new CopyOnWriteArrayList<>();
   private volatile boolean registerFirst;
+  private volatile int outageStatus;
+  private final java.util.concurrent.atomic.AtomicInteger registrationsApplied =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private volatile long answerDelayMillis;
 
   private FakePanOsApi() {}
 
@@ -111,6 +115,27 @@ final class FakePanOsApi implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Until {@link #recover()}, every request answers {@code status} (a firewall that is down, or its
+   * management plane overloaded), as many times as it is asked.
+   */
+  FakePanOsApi outage(int status) {
+    outageStatus = status;
+    return this;
+  }
+
+  /** Ends an {@link #outage}. */
+  FakePanOsApi recover() {
+    outageStatus = 0;
+    return this;
+  }
+
+  /** Every answer takes this long: a busy management plane, so concurrent callers overlap. */
+  FakePanOsApi answerDelay(java.time.Duration delay) {
+    answerDelayMillis = delay.toMillis();
+    return this;
+  }
+
   /** The next request gets exactly this answer. */
   FakePanOsApi respondNext(MockResponse response) {
     scripted.add(response);
@@ -134,6 +159,11 @@ final class FakePanOsApi implements AutoCloseable {
   }
 
   // ---- counting ----
+
+  /** How many tag registrations the firewall applied (entries, not messages). */
+  int registrationsApplied() {
+    return registrationsApplied.get();
+  }
 
   /** The {@code cmd} of each {@code type=user-id} request, in order. */
   List<String> userIdMessages() {
@@ -167,6 +197,23 @@ final class FakePanOsApi implements AutoCloseable {
       urls.add(url.encodedPath() + (url.encodedQuery() == null ? "" : "?" + url.encodedQuery()));
       String key = request.getHeaders().get("X-PAN-KEY");
       keyHeaders.add(key == null ? "" : key);
+      if (answerDelayMillis > 0) {
+        try {
+          Thread.sleep(answerDelayMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (outageStatus != 0) {
+        Map<String, String> form = form(request.getBody() == null ? "" : request.getBody().utf8());
+        if ("user-id".equals(form.get("type"))) {
+          userIdMessages.add(form.getOrDefault("cmd", ""));
+        }
+        return new MockResponse.Builder()
+            .code(outageStatus)
+            .body("<html>unavailable</html>")
+            .build();
+      }
       MockResponse next = scripted.poll();
       if (next != null) {
         return next;
@@ -238,6 +285,7 @@ final class FakePanOsApi implements AutoCloseable {
                 sectionErrors.put(ip, "tag " + tag + " already exists, ignore");
               } else {
                 register(ip, tag, member.getAttribute("timeout"));
+                registrationsApplied.incrementAndGet();
               }
             } else {
               Map<String, String> tags = registered.get(ip);

@@ -122,7 +122,7 @@ class PanOsEnforcementPointTest {
 
     assertThat(outcomes)
         .extracting(EnforcementOutcome::status)
-        .containsExactly(Status.ALREADY_PRESENT, Status.DONE);
+        .containsExactly(Status.ALREADY_OURS, Status.DONE);
     // PAN-OS answers the register of a tag an address holds with "already exists, ignore": one
     // message, no read, and the existing registration keeps its own timeout.
     assertThat(fake.userIdMessages()).hasSize(1);
@@ -137,7 +137,7 @@ class PanOsEnforcementPointTest {
 
     assertThat(panOs().apply(List.of(block("198.51.100.9", NOW.plusSeconds(60)))))
         .extracting(EnforcementOutcome::status)
-        .containsExactly(Status.ALREADY_PRESENT);
+        .containsExactly(Status.ALREADY_OURS);
     assertThat(fake.tagsOf("198.51.100.9")).isEqualTo(Map.of(TAG, "3600"));
     assertThat(fake.requestUrls()).hasSize(1);
   }
@@ -160,7 +160,7 @@ class PanOsEnforcementPointTest {
 
     assertThat(outcomes)
         .extracting(EnforcementOutcome::status)
-        .containsExactly(Status.ALREADY_PRESENT, Status.DONE);
+        .containsExactly(Status.ALREADY_OURS, Status.DONE);
     assertThat(fake.tagsOf("198.51.100.30")).isEqualTo(Map.of(TAG, "172800"));
     assertThat(fake.userIdMessages()).hasSize(1);
     assertThat(fake.userIdMessages().get(0))
@@ -215,7 +215,7 @@ class PanOsEnforcementPointTest {
                         true)))
             .get(0);
 
-    assertThat(outcome.status()).isEqualTo(Status.ALREADY_PRESENT);
+    assertThat(outcome.status()).isEqualTo(Status.ALREADY_OURS);
     assertThat(fake.tagsOf("198.51.100.33")).isEqualTo(Map.of(TAG, "3600"));
     assertThat(fake.userIdMessages()).hasSize(2);
   }
@@ -246,7 +246,7 @@ class PanOsEnforcementPointTest {
 
     assertThat(outcomes)
         .extracting(EnforcementOutcome::status)
-        .containsExactly(Status.ALREADY_PRESENT, Status.DONE);
+        .containsExactly(Status.ALREADY_OURS, Status.DONE);
   }
 
   @Test

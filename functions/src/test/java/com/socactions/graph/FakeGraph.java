@@ -280,6 +280,29 @@ public final class FakeGraph implements AutoCloseable {
     return namedLocations.get(id);
   }
 
+  /** The {@code cidrAddress} of every range a named location holds, in order. */
+  public List<String> namedLocationRanges(String id) {
+    List<String> ranges = new java.util.ArrayList<>();
+    namedLocations
+        .get(id)
+        .path("ipRanges")
+        .forEach(range -> ranges.add(range.path("cidrAddress").asText()));
+    return ranges;
+  }
+
+  /** Adds a range to a named location as a person would in the Entra admin center. */
+  public FakeGraph addNamedLocationRange(String id, String cidr) {
+    ObjectNode range =
+        ((com.fasterxml.jackson.databind.node.ArrayNode)
+                namedLocations.get(id).withArray("ipRanges"))
+            .addObject();
+    range.put(
+        "@odata.type",
+        cidr.contains(":") ? "#microsoft.graph.iPv6CidrRange" : "#microsoft.graph.iPv4CidrRange");
+    range.put("cidrAddress", cidr);
+    return this;
+  }
+
   public List<RecordedRequest> requests() {
     return List.copyOf(requests);
   }

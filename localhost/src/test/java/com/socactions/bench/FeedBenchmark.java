@@ -174,6 +174,9 @@ public final class FeedBenchmark {
         null,
         null,
         null,
+        null,
+        null,
+        null,
         List.of(),
         0,
         null);

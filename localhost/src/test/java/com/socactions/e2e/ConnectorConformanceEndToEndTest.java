@@ -522,6 +522,16 @@ class ConnectorConformanceEndToEndTest {
             "an unknown state",
             () -> healthy.get("v1/indicators?state=sleeping")),
         new Call(
+            "ListIndicators",
+            400,
+            "an unknown provider",
+            () -> healthy.get("v1/indicators?provider=checkpoint")),
+        new Call(
+            "ListIndicators",
+            400,
+            "a provider that is no provider id",
+            () -> healthy.get("v1/indicators?provider=Not%20A%20Provider")),
+        new Call(
             "ListIndicators", 401, "no function key", () -> withoutKey(healthy, "v1/indicators")),
         new Call(
             "ListIndicators", 503, "state storage down", () -> storageDown.get("v1/indicators")),

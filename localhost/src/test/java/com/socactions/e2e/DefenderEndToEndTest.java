@@ -180,6 +180,55 @@ class DefenderEndToEndTest {
     assertThat(active("throttled-e2e.example.net")).isEmpty();
   }
 
+  @Test
+  void aBlockSecOpsMadeInThePortalIsAlreadyPresentAndNeitherUnblockNorExpiryRemovesIt() {
+    String theirs = defender.add("45.41.0.66", "IpAddress", "Block", null);
+    JsonNode before = defender.byId(theirs);
+
+    HttpResponse<String> blocked = block(List.of("45.41.0.66"), "PT1H");
+    HttpResponse<String> unblocked =
+        connector.post("v1/indicators/unblock", body(List.of("45.41.0.66"), null));
+    clock.advance(Duration.ofHours(2));
+    connector.services().blocking().service().expire();
+
+    assertThat(json(blocked).at("/results/0/status").asText()).isEqualTo("already_present");
+    assertThat(json(blocked).at("/results/0/detail").asText()).contains("SecOps Team");
+    assertThat(json(blocked).at("/summary/already_present").asInt()).isEqualTo(1);
+    assertThat(json(unblocked).at("/results/0/status").asText()).isEqualTo("already_present");
+    assertThat(defender.byId(theirs)).isEqualTo(before);
+    assertThat(defender.importCalls()).isZero();
+    assertThat(defender.deleteCalls()).isZero();
+    HttpResponse<String> listed =
+        connector.get("v1/indicators?provider=defender&state=present&value=45.41.0.66");
+    assertThat(json(listed).at("/value/0/held_by").asText()).startsWith("SecOps Team");
+  }
+
+  @Test
+  void twoIdenticalBlocksAtOnceImportOnceAndTheSecondAnswersOnlyAfterDefenderConfirmed()
+      throws Exception {
+    defender.answerDelay(Duration.ofMillis(300));
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<HttpResponse<String>>> runs = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        runs.add(pool.submit(() -> block(List.of("185.220.116.1"), "PT6H")));
+      }
+      List<String> statuses = new ArrayList<>();
+      for (java.util.concurrent.Future<HttpResponse<String>> run : runs) {
+        HttpResponse<String> response = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        statuses.add(json(response).at("/results/0/status").asText());
+      }
+
+      assertThat(statuses).containsExactlyInAnyOrder("blocked", "already_active");
+      assertThat(defender.importCalls()).isEqualTo(1);
+      assertThat(defender.indicator("185.220.116.1")).isNotNull();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private HttpResponse<String> block(List<String> indicators, String duration) {
     return connector.post("v1/indicators/block", body(indicators, duration));
   }
