@@ -178,7 +178,7 @@ public final class BlockingService {
     Batch batch = new Batch(command);
     BlockLedger book = ledger.get();
     Vetted vetted =
-        vet(book, point, batch, command, Action.ALLOW, expiresAt, BlockingService::allowVerdict);
+        vet(book, point, batch, command, Action.ALLOW, expiresAt, Guardrails::checkAllow);
     liftBlocksElsewhere(book, batch, point, vetted.indexes(), command);
     applyClaims(point, book, batch, vetted.claims(), vetted.indexes(), Action.ALLOW, command);
     noteCoveringBlocks(book, batch, vetted.indexes());
@@ -864,11 +864,6 @@ public final class BlockingService {
               + point.readiness().detail());
     }
     return point;
-  }
-
-  // Placeholder until the allow guardrails land (issue 14 item 4): every allow passes.
-  private static Verdict allowVerdict(Indicator indicator, GuardrailOverride override) {
-    return new Verdict.Allowed(List.of());
   }
 
   /** The results of one call, by request index; duplicates of one indicator share one answer. */

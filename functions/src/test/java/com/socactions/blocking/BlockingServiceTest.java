@@ -297,6 +297,60 @@ class BlockingServiceTest {
   }
 
   @Test
+  void anAllowOfAnythingBroadIsRefusedAndTurnsOffNoBlocking() {
+    List<String> broad = List.of("0.0.0.0/0", "::/0", "com", "co.uk", "1.0.0.0/8", "2000::/3");
+    List<String> never = List.of("0.0.0.0/0", "::/0", "com", "co.uk", "2000::/3", "64.0.0.0/3");
+
+    BlockResponse unjustified = service.allow(command("edl", broad, false, GuardrailOverride.NONE));
+    BlockResponse justified =
+        service.allow(
+            command("edl", never, false, GuardrailOverride.justifiedBy("the SOC lead said so")));
+    BlockResponse blocked =
+        service.block(command("panos", List.of("185.220.101.30"), false, GuardrailOverride.NONE));
+
+    assertThat(unjustified.results())
+        .extracting(IndicatorResult::status)
+        .containsOnly(BlockStatus.REFUSED);
+    assertThat(justified.results())
+        .extracting(IndicatorResult::status)
+        .containsOnly(BlockStatus.REFUSED);
+    assertThat(blocked.results().get(0).status()).isEqualTo(BlockStatus.BLOCKED);
+    assertThat(ledger.find("edl", parse("co.uk")).orElseThrow().state())
+        .isEqualTo(LedgerState.REFUSED);
+  }
+
+  @Test
+  void aBroadAllowNeedsAJustificationAndThenPasses() {
+    BlockResponse unjustified =
+        service.allow(command("edl", List.of("185.192.0.0/12"), false, GuardrailOverride.NONE));
+    BlockResponse justified =
+        service.allow(
+            command(
+                "edl",
+                List.of("185.192.0.0/12"),
+                false,
+                GuardrailOverride.justifiedBy("partner range, CHG0051")));
+
+    assertThat(unjustified.results().get(0).status()).isEqualTo(BlockStatus.REFUSED);
+    assertThat(unjustified.results().get(0).reason()).isEqualTo("too_broad");
+    assertThat(justified.results().get(0).status()).isEqualTo(BlockStatus.ALLOWED);
+  }
+
+  @Test
+  void allowingAnAddressThatACoveringNetworkBlockStillStopsSaysSo() {
+    service.block(command("edl", List.of("185.220.102.0/24"), false, GuardrailOverride.NONE));
+
+    BlockResponse allowed =
+        service.allow(command("edl", List.of("185.220.102.15"), false, GuardrailOverride.NONE));
+
+    assertThat(allowed.results().get(0).status()).isEqualTo(BlockStatus.ALLOWED);
+    assertThat(allowed.results().get(0).detail())
+        .contains("still blocked by 185.220.102.0/24 on edl");
+    assertThat(ledger.find("edl", parse("185.220.102.0/24")).orElseThrow().state())
+        .isEqualTo(LedgerState.ACTIVE);
+  }
+
+  @Test
   void whenTheProviderTakesNothingTheCallIsRetryableAndNothingIsActive() {
     panos.failNext(10, 503, Map.of("Retry-After", "7"));
 
