@@ -7,6 +7,7 @@ import com.socactions.indicators.Indicator;
 import com.socactions.indicators.IndicatorType;
 import com.socactions.indicators.IpAddresses;
 import com.socactions.indicators.IpScope;
+import com.socactions.ledger.AllowList;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
 import java.math.BigInteger;

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
+import com.socactions.ledger.BlockLedger;
+import com.socactions.ledger.LedgerState;
+import com.socactions.ledger.TestLedgers;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.HttpClients;
 import com.socactions.platform.InvalidInputException;
@@ -64,12 +67,7 @@ class BlockingServiceTest {
                 "PROTECTED_INDICATORS",
                 "185.220.100.0/28, corp.contoso.com"));
     TableStorage storage = new TableStorage(settings);
-    ledger =
-        new BlockLedger(
-            storage.table("servicetest" + TABLES.incrementAndGet() + System.nanoTime() % 100_000),
-            clock,
-            BlockLedger.DEFAULT_CLAIM_TIMEOUT,
-            Duration.ZERO);
+    ledger = new BlockLedger(TestLedgers.tables(storage), clock, BlockLedger.Options.defaults());
     PanOsEnforcementPoint panOs =
         new PanOsEnforcementPoint(
             settings,
@@ -251,6 +249,8 @@ class BlockingServiceTest {
 
     assertThat(first.stillPending()).isEqualTo(1);
     assertThat(ledger.find("panos", parse("185.220.101.12")).orElseThrow().liftPending()).isTrue();
+    assertThat(service.expire().lifted()).as("the retry waits its delay").isZero();
+    clock.advance(BlockLedger.LIFT_RETRY);
 
     BlockingService.ExpiryReport second = service.expire();
 

@@ -8,6 +8,7 @@ import com.socactions.indicators.Indicator;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.IpAddresses;
 import com.socactions.indicators.ParseResult;
+import com.socactions.ledger.AllowList;
 import com.socactions.openapi.ConnectorRules;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;

@@ -2,7 +2,6 @@ package com.socactions.cmdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.socactions.blocking.AllowList;
 import com.socactions.blocking.CriticalAssets;
 import com.socactions.blocking.CriticalAssets.CriticalAsset;
 import com.socactions.blocking.GuardrailOverride;
@@ -13,6 +12,7 @@ import com.socactions.indicators.Cidr;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
+import com.socactions.ledger.AllowList;
 import com.socactions.platform.Settings;
 import com.socactions.servicenow.FakeServiceNow;
 import java.io.IOException;

@@ -1,10 +1,10 @@
-package com.socactions.blocking;
+package com.socactions.ledger;
 
 import com.azure.data.tables.models.TableEntity;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.socactions.blocking.EnforcementRequest.Action;
 import com.socactions.indicators.IndicatorType;
+import com.socactions.platform.ConditionalWrites;
 import com.socactions.platform.Json;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -16,6 +16,12 @@ import java.util.Locale;
 /**
  * The mutable working copy of one ledger row, and its mapping to and from table entities.
  * Package-private: callers see {@link LedgerEntry}. Property names are snake_case, as in the API.
+ *
+ * <p>History: the row holds the current state and {@link #historyCount}; every decision is an entry
+ * of the history table ({@link LedgerHistoryLog}). The entries of the row's latest decision also
+ * stay on the row ({@link #outbox}) until the next decision: the history table is written right
+ * after the row, and a write that was lost then is written with the next decision's, or read from
+ * the row by {@link BlockLedger#history}.
  */
 final class LedgerRow {
   private static final TypeReference<List<LedgerHistory>> HISTORY = new TypeReference<>() {};
@@ -24,6 +30,45 @@ final class LedgerRow {
    * Where {@link TableEntity#getETag()} reads the ETag that conditional writes send as If-Match.
    */
   static final String ETAG_PROPERTY = "odata.etag";
+
+  /** The entity mapping for {@link ConditionalWrites}. */
+  static final ConditionalWrites.Codec<LedgerRow> CODEC =
+      new ConditionalWrites.Codec<>() {
+        @Override
+        public String partitionKey(LedgerRow row) {
+          return row.partitionKey();
+        }
+
+        @Override
+        public String rowKey(LedgerRow row) {
+          return row.rowKey();
+        }
+
+        @Override
+        public String etag(LedgerRow row) {
+          return row.etag;
+        }
+
+        @Override
+        public void setEtag(LedgerRow row, String etag) {
+          row.etag = etag;
+        }
+
+        @Override
+        public TableEntity toEntity(LedgerRow row) {
+          return row.toEntity();
+        }
+
+        @Override
+        public LedgerRow fromEntity(TableEntity entity) {
+          return LedgerRow.from(entity);
+        }
+
+        @Override
+        public LedgerRow copy(LedgerRow row) {
+          return row.copy();
+        }
+      };
 
   String provider;
   IndicatorType type;
@@ -59,24 +104,27 @@ final class LedgerRow {
   /** Whose entry the provider holds, for {@code present} rows. */
   String heldBy;
 
-  List<LedgerHistory> history = new ArrayList<>();
+  /** The decisions of the row's latest write, with their sequence numbers. */
+  List<LedgerHistory> outbox = new ArrayList<>();
+
+  /** How many decisions there have been: the last entry's sequence number. */
   int historyCount;
+
+  /** Where the row stands in the list index: under {@link #listedState}, at this time. */
+  Instant listedAt;
+
+  LedgerState listedState;
   String etag;
 
+  /** Whether this working copy has appended a decision yet (the outbox then holds only its own). */
+  private boolean decided;
+
   String partitionKey() {
-    return LedgerKeys.partitionKey(provider, type);
+    return LedgerKeys.partitionKey(provider, type, value);
   }
 
   String rowKey() {
     return LedgerKeys.rowKey(value);
-  }
-
-  /** No claim in flight any more. */
-  void clearClaim() {
-    pendingSince = null;
-    claimId = null;
-    claimKind = null;
-    extendTo = null;
   }
 
   /** A new row for {@code request}, created now. */
@@ -98,6 +146,14 @@ final class LedgerRow {
     return copy;
   }
 
+  /** No claim in flight any more. */
+  void clearClaim() {
+    pendingSince = null;
+    claimId = null;
+    claimKind = null;
+    extendTo = null;
+  }
+
   /** Who asked last: the row shows the latest requester; the history keeps them all. */
   void setProvenance(Provenance provenance) {
     reason = BlockLedger.cut(provenance.reason(), BlockLedger.MAX_FIELD_CHARS);
@@ -108,10 +164,9 @@ final class LedgerRow {
   }
 
   /**
-   * Appends a decision, keeping the first and the latest {@link BlockLedger#MAX_HISTORY_ENTRIES}
-   * minus one, and dropping from the middle until the JSON fits {@link
-   * BlockLedger#MAX_HISTORY_CHARS}: the first says how the row began, the latest what happened
-   * lately; {@code history_count} says how many there were.
+   * Appends a decision: the next sequence number, on the outbox, which then holds only this working
+   * copy's decisions (the ones of the row's previous write are the history table's by now, or go
+   * with this write's: {@link LedgerHistoryLog#append}).
    */
   void append(
       Instant time,
@@ -120,28 +175,40 @@ final class LedgerRow {
       String message,
       String guardrailCode,
       Provenance by) {
-    int max = BlockLedger.MAX_HISTORY_TEXT_CHARS;
-    history.add(
-        new LedgerHistory(
-            time,
-            decision,
-            status,
-            BlockLedger.cut(message, max),
-            guardrailCode,
-            BlockLedger.cut(by.workflowRunId(), max),
-            BlockLedger.cut(by.requestedBy(), max),
-            BlockLedger.cut(by.incidentId(), max)));
-    historyCount++;
-    while (history.size() > BlockLedger.MAX_HISTORY_ENTRIES
-        || history.size() > 2 && historyJson().length() > BlockLedger.MAX_HISTORY_CHARS) {
-      history.remove(1);
+    if (!decided) {
+      outbox = new ArrayList<>();
+      decided = true;
     }
+    historyCount++;
+    outbox.add(historyEntry(historyCount, time, decision, status, message, guardrailCode, by));
     updatedAt = time;
   }
 
-  private String historyJson() {
+  /** A history entry, its texts cut to {@link BlockLedger#MAX_HISTORY_TEXT_CHARS}. */
+  static LedgerHistory historyEntry(
+      Integer seq,
+      Instant time,
+      String decision,
+      String status,
+      String message,
+      String guardrailCode,
+      Provenance by) {
+    int max = BlockLedger.MAX_HISTORY_TEXT_CHARS;
+    return new LedgerHistory(
+        seq,
+        time,
+        decision,
+        status,
+        BlockLedger.cut(message, max),
+        guardrailCode,
+        BlockLedger.cut(by.workflowRunId(), max),
+        BlockLedger.cut(by.requestedBy(), max),
+        BlockLedger.cut(by.incidentId(), max));
+  }
+
+  private String outboxJson() {
     try {
-      return Json.MAPPER.writeValueAsString(history);
+      return Json.MAPPER.writeValueAsString(outbox);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("history entries are plain records", e);
     }
@@ -156,7 +223,7 @@ final class LedgerRow {
             .addProperty("action", action.name().toLowerCase(Locale.ROOT))
             .addProperty("state", state.wireName())
             .addProperty("lift_pending", liftPending)
-            .addProperty("history", historyJson())
+            .addProperty("outbox", outboxJson())
             .addProperty("history_count", historyCount);
     putIfSet(entity, "reason", reason);
     putIfSet(entity, "justification", justification);
@@ -175,6 +242,8 @@ final class LedgerRow {
     putIfSet(entity, "claim_kind", claimKind == null ? null : claimKind.wireName());
     putIfSet(entity, "extend_to", extendTo);
     putIfSet(entity, "held_by", heldBy);
+    putIfSet(entity, "listed_at", listedAt);
+    putIfSet(entity, "listed_state", listedState == null ? null : listedState.wireName());
     if (etag != null) {
       entity.addProperty(ETAG_PROPERTY, etag);
     }
@@ -211,18 +280,20 @@ final class LedgerRow {
     row.claimKind = ClaimKind.fromWireName(text(entity, "claim_kind")).orElse(null);
     row.extendTo = time(entity, "extend_to");
     row.heldBy = text(entity, "held_by");
-    String json = text(entity, "history");
+    row.listedAt = time(entity, "listed_at");
+    row.listedState = LedgerState.fromWireName(text(entity, "listed_state")).orElse(null);
+    String json = text(entity, "outbox");
     try {
-      row.history =
+      row.outbox =
           json == null ? new ArrayList<>() : new ArrayList<>(Json.MAPPER.readValue(json, HISTORY));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(
-          "ledger row " + entity.getRowKey() + " has a malformed history", e);
+          "ledger row " + entity.getRowKey() + " has a malformed outbox", e);
     }
     row.historyCount =
         entity.getProperty("history_count") instanceof Number count
             ? count.intValue()
-            : row.history.size();
+            : row.outbox.size();
     row.etag = entity.getETag();
     return row;
   }
@@ -252,9 +323,11 @@ final class LedgerRow {
         claimKind,
         extendTo,
         heldBy,
-        history,
+        outbox,
         historyCount,
-        etag);
+        etag,
+        listedAt,
+        listedState);
   }
 
   /** The working copy of an entry a caller holds. */
@@ -283,9 +356,11 @@ final class LedgerRow {
     row.claimKind = entry.claimKind();
     row.extendTo = entry.extendTo();
     row.heldBy = entry.heldBy();
-    row.history = new ArrayList<>(entry.history());
+    row.outbox = new ArrayList<>(entry.history());
     row.historyCount = entry.historyCount();
     row.etag = entry.etag();
+    row.listedAt = entry.listedAt();
+    row.listedState = entry.listedState();
     return row;
   }
 
@@ -297,7 +372,7 @@ final class LedgerRow {
 
   private static void putIfSet(TableEntity entity, String name, Instant value) {
     if (value != null) {
-      // Edm.DateTime, so OData filters can compare times (expires_at le datetime'...').
+      // Edm.DateTime, so OData filters can compare times.
       entity.addProperty(name, value.atOffset(ZoneOffset.UTC));
     }
   }

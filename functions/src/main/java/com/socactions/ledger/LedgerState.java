@@ -1,4 +1,4 @@
-package com.socactions.blocking;
+package com.socactions.ledger;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;

@@ -1,6 +1,5 @@
-package com.socactions.blocking;
+package com.socactions.ledger;
 
-import com.socactions.blocking.EnforcementRequest.Action;
 import com.socactions.indicators.Indicator;
 import java.time.Instant;
 
@@ -25,6 +24,6 @@ public record LedgerRequest(
       throw new IllegalArgumentException(
           "'provider', 'indicator', 'action', 'expiresAt' and 'provenance' cannot be null.");
     }
-    LedgerKeys.partitionKey(provider, indicator.type());
+    LedgerKeys.listKey(provider, indicator.type());
   }
 }

@@ -1,4 +1,4 @@
-package com.socactions.blocking;
+package com.socactions.ledger;
 
 import java.util.Arrays;
 import java.util.Locale;

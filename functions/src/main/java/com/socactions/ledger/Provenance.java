@@ -1,4 +1,4 @@
-package com.socactions.blocking;
+package com.socactions.ledger;
 
 /**
  * Who asked for a ledger decision, and why: what the ledger keeps on the row and in its history.

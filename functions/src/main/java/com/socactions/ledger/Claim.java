@@ -1,4 +1,4 @@
-package com.socactions.blocking;
+package com.socactions.ledger;
 
 /**
  * What {@link BlockLedger#claimActive} decided for one request.

@@ -1,4 +1,4 @@
-package com.socactions.blocking;
+package com.socactions.ledger;
 
 import com.socactions.indicators.IndicatorType;
 import java.io.ByteArrayOutputStream;
@@ -11,10 +11,12 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The table keys of the {@link BlockLedger}: one partition per provider and indicator type ({@code
- * edl:ip}, {@code defender:url}), so the rows of one request mostly share a partition (and
- * entity-group transactions) and the EDL feed of one list is one partition read; one row per
- * normalised value.
+ * The table keys of the {@link BlockLedger}: partitions per provider and indicator type, each
+ * spread over {@value #SHARDS} shards by a hash of the row key ({@code edl:ip:7}, {@code
+ * defender:url:c}), so that no list or provider concentrates its writes on one partition (a
+ * partition tops out near 2,000 entities a second) while the rows of one request still share a few
+ * partitions and their entity-group transactions; one row per normalised value. Nothing reads a
+ * whole partition: rows are read by key, lists from the ledger's indexes.
  *
  * <p>Table keys may not hold {@code /}, {@code \}, {@code #}, {@code ?} or control characters and
  * are limited to 1 KiB, while CIDRs and URLs hold them and URLs run to 2,048 characters. Row keys
@@ -32,6 +34,9 @@ public final class LedgerKeys {
    */
   public static final int MAX_ROW_KEY_CHARS = 400;
 
+  /** Partitions per provider and type: one hex digit of the row key's SHA-256. */
+  public static final int SHARDS = 16;
+
   /** The provider id of identity decisions (account disables) in the ledger. */
   public static final String ACCOUNTS_PROVIDER = "entra-account";
 
@@ -42,22 +47,41 @@ public final class LedgerKeys {
   private LedgerKeys() {}
 
   /**
-   * {@code provider:type}, e.g. {@code edl:ip}.
+   * {@code provider:type}, e.g. {@code edl:ip}: the list a row belongs to, without its shard.
    *
    * @throws IllegalArgumentException when {@code provider} is not a provider id (lower-case
    *     letters, digits and dashes, starting with a letter)
    */
-  public static String partitionKey(String provider, IndicatorType type) {
-    if (provider == null || !PROVIDER_ID.matcher(provider).matches()) {
-      throw new IllegalArgumentException(
-          "'provider' must be a provider id such as edl, not " + provider);
-    }
+  public static String listKey(String provider, IndicatorType type) {
+    checkProvider(provider);
     return provider + ":" + type.wireName();
   }
 
-  /** The first partition key of a provider, for a range filter over all its types. */
-  static String partitionPrefix(String provider) {
-    return partitionKey(provider, IndicatorType.IP).substring(0, provider.length() + 1);
+  /**
+   * {@code provider:type:shard} of a value, e.g. {@code edl:ip:7}.
+   *
+   * @throws IllegalArgumentException as {@link #listKey}
+   */
+  public static String partitionKey(String provider, IndicatorType type, String value) {
+    return listKey(provider, type) + ":" + shardOf(rowKey(value));
+  }
+
+  /** Whether {@code provider} is a well-formed provider id. */
+  public static boolean isProviderId(String provider) {
+    return provider != null && PROVIDER_ID.matcher(provider).matches();
+  }
+
+  static void checkProvider(String provider) {
+    if (!isProviderId(provider)) {
+      throw new IllegalArgumentException(
+          "'provider' must be a provider id such as edl, not " + provider);
+    }
+  }
+
+  /** The shard of a row key: one hex digit of its SHA-256. */
+  static char shardOf(String rowKey) {
+    byte first = sha256(rowKey.getBytes(StandardCharsets.UTF_8))[0];
+    return Character.forDigit((first & 0xff) % SHARDS, SHARDS);
   }
 
   /** The row key of a normalised value; see the class comment for the encoding. */

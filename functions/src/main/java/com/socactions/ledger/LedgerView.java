@@ -1,7 +1,6 @@
-package com.socactions.blocking;
+package com.socactions.ledger;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.socactions.blocking.EnforcementRequest.Action;
 import com.socactions.indicators.IndicatorType;
 import java.time.Instant;
 import java.util.List;
@@ -38,6 +37,11 @@ public record LedgerView(
     int historyCount) {
 
   public static LedgerView of(LedgerEntry entry) {
+    return of(entry, entry.history());
+  }
+
+  /** With {@code history}: the row's whole audit trail, or its latest decision's entries. */
+  public static LedgerView of(LedgerEntry entry, List<LedgerHistory> history) {
     Action action = entry.action();
     return new LedgerView(
         entry.value(),
@@ -60,7 +64,7 @@ public record LedgerView(
         entry.lastError(),
         entry.heldBy(),
         entry.isClaimInFlight() ? Boolean.TRUE : null,
-        entry.history(),
+        history,
         entry.historyCount());
   }
 
@@ -70,6 +74,15 @@ public record LedgerView(
     public static Page of(LedgerPage page) {
       return new Page(
           page.entries().stream().map(LedgerView::of).toList(), page.continuationToken());
+    }
+
+    /** Every row with its whole history (one key range of the history table per row). */
+    public static Page withHistory(LedgerPage page, BlockLedger ledger) {
+      return new Page(
+          page.entries().stream()
+              .map(entry -> LedgerView.of(entry, ledger.history(entry)))
+              .toList(),
+          page.continuationToken());
     }
   }
 }

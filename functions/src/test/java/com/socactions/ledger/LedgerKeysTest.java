@@ -1,4 +1,4 @@
-package com.socactions.blocking;
+package com.socactions.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -66,13 +66,25 @@ class LedgerKeysTest {
   }
 
   @Test
-  void partitionsAreProviderAndTypeAndRefuseOddProviderIds() {
-    assertThat(LedgerKeys.partitionKey("edl", IndicatorType.IP)).isEqualTo("edl:ip");
-    assertThat(LedgerKeys.partitionKey("entra-named-location", IndicatorType.CIDR))
-        .isEqualTo("entra-named-location:cidr");
-    assertThatThrownBy(() -> LedgerKeys.partitionKey("edl' or 'a'='a", IndicatorType.IP))
+  void partitionsAreProviderTypeAndShardAndRefuseOddProviderIds() {
+    assertThat(LedgerKeys.listKey("edl", IndicatorType.IP)).isEqualTo("edl:ip");
+    assertThat(LedgerKeys.partitionKey("edl", IndicatorType.IP, "203.0.113.7"))
+        .matches("edl:ip:[0-9a-f]");
+    assertThat(LedgerKeys.partitionKey("entra-named-location", IndicatorType.CIDR, "45.42.0.0/24"))
+        .startsWith("entra-named-location:cidr:");
+    assertThatThrownBy(() -> LedgerKeys.partitionKey("edl' or 'a'='a", IndicatorType.IP, "1.2.3.4"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> LedgerKeys.partitionKey("EDL/x", IndicatorType.IP))
+    assertThatThrownBy(() -> LedgerKeys.partitionKey("EDL/x", IndicatorType.IP, "1.2.3.4"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theRowsOfOneListSpreadOverEveryShard() {
+    java.util.Set<String> partitions = new java.util.HashSet<>();
+    for (int i = 0; i < 2_000; i++) {
+      partitions.add(
+          LedgerKeys.partitionKey("edl", IndicatorType.IP, "45.1." + i / 250 + "." + i % 250));
+    }
+    assertThat(partitions).hasSize(LedgerKeys.SHARDS);
   }
 }

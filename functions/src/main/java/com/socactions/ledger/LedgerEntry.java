@@ -1,6 +1,5 @@
-package com.socactions.blocking;
+package com.socactions.ledger;
 
-import com.socactions.blocking.EnforcementRequest.Action;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.IndicatorType;
 import java.time.Instant;
@@ -25,10 +24,13 @@ import java.util.List;
  * @param claimKind what the claim in flight does ({@code pendingSince} set); null otherwise
  * @param extendTo for an {@code EXTEND} claim in flight: the expiry it carries to the provider
  * @param heldBy for {@code present}: who made the provider's entry, when the provider says
- * @param history the decisions, oldest first, capped (the first and the latest are kept)
- * @param historyCount how many decisions there have been, including any dropped from {@code
- *     history}
- * @param etag the row version this was read at (for optimistic concurrency); opaque
+ * @param history the decisions of the row's latest write (the whole history, every decision kept,
+ *     is {@link BlockLedger#history})
+ * @param historyCount how many decisions there have been: the sequence number of the latest
+ * @param etag the row version this was read at (for optimistic concurrency); opaque, null when the
+ *     row was written in a transaction
+ * @param listedAt where the row stands in the list index (bookkeeping)
+ * @param listedState the state it is listed under there (bookkeeping)
  */
 public record LedgerEntry(
     String provider,
@@ -56,7 +58,9 @@ public record LedgerEntry(
     String heldBy,
     List<LedgerHistory> history,
     int historyCount,
-    String etag) {
+    String etag,
+    Instant listedAt,
+    LedgerState listedState) {
 
   public LedgerEntry {
     history = List.copyOf(history);
