@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.platform.HtmlTable;
 import com.socactions.platform.RequestLog;
 import com.socactions.sentinel.ArmIncidentId;
+import com.socactions.sentinel.IncidentCommentId;
 import com.socactions.sentinel.IncidentResource;
 import com.socactions.sentinel.SentinelClient;
 import java.time.Clock;
@@ -196,7 +197,14 @@ public final class TicketInboundService {
                   return properties;
                 });
     for (TicketState.TicketComment comment : comments) {
-      sentinel.get().addComment(incident, commentHtml(system, state, comment));
+      // Named by what it copies: a second apply of the same ticket comment (a replay, or a webhook
+      // and the catch-up racing) rewrites this one comment instead of adding another.
+      sentinel
+          .get()
+          .putComment(
+              incident,
+              incidentCommentId(system, state.ticket().id(), comment.id()),
+              commentHtml(system, state, comment));
     }
     if (!comments.isEmpty()) {
       changes.add("comments:" + comments.size());
@@ -251,6 +259,15 @@ public final class TicketInboundService {
         link = links.get(read.system(), read.incidentId()).orElseThrow();
       }
     }
+  }
+
+  /**
+   * The incident comment a ticket comment becomes: derived from the system, the ticket and the
+   * ticket comment's own id, so every apply of that ticket comment writes the same Sentinel
+   * comment.
+   */
+  static String incidentCommentId(TicketSystem system, String ticketId, String ticketCommentId) {
+    return IncidentCommentId.derive(List.of(system.id(), ticketId, ticketCommentId));
   }
 
   private static String closingComment(TicketSystem system, TicketState state) {

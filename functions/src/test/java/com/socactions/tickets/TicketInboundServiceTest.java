@@ -26,6 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
@@ -191,6 +195,30 @@ class TicketInboundServiceTest {
   }
 
   @Test
+  void twoAppliesOfTheSameWorkNoteRacingEachOtherLeaveOneIncidentComment() throws Exception {
+    serviceNow.agentUpdate("incident", ticketId, Map.of(), "Called the user", "itil.agent");
+    // Both applies read the link (the note not yet applied) before either comment is written.
+    sentinel.meetBeforeCommentWrites(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Callable<InboundResult> apply = () -> inbound.ticketChanged(tickets, ticketId);
+      for (Future<InboundResult> run : pool.invokeAll(List.of(apply, apply))) {
+        assertThat(run.get().changes()).containsExactly("comments:1");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(sentinel.commentPuts()).isEqualTo(2);
+    assertThat(fromTicket())
+        .extracting(c -> c.path("properties").path("message").asText())
+        .containsExactly("[From ServiceNow " + number() + "] itil.agent: Called the user");
+    // And the link remembers it, so a third apply writes nothing.
+    assertThat(inbound.ticketChanged(tickets, ticketId).action()).isEqualTo("unchanged");
+    assertThat(sentinel.commentPuts()).isEqualTo(2);
+  }
+
+  @Test
   void afterARoundTripTheNextOutboundSyncDoesNotEchoTheStatusOrTheComment() {
     serviceNow.agentUpdate(
         "incident",
@@ -344,6 +372,12 @@ class TicketInboundServiceTest {
     return webhooks
         .verify("servicenow", body, name -> Optional.ofNullable(headers.get(name)))
         .refused();
+  }
+
+  private List<ObjectNode> fromTicket() {
+    return sentinel.comments(INCIDENT).stream()
+        .filter(c -> c.path("properties").path("message").asText().startsWith("[From "))
+        .toList();
   }
 
   private String number() {
