@@ -168,14 +168,7 @@ class TicketInboundServiceTest {
 
   @Test
   void workNotesBecomeIncidentCommentsOnceAndTheConnectorsOwnNotesAreNotEchoed() {
-    sync.sync(
-        TicketSyncServiceTest.incident(
-            "High",
-            "Active",
-            null,
-            List.of(new IncidentComment("c1", "Isolated the host", "alice@contoso.com", NOW))),
-        "servicenow",
-        SyncOptions.defaults());
+    syncWithAComment();
     serviceNow.agentUpdate(
         "incident", ticketId, Map.of(), "Called the user; <b>not</b> her sign-in", "itil.agent");
 
@@ -254,23 +247,54 @@ class TicketInboundServiceTest {
   }
 
   @Test
-  void thePollCatchesAChangeWhoseWebhookWasLostAndMovesTheWatermark() {
-    serviceNow.agentUpdate(
-        "incident",
-        ticketId,
-        Map.of("state", "6", "close_code", "No resolution provided"),
-        null,
-        "itil.agent");
+  void thePollCatchesAChangeWhoseWebhookWasLostAndMovesTheCursorToIt() {
+    Instant changedAt = clock.instant();
+    resolveInServiceNow("No resolution provided");
     clock.advance(Duration.ofMinutes(5));
 
     TicketInboundService.PollResult poll = inbound.poll(tickets);
 
     assertThat(poll.results()).extracting(InboundResult::action).containsExactly("applied");
-    assertThat(sentinel.incident(INCIDENT).path("properties").path("status").asText())
-        .isEqualTo("Closed");
+    assertThat(incidentStatus()).isEqualTo("Closed");
     assertThat(sentinel.incident(INCIDENT).path("properties").path("classification").asText())
         .isEqualTo("FalsePositive");
-    assertThat(links.watermark("servicenow")).contains(clock.instant());
+    assertThat(links.cursor("servicenow"))
+        .map(TicketLinks.Cursor::position)
+        .contains(new ChangePosition(changedAt, ticketId));
+    assertThat(poll.caughtUp()).isTrue();
+  }
+
+  @Test
+  void aChangeYoungerThanTheSettleDelayIsLeftForTheNextRun() {
+    resolveInServiceNow("Solution provided");
+    clock.advance(Duration.ofMinutes(1));
+
+    TicketInboundService.PollResult early = inbound.poll(tickets);
+
+    assertThat(early.results()).isEmpty();
+    assertThat(early.caughtUp()).isTrue();
+    assertThat(incidentStatus()).isEqualTo("Active");
+
+    clock.advance(TicketInboundService.CatchUpOptions.DEFAULT_SETTLE_DELAY);
+    TicketInboundService.PollResult settled = inbound.poll(tickets);
+
+    assertThat(settled.results()).extracting(InboundResult::action).containsExactly("applied");
+    assertThat(incidentStatus()).isEqualTo("Closed");
+  }
+
+  @Test
+  void theCatchUpSeesTheConnectorsOwnTicketWritesAndEchoesNothingBackToTheIncident() {
+    syncWithAComment();
+    clock.advance(Duration.ofMinutes(5));
+    int incidentWrites = sentinel.writes();
+    int commentWrites = sentinel.commentPuts();
+
+    TicketInboundService.PollResult poll = inbound.poll(tickets);
+
+    assertThat(poll.changesRead()).isEqualTo(1);
+    assertThat(poll.results()).extracting(InboundResult::action).containsExactly("unchanged");
+    assertThat(sentinel.writes()).isEqualTo(incidentWrites);
+    assertThat(sentinel.commentPuts()).isEqualTo(commentWrites);
   }
 
   @Test
@@ -372,6 +396,28 @@ class TicketInboundServiceTest {
     return webhooks
         .verify("servicenow", body, name -> Optional.ofNullable(headers.get(name)))
         .refused();
+  }
+
+  /** The incident synced again with one comment: the connector writes a work note on the ticket. */
+  private void syncWithAComment() {
+    sync.sync(
+        TicketSyncServiceTest.incident(
+            "High",
+            "Active",
+            null,
+            List.of(new IncidentComment("c1", "Isolated the host", "alice@contoso.com", NOW))),
+        "servicenow",
+        SyncOptions.defaults());
+  }
+
+  /** An agent resolves the ticket in ServiceNow with this close code. */
+  private void resolveInServiceNow(String closeCode) {
+    serviceNow.agentUpdate(
+        "incident", ticketId, Map.of("state", "6", "close_code", closeCode), null, "itil.agent");
+  }
+
+  private String incidentStatus() {
+    return sentinel.incident(INCIDENT).path("properties").path("status").asText();
   }
 
   private List<ObjectNode> fromTicket() {

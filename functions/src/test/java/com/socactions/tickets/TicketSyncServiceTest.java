@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -380,8 +381,14 @@ class TicketSyncServiceTest {
     }
 
     @Override
-    public List<TicketState> changedSince(Instant since, int max) {
-      return real.changedSince(since, max);
+    public ChangeFeed changesAfter(ChangePosition after, int pageSize) {
+      return real.changesAfter(after, pageSize);
+    }
+
+    @Override
+    public List<TicketState> states(
+        List<TicketChange> changes, Function<TicketChange, Instant> commentsSince) {
+      return real.states(changes, commentsSince);
     }
 
     @Override
