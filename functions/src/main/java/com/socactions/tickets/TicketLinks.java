@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +38,9 @@ import java.util.regex.Pattern;
  *       position ({@code updated_at}, {@code key}) of the last change applied; written if-match its
  *       ETag and only ever forward;
  *   <li>partition {@code <system>:delivery}, row {@code sha256(delivery id)}: webhook deliveries
- *       already applied, so a replayed delivery changes nothing.
+ *       already applied, so a replayed delivery changes nothing; partition {@code
+ *       <system>:delivery-by-time}, row {@code <received, UTC>~<sha256>}: the same by time, so that
+ *       old ones are found by a key range.
  * </ul>
  *
  * <p>Every write of a link is conditional (insert, or replace if-match its ETag): two runs never
@@ -57,6 +60,13 @@ public final class TicketLinks {
 
   /** How far before a pre-cursor watermark the first run with cursors starts again. */
   static final Duration LEGACY_WATERMARK_OVERLAP = Duration.ofMinutes(2);
+
+  private static final String DELIVERY_SUFFIX = ":delivery";
+  private static final String DELIVERY_TIME_SUFFIX = ":delivery-by-time";
+
+  /** UTC to the millisecond, fixed width: row keys in this form sort as the times do. */
+  private static final DateTimeFormatter TIME_KEY =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   /** Writes of a cursor tried before giving up on a row that keeps changing. */
   static final int MAX_CURSOR_ATTEMPTS = 5;
@@ -225,19 +235,24 @@ public final class TicketLinks {
 
   /** Whether a webhook delivery was applied before (recorded by {@link #firstDelivery}). */
   public boolean hasDelivery(String system, String deliveryId) {
-    return read(system + ":delivery", Digests.sha256Hex(deliveryId)).isPresent();
+    return read(system + DELIVERY_SUFFIX, Digests.sha256Hex(deliveryId)).isPresent();
   }
 
   /**
-   * Records a webhook delivery.
+   * Records a webhook delivery: its row, and before it a row in the time index by which {@link
+   * #forgetDeliveriesBefore} finds it again.
    *
    * @return false when the delivery was recorded before (a replay: apply nothing)
    */
   public boolean firstDelivery(String system, String deliveryId, Instant now) {
+    String key = Digests.sha256Hex(deliveryId);
     try {
+      // The index row first: a delivery row is never without one, so every one is forgotten in
+      // time. An index row whose delivery was a replay only makes a delete find nothing.
+      table.upsertEntity(
+          new TableEntity(system + DELIVERY_TIME_SUFFIX, TIME_KEY.format(now) + "~" + key));
       table.createEntity(
-          new TableEntity(system + ":delivery", Digests.sha256Hex(deliveryId))
-              .addProperty("received_at", utc(now)));
+          new TableEntity(system + DELIVERY_SUFFIX, key).addProperty("received_at", utc(now)));
       return true;
     } catch (TableServiceException e) {
       if (status(e) == 409) {
@@ -250,7 +265,9 @@ public final class TicketLinks {
   /**
    * Forgets the deliveries of {@code system} received before {@code cutoff}: a replay is only
    * recognised while its row lives, and an ITSM retries a delivery for minutes, not days, so old
-   * rows are only cost.
+   * rows are only cost. They are found by a key range of the time index, so forgetting costs one
+   * query and two deletes per delivery forgotten, whatever number is still kept. (Deliveries
+   * recorded before the index existed are kept: a replay of one is still recognised.)
    *
    * @return how many were forgotten
    */
@@ -260,14 +277,17 @@ public final class TicketLinks {
             .setFilter(
                 "PartitionKey eq '"
                     + system
-                    + ":delivery' and received_at lt datetime'"
-                    + cutoff
+                    + DELIVERY_TIME_SUFFIX
+                    + "' and RowKey lt '"
+                    + TIME_KEY.format(cutoff)
                     + "'")
             .setSelect(List.of("PartitionKey", "RowKey"));
     int forgotten = 0;
     try {
-      for (TableEntity entity : table.listEntities(options, null, Context.NONE)) {
-        table.deleteEntity(entity.getPartitionKey(), entity.getRowKey());
+      for (TableEntity index : table.listEntities(options, null, Context.NONE)) {
+        String row = index.getRowKey();
+        deleteIfThere(system + DELIVERY_SUFFIX, row.substring(row.indexOf('~') + 1));
+        deleteIfThere(index.getPartitionKey(), row);
         forgotten++;
       }
     } catch (TableServiceException e) {
@@ -276,6 +296,16 @@ public final class TicketLinks {
       }
     }
     return forgotten;
+  }
+
+  private void deleteIfThere(String partition, String row) {
+    try {
+      table.deleteEntity(partition, row);
+    } catch (TableServiceException e) {
+      if (status(e) != 404) {
+        throw e;
+      }
+    }
   }
 
   static String linkKey(String incidentId) {

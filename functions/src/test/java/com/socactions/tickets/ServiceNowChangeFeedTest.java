@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.servicenow.FakeServiceNow;
-import com.socactions.servicenow.ServiceNowSettings;
 import com.socactions.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,14 +28,7 @@ class ServiceNowChangeFeedTest {
     serviceNow = FakeServiceNow.start("soc.actions", "pw").clock(clock);
     tickets =
         new ServiceNowTickets(
-            Settings.of(
-                Map.of(
-                    ServiceNowSettings.URL,
-                    serviceNow.url(),
-                    ServiceNowSettings.USER,
-                    "soc.actions",
-                    ServiceNowSettings.PASSWORD_SETTING,
-                    "pw")),
+            Settings.of(TicketSyncServiceTest.serviceNowSettings(serviceNow)),
             clock,
             Sleeper.SYSTEM);
   }

@@ -2,13 +2,7 @@ package com.socactions.tickets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.azure.core.http.HttpPipelineCallContext;
-import com.azure.core.http.HttpPipelineNextPolicy;
-import com.azure.core.http.HttpResponse;
-import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
-import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.data.tables.TableClient;
-import com.azure.data.tables.TableClientBuilder;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableTransactionAction;
 import com.azure.data.tables.models.TableTransactionActionType;
@@ -48,7 +42,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import reactor.core.publisher.Mono;
 
 /**
  * The catch-up poll at scale, below HTTP: bursts of changes in one second (ServiceNow) and one
@@ -101,19 +94,12 @@ class TicketCatchUpTest {
     // Retries do not wait: the policy's back-off is not what these tests are about.
     client = new SentinelClient(settings, new AzureCredentials(settings), clock, duration -> {});
     String name = "catchup" + UUID.randomUUID().toString().replace("-", "");
-    // TableStorage makes the table; the service gets a client of its own that counts requests.
+    // The service's client counts its requests; the seeding one does not.
+    links = new TicketLinks(CountingPolicy.countedTable(name, storageCalls));
     seeding =
         new TableStorage(
                 Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
             .table(name);
-    TableClient counted =
-        new TableClientBuilder()
-            .connectionString(Azurite.connectionString())
-            .tableName(name)
-            .httpClient(new OkHttpAsyncHttpClientBuilder().build())
-            .addPolicy(new CountingPolicy(storageCalls))
-            .buildClient();
-    links = new TicketLinks(counted);
   }
 
   @AfterEach
@@ -490,15 +476,5 @@ class TicketCatchUpTest {
                     r.getMethod().equals("GET")
                         && r.getUrl().encodedPath().matches("/rest/api/3/issue/[^/]+/comment"))
             .count();
-  }
-
-  /** Counts every request the table client sends. */
-  private record CountingPolicy(AtomicInteger calls) implements HttpPipelinePolicy {
-    @Override
-    public Mono<HttpResponse> process(
-        HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-      calls.incrementAndGet();
-      return next.process();
-    }
   }
 }

@@ -265,6 +265,24 @@ class TicketInboundServiceTest {
   }
 
   @Test
+  void theTimersCatchUpPollsEachSystemAndForgetsDeliveriesOlderThanItsMemory() {
+    links.firstDelivery("servicenow", "old", clock.instant().minus(Duration.ofDays(3)));
+    links.firstDelivery("servicenow", "recent", clock.instant());
+    resolveInServiceNow("Solution provided");
+    clock.advance(Duration.ofMinutes(5));
+
+    List<TicketInboundService.CatchUp> runs = inbound.catchUp();
+
+    assertThat(runs).extracting(TicketInboundService.CatchUp::system).containsExactly("servicenow");
+    assertThat(runs.get(0).failure()).isNull();
+    assertThat(runs.get(0).poll().results())
+        .extracting(InboundResult::action)
+        .containsExactly("applied");
+    assertThat(links.hasDelivery("servicenow", "old")).isFalse();
+    assertThat(links.hasDelivery("servicenow", "recent")).isTrue();
+  }
+
+  @Test
   void aChangeYoungerThanTheSettleDelayIsLeftForTheNextRun() {
     resolveInServiceNow("Solution provided");
     clock.advance(Duration.ofMinutes(1));

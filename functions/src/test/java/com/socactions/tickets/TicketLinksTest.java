@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -86,6 +87,33 @@ class TicketLinksTest {
     assertThat(links.hasDelivery("jira", "old")).isFalse();
     assertThat(links.hasDelivery("jira", "recent")).isTrue();
     assertThat(links.hasDelivery("servicenow", "old")).isTrue();
+  }
+
+  @Test
+  void forgettingOldDeliveriesCostsCallsForThoseForgottenNotForThoseKept() {
+    AtomicInteger calls = new AtomicInteger();
+    TicketLinks counted =
+        new TicketLinks(
+            CountingPolicy.countedTable(
+                "links" + UUID.randomUUID().toString().replace("-", ""), calls));
+    for (int i = 0; i < 3; i++) {
+      counted.firstDelivery("servicenow", "old-" + i, NOW.minus(Duration.ofDays(3)));
+    }
+    for (int i = 0; i < 60; i++) {
+      counted.firstDelivery("servicenow", "recent-" + i, NOW.minus(Duration.ofMinutes(i)));
+    }
+    calls.set(0);
+
+    int forgotten = counted.forgetDeliveriesBefore("servicenow", NOW.minus(Duration.ofDays(2)));
+
+    assertThat(forgotten).isEqualTo(3);
+    assertThat(calls.get()).isEqualTo(1 + 3 * 2);
+    assertThat(counted.hasDelivery("servicenow", "old-0")).isFalse();
+    assertThat(counted.hasDelivery("servicenow", "recent-59")).isTrue();
+    calls.set(0);
+    assertThat(counted.forgetDeliveriesBefore("servicenow", NOW.minus(Duration.ofDays(2))))
+        .isZero();
+    assertThat(calls.get()).isEqualTo(1);
   }
 
   @Test

@@ -301,16 +301,18 @@ class TicketSyncServiceTest {
 
   private ServiceNowTickets tickets() {
     return new ServiceNowTickets(
-        Settings.of(
-            Map.of(
-                ServiceNowSettings.URL,
-                serviceNow.url(),
-                ServiceNowSettings.USER,
-                "soc.actions",
-                ServiceNowSettings.PASSWORD_SETTING,
-                "pw")),
-        clock,
-        Sleeper.SYSTEM);
+        Settings.of(serviceNowSettings(serviceNow)), clock, Sleeper.SYSTEM);
+  }
+
+  /** The settings that point at the fake ServiceNow, signing in as the fake's API user. */
+  static Map<String, String> serviceNowSettings(FakeServiceNow serviceNow) {
+    return Map.of(
+        ServiceNowSettings.URL,
+        serviceNow.url(),
+        ServiceNowSettings.USER,
+        "soc.actions",
+        ServiceNowSettings.PASSWORD_SETTING,
+        "pw");
   }
 
   static TicketContent incident(String severity, String status, String classification) {
