@@ -323,6 +323,9 @@ public final class JiraTickets implements TicketSystem {
    * dates to the minute only, so the issues of that minute at or before {@code after} are read and
    * skipped, never returned: a burst of changes in one minute is walked through once, however many
    * runs it takes. Only the issues returned cost more calls (their comments, in {@link #states}).
+   * Within one run the pages follow Jira's token, which is opaque: if it were a plain offset, an
+   * issue changing during the run could shift an unread one back into a page already read; each run
+   * starts a fresh search from its cursor, which bounds that to one run's pages.
    */
   @Override
   public ChangeFeed changesAfter(ChangePosition after, int pageSize) {
