@@ -91,6 +91,7 @@ public final class EncodedQuery {
     EQUALS("="),
     NOT_EQUALS("!="),
     AT_LEAST(">="),
+    GREATER_THAN(">"),
     IN("IN"),
     STARTS_WITH("STARTSWITH"),
     ENDS_WITH("ENDSWITH"),
@@ -176,6 +177,14 @@ public final class EncodedQuery {
    */
   public static Condition atLeast(String field, String value) {
     return new Condition(field, Operator.AT_LEAST, List.of(value));
+  }
+
+  /**
+   * {@code field > value}: for date-times in the stored {@code yyyy-MM-dd HH:mm:ss} form, and for
+   * keys such as {@code sys_id}, which the instance compares as text in the order it sorts them.
+   */
+  public static Condition greaterThan(String field, String value) {
+    return new Condition(field, Operator.GREATER_THAN, List.of(value));
   }
 
   public static Condition notEqualTo(String field, String value) {
