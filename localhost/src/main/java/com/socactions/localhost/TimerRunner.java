@@ -1,5 +1,6 @@
 package com.socactions.localhost;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,24 +34,47 @@ final class TimerRunner implements AutoCloseable {
 
   private final List<FunctionDefinition> timers;
   private final FunctionInvoker invoker;
-  private final ZoneId zone;
-  private final ScheduledExecutorService scheduler;
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final ScheduledExecutorService pool;
   private final Map<String, ZonedDateTime> nextRuns = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
+  /** Runs a task once after a delay: the host's thread pool, or a test running them by hand. */
+  @FunctionalInterface
+  interface Scheduler {
+    void schedule(Runnable task, Duration delay);
+  }
+
+  /** Timers on the wall clock in {@code zone}, run by a small pool of daemon threads. */
   TimerRunner(List<FunctionDefinition> timers, FunctionInvoker invoker, ZoneId zone) {
+    this(timers, invoker, Clock.system(zone), null);
+  }
+
+  /**
+   * Timers on {@code clock} (its zone is the schedules' zone), run by {@code scheduler} (a test's),
+   * or by a pool of daemon threads when it is null.
+   */
+  TimerRunner(
+      List<FunctionDefinition> timers, FunctionInvoker invoker, Clock clock, Scheduler scheduler) {
     this.timers = List.copyOf(timers);
     this.invoker = invoker;
-    this.zone = zone;
-    AtomicInteger count = new AtomicInteger();
-    this.scheduler =
-        Executors.newScheduledThreadPool(
-            Math.max(1, Math.min(4, timers.size())),
-            runnable -> {
-              Thread thread = new Thread(runnable, "localhost-timer-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.clock = clock;
+    if (scheduler != null) {
+      this.pool = null;
+      this.scheduler = scheduler;
+    } else {
+      AtomicInteger count = new AtomicInteger();
+      this.pool =
+          Executors.newScheduledThreadPool(
+              Math.max(1, Math.min(4, timers.size())),
+              runnable -> {
+                Thread thread = new Thread(runnable, "localhost-timer-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+              });
+      this.scheduler = (task, delay) -> pool.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
   }
 
   /** Parses every schedule and schedules each timer's first run. */
@@ -62,7 +87,7 @@ final class TimerRunner implements AutoCloseable {
         LOG.severe("Timer " + timer.name() + " will not run: " + e.getMessage());
         continue;
       }
-      scheduleAfter(timer, schedule, ZonedDateTime.now(zone), null);
+      scheduleAfter(timer, schedule, ZonedDateTime.now(clock), null);
     }
   }
 
@@ -88,10 +113,11 @@ final class TimerRunner implements AutoCloseable {
       return;
     }
     nextRuns.put(timer.name(), next);
-    long delay = Math.max(0, Duration.between(ZonedDateTime.now(zone), next).toMillis());
+    Duration delay = Duration.between(ZonedDateTime.now(clock), next);
     try {
-      scheduler.schedule(() -> run(timer, schedule, next, last), delay, TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+      scheduler.schedule(
+          () -> run(timer, schedule, next, last), delay.isNegative() ? Duration.ZERO : delay);
+    } catch (RejectedExecutionException e) {
       // Closed concurrently; nothing left to schedule.
     }
   }
@@ -101,7 +127,7 @@ final class TimerRunner implements AutoCloseable {
       NCrontabSchedule schedule,
       ZonedDateTime scheduled,
       ZonedDateTime last) {
-    ZonedDateTime started = ZonedDateTime.now(zone);
+    ZonedDateTime started = ZonedDateTime.now(clock);
     try {
       boolean pastDue = Duration.between(scheduled, started).toMillis() > PAST_DUE_TOLERANCE_MS;
       ZonedDateTime following = schedule.next(scheduled);
@@ -124,7 +150,7 @@ final class TimerRunner implements AutoCloseable {
               + "' (Succeeded, Id="
               + context.getInvocationId()
               + ", Duration="
-              + Duration.between(started, ZonedDateTime.now(zone)).toMillis()
+              + Duration.between(started, ZonedDateTime.now(clock)).toMillis()
               + "ms)");
     } catch (FunctionInvoker.FunctionTimeoutException e) {
       LOG.severe(e.getMessage() + ". Initiating cancellation.");
@@ -134,7 +160,7 @@ final class TimerRunner implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       LOG.log(Level.SEVERE, "Timer " + timer.name() + " run failed", e);
     } finally {
-      ZonedDateTime now = ZonedDateTime.now(zone);
+      ZonedDateTime now = ZonedDateTime.now(clock);
       scheduleAfter(timer, schedule, now.isAfter(scheduled) ? now : scheduled, scheduled);
     }
   }
@@ -162,6 +188,8 @@ final class TimerRunner implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    scheduler.shutdownNow();
+    if (pool != null) {
+      pool.shutdownNow();
+    }
   }
 }
