@@ -10,6 +10,7 @@ import com.socactions.providers.Capability;
 import com.socactions.providers.Provider;
 import com.socactions.providers.ProviderRegistry;
 import com.socactions.providers.Readiness;
+import com.socactions.testing.CountingExecutor;
 import com.socactions.testing.SharedFixtures;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,14 +18,11 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -169,20 +167,7 @@ class HealthServiceTest {
                     new CheckedProvider("fine", () -> Readiness.ok("answers"))));
 
     // The time is up once the checks that answer have answered (storage and "fine").
-    AtomicInteger finished = new AtomicInteger();
-    CompletableFuture<Void> othersAnswered = new CompletableFuture<>();
-    Executor counting =
-        task ->
-            pool.execute(
-                () -> {
-                  try {
-                    task.run();
-                  } finally {
-                    if (finished.incrementAndGet() == 2) {
-                      othersAnswered.complete(null);
-                    }
-                  }
-                });
+    CountingExecutor counting = new CountingExecutor(pool);
 
     HealthReport report =
         new HealthService(
@@ -193,7 +178,7 @@ class HealthServiceTest {
                 counting,
                 timeout -> {
                   assertThat(timeout).isEqualTo(HealthService.CHECK_TIMEOUT);
-                  return othersAnswered;
+                  return counting.whenFinished(2);
                 })
             .check();
     never.countDown();

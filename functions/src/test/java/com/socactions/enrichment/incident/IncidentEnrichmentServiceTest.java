@@ -25,6 +25,7 @@ import com.socactions.sentinel.Incident;
 import com.socactions.sentinel.IncidentSeverity;
 import com.socactions.sentinel.Incidents;
 import com.socactions.sentinel.SentinelExamples;
+import com.socactions.testing.CountingExecutor;
 import com.socactions.testing.SharedFixtures;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -36,11 +37,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.Dns;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,22 +65,7 @@ class IncidentEnrichmentServiceTest {
   private FakeRdapServer rdap;
   private RdapClient rdapClient;
   private final ExecutorService pool = Executors.newFixedThreadPool(8);
-  private final AtomicInteger finished = new AtomicInteger();
-  private final CompletableFuture<Void> lookupsWithoutRdapDone = new CompletableFuture<>();
-
-  /** Runs each lookup on the pool and counts the finished ones. */
-  private final Executor executor =
-      task ->
-          pool.execute(
-              () -> {
-                try {
-                  task.run();
-                } finally {
-                  if (finished.incrementAndGet() == LOOKUPS_WITHOUT_RDAP) {
-                    lookupsWithoutRdapDone.complete(null);
-                  }
-                }
-              });
+  private final CountingExecutor executor = new CountingExecutor(pool);
 
   @BeforeEach
   void start() throws Exception {
@@ -337,7 +320,7 @@ class IncidentEnrichmentServiceTest {
     DeadlineTimer timer =
         timeout -> {
           assertThat(timeout).isEqualTo(DEADLINE);
-          return lookupsWithoutRdapDone;
+          return executor.whenFinished(LOOKUPS_WITHOUT_RDAP);
         };
 
     IncidentEnrichment answer =
