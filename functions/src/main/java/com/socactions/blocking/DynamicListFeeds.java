@@ -114,6 +114,12 @@ public final class DynamicListFeeds {
     }
   }
 
+  /** How many polls wait for the rebuild of {@code list}; lets a test see that all have arrived. */
+  int waitingForRebuild(String list) {
+    ReentrantLock lock = rebuilding.get(list);
+    return lock == null ? 0 : lock.getQueueLength();
+  }
+
   private boolean isFresh(Feed feed) {
     return feed != null && feed.renderedAt().plus(cacheTime).isAfter(clock.instant());
   }

@@ -17,9 +17,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class DynamicListFeedsTest {
             Settings.of(Map.of("STATE_STORAGE_CONNECTION", Azurite.connectionString())));
     ledger =
         new BlockLedger(
-            storage.table("feedtest" + System.nanoTime() % 1_000_000),
+            storage.table("feedtest" + UUID.randomUUID().toString().replace("-", "")),
             clock,
             BlockLedger.DEFAULT_CLAIM_TIMEOUT,
             Duration.ZERO);
@@ -108,11 +108,13 @@ class DynamicListFeedsTest {
   void pollsArrivingWhileAListIsBuiltReadTheLedgerOnce() throws Exception {
     activate("185.220.101.1");
     AtomicInteger reads = new AtomicInteger();
+    CountDownLatch reading = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     DynamicListFeeds slow =
         new DynamicListFeeds(
             () -> {
               reads.incrementAndGet();
+              reading.countDown();
               await(release);
               return ledger;
             },
@@ -125,10 +127,14 @@ class DynamicListFeedsTest {
       polls.add(new Thread(() -> answers.add(slow.feed("block-ip").orElseThrow())));
     }
     polls.forEach(Thread::start);
-    awaitAllParked(polls);
+    // One poll reads the ledger (held), the seven others wait for its rebuild.
+    reading.await();
+    while (slow.waitingForRebuild("block-ip") < 7) {
+      Thread.onSpinWait();
+    }
     release.countDown();
     for (Thread poll : polls) {
-      poll.join(30_000);
+      poll.join();
     }
 
     assertThat(answers)
@@ -143,12 +149,14 @@ class DynamicListFeedsTest {
   @Test
   void aPollDuringARebuildGetsThePreviousFeedAtOnce() throws Exception {
     activate("185.220.101.1");
+    CountDownLatch reading = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger reads = new AtomicInteger();
     DynamicListFeeds slow =
         new DynamicListFeeds(
             () -> {
               if (reads.incrementAndGet() > typesOf("block-ip")) {
+                reading.countDown();
                 await(release); // the second build waits
               }
               return ledger;
@@ -161,11 +169,11 @@ class DynamicListFeedsTest {
     clock.advance(Duration.ofSeconds(11));
     Thread rebuild = new Thread(() -> slow.feed("block-ip"));
     rebuild.start();
-    awaitAllParked(List.of(rebuild));
+    reading.await(); // the rebuild holds its ledger read
 
     DynamicListFeeds.Feed during = slow.feed("block-ip").orElseThrow();
     release.countDown();
-    rebuild.join(30_000);
+    rebuild.join();
 
     assertThat(during.etag()).isEqualTo(first.etag());
     assertThat(slow.feed("block-ip").orElseThrow().text()).contains("185.220.101.2");
@@ -176,37 +184,15 @@ class DynamicListFeedsTest {
   }
 
   /**
-   * Holds a ledger read until released; bounded, so a feed that reads when it should not fails
-   * instead of hanging.
+   * Holds a ledger read until released. A poll that reads when it should not waits here for a
+   * release that never comes: the test then fails on its JUnit timeout instead of passing.
    */
   private static void await(CountDownLatch latch) {
     try {
-      if (!latch.await(5, TimeUnit.SECONDS)) {
-        throw new AssertionError(
-            "a ledger read was held and never released: a poll read the ledger it should not have");
-      }
+      latch.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /**
-   * Waits until every thread is parked (on the rebuild lock or the test's latch), so all have
-   * arrived.
-   */
-  private static void awaitAllParked(List<Thread> threads) throws InterruptedException {
-    for (int i = 0; i < 3_000; i++) {
-      if (threads.stream()
-          .allMatch(
-              t ->
-                  t.getState() == Thread.State.WAITING
-                      || t.getState() == Thread.State.TIMED_WAITING
-                      || t.getState() == Thread.State.BLOCKED)) {
-        return;
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("the polls never all arrived");
   }
 
   @Test

@@ -101,18 +101,14 @@ class TableStorageTest {
       Map<String, String> values = new HashMap<>(identity.settings());
       values.put("STATE_STORAGE_CONNECTION__tableServiceUri", tables.tableServiceUri());
       Settings settings = Settings.of(values);
-      Duration shortProbe = Duration.ofMillis(300);
+      // The service answers fifteen times later than the probe may wait, but well inside the data
+      // timeouts: the probe gives up (whatever the machine's load, it cannot get an answer in
+      // time), the data call waits for its answer. No assertion on how long either took.
+      Duration shortProbe = Duration.ofMillis(200);
       TableStorage storage =
           new TableStorage(
               settings, new AzureCredentials(settings), tables.trustingClient(), shortProbe);
-      // Warm the token first so only the table service's delay is in play. On a loaded machine the
-      // first token fetch alone can exceed the 300 ms probe, so warming may take a few tries.
-      Probe warm = storage.probe();
-      for (int attempt = 1; attempt < 10 && warm.status() != Probe.Status.OK; attempt++) {
-        warm = storage.probe();
-      }
-      assertThat(warm.status()).as(warm.detail()).isEqualTo(Probe.Status.OK);
-      tables.delay(shortProbe.multipliedBy(4));
+      tables.delay(shortProbe.multipliedBy(15));
 
       assertThat(storage.probe().status()).isEqualTo(Probe.Status.UNREACHABLE);
       assertThat(storage.table("ledger")).isNotNull();
