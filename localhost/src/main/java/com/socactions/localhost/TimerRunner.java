@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,6 +36,7 @@ final class TimerRunner implements AutoCloseable {
   private final List<FunctionDefinition> timers;
   private final FunctionInvoker invoker;
   private final Clock clock;
+  private final Function<String, String> settings;
   private final Scheduler scheduler;
   private final ScheduledExecutorService pool;
   private final Map<String, ZonedDateTime> nextRuns = new ConcurrentHashMap<>();
@@ -46,9 +48,17 @@ final class TimerRunner implements AutoCloseable {
     void schedule(Runnable task, Duration delay);
   }
 
-  /** Timers on the wall clock in {@code zone}, run by a small pool of daemon threads. */
-  TimerRunner(List<FunctionDefinition> timers, FunctionInvoker invoker, ZoneId zone) {
-    this(timers, invoker, Clock.system(zone), null);
+  /**
+   * Timers on the wall clock in {@code zone}, run by a small pool of daemon threads.
+   *
+   * @param settings resolves {@code %NAME%} schedules
+   */
+  TimerRunner(
+      List<FunctionDefinition> timers,
+      FunctionInvoker invoker,
+      ZoneId zone,
+      Function<String, String> settings) {
+    this(timers, invoker, Clock.system(zone), null, settings);
   }
 
   /**
@@ -56,10 +66,15 @@ final class TimerRunner implements AutoCloseable {
    * or by a pool of daemon threads when it is null.
    */
   TimerRunner(
-      List<FunctionDefinition> timers, FunctionInvoker invoker, Clock clock, Scheduler scheduler) {
+      List<FunctionDefinition> timers,
+      FunctionInvoker invoker,
+      Clock clock,
+      Scheduler scheduler,
+      Function<String, String> settings) {
     this.timers = List.copyOf(timers);
     this.invoker = invoker;
     this.clock = clock;
+    this.settings = settings;
     if (scheduler != null) {
       this.pool = null;
       this.scheduler = scheduler;
@@ -82,7 +97,7 @@ final class TimerRunner implements AutoCloseable {
     for (FunctionDefinition timer : timers) {
       NCrontabSchedule schedule;
       try {
-        schedule = NCrontabSchedule.parse(timer.info().schedule());
+        schedule = NCrontabSchedule.parse(timer.info().schedule(), settings);
       } catch (IllegalArgumentException e) {
         LOG.severe("Timer " + timer.name() + " will not run: " + e.getMessage());
         continue;

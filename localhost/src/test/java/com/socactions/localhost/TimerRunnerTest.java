@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,8 @@ class TimerRunnerTest {
             timers,
             new FunctionInvoker(new NoArgConstructorInjector(), null, null),
             clock,
-            (task, delay) -> scheduled.add(new Scheduled(task, delay)));
+            (task, delay) -> scheduled.add(new Scheduled(task, delay)),
+            name -> null);
   }
 
   /** Moves the clock to the next scheduled run, plus {@code late}, and runs it. */
@@ -99,6 +101,25 @@ class TimerRunnerTest {
     runNext(Duration.ZERO);
 
     assertThat(scheduled).isEmpty();
+  }
+
+  @Test
+  void aScheduleNamingAnAppSettingIsReadFromTheHostsSettings() {
+    TimerRunner fromSetting =
+        new TimerRunner(
+            FunctionScanner.scan(
+                "com.socactions.localhost.samples.settingschedule",
+                Thread.currentThread().getContextClassLoader()),
+            new FunctionInvoker(new NoArgConstructorInjector(), null, null),
+            clock,
+            (task, delay) -> scheduled.add(new Scheduled(task, delay)),
+            Map.of("LH_TIMER_SCHEDULE", "30 * * * * *")::get);
+
+    fromSetting.start();
+
+    assertThat(fromSetting.nextRuns())
+        .containsEntry(
+            "FromSetting", Instant.parse("2026-03-01T10:00:30Z").atZone(clock.getZone()));
   }
 
   @Test
