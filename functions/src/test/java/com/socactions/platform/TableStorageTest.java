@@ -88,7 +88,9 @@ class TableStorageTest {
               request -> {
                 assertThat(request.getUrl().encodedPath()).isEqualTo("/Tables");
                 assertThat(request.getHeaders().get("Authorization"))
-                    .isEqualTo("Bearer token-for-https://storage.azure.com");
+                    .isEqualTo(
+                        "Bearer "
+                            + FakeManagedIdentityEndpoint.tokenFor("https://storage.azure.com"));
               });
     }
   }
