@@ -92,7 +92,11 @@ public final class GraphDirectoryRoles {
       "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances";
 
   /** The least privileged permission of each list, named when Graph refuses it. */
+  static final String ROLES_PERMISSION = "RoleManagement.Read.Directory";
+
   static final String ROLE_ELIGIBILITY_PERMISSION = "RoleEligibilitySchedule.Read.Directory";
+
+  static final String GROUP_MEMBERS_PERMISSION = "GroupMember.Read.All";
 
   static final String GROUP_ELIGIBILITY_PERMISSION =
       "PrivilegedEligibilitySchedule.Read.AzureADGroup";
@@ -224,6 +228,8 @@ public final class GraphDirectoryRoles {
                     "active-" + i,
                     "/directoryRoles/roleTemplateId=" + role.templateId() + "/members?$select=id"),
                 "list the members of " + role.name(),
+                ROLES_PERMISSION,
+                false,
                 null));
       }
       listings.put(
@@ -237,7 +243,9 @@ public final class GraphDirectoryRoles {
                       + eq("roleDefinitionId", role.id())
                       + "&$expand=principal($select=id)"),
               "list who is eligible for " + role.name() + " through PIM",
-              ROLE_ELIGIBILITY_PERMISSION));
+              ROLE_ELIGIBILITY_PERMISSION,
+              true,
+              null));
     }
     for (Map.Entry<String, List<JsonNode>> answer : read(listings).entrySet()) {
       Listing listing = listings.get(answer.getKey());
@@ -268,7 +276,8 @@ public final class GraphDirectoryRoles {
               GraphRequest.get(
                   "members-" + g, "/groups/" + groupId + "/transitiveMembers?$select=id"),
               "list the members of privileged group " + groupId,
-              null,
+              GROUP_MEMBERS_PERMISSION,
+              false,
               groupId));
       groupListings.put(
           "pim-" + g,
@@ -278,6 +287,7 @@ public final class GraphDirectoryRoles {
                   "pim-" + g, GROUP_ELIGIBILITY + "?$filter=" + eq("groupId", groupId)),
               "list who is eligible for privileged group " + groupId + " through PIM for Groups",
               GROUP_ELIGIBILITY_PERMISSION,
+              true,
               groupId));
       g++;
     }
@@ -307,7 +317,8 @@ public final class GraphDirectoryRoles {
     Set<String> wanted = new HashSet<>();
     roleNames.forEach(name -> wanted.add(name.toLowerCase(Locale.ROOT)));
     List<Role> roles = new ArrayList<>();
-    for (JsonNode definition : pages(ROLE_DEFINITIONS, "list the directory role definitions")) {
+    for (JsonNode definition :
+        pages(ROLE_DEFINITIONS, "list the directory role definitions", ROLES_PERMISSION)) {
       String name = definition.path("displayName").asText("");
       String id = definition.path("id").asText("");
       if (wanted.contains(name.toLowerCase(Locale.ROOT)) && GraphPaths.isGuid(id)) {
@@ -322,13 +333,18 @@ public final class GraphDirectoryRoles {
     return roles;
   }
 
-  /** One list asked in a batch, and what it is for. */
+  /**
+   * One list asked in a batch: what it is for, the permission it needs, whether it is a PIM list
+   * (which a tenant without the PIM licence answers {@value #NO_PIM_LICENCE}), and the group it
+   * lists, if any.
+   */
   private record Listing(
-      Role role, GraphRequest request, String what, String permission, String groupId) {
-    Listing(Role role, GraphRequest request, String what, String permission) {
-      this(role, request, what, permission, null);
-    }
-  }
+      Role role,
+      GraphRequest request,
+      String what,
+      String permission,
+      boolean pim,
+      String groupId) {}
 
   /**
    * Every element of every list, all pages, by request id; a role never activated (404 on its
@@ -352,12 +368,12 @@ public final class GraphDirectoryRoles {
               && listing.request().url().startsWith("/directoryRoles/")
               && code.equals("Request_ResourceNotFound");
       boolean noPim = answer.status() == 400 && code.equals(NO_PIM_LICENCE);
-      if (neverActivated || (noPim && listing.permission() != null)) {
+      if (neverActivated || (noPim && listing.pim())) {
         elements.put(entry.getKey(), List.of());
       } else if (!answer.isSuccess()) {
         throw failure(listing.what(), listing.permission(), answer);
       } else {
-        elements.put(entry.getKey(), allPages(answer, listing.what()));
+        elements.put(entry.getKey(), allPages(answer, listing.what(), listing.permission()));
       }
     }
     return elements;
@@ -365,7 +381,7 @@ public final class GraphDirectoryRoles {
 
   private static UpstreamException failure(String what, String permission, GraphResponse answer) {
     String message = GraphClient.UPSTREAM + " could not " + what + ": " + answer.reason();
-    if ((answer.status() == 401 || answer.status() == 403) && permission != null) {
+    if (answer.status() == 401 || answer.status() == 403) {
       message += " (grant the app's identity the Microsoft Graph permission " + permission + ")";
     }
     return new UpstreamException(
@@ -378,14 +394,19 @@ public final class GraphDirectoryRoles {
   }
 
   /** The elements of a first page answered in a batch and of the pages after it. */
-  private List<JsonNode> allPages(GraphResponse first, String what) {
+  private List<JsonNode> allPages(GraphResponse first, String what, String permission) {
     List<JsonNode> elements = new ArrayList<>();
     first.body().path("value").forEach(elements::add);
-    graph.nextPage(first.body()).ifPresent(next -> elements.addAll(pages(next, what)));
+    graph.nextPage(first.body()).ifPresent(next -> elements.addAll(pages(next, what, permission)));
     return elements;
   }
 
-  private List<JsonNode> pages(String url, String what) {
+  /**
+   * Every element of a list read page by page with single calls.
+   *
+   * @throws UpstreamException when a page fails, naming the permission to grant on a 401/403
+   */
+  private List<JsonNode> pages(String url, String what, String permission) {
     List<JsonNode> elements = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
     String next = url;
@@ -399,9 +420,29 @@ public final class GraphDirectoryRoles {
             null,
             null);
       }
-      GraphResponse page = graph.send(GraphRequest.get("page", next));
+      GraphResponse page;
+      try {
+        page = graph.send(GraphRequest.get("page", next));
+      } catch (UpstreamException e) {
+        if (e.status() == 401 || e.status() == 403) {
+          throw new UpstreamException(
+              GraphClient.UPSTREAM,
+              e.status(),
+              GraphClient.UPSTREAM
+                  + " could not "
+                  + what
+                  + " (grant the app's identity the Microsoft Graph permission "
+                  + permission
+                  + "): "
+                  + e.getMessage(),
+              null,
+              null,
+              e);
+        }
+        throw e;
+      }
       if (!page.isSuccess()) {
-        throw failure(what, null, page);
+        throw failure(what, permission, page);
       }
       page.body().path("value").forEach(elements::add);
       next = graph.nextPage(page.body()).orElse(null);

@@ -12,6 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class GraphDirectoryRolesTest {
   private static final String USER = "#microsoft.graph.user";
@@ -158,14 +160,25 @@ class GraphDirectoryRolesTest {
         .allSatisfy(inner -> assertThat(inner.status()).isEqualTo(400));
   }
 
-  @Test
-  void aRefusedEligibilityListFailsNamingThePermissionToGrant() {
-    t.graph.withoutPermissionFor("roleEligibilityScheduleInstances");
+  @ParameterizedTest(name = "{0} refused: {1}")
+  @CsvSource({
+    "/roleManagement/directory/roleDefinitions, RoleManagement.Read.Directory",
+    "/directoryRoles/, RoleManagement.Read.Directory",
+    "roleEligibilityScheduleInstances, RoleEligibilitySchedule.Read.Directory",
+    "transitiveMembers, GroupMember.Read.All",
+    "privilegedAccess/group, PrivilegedEligibilitySchedule.Read.AzureADGroup"
+  })
+  void aRefusedListFailsNamingThePermissionToGrant(String list, String permission) {
+    t.graph
+        .addGroup(GROUP, VIA_GROUP)
+        .addRoleMember("Security Administrator", GROUP, GROUP_TYPE)
+        .withoutPermissionFor(list);
 
     assertThatThrownBy(() -> roles.isPrivileged(ADMIN))
-        .isInstanceOf(UpstreamException.class)
-        .hasMessageContaining("through PIM")
-        .hasMessageContaining("RoleEligibilitySchedule.Read.Directory");
+        .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.status()).isEqualTo(403))
+        .hasMessageContaining("could not list")
+        .hasMessageContaining(
+            "grant the app's identity the Microsoft Graph permission " + permission);
   }
 
   @Test
