@@ -46,10 +46,20 @@ public enum RefusalReason {
   UPSTREAM_CONFLICT(false),
   /** An account: the identity this connector runs as (it would lock itself out). */
   SELF(false),
-  /** An account holding a privileged directory role, or whose roles could not be read. */
+  /**
+   * An account holding a privileged directory role, or eligible for one through PIM (directly or
+   * through a group).
+   */
   PRIVILEGED_ROLE(true),
-  /** An account the CMDB marks VIP, or that the CMDB could not answer for. */
+  /** An account the CMDB marks VIP. */
   VIP(true),
+  /**
+   * An account whose privileged roles or PIM eligibility could not be read: it may be privileged,
+   * and it is not changed blind.
+   */
+  PRIVILEGED_ROLE_UNKNOWN(false),
+  /** An account the CMDB could not answer for: it may be a VIP, and it is not changed blind. */
+  VIP_UNKNOWN(false),
   /**
    * An enable of an account that this connector did not disable (the ledger holds no active
    * disable).

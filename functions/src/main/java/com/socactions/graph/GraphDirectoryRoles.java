@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -20,19 +21,43 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Who holds a privileged directory role, for the identity guardrail: the members of the activated
- * roles whose display names are configured ({@value #ROLES_SETTING}, default {@link
- * #DEFAULT_ROLES}), groups assigned to a role expanded to their users. Read with {@code GET
- * /directoryRoles} (which takes no OData options, so roles are matched here by name, never by a
- * filter built from text) and one {@code $batch} of {@code GET /directoryRoles/{id}/members}, then
+ * Who holds, or is one activation away from, a privileged directory role, for the identity
+ * guardrail. The roles are those whose display names are configured ({@value #ROLES_SETTING},
+ * default {@link #DEFAULT_ROLES}), built-in or custom. A user counts when they:
+ *
+ * <ul>
+ *   <li>are an active member of such a role ({@code /directoryRoles/roleTemplateId={id}/members},
+ *       which includes assignments activated through PIM);
+ *   <li>are eligible for it through Privileged Identity Management ({@code
+ *       /roleManagement/directory/roleEligibilityScheduleInstances});
+ *   <li>are a member (transitively) of a group that is an active member of, or eligible for, such a
+ *       role (role-assignable groups);
+ *   <li>are eligible, as member or owner, for such a group through PIM for Groups ({@code
+ *       /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances}).
+ * </ul>
+ *
+ * <p>Cost of one reading, whatever the number of accounts checked: one {@code GET
+ * /roleManagement/directory/roleDefinitions} (names are matched here, never put into a filter), one
+ * {@code $batch} with the active members and the eligibilities of every configured role (two
+ * requests a role), and, when groups hold or are eligible for a role, one {@code $batch} with the
+ * members and the PIM for Groups eligibilities of those groups (two requests a group). A reading is
  * kept for {@link #DEFAULT_CACHE_TTL}.
  *
- * <p>Permission: RoleManagement.Read.Directory (or Directory.Read.All). A role that is not
- * activated in the tenant has no members and is not listed. Only active assignments count: users
- * merely eligible through PIM are not members until they activate.
+ * <p>Permissions: RoleManagement.Read.Directory (role definitions and members),
+ * RoleEligibilitySchedule.Read.Directory (role eligibility; RoleManagement.Read.Directory also
+ * covers it), GroupMember.Read.All (members of role-assignable groups) and
+ * PrivilegedEligibilitySchedule.Read.AzureADGroup (PIM for Groups, asked only when a group holds or
+ * is eligible for a privileged role). A tenant without Microsoft Entra ID P2 or ID Governance has
+ * no PIM: Graph answers the eligibility lists {@code 400 AadPremiumLicenseRequired}, read here as
+ * "nobody is eligible". A built-in role never activated in the tenant has no members ({@code 404}).
  *
- * <p>Fails closed: when the members cannot be read, {@link #rolesOf} throws rather than answering
- * "not privileged".
+ * <p>Fails closed: when any of these cannot be read (a refused permission, Graph down, a throttled
+ * request past its retries), {@link #members} throws rather than answering "not privileged".
+ *
+ * <p>Not followed: groups nested inside a PIM for Groups eligibility (a group eligible for
+ * membership of a privileged group), owners of privileged groups that are not eligible through PIM,
+ * and active members of custom roles (custom roles are not directory roles; their eligibilities are
+ * followed).
  */
 public final class GraphDirectoryRoles {
   public static final String ROLES_SETTING = "GRAPH_PRIVILEGED_ROLES";
@@ -54,8 +79,30 @@ public final class GraphDirectoryRoles {
   /** Role membership changes seldom; a guardrail may be this much behind. */
   public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(5);
 
-  /** More pages of members than this means a paging loop on Graph's side, not a large role. */
+  /** More pages than this means a paging loop on Graph's side, not a large role. */
   static final int MAX_PAGES = 100;
+
+  /** Every role definition, built-in and custom; the names are matched here. */
+  static final String ROLE_DEFINITIONS =
+      "/roleManagement/directory/roleDefinitions?$select=id,displayName,templateId,isBuiltIn";
+
+  static final String ROLE_ELIGIBILITY =
+      "/roleManagement/directory/roleEligibilityScheduleInstances";
+  static final String GROUP_ELIGIBILITY =
+      "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances";
+
+  /** The least privileged permission of each list, named when Graph refuses it. */
+  static final String ROLES_PERMISSION = "RoleManagement.Read.Directory";
+
+  static final String ROLE_ELIGIBILITY_PERMISSION = "RoleEligibilitySchedule.Read.Directory";
+
+  static final String GROUP_MEMBERS_PERMISSION = "GroupMember.Read.All";
+
+  static final String GROUP_ELIGIBILITY_PERMISSION =
+      "PrivilegedEligibilitySchedule.Read.AzureADGroup";
+
+  /** Graph's answer to a PIM list in a tenant without the licence PIM needs. */
+  static final String NO_PIM_LICENCE = "AadPremiumLicenseRequired";
 
   private static final String USER_TYPE = "#microsoft.graph.user";
   private static final String GROUP_TYPE = "#microsoft.graph.group";
@@ -69,7 +116,7 @@ public final class GraphDirectoryRoles {
 
   /**
    * @param roleNames display names of the roles that count as privileged, matched without case
-   * @param ttl how long a reading of the members is used
+   * @param ttl how long a reading is used
    */
   public GraphDirectoryRoles(
       GraphClient graph, List<String> roleNames, Duration ttl, Ticker ticker) {
@@ -114,25 +161,29 @@ public final class GraphDirectoryRoles {
   }
 
   /**
-   * The privileged roles the user holds (display names, sorted); empty when none.
+   * How the user holds or can activate privileged roles, one sentence each, sorted: the role's name
+   * alone for an active direct member, else the role with how ({@code Global Administrator
+   * (eligible through PIM)}, {@code Security Administrator (member of group <id>)}, ...); empty
+   * when none.
    *
    * @param userId the user's object id
-   * @throws UpstreamException when the members cannot be read (the guardrail must then refuse)
+   * @throws UpstreamException when any of it cannot be read (the guardrail must then refuse)
    */
   public List<String> rolesOf(String userId) {
     return members().getOrDefault(GraphUsers.objectId(userId), List.of());
   }
 
-  /** Whether the user holds any privileged role; see {@link #rolesOf}. */
+  /** Whether the user holds or is eligible for any privileged role; see {@link #rolesOf}. */
   public boolean isPrivileged(String userId) {
     return !rolesOf(userId).isEmpty();
   }
 
   /**
-   * Every privileged user's object id with the privileged roles they hold, read again when older
-   * than the TTL. Concurrent callers share one reading.
+   * Every privileged user's object id (lower case) with how they hold or can activate privileged
+   * roles (see {@link #rolesOf}), read again when older than the TTL. Concurrent callers share one
+   * reading.
    *
-   * @throws UpstreamException when Graph fails or refuses
+   * @throws UpstreamException when Graph fails or refuses any part of it
    */
   public synchronized Map<String, List<String>> members() {
     if (rolesByUser == null || ticker.read() - loadedAt >= ttl.toNanos()) {
@@ -142,91 +193,220 @@ public final class GraphDirectoryRoles {
     return rolesByUser;
   }
 
-  private Map<String, List<String>> load() {
-    Set<String> wanted = new HashSet<>();
-    roleNames.forEach(name -> wanted.add(name.toLowerCase(Locale.ROOT)));
-    Map<String, String> roleNameById = new HashMap<>();
-    for (JsonNode role : pages("/directoryRoles")) {
-      String name = role.path("displayName").asText("");
-      String id = role.path("id").asText("");
-      if (wanted.contains(name.toLowerCase(Locale.ROOT)) && GraphPaths.isGuid(id)) {
-        roleNameById.put(id, name);
+  /** A privileged role as Graph's role definitions name it. */
+  private record Role(String id, String templateId, String name, boolean builtIn) {}
+
+  /** One way of holding a role: directly or through a group, active or eligible. */
+  private record Grant(String role, boolean eligible, String groupId, String groupAccess) {
+    String describe() {
+      List<String> how = new ArrayList<>();
+      if (eligible) {
+        how.add("eligible through PIM");
       }
+      if (groupId != null && groupAccess == null) {
+        how.add("member of group " + groupId);
+      } else if (groupId != null) {
+        how.add("eligible " + groupAccess + " of group " + groupId + " through PIM for Groups");
+      }
+      return how.isEmpty() ? role : role + " (" + String.join("; ", how) + ")";
     }
-    List<GraphRequest> requests =
-        roleNameById.keySet().stream()
-            .map(
-                id ->
-                    GraphRequest.get(
-                        id, "/directoryRoles/" + id + "/members?$select=id,userPrincipalName"))
-            .toList();
-    Map<String, Set<String>> roles = new HashMap<>();
-    Map<String, Set<String>> groupRoles = new HashMap<>();
-    for (Map.Entry<String, GraphResponse> answer : batch(requests).entrySet()) {
-      String role = roleNameById.get(answer.getKey());
-      for (JsonNode member : allPages(answer.getValue())) {
-        String type = member.path("@odata.type").asText(USER_TYPE);
-        String id = member.path("id").asText("");
+  }
+
+  private Map<String, List<String>> load() {
+    List<Role> roles = privilegedRoles();
+    Map<String, Set<String>> users = new HashMap<>();
+    Map<String, Set<Grant>> groups = new LinkedHashMap<>();
+    Map<String, Listing> listings = new LinkedHashMap<>();
+    for (int i = 0; i < roles.size(); i++) {
+      Role role = roles.get(i);
+      if (role.builtIn() && GraphPaths.isGuid(role.templateId())) {
+        listings.put(
+            "active-" + i,
+            new Listing(
+                role,
+                GraphRequest.get(
+                    "active-" + i,
+                    "/directoryRoles/roleTemplateId=" + role.templateId() + "/members?$select=id"),
+                "list the members of " + role.name(),
+                ROLES_PERMISSION,
+                false,
+                null));
+      }
+      listings.put(
+          "eligible-" + i,
+          new Listing(
+              role,
+              GraphRequest.get(
+                  "eligible-" + i,
+                  ROLE_ELIGIBILITY
+                      + "?$filter="
+                      + eq("roleDefinitionId", role.id())
+                      + "&$expand=principal($select=id)"),
+              "list who is eligible for " + role.name() + " through PIM",
+              ROLE_ELIGIBILITY_PERMISSION,
+              true,
+              null));
+    }
+    for (Map.Entry<String, List<JsonNode>> answer : read(listings).entrySet()) {
+      Listing listing = listings.get(answer.getKey());
+      boolean eligible = answer.getKey().startsWith("eligible-");
+      for (JsonNode element : answer.getValue()) {
+        JsonNode principal = eligible ? element.path("principal") : element;
+        String id =
+            eligible ? element.path("principalId").asText("") : element.path("id").asText("");
+        String type = principal.path("@odata.type").asText(USER_TYPE);
         if (!GraphPaths.isGuid(id)) {
           continue;
         }
-        Map<String, Set<String>> target =
-            type.equals(GROUP_TYPE) ? groupRoles : type.equals(USER_TYPE) ? roles : null;
-        if (target != null) {
-          target.computeIfAbsent(id.toLowerCase(Locale.ROOT), k -> new TreeSet<>()).add(role);
+        Grant grant = new Grant(listing.role().name(), eligible, null, null);
+        if (type.equals(GROUP_TYPE)) {
+          groups.computeIfAbsent(key(id), k -> new LinkedHashSet<>()).add(grant);
+        } else if (type.equals(USER_TYPE)) {
+          users.computeIfAbsent(key(id), k -> new TreeSet<>()).add(grant.describe());
         }
       }
     }
-    List<GraphRequest> groups =
-        groupRoles.keySet().stream()
-            .map(
-                id ->
-                    GraphRequest.get(
-                        id, "/groups/" + id + "/transitiveMembers?$select=id,userPrincipalName"))
-            .toList();
-    for (Map.Entry<String, GraphResponse> answer : batch(groups).entrySet()) {
-      for (JsonNode member : allPages(answer.getValue())) {
-        String id = member.path("id").asText("");
-        if (member.path("@odata.type").asText(USER_TYPE).equals(USER_TYPE)
-            && GraphPaths.isGuid(id)) {
-          roles
-              .computeIfAbsent(id.toLowerCase(Locale.ROOT), k -> new TreeSet<>())
-              .addAll(groupRoles.get(answer.getKey()));
+    Map<String, Listing> groupListings = new LinkedHashMap<>();
+    int g = 0;
+    for (String groupId : groups.keySet()) {
+      groupListings.put(
+          "members-" + g,
+          new Listing(
+              null,
+              GraphRequest.get(
+                  "members-" + g, "/groups/" + groupId + "/transitiveMembers?$select=id"),
+              "list the members of privileged group " + groupId,
+              GROUP_MEMBERS_PERMISSION,
+              false,
+              groupId));
+      groupListings.put(
+          "pim-" + g,
+          new Listing(
+              null,
+              GraphRequest.get(
+                  "pim-" + g, GROUP_ELIGIBILITY + "?$filter=" + eq("groupId", groupId)),
+              "list who is eligible for privileged group " + groupId + " through PIM for Groups",
+              GROUP_ELIGIBILITY_PERMISSION,
+              true,
+              groupId));
+      g++;
+    }
+    for (Map.Entry<String, List<JsonNode>> answer : read(groupListings).entrySet()) {
+      Listing listing = groupListings.get(answer.getKey());
+      boolean pim = answer.getKey().startsWith("pim-");
+      for (JsonNode element : answer.getValue()) {
+        String id = pim ? element.path("principalId").asText("") : element.path("id").asText("");
+        boolean user = pim || element.path("@odata.type").asText(USER_TYPE).equals(USER_TYPE);
+        if (!user || !GraphPaths.isGuid(id)) {
+          continue;
+        }
+        String access = pim ? element.path("accessId").asText("member") : null;
+        Set<String> held = users.computeIfAbsent(key(id), k -> new TreeSet<>());
+        for (Grant grant : groups.get(listing.groupId())) {
+          held.add(new Grant(grant.role(), grant.eligible(), listing.groupId(), access).describe());
         }
       }
     }
     Map<String, List<String>> result = new HashMap<>();
-    roles.forEach((user, names) -> result.put(user, List.copyOf(names)));
+    users.forEach((user, held) -> result.put(user, List.copyOf(held)));
     return Collections.unmodifiableMap(result);
   }
 
-  private Map<String, GraphResponse> batch(List<GraphRequest> requests) {
-    Map<String, GraphResponse> answers = requests.isEmpty() ? Map.of() : graph.batch(requests);
-    for (GraphResponse answer : answers.values()) {
-      if (!answer.isSuccess()) {
-        throw new UpstreamException(
-            GraphClient.UPSTREAM,
-            answer.status(),
-            GraphClient.UPSTREAM
-                + " could not list the members of a privileged role: "
-                + answer.reason(),
-            null,
-            answer.retryAfter().orElse(null),
-            null);
+  /** The configured roles among the tenant's role definitions. */
+  private List<Role> privilegedRoles() {
+    Set<String> wanted = new HashSet<>();
+    roleNames.forEach(name -> wanted.add(name.toLowerCase(Locale.ROOT)));
+    List<Role> roles = new ArrayList<>();
+    for (JsonNode definition :
+        pages(ROLE_DEFINITIONS, "list the directory role definitions", ROLES_PERMISSION)) {
+      String name = definition.path("displayName").asText("");
+      String id = definition.path("id").asText("");
+      if (wanted.contains(name.toLowerCase(Locale.ROOT)) && GraphPaths.isGuid(id)) {
+        roles.add(
+            new Role(
+                key(id),
+                definition.path("templateId").asText(id),
+                name,
+                definition.path("isBuiltIn").asBoolean(true)));
       }
     }
-    return answers;
+    return roles;
   }
 
-  /** The elements of a first page answered in a batch and of the pages after it. */
-  private List<JsonNode> allPages(GraphResponse first) {
-    List<JsonNode> elements = new ArrayList<>();
-    first.body().path("value").forEach(elements::add);
-    graph.nextPage(first.body()).ifPresent(next -> elements.addAll(pages(next)));
+  /**
+   * One list asked in a batch: what it is for, the permission it needs, whether it is a PIM list
+   * (which a tenant without the PIM licence answers {@value #NO_PIM_LICENCE}), and the group it
+   * lists, if any.
+   */
+  private record Listing(
+      Role role,
+      GraphRequest request,
+      String what,
+      String permission,
+      boolean pim,
+      String groupId) {}
+
+  /**
+   * Every element of every list, all pages, by request id; a role never activated (404 on its
+   * members) and a tenant without PIM (400 {@value #NO_PIM_LICENCE}) list nothing.
+   *
+   * @throws UpstreamException for any other failure, naming the permission to grant on a 401/403
+   */
+  private Map<String, List<JsonNode>> read(Map<String, Listing> listings) {
+    if (listings.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, GraphResponse> answers =
+        graph.batch(listings.values().stream().map(Listing::request).toList());
+    Map<String, List<JsonNode>> elements = new LinkedHashMap<>();
+    for (Map.Entry<String, GraphResponse> entry : answers.entrySet()) {
+      Listing listing = listings.get(entry.getKey());
+      GraphResponse answer = entry.getValue();
+      String code = answer.errorCode().orElse("");
+      boolean neverActivated =
+          answer.status() == 404
+              && listing.request().url().startsWith("/directoryRoles/")
+              && code.equals("Request_ResourceNotFound");
+      boolean noPim = answer.status() == 400 && code.equals(NO_PIM_LICENCE);
+      if (neverActivated || (noPim && listing.pim())) {
+        elements.put(entry.getKey(), List.of());
+      } else if (!answer.isSuccess()) {
+        throw failure(listing.what(), listing.permission(), answer);
+      } else {
+        elements.put(entry.getKey(), allPages(answer, listing.what(), listing.permission()));
+      }
+    }
     return elements;
   }
 
-  private List<JsonNode> pages(String url) {
+  private static UpstreamException failure(String what, String permission, GraphResponse answer) {
+    String message = GraphClient.UPSTREAM + " could not " + what + ": " + answer.reason();
+    if (answer.status() == 401 || answer.status() == 403) {
+      message += " (grant the app's identity the Microsoft Graph permission " + permission + ")";
+    }
+    return new UpstreamException(
+        GraphClient.UPSTREAM,
+        answer.status(),
+        message,
+        null,
+        answer.retryAfter().orElse(null),
+        null);
+  }
+
+  /** The elements of a first page answered in a batch and of the pages after it. */
+  private List<JsonNode> allPages(GraphResponse first, String what, String permission) {
+    List<JsonNode> elements = new ArrayList<>();
+    first.body().path("value").forEach(elements::add);
+    graph.nextPage(first.body()).ifPresent(next -> elements.addAll(pages(next, what, permission)));
+    return elements;
+  }
+
+  /**
+   * Every element of a list read page by page with single calls.
+   *
+   * @throws UpstreamException when a page fails, naming the permission to grant on a 401/403
+   */
+  private List<JsonNode> pages(String url, String what, String permission) {
     List<JsonNode> elements = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
     String next = url;
@@ -235,24 +415,50 @@ public final class GraphDirectoryRoles {
         throw new UpstreamException(
             GraphClient.UPSTREAM,
             502,
-            GraphClient.UPSTREAM + " kept paging " + url,
+            GraphClient.UPSTREAM + " kept paging while asked to " + what,
             null,
             null,
             null);
       }
-      GraphResponse page = graph.send(GraphRequest.get("page", next));
+      GraphResponse page;
+      try {
+        page = graph.send(GraphRequest.get("page", next));
+      } catch (UpstreamException e) {
+        if (e.status() == 401 || e.status() == 403) {
+          throw new UpstreamException(
+              GraphClient.UPSTREAM,
+              e.status(),
+              GraphClient.UPSTREAM
+                  + " could not "
+                  + what
+                  + " (grant the app's identity the Microsoft Graph permission "
+                  + permission
+                  + "): "
+                  + e.getMessage(),
+              null,
+              null,
+              e);
+        }
+        throw e;
+      }
       if (!page.isSuccess()) {
-        throw new UpstreamException(
-            GraphClient.UPSTREAM,
-            page.status(),
-            GraphClient.UPSTREAM + " could not list " + url + ": " + page.reason(),
-            null,
-            null,
-            null);
+        throw failure(what, permission, page);
       }
       page.body().path("value").forEach(elements::add);
       next = graph.nextPage(page.body()).orElse(null);
     }
     return elements;
+  }
+
+  /** {@code name eq '<guid>'} for a query string; only GUIDs are put into a filter. */
+  private static String eq(String property, String guid) {
+    if (!GraphPaths.isGuid(guid)) {
+      throw new IllegalArgumentException("only a GUID goes into a filter, not '" + guid + "'");
+    }
+    return property + "%20eq%20%27" + guid + "%27";
+  }
+
+  private static String key(String id) {
+    return id.toLowerCase(Locale.ROOT);
   }
 }

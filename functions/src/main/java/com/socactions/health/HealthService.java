@@ -1,5 +1,6 @@
 package com.socactions.health;
 
+import com.socactions.platform.DeadlineTimer;
 import com.socactions.platform.RequestLog;
 import com.socactions.platform.RequestLogContext;
 import com.socactions.providers.Provider;
@@ -12,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 
@@ -37,7 +38,7 @@ public final class HealthService {
   private final Clock clock;
   private final String version;
   private final Executor checks;
-  private final Duration checkTimeout;
+  private final DeadlineTimer timer;
 
   /**
    * @param storage the state store's probe (a few seconds at most)
@@ -45,27 +46,37 @@ public final class HealthService {
    */
   public HealthService(
       Supplier<Readiness> storage, ProviderRegistry providers, Clock clock, String version) {
-    this(storage, providers, clock, version, CHECK_TIMEOUT);
-  }
-
-  HealthService(
-      Supplier<Readiness> storage,
-      ProviderRegistry providers,
-      Clock clock,
-      String version,
-      Duration checkTimeout) {
-    this.checkTimeout = checkTimeout;
-    this.storage = storage;
-    this.providers = providers;
-    this.clock = clock;
-    this.version = version;
-    this.checks =
+    this(
+        storage,
+        providers,
+        clock,
+        version,
         Executors.newCachedThreadPool(
             runnable -> {
               Thread thread = new Thread(runnable, "health-check");
               thread.setDaemon(true);
               return thread;
-            });
+            }),
+        DeadlineTimer.SYSTEM);
+  }
+
+  /**
+   * @param checks runs the checks, all at once
+   * @param timer tells when {@link #CHECK_TIMEOUT} has passed
+   */
+  HealthService(
+      Supplier<Readiness> storage,
+      ProviderRegistry providers,
+      Clock clock,
+      String version,
+      Executor checks,
+      DeadlineTimer timer) {
+    this.storage = storage;
+    this.providers = providers;
+    this.clock = clock;
+    this.version = version;
+    this.checks = checks;
+    this.timer = timer;
   }
 
   /**
@@ -74,9 +85,17 @@ public final class HealthService {
    */
   public HealthReport check() {
     List<Provider> registered = providers.all();
-    CompletableFuture<Readiness> storageCheck = start(STORAGE, storage);
+    CompletableFuture<Readiness> late =
+        timer
+            .after(CHECK_TIMEOUT)
+            .thenApply(
+                passed ->
+                    Readiness.degraded(
+                        "the check did not answer within " + CHECK_TIMEOUT.toSeconds() + " s"));
+    CompletableFuture<Readiness> storageCheck = start(STORAGE, storage, late);
     List<CompletableFuture<Readiness>> providerChecks = new ArrayList<>();
-    registered.forEach(provider -> providerChecks.add(start(provider.id(), provider::readiness)));
+    registered.forEach(
+        provider -> providerChecks.add(start(provider.id(), provider::readiness, late)));
     List<ComponentHealth> components = new ArrayList<>();
     List<ProviderInfo> providerInfos = new ArrayList<>();
     components.add(ComponentHealth.of(STORAGE, storageCheck.join()));
@@ -99,13 +118,11 @@ public final class HealthService {
         overall(components), version, clock.instant(), components, providerInfos, warnings);
   }
 
-  private CompletableFuture<Readiness> start(String name, Supplier<Readiness> check) {
+  /** A check's answer, or {@code late}'s when that comes first. */
+  private CompletableFuture<Readiness> start(
+      String name, Supplier<Readiness> check, CompletableFuture<Readiness> late) {
     return CompletableFuture.supplyAsync(RequestLogContext.wrap(() -> safely(name, check)), checks)
-        .completeOnTimeout(
-            Readiness.degraded(
-                "the check did not answer within " + checkTimeout.toMillis() + " ms"),
-            checkTimeout.toMillis(),
-            TimeUnit.MILLISECONDS);
+        .applyToEither(late, Function.identity());
   }
 
   /**

@@ -43,9 +43,11 @@ import java.util.function.Supplier;
  * override); for DisableAccounts, RevokeSessions and ConfirmCompromised, members of privileged
  * directory roles and CMDB VIPs need {@code override_guardrails} with a {@code justification}
  * (signing the CEO out, or marking a Global Administrator high-risk so Conditional Access blocks
- * them, is as disruptive as disabling them). Both checks fail closed: when the role members or the
- * CMDB cannot be read, or the connector's own id cannot be told, the account is refused with a
- * reason saying so.
+ * them, is as disruptive as disabling them). Privileged means holding a role or being eligible for
+ * one through PIM, directly or through a group ({@link GraphDirectoryRoles}). These checks fail
+ * closed: when the roles and eligibilities cannot be read ({@code privileged_role_unknown}), the
+ * CMDB cannot answer for an account ({@code vip_unknown}), or the connector's own id cannot be told
+ * ({@code self}), the account is refused with a reason saying so, and no override lifts that.
  *
  * <p>Every decision about a resolved account (refusals and dry runs included) is a row of the
  * {@link BlockLedger} on provider {@value #PROVIDER}, type {@code account}, keyed by the object id:
@@ -496,9 +498,11 @@ public final class IdentityService {
       roleMembers = roles.get().members();
     } catch (RuntimeException e) {
       rolesProblem =
-          "its directory roles could not be read (" + e.getMessage() + "), so it may be privileged";
+          "its privileged directory roles and PIM eligibility could not be read ("
+              + e.getMessage()
+              + "), so it may be privileged";
     }
-    Map<String, String> vipOf =
+    Map<String, VipAccounts.Finding> vipOf =
         vips.vips(
             candidates.stream()
                 .map(GraphUser::userPrincipalName)
@@ -511,6 +515,17 @@ public final class IdentityService {
       RefusalReason reason = null;
       String message = null;
       List<String> lifted = new ArrayList<>();
+      VipAccounts.Finding vip =
+          user.userPrincipalName() == null
+              ? null
+              : vipOf.get(user.userPrincipalName().toLowerCase(Locale.ROOT));
+      List<String> unknown = new ArrayList<>();
+      if (rolesProblem != null) {
+        unknown.add(rolesProblem);
+      }
+      if (vip != null && vip.unknown()) {
+        unknown.add(vip.reason());
+      }
       if (protectedList.covers(user)) {
         reason = RefusalReason.PROTECTED;
         message =
@@ -521,24 +536,29 @@ public final class IdentityService {
       } else if (self.get().equalsIgnoreCase(user.id())) {
         reason = RefusalReason.SELF;
         message = name(user) + " is the identity this connector runs as";
+      } else if (!unknown.isEmpty()) {
+        // A possibly privileged account is never changed blind: an override is a decision about
+        // a known risk, and this one is not known.
+        reason =
+            rolesProblem != null
+                ? RefusalReason.PRIVILEGED_ROLE_UNKNOWN
+                : RefusalReason.VIP_UNKNOWN;
+        message =
+            name(user)
+                + ": "
+                + String.join("; ", unknown)
+                + ". Refused, and override_guardrails does not lift this: try again once it can"
+                + " be read";
       } else {
         List<String> overridable = new ArrayList<>();
         RefusalReason first = null;
-        if (rolesProblem != null) {
-          overridable.add(rolesProblem);
-          first = RefusalReason.PRIVILEGED_ROLE;
-        } else if (roleMembers.containsKey(user.id().toLowerCase(Locale.ROOT))) {
-          overridable.add(
-              "holds privileged directory roles: "
-                  + String.join(", ", roleMembers.get(user.id().toLowerCase(Locale.ROOT))));
+        List<String> held = roleMembers.get(user.id().toLowerCase(Locale.ROOT));
+        if (held != null) {
+          overridable.add("holds or is eligible for privileged roles: " + String.join(", ", held));
           first = RefusalReason.PRIVILEGED_ROLE;
         }
-        String vip =
-            user.userPrincipalName() == null
-                ? null
-                : vipOf.get(user.userPrincipalName().toLowerCase(Locale.ROOT));
         if (vip != null) {
-          overridable.add(vip);
+          overridable.add(vip.reason());
           first = first == null ? RefusalReason.VIP : first;
         }
         if (first != null && override.isJustified()) {

@@ -6,6 +6,7 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -119,6 +120,14 @@ public final class UpstreamPolicy {
 
   public CircuitBreaker.State circuitState() {
     return breaker.getState();
+  }
+
+  /**
+   * The rate limiter's live metrics (permissions left in the current period, threads waiting);
+   * empty when the upstream publishes no limit. For health and tests: reading them takes nothing.
+   */
+  public Optional<RateLimiter.Metrics> rateLimiterMetrics() {
+    return limiter == null ? Optional.empty() : Optional.of(limiter.getMetrics());
   }
 
   private void awaitRateLimit() {

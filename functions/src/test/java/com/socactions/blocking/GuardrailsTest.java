@@ -36,6 +36,8 @@ class GuardrailsTest {
           RefusalReason.SELF,
           RefusalReason.PRIVILEGED_ROLE,
           RefusalReason.VIP,
+          RefusalReason.PRIVILEGED_ROLE_UNKNOWN,
+          RefusalReason.VIP_UNKNOWN,
           RefusalReason.NOT_DISABLED_BY_CONNECTOR);
 
   /** The ledger's allow list, as the guardrails see it: exact normalised values. */

@@ -18,14 +18,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -43,9 +47,24 @@ import mockwebserver3.RecordedRequest;
  *       $select} only the default properties come back, {@code accountEnabled} not among them), 404
  *       {@code Request_ResourceNotFound}; {@code PATCH /users/{id}} 204; {@code POST
  *       /users/{id}/revokeSignInSessions} 200 {@code true}.
- *   <li>Directory roles: the three of {@code directory-roles-list.json}; {@link #addRoleMember},
- *       {@link #addGroup}; {@code GET /directoryRoles}, {@code /directoryRoles/{id}/members},
- *       {@code /groups/{id}/transitiveMembers}.
+ *   <li>Directory roles: the built-in role definitions of {@link #BUILT_IN_ROLES} (the three
+ *       activated ones of {@code directory-roles-list.json} among them), {@link #addCustomRole};
+ *       {@link #addRoleMember} (activating the role, as an assignment in the portal does), {@link
+ *       #addGroup}; {@code GET /roleManagement/directory/roleDefinitions}, {@code /directoryRoles},
+ *       {@code /directoryRoles/{id}/members} and {@code
+ *       /directoryRoles/roleTemplateId={templateId}/members} (404 {@code Request_ResourceNotFound}
+ *       for a role not activated), {@code /groups/{id}/transitiveMembers}.
+ *   <li>Privileged Identity Management: {@link #addEligibility} (a user or group eligible for a
+ *       role), {@link #addGroupEligibility} (a principal eligible as member or owner of a group,
+ *       PIM for Groups); {@code GET /roleManagement/directory/roleEligibilityScheduleInstances}
+ *       ({@code $filter} on {@code roleDefinitionId}/{@code principalId} with {@code eq}, joined by
+ *       {@code and}; {@code $expand=principal} adds the principal's {@code @odata.type} and id; any
+ *       other filter is 400) and {@code
+ *       /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances} (a {@code groupId}
+ *       or {@code principalId} filter is required, as the docs say); both answer 400 {@code
+ *       AadPremiumLicenseRequired} after {@link #withoutPimLicence}.
+ *   <li>Paging: every list answers at most {@link #pageSize} elements a page, with an absolute
+ *       {@code @odata.nextLink} carrying a {@code $skiptoken}.
  *   <li>{@code POST /identityProtection/riskyUsers/confirmCompromised} 204, recorded.
  *   <li>Named locations: the recorded one; {@code GET}/{@code PATCH}, the PATCH replacing {@code
  *       ipRanges} and refusing (400) a body without {@code @odata.type}, {@code displayName},
@@ -54,7 +73,9 @@ import mockwebserver3.RecordedRequest;
  *       answers its own status; responses come back in reverse order.
  *   <li>Scripting: {@link #latency} (each HTTP call), {@link #failNext} (the next HTTP calls),
  *       {@link #throttle} (requests inside a batch whose URL contains a text answer 429, with or
- *       without {@code Retry-After}).
+ *       without {@code Retry-After}), {@link #withoutPermissionFor} (requests, batched or not,
+ *       whose URL contains a text answer 403 {@code Authorization_RequestDenied} until {@link
+ *       #restorePermissions}).
  *   <li>Reading: {@link #user}, {@link #revocations}, {@link #confirmed}, {@link #namedLocation},
  *       {@link #requests}, {@link #batchCalls}, {@link #inner} (every request run, batched or not),
  *       {@link #stamps} (the ticker's reading at each HTTP call).
@@ -62,6 +83,34 @@ import mockwebserver3.RecordedRequest;
  */
 public final class FakeGraph implements AutoCloseable {
   public static final String NAMED_LOCATION_ID = "0854951d-5fc0-4eb1-b392-9b2c9d7949c2";
+
+  /**
+   * Built-in Entra ID roles by display name, with their template ids (the same in every tenant, and
+   * the role definition's id): the ten of {@code GRAPH_PRIVILEGED_ROLES}' default and the three of
+   * {@code directory-roles-list.json}.
+   */
+  public static final Map<String, String> BUILT_IN_ROLES =
+      Map.ofEntries(
+          Map.entry("Global Administrator", "62e90394-69f5-4237-9190-012177145e10"),
+          Map.entry("Privileged Role Administrator", "e8611ab8-c189-46e8-94e1-60213ab1f814"),
+          Map.entry("Security Administrator", "194ae4cb-b126-40b2-bd5b-6091b380977d"),
+          Map.entry("User Administrator", "fe930be7-5e62-47db-91af-98c3a49a38b1"),
+          Map.entry(
+              "Privileged Authentication Administrator", "7be44c8a-adaf-4e2a-84d6-ab2649e08a13"),
+          Map.entry("Exchange Administrator", "29232cdf-9323-42fd-ade2-1d097af3e4de"),
+          Map.entry("SharePoint Administrator", "f28a1f50-f6e7-4571-818b-6a12f2af6b6c"),
+          Map.entry("Conditional Access Administrator", "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9"),
+          Map.entry("Application Administrator", "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3"),
+          Map.entry("Cloud Application Administrator", "158c047a-c907-4556-b7ef-446551a6b5f7"),
+          Map.entry("Directory Readers", "88d8e3e3-8f55-4a1e-953a-9b9898b8876b"),
+          Map.entry(
+              "Azure AD Joined Device Local Administrator",
+              "9f06204d-73c1-4d4c-880a-6edb90606fd8"));
+
+  private static final String ROLE_ELIGIBILITY =
+      "/roleManagement/directory/roleEligibilityScheduleInstances";
+  private static final String GROUP_ELIGIBILITY =
+      "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> DEFAULT_PROPERTIES =
       Set.of(
@@ -91,6 +140,13 @@ public final class FakeGraph implements AutoCloseable {
   private final List<ObjectNode> roles = new CopyOnWriteArrayList<>();
   private final Map<String, List<ObjectNode>> roleMembers = new ConcurrentHashMap<>();
   private final Map<String, List<String>> groups = new ConcurrentHashMap<>();
+  private final List<ObjectNode> definitions = new CopyOnWriteArrayList<>();
+  private final List<ObjectNode> eligibilities = new CopyOnWriteArrayList<>();
+  private final List<ObjectNode> groupEligibilities = new CopyOnWriteArrayList<>();
+  private final Map<String, String> principalTypes = new ConcurrentHashMap<>();
+  private final List<String> refused = new CopyOnWriteArrayList<>();
+  private volatile boolean pimLicensed = true;
+  private volatile int pageSize = 100;
   private final Map<String, ObjectNode> namedLocations = new ConcurrentHashMap<>();
   private final Queue<MockResponse> scripted = new ConcurrentLinkedQueue<>();
   private final List<Throttle> throttles = new CopyOnWriteArrayList<>();
@@ -106,6 +162,15 @@ public final class FakeGraph implements AutoCloseable {
     recorded("directory-roles-list.json")
         .path("value")
         .forEach(role -> roles.add((ObjectNode) role));
+    BUILT_IN_ROLES.forEach(
+        (name, templateId) ->
+            definitions.add(
+                JSON.createObjectNode()
+                    .put("id", templateId)
+                    .put("displayName", name)
+                    .put("templateId", templateId)
+                    .put("isBuiltIn", true)
+                    .put("isEnabled", true)));
     namedLocations.put(NAMED_LOCATION_ID, (ObjectNode) recorded("named-location-get.json"));
   }
 
@@ -177,37 +242,157 @@ public final class FakeGraph implements AutoCloseable {
     return this;
   }
 
-  /** Activates a role (as Graph lists activated roles only). */
+  /**
+   * Activates a role (as Graph lists activated roles only) under the object id {@code id}: a
+   * built-in role by its display name, or, for a name not built in, a new built-in role definition
+   * whose template id is {@code id}.
+   */
   public FakeGraph addRole(String id, String displayName) {
+    String templateId =
+        definition(displayName).map(def -> def.path("templateId").asText()).orElse(null);
+    if (templateId == null) {
+      templateId = id;
+      definitions.add(
+          JSON.createObjectNode()
+              .put("id", id)
+              .put("displayName", displayName)
+              .put("templateId", id)
+              .put("isBuiltIn", true)
+              .put("isEnabled", true));
+    }
     roles.add(
         JSON.createObjectNode()
             .put("id", id)
             .put("displayName", displayName)
-            .put("roleTemplateId", id));
+            .put("roleTemplateId", templateId));
+    return this;
+  }
+
+  /** A custom role definition (not a directory role: it has no {@code /directoryRoles} entry). */
+  public FakeGraph addCustomRole(String id, String displayName) {
+    definitions.add(
+        JSON.createObjectNode()
+            .put("id", id)
+            .put("displayName", displayName)
+            .putNull("templateId")
+            .put("isBuiltIn", false)
+            .put("isEnabled", true));
     return this;
   }
 
   /**
-   * Makes a user or a group ({@code @odata.type} {@code #microsoft.graph.user}/{@code group}) a
-   * role member.
+   * Makes a user or a group ({@code @odata.type} {@code #microsoft.graph.user}/{@code group}) an
+   * active member of a role, activating a built-in role first when it is not (as assigning it in
+   * the portal does).
    */
   public FakeGraph addRoleMember(String roleDisplayName, String memberId, String odataType) {
-    String roleId =
+    ObjectNode role =
         roles.stream()
-            .filter(role -> role.path("displayName").asText().equals(roleDisplayName))
+            .filter(held -> held.path("displayName").asText().equals(roleDisplayName))
             .findFirst()
-            .orElseThrow()
-            .path("id")
-            .asText();
+            .orElseGet(
+                () -> {
+                  String templateId =
+                      definition(roleDisplayName).orElseThrow().path("templateId").asText();
+                  ObjectNode activated =
+                      JSON.createObjectNode()
+                          .put("id", UUID.randomUUID().toString())
+                          .put("displayName", roleDisplayName)
+                          .put("roleTemplateId", templateId);
+                  roles.add(activated);
+                  return activated;
+                });
     roleMembers
-        .computeIfAbsent(roleId, k -> new CopyOnWriteArrayList<>())
+        .computeIfAbsent(role.path("id").asText(), k -> new CopyOnWriteArrayList<>())
         .add(JSON.createObjectNode().put("@odata.type", odataType).put("id", memberId));
+    principalTypes.put(memberId, odataType);
     return this;
   }
 
   public FakeGraph addGroup(String groupId, String... userIds) {
     groups.put(groupId, List.of(userIds));
+    principalTypes.put(groupId, "#microsoft.graph.group");
     return this;
+  }
+
+  /**
+   * Makes a user or a group ({@code @odata.type}) eligible for a role through PIM, as a {@code
+   * unifiedRoleEligibilityScheduleInstance} shaped like the list example of
+   * rbacapplication-list-roleeligibilityscheduleinstances.md (tenant-wide, direct, no end).
+   */
+  public FakeGraph addEligibility(String roleDisplayName, String principalId, String odataType) {
+    String roleId = definition(roleDisplayName).orElseThrow().path("id").asText();
+    ObjectNode instance =
+        JSON.createObjectNode()
+            .put("id", UUID.randomUUID().toString())
+            .put("principalId", principalId)
+            .put("roleDefinitionId", roleId)
+            .put("directoryScopeId", "/")
+            .putNull("appScopeId")
+            .put("startDateTime", "2025-01-10T09:00:00Z")
+            .putNull("endDateTime")
+            .put("memberType", "Direct")
+            .put("roleEligibilityScheduleId", UUID.randomUUID().toString());
+    eligibilities.add(instance);
+    principalTypes.put(principalId, odataType);
+    return this;
+  }
+
+  /** Ends every role eligibility of a principal (an admin removed it in PIM). */
+  public FakeGraph removeEligibilities(String principalId) {
+    eligibilities.removeIf(
+        instance -> instance.path("principalId").asText().equalsIgnoreCase(principalId));
+    return this;
+  }
+
+  /**
+   * Makes a principal eligible as {@code accessId} ({@code member} or {@code owner}) of a group
+   * through PIM for Groups, shaped like privilegedaccessgroup-list-eligibilityscheduleinstances.md.
+   */
+  public FakeGraph addGroupEligibility(String groupId, String principalId, String accessId) {
+    groupEligibilities.add(
+        JSON.createObjectNode()
+            .put("id", groupId + "_" + accessId + "_" + UUID.randomUUID())
+            .put("startDateTime", "2025-01-10T09:00:00Z")
+            .putNull("endDateTime")
+            .put("accessId", accessId)
+            .put("principalId", principalId)
+            .put("groupId", groupId)
+            .put("memberType", "Direct"));
+    return this;
+  }
+
+  /** The PIM lists answer 400 {@code AadPremiumLicenseRequired}, as in a tenant without P2. */
+  public FakeGraph withoutPimLicence() {
+    this.pimLicensed = false;
+    return this;
+  }
+
+  /**
+   * Every request (batched or not) whose URL contains {@code urlContains} answers 403 {@code
+   * Authorization_RequestDenied}, as when the app lacks the permission; until {@link
+   * #restorePermissions}.
+   */
+  public FakeGraph withoutPermissionFor(String urlContains) {
+    refused.add(urlContains);
+    return this;
+  }
+
+  public FakeGraph restorePermissions() {
+    refused.clear();
+    return this;
+  }
+
+  /** At most this many elements a page in every list (Graph's own page sizes vary by list). */
+  public FakeGraph pageSize(int elements) {
+    this.pageSize = elements;
+    return this;
+  }
+
+  private Optional<ObjectNode> definition(String displayName) {
+    return definitions.stream()
+        .filter(def -> def.path("displayName").asText().equals(displayName))
+        .findFirst();
   }
 
   /** Adds a named location of countries, to be refused as an IP location. */
@@ -466,7 +651,13 @@ public final class FakeGraph implements AutoCloseable {
     }
 
     private Answer run(String method, String url, JsonNode body) {
-      Answer answer = route(method, url, body);
+      Answer answer =
+          refused.stream().anyMatch(url::contains)
+              ? error(
+                  403,
+                  "Authorization_RequestDenied",
+                  "Insufficient privileges to complete the operation.")
+              : route(method, url, body);
       inner.add(new Inner(method, url, answer.status()));
       return answer;
     }
@@ -509,37 +700,57 @@ public final class FakeGraph implements AutoCloseable {
           return revoke(key);
         }
       }
+      if (path.equals("/roleManagement/directory/roleDefinitions") && method.equals("GET")) {
+        List<ObjectNode> selected =
+            definitions.stream().map(def -> select(def, query.get("$select"))).toList();
+        return page(url, query, selected, "roleManagement/directory/roleDefinitions");
+      }
       if (path.equals("/directoryRoles") && method.equals("GET")) {
-        ObjectNode list =
-            JSON.createObjectNode()
-                .put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#directoryRoles");
-        ArrayNode value = list.putArray("value");
-        roles.forEach(value::add);
-        return new Answer(200, Map.of(), list);
+        return page(url, query, roles, "directoryRoles");
       }
       if (first.equals("directoryRoles")
           && segments.size() == 3
-          && segments.get(2).equals("members")) {
-        String roleId = segments.get(1);
-        if (roles.stream().noneMatch(role -> role.path("id").asText().equals(roleId))) {
-          return error(
-              404, "Request_ResourceNotFound", "Resource '" + roleId + "' does not exist.");
+          && segments.get(2).equals("members")
+          && method.equals("GET")) {
+        String key = decode(segments.get(1));
+        Optional<ObjectNode> role =
+            roles.stream()
+                .filter(
+                    held ->
+                        key.startsWith("roleTemplateId=")
+                            ? held.path("roleTemplateId")
+                                .asText()
+                                .equals(key.substring("roleTemplateId=".length()))
+                            : held.path("id").asText().equals(key))
+                .findFirst();
+        if (role.isEmpty()) {
+          return error(404, "Request_ResourceNotFound", "Resource '" + key + "' does not exist.");
         }
-        ObjectNode list = JSON.createObjectNode();
-        ArrayNode value = list.putArray("value");
-        roleMembers.getOrDefault(roleId, List.of()).forEach(value::add);
-        return new Answer(200, Map.of(), list);
+        return page(
+            url,
+            query,
+            roleMembers.getOrDefault(role.get().path("id").asText(), List.of()),
+            "directoryObjects");
       }
       if (first.equals("groups")
           && segments.size() == 3
-          && segments.get(2).equals("transitiveMembers")) {
-        ObjectNode list = JSON.createObjectNode();
-        ArrayNode value = list.putArray("value");
-        groups
-            .getOrDefault(segments.get(1), List.of())
-            .forEach(
-                id -> value.addObject().put("@odata.type", "#microsoft.graph.user").put("id", id));
-        return new Answer(200, Map.of(), list);
+          && segments.get(2).equals("transitiveMembers")
+          && method.equals("GET")) {
+        List<ObjectNode> members =
+            groups.getOrDefault(segments.get(1), List.of()).stream()
+                .map(
+                    id ->
+                        JSON.createObjectNode()
+                            .put("@odata.type", "#microsoft.graph.user")
+                            .put("id", id))
+                .toList();
+        return page(url, query, members, "directoryObjects");
+      }
+      if (path.equals(ROLE_ELIGIBILITY) && method.equals("GET")) {
+        return roleEligibility(url, query);
+      }
+      if (path.equals(GROUP_ELIGIBILITY) && method.equals("GET")) {
+        return groupEligibility(url, query);
       }
       if (path.equals("/identityProtection/riskyUsers/confirmCompromised")
           && method.equals("POST")) {
@@ -552,6 +763,137 @@ public final class FakeGraph implements AutoCloseable {
         return namedLocation(method, segments.get(3), body);
       }
       return error(400, "BadRequest", "Unsupported " + method + " " + path);
+    }
+
+    private static final Pattern EQ = Pattern.compile("(\\w+) eq '([^']*)'");
+
+    /**
+     * The clauses of a filter of {@code property eq 'value'} joined by {@code and}, by property;
+     * null when the filter has any other form or a property not in {@code allowed} (Graph answers
+     * those 400).
+     */
+    private Map<String, String> equalities(String filter, Set<String> allowed) {
+      Map<String, String> clauses = new HashMap<>();
+      if (filter == null) {
+        return clauses;
+      }
+      for (String clause : filter.split(" and ")) {
+        Matcher matcher = EQ.matcher(clause.strip());
+        if (!matcher.matches() || !allowed.contains(matcher.group(1))) {
+          return null;
+        }
+        clauses.put(matcher.group(1), matcher.group(2).toLowerCase(Locale.ROOT));
+      }
+      return clauses;
+    }
+
+    private boolean matches(JsonNode element, Map<String, String> clauses) {
+      return clauses.entrySet().stream()
+          .allMatch(
+              clause ->
+                  element
+                      .path(clause.getKey())
+                      .asText()
+                      .toLowerCase(Locale.ROOT)
+                      .equals(clause.getValue()));
+    }
+
+    private Answer noPimLicence() {
+      return error(
+          400,
+          "AadPremiumLicenseRequired",
+          "The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance"
+              + " license.");
+    }
+
+    private Answer roleEligibility(String url, Map<String, String> query) {
+      if (!pimLicensed) {
+        return noPimLicence();
+      }
+      Map<String, String> clauses =
+          equalities(query.get("$filter"), Set.of("roleDefinitionId", "principalId"));
+      if (clauses == null) {
+        return error(400, "BadRequest", "Invalid filter clause: " + query.get("$filter"));
+      }
+      String expand = query.get("$expand");
+      List<ObjectNode> answer = new ArrayList<>();
+      for (ObjectNode instance : eligibilities) {
+        if (!matches(instance, clauses)) {
+          continue;
+        }
+        ObjectNode copy = instance.deepCopy();
+        if (expand != null && expand.startsWith("principal")) {
+          String id = instance.path("principalId").asText();
+          copy.putObject("principal")
+              .put("@odata.type", principalTypes.getOrDefault(id, "#microsoft.graph.user"))
+              .put("id", id);
+        }
+        answer.add(copy);
+      }
+      return page(url, query, answer, "roleManagement/directory/roleEligibilityScheduleInstances");
+    }
+
+    private Answer groupEligibility(String url, Map<String, String> query) {
+      if (!pimLicensed) {
+        return noPimLicence();
+      }
+      Map<String, String> clauses =
+          equalities(query.get("$filter"), Set.of("groupId", "principalId"));
+      if (clauses == null || clauses.isEmpty()) {
+        return error(
+            400,
+            "BadRequest",
+            "A filter on groupId or principalId is required: " + query.get("$filter"));
+      }
+      List<ObjectNode> answer =
+          groupEligibilities.stream().filter(instance -> matches(instance, clauses)).toList();
+      return page(
+          url,
+          query,
+          answer,
+          "identityGovernance/privilegedAccess/group/eligibilityScheduleInstances");
+    }
+
+    /**
+     * One page of a list: {@link #pageSize} elements from the {@code $skiptoken} offset, with an
+     * absolute {@code @odata.nextLink} (the same URL, the next offset) while more remain.
+     */
+    private Answer page(
+        String url, Map<String, String> query, List<? extends JsonNode> items, String context) {
+      int from;
+      try {
+        from = Integer.parseInt(query.getOrDefault("$skiptoken", "0"));
+      } catch (NumberFormatException e) {
+        return error(400, "BadRequest", "Invalid $skiptoken.");
+      }
+      ObjectNode list =
+          JSON.createObjectNode()
+              .put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#" + context);
+      ArrayNode value = list.putArray("value");
+      int to = Math.min(items.size(), from + pageSize);
+      for (int i = from; i < to; i++) {
+        value.add(items.get(i));
+      }
+      if (to < items.size()) {
+        String rest = url.replaceAll("[?&]\\$skiptoken=[^&]*", "");
+        list.put(
+            "@odata.nextLink",
+            baseUrl() + "/v1.0" + rest + (rest.contains("?") ? "&" : "?") + "$skiptoken=" + to);
+      }
+      return new Answer(200, Map.of(), list);
+    }
+
+    private ObjectNode select(ObjectNode element, String select) {
+      if (select == null) {
+        return element;
+      }
+      ObjectNode selected = JSON.createObjectNode();
+      for (String property : select.split(",")) {
+        if (element.has(property)) {
+          selected.set(property, element.get(property));
+        }
+      }
+      return selected;
     }
 
     private ObjectNode findUser(String key) {

@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.socactions.api.AppServices;
 import com.socactions.platform.BuildInfo;
+import com.socactions.platform.DeadlineTimer;
 import com.socactions.platform.Settings;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Provider;
 import com.socactions.providers.ProviderRegistry;
 import com.socactions.providers.Readiness;
+import com.socactions.testing.CountingExecutor;
 import com.socactions.testing.SharedFixtures;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -19,15 +20,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class HealthServiceTest {
   private static final Clock CLOCK =
       Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
+
+  private final ExecutorService pool = Executors.newCachedThreadPool();
 
   @Test
   void aMalformedSettingIsAnUnhealthyComponentNamingItNotAFailedHealthCall() {
@@ -66,8 +71,7 @@ class HealthServiceTest {
                           return Readiness.ok("unreachable");
                         })));
 
-    HealthReport report =
-        new HealthService(() -> Readiness.ok("fine"), registry, CLOCK, "1.2.3").check();
+    HealthReport report = health(() -> Readiness.ok("fine"), registry, "1.2.3").check();
 
     ComponentHealth vault = byName(report).get("vault");
     assertThat(vault.status()).isEqualTo(Readiness.Status.ERROR);
@@ -89,8 +93,7 @@ class HealthServiceTest {
                         }),
                     new CheckedProvider("fine", () -> Readiness.ok("answers"))));
 
-    HealthReport report =
-        new HealthService(() -> Readiness.ok("storage answers"), registry, CLOCK, "1.2.3").check();
+    HealthReport report = health(() -> Readiness.ok("storage answers"), registry, "1.2.3").check();
 
     assertThat(byName(report).get("broken").status()).isEqualTo(Readiness.Status.ERROR);
     assertThat(byName(report).get("broken").detail()).isEqualTo("socket closed");
@@ -107,8 +110,7 @@ class HealthServiceTest {
                 List.of(
                     new CheckedProvider("stale", () -> Readiness.degraded("data 40 days old"))));
 
-    HealthReport report =
-        new HealthService(() -> Readiness.ok("storage answers"), registry, CLOCK, "9.9.9").check();
+    HealthReport report = health(() -> Readiness.ok("storage answers"), registry, "9.9.9").check();
 
     assertThat(report.components())
         .extracting(ComponentHealth::name)
@@ -120,12 +122,13 @@ class HealthServiceTest {
 
   @Test
   void checksRunAtOnceSoSlowUpstreamsDoNotAddUp() {
-    // Each check waits for the other: only checks run side by side can both answer.
+    // Each check waits for the other: only checks run side by side can both answer (checks run one
+    // after the other would wait for ever, and the JUnit timeout would fail the test).
     CyclicBarrier both = new CyclicBarrier(2);
     Supplier<Readiness> meetTheOther =
         () -> {
           try {
-            both.await(30, TimeUnit.SECONDS);
+            both.await();
             return Readiness.ok("met");
           } catch (Exception e) {
             return Readiness.error("ran alone");
@@ -138,8 +141,7 @@ class HealthServiceTest {
                     new CheckedProvider("first", meetTheOther),
                     new CheckedProvider("second", meetTheOther)));
 
-    HealthReport report =
-        new HealthService(() -> Readiness.ok("storage"), registry, CLOCK, "1").check();
+    HealthReport report = health(() -> Readiness.ok("storage"), registry, "1").check();
 
     assertThat(byName(report).get("first").status()).isEqualTo(Readiness.Status.OK);
     assertThat(byName(report).get("second").status()).isEqualTo(Readiness.Status.OK);
@@ -164,9 +166,20 @@ class HealthServiceTest {
                         }),
                     new CheckedProvider("fine", () -> Readiness.ok("answers"))));
 
+    // The time is up once the checks that answer have answered (storage and "fine").
+    CountingExecutor counting = new CountingExecutor(pool);
+
     HealthReport report =
         new HealthService(
-                () -> Readiness.ok("storage"), registry, CLOCK, "1", Duration.ofMillis(200))
+                () -> Readiness.ok("storage"),
+                registry,
+                CLOCK,
+                "1",
+                counting,
+                timeout -> {
+                  assertThat(timeout).isEqualTo(HealthService.CHECK_TIMEOUT);
+                  return counting.whenFinished(2);
+                })
             .check();
     never.countDown();
 
@@ -180,6 +193,17 @@ class HealthServiceTest {
     assertThat(BuildInfo.version())
         .isEqualTo(System.getProperty("soc.project.version"))
         .isNotBlank();
+  }
+
+  /** Health whose checks run on the pool, with no deadline: each answers what its check says. */
+  private HealthService health(
+      Supplier<Readiness> storage, ProviderRegistry registry, String version) {
+    return new HealthService(storage, registry, CLOCK, version, pool, DeadlineTimer.NEVER);
+  }
+
+  @AfterEach
+  void stopPool() {
+    pool.shutdownNow();
   }
 
   private static Map<String, ComponentHealth> byName(HealthReport report) {

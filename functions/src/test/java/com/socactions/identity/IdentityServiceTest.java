@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.core.credential.AccessToken;
 import com.socactions.blocking.GuardrailOverride;
+import com.socactions.cmdb.CmdbModule;
+import com.socactions.cmdb.CmdbService;
+import com.socactions.cmdb.ServiceNowCmdb;
 import com.socactions.graph.FakeGraph;
 import com.socactions.graph.GraphClient;
 import com.socactions.graph.GraphDirectoryRoles;
@@ -17,8 +20,8 @@ import com.socactions.ledger.LedgerState;
 import com.socactions.ledger.TestLedgers;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.Settings;
-import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamException;
+import com.socactions.servicenow.FakeServiceNow;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
 import java.time.Duration;
@@ -34,6 +37,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,6 +59,10 @@ class IdentityServiceTest {
   private static final String SELF = "11111111-0000-0000-0000-000000000003";
   private static final String CEO = "11111111-0000-0000-0000-000000000004";
   private static final String BOB = "11111111-0000-0000-0000-000000000005";
+  private static final String ELIGIBLE_ADMIN = "11111111-0000-0000-0000-000000000006";
+  private static final String GROUP_ADMIN = "11111111-0000-0000-0000-000000000007";
+  private static final String ADMINS_GROUP = "11111111-0000-0000-0000-0000000000a1";
+  private static final String GROUP = "#microsoft.graph.group";
   private static final String INCIDENT =
       "/subscriptions/s/providers/Microsoft.SecurityInsights/Incidents/9";
 
@@ -63,11 +71,10 @@ class IdentityServiceTest {
   private GraphModule module;
   private BlockLedger ledger;
   private Supplier<GraphDirectoryRoles> roles;
-  private VipAccounts vips =
-      upns ->
-          upns.contains("ceo@contoso.com")
-              ? Map.of("ceo@contoso.com", "a VIP in the CMDB")
-              : Map.of();
+
+  /** The sample CMDB: ceo@contoso.com is a VIP. */
+  private VipAccounts vips = VipAccounts.of(new CmdbModule(Settings.of(Map.of()), clock).service());
+
   private IdentityService service;
 
   @BeforeEach
@@ -80,7 +87,12 @@ class IdentityServiceTest {
             .addUser(SELF, "soc-actions@contoso.com")
             .addUser(CEO, "ceo@contoso.com")
             .addUser(BOB, "bob@contoso.com")
-            .addRoleMember("Global Administrator", ADMIN, "#microsoft.graph.user");
+            .addUser(ELIGIBLE_ADMIN, "eligible-admin@contoso.com")
+            .addUser(GROUP_ADMIN, "group-admin@contoso.com")
+            .addRoleMember("Global Administrator", ADMIN, "#microsoft.graph.user")
+            .addEligibility("Global Administrator", ELIGIBLE_ADMIN, "#microsoft.graph.user")
+            .addGroup(ADMINS_GROUP, GROUP_ADMIN)
+            .addEligibility("Global Administrator", ADMINS_GROUP, GROUP);
     AzureCredentials credentials =
         AzureCredentials.of(
             request -> Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1))));
@@ -90,7 +102,7 @@ class IdentityServiceTest {
             clock,
             credentials,
             duration -> {},
-            Ticker.SYSTEM);
+            () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
     ledger = TestLedgers.fresh(clock);
     roles = module::directoryRoles;
     service = service();
@@ -204,26 +216,181 @@ class IdentityServiceTest {
   }
 
   @Test
-  void unreadableRoleMembersOrCmdbRefuseRatherThanDisable() {
+  void unreadableRolesRefuseEvenWithAJustifiedOverrideAndSaySo() {
     roles =
         () -> {
           throw new UpstreamException(
               GraphClient.UPSTREAM, 503, "Microsoft Graph is down", null, null, null);
         };
-    vips = VipAccounts.NONE;
-    AccountResponse rolesDown = service.disable(disable("bob@contoso.com"));
-    assertThat(rolesDown.results().get(0).status()).isEqualTo(AccountStatus.REFUSED);
-    assertThat(rolesDown.results().get(0).reason()).isEqualTo("privileged_role");
-    assertThat(rolesDown.results().get(0).detail()).contains("could not be read");
+    GuardrailOverride justified = GuardrailOverride.justifiedBy("CISO approved, CHG0042");
 
-    roles = module::directoryRoles;
-    vips =
-        upns ->
-            Map.of("bob@contoso.com", "the CMDB could not be asked (timeout), so it may be a VIP");
-    AccountResponse cmdbDown = service.disable(disable("bob@contoso.com"));
-    assertThat(cmdbDown.results().get(0).reason()).isEqualTo("vip");
+    AccountResponse plain = service.disable(disable("bob@contoso.com"));
+    AccountResponse overridden =
+        service.disable(disable(List.of("bob@contoso.com"), false, justified));
+    AccountResponse unjustified =
+        service.disable(
+            disable(List.of("bob@contoso.com"), false, new GuardrailOverride(true, "")));
+
+    for (AccountResponse response : List.of(plain, overridden, unjustified)) {
+      AccountResult result = response.results().get(0);
+      assertThat(result.status()).isEqualTo(AccountStatus.REFUSED);
+      assertThat(result.reason()).isEqualTo("privileged_role_unknown");
+      assertThat(result.detail())
+          .contains("could not be read")
+          .contains("Microsoft Graph is down")
+          .contains("override_guardrails does not lift this");
+    }
     assertThat(patches()).isZero();
     assertThat(graph.user(BOB).path("accountEnabled").asBoolean()).isTrue();
+    assertThat(row(BOB).guardrail()).isEqualTo("privileged_role_unknown");
+  }
+
+  @Test
+  void anUnreadableEligibilityListRefusesEveryActionEvenWithAJustifiedOverride() {
+    graph.withoutPermissionFor("roleEligibilityScheduleInstances");
+    GuardrailOverride justified = GuardrailOverride.justifiedBy("IR lead approved");
+    AccountCommand command = disable(List.of("bob@contoso.com"), false, justified);
+
+    List<AccountResponse> responses =
+        List.of(
+            service.disable(command),
+            service.revokeSessions(command),
+            service.confirmCompromised(command));
+
+    assertThat(responses)
+        .allSatisfy(
+            response -> {
+              AccountResult result = response.results().get(0);
+              assertThat(result.reason()).isEqualTo("privileged_role_unknown");
+              assertThat(result.detail())
+                  .contains("403")
+                  .contains("RoleEligibilitySchedule.Read.Directory")
+                  .contains("does not lift");
+            });
+    assertThat(patches()).isZero();
+    assertThat(graph.revocations(BOB)).isZero();
+    assertThat(graph.confirmed()).isEmpty();
+
+    graph.restorePermissions();
+    AccountResponse granted = service.disable(disable("bob@contoso.com"));
+    assertThat(granted.results().get(0).status())
+        .as("a failed reading is not cached")
+        .isEqualTo(AccountStatus.DISABLED);
+  }
+
+  @Test
+  void anUnansweringCmdbRefusesEvenWithAJustifiedOverrideAndSaySo() throws Exception {
+    try (FakeServiceNow serviceNow = FakeServiceNow.start("soc", "secret").seedCmdb()) {
+      ServiceNowCmdb cmdb =
+          new ServiceNowCmdb(
+              Settings.of(
+                  Map.of(
+                      "SERVICENOW_URL", serviceNow.url(),
+                      "SERVICENOW_USER", "soc",
+                      "SERVICENOW_PASSWORD", "secret")),
+              clock,
+              wait -> {});
+      vips = VipAccounts.of(new CmdbService(List.of(cmdb), cmdb.id()));
+      serviceNow.failNext(100, 503, Map.of());
+
+      AccountResponse response =
+          service.disable(
+              disable(
+                  List.of("bob@contoso.com"),
+                  false,
+                  GuardrailOverride.justifiedBy("CISO approved, CHG0042")));
+
+      AccountResult result = response.results().get(0);
+      assertThat(result.status()).isEqualTo(AccountStatus.REFUSED);
+      assertThat(result.reason()).isEqualTo("vip_unknown");
+      assertThat(result.detail()).contains("may be a VIP").contains("does not lift");
+      assertThat(patches()).isZero();
+    }
+  }
+
+  @Test
+  void anAdminEligibleThroughPimDirectlyOrThroughAGroupIsRefusedWithoutAJustifiedOverride() {
+    for (String admin : List.of("eligible-admin@contoso.com", "group-admin@contoso.com")) {
+      AccountCommand plain = disable(admin);
+      assertThat(
+              List.of(
+                  service.disable(plain),
+                  service.revokeSessions(plain),
+                  service.confirmCompromised(plain)))
+          .as(admin)
+          .allSatisfy(
+              response -> {
+                assertThat(response.results().get(0).status()).isEqualTo(AccountStatus.REFUSED);
+                assertThat(response.results().get(0).reason()).isEqualTo("privileged_role");
+                assertThat(response.results().get(0).detail())
+                    .contains("Global Administrator (eligible through PIM");
+              });
+    }
+    assertThat(service.disable(disable("group-admin@contoso.com")).results().get(0).detail())
+        .contains("member of group " + ADMINS_GROUP);
+    assertThat(patches()).isZero();
+    assertThat(graph.revocations(ELIGIBLE_ADMIN)).isZero();
+    assertThat(graph.confirmed()).isEmpty();
+  }
+
+  @Test
+  void anAdminEligibleThroughPimIsChangedOnlyWithAJustifiedOverride() {
+    GuardrailOverride justified = GuardrailOverride.justifiedBy("Token theft confirmed, IR-7");
+    AccountCommand command =
+        new AccountCommand(
+            List.of("eligible-admin@contoso.com", "group-admin@contoso.com"),
+            true,
+            "token theft",
+            INCIDENT,
+            false,
+            justified,
+            "run-9",
+            "analyst@contoso.com");
+
+    AccountResponse disabled = service.disable(command);
+    AccountResponse revoked = service.revokeSessions(command);
+    AccountResponse confirmed = service.confirmCompromised(command);
+
+    assertThat(disabled.results())
+        .extracting(AccountResult::status)
+        .containsExactly(AccountStatus.DISABLED, AccountStatus.DISABLED);
+    assertThat(disabled.results().get(0).detail())
+        .contains("override lifted")
+        .contains("eligible through PIM");
+    assertThat(revoked.results())
+        .extracting(AccountResult::status)
+        .containsOnly(AccountStatus.REVOKED);
+    assertThat(confirmed.results())
+        .extracting(AccountResult::status)
+        .containsOnly(AccountStatus.CONFIRMED);
+    assertThat(graph.user(ELIGIBLE_ADMIN).path("accountEnabled").asBoolean()).isFalse();
+    assertThat(graph.user(GROUP_ADMIN).path("accountEnabled").asBoolean()).isFalse();
+    assertThat(graph.revocations(GROUP_ADMIN)).isEqualTo(2);
+    assertThat(graph.confirmed()).containsExactly(List.of(ELIGIBLE_ADMIN, GROUP_ADMIN));
+    assertThat(row(ELIGIBLE_ADMIN).justification()).isEqualTo("Token theft confirmed, IR-7");
+  }
+
+  @Test
+  void thePrivilegedCheckCostsTheSameGraphCallsForOneAccountOrForty() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= 40; i++) {
+      String id = String.format("33333333-0000-0000-0000-%012d", i);
+      graph.addUser(id, "staff" + i + "@contoso.com");
+      ids.add(id);
+    }
+    int before = graph.requests().size();
+    service.revokeSessions(disable(BOB));
+    int forOne = graph.requests().size() - before;
+    clock.advance(GraphDirectoryRoles.DEFAULT_CACHE_TTL); // the roles are read again
+    before = graph.requests().size();
+    service.revokeSessions(disable(ids.toArray(String[]::new)));
+    int forForty = graph.requests().size() - before;
+
+    // Roles: one GET of the role definitions, one batch of the members and eligibilities of the
+    // ten roles, one batch for the group eligible for Global Administrator. Accounts: batches of
+    // 20 to resolve and to revoke.
+    assertThat(forOne).isEqualTo(1 + 3 + 1);
+    assertThat(forForty).isEqualTo(2 + 3 + 2);
   }
 
   @Test
@@ -347,8 +514,9 @@ class IdentityServiceTest {
     assertThat(response.results())
         .extracting(AccountResult::status)
         .containsOnly(AccountStatus.REVOKED);
-    // 3 to resolve, 1 for the privileged roles' members (cached for five minutes), 3 to revoke.
-    assertThat(graph.batchCalls() - before).isEqualTo(7);
+    // 3 to resolve; 2 for the privileged roles (members and eligibilities, then the group eligible
+    // for Global Administrator; cached for five minutes); 3 to revoke.
+    assertThat(graph.batchCalls() - before).isEqualTo(8);
     assertThat(graph.revocations(ids.get(44))).isEqualTo(1);
     assertThat(ledger.history(row(ids.get(0))))
         .extracting(LedgerHistory::status)

@@ -37,7 +37,8 @@ class AzureCredentialsTest {
 
     AccessToken token = credentials.token(STORAGE_SCOPE, Duration.ofSeconds(30));
 
-    assertThat(token.getToken()).isEqualTo("token-for-https://storage.azure.com");
+    assertThat(token.getToken())
+        .isEqualTo(FakeManagedIdentityEndpoint.tokenFor("https://storage.azure.com"));
     assertThat(identity.requests())
         .first()
         .satisfies(

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -20,61 +19,64 @@ class RequestLogContextTest {
 
   @Test
   void linesWrittenOnAnotherThreadForTheRequestCarryItsRunId() throws Exception {
-    List<String> lines = capture();
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (RequestLogContext.Scope ignored =
-        RequestLogContext.open("[EnrichIpAddresses run=0858 correlation=c1] ")) {
-      SERVICE_LOG.warning("on the request thread");
-      pool.submit(RequestLogContext.wrap(() -> SERVICE_LOG.warning("on a lookup thread"))).get();
-    } finally {
-      pool.shutdown();
-      pool.awaitTermination(5, TimeUnit.SECONDS);
-    }
-    SERVICE_LOG.warning("after the request");
+    try (Capture capture = Capture.of(RequestLogContextTest.class.getName())) {
+      try (RequestLogContext.Scope ignored =
+          RequestLogContext.open("[EnrichIpAddresses run=0858 correlation=c1] ")) {
+        SERVICE_LOG.warning("on the request thread");
+        pool.submit(RequestLogContext.wrap(() -> SERVICE_LOG.warning("on a lookup thread"))).get();
+      }
+      SERVICE_LOG.warning("after the request");
 
-    assertThat(lines)
-        .containsExactly(
-            "[EnrichIpAddresses run=0858 correlation=c1] on the request thread",
-            "[EnrichIpAddresses run=0858 correlation=c1] on a lookup thread",
-            "after the request");
+      assertThat(capture.lines)
+          .containsExactly(
+              "[EnrichIpAddresses run=0858 correlation=c1] on the request thread",
+              "[EnrichIpAddresses run=0858 correlation=c1] on a lookup thread",
+              "after the request");
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
   void aPlainLoggerIsLeftAloneInsideARequest() {
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Handler handler = collect(PLAIN.getName(), lines);
-    try (RequestLogContext.Scope ignored = RequestLogContext.open("[X run=1] ")) {
+    try (Capture capture = Capture.of(PLAIN.getName());
+        RequestLogContext.Scope ignored = RequestLogContext.open("[X run=1] ")) {
       PLAIN.warning("as written");
-    } finally {
-      Logger.getLogger("").removeHandler(handler);
+
+      assertThat(capture.lines).containsExactly("as written");
+    }
+  }
+
+  /**
+   * The messages one logger writes while open, collected by a handler on that logger alone (never
+   * the root logger, which every other test shares), removed on close.
+   */
+  private static final class Capture extends Handler implements AutoCloseable {
+    final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Logger logger;
+
+    private Capture(Logger logger) {
+      this.logger = logger;
     }
 
-    assertThat(lines).containsExactly("as written");
-  }
+    static Capture of(String loggerName) {
+      Capture capture = new Capture(Logger.getLogger(loggerName));
+      capture.logger.addHandler(capture);
+      return capture;
+    }
 
-  private static List<String> capture() {
-    List<String> lines = new CopyOnWriteArrayList<>();
-    collect(RequestLogContextTest.class.getName(), lines);
-    return lines;
-  }
+    @Override
+    public void publish(LogRecord record) {
+      lines.add(record.getMessage());
+    }
 
-  private static Handler collect(String loggerName, List<String> lines) {
-    Handler handler =
-        new Handler() {
-          @Override
-          public void publish(LogRecord record) {
-            if (loggerName.equals(record.getLoggerName())) {
-              lines.add(record.getMessage());
-            }
-          }
+    @Override
+    public void flush() {}
 
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    Logger.getLogger("").addHandler(handler);
-    return handler;
+    @Override
+    public void close() {
+      logger.removeHandler(this);
+    }
   }
 }

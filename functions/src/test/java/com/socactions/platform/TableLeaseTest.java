@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(Azurite.class)
 class TableLeaseTest {
-  private static final AtomicInteger TABLES = new AtomicInteger();
   private static final Instant NOW = Instant.parse("2025-03-01T12:00:00Z");
 
   private final MutableClock clock = new MutableClock(NOW);
@@ -36,10 +36,13 @@ class TableLeaseTest {
     TableStorage storage =
         new TableStorage(
             Settings.of(Map.of("STATE_STORAGE_CONNECTION", Azurite.connectionString())));
-    table = storage.table("leasetest" + TABLES.incrementAndGet() + System.nanoTime() % 100_000);
+    table = storage.table("leasetest" + UUID.randomUUID().toString().replace("-", ""));
   }
 
-  /** Real, short pauses: the holders run on other threads. */
+  /**
+   * Real, short pauses: the holders run on other threads. A waiter gives up only after ten minutes,
+   * so a loaded machine makes the test slower, never failed (the JUnit timeout bounds a hang).
+   */
   private TableLease lease() {
     return new TableLease(
         table,
@@ -47,7 +50,7 @@ class TableLeaseTest {
         Ticker.SYSTEM,
         Sleeper.SYSTEM,
         TableLease.DEFAULT_DURATION,
-        Duration.ofSeconds(30),
+        Duration.ofMinutes(10),
         Duration.ofMillis(5));
   }
 
@@ -84,6 +87,7 @@ class TableLeaseTest {
     assertThat(table.listEntities().stream().count()).isZero();
   }
 
+  /** Widens the window in which an unguarded second run would overlap; nothing measures it. */
   private static void pauseBriefly() {
     try {
       Thread.sleep(10);

@@ -31,7 +31,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -277,7 +276,7 @@ class TicketSyncServiceTest {
         calls.add(() -> racing.sync(incident("High", "New", null), system, SyncOptions.defaults()));
       }
       List<SyncResult> results = new ArrayList<>();
-      for (Future<SyncResult> future : pool.invokeAll(calls, 60, TimeUnit.SECONDS)) {
+      for (Future<SyncResult> future : pool.invokeAll(calls)) {
         results.add(future.get());
       }
       return results;

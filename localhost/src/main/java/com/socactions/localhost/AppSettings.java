@@ -18,7 +18,11 @@ final class AppSettings {
 
   /** Like {@link #get(String)}, treating blank values as unset. */
   static String getNonBlank(String name) {
-    String value = get(name);
+    return nonBlank(get(name));
+  }
+
+  /** {@code value}, or {@code null} when it is blank. */
+  static String nonBlank(String value) {
     return value == null || value.isBlank() ? null : value;
   }
 }

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 
 /**
  * The {@code main} behind {@link LocalFunctionHost#main(String[])}: parses options, loads {@code
@@ -108,13 +110,24 @@ final class CommandLine {
   }
 
   /**
-   * Copies the {@code Values} of a {@code local.settings.json} into system properties. An
+   * Copies the {@code Values} of a {@code local.settings.json} into system properties, where the
+   * function code's settings ({@code Settings.fromProcess()}) and the host's read them. An
    * environment variable or an explicit {@code -D} property of the same name wins, so the shell can
    * override the file.
    *
    * @throws IllegalArgumentException when the file is unreadable, not JSON, or encrypted
    */
   static void loadSettings(Path file) {
+    readSettings(file, AppSettings::get).forEach(System::setProperty);
+  }
+
+  /**
+   * The {@code Values} of a {@code local.settings.json} that {@code defined} does not define yet
+   * (it answers {@code null} for those), as text; null values are left out.
+   *
+   * @throws IllegalArgumentException when the file is unreadable, not JSON, or encrypted
+   */
+  static Map<String, String> readSettings(Path file, Function<String, String> defined) {
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(Files.readString(file));
@@ -129,16 +142,15 @@ final class CommandLine {
       throw new IllegalArgumentException(
           "Settings file " + file + " is encrypted; decrypt it with Core Tools first");
     }
-    JsonNode values = root.path("Values");
-    for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.path("Values").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       String name = entry.getKey();
-      if (System.getenv(name) == null
-          && System.getProperty(name) == null
-          && !entry.getValue().isNull()) {
-        System.setProperty(name, entry.getValue().asText());
+      if (defined.apply(name) == null && !entry.getValue().isNull()) {
+        values.put(name, entry.getValue().asText());
       }
     }
+    return values;
   }
 
   static final class Options {

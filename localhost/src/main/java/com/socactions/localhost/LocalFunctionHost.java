@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Runs the Function App's {@code @FunctionName} methods on a developer machine, without Core Tools:
@@ -132,7 +133,11 @@ public final class LocalFunctionHost implements AutoCloseable {
       System.out.println("Function key: " + functionKey);
     }
     timers =
-        new TimerRunner(config.timersEnabled ? timerFunctions : List.of(), invoker, config.zone);
+        new TimerRunner(
+            config.timersEnabled ? timerFunctions : List.of(),
+            invoker,
+            config.zone,
+            config.settings);
     timers.start();
     return this;
   }
@@ -258,6 +263,7 @@ public final class LocalFunctionHost implements AutoCloseable {
     private ZoneId zone;
     private FunctionInstanceInjector injector;
     private Path hostJsonFile;
+    private Function<String, String> settings = AppSettings::get;
     // Resolved by build().
     private HostJson hostJson;
 
@@ -334,6 +340,18 @@ public final class LocalFunctionHost implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where the host reads its own settings ({@code LOCAL_FUNCTION_KEY}, {@code WEBSITE_TIME_ZONE})
+     * by name, {@code null} when unset; default a system property, else the environment variable.
+     */
+    public Builder settings(Function<String, String> lookup) {
+      if (lookup == null) {
+        throw new IllegalArgumentException("'lookup' cannot be null.");
+      }
+      this.settings = lookup;
+      return this;
+    }
+
     /** The time zone for schedules; default the {@code WEBSITE_TIME_ZONE} setting, else UTC. */
     public Builder timeZone(ZoneId zone) {
       this.zone = zone;
@@ -370,7 +388,9 @@ public final class LocalFunctionHost implements AutoCloseable {
         zone = zoneFromSettings();
       }
       String key =
-          functionKey != null ? functionKey : AppSettings.getNonBlank(KeyAuthorization.KEY_SETTING);
+          functionKey != null
+              ? functionKey
+              : AppSettings.nonBlank(settings.apply(KeyAuthorization.KEY_SETTING));
       boolean generated = key == null;
       return new LocalFunctionHost(
           this,
@@ -406,8 +426,8 @@ public final class LocalFunctionHost implements AutoCloseable {
       }
     }
 
-    private static ZoneId zoneFromSettings() {
-      String name = AppSettings.getNonBlank("WEBSITE_TIME_ZONE");
+    private ZoneId zoneFromSettings() {
+      String name = AppSettings.nonBlank(settings.apply("WEBSITE_TIME_ZONE"));
       if (name == null) {
         return ZoneOffset.UTC;
       }

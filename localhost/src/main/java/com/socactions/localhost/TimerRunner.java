@@ -1,5 +1,6 @@
 package com.socactions.localhost;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -10,9 +11,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,24 +35,61 @@ final class TimerRunner implements AutoCloseable {
 
   private final List<FunctionDefinition> timers;
   private final FunctionInvoker invoker;
-  private final ZoneId zone;
-  private final ScheduledExecutorService scheduler;
+  private final Clock clock;
+  private final Function<String, String> settings;
+  private final Scheduler scheduler;
+  private final ScheduledExecutorService pool;
   private final Map<String, ZonedDateTime> nextRuns = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  TimerRunner(List<FunctionDefinition> timers, FunctionInvoker invoker, ZoneId zone) {
+  /** Runs a task once after a delay: the host's thread pool, or a test running them by hand. */
+  @FunctionalInterface
+  interface Scheduler {
+    void schedule(Runnable task, Duration delay);
+  }
+
+  /**
+   * Timers on the wall clock in {@code zone}, run by a small pool of daemon threads.
+   *
+   * @param settings resolves {@code %NAME%} schedules
+   */
+  TimerRunner(
+      List<FunctionDefinition> timers,
+      FunctionInvoker invoker,
+      ZoneId zone,
+      Function<String, String> settings) {
+    this(timers, invoker, Clock.system(zone), null, settings);
+  }
+
+  /**
+   * Timers on {@code clock} (its zone is the schedules' zone), run by {@code scheduler} (a test's),
+   * or by a pool of daemon threads when it is null.
+   */
+  TimerRunner(
+      List<FunctionDefinition> timers,
+      FunctionInvoker invoker,
+      Clock clock,
+      Scheduler scheduler,
+      Function<String, String> settings) {
     this.timers = List.copyOf(timers);
     this.invoker = invoker;
-    this.zone = zone;
-    AtomicInteger count = new AtomicInteger();
-    this.scheduler =
-        Executors.newScheduledThreadPool(
-            Math.max(1, Math.min(4, timers.size())),
-            runnable -> {
-              Thread thread = new Thread(runnable, "localhost-timer-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.clock = clock;
+    this.settings = settings;
+    if (scheduler != null) {
+      this.pool = null;
+      this.scheduler = scheduler;
+    } else {
+      AtomicInteger count = new AtomicInteger();
+      this.pool =
+          Executors.newScheduledThreadPool(
+              Math.max(1, Math.min(4, timers.size())),
+              runnable -> {
+                Thread thread = new Thread(runnable, "localhost-timer-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+              });
+      this.scheduler = (task, delay) -> pool.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
   }
 
   /** Parses every schedule and schedules each timer's first run. */
@@ -57,12 +97,12 @@ final class TimerRunner implements AutoCloseable {
     for (FunctionDefinition timer : timers) {
       NCrontabSchedule schedule;
       try {
-        schedule = NCrontabSchedule.parse(timer.info().schedule());
+        schedule = NCrontabSchedule.parse(timer.info().schedule(), settings);
       } catch (IllegalArgumentException e) {
         LOG.severe("Timer " + timer.name() + " will not run: " + e.getMessage());
         continue;
       }
-      scheduleAfter(timer, schedule, ZonedDateTime.now(zone), null);
+      scheduleAfter(timer, schedule, ZonedDateTime.now(clock), null);
     }
   }
 
@@ -88,10 +128,11 @@ final class TimerRunner implements AutoCloseable {
       return;
     }
     nextRuns.put(timer.name(), next);
-    long delay = Math.max(0, Duration.between(ZonedDateTime.now(zone), next).toMillis());
+    Duration delay = Duration.between(ZonedDateTime.now(clock), next);
     try {
-      scheduler.schedule(() -> run(timer, schedule, next, last), delay, TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+      scheduler.schedule(
+          () -> run(timer, schedule, next, last), delay.isNegative() ? Duration.ZERO : delay);
+    } catch (RejectedExecutionException e) {
       // Closed concurrently; nothing left to schedule.
     }
   }
@@ -101,7 +142,7 @@ final class TimerRunner implements AutoCloseable {
       NCrontabSchedule schedule,
       ZonedDateTime scheduled,
       ZonedDateTime last) {
-    ZonedDateTime started = ZonedDateTime.now(zone);
+    ZonedDateTime started = ZonedDateTime.now(clock);
     try {
       boolean pastDue = Duration.between(scheduled, started).toMillis() > PAST_DUE_TOLERANCE_MS;
       ZonedDateTime following = schedule.next(scheduled);
@@ -124,7 +165,7 @@ final class TimerRunner implements AutoCloseable {
               + "' (Succeeded, Id="
               + context.getInvocationId()
               + ", Duration="
-              + Duration.between(started, ZonedDateTime.now(zone)).toMillis()
+              + Duration.between(started, ZonedDateTime.now(clock)).toMillis()
               + "ms)");
     } catch (FunctionInvoker.FunctionTimeoutException e) {
       LOG.severe(e.getMessage() + ". Initiating cancellation.");
@@ -134,7 +175,7 @@ final class TimerRunner implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       LOG.log(Level.SEVERE, "Timer " + timer.name() + " run failed", e);
     } finally {
-      ZonedDateTime now = ZonedDateTime.now(zone);
+      ZonedDateTime now = ZonedDateTime.now(clock);
       scheduleAfter(timer, schedule, now.isAfter(scheduled) ? now : scheduled, scheduled);
     }
   }
@@ -162,6 +203,8 @@ final class TimerRunner implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    scheduler.shutdownNow();
+    if (pool != null) {
+      pool.shutdownNow();
+    }
   }
 }

@@ -19,12 +19,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A playbook disables accounts through the local host: the app's own credential chain (App Service
  * managed identity) against a fake token endpoint, the fake Graph accepting only the token issued
- * for it, the ledger on Azurite, and {@code PROTECTED_ACCOUNTS} from the settings.
+ * for it, the ledger on Azurite, and {@code PROTECTED_ACCOUNTS} from the settings. The connector's
+ * own object id is not set: it comes from the {@code oid} of the Graph token, as in Azure.
  */
 @ExtendWith(Azurite.class)
 class IdentityEndToEndTest {
   private static final String ADELE = "87d349ed-44d7-43e1-9a83-5f2406dee5bd";
   private static final String BREAK_GLASS = "33333333-0000-0000-0000-000000000001";
+  private static final String SELF = FakeManagedIdentityEndpoint.PRINCIPAL_ID;
 
   private FakeManagedIdentityEndpoint identity;
   private FakeGraph graph;
@@ -36,12 +38,13 @@ class IdentityEndToEndTest {
     graph =
         FakeGraph.start(FakeManagedIdentityEndpoint::tokenFor)
             .seedRecorded()
-            .addUser(BREAK_GLASS, "breakglass-e2e@contoso.com");
+            .addUser(BREAK_GLASS, "breakglass-e2e@contoso.com")
+            // Resolvable as a user only so the guardrail, not Graph's 404, is what stops it.
+            .addUser(SELF, "soc-actions-mi@contoso.com");
     Map<String, String> settings = new HashMap<>(identity.settings());
     settings.put("STATE_STORAGE_CONNECTION", Azurite.connectionString());
     settings.put("GRAPH_URL", graph.baseUrl());
     settings.put("PROTECTED_ACCOUNTS", "breakglass-e2e@contoso.com");
-    settings.put("CONNECTOR_OBJECT_ID", "33333333-0000-0000-0000-00000000c0de");
     settings.put("RDAP_BOOTSTRAP_URL", "http://127.0.0.1:9/");
     connector = new RunningConnector(settings);
   }
@@ -78,6 +81,34 @@ class IdentityEndToEndTest {
     assertThat(json(again).get("results").get(0).path("status").asText())
         .isEqualTo("already_disabled");
     assertThat(graph.inner()).filteredOn(inner -> inner.method().equals("PATCH")).hasSize(1);
+  }
+
+  @Test
+  void theIdentityTheConnectorRunsAsIsNeverDisabledEvenWithAJustifiedOverride() {
+    String body =
+        "{\"accounts\": [\""
+            + SELF
+            + "\", \"soc-actions-mi@contoso.com\", \"AdeleV@contoso.com\"],"
+            + " \"reason\": \"compromised\", \"override_guardrails\": true,"
+            + " \"justification\": \"IR lead approved\"}";
+
+    HttpResponse<String> response = connector.post("v1/accounts/disable", body);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode results = json(response).get("results");
+    assertThat(results.findValuesAsText("status"))
+        .containsExactly("refused", "refused", "disabled");
+    assertThat(results.get(0).path("reason").asText()).isEqualTo("self");
+    assertThat(results.get(1).path("reason").asText()).isEqualTo("self");
+    assertThat(results.get(0).path("detail").asText())
+        .contains("the identity this connector runs as");
+    assertThat(graph.user(SELF).path("accountEnabled").asBoolean()).isTrue();
+    assertThat(graph.user(ADELE).path("accountEnabled").asBoolean()).isFalse();
+    assertThat(identity.requests())
+        .as("the connector asked its token endpoint for a Graph token")
+        .anySatisfy(
+            request ->
+                assertThat(request.getUrl().queryParameter("resource")).isEqualTo(graph.baseUrl()));
   }
 
   @Test

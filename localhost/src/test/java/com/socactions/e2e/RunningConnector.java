@@ -24,9 +24,33 @@ import java.util.Map;
  * from the given settings (nothing global is touched, so runs cannot leak into each other), called
  * over real HTTP. Function classes are created per invocation through the same injector the
  * Functions worker uses.
+ *
+ * <p>Nothing leaves the machine: every upstream with a public default URL points at a loopback port
+ * nothing listens on unless the test points it at a fake ({@link #OFFLINE}), so no test resolves a
+ * host name of the internet, and without a fake token endpoint the app's credential asks one that
+ * refuses at once instead of probing the instance metadata service or the Azure CLI.
  */
 final class RunningConnector implements AutoCloseable {
   static final String KEY = "e2e-function-key";
+
+  /** A loopback port nothing listens on (discard): a connection is refused at once. */
+  static final String UNROUTABLE = "http://127.0.0.1:9";
+
+  /** The settings a test does not give itself. */
+  static final Map<String, String> OFFLINE =
+      Map.of(
+          "GRAPH_URL",
+          UNROUTABLE,
+          "SENTINEL_MANAGEMENT_URL",
+          UNROUTABLE,
+          "DEFENDER_API_URL",
+          UNROUTABLE,
+          "RDAP_BOOTSTRAP_URL",
+          UNROUTABLE + "/",
+          "IDENTITY_ENDPOINT",
+          UNROUTABLE + "/MSI/token",
+          "IDENTITY_HEADER",
+          "no-identity-in-this-test");
 
   private final AppServices services;
   private final LocalFunctionHost host;
@@ -38,7 +62,9 @@ final class RunningConnector implements AutoCloseable {
   }
 
   RunningConnector(Map<String, String> settings, Clock clock) {
-    this.services = new AppServices(Settings.of(settings), clock);
+    Map<String, String> offline = new HashMap<>(OFFLINE);
+    offline.putAll(settings);
+    this.services = new AppServices(Settings.of(offline), clock);
     this.host =
         LocalFunctionHost.builder()
             .injector(new FunctionInjector(services))

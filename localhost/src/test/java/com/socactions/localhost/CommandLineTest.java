@@ -2,9 +2,11 @@ package com.socactions.localhost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,45 +43,39 @@ class CommandLineTest {
   }
 
   @Test
-  void settingsValuesBecomeSystemPropertiesUnlessAlreadyDefined(@TempDir Path temp)
-      throws Exception {
+  void settingsValuesAreTakenUnlessAlreadyDefined(@TempDir Path temp) throws Exception {
     Path file = temp.resolve("local.settings.json");
     Files.writeString(
         file,
         "{\"IsEncrypted\":false,\"Values\":{\"LH_TEST_A\":\"from-file\","
-            + "\"LH_TEST_B\":\"from-file\",\"LH_TEST_N\":42},\"Host\":{\"LocalHttpPort\":7071}}");
-    System.setProperty("LH_TEST_B", "from-command-line");
-    try {
-      CommandLine.loadSettings(file);
-      assertThat(AppSettings.get("LH_TEST_A")).isEqualTo("from-file");
-      assertThat(AppSettings.get("LH_TEST_B")).isEqualTo("from-command-line");
-      assertThat(AppSettings.get("LH_TEST_N")).isEqualTo("42");
-    } finally {
-      System.clearProperty("LH_TEST_A");
-      System.clearProperty("LH_TEST_B");
-      System.clearProperty("LH_TEST_N");
-    }
+            + "\"LH_TEST_B\":\"from-file\",\"LH_TEST_N\":42,\"LH_TEST_NULL\":null},"
+            + "\"Host\":{\"LocalHttpPort\":7071}}");
+    Map<String, String> commandLine = Map.of("LH_TEST_B", "from-command-line");
+
+    Map<String, String> taken = CommandLine.readSettings(file, commandLine::get);
+
+    assertThat(taken).containsExactly(entry("LH_TEST_A", "from-file"), entry("LH_TEST_N", "42"));
   }
 
   @Test
   void anEncryptedOrUnreadableSettingsFileIsRejected(@TempDir Path temp) throws Exception {
     Path encrypted = temp.resolve("enc.json");
     Files.writeString(encrypted, "{\"IsEncrypted\":true,\"Values\":{}}");
-    assertThatThrownBy(() -> CommandLine.loadSettings(encrypted)).hasMessageContaining("encrypted");
-    assertThatThrownBy(() -> CommandLine.loadSettings(temp.resolve("missing.json")))
+    assertThatThrownBy(() -> CommandLine.readSettings(encrypted, name -> null))
+        .hasMessageContaining("encrypted");
+    assertThatThrownBy(() -> CommandLine.readSettings(temp.resolve("missing.json"), name -> null))
         .hasMessageContaining("Cannot read");
   }
 
   @Test
   void theFunctionKeyDefaultsToTheSetting() {
-    System.setProperty(KeyAuthorization.KEY_SETTING, "from-setting");
-    try {
-      LocalFunctionHost host =
-          LocalFunctionHost.builder().scanPackage("com.socactions.localhost.samples.timer").build();
-      assertThat(host.functionKey()).isEqualTo("from-setting");
-    } finally {
-      System.clearProperty(KeyAuthorization.KEY_SETTING);
-    }
+    LocalFunctionHost host =
+        LocalFunctionHost.builder()
+            .scanPackage("com.socactions.localhost.samples.timer")
+            .settings(Map.of(KeyAuthorization.KEY_SETTING, "from-setting")::get)
+            .build();
+
+    assertThat(host.functionKey()).isEqualTo("from-setting");
   }
 
   @Test

@@ -49,17 +49,6 @@ class NCrontabScheduleTest {
   }
 
   @Test
-  void aSettingReferenceIsReadFromSystemPropertiesByDefault() {
-    System.setProperty("NCRONTAB_TEST_SCHEDULE", "30 * * * * *");
-    try {
-      assertThat(NCrontabSchedule.parse("%NCRONTAB_TEST_SCHEDULE%").next(WED_NOON))
-          .isEqualTo(utc(2025, 1, 15, 12, 0, 30));
-    } finally {
-      System.clearProperty("NCRONTAB_TEST_SCHEDULE");
-    }
-  }
-
-  @Test
   void anUnsetSettingReferenceIsRejectedNamingTheSetting() {
     assertThatThrownBy(() -> NCrontabSchedule.parse("%NOPE%", name -> null))
         .isInstanceOf(IllegalArgumentException.class)

@@ -23,9 +23,9 @@ import com.socactions.enrichment.incident.IncidentEnrichment.Summary;
 import com.socactions.enrichment.incident.IncidentEnrichment.UrlResult;
 import com.socactions.enrichment.incident.IncidentEntities.AccountKey;
 import com.socactions.indicators.IpAddresses;
+import com.socactions.platform.DeadlineTimer;
 import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.RequestLogContext;
-import com.socactions.platform.Ticker;
 import com.socactions.sentinel.Incident;
 import com.socactions.sentinel.IncidentSeverity;
 import java.time.Duration;
@@ -39,11 +39,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -79,7 +78,7 @@ public final class IncidentEnrichmentService {
   private final Executor executor;
   private final Duration deadline;
   private final String deadlineSetting;
-  private final Ticker ticker;
+  private final DeadlineTimer timer;
 
   /**
    * @param enrichment the IP and domain enrichment, fetched inside the lookups that need it (so a
@@ -87,6 +86,7 @@ public final class IncidentEnrichmentService {
    * @param executor runs the lookups; shared by all calls
    * @param deadline how long the lookups of one call may take together
    * @param deadlineSetting the setting that sets {@code deadline}, named in timeout errors
+   * @param timer tells when {@code deadline} has passed ({@link DeadlineTimer#SYSTEM})
    */
   public IncidentEnrichmentService(
       Supplier<EnrichmentService> enrichment,
@@ -94,7 +94,7 @@ public final class IncidentEnrichmentService {
       Executor executor,
       Duration deadline,
       String deadlineSetting,
-      Ticker ticker) {
+      DeadlineTimer timer) {
     if (deadline.isNegative() || deadline.isZero()) {
       throw new IllegalArgumentException("'deadline' must be positive, not " + deadline + ".");
     }
@@ -103,7 +103,7 @@ public final class IncidentEnrichmentService {
     this.executor = executor;
     this.deadline = deadline;
     this.deadlineSetting = deadlineSetting;
-    this.ticker = ticker;
+    this.timer = timer;
   }
 
   /**
@@ -154,7 +154,7 @@ public final class IncidentEnrichmentService {
             "accounts",
             lookups.contains(IncidentLookup.CMDB) && !accountKeys.isEmpty(),
             () -> cmdb.lookupAccounts(accountKeys, cmdbProvider));
-    parts.awaitAll(ticker.read() + deadline.toNanos());
+    parts.awaitAll(timer.after(deadline));
 
     Map<String, IpEnrichment> geoByIp =
         byKey(parts.value(geo).map(IpEnrichmentResponse::results), IpEnrichment::input);
@@ -463,31 +463,44 @@ public final class IncidentEnrichmentService {
     }
 
     /**
-     * Waits for every started lookup until {@code deadlineNanos} (a {@link Ticker} reading). An
-     * {@link InvalidInputException} from any of them is the caller's mistake and fails the call.
+     * Waits for every started lookup until they are all done or {@code expired} completes; a lookup
+     * not done by then is an error entry. An {@link InvalidInputException} from any of them is the
+     * caller's mistake and fails the call.
      */
-    void awaitAll(long deadlineNanos) {
+    void awaitAll(CompletableFuture<?> expired) {
+      CompletableFuture<Void> all =
+          CompletableFuture.allOf(names.keySet().toArray(CompletableFuture<?>[]::new));
+      try {
+        CompletableFuture.anyOf(all, expired).get();
+      } catch (ExecutionException failed) {
+        // A lookup failed: it is read below with the others.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       InvalidInputException invalid = null;
       List<CompletableFuture<?>> inOrder = new ArrayList<>(names.keySet());
       inOrder.sort((a, b) -> names.get(a).compareTo(names.get(b)));
       for (CompletableFuture<?> future : inOrder) {
         String name = names.get(future);
-        try {
-          values.put(
-              future, future.get(Math.max(0, deadlineNanos - ticker.read()), TimeUnit.NANOSECONDS));
-        } catch (TimeoutException e) {
+        if (!future.isDone()) {
           // Not interrupted: the lookups bound their own time, and their answers still warm the
           // caches.
           future.cancel(false);
           errors.add(
               new PartError(
                   name,
-                  "no answer within "
-                      + deadline.toSeconds()
-                      + " s (setting "
-                      + deadlineSetting
-                      + "); the other lookups answered"));
-        } catch (ExecutionException e) {
+                  Thread.currentThread().isInterrupted()
+                      ? "interrupted"
+                      : "no answer within "
+                          + deadline.toSeconds()
+                          + " s (setting "
+                          + deadlineSetting
+                          + "); the other lookups answered"));
+          continue;
+        }
+        try {
+          values.put(future, future.get());
+        } catch (ExecutionException | CancellationException e) {
           Throwable cause = e.getCause() == null ? e : e.getCause();
           if (cause instanceof InvalidInputException mistake) {
             invalid = mistake;

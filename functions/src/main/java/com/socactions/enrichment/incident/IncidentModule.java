@@ -5,8 +5,8 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import com.socactions.cmdb.CmdbService;
 import com.socactions.enrichment.EnrichmentService;
 import com.socactions.platform.ConfigurationException;
+import com.socactions.platform.DeadlineTimer;
 import com.socactions.platform.Settings;
-import com.socactions.platform.Ticker;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,7 +39,7 @@ public final class IncidentModule {
             () -> {
               Duration deadline = deadline(settings);
               return new IncidentEnrichmentService(
-                  enrichment, cmdb, executor(), deadline, DEADLINE_SETTING, Ticker.SYSTEM);
+                  enrichment, cmdb, executor(), deadline, DEADLINE_SETTING, DeadlineTimer.SYSTEM);
             });
   }
 
