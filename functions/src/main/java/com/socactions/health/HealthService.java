@@ -8,7 +8,10 @@ import com.socactions.providers.Readiness;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -33,6 +36,7 @@ public final class HealthService {
   public static final Duration CHECK_TIMEOUT = Duration.ofSeconds(10);
 
   private final Supplier<Readiness> storage;
+  private final Map<String, Supplier<Readiness>> components;
   private final ProviderRegistry providers;
   private final Clock clock;
   private final String version;
@@ -45,7 +49,20 @@ public final class HealthService {
    */
   public HealthService(
       Supplier<Readiness> storage, ProviderRegistry providers, Clock clock, String version) {
-    this(storage, providers, clock, version, CHECK_TIMEOUT);
+    this(storage, Map.of(), providers, clock, version, CHECK_TIMEOUT);
+  }
+
+  /**
+   * @param components further named checks that are no provider (e.g. {@code logs-ingestion}),
+   *     shown after storage
+   */
+  public HealthService(
+      Supplier<Readiness> storage,
+      Map<String, Supplier<Readiness>> components,
+      ProviderRegistry providers,
+      Clock clock,
+      String version) {
+    this(storage, components, providers, clock, version, CHECK_TIMEOUT);
   }
 
   HealthService(
@@ -54,8 +71,19 @@ public final class HealthService {
       Clock clock,
       String version,
       Duration checkTimeout) {
+    this(storage, Map.of(), providers, clock, version, checkTimeout);
+  }
+
+  HealthService(
+      Supplier<Readiness> storage,
+      Map<String, Supplier<Readiness>> components,
+      ProviderRegistry providers,
+      Clock clock,
+      String version,
+      Duration checkTimeout) {
     this.checkTimeout = checkTimeout;
     this.storage = storage;
+    this.components = new TreeMap<>(components);
     this.providers = providers;
     this.clock = clock;
     this.version = version;
@@ -75,11 +103,15 @@ public final class HealthService {
   public HealthReport check() {
     List<Provider> registered = providers.all();
     CompletableFuture<Readiness> storageCheck = start(STORAGE, storage);
+    Map<String, CompletableFuture<Readiness>> componentChecks = new LinkedHashMap<>();
+    this.components.forEach((name, check) -> componentChecks.put(name, start(name, check)));
     List<CompletableFuture<Readiness>> providerChecks = new ArrayList<>();
     registered.forEach(provider -> providerChecks.add(start(provider.id(), provider::readiness)));
     List<ComponentHealth> components = new ArrayList<>();
     List<ProviderInfo> providerInfos = new ArrayList<>();
     components.add(ComponentHealth.of(STORAGE, storageCheck.join()));
+    componentChecks.forEach(
+        (name, check) -> components.add(ComponentHealth.of(name, check.join())));
     for (int i = 0; i < registered.size(); i++) {
       Provider provider = registered.get(i);
       Readiness readiness = providerChecks.get(i).join();
