@@ -2,7 +2,7 @@ package com.socactions.sentinelcontent;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
+import com.socactions.testing.NpmCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -86,49 +86,18 @@ final class KustoLanguageService {
     }
   }
 
-  private static synchronized Path install() {
-    Path home =
-        Path.of(System.getProperty("user.home"), ".cache", "soc-actions", "kusto-" + VERSION);
-    Path packageDir = home.resolve("node_modules").resolve(PACKAGE);
-    if (Files.exists(packageDir.resolve("Kusto.Language.Bridge.js"))) {
-      return packageDir;
-    }
-    try {
-      Files.createDirectories(home);
-      Process npm =
-          new ProcessBuilder(
-                  List.of(
-                      "npm",
-                      "install",
-                      "--prefix",
-                      home.toString(),
-                      PACKAGE + "@" + VERSION,
-                      "--no-audit",
-                      "--no-fund",
-                      "--loglevel=error"))
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-              .directory(new File(System.getProperty("java.io.tmpdir")))
-              .start();
-      if (!npm.waitFor(INSTALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-          || npm.exitValue() != 0
-          || !Files.exists(packageDir.resolve("Kusto.Language.Bridge.js"))) {
-        npm.destroyForcibly();
-        throw new IllegalStateException(
-            "Could not install "
-                + PACKAGE
-                + "@"
-                + VERSION
-                + " with npm into "
-                + home
-                + ": the KQL validation needs Node.js 20 and the npm registry");
-      }
-      return packageDir;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  private static Path install() {
+    return NpmCache.install(
+            PACKAGE + "@" + VERSION,
+            "kusto-" + VERSION,
+            home -> Files.exists(packageDir(home).resolve("Kusto.Language.Bridge.js")),
+            INSTALL_TIMEOUT,
+            "the KQL validation needs Node.js 20 and the npm registry")
+        .resolve("node_modules")
+        .resolve(PACKAGE);
+  }
+
+  private static Path packageDir(Path home) {
+    return home.resolve("node_modules").resolve(PACKAGE);
   }
 }
