@@ -3,6 +3,7 @@ package com.socactions.api;
 import com.google.common.base.Suppliers;
 import com.socactions.blocking.BlockingModule;
 import com.socactions.cmdb.CmdbModule;
+import com.socactions.decisions.DecisionsModule;
 import com.socactions.enrichment.EnrichmentModule;
 import com.socactions.enrichment.incident.IncidentModule;
 import com.socactions.graph.GraphModule;
@@ -19,6 +20,7 @@ import com.socactions.providers.Readiness;
 import com.socactions.sentinel.SentinelModule;
 import com.socactions.tickets.TicketsModule;
 import java.time.Clock;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +42,7 @@ public final class AppServices {
   private final GraphModule graph;
   private final IdentityModule identity;
   private final AzureCredentials credentials;
+  private final DecisionsModule decisions;
   private final Supplier<TableStorage> storage;
   private final ProviderRegistry providers = new ProviderRegistry();
   private final HealthService health;
@@ -50,8 +53,10 @@ public final class AppServices {
     // The Azure Tables client takes about 0.5 s to build; only calls that keep state need it.
     this.credentials = new AzureCredentials(settings);
     this.storage = Suppliers.memoize(() -> new TableStorage(settings, credentials));
+    this.decisions = new DecisionsModule(settings, clock, credentials, storage);
     this.cmdb = new CmdbModule(settings, clock);
-    this.incidents = new IncidentModule(settings, enrichment::service, cmdb.service());
+    this.incidents =
+        new IncidentModule(settings, enrichment::service, cmdb.service(), decisions.log(), clock);
     this.graph = new GraphModule(settings, clock, credentials);
     this.blocking =
         new BlockingModule(
@@ -61,7 +66,8 @@ public final class AppServices {
             credentials,
             storage,
             cmdb.criticalAssets(),
-            graph);
+            graph,
+            decisions.log());
     this.sentinel = new SentinelModule(settings, clock, credentials);
     this.tickets =
         new TicketsModule(
@@ -69,17 +75,30 @@ public final class AppServices {
             clock,
             storage,
             sentinel::client,
-            TicketsModule.defaultSystems(settings, clock));
+            TicketsModule.defaultSystems(settings, clock),
+            decisions.log());
     this.identity =
         new IdentityModule(
-            settings, clock, credentials, graph, blocking::ledger, VipAccounts.of(cmdb.service()));
+            settings,
+            clock,
+            credentials,
+            graph,
+            blocking::ledger,
+            VipAccounts.of(cmdb.service()),
+            decisions.log());
     providers.register(enrichment.providers());
     providers.register(blocking.providers());
     providers.register(cmdb.providers());
     providers.register(tickets.providers());
     providers.register(sentinel.providers());
     providers.register(graph.providers());
-    this.health = new HealthService(this::storageReadiness, providers, clock, BuildInfo.version());
+    this.health =
+        new HealthService(
+            this::storageReadiness,
+            Map.of(DecisionsModule.HEALTH_COMPONENT, decisions::readiness),
+            providers,
+            clock,
+            BuildInfo.version());
   }
 
   public Settings settings() {
@@ -109,6 +128,11 @@ public final class AppServices {
   /** Ticket sync with ServiceNow and Jira, both ways. */
   public TicketsModule tickets() {
     return tickets;
+  }
+
+  /** Every decision also written to Log Analytics (off when not configured). */
+  public DecisionsModule decisions() {
+    return decisions;
   }
 
   public BlockingModule blocking() {

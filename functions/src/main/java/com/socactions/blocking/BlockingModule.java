@@ -1,6 +1,7 @@
 package com.socactions.blocking;
 
 import com.google.common.base.Suppliers;
+import com.socactions.decisions.DecisionLog;
 import com.socactions.graph.GraphModule;
 import com.socactions.ledger.BlockLedger;
 import com.socactions.platform.AzureCredentials;
@@ -33,6 +34,7 @@ public final class BlockingModule {
   /**
    * @param graph Microsoft Graph, for the Conditional Access named location (provider {@code
    *     entra-named-location})
+   * @param decisions where every decision is also written (Log Analytics)
    */
   public BlockingModule(
       Settings settings,
@@ -41,7 +43,8 @@ public final class BlockingModule {
       AzureCredentials credentials,
       Supplier<TableStorage> storage,
       CriticalAssets criticalAssets,
-      GraphModule graph) {
+      GraphModule graph,
+      DecisionLog decisions) {
     this.settings = settings;
     Supplier<TableLease> namedLocationLease =
         Suppliers.memoize(
@@ -64,11 +67,12 @@ public final class BlockingModule {
         Suppliers.memoize(
             () ->
                 new BlockingService(
-                    points,
-                    ledger,
-                    Suppliers.memoize(() -> ProtectedIndicators.fromSettings(settings)),
-                    criticalAssets,
-                    clock));
+                        points,
+                        ledger,
+                        Suppliers.memoize(() -> ProtectedIndicators.fromSettings(settings)),
+                        criticalAssets,
+                        clock)
+                    .decisionLog(decisions));
     this.feeds =
         new DynamicListFeeds(
             ledger,

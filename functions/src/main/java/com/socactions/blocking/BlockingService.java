@@ -1,5 +1,7 @@
 package com.socactions.blocking;
 
+import com.socactions.decisions.DecisionLog;
+import com.socactions.decisions.DecisionOperation;
 import com.socactions.indicators.Cidr;
 import com.socactions.indicators.DomainNames;
 import com.socactions.indicators.Indicator;
@@ -103,6 +105,7 @@ public final class BlockingService {
   private final Clock clock;
   private final Duration inFlightWait;
   private final Ticker ticker;
+  private volatile DecisionLog decisions = DecisionLog.OFF;
 
   /**
    * @param points the enforcement points by id, in the order ListProviders shows them
@@ -190,7 +193,8 @@ public final class BlockingService {
     BlockLedger book = ledger.get();
     Vetted vetted = vet(book, point, batch, command, Action.BLOCK, expiresAt, guardrails::check);
     applyClaims(point, book, batch, vetted.claims(), vetted.indexes(), Action.BLOCK, command);
-    return batch.response(point.id(), "block");
+    return decided(
+        DecisionOperation.BLOCK_INDICATORS, command, batch.response(point.id(), "block"));
   }
 
   /**
@@ -222,7 +226,8 @@ public final class BlockingService {
     liftBlocksElsewhere(book, batch, point, vetted.indexes(), command);
     applyClaims(point, book, batch, vetted.claims(), vetted.indexes(), Action.ALLOW, command);
     noteCoveringBlocks(book, batch, vetted.indexes());
-    return batch.response(point.id(), "allow");
+    return decided(
+        DecisionOperation.ALLOW_INDICATORS, command, batch.response(point.id(), "allow"));
   }
 
   /** UnblockIndicators: lifts active blocks on the provider (the analyst's false-positive path). */
@@ -288,7 +293,8 @@ public final class BlockingService {
                 null);
       }
     }
-    return batch.response(point.id(), "unblock");
+    return decided(
+        DecisionOperation.UNBLOCK_INDICATORS, command, batch.response(point.id(), "unblock"));
   }
 
   /**
@@ -327,8 +333,17 @@ public final class BlockingService {
           // Rows of a provider this app no longer has (or of accounts): not the timer's to lift.
           continue;
         }
-        for (LiftResult result :
-            lift(point, book, provider.getValue(), Provenance.TIMER, true, Duration.ZERO)) {
+        List<LiftResult> results =
+            lift(point, book, provider.getValue(), Provenance.TIMER, true, Duration.ZERO);
+        decisions.recordLazily(
+            () ->
+                BlockDecisions.expired(
+                    point.id(),
+                    provider.getValue(),
+                    results.stream().map(r -> r.outcome().name()).toList(),
+                    results.stream().map(LiftResult::detail).toList(),
+                    clock.instant()));
+        for (LiftResult result : results) {
           switch (result.outcome()) {
             case LIFTED, HELD_BY_OTHERS -> lifted++;
             case FAILED, IN_FLIGHT -> pending++;
@@ -370,6 +385,25 @@ public final class BlockingService {
    */
   public record ExpiryReport(
       int lifted, int stillPending, int pruned, boolean more, int migrated) {}
+
+  // --- Decisions to Log Analytics (issue 19): one record per call, once its outcome is known. ---
+
+  /**
+   * Where this service records its decisions (by default nowhere); set once by the module that
+   * builds it.
+   */
+  public BlockingService decisionLog(DecisionLog log) {
+    this.decisions = java.util.Objects.requireNonNull(log, "'log' cannot be null.");
+    return this;
+  }
+
+  private BlockResponse decided(
+      DecisionOperation operation, BlockCommand command, BlockResponse response) {
+    decisions.recordLazily(() -> BlockDecisions.of(operation, command, response, clock.instant()));
+    return response;
+  }
+
+  // --- end of decisions ---
 
   /** The requests of a call that passed the guardrails and are to be claimed, by batch index. */
   private record Vetted(List<LedgerRequest> claims, List<Integer> indexes) {}
@@ -788,6 +822,12 @@ public final class BlockingService {
       todo = next;
     }
     if (applied.everyClaimFailedRetryably() && !batch.anyActive()) {
+      decided(
+          action == Action.BLOCK
+              ? DecisionOperation.BLOCK_INDICATORS
+              : DecisionOperation.ALLOW_INDICATORS,
+          command,
+          batch.response(point.id(), action == Action.BLOCK ? "block" : "allow"));
       throw new UpstreamException(
           point.id(),
           503,

@@ -9,7 +9,10 @@ import com.socactions.providers.Readiness;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -39,6 +42,7 @@ public final class HealthService {
   private final String version;
   private final Executor checks;
   private final DeadlineTimer timer;
+  private final Map<String, Supplier<Readiness>> components;
 
   /**
    * @param storage the state store's probe (a few seconds at most)
@@ -46,8 +50,22 @@ public final class HealthService {
    */
   public HealthService(
       Supplier<Readiness> storage, ProviderRegistry providers, Clock clock, String version) {
+    this(storage, Map.of(), providers, clock, version);
+  }
+
+  /**
+   * @param components further named checks that are no provider (e.g. {@code logs-ingestion}),
+   *     shown after storage
+   */
+  public HealthService(
+      Supplier<Readiness> storage,
+      Map<String, Supplier<Readiness>> components,
+      ProviderRegistry providers,
+      Clock clock,
+      String version) {
     this(
         storage,
+        components,
         providers,
         clock,
         version,
@@ -71,6 +89,18 @@ public final class HealthService {
       String version,
       Executor checks,
       DeadlineTimer timer) {
+    this(storage, Map.of(), providers, clock, version, checks, timer);
+  }
+
+  HealthService(
+      Supplier<Readiness> storage,
+      Map<String, Supplier<Readiness>> components,
+      ProviderRegistry providers,
+      Clock clock,
+      String version,
+      Executor checks,
+      DeadlineTimer timer) {
+    this.components = new TreeMap<>(components);
     this.storage = storage;
     this.providers = providers;
     this.clock = clock;
@@ -93,12 +123,16 @@ public final class HealthService {
                     Readiness.degraded(
                         "the check did not answer within " + CHECK_TIMEOUT.toSeconds() + " s"));
     CompletableFuture<Readiness> storageCheck = start(STORAGE, storage, late);
+    Map<String, CompletableFuture<Readiness>> componentChecks = new LinkedHashMap<>();
+    this.components.forEach((name, check) -> componentChecks.put(name, start(name, check, late)));
     List<CompletableFuture<Readiness>> providerChecks = new ArrayList<>();
     registered.forEach(
         provider -> providerChecks.add(start(provider.id(), provider::readiness, late)));
     List<ComponentHealth> components = new ArrayList<>();
     List<ProviderInfo> providerInfos = new ArrayList<>();
     components.add(ComponentHealth.of(STORAGE, storageCheck.join()));
+    componentChecks.forEach(
+        (name, check) -> components.add(ComponentHealth.of(name, check.join())));
     for (int i = 0; i < registered.size(); i++) {
       Provider provider = registered.get(i);
       Readiness readiness = providerChecks.get(i).join();

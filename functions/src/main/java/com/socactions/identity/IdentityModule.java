@@ -1,6 +1,7 @@
 package com.socactions.identity;
 
 import com.google.common.base.Suppliers;
+import com.socactions.decisions.DecisionLog;
 import com.socactions.graph.GraphModule;
 import com.socactions.ledger.BlockLedger;
 import com.socactions.platform.AzureCredentials;
@@ -22,7 +23,8 @@ public final class IdentityModule {
       AzureCredentials credentials,
       GraphModule graph,
       Supplier<BlockLedger> ledger,
-      VipAccounts vips) {
+      VipAccounts vips,
+      DecisionLog decisions) {
     Supplier<ProtectedAccounts> protectedAccounts =
         Suppliers.memoize(() -> ProtectedAccounts.fromSettings(settings));
     var selfId =
@@ -31,14 +33,15 @@ public final class IdentityModule {
         Suppliers.memoize(
             () ->
                 new IdentityService(
-                    graph::users,
-                    graph::directoryRoles,
-                    graph::identityProtection,
-                    ledger,
-                    protectedAccounts,
-                    selfId,
-                    vips,
-                    clock));
+                        graph::users,
+                        graph::directoryRoles,
+                        graph::identityProtection,
+                        ledger,
+                        protectedAccounts,
+                        selfId,
+                        vips,
+                        clock)
+                    .decisionLog(decisions));
   }
 
   public IdentityService service() {

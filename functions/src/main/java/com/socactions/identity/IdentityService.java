@@ -2,6 +2,7 @@ package com.socactions.identity;
 
 import com.socactions.blocking.GuardrailOverride;
 import com.socactions.blocking.RefusalReason;
+import com.socactions.decisions.DecisionLog;
 import com.socactions.graph.AccountRef;
 import com.socactions.graph.AccountResolution;
 import com.socactions.graph.GraphDirectoryRoles;
@@ -79,6 +80,7 @@ public final class IdentityService {
   private final Supplier<Optional<String>> selfId;
   private final VipAccounts vips;
   private final Clock clock;
+  private volatile DecisionLog decisions = DecisionLog.OFF;
 
   /**
    * @param selfId the connector's own object id (see {@link SelfIdentity}); asked once per call
@@ -720,8 +722,19 @@ public final class IdentityService {
                 result.reason(),
                 result.detail()));
       }
+      // Decisions to Log Analytics (issue 19): one record per call, once its outcome is known.
+      decisions.recordLazily(() -> AccountDecisions.of(verb, command, answered, clock.instant()));
       return new AccountResponse(answered, AccountSummary.of(answered), table.render());
     }
+  }
+
+  /**
+   * Where this service records its decisions (by default nowhere); set once by the module that
+   * builds it.
+   */
+  public IdentityService decisionLog(DecisionLog log) {
+    this.decisions = java.util.Objects.requireNonNull(log, "'log' cannot be null.");
+    return this;
   }
 
   private static AccountStatus statusOf(ResolutionStatus status) {

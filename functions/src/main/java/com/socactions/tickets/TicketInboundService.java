@@ -1,6 +1,7 @@
 package com.socactions.tickets;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.socactions.decisions.DecisionLog;
 import com.socactions.platform.HtmlTable;
 import com.socactions.platform.RequestLog;
 import com.socactions.platform.Ticker;
@@ -117,6 +118,7 @@ public final class TicketInboundService {
   private final Clock clock;
   private final Ticker ticker;
   private final CatchUpOptions options;
+  private volatile DecisionLog decisions = DecisionLog.OFF;
 
   public TicketInboundService(
       List<TicketSystem> systems,
@@ -386,6 +388,39 @@ public final class TicketInboundService {
   }
 
   private InboundResult apply(TicketSystem system, TicketLink link, TicketState state) {
+    // Decisions to Log Analytics (issue 19): one record per change, once its outcome is known.
+    long started = clock.millis();
+    try {
+      InboundResult result = applyChange(system, link, state);
+      decisions.recordLazily(
+          () ->
+              List.of(TicketDecisions.inbound(result, clock.millis() - started, clock.instant())));
+      return result;
+    } catch (RuntimeException e) {
+      decisions.recordLazily(
+          () ->
+              List.of(
+                  TicketDecisions.inboundFailed(
+                      system.id(),
+                      state.ticket().id(),
+                      link.incidentId(),
+                      e,
+                      clock.millis() - started,
+                      clock.instant())));
+      throw e;
+    }
+  }
+
+  /**
+   * Where this service records its decisions (by default nowhere); set once by the module that
+   * builds it.
+   */
+  public TicketInboundService decisionLog(DecisionLog log) {
+    this.decisions = java.util.Objects.requireNonNull(log, "'log' cannot be null.");
+    return this;
+  }
+
+  private InboundResult applyChange(TicketSystem system, TicketLink link, TicketState state) {
     ArmIncidentId incident = ArmIncidentId.parse(link.incidentId());
     List<TicketState.TicketComment> comments = new ArrayList<>();
     for (TicketState.TicketComment comment : state.comments()) {

@@ -1,5 +1,6 @@
 package com.socactions.tickets;
 
+import com.socactions.decisions.DecisionLog;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Digests;
 import com.socactions.platform.HtmlTable;
@@ -59,6 +60,7 @@ public final class TicketSyncService {
   private final Sleeper sleeper;
   private final Duration claimTimeout;
   private final Duration claimWait;
+  private volatile DecisionLog decisions = DecisionLog.OFF;
 
   public TicketSyncService(
       List<TicketSystem> systems, TicketLinks links, Clock clock, Sleeper sleeper) {
@@ -124,6 +126,38 @@ public final class TicketSyncService {
 
   /** Creates or updates the incident's ticket in {@code systemId}; see the class comment. */
   public SyncResult sync(TicketContent content, String systemId, SyncOptions options) {
+    // Decisions to Log Analytics (issue 19): one record per sync, once its outcome is known.
+    long started = clock.millis();
+    try {
+      SyncResult result = syncTicket(content, systemId, options);
+      decisions.recordLazily(
+          () ->
+              List.of(
+                  TicketDecisions.outbound(
+                      result, content, clock.millis() - started, clock.instant())));
+      return result;
+    } catch (InvalidInputException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      decisions.recordLazily(
+          () ->
+              List.of(
+                  TicketDecisions.outboundFailed(
+                      systemId, content, e, clock.millis() - started, clock.instant())));
+      throw e;
+    }
+  }
+
+  /**
+   * Where this service records its decisions (by default nowhere); set once by the module that
+   * builds it.
+   */
+  public TicketSyncService decisionLog(DecisionLog log) {
+    this.decisions = java.util.Objects.requireNonNull(log, "'log' cannot be null.");
+    return this;
+  }
+
+  private SyncResult syncTicket(TicketContent content, String systemId, SyncOptions options) {
     TicketSystem system = system(systemId);
     for (String option : options.createOptions().keySet()) {
       if (!system.createOptions().contains(option)) {

@@ -1,6 +1,7 @@
 package com.socactions.tickets;
 
 import com.google.common.base.Suppliers;
+import com.socactions.decisions.DecisionLog;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
@@ -30,16 +31,21 @@ public final class TicketsModule {
       Clock clock,
       Supplier<TableStorage> storage,
       Supplier<SentinelClient> sentinel,
-      List<TicketSystem> systems) {
+      List<TicketSystem> systems,
+      DecisionLog decisions) {
     this.settings = settings;
     this.systems = List.copyOf(systems);
     this.links = Suppliers.memoize(() -> new TicketLinks(storage.get()));
     this.sync =
         Suppliers.memoize(
-            () -> new TicketSyncService(this.systems, links.get(), clock, Sleeper.SYSTEM));
+            () ->
+                new TicketSyncService(this.systems, links.get(), clock, Sleeper.SYSTEM)
+                    .decisionLog(decisions));
     this.inbound =
         Suppliers.memoize(
-            () -> new TicketInboundService(this.systems, links.get(), sentinel, clock));
+            () ->
+                new TicketInboundService(this.systems, links.get(), sentinel, clock)
+                    .decisionLog(decisions));
     this.webhooks = new TicketWebhooks(settings, clock, inbound, links);
     this.comments =
         new IncidentCommentReader(sentinel, () -> AzureCredentials.isConfigured(settings));

@@ -57,6 +57,10 @@ final class ApiVersions {
           // Application Insights components: 2020-02-02 is the newest stable version.
           Map.entry("microsoft.insights/components", newest("2020-02-02")),
           Map.entry("microsoft.operationalinsights/workspaces", recent("2025-02-01")),
+          Map.entry("microsoft.operationalinsights/workspaces/tables", recent("2025-02-01")),
+          // Data collection rules: 2024-03-11 is the newest stable version in azure-rest-api-specs
+          // (kind Direct with its own logs ingestion endpoint).
+          Map.entry("microsoft.insights/datacollectionrules", newest("2024-03-11")),
           Map.entry("microsoft.keyvault/vaults", recent("2025-05-01")),
           Map.entry("microsoft.keyvault/vaults/secrets", recent("2025-05-01")),
           // Role assignments: 2022-04-01 is the newest stable version.

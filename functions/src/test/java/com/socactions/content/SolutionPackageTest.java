@@ -157,7 +157,8 @@ class SolutionPackageTest {
     assertThat(template.path("parameters").has("workspace-location")).isTrue();
     assertThat(template.path("parameters").has("location")).isTrue();
     List<SolutionPackage.Item> items = SolutionPackage.items(ROOT);
-    assertThat(items).hasSize(7);
+    // 7 playbook entries, the workbook, 3 analytic rules and 4 hunting queries.
+    assertThat(items).hasSize(15);
 
     JsonNode resources = template.path("resources");
     assertThat(resources.size()).isEqualTo(items.size() + 1);

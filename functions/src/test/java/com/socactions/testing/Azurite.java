@@ -1,6 +1,5 @@
 package com.socactions.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -9,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -88,41 +85,20 @@ public final class Azurite implements BeforeAllCallback, ExtensionContext.Store.
         + ";";
   }
 
-  private static Path install() throws IOException, InterruptedException {
-    Path home =
-        Path.of(System.getProperty("user.home"), ".cache", "soc-actions", "azurite-" + VERSION);
-    Path executable = home.resolve("node_modules").resolve(".bin").resolve("azurite-table");
-    if (Files.isExecutable(executable)) {
-      return executable;
-    }
-    Files.createDirectories(home);
-    Process npm =
-        new ProcessBuilder(
-                List.of(
-                    "npm",
-                    "install",
-                    "--prefix",
-                    home.toString(),
-                    "azurite@" + VERSION,
-                    "--no-audit",
-                    "--no-fund",
-                    "--loglevel=error"))
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-            .directory(new File(System.getProperty("java.io.tmpdir")))
-            .start();
-    if (!npm.waitFor(INSTALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-        || npm.exitValue() != 0
-        || !Files.isExecutable(executable)) {
-      npm.destroyForcibly();
-      throw new IllegalStateException(
-          "Could not install azurite@"
-              + VERSION
-              + " with npm into "
-              + home
-              + ": tests that need Table Storage need Node.js 20 and the npm registry");
-    }
-    return executable;
+  private static Path install() {
+    return NpmCache.install(
+            "azurite@" + VERSION,
+            "azurite-" + VERSION,
+            home -> Files.isExecutable(executable(home)),
+            INSTALL_TIMEOUT,
+            "tests that need Table Storage need Node.js 20 and the npm registry")
+        .resolve("node_modules")
+        .resolve(".bin")
+        .resolve("azurite-table");
+  }
+
+  private static Path executable(Path home) {
+    return home.resolve("node_modules").resolve(".bin").resolve("azurite-table");
   }
 
   private static void waitForPort(Path log) throws Exception {

@@ -7,6 +7,7 @@ import com.socactions.cmdb.CmdbService;
 import com.socactions.cmdb.CmdbService.AccountLookup;
 import com.socactions.cmdb.CmdbService.AssetLookup;
 import com.socactions.cmdb.Criticality;
+import com.socactions.decisions.DecisionLog;
 import com.socactions.enrichment.DomainEnrichment;
 import com.socactions.enrichment.DomainEnrichmentResponse;
 import com.socactions.enrichment.EnrichmentService;
@@ -28,6 +29,7 @@ import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.RequestLogContext;
 import com.socactions.sentinel.Incident;
 import com.socactions.sentinel.IncidentSeverity;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -79,6 +81,8 @@ public final class IncidentEnrichmentService {
   private final Duration deadline;
   private final String deadlineSetting;
   private final DeadlineTimer timer;
+  private volatile DecisionLog decisions = DecisionLog.OFF;
+  private volatile Clock decisionClock = Clock.systemUTC();
 
   /**
    * @param enrichment the IP and domain enrichment, fetched inside the lookups that need it (so a
@@ -115,6 +119,7 @@ public final class IncidentEnrichmentService {
    */
   public IncidentEnrichment enrich(
       Incident incident, Optional<String> cmdbProvider, Set<IncidentLookup> lookups) {
+    long started = System.nanoTime();
     IncidentEntities entities = IncidentEntities.of(incident.entities());
     Parts parts = new Parts();
     Set<Lookup> ipLookups = EnumSet.noneOf(Lookup.class);
@@ -254,7 +259,24 @@ public final class IncidentEnrichmentService {
             warnings,
             null,
             List.copyOf(parts.errors));
-    return withComment(answer, IncidentComment.render(answer));
+    IncidentEnrichment enriched = withComment(answer, IncidentComment.render(answer));
+    // Decisions to Log Analytics (issue 19): one record per call, once its outcome is known.
+    decisions.recordLazily(
+        () ->
+            List.of(
+                EnrichmentDecisions.of(
+                    enriched, (System.nanoTime() - started) / 1_000_000, decisionClock.instant())));
+    return enriched;
+  }
+
+  /**
+   * Where this service records its calls (by default nowhere), with the clock that stamps them; set
+   * once by the module that builds it.
+   */
+  public IncidentEnrichmentService decisionLog(DecisionLog log, Clock clock) {
+    this.decisions = java.util.Objects.requireNonNull(log, "'log' cannot be null.");
+    this.decisionClock = java.util.Objects.requireNonNull(clock, "'clock' cannot be null.");
+    return this;
   }
 
   private static IncidentEnrichment withComment(IncidentEnrichment answer, String commentHtml) {

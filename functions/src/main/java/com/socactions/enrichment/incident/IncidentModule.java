@@ -3,10 +3,12 @@ package com.socactions.enrichment.incident;
 import com.google.common.base.Suppliers;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import com.socactions.cmdb.CmdbService;
+import com.socactions.decisions.DecisionLog;
 import com.socactions.enrichment.EnrichmentService;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.DeadlineTimer;
 import com.socactions.platform.Settings;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,13 +35,23 @@ public final class IncidentModule {
   private final Supplier<IncidentEnrichmentService> service;
 
   public IncidentModule(
-      Settings settings, Supplier<EnrichmentService> enrichment, CmdbService cmdb) {
+      Settings settings,
+      Supplier<EnrichmentService> enrichment,
+      CmdbService cmdb,
+      DecisionLog decisions,
+      Clock clock) {
     this.service =
         Suppliers.memoize(
             () -> {
               Duration deadline = deadline(settings);
               return new IncidentEnrichmentService(
-                  enrichment, cmdb, executor(), deadline, DEADLINE_SETTING, DeadlineTimer.SYSTEM);
+                      enrichment,
+                      cmdb,
+                      executor(),
+                      deadline,
+                      DEADLINE_SETTING,
+                      DeadlineTimer.SYSTEM)
+                  .decisionLog(decisions, clock);
             });
   }
 
