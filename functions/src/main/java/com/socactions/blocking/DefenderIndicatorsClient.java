@@ -6,10 +6,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.platform.AzureCredentials;
+import com.socactions.platform.CallBudget;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Json;
 import com.socactions.platform.Settings;
+import com.socactions.platform.SharedBudget.Limits;
 import com.socactions.platform.Sleeper;
+import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamHttp;
 import com.socactions.platform.UpstreamPolicy;
@@ -19,8 +22,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -32,8 +37,11 @@ import okhttp3.RequestBody;
  * The Microsoft Defender for Endpoint indicators API ({@code /api/indicators}): list them all,
  * import in batches, delete by id. Every call carries a bearer token for {@code
  * <DEFENDER_API_URL>/.default} from the process's {@link AzureCredentials} and goes through one
- * {@link UpstreamPolicy} (retries honouring {@code Retry-After}, circuit breaker, the documented
- * rate limit).
+ * {@link UpstreamPolicy} (retries honouring {@code Retry-After}, circuit breaker), each attempt
+ * taking a permit from the {@link Operation}'s budget: the limits Defender documents for that call,
+ * held in Table Storage for every instance of the app together ({@link UpstreamBudgets}), so that K
+ * instances do not make K times the calls. A permit that would come later than the policy's longest
+ * wait is a 429 with {@code Retry-After} (the items answer {@code failed} with it).
  *
  * <p>Failures come out as {@link UpstreamException}: the upstream's own (status, body excerpt,
  * {@code Retry-After}), or Azure Identity's when no token came in time. Messages never hold the
@@ -53,8 +61,42 @@ final class DefenderIndicatorsClient {
    */
   static final int LIST_PAGE_SIZE = 10_000;
 
-  /** Documented for the indicators API: 100 calls a minute (and 1,500 an hour) per tenant. */
-  static final int DEFAULT_CALLS_PER_MINUTE = 100;
+  /**
+   * Defender holds at most this many active indicators per tenant (post-ti-indicator.md,
+   * import-ti-indicators.md, "Limitations").
+   */
+  static final int TENANT_CAP = 15_000;
+
+  /**
+   * The calls this client makes, each with the rate limits Defender documents for it on its page's
+   * "Limitations" (checked against learn.microsoft.com, defender-endpoint/api): list ({@code
+   * get-ti-indicators-collection}) and delete ({@code delete-ti-indicator-by-id}) 100 calls a
+   * minute and 1,500 an hour; import ({@code import-ti-indicators}) 30 a minute, no hourly figure;
+   * batch delete ({@code batch-delete-ti-indicators}) 30 a minute and 1,500 an hour. The pages do
+   * not say whether a limit counts per app or per tenant; every instance of this app signs with one
+   * identity in one tenant, so one budget per call for all instances keeps to either reading, and a
+   * 429 caused by other apps is still honoured.
+   */
+  enum Operation {
+    LIST("list calls", Limits.of(100, Duration.ofMinutes(1)).and(1_500, Duration.ofHours(1))),
+    IMPORT("import calls", Limits.of(30, Duration.ofMinutes(1))),
+    DELETE("delete calls", Limits.of(100, Duration.ofMinutes(1)).and(1_500, Duration.ofHours(1))),
+    BATCH_DELETE(
+        "batch delete calls", Limits.of(30, Duration.ofMinutes(1)).and(1_500, Duration.ofHours(1)));
+
+    final String noun;
+    final Limits limits;
+
+    Operation(String noun, Limits limits) {
+      this.noun = noun;
+      this.limits = limits;
+    }
+
+    /** The budget's row key: {@code defender-import}. */
+    String key() {
+      return "defender-" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
 
   /**
    * How long a request path waits for a token; Azure Identity caches it, so this is the cold case.
@@ -71,13 +113,15 @@ final class DefenderIndicatorsClient {
   private final AzureCredentials credentials;
   private final UpstreamHttp http;
   private final UpstreamPolicy policy;
+  private final Map<Operation, CallBudget> budgets = new EnumMap<>(Operation.class);
 
   DefenderIndicatorsClient(
       HttpUrl base,
       AzureCredentials credentials,
       OkHttpClient shared,
       Clock clock,
-      UpstreamPolicy policy) {
+      UpstreamPolicy policy,
+      UpstreamBudgets budgets) {
     this.base = base;
     this.scope = scopeOf(base);
     this.credentials = credentials;
@@ -90,6 +134,10 @@ final class DefenderIndicatorsClient {
             .build();
     this.http = new UpstreamHttp(UPSTREAM, client, clock);
     this.policy = policy;
+    for (Operation operation : Operation.values()) {
+      this.budgets.put(
+          operation, budgets.budget(operation.key(), UPSTREAM, operation.noun, operation.limits));
+    }
   }
 
   /**
@@ -98,13 +146,9 @@ final class DefenderIndicatorsClient {
    */
   static final String COMMERCIAL_SCOPE = "https://api.securitycenter.microsoft.com/.default";
 
-  /** The policy every Defender call shares: defaults plus the documented rate limit. */
+  /** The policy every Defender call shares; the rate limits are the {@link Operation}s' budgets. */
   static UpstreamPolicy defaultPolicy(Sleeper sleeper) {
-    return new UpstreamPolicy(
-        UPSTREAM,
-        UpstreamPolicy.Options.defaults()
-            .rateLimit(DEFAULT_CALLS_PER_MINUTE, Duration.ofMinutes(1)),
-        sleeper);
+    return new UpstreamPolicy(UPSTREAM, UpstreamPolicy.Options.defaults(), sleeper);
   }
 
   /**
@@ -165,6 +209,15 @@ final class DefenderIndicatorsClient {
 
   UpstreamPolicy policy() {
     return policy;
+  }
+
+  /**
+   * Books the permits of {@code calls} import calls in one write, for a batch that knows how many
+   * it makes; those not free within the policy's longest wait are left to each call's own (which
+   * then answers 429 with {@code Retry-After}).
+   */
+  void reserveImports(int calls) {
+    budgets.get(Operation.IMPORT).reserve(calls, policy.maxRetryAfter());
   }
 
   /**
@@ -279,7 +332,9 @@ final class DefenderIndicatorsClient {
     JsonNode body =
         parse(
             policy
-                .call(() -> http.send(authorized(url).post(RequestBody.create(json, JSON)).build()))
+                .call(
+                    budgets.get(Operation.IMPORT),
+                    () -> http.send(authorized(url).post(RequestBody.create(json, JSON)).build()))
                 .body());
     List<ImportResult> results = new ArrayList<>();
     for (JsonNode item : body.path("value")) {
@@ -296,7 +351,7 @@ final class DefenderIndicatorsClient {
   boolean delete(String id) {
     HttpUrl url = base.newBuilder().addPathSegments("api/indicators").addPathSegment(id).build();
     try {
-      policy.call(() -> http.send(authorized(url).delete().build()));
+      policy.call(budgets.get(Operation.DELETE), () -> http.send(authorized(url).delete().build()));
       return true;
     } catch (UpstreamException e) {
       if (e.status() == 404) {
@@ -309,17 +364,22 @@ final class DefenderIndicatorsClient {
   /**
    * The cheapest authorised read ({@code GET /api/indicators?$top=1}), once, outside the policy (a
    * health check neither waits for retries nor counts against the breaker), waiting at most {@code
-   * tokenWait} for the token.
+   * tokenWait} for the token. It is a list call to Defender, so it takes a permit, without waiting.
+   *
+   * @throws UpstreamException 429 from the budget when no list call is free right now
    */
   void probe(OkHttpClient probeClient, Clock clock, Duration tokenWait) {
     HttpUrl url =
         base.newBuilder().addPathSegments("api/indicators").addQueryParameter("$top", "1").build();
     Request request = authorized(url, tokenWait).get().build();
+    budgets.get(Operation.LIST).acquire(Duration.ZERO);
     new UpstreamHttp(UPSTREAM, probeClient, clock).send(request);
   }
 
   private String get(HttpUrl url) {
-    return policy.call(() -> http.send(authorized(url).get().build())).body();
+    return policy
+        .call(budgets.get(Operation.LIST), () -> http.send(authorized(url).get().build()))
+        .body();
   }
 
   private Request.Builder authorized(HttpUrl url) {
