@@ -14,6 +14,7 @@ import com.socactions.testing.ClockSleeper;
 import com.socactions.testing.CountedTable;
 import com.socactions.testing.CountedTable.Kind;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.SlidingWindow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -139,7 +140,7 @@ class SharedBudgetTest {
       calls.add(clock.millis());
     }
 
-    assertThat(mostInAnyWindow(calls, Duration.ofMinutes(1))).isLessThanOrEqualTo(30);
+    assertThat(SlidingWindow.mostIn(calls, Duration.ofMinutes(1))).isLessThanOrEqualTo(30);
     // And the limit is used, not just respected: 100 calls take a little over three minutes.
     assertThat(calls.get(99) - calls.get(0)).isLessThan(Duration.ofMinutes(4).toMillis());
   }
@@ -154,8 +155,8 @@ class SharedBudgetTest {
       calls.add(clock.millis());
     }
 
-    assertThat(mostInAnyWindow(calls, Duration.ofMinutes(1))).isLessThanOrEqualTo(10);
-    assertThat(mostInAnyWindow(calls, Duration.ofHours(1))).isLessThanOrEqualTo(50);
+    assertThat(SlidingWindow.mostIn(calls, Duration.ofMinutes(1))).isLessThanOrEqualTo(10);
+    assertThat(SlidingWindow.mostIn(calls, Duration.ofHours(1))).isLessThanOrEqualTo(50);
     assertThat(calls.get(49) - calls.get(0)).isLessThan(Duration.ofMinutes(5).toMillis());
     assertThat(calls.get(50) - calls.get(0)).isGreaterThanOrEqualTo(Duration.ofHours(1).toMillis());
   }
@@ -246,20 +247,5 @@ class SharedBudgetTest {
         .tableName("nowhere")
         .retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ZERO)))
         .buildClient();
-  }
-
-  /** The most calls that fall in any half-open interval of {@code window}. */
-  private static int mostInAnyWindow(List<Long> calls, Duration window) {
-    List<Long> sorted = new ArrayList<>(calls);
-    sorted.sort(null);
-    int most = 0;
-    int from = 0;
-    for (int to = 0; to < sorted.size(); to++) {
-      while (sorted.get(to) - sorted.get(from) >= window.toMillis()) {
-        from++;
-      }
-      most = Math.max(most, to - from + 1);
-    }
-    return most;
   }
 }
