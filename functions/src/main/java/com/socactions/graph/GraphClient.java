@@ -219,6 +219,15 @@ public final class GraphClient {
    * @throws UpstreamException for 401/403, and for 429/5xx/no answer once the retries are spent
    */
   public GraphResponse send(GraphRequest request) {
+    return send(request, () -> {});
+  }
+
+  /**
+   * As {@link #send(GraphRequest)}, running {@code beforeEachAttempt} right before each attempt is
+   * sent (after its pacing wait): a write that must not land once its lease is lost checks its
+   * fence there. What it throws ends the call, unretried.
+   */
+  public GraphResponse send(GraphRequest request, Runnable beforeEachAttempt) {
     GraphPacer pacer = pacerFor(request.path());
     Request built =
         httpRequest(request.method(), apiRoot + request.url(), request.body(), request.headers());
@@ -227,6 +236,7 @@ public final class GraphClient {
           if (pacer != null) {
             pacer.await();
           }
+          beforeEachAttempt.run();
           GraphResponse response = exchange(built);
           int status = response.status();
           if (status == 429 && pacer != null) {
