@@ -24,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import mockwebserver3.Dispatcher;
@@ -53,10 +52,9 @@ import mockwebserver3.RecordedRequest;
  *       {@code isTrusted}, typed ranges, or with no range.
  *   <li>{@code POST /$batch}: at most 20 requests (else 400); each runs against the same state and
  *       answers its own status; responses come back in reverse order.
- *   <li>Scripting: {@link #latency} (each HTTP call), {@link #onRequest} (an action as each HTTP
- *       call arrives: another writer stepping in), {@link #failNext} (the next HTTP calls), {@link
- *       #throttle} (requests inside a batch whose URL contains a text answer 429, with or without
- *       {@code Retry-After}).
+ *   <li>Scripting: {@link #latency} (each HTTP call), {@link #failNext} (the next HTTP calls),
+ *       {@link #throttle} (requests inside a batch whose URL contains a text answer 429, with or
+ *       without {@code Retry-After}).
  *   <li>Reading: {@link #user}, {@link #revocations}, {@link #confirmed}, {@link #namedLocation},
  *       {@link #requests}, {@link #batchCalls}, {@link #inner} (every request run, batched or not),
  *       {@link #stamps} (the ticker's reading at each HTTP call).
@@ -102,7 +100,6 @@ public final class FakeGraph implements AutoCloseable {
   private final AtomicInteger batchCalls = new AtomicInteger();
   private volatile LongSupplier ticker = () -> 0L;
   private volatile Duration latency = Duration.ZERO;
-  private volatile Consumer<RecordedRequest> onRequest = request -> {};
 
   private FakeGraph(String token) {
     this.token = token;
@@ -230,15 +227,6 @@ public final class FakeGraph implements AutoCloseable {
    */
   public FakeGraph latency(Duration perCall) {
     this.latency = perCall;
-    return this;
-  }
-
-  /**
-   * Runs {@code action} as each HTTP call arrives, before it is answered (and before its latency):
-   * for a test to act between two calls of a client, as another instance would.
-   */
-  public FakeGraph onRequest(Consumer<RecordedRequest> action) {
-    this.onRequest = action;
     return this;
   }
 
@@ -385,7 +373,6 @@ public final class FakeGraph implements AutoCloseable {
     public MockResponse dispatch(RecordedRequest request) {
       requests.add(request);
       stamps.add(ticker.getAsLong());
-      onRequest.accept(request);
       pause();
       MockResponse next = scripted.poll();
       if (next != null) {
