@@ -29,9 +29,10 @@ import java.util.PriorityQueue;
  * {@code n} longs (Defender's 1,500 an hour: 12 KB) is cheap for upstreams whose limits are counted
  * in tens a minute.
  *
- * <p>A caller that starts later than {@code grace} after its turn gives the turn up and books
- * another, which is what makes the bound hold. Instances judge turns on their own {@link Clock}s,
- * which Azure keeps in sync to well under the grace.
+ * <p>A caller that is more than half the grace late for its turn gives the turn up and books
+ * another (the other half is for the call to reach the upstream), which is what makes the bound
+ * hold. Instances judge turns on their own {@link Clock}s, which Azure keeps in sync to well under
+ * the grace.
  *
  * <h2>Cost</h2>
  *
@@ -199,9 +200,10 @@ public final class SharedBudget implements CallBudget {
       if (wait > 0) {
         sleep(Duration.ofMillis(wait));
       }
-      // Started too late for this turn (a long pause): the bound only holds for calls that start
-      // within the grace of their turn, so give it up and book another.
-      if (clock.millis() <= turn + limits.grace().toMillis()) {
+      // Too late for this turn (a long pause): the bound only holds for calls that reach the
+      // upstream within the grace of their turn, so give it up and book another. Half the grace
+      // is this side's; the other half is for the call to get there.
+      if (clock.millis() <= turn + limits.grace().toMillis() / 2) {
         return;
       }
     }
@@ -294,9 +296,10 @@ public final class SharedBudget implements CallBudget {
     }
   }
 
+  /** Drops the held turns too late to use (see {@link #acquire}). */
   private void dropPast(long now) {
-    long grace = limits.grace().toMillis();
-    held.removeIf(turn -> turn + grace < now);
+    long lateness = limits.grace().toMillis() / 2;
+    held.removeIf(turn -> turn + lateness < now);
   }
 
   private void hold(List<Long> turns) {

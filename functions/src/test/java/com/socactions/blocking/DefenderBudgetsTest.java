@@ -179,7 +179,7 @@ class DefenderBudgetsTest {
         .allSatisfy(
             outcome -> {
               assertThat(outcome.status()).isEqualTo(Status.FAILED);
-              assertThat(outcome.retryAfter()).isEqualTo(Duration.ofSeconds(61));
+              assertThat(outcome.retryAfter()).isEqualTo(Duration.ofSeconds(62));
               assertThat(outcome.detail())
                   .contains("30 import calls a minute")
                   .contains("shared by every instance");

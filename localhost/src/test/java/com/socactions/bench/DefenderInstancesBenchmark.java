@@ -2,17 +2,8 @@ package com.socactions.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.socactions.api.AppServices;
-import com.socactions.api.FunctionInjector;
 import com.socactions.blocking.FakeDefenderApi;
-import com.socactions.localhost.LocalFunctionHost;
 import com.socactions.platform.FakeManagedIdentityEndpoint;
-import com.socactions.platform.Settings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,16 +20,16 @@ import java.util.regex.Pattern;
 
 /**
  * Four instances of the Function App against one Defender tenant: four service instances (each its
- * own {@link AppServices} on its own local host, so nothing is shared in memory) on one Azurite and
- * one {@link FakeDefenderApi} that enforces Defender's documented limits tenant-wide (import 30
- * calls a minute, list 100 a minute and 1,500 an hour: 429 with {@code Retry-After} past them).
- * Four clients, one per instance, block {@value #DEFAULT_INDICATORS} public IPs between them in
- * requests of {@value #DEFAULT_BATCH} through {@code BlockIndicators} (provider {@code defender}),
- * as four playbooks would. What the shared budgets cannot book within a call's wait comes back
- * {@code failed} (or the whole call 503 with {@code Retry-After}); the client sends those again
- * after the wait, as Logic Apps would. A measurement, not a test: a {@code main}, run by {@code
- * scripts/benchmark-defender-instances}; it fails loudly when the fake answered any 429 or when
- * Defender does not hold every indicator at the end.
+ * own services on its own local host ({@link BenchmarkHost}), so nothing is shared in memory) on
+ * one Azurite and one {@link FakeDefenderApi} that enforces Defender's documented limits
+ * tenant-wide (import 30 calls a minute, list 100 a minute and 1,500 an hour: 429 with {@code
+ * Retry-After} past them). Four clients, one per instance, block {@value #DEFAULT_INDICATORS}
+ * public IPs between them in requests of {@value #DEFAULT_BATCH} through {@code BlockIndicators}
+ * (provider {@code defender}), as four playbooks would. What the shared budgets cannot book within
+ * a call's wait comes back {@code failed} (or the whole call 503 with {@code Retry-After}); the
+ * client sends those again after the wait, as Logic Apps would. A measurement, not a test: a {@code
+ * main}, run by {@code scripts/benchmark-defender-instances}; it fails loudly when the fake
+ * answered any 429 or when Defender does not hold every indicator at the end.
  *
  * <p>Usage: {@code DefenderInstancesBenchmark <table storage connection string> [indicators]
  * [batch]}
@@ -53,9 +44,6 @@ public final class DefenderInstancesBenchmark {
   /** First octet of the addresses: public unicast, outside every guarded range. */
   private static final int RANGE = 48;
 
-  private static final String KEY = "bench";
-  private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
-
   /** When neither the call nor its items say how long to wait. */
   private static final Duration DEFAULT_RETRY = Duration.ofSeconds(5);
 
@@ -67,12 +55,9 @@ public final class DefenderInstancesBenchmark {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger unavailable = new AtomicInteger();
   private final AtomicInteger resent = new AtomicInteger();
-  private final AtomicInteger answered = new AtomicInteger();
 
   public static void main(String[] args) throws Exception {
     String storage = args[0];
@@ -93,34 +78,20 @@ public final class DefenderInstancesBenchmark {
       settings.put("DEFENDER_API_URL", defender.baseUrl());
       settings.put("BLOCK_PROVIDERS", "defender");
       settings.put("RDAP_BOOTSTRAP_URL", "http://127.0.0.1:9/");
-      List<LocalFunctionHost> hosts = new ArrayList<>();
+      List<BenchmarkHost> hosts = new ArrayList<>();
       try {
         for (int i = 0; i < INSTANCES; i++) {
-          hosts.add(host(settings));
+          hosts.add(BenchmarkHost.start(settings, Clock.systemUTC()));
         }
         new DefenderInstancesBenchmark().run(hosts, defender, indicators, batch);
       } finally {
-        hosts.forEach(LocalFunctionHost::close);
+        hosts.forEach(BenchmarkHost::close);
       }
     }
     System.exit(0);
   }
 
-  private static LocalFunctionHost host(Map<String, String> settings) {
-    AppServices services = new AppServices(Settings.of(settings), Clock.systemUTC());
-    return LocalFunctionHost.builder()
-        .scanPackage("com.socactions.api")
-        .injector(new FunctionInjector(services))
-        .bindAddress("127.0.0.1")
-        .port(0)
-        .functionKey(KEY)
-        .timersEnabled(false)
-        .build()
-        .start();
-  }
-
-  private void run(
-      List<LocalFunctionHost> hosts, FakeDefenderApi defender, int indicators, int batch)
+  private void run(List<BenchmarkHost> hosts, FakeDefenderApi defender, int indicators, int batch)
       throws Exception {
     List<String> addresses = BlockBenchmark.addresses(RANGE, 0, indicators);
     List<List<String>> batches = new ArrayList<>();
@@ -132,7 +103,7 @@ public final class DefenderInstancesBenchmark {
     try {
       List<Future<Integer>> blocked = new ArrayList<>();
       for (int i = 0; i < INSTANCES; i++) {
-        LocalFunctionHost host = hosts.get(i);
+        BenchmarkHost host = hosts.get(i);
         List<List<String>> mine = new ArrayList<>();
         for (int b = i; b < batches.size(); b += INSTANCES) {
           mine.add(batches.get(b));
@@ -184,7 +155,7 @@ public final class DefenderInstancesBenchmark {
   }
 
   /** Blocks every batch through one instance, sending again what failed for now. */
-  private int blockAll(LocalFunctionHost host, List<List<String>> batches) throws Exception {
+  private int blockAll(BenchmarkHost host, List<List<String>> batches) throws Exception {
     int blocked = 0;
     for (List<String> batch : batches) {
       List<String> pending = batch;
@@ -231,32 +202,14 @@ public final class DefenderInstancesBenchmark {
     return blocked;
   }
 
-  private HttpResponse<String> block(LocalFunctionHost host, List<String> values) {
+  private HttpResponse<String> block(BenchmarkHost host, List<String> values) {
     requests.incrementAndGet();
-    String body =
+    return host.send(
+        "v1/indicators/block",
         "{\"indicators\": [\""
             + String.join("\",\"", values)
             + "\"], \"provider\": \"defender\", \"reason\": \"benchmark\","
-            + " \"incident_id\": \"bench-instances\"}";
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(host.baseUrl() + "v1/indicators/block"))
-            .timeout(REQUEST_TIMEOUT)
-            .header("x-functions-key", KEY)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      if (answered.incrementAndGet() <= INSTANCES) {
-        BenchmarkHost.quietLogging(); // each host sets its loggers up on its first call
-      }
-      return response;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+            + " \"incident_id\": \"bench-instances\"}");
   }
 
   private static Duration retryAfter(HttpResponse<String> response) {
