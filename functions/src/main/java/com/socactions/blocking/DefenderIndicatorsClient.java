@@ -99,9 +99,17 @@ final class DefenderIndicatorsClient {
       this.limits = limits.grace(CALL_GRACE);
     }
 
-    /** The budget's row key: {@code defender-import}. */
-    String key() {
-      return "defender-" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+    /**
+     * The budget's row key for the API at {@code base}: {@code
+     * defender-import:api.securitycenter.microsoft.com}. Every instance of the app has the same
+     * {@code DEFENDER_API_URL}, so they share it; the host keeps apart the budgets of different
+     * APIs (and of the fakes tests start) on one storage account.
+     */
+    String key(HttpUrl base) {
+      return "defender-"
+          + name().toLowerCase(Locale.ROOT).replace('_', '-')
+          + ":"
+          + UpstreamBudgets.endpointKey(base);
     }
   }
 
@@ -143,7 +151,8 @@ final class DefenderIndicatorsClient {
     this.policy = policy;
     for (Operation operation : Operation.values()) {
       this.budgets.put(
-          operation, budgets.budget(operation.key(), UPSTREAM, operation.noun, operation.limits));
+          operation,
+          budgets.budget(operation.key(base), UPSTREAM, operation.noun, operation.limits));
     }
   }
 

@@ -99,7 +99,7 @@ public final class GraphClient {
 
   /**
    * Path prefixes of the areas paced to {@link #PACED_INTERVAL}, each with a pacer of its own, and
-   * the key of its budget.
+   * the key of its budget (with Graph's host after a colon).
    */
   static final Map<String, String> PACED_AREAS =
       Map.of(
@@ -184,7 +184,11 @@ public final class GraphClient {
                 area,
                 new GraphPacer(
                     area,
-                    budgets.budget(key, UPSTREAM, "requests", GraphPacer.limits(PACED_INTERVAL)),
+                    budgets.budget(
+                        key + ":" + UpstreamBudgets.endpointKey(base),
+                        UPSTREAM,
+                        "requests",
+                        GraphPacer.limits(PACED_INTERVAL)),
                     PACED_INTERVAL)));
   }
 

@@ -5,6 +5,7 @@ import com.google.common.base.Suppliers;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Supplier;
+import okhttp3.HttpUrl;
 
 /**
  * Makes the {@link SharedBudget}s of the upstreams: in the table {@value #TABLE} of the app's state
@@ -68,6 +69,16 @@ public final class UpstreamBudgets {
       table.describe(checked, limits.describe(operation));
     }
     return new SharedBudget(checked, upstream, operation, limits, store, memory, clock, sleeper);
+  }
+
+  /**
+   * How an upstream's base URL names its budgets: the host, and the port when it is not the
+   * scheme's ({@code api.securitycenter.microsoft.com}, {@code 127.0.0.1:40125}).
+   */
+  public static String endpointKey(HttpUrl base) {
+    return base.port() == HttpUrl.defaultPort(base.scheme())
+        ? base.host()
+        : base.host() + ":" + base.port();
   }
 
   private static String checkedKey(String key) {

@@ -6,6 +6,7 @@ import com.socactions.platform.Json;
 import com.socactions.platform.RequestLog;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.Ticker;
+import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamHttp;
 import java.io.IOException;
@@ -350,9 +351,7 @@ final class RdapHttp {
 
   /** The host, with the port when it is not the scheme's default: the unit of resilience. */
   static String hostKey(HttpUrl url) {
-    return url.port() == HttpUrl.defaultPort(url.scheme())
-        ? url.host()
-        : url.host() + ":" + url.port();
+    return UpstreamBudgets.endpointKey(url); // and so the key of its call budget
   }
 
   /** The URL without any query string, which is never needed to explain and could carry tokens. */
