@@ -375,6 +375,37 @@ final class DefenderIndicatorsClient {
     }
   }
 
+  /** Ids per {@code BatchDelete} call, at most (Defender's documented limit). */
+  static final int MAX_BATCH_DELETE = 500;
+
+  /**
+   * Deletes up to {@value #MAX_BATCH_DELETE} indicators in one call ({@code POST
+   * /api/indicators/BatchDelete} with {@code IndicatorIds}).
+   *
+   * @return false when Defender answered 404 (one of the ids is gone; which is not said): the
+   *     caller deletes them one by one to learn which
+   * @throws IllegalArgumentException for more than {@value #MAX_BATCH_DELETE} ids (a programming
+   *     error)
+   */
+  boolean batchDelete(List<String> ids) {
+    if (ids.size() > MAX_BATCH_DELETE) {
+      throw new IllegalArgumentException(
+          "at most " + MAX_BATCH_DELETE + " ids per batch delete, not " + ids.size());
+    }
+    String json = write(Map.of("IndicatorIds", ids));
+    HttpUrl url = base.newBuilder().addPathSegments("api/indicators/BatchDelete").build();
+    Request request = authorized(url).post(RequestBody.create(json, JSON)).build();
+    try {
+      policy.call(budgets.get(Operation.BATCH_DELETE), () -> http.send(request));
+      return true;
+    } catch (UpstreamException e) {
+      if (e.status() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   /**
    * The cheapest authorised read ({@code GET /api/indicators?$top=1}), once, outside the policy (a
    * health check neither waits for retries nor counts against the breaker), waiting at most {@code

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.core.credential.AccessToken;
 import com.socactions.blocking.EnforcementOutcome.Status;
-import com.socactions.blocking.EnforcementRequest.Action;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
+import com.socactions.ledger.Action;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
@@ -208,6 +208,39 @@ class DefenderBudgetsTest {
 
     sleeper.sleep(Duration.ofSeconds(45));
     assertThat(second.apply(blocks(3, 1)).get(0).status()).isEqualTo(Status.DONE);
+  }
+
+  @Test
+  void batchDeletesKeepToTheirOwnLimitAndTheOneTooManyFailsWithRetryAfterUnsent() {
+    DefenderEnforcementPoint point = sharingInstance();
+    List<EnforcementOutcome> blocked = point.apply(blocks(0, 62));
+    List<EnforcementRequest> unblocks = new ArrayList<>();
+    for (int i = 0; i < 62; i++) {
+      unblocks.add(
+          new EnforcementRequest(
+              blocks(i, 1).get(0).indicator(),
+              Action.BLOCK,
+              null,
+              null,
+              null,
+              blocked.get(i).providerRef()));
+    }
+
+    for (int pair = 0; pair < 30; pair++) {
+      assertThat(point.remove(unblocks.subList(2 * pair, 2 * pair + 2)))
+          .allMatch(outcome -> outcome.status() == Status.DONE);
+    }
+    List<EnforcementOutcome> tooMany = point.remove(unblocks.subList(60, 62));
+
+    assertThat(tooMany)
+        .allSatisfy(
+            outcome -> {
+              assertThat(outcome.status()).isEqualTo(Status.FAILED);
+              assertThat(outcome.retryAfter()).isEqualTo(Duration.ofSeconds(62));
+              assertThat(outcome.detail()).contains("30 batch delete calls a minute");
+            });
+    assertThat(defender.batchDeleteCalls()).isEqualTo(30);
+    assertThat(defender.throttledCalls()).isZero();
   }
 
   @Test
