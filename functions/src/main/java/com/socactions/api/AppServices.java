@@ -14,7 +14,10 @@ import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.BuildInfo;
 import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
+import com.socactions.platform.Sleeper;
 import com.socactions.platform.TableStorage;
+import com.socactions.platform.Ticker;
+import com.socactions.platform.UpstreamBudgets;
 import com.socactions.providers.ProviderRegistry;
 import com.socactions.providers.Readiness;
 import com.socactions.sentinel.SentinelModule;
@@ -49,15 +52,18 @@ public final class AppServices {
 
   public AppServices(Settings settings, Clock clock) {
     this.settings = settings;
-    this.enrichment = new EnrichmentModule(settings, clock, HttpClients.shared());
     // The Azure Tables client takes about 0.5 s to build; only calls that keep state need it.
     this.credentials = new AzureCredentials(settings);
     this.storage = Suppliers.memoize(() -> new TableStorage(settings, credentials));
     this.decisions = new DecisionsModule(settings, clock, credentials, storage);
+    // Upstream call budgets shared by every instance (a row each in storage, opened on first use).
+    UpstreamBudgets budgets = new UpstreamBudgets(storage, clock, Sleeper.SYSTEM);
+    this.enrichment = new EnrichmentModule(settings, clock, HttpClients.shared(), budgets);
     this.cmdb = new CmdbModule(settings, clock);
     this.incidents =
         new IncidentModule(settings, enrichment::service, cmdb.service(), decisions.log(), clock);
-    this.graph = new GraphModule(settings, clock, credentials);
+    this.graph =
+        new GraphModule(settings, clock, credentials, Sleeper.SYSTEM, Ticker.SYSTEM, budgets);
     this.blocking =
         new BlockingModule(
             settings,

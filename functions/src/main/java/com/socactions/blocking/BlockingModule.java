@@ -11,6 +11,7 @@ import com.socactions.platform.Sleeper;
 import com.socactions.platform.TableLease;
 import com.socactions.platform.TableStorage;
 import com.socactions.platform.Ticker;
+import com.socactions.platform.UpstreamBudgets;
 import com.socactions.providers.Provider;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,7 +58,13 @@ public final class BlockingModule {
     this.points =
         List.of(
             new DynamicListEnforcementPoint(settings),
-            new DefenderEnforcementPoint(settings, credentials, http, clock, Sleeper.SYSTEM),
+            new DefenderEnforcementPoint(
+                settings,
+                credentials,
+                http,
+                clock,
+                Sleeper.SYSTEM,
+                new UpstreamBudgets(storage, clock, Sleeper.SYSTEM)),
             new PanOsEnforcementPoint(settings, clock),
             new EntraNamedLocationEnforcementPoint(
                 settings, graph::namedLocations, namedLocationLease, graph.provider()::readiness));

@@ -13,6 +13,7 @@ import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.RequestLog;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
+import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamPolicy;
 import com.socactions.providers.Capability;
@@ -50,6 +51,12 @@ import okhttp3.OkHttpClient;
  * Defender's cap of 15,000), kept for {@link DefenderSnapshot#DEFAULT_MAX_AGE} and updated with our
  * own imports, so many batches share it. A repeat with the same action is {@code ALREADY_OURS} with
  * Defender's id and costs no import unless its expiry moves later.
+ *
+ * <p>Limits: every call keeps to the rate Defender documents for it, shared by every instance of
+ * the app (see {@link DefenderIndicatorsClient.Operation}); a batch books its imports in one go,
+ * and those whose turn is further off than a call may wait answer {@code FAILED} with {@code
+ * retryAfter}. New values that would take the tenant past Defender's cap of 15,000 active
+ * indicators answer {@code FAILED} with that reason and are not sent.
  *
  * <p>Ownership: an indicator is the connector's when Defender says an application submitted it
  * ({@code sourceType} {@code AadApp}) under the connector's {@code application} name ({@value
@@ -126,13 +133,27 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
       OkHttpClient http,
       Clock clock,
       Sleeper sleeper) {
+    this(settings, credentials, http, clock, sleeper, UpstreamBudgets.local(clock, sleeper));
+  }
+
+  /**
+   * @param budgets where the call budgets live: shared by every instance of the app in production
+   */
+  public DefenderEnforcementPoint(
+      Settings settings,
+      AzureCredentials credentials,
+      OkHttpClient http,
+      Clock clock,
+      Sleeper sleeper,
+      UpstreamBudgets budgets) {
     this(
         settings,
         credentials,
         http,
         clock,
         () -> DefenderIndicatorsClient.defaultPolicy(sleeper),
-        DefenderSnapshot.DEFAULT_MAX_AGE);
+        DefenderSnapshot.DEFAULT_MAX_AGE,
+        budgets);
   }
 
   /**
@@ -145,10 +166,30 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
       Clock clock,
       Supplier<UpstreamPolicy> policy,
       Duration snapshotMaxAge) {
+    this(
+        settings,
+        credentials,
+        http,
+        clock,
+        policy,
+        snapshotMaxAge,
+        UpstreamBudgets.local(clock, Sleeper.SYSTEM));
+  }
+
+  /** With all of the above and the budgets (tests: several instances on one table). */
+  DefenderEnforcementPoint(
+      Settings settings,
+      AzureCredentials credentials,
+      OkHttpClient http,
+      Clock clock,
+      Supplier<UpstreamPolicy> policy,
+      Duration snapshotMaxAge,
+      UpstreamBudgets budgets) {
     this.settings = Objects.requireNonNull(settings, "'settings' cannot be null.");
     this.http = Objects.requireNonNull(http, "'http' cannot be null.");
     this.clock = Objects.requireNonNull(clock, "'clock' cannot be null.");
     Objects.requireNonNull(credentials, "'credentials' cannot be null.");
+    Objects.requireNonNull(budgets, "'budgets' cannot be null.");
     this.client =
         Suppliers.memoize(
             () ->
@@ -157,7 +198,8 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
                     credentials,
                     http,
                     clock,
-                    policy.get()));
+                    policy.get(),
+                    budgets));
     this.snapshot = new DefenderSnapshot(() -> client.get().listAll(), clock, snapshotMaxAge);
   }
 
@@ -271,6 +313,7 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
 
   private void applySupported(
       Map<Key, EnforcementRequest> wanted, Map<Key, EnforcementOutcome> outcomes) {
+    int readsBefore = snapshot.reads();
     DefenderIndicatorsClient defender = client.get();
     Map<Key, Existing> before = new LinkedHashMap<>();
     List<Key> toImport = new ArrayList<>();
@@ -323,6 +366,10 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
           }
           toImport.add(key);
         });
+    refuseBeyondTheCap(toImport, before, wanted, outcomes, snapshot.reads() > readsBefore);
+    defender.reserveImports(
+        (toImport.size() + DefenderIndicatorsClient.MAX_IMPORT_BATCH - 1)
+            / DefenderIndicatorsClient.MAX_IMPORT_BATCH);
     int calls = 0;
     for (int from = 0; from < toImport.size(); from += DefenderIndicatorsClient.MAX_IMPORT_BATCH) {
       List<Key> chunk =
@@ -343,6 +390,44 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
                 + " imported in "
                 + importCalls
                 + " calls");
+  }
+
+  /**
+   * Takes out of {@code toImport} the new values (not yet in Defender) that would take the tenant
+   * past {@link DefenderIndicatorsClient#TENANT_CAP}, last ones first, and answers them {@code
+   * FAILED} with the reason, without a call. The count is what Defender holds by the {@link
+   * DefenderSnapshot}; before refusing on a view read before this batch began, Defender is read
+   * again, so a refusal rests on a count of now.
+   */
+  private void refuseBeyondTheCap(
+      List<Key> toImport,
+      Map<Key, Existing> before,
+      Map<Key, EnforcementRequest> wanted,
+      Map<Key, EnforcementOutcome> outcomes,
+      boolean readThisBatch) {
+    List<Key> added = toImport.stream().filter(key -> !before.containsKey(key)).toList();
+    if (added.isEmpty()) {
+      return;
+    }
+    int held = snapshot.size();
+    if (held + added.size() > DefenderIndicatorsClient.TENANT_CAP && !readThisBatch) {
+      snapshot.refresh();
+      held = snapshot.size();
+    }
+    int room = Math.max(0, DefenderIndicatorsClient.TENANT_CAP - held);
+    if (added.size() <= room) {
+      return;
+    }
+    String reason =
+        String.format(
+            "Not sent: Defender for Endpoint holds %,d active indicators and takes at most %,d per"
+                + " tenant, so this batch has room for %,d new ones; unblock some or let them"
+                + " expire first",
+            held, DefenderIndicatorsClient.TENANT_CAP, room);
+    for (Key key : added.subList(room, added.size())) {
+      toImport.remove(key);
+      outcomes.put(key, EnforcementOutcome.failed(wanted.get(key).indicator(), reason, null));
+    }
   }
 
   private static boolean isOurExtension(EnforcementRequest request) {

@@ -6,10 +6,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.platform.AzureCredentials;
+import com.socactions.platform.CallBudget;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Json;
 import com.socactions.platform.Settings;
+import com.socactions.platform.SharedBudget.Limits;
 import com.socactions.platform.Sleeper;
+import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamHttp;
 import com.socactions.platform.UpstreamPolicy;
@@ -19,6 +22,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,8 +37,11 @@ import okhttp3.RequestBody;
  * The Microsoft Defender for Endpoint indicators API ({@code /api/indicators}): list them all,
  * import in batches, delete by id. Every call carries a bearer token for {@code
  * <DEFENDER_API_URL>/.default} from the process's {@link AzureCredentials} and goes through one
- * {@link UpstreamPolicy} (retries honouring {@code Retry-After}, circuit breaker, the documented
- * rate limit).
+ * {@link UpstreamPolicy} (retries honouring {@code Retry-After}, circuit breaker), each attempt
+ * taking a permit from the {@link Operation}'s budget: the limits Defender documents for that call,
+ * held in Table Storage for every instance of the app together ({@link UpstreamBudgets}), so that K
+ * instances do not make K times the calls. A permit that would come later than the policy's longest
+ * wait is a 429 with {@code Retry-After} (the items answer {@code failed} with it).
  *
  * <p>Failures come out as {@link UpstreamException}: the upstream's own (status, body excerpt,
  * {@code Retry-After}), or Azure Identity's when no token came in time. Messages never hold the
@@ -54,8 +61,57 @@ final class DefenderIndicatorsClient {
    */
   static final int LIST_PAGE_SIZE = 10_000;
 
-  /** Documented for the indicators API: 100 calls a minute (and 1,500 an hour) per tenant. */
-  static final int DEFAULT_CALLS_PER_MINUTE = 100;
+  /**
+   * Defender holds at most this many active indicators per tenant (post-ti-indicator.md,
+   * import-ti-indicators.md, "Limitations").
+   */
+  static final int TENANT_CAP = 15_000;
+
+  /**
+   * How late after its turn a call may reach Defender: a busy instance (a cold start, a collection)
+   * can take a second between booking and sending, and the limits count when the call arrives.
+   * Minute windows make it cheap: 30 calls per 62 s instead of per 60 s.
+   */
+  static final Duration CALL_GRACE = Duration.ofSeconds(2);
+
+  /**
+   * The calls this client makes, each with the rate limits Defender documents for it on its page's
+   * "Limitations" (checked against learn.microsoft.com, defender-endpoint/api): list ({@code
+   * get-ti-indicators-collection}) and delete ({@code delete-ti-indicator-by-id}) 100 calls a
+   * minute and 1,500 an hour; import ({@code import-ti-indicators}) 30 a minute, no hourly figure;
+   * batch delete ({@code batch-delete-ti-indicators}) 30 a minute and 1,500 an hour. The pages do
+   * not say whether a limit counts per app or per tenant; every instance of this app signs with one
+   * identity in one tenant, so one budget per call for all instances keeps to either reading, and a
+   * 429 caused by other apps is still honoured.
+   */
+  enum Operation {
+    LIST("list calls", Limits.of(100, Duration.ofMinutes(1)).and(1_500, Duration.ofHours(1))),
+    IMPORT("import calls", Limits.of(30, Duration.ofMinutes(1))),
+    DELETE("delete calls", Limits.of(100, Duration.ofMinutes(1)).and(1_500, Duration.ofHours(1))),
+    BATCH_DELETE(
+        "batch delete calls", Limits.of(30, Duration.ofMinutes(1)).and(1_500, Duration.ofHours(1)));
+
+    final String noun;
+    final Limits limits;
+
+    Operation(String noun, Limits limits) {
+      this.noun = noun;
+      this.limits = limits.grace(CALL_GRACE);
+    }
+
+    /**
+     * The budget's row key for the API at {@code base}: {@code
+     * defender-import:api.securitycenter.microsoft.com}. Every instance of the app has the same
+     * {@code DEFENDER_API_URL}, so they share it; the host keeps apart the budgets of different
+     * APIs (and of the fakes tests start) on one storage account.
+     */
+    String key(HttpUrl base) {
+      return "defender-"
+          + name().toLowerCase(Locale.ROOT).replace('_', '-')
+          + ":"
+          + UpstreamBudgets.endpointKey(base);
+    }
+  }
 
   /**
    * How long a request path waits for a token; Azure Identity caches it, so this is the cold case.
@@ -72,13 +128,15 @@ final class DefenderIndicatorsClient {
   private final AzureCredentials credentials;
   private final UpstreamHttp http;
   private final UpstreamPolicy policy;
+  private final Map<Operation, CallBudget> budgets = new EnumMap<>(Operation.class);
 
   DefenderIndicatorsClient(
       HttpUrl base,
       AzureCredentials credentials,
       OkHttpClient shared,
       Clock clock,
-      UpstreamPolicy policy) {
+      UpstreamPolicy policy,
+      UpstreamBudgets budgets) {
     this.base = base;
     this.scope = scopeOf(base);
     this.credentials = credentials;
@@ -91,6 +149,11 @@ final class DefenderIndicatorsClient {
             .build();
     this.http = new UpstreamHttp(UPSTREAM, client, clock);
     this.policy = policy;
+    for (Operation operation : Operation.values()) {
+      this.budgets.put(
+          operation,
+          budgets.budget(operation.key(base), UPSTREAM, operation.noun, operation.limits));
+    }
   }
 
   /**
@@ -99,13 +162,9 @@ final class DefenderIndicatorsClient {
    */
   static final String COMMERCIAL_SCOPE = "https://api.securitycenter.microsoft.com/.default";
 
-  /** The policy every Defender call shares: defaults plus the documented rate limit. */
+  /** The policy every Defender call shares; the rate limits are the {@link Operation}s' budgets. */
   static UpstreamPolicy defaultPolicy(Sleeper sleeper) {
-    return new UpstreamPolicy(
-        UPSTREAM,
-        UpstreamPolicy.Options.defaults()
-            .rateLimit(DEFAULT_CALLS_PER_MINUTE, Duration.ofMinutes(1)),
-        sleeper);
+    return new UpstreamPolicy(UPSTREAM, UpstreamPolicy.Options.defaults(), sleeper);
   }
 
   /**
@@ -166,6 +225,15 @@ final class DefenderIndicatorsClient {
 
   UpstreamPolicy policy() {
     return policy;
+  }
+
+  /**
+   * Books the permits of {@code calls} import calls in one write, for a batch that knows how many
+   * it makes; those not free within the policy's longest wait are left to each call's own (which
+   * then answers 429 with {@code Retry-After}).
+   */
+  void reserveImports(int calls) {
+    budgets.get(Operation.IMPORT).reserve(calls, policy.maxRetryAfter());
   }
 
   /**
@@ -277,11 +345,10 @@ final class DefenderIndicatorsClient {
     }
     String json = write(new ImportBody(submissions));
     HttpUrl url = base.newBuilder().addPathSegments("api/indicators/import").build();
+    // Built (token included) before the turn is booked, so the call goes out as its turn comes.
+    Request request = authorized(url).post(RequestBody.create(json, JSON)).build();
     JsonNode body =
-        parse(
-            policy
-                .call(() -> http.send(authorized(url).post(RequestBody.create(json, JSON)).build()))
-                .body());
+        parse(policy.call(budgets.get(Operation.IMPORT), () -> http.send(request)).body());
     List<ImportResult> results = new ArrayList<>();
     for (JsonNode item : body.path("value")) {
       results.add(Json.UPSTREAM.convertValue(item, ImportResult.class));
@@ -296,8 +363,9 @@ final class DefenderIndicatorsClient {
    */
   boolean delete(String id) {
     HttpUrl url = base.newBuilder().addPathSegments("api/indicators").addPathSegment(id).build();
+    Request request = authorized(url).delete().build();
     try {
-      policy.call(() -> http.send(authorized(url).delete().build()));
+      policy.call(budgets.get(Operation.DELETE), () -> http.send(request));
       return true;
     } catch (UpstreamException e) {
       if (e.status() == 404) {
@@ -326,8 +394,9 @@ final class DefenderIndicatorsClient {
     }
     String json = write(Map.of("IndicatorIds", ids));
     HttpUrl url = base.newBuilder().addPathSegments("api/indicators/BatchDelete").build();
+    Request request = authorized(url).post(RequestBody.create(json, JSON)).build();
     try {
-      policy.call(() -> http.send(authorized(url).post(RequestBody.create(json, JSON)).build()));
+      policy.call(budgets.get(Operation.BATCH_DELETE), () -> http.send(request));
       return true;
     } catch (UpstreamException e) {
       if (e.status() == 404) {
@@ -340,17 +409,21 @@ final class DefenderIndicatorsClient {
   /**
    * The cheapest authorised read ({@code GET /api/indicators?$top=1}), once, outside the policy (a
    * health check neither waits for retries nor counts against the breaker), waiting at most {@code
-   * tokenWait} for the token.
+   * tokenWait} for the token. It is a list call to Defender, so it takes a permit, without waiting.
+   *
+   * @throws UpstreamException 429 from the budget when no list call is free right now
    */
   void probe(OkHttpClient probeClient, Clock clock, Duration tokenWait) {
     HttpUrl url =
         base.newBuilder().addPathSegments("api/indicators").addQueryParameter("$top", "1").build();
     Request request = authorized(url, tokenWait).get().build();
+    budgets.get(Operation.LIST).acquire(Duration.ZERO);
     new UpstreamHttp(UPSTREAM, probeClient, clock).send(request);
   }
 
   private String get(HttpUrl url) {
-    return policy.call(() -> http.send(authorized(url).get().build())).body();
+    Request request = authorized(url).get().build();
+    return policy.call(budgets.get(Operation.LIST), () -> http.send(request)).body();
   }
 
   private Request.Builder authorized(HttpUrl url) {

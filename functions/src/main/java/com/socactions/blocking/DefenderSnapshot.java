@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -41,8 +42,15 @@ final class DefenderSnapshot {
   private final Duration maxAge;
   private final Object refresh = new Object();
   private volatile Held held;
+  private final AtomicInteger reads = new AtomicInteger();
 
-  private record Held(Instant readAt, Map<Key, List<DefenderIndicator>> byKey) {}
+  /**
+   * One read, kept up to date with our own imports and deletes.
+   *
+   * @param total how many indicators Defender holds, of every type (the tenant cap counts them all)
+   */
+  private record Held(
+      Instant readAt, Map<Key, List<DefenderIndicator>> byKey, AtomicInteger total) {}
 
   DefenderSnapshot(Supplier<List<DefenderIndicator>> read, Clock clock, Duration maxAge) {
     if (maxAge == null || maxAge.isNegative()) {
@@ -67,19 +75,48 @@ final class DefenderSnapshot {
     synchronized (refresh) {
       now = held;
       if (!fresh(now)) {
-        Instant readAt = clock.instant();
-        now = new Held(readAt, index(read.get()));
-        held = now;
+        now = readNow();
       }
       return now.byKey();
     }
   }
 
+  /**
+   * How many active indicators Defender holds for the tenant, of every type: the last read's count
+   * (reading first when stale) plus this process's imports of new values since, minus its deletes.
+   * Other instances' imports since the read are not in it; the read is at most {@code maxAge} old.
+   */
+  int size() {
+    current();
+    return held.total().get();
+  }
+
+  /** How many times Defender was read: a caller compares two readings to know if it read. */
+  int reads() {
+    return reads.get();
+  }
+
+  /** Reads Defender again now, whatever the view's age (before refusing on its count). */
+  void refresh() {
+    synchronized (refresh) {
+      readNow();
+    }
+  }
+
+  private Held readNow() {
+    Instant readAt = clock.instant();
+    List<DefenderIndicator> indicators = read.get();
+    reads.incrementAndGet();
+    Held now = new Held(readAt, index(indicators), new AtomicInteger(indicators.size()));
+    held = now;
+    return now;
+  }
+
   /** Our import made {@code indicator} Defender's one indicator of its type and value. */
   void imported(Key key, DefenderIndicator indicator) {
     Held now = held;
-    if (now != null) {
-      now.byKey().put(key, List.of(indicator));
+    if (now != null && now.byKey().put(key, List.of(indicator)) == null) {
+      now.total().incrementAndGet(); // a new value: one more indicator against the tenant's cap
     }
   }
 
@@ -93,6 +130,9 @@ final class DefenderSnapshot {
               (k, list) -> {
                 List<DefenderIndicator> rest =
                     list.stream().filter(indicator -> !id.equals(indicator.id())).toList();
+                if (rest.size() < list.size()) {
+                  now.total().decrementAndGet();
+                }
                 return rest.isEmpty() ? null : rest;
               });
     }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -40,7 +41,17 @@ import java.util.function.Supplier;
  * only extends our own blocks costs nothing, since the location holds no expiry. Graph keeps no
  * ETag on named locations, so two instances writing at once would each drop the other's ranges:
  * every read-modify-write runs inside a {@link TableLease} on the location's id, which serialises
- * writers across instances (within one instance {@link GraphNamedLocations} already does).
+ * writers across instances (within one instance {@link GraphNamedLocations} already does). The
+ * lease is renewed while the read-modify-write runs, however long Graph's throttling makes it, and
+ * its fence is checked right before each attempt of the {@code PATCH}: a lease lost meanwhile
+ * (another instance took it over) stops the write, and the read-modify-write runs again under the
+ * lease taken anew, on the list as the other instance left it. So no write of one instance
+ * overwrites another's.
+ *
+ * <p>Why a renewed, fenced lease rather than one writer that merges every instance's pending
+ * changes: the connector answers each request with what Conditional Access now holds, so each
+ * request has to wait for its own write either way; the lease gives that with one row and no queue,
+ * and writers that queue on it are paced at one Graph call a second, the limit of the API.
  *
  * <p>Outcomes: {@code DONE} for ranges added (removed), {@code NOT_OURS} for ranges the location
  * held already, put there by someone else ({@code NOT_FOUND} for removals of ranges it did not
@@ -188,17 +199,29 @@ public final class EntraNamedLocationEnforcementPoint implements EnforcementPoin
       return;
     }
     List<Cidr> ranges = List.copyOf(new LinkedHashSet<>(targets.values()));
+    // Ranges of a PATCH that was sent: when the lease is lost after it (answer lost, then the
+    // fence failed before a retry), the run again finds them already changed, and they are ours.
+    Set<Cidr> sent = ConcurrentHashMap.newKeySet();
     try {
       RangeChange change =
           lease
               .get()
-              .run(
+              .runFenced(
                   leaseKey(id),
-                  () -> add ? locations.get().add(id, ranges) : locations.get().remove(id, ranges));
+                  fence -> {
+                    GraphNamedLocations.BeforeWrite guard =
+                        changing -> {
+                          fence.check();
+                          sent.addAll(changing);
+                        };
+                    return add
+                        ? locations.get().add(id, ranges, guard)
+                        : locations.get().remove(id, ranges, guard);
+                  });
       targets.forEach(
           (i, range) ->
               outcomes[i] =
-                  change.changed().contains(range)
+                  change.changed().contains(range) || sent.contains(range)
                       ? EnforcementOutcome.done(requests.get(i).indicator(), id)
                       : unchanged(requests.get(i), id, add));
     } catch (PolicyRefusedException e) {

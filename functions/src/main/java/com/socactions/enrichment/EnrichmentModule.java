@@ -4,6 +4,8 @@ import com.google.common.base.Suppliers;
 import com.socactions.enrichment.geoip.GeoIpDatabases;
 import com.socactions.enrichment.rdap.RdapClient;
 import com.socactions.platform.Settings;
+import com.socactions.platform.Sleeper;
+import com.socactions.platform.UpstreamBudgets;
 import com.socactions.providers.Provider;
 import java.time.Clock;
 import java.util.List;
@@ -26,8 +28,17 @@ public final class EnrichmentModule {
   private final List<Provider> providers;
 
   public EnrichmentModule(Settings settings, Clock clock, OkHttpClient http) {
+    this(settings, clock, http, UpstreamBudgets.local(clock, Sleeper.SYSTEM));
+  }
+
+  /**
+   * @param budgets where each RDAP server's call budget lives (shared by every instance of the app
+   *     when in storage)
+   */
+  public EnrichmentModule(
+      Settings settings, Clock clock, OkHttpClient http, UpstreamBudgets budgets) {
     this.geoip = Suppliers.memoize(() -> new GeoIpDatabases(settings, clock));
-    this.rdap = Suppliers.memoize(() -> new RdapClient(settings, http, clock));
+    this.rdap = Suppliers.memoize(() -> new RdapClient(settings, http, clock, budgets));
     this.service =
         Suppliers.memoize(
             () ->

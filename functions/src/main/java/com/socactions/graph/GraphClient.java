@@ -13,6 +13,7 @@ import com.socactions.platform.Json;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.Ticker;
+import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamHttp;
 import com.socactions.platform.UpstreamJson;
@@ -55,8 +56,9 @@ import okio.BufferedSource;
  * after the longest {@code Retry-After} among them (Graph puts it in the entry's {@code headers}),
  * or after a doubling back-off when none says, at most {@value #DEFAULT_MAX_BATCH_ROUNDS} rounds.
  * Identity Protection ({@code /identityProtection/...}) and Conditional Access ({@code
- * /identity/conditionalAccess/...}) allow about one request a second per tenant, so their calls are
- * paced one second apart per area and are never batched.
+ * /identity/conditionalAccess/...}) allow one request a second per tenant, so their calls are paced
+ * at least one second apart per area by a {@link GraphPacer} whose turns every instance of the app
+ * shares ({@link UpstreamBudgets}), and are never batched.
  *
  * <p>Failures: Graph's own answers, errors included, come back as {@link GraphResponse}s whose
  * {@link GraphResponse#failure()} gives the per-item reason. {@link #send} throws an {@link
@@ -95,9 +97,14 @@ public final class GraphClient {
   /** How long a call waits for a token; Azure Identity caches it, so this is the cold case. */
   static final Duration DEFAULT_TOKEN_WAIT = Duration.ofSeconds(10);
 
-  /** Path prefixes of the areas paced to {@link #PACED_INTERVAL}, each with a pacer of its own. */
-  static final List<String> PACED_AREAS =
-      List.of("/identityProtection/", "/identity/conditionalAccess/");
+  /**
+   * Path prefixes of the areas paced to {@link #PACED_INTERVAL}, each with a pacer of its own, and
+   * the key of its budget (with Graph's host after a colon).
+   */
+  static final Map<String, String> PACED_AREAS =
+      Map.of(
+          "/identityProtection/", "graph-identity-protection",
+          "/identity/conditionalAccess/", "graph-conditional-access");
 
   private static final MediaType JSON = MediaType.get("application/json");
 
@@ -121,8 +128,9 @@ public final class GraphClient {
   }
 
   /**
-   * As {@link #GraphClient(Settings, AzureCredentials, Clock)}, waiting with {@code sleeper} and
-   * pacing with {@code ticker} (tests move a fake ticker in the sleeper instead of waiting).
+   * As {@link #GraphClient(Settings, AzureCredentials, Clock)}, waiting with {@code sleeper}, the
+   * paced areas' turns kept in this process only. {@code ticker} is not read any more: turns are
+   * judged on {@code clock}, the time every instance shares.
    */
   public GraphClient(
       Settings settings,
@@ -130,6 +138,20 @@ public final class GraphClient {
       Clock clock,
       Sleeper sleeper,
       Ticker ticker) {
+    this(settings, credentials, clock, sleeper, ticker, UpstreamBudgets.local(clock, sleeper));
+  }
+
+  /**
+   * As {@link #GraphClient(Settings, AzureCredentials, Clock, Sleeper, Ticker)}, the paced areas'
+   * turns booked in {@code budgets} (shared by every instance of the app in production).
+   */
+  public GraphClient(
+      Settings settings,
+      AzureCredentials credentials,
+      Clock clock,
+      Sleeper sleeper,
+      Ticker ticker,
+      UpstreamBudgets budgets) {
     this(
         graphUrl(settings),
         credentials,
@@ -137,7 +159,7 @@ public final class GraphClient {
         clock,
         defaultPolicy(sleeper),
         sleeper,
-        ticker);
+        budgets);
   }
 
   GraphClient(
@@ -147,7 +169,7 @@ public final class GraphClient {
       Clock clock,
       UpstreamPolicy policy,
       Sleeper sleeper,
-      Ticker ticker) {
+      UpstreamBudgets budgets) {
     this.base = Objects.requireNonNull(base, "'base' cannot be null.");
     this.apiRoot = stripSlash(base.newBuilder().addPathSegment(API_VERSION).build().toString());
     this.scope = ApiBaseUrl.azureScope(base);
@@ -156,9 +178,18 @@ public final class GraphClient {
     this.clock = Objects.requireNonNull(clock, "'clock' cannot be null.");
     this.policy = Objects.requireNonNull(policy, "'policy' cannot be null.");
     this.sleeper = Objects.requireNonNull(sleeper, "'sleeper' cannot be null.");
-    for (String area : PACED_AREAS) {
-      pacers.put(area, new GraphPacer(area, PACED_INTERVAL, ticker, sleeper));
-    }
+    PACED_AREAS.forEach(
+        (area, key) ->
+            pacers.put(
+                area,
+                new GraphPacer(
+                    area,
+                    budgets.budget(
+                        key + ":" + UpstreamBudgets.endpointKey(base),
+                        UPSTREAM,
+                        "requests",
+                        GraphPacer.limits(PACED_INTERVAL)),
+                    PACED_INTERVAL)));
   }
 
   /** The policy every Graph call shares. */
@@ -192,6 +223,15 @@ public final class GraphClient {
    * @throws UpstreamException for 401/403, and for 429/5xx/no answer once the retries are spent
    */
   public GraphResponse send(GraphRequest request) {
+    return send(request, () -> {});
+  }
+
+  /**
+   * As {@link #send(GraphRequest)}, running {@code beforeEachAttempt} right before each attempt is
+   * sent (after its pacing wait): a write that must not land once its lease is lost checks its
+   * fence there. What it throws ends the call, unretried.
+   */
+  public GraphResponse send(GraphRequest request, Runnable beforeEachAttempt) {
     GraphPacer pacer = pacerFor(request.path());
     Request built =
         httpRequest(request.method(), apiRoot + request.url(), request.body(), request.headers());
@@ -200,6 +240,7 @@ public final class GraphClient {
           if (pacer != null) {
             pacer.await();
           }
+          beforeEachAttempt.run();
           GraphResponse response = exchange(built);
           int status = response.status();
           if (status == 429 && pacer != null) {
@@ -415,7 +456,7 @@ public final class GraphClient {
   }
 
   private GraphPacer pacerFor(String path) {
-    for (String area : PACED_AREAS) {
+    for (String area : PACED_AREAS.keySet()) {
       if (path.startsWith(area)) {
         return pacers.get(area);
       }

@@ -6,6 +6,7 @@ import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.Ticker;
+import com.socactions.platform.UpstreamBudgets;
 import com.socactions.providers.Provider;
 import java.time.Clock;
 import java.util.List;
@@ -37,8 +38,23 @@ public final class GraphModule {
       AzureCredentials credentials,
       Sleeper sleeper,
       Ticker ticker) {
+    this(settings, clock, credentials, sleeper, ticker, UpstreamBudgets.local(clock, sleeper));
+  }
+
+  /**
+   * As the other constructors, the paced areas' turns (Identity Protection, Conditional Access)
+   * booked in {@code budgets}: shared by every instance of the app when they live in storage.
+   */
+  public GraphModule(
+      Settings settings,
+      Clock clock,
+      AzureCredentials credentials,
+      Sleeper sleeper,
+      Ticker ticker,
+      UpstreamBudgets budgets) {
     this.client =
-        Suppliers.memoize(() -> new GraphClient(settings, credentials, clock, sleeper, ticker));
+        Suppliers.memoize(
+            () -> new GraphClient(settings, credentials, clock, sleeper, ticker, budgets));
     this.users = Suppliers.memoize(() -> new GraphUsers(client.get()));
     this.directoryRoles =
         Suppliers.memoize(

@@ -28,7 +28,8 @@ import java.util.concurrent.ConcurrentMap;
  * it. A {@code PATCH} replaces the whole {@code ipRanges} list and Graph documents no etag for it,
  * so each change is a read-modify-write that keeps every range it did not touch, serialised per
  * location within this process. Writers in other instances must be serialised by the caller (a
- * lease or an etag-guarded row in Table Storage). Calls are paced (about one a second per tenant).
+ * lease in Table Storage), who passes a {@link BeforeWrite} that checks, right before each attempt
+ * of the {@code PATCH}, that it still holds that lease. Calls are paced (one a second per tenant).
  * Permissions: Policy.Read.All and Policy.ReadWrite.ConditionalAccess.
  *
  * <p>Ranges are compared by their canonical network, so {@code 12.34.221.11/22} as Graph holds it
@@ -51,6 +52,17 @@ public final class GraphNamedLocations {
   static final String IP_LOCATION_TYPE = "#microsoft.graph.ipNamedLocation";
   static final String IPV4_TYPE = "#microsoft.graph.iPv4CidrRange";
   static final String IPV6_TYPE = "#microsoft.graph.iPv6CidrRange";
+
+  /**
+   * Runs right before each attempt of a change's {@code PATCH}, with the ranges it adds (removes):
+   * a caller that serialises writers with a lease checks it there, and throws to stop the write.
+   */
+  @FunctionalInterface
+  public interface BeforeWrite {
+    BeforeWrite NOTHING = changing -> {};
+
+    void check(List<Cidr> changing);
+  }
 
   private final GraphClient graph;
   private final int maxRanges;
@@ -105,7 +117,15 @@ public final class GraphNamedLocations {
    * @throws UpstreamException when Graph fails or refuses
    */
   public RangeChange add(String id, Collection<Cidr> ranges) {
-    return change(id, ranges, true);
+    return change(id, ranges, true, BeforeWrite.NOTHING);
+  }
+
+  /**
+   * As {@link #add(String, Collection)}, calling {@code beforeWrite} right before each attempt of
+   * the {@code PATCH}; what it throws passes through and nothing is written.
+   */
+  public RangeChange add(String id, Collection<Cidr> ranges, BeforeWrite beforeWrite) {
+    return change(id, ranges, true, beforeWrite);
   }
 
   /**
@@ -114,10 +134,16 @@ public final class GraphNamedLocations {
    * @see #add for the failures
    */
   public RangeChange remove(String id, Collection<Cidr> ranges) {
-    return change(id, ranges, false);
+    return change(id, ranges, false, BeforeWrite.NOTHING);
   }
 
-  private RangeChange change(String id, Collection<Cidr> ranges, boolean add) {
+  /** As {@link #remove(String, Collection)}, with {@code beforeWrite} as for {@link #add}. */
+  public RangeChange remove(String id, Collection<Cidr> ranges, BeforeWrite beforeWrite) {
+    return change(id, ranges, false, beforeWrite);
+  }
+
+  private RangeChange change(
+      String id, Collection<Cidr> ranges, boolean add, BeforeWrite beforeWrite) {
     Set<Cidr> wanted = new LinkedHashSet<>(ranges);
     synchronized (locks.computeIfAbsent(checkedId(id), key -> new Object())) {
       ObjectNode held =
@@ -177,7 +203,10 @@ public final class GraphNamedLocations {
       body.put("displayName", held.path("displayName").asText());
       body.put("isTrusted", held.path("isTrusted").asBoolean(false));
       body.set("ipRanges", next);
-      GraphResponse written = graph.send(GraphRequest.patch("patch", PATH + id, body));
+      List<Cidr> changing = List.copyOf(changed);
+      GraphResponse written =
+          graph.send(
+              GraphRequest.patch("patch", PATH + id, body), () -> beforeWrite.check(changing));
       if (!written.isSuccess()) {
         throw new UpstreamException(
             GraphClient.UPSTREAM,

@@ -1,8 +1,6 @@
 package com.socactions.platform;
 
 import com.azure.core.exception.HttpResponseException;
-import com.azure.core.http.HttpHeaderName;
-import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
@@ -330,7 +328,7 @@ public final class ConditionalWrites<T> {
                     true,
                     null,
                     Context.NONE);
-        codec.setEtag(next, etagOf(response.getHeaders()));
+        codec.setEtag(next, TableReads.etagOf(response.getHeaders()));
         written.add(new Written<>(current, next));
         return decision.result().apply(next);
       } catch (TableServiceException e) {
@@ -375,10 +373,6 @@ public final class ConditionalWrites<T> {
   private static TableEntity withEtag(TableEntity entity, String etag) {
     entity.addProperty("odata.etag", etag);
     return entity;
-  }
-
-  private static String etagOf(HttpHeaders headers) {
-    return headers == null ? null : headers.getValue(HttpHeaderName.ETAG);
   }
 
   private static boolean isRace(TableServiceException e) {

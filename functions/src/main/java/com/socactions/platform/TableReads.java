@@ -109,6 +109,21 @@ public final class TableReads {
     }
   }
 
+  /**
+   * The ETag of a write as Table Storage sent it. azure-data-tables 12.5.9 hands back a write's
+   * {@code ETag} header without its closing quote (the wire, and a read of the entity, have it),
+   * and a conditional write with that value is refused with 400: the quote is put back here. Null
+   * when there is none.
+   */
+  public static String etagOf(com.azure.core.http.HttpHeaders headers) {
+    String etag =
+        headers == null ? null : headers.getValue(com.azure.core.http.HttpHeaderName.ETAG);
+    if (etag == null || !etag.startsWith("W/\"")) {
+      return null;
+    }
+    return etag.endsWith("\"") && etag.length() > 3 ? etag : etag + "\"";
+  }
+
   static UpstreamException failure(String upstream, String what, RuntimeException e) {
     if (e instanceof UpstreamException upstreamFailure) {
       return upstreamFailure;

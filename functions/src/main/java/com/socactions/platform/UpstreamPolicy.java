@@ -77,8 +77,23 @@ public final class UpstreamPolicy {
    * @throws UpstreamException the failure that ended the attempts (see the class comment)
    */
   public <T> T call(Supplier<T> attempt) {
+    return call(null, attempt);
+  }
+
+  /**
+   * As {@link #call(Supplier)}, each attempt taking its permit from {@code budget} (a limit shared
+   * with other instances) instead of this policy's own rate limiter, waiting for it at most as long
+   * as for a {@code Retry-After}; a 429 is reported to the budget so every instance holds back.
+   *
+   * @throws UpstreamException also status 429 from the budget when no permit comes in time
+   */
+  public <T> T call(CallBudget budget, Supplier<T> attempt) {
     for (int tries = 1; ; tries++) {
-      awaitRateLimit();
+      if (budget == null) {
+        awaitRateLimit();
+      } else {
+        budget.acquire(options.maxRetryAfter);
+      }
       if (!breaker.tryAcquirePermission()) {
         throw new UpstreamException(
             upstream,
@@ -101,15 +116,27 @@ public final class UpstreamPolicy {
         breaker.releasePermission(); // our bug or a programming error, not the upstream's failure
         throw e;
       }
+      Duration retryAfter = failed.retryAfter().orElse(null);
+      Duration wait = retryAfter != null ? retryAfter : backoff(tries);
+      boolean throttled = budget != null && failed.status() == 429;
+      if (throttled) {
+        budget.throttled(wait); // every instance holds back, not only this call
+      }
       if (!failed.isRetryable() || tries >= options.maxAttempts) {
         throw failed;
       }
-      Duration retryAfter = failed.retryAfter().orElse(null);
       if (retryAfter != null && retryAfter.compareTo(options.maxRetryAfter) > 0) {
         throw failed; // the caller (and Logic Apps behind it) waits; this request does not
       }
-      sleep(retryAfter != null ? retryAfter : backoff(tries));
+      if (!throttled) {
+        sleep(wait); // after a 429 the budget's next permit is the wait
+      }
     }
+  }
+
+  /** The longest wait for a {@code Retry-After} (and for a budget's permit) within one call. */
+  public Duration maxRetryAfter() {
+    return options.maxRetryAfter;
   }
 
   /** The wait before attempt {@code tries + 1} when the upstream said nothing: doubling, capped. */

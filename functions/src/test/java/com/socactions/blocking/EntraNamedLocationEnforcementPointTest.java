@@ -4,6 +4,8 @@ import static com.socactions.graph.FakeGraph.NAMED_LOCATION_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.core.credential.AccessToken;
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.TableEntity;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.socactions.blocking.EnforcementOutcome.Status;
 import com.socactions.graph.FakeGraph;
@@ -25,9 +27,11 @@ import com.socactions.platform.Ticker;
 import com.socactions.providers.Readiness;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +39,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,21 +99,29 @@ class EntraNamedLocationEnforcementPointTest {
    * and the fake.
    */
   private EntraNamedLocationEnforcementPoint instance() {
+    // Pacing waits are skipped (the sleeper returns at once), so no test waits a second per call.
+    return instance(clock, TableLease.DEFAULT_DURATION, wait -> {});
+  }
+
+  /**
+   * One app instance whose lease judges expiry on {@code leaseClock} and lasts {@code
+   * leaseDuration}, and whose Graph client waits its pacing turns with {@code graphSleeper}.
+   */
+  private EntraNamedLocationEnforcementPoint instance(
+      Clock leaseClock, Duration leaseDuration, Sleeper graphSleeper) {
     AzureCredentials credentials =
         AzureCredentials.of(
             request -> Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1))));
-    // Pacing waits are skipped (the sleeper returns at once), so no test waits a second per call.
     Ticker ticker = () -> 0L;
-    Sleeper sleeper = wait -> {};
-    GraphClient client = new GraphClient(settings, credentials, clock, sleeper, ticker);
+    GraphClient client = new GraphClient(settings, credentials, clock, graphSleeper, ticker);
     GraphNamedLocations locations = new GraphNamedLocations(client);
     TableLease lease =
         new TableLease(
             storage.table(leaseTable),
-            clock,
+            leaseClock,
             Ticker.SYSTEM,
             Sleeper.SYSTEM,
-            TableLease.DEFAULT_DURATION,
+            leaseDuration,
             Duration.ofSeconds(60),
             Duration.ofMillis(10));
     GraphProvider provider = new GraphProvider(settings, () -> client, () -> locations, ticker);
@@ -220,6 +233,64 @@ class EntraNamedLocationEnforcementPointTest {
     }
 
     assertThat(held()).containsAll(expected).hasSize(expected.size() + 2);
+  }
+
+  @Test
+  void twoInstancesWhoseReadModifyWritesOutlastTheLeaseBothLandTheirRanges() throws Exception {
+    // Each Graph call takes 0.7 s, so a GET and its PATCH take twice the lease's one second; the
+    // lease is judged on the real clock here, so it lapses unless it is renewed.
+    graph.latency(Duration.ofMillis(700));
+    List<EntraNamedLocationEnforcementPoint> instances =
+        List.of(
+            instance(Clock.systemUTC(), Duration.ofSeconds(1), wait -> {}),
+            instance(Clock.systemUTC(), Duration.ofSeconds(1), wait -> {}));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<List<EnforcementOutcome>> first =
+          pool.submit(() -> instances.get(0).apply(List.of(block("198.51.100.1"))));
+      Future<List<EnforcementOutcome>> second =
+          pool.submit(() -> instances.get(1).apply(List.of(block("198.51.100.2"))));
+
+      assertThat(first.get().get(0).status()).isEqualTo(Status.DONE);
+      assertThat(second.get().get(0).status()).isEqualTo(Status.DONE);
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(held()).contains("198.51.100.1/32", "198.51.100.2/32").hasSize(4);
+    assertThat(calls("PATCH")).isEqualTo(2); // no PATCH ever went out on a list read too early
+  }
+
+  @Test
+  void aLeaseLostBeforeThePatchStopsItAndTheMergeRunsAgainOnTheOtherWritersList() {
+    TableClient leases = storage.table(leaseTable);
+    String key = EntraNamedLocationEnforcementPoint.leaseKey(NAMED_LOCATION_ID);
+    AtomicBoolean steppedIn = new AtomicBoolean();
+    // While this instance waits for its PATCH's turn, after its GET: its lease lapses, another
+    // instance takes the lease over, writes a range of its own and lets go.
+    Sleeper graphSleeper =
+        wait -> {
+          if (calls("GET") == 1 && steppedIn.compareAndSet(false, true)) {
+            clock.advance(TableLease.DEFAULT_DURATION.plusSeconds(1));
+            leases.upsertEntity(
+                new TableEntity("lease", key)
+                    .addProperty("holder", "the-other-instance")
+                    .addProperty(
+                        "expires_at",
+                        OffsetDateTime.ofInstant(clock.instant().plusSeconds(60), ZoneOffset.UTC)));
+            graph.addNamedLocationRange(NAMED_LOCATION_ID, "203.0.113.9/32");
+            leases.deleteEntity("lease", key);
+          }
+        };
+    EntraNamedLocationEnforcementPoint point =
+        instance(clock, TableLease.DEFAULT_DURATION, graphSleeper);
+
+    EnforcementOutcome outcome = point.apply(List.of(block("198.51.100.7"))).get(0);
+
+    assertThat(outcome.status()).isEqualTo(Status.DONE);
+    assertThat(held()).contains("203.0.113.9/32", "198.51.100.7/32");
+    assertThat(calls("GET")).isEqualTo(2); // read again under the lease taken anew
+    assertThat(calls("PATCH")).isEqualTo(1); // and only then written
   }
 
   @Test

@@ -8,6 +8,7 @@ import com.socactions.testing.NoDelaySockets;
 import com.socactions.testing.SharedFixtures;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,14 +47,37 @@ import okhttp3.HttpUrl;
  *       or action, or a value scripted by {@link #refuseValue}, fails that item alone.
  *   <li>{@code DELETE /api/indicators/{id}}: 204, or 404 with the recorded {@code
  *       ResourceNotFound}.
+ *   <li>Tenant limits, once {@link #enforceDocumentedLimits} is on: each call type keeps the rate
+ *       limits its page documents, counted over every caller (the tenant), in any sliding window
+ *       (the strictest reading): list and delete 100 calls a minute and 1,500 an hour, import 30 a
+ *       minute, {@code BatchDelete} 30 a minute and 1,500 an hour. A call past a limit answers 429
+ *       {@code TooManyRequests} with {@code Retry-After} (seconds until the oldest call in the
+ *       window leaves it) and is not counted against the window. {@link #throttledCalls()} counts
+ *       them. Imports that would take the tenant past {@link #TENANT_CAP} active indicators fail
+ *       per item, as Defender documents the cap.
  *   <li>Scripting: {@link #failNext}, {@link #resetNext}, {@link #respondNext}, {@link
- *       #refuseValue}, {@link #pageSize}, {@link #seedRecorded}, {@link #add}. Counting: {@link
- *       #listCalls()}, {@link #importCalls()}, {@link #deleteCalls()}, {@link #requests()}.
+ *       #refuseValue}, {@link #pageSize}, {@link #seedRecorded}, {@link #add}, {@link #addMany}.
+ *       Counting: {@link #listCalls()}, {@link #importCalls()}, {@link #deleteCalls()}, {@link
+ *       #requests()}.
  * </ul>
  */
 public final class FakeDefenderApi implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_IMPORT = 500;
+
+  /** Active indicators per tenant (documented). */
+  public static final int TENANT_CAP = 15_000;
+
+  /**
+   * The documented limits per call type: calls per window, windows in milliseconds (see the class
+   * comment).
+   */
+  private static final Map<String, long[][]> LIMITS =
+      Map.of(
+          "list", new long[][] {{100, 60_000}, {1_500, 3_600_000}},
+          "import", new long[][] {{30, 60_000}},
+          "delete", new long[][] {{100, 60_000}, {1_500, 3_600_000}},
+          "batchDelete", new long[][] {{30, 60_000}, {1_500, 3_600_000}});
 
   /** The documented maximum of {@code $top} on the list call. */
   private static final int MAX_TOP = 10_000;
@@ -90,6 +114,9 @@ public final class FakeDefenderApi implements AutoCloseable {
   private final AtomicInteger batchDeleteCalls = new AtomicInteger();
   private volatile int pageSize = 10_000;
   private volatile long answerDelayMillis;
+  private volatile Clock limitsClock;
+  private final Map<String, List<Long>> accepted = new ConcurrentHashMap<>();
+  private final AtomicInteger throttledCalls = new AtomicInteger();
   private String base;
 
   private FakeDefenderApi(String token) {
@@ -181,6 +208,11 @@ public final class FakeDefenderApi implements AutoCloseable {
     return id;
   }
 
+  /** Removes the indicator with this id, as a person would in the portal; false when none. */
+  public boolean remove(String id) {
+    return drop(id);
+  }
+
   /** A snapshot of the indicator with this id, or null: to assert it was left as it was. */
   public JsonNode byId(String id) {
     ObjectNode item = indicators.get(id);
@@ -228,6 +260,35 @@ public final class FakeDefenderApi implements AutoCloseable {
   /** Every answer takes this long, so concurrent callers overlap. */
   public FakeDefenderApi answerDelay(java.time.Duration delay) {
     answerDelayMillis = delay.toMillis();
+    return this;
+  }
+
+  /**
+   * From now on, answers 429 with {@code Retry-After} to calls past the documented tenant limits
+   * (see the class comment), judged on {@code clock}.
+   */
+  public FakeDefenderApi enforceDocumentedLimits(Clock clock) {
+    this.limitsClock = clock;
+    return this;
+  }
+
+  /** Calls answered 429 for passing a documented limit. */
+  public int throttledCalls() {
+    return throttledCalls.get();
+  }
+
+  /**
+   * Holds {@code count} indicators people made in the portal ({@link #add}), {@code IpAddress}
+   * values from {@code 100.64.0.0} on: to bring the tenant near its cap.
+   */
+  public FakeDefenderApi addMany(int count, String expirationTime) {
+    for (int i = 0; i < count; i++) {
+      add(
+          "100." + (64 + (i >> 16)) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff),
+          "IpAddress",
+          "Alert",
+          expirationTime);
+    }
     return this;
   }
 
@@ -405,6 +466,10 @@ public final class FakeDefenderApi implements AutoCloseable {
         return error(401, "Unauthorized", "Authorization header missing or not a valid token")
             .build();
       }
+      MockResponse throttled = overTenantLimit(method, path);
+      if (throttled != null) {
+        return throttled;
+      }
       if (method.equals("GET") && path.equals("/api/indicators")) {
         return list(url);
       }
@@ -421,6 +486,46 @@ public final class FakeDefenderApi implements AutoCloseable {
             : json(404, fixture("error_ResourceNotFound.json")).build();
       }
       return error(405, "MethodNotAllowed", method + " " + path).build();
+    }
+
+    /** A 429 when this call would pass a documented limit of its type; else counts it. */
+    private MockResponse overTenantLimit(String method, String path) {
+      Clock clock = limitsClock;
+      if (clock == null) {
+        return null;
+      }
+      String type =
+          method.equals("GET") && path.equals("/api/indicators")
+              ? "list"
+              : method.equals("POST") && path.equals("/api/indicators/import")
+                  ? "import"
+                  : method.equals("POST") && path.equalsIgnoreCase("/api/indicators/BatchDelete")
+                      ? "batchDelete"
+                      : method.equals("DELETE") ? "delete" : null;
+      if (type == null) {
+        return null;
+      }
+      List<Long> calls = accepted.computeIfAbsent(type, t -> new ArrayList<>());
+      synchronized (calls) {
+        long now = clock.millis();
+        long waitMillis = 0;
+        for (long[] window : LIMITS.get(type)) {
+          List<Long> inWindow = calls.stream().filter(t -> t > now - window[1]).toList();
+          if (inWindow.size() >= window[0]) {
+            long oldestLeaves = inWindow.get((int) (inWindow.size() - window[0])) + window[1];
+            waitMillis = Math.max(waitMillis, oldestLeaves - now);
+          }
+        }
+        if (waitMillis > 0) {
+          throttledCalls.incrementAndGet();
+          return error(429, "TooManyRequests", "Rate limit is exceeded")
+              .addHeader("Retry-After", Long.toString(Math.max(1, (waitMillis + 999) / 1000)))
+              .build();
+        }
+        calls.add(now);
+        calls.removeIf(t -> t <= now - 3_600_000);
+        return null;
+      }
     }
 
     private MockResponse list(HttpUrl url) {
@@ -525,6 +630,12 @@ public final class FakeDefenderApi implements AutoCloseable {
       }
       // Submit or update: one indicator per type and value.
       ObjectNode held = heldByTypeAndValue.get(type + "|" + value.toLowerCase(Locale.ROOT));
+      if (held == null && indicators.size() >= TENANT_CAP) {
+        result.putNull("id");
+        result.put("isFailed", true);
+        result.put("failureReason", "The tenant holds the maximum of active indicators");
+        return result;
+      }
       if (held == null) {
         held = JSON.createObjectNode();
         held.put("id", Integer.toString(nextId.incrementAndGet()));

@@ -3,8 +3,6 @@ package com.socactions.graph;
 import com.azure.core.credential.AccessToken;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.Settings;
-import com.socactions.testing.MutableClock;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +37,7 @@ final class GraphTesting implements AutoCloseable {
         new GraphClient(
             Settings.of(Map.of(GraphClient.URL_SETTING, graph.baseUrl())),
             credentials,
-            new MutableClock(Instant.parse("2025-03-01T10:00:00Z")),
+            ticker.clock(), // paced turns are judged on the clock: it moves with every sleep
             ticker,
             ticker);
   }

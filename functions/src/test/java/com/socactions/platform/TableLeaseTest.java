@@ -7,6 +7,7 @@ import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableEntity;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -152,5 +153,148 @@ class TableLeaseTest {
                     }))
         .hasMessage("boom");
     assertThat(lease.run("location", () -> "again")).isEqualTo("again");
+  }
+
+  @Test
+  void aLeaseIsRenewedWhileItsWorkRunsSoNoOtherInstanceTakesItOverHoweverLongTheWork()
+      throws Exception {
+    // On the real clock: a lease of 0.6 s, work of 1.5 s, and a second instance waiting for it.
+    TableLease first = realTimeLease(Duration.ofMillis(600));
+    TableLease second = realTimeLease(Duration.ofMillis(600));
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger mostInside = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Integer> slow =
+          pool.submit(
+              () ->
+                  first.run(
+                      "location",
+                      () -> {
+                        mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                        pause(Duration.ofMillis(1_500));
+                        return inside.decrementAndGet();
+                      }));
+      pause(Duration.ofMillis(100));
+      Future<Integer> waiting =
+          pool.submit(
+              () ->
+                  second.run(
+                      "location",
+                      () -> {
+                        mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                        return inside.decrementAndGet();
+                      }));
+      slow.get();
+      waiting.get();
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(mostInside.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aFenceCheckRenewsALeaseRunningShortSoItOutlastsItsDuration() {
+    TableLease lease = lease();
+    TableLease other = waitingNever();
+
+    String result =
+        lease.runFenced(
+            "location",
+            fence -> {
+              clock.advance(Duration.ofSeconds(40));
+              fence.check(); // 20 s left, under half the duration: renewed to 60 s from now
+              clock.advance(Duration.ofSeconds(40)); // past the first expiry, not the renewed one
+              fence.check();
+              assertThatThrownBy(() -> other.run("location", () -> "taken"))
+                  .isInstanceOf(UpstreamException.class);
+              return "written";
+            });
+
+    assertThat(result).isEqualTo("written");
+  }
+
+  @Test
+  void aLeaseLostBeforeTheWriteRunsTheWorkAgainUnderTheLeaseTakenAnew() {
+    TableLease lease = lease();
+    List<String> rounds = new ArrayList<>();
+
+    String result =
+        lease.runFenced(
+            "location",
+            fence -> {
+              rounds.add("round " + (rounds.size() + 1));
+              if (rounds.size() == 1) {
+                // Another instance takes the row over (and is done by the time we ask again).
+                table.upsertEntity(
+                    new TableEntity(TableLease.PARTITION, "location")
+                        .addProperty(TableLease.HOLDER, "other")
+                        .addProperty(
+                            TableLease.EXPIRES_AT,
+                            OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)));
+              }
+              fence.check();
+              return "written in " + rounds.get(rounds.size() - 1);
+            });
+
+    assertThat(rounds).hasSize(2);
+    assertThat(result).isEqualTo("written in round 2");
+  }
+
+  @Test
+  void aLeaseLostEveryRoundFailsRetryablyWithoutWriting() {
+    TableLease lease = lease();
+    AtomicInteger rounds = new AtomicInteger();
+
+    assertThatThrownBy(
+            () ->
+                lease.runFenced(
+                    "location",
+                    fence -> {
+                      rounds.incrementAndGet();
+                      table.deleteEntity(TableLease.PARTITION, "location");
+                      fence.check();
+                      return "written";
+                    }))
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> {
+              assertThat(e.isRetryable()).isTrue();
+              assertThat(e.getMessage()).contains("Lost the lease");
+            });
+    assertThat(rounds).hasValue(TableLease.MAX_ROUNDS);
+  }
+
+  private TableLease realTimeLease(Duration duration) {
+    return new TableLease(
+        table,
+        Clock.systemUTC(),
+        Ticker.SYSTEM,
+        Sleeper.SYSTEM,
+        duration,
+        Duration.ofSeconds(30),
+        Duration.ofMillis(5));
+  }
+
+  /** A lease that gives up at once when the row is held. */
+  private TableLease waitingNever() {
+    AtomicLong nanos = new AtomicLong();
+    return new TableLease(
+        table,
+        clock,
+        nanos::get,
+        wait -> nanos.addAndGet(wait.toNanos()),
+        TableLease.DEFAULT_DURATION,
+        Duration.ZERO,
+        Duration.ofMillis(500));
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

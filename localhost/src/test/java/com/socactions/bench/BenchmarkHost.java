@@ -80,6 +80,22 @@ final class BenchmarkHost implements AutoCloseable {
 
   /** POSTs {@code json}; the body of the 200 answer. */
   String post(String path, String json) {
+    HttpResponse<String> response = send(path, json);
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(
+          path
+              + " answered "
+              + response.statusCode()
+              + ": "
+              + response
+                  .body()
+                  .substring(0, Math.min(ERROR_EXCERPT_CHARS, response.body().length())));
+    }
+    return response.body();
+  }
+
+  /** POSTs {@code json}; the answer, whatever its status. */
+  HttpResponse<String> send(String path, String json) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(host.baseUrl() + path))
             .timeout(REQUEST_TIMEOUT)
@@ -96,20 +112,10 @@ final class BenchmarkHost implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    if (response.statusCode() != 200) {
-      throw new IllegalStateException(
-          path
-              + " answered "
-              + response.statusCode()
-              + ": "
-              + response
-                  .body()
-                  .substring(0, Math.min(ERROR_EXCERPT_CHARS, response.body().length())));
-    }
     if (quietPaths.add(path)) {
       quietLogging();
     }
-    return response.body();
+    return response;
   }
 
   @Override

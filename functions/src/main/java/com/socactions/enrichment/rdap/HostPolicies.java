@@ -1,11 +1,12 @@
 package com.socactions.enrichment.rdap;
 
+import com.socactions.platform.CallBudget;
+import com.socactions.platform.SharedBudget;
 import com.socactions.platform.Ticker;
+import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -14,10 +15,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Resilience per RDAP server host, configured once: a rate limiter, a circuit breaker that counts
+ * Resilience per RDAP server host, configured once: a call budget, a circuit breaker that counts
  * only server failures (no answer, 5xx: a 404 is an answer, and a 429 is handled by waiting, not by
  * opening the circuit), and the back-off between attempts. The attempt loop itself is {@code
  * RdapHttp}'s, which passes its {@link Deadline} explicitly.
+ *
+ * <p>The budget ({@code RDAP_RATE_LIMIT_PER_SECOND} calls a second per registry host) is a {@link
+ * SharedBudget} in {@link UpstreamBudgets}: one row per host in Table Storage that every instance
+ * of the app books from, so that K instances do not ask a registry K times as often. It books a few
+ * turns at once when they are free right now, so the storage calls are a fraction of the RDAP
+ * calls.
  *
  * <p>Bounded: a host unused for {@code hostIdleTimeout} is forgotten (unless its circuit opened
  * less than {@code openDuration} ago), and past {@code maxHosts} the least recently used goes.
@@ -25,11 +32,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * counters.
  */
 final class HostPolicies {
+  /** A host's budget row is {@code rdap-<host>}. */
+  static final String BUDGET_PREFIX = "rdap-";
+
   /** The longest back-off doubling: 2^10 times the first back-off, then capped by the deadline. */
   private static final int MAX_BACKOFF_DOUBLINGS = 10;
 
   private final CircuitBreakerConfig breakerConfig;
-  private final RateLimiterConfig limiterConfig;
+  private final UpstreamBudgets budgets;
+  private final SharedBudget.Limits limits;
   private final Duration retryBackoff;
   private final Duration openDuration;
   private final long idleNanos;
@@ -37,7 +48,7 @@ final class HostPolicies {
   private final Ticker ticker;
   private final Map<String, Host> hosts = new ConcurrentHashMap<>();
 
-  HostPolicies(RdapOptions options, Clock clock, Ticker ticker) {
+  HostPolicies(RdapOptions options, Clock clock, Ticker ticker, UpstreamBudgets budgets) {
     this.breakerConfig =
         CircuitBreakerConfig.custom()
             .failureRateThreshold(options.failureRateThreshold())
@@ -48,12 +59,10 @@ final class HostPolicies {
             .recordException(HostPolicies::isServerFailure)
             .clock(clock)
             .build();
-    this.limiterConfig =
-        RateLimiterConfig.custom()
-            .limitForPeriod(options.rateLimitPerSecond())
-            .limitRefreshPeriod(Duration.ofSeconds(1))
-            .timeoutDuration(options.rateLimitWait())
-            .build();
+    this.budgets = budgets;
+    this.limits =
+        SharedBudget.Limits.of(options.rateLimitPerSecond(), Duration.ofSeconds(1))
+            .prefetch(Math.max(1, options.rateLimitPerSecond() / 2));
     this.retryBackoff = options.retryBackoff();
     this.openDuration = options.openDuration();
     this.idleNanos = options.hostIdleTimeout().toNanos();
@@ -126,7 +135,10 @@ final class HostPolicies {
           .ifPresent(lru -> hosts.remove(lru.breaker.getName(), lru));
     }
     Host host =
-        new Host(CircuitBreaker.of(name, breakerConfig), RateLimiter.of(name, limiterConfig), now);
+        new Host(
+            CircuitBreaker.of(name, breakerConfig),
+            budgets.budget(BUDGET_PREFIX + name, name, "RDAP calls", limits),
+            now);
     host.breaker
         .getEventPublisher()
         .onStateTransition(
@@ -155,16 +167,16 @@ final class HostPolicies {
         && (upstream.status() == 0 || upstream.status() >= 500);
   }
 
-  /** One host's circuit breaker and rate limiter, and when it was last used. */
+  /** One host's circuit breaker and call budget, and when it was last used. */
   static final class Host {
     final CircuitBreaker breaker;
-    final RateLimiter limiter;
+    final CallBudget budget;
     volatile long lastUsedNanos;
     volatile Long openedAtNanos;
 
-    private Host(CircuitBreaker breaker, RateLimiter limiter, long now) {
+    private Host(CircuitBreaker breaker, CallBudget budget, long now) {
       this.breaker = breaker;
-      this.limiter = limiter;
+      this.budget = budget;
       this.lastUsedNanos = now;
     }
   }

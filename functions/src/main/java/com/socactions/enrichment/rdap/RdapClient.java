@@ -8,6 +8,7 @@ import com.socactions.platform.RequestLogContext;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.Ticker;
+import com.socactions.platform.UpstreamBudgets;
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -96,16 +97,43 @@ public final class RdapClient implements AutoCloseable {
     this(RdapOptions.fromSettings(settings), sharedHttp, clock);
   }
 
+  /**
+   * Reads {@code RDAP_*} settings; each registry host's call budget lives in {@code budgets}
+   * (shared by every instance of the app when they are in storage).
+   */
+  public RdapClient(
+      Settings settings, OkHttpClient sharedHttp, Clock clock, UpstreamBudgets budgets) {
+    this(
+        RdapOptions.fromSettings(settings),
+        sharedHttp,
+        clock,
+        Ticker.SYSTEM,
+        Sleeper.SYSTEM,
+        budgets);
+  }
+
+  /** The call budgets kept in this process only. */
   public RdapClient(RdapOptions options, OkHttpClient sharedHttp, Clock clock) {
     this(options, sharedHttp, clock, Ticker.SYSTEM, Sleeper.SYSTEM);
   }
 
   /**
    * For tests: deadlines read {@code ticker}, and waits between attempts go through {@code
-   * sleeper}.
+   * sleeper}; call budgets in this process only.
    */
   RdapClient(
       RdapOptions options, OkHttpClient sharedHttp, Clock clock, Ticker ticker, Sleeper sleeper) {
+    this(options, sharedHttp, clock, ticker, sleeper, UpstreamBudgets.local(clock, sleeper));
+  }
+
+  /** For tests: as above, with the call budgets in {@code budgets}. */
+  RdapClient(
+      RdapOptions options,
+      OkHttpClient sharedHttp,
+      Clock clock,
+      Ticker ticker,
+      Sleeper sleeper,
+      UpstreamBudgets budgets) {
     this.options = Objects.requireNonNull(options, "'options' cannot be null.");
     this.clock = Objects.requireNonNull(clock, "'clock' cannot be null.");
     this.ticker = Objects.requireNonNull(ticker, "'ticker' cannot be null.");
@@ -130,7 +158,9 @@ public final class RdapClient implements AutoCloseable {
             .followRedirects(true)
             .followSslRedirects(false)
             .build();
-    this.policies = new HostPolicies(options, clock, ticker);
+    this.policies =
+        new HostPolicies(
+            options, clock, ticker, Objects.requireNonNull(budgets, "'budgets' cannot be null."));
     this.http = new RdapHttp(rdapHttp, options, policies, clock, ticker, sleeper);
     this.bootstrap =
         new Bootstrap(HttpUrl.get(options.bootstrapUrl()), bootstrapHttp, clock, options);

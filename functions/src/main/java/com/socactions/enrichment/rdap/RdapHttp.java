@@ -6,6 +6,7 @@ import com.socactions.platform.Json;
 import com.socactions.platform.RequestLog;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.Ticker;
+import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamHttp;
 import java.io.IOException;
@@ -153,11 +154,12 @@ final class RdapHttp {
   private Exchange exchange(HttpUrl url, Deadline deadline) throws RdapLookupException {
     String host = hostKey(url);
     HostPolicies.Host policy = policies.host(host);
+    Duration throttledFor = Duration.ZERO;
     for (int attempt = 1; ; attempt++) {
       if (deadline.passed()) {
         throw new BudgetExhausted();
       }
-      awaitRateLimit(policy, host, deadline);
+      awaitRateLimit(policy, host, deadline, throttledFor);
       if (!policy.breaker.tryAcquirePermission()) {
         LOG.warning(() -> "RDAP circuit open for " + host);
         throw new RdapLookupException(
@@ -184,26 +186,49 @@ final class RdapHttp {
         }
         throw new RdapLookupException(stop.getMessage());
       }
+      Duration wait = policies.backoff(attempt, failed, deadline);
+      if (failed.status() == 429) {
+        // Every instance holds back from this host as long as it asked (this call's deadline
+        // caps only this call's wait), and this call's next turn comes after that.
+        throttledFor = failed.retryAfter().orElse(wait);
+        policy.budget.throttled(throttledFor);
+      }
       if (!failed.isRetryable() || attempt >= options.maxAttempts()) {
         throw explain(failed, url, host, attempt, deadline);
       }
-      sleep(policies.backoff(attempt, failed, deadline));
+      if (failed.status() != 429) {
+        sleep(wait);
+      }
     }
   }
 
-  /** Waits for the host's rate limiter; refuses when it would take longer than it allows. */
-  private void awaitRateLimit(HostPolicies.Host policy, String host, Deadline deadline)
+  /**
+   * Waits for the host's turn (at most {@code rateLimitWait}, or as long as a 429 asked, and never
+   * past the deadline); refuses when it is further away.
+   */
+  private void awaitRateLimit(
+      HostPolicies.Host policy, String host, Deadline deadline, Duration throttledFor)
       throws RdapLookupException {
-    long waitNanos = policy.limiter.reservePermission();
-    if (waitNanos < 0) {
-      LOG.warning(() -> "RDAP local rate limit reached for " + host);
+    Duration most =
+        throttledFor.compareTo(options.rateLimitWait()) > 0
+            ? throttledFor
+            : options.rateLimitWait();
+    Duration left = deadline.remaining();
+    try {
+      policy.budget.acquire(most.compareTo(left) > 0 ? left : most);
+    } catch (UpstreamException e) {
+      if (e.status() != 429) {
+        throw new BudgetExhausted(); // interrupted: the batch was cancelled
+      }
+      LOG.warning(() -> "RDAP call budget used up for " + host);
       throw new RdapLookupException(
-          "too many RDAP calls to " + host + " right now; try again in a few seconds");
-    }
-    if (waitNanos > 0) {
-      Duration wait = Duration.ofNanos(waitNanos);
-      Duration left = deadline.remaining();
-      sleep(wait.compareTo(left) > 0 ? left : wait);
+          "too many RDAP calls to "
+              + host
+              + " right now (at most "
+              + options.rateLimitPerSecond()
+              + " a second for every instance of the app); try again in "
+              + e.retryAfter().map(RdapHttp::seconds).orElse(1L)
+              + " s");
     }
   }
 
@@ -326,9 +351,7 @@ final class RdapHttp {
 
   /** The host, with the port when it is not the scheme's default: the unit of resilience. */
   static String hostKey(HttpUrl url) {
-    return url.port() == HttpUrl.defaultPort(url.scheme())
-        ? url.host()
-        : url.host() + ":" + url.port();
+    return UpstreamBudgets.endpointKey(url); // and so the key of its call budget
   }
 
   /** The URL without any query string, which is never needed to explain and could carry tokens. */

@@ -2,9 +2,12 @@ package com.socactions.enrichment.rdap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.socactions.platform.Sleeper;
+import com.socactions.platform.UpstreamBudgets;
 import com.socactions.testing.MutableClock;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -133,7 +136,8 @@ class RdapInternalsTest {
         new HostPolicies(
             RdapOptions.builder().hostIdleTimeout(Duration.ofMinutes(15)).build(),
             new MutableClock(Instant.EPOCH),
-            ticker);
+            ticker,
+            UpstreamBudgets.local(Clock.systemUTC(), Sleeper.SYSTEM));
     HostPolicies.Host arin = policies.host("rdap.arin.net");
     policies.host("rdap.db.ripe.net");
     ticker.advance(Duration.ofMinutes(10));
@@ -150,7 +154,10 @@ class RdapInternalsTest {
     FakeTicker ticker = new FakeTicker();
     HostPolicies policies =
         new HostPolicies(
-            RdapOptions.builder().maxHosts(2).build(), new MutableClock(Instant.EPOCH), ticker);
+            RdapOptions.builder().maxHosts(2).build(),
+            new MutableClock(Instant.EPOCH),
+            ticker,
+            UpstreamBudgets.local(Clock.systemUTC(), Sleeper.SYSTEM));
     HostPolicies.Host arin = policies.host("rdap.arin.net");
     ticker.advance(Duration.ofSeconds(1));
     HostPolicies.Host ripe = policies.host("rdap.db.ripe.net");
@@ -173,7 +180,8 @@ class RdapInternalsTest {
                 .openDuration(Duration.ofSeconds(60))
                 .build(),
             new MutableClock(Instant.EPOCH),
-            ticker);
+            ticker,
+            UpstreamBudgets.local(Clock.systemUTC(), Sleeper.SYSTEM));
     HostPolicies.Host failing = policies.host("rdap.failing.example");
     failing.breaker.transitionToOpenState();
     ticker.advance(Duration.ofSeconds(30));
