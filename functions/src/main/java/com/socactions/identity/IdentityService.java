@@ -19,7 +19,6 @@ import com.socactions.graph.GraphUsers;
 import com.socactions.graph.ResolutionStatus;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.IndicatorType;
-import com.socactions.platform.HtmlTable;
 import com.socactions.platform.UpstreamException;
 import java.time.Clock;
 import java.time.Instant;
@@ -681,24 +680,7 @@ public final class IdentityService {
     }
 
     AccountResponse response(String verb) {
-      List<AccountResult> answered = Arrays.asList(results);
-      HtmlTable table =
-          new HtmlTable(
-              "SOC Actions: " + verb, List.of("Account", "User", "Status", "Reason", "Detail"));
-      for (AccountResult result : answered) {
-        if (table.isFull()) {
-          table.skipRow();
-          continue;
-        }
-        table.row(
-            Arrays.asList(
-                result.account(),
-                result.userPrincipalName(),
-                result.status().wireName(),
-                result.reason(),
-                result.detail()));
-      }
-      return new AccountResponse(answered, AccountSummary.of(answered), table.render());
+      return AccountResponse.of(verb, Arrays.asList(results));
     }
   }
 
