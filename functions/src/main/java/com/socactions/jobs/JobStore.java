@@ -1,5 +1,7 @@
 package com.socactions.jobs;
 
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.rest.PagedIterable;
 import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
@@ -66,13 +68,24 @@ final class JobStore {
   }
 
   private final Supplier<TableStorage> storage;
+  private final String jobsTable;
+  private final String keysTable;
+  private final String expiryTable;
 
   JobStore(Supplier<TableStorage> storage) {
+    this(storage, "");
+  }
+
+  /** With table names that start with {@code prefix} (tests: a set of tables of their own). */
+  JobStore(Supplier<TableStorage> storage, String prefix) {
     this.storage = storage;
+    this.jobsTable = prefix + JOBS_TABLE;
+    this.keysTable = prefix + KEYS_TABLE;
+    this.expiryTable = prefix + EXPIRY_TABLE;
   }
 
   private TableClient jobs() {
-    return storage.get().table(JOBS_TABLE);
+    return storage.get().table(jobsTable);
   }
 
   /**
@@ -87,18 +100,15 @@ final class JobStore {
       }
       storage
           .get()
-          .table(EXPIRY_TABLE)
+          .table(expiryTable)
           .upsertEntityWithResponse(index, TableEntityUpdateMode.REPLACE, null, Context.NONE);
       TableClient jobs = jobs();
       TableBlobs.write(jobs, job.id(), REQUEST, request);
       chunksDone.forEach(
           (chunk, bytes) -> TableBlobs.write(jobs, job.id(), chunkRow(chunk), bytes));
       TableEntity row = toEntity(job);
-      String etag =
-          jobs.createEntityWithResponse(row, null, Context.NONE)
-              .getHeaders()
-              .getValue(com.azure.core.http.HttpHeaderName.ETAG);
-      return job.withEtag(etag);
+      return job.withEtag(
+          etagOf(jobs.createEntityWithResponse(row, null, Context.NONE).getHeaders()));
     } catch (TableServiceException e) {
       throw upstream("could not store job " + job.id(), e);
     }
@@ -124,13 +134,12 @@ final class JobStore {
     try {
       TableEntity row = toEntity(job);
       row.addProperty(ETAG, job.etag());
-      String etag =
-          jobs()
-              .updateEntityWithResponse(
-                  row, TableEntityUpdateMode.REPLACE, true, null, Context.NONE)
-              .getHeaders()
-              .getValue(com.azure.core.http.HttpHeaderName.ETAG);
-      return job.withEtag(etag);
+      return job.withEtag(
+          etagOf(
+              jobs()
+                  .updateEntityWithResponse(
+                      row, TableEntityUpdateMode.REPLACE, true, null, Context.NONE)
+                  .getHeaders()));
     } catch (TableServiceException e) {
       if (status(e) == 412 || status(e) == 409) {
         throw new Conflict(job.id());
@@ -208,7 +217,7 @@ final class JobStore {
    * @return the job the key already points at, or empty when it now points at {@code jobId}
    */
   Optional<String> claimKey(String hash, String jobId, Instant expiresAt, Instant now) {
-    TableClient keys = storage.get().table(KEYS_TABLE);
+    TableClient keys = storage.get().table(keysTable);
     TableEntity row = new TableEntity(keyPartition(hash), hash);
     row.addProperty("job_id", jobId);
     row.addProperty("expires_at", OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC));
@@ -250,7 +259,7 @@ final class JobStore {
 
   private Optional<TableEntity> findKey(String hash) {
     try {
-      return Optional.of(storage.get().table(KEYS_TABLE).getEntity(keyPartition(hash), hash));
+      return Optional.of(storage.get().table(keysTable).getEntity(keyPartition(hash), hash));
     } catch (TableServiceException e) {
       if (status(e) == 404) {
         return Optional.empty();
@@ -267,7 +276,7 @@ final class JobStore {
    * @return jobs deleted
    */
   int sweep(Instant now, Duration firstLookBack) {
-    TableClient expiry = storage.get().table(EXPIRY_TABLE);
+    TableClient expiry = storage.get().table(expiryTable);
     Instant from;
     TableEntity mark = null;
     try {
@@ -330,7 +339,7 @@ final class JobStore {
                 try {
                   storage
                       .get()
-                      .table(KEYS_TABLE)
+                      .table(keysTable)
                       .deleteEntityWithResponse(row, true, null, Context.NONE);
                 } catch (TableServiceException e) {
                   if (status(e) != 404 && status(e) != 412) {
@@ -420,6 +429,19 @@ final class JobStore {
         (String) row.getProperty("key_hash"),
         (Integer) row.getProperty("answer_status"),
         row.getETag());
+  }
+
+  /**
+   * The ETag of a write's answer. Read through azure-core's headers, Azurite's weak ETag ({@code
+   * W/"datetime'...'"}) comes back without its closing quote, which a conditional write then
+   * refuses as malformed (400): it is put back.
+   */
+  static String etagOf(HttpHeaders headers) {
+    String etag = headers == null ? null : headers.getValue(HttpHeaderName.ETAG);
+    if (etag != null && etag.startsWith("W/\"") && !etag.endsWith("\"")) {
+      return etag + "\"";
+    }
+    return etag;
   }
 
   private static int status(TableServiceException e) {

@@ -17,13 +17,14 @@ import java.util.zip.GZIPOutputStream;
 /**
  * A byte string of any size kept in table rows of one partition: gzipped, cut into binary
  * properties of {@value #PART_BYTES} bytes (a property holds at most 64 KiB), {@value
- * #PARTS_PER_ROW} to a row (a row holds at most 1 MiB), the rows named {@code name}, {@code
- * name.1}, ... The first row says how many rows there are, so a read is that many point reads.
- * Writes replace, so writing the same name again (a chunk run twice) leaves one copy.
+ * #PARTS_PER_ROW} to a row (a row holds at most 1 MiB, and binary travels as base64), the rows
+ * named {@code name}, {@code name.1}, ... The first row says how many rows there are, so a read is
+ * that many point reads. Writes replace, so writing the same name again (a chunk run twice) leaves
+ * one copy.
  */
 final class TableBlobs {
   static final int PART_BYTES = 60 * 1024;
-  static final int PARTS_PER_ROW = 14;
+  static final int PARTS_PER_ROW = 10;
   private static final String ROWS = "rows";
 
   private TableBlobs() {}
