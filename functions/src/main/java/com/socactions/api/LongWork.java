@@ -23,6 +23,7 @@ import com.socactions.identity.AccountResult;
 import com.socactions.identity.AccountStatus;
 import com.socactions.identity.IdentityService;
 import com.socactions.indicators.Indicators;
+import com.socactions.indicators.IpAddresses;
 import com.socactions.indicators.ParseResult;
 import com.socactions.jobs.BatchWork;
 import com.socactions.jobs.JobWork;
@@ -32,6 +33,8 @@ import com.socactions.jobs.WholeWork;
 import com.socactions.sentinel.Incident;
 import com.socactions.sentinel.Incidents;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -327,6 +330,10 @@ final class LongWork implements Jobs.Rebuild {
   private JobWork<?> ips(List<String> ips, Set<Lookup> lookups) {
     EnrichmentService service = services.enrichment().service();
     boolean whois = lookups.contains(Lookup.WHOIS);
+    // One RDAP answer covers a whole network: a batch costs its networks, not its addresses. The
+    // model counts /16 (IPv4) and /32 (IPv6) networks; a batch spread over smaller allocations
+    // shows its real pace in its first chunk, and the rest goes to a job if that is too slow.
+    double lookupsPerItem = whois ? (double) publicNetworks(ips) / ips.size() : 0;
     return new BatchWork<>(
         new BatchWork.Spec<IpEnrichmentResponse, IpEnrichment>(
             "EnrichIpAddresses",
@@ -344,8 +351,26 @@ final class LongWork implements Jobs.Rebuild {
                 new IpEnrichment(
                     input, input, LookupStatus.FAILED, null, null, null, null, List.of(failure)),
             IpEnrichmentResponse.class,
-            items -> (whois ? RDAP_PER_ITEM : GEOIP_PER_ITEM).multipliedBy(items)),
+            items ->
+                GEOIP_PER_ITEM
+                    .multipliedBy(items)
+                    .plus(RDAP_PER_ITEM.multipliedBy((long) Math.ceil(items * lookupsPerItem)))),
         ips);
+  }
+
+  /** Distinct /16 (IPv4) and /32 (IPv6) networks of the public addresses among {@code ips}. */
+  private static long publicNetworks(List<String> ips) {
+    Set<String> networks = new HashSet<>();
+    for (String ip : ips) {
+      IpAddresses.parse(ip)
+          .filter(address -> IpAddresses.scopeOf(address).isPublic())
+          .ifPresent(
+              address -> {
+                byte[] bytes = address.getAddress();
+                networks.add(HexFormat.of().formatHex(bytes, 0, bytes.length == 4 ? 2 : 4));
+              });
+    }
+    return networks.size();
   }
 
   private JobWork<?> domains(List<String> domains) {
