@@ -82,6 +82,11 @@ public class JobFunctions {
           String message,
       ExecutionContext context) {
     String id = message.strip();
+    if (!JOB_ID.matcher(id).matches()) {
+      // Not one of ours: retrying cannot make it one, so it is dropped (and said so).
+      context.getLogger().warning("Ignoring a job message that names no job: " + excerpt(id));
+      return;
+    }
     context.getLogger().info("Running job " + id);
     services.jobs().jobs().work(id);
   }
@@ -99,8 +104,16 @@ public class JobFunctions {
           String message,
       ExecutionContext context) {
     String id = message.strip();
+    if (!JOB_ID.matcher(id).matches()) {
+      context.getLogger().warning("Ignoring a poisoned message that names no job: " + excerpt(id));
+      return;
+    }
     context.getLogger().warning("Job " + id + " was poisoned: ending it with its failure");
     services.jobs().jobs().fail(id);
+  }
+
+  private static String excerpt(String text) {
+    return text.length() <= 80 ? text : text.substring(0, 80) + "...";
   }
 
   /** Every ten minutes: deletes the jobs whose retention has passed, by the expiry index. */

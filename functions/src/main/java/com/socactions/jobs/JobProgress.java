@@ -26,7 +26,8 @@ public record JobProgress(
     return new JobProgress(
         job.id(),
         job.operation(),
-        job.state(),
+        // Done but its answer not readable yet: still running, as far as a poll can tell.
+        job.state() == JobState.DONE ? JobState.RUNNING : job.state(),
         job.done(),
         job.total(),
         job.createdAt(),

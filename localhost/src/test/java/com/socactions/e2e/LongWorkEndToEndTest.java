@@ -151,6 +151,25 @@ class LongWorkEndToEndTest {
         .isBetween(5L, 60L);
   }
 
+  /** What RevokeSessions answers for the whole list in one call of the service. */
+  private static JsonNode revokedInOneCall(RunningConnector connector, List<String> accounts) {
+    return tree(
+        connector
+            .services()
+            .identity()
+            .service()
+            .revokeSessions(
+                new AccountCommand(
+                    accounts,
+                    false,
+                    "long work",
+                    null,
+                    false,
+                    GuardrailOverride.NONE,
+                    null,
+                    "analyst@contoso.com")));
+  }
+
   private static JsonNode tree(Object response) {
     return Json.MAPPER.valueToTree(response);
   }
@@ -173,24 +192,41 @@ class LongWorkEndToEndTest {
             DEFINITION.validateResponse(
                 "RevokeSessions", 200, answer.headers()::firstValue, answer.body()))
         .isEmpty();
-    JsonNode whole =
-        tree(
-            connector
-                .services()
-                .identity()
-                .service()
-                .revokeSessions(
-                    new AccountCommand(
-                        accounts,
-                        false,
-                        "long work",
-                        null,
-                        false,
-                        GuardrailOverride.NONE,
-                        null,
-                        "analyst@contoso.com")));
+    JsonNode whole = revokedInOneCall(connector, accounts);
     assertThat(json(answer)).isEqualTo(whole);
     assertThat(json(answer).path("summary").path("revoked").asInt()).isEqualTo(USERS);
+  }
+
+  @Test
+  void theModelSendsAColdCallToAJobTheObservedPaceKeepsItInTheCallAndASlowGraphHandsTheRestOff()
+      throws Exception {
+    settings.put("JOBS_SYNC_BUDGET", "PT4S");
+    RunningConnector connector = connector(Clock.systemUTC(), Duration.ofMinutes(10));
+    String hundred = accountsBody(accounts(100));
+
+    // Nothing observed yet: the model (100 accounts, 10 $batch calls at 1.5 s) passes 4 s.
+    HttpResponse<String> cold = post(connector, "v1/accounts/revoke-sessions", hundred);
+    assertAccepted(connector, "RevokeSessions", cold);
+    assertThat(poll(connector, cold.headers().firstValue("Location").orElseThrow()).statusCode())
+        .isEqualTo(200);
+
+    // The job showed Graph answering at once: the same call now fits.
+    HttpResponse<String> warm = post(connector, "v1/accounts/revoke-sessions", hundred);
+    assertThat(warm.statusCode()).isEqualTo(200);
+
+    // Graph slows down: the first 100 of 300 take 3 s, so the other 200 would pass the budget.
+    graph.latency(Duration.ofMillis(300));
+    List<String> three = accounts(300);
+    HttpResponse<String> slowed =
+        post(connector, "v1/accounts/revoke-sessions", accountsBody(three));
+
+    assertAccepted(connector, "RevokeSessions", slowed);
+    assertThat(json(slowed).path("done").asInt()).isEqualTo(100);
+    assertThat(json(slowed).path("status").asText()).isEqualTo("running");
+    HttpResponse<String> answer =
+        poll(connector, slowed.headers().firstValue("Location").orElseThrow());
+    graph.latency(Duration.ZERO);
+    assertThat(json(answer)).isEqualTo(revokedInOneCall(connector, three));
   }
 
   @Test
