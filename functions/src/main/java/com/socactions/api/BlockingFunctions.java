@@ -11,11 +11,10 @@ import com.microsoft.azure.functions.annotation.HttpTrigger;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
 import com.socactions.blocking.BlockingService;
 import com.socactions.blocking.DynamicListFeeds;
-import com.socactions.blocking.LedgerQuery;
-import com.socactions.blocking.LedgerState;
-import com.socactions.blocking.LedgerView;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
+import com.socactions.ledger.LedgerQuery;
+import com.socactions.ledger.LedgerState;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -99,7 +98,7 @@ public class BlockingFunctions {
                   .map(BlockingFunctions::normalised)
                   .map(query::withValue)
                   .orElse(query);
-          return call.ok(LedgerView.Page.of(services.blocking().service().list(query)));
+          return call.ok(services.blocking().service().listView(query));
         });
   }
 

@@ -1,5 +1,6 @@
 package com.socactions.blocking;
 
+import com.socactions.ledger.Provenance;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

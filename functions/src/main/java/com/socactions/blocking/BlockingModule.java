@@ -2,7 +2,9 @@ package com.socactions.blocking;
 
 import com.google.common.base.Suppliers;
 import com.socactions.graph.GraphModule;
+import com.socactions.ledger.BlockLedger;
 import com.socactions.platform.AzureCredentials;
+import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.TableLease;
@@ -10,7 +12,9 @@ import com.socactions.platform.TableStorage;
 import com.socactions.platform.Ticker;
 import com.socactions.providers.Provider;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 
@@ -54,7 +58,8 @@ public final class BlockingModule {
             new PanOsEnforcementPoint(settings, clock),
             new EntraNamedLocationEnforcementPoint(
                 settings, graph::namedLocations, namedLocationLease, graph.provider()::readiness));
-    this.ledger = Suppliers.memoize(() -> new BlockLedger(storage.get(), clock));
+    this.ledger =
+        Suppliers.memoize(() -> new BlockLedger(storage.get(), clock, ledgerOptions(settings)));
     this.service =
         Suppliers.memoize(
             () ->
@@ -64,7 +69,41 @@ public final class BlockingModule {
                     Suppliers.memoize(() -> ProtectedIndicators.fromSettings(settings)),
                     criticalAssets,
                     clock));
-    this.feeds = new DynamicListFeeds(ledger, settings, clock);
+    this.feeds =
+        new DynamicListFeeds(
+            ledger,
+            Suppliers.memoize(() -> storage.get().table(DynamicListFeeds.TABLE)),
+            settings,
+            clock);
+  }
+
+  /**
+   * The ledger's options from the settings: {@value BlockLedger#RETENTION_SETTING} (days, default
+   * 365).
+   *
+   * @throws ConfigurationException naming the setting when it is not a whole number of days
+   */
+  static BlockLedger.Options ledgerOptions(Settings settings) {
+    BlockLedger.Options options = BlockLedger.Options.defaults();
+    Optional<String> days = settings.get(BlockLedger.RETENTION_SETTING);
+    if (days.isEmpty()) {
+      return options;
+    }
+    try {
+      int value = Integer.parseInt(days.get().strip());
+      if (value < 1) {
+        throw new NumberFormatException("not positive");
+      }
+      return options.retention(Duration.ofDays(value));
+    } catch (NumberFormatException e) {
+      throw new ConfigurationException(
+          BlockLedger.RETENTION_SETTING,
+          "Setting "
+              + BlockLedger.RETENTION_SETTING
+              + " must be a whole number of days (1 or more), not '"
+              + days.get()
+              + "'");
+    }
   }
 
   public BlockingService service() {

@@ -1,14 +1,25 @@
 package com.socactions.blocking;
 
-import com.socactions.blocking.EnforcementRequest.Action;
 import com.socactions.indicators.Cidr;
 import com.socactions.indicators.DomainNames;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.IndicatorType;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
+import com.socactions.ledger.Action;
+import com.socactions.ledger.BlockLedger;
+import com.socactions.ledger.Claim;
+import com.socactions.ledger.LedgerEntry;
+import com.socactions.ledger.LedgerKeys;
+import com.socactions.ledger.LedgerPage;
+import com.socactions.ledger.LedgerQuery;
+import com.socactions.ledger.LedgerRequest;
+import com.socactions.ledger.LedgerState;
+import com.socactions.ledger.LedgerView;
+import com.socactions.ledger.Provenance;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.InvalidInputException;
+import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamException;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +71,15 @@ public final class BlockingService {
    */
   public static final Duration DEFAULT_IN_FLIGHT_WAIT = Duration.ofSeconds(20);
 
+  /** How long one run of the expiry timer works, at most (the next run goes on). */
+  public static final Duration DEFAULT_EXPIRY_BUDGET = Duration.ofSeconds(60);
+
+  /** Pages (of 1,000 rows) of the first ledger layout one expiry run carries over, at most. */
+  static final int MIGRATION_PAGES_PER_RUN = 20;
+
+  /** Due entries the timer reads and lifts at a time. */
+  static final int EXPIRY_CHUNK = 500;
+
   /** The {@code retry_after} of a {@code pending} answer. */
   public static final Duration PENDING_RETRY_AFTER = Duration.ofSeconds(15);
 
@@ -81,6 +101,7 @@ public final class BlockingService {
   private final CriticalAssets criticalAssets;
   private final Clock clock;
   private final Duration inFlightWait;
+  private final Ticker ticker;
 
   /**
    * @param points the enforcement points by id, in the order ListProviders shows them
@@ -110,6 +131,7 @@ public final class BlockingService {
     this.criticalAssets = criticalAssets;
     this.clock = clock;
     this.inFlightWait = inFlightWait;
+    this.ticker = Ticker.SYSTEM;
   }
 
   /**
@@ -132,7 +154,25 @@ public final class BlockingService {
               + ", "
               + LedgerKeys.ACCOUNTS_PROVIDER);
     }
-    return ledger.get().list(query);
+    return ledger.get().list(query, allProviders());
+  }
+
+  /**
+   * ListIndicators as the API shows it: a page of {@link #list}; the rows of one {@code value} come
+   * with their whole history (every decision since the first), others with their latest.
+   */
+  public LedgerView.Page listView(LedgerQuery query) {
+    LedgerPage page = list(query);
+    return query.value() != null
+        ? LedgerView.Page.withHistory(page, ledger.get())
+        : LedgerView.Page.of(page);
+  }
+
+  /** Every provider whose rows the ledger may hold: the enforcement points and accounts. */
+  private List<String> allProviders() {
+    List<String> all = new ArrayList<>(points.keySet());
+    all.add(LedgerKeys.ACCOUNTS_PROVIDER);
+    return all;
   }
 
   /** BlockIndicators. */
@@ -177,7 +217,7 @@ public final class BlockingService {
     Batch batch = new Batch(command);
     BlockLedger book = ledger.get();
     Vetted vetted =
-        vet(book, point, batch, command, Action.ALLOW, expiresAt, BlockingService::allowVerdict);
+        vet(book, point, batch, command, Action.ALLOW, expiresAt, Guardrails::checkAllow);
     liftBlocksElsewhere(book, batch, point, vetted.indexes(), command);
     applyClaims(point, book, batch, vetted.claims(), vetted.indexes(), Action.ALLOW, command);
     noteCoveringBlocks(book, batch, vetted.indexes());
@@ -251,43 +291,84 @@ public final class BlockingService {
   }
 
   /**
-   * The expiry timer: lifts every block whose time has come, and retries lifts that failed before,
-   * provider by provider in batches. Each lift is claimed first under the row's ETag, and only
-   * while it is still due: a re-block that extended it meanwhile wins. A lift that fails stays
-   * pending in the ledger for the next run.
+   * The expiry timer: lifts what is due, chunk by chunk, until the ledger's expiry index has
+   * nothing due or {@code budget} is spent (the next run goes on where this one stopped), then
+   * prunes rows past their retention with what is left of the budget. Each lift is claimed first
+   * under the row's ETag, and only while it is still due: a re-block that extended it meanwhile
+   * wins. Entries that lapse on the provider by themselves (Defender indicators carry their {@code
+   * expirationTime}) are marked expired without a provider call. A lift that fails stays pending in
+   * the ledger and is tried again a few minutes later.
    *
-   * @return how many entries were lifted and how many are still pending
+   * @return how many entries were lifted, how many are still pending, and how many rows were pruned
    */
-  public ExpiryReport expire() {
+  public ExpiryReport expire(Duration budget) {
     BlockLedger book = ledger.get();
-    Map<String, List<LedgerEntry>> due = new LinkedHashMap<>();
-    for (LedgerEntry entry : book.dueForExpiry()) {
-      due.computeIfAbsent(entry.provider(), id -> new ArrayList<>()).add(entry);
-    }
+    long deadline = ticker.read() + budget.toNanos();
+    // An upgraded ledger first carries its old rows over, so that nothing due is missed.
+    int migrated = book.migrate(MIGRATION_PAGES_PER_RUN);
     int lifted = 0;
     int pending = 0;
-    for (Map.Entry<String, List<LedgerEntry>> provider : due.entrySet()) {
-      EnforcementPoint point = points.get(provider.getKey());
-      if (point == null) {
-        pending += provider.getValue().size();
-        continue;
+    boolean more = false;
+    while (true) {
+      List<BlockLedger.Due> due = book.nextDue(EXPIRY_CHUNK);
+      if (due.isEmpty()) {
+        break;
       }
-      for (LiftResult result :
-          lift(point, book, provider.getValue(), Provenance.TIMER, true, Duration.ZERO)) {
-        switch (result.outcome()) {
-          case LIFTED, HELD_BY_OTHERS -> lifted++;
-          case FAILED, IN_FLIGHT -> pending++;
-          case NOT_ACTIVE, NOT_DUE -> {
-            // Extended, lifted or replaced since the timer read it: nothing of the timer's to do.
+      Map<String, List<LedgerEntry>> byProvider = new LinkedHashMap<>();
+      for (BlockLedger.Due item : due) {
+        byProvider
+            .computeIfAbsent(item.entry().provider(), id -> new ArrayList<>())
+            .add(item.entry());
+      }
+      for (Map.Entry<String, List<LedgerEntry>> provider : byProvider.entrySet()) {
+        EnforcementPoint point = points.get(provider.getKey());
+        if (point == null) {
+          // Rows of a provider this app no longer has (or of accounts): not the timer's to lift.
+          continue;
+        }
+        for (LiftResult result :
+            lift(point, book, provider.getValue(), Provenance.TIMER, true, Duration.ZERO)) {
+          switch (result.outcome()) {
+            case LIFTED, HELD_BY_OTHERS -> lifted++;
+            case FAILED, IN_FLIGHT -> pending++;
+            case NOT_ACTIVE, NOT_DUE -> {
+              // Extended, lifted or replaced since the timer read it: nothing of the timer's to do.
+            }
           }
         }
       }
+      book.doneDue(due);
+      if (ticker.read() - deadline >= 0) {
+        more = true;
+        break;
+      }
     }
-    return new ExpiryReport(lifted, pending);
+    int pruned = 0;
+    if (!more) {
+      while (ticker.read() - deadline < 0) {
+        int now = book.prune(EXPIRY_CHUNK);
+        pruned += now;
+        if (now < EXPIRY_CHUNK) {
+          break;
+        }
+      }
+    }
+    return new ExpiryReport(lifted, pending, pruned, more, migrated);
   }
 
-  /** What one run of the expiry timer did. */
-  public record ExpiryReport(int lifted, int stillPending) {}
+  /** {@link #expire(Duration)} with {@link #DEFAULT_EXPIRY_BUDGET}. */
+  public ExpiryReport expire() {
+    return expire(DEFAULT_EXPIRY_BUDGET);
+  }
+
+  /**
+   * What one run of the expiry timer did.
+   *
+   * @param more the budget ran out with entries still due: the next run goes on
+   * @param migrated rows of the ledger's first layout carried over in this run
+   */
+  public record ExpiryReport(
+      int lifted, int stillPending, int pruned, boolean more, int migrated) {}
 
   /** The requests of a call that passed the guardrails and are to be claimed, by batch index. */
   private record Vetted(List<LedgerRequest> claims, List<Integer> indexes) {}
@@ -319,7 +400,8 @@ public final class BlockingService {
       if (verdict instanceof Verdict.Refused refused) {
         batch.answer(
             i, BlockStatus.REFUSED, refused.reason().wireName(), refused.message(), null, null);
-        refusals.add(new BlockLedger.Refusal(request, refused.reason(), refused.message()));
+        refusals.add(
+            new BlockLedger.Refusal(request, refused.reason().wireName(), refused.message()));
       } else if (command.dryRun()) {
         BlockStatus wouldBe =
             action == Action.BLOCK ? BlockStatus.WOULD_BLOCK : BlockStatus.WOULD_ALLOW;
@@ -438,7 +520,23 @@ public final class BlockingService {
                         null,
                         entry.providerRef()))
             .toList();
-    List<EnforcementOutcome> outcomes = point.remove(requests);
+    // The expiry timer leaves alone what the provider lapses by itself at that same expiry.
+    boolean expiring = Provenance.EXPIRY_TIMER.equals(by.requestedBy());
+    List<EnforcementRequest> toRemove =
+        requests.stream().filter(request -> !(expiring && point.lapsesOnItsOwn(request))).toList();
+    Map<EnforcementRequest, EnforcementOutcome> removed = new java.util.IdentityHashMap<>();
+    List<EnforcementOutcome> answered = toRemove.isEmpty() ? List.of() : point.remove(toRemove);
+    for (int k = 0; k < toRemove.size(); k++) {
+      removed.put(toRemove.get(k), answered.get(k));
+    }
+    List<EnforcementOutcome> outcomes =
+        requests.stream()
+            .map(
+                request ->
+                    removed.getOrDefault(
+                        request,
+                        EnforcementOutcome.done(request.indicator(), request.providerRef())))
+            .toList();
     List<BlockLedger.Lift> lifts = new ArrayList<>();
     for (int k = 0; k < claimed.size(); k++) {
       int i = claimed.get(k);
@@ -795,7 +893,7 @@ public final class BlockingService {
         case CONFLICT -> {
           String message = notOursDetail(point, outcome);
           settlements.add(
-              new BlockLedger.Conflict(entry, RefusalReason.UPSTREAM_CONFLICT, message));
+              new BlockLedger.Conflict(entry, RefusalReason.UPSTREAM_CONFLICT.wireName(), message));
           batch.answer(
               index,
               BlockStatus.REFUSED,
@@ -863,11 +961,6 @@ public final class BlockingService {
               + point.readiness().detail());
     }
     return point;
-  }
-
-  // Placeholder until the allow guardrails land (issue 14 item 4): every allow passes.
-  private static Verdict allowVerdict(Indicator indicator, GuardrailOverride override) {
-    return new Verdict.Allowed(List.of());
   }
 
   /** The results of one call, by request index; duplicates of one indicator share one answer. */

@@ -13,8 +13,10 @@ public interface CriticalAssets {
   CriticalAssets NONE = indicator -> Optional.empty();
 
   /**
-   * The critical asset that blocking {@code indicator} would cut off (its address, a network
-   * holding it, its host name or a URL on it), if any.
+   * The critical asset that blocking {@code indicator} would cut off, if any: the asset is the
+   * address or the host, a network holds one of its addresses, or a domain is a parent of its name
+   * (blocking a domain blocks its subdomains on most enforcement points). A URL cuts off only its
+   * own host.
    */
   Optional<CriticalAsset> find(Indicator indicator);
 
@@ -29,6 +31,14 @@ public interface CriticalAssets {
   /**
    * @param name the asset's name in the CMDB, e.g. {@code dc01}
    * @param why why it is critical, e.g. {@code tier 0: domain controller} or {@code HVA}
+   * @param covered the asset's address or name that the indicator covers without being it ({@code
+   *     45.44.0.10} for the network {@code 45.44.0.0/24}, {@code vpn01.contoso-corp.com} for the
+   *     domain {@code contoso-corp.com}); null when the indicator is the asset itself
    */
-  record CriticalAsset(String name, String why) {}
+  record CriticalAsset(String name, String why, String covered) {
+    /** The asset the indicator itself names. */
+    public CriticalAsset(String name, String why) {
+      this(name, why, null);
+    }
+  }
 }

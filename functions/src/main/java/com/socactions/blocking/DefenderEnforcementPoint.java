@@ -5,9 +5,9 @@ import com.socactions.blocking.DefenderIndicatorsClient.DefenderIndicator;
 import com.socactions.blocking.DefenderIndicatorsClient.ImportResult;
 import com.socactions.blocking.DefenderIndicatorsClient.Submission;
 import com.socactions.blocking.EnforcementOutcome.Status;
-import com.socactions.blocking.EnforcementRequest.Action;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.IndicatorType;
+import com.socactions.ledger.Action;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.RequestLog;
@@ -558,8 +558,76 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
           (key, request) -> outcomes.putIfAbsent(key, failure.outcome(request.indicator())));
       return inRequestOrder(requests, outcomes);
     }
+    List<Map.Entry<Key, String>> toDelete = new ArrayList<>(ids.entrySet());
     Failure stop = null;
-    for (Map.Entry<Key, String> entry : ids.entrySet()) {
+    for (int from = 0; from < toDelete.size(); from += DefenderIndicatorsClient.MAX_BATCH_DELETE) {
+      List<Map.Entry<Key, String>> chunk =
+          toDelete.subList(
+              from, Math.min(toDelete.size(), from + DefenderIndicatorsClient.MAX_BATCH_DELETE));
+      if (stop != null) {
+        for (Map.Entry<Key, String> entry : chunk) {
+          outcomes.put(entry.getKey(), stop.outcome(wanted.get(entry.getKey()).indicator()));
+        }
+        continue;
+      }
+      if (chunk.size() > 1) {
+        // One BatchDelete call for up to 500; a 404 (one of them gone) sends them one by one.
+        try {
+          if (defender.batchDelete(chunk.stream().map(Map.Entry::getValue).toList())) {
+            for (Map.Entry<Key, String> entry : chunk) {
+              snapshot.deleted(entry.getKey(), entry.getValue());
+              outcomes.put(
+                  entry.getKey(),
+                  EnforcementOutcome.done(
+                      wanted.get(entry.getKey()).indicator(), entry.getValue()));
+            }
+            continue;
+          }
+        } catch (UpstreamException e) {
+          Failure failure = failure(e, "delete " + chunk.size() + " indicators");
+          for (Map.Entry<Key, String> entry : chunk) {
+            outcomes.put(entry.getKey(), failure.outcome(wanted.get(entry.getKey()).indicator()));
+          }
+          if (failure.retryAfter() != null) {
+            stop = failure; // the same wait holds for the rest; more calls would only be refused
+          }
+          continue;
+        }
+      }
+      stop = deleteOneByOne(defender, chunk, wanted, outcomes);
+    }
+    return inRequestOrder(requests, outcomes);
+  }
+
+  /**
+   * Defender lapses an indicator at its {@code expirationTime}, which the connector set to the
+   * block's expiry (and moved with every confirmed extension): the expiry timer spends no delete
+   * call of Defender's budget on it.
+   */
+  @Override
+  public boolean lapsesOnItsOwn(EnforcementRequest request) {
+    return request.expiresAt() != null && TYPES.containsKey(request.indicator().type());
+  }
+
+  private static EnforcementOutcome removalNotOurs(
+      EnforcementRequest request, DefenderIndicator held) {
+    return EnforcementOutcome.notOurs(
+        request.indicator(),
+        held.id(),
+        madeBy(held),
+        "Defender holds it as "
+            + describe(held)
+            + ", which the connector did not create: not the connector's to lift, left as it is");
+  }
+
+  /** Deletes each id alone; the failure that should stop further calls, if one came. */
+  private Failure deleteOneByOne(
+      DefenderIndicatorsClient defender,
+      List<Map.Entry<Key, String>> chunk,
+      Map<Key, EnforcementRequest> wanted,
+      Map<Key, EnforcementOutcome> outcomes) {
+    Failure stop = null;
+    for (Map.Entry<Key, String> entry : chunk) {
       Indicator indicator = wanted.get(entry.getKey()).indicator();
       if (stop != null) {
         outcomes.put(entry.getKey(), stop.outcome(indicator));
@@ -579,18 +647,7 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
         }
       }
     }
-    return inRequestOrder(requests, outcomes);
-  }
-
-  private static EnforcementOutcome removalNotOurs(
-      EnforcementRequest request, DefenderIndicator held) {
-    return EnforcementOutcome.notOurs(
-        request.indicator(),
-        held.id(),
-        madeBy(held),
-        "Defender holds it as "
-            + describe(held)
-            + ", which the connector did not create: not the connector's to lift, left as it is");
+    return stop;
   }
 
   private static EnforcementOutcome notFound(Indicator indicator) {

@@ -21,6 +21,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -297,6 +298,36 @@ final class DefenderIndicatorsClient {
     HttpUrl url = base.newBuilder().addPathSegments("api/indicators").addPathSegment(id).build();
     try {
       policy.call(() -> http.send(authorized(url).delete().build()));
+      return true;
+    } catch (UpstreamException e) {
+      if (e.status() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Ids per {@code BatchDelete} call, at most (Defender's documented limit). */
+  static final int MAX_BATCH_DELETE = 500;
+
+  /**
+   * Deletes up to {@value #MAX_BATCH_DELETE} indicators in one call ({@code POST
+   * /api/indicators/BatchDelete} with {@code IndicatorIds}).
+   *
+   * @return false when Defender answered 404 (one of the ids is gone; which is not said): the
+   *     caller deletes them one by one to learn which
+   * @throws IllegalArgumentException for more than {@value #MAX_BATCH_DELETE} ids (a programming
+   *     error)
+   */
+  boolean batchDelete(List<String> ids) {
+    if (ids.size() > MAX_BATCH_DELETE) {
+      throw new IllegalArgumentException(
+          "at most " + MAX_BATCH_DELETE + " ids per batch delete, not " + ids.size());
+    }
+    String json = write(Map.of("IndicatorIds", ids));
+    HttpUrl url = base.newBuilder().addPathSegments("api/indicators/BatchDelete").build();
+    try {
+      policy.call(() -> http.send(authorized(url).post(RequestBody.create(json, JSON)).build()));
       return true;
     } catch (UpstreamException e) {
       if (e.status() == 404) {

@@ -34,6 +34,15 @@ public interface EnforcementPoint extends Provider {
   List<EnforcementOutcome> apply(List<EnforcementRequest> requests);
 
   /**
+   * Whether the provider takes {@code request}'s entry away by itself at its {@code expiresAt} (it
+   * was given that expiry), so that the expiry timer need not call {@link #remove}. False by
+   * default.
+   */
+  default boolean lapsesOnItsOwn(EnforcementRequest request) {
+    return false;
+  }
+
+  /**
    * Lifts what {@link #apply} put there ({@code providerRef} from the ledger when known); never
    * anything the connector did not create ({@code NOT_OURS}, left as it is).
    */

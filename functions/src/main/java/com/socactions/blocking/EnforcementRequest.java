@@ -1,6 +1,7 @@
 package com.socactions.blocking;
 
 import com.socactions.indicators.Indicator;
+import com.socactions.ledger.Action;
 import java.time.Instant;
 
 /**
@@ -48,10 +49,5 @@ public record EnforcementRequest(
       String description,
       String providerRef) {
     this(indicator, action, expiresAt, title, description, providerRef, false);
-  }
-
-  public enum Action {
-    BLOCK,
-    ALLOW
   }
 }

@@ -1,11 +1,11 @@
 package com.socactions.blocking;
 
 import com.socactions.blocking.EnforcementOutcome.Status;
-import com.socactions.blocking.EnforcementRequest.Action;
 import com.socactions.graph.GraphNamedLocations;
 import com.socactions.graph.RangeChange;
 import com.socactions.indicators.Cidr;
 import com.socactions.indicators.IndicatorType;
+import com.socactions.ledger.Action;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.PolicyRefusedException;

@@ -2,13 +2,13 @@ package com.socactions.blocking;
 
 import com.google.common.base.Suppliers;
 import com.socactions.blocking.EnforcementOutcome.Status;
-import com.socactions.blocking.EnforcementRequest.Action;
 import com.socactions.blocking.PanOsUserIdClient.SystemInfo;
 import com.socactions.blocking.PanOsUserIdClient.UidResult;
 import com.socactions.blocking.PanOsXml.Registration;
 import com.socactions.blocking.PanOsXml.Unregistration;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.IndicatorType;
+import com.socactions.ledger.Action;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.HttpClients;
 import com.socactions.platform.RequestLog;
@@ -72,6 +72,9 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
   public static final String KEY_SETTING = "PANOS_API_KEY";
   public static final String TAG_SETTING = "PANOS_BLOCK_TAG";
   public static final String DEFAULT_BLOCK_TAG = "soc-actions-block";
+
+  /** Entries per {@code uid-message}, at most. */
+  public static final int MAX_ENTRIES_PER_MESSAGE = 250;
 
   /** The longest tag timeout PAN-OS accepts, in seconds (30 days). */
   public static final long MAX_TAG_TIMEOUT_SECONDS = 2_592_000;
@@ -192,6 +195,35 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
    */
   @Override
   public List<EnforcementOutcome> apply(List<EnforcementRequest> requests) {
+    return inMessages(requests, this::applyMessage);
+  }
+
+  @Override
+  public List<EnforcementOutcome> remove(List<EnforcementRequest> requests) {
+    return inMessages(requests, this::removeMessage);
+  }
+
+  /**
+   * Sends {@code requests} {@value #MAX_ENTRIES_PER_MESSAGE} at a time: a firewall's management
+   * plane answers a {@code uid-message} of a few hundred entries well inside the call's timeout,
+   * where one of ten thousand (an expiry run after a day off) would not.
+   */
+  private static List<EnforcementOutcome> inMessages(
+      List<EnforcementRequest> requests,
+      java.util.function.Function<List<EnforcementRequest>, List<EnforcementOutcome>> send) {
+    if (requests.size() <= MAX_ENTRIES_PER_MESSAGE) {
+      return send.apply(requests);
+    }
+    List<EnforcementOutcome> outcomes = new ArrayList<>(requests.size());
+    for (int from = 0; from < requests.size(); from += MAX_ENTRIES_PER_MESSAGE) {
+      outcomes.addAll(
+          send.apply(
+              requests.subList(from, Math.min(requests.size(), from + MAX_ENTRIES_PER_MESSAGE))));
+    }
+    return outcomes;
+  }
+
+  private List<EnforcementOutcome> applyMessage(List<EnforcementRequest> requests) {
     EnforcementOutcome[] outcomes = new EnforcementOutcome[requests.size()];
     Map<Integer, String> targets = targets(requests, outcomes);
     if (targets.isEmpty()) {
@@ -267,8 +299,7 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
     return error != null && ALREADY_REGISTERED.matcher(error).find();
   }
 
-  @Override
-  public List<EnforcementOutcome> remove(List<EnforcementRequest> requests) {
+  private List<EnforcementOutcome> removeMessage(List<EnforcementRequest> requests) {
     EnforcementOutcome[] outcomes = new EnforcementOutcome[requests.size()];
     Map<Integer, String> targets = targets(requests, outcomes);
     if (targets.isEmpty()) {

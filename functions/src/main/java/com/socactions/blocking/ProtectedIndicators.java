@@ -1,9 +1,7 @@
 package com.socactions.blocking;
 
-import com.socactions.indicators.Cidr;
-import com.socactions.indicators.DomainNames;
+import com.socactions.indicators.Coverage;
 import com.socactions.indicators.Indicator;
-import com.socactions.indicators.IndicatorType;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
 import com.socactions.platform.ConfigurationException;
@@ -85,25 +83,8 @@ public final class ProtectedIndicators {
         .findFirst();
   }
 
-  /**
-   * Whether {@code entry} covers {@code indicator} as described above; the ledger's allow list
-   * covers the same way.
-   */
+  /** Whether {@code entry} covers {@code indicator} as described above ({@link Coverage}). */
   static boolean protects(Indicator entry, Indicator indicator) {
-    if (entry.value().equals(indicator.value())) {
-      return true;
-    }
-    if (entry.type() == IndicatorType.IP || entry.type() == IndicatorType.CIDR) {
-      Cidr network = entry.addresses().orElseThrow();
-      return indicator.addresses().map(network::overlaps).orElse(false);
-    }
-    if (entry.type() == IndicatorType.DOMAIN) {
-      Optional<String> host = indicator.host();
-      return host.isPresent()
-          && (DomainNames.isWithin(host.get(), entry.value())
-              || indicator.type() == IndicatorType.DOMAIN
-                  && DomainNames.isWithin(entry.value(), host.get()));
-    }
-    return false;
+    return Coverage.covers(entry, indicator);
   }
 }

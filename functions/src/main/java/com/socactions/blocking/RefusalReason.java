@@ -14,14 +14,28 @@ public enum RefusalReason {
   PRIVATE_RANGE(false),
   /** A bare TLD or other public suffix ({@code com}, {@code co.uk}, {@code github.io}). */
   PUBLIC_SUFFIX(false),
+  /**
+   * An internal or special-use name: under no public suffix ({@code corp.local}, {@code nas.lan}),
+   * or reserved by RFC 6761, 6762, 8375 or ICANN ({@code localhost}, {@code test}, {@code invalid},
+   * {@code home.arpa}, {@code internal}, ...).
+   */
+  INTERNAL_NAME(false),
   /** Covered by {@code PROTECTED_INDICATORS}. */
   PROTECTED(false),
   /** On the allow list. */
   ALLOW_LISTED(false),
   /** {@code override_guardrails} was asked for without a justification. */
   JUSTIFICATION_REQUIRED(false),
-  /** A network broader than /24 (IPv4) or /48 (IPv6). */
+  /**
+   * A network broader than the guardrails allow without a justification: for blocks /24 (IPv4) or
+   * /48 (IPv6), for allows /16 or /32.
+   */
   TOO_BROAD(true),
+  /**
+   * A network broader than any justification can lift: for blocks /16 (IPv4) or /32 (IPv6), for
+   * allows /8 or /16.
+   */
+  TOO_BROAD_TO_OVERRIDE(false),
   /** An asset the CMDB marks critical or high-value. */
   CRITICAL_ASSET(true),
   /**

@@ -2,7 +2,10 @@ package com.socactions.cmdb;
 
 import com.socactions.blocking.CriticalAssets;
 import com.socactions.blocking.CriticalAssets.CriticalAsset;
+import com.socactions.indicators.Cidr;
+import com.socactions.indicators.DomainNames;
 import com.socactions.indicators.Indicator;
+import com.socactions.indicators.IpAddresses;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.HtmlTable;
 import com.socactions.platform.InvalidInputException;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Asset and VIP lookups on the chosen CMDB provider (each behind a short per-key cache), with one
@@ -86,11 +90,14 @@ public final class CmdbService {
   }
 
   /**
-   * The block guardrail's view: an address, a domain or a URL's host that the default CMDB marks
-   * critical or high-value. Asked once per batch ({@link CriticalAssets#forBatch}). Fails closed:
-   * when the CMDB cannot answer, the block is refused as a possible critical asset (a justified
-   * override still lifts it), because blocking a domain controller is worse than a block that waits
-   * for an analyst.
+   * The block guardrail's view: the critical or high-value assets of the default CMDB that a block
+   * would cut off: an address or a URL's host that is one, a network that holds one of its
+   * addresses, a domain that is one or a parent of its name. Asked once per batch ({@link
+   * CriticalAssets#forBatch}) in one provider lookup: each address, network and URL host as a key,
+   * each domain as itself and as {@code *.domain}. Fails closed: when the CMDB cannot answer, or
+   * answers only in part and names no critical asset, the block is refused as a possible critical
+   * asset (a justified override still lifts it), because blocking a domain controller is worse than
+   * a block that waits for an analyst.
    */
   public CriticalAssets criticalAssets() {
     return new CriticalAssets() {
@@ -102,11 +109,7 @@ public final class CmdbService {
       @Override
       public CriticalAssets forBatch(List<Indicator> indicators) {
         List<String> keys =
-            indicators.stream()
-                .map(CmdbService::keyOf)
-                .flatMap(Optional::stream)
-                .distinct()
-                .toList();
+            indicators.stream().map(CmdbService::keysOf).flatMap(List::stream).distinct().toList();
         Map<String, Optional<CriticalAsset>> verdicts = new HashMap<>();
         if (!keys.isEmpty()) {
           try {
@@ -127,21 +130,60 @@ public final class CmdbService {
           }
         }
         return indicator ->
-            keyOf(indicator).flatMap(key -> verdicts.getOrDefault(key, Optional.empty()));
+            keysOf(indicator).stream()
+                .map(key -> verdicts.getOrDefault(key, Optional.empty()))
+                .flatMap(Optional::stream)
+                .findFirst();
       }
     };
   }
 
+  /**
+   * The first critical match, saying which of its addresses or names a containment key covers;
+   * else, when the CMDB could not answer in full, a possible critical asset.
+   */
   private static Optional<CriticalAsset> verdict(AssetMatch match) {
-    if (match.error() != null) {
-      return Optional.of(
-          new CriticalAsset(
-              match.key(), "the CMDB could not answer for it (" + match.error() + ")"));
+    Optional<CriticalAsset> critical =
+        match.matches().stream()
+            .filter(AssetIndex::isCritical)
+            .findFirst()
+            .map(
+                asset ->
+                    new CriticalAsset(
+                        asset.name(),
+                        "the CMDB marks it " + whyCritical(asset),
+                        covered(match.key(), asset)));
+    if (critical.isPresent() || match.error() == null) {
+      return critical;
     }
-    return match.matches().stream()
-        .filter(asset -> asset.isHva() || asset.criticality() == Criticality.CRITICAL)
-        .findFirst()
-        .map(asset -> new CriticalAsset(asset.name(), "the CMDB marks it " + whyCritical(asset)));
+    return Optional.of(
+        new CriticalAsset(
+            match.key(),
+            "the CMDB could not answer for it in full ("
+                + match.error()
+                + "), so it may hold a critical asset"));
+  }
+
+  /**
+   * For a containment key, the asset's address in the network or name under the domain; null for an
+   * exact key.
+   */
+  private static String covered(String key, Asset asset) {
+    Optional<Cidr> network = AssetIndex.network(key);
+    if (network.isPresent()) {
+      return asset.ipAddresses().stream()
+          .filter(ip -> IpAddresses.parse(ip).map(network.get()::contains).orElse(false))
+          .findFirst()
+          .orElse(null);
+    }
+    if (key.startsWith(AssetIndex.SUBDOMAINS)) {
+      String domain = key.substring(AssetIndex.SUBDOMAINS.length());
+      return Stream.of(asset.fqdn(), AssetIndex.hostKey(asset.name()))
+          .filter(name -> name != null && DomainNames.isWithin(name, domain))
+          .findFirst()
+          .orElse(null);
+    }
+    return null;
   }
 
   private static String whyCritical(Asset asset) {
@@ -151,11 +193,22 @@ public final class CmdbService {
         + (asset.isHva() ? "a high-value asset" : "");
   }
 
-  private static Optional<String> keyOf(Indicator indicator) {
+  /**
+   * What to ask the CMDB about an indicator: an address, a network or a URL's host as itself (a URL
+   * blocks only its own host); a domain as itself and as {@code *.domain}, its subdomains, which
+   * blocking it blocks too. A public suffix or an internal name is not asked for its subdomains:
+   * the guardrails refuse it on their own, and {@code *.com} would read every CI of the CMDB.
+   */
+  private static List<String> keysOf(Indicator indicator) {
     return switch (indicator.type()) {
-      case IP, DOMAIN -> Optional.of(indicator.value());
-      case URL -> indicator.host();
-      default -> Optional.empty();
+      case IP, CIDR -> List.of(indicator.value());
+      case DOMAIN ->
+          DomainNames.isPublicSuffix(indicator.value())
+                  || DomainNames.internalName(indicator.value()).isPresent()
+              ? List.of(indicator.value())
+              : List.of(indicator.value(), AssetIndex.SUBDOMAINS + indicator.value());
+      case URL -> indicator.host().stream().toList();
+      default -> List.of();
     };
   }
 

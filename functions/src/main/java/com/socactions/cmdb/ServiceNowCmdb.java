@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.base.Suppliers;
 import com.google.common.collect.Lists;
+import com.socactions.indicators.Cidr;
 import com.socactions.indicators.IpAddresses;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.HttpClients;
@@ -30,6 +31,7 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import okhttp3.HttpUrl;
 
 /**
  * The ServiceNow CMDB (provider {@code servicenow}), available once {@link ServiceNowSettings} are
@@ -38,9 +40,18 @@ import java.util.function.Supplier;
  *
  * <p><b>Cost.</b> A batch costs one query per {@link #DEFAULT_KEYS_PER_QUERY} keys (an {@code IN}
  * on {@code ip_address}, {@code name} and {@code fqdn}, or on {@code user_name} and {@code email}),
+ * fewer keys when their query would pass {@link #DEFAULT_MAX_QUERY_LENGTH} URL-encoded characters,
  * with {@code sysparm_fields} naming only the mapped columns, plus a page per {@link
  * ServiceNowTableClient#DEFAULT_PAGE_SIZE} rows: 100 keys cost two calls. Keys are data: {@link
  * EncodedQuery} leaves out any key that could change the query, so such a key matches nothing.
+ *
+ * <p><b>Containment keys</b> (what a block would cut off, see {@link AssetIndex}) ride in the same
+ * query: a network as {@code ip_addressSTARTSWITH} on its octet-aligned prefixes ({@link
+ * #addressPrefixes}), {@code *.contoso.com} as {@code fqdnENDSWITH.contoso.com^ORnameENDSWITH
+ * .contoso.com}; the rows are checked exactly against the network or domain. When more rows match
+ * than one page holds, every key of that query is answered with what was found and an {@code error}
+ * saying the answer may be incomplete. Addresses stored with leading zeros or IPv6 written other
+ * than as RFC 5952 text are not found by a network key.
  *
  * <p><b>Matching</b> is the built-in CMDB's ({@link AssetIndex}): IP exact, host names without
  * case, a short name against an FQDN's first label; best first. The query asks for the first label
@@ -75,6 +86,16 @@ public final class ServiceNowCmdb implements CmdbProvider {
    * accept.
    */
   public static final int DEFAULT_KEYS_PER_QUERY = 50;
+
+  /**
+   * Longest {@code sysparm_query} sent, in URL-encoded characters: with the instance, the table and
+   * the other parameters, the request line stays under the 8 KB that proxies and the instance's
+   * front end accept.
+   */
+  public static final int DEFAULT_MAX_QUERY_LENGTH = 6_000;
+
+  /** {@code STARTSWITH} prefixes asked for one network at most (see {@link #addressPrefixes}). */
+  static final int MAX_PREFIXES_PER_NETWORK = 8;
 
   /** Rows read per query at most: one page; a key that matches more is a query nobody meant. */
   public static final int DEFAULT_MAX_ROWS_PER_QUERY = ServiceNowTableClient.DEFAULT_PAGE_SIZE;
@@ -150,33 +171,187 @@ public final class ServiceNowCmdb implements CmdbProvider {
     List<String> columns = assetColumns(fields);
     return lookup(
         keys,
-        chunk -> {
-          Set<String> asked = new LinkedHashSet<>();
-          for (String key : chunk) {
-            asked.add(key);
-            if (IpAddresses.parse(key).isEmpty() && key.indexOf('.') > 0) {
-              asked.add(
-                  key.substring(
-                      0, key.indexOf('.'))); // a CI named by its short name, without an FQDN
-            }
-          }
-          ServiceNowTableClient.Rows rows =
-              table.query(
-                  ASSET_TABLE,
-                  EncodedQuery.anyFieldIn(ASSET_KEY_FIELDS, asked),
-                  columns,
-                  DEFAULT_MAX_ROWS_PER_QUERY,
-                  DisplayValue.ALL);
-          AssetIndex index =
-              new AssetIndex(
-                  rows.rows().stream()
-                      .map(row -> asset(row, fields, instance))
-                      .flatMap(Optional::stream)
-                      .toList());
-          return chunk.stream().map(key -> AssetMatch.of(key, index.find(key))).toList();
-        },
+        ServiceNowCmdb::assetChunks,
+        chunk -> assets(chunk, table, columns, fields, instance),
         key -> AssetMatch.of(key, List.of()),
         AssetMatch::failed);
+  }
+
+  /**
+   * The answers for one chunk, from one query. When more CIs match than one page holds, any key's
+   * CIs may be among those left out: the chunk is asked again in halves, so that only a key that
+   * alone matches more than a page (a network or domain holding thousands of CIs) is answered with
+   * what was found and an {@code error} saying it may be incomplete, and the guardrail refuses it
+   * rather than miss a critical asset, without failing its neighbours. That costs at most two calls
+   * per key, and only when a page fills up.
+   */
+  private List<AssetMatch> assets(
+      List<String> chunk,
+      ServiceNowTableClient table,
+      List<String> columns,
+      Map<String, String> fields,
+      String instance) {
+    ServiceNowTableClient.Rows rows =
+        table.query(
+            ASSET_TABLE, assetQuery(chunk), columns, DEFAULT_MAX_ROWS_PER_QUERY, DisplayValue.ALL);
+    if (rows.truncated() && chunk.size() > 1) {
+      List<AssetMatch> answers =
+          new ArrayList<>(
+              assets(chunk.subList(0, chunk.size() / 2), table, columns, fields, instance));
+      answers.addAll(
+          assets(chunk.subList(chunk.size() / 2, chunk.size()), table, columns, fields, instance));
+      return answers;
+    }
+    AssetIndex index =
+        new AssetIndex(
+            rows.rows().stream()
+                .map(row -> asset(row, fields, instance))
+                .flatMap(Optional::stream)
+                .toList());
+    String incomplete =
+        rows.truncated()
+            ? "ServiceNow holds more than "
+                + DEFAULT_MAX_ROWS_PER_QUERY
+                + " CIs for it; the answer may be incomplete"
+            : null;
+    return chunk.stream()
+        .map(
+            key -> {
+              List<Asset> found = index.find(key);
+              return new AssetMatch(key, !found.isEmpty(), found, incomplete);
+            })
+        .toList();
+  }
+
+  /**
+   * One query for a chunk of asset keys: the exact keys (and the first label of FQDN keys, for a CI
+   * named by its short name) in {@code IN} lists on {@code ip_address}, {@code name} and {@code
+   * fqdn}; each network key as {@code STARTSWITH} on {@code ip_address} ({@link #addressPrefixes});
+   * each {@code *.domain} key as {@code ENDSWITH .domain} on {@code fqdn} and {@code name}; all
+   * joined by {@code ^OR}. The answers are then matched exactly ({@link AssetIndex}), so a prefix
+   * that reads more than the network costs rows, never a wrong answer.
+   */
+  static EncodedQuery assetQuery(List<String> chunk) {
+    Set<String> exact = new LinkedHashSet<>();
+    Set<EncodedQuery.Condition> containment = new LinkedHashSet<>();
+    for (String key : chunk) {
+      Optional<Cidr> network = AssetIndex.network(key);
+      if (network.isPresent()) {
+        List<String> prefixes = addressPrefixes(network.get());
+        for (String prefix : prefixes) {
+          containment.add(
+              prefix.isEmpty()
+                  ? EncodedQuery.isNotEmpty("ip_address")
+                  : EncodedQuery.startsWith("ip_address", prefix));
+        }
+      } else if (key.startsWith(AssetIndex.SUBDOMAINS)) {
+        String domain = AssetIndex.hostKey(key.substring(AssetIndex.SUBDOMAINS.length()));
+        if (!domain.isEmpty()) {
+          containment.add(EncodedQuery.endsWith("fqdn", "." + domain));
+          containment.add(EncodedQuery.endsWith("name", "." + domain));
+        }
+      } else {
+        exact.add(key);
+        if (IpAddresses.parse(key).isEmpty() && key.indexOf('.') > 0) {
+          exact.add(key.substring(0, key.indexOf('.'))); // a CI named by its short name alone
+        }
+      }
+    }
+    EncodedQuery query = EncodedQuery.anyFieldIn(ASSET_KEY_FIELDS, exact);
+    for (EncodedQuery.Condition condition : containment) {
+      query = query.or(condition);
+    }
+    return query;
+  }
+
+  /**
+   * The texts that every address of {@code network} starts with, as ServiceNow stores addresses
+   * (dotted quads; RFC 5952 IPv6 text), for {@code ip_addressSTARTSWITH}: at most {@value
+   * #MAX_PREFIXES_PER_NETWORK}, each ending at an octet or hextet boundary so that {@code 45.44.}
+   * cannot match {@code 45.440...}. Octet-aligned IPv4 networks are one prefix ({@code /24} ->
+   * {@code 45.44.0.}); others are the aligned prefixes below them when there are at most {@value
+   * #MAX_PREFIXES_PER_NETWORK} ({@code /22} -> four {@code /24} prefixes), else the one above
+   * ({@code /18} -> {@code 45.44.}); networks narrower than /24 ask their /24. IPv6 networks ask
+   * their whole leading hextets up to the first zero one (which RFC 5952 text may compress into
+   * {@code ::}). An empty prefix means any address: {@code /0}, or an IPv6 network whose first
+   * hextet is zero.
+   */
+  static List<String> addressPrefixes(Cidr network) {
+    long[] words = words(network);
+    if (!network.isIpv4()) {
+      List<String> hextets = new ArrayList<>();
+      for (int i = 0; i < network.prefixLength() / 16 && words[i] != 0; i++) {
+        hextets.add(Long.toHexString(words[i]));
+      }
+      return List.of(hextets.isEmpty() ? "" : String.join(":", hextets) + ":");
+    }
+    int prefix = Math.min(network.prefixLength(), 24);
+    int whole = prefix / 8;
+    int spare = prefix % 8;
+    if (spare == 0 || 1 << (8 - spare) > MAX_PREFIXES_PER_NETWORK) {
+      return List.of(octets(words, whole));
+    }
+    List<String> prefixes = new ArrayList<>();
+    for (long octet = words[whole]; octet < words[whole] + (1 << (8 - spare)); octet++) {
+      prefixes.add(octets(words, whole) + octet + ".");
+    }
+    return prefixes;
+  }
+
+  /** The first {@code count} octets written with a dot after each; empty for none. */
+  private static String octets(long[] words, int count) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      text.append(words[i]).append('.');
+    }
+    return text.toString();
+  }
+
+  /** The network's address as octets (IPv4) or hextets (IPv6). */
+  private static long[] words(Cidr network) {
+    byte[] bytes = network.network().getAddress();
+    boolean ipv4 = network.isIpv4();
+    long[] words = new long[ipv4 ? 4 : 8];
+    for (int i = 0; i < words.length; i++) {
+      words[i] = ipv4 ? bytes[i] & 0xff : ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
+    }
+    return words;
+  }
+
+  /**
+   * The keys in chunks of at most {@value #DEFAULT_KEYS_PER_QUERY} whose query stays under {@value
+   * #DEFAULT_MAX_QUERY_LENGTH} characters once URL-encoded (each key's terms are measured; the
+   * fields and joints are a constant the margin covers).
+   */
+  private static List<List<String>> assetChunks(List<String> keys) {
+    List<List<String>> chunks = new ArrayList<>();
+    List<String> chunk = new ArrayList<>();
+    int length = 0;
+    for (String key : keys) {
+      int cost = urlEncodedLength(assetQuery(List.of(key)).encoded());
+      if (!chunk.isEmpty()
+          && (chunk.size() == DEFAULT_KEYS_PER_QUERY || length + cost > DEFAULT_MAX_QUERY_LENGTH)) {
+        chunks.add(chunk);
+        chunk = new ArrayList<>();
+        length = 0;
+      }
+      chunk.add(key);
+      length += cost;
+    }
+    if (!chunk.isEmpty()) {
+      chunks.add(chunk);
+    }
+    return chunks;
+  }
+
+  /** The length of {@code text} as a query parameter value in the URL OkHttp sends. */
+  private static int urlEncodedLength(String text) {
+    return HttpUrl.get("http://cmdb.invalid/")
+        .newBuilder()
+        .addQueryParameter("q", text)
+        .build()
+        .encodedQuery()
+        .length();
   }
 
   private static List<String> assetColumns(Map<String, String> fields) {
@@ -247,6 +422,7 @@ public final class ServiceNowCmdb implements CmdbProvider {
     ServiceNowTableClient table = client.get();
     return lookup(
         keys,
+        distinct -> Lists.partition(distinct, DEFAULT_KEYS_PER_QUERY),
         chunk -> {
           Set<String> asked = new LinkedHashSet<>();
           for (String key : chunk) {
@@ -334,6 +510,7 @@ public final class ServiceNowCmdb implements CmdbProvider {
    */
   private static <M> List<M> lookup(
       List<String> keys,
+      Function<List<String>, List<List<String>>> chunks,
       Function<List<String>, List<M>> query,
       Function<String, M> none,
       BiFunction<String, String, M> failed) {
@@ -342,7 +519,7 @@ public final class ServiceNowCmdb implements CmdbProvider {
         keys.stream().filter(k -> k != null && !k.isBlank()).map(String::strip).distinct().toList();
     UpstreamException firstFailure = null;
     int answered = 0;
-    for (List<String> chunk : Lists.partition(distinct, DEFAULT_KEYS_PER_QUERY)) {
+    for (List<String> chunk : chunks.apply(distinct)) {
       try {
         List<M> matches = query.apply(chunk);
         for (int i = 0; i < chunk.size(); i++) {

@@ -1,7 +1,7 @@
 package com.socactions.identity;
 
 import com.socactions.blocking.GuardrailOverride;
-import com.socactions.blocking.Provenance;
+import com.socactions.ledger.Provenance;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,8 +1,8 @@
 package com.socactions.identity;
 
 import com.google.common.base.Suppliers;
-import com.socactions.blocking.BlockLedger;
 import com.socactions.graph.GraphModule;
+import com.socactions.ledger.BlockLedger;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.Settings;
 import java.time.Clock;

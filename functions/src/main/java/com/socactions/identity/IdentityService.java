@@ -1,13 +1,6 @@
 package com.socactions.identity;
 
-import com.socactions.blocking.BlockLedger;
-import com.socactions.blocking.Claim;
-import com.socactions.blocking.EnforcementRequest.Action;
 import com.socactions.blocking.GuardrailOverride;
-import com.socactions.blocking.LedgerEntry;
-import com.socactions.blocking.LedgerKeys;
-import com.socactions.blocking.LedgerRequest;
-import com.socactions.blocking.Provenance;
 import com.socactions.blocking.RefusalReason;
 import com.socactions.graph.AccountRef;
 import com.socactions.graph.AccountResolution;
@@ -19,6 +12,13 @@ import com.socactions.graph.GraphUsers;
 import com.socactions.graph.ResolutionStatus;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.IndicatorType;
+import com.socactions.ledger.Action;
+import com.socactions.ledger.BlockLedger;
+import com.socactions.ledger.Claim;
+import com.socactions.ledger.LedgerEntry;
+import com.socactions.ledger.LedgerKeys;
+import com.socactions.ledger.LedgerRequest;
+import com.socactions.ledger.Provenance;
 import com.socactions.platform.UpstreamException;
 import java.time.Clock;
 import java.time.Instant;
@@ -319,7 +319,7 @@ public final class IdentityService {
                 : "this connector did not disable "
                     + name(user)
                     + "; enable it with override_guardrails and a justification";
-        refusals.add(new BlockLedger.Refusal(request, reason, message));
+        refusals.add(new BlockLedger.Refusal(request, reason.wireName(), message));
         call.answer(user, AccountStatus.REFUSED, reason.wireName(), message, null);
         continue;
       }
@@ -558,7 +558,9 @@ public final class IdentityService {
       }
       if (reason != null) {
         call.answer(user, AccountStatus.REFUSED, reason.wireName(), message, null);
-        refusals.add(new BlockLedger.Refusal(request(user, command.provenance()), reason, message));
+        refusals.add(
+            new BlockLedger.Refusal(
+                request(user, command.provenance()), reason.wireName(), message));
       } else {
         if (!lifted.isEmpty()) {
           call.overrides.put(user.id(), "override lifted: " + String.join("; ", lifted));

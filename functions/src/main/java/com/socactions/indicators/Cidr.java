@@ -47,6 +47,18 @@ public record Cidr(InetAddress network, int prefixLength) {
    * required and host bits must be zero. For analysts' input, use {@link Indicators#parse}.
    */
   public static Optional<Cidr> parse(String text) {
+    return parseAllowingHostBits(text)
+        .filter(
+            cidr ->
+                cidr.network.equals(
+                    IpAddresses.parse(text.substring(0, text.indexOf('/'))).orElseThrow()));
+  }
+
+  /**
+   * {@code address/prefix} as {@link #parse} reads it, except that host bits may be set: {@code
+   * 45.44.0.7/24} is the network {@code 45.44.0.0/24}.
+   */
+  public static Optional<Cidr> parseAllowingHostBits(String text) {
     int slash = text == null ? -1 : text.indexOf('/');
     if (slash < 0 || !text.substring(slash + 1).matches("[0-9]{1,3}")) {
       return Optional.empty();
@@ -56,8 +68,7 @@ public record Cidr(InetAddress network, int prefixLength) {
     if (address.isEmpty() || prefix > IpAddresses.bitsOf(address.get())) {
       return Optional.empty();
     }
-    Cidr cidr = containing(address.get(), prefix);
-    return cidr.network.equals(address.get()) ? Optional.of(cidr) : Optional.empty();
+    return Optional.of(containing(address.get(), prefix));
   }
 
   public int bits() {

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>IP: canonical text (dotted quad, RFC 5952 IPv6); IPv4-mapped IPv6 becomes the IPv4 address.
  *   <li>CIDR: host bits zeroed (noted), canonical address and prefix text; a /32 or /128 is an IP.
- *   <li>Domain: lower case, IDN as punycode, one trailing dot removed.
+ *   <li>Domain: lower case, IDN as punycode, the Unicode full stops {@code 。．｡} read as dots (as
+ *       IDNA reads them, also in a URL's host and in addresses), one trailing dot removed.
  *   <li>URL (http, https, ftp): scheme and host normalised as above, credentials and fragment
  *       dropped, default port dropped, empty path written {@code /}; path and query kept as sent
  *       except that percent-escapes of unreserved characters are decoded, other escapes get
@@ -46,8 +47,9 @@ import java.util.regex.Pattern;
  * control and invisible formatting characters, values longer than {@link #MAX_LENGTH}, hosts with a
  * port but no scheme, URLs without a scheme, e-mail addresses, numeric hosts that are not dotted
  * quads ({@code 0x7f.1}, {@code 2130706433}: browsers read them as addresses), IPv6 zone ids,
- * single-label names other than public suffixes, and names with {@code ß} or {@code ς} (IDNA 2003
- * and 2008 map them to different domains; send the {@code xn--} form).
+ * single-label names other than public suffixes and special-use names ({@code localhost}, {@code
+ * local}, {@code test}, ...: {@link DomainNames#isSpecialUse}), and names with {@code ß} or {@code
+ * ς} (IDNA 2003 and 2008 map them to different domains; send the {@code xn--} form).
  */
 public final class Indicators {
   /** Longest input accepted, in characters (before and after normalisation). */
@@ -125,6 +127,7 @@ public final class Indicators {
     if (url.matches()) {
       return new Indicator(IndicatorType.URL, url(url.group(1), url.group(2), notes), sent);
     }
+    text = withAsciiDots(text, notes);
     if (HEX.matcher(text).matches() && text.length() >= MIN_HASH_LIKE_LENGTH) {
       return new Indicator(hashType(text), text.toLowerCase(Locale.ROOT), sent);
     }
@@ -335,11 +338,24 @@ public final class Indicators {
       decoded = percentDecode(text);
       notes.add("percent-escapes in the host decoded, as browsers do");
     }
+    decoded = withAsciiDots(decoded, notes);
     Optional<InetAddress> address = IpAddresses.parse(decoded);
     if (address.isPresent() && decoded.indexOf(':') < 0) {
       return IpAddresses.canonical(address.get());
     }
     return domain(decoded, notes);
+  }
+
+  /**
+   * Unicode full stops read as the dots they are to IDNA, so that {@code contoso.com。} and {@code
+   * contoso.com} are one value for the allow list, the protected list and the ledger.
+   */
+  private static String withAsciiDots(String text, List<String> notes) {
+    String dotted = DomainNames.withAsciiDots(text);
+    if (!dotted.equals(text)) {
+      notes.add("Unicode full stops read as dots: " + dotted);
+    }
+    return dotted;
   }
 
   private static String domain(String text, List<String> notes) throws Rejected {
@@ -375,7 +391,11 @@ public final class Indicators {
       notes.add("internationalised name written as " + ascii);
     }
     InternetDomainName parsed = InternetDomainName.from(ascii);
-    if (parsed.parts().size() == 1 && !parsed.isPublicSuffix()) {
+    // A special-use top-level name (localhost, local, test, ...) is a fully qualified name of its
+    // own: it parses, and the guardrails refuse it as internal with the RFC that says why.
+    if (parsed.parts().size() == 1
+        && !parsed.isPublicSuffix()
+        && !DomainNames.isSpecialUse(ascii)) {
       throw new Rejected("'" + ascii + "' is a single-label name, not a fully qualified domain");
     }
     return ascii;

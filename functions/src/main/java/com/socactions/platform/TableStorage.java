@@ -5,6 +5,7 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.FixedDelayOptions;
+import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
@@ -12,6 +13,7 @@ import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.data.tables.models.ListTablesOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,9 +93,27 @@ public final class TableStorage {
     this(settings, credentials, HttpClients.shared(), PROBE_TIMEOUT);
   }
 
+  /**
+   * With extra pipeline policies on the data client: benchmarks and tests count the storage calls
+   * an operation makes with one.
+   */
+  public TableStorage(
+      Settings settings, AzureCredentials credentials, List<HttpPipelinePolicy> policies) {
+    this(settings, credentials, HttpClients.shared(), PROBE_TIMEOUT, policies);
+  }
+
   /** For tests: another base client (a test CA) and probe timeout. */
   TableStorage(
       Settings settings, AzureCredentials credentials, OkHttpClient base, Duration probeTimeout) {
+    this(settings, credentials, base, probeTimeout, List.of());
+  }
+
+  private TableStorage(
+      Settings settings,
+      AzureCredentials credentials,
+      OkHttpClient base,
+      Duration probeTimeout,
+      List<HttpPipelinePolicy> policies) {
     this.connection = StorageConnection.resolve(settings);
     ConfigurationException problem = connection.problem().orElse(null);
     TableServiceClient probe = null;
@@ -113,8 +133,11 @@ public final class TableStorage {
                         .build())
                 .retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ZERO)))
                 .buildClient();
+        TableServiceClientBuilder dataBuilder =
+            builder(identity.capped(AzureCredentials.DEFAULT_MAX_TOKEN_WAIT));
+        policies.forEach(dataBuilder::addPolicy);
         data =
-            builder(identity.capped(AzureCredentials.DEFAULT_MAX_TOKEN_WAIT))
+            dataBuilder
                 .httpClient(
                     new OkHttpAsyncHttpClientBuilder(
                             base.newBuilder()

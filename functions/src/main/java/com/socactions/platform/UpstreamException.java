@@ -35,6 +35,11 @@ public class UpstreamException extends RuntimeException {
     this(upstream, 0, message, null, null, cause);
   }
 
+  /** No answer worth quoting, but a wait after which trying again should help. */
+  public static UpstreamException retryLater(String upstream, String message, Duration retryAfter) {
+    return new UpstreamException(upstream, 0, message, null, retryAfter, null);
+  }
+
   public String upstream() {
     return upstream;
   }

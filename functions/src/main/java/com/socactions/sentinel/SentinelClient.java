@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -71,7 +72,14 @@ public final class SentinelClient {
 
   static final String TRUNCATION_MARK = "\n[truncated by SOC Actions]";
 
+  /** Longest comment name {@link #putComment} sends; a GUID is 36. */
+  static final int MAX_COMMENT_ID_LENGTH = 128;
+
   private static final MediaType JSON = MediaType.get("application/json");
+
+  /** What ARM accepts in a resource name without escaping, which a GUID is made of. */
+  private static final Pattern COMMENT_ID =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0," + (MAX_COMMENT_ID_LENGTH - 1) + "}");
 
   private final HttpUrl base;
   private final String scope;
@@ -312,20 +320,43 @@ public final class SentinelClient {
   }
 
   /**
-   * Adds a comment under a new name ({@code PUT .../comments/{uuid}}), so a retried call writes the
-   * same comment again rather than a second one. A message longer than {@value #MAX_COMMENT_LENGTH}
-   * characters is cut (see {@link #truncateComment}).
+   * Adds a comment under a new random name. A retried call (the policy's retries) sends the same
+   * name, so it writes the same comment again rather than a second one; a caller that may repeat
+   * the whole call should name the comment itself ({@link #putComment}). A message longer than
+   * {@value #MAX_COMMENT_LENGTH} characters is cut (see {@link #truncateComment}).
    *
    * @return the comment resource Sentinel answered
    * @throws UpstreamException when Sentinel fails or refuses
    */
   public ObjectNode addComment(ArmIncidentId id, String message) {
+    return putComment(id, commentIds.get().toString(), message);
+  }
+
+  /**
+   * Creates the comment {@code commentId} on the incident, or replaces its message when a comment
+   * of that name exists ({@code PUT .../comments/{incidentCommentId}}: Sentinel answers 201
+   * Created, then 200 Updated). With a name derived from what the comment is for ({@link
+   * IncidentCommentId}), writing it again, from a retry or from a second run racing this one,
+   * leaves one comment. A message longer than {@value #MAX_COMMENT_LENGTH} characters is cut (see
+   * {@link #truncateComment}).
+   *
+   * @param commentId the comment's name: letters, digits, {@code -}, {@code _} and {@code .}, at
+   *     most {@value #MAX_COMMENT_ID_LENGTH} characters (usually a GUID)
+   * @return the comment resource Sentinel answered
+   * @throws IllegalArgumentException when {@code commentId} is not such a name (a programming
+   *     error)
+   * @throws UpstreamException when Sentinel fails or refuses
+   */
+  public ObjectNode putComment(ArmIncidentId id, String commentId, String message) {
     Objects.requireNonNull(message, "'message' cannot be null.");
-    String name = commentIds.get().toString();
+    if (commentId == null || !COMMENT_ID.matcher(commentId).matches()) {
+      throw new IllegalArgumentException(
+          "'commentId' must be a resource name such as a GUID, not '" + commentId + "'");
+    }
     ObjectNode body = Json.UPSTREAM.createObjectNode();
     body.putObject("properties").put("message", truncateComment(message));
     Request.Builder request =
-        authorized(incidentUrl(id, List.of("comments", name)))
+        authorized(incidentUrl(id, List.of("comments", commentId)))
             .put(RequestBody.create(UpstreamJson.write(body), JSON));
     JsonNode answer = parse(call("add a comment to incident " + id.incidentName(), request).body());
     return answer instanceof ObjectNode object ? object : Json.UPSTREAM.createObjectNode();

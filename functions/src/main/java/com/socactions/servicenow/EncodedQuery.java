@@ -26,11 +26,12 @@ import java.util.regex.Pattern;
  * {@code STANCEOFx} would read as {@code INSTANCEOF}). Inside {@code IN} a value with a comma is
  * moved to an {@code =} condition of its own in the same {@code ^OR} clause, where a comma is plain
  * text. Any other value that fails these rules turns its condition into "false": an {@code IN} item
- * is left out of the list; an {@code =}, {@code !=}, {@code STARTSWITH} or {@code LIKE} condition
- * is dropped from its {@code ^OR} clause (so a {@code !=} on such a value narrows the query instead
- * of widening it); a clause left with no condition makes its group match nothing, and a query whose
- * every group matches nothing {@link #matchesNothing()} and should not be sent at all. Field names
- * are ours, not data: a malformed one is a programming error ({@link IllegalArgumentException}).
+ * is left out of the list; an {@code =}, {@code !=}, {@code STARTSWITH}, {@code ENDSWITH} or {@code
+ * LIKE} condition is dropped from its {@code ^OR} clause (so a {@code !=} on such a value narrows
+ * the query instead of widening it); a clause left with no condition makes its group match nothing,
+ * and a query whose every group matches nothing {@link #matchesNothing()} and should not be sent at
+ * all. Field names are ours, not data: a malformed one is a programming error ({@link
+ * IllegalArgumentException}).
  */
 public final class EncodedQuery {
   /**
@@ -90,8 +91,10 @@ public final class EncodedQuery {
     EQUALS("="),
     NOT_EQUALS("!="),
     AT_LEAST(">="),
+    GREATER_THAN(">"),
     IN("IN"),
     STARTS_WITH("STARTSWITH"),
+    ENDS_WITH("ENDSWITH"),
     LIKE("LIKE"),
     IS_EMPTY("ISEMPTY"),
     IS_NOT_EMPTY("ISNOTEMPTY");
@@ -176,6 +179,14 @@ public final class EncodedQuery {
     return new Condition(field, Operator.AT_LEAST, List.of(value));
   }
 
+  /**
+   * {@code field > value}: for date-times in the stored {@code yyyy-MM-dd HH:mm:ss} form, and for
+   * keys such as {@code sys_id}, which the instance compares as text in the order it sorts them.
+   */
+  public static Condition greaterThan(String field, String value) {
+    return new Condition(field, Operator.GREATER_THAN, List.of(value));
+  }
+
   public static Condition notEqualTo(String field, String value) {
     return new Condition(field, Operator.NOT_EQUALS, List.of(value));
   }
@@ -190,6 +201,11 @@ public final class EncodedQuery {
 
   public static Condition startsWith(String field, String value) {
     return new Condition(field, Operator.STARTS_WITH, List.of(value));
+  }
+
+  /** {@code fieldENDSWITHvalue}, without case as ServiceNow compares. */
+  public static Condition endsWith(String field, String value) {
+    return new Condition(field, Operator.ENDS_WITH, List.of(value));
   }
 
   /** Contains ({@code LIKE}), without case as ServiceNow compares. */

@@ -24,11 +24,13 @@ import com.socactions.tickets.jira.Jql;
 import com.socactions.tickets.jira.StatusCategory;
 import com.socactions.tickets.jira.StatusTarget;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -299,21 +301,89 @@ public final class JiraTickets implements TicketSystem {
         .map(issue -> state(issue, commentsSince));
   }
 
+  /** Jira's order: by update time (milliseconds), then by issue key as Jira sorts keys. */
+  static final Comparator<ChangePosition> CHANGE_ORDER =
+      Comparator.comparing(ChangePosition::updatedAt)
+          .thenComparing(ChangePosition::key, Jql.KEY_ORDER);
+
+  @Override
+  public Comparator<ChangePosition> changeOrder() {
+    return CHANGE_ORDER;
+  }
+
+  /** JQL reads a date to the minute. */
+  @Override
+  public Duration changeQueryUnit() {
+    return Duration.ofMinutes(1);
+  }
+
   /**
-   * Issues with {@value #MARKER_LABEL} updated at or after {@code since}, oldest first: JQL has
-   * minute precision, so the search asks from the minute and the answer is cut at {@code since}.
+   * One enhanced search ({@code labels = "soc-actions" AND updated >= "<minute>" ORDER BY updated
+   * ASC, key ASC}) from the minute of {@code after}, paged with {@code nextPageToken}. JQL reads
+   * dates to the minute only, so the issues of that minute at or before {@code after} are read and
+   * skipped, never returned: a burst of changes in one minute is walked through once, however many
+   * runs it takes. Only the issues returned cost more calls (their comments, in {@link #states}).
+   * Within one run the pages follow Jira's token, which is opaque: if it were a plain offset, an
+   * issue changing during the run could shift an unread one back into a page already read; each run
+   * starts a fresh search from its cursor, which bounds that to one run's pages.
    */
   @Override
-  public List<TicketState> changedSince(Instant since, int max) {
-    String jql = Jql.labelUpdatedSince(MARKER_LABEL, since, accountZone.get());
-    List<TicketState> changed = new ArrayList<>();
-    for (ObjectNode issue : client.get().search(jql, STATE_FIELDS, max).issues()) {
-      Instant updated = JiraDates.parse(issue.path("fields").path("updated").asText(null));
-      if (updated == null || !updated.isBefore(since)) {
-        changed.add(state(issue, since));
+  public ChangeFeed changesAfter(ChangePosition after, int pageSize) {
+    ChangeFeed.checkPageSize(pageSize);
+    String jql = Jql.labelUpdatedSince(MARKER_LABEL, after.updatedAt(), accountZone.get());
+    return new ChangeFeed() {
+      private final Set<String> tokens = new HashSet<>();
+      private final Set<String> returned = new HashSet<>();
+      private String token;
+      private boolean done;
+
+      @Override
+      public List<TicketChange> next() {
+        while (!done) {
+          JiraClient.SearchPage page = client.get().searchPage(jql, STATE_FIELDS, pageSize, token);
+          done = page.isLast();
+          token = page.nextPageToken();
+          if (!done && !tokens.add(token)) {
+            throw new UpstreamException(
+                JiraClient.UPSTREAM,
+                502,
+                "Jira handed out the same page token twice while listing changed issues",
+                null,
+                null,
+                null);
+          }
+          List<TicketChange> changes = new ArrayList<>();
+          for (ObjectNode issue : page.issues()) {
+            String id = issue.path("id").asText("");
+            String key = issue.path("key").asText("");
+            Instant updated = JiraDates.parse(issue.path("fields").path("updated").asText(null));
+            if (id.isEmpty() || key.isEmpty() || updated == null) {
+              continue;
+            }
+            ChangePosition position = new ChangePosition(updated, key);
+            // An issue met twice in one search at the same time is one change (it moved pages).
+            if (CHANGE_ORDER.compare(position, after) > 0 && returned.add(id + "@" + updated)) {
+              changes.add(new TicketChange(id, position, issue));
+            }
+          }
+          if (!changes.isEmpty()) {
+            return changes;
+          }
+        }
+        return List.of();
       }
+    };
+  }
+
+  /** One comment read per issue, from what {@code commentsSince} gives for it. */
+  @Override
+  public List<TicketState> states(
+      List<TicketChange> changes, Function<TicketChange, Instant> commentsSince) {
+    List<TicketState> states = new ArrayList<>();
+    for (TicketChange change : changes) {
+      states.add(state(change.record(), commentsSince.apply(change)));
     }
-    return changed;
+    return states;
   }
 
   // ---- mapping ----

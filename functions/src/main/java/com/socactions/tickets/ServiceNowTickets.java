@@ -18,6 +18,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import okhttp3.HttpUrl;
 
@@ -77,6 +79,13 @@ public final class ServiceNowTickets implements TicketSystem {
   static final DateTimeFormatter GLIDE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
   static final String JOURNAL_TABLE = "sys_journal_field";
+
+  /**
+   * Most journal entries one read returns (in pages of the client's size): far above what a page of
+   * changed tickets gathers in a catch-up interval.
+   */
+  static final int MAX_JOURNAL_ROWS = 10_000;
+
   private static final List<String> TICKET_FIELDS =
       List.of(
           "sys_id",
@@ -220,22 +229,90 @@ public final class ServiceNowTickets implements TicketSystem {
         .map(row -> state(row, journal(List.of(ticketId), commentsSince)));
   }
 
+  /**
+   * Keyset pages over the tickets with {@code correlation_display} {@value #CORRELATION_DISPLAY},
+   * in the order {@code ORDERBYsys_updated_on^ORDERBYsys_id}: each page asks for what comes after
+   * the last row read, {@code sys_updated_on>X^NQsys_updated_on=X^sys_id>Y} (the marker repeated in
+   * both groups, since {@code ^NQ} starts an independent query), never for an offset. So a page
+   * costs the same however much history lies before it, any number of tickets changed in one second
+   * (the field's resolution) are walked through without reading one twice, and a ticket that
+   * changes while the feed is read moves to the end instead of shifting an unread one into a page
+   * already read. Times are the stored UTC values ({@code sysparm_display_value=false}), which is
+   * also how the instance reads a plain date-time in a query.
+   */
   @Override
-  public List<TicketState> changedSince(Instant since, int max) {
-    EncodedQuery query =
-        EncodedQuery.where(EncodedQuery.equalTo("correlation_display", CORRELATION_DISPLAY))
-            .and(
-                EncodedQuery.atLeast(
-                    "sys_updated_on", GLIDE_TIME.format(since.atOffset(ZoneOffset.UTC))))
-            .orderBy("sys_updated_on");
-    List<ObjectNode> rows =
-        client.get().query(mapping.get().table, query, TICKET_FIELDS, max).rows();
-    if (rows.isEmpty()) {
+  public ChangeFeed changesAfter(ChangePosition after, int pageSize) {
+    ChangeFeed.checkPageSize(pageSize);
+    return new ChangeFeed() {
+      private ChangePosition last = after;
+
+      @Override
+      public List<TicketChange> next() {
+        List<TicketChange> changes = new ArrayList<>();
+        for (ObjectNode row :
+            client
+                .get()
+                .query(mapping.get().table, changesAfter(last), TICKET_FIELDS, pageSize)
+                .rows()) {
+          Instant updated = glideTime(row.path("sys_updated_on").asText(null));
+          String sysId = row.path("sys_id").asText("");
+          if (updated != null && !sysId.isEmpty()) {
+            ChangePosition position = new ChangePosition(updated, sysId);
+            changes.add(new TicketChange(sysId, position, row));
+            last = position;
+          }
+        }
+        return changes;
+      }
+    };
+  }
+
+  /** The encoded query of the tickets after {@code position} in change order. */
+  static EncodedQuery changesAfter(ChangePosition position) {
+    String time = GLIDE_TIME.format(position.updatedAt().atOffset(ZoneOffset.UTC));
+    EncodedQuery.Condition ours = EncodedQuery.equalTo("correlation_display", CORRELATION_DISPLAY);
+    EncodedQuery query;
+    if (position.isStart()) {
+      query = EncodedQuery.where(ours).and(EncodedQuery.atLeast("sys_updated_on", time));
+    } else {
+      query =
+          EncodedQuery.where(ours)
+              .and(EncodedQuery.greaterThan("sys_updated_on", time))
+              .newQuery(ours)
+              .and(EncodedQuery.equalTo("sys_updated_on", time))
+              .and(EncodedQuery.greaterThan("sys_id", position.key()));
+    }
+    return query.orderBy("sys_updated_on").orderBy("sys_id");
+  }
+
+  /**
+   * One journal query for every ticket's comments: from the earliest time any of them asks for,
+   * each ticket then keeping its own.
+   */
+  @Override
+  public List<TicketState> states(
+      List<TicketChange> changes, Function<TicketChange, Instant> commentsSince) {
+    if (changes.isEmpty()) {
       return List.of();
     }
+    Map<String, Instant> since = new LinkedHashMap<>();
+    for (TicketChange change : changes) {
+      since.merge(change.ticketId(), commentsSince.apply(change), (a, b) -> a.isBefore(b) ? a : b);
+    }
+    Instant earliest = since.values().stream().min(Instant::compareTo).orElseThrow();
     Map<String, List<TicketState.TicketComment>> notes =
-        journal(rows.stream().map(r -> r.path("sys_id").asText()).toList(), since);
-    return rows.stream().map(row -> state(row, notes)).toList();
+        journal(List.copyOf(since.keySet()), earliest);
+    List<TicketState> states = new ArrayList<>();
+    for (TicketChange change : changes) {
+      // Journal times are whole seconds, as the query's bound is.
+      Instant own = since.get(change.ticketId()).truncatedTo(ChronoUnit.SECONDS);
+      List<TicketState.TicketComment> kept =
+          notes.getOrDefault(change.ticketId(), List.of()).stream()
+              .filter(note -> note.createdAt() == null || !note.createdAt().isBefore(own))
+              .toList();
+      states.add(state(change.record(), Map.of(change.ticketId(), kept)));
+    }
+    return states;
   }
 
   // ---- mapping ----
@@ -356,7 +433,7 @@ public final class ServiceNowTickets implements TicketSystem {
                 JOURNAL_TABLE,
                 query,
                 List.of("sys_id", "element_id", "value", "sys_created_by", "sys_created_on"),
-                ServiceNowTableClient.DEFAULT_PAGE_SIZE)
+                MAX_JOURNAL_ROWS)
             .rows()) {
       byTicket
           .computeIfAbsent(row.path("element_id").asText(), id -> new ArrayList<>())

@@ -1,6 +1,7 @@
 package com.socactions.tickets;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.socactions.blocking.Verdict;
 import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.Json;
 import com.socactions.platform.Settings;

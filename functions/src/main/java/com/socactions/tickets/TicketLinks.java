@@ -13,9 +13,12 @@ import com.socactions.platform.Digests;
 import com.socactions.platform.Json;
 import com.socactions.platform.TableStorage;
 import com.socactions.platform.UpstreamException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,9 +34,13 @@ import java.util.regex.Pattern;
  *       hold {@code /}, which table keys forbid; the id itself is a property);
  *   <li>partition {@code <system>:ticket}, row the ticket id: the reverse index that inbound
  *       changes use to find the incident;
- *   <li>partition {@code watermark}, row {@code <system>}: how far the catch-up poll has read;
+ *   <li>partition {@value #CURSOR_PARTITION}, row {@code <system>}: the catch-up cursor, the
+ *       position ({@code updated_at}, {@code key}) of the last change applied; written if-match its
+ *       ETag and only ever forward;
  *   <li>partition {@code <system>:delivery}, row {@code sha256(delivery id)}: webhook deliveries
- *       already applied, so a replayed delivery changes nothing.
+ *       already applied, so a replayed delivery changes nothing; partition {@code
+ *       <system>:delivery-by-time}, row {@code <received, UTC>~<sha256>}: the same by time, so that
+ *       old ones are found by a key range.
  * </ul>
  *
  * <p>Every write of a link is conditional (insert, or replace if-match its ETag): two runs never
@@ -47,6 +54,22 @@ public final class TicketLinks {
   private static final Pattern SAFE_KEY = Pattern.compile("[A-Za-z0-9._-]{1,200}");
   private static final TypeReference<Map<TicketField, String>> DIGESTS = new TypeReference<>() {};
   private static final TypeReference<List<String>> IDS = new TypeReference<>() {};
+
+  /** The partition of the catch-up cursors (named for the watermark rows it replaces). */
+  static final String CURSOR_PARTITION = "watermark";
+
+  /** How far before a pre-cursor watermark the first run with cursors starts again. */
+  static final Duration LEGACY_WATERMARK_OVERLAP = Duration.ofMinutes(2);
+
+  private static final String DELIVERY_SUFFIX = ":delivery";
+  private static final String DELIVERY_TIME_SUFFIX = ":delivery-by-time";
+
+  /** UTC to the millisecond, fixed width: row keys in this form sort as the times do. */
+  private static final DateTimeFormatter TIME_KEY =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  /** Writes of a cursor tried before giving up on a row that keeps changing. */
+  static final int MAX_CURSOR_ATTEMPTS = 5;
 
   private final TableClient table;
 
@@ -106,10 +129,7 @@ public final class TicketLinks {
       link.etag =
           read(link.system, linkKey(link.incidentId)).map(TableEntity::getETag).orElse(null);
       if (link.ticket != null) {
-        TableEntity reverse =
-            new TableEntity(link.system + ":ticket", ticketKey(link.ticket.id()))
-                .addProperty("incident_id", link.incidentId);
-        table.upsertEntity(reverse);
+        table.upsertEntity(reverseEntity(link));
       }
       return link;
     } catch (TableServiceException e) {
@@ -140,34 +160,99 @@ public final class TicketLinks {
         .flatMap(incidentId -> get(system, incidentId));
   }
 
-  public Optional<Instant> watermark(String system) {
-    return read("watermark", system).map(entity -> instant(entity.getProperty("read_until")));
+  /**
+   * The catch-up cursor of a system as stored: the position of the last change applied, and the
+   * ETag of its row for {@link #advanceCursor}.
+   */
+  public record Cursor(ChangePosition position, String etag) {}
+
+  /**
+   * The catch-up cursor of {@code system}, or empty before its first run. A row from before cursors
+   * (a bare {@code read_until} time) reads as a start at that time less {@link
+   * #LEGACY_WATERMARK_OVERLAP}, the overlap that version read again.
+   */
+  public Optional<Cursor> cursor(String system) {
+    return read(CURSOR_PARTITION, system)
+        .map(
+            entity -> {
+              Instant updated = instant(entity.getProperty("updated_at"));
+              Object key = entity.getProperty("key");
+              ChangePosition position =
+                  updated != null
+                      ? new ChangePosition(updated, key == null ? "" : key.toString())
+                      : ChangePosition.startingAt(
+                          instant(entity.getProperty("read_until"))
+                              .minus(LEGACY_WATERMARK_OVERLAP));
+              return new Cursor(position, entity.getETag());
+            });
   }
 
-  public void saveWatermark(String system, Instant readUntil) {
-    try {
-      table.upsertEntity(
-          new TableEntity("watermark", system).addProperty("read_until", utc(readUntil)));
-    } catch (RuntimeException e) {
-      throw upstream("could not save the " + system + " watermark", e);
+  /**
+   * Moves the cursor of {@code system} forward to {@code to}: written if-match the ETag of {@code
+   * read} (or as a new row when {@code read} is null), so two runs writing at once never move it
+   * backwards. When another run wrote first, the row is read again: a cursor already at or past
+   * {@code to} in {@code order} is kept as it is; one behind is moved, if-match its new ETag.
+   *
+   * @param read the cursor as read before (null when there was none)
+   * @return the cursor as stored now: {@code to} with its new ETag, or the one found ahead of it
+   */
+  public Cursor advanceCursor(
+      String system, Cursor read, ChangePosition to, Comparator<ChangePosition> order) {
+    Cursor current = read;
+    for (int attempt = 1; attempt <= MAX_CURSOR_ATTEMPTS; attempt++) {
+      if (current != null && order.compare(current.position(), to) >= 0) {
+        return current;
+      }
+      TableEntity entity =
+          new TableEntity(CURSOR_PARTITION, system)
+              .addProperty("updated_at", utc(to.updatedAt()))
+              .addProperty("key", to.key());
+      try {
+        if (current == null) {
+          table.createEntity(entity);
+        } else {
+          entity.addProperty(ETAG_PROPERTY, current.etag());
+          table.updateEntityWithResponse(
+              entity, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
+        }
+        // Read back for the ETag in the form every service accepts as If-Match (see claim).
+        return cursor(system).orElseThrow();
+      } catch (TableServiceException e) {
+        if (status(e) != 409 && status(e) != 412 && status(e) != 404) {
+          throw upstream("could not save the " + system + " cursor", e);
+        }
+        current = cursor(system).orElse(null);
+      }
     }
+    throw new UpstreamException(
+        UPSTREAM,
+        412,
+        "Ticket links: the " + system + " cursor kept changing while it was being saved",
+        null,
+        null,
+        null);
   }
 
   /** Whether a webhook delivery was applied before (recorded by {@link #firstDelivery}). */
   public boolean hasDelivery(String system, String deliveryId) {
-    return read(system + ":delivery", Digests.sha256Hex(deliveryId)).isPresent();
+    return read(system + DELIVERY_SUFFIX, Digests.sha256Hex(deliveryId)).isPresent();
   }
 
   /**
-   * Records a webhook delivery.
+   * Records a webhook delivery: its row, and before it a row in the time index by which {@link
+   * #forgetDeliveriesBefore} finds it again.
    *
    * @return false when the delivery was recorded before (a replay: apply nothing)
    */
   public boolean firstDelivery(String system, String deliveryId, Instant now) {
+    String key = Digests.sha256Hex(deliveryId);
     try {
+      // The index row first: a delivery row is never without one, so every one is forgotten in
+      // time. An index row whose delivery was a replay only makes a delete find nothing.
+      table.upsertEntity(
+          new TableEntity(system + DELIVERY_TIME_SUFFIX, TIME_KEY.format(now) + "~" + key));
       table.createEntity(
-          new TableEntity(system + ":delivery", Digests.sha256Hex(deliveryId))
-              .addProperty("received_at", utc(now)));
+          new TableEntity(system + DELIVERY_SUFFIX, key).addProperty("received_at", utc(now)));
       return true;
     } catch (TableServiceException e) {
       if (status(e) == 409) {
@@ -180,7 +265,9 @@ public final class TicketLinks {
   /**
    * Forgets the deliveries of {@code system} received before {@code cutoff}: a replay is only
    * recognised while its row lives, and an ITSM retries a delivery for minutes, not days, so old
-   * rows are only cost.
+   * rows are only cost. They are found by a key range of the time index, so forgetting costs one
+   * query and two deletes per delivery forgotten, whatever number is still kept. (Deliveries
+   * recorded before the index existed are kept: a replay of one is still recognised.)
    *
    * @return how many were forgotten
    */
@@ -190,14 +277,17 @@ public final class TicketLinks {
             .setFilter(
                 "PartitionKey eq '"
                     + system
-                    + ":delivery' and received_at lt datetime'"
-                    + cutoff
+                    + DELIVERY_TIME_SUFFIX
+                    + "' and RowKey lt '"
+                    + TIME_KEY.format(cutoff)
                     + "'")
             .setSelect(List.of("PartitionKey", "RowKey"));
     int forgotten = 0;
     try {
-      for (TableEntity entity : table.listEntities(options, null, Context.NONE)) {
-        table.deleteEntity(entity.getPartitionKey(), entity.getRowKey());
+      for (TableEntity index : table.listEntities(options, null, Context.NONE)) {
+        String row = index.getRowKey();
+        deleteIfThere(system + DELIVERY_SUFFIX, row.substring(row.indexOf('~') + 1));
+        deleteIfThere(index.getPartitionKey(), row);
         forgotten++;
       }
     } catch (TableServiceException e) {
@@ -206,6 +296,16 @@ public final class TicketLinks {
       }
     }
     return forgotten;
+  }
+
+  private void deleteIfThere(String partition, String row) {
+    try {
+      table.deleteEntity(partition, row);
+    } catch (TableServiceException e) {
+      if (status(e) != 404) {
+        throw e;
+      }
+    }
   }
 
   static String linkKey(String incidentId) {
@@ -233,7 +333,14 @@ public final class TicketLinks {
     }
   }
 
-  private static TableEntity toEntity(TicketLink link) {
+  /** The reverse-index row of a link that has its ticket. */
+  static TableEntity reverseEntity(TicketLink link) {
+    return new TableEntity(link.system + ":ticket", ticketKey(link.ticket.id()))
+        .addProperty("incident_id", link.incidentId);
+  }
+
+  /** The row of a link, as {@link #save} writes it (without the ETag it is written against). */
+  static TableEntity toEntity(TicketLink link) {
     TableEntity entity =
         new TableEntity(link.system, linkKey(link.incidentId))
             .addProperty("incident_id", link.incidentId)

@@ -2,11 +2,14 @@ package com.socactions.tickets;
 
 import com.socactions.providers.Provider;
 import com.socactions.sentinel.IncidentComment;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * An ITSM the connector keeps tickets in (capability {@code tickets}). Implementations speak the
@@ -45,11 +48,42 @@ public interface TicketSystem extends Provider {
   Optional<TicketState> read(String ticketId, Instant commentsSince);
 
   /**
-   * Tickets this connector created (they carry a correlation id) that changed at or after {@code
-   * since}, oldest change first, each with the comments added since then; at most {@code max}. Used
-   * by the catch-up poll.
+   * The tickets this connector created (they carry its correlation marker) whose last change comes
+   * after {@code after} in {@link #changeOrder()}, oldest first, read {@code pageSize} at a time:
+   * the catch-up poll's way through the system. Each page is read from the position reached, not
+   * from an offset, so a ticket that changes while the feed is read is met again later and none is
+   * skipped; a ticket changed at or before {@code after} is never returned.
+   *
+   * @param pageSize changes per page, 1 to 100
    */
-  List<TicketState> changedSince(Instant since, int max);
+  ChangeFeed changesAfter(ChangePosition after, int pageSize);
+
+  /**
+   * The order of {@link #changesAfter}: by update time, then by the system's ticket key in the
+   * order the system sorts it. Default: {@link ChangePosition#BY_TIME_THEN_KEY}.
+   */
+  default Comparator<ChangePosition> changeOrder() {
+    return ChangePosition.BY_TIME_THEN_KEY;
+  }
+
+  /**
+   * How finely {@link #changesAfter} can start: zero when it starts right after any position
+   * (ServiceNow's keyset), else the unit it rounds its start down to (Jira: JQL's minute), reading
+   * and skipping the changes of that unit at or before the position. A poll that has read every
+   * change up to its settle horizon moves its cursor on to the start of the next unit, so that the
+   * next run does not read the last unit's changes again.
+   */
+  default Duration changeQueryUnit() {
+    return Duration.ZERO;
+  }
+
+  /**
+   * The current state of each changed ticket as its change record says, with the comments added at
+   * or after what {@code commentsSince} gives for it, in the order given. Reads only comments
+   * (ServiceNow: one journal query for them all; Jira: one comment read per issue).
+   */
+  List<TicketState> states(
+      List<TicketChange> changes, Function<TicketChange, Instant> commentsSince);
 
   /**
    * The options {@link #create} understands, for validating a request before anything is written.

@@ -12,6 +12,10 @@ import com.socactions.graph.GraphProvider;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
+import com.socactions.ledger.BlockLedger;
+import com.socactions.ledger.LedgerEntry;
+import com.socactions.ledger.LedgerState;
+import com.socactions.ledger.LedgerTables;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
@@ -68,6 +72,7 @@ class BlockTruthTest {
   private Settings settings;
   private TableStorage storage;
   private String table;
+  private LedgerTables ledgerTables;
   private BlockLedger ledger;
   private BlockingService service;
 
@@ -90,6 +95,7 @@ class BlockTruthTest {
     settings = Settings.of(values);
     storage = new TableStorage(settings);
     table = "truth" + TABLES.incrementAndGet() + System.nanoTime() % 100_000;
+    ledgerTables = LedgerTables.in(storage, table);
     service = service(clock);
   }
 
@@ -102,9 +108,7 @@ class BlockTruthTest {
 
   /** One app instance on the shared ledger table and fakes, reading time from {@code time}. */
   private BlockingService service(Clock time) {
-    ledger =
-        new BlockLedger(
-            storage.table(table), time, BlockLedger.DEFAULT_CLAIM_TIMEOUT, Duration.ZERO);
+    ledger = new BlockLedger(ledgerTables, time, BlockLedger.Options.defaults());
     BlockLedger book = ledger;
     return new BlockingService(
         points(time),

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
+import com.socactions.ledger.BlockLedger;
+import com.socactions.ledger.LedgerState;
+import com.socactions.ledger.TestLedgers;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.HttpClients;
 import com.socactions.platform.InvalidInputException;
@@ -64,12 +67,7 @@ class BlockingServiceTest {
                 "PROTECTED_INDICATORS",
                 "185.220.100.0/28, corp.contoso.com"));
     TableStorage storage = new TableStorage(settings);
-    ledger =
-        new BlockLedger(
-            storage.table("servicetest" + TABLES.incrementAndGet() + System.nanoTime() % 100_000),
-            clock,
-            BlockLedger.DEFAULT_CLAIM_TIMEOUT,
-            Duration.ZERO);
+    ledger = new BlockLedger(TestLedgers.tables(storage), clock, BlockLedger.Options.defaults());
     PanOsEnforcementPoint panOs =
         new PanOsEnforcementPoint(
             settings,
@@ -251,6 +249,8 @@ class BlockingServiceTest {
 
     assertThat(first.stillPending()).isEqualTo(1);
     assertThat(ledger.find("panos", parse("185.220.101.12")).orElseThrow().liftPending()).isTrue();
+    assertThat(service.expire().lifted()).as("the retry waits its delay").isZero();
+    clock.advance(BlockLedger.LIFT_RETRY);
 
     BlockingService.ExpiryReport second = service.expire();
 
@@ -294,6 +294,60 @@ class BlockingServiceTest {
     assertThat(panos.tagsOf("185.220.101.15")).isEmpty();
     assertThat(blockedAgain.results().get(0).status()).isEqualTo(BlockStatus.REFUSED);
     assertThat(blockedAgain.results().get(0).reason()).isEqualTo("allow_listed");
+  }
+
+  @Test
+  void anAllowOfAnythingBroadIsRefusedAndTurnsOffNoBlocking() {
+    List<String> broad = List.of("0.0.0.0/0", "::/0", "com", "co.uk", "1.0.0.0/8", "2000::/3");
+    List<String> never = List.of("0.0.0.0/0", "::/0", "com", "co.uk", "2000::/3", "64.0.0.0/3");
+
+    BlockResponse unjustified = service.allow(command("edl", broad, false, GuardrailOverride.NONE));
+    BlockResponse justified =
+        service.allow(
+            command("edl", never, false, GuardrailOverride.justifiedBy("the SOC lead said so")));
+    BlockResponse blocked =
+        service.block(command("panos", List.of("185.220.101.30"), false, GuardrailOverride.NONE));
+
+    assertThat(unjustified.results())
+        .extracting(IndicatorResult::status)
+        .containsOnly(BlockStatus.REFUSED);
+    assertThat(justified.results())
+        .extracting(IndicatorResult::status)
+        .containsOnly(BlockStatus.REFUSED);
+    assertThat(blocked.results().get(0).status()).isEqualTo(BlockStatus.BLOCKED);
+    assertThat(ledger.find("edl", parse("co.uk")).orElseThrow().state())
+        .isEqualTo(LedgerState.REFUSED);
+  }
+
+  @Test
+  void aBroadAllowNeedsAJustificationAndThenPasses() {
+    BlockResponse unjustified =
+        service.allow(command("edl", List.of("185.192.0.0/12"), false, GuardrailOverride.NONE));
+    BlockResponse justified =
+        service.allow(
+            command(
+                "edl",
+                List.of("185.192.0.0/12"),
+                false,
+                GuardrailOverride.justifiedBy("partner range, CHG0051")));
+
+    assertThat(unjustified.results().get(0).status()).isEqualTo(BlockStatus.REFUSED);
+    assertThat(unjustified.results().get(0).reason()).isEqualTo("too_broad");
+    assertThat(justified.results().get(0).status()).isEqualTo(BlockStatus.ALLOWED);
+  }
+
+  @Test
+  void allowingAnAddressThatACoveringNetworkBlockStillStopsSaysSo() {
+    service.block(command("edl", List.of("185.220.102.0/24"), false, GuardrailOverride.NONE));
+
+    BlockResponse allowed =
+        service.allow(command("edl", List.of("185.220.102.15"), false, GuardrailOverride.NONE));
+
+    assertThat(allowed.results().get(0).status()).isEqualTo(BlockStatus.ALLOWED);
+    assertThat(allowed.results().get(0).detail())
+        .contains("still blocked by 185.220.102.0/24 on edl");
+    assertThat(ledger.find("edl", parse("185.220.102.0/24")).orElseThrow().state())
+        .isEqualTo(LedgerState.ACTIVE);
   }
 
   @Test

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.azure.core.credential.AccessToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.blocking.EnforcementOutcome.Status;
-import com.socactions.blocking.EnforcementRequest.Action;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.IndicatorType;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
+import com.socactions.ledger.Action;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
@@ -575,7 +575,43 @@ class DefenderEnforcementPointTest {
               assertThat(outcome.status()).isEqualTo(Status.FAILED);
               assertThat(outcome.retryAfter()).isEqualTo(Duration.ofSeconds(300));
             });
-    assertThat(defender.deleteCalls()).isEqualTo(1);
+    assertThat(defender.batchDeleteCalls()).isEqualTo(1);
+    assertThat(defender.deleteCalls()).isZero();
+  }
+
+  @Test
+  void manyUnblocksAreOneBatchDeleteCallPer500AndAGoneOneFallsBackToSingleDeletes() {
+    DefenderEnforcementPoint point = point();
+    List<EnforcementRequest> blocks =
+        IntStream.range(0, 600)
+            .mapToObj(i -> block("20.1." + (i / 250) + "." + (i % 250), TOMORROW))
+            .toList();
+    List<String> ids = point.apply(blocks).stream().map(EnforcementOutcome::providerRef).toList();
+    List<EnforcementRequest> unblocks =
+        IntStream.range(0, 600)
+            .mapToObj(i -> unblock(blocks.get(i).indicator().value(), ids.get(i)))
+            .toList();
+
+    List<EnforcementOutcome> outcomes = point.remove(unblocks);
+
+    assertThat(outcomes).extracting(EnforcementOutcome::status).containsOnly(Status.DONE);
+    assertThat(defender.batchDeleteCalls()).isEqualTo(2);
+    assertThat(defender.deleteCalls()).isZero();
+    assertThat(defender.size()).isZero();
+
+    // A second unblock of three of them, one gone: Defender answers 404 for the batch.
+    String kept = point.apply(List.of(block("20.9.9.1", TOMORROW))).get(0).providerRef();
+    String other = point.apply(List.of(block("20.9.9.2", TOMORROW))).get(0).providerRef();
+    List<EnforcementOutcome> mixed =
+        point.remove(
+            List.of(
+                unblock("20.9.9.1", kept),
+                unblock("20.9.9.2", other),
+                unblock("20.1.0.1", ids.get(1))));
+    assertThat(mixed)
+        .extracting(EnforcementOutcome::status)
+        .containsExactly(Status.DONE, Status.DONE, Status.NOT_FOUND);
+    assertThat(defender.deleteCalls()).isEqualTo(3);
   }
 
   // ---- token ----

@@ -2,49 +2,56 @@ package com.socactions.blocking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.socactions.blocking.EnforcementRequest.Action;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.IndicatorType;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
+import com.socactions.ledger.Action;
+import com.socactions.ledger.BlockLedger;
+import com.socactions.ledger.Claim;
+import com.socactions.ledger.LedgerRequest;
+import com.socactions.ledger.Provenance;
+import com.socactions.ledger.TestLedgers;
 import com.socactions.platform.Settings;
 import com.socactions.platform.TableStorage;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.StorageCalls;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The firewall feeds: format, ETag, the short cache, and the secret. */
+/**
+ * The firewall feeds: format, ETag, the stored rendering, the rebuild interval, and the secret.
+ * Storage calls are counted, so that "a 304 reads nothing but the head" is checked, not assumed.
+ */
 @ExtendWith(Azurite.class)
 class DynamicListFeedsTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
   private final Settings settings = Settings.of(Map.of("FEED_TOKEN", "s3cret-feed"));
+  private final StorageCalls calls = new StorageCalls();
+  private TableStorage storage;
   private BlockLedger ledger;
+  private String renderings;
   private DynamicListFeeds feeds;
 
   @BeforeEach
   void start() {
-    TableStorage storage =
-        new TableStorage(
-            Settings.of(Map.of("STATE_STORAGE_CONNECTION", Azurite.connectionString())));
-    ledger =
-        new BlockLedger(
-            storage.table("feedtest" + System.nanoTime() % 1_000_000),
-            clock,
-            BlockLedger.DEFAULT_CLAIM_TIMEOUT,
-            Duration.ZERO);
-    feeds = new DynamicListFeeds(() -> ledger, settings, clock, Duration.ofSeconds(10));
+    storage = calls.storage();
+    ledger = new BlockLedger(TestLedgers.tables(storage), clock, BlockLedger.Options.defaults());
+    renderings = TestLedgers.prefix();
+    feeds = instance();
+  }
+
+  /** One app instance's feeds on the shared ledger and rendering table. */
+  private DynamicListFeeds instance() {
+    return new DynamicListFeeds(
+        () -> ledger, () -> storage.table(renderings), settings, clock, Duration.ofSeconds(10));
   }
 
   @Test
@@ -68,10 +75,11 @@ class DynamicListFeedsTest {
   @Test
   void theRenderStepAloneSortsEntriesWritesEachOnceAndTagsTheText() {
     activate("185.220.101.9", "185.220.101.1");
-    List<LedgerEntry> read = ledger.activeEntries("edl", IndicatorType.IP, Action.BLOCK);
-    List<LedgerEntry> shuffled = List.of(read.get(1), read.get(0), read.get(1));
+    List<BlockLedger.Listed> read = ledger.activeEntries("edl", IndicatorType.IP, Action.BLOCK);
+    List<BlockLedger.Listed> shuffled = List.of(read.get(1), read.get(0), read.get(1));
 
-    DynamicListFeeds.Feed rendered = DynamicListFeeds.render("block-ip", shuffled, clock.instant());
+    DynamicListFeeds.Rendering rendered =
+        DynamicListFeeds.render("block-ip", shuffled, clock.instant());
 
     assertThat(rendered.text()).isEqualTo("185.220.101.1\n185.220.101.9\n");
     assertThat(rendered.etag()).isEqualTo(feeds.feed("block-ip").orElseThrow().etag());
@@ -80,133 +88,99 @@ class DynamicListFeedsTest {
   }
 
   @Test
-  void aNewBlockReachesTheFeedOnceTheCacheTimeHasPassedWithANewEtag() {
+  void aNewBlockReachesTheFeedOnceTheIntervalHasPassedWithANewEtag() {
     activate("185.220.101.1");
     DynamicListFeeds.Feed first = feeds.feed("block-ip").orElseThrow();
 
     activate("185.220.101.2");
-    DynamicListFeeds.Feed cached = feeds.feed("block-ip").orElseThrow();
+    DynamicListFeeds.Feed within = feeds.feed("block-ip").orElseThrow();
     clock.advance(Duration.ofSeconds(11));
-    DynamicListFeeds.Feed fresh = feeds.feed("block-ip").orElseThrow();
+    DynamicListFeeds.Feed after = feeds.feed("block-ip").orElseThrow();
 
-    assertThat(cached.etag()).isEqualTo(first.etag());
-    assertThat(cached.text()).doesNotContain("185.220.101.2");
-    assertThat(fresh.text()).contains("185.220.101.2");
-    assertThat(fresh.etag()).isNotEqualTo(first.etag());
+    assertThat(within.etag()).isEqualTo(first.etag());
+    assertThat(within.text()).doesNotContain("185.220.101.2");
+    assertThat(after.text()).contains("185.220.101.2");
+    assertThat(after.etag()).isNotEqualTo(first.etag());
   }
 
   @Test
-  void anUnchangedListKeepsItsEtagAcrossRenders() {
+  void aPollWithinTheIntervalReadsOnlyTheHeadAndNeverTheLedger() {
+    activate("185.220.101.1", "185.220.101.2");
+    String etag = feeds.feed("block-ip").orElseThrow().etag();
+    calls.clear();
+
+    DynamicListFeeds.Feed again = instance().feed("block-ip").orElseThrow();
+
+    assertThat(again.etag()).isEqualTo(etag);
+    // Another instance: the head, then the versions once per interval (2 types), nothing else.
+    assertThat(calls.calls()).hasSizeLessThanOrEqualTo(3);
+    calls.clear();
+    assertThat(feeds.feed("block-ip").orElseThrow().etag()).isEqualTo(etag);
+    assertThat(calls.calls())
+        .singleElement()
+        .satisfies(call -> assertThat(call.table()).isEqualTo(renderings));
+  }
+
+  @Test
+  void anotherInstanceServesTheStoredRenderingWithoutRenderingAgain() {
+    activate("185.220.101.1", "185.220.101.2");
+    String text = feeds.feed("block-ip").orElseThrow().text();
+    calls.clear();
+
+    DynamicListFeeds other = instance();
+    String served = other.feed("block-ip").orElseThrow().text();
+
+    assertThat(served).isEqualTo(text);
+    assertThat(calls.calls())
+        .as("no read of the ledger's list index: the rendering is stored")
+        .noneSatisfy(call -> assertThat(call.table()).endsWith("list"));
+  }
+
+  @Test
+  void anUnchangedListKeepsItsEtagAndIsNotRenderedAgain() {
     activate("185.220.101.1");
     String before = feeds.feed("block-ip").orElseThrow().etag();
     clock.advance(Duration.ofMinutes(5));
+    calls.clear();
 
     assertThat(feeds.feed("block-ip").orElseThrow().etag()).isEqualTo(before);
+    assertThat(calls.calls()).noneSatisfy(call -> assertThat(call.table()).endsWith("list"));
   }
 
   @Test
-  void pollsArrivingWhileAListIsBuiltReadTheLedgerOnce() throws Exception {
-    activate("185.220.101.1");
-    AtomicInteger reads = new AtomicInteger();
-    CountDownLatch release = new CountDownLatch(1);
-    DynamicListFeeds slow =
-        new DynamicListFeeds(
-            () -> {
-              reads.incrementAndGet();
-              await(release);
-              return ledger;
-            },
-            settings,
-            clock,
-            Duration.ofSeconds(10));
-    List<Thread> polls = new ArrayList<>();
-    List<DynamicListFeeds.Feed> answers = new CopyOnWriteArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      polls.add(new Thread(() -> answers.add(slow.feed("block-ip").orElseThrow())));
-    }
-    polls.forEach(Thread::start);
-    awaitAllParked(polls);
-    release.countDown();
-    for (Thread poll : polls) {
-      poll.join(30_000);
-    }
+  void aLargeListIsStoredInChunksAndReadBackWhole() {
+    String[] values =
+        java.util.stream.IntStream.range(0, 5_000)
+            .mapToObj(i -> "45." + (i / 250 + 1) + "." + (i % 250) + ".7")
+            .toArray(String[]::new);
+    activate(values);
 
-    assertThat(answers)
-        .hasSize(8)
-        .extracting(DynamicListFeeds.Feed::text)
-        .containsOnly("185.220.101.1\n");
-    assertThat(reads.get())
-        .as("ledger reads (one per indicator type of block-ip)")
-        .isEqualTo(typesOf("block-ip"));
+    String text = feeds.feed("block-ip").orElseThrow().text();
+    String again = instance().feed("block-ip").orElseThrow().text();
+
+    assertThat(text.lines()).hasSize(5_000);
+    assertThat(text.length()).isGreaterThan(DynamicListFeeds.CHUNK_CHARS);
+    assertThat(again).isEqualTo(text);
   }
 
   @Test
-  void aPollDuringARebuildGetsThePreviousFeedAtOnce() throws Exception {
-    activate("185.220.101.1");
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger reads = new AtomicInteger();
-    DynamicListFeeds slow =
-        new DynamicListFeeds(
-            () -> {
-              if (reads.incrementAndGet() > typesOf("block-ip")) {
-                await(release); // the second build waits
-              }
-              return ledger;
-            },
-            settings,
-            clock,
-            Duration.ofSeconds(10));
-    DynamicListFeeds.Feed first = slow.feed("block-ip").orElseThrow();
-    activate("185.220.101.2");
+  void aLiftedBlockLeavesTheFeed() {
+    activate("185.220.101.1", "185.220.101.2");
+    feeds.feed("block-ip").orElseThrow();
+    BlockLedger.LiftClaim lift =
+        ledger
+            .claimLifts(
+                List.of(ledger.find("edl", parse("185.220.101.1")).orElseThrow()),
+                false,
+                new Provenance("false positive", null, null, null, "analyst"))
+            .get(0);
+    ledger.recordLifts(
+        List.of(
+            BlockLedger.Lift.done(
+                lift.entry(), new Provenance("false positive", null, null, null, "analyst"))));
     clock.advance(Duration.ofSeconds(11));
-    Thread rebuild = new Thread(() -> slow.feed("block-ip"));
-    rebuild.start();
-    awaitAllParked(List.of(rebuild));
 
-    DynamicListFeeds.Feed during = slow.feed("block-ip").orElseThrow();
-    release.countDown();
-    rebuild.join(30_000);
-
-    assertThat(during.etag()).isEqualTo(first.etag());
-    assertThat(slow.feed("block-ip").orElseThrow().text()).contains("185.220.101.2");
-  }
-
-  private static int typesOf(String list) {
-    return DynamicListFeeds.LISTS.get(list).types().size();
-  }
-
-  /**
-   * Holds a ledger read until released; bounded, so a feed that reads when it should not fails
-   * instead of hanging.
-   */
-  private static void await(CountDownLatch latch) {
-    try {
-      if (!latch.await(5, TimeUnit.SECONDS)) {
-        throw new AssertionError(
-            "a ledger read was held and never released: a poll read the ledger it should not have");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /**
-   * Waits until every thread is parked (on the rebuild lock or the test's latch), so all have
-   * arrived.
-   */
-  private static void awaitAllParked(List<Thread> threads) throws InterruptedException {
-    for (int i = 0; i < 3_000; i++) {
-      if (threads.stream()
-          .allMatch(
-              t ->
-                  t.getState() == Thread.State.WAITING
-                      || t.getState() == Thread.State.TIMED_WAITING
-                      || t.getState() == Thread.State.BLOCKED)) {
-        return;
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("the polls never all arrived");
+    assertThat(feeds.feed("block-ip").orElseThrow().text()).isEqualTo("185.220.101.2\n");
   }
 
   @Test
@@ -214,7 +188,9 @@ class DynamicListFeedsTest {
     assertThat(feeds.isAuthorized("s3cret-feed")).isTrue();
     assertThat(feeds.isAuthorized("s3cret-fee")).isFalse();
     assertThat(feeds.isAuthorized(null)).isFalse();
-    DynamicListFeeds off = new DynamicListFeeds(() -> ledger, Settings.of(Map.of()), clock);
+    DynamicListFeeds off =
+        new DynamicListFeeds(
+            () -> ledger, () -> storage.table(renderings), Settings.of(Map.of()), clock);
     assertThat(off.isEnabled()).isFalse();
     assertThat(off.isAuthorized("")).isFalse();
   }

@@ -87,6 +87,7 @@ public final class FakeDefenderApi implements AutoCloseable {
   private final AtomicInteger listCalls = new AtomicInteger();
   private final AtomicInteger importCalls = new AtomicInteger();
   private final AtomicInteger deleteCalls = new AtomicInteger();
+  private final AtomicInteger batchDeleteCalls = new AtomicInteger();
   private volatile int pageSize = 10_000;
   private volatile long answerDelayMillis;
   private String base;
@@ -265,6 +266,11 @@ public final class FakeDefenderApi implements AutoCloseable {
     return deleteCalls.get();
   }
 
+  /** Calls of {@code POST /api/indicators/BatchDelete}. */
+  public int batchDeleteCalls() {
+    return batchDeleteCalls.get();
+  }
+
   /** Every request, in order. */
   public List<RecordedRequest> requests() {
     return List.copyOf(requests);
@@ -388,6 +394,8 @@ public final class FakeDefenderApi implements AutoCloseable {
         importCalls.incrementAndGet();
       } else if (method.equals("DELETE")) {
         deleteCalls.incrementAndGet();
+      } else if (method.equals("POST") && path.equals("/api/indicators/BatchDelete")) {
+        batchDeleteCalls.incrementAndGet();
       }
       MockResponse next = scripted.poll();
       if (next != null) {
@@ -402,6 +410,9 @@ public final class FakeDefenderApi implements AutoCloseable {
       }
       if (method.equals("POST") && path.equals("/api/indicators/import")) {
         return importIndicators(request.getBody() == null ? "" : request.getBody().utf8());
+      }
+      if (method.equals("POST") && path.equals("/api/indicators/BatchDelete")) {
+        return batchDelete(request.getBody() == null ? "" : request.getBody().utf8());
       }
       if (method.equals("DELETE") && url.pathSegments().size() == 3) {
         String id = url.pathSegments().get(2);
@@ -448,6 +459,29 @@ public final class FakeDefenderApi implements AutoCloseable {
         body.put("@odata.nextLink", next.build().toString());
       }
       return json(200, body.toString()).build();
+    }
+
+    /**
+     * As documented: 204 when every id existed and was deleted; 400 for an empty list or more than
+     * 500; 404 when any id was not found (then, conservatively, nothing is deleted).
+     */
+    private MockResponse batchDelete(String text) {
+      JsonNode ids;
+      try {
+        ids = JSON.readTree(text).path("IndicatorIds");
+      } catch (IOException e) {
+        return json(400, fixture("error_InvalidRequestBody.json")).build();
+      }
+      if (!ids.isArray() || ids.isEmpty() || ids.size() > MAX_IMPORT) {
+        return json(400, fixture("error_InvalidRequestBody.json")).build();
+      }
+      for (JsonNode id : ids) {
+        if (!indicators.containsKey(id.asText())) {
+          return json(404, fixture("error_ResourceNotFound.json")).build();
+        }
+      }
+      ids.forEach(id -> drop(id.asText()));
+      return new MockResponse.Builder().code(204).build();
     }
 
     private MockResponse importIndicators(String text) {

@@ -3,15 +3,21 @@ package com.socactions.blocking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.IpAddresses;
 import com.socactions.indicators.ParseResult;
+import com.socactions.ledger.AllowList;
+import com.socactions.openapi.ConnectorRules;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,6 +29,14 @@ class GuardrailsTest {
   private static final String SHA256_ALLOWED =
       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
   private static final String DC01 = "81.2.70.10";
+
+  /** The reasons only identity response gives (its own operations list them). */
+  private static final Set<RefusalReason> ACCOUNT_REASONS =
+      Set.of(
+          RefusalReason.SELF,
+          RefusalReason.PRIVILEGED_ROLE,
+          RefusalReason.VIP,
+          RefusalReason.NOT_DISABLED_BY_CONNECTOR);
 
   /** The ledger's allow list, as the guardrails see it: exact normalised values. */
   private static final AllowList ALLOWED =
@@ -81,7 +95,14 @@ class GuardrailsTest {
         "8.8.8.0/23           | none        | too_broad",
         "8.8.8.0/23           | justified   | allowed+too_broad",
         "8.8.8.0/23           | unjustified | justification_required",
-        "8.0.0.0/8            | justified   | allowed+too_broad",
+        // a justified override lifts breadth down to /16 and /32, never further
+        "8.8.0.0/16           | justified   | allowed+too_broad",
+        "8.8.0.0/15           | justified   | too_broad_to_override",
+        "8.0.0.0/8            | justified   | too_broad_to_override",
+        "64.0.0.0/3           | justified   | too_broad_to_override",
+        "64.0.0.0/3           | none        | too_broad_to_override",
+        "2a04:c000::/32       | justified   | allowed+too_broad",
+        "2a04:c000::/31       | justified   | too_broad_to_override",
         "2a02:cf41::/48       | none        | allowed",
         "2a02:cf41::/47       | none        | too_broad",
         "2a02:cf40::/47       | justified   | protected",
@@ -114,6 +135,51 @@ class GuardrailsTest {
         "http://10.0.0.1/x    | none        | private_range",
         "http://[fd00::1]/x   | justified   | private_range",
         "http://8.8.8.8/x     | none        | allowed",
+        // private space inside IPv6 transition addresses: 6to4, Teredo (server, client), NAT64
+        "2002:a00:1::1        | justified   | private_range",
+        "2002:c0a8:101::/48   | justified   | private_range",
+        "2002:a00::/24        | justified   | private_range",
+        "2002::/16            | justified   | private_range",
+        "2002:808:808::1      | none        | allowed",
+        "2002:2d2c::/48       | none        | allowed",
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2 | justified | private_range",
+        "2001:0:a00:1:8000:63bf:d2d3:fff5 | justified | private_range",
+        "2001:0:4136:e378:8000:63bf:d2d3:fff5 | none | allowed",
+        "64:ff9b::a00:1       | justified   | private_range",
+        "64:ff9b::808:808     | none        | private_range",
+        "http://[2002:a00:1::1]/x | justified | private_range",
+        // internal and special-use names, also as a URL's host: never, override or not
+        "corp.local           | justified   | internal_name",
+        "dc01.corp.local      | justified   | internal_name",
+        "printer.home.arpa    | justified   | internal_name",
+        "home.arpa            | justified   | internal_name",
+        "intranet.internal    | justified   | internal_name",
+        "internal             | none        | internal_name",
+        "db.localhost         | justified   | internal_name",
+        "localhost            | none        | internal_name",
+        "nas.lan              | justified   | internal_name",
+        "x.test               | justified   | internal_name",
+        "test                 | none        | internal_name",
+        "y.invalid            | justified   | internal_name",
+        "invalid              | none        | internal_name",
+        "printer.local        | none        | internal_name",
+        "local                | none        | internal_name",
+        "fs01.corp            | none        | internal_name",
+        "router.home          | none        | internal_name",
+        "wiki.alt             | none        | internal_name",
+        "10.in-addr.arpa      | justified   | internal_name",
+        "1.0.0.10.in-addr.arpa | none       | internal_name",
+        "ipv4only.arpa        | none        | internal_name",
+        "arpa                 | none        | internal_name",
+        "https://intranet.corp/x | justified | internal_name",
+        "http://localhost:8080/admin | justified | internal_name",
+        "http://printer.home.arpa/ | none   | internal_name",
+        // documentation names (RFC 6761 6.5) and onion services stand for outside names
+        "evil.example         | none        | allowed",
+        "https://evil.example/x | none      | allowed",
+        "example.com          | none        | allowed",
+        "abcdefghijklmnop.onion | none      | allowed",
+        "onion                | none        | public_suffix",
         // public suffixes, domains and URLs alike
         "evil.example.com     | none        | allowed",
         "com                  | none        | public_suffix",
@@ -137,9 +203,17 @@ class GuardrailsTest {
         "notcontoso.com       | none        | allowed",
         "fabrikam.com         | none        | protected",
         "www.fabrikam.com     | none        | allowed",
+        // Unicode full stops are read as dots before any comparison
+        "contoso.com\u3002    | none        | protected",
+        "login.contoso.com\uFF0E | justified | protected",
+        "login\uFF61contoso\uFF61com | none   | protected",
+        "https://portal.fabrikam.com\uFF61/x | none | protected",
+        "81\u30022\u300269\u30027 | justified | protected",
         // allow list
         "1.1.1.1              | none        | allow_listed",
         "allowed.example.org  | justified   | allow_listed",
+        "allowed.example.org\u3002 | justified | allow_listed",
+        "allowed\uFF0Eexample\uFF0Eorg\uFF61 | none | allow_listed",
         // CMDB
         "81.2.70.10           | none        | critical_asset",
         "81.2.70.10           | justified   | allowed+critical_asset",
@@ -160,6 +234,142 @@ class GuardrailsTest {
     Verdict verdict = guardrails.check(indicator(input), override(overrideKind));
 
     assertThat(describe(verdict)).isEqualTo(expected);
+  }
+
+  /**
+   * Allows: the broad values of the issue, each refused or needing a justification, and what an
+   * allow does not check (protected, allow list, CMDB).
+   */
+  @ParameterizedTest(name = "allow {0} with override {1}: {2}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // everything, never
+        "0.0.0.0/0            | none        | private_range",
+        "0.0.0.0/0            | justified   | private_range",
+        "::/0                 | justified   | private_range",
+        "2000::/3             | justified   | private_range",
+        "0.0.0.0/1            | justified   | private_range",
+        "128.0.0.0/1          | justified   | private_range",
+        // networks: /16 and /32 freely, /8 and /16 with a justification, broader never
+        "1.0.0.0/8            | none        | too_broad",
+        "1.0.0.0/8            | unjustified | justification_required",
+        "1.0.0.0/8            | justified   | allowed+too_broad",
+        "2.0.0.0/7            | justified   | too_broad_to_override",
+        "4.0.0.0/6            | justified   | too_broad_to_override",
+        "64.0.0.0/3           | justified   | too_broad_to_override",
+        "8.8.0.0/16           | none        | allowed",
+        "8.8.0.0/15           | none        | too_broad",
+        "8.8.0.0/15           | justified   | allowed+too_broad",
+        "2a02:cf40::/32       | none        | allowed",
+        "2a02:cf40::/31       | none        | too_broad",
+        "2a02::/16            | justified   | allowed+too_broad",
+        "2a00::/15            | justified   | too_broad_to_override",
+        "2a00::/8             | justified   | too_broad_to_override",
+        // suffixes and TLDs, never
+        "com                  | none        | public_suffix",
+        "com                  | justified   | public_suffix",
+        "co.uk                | justified   | public_suffix",
+        "github.io            | none        | public_suffix",
+        "https://co.uk/x      | none        | public_suffix",
+        // internal names and private addresses: nothing to allow, never
+        "corp.local           | justified   | internal_name",
+        "printer.home.arpa    | none        | internal_name",
+        "http://localhost/x   | none        | internal_name",
+        "10.1.2.3             | justified   | private_range",
+        "192.168.0.0/16       | none        | private_range",
+        "2002:a00:1::1        | none        | private_range",
+        // ordinary allows
+        "8.8.8.8              | none        | allowed",
+        "2a02:cf41::1         | none        | allowed",
+        "login.microsoftonline.com | none   | allowed",
+        "https://updates.example.com/x | none | allowed",
+        "evil.example         | none        | allowed",
+        "d41d8cd98f00b204e9800998ecf8427e | none | allowed",
+        "d41d8cd98f00b204e9800998ecf8427e | unjustified | justification_required",
+        // what blocks check and allows do not: protected, already allowed, critical
+        "contoso.com          | none        | allowed",
+        "1.1.1.1              | none        | allowed",
+        "81.2.70.10           | none        | allowed"
+      })
+  void theAllowMatrix(String input, String overrideKind, String expected) {
+    Verdict verdict = Guardrails.checkAllow(indicator(input), override(overrideKind));
+
+    assertThat(describe(verdict)).isEqualTo(expected);
+  }
+
+  @Test
+  void anAllowRefusalSaysWhyInAllowWords() {
+    Verdict.Refused broad =
+        (Verdict.Refused) Guardrails.checkAllow(indicator("64.0.0.0/3"), override("justified"));
+    Verdict.Refused needsJustification =
+        (Verdict.Refused) Guardrails.checkAllow(indicator("1.0.0.0/8"), GuardrailOverride.NONE);
+    Verdict.Refused suffix =
+        (Verdict.Refused) Guardrails.checkAllow(indicator("co.uk"), GuardrailOverride.NONE);
+    Verdict.Refused internal =
+        (Verdict.Refused) Guardrails.checkAllow(indicator("corp.local"), GuardrailOverride.NONE);
+
+    assertThat(broad.message())
+        .contains("broader than /8")
+        .contains("536870912 addresses")
+        .contains("no override allows");
+    assertThat(needsJustification.message())
+        .contains("broader than /16")
+        .contains("allow a narrower network, or override with a justification (down to /8)");
+    assertThat(suffix.message()).contains("allowing it would allow every domain");
+    assertThat(internal.message()).contains("nothing to allow").contains("no override");
+  }
+
+  @Test
+  void theOverrideCeilingRefusalSaysNoOverrideLiftsIt() {
+    Verdict.Refused refused =
+        (Verdict.Refused) guardrails.check(indicator("64.0.0.0/3"), override("justified"));
+
+    assertThat(refused.reason().isOverridable()).isFalse();
+    assertThat(refused.message())
+        .contains("64.0.0.0/3 is broader than /16")
+        .contains("no override blocks a network this broad");
+  }
+
+  @Test
+  void anInternalNameRefusalSaysWhichReservationAndThatNoOverrideHelps() {
+    Verdict.Refused local =
+        (Verdict.Refused) guardrails.check(indicator("dc01.corp.local"), override("justified"));
+    Verdict.Refused lan =
+        (Verdict.Refused)
+            guardrails.check(indicator("https://nas.lan/share"), GuardrailOverride.NONE);
+
+    assertThat(local.message())
+        .contains("dc01.corp.local is an internal or special-use name")
+        .contains("RFC 6762")
+        .contains("no override");
+    assertThat(lan.message()).contains("the URL's host nas.lan").contains("under no public suffix");
+  }
+
+  @Test
+  void aTransitionAddressRefusalNamesTheEmbeddedAddress() {
+    Verdict.Refused refused =
+        (Verdict.Refused) guardrails.check(indicator("2002:a00:1::1"), GuardrailOverride.NONE);
+
+    assertThat(refused.message()).contains("is a private address (6to4 of 10.0.0.1)");
+  }
+
+  @Test
+  void aContainedCriticalAssetIsNamedWithItsAddressOrName() {
+    CriticalAssets contained =
+        indicator ->
+            Optional.of(
+                new CriticalAssets.CriticalAsset(
+                    "vpn01", "the CMDB marks it critical", "45.44.0.10"));
+    Guardrails withCmdb = new Guardrails(ProtectedIndicators.NONE, AllowList.NONE, contained);
+
+    Verdict.Refused refused =
+        (Verdict.Refused) withCmdb.check(indicator("45.44.0.0/24"), GuardrailOverride.NONE);
+
+    assertThat(refused.reason()).isEqualTo(RefusalReason.CRITICAL_ASSET);
+    assertThat(refused.message())
+        .contains("blocking 45.44.0.0/24 would also block the critical asset vpn01 (45.44.0.10)")
+        .contains("override with a justification");
   }
 
   @Test
@@ -204,6 +414,31 @@ class GuardrailsTest {
               assertThat(lifted.check()).isEqualTo(RefusalReason.CRITICAL_ASSET);
               assertThat(lifted.message()).contains("dc01").contains("tier 0: domain controller");
             });
+  }
+
+  @Test
+  void internalNamesAndTheOverrideCeilingAreNeverOverridable() {
+    assertThat(RefusalReason.INTERNAL_NAME.isOverridable()).isFalse();
+    assertThat(RefusalReason.TOO_BROAD_TO_OVERRIDE.isOverridable()).isFalse();
+    assertThat(RefusalReason.INTERNAL_NAME.wireName()).isEqualTo("internal_name");
+    assertThat(RefusalReason.TOO_BROAD_TO_OVERRIDE.wireName()).isEqualTo("too_broad_to_override");
+  }
+
+  @Test
+  void theConnectorDefinitionListsEveryIndicatorRefusalReason() {
+    JsonNode reasons =
+        ConnectorRules.forTheConnector()
+            .root()
+            .at("/definitions/IndicatorResult/properties/reason/enum");
+    List<String> listed = new ArrayList<>();
+    reasons.forEach(reason -> listed.add(reason.asText()));
+
+    assertThat(listed)
+        .containsExactlyInAnyOrder(
+            Stream.of(RefusalReason.values())
+                .filter(reason -> !ACCOUNT_REASONS.contains(reason))
+                .map(RefusalReason::wireName)
+                .toArray(String[]::new));
   }
 
   @Test

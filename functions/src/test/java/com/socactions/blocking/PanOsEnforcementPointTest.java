@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.socactions.blocking.EnforcementOutcome.Status;
-import com.socactions.blocking.EnforcementRequest.Action;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.IndicatorType;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
+import com.socactions.ledger.Action;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
@@ -89,7 +89,7 @@ class PanOsEnforcementPointTest {
   }
 
   @Test
-  void aBatchOf500AddressesIsOneUidMessageAndNothingElse() {
+  void aBatchOf500AddressesIsTwoUidMessagesOf250AndNothingElse() {
     List<EnforcementRequest> batch =
         IntStream.range(0, 500)
             .mapToObj(
@@ -104,7 +104,12 @@ class PanOsEnforcementPointTest {
         .hasSize(500)
         .extracting(EnforcementOutcome::status)
         .containsOnly(Status.DONE);
-    assertThat(fake.userIdMessages()).hasSize(1);
+    assertThat(fake.userIdMessages())
+        .hasSize(2)
+        .allSatisfy(
+            message ->
+                assertThat(message.split("<entry ", -1))
+                    .hasSize(PanOsEnforcementPoint.MAX_ENTRIES_PER_MESSAGE + 1));
     assertThat(fake.opCommands()).isEmpty();
     assertThat(fake.tagsOf("198.51.1.250")).containsKey(TAG);
   }

@@ -26,8 +26,11 @@ class CmdbServiceTest {
     CriticalAssets batch = assets.forBatch(indicators);
     indicators.forEach(batch::find);
 
+    // One lookup: each domain as itself and as *.domain, its subdomains.
     assertThat(cmdb.assetBatches).hasSize(1);
-    assertThat(cmdb.assetBatches.get(0)).hasSize(100);
+    assertThat(cmdb.assetBatches.get(0))
+        .hasSize(200)
+        .contains("host7.fabrikam.com", "*.host7.fabrikam.com");
   }
 
   @Test

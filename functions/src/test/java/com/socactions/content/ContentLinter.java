@@ -3,6 +3,7 @@ package com.socactions.content;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,7 +32,45 @@ import java.util.stream.Stream;
  */
 public final class ContentLinter {
   /** Where the content lives, relative to the repository root. */
-  public static final List<String> CONTENT_DIRECTORIES = List.of("arm", "playbooks");
+  public static final List<String> CONTENT_DIRECTORIES = List.of("arm", "playbooks", "Solutions");
+
+  /**
+   * The entity types Azure-Sentinel's playbook validator accepts in a playbook's metadata (compared
+   * without case), as its {@code PlaybookMetadataSupportedEntityTypes} lists them.
+   */
+  static final Set<String> PLAYBOOK_ENTITY_TYPES =
+      Set.of(
+          "account",
+          "host",
+          "ip",
+          "url",
+          "azureresource",
+          "cloudapplication",
+          "dnsresolution",
+          "file",
+          "filehash",
+          "hostlogonsession",
+          "iotdevice",
+          "malware",
+          "networkconnection",
+          "process",
+          "registrykey",
+          "registryvalue",
+          "securitygroup",
+          "mailbox",
+          "mailcluster",
+          "mailmessage",
+          "submissionmail");
+
+  // list(), listKeys(), listSecrets() ... of the Functions host or its keys.
+  private static final Pattern HOST_LIST =
+      Pattern.compile(
+          "(?is)\\blist\\w*\\s*\\((?:(?!\\blist\\w*\\s*\\().)*?(Microsoft\\.Web/sites/host|/host/default|functionKeys)");
+
+  // An actions map or a $connections value chosen by a deployment parameter:
+  // [if(parameters('X'), variables('Y'), json('{}'))] and [union(variables('A'), if(...,
+  // variables('B'), json('{}')))]
+  private static final Pattern VARIABLE_REF = Pattern.compile("variables\\('([^']+)'\\)");
 
   /** The metadata fields an Azure-Sentinel playbook carries. */
   static final List<String> PLAYBOOK_METADATA =
@@ -114,6 +153,10 @@ public final class ContentLinter {
     if (root == null || !root.path("$schema").asText().contains("deploymentTemplate")) {
       return findings;
     }
+    if (root.findParent(DeployTemplate.INCLUDE) != null) {
+      return findings; // a composition source: its generated template is the one linted
+    }
+    checkNothingLinked(name, root, "$", findings);
     lintTemplate(name, root, "$", findings);
     if (isPlaybook(name)) {
       lintPlaybook(name, root, findings);
@@ -121,8 +164,43 @@ public final class ContentLinter {
     return findings;
   }
 
+  /**
+   * A playbook: an {@code azuredeploy.json} under {@code playbooks/}, or under a solution's {@code
+   * Playbooks/} but not its custom connector or Function App.
+   */
   static boolean isPlaybook(String name) {
-    return name.startsWith("playbooks/") && name.endsWith("/azuredeploy.json");
+    if (!name.endsWith("/azuredeploy.json")) {
+      return false;
+    }
+    return name.startsWith("playbooks/")
+        || (name.startsWith("Solutions/")
+            && name.contains("/Playbooks/")
+            && !name.contains("/Playbooks/CustomConnector/")
+            && !name.contains("/Playbooks/FunctionAppConnector/"));
+  }
+
+  private static void checkNothingLinked(
+      String file, JsonNode node, String path, List<Finding> findings) {
+    if (node.isObject()) {
+      node.fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getKey().equals("templateLink") || e.getKey().equals("relativePath")) {
+                  findings.add(
+                      new Finding(
+                          Rule.NO_TEMPLATE_LINK,
+                          file,
+                          path + "." + e.getKey(),
+                          "a linked template: put the template inline (properties.template)"));
+                } else {
+                  checkNothingLinked(file, e.getValue(), path + "." + e.getKey(), findings);
+                }
+              });
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        checkNothingLinked(file, node.get(i), path + "[" + i + "]", findings);
+      }
+    }
   }
 
   private void lintTemplate(String file, JsonNode template, String path, List<Finding> findings) {
@@ -138,12 +216,23 @@ public final class ContentLinter {
     checkArmStrings(file, template, path, parameters, variables, findings);
     JsonNode resources = template.path("resources");
     for (int i = 0; i < resources.size(); i++) {
-      lintResource(file, resources.get(i), "", path + ".resources[" + i + "]", findings);
+      lintResource(
+          file,
+          resources.get(i),
+          "",
+          path + ".resources[" + i + "]",
+          template.path("variables"),
+          findings);
     }
   }
 
   private void lintResource(
-      String file, JsonNode resource, String parentType, String path, List<Finding> findings) {
+      String file,
+      JsonNode resource,
+      String parentType,
+      String path,
+      JsonNode variables,
+      List<Finding> findings) {
     String type =
         parentType.isEmpty()
             ? resource.path("type").asText()
@@ -155,11 +244,15 @@ public final class ContentLinter {
               Rule.API_VERSION_KNOWN,
               file,
               path + ".apiVersion",
-              type + "@" + apiVersion + " is not in the linter's list (ApiVersions)"));
+              type
+                  + "@"
+                  + apiVersion
+                  + " is not the version the linter's list (ApiVersions) keeps"
+                  + ApiVersions.of(type).map(v -> " (" + v.version() + ")").orElse("")));
     }
     if (type.equalsIgnoreCase("Microsoft.Logic/workflows")
         && resource.at("/properties/definition").isObject()) {
-      lintWorkflow(file, resource, path, findings);
+      lintWorkflow(file, withChosenParts(resource, variables), path, findings);
     }
     JsonNode nested = resource.at("/properties/template");
     if (type.equalsIgnoreCase("Microsoft.Resources/deployments")
@@ -172,7 +265,8 @@ public final class ContentLinter {
     }
     JsonNode children = resource.path("resources");
     for (int i = 0; i < children.size(); i++) {
-      lintResource(file, children.get(i), type, path + ".resources[" + i + "]", findings);
+      lintResource(
+          file, children.get(i), type, path + ".resources[" + i + "]", variables, findings);
     }
   }
 
@@ -213,6 +307,16 @@ public final class ContentLinter {
       Set<String> variables,
       List<Finding> findings) {
     if (node.isTextual()) {
+      if (HOST_LIST.matcher(node.asText()).find()) {
+        findings.add(
+            new Finding(
+                Rule.NO_HOST_LIST_KEYS,
+                file,
+                path,
+                "reads a key from the Functions host, which answers only once code runs: create"
+                    + " the key (Microsoft.Web/sites/host/functionKeys) with a value the template"
+                    + " knows"));
+      }
       Expressions.arm(node.asText())
           .ifPresent(
               expression -> {
@@ -268,8 +372,11 @@ public final class ContentLinter {
     boolean secure = type.equals("securestring") || type.equals("secureobject");
     // An empty default only makes the secret optional (as arm-ttk allows); any other is a secret in
     // the repo.
+    String defaultValue = parameter.path("defaultValue").asText();
     boolean hasDefault =
-        parameter.has("defaultValue") && !parameter.get("defaultValue").asText().isEmpty();
+        parameter.has("defaultValue")
+            && !defaultValue.isEmpty()
+            && !defaultValue.replace(" ", "").equalsIgnoreCase("[newGuid()]");
     if (secure && hasDefault) {
       findings.add(
           new Finding(
@@ -306,6 +413,41 @@ public final class ContentLinter {
                 "playbook metadata lacks '" + field + "'"));
       }
     }
+    JsonNode entities = metadata.path("entities");
+    for (int i = 0; i < entities.size(); i++) {
+      String entity = entities.get(i).asText();
+      if (!PLAYBOOK_ENTITY_TYPES.contains(entity.toLowerCase(Locale.ROOT))) {
+        findings.add(
+            new Finding(
+                Rule.ENTITY_TYPE,
+                file,
+                "$.metadata.entities[" + i + "]",
+                "'"
+                    + entity
+                    + "' is no entity type Azure-Sentinel's playbook validator accepts (e.g."
+                    + " DnsResolution, not DNS)"));
+      }
+    }
+    JsonNode resources = root.path("resources");
+    for (int i = 0; i < resources.size(); i++) {
+      JsonNode resource = resources.get(i);
+      if (!resource.path("type").asText().equalsIgnoreCase("Microsoft.Logic/workflows")) {
+        continue;
+      }
+      if (!resource.at("/tags/LogicAppsCategory").asText().equals("security")) {
+        findings.add(
+            new Finding(
+                Rule.PLAYBOOK_TAGS,
+                file,
+                "$.resources[" + i + "].tags",
+                "a playbook's Logic App is tagged LogicAppsCategory: security"));
+      }
+      checkFailureFilters(
+          file,
+          withChosenParts(resource, root.path("variables")).at("/properties/definition/actions"),
+          "$.resources[" + i + "].properties.definition.actions",
+          findings);
+    }
     if (!root.path("parameters").has("PlaybookName")) {
       findings.add(
           new Finding(
@@ -313,6 +455,81 @@ public final class ContentLinter {
               file,
               "$.parameters",
               "a playbook takes its Logic App name as the 'PlaybookName' parameter"));
+    }
+  }
+
+  // Every Query over result('X') keeps TimedOut as well as Failed.
+  private static void checkFailureFilters(
+      String file, JsonNode actions, String path, List<Finding> findings) {
+    actions
+        .fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode action = e.getValue();
+              String here = path + "." + e.getKey();
+              if ("Query".equalsIgnoreCase(action.path("type").asText())
+                  && action.at("/inputs/from").asText().contains("result(")
+                  && !action.at("/inputs/where").asText().contains("'TimedOut'")) {
+                findings.add(
+                    new Finding(
+                        Rule.FAILURE_FILTER,
+                        file,
+                        here + ".inputs.where",
+                        "the failure branch runs on TimedOut too: keep 'TimedOut' results as well"
+                            + " as 'Failed' ones"));
+              }
+              for (String nested : List.of("actions")) {
+                if (action.path(nested).isObject()) {
+                  checkFailureFilters(file, action.path(nested), here + "." + nested, findings);
+                }
+              }
+              if (action.at("/else/actions").isObject()) {
+                checkFailureFilters(
+                    file, action.at("/else/actions"), here + ".else.actions", findings);
+              }
+            });
+  }
+
+  /**
+   * The workflow resource with its parameter-chosen parts filled in from the template's variables,
+   * so that the workflow rules see every action and connection any deployment can have: an actions
+   * map {@code [if(parameters('X'), variables('Y'), json('{}'))]} becomes variable Y, a {@code
+   * $connections} value {@code [union(variables('A'), if(..., variables('B'), json('{}')))]} the
+   * union of A and B.
+   */
+  static JsonNode withChosenParts(JsonNode workflow, JsonNode variables) {
+    JsonNode copy = workflow.deepCopy();
+    fillChosen(copy, variables);
+    return copy;
+  }
+
+  private static void fillChosen(JsonNode node, JsonNode variables) {
+    if (node.isObject()) {
+      ObjectNode object = (ObjectNode) node;
+      List<String> keys = new ArrayList<>();
+      object.fieldNames().forEachRemaining(keys::add);
+      for (String key : keys) {
+        JsonNode value = object.get(key);
+        if ((key.equals("actions") || key.equals("value"))
+            && value.isTextual()
+            && Expressions.arm(value.asText()).isPresent()) {
+          ObjectNode merged = MAPPER.createObjectNode();
+          java.util.regex.Matcher m = VARIABLE_REF.matcher(value.asText());
+          while (m.find()) {
+            JsonNode part = variables.path(m.group(1));
+            if (part.isObject()) {
+              merged.setAll((ObjectNode) part.deepCopy());
+            }
+          }
+          if (!merged.isEmpty()) {
+            object.set(key, merged);
+          }
+        } else {
+          fillChosen(value, variables);
+        }
+      }
+    } else if (node.isArray()) {
+      node.forEach(child -> fillChosen(child, variables));
     }
   }
 

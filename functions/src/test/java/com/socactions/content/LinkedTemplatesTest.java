@@ -17,12 +17,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one-click deployment holds together: every template {@code arm/azuredeploy.json} links by
- * {@code relativePath} exists, gets only parameters it defines and every one it requires, and the
- * portal form ({@code arm/createUiDefinition.json}) fills only parameters the template has and
- * every one it requires. These are the breaks ARM reports only at deployment time. Two more that
- * ARM never reports: a Function App setting the one-click deployment cannot set (a parameter not
- * passed through or left off the form), and a setting written under a name the app never reads.
+ * The one-click deployment holds together: every component {@code arm/main.json} (the source of
+ * {@code arm/azuredeploy.json}) includes exists, gets only parameters it defines and every one it
+ * requires, and the portal form ({@code arm/createUiDefinition.json}) fills only parameters the
+ * template has and every one it requires. These are the breaks ARM reports only at deployment time.
+ * Two more that ARM never reports: a Function App setting the one-click deployment cannot set (a
+ * parameter not passed through or left off the form), and a setting written under a name the app
+ * never reads.
  */
 class LinkedTemplatesTest {
   private static final Path ARM = ContentLinterTest.REPOSITORY.resolve("arm");
@@ -36,7 +37,8 @@ class LinkedTemplatesTest {
           "CustomConnectorName",
           "FlexMaximumInstances",
           "FlexInstanceMemoryMB",
-          "ConnectorObjectId");
+          "ConnectorObjectId",
+          "ConnectorKeySeed");
 
   /** App settings the Functions host reads, not the app: they appear nowhere in our sources. */
   private static final Set<String> HOST_SETTINGS =
@@ -45,7 +47,8 @@ class LinkedTemplatesTest {
           "FUNCTIONS_WORKER_RUNTIME",
           "FUNCTIONS_EXTENSION_VERSION",
           "WEBSITE_CONTENTSHARE",
-          "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING");
+          "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+          "DEPLOYMENT_STORAGE_CONNECTION_STRING");
 
   // A quoted all-capitals word in the app-settings expression is a setting name; parameter names
   // are PascalCase and the other literals hold lower case, '=', '-' or digits first.
@@ -54,12 +57,12 @@ class LinkedTemplatesTest {
   @Test
   void everyLinkedTemplateExistsAndGetsExactlyTheParametersItTakes() throws IOException {
     List<String> problems = new ArrayList<>();
-    for (JsonNode resource : read(ARM.resolve("azuredeploy.json")).path("resources")) {
-      String relative = resource.at("/properties/templateLink/relativePath").asText();
+    for (JsonNode resource : read(ARM.resolve("main.json")).path("resources")) {
+      String relative = include(resource);
       if (relative.isEmpty()) {
         continue;
       }
-      Path linked = ARM.resolve(relative).normalize();
+      Path linked = ContentLinterTest.REPOSITORY.resolve(relative).normalize();
       if (!Files.isRegularFile(linked)) {
         problems.add(resource.path("name").asText() + ": " + relative + " does not exist");
         continue;
@@ -80,13 +83,10 @@ class LinkedTemplatesTest {
    */
   @Test
   void everyPlaybookTheTopLevelTemplateDeploysGetsTheResponderRole() throws IOException {
-    JsonNode resources = read(ARM.resolve("azuredeploy.json")).path("resources");
+    JsonNode resources = read(ARM.resolve("main.json")).path("resources");
     JsonNode roles = null;
     for (JsonNode resource : resources) {
-      if (resource
-          .at("/properties/templateLink/relativePath")
-          .asText()
-          .equals("sentinel-roles.json")) {
+      if (include(resource).equals("arm/sentinel-roles.json")) {
         roles = resource;
       }
     }
@@ -96,10 +96,7 @@ class LinkedTemplatesTest {
 
     List<String> problems = new ArrayList<>();
     for (JsonNode resource : resources) {
-      if (!resource
-          .at("/properties/templateLink/relativePath")
-          .asText()
-          .startsWith("../playbooks/")) {
+      if (!include(resource).startsWith("playbooks/")) {
         continue;
       }
       String deployment = resource.path("name").asText();
@@ -122,7 +119,7 @@ class LinkedTemplatesTest {
   @Test
   void theTopLevelTemplatePassesEveryParameterOfTheFunctionApp() throws IOException {
     JsonNode defined = read(ARM.resolve("functionapp.json")).path("parameters");
-    JsonNode given = linkedDeployment("functionapp.json").at("/properties/parameters");
+    JsonNode given = linkedDeployment("arm/functionapp.json").at("/properties/parameters");
 
     assertThat(names(given))
         .as("parameters passed to functionapp.json")
@@ -165,7 +162,7 @@ class LinkedTemplatesTest {
    */
   @Test
   void thePortalFormOffersEveryTopLevelParameterButTheCommandLineOnes() throws IOException {
-    Set<String> parameters = names(read(ARM.resolve("azuredeploy.json")).path("parameters"));
+    Set<String> parameters = names(read(ARM.resolve("main.json")).path("parameters"));
     Set<String> outputs =
         names(read(ARM.resolve("createUiDefinition.json")).at("/parameters/outputs"));
 
@@ -182,9 +179,7 @@ class LinkedTemplatesTest {
 
     assertThat(
             mismatches(
-                "createUiDefinition",
-                read(ARM.resolve("azuredeploy.json")).path("parameters"),
-                outputs))
+                "createUiDefinition", read(ARM.resolve("main.json")).path("parameters"), outputs))
         .isEmpty();
   }
 
@@ -211,12 +206,17 @@ class LinkedTemplatesTest {
   }
 
   private static JsonNode linkedDeployment(String relativePath) throws IOException {
-    for (JsonNode resource : read(ARM.resolve("azuredeploy.json")).path("resources")) {
-      if (resource.at("/properties/templateLink/relativePath").asText().equals(relativePath)) {
+    for (JsonNode resource : read(ARM.resolve("main.json")).path("resources")) {
+      if (include(resource).equals(relativePath)) {
         return resource;
       }
     }
-    throw new AssertionError("azuredeploy.json does not link " + relativePath);
+    throw new AssertionError("main.json does not include " + relativePath);
+  }
+
+  // The component a nested deployment of main.json includes, from the repository root; "" for none.
+  private static String include(JsonNode resource) {
+    return resource.at("/properties/template/" + DeployTemplate.INCLUDE).asText();
   }
 
   private static Set<String> names(JsonNode object) {

@@ -52,7 +52,29 @@ public enum Rule {
   /** Secrets are {@code securestring}/{@code secureObject} parameters without a default value. */
   SECURE_PARAMETER,
   /** Every resource uses an API version from {@link ApiVersions}. */
-  API_VERSION_KNOWN;
+  API_VERSION_KNOWN,
+  /**
+   * A playbook's metadata entities are types Azure-Sentinel's playbook validator accepts ({@link
+   * ContentLinter#PLAYBOOK_ENTITY_TYPES}: {@code DnsResolution}, not {@code DNS}).
+   */
+  ENTITY_TYPE,
+  /** A playbook's Logic App carries the tag {@code LogicAppsCategory: security}. */
+  PLAYBOOK_TAGS,
+  /**
+   * A failure branch's query over {@code result('Scope')} keeps {@code TimedOut} actions as well as
+   * {@code Failed} ones, or a timed-out step would be missing from the failure comment.
+   */
+  FAILURE_FILTER,
+  /**
+   * Nothing is linked: no {@code templateLink} ({@code relativePath} resolves only for templates
+   * deployed from a URI or a template spec), every nested template is inline.
+   */
+  NO_TEMPLATE_LINK,
+  /**
+   * No {@code list*()} on {@code Microsoft.Web/sites/host} or its keys: a host without code answers
+   * ServiceUnavailable during the deployment. The key is created by the template instead.
+   */
+  NO_HOST_LIST_KEYS;
 
   /** The rule's name as findings print it: {@code run-after-exists}. */
   public String id() {

@@ -1,6 +1,7 @@
 package com.socactions.content;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.socactions.ledger.Action;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;

@@ -3,18 +3,18 @@ package com.socactions.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.core.credential.AccessToken;
-import com.socactions.blocking.BlockLedger;
 import com.socactions.blocking.GuardrailOverride;
-import com.socactions.blocking.LedgerEntry;
-import com.socactions.blocking.LedgerHistory;
-import com.socactions.blocking.LedgerState;
-import com.socactions.blocking.TestLedgers;
 import com.socactions.graph.FakeGraph;
 import com.socactions.graph.GraphClient;
 import com.socactions.graph.GraphDirectoryRoles;
 import com.socactions.graph.GraphModule;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.IndicatorType;
+import com.socactions.ledger.BlockLedger;
+import com.socactions.ledger.LedgerEntry;
+import com.socactions.ledger.LedgerHistory;
+import com.socactions.ledger.LedgerState;
+import com.socactions.ledger.TestLedgers;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Ticker;
@@ -266,7 +266,9 @@ class IdentityServiceTest {
     assertThat(patches()).isEqualTo(1);
     assertThat(graph.revocations(BOB)).isEqualTo(1);
     assertThat(row(BOB).state()).isEqualTo(LedgerState.ACTIVE);
-    assertThat(row(BOB).history()).extracting(LedgerHistory::status).contains("already_disabled");
+    assertThat(ledger.history(row(BOB)))
+        .extracting(LedgerHistory::status)
+        .contains("already_disabled");
   }
 
   @Test
@@ -348,7 +350,7 @@ class IdentityServiceTest {
     // 3 to resolve, 1 for the privileged roles' members (cached for five minutes), 3 to revoke.
     assertThat(graph.batchCalls() - before).isEqualTo(7);
     assertThat(graph.revocations(ids.get(44))).isEqualTo(1);
-    assertThat(row(ids.get(0)).history())
+    assertThat(ledger.history(row(ids.get(0))))
         .extracting(LedgerHistory::status)
         .containsExactly("revoked");
   }

@@ -84,8 +84,17 @@ class CidrTest {
         "fc00::/6         | PRIVATE RESERVED LINK_LOCAL MULTICAST",
         "3fff::/16        | DOCUMENTATION",
         "1000::/4         | RESERVED",
+        // ::/0 holds every 6to4, Teredo and NAT64 address, so every IPv4 scope as well
         "::/0             | UNSPECIFIED LOOPBACK RESERVED DOCUMENTATION PRIVATE LINK_LOCAL"
-            + " MULTICAST"
+            + " MULTICAST CGNAT",
+        "2002:2d2c::/32   | ''",
+        "2002:a00::/24    | PRIVATE",
+        "2002::/16        | UNSPECIFIED PRIVATE RESERVED CGNAT LOOPBACK LINK_LOCAL MULTICAST"
+            + " DOCUMENTATION",
+        "2001:0:2d2c:a::/64 | UNSPECIFIED PRIVATE RESERVED CGNAT LOOPBACK LINK_LOCAL MULTICAST"
+            + " DOCUMENTATION",
+        "2001:0:2d2c:a:0:0:d2d3::/112 | ''",
+        "2001:0:2d2c:a:0:0:f5ff::/112 | PRIVATE"
       })
   void aNetworkReportsEveryNonPublicScopeItTouches(String network, String scopes) {
     assertThat(IpAddresses.nonPublicScopesIn(cidr(network)))

@@ -47,6 +47,17 @@ class IndicatorsTest {
         "co.uk                                 | domain | co.uk",
         "cafe                                  | domain | cafe",
         "dc01.corp.local                       | domain | dc01.corp.local",
+        // Unicode full stops are dots (IDNA): trailing ones go like the ASCII one
+        "contoso.com\u3002                     | domain | contoso.com",
+        "contoso\uFF0Ecom\uFF61                | domain | contoso.com",
+        "contoso\uFF61com\uFF0E                | domain | contoso.com",
+        "8\u30028\u30028\u30028                  | ip     | 8.8.8.8",
+        // special-use top-level names parse (the guardrails refuse them as internal names)
+        "localhost                             | domain | localhost",
+        "LOCAL                                 | domain | local",
+        "test.                                 | domain | test",
+        "invalid                               | domain | invalid",
+        "internal                              | domain | internal",
         "例え.テスト                             | domain | xn--r8jz45g.xn--zckzah",
         // URLs
         "https://Evil.Example.COM/Login?Next=/A#frag | url |"
@@ -65,6 +76,9 @@ class IndicatorsTest {
         "http://[2001:DB8::0001]:8080/x         | url   | http://[2001:db8::1]:8080/x",
         "http://[::ffff:8.8.8.8]/x              | url   | http://8.8.8.8/x",
         "http://8.8.8.8:8080                    | url   | http://8.8.8.8:8080/",
+        "https://contoso.com\u3002/x             | url   | https://contoso.com/x",
+        "http://10\u30020\u30020\u30021/x          | url   | http://10.0.0.1/x",
+        "http://localhost:8080/x                | url   | http://localhost:8080/x",
         "hxxp://evil[.]example[.]com/payload    | url   | http://evil.example.com/payload",
         "HXXPS[://]evil.example.com/p           | url   | https://evil.example.com/p",
         "fxp://files.example.com/x              | url   | ftp://files.example.com/x",
@@ -121,7 +135,6 @@ class IndicatorsTest {
         "::ffff:10.0.0.0/64                   | /96 or longer",
         "evil.example.com/login.php           | scheme",
         "alice@evil.example.com               | e-mail",
-        "localhost                            | single-label",
         "deadbeef                             | single-label",
         "d41d8cd98f00b204e9800998ecf8427                          | 31 hex digits",
         "d41d8cd98f00b204e9800998ecf8427e00                       | 34 hex digits",
@@ -143,7 +156,7 @@ class IndicatorsTest {
         "http://ev%ZZil.example.com/          | malformed percent-escape",
         "http://%ff%fe.example.com/           | invalid UTF-8",
         "http://evil%00.example.com/          | invisible character U+0000",
-        "http://localhost/                    | single-label",
+        "http://intranet/                     | single-label",
         "http://evil_example!.com/            | not a valid domain"
       })
   void anythingElseIsInvalidWithAReason(String input, String reasonFragment) {

@@ -17,6 +17,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import mockwebserver3.Dispatcher;
@@ -44,10 +46,12 @@ import okhttp3.HttpUrl;
  *       {@code Conflict} "Newer version of resource ... exists. Data was not saved", as Sentinel
  *       answers (see {@link #ignoreIfMatch}).
  *   <li>{@code GET .../comments}: pages of {@link #commentPageSize} with {@code nextLink}; {@code
- *       PUT .../comments/{name}}: create or replace, 201 then 200.
+ *       PUT .../comments/{name}}: create, or replace that comment in place (creation time kept),
+ *       201 then 200: a name is one comment however often it is written.
  *   <li>{@code POST .../entities}: the recorded {@code GetAllIncidentEntities.json} answer.
- *   <li>Scripting: {@link #failNext}, {@link #resetNext}, {@link #beforeNextWrite}. Reading: {@link
- *       #incident}, {@link #comments}, {@link #requests}, {@link #writes}.
+ *   <li>Scripting: {@link #failNext}, {@link #resetNext}, {@link #beforeNextWrite}, {@link
+ *       #meetBeforeCommentWrites}. Reading: {@link #incident}, {@link #comments}, {@link
+ *       #requests}, {@link #writes}, {@link #commentPuts}.
  * </ul>
  */
 public final class FakeSentinelApi implements AutoCloseable {
@@ -80,8 +84,10 @@ public final class FakeSentinelApi implements AutoCloseable {
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger version = new AtomicInteger();
   private final AtomicInteger writes = new AtomicInteger();
+  private final AtomicInteger commentPuts = new AtomicInteger();
   private volatile int commentPageSize = 50;
   private volatile boolean checkIfMatch = true;
+  private volatile CountDownLatch commentMeeting;
   private String base;
 
   private FakeSentinelApi(String token) {
@@ -221,6 +227,20 @@ public final class FakeSentinelApi implements AutoCloseable {
   /** Incident writes accepted (PUTs that changed an incident). */
   public int writes() {
     return writes.get();
+  }
+
+  /**
+   * Holds each of the next {@code parties} comment PUTs until all of them have arrived, then
+   * answers them: writers that raced past each other's reads, deterministically.
+   */
+  public FakeSentinelApi meetBeforeCommentWrites(int parties) {
+    this.commentMeeting = new CountDownLatch(parties);
+    return this;
+  }
+
+  /** Comment PUTs accepted (creates and updates). */
+  public int commentPuts() {
+    return commentPuts.get();
   }
 
   public List<RecordedRequest> requests() {
@@ -412,15 +432,44 @@ public final class FakeSentinelApi implements AutoCloseable {
       if (message.isEmpty() || message.length() > SentinelClient.MAX_COMMENT_LENGTH) {
         return error(400, "BadRequest", "Comment message must be 1 to 30000 characters").build();
       }
+      CountDownLatch meeting = commentMeeting;
+      if (meeting != null) {
+        meeting.countDown();
+        try {
+          if (!meeting.await(10, TimeUnit.SECONDS)) {
+            return error(500, "TestTimeout", "the other comment writer never came").build();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      // Create or update by name, as IncidentComments_CreateOrUpdate: a second PUT of a name
+      // replaces that comment where it stands (its creation time kept) and answers 200 Updated.
       List<ObjectNode> list = commentsOf(incidentId);
-      boolean exists =
-          list.stream().anyMatch(comment -> comment.path("name").asText().equals(name));
-      ObjectNode comment = recorded("CreateIncidentComment.json", 201);
-      comment.put("id", incidentId + "/comments/" + name);
-      comment.put("name", name);
-      ((ObjectNode) comment.path("properties")).put("message", message);
-      list.removeIf(existing -> existing.path("name").asText().equals(name));
-      list.add(comment);
+      ObjectNode comment;
+      boolean exists;
+      synchronized (list) {
+        int at = -1;
+        for (int i = 0; i < list.size(); i++) {
+          if (list.get(i).path("name").asText().equals(name)) {
+            at = i;
+          }
+        }
+        exists = at >= 0;
+        comment = recorded("CreateIncidentComment.json", exists ? 200 : 201);
+        comment.put("id", incidentId + "/comments/" + name);
+        comment.put("name", name);
+        ObjectNode properties = (ObjectNode) comment.path("properties");
+        properties.put("message", message);
+        if (exists) {
+          properties.set(
+              "createdTimeUtc", list.get(at).path("properties").path("createdTimeUtc").deepCopy());
+          list.set(at, comment);
+        } else {
+          list.add(comment);
+        }
+      }
+      commentPuts.incrementAndGet();
       return json(exists ? 200 : 201, comment).build();
     }
   }

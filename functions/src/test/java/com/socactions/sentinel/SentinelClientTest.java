@@ -246,6 +246,37 @@ class SentinelClientTest {
   }
 
   @Test
+  void aCommentPutTwiceUnderItsNameStaysOneCommentWithTheLatestMessage() {
+    SentinelClient client = client();
+    String name = IncidentCommentId.derive(List.of("servicenow", "ticket-1", "note-1"));
+
+    ObjectNode created = client.putComment(ID, name, "Called the user");
+    client.addComment(ID, "Another comment");
+    ObjectNode updated = client.putComment(ID, name, "Called the user back");
+
+    assertThat(sentinel.comments(INCIDENT))
+        .extracting(comment -> comment.path("properties").path("message").asText())
+        .containsExactly("Called the user back", "Another comment");
+    assertThat(created.path("name").asText()).isEqualTo(name);
+    assertThat(updated.path("name").asText()).isEqualTo(name);
+    assertThat(writes())
+        .extracting(request -> request.getUrl().pathSegments().get(13))
+        .containsExactly(name, new UUID(0, 1).toString(), name);
+  }
+
+  @Test
+  void aCommentNameThatIsNotAResourceNameIsRefusedBeforeAnyCall() {
+    SentinelClient client = client();
+
+    for (String bad : List.of("", "a/b", "../x", "x?y", "-leading", "x".repeat(129))) {
+      assertThatThrownBy(() -> client.putComment(ID, bad, "text"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("commentId");
+    }
+    assertThat(sentinel.requests()).isEmpty();
+  }
+
+  @Test
   void aCommentOverTheLimitIsCutToItWithANote() {
     client().addComment(ID, "x".repeat(SentinelClient.MAX_COMMENT_LENGTH + 500));
 

@@ -141,6 +141,38 @@ class EncodedQueryTest {
   }
 
   @Test
+  void endsWithMatchesTheEndOfAFieldWithoutCaseAndHostileSuffixesMatchNothing() {
+    EncodedQuery query =
+        EncodedQuery.where(EncodedQuery.endsWith("fqdn", ".CONTOSO.com"))
+            .or(EncodedQuery.endsWith("name", ".contoso.com^ORsys_idISNOTEMPTY"));
+
+    assertThat(query.encoded()).isEqualTo("fqdnENDSWITH.CONTOSO.com");
+    assertThat(names(query)).containsExactlyInAnyOrder("web01", "db01");
+    assertThat(EncodedQuery.where(EncodedQuery.endsWith("fqdn", "javascript:1")).matchesNothing())
+        .isTrue();
+  }
+
+  @Test
+  void aKeysetConditionIsWrittenAsTheInstanceReadsItAndAHostileKeyMatchesNothing() {
+    EncodedQuery query =
+        EncodedQuery.where(EncodedQuery.greaterThan("sys_updated_on", "2026-03-01 12:00:00"))
+            .newQuery(equalTo("sys_updated_on", "2026-03-01 12:00:00"))
+            .and(EncodedQuery.greaterThan("sys_id", "a1"))
+            .orderBy("sys_updated_on")
+            .orderBy("sys_id");
+
+    assertThat(query.encoded())
+        .isEqualTo(
+            "sys_updated_on>2026-03-01 12:00:00^NQsys_updated_on=2026-03-01 12:00:00^sys_id>a1"
+                + "^ORDERBYsys_updated_on^ORDERBYsys_id");
+    for (String hostile : List.of("=a1", "a1^NQsys_idISNOTEMPTY", "", "javascript:1")) {
+      assertThat(EncodedQuery.where(EncodedQuery.greaterThan("sys_id", hostile)).matchesNothing())
+          .as(hostile)
+          .isTrue();
+    }
+  }
+
+  @Test
   void aFieldNameThatIsNotAColumnIsAProgrammingError() {
     assertThatThrownBy(() -> equalTo("name^ORsys_id", "x"))
         .isInstanceOf(IllegalArgumentException.class);

@@ -18,6 +18,7 @@ import com.socactions.tickets.jira.JiraSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -188,7 +189,7 @@ class JiraTicketsTest {
   }
 
   @Test
-  void changedSinceReturnsOurIssuesUpdatedSinceWithTheirNewCommentsAndMapsTheResolution() {
+  void theChangeFeedListsOurIssuesChangedAfterThePositionAndTheirStatesMapTheResolution() {
     // The account lives in New York: JQL reads "12:05" as 17:05 UTC, so writing UTC would miss
     // changes.
     jira.timeZone(ZoneId.of("America/New_York"));
@@ -208,11 +209,15 @@ class JiraTicketsTest {
     jira.addComment(commented.number(), "acc-bob", "Customer confirmed the sign-in");
     jira.now(since.plus(Duration.ofHours(1)));
 
-    List<TicketState> changed = tickets.changedSince(since, 50);
+    List<TicketChange> changes = tickets.changesAfter(ChangePosition.startingAt(since), 50).next();
+    List<TicketState> changed = tickets.states(changes, change -> since);
 
-    assertThat(changed)
-        .extracting(s -> s.ticket().number())
+    assertThat(changes)
+        .extracting(c -> c.position().key())
         .containsExactly(closed.number(), commented.number());
+    assertThat(changes)
+        .extracting(TicketChange::position)
+        .isSortedAccordingTo(tickets.changeOrder());
     assertThat(changed).extracting(s -> s.ticket().id()).doesNotContain(untouched.id());
     TicketState done = changed.get(0);
     assertThat(done.incidentStatus()).isEqualTo("Closed");
@@ -227,6 +232,30 @@ class JiraTicketsTest {
     assertThat(open.comments())
         .extracting(TicketState.TicketComment::text)
         .containsExactly("Customer confirmed the sign-in");
+  }
+
+  @Test
+  void issuesChangedInTheSameMinuteAtOrBeforeThePositionAreSkippedAndTheRestPagedByToken() {
+    JiraTickets tickets = tickets();
+    List<TicketRef> refs = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      jira.now(T0.plusMillis(100L * i));
+      refs.add(tickets.create(other(String.format("b2c4e0f1-0000-4000-8000-%012d", i)), Map.of()));
+    }
+    jira.now(T0.plus(Duration.ofMinutes(10)));
+    // Positioned at the fifth issue: JQL can only start at its minute, so the first five are read
+    // and skipped.
+    ChangeFeed feed =
+        tickets.changesAfter(new ChangePosition(T0.plusMillis(400), refs.get(4).number()), 3);
+    List<String> keys = new ArrayList<>();
+    for (List<TicketChange> page = feed.next(); !page.isEmpty(); page = feed.next()) {
+      page.forEach(change -> keys.add(change.position().key()));
+    }
+
+    assertThat(keys)
+        .containsExactlyElementsOf(refs.subList(5, 12).stream().map(TicketRef::number).toList());
+    // 12 issues in pages of 3, and one more call to learn there are no more: no issue read twice.
+    assertThat(jira.requestCount("POST /rest/api/3/search/jql")).isEqualTo(4);
   }
 
   @Test

@@ -8,7 +8,6 @@ import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.servicenow.FakeServiceNow;
-import com.socactions.servicenow.ServiceNowSettings;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -130,14 +129,7 @@ class ServiceNowMappingTest {
 
   private ServiceNowTickets tickets(Map<String, String> extra) {
     Map<String, String> values =
-        new HashMap<>(
-            Map.of(
-                ServiceNowSettings.URL,
-                serviceNow.url(),
-                ServiceNowSettings.USER,
-                "soc.actions",
-                ServiceNowSettings.PASSWORD_SETTING,
-                "pw"));
+        new HashMap<>(TicketSyncServiceTest.serviceNowSettings(serviceNow));
     values.putAll(extra);
     return new ServiceNowTickets(Settings.of(values), Clock.systemUTC(), Sleeper.SYSTEM);
   }

@@ -26,6 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
@@ -164,14 +168,7 @@ class TicketInboundServiceTest {
 
   @Test
   void workNotesBecomeIncidentCommentsOnceAndTheConnectorsOwnNotesAreNotEchoed() {
-    sync.sync(
-        TicketSyncServiceTest.incident(
-            "High",
-            "Active",
-            null,
-            List.of(new IncidentComment("c1", "Isolated the host", "alice@contoso.com", NOW))),
-        "servicenow",
-        SyncOptions.defaults());
+    syncWithAComment();
     serviceNow.agentUpdate(
         "incident", ticketId, Map.of(), "Called the user; <b>not</b> her sign-in", "itil.agent");
 
@@ -188,6 +185,30 @@ class TicketInboundServiceTest {
             "[From ServiceNow "
                 + number()
                 + "] itil.agent: Called the user; &lt;b&gt;not&lt;/b&gt; her sign-in");
+  }
+
+  @Test
+  void twoAppliesOfTheSameWorkNoteRacingEachOtherLeaveOneIncidentComment() throws Exception {
+    serviceNow.agentUpdate("incident", ticketId, Map.of(), "Called the user", "itil.agent");
+    // Both applies read the link (the note not yet applied) before either comment is written.
+    sentinel.meetBeforeCommentWrites(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Callable<InboundResult> apply = () -> inbound.ticketChanged(tickets, ticketId);
+      for (Future<InboundResult> run : pool.invokeAll(List.of(apply, apply))) {
+        assertThat(run.get().changes()).containsExactly("comments:1");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(sentinel.commentPuts()).isEqualTo(2);
+    assertThat(fromTicket())
+        .extracting(c -> c.path("properties").path("message").asText())
+        .containsExactly("[From ServiceNow " + number() + "] itil.agent: Called the user");
+    // And the link remembers it, so a third apply writes nothing.
+    assertThat(inbound.ticketChanged(tickets, ticketId).action()).isEqualTo("unchanged");
+    assertThat(sentinel.commentPuts()).isEqualTo(2);
   }
 
   @Test
@@ -226,23 +247,72 @@ class TicketInboundServiceTest {
   }
 
   @Test
-  void thePollCatchesAChangeWhoseWebhookWasLostAndMovesTheWatermark() {
-    serviceNow.agentUpdate(
-        "incident",
-        ticketId,
-        Map.of("state", "6", "close_code", "No resolution provided"),
-        null,
-        "itil.agent");
+  void thePollCatchesAChangeWhoseWebhookWasLostAndMovesTheCursorToIt() {
+    Instant changedAt = clock.instant();
+    resolveInServiceNow("No resolution provided");
     clock.advance(Duration.ofMinutes(5));
 
     TicketInboundService.PollResult poll = inbound.poll(tickets);
 
     assertThat(poll.results()).extracting(InboundResult::action).containsExactly("applied");
-    assertThat(sentinel.incident(INCIDENT).path("properties").path("status").asText())
-        .isEqualTo("Closed");
+    assertThat(incidentStatus()).isEqualTo("Closed");
     assertThat(sentinel.incident(INCIDENT).path("properties").path("classification").asText())
         .isEqualTo("FalsePositive");
-    assertThat(links.watermark("servicenow")).contains(clock.instant());
+    assertThat(links.cursor("servicenow"))
+        .map(TicketLinks.Cursor::position)
+        .contains(new ChangePosition(changedAt, ticketId));
+    assertThat(poll.caughtUp()).isTrue();
+  }
+
+  @Test
+  void theTimersCatchUpPollsEachSystemAndForgetsDeliveriesOlderThanItsMemory() {
+    links.firstDelivery("servicenow", "old", clock.instant().minus(Duration.ofDays(3)));
+    links.firstDelivery("servicenow", "recent", clock.instant());
+    resolveInServiceNow("Solution provided");
+    clock.advance(Duration.ofMinutes(5));
+
+    List<TicketInboundService.CatchUp> runs = inbound.catchUp();
+
+    assertThat(runs).extracting(TicketInboundService.CatchUp::system).containsExactly("servicenow");
+    assertThat(runs.get(0).failure()).isNull();
+    assertThat(runs.get(0).poll().results())
+        .extracting(InboundResult::action)
+        .containsExactly("applied");
+    assertThat(links.hasDelivery("servicenow", "old")).isFalse();
+    assertThat(links.hasDelivery("servicenow", "recent")).isTrue();
+  }
+
+  @Test
+  void aChangeYoungerThanTheSettleDelayIsLeftForTheNextRun() {
+    resolveInServiceNow("Solution provided");
+    clock.advance(Duration.ofMinutes(1));
+
+    TicketInboundService.PollResult early = inbound.poll(tickets);
+
+    assertThat(early.results()).isEmpty();
+    assertThat(early.caughtUp()).isTrue();
+    assertThat(incidentStatus()).isEqualTo("Active");
+
+    clock.advance(TicketInboundService.CatchUpOptions.DEFAULT_SETTLE_DELAY);
+    TicketInboundService.PollResult settled = inbound.poll(tickets);
+
+    assertThat(settled.results()).extracting(InboundResult::action).containsExactly("applied");
+    assertThat(incidentStatus()).isEqualTo("Closed");
+  }
+
+  @Test
+  void theCatchUpSeesTheConnectorsOwnTicketWritesAndEchoesNothingBackToTheIncident() {
+    syncWithAComment();
+    clock.advance(Duration.ofMinutes(5));
+    int incidentWrites = sentinel.writes();
+    int commentWrites = sentinel.commentPuts();
+
+    TicketInboundService.PollResult poll = inbound.poll(tickets);
+
+    assertThat(poll.changesRead()).isEqualTo(1);
+    assertThat(poll.results()).extracting(InboundResult::action).containsExactly("unchanged");
+    assertThat(sentinel.writes()).isEqualTo(incidentWrites);
+    assertThat(sentinel.commentPuts()).isEqualTo(commentWrites);
   }
 
   @Test
@@ -344,6 +414,34 @@ class TicketInboundServiceTest {
     return webhooks
         .verify("servicenow", body, name -> Optional.ofNullable(headers.get(name)))
         .refused();
+  }
+
+  /** The incident synced again with one comment: the connector writes a work note on the ticket. */
+  private void syncWithAComment() {
+    sync.sync(
+        TicketSyncServiceTest.incident(
+            "High",
+            "Active",
+            null,
+            List.of(new IncidentComment("c1", "Isolated the host", "alice@contoso.com", NOW))),
+        "servicenow",
+        SyncOptions.defaults());
+  }
+
+  /** An agent resolves the ticket in ServiceNow with this close code. */
+  private void resolveInServiceNow(String closeCode) {
+    serviceNow.agentUpdate(
+        "incident", ticketId, Map.of("state", "6", "close_code", closeCode), null, "itil.agent");
+  }
+
+  private String incidentStatus() {
+    return sentinel.incident(INCIDENT).path("properties").path("status").asText();
+  }
+
+  private List<ObjectNode> fromTicket() {
+    return sentinel.comments(INCIDENT).stream()
+        .filter(c -> c.path("properties").path("message").asText().startsWith("[From "))
+        .toList();
   }
 
   private String number() {

@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -300,16 +301,18 @@ class TicketSyncServiceTest {
 
   private ServiceNowTickets tickets() {
     return new ServiceNowTickets(
-        Settings.of(
-            Map.of(
-                ServiceNowSettings.URL,
-                serviceNow.url(),
-                ServiceNowSettings.USER,
-                "soc.actions",
-                ServiceNowSettings.PASSWORD_SETTING,
-                "pw")),
-        clock,
-        Sleeper.SYSTEM);
+        Settings.of(serviceNowSettings(serviceNow)), clock, Sleeper.SYSTEM);
+  }
+
+  /** The settings that point at the fake ServiceNow, signing in as the fake's API user. */
+  static Map<String, String> serviceNowSettings(FakeServiceNow serviceNow) {
+    return Map.of(
+        ServiceNowSettings.URL,
+        serviceNow.url(),
+        ServiceNowSettings.USER,
+        "soc.actions",
+        ServiceNowSettings.PASSWORD_SETTING,
+        "pw");
   }
 
   static TicketContent incident(String severity, String status, String classification) {
@@ -380,8 +383,14 @@ class TicketSyncServiceTest {
     }
 
     @Override
-    public List<TicketState> changedSince(Instant since, int max) {
-      return real.changedSince(since, max);
+    public ChangeFeed changesAfter(ChangePosition after, int pageSize) {
+      return real.changesAfter(after, pageSize);
+    }
+
+    @Override
+    public List<TicketState> states(
+        List<TicketChange> changes, Function<TicketChange, Instant> commentsSince) {
+      return real.states(changes, commentsSince);
     }
 
     @Override

@@ -1,21 +1,19 @@
 package com.socactions.bench;
 
-import com.azure.data.tables.TableClient;
 import com.socactions.api.AppServices;
 import com.socactions.api.FunctionInjector;
-import com.socactions.blocking.BlockLedger;
-import com.socactions.blocking.EnforcementRequest.Action;
 import com.socactions.blocking.FakeDefenderApi;
-import com.socactions.blocking.LedgerRequest;
-import com.socactions.blocking.LedgerSeeder;
-import com.socactions.blocking.Provenance;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
+import com.socactions.ledger.Action;
+import com.socactions.ledger.BlockLedger;
+import com.socactions.ledger.LedgerRequest;
+import com.socactions.ledger.LedgerSeeder;
+import com.socactions.ledger.Provenance;
 import com.socactions.localhost.LocalFunctionHost;
 import com.socactions.platform.FakeManagedIdentityEndpoint;
 import com.socactions.platform.Settings;
-import com.socactions.platform.TableStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -47,7 +45,7 @@ import java.util.logging.Logger;
  *   <li>edl: the same volume through {@code BlockIndicators} (provider {@code edl}): indicators per
  *       second into the ledger.
  *   <li>Feed: {@value #DEFAULT_FEED_ENTRIES} (or the second argument) active edl rows written
- *       straight into the ledger's table by {@link LedgerSeeder} (entity-group transactions of 100
+ *       straight into the ledger's tables by {@link LedgerSeeder} (entity-group transactions of 100
  *       creates; through {@code claimActive} and {@code confirm} each hundred also costs a range
  *       query that scans the whole partition on Azurite, so 100,000 rows took far too long), then
  *       {@code GET /v1/feeds/block-ip} cold (ledger read and render), cached, and with {@code
@@ -126,7 +124,7 @@ public final class BlockBenchmark {
               .start()) {
         BlockBenchmark bench = new BlockBenchmark(host, feedEntries);
         bench.defenderPhase(defender);
-        bench.feedPhase(new TableStorage(Settings.of(settings)).table(BlockLedger.TABLE));
+        bench.feedPhase(services.blocking().ledger());
         bench.edlPhase();
       }
     }
@@ -171,7 +169,7 @@ public final class BlockBenchmark {
         EDL_INDICATORS, EDL_INDICATORS / BATCH, BATCH, seconds, EDL_INDICATORS / seconds);
   }
 
-  private void feedPhase(TableClient table) {
+  private void feedPhase(BlockLedger ledger) {
     List<String> addresses = addresses(FEED_RANGE, 0, feedEntries);
     Provenance provenance = new Provenance("benchmark seed", null, null, null, "BlockBenchmark");
     Instant expiresAt = Instant.now().plus(Duration.ofDays(1));
@@ -184,7 +182,7 @@ public final class BlockBenchmark {
                       new LedgerRequest(
                           "edl", indicator(address), Action.BLOCK, expiresAt, provenance))
               .toList();
-      LedgerSeeder.seedActive(table, requests, Instant.now());
+      LedgerSeeder.seedActive(ledger, requests, Instant.now());
       if ((from + BATCH) % PROGRESS_EVERY == 0) {
         System.out.printf(
             "    seeded %,d rows, %.1f s%n", from + BATCH, (System.nanoTime() - seedStart) / 1e9);

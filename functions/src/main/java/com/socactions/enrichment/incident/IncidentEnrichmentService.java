@@ -1,5 +1,6 @@
 package com.socactions.enrichment.incident;
 
+import com.socactions.blocking.Verdict;
 import com.socactions.cmdb.AccountResult;
 import com.socactions.cmdb.AssetResult;
 import com.socactions.cmdb.CmdbService;

@@ -62,8 +62,8 @@ public final class JiraClient {
   public static final int DEFAULT_SEARCH_PAGE_SIZE = 100;
 
   /**
-   * A search stops after this many issues (the catch-up poll of a busy project is paged by its
-   * watermark).
+   * A search stops after this many issues (the catch-up poll does not search this way: it reads
+   * page by page with {@link #searchPage}).
    */
   public static final int DEFAULT_MAX_SEARCH_RESULTS = 1_000;
 
@@ -93,6 +93,16 @@ public final class JiraClient {
    * The issues of a search, in Jira's order; {@code truncated} when more matched than the bound.
    */
   public record SearchResult(List<ObjectNode> issues, boolean truncated) {}
+
+  /**
+   * One page of a search: its issues, and the token of the next page, or null when this is the
+   * last.
+   */
+  public record SearchPage(List<ObjectNode> issues, String nextPageToken) {
+    public boolean isLast() {
+      return nextPageToken == null;
+    }
+  }
 
   private final JiraSettings settings;
   private final UpstreamHttp http;
@@ -279,34 +289,23 @@ public final class JiraClient {
     Set<String> tokens = new HashSet<>();
     String token = null;
     while (true) {
-      ObjectNode body = NODES.objectNode();
-      body.put("jql", jql);
-      body.put("maxResults", Math.min(pageSize, maxIssues - issues.size()));
-      if (!fields.isEmpty()) {
-        ArrayNode array = body.putArray("fields");
-        fields.forEach(field -> array.add(checkField(field)));
-      }
-      if (token != null) {
-        body.put("nextPageToken", token);
-      }
-      JsonNode page = call("search issues", post(url("search/jql"), body));
-      for (JsonNode issue : page.path("issues")) {
+      SearchPage page = searchPage(jql, fields, maxIssues - issues.size(), token);
+      for (ObjectNode issue : page.issues()) {
         String id = issue.path("id").asText(issue.path("key").asText(""));
-        if (issue instanceof ObjectNode object && (id.isEmpty() || seen.add(id))) {
+        if (id.isEmpty() || seen.add(id)) {
           if (issues.size() == maxIssues) {
             return new SearchResult(issues, true);
           }
-          issues.add(object);
+          issues.add(issue);
         }
       }
-      token = page.path("nextPageToken").asText("");
-      // isLast is the documented end; a page without a token is the end too (JRACLOUD-92184).
-      if (page.path("isLast").asBoolean(false) || token.isEmpty()) {
+      if (page.isLast()) {
         return new SearchResult(issues, false);
       }
       if (issues.size() >= maxIssues) {
         return new SearchResult(issues, true);
       }
+      token = page.nextPageToken();
       if (!tokens.add(token)) {
         throw new UpstreamException(
             UPSTREAM,
@@ -317,6 +316,44 @@ public final class JiraClient {
             null);
       }
     }
+  }
+
+  /**
+   * One page of a search ({@code POST /rest/api/3/search/jql}): the first with no {@code
+   * pageToken}, the next with the token the page before it gave. Issues are in Jira's order, as
+   * Jira sent them.
+   *
+   * @param maxResults issues asked for; at most the client's page size is asked
+   * @param pageToken the {@link SearchPage#nextPageToken()} of the page before, or null for the
+   *     first
+   * @throws UpstreamException status 400 with Jira's message for JQL it cannot read
+   */
+  public SearchPage searchPage(String jql, List<String> fields, int maxResults, String pageToken) {
+    Objects.requireNonNull(jql, "'jql' cannot be null.");
+    if (maxResults < 1) {
+      throw new IllegalArgumentException("'maxResults' must be at least 1, not " + maxResults);
+    }
+    ObjectNode body = NODES.objectNode();
+    body.put("jql", jql);
+    body.put("maxResults", Math.min(pageSize, maxResults));
+    if (!fields.isEmpty()) {
+      ArrayNode array = body.putArray("fields");
+      fields.forEach(field -> array.add(checkField(field)));
+    }
+    if (pageToken != null) {
+      body.put("nextPageToken", pageToken);
+    }
+    JsonNode page = call("search issues", post(url("search/jql"), body));
+    List<ObjectNode> issues = new ArrayList<>();
+    for (JsonNode issue : page.path("issues")) {
+      if (issue instanceof ObjectNode object) {
+        issues.add(object);
+      }
+    }
+    String token = page.path("nextPageToken").asText("");
+    // isLast is the documented end; a page without a token is the end too (JRACLOUD-92184).
+    boolean last = page.path("isLast").asBoolean(false) || token.isEmpty();
+    return new SearchPage(issues, last ? null : token);
   }
 
   // ---- transitions ----

@@ -4,7 +4,9 @@ import com.socactions.platform.InvalidInputException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +30,9 @@ public final class Jql {
    * small set means the label reads the same in JQL, in URLs and in the Jira UI.
    */
   private static final Pattern LABEL = Pattern.compile("[a-z0-9][a-z0-9._:-]*");
+
+  /** An issue key: project key, a dash, the issue number (no leading zero). */
+  private static final Pattern ISSUE_KEY = Pattern.compile("([A-Z][A-Z0-9_]*)-([1-9][0-9]*)");
 
   /** JQL's date-time literal; Jira reads it in the time zone of the calling account's profile. */
   private static final DateTimeFormatter DATE_TIME =
@@ -88,16 +93,47 @@ public final class Jql {
   }
 
   /**
-   * {@code labels = "label" AND updated >= "yyyy-MM-dd HH:mm" ORDER BY updated ASC}: the issues of
-   * any project that carry {@code label} and changed since {@code since}, oldest change first; the
-   * date literal as in {@link #updatedSince}.
+   * {@code labels = "label" AND updated >= "yyyy-MM-dd HH:mm" ORDER BY updated ASC, key ASC}: the
+   * issues of any project that carry {@code label} and changed since the minute of {@code since},
+   * in change order (oldest change first, issues changed at the same time by key); the date literal
+   * as in {@link #updatedSince}. JQL cannot say "after this issue" within a minute, so a caller
+   * that must not see an issue twice skips those at or before its own position.
    */
   public static String labelUpdatedSince(String label, Instant since, ZoneId accountZone) {
     return "labels = "
         + quote(label)
         + " AND updated >= "
         + dateTime(since, accountZone)
-        + " ORDER BY updated ASC";
+        + " ORDER BY updated ASC, key ASC";
+  }
+
+  /**
+   * Jira's order of issue keys: by project key, then by issue number as a number ({@code SOC-9}
+   * before {@code SOC-10}); the empty text first (a position before every key); anything else that
+   * is not a key sorts as text after every key.
+   */
+  public static final Comparator<String> KEY_ORDER = Jql::compareKeys;
+
+  private static int compareKeys(String a, String b) {
+    if (a.isEmpty() || b.isEmpty()) {
+      return Boolean.compare(!a.isEmpty(), !b.isEmpty());
+    }
+    Matcher x = ISSUE_KEY.matcher(a);
+    Matcher y = ISSUE_KEY.matcher(b);
+    boolean xKey = x.matches();
+    boolean yKey = y.matches();
+    if (xKey && yKey) {
+      int project = x.group(1).compareTo(y.group(1));
+      if (project != 0) {
+        return project;
+      }
+      int length = Integer.compare(x.group(2).length(), y.group(2).length());
+      return length != 0 ? length : x.group(2).compareTo(y.group(2));
+    }
+    if (xKey != yKey) {
+      return xKey ? -1 : 1;
+    }
+    return a.compareTo(b);
   }
 
   /** {@code "yyyy-MM-dd HH:mm"} for {@code instant} in {@code zone}, rounded down to the minute. */

@@ -342,13 +342,15 @@ public final class FakeJira implements AutoCloseable {
    * {@code project}, {@code key}, {@code labels} ({@code =}, {@code !=}: contains, without case),
    * {@code status}, {@code statusCategory}, {@code updated}/{@code created} ({@code >=}, {@code
    * <=}, {@code >}, {@code <} against {@code "yyyy-MM-dd HH:mm"} read in the account's {@link
-   * #timeZone}). Values: double-quoted strings with {@code \"} and {@code \\} escapes, or bare
-   * words. Anything else is a 400 "Error in the JQL Query", as Jira answers.
+   * #timeZone}). {@code ORDER BY} takes a list of fields, each {@code ASC} or {@code DESC} ({@code
+   * updated} sorts by time, {@code key} by project and issue number), ties broken by issue id.
+   * Values: double-quoted strings with {@code \"} and {@code \\} escapes, or bare words. Anything
+   * else is a 400 "Error in the JQL Query", as Jira answers.
    */
   static final class Jql {
     private static final Pattern TOKEN =
         Pattern.compile(
-            "\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|(>=|<=|!=|=|>|<|~)|([A-Za-z0-9_.:-]+)|(\\S))");
+            "\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|(>=|<=|!=|=|>|<|~)|([A-Za-z0-9_.:-]+)|(,)|(\\S))");
 
     private final List<String[]> tokens =
         new ArrayList<>(); // {kind, text}: q(uoted), o(perator), w(ord), x
@@ -367,8 +369,10 @@ public final class FakeJira implements AutoCloseable {
         } else if (matcher.group(3) != null) {
           parser.tokens.add(new String[] {"w", matcher.group(3)});
         } else if (matcher.group(4) != null) {
+          parser.tokens.add(new String[] {"c", ","});
+        } else if (matcher.group(5) != null) {
           throw new IllegalArgumentException(
-              "The character '" + matcher.group(4) + "' is a reserved JQL character");
+              "The character '" + matcher.group(5) + "' is a reserved JQL character");
         }
       }
       Predicate<ObjectNode> where =
@@ -377,22 +381,50 @@ public final class FakeJira implements AutoCloseable {
       if (parser.isWord("ORDER")) {
         parser.at++;
         parser.expectWord("BY");
-        String field = parser.next("w");
-        Comparator<ObjectNode> by =
-            Comparator.comparing(issue -> issue.path("fields").path(field).asText(""));
-        order = by;
-        if (parser.isWord("DESC")) {
-          parser.at++;
-          order = by.reversed();
-        } else if (parser.isWord("ASC")) {
-          parser.at++;
-        }
+        Comparator<ObjectNode> fields = null;
+        do {
+          if (fields != null) {
+            parser.at++; // the comma between sort fields
+          }
+          Comparator<ObjectNode> by = sortBy(parser.next("w"));
+          if (parser.isWord("DESC")) {
+            parser.at++;
+            by = by.reversed();
+          } else if (parser.isWord("ASC")) {
+            parser.at++;
+          }
+          fields = fields == null ? by : fields.thenComparing(by);
+        } while (parser.isComma());
+        // Jira breaks the remaining ties by issue id, so pages never disagree on the order.
+        order = fields.thenComparing(order);
       }
       if (parser.at != parser.tokens.size()) {
         throw new IllegalArgumentException(
             "Expecting end of query but got '" + parser.tokens.get(parser.at)[1] + "'");
       }
       return new Query(where, order);
+    }
+
+    /**
+     * How {@code ORDER BY field} sorts: {@code updated}/{@code created} by time, {@code key} by
+     * project then issue number as a number (SOC-9 before SOC-10), other fields as text.
+     */
+    private static Comparator<ObjectNode> sortBy(String field) {
+      return switch (field) {
+        case "updated", "created" ->
+            Comparator.comparing(
+                issue -> JiraDates.parse(issue.path("fields").path(field).asText()));
+        case "key", "issuekey" ->
+            Comparator.comparing(
+                    (ObjectNode issue) -> issue.path("key").asText().replaceAll("-[0-9]+$", ""))
+                .thenComparingLong(
+                    issue -> Long.parseLong(issue.path("key").asText().replaceAll("^.*-", "")));
+        default -> Comparator.comparing(issue -> issue.path("fields").path(field).asText(""));
+      };
+    }
+
+    private boolean isComma() {
+      return at < tokens.size() && tokens.get(at)[0].equals("c");
     }
 
     private Predicate<ObjectNode> or() {

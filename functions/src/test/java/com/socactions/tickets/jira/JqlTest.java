@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.socactions.platform.InvalidInputException;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JqlTest {
@@ -34,6 +36,25 @@ class JqlTest {
             Jql.updatedSince(
                 "SOC", Instant.parse("2025-03-01T10:00:59Z"), ZoneId.of("Europe/Amsterdam")))
         .isEqualTo("project = \"SOC\" AND updated >= \"2025-03-01 11:00\" ORDER BY updated ASC");
+  }
+
+  @Test
+  void theChangeSearchOrdersByUpdateTimeThenKeyFromTheMinuteOfThePosition() {
+    assertThat(
+            Jql.labelUpdatedSince(
+                "soc-actions", Instant.parse("2025-03-01T10:00:59.900Z"), ZoneId.of("UTC")))
+        .isEqualTo(
+            "labels = \"soc-actions\" AND updated >= \"2025-03-01 10:00\""
+                + " ORDER BY updated ASC, key ASC");
+  }
+
+  @Test
+  void keysSortByProjectThenByIssueNumberAsANumberWithTheEmptyStartFirst() {
+    List<String> keys = new ArrayList<>(List.of("SOC-10", "ABC-2", "SOC-9", "", "SOC-100"));
+
+    keys.sort(Jql.KEY_ORDER);
+
+    assertThat(keys).containsExactly("", "ABC-2", "SOC-9", "SOC-10", "SOC-100");
   }
 
   @Test

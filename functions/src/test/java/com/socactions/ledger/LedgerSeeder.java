@@ -1,0 +1,60 @@
+package com.socactions.ledger;
+
+import com.socactions.platform.ConditionalWrites;
+import com.socactions.platform.TableBatch;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes active, confirmed ledger rows in bulk with everything the ledger's own writes leave: the
+ * rows, their history, and their list, expiry and incident index entries (through the ledger's own
+ * index code), in transactions of a hundred and nothing else. For tests and benchmarks that need a
+ * ledger of a million rows: through {@link BlockLedger#claimActive} and {@link BlockLedger#confirm}
+ * the same rows cost a claim, a confirmation and their reads. The rows must not exist yet.
+ */
+public final class LedgerSeeder {
+  private LedgerSeeder() {}
+
+  /** Creates one active row per request, as confirmed at {@code now} with no provider reference. */
+  public static void seedActive(BlockLedger ledger, List<LedgerRequest> requests, Instant now) {
+    seed(ledger, requests, now, LedgerState.ACTIVE);
+  }
+
+  /**
+   * Creates one row per request in {@code state}: active (confirmed, with its expiry filed for the
+   * timer) or expired (history: blocked, then expired at {@code now}).
+   */
+  public static void seed(
+      BlockLedger ledger, List<LedgerRequest> requests, Instant now, LedgerState state) {
+    TableBatch rows = new TableBatch("seeder");
+    List<ConditionalWrites.Written<LedgerRow>> written = new ArrayList<>();
+    for (LedgerRequest request : requests) {
+      LedgerRow row = LedgerRow.create(request, now);
+      row.state = LedgerState.ACTIVE;
+      row.append(
+          now,
+          request.action().name().toLowerCase(Locale.ROOT),
+          "claimed",
+          "seeded",
+          null,
+          request.provenance());
+      row.append(now, "confirm", "blocked", null, null, request.provenance());
+      if (state == LedgerState.EXPIRED) {
+        row.state = LedgerState.EXPIRED;
+        row.liftedAt = now;
+        row.append(now, "expire", "expired", "expired", null, Provenance.TIMER);
+      }
+      row.listedAt = row.updatedAt;
+      row.listedState = row.state;
+      rows.upsert(ledger.tables().rows, row.toEntity());
+      written.add(new ConditionalWrites.Written<>(null, row));
+    }
+    if (state == LedgerState.ACTIVE) {
+      ledger.indexes().beforeClaims(requests);
+    }
+    rows.flush();
+    ledger.indexes().afterWrites(written);
+  }
+}
