@@ -16,11 +16,20 @@ public final class WorkRates {
   /** Weight of the newest chunk: a few chunks make an upstream's change of pace count. */
   static final double NEWEST_WEIGHT = 0.5;
 
+  /**
+   * Chunks of fewer items are not counted: their fixed costs (a token, one round trip, a lookup
+   * that covers a whole network) say little about the pace of a large batch.
+   */
+  static final int MIN_ITEMS = 20;
+
   private final Map<String, Double> nanosPerItem = new ConcurrentHashMap<>();
 
-  /** Records a chunk of {@code items} items of {@code kind} that took {@code took}. */
+  /**
+   * Records a chunk of {@code items} items of {@code kind} that took {@code took}; chunks of fewer
+   * than {@value #MIN_ITEMS} items are left out.
+   */
   public void observe(String kind, int items, Duration took) {
-    if (items <= 0 || took.isNegative()) {
+    if (items < MIN_ITEMS || took.isNegative()) {
       return;
     }
     double perItem = (double) took.toNanos() / items;

@@ -200,7 +200,7 @@ class JobsTest {
 
   @Test
   void aSlowPaceObservedEarlierSendsTheNextLargeRequestToAJobUpFront() {
-    rates.observe("EchoItems", 2, Duration.ofSeconds(2));
+    rates.observe("EchoItems", 20, Duration.ofSeconds(20));
 
     Jobs.Outcome large = handle(items(100), null, false);
     Jobs.Outcome small = handle(items(40), null, false);

@@ -64,10 +64,17 @@ class SyncBudgetTest {
 
   @Test
   void ratesFollowTheNewestChunksAndScaleByItems() {
-    rates.observe("k", 10, Duration.ofSeconds(10));
-    rates.observe("k", 10, Duration.ofSeconds(30));
+    rates.observe("k", 20, Duration.ofSeconds(20));
+    rates.observe("k", 20, Duration.ofSeconds(60));
 
     assertThat(rates.perItem("k")).hasValue(Duration.ofSeconds(2));
     assertThat(rates.perItem("other")).isEmpty();
+  }
+
+  @Test
+  void aChunkOfAFewItemsSaysNothingAboutThePace() {
+    rates.observe("k", 3, Duration.ofSeconds(30));
+
+    assertThat(rates.perItem("k")).isEmpty();
   }
 }
