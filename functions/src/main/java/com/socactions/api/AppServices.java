@@ -10,6 +10,7 @@ import com.socactions.graph.GraphModule;
 import com.socactions.health.HealthService;
 import com.socactions.identity.IdentityModule;
 import com.socactions.identity.VipAccounts;
+import com.socactions.jobs.JobsModule;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.BuildInfo;
 import com.socactions.platform.HttpClients;
@@ -49,6 +50,8 @@ public final class AppServices {
   private final Supplier<TableStorage> storage;
   private final ProviderRegistry providers = new ProviderRegistry();
   private final HealthService health;
+  private final LongWork longWork;
+  private final JobsModule jobs;
 
   public AppServices(Settings settings, Clock clock) {
     this.settings = settings;
@@ -105,6 +108,20 @@ public final class AppServices {
             providers,
             clock,
             BuildInfo.version());
+
+    this.longWork = new LongWork(this);
+    this.jobs =
+        new JobsModule(settings, clock, storage, credentials, longWork, LongRequests::refusal);
+  }
+
+  /** Long work: jobs in Table Storage, the job queue, the decision rule. */
+  public JobsModule jobs() {
+    return jobs;
+  }
+
+  /** The operations that may answer 202, as work a job can run. */
+  LongWork longWork() {
+    return longWork;
   }
 
   public Settings settings() {

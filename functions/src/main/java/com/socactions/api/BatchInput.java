@@ -18,6 +18,12 @@ final class BatchInput {
   /** Items a call may carry; larger batches are split by the playbook (a For each over chunks). */
   static final int MAX_ITEMS = 1_000;
 
+  /**
+   * Items a call of an operation that may answer 202 may carry: more than {@link #MAX_ITEMS} always
+   * run as a job.
+   */
+  static final int MAX_ASYNC_ITEMS = 5_000;
+
   private BatchInput() {}
 
   /**
@@ -26,10 +32,14 @@ final class BatchInput {
    * have at hand (e.g. a joined entity list).
    */
   static List<String> items(JsonNode body, String field) {
+    return items(body, field, MAX_ITEMS);
+  }
+
+  /** {@link #items(JsonNode, String)} with another limit. */
+  static List<String> items(JsonNode body, String field, int maxItems) {
     JsonNode node = body.get(field);
     if (node == null || node.isNull()) {
-      throw ProblemException.invalidField(
-          field, "required: a list of 1 to " + MAX_ITEMS + " items");
+      throw ProblemException.invalidField(field, "required: a list of 1 to " + maxItems + " items");
     }
     List<String> items = new ArrayList<>();
     if (node.isTextual()) {
@@ -47,13 +57,13 @@ final class BatchInput {
     if (items.isEmpty()) {
       throw ProblemException.invalidField(field, "must hold at least one item");
     }
-    if (items.size() > MAX_ITEMS) {
+    if (items.size() > maxItems) {
       throw ProblemException.tooLarge(
           field,
           "holds "
               + items.size()
               + " items; at most "
-              + MAX_ITEMS
+              + maxItems
               + " a call: split the list (e.g. chunk() in a For each)");
     }
     return items;

@@ -1,6 +1,5 @@
 package com.socactions.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpRequestMessage;
@@ -10,7 +9,6 @@ import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
-import com.socactions.blocking.BlockCommand;
 import com.socactions.blocking.BlockingService;
 import com.socactions.blocking.DynamicListFeeds;
 import com.socactions.indicators.Indicators;
@@ -19,7 +17,6 @@ import com.socactions.ledger.LedgerQuery;
 import com.socactions.ledger.LedgerState;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -43,7 +40,7 @@ public class BlockingFunctions {
           HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
     return Invocation.handle(
-        request, context, call -> call.ok(services.blocking().service().block(command(call))));
+        request, context, call -> LongRequests.run(call, services, "BlockIndicators"));
   }
 
   @FunctionName("AllowIndicators")
@@ -56,7 +53,7 @@ public class BlockingFunctions {
           HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
     return Invocation.handle(
-        request, context, call -> call.ok(services.blocking().service().allow(command(call))));
+        request, context, call -> LongRequests.run(call, services, "AllowIndicators"));
   }
 
   @FunctionName("UnblockIndicators")
@@ -69,7 +66,7 @@ public class BlockingFunctions {
           HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
     return Invocation.handle(
-        request, context, call -> call.ok(services.blocking().service().unblock(command(call))));
+        request, context, call -> LongRequests.run(call, services, "UnblockIndicators"));
   }
 
   @FunctionName("ListIndicators")
@@ -173,28 +170,6 @@ public class BlockingFunctions {
         .log(
             report.stillPending() > 0 ? Level.WARNING : Level.INFO,
             "Expiry: " + report.lifted() + " lifted, " + report.stillPending() + " still pending");
-  }
-
-  private BlockCommand command(Invocation call) {
-    JsonNode body = call.jsonObjectBody();
-    List<String> indicators = BatchInput.items(body, "indicators");
-    String provider =
-        BodyFields.text(body, "provider").orElse(services.blocking().defaultProvider());
-    return new BlockCommand(
-        indicators,
-        provider,
-        BodyFields.duration(
-            body,
-            "duration",
-            BlockingService.DEFAULT_DURATION,
-            BlockingService.MIN_DURATION,
-            BlockingService.MAX_DURATION),
-        BodyFields.text(body, "reason").orElse(null),
-        BodyFields.text(body, "incident_id").orElse(null),
-        BodyFields.flag(body, "dry_run"),
-        BodyFields.override(body),
-        call.header("x-ms-workflow-run-id").orElse(null),
-        BodyFields.text(body, "requested_by").orElse(null));
   }
 
   private static Set<LedgerState> states(String state) {

@@ -1,6 +1,5 @@
 package com.socactions.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpRequestMessage;
@@ -32,14 +31,7 @@ public class EnrichmentFunctions {
           HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
     return Invocation.handle(
-        request,
-        context,
-        call -> {
-          JsonNode body = call.jsonObjectBody();
-          List<String> ips = BatchInput.items(body, "ips");
-          Set<Lookup> lookups = BatchInput.options(body, "lookups", Lookup.class);
-          return call.ok(services.enrichment().service().enrichIps(ips, lookups));
-        });
+        request, context, call -> LongRequests.run(call, services, "EnrichIpAddresses"));
   }
 
   @FunctionName("EnrichIpAddress")
@@ -72,11 +64,6 @@ public class EnrichmentFunctions {
           HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
     return Invocation.handle(
-        request,
-        context,
-        call -> {
-          List<String> domains = BatchInput.items(call.jsonObjectBody(), "domains");
-          return call.ok(services.enrichment().service().enrichDomains(domains));
-        });
+        request, context, call -> LongRequests.run(call, services, "EnrichDomains"));
   }
 }

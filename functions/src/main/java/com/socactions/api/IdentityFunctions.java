@@ -1,6 +1,5 @@
 package com.socactions.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpRequestMessage;
@@ -8,7 +7,6 @@ import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
-import com.socactions.identity.AccountCommand;
 import java.util.Optional;
 
 /** HTTP operations of identity response (Microsoft Entra ID accounts). */
@@ -29,7 +27,7 @@ public class IdentityFunctions {
           HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
     return Invocation.handle(
-        request, context, call -> call.ok(services.identity().service().disable(command(call))));
+        request, context, call -> LongRequests.run(call, services, "DisableAccounts"));
   }
 
   @FunctionName("EnableAccounts")
@@ -42,7 +40,7 @@ public class IdentityFunctions {
           HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
     return Invocation.handle(
-        request, context, call -> call.ok(services.identity().service().enable(command(call))));
+        request, context, call -> LongRequests.run(call, services, "EnableAccounts"));
   }
 
   @FunctionName("RevokeSessions")
@@ -55,9 +53,7 @@ public class IdentityFunctions {
           HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
     return Invocation.handle(
-        request,
-        context,
-        call -> call.ok(services.identity().service().revokeSessions(command(call))));
+        request, context, call -> LongRequests.run(call, services, "RevokeSessions"));
   }
 
   @FunctionName("ConfirmCompromised")
@@ -70,21 +66,6 @@ public class IdentityFunctions {
           HttpRequestMessage<Optional<String>> request,
       ExecutionContext context) {
     return Invocation.handle(
-        request,
-        context,
-        call -> call.ok(services.identity().service().confirmCompromised(command(call))));
-  }
-
-  private static AccountCommand command(Invocation call) {
-    JsonNode body = call.jsonObjectBody();
-    return new AccountCommand(
-        BatchInput.items(body, "accounts"),
-        BodyFields.flag(body, "revoke_sessions"),
-        BodyFields.text(body, "reason").orElse(null),
-        BodyFields.text(body, "incident_id").orElse(null),
-        BodyFields.flag(body, "dry_run"),
-        BodyFields.override(body),
-        call.header("x-ms-workflow-run-id").orElse(null),
-        BodyFields.text(body, "requested_by").orElse(null));
+        request, context, call -> LongRequests.run(call, services, "ConfirmCompromised"));
   }
 }

@@ -107,6 +107,27 @@ public final class Invocation {
     return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
   }
 
+  /**
+   * The URL the app's routes hang under as the caller reached it, ending in a slash ({@code
+   * https://app.azurewebsites.net/api/}): the forwarded host and scheme when a front end set them,
+   * else the request's own. Links the app hands out ({@code Location}) start with it, so they reach
+   * the same host, and a custom connector routes them through the same connection.
+   */
+  public String apiBase() {
+    String host =
+        header("x-forwarded-host")
+            .or(() -> header("host"))
+            .orElse(request.getUri().getAuthority())
+            .split(",")[0]
+            .trim();
+    String scheme =
+        header("x-forwarded-proto").orElse(request.getUri().getScheme()).split(",")[0].trim();
+    String path = request.getUri().getPath();
+    int routes = path == null ? -1 : path.indexOf("/v1/");
+    String prefix = routes < 0 ? "/" : path.substring(0, routes + 1);
+    return scheme + "://" + host + prefix;
+  }
+
   public Optional<String> query(String name) {
     return Optional.ofNullable(request.getQueryParameters().get(name))
         .filter(value -> !value.isBlank());

@@ -20,7 +20,6 @@ import com.socactions.ledger.LedgerState;
 import com.socactions.ledger.LedgerView;
 import com.socactions.ledger.Provenance;
 import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.HtmlTable;
 import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamException;
@@ -1202,30 +1201,7 @@ public final class BlockingService {
         }
         answered.add(results[i]);
       }
-      return new BlockResponse(
-          answered, BlockSummary.of(answered), comment(providerId, verb, answered));
-    }
-
-    private static String comment(String providerId, String verb, List<IndicatorResult> results) {
-      HtmlTable table =
-          new HtmlTable(
-              "SOC Actions: " + verb + " on " + providerId,
-              List.of("Indicator", "Type", "Status", "Reason", "Expires", "Notes"));
-      for (IndicatorResult result : results) {
-        if (table.isFull()) {
-          table.skipRow();
-          continue;
-        }
-        table.row(
-            Arrays.asList(
-                result.value() != null ? result.value() : result.input(),
-                result.type() == null ? null : result.type().wireName(),
-                result.status().wireName(),
-                result.reason(),
-                result.expiresAt() == null ? null : result.expiresAt().toString(),
-                result.detail()));
-      }
-      return table.render();
+      return BlockResponse.of(providerId, verb, answered);
     }
   }
 }

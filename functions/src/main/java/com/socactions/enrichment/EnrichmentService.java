@@ -82,6 +82,15 @@ public final class EnrichmentService {
     if (lookups.contains(Lookup.ASN)) {
       describe(geoip.asn(), databases, warnings);
     }
+    return ipResponse(results, databases, warnings);
+  }
+
+  /**
+   * The answer for these results: their summary and comment, with the databases and warnings of the
+   * call. A job that ran a request in chunks builds the answer for all of them with it.
+   */
+  public static IpEnrichmentResponse ipResponse(
+      List<IpEnrichment> results, List<DatabaseInfo> databases, List<String> warnings) {
     return new IpEnrichmentResponse(
         results,
         summarise(results, IpEnrichment::lookupStatus),
@@ -101,6 +110,14 @@ public final class EnrichmentService {
     Instant now = clock.instant();
     List<DomainEnrichment> results =
         parsed.stream().map(item -> enrich(item, outcomes, now)).toList();
+    return domainResponse(results);
+  }
+
+  /**
+   * The answer for these results: their summary and comment. A job that ran a request in chunks
+   * builds the answer for all of them with it.
+   */
+  public static DomainEnrichmentResponse domainResponse(List<DomainEnrichment> results) {
     return new DomainEnrichmentResponse(
         results,
         summarise(results, DomainEnrichment::lookupStatus),

@@ -20,7 +20,6 @@ import com.socactions.ledger.LedgerEntry;
 import com.socactions.ledger.LedgerKeys;
 import com.socactions.ledger.LedgerRequest;
 import com.socactions.ledger.Provenance;
-import com.socactions.platform.HtmlTable;
 import com.socactions.platform.UpstreamException;
 import java.time.Clock;
 import java.time.Instant;
@@ -706,25 +705,9 @@ public final class IdentityService {
 
     AccountResponse response(String verb) {
       List<AccountResult> answered = Arrays.asList(results);
-      HtmlTable table =
-          new HtmlTable(
-              "SOC Actions: " + verb, List.of("Account", "User", "Status", "Reason", "Detail"));
-      for (AccountResult result : answered) {
-        if (table.isFull()) {
-          table.skipRow();
-          continue;
-        }
-        table.row(
-            Arrays.asList(
-                result.account(),
-                result.userPrincipalName(),
-                result.status().wireName(),
-                result.reason(),
-                result.detail()));
-      }
       // Decisions to Log Analytics (issue 19): one record per call, once its outcome is known.
       decisions.recordLazily(() -> AccountDecisions.of(verb, command, answered, clock.instant()));
-      return new AccountResponse(answered, AccountSummary.of(answered), table.render());
+      return AccountResponse.of(verb, answered);
     }
   }
 

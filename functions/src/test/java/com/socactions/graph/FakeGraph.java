@@ -71,11 +71,11 @@ import mockwebserver3.RecordedRequest;
  *       {@code isTrusted}, typed ranges, or with no range.
  *   <li>{@code POST /$batch}: at most 20 requests (else 400); each runs against the same state and
  *       answers its own status; responses come back in reverse order.
- *   <li>Scripting: {@link #latency} (each HTTP call), {@link #failNext} (the next HTTP calls),
- *       {@link #throttle} (requests inside a batch whose URL contains a text answer 429, with or
- *       without {@code Retry-After}), {@link #withoutPermissionFor} (requests, batched or not,
- *       whose URL contains a text answer 403 {@code Authorization_RequestDenied} until {@link
- *       #restorePermissions}).
+ *   <li>Scripting: {@link #latency} (each HTTP call), {@link #pace} (one HTTP call per interval),
+ *       {@link #failNext} (the next HTTP calls), {@link #throttle} (requests inside a batch whose
+ *       URL contains a text answer 429, with or without {@code Retry-After}), {@link
+ *       #withoutPermissionFor} (requests, batched or not, whose URL contains a text answer 403
+ *       {@code Authorization_RequestDenied} until {@link #restorePermissions}).
  *   <li>Reading: {@link #user}, {@link #revocations}, {@link #confirmed}, {@link #namedLocation},
  *       {@link #requests}, {@link #batchCalls}, {@link #inner} (every request run, batched or not),
  *       {@link #stamps} (the ticker's reading at each HTTP call).
@@ -156,6 +156,9 @@ public final class FakeGraph implements AutoCloseable {
   private final AtomicInteger batchCalls = new AtomicInteger();
   private volatile LongSupplier ticker = () -> 0L;
   private volatile Duration latency = Duration.ZERO;
+  private volatile Duration pace = Duration.ZERO;
+  private final Object paceLock = new Object();
+  private long nextSlot;
 
   private FakeGraph(String token) {
     this.token = token;
@@ -415,6 +418,15 @@ public final class FakeGraph implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Serves at most one HTTP call per {@code interval}: a call that comes sooner waits for its slot
+   * (as a service that paces its callers does), then takes the {@link #latency}.
+   */
+  public FakeGraph pace(Duration interval) {
+    this.pace = interval;
+    return this;
+  }
+
   /** Stamps each HTTP call with this reading (a test's ticker), for pacing checks. */
   public FakeGraph stampWith(LongSupplier reading) {
     this.ticker = reading;
@@ -584,6 +596,20 @@ public final class FakeGraph implements AutoCloseable {
     }
 
     private void pause() {
+      if (!pace.isZero()) {
+        synchronized (paceLock) {
+          long now = System.nanoTime();
+          long wait = nextSlot - now;
+          nextSlot = Math.max(now, nextSlot) + pace.toNanos();
+          if (wait > 0) {
+            try {
+              Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        }
+      }
       if (latency.isZero()) {
         return;
       }

@@ -262,23 +262,32 @@ class ConnectorDefinitionTest {
   @Test
   void eachOperationDocumentsTheStatusesItsFunctionCanAnswerAndNoOthers() {
     // Read off the function classes: Invocation (400 body, 413, 415), BatchInput (413 over 1,000
-    // items), DomainProblems (422 for a malformed setting), MetaFunctions (503 only for an
-    // unhealthy
-    // strict health check). RDAP failures are per item, so enrichment never answers 429 or 503.
+    // items, 5,000 where a job may take them), DomainProblems (422 for a malformed setting),
+    // MetaFunctions (503 only for an unhealthy strict health check). RDAP failures are per item,
+    // so enrichment answers 503 only when its work goes to a job and storage is down.
+    // LongRequests: 202 for work that runs as a job; GetJob: the job's progress (202), its answer
+    // (200, or the operation's 400/422), 404 once expired, 503 when storage is down.
     Map<String, Set<String>> expected =
         Map.ofEntries(
             Map.entry("GetHealth", Set.of("200", "400", "401", "503")),
             Map.entry("ListProviders", Set.of("200", "400", "401")),
-            Map.entry("EnrichIpAddresses", Set.of("200", "400", "401", "413", "415", "422")),
+            Map.entry(
+                "EnrichIpAddresses",
+                Set.of("200", "202", "400", "401", "413", "415", "422", "503")),
             Map.entry("EnrichIpAddress", Set.of("200", "400", "401", "422")),
-            Map.entry("EnrichDomains", Set.of("200", "400", "401", "413", "415", "422")),
+            Map.entry(
+                "EnrichDomains", Set.of("200", "202", "400", "401", "413", "415", "422", "503")),
             // BlockingService: 422 for a provider that is not configured or a malformed setting;
             // 503 when
             // storage or the provider could take nothing (Retry-After). ListIndicators: storage
             // down.
-            Map.entry("BlockIndicators", Set.of("200", "400", "401", "413", "415", "422", "503")),
-            Map.entry("AllowIndicators", Set.of("200", "400", "401", "413", "415", "422", "503")),
-            Map.entry("UnblockIndicators", Set.of("200", "400", "401", "413", "415", "422", "503")),
+            Map.entry(
+                "BlockIndicators", Set.of("200", "202", "400", "401", "413", "415", "422", "503")),
+            Map.entry(
+                "AllowIndicators", Set.of("200", "202", "400", "401", "413", "415", "422", "503")),
+            Map.entry(
+                "UnblockIndicators",
+                Set.of("200", "202", "400", "401", "413", "415", "422", "503")),
             Map.entry("ListIndicators", Set.of("200", "400", "401", "503")),
             Map.entry("GetFeed", Set.of("200", "304", "401", "404")),
             // CmdbService: 422 for a CMDB that is not configured or whose files are unusable.
@@ -287,7 +296,8 @@ class ConnectorDefinitionTest {
             // IncidentEnrichmentService: a failed lookup is an entry in errors[], never the status;
             // 413
             // past 500 entities; 422 only for its own malformed setting (ENRICH_INCIDENT_DEADLINE).
-            Map.entry("EnrichIncident", Set.of("200", "400", "401", "413", "415", "422")),
+            Map.entry(
+                "EnrichIncident", Set.of("200", "202", "400", "401", "413", "415", "422", "503")),
             // TicketSyncService: 422 for a system not configured or refusing our credentials
             // (DomainProblems);
             // the system's throttling (429), refusals (502) and outages or a create in progress
@@ -302,11 +312,16 @@ class ConnectorDefinitionTest {
             // IdentityService: per-account failures are results; 422 for a malformed Graph setting
             // or
             // refused credentials; 503 when Graph, its token or state storage is unavailable.
-            Map.entry("DisableAccounts", Set.of("200", "400", "401", "413", "415", "422", "503")),
-            Map.entry("EnableAccounts", Set.of("200", "400", "401", "413", "415", "422", "503")),
-            Map.entry("RevokeSessions", Set.of("200", "400", "401", "413", "415", "422", "503")),
             Map.entry(
-                "ConfirmCompromised", Set.of("200", "400", "401", "413", "415", "422", "503")));
+                "DisableAccounts", Set.of("200", "202", "400", "401", "413", "415", "422", "503")),
+            Map.entry(
+                "EnableAccounts", Set.of("200", "202", "400", "401", "413", "415", "422", "503")),
+            Map.entry(
+                "RevokeSessions", Set.of("200", "202", "400", "401", "413", "415", "422", "503")),
+            Map.entry(
+                "ConfirmCompromised",
+                Set.of("200", "202", "400", "401", "413", "415", "422", "503")),
+            Map.entry("GetJob", Set.of("200", "202", "400", "401", "404", "422", "503")));
     Map<String, Set<String>> documented = new TreeMap<>();
     rules.operations().stream()
         .filter(op -> expected.containsKey(op.operationId()))

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Azurite's table service for tests: installed from npm on first use (pinned {@value #VERSION},
- * into {@code ~/.cache/soc-actions}), started once per test JVM on a free loopback port with {@code
- * --disableTelemetry} and in-memory persistence, stopped when the test run ends. Use with
+ * Azurite's table and queue services for tests: installed from npm on first use (pinned {@value
+ * #VERSION}, into {@code ~/.cache/soc-actions}), started once per test JVM ({@code azurite}, every
+ * service on a free loopback port of its own, so parallel builds on one machine never collide) with
+ * {@code --disableTelemetry} and in-memory persistence, stopped when the test run ends. Use with
  * {@code @ExtendWith(Azurite.class)} and read {@link #connectionString()}.
  */
 public final class Azurite implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
@@ -30,6 +31,8 @@ public final class Azurite implements BeforeAllCallback, ExtensionContext.Store.
 
   private static Process process;
   private static int port;
+  private static int queuePort;
+  private static int blobPort;
 
   @Override
   public synchronized void beforeAll(ExtensionContext context) throws Exception {
@@ -38,20 +41,38 @@ public final class Azurite implements BeforeAllCallback, ExtensionContext.Store.
     }
     Path executable = install();
     port = freePort();
+    queuePort = freePort();
+    // azurite has no switch to leave the blob service out: give it a free port too.
+    blobPort = freePort();
     Path log = Files.createTempFile("azurite-", ".log");
     process =
         new ProcessBuilder(
                 executable.toString(),
                 "--disableTelemetry",
                 "--inMemoryPersistence",
+                // azure-storage-queue asks for a newer service version than Azurite knows; the
+                // calls it makes are the same in the versions Azurite serves.
+                "--skipApiVersionCheck",
                 "--tableHost",
                 "127.0.0.1",
                 "--tablePort",
-                Integer.toString(port))
+                Integer.toString(port),
+                "--queueHost",
+                "127.0.0.1",
+                "--queuePort",
+                Integer.toString(queuePort),
+                "--blobHost",
+                "127.0.0.1",
+                "--blobPort",
+                Integer.toString(blobPort))
+            // Whatever it writes besides (a debug log, an empty blob workspace) stays out of the
+            // checkout.
+            .directory(Files.createTempDirectory("azurite-").toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
-    waitForPort(log);
+    waitForPort(log, port);
+    waitForPort(log, queuePort);
     // Root store: closed once, after the last test class of the run.
     context
         .getRoot()
@@ -68,7 +89,7 @@ public final class Azurite implements BeforeAllCallback, ExtensionContext.Store.
     }
   }
 
-  /** The connection string of the running Azurite (table endpoint only). */
+  /** The connection string of the running Azurite: its table and queue endpoints. */
   public static String connectionString() {
     if (process == null) {
       throw new IllegalStateException(
@@ -82,26 +103,29 @@ public final class Azurite implements BeforeAllCallback, ExtensionContext.Store.
         + port
         + "/"
         + ACCOUNT
+        + ";QueueEndpoint=http://127.0.0.1:"
+        + queuePort
+        + "/"
+        + ACCOUNT
         + ";";
   }
 
   private static Path install() {
-    return NpmCache.install(
+    return executable(
+        NpmCache.install(
             "azurite@" + VERSION,
             "azurite-" + VERSION,
             home -> Files.isExecutable(executable(home)),
             INSTALL_TIMEOUT,
-            "tests that need Table Storage need Node.js 20 and the npm registry")
-        .resolve("node_modules")
-        .resolve(".bin")
-        .resolve("azurite-table");
+            "tests that need Table Storage need Node.js 20 and the npm registry"));
   }
 
+  /** The full azurite (table and queue services; azurite-table has no queues). */
   private static Path executable(Path home) {
-    return home.resolve("node_modules").resolve(".bin").resolve("azurite-table");
+    return home.resolve("node_modules").resolve(".bin").resolve("azurite");
   }
 
-  private static void waitForPort(Path log) throws Exception {
+  private static void waitForPort(Path log, int port) throws Exception {
     Instant deadline = Instant.now().plus(START_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {

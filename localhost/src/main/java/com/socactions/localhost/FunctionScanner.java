@@ -5,6 +5,7 @@ import com.microsoft.azure.functions.HttpRequestMessage;
 import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
+import com.microsoft.azure.functions.annotation.QueueTrigger;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,8 +38,8 @@ import java.util.stream.Stream;
  * Finds the {@code @FunctionName} methods of every class below a package, in directories and jars
  * alike, and works out how to call each one.
  *
- * <p>Failure modes: a function with neither an HTTP nor a timer trigger is skipped with a warning
- * (the local host cannot drive it, but the rest of the app still runs). A function the host
+ * <p>Failure modes: a function with neither an HTTP, a timer nor a queue trigger is skipped with a
+ * warning (the local host cannot drive it, but the rest of the app still runs). A function the host
  * <em>would</em> drive but cannot bind (unsupported body type, a parameter with no known source, a
  * non-String {@code @BindingName}) and duplicate function names raise {@link IllegalStateException}
  * naming the method, because serving it half-bound would fail confusingly at request time. Classes
@@ -197,6 +198,7 @@ public final class FunctionScanner {
     Parameter[] parameters = method.getParameters();
     HttpTrigger http = null;
     TimerTrigger timer = null;
+    QueueTrigger queue = null;
     Type requestType = null;
     for (Parameter parameter : parameters) {
       if (parameter.isAnnotationPresent(HttpTrigger.class)) {
@@ -206,14 +208,17 @@ public final class FunctionScanner {
       if (parameter.isAnnotationPresent(TimerTrigger.class)) {
         timer = parameter.getAnnotation(TimerTrigger.class);
       }
+      if (parameter.isAnnotationPresent(QueueTrigger.class)) {
+        queue = parameter.getAnnotation(QueueTrigger.class);
+      }
     }
-    if (http == null && timer == null) {
+    if (http == null && timer == null && queue == null) {
       LOG.warning(
           "Skipping function "
               + name
               + " ("
               + where
-              + "): only HTTP and timer triggers run locally");
+              + "): only HTTP, timer and queue triggers run locally");
       return null;
     }
     List<ParameterSource> sources = new ArrayList<>();
@@ -233,6 +238,19 @@ public final class FunctionScanner {
               null);
       boolean binary = http.dataType().strip().equalsIgnoreCase("binary");
       return new FunctionDefinition(info, method, bodyType, binary, sources);
+    }
+    if (queue != null) {
+      FunctionInfo info =
+          new FunctionInfo(
+              name,
+              TriggerKind.QUEUE,
+              null,
+              Set.of(),
+              null,
+              null,
+              queue.queueName(),
+              queue.connection().isBlank() ? QueueRunner.DEFAULT_CONNECTION : queue.connection());
+      return new FunctionDefinition(info, method, null, false, sources);
     }
     FunctionInfo info =
         new FunctionInfo(name, TriggerKind.TIMER, null, Set.of(), null, timer.schedule());
@@ -265,6 +283,17 @@ public final class FunctionScanner {
       }
       return new ParameterSource.TimerInfo();
     }
+    if (parameter.isAnnotationPresent(QueueTrigger.class)) {
+      if (type != String.class) {
+        throw new IllegalStateException(
+            "Function "
+                + name
+                + " ("
+                + where
+                + "): the @QueueTrigger parameter must be a String (the message's text) locally");
+      }
+      return new ParameterSource.QueueMessage();
+    }
     if (type == ExecutionContext.class) {
       return new ParameterSource.Context();
     }
@@ -290,8 +319,8 @@ public final class FunctionScanner {
             + parameter.getName()
             + " of type "
             + parameter.getParameterizedType().getTypeName()
-            + "; the local host binds HttpRequestMessage, ExecutionContext, @BindingName String and"
-            + " timer info");
+            + "; the local host binds HttpRequestMessage, ExecutionContext, @BindingName String,"
+            + " timer info and queue messages");
   }
 
   private static BodyType bodyTypeOf(Type requestType, String name, String where) {

@@ -10,15 +10,47 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The parts of {@code host.json} the local host honours: {@code extensions.http.routePrefix} and
- * {@code functionTimeout}. Everything else in the file is ignored.
+ * The parts of {@code host.json} the local host honours: {@code extensions.http.routePrefix},
+ * {@code functionTimeout} and {@code extensions.queues}. Everything else in the file is ignored.
  *
  * @param routePrefix the prefix before every route, without slashes; {@code ""} serves routes at
  *     the root
  * @param functionTimeout the longest an invocation may run, or {@code null} for no limit ({@code
  *     "-1"} in host.json)
+ * @param queues the queue trigger's settings
  */
-public record HostJson(String routePrefix, Duration functionTimeout) {
+public record HostJson(String routePrefix, Duration functionTimeout, Queues queues) {
+
+  /**
+   * {@code extensions.queues}, with the Storage Queues extension's defaults (5.x) for what the file
+   * leaves out.
+   *
+   * @param batchSize messages fetched at once (1 to 32; default 16)
+   * @param newBatchThreshold a new batch is fetched once no more than this many run (default half
+   *     the batch size)
+   * @param maxDequeueCount tries of a message before it moves to {@code <queue>-poison} (default 5)
+   * @param visibilityTimeout how long a message that failed stays invisible before its next try
+   *     (default zero: at once)
+   * @param maxPollingInterval the longest wait between two polls of an empty queue (default one
+   *     minute)
+   * @param base64 whether messages are base64 ({@code messageEncoding}, default {@code base64})
+   */
+  public record Queues(
+      int batchSize,
+      int newBatchThreshold,
+      int maxDequeueCount,
+      Duration visibilityTimeout,
+      Duration maxPollingInterval,
+      boolean base64) {
+    public static final Queues DEFAULTS =
+        new Queues(16, 8, 5, Duration.ZERO, Duration.ofMinutes(1), true);
+  }
+
+  /** With the queue trigger's defaults. */
+  public HostJson(String routePrefix, Duration functionTimeout) {
+    this(routePrefix, functionTimeout, Queues.DEFAULTS);
+  }
+
   /** The Functions host's default prefix. */
   public static final String DEFAULT_ROUTE_PREFIX = "api";
 
@@ -38,6 +70,7 @@ public record HostJson(String routePrefix, Duration functionTimeout) {
 
   public HostJson {
     routePrefix = trimSlashes(routePrefix == null ? DEFAULT_ROUTE_PREFIX : routePrefix);
+    queues = queues == null ? Queues.DEFAULTS : queues;
   }
 
   /** The Functions host's defaults: prefix {@code api}, a 30-minute timeout. */
@@ -75,7 +108,72 @@ public record HostJson(String routePrefix, Duration functionTimeout) {
         throw new IllegalArgumentException(file + ": functionTimeout " + e.getMessage(), e);
       }
     }
-    return new HostJson(prefix.isTextual() ? prefix.asText() : null, functionTimeout);
+    return new HostJson(
+        prefix.isTextual() ? prefix.asText() : null,
+        functionTimeout,
+        queues(root.path("extensions").path("queues"), file));
+  }
+
+  private static Queues queues(JsonNode node, Path file) {
+    if (node.isMissingNode() || node.isNull()) {
+      return Queues.DEFAULTS;
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException(file + ": extensions.queues must be an object");
+    }
+    int batchSize = intSetting(node, "batchSize", Queues.DEFAULTS.batchSize(), 1, 32, file);
+    int threshold = intSetting(node, "newBatchThreshold", batchSize / 2, 0, 1_000, file);
+    int dequeues =
+        intSetting(node, "maxDequeueCount", Queues.DEFAULTS.maxDequeueCount(), 1, 1_000, file);
+    Duration visibility =
+        spanSetting(node, "visibilityTimeout", Queues.DEFAULTS.visibilityTimeout(), file);
+    Duration polling =
+        spanSetting(node, "maxPollingInterval", Queues.DEFAULTS.maxPollingInterval(), file);
+    String encoding = node.path("messageEncoding").asText("base64");
+    if (!encoding.equalsIgnoreCase("base64") && !encoding.equalsIgnoreCase("none")) {
+      throw new IllegalArgumentException(
+          file + ": extensions.queues.messageEncoding must be base64 or none, not " + encoding);
+    }
+    return new Queues(
+        batchSize, threshold, dequeues, visibility, polling, encoding.equalsIgnoreCase("base64"));
+  }
+
+  private static int intSetting(
+      JsonNode node, String name, int defaultValue, int min, int max, Path file) {
+    JsonNode value = node.path(name);
+    if (value.isMissingNode() || value.isNull()) {
+      return defaultValue;
+    }
+    if (!value.canConvertToInt() || value.asInt() < min || value.asInt() > max) {
+      throw new IllegalArgumentException(
+          file + ": extensions.queues." + name + " must be a number from " + min + " to " + max);
+    }
+    return value.asInt();
+  }
+
+  /** A TimeSpan, or (as version 1 of host.json had it) a number of milliseconds. */
+  private static Duration spanSetting(
+      JsonNode node, String name, Duration defaultValue, Path file) {
+    JsonNode value = node.path(name);
+    if (value.isMissingNode() || value.isNull()) {
+      return defaultValue;
+    }
+    if (value.isNumber()) {
+      return Duration.ofMillis(value.asLong());
+    }
+    if (value.asText().strip().equals("00:00:00")) {
+      return Duration.ZERO;
+    }
+    try {
+      Duration span = parseTimeout(value.asText());
+      if (span == null) {
+        throw new IllegalArgumentException("'-1' is not a time span here");
+      }
+      return span;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          file + ": extensions.queues." + name + " " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -28,10 +29,11 @@ import java.util.function.Function;
 
 /**
  * Runs the Function App's {@code @FunctionName} methods on a developer machine, without Core Tools:
- * HTTP-triggered functions under {@code http://<bind>:<port>/<routePrefix>/<route>} and
- * timer-triggered ones on their NCRONTAB schedules. It behaves like the Azure host where the
- * difference would matter: a new function class instance per invocation from the Java worker's
- * {@link FunctionInstanceInjector} seam, host.json's {@code routePrefix} and {@code
+ * HTTP-triggered functions under {@code http://<bind>:<port>/<routePrefix>/<route>},
+ * timer-triggered ones on their NCRONTAB schedules, and queue-triggered ones on their Azure Storage
+ * queues with the host's binding semantics (see {@link QueueRunner}). It behaves like the Azure
+ * host where the difference would matter: a new function class instance per invocation from the
+ * Java worker's {@link FunctionInstanceInjector} seam, host.json's {@code routePrefix} and {@code
  * functionTimeout}, a 401 with an empty body for a missing or wrong key, and route values that keep
  * an encoded slash ({@code %2F}) encoded.
  *
@@ -70,6 +72,7 @@ public final class LocalFunctionHost implements AutoCloseable {
   private HttpServer server;
   private ExecutorService httpExecutor;
   private TimerRunner timers;
+  private QueueRunner queues;
 
   private LocalFunctionHost(
       Builder config,
@@ -103,8 +106,13 @@ public final class LocalFunctionHost implements AutoCloseable {
     }
     List<FunctionDefinition> http = new ArrayList<>();
     List<FunctionDefinition> timerFunctions = new ArrayList<>();
+    List<FunctionDefinition> queueFunctions = new ArrayList<>();
     for (FunctionDefinition function : functions) {
-      (function.info().trigger() == TriggerKind.HTTP ? http : timerFunctions).add(function);
+      switch (function.info().trigger()) {
+        case HTTP -> http.add(function);
+        case TIMER -> timerFunctions.add(function);
+        case QUEUE -> queueFunctions.add(function);
+      }
     }
     RouteTable routes = new RouteTable(http);
     int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
@@ -139,7 +147,35 @@ public final class LocalFunctionHost implements AutoCloseable {
             config.zone,
             config.settings);
     timers.start();
+    queues =
+        new QueueRunner(
+            new QueueRunner.Config(
+                config.queuesEnabled ? queueFunctions : List.of(),
+                config.hostJson.queues(),
+                this::queueConnection,
+                Map.copyOf(config.queueRenames),
+                config.messageLease),
+            invoker);
+    queues.start();
     return this;
+  }
+
+  /**
+   * The connection string a queue trigger's {@code connection} setting names: the builder's, else
+   * the setting, else the app's state storage connection ({@code STATE_STORAGE_CONNECTION}, where
+   * the app keeps its queues on a developer machine); null when none is set.
+   */
+  private String queueConnection(String setting) {
+    if (config.queueConnection != null) {
+      return config.queueConnection;
+    }
+    String own = AppSettings.getNonBlank(setting);
+    return own != null ? own : AppSettings.getNonBlank("STATE_STORAGE_CONNECTION");
+  }
+
+  /** The queue each running queue function listens on, by function name. */
+  public Map<String, String> queues() {
+    return queues == null ? Map.of() : queues.queues();
   }
 
   /**
@@ -182,6 +218,9 @@ public final class LocalFunctionHost implements AutoCloseable {
   public synchronized void close() {
     if (timers != null) {
       timers.close();
+    }
+    if (queues != null) {
+      queues.close();
     }
     if (server != null) {
       server.stop(0);
@@ -260,6 +299,10 @@ public final class LocalFunctionHost implements AutoCloseable {
     private int port = 7071;
     private String functionKey;
     private boolean timersEnabled = true;
+    private boolean queuesEnabled = true;
+    private String queueConnection;
+    private final Map<String, String> queueRenames = new LinkedHashMap<>();
+    private Duration messageLease = QueueRunner.DEFAULT_LEASE;
     private ZoneId zone;
     private FunctionInstanceInjector injector;
     private Path hostJsonFile;
@@ -349,6 +392,42 @@ public final class LocalFunctionHost implements AutoCloseable {
         throw new IllegalArgumentException("'lookup' cannot be null.");
       }
       this.settings = lookup;
+      return this;
+    }
+
+    /** Whether queue-triggered functions run; default true. */
+    public Builder queuesEnabled(boolean enabled) {
+      this.queuesEnabled = enabled;
+      return this;
+    }
+
+    /**
+     * The storage connection string of every queue trigger; default the setting each trigger's
+     * {@code connection} names, else {@code STATE_STORAGE_CONNECTION}.
+     */
+    public Builder queueConnection(String connectionString) {
+      this.queueConnection = connectionString;
+      return this;
+    }
+
+    /**
+     * Listens on {@code actual} where a trigger names {@code declared}: two apps sharing one
+     * storage emulator (tests) keep their messages apart, as two storage accounts would.
+     */
+    public Builder renameQueue(String declared, String actual) {
+      queueRenames.put(declared, actual);
+      return this;
+    }
+
+    /**
+     * How long a fetched message stays invisible while its function runs, renewed at half its
+     * length; default 10 minutes, as the host. A host that dies holds its messages that long.
+     */
+    public Builder messageLease(Duration lease) {
+      if (lease == null || lease.isNegative() || lease.isZero()) {
+        throw new IllegalArgumentException("'lease' must be positive.");
+      }
+      this.messageLease = lease;
       return this;
     }
 

@@ -11,10 +11,15 @@ public sealed interface ParameterSource {
 
   /**
    * A {@code @BindingName} String: the route parameter of that name, else the query parameter, else
-   * null.
+   * null; for a queue trigger, the message's metadata of that name ({@code Id}, {@code
+   * DequeueCount}, {@code InsertionTime}, {@code ExpirationTime}, {@code NextVisibleTime}, {@code
+   * PopReceipt}).
    */
   record Binding(String name) implements ParameterSource {}
 
   /** The {@code @TimerTrigger} String: JSON timer info. */
   record TimerInfo() implements ParameterSource {}
+
+  /** The {@code @QueueTrigger} String: the message's text. */
+  record QueueMessage() implements ParameterSource {}
 }

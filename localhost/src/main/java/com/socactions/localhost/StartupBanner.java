@@ -38,6 +38,15 @@ final class StartupBanner {
             "TIMER", f.schedule(), when == null ? "not scheduled" : when, f.name());
       }
     }
+    Map<String, String> queues = host.queues();
+    for (FunctionInfo f : functions) {
+      if (f.trigger() == TriggerKind.QUEUE) {
+        String queue = queues.get(f.name());
+        out.printf(
+            "  %-10s %s  %s%n",
+            "QUEUE", queue == null ? f.queueName() + " (not running)" : queue, f.name());
+      }
+    }
     out.println(READY_LINE);
     out.flush();
   }

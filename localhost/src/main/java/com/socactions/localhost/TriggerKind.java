@@ -7,5 +7,7 @@ public enum TriggerKind {
   /** {@code @HttpTrigger}: served by the embedded HTTP server under {@code /api/}. */
   HTTP,
   /** {@code @TimerTrigger}: run on its NCRONTAB schedule by the timer runner. */
-  TIMER
+  TIMER,
+  /** {@code @QueueTrigger}: run for each message of its Azure Storage queue by the queue runner. */
+  QUEUE
 }

@@ -2,6 +2,7 @@ package com.socactions.bench;
 
 import com.socactions.api.AppServices;
 import com.socactions.api.FunctionInjector;
+import com.socactions.jobs.JobQueue;
 import com.socactions.localhost.LocalFunctionHost;
 import com.socactions.platform.Settings;
 import java.io.IOException;
@@ -44,6 +45,26 @@ final class BenchmarkHost implements AutoCloseable {
 
   private BenchmarkHost(LocalFunctionHost host) {
     this.host = host;
+  }
+
+  /**
+   * The app on the local host with its job worker on the queue service of {@code storage},
+   * listening on {@code queue} (the app's {@code JOBS_QUEUE}), timers off.
+   */
+  static LocalFunctionHost withJobWorker(
+      AppServices services, String storage, String queue, String key) {
+    return LocalFunctionHost.builder()
+        .scanPackage("com.socactions.api")
+        .injector(new FunctionInjector(services))
+        .bindAddress("127.0.0.1")
+        .port(0)
+        .functionKey(key)
+        .timersEnabled(false)
+        .queueConnection(storage)
+        .renameQueue(JobQueue.QUEUE, queue)
+        .renameQueue(JobQueue.POISON_QUEUE, queue + "-poison")
+        .build()
+        .start();
   }
 
   static BenchmarkHost start(Map<String, String> settings, Clock clock) {

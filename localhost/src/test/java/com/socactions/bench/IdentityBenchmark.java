@@ -1,8 +1,8 @@
 package com.socactions.bench;
 
 import com.socactions.api.AppServices;
-import com.socactions.api.FunctionInjector;
 import com.socactions.graph.FakeGraph;
+import com.socactions.jobs.JobQueue;
 import com.socactions.localhost.LocalFunctionHost;
 import com.socactions.platform.FakeManagedIdentityEndpoint;
 import com.socactions.platform.Settings;
@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -37,7 +38,11 @@ import java.util.stream.Collectors;
  * {@value #ACCOUNTS} / 20 = 25 {@code $batch} calls; resolution adds as many again. A warm-up
  * request first (token fetch, ledger table, directory roles cache).
  *
- * <p>Usage: {@code IdentityBenchmark <table storage connection string>}
+ * <p>A request that goes to a job (one of 500: its model passes the synchronous budget) is followed
+ * to its answer as Logic Apps would, by polling its {@code Location}; its worker runs on the queue
+ * service of the same storage.
+ *
+ * <p>Usage: {@code IdentityBenchmark <storage connection string, table and queue endpoints>}
  */
 public final class IdentityBenchmark {
   private static final int ACCOUNTS = 500;
@@ -78,20 +83,13 @@ public final class IdentityBenchmark {
       }
       Map<String, String> settings = new HashMap<>(identity.settings());
       settings.put("STATE_STORAGE_CONNECTION", storage);
+      String queue = "bench-identity-" + UUID.randomUUID().toString().substring(0, 8);
+      settings.put(JobQueue.QUEUE_SETTING, queue);
       settings.put("GRAPH_URL", graph.baseUrl());
       settings.put("CONNECTOR_OBJECT_ID", "99999999-0000-0000-0000-00000000c0de");
       settings.put("RDAP_BOOTSTRAP_URL", "http://127.0.0.1:9/");
       AppServices services = new AppServices(Settings.of(settings), Clock.systemUTC());
-      try (LocalFunctionHost host =
-          LocalFunctionHost.builder()
-              .scanPackage("com.socactions.api")
-              .injector(new FunctionInjector(services))
-              .bindAddress("127.0.0.1")
-              .port(0)
-              .functionKey(KEY)
-              .timersEnabled(false)
-              .build()
-              .start()) {
+      try (LocalFunctionHost host = BenchmarkHost.withJobWorker(services, storage, queue, KEY)) {
         IdentityBenchmark bench = new IdentityBenchmark(host, graph);
         bench.disable(accounts(2, 0, WARM_UP));
         graph.latency(GRAPH_LATENCY);
@@ -149,6 +147,17 @@ public final class IdentityBenchmark {
             .build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      while (response.statusCode() == 202) {
+        Thread.sleep(200);
+        response =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(response.headers().firstValue("Location").orElseThrow()))
+                    .header("x-functions-key", KEY)
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+      }
       if (response.statusCode() != 200) {
         throw new IllegalStateException(
             "DisableAccounts answered " + response.statusCode() + ": " + response.body());

@@ -76,6 +76,9 @@ class ConnectorConformanceEndToEndTest {
   /** State storage on a port nothing listens on: what a storage outage answers. */
   private static RunningConnector storageDown;
 
+  /** The healthy app without its job workers: its jobs stay queued. */
+  private static RunningConnector parked;
+
   private static final String FEED_TOKEN = "conformance-feed-token";
 
   @BeforeAll
@@ -110,6 +113,7 @@ class ConnectorConformanceEndToEndTest {
     healthy = new RunningConnector(settings);
     misconfigured = new RunningConnector(broken);
     storageDown = new RunningConnector(noStorage);
+    parked = RunningConnector.withoutWorkers(settings);
   }
 
   private static int closedPort() throws IOException {
@@ -123,6 +127,7 @@ class ConnectorConformanceEndToEndTest {
     healthy.close();
     misconfigured.close();
     storageDown.close();
+    parked.close();
     rdap.close();
     serviceNow.close();
     graph.close();
@@ -145,7 +150,7 @@ class ConnectorConformanceEndToEndTest {
             + "\", \"revoke_sessions\": true}";
     String tooManyAccounts =
         "{\"accounts\": ["
-            + IntStream.range(0, 1_001)
+            + IntStream.range(0, 5_001)
                 .mapToObj(i -> "\"user" + i + "@contoso.com\"")
                 .collect(Collectors.joining(","))
             + "]}";
@@ -178,7 +183,10 @@ class ConnectorConformanceEndToEndTest {
               () -> healthy.post(path, "{\"users\": [\"AdeleV@contoso.com\"]}")));
       calls.add(
           new Call(id, 401, "no function key", () -> withoutKey(healthy, path, mixedAccounts)));
-      calls.add(new Call(id, 413, "1,001 accounts", () -> healthy.post(path, tooManyAccounts)));
+      calls.add(new Call(id, 413, "5,001 accounts", () -> healthy.post(path, tooManyAccounts)));
+      calls.add(
+          new Call(
+              id, 202, "Prefer: respond-async", () -> respondAsync(healthy, path, mixedAccounts)));
       calls.add(
           new Call(id, 415, "an XML body", () -> healthy.post(path, "application/xml", "<x/>")));
       calls.add(
@@ -193,7 +201,132 @@ class ConnectorConformanceEndToEndTest {
   private static List<Call> calls() {
     List<Call> calls = new ArrayList<>(baseCalls());
     calls.addAll(identityCalls());
+    calls.addAll(longWorkCalls());
     return calls;
+  }
+
+  /**
+   * The 202 of every operation that may answer it (asked for with {@code Prefer: respond-async}),
+   * the enrichment operations' 503 when their job cannot be stored, and every status of GetJob: its
+   * progress on an app whose workers do not run, the answers its jobs end with, an unknown id.
+   */
+  private static List<Call> longWorkCalls() {
+    String indicators =
+        "{\"indicators\": [\"185.220.101.78\", \"10.0.0.1\"], \"reason\": \"phishing\"}";
+    String incident = IncidentEndToEndTest.request(SentinelExamples.incidentResource());
+    List<Call> calls = new ArrayList<>();
+    for (String[] op :
+        List.of(
+            new String[] {"EnrichIpAddresses", "v1/enrich/ips", "{\"ips\": [\"81.2.69.142\"]}"},
+            new String[] {"EnrichDomains", "v1/enrich/domains", "{\"domains\": [\"norway.no\"]}"},
+            new String[] {"EnrichIncident", "v1/incidents/enrich", incident},
+            new String[] {"BlockIndicators", "v1/indicators/block", indicators},
+            new String[] {"AllowIndicators", "v1/indicators/allow", indicators},
+            new String[] {"UnblockIndicators", "v1/indicators/unblock", indicators})) {
+      calls.add(
+          new Call(op[0], 202, "Prefer: respond-async", () -> respondAsync(healthy, op[1], op[2])));
+      if (op[0].startsWith("Enrich")) {
+        calls.add(
+            new Call(
+                op[0],
+                503,
+                "a job while state storage is down",
+                () -> respondAsync(storageDown, op[1], op[2])));
+      }
+    }
+    String accounts = "{\"accounts\": [\"AdeleV@contoso.com\"], \"dry_run\": true}";
+    calls.add(
+        new Call(
+            "GetJob",
+            200,
+            "a job that finished",
+            () -> finished(healthy, respondAsync(healthy, "v1/accounts/disable", accounts))));
+    calls.add(
+        new Call(
+            "GetJob",
+            202,
+            "a job no worker has taken yet",
+            () -> {
+              HttpResponse<String> accepted = respondAsync(parked, "v1/accounts/disable", accounts);
+              return parked.send(
+                  HttpRequest.newBuilder(
+                          java.net.URI.create(accepted.headers().firstValue("Location").get()))
+                      .header("x-functions-key", RunningConnector.KEY)
+                      .GET());
+            }));
+    calls.add(
+        new Call(
+            "GetJob",
+            400,
+            "a job whose request named an unknown provider",
+            () ->
+                finished(
+                    healthy,
+                    respondAsync(
+                        healthy,
+                        "v1/indicators/block",
+                        "{\"indicators\": [\"185.220.101.79\"], \"provider\": \"coffee\"}"))));
+    calls.add(
+        new Call(
+            "GetJob",
+            401,
+            "no function key",
+            () -> withoutKey(healthy, "v1/jobs/00000000-0000-0000-0000-000000000000")));
+    calls.add(
+        new Call(
+            "GetJob",
+            404,
+            "an unknown job",
+            () -> healthy.get("v1/jobs/00000000-0000-0000-0000-000000000000")));
+    calls.add(
+        new Call(
+            "GetJob",
+            422,
+            "a job of an app whose Graph setting is malformed",
+            () ->
+                finished(
+                    misconfigured, respondAsync(misconfigured, "v1/accounts/disable", accounts))));
+    calls.add(
+        new Call(
+            "GetJob",
+            503,
+            "state storage down",
+            () -> storageDown.get("v1/jobs/00000000-0000-0000-0000-000000000000")));
+    return calls;
+  }
+
+  /** The request with {@code Prefer: respond-async}: a job whatever its size. */
+  private static HttpResponse<String> respondAsync(
+      RunningConnector connector, String path, String json) {
+    return connector.send(
+        HttpRequest.newBuilder(connector.uri(path))
+            .header("x-functions-key", RunningConnector.KEY)
+            .header("Content-Type", "application/json")
+            .header("Prefer", "respond-async")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** Polls a 202's Location until the job's answer comes. */
+  private static HttpResponse<String> finished(
+      RunningConnector connector, HttpResponse<String> accepted) {
+    String location = accepted.headers().firstValue("Location").orElseThrow();
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (true) {
+      HttpResponse<String> polled =
+          connector.send(
+              HttpRequest.newBuilder(java.net.URI.create(location))
+                  .header("x-functions-key", RunningConnector.KEY)
+                  .GET());
+      if (polled.statusCode() != 202 || Instant.now().isAfter(deadline)) {
+        return polled;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return polled;
+      }
+    }
   }
 
   private static List<Call> baseCalls() {
@@ -202,7 +335,7 @@ class ConnectorConformanceEndToEndTest {
             + " \"2001:db8::1\"]}";
     String tooManyIps =
         "{\"ips\": ["
-            + IntStream.range(0, 1_001)
+            + IntStream.range(0, 5_001)
                 .mapToObj(i -> "\"81.2.69." + (i % 256) + "\"")
                 .collect(Collectors.joining(","))
             + "]}";
@@ -219,13 +352,13 @@ class ConnectorConformanceEndToEndTest {
             + "\", \"requested_by\": \"analyst@contoso.com\"}";
     String tooManyIndicators =
         "{\"indicators\": ["
-            + IntStream.range(0, 1_001)
+            + IntStream.range(0, 5_001)
                 .mapToObj(i -> "\"203.0.113." + (i % 256) + "\"")
                 .collect(Collectors.joining(","))
             + "]}";
     String tooManyDomains =
         "{\"domains\": ["
-            + IntStream.range(0, 1_001)
+            + IntStream.range(0, 5_001)
                 .mapToObj(i -> "\"d" + i + ".com\"")
                 .collect(Collectors.joining(","))
             + "]}";
@@ -294,7 +427,7 @@ class ConnectorConformanceEndToEndTest {
         new Call(
             "EnrichIpAddresses",
             413,
-            "1,001 addresses",
+            "5,001 addresses",
             () -> healthy.post("v1/enrich/ips", tooManyIps)),
         new Call(
             "EnrichIpAddresses",
@@ -348,7 +481,7 @@ class ConnectorConformanceEndToEndTest {
         new Call(
             "EnrichDomains",
             413,
-            "1,001 domains",
+            "5,001 domains",
             () -> healthy.post("v1/enrich/domains", tooManyDomains)),
         new Call(
             "EnrichDomains",
@@ -399,7 +532,7 @@ class ConnectorConformanceEndToEndTest {
         new Call(
             "BlockIndicators",
             413,
-            "1,001 indicators",
+            "5,001 indicators",
             () -> healthy.post("v1/indicators/block", tooManyIndicators)),
         new Call(
             "BlockIndicators",
@@ -444,7 +577,7 @@ class ConnectorConformanceEndToEndTest {
         new Call(
             "AllowIndicators",
             413,
-            "1,001 indicators",
+            "5,001 indicators",
             () -> healthy.post("v1/indicators/allow", tooManyIndicators)),
         new Call(
             "AllowIndicators",
@@ -486,7 +619,7 @@ class ConnectorConformanceEndToEndTest {
         new Call(
             "UnblockIndicators",
             413,
-            "1,001 indicators",
+            "5,001 indicators",
             () -> healthy.post("v1/indicators/unblock", tooManyIndicators)),
         new Call(
             "UnblockIndicators",

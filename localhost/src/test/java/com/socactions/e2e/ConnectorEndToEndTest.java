@@ -220,9 +220,9 @@ class ConnectorEndToEndTest {
   }
 
   @Test
-  void moreThanAThousandItemsOrAnOversizedBodyIs413() {
+  void moreThanFiveThousandItemsOrAnOversizedBodyIs413() {
     String ips =
-        IntStream.range(0, 1_001)
+        IntStream.range(0, 5_001)
             .mapToObj(i -> "\"81.2.69." + (i % 256) + "\"")
             .collect(Collectors.joining(","));
     HttpResponse<String> tooMany = connector.post("v1/enrich/ips", "{\"ips\": [" + ips + "]}");

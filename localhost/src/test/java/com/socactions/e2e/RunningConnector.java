@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.api.AppServices;
 import com.socactions.api.FunctionInjector;
 import com.socactions.enrichment.rdap.FakeRdapServer;
+import com.socactions.jobs.JobQueue;
 import com.socactions.localhost.LocalFunctionHost;
 import com.socactions.platform.Json;
 import com.socactions.platform.Settings;
@@ -14,10 +15,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The Function App served by the local host on a free loopback port, with its own services built
@@ -54,6 +57,7 @@ final class RunningConnector implements AutoCloseable {
 
   private final AppServices services;
   private final LocalFunctionHost host;
+  private final String queue;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -62,10 +66,32 @@ final class RunningConnector implements AutoCloseable {
   }
 
   RunningConnector(Map<String, String> settings, Clock clock) {
-    Map<String, String> offline = new HashMap<>(OFFLINE);
-    offline.putAll(settings);
-    this.services = new AppServices(Settings.of(offline), clock);
-    this.host =
+    this(settings, clock, Duration.ofMinutes(10));
+  }
+
+  /**
+   * With the job worker's queue triggers on the state storage's queue service: a queue of its own
+   * ({@code JOBS_QUEUE}, unless the settings name one, as two apps on one storage emulator must not
+   * take each other's jobs), and {@code messageLease} for the messages its workers hold (how long a
+   * dead worker's job waits for the next host).
+   */
+  RunningConnector(Map<String, String> settings, Clock clock, Duration messageLease) {
+    this(settings, clock, messageLease, true);
+  }
+
+  /** An app whose job workers do not run: its jobs stay queued. */
+  static RunningConnector withoutWorkers(Map<String, String> settings) {
+    return new RunningConnector(settings, Clock.systemUTC(), Duration.ofMinutes(10), false);
+  }
+
+  private RunningConnector(
+      Map<String, String> settings, Clock clock, Duration messageLease, boolean workers) {
+    Map<String, String> own = new HashMap<>(OFFLINE);
+    own.putAll(settings);
+    own.putIfAbsent(JobQueue.QUEUE_SETTING, "jobs-" + UUID.randomUUID().toString().substring(0, 8));
+    this.queue = own.get(JobQueue.QUEUE_SETTING);
+    this.services = new AppServices(Settings.of(own), clock);
+    LocalFunctionHost.Builder builder =
         LocalFunctionHost.builder()
             .injector(new FunctionInjector(services))
             .scanPackage("com.socactions.api")
@@ -73,8 +99,23 @@ final class RunningConnector implements AutoCloseable {
             .port(0)
             .functionKey(KEY)
             .timersEnabled(false)
-            .build()
-            .start();
+            // The app's own host.json (queue polling, timeouts); tests run in localhost/.
+            .hostJson(Path.of("..", "functions", "host.json"))
+            .renameQueue(JobQueue.QUEUE, queue)
+            .renameQueue(JobQueue.POISON_QUEUE, queue + "-poison")
+            .messageLease(messageLease);
+    String storage = own.get("STATE_STORAGE_CONNECTION");
+    if (storage != null && workers) {
+      builder.queueConnection(storage);
+    } else {
+      builder.queuesEnabled(false);
+    }
+    this.host = builder.build().start();
+  }
+
+  /** The queue this app's jobs go to. */
+  String queue() {
+    return queue;
   }
 
   /**

@@ -19,11 +19,36 @@ class HostJsonTest {
   }
 
   @Test
-  void theProjectsHostJsonSetsApiAndOneMinuteFifty() {
+  void theProjectsHostJsonSetsApiTenMinutesAndTheJobQueueSettings() {
     // The module's tests run in localhost/, so the Function App's file is one level up.
     HostJson hostJson = HostJson.read(Path.of("..", "functions", "host.json"));
     assertThat(hostJson.routePrefix()).isEqualTo("api");
-    assertThat(hostJson.functionTimeout()).isEqualTo(Duration.ofSeconds(110));
+    assertThat(hostJson.functionTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(hostJson.queues())
+        .isEqualTo(
+            new HostJson.Queues(2, 1, 5, Duration.ofSeconds(30), Duration.ofSeconds(2), true));
+  }
+
+  @Test
+  void queueSettingsLeftOutTakeTheExtensionsDefaults() throws Exception {
+    HostJson hostJson = read("{\"extensions\": {\"queues\": {\"batchSize\": 4}}}");
+
+    assertThat(hostJson.queues())
+        .isEqualTo(new HostJson.Queues(4, 2, 5, Duration.ZERO, Duration.ofMinutes(1), true));
+  }
+
+  @Test
+  void aMaxPollingIntervalInMillisecondsIsReadAsVersionOneWroteIt() throws Exception {
+    HostJson hostJson = read("{\"extensions\": {\"queues\": {\"maxPollingInterval\": 2000}}}");
+
+    assertThat(hostJson.queues().maxPollingInterval()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aBatchSizeOverThirtyTwoIsRefusedNamingIt() {
+    assertThatThrownBy(() -> read("{\"extensions\": {\"queues\": {\"batchSize\": 64}}}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("extensions.queues.batchSize");
   }
 
   @Test

@@ -111,6 +111,60 @@ public final class IncidentEnrichmentService {
   }
 
   /**
+   * The same service with another deadline for its lookups: a background job, which no caller waits
+   * on, gives them the time a slow registry needs.
+   */
+  public IncidentEnrichmentService withDeadline(Duration other) {
+    IncidentEnrichmentService longer =
+        new IncidentEnrichmentService(enrichment, cmdb, executor, other, deadlineSetting, timer);
+    longer.decisions = decisions;
+    longer.decisionClock = decisionClock;
+    return longer;
+  }
+
+  /**
+   * The answer when the lookups never ran to the end (a background job that gave up): the
+   * incident's entities listed as sent, nothing looked up, and {@code why} as the one error.
+   */
+  public IncidentEnrichment unanswered(Incident incident, String why) {
+    IncidentEnrichment listed =
+        enrich(incident, Optional.empty(), EnumSet.noneOf(IncidentLookup.class));
+    Summary counted = listed.summary();
+    IncidentEnrichment answer =
+        new IncidentEnrichment(
+            listed.incidentId(),
+            listed.incidentNumber(),
+            listed.title(),
+            listed.severity(),
+            listed.ips(),
+            listed.hosts(),
+            listed.accounts(),
+            listed.domains(),
+            listed.urls(),
+            listed.fileHashes(),
+            listed.tags(),
+            listed.suggestedSeverity(),
+            listed.severityReasons(),
+            new Summary(
+                counted.entities(),
+                counted.ips(),
+                counted.hosts(),
+                counted.accounts(),
+                counted.domains(),
+                counted.urls(),
+                counted.fileHashes(),
+                counted.unenriched(),
+                counted.criticalAssets(),
+                counted.vips(),
+                counted.newlyRegisteredDomains(),
+                1),
+            listed.warnings(),
+            null,
+            List.of(new PartError("job", why)));
+    return withComment(answer, IncidentComment.render(answer));
+  }
+
+  /**
    * Enriches the incident's entities, each distinct one once.
    *
    * @param cmdbProvider the CMDB to ask; empty for the default one
