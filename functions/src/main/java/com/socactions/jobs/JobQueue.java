@@ -1,6 +1,5 @@
 package com.socactions.jobs;
 
-import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import com.azure.storage.queue.QueueClient;
@@ -9,9 +8,9 @@ import com.azure.storage.queue.QueueMessageEncoding;
 import com.azure.storage.queue.models.QueueStorageException;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
 import com.socactions.platform.StorageConnection;
+import com.socactions.platform.UpstreamClients;
 import com.socactions.platform.UpstreamException;
 import java.time.Duration;
 import java.util.Optional;
@@ -48,12 +47,19 @@ public final class JobQueue {
 
   private final Settings settings;
   private final AzureCredentials credentials;
+  private final UpstreamClients kit;
   private final String name;
   private volatile QueueClient client;
 
-  JobQueue(Settings settings, AzureCredentials credentials) {
+  /**
+   * @param settings the storage connection ({@code AzureWebJobsStorage} and its identity-based
+   *     forms), as the queue trigger reads it
+   * @param kit the queue client runs on its connection pool
+   */
+  JobQueue(Settings settings, AzureCredentials credentials, UpstreamClients kit) {
     this.settings = settings;
     this.credentials = credentials;
+    this.kit = kit;
     this.name = settings.get(QUEUE_SETTING, QUEUE);
   }
 
@@ -131,7 +137,7 @@ public final class JobQueue {
         new QueueClientBuilder()
             .queueName(name)
             .messageEncoding(QueueMessageEncoding.BASE64)
-            .httpClient(new OkHttpAsyncHttpClientBuilder(HttpClients.shared()).build())
+            .httpClient(kit.azureHttpClient())
             .retryOptions(
                 new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3, TIMEOUT, null, null, null));
     Optional<String> connection = connectionString(settings);

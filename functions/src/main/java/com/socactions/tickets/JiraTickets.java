@@ -8,7 +8,6 @@ import com.google.common.base.Suppliers;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.Settings;
-import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
@@ -23,7 +22,6 @@ import com.socactions.tickets.jira.JiraUser;
 import com.socactions.tickets.jira.Jql;
 import com.socactions.tickets.jira.StatusCategory;
 import com.socactions.tickets.jira.StatusTarget;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -148,9 +146,13 @@ public final class JiraTickets implements TicketSystem {
   private final Supplier<ZoneId> accountZone;
   private final Map<String, Optional<String>> accountIds = new ConcurrentHashMap<>();
 
-  public JiraTickets(Settings settings, Clock clock, Sleeper sleeper) {
+  /**
+   * @param settings read for the mappings ({@code JIRA_*_MAP}, {@code JIRA_ISSUE_TYPE})
+   * @param client the site's client, built once by the module (on {@link JiraSettings})
+   */
+  public JiraTickets(Settings settings, Supplier<JiraClient> client) {
     this.settings = settings;
-    this.client = Suppliers.memoize(() -> JiraClient.create(settings, clock, sleeper));
+    this.client = Suppliers.memoize(client::get);
     this.mapping = Suppliers.memoize(() -> Mapping.from(settings));
     // Memoized only once it succeeds: a failed profile read is retried by the next poll.
     this.accountZone =
@@ -202,7 +204,7 @@ public final class JiraTickets implements TicketSystem {
               + " to sync tickets with Jira.");
     }
     try {
-      JiraSettings jira = JiraSettings.from(settings);
+      JiraSettings jira = client.get().settings();
       Mapping map = mapping.get();
       return Readiness.ok(
           "Project "
@@ -603,7 +605,9 @@ public final class JiraTickets implements TicketSystem {
 
   private TicketRef ref(String id, String key) {
     String url =
-        JiraSettings.from(settings)
+        client
+            .get()
+            .settings()
             .site()
             .newBuilder()
             .encodedPath("/browse/")

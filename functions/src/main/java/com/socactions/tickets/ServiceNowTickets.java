@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.base.Suppliers;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
-import com.socactions.platform.Sleeper;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
 import com.socactions.sentinel.IncidentComment;
 import com.socactions.servicenow.EncodedQuery;
+import com.socactions.servicenow.ServiceNowModule;
 import com.socactions.servicenow.ServiceNowSettings;
-import com.socactions.servicenow.ServiceNowTableClient;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -107,23 +105,20 @@ public final class ServiceNowTickets implements TicketSystem {
           "cmdb_ci");
 
   private final Settings settings;
-  private final Supplier<ServiceNowTableClient> client;
+  private final ServiceNowModule serviceNow;
   private final Supplier<Mapping> mapping;
-
-  /** The instance's base URL, read once: every ticket's link is built from it. */
-  private final Supplier<HttpUrl> instance;
 
   private final Map<String, Optional<String>> userIds = new ConcurrentHashMap<>();
 
-  public ServiceNowTickets(Settings settings, Clock clock, Sleeper sleeper) {
-    this(settings, Suppliers.memoize(() -> ServiceNowTableClient.create(settings, clock, sleeper)));
-  }
-
-  ServiceNowTickets(Settings settings, Supplier<ServiceNowTableClient> client) {
+  /**
+   * @param settings read for the mappings ({@code SERVICENOW_TICKET_TABLE}, {@code
+   *     SERVICENOW_*_MAP})
+   * @param serviceNow the instance, shared with the CMDB
+   */
+  public ServiceNowTickets(Settings settings, ServiceNowModule serviceNow) {
     this.settings = settings;
-    this.client = client;
+    this.serviceNow = serviceNow;
     this.mapping = Suppliers.memoize(() -> Mapping.from(settings));
-    this.instance = Suppliers.memoize(() -> ServiceNowSettings.from(settings).instance());
   }
 
   @Override
@@ -152,7 +147,7 @@ public final class ServiceNowTickets implements TicketSystem {
 
   @Override
   public boolean isConfigured() {
-    return ServiceNowSettings.isConfigured(settings);
+    return serviceNow.isConfigured();
   }
 
   @Override
@@ -186,7 +181,7 @@ public final class ServiceNowTickets implements TicketSystem {
         EncodedQuery.where(EncodedQuery.equalTo("correlation_id", content.correlationId()))
             .and(EncodedQuery.equalTo("correlation_display", CORRELATION_DISPLAY))
             .orderBy("sys_created_on");
-    List<ObjectNode> rows = client.get().query(map.table, query, TICKET_FIELDS, 1).rows();
+    List<ObjectNode> rows = serviceNow.client().query(map.table, query, TICKET_FIELDS, 1).rows();
     return rows.stream().findFirst().map(this::ref);
   }
 
@@ -196,14 +191,14 @@ public final class ServiceNowTickets implements TicketSystem {
     fields.putAll(fieldsOf(content, Set.of(TicketField.values())));
     fields.put("correlation_id", content.correlationId());
     fields.put("correlation_display", CORRELATION_DISPLAY);
-    return ref(client.get().create(mapping.get().table, fields));
+    return ref(serviceNow.client().create(mapping.get().table, fields));
   }
 
   @Override
   public void update(TicketRef ticket, TicketContent content, Set<TicketField> changed) {
     Map<String, Object> fields = fieldsOf(content, changed);
     if (!fields.isEmpty()) {
-      client.get().update(mapping.get().table, ticket.id(), fields);
+      serviceNow.client().update(mapping.get().table, ticket.id(), fields);
     }
   }
 
@@ -216,15 +211,15 @@ public final class ServiceNowTickets implements TicketSystem {
     for (IncidentComment comment : comments) {
       notes.add(TicketText.commentLine(comment));
     }
-    client
-        .get()
+    serviceNow
+        .client()
         .update(mapping.get().table, ticket.id(), Map.of("work_notes", String.join("\n\n", notes)));
   }
 
   @Override
   public Optional<TicketState> read(String ticketId, Instant commentsSince) {
-    return client
-        .get()
+    return serviceNow
+        .client()
         .get(mapping.get().table, ticketId)
         .map(row -> state(row, journal(List.of(ticketId), commentsSince)));
   }
@@ -250,8 +245,8 @@ public final class ServiceNowTickets implements TicketSystem {
       public List<TicketChange> next() {
         List<TicketChange> changes = new ArrayList<>();
         for (ObjectNode row :
-            client
-                .get()
+            serviceNow
+                .client()
                 .query(mapping.get().table, changesAfter(last), TICKET_FIELDS, pageSize)
                 .rows()) {
           Instant updated = glideTime(row.path("sys_updated_on").asText(null));
@@ -363,8 +358,8 @@ public final class ServiceNowTickets implements TicketSystem {
     return userIds.computeIfAbsent(
         owner.toLowerCase(Locale.ROOT),
         key ->
-            client
-                .get()
+            serviceNow
+                .client()
                 .query(
                     "sys_user",
                     EncodedQuery.where(EncodedQuery.equalTo("email", owner))
@@ -379,7 +374,7 @@ public final class ServiceNowTickets implements TicketSystem {
 
   private TicketRef ref(JsonNode row) {
     String sysId = row.path("sys_id").asText();
-    HttpUrl instance = this.instance.get();
+    HttpUrl instance = serviceNow.settings().instance();
     String url =
         instance
             .newBuilder()
@@ -427,8 +422,8 @@ public final class ServiceNowTickets implements TicketSystem {
             .orderBy("sys_created_on");
     Map<String, List<TicketState.TicketComment>> byTicket = new LinkedHashMap<>();
     for (ObjectNode row :
-        client
-            .get()
+        serviceNow
+            .client()
             .query(
                 JOURNAL_TABLE,
                 query,

@@ -6,8 +6,13 @@ import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.TableStorage;
+import com.socactions.platform.UpstreamClients;
+import com.socactions.platform.UpstreamPolicy;
 import com.socactions.providers.Provider;
 import com.socactions.sentinel.SentinelClient;
+import com.socactions.servicenow.ServiceNowModule;
+import com.socactions.tickets.jira.JiraClient;
+import com.socactions.tickets.jira.JiraSettings;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
@@ -26,11 +31,16 @@ public final class TicketsModule {
   private final TicketWebhooks webhooks;
   private final IncidentCommentReader comments;
 
+  /**
+   * @param credentials the app's Azure identity (Sentinel's comments are read with it)
+   * @param systems the ticket systems ({@link #defaultSystems})
+   */
   public TicketsModule(
       Settings settings,
       Clock clock,
       Supplier<TableStorage> storage,
       Supplier<SentinelClient> sentinel,
+      AzureCredentials credentials,
       List<TicketSystem> systems,
       DecisionLog decisions) {
     this.settings = settings;
@@ -47,15 +57,28 @@ public final class TicketsModule {
                 new TicketInboundService(this.systems, links.get(), sentinel, clock)
                     .decisionLog(decisions));
     this.webhooks = new TicketWebhooks(settings, clock, inbound, links);
-    this.comments =
-        new IncidentCommentReader(sentinel, () -> AzureCredentials.isConfigured(settings));
+    this.comments = new IncidentCommentReader(sentinel, credentials::isConfigured);
   }
 
-  /** The systems this build knows: ServiceNow and Jira Cloud. */
-  public static List<TicketSystem> defaultSystems(Settings settings, Clock clock) {
-    return List.of(
-        new ServiceNowTickets(settings, clock, Sleeper.SYSTEM),
-        new JiraTickets(settings, clock, Sleeper.SYSTEM));
+  /**
+   * The systems this build knows: ServiceNow (on the instance the CMDB shares) and Jira Cloud (its
+   * client built by the kit on first use, on {@link JiraSettings}).
+   */
+  public static List<TicketSystem> defaultSystems(
+      Settings settings, UpstreamClients kit, ServiceNowModule serviceNow) {
+    return List.of(new ServiceNowTickets(settings, serviceNow), jira(settings, kit));
+  }
+
+  /** Jira Cloud: the client on {@code JIRA_*}, built by the kit on first use. */
+  public static JiraTickets jira(Settings settings, UpstreamClients kit) {
+    return new JiraTickets(
+        settings,
+        () ->
+            JiraClient.create(
+                kit,
+                JiraSettings.from(settings),
+                UpstreamPolicy.Options.defaults(),
+                JiraClient.DEFAULT_SEARCH_PAGE_SIZE));
   }
 
   public TicketSyncService sync() {

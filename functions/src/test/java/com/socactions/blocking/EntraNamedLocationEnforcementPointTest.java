@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.socactions.blocking.EnforcementOutcome.Status;
 import com.socactions.graph.FakeGraph;
 import com.socactions.graph.GraphClient;
+import com.socactions.graph.GraphModule;
 import com.socactions.graph.GraphNamedLocations;
 import com.socactions.graph.GraphProvider;
 import com.socactions.indicators.Indicator;
@@ -27,6 +28,7 @@ import com.socactions.platform.Ticker;
 import com.socactions.providers.Readiness;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,7 +87,7 @@ class EntraNamedLocationEnforcementPointTest {
                 "AZURE_CLIENT_SECRET",
                 "not-used-the-credential-is-injected"));
     settings = Settings.of(values);
-    storage = new TableStorage(settings);
+    storage = TestKit.storage(settings);
     leaseTable = "leases" + TABLES.incrementAndGet() + System.nanoTime() % 100_000;
   }
 
@@ -113,7 +115,7 @@ class EntraNamedLocationEnforcementPointTest {
         AzureCredentials.of(
             request -> Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1))));
     Ticker ticker = () -> 0L;
-    GraphClient client = new GraphClient(settings, credentials, clock, graphSleeper, ticker);
+    GraphClient client = TestKit.graph(settings, clock, graphSleeper, credentials);
     GraphNamedLocations locations = new GraphNamedLocations(client);
     TableLease lease =
         new TableLease(
@@ -124,9 +126,21 @@ class EntraNamedLocationEnforcementPointTest {
             leaseDuration,
             Duration.ofSeconds(60),
             Duration.ofMillis(10));
-    GraphProvider provider = new GraphProvider(settings, () -> client, () -> locations, ticker);
+    GraphProvider provider =
+        new GraphProvider(
+            credentials,
+            () -> client,
+            () -> GraphModule.Options.from(settings).namedLocationId(),
+            () -> locations,
+            ticker);
     return new EntraNamedLocationEnforcementPoint(
-        settings, () -> locations, () -> lease, provider::readiness);
+        // As the module wires it: the location and the app's Azure identity set.
+        settings.isSet(GraphNamedLocations.LOCATION_SETTING)
+            && AzureCredentials.isConfigured(settings),
+        () -> GraphModule.Options.from(settings).namedLocationId(),
+        () -> locations,
+        () -> lease,
+        provider::readiness);
   }
 
   private List<String> held() {
@@ -343,7 +357,7 @@ class EntraNamedLocationEnforcementPointTest {
     return new BlockingService(
         List.of(point),
         () -> ledger,
-        () -> ProtectedIndicators.fromSettings(settings),
+        () -> BlockingModule.protectedIndicators(settings),
         CriticalAssets.NONE,
         clock);
   }

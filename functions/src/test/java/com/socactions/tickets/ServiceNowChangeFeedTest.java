@@ -6,6 +6,7 @@ import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.servicenow.FakeServiceNow;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,8 +30,10 @@ class ServiceNowChangeFeedTest {
     tickets =
         new ServiceNowTickets(
             Settings.of(TicketSyncServiceTest.serviceNowSettings(serviceNow)),
-            clock,
-            Sleeper.SYSTEM);
+            TestKit.serviceNow(
+                Settings.of(TicketSyncServiceTest.serviceNowSettings(serviceNow)),
+                clock,
+                Sleeper.SYSTEM));
   }
 
   @AfterEach

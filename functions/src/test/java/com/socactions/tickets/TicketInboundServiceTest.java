@@ -3,7 +3,6 @@ package com.socactions.tickets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.FakeManagedIdentityEndpoint;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
@@ -15,6 +14,7 @@ import com.socactions.servicenow.FakeServiceNow;
 import com.socactions.servicenow.ServiceNowSettings;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import com.socactions.tickets.TicketSyncService.SyncOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -78,11 +78,11 @@ class TicketInboundServiceTest {
     values.put(ServiceNowSettings.PASSWORD_SETTING, "pw");
     values.put(ServiceNowWebhook.SECRET_SETTING, SECRET);
     Settings settings = Settings.of(values);
-    SentinelClient client = new SentinelClient(settings, new AzureCredentials(settings), clock);
-    tickets = new ServiceNowTickets(settings, clock, Sleeper.SYSTEM);
+    SentinelClient client = TestKit.sentinel(settings, clock, Sleeper.SYSTEM);
+    tickets = new ServiceNowTickets(settings, TestKit.serviceNow(settings, clock, Sleeper.SYSTEM));
     links =
         new TicketLinks(
-            new TableStorage(
+            TestKit.storage(
                     Settings.of(
                         Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
                 .table("links" + UUID.randomUUID().toString().replace("-", "")));

@@ -8,6 +8,7 @@ import com.azure.data.tables.models.TableEntity;
 import com.socactions.platform.Settings;
 import com.socactions.platform.TableStorage;
 import com.socactions.testing.Azurite;
+import com.socactions.testing.TestKit;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -30,7 +31,7 @@ class TicketLinksTest {
   void freshTable() {
     String name = "links" + UUID.randomUUID().toString().replace("-", "");
     table =
-        new TableStorage(
+        TestKit.storage(
                 Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
             .table(name);
     links = new TicketLinks(table);
