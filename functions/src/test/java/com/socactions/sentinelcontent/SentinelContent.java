@@ -29,7 +29,7 @@ final class SentinelContent {
   static final Path HUNTING = SOLUTION.resolve("Hunting Queries");
   static final Path WORKBOOK = SOLUTION.resolve("Workbooks").resolve("SOCActions.json");
   static final Path WORKBOOKS_METADATA = SOLUTION.resolve("WorkbooksMetadata.json");
-  static final Path LOGS_INGESTION = SOLUTION.resolve("LogsIngestion").resolve("azuredeploy.json");
+  static final Path LOGS_INGESTION = Path.of("..", "arm", "logs-ingestion.json");
 
   /** The standard tables the content queries, recorded in {@code sentinel-schemas/}. */
   static final List<String> STANDARD_TABLES =
