@@ -35,7 +35,8 @@ public final class EnrichmentModule {
    */
   public EnrichmentModule(Settings settings, UpstreamClients kit, UpstreamBudgets budgets) {
     Clock clock = kit.clock();
-    this.geoip = Suppliers.memoize(() -> new GeoIpDatabases(settings, clock));
+    this.geoip =
+        Suppliers.memoize(() -> new GeoIpDatabases(GeoIpDatabases.Options.from(settings), clock));
     this.rdap =
         Suppliers.memoize(
             () -> new RdapClient(RdapOptions.fromSettings(settings), kit, Ticker.SYSTEM, budgets));

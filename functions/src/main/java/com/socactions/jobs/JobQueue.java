@@ -45,27 +45,49 @@ public final class JobQueue {
   static final String UPSTREAM = "Queue storage";
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-  private final Settings settings;
+  /**
+   * Where the queue is, parsed once from the settings, as the queue trigger reads them.
+   *
+   * @param name {@value #QUEUE_SETTING}, default {@value #QUEUE}
+   * @param connectionString {@value #CONNECTION_SETTING} (or {@code STATE_STORAGE_CONNECTION}, or
+   *     the storage emulator) when the queue is reached with a connection string; empty for an
+   *     identity-based connection
+   * @param endpoint the queue service of an identity-based connection ({@code
+   *     AzureWebJobsStorage__queueServiceUri}, or the account's from {@code __accountName})
+   */
+  public record Options(String name, Optional<String> connectionString, String endpoint) {
+    public static Options from(Settings settings) {
+      return new Options(
+          settings.get(QUEUE_SETTING, QUEUE),
+          JobQueue.connectionString(settings),
+          settings
+              .get(CONNECTION_SETTING + "__queueServiceUri")
+              .orElseGet(
+                  () ->
+                      "https://"
+                          + settings.get(CONNECTION_SETTING + "__accountName", "")
+                          + ".queue.core.windows.net"));
+    }
+  }
+
+  private final Options options;
   private final AzureCredentials credentials;
   private final UpstreamClients kit;
-  private final String name;
   private volatile QueueClient client;
 
   /**
-   * @param settings the storage connection ({@code AzureWebJobsStorage} and its identity-based
-   *     forms), as the queue trigger reads it
+   * @param credentials signs an identity-based connection
    * @param kit the queue client runs on its connection pool
    */
-  JobQueue(Settings settings, AzureCredentials credentials, UpstreamClients kit) {
-    this.settings = settings;
+  JobQueue(Options options, AzureCredentials credentials, UpstreamClients kit) {
+    this.options = options;
     this.credentials = credentials;
     this.kit = kit;
-    this.name = settings.get(QUEUE_SETTING, QUEUE);
   }
 
   /** The queue's name. */
   public String name() {
-    return name;
+    return options.name();
   }
 
   /**
@@ -135,26 +157,18 @@ public final class JobQueue {
   private QueueClient build() {
     QueueClientBuilder builder =
         new QueueClientBuilder()
-            .queueName(name)
+            .queueName(options.name())
             .messageEncoding(QueueMessageEncoding.BASE64)
             .httpClient(kit.azureHttpClient())
             .retryOptions(
                 new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3, TIMEOUT, null, null, null));
-    Optional<String> connection = connectionString(settings);
+    Optional<String> connection = options.connectionString();
     try {
       if (connection.isPresent()) {
         return builder.connectionString(connection.get()).buildClient();
       }
-      String endpoint =
-          settings
-              .get(CONNECTION_SETTING + "__queueServiceUri")
-              .orElseGet(
-                  () ->
-                      "https://"
-                          + settings.get(CONNECTION_SETTING + "__accountName", "")
-                          + ".queue.core.windows.net");
       return builder
-          .endpoint(endpoint)
+          .endpoint(options.endpoint())
           .credential(credentials.capped(AzureCredentials.DEFAULT_MAX_TOKEN_WAIT))
           .buildClient();
     } catch (IllegalArgumentException e) {

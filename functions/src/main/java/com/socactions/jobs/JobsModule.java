@@ -50,7 +50,7 @@ public final class JobsModule {
             () ->
                 new Jobs(
                     new JobStore(storage),
-                    new JobQueue(settings, credentials, kit),
+                    new JobQueue(JobQueue.Options.from(settings), credentials, kit),
                     new SyncBudget(syncBudget(settings), rates),
                     rates,
                     rebuild,

@@ -140,20 +140,30 @@ public final class JiraTickets implements TicketSystem {
   private static final Pattern SPACES = Pattern.compile("[\\s\\p{Z}]+");
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private final Settings settings;
+  private final boolean configured;
+  private final String project;
   private final Supplier<JiraClient> client;
   private final Supplier<Mapping> mapping;
   private final Supplier<ZoneId> accountZone;
   private final Map<String, Optional<String>> accountIds = new ConcurrentHashMap<>();
 
   /**
-   * @param settings read for the mappings ({@code JIRA_*_MAP}, {@code JIRA_ISSUE_TYPE})
+   * @param configured whether the site, its sign-in and the project are set ({@link
+   *     JiraSettings#isConfigured})
+   * @param project the project's key as set, for the description (a malformed one too)
+   * @param mapping the issue type and the maps ({@link Mapping#from}), parsed on first use by the
+   *     module
    * @param client the site's client, built once by the module (on {@link JiraSettings})
    */
-  public JiraTickets(Settings settings, Supplier<JiraClient> client) {
-    this.settings = settings;
+  public JiraTickets(
+      boolean configured,
+      Optional<String> project,
+      Supplier<Mapping> mapping,
+      Supplier<JiraClient> client) {
+    this.configured = configured;
+    this.project = project.orElse("named by " + JiraSettings.PROJECT);
     this.client = Suppliers.memoize(client::get);
-    this.mapping = Suppliers.memoize(() -> Mapping.from(settings));
+    this.mapping = mapping;
     // Memoized only once it succeeds: a failed profile read is retried by the next poll.
     this.accountZone =
         Suppliers.memoize(() -> client.get().accountTimeZone().orElse(FALLBACK_ZONE));
@@ -177,7 +187,7 @@ public final class JiraTickets implements TicketSystem {
   @Override
   public String description() {
     return "Issues in the Jira Cloud project "
-        + settings.get(JiraSettings.PROJECT, "named by " + JiraSettings.PROJECT)
+        + project
         + " at "
         + JiraSettings.URL
         + ", kept in step with Sentinel incidents both ways.";
@@ -185,7 +195,7 @@ public final class JiraTickets implements TicketSystem {
 
   @Override
   public boolean isConfigured() {
-    return JiraSettings.isConfigured(settings);
+    return configured;
   }
 
   /** Checks the settings and maps only; Jira itself is not called. */
@@ -668,18 +678,22 @@ public final class JiraTickets implements TicketSystem {
         .orElse(null);
   }
 
-  /** The configured maps, checked once. */
   /**
+   * The issue type and the maps between Sentinel's and Jira's values, checked once.
+   *
    * @param resolutions resolution name to classification, in the order configured (defaults first)
    */
-  private record Mapping(
+  public record Mapping(
       String issueType,
       Map<String, String> priorities,
       Map<String, StatusTarget> statuses,
       Map<String, String> resolutions,
       boolean setResolution) {
 
-    static Mapping from(Settings settings) {
+    /**
+     * @throws ConfigurationException naming the setting that is malformed
+     */
+    public static Mapping from(Settings settings) {
       Map<String, String> priorities =
           TicketMaps.pairs(
               settings, PRIORITY_MAP_SETTING, DEFAULT_PRIORITY_MAP, TicketMaps.SEVERITIES);

@@ -2,7 +2,6 @@ package com.socactions.tickets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.common.base.Suppliers;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
 import com.socactions.providers.Capability;
@@ -104,21 +103,19 @@ public final class ServiceNowTickets implements TicketSystem {
           "contact_type",
           "cmdb_ci");
 
-  private final Settings settings;
   private final ServiceNowModule serviceNow;
   private final Supplier<Mapping> mapping;
 
   private final Map<String, Optional<String>> userIds = new ConcurrentHashMap<>();
 
   /**
-   * @param settings read for the mappings ({@code SERVICENOW_TICKET_TABLE}, {@code
-   *     SERVICENOW_*_MAP})
+   * @param mapping the ticket table and the maps ({@link Mapping#from}), parsed on first use by the
+   *     module; a malformed one surfaces in readiness and in the calls that need it
    * @param serviceNow the instance, shared with the CMDB
    */
-  public ServiceNowTickets(Settings settings, ServiceNowModule serviceNow) {
-    this.settings = settings;
+  public ServiceNowTickets(Supplier<Mapping> mapping, ServiceNowModule serviceNow) {
     this.serviceNow = serviceNow;
-    this.mapping = Suppliers.memoize(() -> Mapping.from(settings));
+    this.mapping = mapping;
   }
 
   @Override
@@ -138,8 +135,14 @@ public final class ServiceNowTickets implements TicketSystem {
 
   @Override
   public String description() {
+    String table;
+    try {
+      table = mapping.get().table();
+    } catch (ConfigurationException e) {
+      table = "(" + TABLE_SETTING + ")";
+    }
     return "Tickets in the "
-        + settings.get(TABLE_SETTING, DEFAULT_TABLE)
+        + table
         + " table of the ServiceNow instance named by "
         + ServiceNowSettings.URL
         + ", kept in step with Sentinel incidents both ways.";
@@ -453,15 +456,22 @@ public final class ServiceNowTickets implements TicketSystem {
     }
   }
 
-  /** The configured maps, checked once. */
-  private record Mapping(
+  /**
+   * The ticket table and the maps between Sentinel's and ServiceNow's values, checked once.
+   *
+   * @param table {@code SERVICENOW_TICKET_TABLE}, default {@code incident}
+   */
+  public record Mapping(
       String table,
       Map<String, String[]> priorities,
       Map<String, String> states,
       Set<String> closedStates,
       Map<String, String> closeCodes) {
 
-    static Mapping from(Settings settings) {
+    /**
+     * @throws ConfigurationException naming the setting that is malformed
+     */
+    public static Mapping from(Settings settings) {
       String table = settings.get(TABLE_SETTING, DEFAULT_TABLE);
       if (!table.matches("[a-z][a-z0-9_]{1,79}")) {
         throw new ConfigurationException(

@@ -13,8 +13,10 @@ import com.socactions.sentinel.SentinelClient;
 import com.socactions.servicenow.ServiceNowModule;
 import com.socactions.tickets.jira.JiraClient;
 import com.socactions.tickets.jira.JiraSettings;
+import com.socactions.tickets.jira.JiraWebhook;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -56,8 +58,29 @@ public final class TicketsModule {
             () ->
                 new TicketInboundService(this.systems, links.get(), sentinel, clock)
                     .decisionLog(decisions));
-    this.webhooks = new TicketWebhooks(settings, clock, inbound, links);
+    this.webhooks = webhooks(settings, clock, inbound, links);
     this.comments = new IncidentCommentReader(sentinel, credentials::isConfigured);
+  }
+
+  /**
+   * The inbound webhooks: a system's verifier exists when its secret is set ({@value
+   * JiraWebhook#SECRET_SETTING}, {@value ServiceNowWebhook#SECRET_SETTING}; a blank one is unset).
+   */
+  static TicketWebhooks webhooks(
+      Settings settings,
+      Clock clock,
+      Supplier<TicketInboundService> inbound,
+      Supplier<TicketLinks> links) {
+    return new TicketWebhooks(
+        clock,
+        inbound,
+        links,
+        secret(settings, JiraWebhook.SECRET_SETTING).map(JiraWebhook::new),
+        secret(settings, ServiceNowWebhook.SECRET_SETTING).map(ServiceNowWebhook::new));
+  }
+
+  private static Optional<String> secret(Settings settings, String setting) {
+    return settings.get(setting).filter(value -> !value.isBlank());
   }
 
   /**
@@ -66,13 +89,21 @@ public final class TicketsModule {
    */
   public static List<TicketSystem> defaultSystems(
       Settings settings, UpstreamClients kit, ServiceNowModule serviceNow) {
-    return List.of(new ServiceNowTickets(settings, serviceNow), jira(settings, kit));
+    return List.of(serviceNow(settings, serviceNow), jira(settings, kit));
   }
 
-  /** Jira Cloud: the client on {@code JIRA_*}, built by the kit on first use. */
+  /** ServiceNow: tickets on the shared instance, the table and maps parsed on first use. */
+  public static ServiceNowTickets serviceNow(Settings settings, ServiceNowModule serviceNow) {
+    return new ServiceNowTickets(
+        Suppliers.memoize(() -> ServiceNowTickets.Mapping.from(settings)), serviceNow);
+  }
+
+  /** Jira Cloud: the client on {@code JIRA_*}, built by the kit on first use; maps likewise. */
   public static JiraTickets jira(Settings settings, UpstreamClients kit) {
     return new JiraTickets(
-        settings,
+        JiraSettings.isConfigured(settings),
+        settings.get(JiraSettings.PROJECT),
+        Suppliers.memoize(() -> JiraTickets.Mapping.from(settings)),
         () ->
             JiraClient.create(
                 kit,

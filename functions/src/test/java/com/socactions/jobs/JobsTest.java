@@ -75,7 +75,8 @@ class JobsTest {
     jobs =
         new Jobs(
             store,
-            new JobQueue(settings, TestKit.credentials(settings), TestKit.kit()),
+            new JobQueue(
+                JobQueue.Options.from(settings), TestKit.credentials(settings), TestKit.kit()),
             new SyncBudget(Duration.ofSeconds(60), rates),
             rates,
             request -> work(items(request)),

@@ -28,7 +28,7 @@ class ServiceNowChangeFeedTest {
   void start() throws Exception {
     serviceNow = FakeServiceNow.start("soc.actions", "pw").clock(clock);
     tickets =
-        new ServiceNowTickets(
+        TicketsModule.serviceNow(
             Settings.of(TicketSyncServiceTest.serviceNowSettings(serviceNow)),
             TestKit.serviceNow(
                 Settings.of(TicketSyncServiceTest.serviceNowSettings(serviceNow)),

@@ -132,7 +132,7 @@ class ServiceNowMappingTest {
     Map<String, String> values =
         new HashMap<>(TicketSyncServiceTest.serviceNowSettings(serviceNow));
     values.putAll(extra);
-    return new ServiceNowTickets(
+    return TicketsModule.serviceNow(
         Settings.of(values),
         TestKit.serviceNow(Settings.of(values), Clock.systemUTC(), Sleeper.SYSTEM));
   }

@@ -336,7 +336,7 @@ class TicketCatchUpTest {
   }
 
   private ServiceNowTickets serviceNowTickets() {
-    return new ServiceNowTickets(settings, TestKit.serviceNow(settings, clock, Sleeper.SYSTEM));
+    return TicketsModule.serviceNow(settings, TestKit.serviceNow(settings, clock, Sleeper.SYSTEM));
   }
 
   private JiraTickets jiraTickets() {

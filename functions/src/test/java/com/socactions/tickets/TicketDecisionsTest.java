@@ -68,7 +68,8 @@ class TicketDecisionsTest {
     values.put(ServiceNowSettings.PASSWORD_SETTING, "pw");
     Settings settings = Settings.of(values);
     SentinelClient client = TestKit.sentinel(settings, clock, Sleeper.SYSTEM);
-    tickets = new ServiceNowTickets(settings, TestKit.serviceNow(settings, clock, Sleeper.SYSTEM));
+    tickets =
+        TicketsModule.serviceNow(settings, TestKit.serviceNow(settings, clock, Sleeper.SYSTEM));
     TicketLinks links =
         new TicketLinks(
             TestKit.storage(

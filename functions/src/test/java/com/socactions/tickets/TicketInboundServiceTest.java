@@ -1,8 +1,10 @@
 package com.socactions.tickets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.FakeManagedIdentityEndpoint;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
@@ -16,6 +18,7 @@ import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
 import com.socactions.testing.TestKit;
 import com.socactions.tickets.TicketSyncService.SyncOptions;
+import com.socactions.tickets.jira.JiraWebhook;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,7 +82,8 @@ class TicketInboundServiceTest {
     values.put(ServiceNowWebhook.SECRET_SETTING, SECRET);
     Settings settings = Settings.of(values);
     SentinelClient client = TestKit.sentinel(settings, clock, Sleeper.SYSTEM);
-    tickets = new ServiceNowTickets(settings, TestKit.serviceNow(settings, clock, Sleeper.SYSTEM));
+    tickets =
+        TicketsModule.serviceNow(settings, TestKit.serviceNow(settings, clock, Sleeper.SYSTEM));
     links =
         new TicketLinks(
             TestKit.storage(
@@ -89,7 +93,7 @@ class TicketInboundServiceTest {
     sync =
         new TicketSyncService(List.of(tickets), links, clock, duration -> clock.advance(duration));
     inbound = new TicketInboundService(List.of(tickets), links, () -> client, clock);
-    webhooks = new TicketWebhooks(settings, clock, () -> inbound, () -> links);
+    webhooks = TicketsModule.webhooks(settings, clock, () -> inbound, () -> links);
     ticketId =
         sync.sync(
                 TicketSyncServiceTest.incident("High", "Active", null),
@@ -450,5 +454,25 @@ class TicketInboundServiceTest {
 
   private int writes() {
     return (int) serviceNow.requests().stream().filter(r -> !r.getMethod().equals("GET")).count();
+  }
+
+  @Test
+  void aSystemWhoseWebhookSecretIsUnsetOrBlankHasInboundOffNamingTheSetting() {
+    byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    TicketWebhooks blank =
+        TicketsModule.webhooks(
+            Settings.of(Map.of(ServiceNowWebhook.SECRET_SETTING, " ")),
+            clock,
+            () -> inbound,
+            () -> links);
+
+    assertThatThrownBy(() -> webhooks.verify("jira", body, name -> Optional.empty()))
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e -> assertThat(e.setting()).contains(JiraWebhook.SECRET_SETTING));
+    assertThatThrownBy(() -> blank.verify("servicenow", body, name -> Optional.empty()))
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e -> assertThat(e.setting()).contains(ServiceNowWebhook.SECRET_SETTING));
   }
 }

@@ -300,7 +300,7 @@ class TicketSyncServiceTest {
   }
 
   private ServiceNowTickets tickets() {
-    return new ServiceNowTickets(
+    return TicketsModule.serviceNow(
         Settings.of(serviceNowSettings(serviceNow)),
         TestKit.serviceNow(Settings.of(serviceNowSettings(serviceNow)), clock, Sleeper.SYSTEM));
   }

@@ -100,12 +100,13 @@ class IncidentEnrichmentServiceTest {
   private IncidentEnrichmentService service(Duration deadline, DeadlineTimer timer) {
     GeoIpDatabases geoip =
         new GeoIpDatabases(
-            Settings.of(
-                Map.of(
-                    GeoIpDatabases.CITY_SETTING,
-                        SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString(),
-                    GeoIpDatabases.ASN_SETTING,
-                        SharedFixtures.path("geoip/GeoLite2-ASN-Test.mmdb").toString())),
+            GeoIpDatabases.Options.from(
+                Settings.of(
+                    Map.of(
+                        GeoIpDatabases.CITY_SETTING,
+                            SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString(),
+                        GeoIpDatabases.ASN_SETTING,
+                            SharedFixtures.path("geoip/GeoLite2-ASN-Test.mmdb").toString()))),
             NOW);
     EnrichmentService enrichment =
         new EnrichmentService(geoip, () -> rdapClient, NOW, Duration.ofSeconds(15));
