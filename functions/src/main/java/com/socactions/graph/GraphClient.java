@@ -465,13 +465,7 @@ public final class GraphClient {
   }
 
   private void sleep(Duration wait) {
-    try {
-      sleeper.sleep(wait);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UpstreamException(
-          UPSTREAM, "interrupted while waiting to retry throttled requests", e);
-    }
+    sleeper.await(wait, UPSTREAM, "to retry throttled requests");
   }
 
   private static String stripSlash(String url) {

@@ -258,12 +258,7 @@ public final class UpstreamPolicy {
   }
 
   private void sleep(Duration wait) {
-    try {
-      sleeper.sleep(wait);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UpstreamException(upstream, "interrupted while waiting to retry", e);
-    }
+    sleeper.await(wait, upstream, "to retry");
   }
 
   /** No answer and 5xx are the upstream's fault; 4xx (429 included) are answers. */

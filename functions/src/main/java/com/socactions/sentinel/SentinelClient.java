@@ -1,6 +1,5 @@
 package com.socactions.sentinel;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.platform.ApiBaseUrl;
@@ -421,21 +420,18 @@ public final class SentinelClient {
 
   /** {@code code: message} of an ARM error body, when it is one. */
   static Optional<String> armError(String body) {
-    if (body == null || body.isBlank()) {
-      return Optional.empty();
-    }
-    try {
-      JsonNode error = Json.UPSTREAM.readTree(body).path("error");
-      String code = error.path("code").asText("");
-      String text = error.path("message").asText("");
-      if (code.isEmpty() && text.isEmpty()) {
-        return Optional.empty();
-      }
-      return Optional.of(code.isEmpty() ? text : text.isEmpty() ? code : code + ": " + text);
-    } catch (JsonProcessingException notJson) {
-      return Optional
-          .empty(); // an excerpt cut short, or a gateway's HTML page: the status says enough
-    }
+    return UpstreamJson.errorBody(body)
+        .map(json -> json.path("error"))
+        .flatMap(
+            error -> {
+              String code = error.path("code").asText("");
+              String text = error.path("message").asText("");
+              if (code.isEmpty() && text.isEmpty()) {
+                return Optional.empty();
+              }
+              return Optional.of(
+                  code.isEmpty() ? text : text.isEmpty() ? code : code + ": " + text);
+            });
   }
 
   /** A request to the API; the kit's client signs it with the app's token. */

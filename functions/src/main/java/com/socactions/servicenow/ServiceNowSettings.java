@@ -113,12 +113,6 @@ public record ServiceNowSettings(
   }
 
   private static String required(Settings settings, String name) {
-    return settings
-        .get(name)
-        .orElseThrow(
-            () ->
-                new ConfigurationException(
-                    name,
-                    "Setting " + name + " is missing (ServiceNow sign-in is half configured)"));
+    return settings.required(name, "ServiceNow sign-in is half configured");
   }
 }

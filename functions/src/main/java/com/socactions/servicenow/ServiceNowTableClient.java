@@ -1,9 +1,7 @@
 package com.socactions.servicenow;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.socactions.platform.Json;
 import com.socactions.platform.UpstreamClient;
 import com.socactions.platform.UpstreamClients;
 import com.socactions.platform.UpstreamException;
@@ -297,17 +295,17 @@ public final class ServiceNowTableClient {
    * body.
    */
   static String errorMessage(String body) {
-    if (body == null || body.isBlank()) {
-      return "";
-    }
-    try {
-      JsonNode error = Json.UPSTREAM.readTree(body).path("error");
-      String message = error.path("message").asText("").strip();
-      String detail = error.path("detail").asText("").strip();
-      return detail.isEmpty() || detail.equals(message) ? message : message + " (" + detail + ")";
-    } catch (JsonProcessingException | RuntimeException notJson) {
-      return "";
-    }
+    return UpstreamJson.errorBody(body)
+        .map(
+            json -> {
+              JsonNode error = json.path("error");
+              String message = error.path("message").asText("").strip();
+              String detail = error.path("detail").asText("").strip();
+              return detail.isEmpty() || detail.equals(message)
+                  ? message
+                  : message + " (" + detail + ")";
+            })
+        .orElse("");
   }
 
   /** The {@code rel="next"} URL of a {@code Link} header, only on the instance's own origin. */

@@ -5,12 +5,12 @@ import com.socactions.indicators.IpAddresses;
 import com.socactions.platform.CallBudget;
 import com.socactions.platform.CircuitOpenException;
 import com.socactions.platform.Deadline;
-import com.socactions.platform.Json;
 import com.socactions.platform.RequestLog;
 import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamClient;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamHttp;
+import com.socactions.platform.UpstreamJson;
 import com.socactions.platform.UpstreamPolicy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -283,14 +283,7 @@ final class RdapHttp {
   }
 
   private static JsonNode parseJson(String body) {
-    if (body == null || body.isBlank()) {
-      return null;
-    }
-    try {
-      return Json.UPSTREAM.readTree(body);
-    } catch (IOException notJson) {
-      return null;
-    }
+    return UpstreamJson.errorBody(body).orElse(null);
   }
 
   /** The host, with the port when it is not the scheme's default: the unit of resilience. */

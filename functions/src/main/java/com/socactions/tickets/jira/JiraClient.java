@@ -1,12 +1,10 @@
 package com.socactions.tickets.jira;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.platform.InvalidInputException;
-import com.socactions.platform.Json;
 import com.socactions.platform.UpstreamClient;
 import com.socactions.platform.UpstreamClients;
 import com.socactions.platform.UpstreamException;
@@ -581,27 +579,24 @@ public final class JiraClient {
    * for a body that is neither.
    */
   static String errorMessage(String body) {
-    if (body == null || body.isBlank()) {
+    Optional<JsonNode> parsed = UpstreamJson.errorBody(body);
+    if (parsed.isEmpty()) {
       return "";
     }
-    try {
-      JsonNode error = Json.UPSTREAM.readTree(body);
-      List<String> parts = new ArrayList<>();
-      for (JsonNode message : error.path("errorMessages")) {
-        if (!message.asText("").isBlank()) {
-          parts.add(message.asText().strip());
-        }
+    JsonNode error = parsed.get();
+    List<String> parts = new ArrayList<>();
+    for (JsonNode message : error.path("errorMessages")) {
+      if (!message.asText("").isBlank()) {
+        parts.add(message.asText().strip());
       }
-      for (Map.Entry<String, JsonNode> field : error.path("errors").properties()) {
-        parts.add(field.getKey() + ": " + field.getValue().asText("").strip());
-      }
-      if (parts.isEmpty() && error.path("message").isTextual()) {
-        parts.add(error.path("message").asText().strip());
-      }
-      return String.join("; ", parts);
-    } catch (JsonProcessingException | RuntimeException notJson) {
-      return "";
     }
+    for (Map.Entry<String, JsonNode> field : error.path("errors").properties()) {
+      parts.add(field.getKey() + ": " + field.getValue().asText("").strip());
+    }
+    if (parts.isEmpty() && error.path("message").isTextual()) {
+      parts.add(error.path("message").asText().strip());
+    }
+    return String.join("; ", parts);
   }
 
   private Request get(HttpUrl url) {

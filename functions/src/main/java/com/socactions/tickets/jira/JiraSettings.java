@@ -94,22 +94,7 @@ public record JiraSettings(HttpUrl site, String email, String apiToken, String p
   }
 
   private static String required(Settings settings, String name) {
-    return settings
-        .get(name)
-        .orElseThrow(
-            () ->
-                new ConfigurationException(
-                    name,
-                    "Setting "
-                        + name
-                        + " is missing (Jira needs "
-                        + URL
-                        + ", "
-                        + EMAIL
-                        + ", "
-                        + API_TOKEN_SETTING
-                        + " and "
-                        + PROJECT
-                        + ")"));
+    return settings.required(
+        name, "Jira needs " + URL + ", " + EMAIL + ", " + API_TOKEN_SETTING + " and " + PROJECT);
   }
 }
