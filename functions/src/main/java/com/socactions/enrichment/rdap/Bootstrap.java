@@ -275,10 +275,9 @@ final class Bootstrap {
           new Request.Builder().url(url).header("Accept", "application/json").get().build();
       UpstreamHttp.Reply reply;
       try {
-        reply =
-            http.exchange(
-                request,
-                timeLeft.compareTo(options.callTimeout()) < 0 ? timeLeft : options.callTimeout());
+        Duration timeout =
+            timeLeft.compareTo(options.callTimeout()) < 0 ? timeLeft : options.callTimeout();
+        reply = http.call(() -> http.exchange(request, timeout));
       } catch (UpstreamException noAnswer) {
         throw new RdapLookupException(
             unreachable

@@ -10,6 +10,7 @@ import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamClient;
 import com.socactions.platform.UpstreamClients;
+import com.socactions.platform.UpstreamPolicy;
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -129,6 +130,9 @@ public final class RdapClient implements AutoCloseable {
             .readTimeout(options.readTimeout())
             .callTimeout(options.callTimeout())
             .followRedirects(true)
+            // One attempt: a failed fetch is remembered for RDAP_BOOTSTRAP_FAILURE_TTL instead, and
+            // the lookup's deadline has no room for a retry; the breaker still counts no-answers.
+            .policy(UpstreamPolicy.Options.defaults().maxAttempts(1))
             .build();
     this.policies =
         new HostPolicies(
