@@ -41,7 +41,6 @@ final class AppServiceManagedIdentity implements TokenCredential {
   private static final String DEFAULT_SUFFIX = "/.default";
 
   private final UpstreamClient endpoint;
-  private final String header;
   private final Optional<String> clientId;
   private final Optional<String> resourceId;
   private final Clock clock;
@@ -49,12 +48,10 @@ final class AppServiceManagedIdentity implements TokenCredential {
 
   private AppServiceManagedIdentity(
       UpstreamClient endpoint,
-      String header,
       Optional<String> clientId,
       Optional<String> resourceId,
       Clock clock) {
     this.endpoint = endpoint;
-    this.header = header;
     this.clientId = clientId;
     this.resourceId = resourceId;
     this.clock = clock;
@@ -81,9 +78,10 @@ final class AppServiceManagedIdentity implements TokenCredential {
             .baseUrl(url)
             // Token endpoints answer in well under a second when healthy; the cap bounds the rest.
             .callTimeout(AzureCredentials.TOKEN_CALL_TIMEOUT)
+            // The endpoint's secret, on every token request (never in a log line).
+            .apiKey("X-IDENTITY-HEADER", header.get())
             .build();
-    return Optional.of(
-        new AppServiceManagedIdentity(client, header.get(), clientId, resourceId, kit.clock()));
+    return Optional.of(new AppServiceManagedIdentity(client, clientId, resourceId, kit.clock()));
   }
 
   @Override
@@ -124,8 +122,7 @@ final class AppServiceManagedIdentity implements TokenCredential {
             .addQueryParameter("resource", resource);
     clientId.ifPresent(id -> url.addQueryParameter("client_id", id));
     resourceId.ifPresent(id -> url.addQueryParameter("mi_res_id", id));
-    Request call =
-        new Request.Builder().url(url.build()).header("X-IDENTITY-HEADER", header).get().build();
+    Request call = new Request.Builder().url(url.build()).get().build();
     UpstreamHttp.Answer answer;
     try {
       answer = endpoint.send(call);
