@@ -94,7 +94,8 @@ final class Markdown {
           prose = HTML_ANCHOR.matcher(prose).replaceAll(" ");
           Matcher url = BARE_URL.matcher(prose);
           while (url.find()) {
-            urls.add(new Link(number, url.group()));
+            // As GitHub's autolinks do: trailing punctuation ends the sentence, not the URL.
+            urls.add(new Link(number, url.group().replaceAll("[.,;:!?]+$", "")));
           }
         });
     return urls;
