@@ -650,7 +650,8 @@ public final class SettingsCatalog {
                   Capability.DECISIONS,
                   "The data collection rule's logs ingestion endpoint (or a data collection"
                       + " endpoint's): with `LOGS_INGESTION_RULE_ID`, every decision also goes to"
-                      + " Log Analytics.")
+                      + " Log Analytics. The deployment sets all three (`DecisionsToLogAnalytics`,"
+                      + " or `arm/logs-ingestion.json` alone).")
               .whenAbsent("decisions are not sent"),
           administrator(
                   "LOGS_INGESTION_RULE_ID",

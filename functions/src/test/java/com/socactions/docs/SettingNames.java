@@ -94,7 +94,9 @@ final class SettingNames {
 
   /**
    * The app settings {@code arm/functionapp.json} writes: the keys of every {@code createObject} in
-   * its {@code Microsoft.Web/sites/config} {@code appsettings} resource, variables resolved.
+   * its {@code Microsoft.Web/sites/config} {@code appsettings} resources, variables resolved, its
+   * nested deployments' included (the embedded Logs Ingestion template sets {@code
+   * LOGS_INGESTION_*}).
    */
   static Set<String> writtenBy(Path template) {
     JsonNode root;
@@ -104,17 +106,24 @@ final class SettingNames {
       throw new UncheckedIOException(e);
     }
     Set<String> names = new TreeSet<>();
-    for (JsonNode resource : root.path("resources")) {
-      if (resource.path("type").asText().equals("Microsoft.Web/sites/config")
-          && resource.path("name").asText().contains("/appsettings")) {
-        names.addAll(
-            createObjectKeys(resource.path("properties").asText(), root.path("variables")));
-      }
-    }
+    collectWritten(root, names);
     if (names.isEmpty()) {
       throw new IllegalStateException(template + " writes no app settings this scan can read");
     }
     return names;
+  }
+
+  private static void collectWritten(JsonNode template, Set<String> names) {
+    for (JsonNode resource : template.path("resources")) {
+      String type = resource.path("type").asText();
+      if (type.equals("Microsoft.Web/sites/config")
+          && resource.path("name").asText().contains("/appsettings")) {
+        names.addAll(
+            createObjectKeys(resource.path("properties").asText(), template.path("variables")));
+      } else if (type.equals("Microsoft.Resources/deployments")) {
+        collectWritten(resource.path("properties").path("template"), names);
+      }
+    }
   }
 
   private static List<String> createObjectKeys(String expression, JsonNode variables) {

@@ -94,7 +94,7 @@ class SettingsReferenceTest {
     assertThat(written)
         .as("app settings arm/functionapp.json writes that SettingsCatalog lacks")
         .allMatch(name -> SettingsCatalog.find(name).isPresent());
-    assertThat(written).contains("AzureWebJobsStorage", "FEED_TOKEN");
+    assertThat(written).contains("AzureWebJobsStorage", "FEED_TOKEN", "LOGS_INGESTION_RULE_ID");
   }
 
   @Test
