@@ -54,6 +54,25 @@ class DocsCoverageTest {
   }
 
   @Test
+  void theQuickStartIsOneBlockOfTwoCommandsAndCiRunsTheSecondVerbatim() {
+    String readme = read(SettingsReferenceTest.REPOSITORY.resolve("README.md"));
+    String section = readme.substring(readme.indexOf("\n## Quick start\n") + 1);
+    section = section.substring(0, section.indexOf("\n## ", 1));
+    List<String> ci =
+        read(SettingsReferenceTest.REPOSITORY.resolve(".ci/run"))
+            .lines()
+            .map(String::strip)
+            .toList();
+
+    String[] blocks = section.split("```", -1);
+    assertThat(blocks).as("code fences of the quick start").hasSize(3);
+    List<String> commands =
+        blocks[1].lines().skip(1).map(String::strip).filter(line -> !line.isEmpty()).toList();
+    assertThat(commands).containsExactly("scripts/run-local", "mvn -B verify");
+    assertThat(ci).contains(commands.get(1));
+  }
+
+  @Test
   void everyStatusAndRefusalReasonTheDefinitionNamesIsExplained() {
     String operations = read(DOCS.resolve("operations.md"));
     String guardrails = read(DOCS.resolve("guardrails.md"));
