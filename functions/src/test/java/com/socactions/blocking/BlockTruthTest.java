@@ -7,9 +7,7 @@ import com.azure.core.credential.AccessToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.graph.FakeGraph;
 import com.socactions.graph.GraphClient;
-import com.socactions.graph.GraphModule;
 import com.socactions.graph.GraphNamedLocations;
-import com.socactions.graph.GraphProvider;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
@@ -137,7 +135,6 @@ class BlockTruthTest {
             Duration.ZERO,
             UpstreamBudgets.local(time, noWait));
     GraphClient client = TestKit.graph(settings, time, noWait, credentials);
-    GraphNamedLocations locations = new GraphNamedLocations(client);
     TableLease lease =
         new TableLease(
             storage.table(table + "leases"),
@@ -147,20 +144,9 @@ class BlockTruthTest {
             TableLease.DEFAULT_DURATION,
             Duration.ofSeconds(60),
             Duration.ofMillis(10));
-    GraphProvider provider =
-        new GraphProvider(
-            credentials,
-            () -> client,
-            () -> GraphModule.Options.from(settings).namedLocationId(),
-            () -> locations,
-            () -> 0L);
     EntraNamedLocationEnforcementPoint namedLocation =
-        new EntraNamedLocationEnforcementPoint(
-            true,
-            () -> GraphModule.Options.from(settings).namedLocationId(),
-            () -> locations,
-            () -> lease,
-            provider::readiness);
+        EntraNamedLocationEnforcementPointTest.point(
+            settings, true, credentials, client, lease, () -> 0L);
     return List.of(BlockingModule.edl(settings), defenderPoint, panOs, namedLocation);
   }
 

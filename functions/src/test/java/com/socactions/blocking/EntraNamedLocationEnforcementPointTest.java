@@ -116,7 +116,6 @@ class EntraNamedLocationEnforcementPointTest {
             request -> Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1))));
     Ticker ticker = () -> 0L;
     GraphClient client = TestKit.graph(settings, clock, graphSleeper, credentials);
-    GraphNamedLocations locations = new GraphNamedLocations(client);
     TableLease lease =
         new TableLease(
             storage.table(leaseTable),
@@ -126,6 +125,29 @@ class EntraNamedLocationEnforcementPointTest {
             leaseDuration,
             Duration.ofSeconds(60),
             Duration.ofMillis(10));
+    // As the module wires it: configured by the location and the app's Azure identity.
+    return point(
+        settings,
+        settings.isSet(GraphNamedLocations.LOCATION_SETTING)
+            && AzureCredentials.isConfigured(settings),
+        credentials,
+        client,
+        lease,
+        ticker);
+  }
+
+  /**
+   * The point on {@code client} and {@code lease} as {@link BlockingModule} wires it: the location
+   * from the settings, readiness from Graph's provider.
+   */
+  static EntraNamedLocationEnforcementPoint point(
+      Settings settings,
+      boolean configured,
+      AzureCredentials credentials,
+      GraphClient client,
+      TableLease lease,
+      Ticker ticker) {
+    GraphNamedLocations locations = new GraphNamedLocations(client);
     GraphProvider provider =
         new GraphProvider(
             credentials,
@@ -134,9 +156,7 @@ class EntraNamedLocationEnforcementPointTest {
             () -> locations,
             ticker);
     return new EntraNamedLocationEnforcementPoint(
-        // As the module wires it: the location and the app's Azure identity set.
-        settings.isSet(GraphNamedLocations.LOCATION_SETTING)
-            && AzureCredentials.isConfigured(settings),
+        configured,
         () -> GraphModule.Options.from(settings).namedLocationId(),
         () -> locations,
         () -> lease,
