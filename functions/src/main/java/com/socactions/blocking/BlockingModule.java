@@ -50,7 +50,7 @@ public final class BlockingModule {
     }
   }
 
-  private final Settings settings;
+  private final BlockProviders providers;
   private final Supplier<Options> options;
   private final List<EnforcementPoint> points;
   private final Supplier<BlockLedger> ledger;
@@ -73,7 +73,7 @@ public final class BlockingModule {
       GraphModule graph,
       UpstreamBudgets budgets,
       DecisionLog decisions) {
-    this.settings = settings;
+    this.providers = BlockProviders.from(settings);
     Clock clock = kit.clock();
     this.options = Suppliers.memoize(() -> Options.from(settings));
     Supplier<TableLease> namedLocationLease =
@@ -124,7 +124,7 @@ public final class BlockingModule {
   /** Provider {@code edl}: enabled when {@value BlockProviders#SETTING} lists it. */
   static DynamicListEnforcementPoint edl(Settings settings) {
     return new DynamicListEnforcementPoint(
-        BlockProviders.isEnabled(settings, DynamicListEnforcementPoint.ID),
+        BlockProviders.from(settings).isEnabled(DynamicListEnforcementPoint.ID),
         settings.isSet(DynamicListEnforcementPoint.FEED_TOKEN_SETTING));
   }
 
@@ -140,7 +140,7 @@ public final class BlockingModule {
       Duration snapshotMaxAge,
       UpstreamBudgets budgets) {
     return new DefenderEnforcementPoint(
-        BlockProviders.isEnabled(settings, DefenderEnforcementPoint.ID),
+        BlockProviders.from(settings).isEnabled(DefenderEnforcementPoint.ID),
         () ->
             DefenderIndicatorsClient.create(
                 kit, defenderUrl(settings), credentials, policy, budgets),
@@ -242,7 +242,7 @@ public final class BlockingModule {
    * edl}).
    */
   public String defaultProvider() {
-    return BlockProviders.defaultProvider(settings);
+    return providers.defaultProvider();
   }
 
   /** edl, defender, panos, entra-named-location. */
