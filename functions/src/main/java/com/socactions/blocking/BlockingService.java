@@ -827,15 +827,12 @@ public final class BlockingService {
               : DecisionOperation.ALLOW_INDICATORS,
           command,
           batch.response(point.id(), action == Action.BLOCK ? "block" : "allow"));
-      throw new UpstreamException(
+      throw UpstreamException.retryLater(
           point.id(),
-          503,
           point.displayName()
               + " could not take the indicators now: "
               + batch.firstDetail(BlockStatus.FAILED),
-          null,
-          applied.retryAfter,
-          null);
+          applied.retryAfter);
     }
   }
 

@@ -10,6 +10,7 @@ import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
 import com.socactions.sentinel.IncidentComment;
@@ -344,11 +345,9 @@ public final class JiraTickets implements TicketSystem {
           done = page.isLast();
           token = page.nextPageToken();
           if (!done && !tokens.add(token)) {
-            throw new UpstreamException(
+            throw UpstreamException.badResponse(
                 JiraClient.UPSTREAM,
-                502,
                 "Jira handed out the same page token twice while listing changed issues",
-                null,
                 null,
                 null);
           }
@@ -537,9 +536,8 @@ public final class JiraTickets implements TicketSystem {
                 () ->
                     new UpstreamException(
                         JiraClient.UPSTREAM,
-                        404,
+                        UpstreamFailure.NOT_FOUND,
                         "Jira issue " + issueId + " is gone",
-                        null,
                         null,
                         null))
             .path("fields")

@@ -6,6 +6,7 @@ import com.socactions.platform.HtmlTable;
 import com.socactions.platform.RequestLog;
 import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.sentinel.ArmIncidentId;
 import com.socactions.sentinel.IncidentCommentId;
 import com.socactions.sentinel.IncidentConflictException;
@@ -364,7 +365,8 @@ public final class TicketInboundService {
       boolean forGood =
           SentinelClient.UPSTREAM.equals(e.upstream())
               && !(e instanceof IncidentConflictException)
-              && (e.status() == 400 || e.status() == 404 || e.status() == 422);
+              && (e.failure() == UpstreamFailure.REJECTED
+                  || e.failure() == UpstreamFailure.NOT_FOUND);
       if (!forGood) {
         throw e;
       }
@@ -383,7 +385,7 @@ public final class TicketInboundService {
           state.ticket().id(),
           link.incidentId(),
           InboundResult.FAILED,
-          List.of("HTTP " + e.status()));
+          List.of(e.answerText()));
     }
   }
 

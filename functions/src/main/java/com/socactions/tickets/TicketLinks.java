@@ -1,6 +1,5 @@
 package com.socactions.tickets;
 
-import com.azure.core.exception.HttpResponseException;
 import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
@@ -13,6 +12,7 @@ import com.socactions.platform.Digests;
 import com.socactions.platform.Json;
 import com.socactions.platform.TableStorage;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -108,7 +108,7 @@ public final class TicketLinks {
       // If-Match; the row as read carries it in the form every service accepts back.
       return get(system, incidentId);
     } catch (TableServiceException e) {
-      if (status(e) == 409) {
+      if (UpstreamFailure.of(e) == UpstreamFailure.CONFLICT) {
         return Optional.empty();
       }
       throw upstream("could not claim the link of " + incidentId, e);
@@ -133,7 +133,8 @@ public final class TicketLinks {
       }
       return link;
     } catch (TableServiceException e) {
-      if (status(e) == 412 || status(e) == 404) {
+      if (UpstreamFailure.of(e) == UpstreamFailure.CONFLICT
+          || UpstreamFailure.of(e) == UpstreamFailure.NOT_FOUND) {
         throw new LinkConflict(
             "The link of " + link.incidentId + " changed while it was being saved");
       }
@@ -147,7 +148,8 @@ public final class TicketLinks {
       table.deleteEntityWithResponse(
           toEntity(claim).addProperty(ETAG_PROPERTY, claim.etag), true, null, Context.NONE);
     } catch (TableServiceException e) {
-      if (status(e) != 404 && status(e) != 412) {
+      if (UpstreamFailure.of(e) != UpstreamFailure.NOT_FOUND
+          && UpstreamFailure.of(e) != UpstreamFailure.CONFLICT) {
         throw upstream("could not release the claim of " + claim.incidentId, e);
       }
     }
@@ -218,18 +220,16 @@ public final class TicketLinks {
         // Read back for the ETag in the form every service accepts as If-Match (see claim).
         return cursor(system).orElseThrow();
       } catch (TableServiceException e) {
-        if (status(e) != 409 && status(e) != 412 && status(e) != 404) {
+        if (UpstreamFailure.of(e) != UpstreamFailure.CONFLICT
+            && UpstreamFailure.of(e) != UpstreamFailure.NOT_FOUND) {
           throw upstream("could not save the " + system + " cursor", e);
         }
         current = cursor(system).orElse(null);
       }
     }
-    throw new UpstreamException(
+    throw UpstreamException.retryLater(
         UPSTREAM,
-        412,
         "Ticket links: the " + system + " cursor kept changing while it was being saved",
-        null,
-        null,
         null);
   }
 
@@ -255,7 +255,7 @@ public final class TicketLinks {
           new TableEntity(system + DELIVERY_SUFFIX, key).addProperty("received_at", utc(now)));
       return true;
     } catch (TableServiceException e) {
-      if (status(e) == 409) {
+      if (UpstreamFailure.of(e) == UpstreamFailure.CONFLICT) {
         return false;
       }
       throw upstream("could not record webhook delivery", e);
@@ -291,7 +291,7 @@ public final class TicketLinks {
         forgotten++;
       }
     } catch (TableServiceException e) {
-      if (status(e) != 404) {
+      if (UpstreamFailure.of(e) != UpstreamFailure.NOT_FOUND) {
         throw upstream("could not forget old " + system + " deliveries", e);
       }
     }
@@ -302,7 +302,7 @@ public final class TicketLinks {
     try {
       table.deleteEntity(partition, row);
     } catch (TableServiceException e) {
-      if (status(e) != 404) {
+      if (UpstreamFailure.of(e) != UpstreamFailure.NOT_FOUND) {
         throw e;
       }
     }
@@ -324,7 +324,7 @@ public final class TicketLinks {
       return Optional.of(
           table.getEntityWithResponse(partition, row, null, null, Context.NONE).getValue());
     } catch (TableServiceException e) {
-      if (status(e) == 404) {
+      if (UpstreamFailure.of(e) == UpstreamFailure.NOT_FOUND) {
         return Optional.empty();
       }
       throw upstream("could not read " + partition, e);
@@ -425,17 +425,7 @@ public final class TicketLinks {
     }
   }
 
-  private static int status(HttpResponseException e) {
-    return e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
-  }
-
   private static UpstreamException upstream(String what, RuntimeException e) {
-    String detail =
-        e.getMessage() == null
-            ? e.getClass().getSimpleName()
-            : e.getMessage().lines().findFirst().orElse("");
-    int status = e instanceof HttpResponseException http ? status(http) : 0;
-    return new UpstreamException(
-        UPSTREAM, status, "Ticket links: " + what + ": " + detail, null, null, e);
+    return UpstreamException.ofAzure(UPSTREAM, "Ticket links: " + what, e);
   }
 }

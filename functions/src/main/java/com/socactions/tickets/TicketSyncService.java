@@ -378,13 +378,10 @@ public final class TicketSyncService {
   }
 
   private static UpstreamException busy(TicketContent content) {
-    return new UpstreamException(
+    return UpstreamException.retryLater(
         "Ticket links",
-        0,
         "Another run is syncing incident " + content.incidentId() + " right now; try again",
-        null,
-        Duration.ofSeconds(5),
-        null);
+        Duration.ofSeconds(5));
   }
 
   private static SyncResult result(

@@ -258,7 +258,7 @@ class JobsTest {
     failure =
         part ->
             part.contains("item2")
-                ? new UpstreamException("Microsoft Graph", 503, "Graph is down", null, null, null)
+                ? UpstreamException.retryLater("Microsoft Graph", "Graph is down", null)
                 : null;
 
     for (int attempt = 0; attempt < 5; attempt++) {
@@ -298,7 +298,7 @@ class JobsTest {
 
   @Test
   void theFirstChunkOfACallThrowsAsTheSynchronousCallAlwaysHas() {
-    failure = part -> new UpstreamException("Defender", 503, "down", null, null, null);
+    failure = part -> UpstreamException.retryLater("Defender", "down", null);
 
     assertThatThrownBy(() -> handle(items(4), null, false)).isInstanceOf(UpstreamException.class);
     assertThat(queued()).isEmpty();
@@ -309,7 +309,7 @@ class JobsTest {
     failure =
         part ->
             part.contains("item2") && calls.size() == 2
-                ? new UpstreamException("Defender", 503, "down", null, null, null)
+                ? UpstreamException.retryLater("Defender", "down", null)
                 : null;
     List<String> items = items(4);
 

@@ -12,6 +12,7 @@ import com.socactions.platform.FakeManagedIdentityEndpoint;
 import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamPolicy;
 import com.socactions.testing.MutableClock;
 import java.time.Duration;
@@ -131,7 +132,11 @@ class SentinelClientTest {
                         JSON.createObjectNode().set("properties", read.properties()),
                         read.etag()))
         .isInstanceOfSatisfying(
-            IncidentConflictException.class, e -> assertThat(e.status()).isEqualTo(412));
+            IncidentConflictException.class,
+            e -> {
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.CONFLICT);
+              assertThat(e.getMessage()).contains("HTTP 412");
+            });
     assertThat(waits).as("a conflict is not retried as it stands").isEmpty();
   }
 
@@ -151,7 +156,7 @@ class SentinelClientTest {
         .isInstanceOfSatisfying(
             IncidentConflictException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.CONFLICT);
               assertThat(e.getMessage()).contains("Conflict: Newer version of resource");
             });
   }
@@ -208,7 +213,8 @@ class SentinelClientTest {
             () ->
                 client().updateIncident(missing, properties -> properties.put("status", "Active")))
         .isInstanceOfSatisfying(
-            UpstreamException.class, e -> assertThat(e.status()).isEqualTo(404));
+            UpstreamException.class,
+            e -> assertThat(e.failure()).isEqualTo(UpstreamFailure.NOT_FOUND));
   }
 
   // ---- comments and entities ----
@@ -342,7 +348,7 @@ class SentinelClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.THROTTLED);
               assertThat(e.retryAfter()).contains(Duration.ofSeconds(120));
               assertThat(e.getMessage()).contains("TooManyRequests");
             });
@@ -357,7 +363,7 @@ class SentinelClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(401);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.UNAUTHORIZED);
               assertThat(e.isRetryable()).isFalse();
               assertThat(e.getMessage())
                   .contains("AuthenticationFailed")

@@ -355,8 +355,8 @@ class TicketSyncServiceTest {
     public TicketRef create(TicketContent content, Map<String, String> options) {
       if (!failed) {
         failed = true;
-        throw new UpstreamException(
-            "ServiceNow", 503, "ServiceNow is down", null, Duration.ofSeconds(30), null);
+        throw UpstreamException.retryLater(
+            "ServiceNow", "ServiceNow is down", Duration.ofSeconds(30));
       }
       return real.create(content, options);
     }
