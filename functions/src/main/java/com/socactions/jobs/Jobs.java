@@ -78,13 +78,18 @@ public final class Jobs {
   }
 
   /**
-   * Tells a refusal of a request as a whole (an answer the synchronous call would have given, and
-   * that retrying cannot change) from a failure a retry may mend.
+   * The answers a job keeps, exactly as the synchronous call would have given them: the HTTP side
+   * writes them (statuses are its to choose), this class stores and serves them.
    */
-  @FunctionalInterface
-  public interface Refusals {
-    /** The answer for {@code failure}, or empty when a retry may mend it. */
-    Optional<JobAnswer> answerFor(RuntimeException failure, StoredRequest request);
+  public interface AnswerWriter {
+    /** The answer of work done: {@code response} as the synchronous call answers it. */
+    JobAnswer answered(Object response);
+
+    /**
+     * The answer for a refusal of the request as a whole (one that retrying cannot change), or
+     * empty when {@code failure} is one a retry may mend.
+     */
+    Optional<JobAnswer> refusal(RuntimeException failure, StoredRequest request);
   }
 
   /** What {@link #handle} did with a request. */
@@ -108,7 +113,7 @@ public final class Jobs {
   private final SyncBudget budget;
   private final WorkRates rates;
   private final Rebuild rebuild;
-  private final Refusals refusals;
+  private final AnswerWriter answerWriter;
   private final Clock clock;
   private final Ticker ticker;
   private final Duration retention;
@@ -120,7 +125,7 @@ public final class Jobs {
       SyncBudget budget,
       WorkRates rates,
       Rebuild rebuild,
-      Refusals refusals,
+      AnswerWriter answerWriter,
       Clock clock,
       Ticker ticker,
       Duration retention,
@@ -130,7 +135,7 @@ public final class Jobs {
     this.budget = budget;
     this.rates = rates;
     this.rebuild = rebuild;
-    this.refusals = refusals;
+    this.answerWriter = answerWriter;
     this.clock = clock;
     this.ticker = ticker;
     this.retention = retention;
@@ -193,7 +198,7 @@ public final class Jobs {
       try {
         answers.set(chunk, work.run(chunk));
       } catch (RuntimeException e) {
-        if (chunk == 0 || refusals.answerFor(e, request).isPresent()) {
+        if (chunk == 0 || answerWriter.refusal(e, request).isPresent()) {
           throw e;
         }
         // Part of the request is done: the rest goes to a worker, which retries it.
@@ -310,7 +315,7 @@ public final class Jobs {
       List<C> none = new ArrayList<>(Collections.nCopies(work.chunkCount(), null));
       finish(
           job,
-          json(
+          answerWriter.answered(
               work.answer(
                   none,
                   "the job was planned by another version of the app and cannot be resumed: run"
@@ -331,7 +336,7 @@ public final class Jobs {
       try {
         answer = work.run(chunk);
       } catch (RuntimeException e) {
-        Optional<JobAnswer> refused = refusals.answerFor(e, request);
+        Optional<JobAnswer> refused = answerWriter.refusal(e, request);
         if (refused.isPresent()) {
           finish(job, refused.get());
           return;
@@ -370,7 +375,7 @@ public final class Jobs {
                           new IllegalStateException(
                               "job " + request.operation() + " lost chunk " + index))));
     }
-    finish(job, json(work.answer(answers, null)));
+    finish(job, answerWriter.answered(work.answer(answers, null)));
   }
 
   /**
@@ -406,7 +411,7 @@ public final class Jobs {
             + why
             + "); nothing more is reported done for it: run the action again for it";
     LOG.warning("Job " + job.id() + " (" + job.operation() + ") failed: " + why);
-    finish(job, json(work.answer(answers, failure)));
+    finish(job, answerWriter.answered(work.answer(answers, failure)));
   }
 
   /**
@@ -461,14 +466,6 @@ public final class Jobs {
   private static String describe(RuntimeException e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return message.lines().findFirst().orElse(message);
-  }
-
-  private static JobAnswer json(Object response) {
-    try {
-      return new JobAnswer(200, JobAnswer.JSON, Json.MAPPER.writeValueAsBytes(response), null);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot write the answer", e);
-    }
   }
 
   private static byte[] write(StoredRequest request) {

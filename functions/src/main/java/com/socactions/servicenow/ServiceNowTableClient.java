@@ -266,7 +266,8 @@ public final class ServiceNowTableClient {
     String text;
     if (e.failure() == UpstreamFailure.UNAUTHORIZED) {
       text =
-          "ServiceNow refused the credentials (HTTP 401"
+          "ServiceNow refused the credentials ("
+              + e.answerText()
               + (message.isEmpty() ? "" : ": " + message)
               + "); check "
               + settings.credentialSettings();
@@ -274,7 +275,8 @@ public final class ServiceNowTableClient {
       text =
           "ServiceNow denied the account the right to "
               + what
-              + " (HTTP 403"
+              + " ("
+              + e.answerText()
               + (message.isEmpty() ? "" : ": " + message)
               + "); give it the role or ACL for that table";
     } else if (e.httpStatus().isEmpty() || message.isEmpty()) {

@@ -7,6 +7,7 @@ import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueClientBuilder;
 import com.azure.storage.queue.QueueMessageEncoding;
 import com.azure.storage.queue.models.PeekedMessageItem;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.Json;
 import com.socactions.platform.Settings;
@@ -79,15 +80,29 @@ class JobsTest {
             new SyncBudget(Duration.ofSeconds(60), rates),
             rates,
             request -> work(items(request)),
-            (e, request) ->
-                e instanceof IllegalArgumentException
+            new Jobs.AnswerWriter() {
+              @Override
+              public JobAnswer answered(Object response) {
+                try {
+                  return new JobAnswer(
+                      200, JobAnswer.JSON, Json.MAPPER.writeValueAsBytes(response), null);
+                } catch (JsonProcessingException e) {
+                  throw new IllegalStateException(e);
+                }
+              }
+
+              @Override
+              public Optional<JobAnswer> refusal(RuntimeException e, StoredRequest request) {
+                return e instanceof IllegalArgumentException
                     ? Optional.of(
                         new JobAnswer(
                             422,
                             "application/problem+json",
                             e.getMessage().getBytes(StandardCharsets.UTF_8),
                             null))
-                    : Optional.empty(),
+                    : Optional.empty();
+              }
+            },
             clock,
             ticker::get,
             Jobs.DEFAULT_RETENTION,
