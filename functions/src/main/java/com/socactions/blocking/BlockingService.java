@@ -1,5 +1,6 @@
 package com.socactions.blocking;
 
+import com.socactions.cmdb.CriticalAssets;
 import com.socactions.decisions.DecisionLog;
 import com.socactions.decisions.DecisionOperation;
 import com.socactions.indicators.Cidr;
