@@ -124,7 +124,8 @@ public class TicketFunctions {
             return call.respond(401, "text/plain; charset=utf-8", "");
           }
           if (delivery.ticketId() == null) {
-            return call.ok(new InboundResult(system, null, null, InboundResult.IGNORED, List.of()));
+            return call.ok(
+                new InboundResult(system, null, null, InboundResult.Action.IGNORED, List.of()));
           }
           return call.ok(services.tickets().webhooks().apply(delivery));
         });
@@ -151,7 +152,7 @@ public class TicketFunctions {
       } else {
         long applied =
             run.poll().results().stream()
-                .filter(r -> r.action().equals(InboundResult.APPLIED))
+                .filter(r -> r.action() == InboundResult.Action.APPLIED)
                 .count();
         context
             .getLogger()

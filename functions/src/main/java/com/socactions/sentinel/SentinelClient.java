@@ -285,6 +285,36 @@ public final class SentinelClient {
   }
 
   /**
+   * What {@link #changeIncident} did.
+   *
+   * @param incident the incident after the write, or as read when the change did not apply
+   * @param applied whether the change applied to the incident's status and was written
+   */
+  public record ChangedIncident(IncidentResource incident, boolean applied) {}
+
+  /**
+   * Applies {@code change} if the incident's status calls for it ({@link
+   * IncidentChange#appliesTo}), through {@link #updateIncident}: a write that met a newer version
+   * decides again on that version.
+   *
+   * @throws UpstreamException {@link UpstreamFailure#NOT_FOUND} when Sentinel holds no such
+   *     incident
+   * @throws IncidentConflictException when every attempt met a newer version
+   * @throws UpstreamException when Sentinel fails or refuses otherwise
+   */
+  public ChangedIncident changeIncident(ArmIncidentId id, IncidentChange change) {
+    boolean[] applied = {false};
+    IncidentResource after =
+        updateIncident(
+            id,
+            properties -> {
+              applied[0] = change.appliesTo(IncidentResource.statusOf(properties).orElse(null));
+              return applied[0] ? change.applyTo(properties) : properties;
+            });
+    return new ChangedIncident(after, applied[0]);
+  }
+
+  /**
    * The incident's comments, oldest first as Sentinel lists them, following {@code nextLink} pages
    * on the management URL's own origin only.
    *

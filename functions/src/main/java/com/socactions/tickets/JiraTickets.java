@@ -14,6 +14,7 @@ import com.socactions.platform.UpstreamFailure;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
 import com.socactions.sentinel.IncidentComment;
+import com.socactions.sentinel.IncidentStatus;
 import com.socactions.tickets.jira.Adf;
 import com.socactions.tickets.jira.JiraClient;
 import com.socactions.tickets.jira.JiraComment;
@@ -634,7 +635,7 @@ public final class JiraTickets implements TicketSystem {
         ref(id, issue.path("key").asText()),
         correlationId(id, fields),
         status.path("name").asText(null),
-        closed ? "Closed" : "Active",
+        closed ? IncidentStatus.CLOSED : IncidentStatus.ACTIVE,
         classification,
         closed ? TicketText.reasonFor(classification) : null,
         closed ? resolution : null,

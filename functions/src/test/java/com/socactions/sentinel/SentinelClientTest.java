@@ -217,6 +217,65 @@ class SentinelClientTest {
             e -> assertThat(e.failure()).isEqualTo(UpstreamFailure.NOT_FOUND));
   }
 
+  // ---- typed incident changes ----
+
+  @Test
+  void aReopenMakesAClosedIncidentActiveAndClearsItsClassification() {
+    SentinelClient.ChangedIncident changed = client().changeIncident(ID, IncidentChange.reopen());
+
+    ObjectNode held = (ObjectNode) sentinel.incident(INCIDENT).path("properties");
+    assertThat(changed.applied()).isTrue();
+    assertThat(held.path("status").asText()).isEqualTo("Active");
+    assertThat(held.has("classification")).isFalse();
+    assertThat(held.has("classificationComment")).isFalse();
+    assertThat(changed.incident().status()).contains(IncidentStatus.ACTIVE);
+    assertThat(sentinel.writes()).isEqualTo(1);
+  }
+
+  @Test
+  void aCloseOfAnIncidentAlreadyClosedAppliesNothingAndWritesNothing() {
+    SentinelClient.ChangedIncident changed =
+        client().changeIncident(ID, IncidentChange.close("FalsePositive", null, "again"));
+
+    assertThat(changed.applied()).isFalse();
+    assertThat(writes()).isEmpty();
+    assertThat(changed.incident().status()).contains(IncidentStatus.CLOSED);
+  }
+
+  @Test
+  void aCloseWritesTheClassificationAndLeavesNoReasonOfAnEarlierClose() {
+    client().changeIncident(ID, IncidentChange.reopen());
+
+    SentinelClient.ChangedIncident changed =
+        client().changeIncident(ID, IncidentChange.close(null, null, "Resolved in ServiceNow"));
+
+    ObjectNode held = (ObjectNode) sentinel.incident(INCIDENT).path("properties");
+    assertThat(changed.applied()).isTrue();
+    assertThat(held.path("status").asText()).isEqualTo("Closed");
+    assertThat(held.path("classification").asText()).isEqualTo(IncidentChange.UNDETERMINED);
+    assertThat(held.has("classificationReason")).isFalse();
+    assertThat(held.path("classificationComment").asText()).isEqualTo("Resolved in ServiceNow");
+  }
+
+  @Test
+  void aChangeIsDecidedAgainOnTheVersionAConcurrentWriterLeft() {
+    sentinel.beforeNextWrite(
+        api ->
+            api.edit(
+                INCIDENT,
+                properties ->
+                    properties
+                        .put("status", "Active")
+                        .remove(List.of("classification", "classificationReason"))));
+
+    SentinelClient.ChangedIncident changed = client().changeIncident(ID, IncidentChange.reopen());
+
+    assertThat(changed.applied()).as("the other writer reopened it first").isFalse();
+    assertThat(changed.incident().status()).contains(IncidentStatus.ACTIVE);
+    assertThat(writes()).as("the one write tried met the newer version").hasSize(1);
+    assertThat(sentinel.writes()).isZero();
+  }
+
   // ---- comments and entities ----
 
   @Test

@@ -11,6 +11,7 @@ import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.Settings;
 import com.socactions.providers.Readiness;
+import com.socactions.sentinel.IncidentStatus;
 import com.socactions.testing.MutableClock;
 import com.socactions.tickets.jira.Adf;
 import com.socactions.tickets.jira.FakeJira;
@@ -220,14 +221,14 @@ class JiraTicketsTest {
         .isSortedAccordingTo(tickets.changeOrder());
     assertThat(changed).extracting(s -> s.ticket().id()).doesNotContain(untouched.id());
     TicketState done = changed.get(0);
-    assertThat(done.incidentStatus()).isEqualTo("Closed");
+    assertThat(done.incidentStatus()).isEqualTo(IncidentStatus.CLOSED);
     assertThat(done.statusName()).isEqualTo("Done");
     assertThat(done.closingNote()).isEqualTo("Won't Do");
     assertThat(done.classification()).isEqualTo("FalsePositive");
     assertThat(done.classificationReason()).isEqualTo("IncorrectAlertLogic");
     assertThat(done.correlationId()).isEqualTo("b2c4e0f1-0000-4000-8000-000000000002");
     TicketState open = changed.get(1);
-    assertThat(open.incidentStatus()).isEqualTo("Active");
+    assertThat(open.incidentStatus()).isEqualTo(IncidentStatus.ACTIVE);
     assertThat(open.classification()).isNull();
     assertThat(open.comments())
         .extracting(TicketState.TicketComment::text)

@@ -72,7 +72,7 @@ class TicketSyncServiceTest {
     SyncResult result =
         sync.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
 
-    assertThat(result.action()).isEqualTo("created");
+    assertThat(result.action()).isEqualTo(SyncResult.Action.CREATED);
     assertThat(result.fieldsChanged())
         .containsExactly("title", "description", "priority", "status", "owner", "labels");
     ObjectNode ticket = serviceNow.record("incident", result.ticketId());
@@ -99,7 +99,7 @@ class TicketSyncServiceTest {
     SyncResult again =
         sync.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
 
-    assertThat(again.action()).isEqualTo("unchanged");
+    assertThat(again.action()).isEqualTo(SyncResult.Action.UNCHANGED);
     assertThat(again.fieldsChanged()).isEmpty();
     assertThat(serviceNow.requests()).hasSize(before);
   }
@@ -113,7 +113,7 @@ class TicketSyncServiceTest {
     SyncResult updated =
         sync.sync(incident("Low", "New", null), "servicenow", SyncOptions.defaults());
 
-    assertThat(updated.action()).isEqualTo("updated");
+    assertThat(updated.action()).isEqualTo(SyncResult.Action.UPDATED);
     assertThat(updated.fieldsChanged()).containsExactly("priority");
     List<RecordedRequest> sent =
         serviceNow.requests().subList(before, serviceNow.requests().size());
@@ -144,7 +144,7 @@ class TicketSyncServiceTest {
 
     assertThat(created.commentsCopied()).isEqualTo(1);
     assertThat(updated.commentsCopied()).isEqualTo(1);
-    assertThat(again.action()).isEqualTo("unchanged");
+    assertThat(again.action()).isEqualTo(SyncResult.Action.UNCHANGED);
     List<ObjectNode> notes = serviceNow.journalOf(created.ticketId());
     assertThat(notes)
         .extracting(n -> n.path("value").asText())
@@ -184,7 +184,7 @@ class TicketSyncServiceTest {
     List<SyncResult> results = syncConcurrently(racing, "servicenow", 10);
 
     assertThat(results).extracting(SyncResult::ticketId).containsOnly(results.get(0).ticketId());
-    assertThat(results).filteredOn(r -> r.action().equals("created")).hasSize(1);
+    assertThat(results).filteredOn(r -> r.action() == SyncResult.Action.CREATED).hasSize(1);
     assertThat(serviceNow.requests()).filteredOn(r -> r.getMethod().equals("POST")).hasSize(1);
   }
 
@@ -198,7 +198,7 @@ class TicketSyncServiceTest {
         withoutLinks.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
 
     assertThat(again.ticketId()).isEqualTo(created.ticketId());
-    assertThat(again.action()).isEqualTo("updated");
+    assertThat(again.action()).isEqualTo(SyncResult.Action.UPDATED);
     assertThat(serviceNow.requests()).filteredOn(r -> r.getMethod().equals("POST")).hasSize(1);
   }
 
@@ -219,7 +219,7 @@ class TicketSyncServiceTest {
     SyncResult retried =
         failingOnce.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
 
-    assertThat(retried.action()).isEqualTo("created");
+    assertThat(retried.action()).isEqualTo(SyncResult.Action.CREATED);
   }
 
   @Test
@@ -229,7 +229,7 @@ class TicketSyncServiceTest {
     SyncResult result =
         sync.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
 
-    assertThat(result.action()).isEqualTo("created");
+    assertThat(result.action()).isEqualTo(SyncResult.Action.CREATED);
     assertThat(links.get("servicenow", INCIDENT_ID).orElseThrow().isLinked()).isTrue();
   }
 
