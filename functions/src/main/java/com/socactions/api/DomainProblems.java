@@ -1,6 +1,7 @@
 package com.socactions.api;
 
 import com.socactions.platform.ConfigurationException;
+import com.socactions.platform.InputTooLargeException;
 import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.PolicyRefusedException;
 import com.socactions.platform.UpstreamException;
@@ -12,7 +13,8 @@ import java.time.Duration;
  * 429 and 5xx by itself, so only what a retry can fix gets one of those:
  *
  * <ul>
- *   <li>{@link InvalidInputException}: 400, naming the fields.
+ *   <li>{@link InvalidInputException}: 400, naming the fields; {@link InputTooLargeException}: 413,
+ *       naming the field.
  *   <li>{@link PolicyRefusedException}: 422 with the guardrail's {@code reason}.
  *   <li>{@link ConfigurationException}: 422 naming the {@code setting}; retrying cannot help until
  *       an administrator fixes it, so no 5xx that Logic Apps would retry for minutes.
@@ -34,6 +36,9 @@ final class DomainProblems {
   static ProblemException toProblem(RuntimeException e) {
     if (e instanceof ProblemException problem) {
       return problem;
+    }
+    if (e instanceof InputTooLargeException tooLarge) {
+      return ProblemException.tooLarge(tooLarge.field(), tooLarge.reason());
     }
     if (e instanceof InvalidInputException invalid) {
       return ProblemException.invalid(invalid.getMessage(), invalid.errors());

@@ -408,16 +408,8 @@ final class LongWork implements Jobs.Rebuild {
   }
 
   private JobWork<?> incident(JsonNode body, boolean inJob) {
-    Incident incident = Incidents.parse(body.get("incident"), "incident");
-    if (incident.entities().size() > IncidentEnrichmentService.MAX_ENTITIES) {
-      throw ProblemException.tooLarge(
-          "incident",
-          "the incident has "
-              + incident.entities().size()
-              + " entities; at most "
-              + IncidentEnrichmentService.MAX_ENTITIES
-              + " a call");
-    }
+    Incident incident =
+        services.incidents().service().admit(Incidents.parse(body.get("incident"), "incident"));
     Set<IncidentLookup> lookups = BatchInput.options(body, "lookups", IncidentLookup.class);
     Optional<String> provider = BodyFields.text(body, "provider");
     IncidentEnrichmentService service =

@@ -1,5 +1,6 @@
 package com.socactions.tickets;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.decisions.DecisionLog;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Digests;
@@ -8,6 +9,7 @@ import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
 import com.socactions.sentinel.IncidentComment;
+import com.socactions.sentinel.Incidents;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +19,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -62,6 +65,7 @@ public final class TicketSyncService {
   private final Duration claimTimeout;
   private final Duration claimWait;
   private volatile DecisionLog decisions = DecisionLog.OFF;
+  private volatile IncidentCommentReader comments = IncidentCommentReader.NONE;
 
   public TicketSyncService(
       List<TicketSystem> systems, TicketLinks links, Clock clock, Sleeper sleeper) {
@@ -123,6 +127,43 @@ public final class TicketSyncService {
           "Ticket system " + system.id() + " is not configured: " + system.description());
     }
     return system;
+  }
+
+  /**
+   * What {@code SyncTicket} asks.
+   *
+   * @param system the ticket system's id
+   * @param incident the incident as the playbook sent it (the Sentinel trigger's body or the REST
+   *     resource)
+   * @param options what the sync asks beyond the incident
+   */
+  public record SyncRequest(String system, JsonNode incident, SyncOptions options) {}
+
+  /**
+   * {@code SyncTicket}: checks the system before anything is read, reads the incident, fetches its
+   * comments from Sentinel when the incident came without them and comments are to be copied, and
+   * syncs.
+   *
+   * @throws InvalidInputException naming {@code system} or a field of {@code incident}
+   * @throws ConfigurationException when the system asked for is not configured
+   */
+  public SyncResult sync(SyncRequest request) {
+    system(request.system());
+    TicketContent content =
+        IncidentTickets.contentOf(Incidents.parse(request.incident(), "incident"));
+    if (request.options().copyComments() && !Incidents.carriesComments(request.incident())) {
+      content = comments.withComments(content);
+    }
+    return sync(content, request.system(), request.options());
+  }
+
+  /**
+   * Where {@link #sync(SyncRequest)} reads the comments of an incident that came without them (by
+   * default nowhere); set once by the module that builds it.
+   */
+  public TicketSyncService commentReader(IncidentCommentReader reader) {
+    this.comments = Objects.requireNonNull(reader, "'reader' cannot be null.");
+    return this;
   }
 
   /** Creates or updates the incident's ticket in {@code systemId}; see the class comment. */
