@@ -172,7 +172,7 @@ public final class IncidentEnrichmentService {
    * @throws InputTooLargeException naming {@code incident} when it carries more than {@value
    *     #MAX_ENTITIES} entities
    */
-  public Incident admit(Incident incident) {
+  public static Incident admit(Incident incident) {
     if (incident.entities().size() > MAX_ENTITIES) {
       throw new InputTooLargeException(
           "incident",
