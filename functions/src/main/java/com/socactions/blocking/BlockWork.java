@@ -134,17 +134,6 @@ public final class BlockWork {
           null,
           ok.notes().isEmpty() ? null : ok.notes());
     }
-    ParseResult.Invalid invalid = (ParseResult.Invalid) parsed;
-    return new IndicatorResult(
-        null,
-        invalid.input(),
-        null,
-        BlockStatus.INVALID,
-        null,
-        invalid.reason(),
-        null,
-        null,
-        null,
-        null);
+    return IndicatorResult.invalid((ParseResult.Invalid) parsed);
   }
 }

@@ -1014,18 +1014,7 @@ public final class BlockingService {
       this.provider = command.provider().toLowerCase(Locale.ROOT);
       for (int i = 0; i < parsed.size(); i++) {
         if (parsed.get(i) instanceof ParseResult.Invalid invalid) {
-          results[i] =
-              new IndicatorResult(
-                  null,
-                  invalid.input(),
-                  null,
-                  BlockStatus.INVALID,
-                  null,
-                  invalid.reason(),
-                  null,
-                  null,
-                  null,
-                  null);
+          results[i] = IndicatorResult.invalid(invalid);
         } else if (parsed.get(i) instanceof ParseResult.Parsed ok) {
           firstOfValue.putIfAbsent(ok.indicator().type() + " " + ok.indicator().value(), i);
         }
