@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * Runs requests that may take longer than a synchronous call can wait, and keeps their answers.
@@ -50,6 +51,15 @@ import java.util.logging.Logger;
  */
 public final class Jobs {
   private static final Logger LOG = Logger.getLogger(Jobs.class.getName());
+
+  /** The form of the ids jobs get: a random UUID, lower case. */
+  private static final Pattern JOB_ID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+  /** Whether {@code text} has the form of a job's id; anything else names no job. */
+  public static boolean isJobId(String text) {
+    return text != null && JOB_ID.matcher(text).matches();
+  }
 
   /** How long a job and its answer are kept after its request. */
   public static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
@@ -268,8 +278,14 @@ public final class Jobs {
     return new Accepted(JobProgress.of(job), retryAfter(job, estimate));
   }
 
-  /** The job's progress, or its answer once done; empty when there is no such job or it expired. */
+  /**
+   * The job's progress, or its answer once done; empty when there is no such job, it expired, or
+   * {@code id} is not a job's id at all.
+   */
   public Optional<View> find(String id) {
+    if (!isJobId(id)) {
+      return Optional.empty();
+    }
     Optional<Job> found = store.find(id).filter(this::kept);
     if (found.isEmpty()) {
       return Optional.empty();

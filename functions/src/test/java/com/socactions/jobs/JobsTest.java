@@ -206,6 +206,17 @@ class JobsTest {
   }
 
   @Test
+  void aTextThatIsNotAJobIdNamesNoJob() {
+    String id = jobId(handle(items(1_001), null, false));
+
+    assertThat(Jobs.isJobId(id)).isTrue();
+    assertThat(jobs.find(id.toUpperCase(Locale.ROOT))).isEmpty();
+    assertThat(jobs.find("../" + id)).isEmpty();
+    assertThat(jobs.find(null)).isEmpty();
+    assertThat(Jobs.isJobId("PartitionKey eq 'x'")).isFalse();
+  }
+
+  @Test
   void preferRespondAsyncMakesAJobWhateverTheSize() {
     String id = jobId(handle(List.of("a"), null, true));
 
