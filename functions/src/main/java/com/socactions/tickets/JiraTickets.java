@@ -526,7 +526,7 @@ public final class JiraTickets implements TicketSystem {
    */
   private void moveToStatus(String issueId, TicketContent content) {
     Mapping map = mapping.get();
-    StatusTarget target = map.statuses.get(content.status());
+    StatusTarget target = map.statuses.get(content.status().wireName());
     if (target == null) {
       return;
     }
@@ -579,7 +579,7 @@ public final class JiraTickets implements TicketSystem {
             + "' toward a status that "
             + STATUS_MAP_SETTING
             + " maps "
-            + content.status()
+            + content.status().wireName()
             + " to ("
             + target
             + "); map it to a status the workflow reaches");

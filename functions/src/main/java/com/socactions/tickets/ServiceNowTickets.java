@@ -334,7 +334,7 @@ public final class ServiceNowTickets implements TicketSystem {
           out.put("urgency", impactUrgency[1]);
         }
         case STATUS -> {
-          String state = map.states.get(content.status());
+          String state = map.states.get(content.status().wireName());
           if (state != null) {
             out.put("state", state);
           }

@@ -14,6 +14,7 @@ import com.socactions.platform.UpstreamException;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
 import com.socactions.sentinel.IncidentComment;
+import com.socactions.sentinel.IncidentStatus;
 import com.socactions.servicenow.FakeServiceNow;
 import com.socactions.servicenow.ServiceNowSettings;
 import com.socactions.testing.Azurite;
@@ -327,7 +328,7 @@ class TicketSyncServiceTest {
         "Suspicious sign-in from TOR",
         "Incident 3177\nEntities: 185.220.101.7",
         severity,
-        status,
+        IncidentStatus.parse(status).orElseThrow(),
         classification,
         classification == null ? null : TicketText.reasonFor(classification),
         "alice@contoso.com",
