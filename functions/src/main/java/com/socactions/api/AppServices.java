@@ -122,7 +122,7 @@ public final class AppServices {
 
     this.longWork = new LongWork(this);
     this.jobs =
-        new JobsModule(settings, clock, storage, credentials, kit, longWork, LongRequests::refusal);
+        new JobsModule(settings, clock, storage, credentials, kit, longWork, LongRequests.ANSWERS);
   }
 
   /** Long work: jobs in Table Storage, the job queue, the decision rule. */

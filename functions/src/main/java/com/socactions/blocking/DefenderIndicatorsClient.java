@@ -13,6 +13,7 @@ import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamClient;
 import com.socactions.platform.UpstreamClients;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamJson;
 import com.socactions.platform.UpstreamPolicy;
 import java.time.Duration;
@@ -324,7 +325,7 @@ final class DefenderIndicatorsClient {
       http.call(budgets.get(Operation.DELETE), request);
       return true;
     } catch (UpstreamException e) {
-      if (e.status() == 404) {
+      if (e.failure() == UpstreamFailure.NOT_FOUND) {
         return false;
       }
       throw e;
@@ -355,7 +356,7 @@ final class DefenderIndicatorsClient {
       http.call(budgets.get(Operation.BATCH_DELETE), request);
       return true;
     } catch (UpstreamException e) {
-      if (e.status() == 404) {
+      if (e.failure() == UpstreamFailure.NOT_FOUND) {
         return false;
       }
       throw e;

@@ -35,7 +35,8 @@ public final class JobsModule {
 
   /**
    * @param rebuild the work of a stored request (the operations that may run as jobs)
-   * @param refusals tells a refusal of a request as a whole from a failure a retry may mend
+   * @param answerWriter writes the answers a job keeps: of work done, and of a refusal of the
+   *     request as a whole (told from a failure a retry may mend)
    */
   public JobsModule(
       Settings settings,
@@ -44,7 +45,7 @@ public final class JobsModule {
       AzureCredentials credentials,
       UpstreamClients kit,
       Jobs.Rebuild rebuild,
-      Jobs.Refusals refusals) {
+      Jobs.AnswerWriter answerWriter) {
     this.jobs =
         Suppliers.memoize(
             () ->
@@ -54,7 +55,7 @@ public final class JobsModule {
                     new SyncBudget(syncBudget(settings), rates),
                     rates,
                     rebuild,
-                    refusals,
+                    answerWriter,
                     clock,
                     Ticker.SYSTEM,
                     retention(settings),

@@ -127,25 +127,18 @@ final class AppServiceManagedIdentity implements TokenCredential {
     try {
       answer = endpoint.send(call);
     } catch (UpstreamException e) {
-      throw new UpstreamException(
-          AzureCredentials.UPSTREAM,
-          e.status(),
-          e.status() == 0
+      throw e.explained(
+          e.httpStatus().isEmpty()
               ? "The managed-identity endpoint did not answer: " + e.getMessage()
-              : "The managed-identity endpoint answered " + e.status() + " for " + resource,
-          e.bodyExcerpt(),
-          null,
-          e.getCause());
+              : "The managed-identity endpoint answered " + e.answerText() + " for " + resource);
     }
     JsonNode json = UpstreamJson.parse(AzureCredentials.UPSTREAM, answer.body());
     String token = json.path("access_token").asText("");
     long expiresOn = json.path("expires_on").asLong(0);
     if (token.isEmpty() || expiresOn == 0) {
-      throw new UpstreamException(
+      throw UpstreamException.badResponse(
           AzureCredentials.UPSTREAM,
-          answer.status(),
           "The managed-identity endpoint sent no access_token/expires_on for " + resource,
-          null,
           null,
           null);
     }

@@ -4,17 +4,16 @@ import java.time.Duration;
 
 /**
  * An {@link UpstreamPolicy}'s circuit is open: the upstream failed often enough lately that calls
- * are not sent until {@link #retryAfter()} has passed. Status 503, as the upstream's own
- * unavailability would be, so callers and the problem mapping treat it alike; the type tells it
- * apart from a 503 the upstream sent.
+ * are not sent until {@link #retryAfter()} has passed. Of kind {@link UpstreamFailure#UNAVAILABLE},
+ * as the upstream's own unavailability would be, so callers and the problem mapping treat it alike;
+ * the type tells it apart from a 503 the upstream sent.
  */
 public final class CircuitOpenException extends UpstreamException {
   CircuitOpenException(String upstream, Duration untilHalfOpen) {
     super(
         upstream,
-        503,
+        UpstreamFailure.UNAVAILABLE,
         upstream + " is failing; its circuit is open for now",
-        null,
         untilHalfOpen,
         null);
   }

@@ -18,9 +18,10 @@ import okhttp3.Response;
  * Thread-safe; concurrent callers share one fetch. A 401 to a call that carried the cached token
  * (revoked, or expired early) is asked once more with a fresh one.
  *
- * <p>Failures are {@link UpstreamException}s of the upstream: a refused client (400 or 401 from the
- * token endpoint) says which settings to check and drops the body, which may echo the request; no
- * message holds the secret or a token.
+ * <p>Failures are {@link UpstreamException}s of the upstream: a refused client (a 400 or 401 from
+ * the token endpoint: {@link UpstreamFailure#REJECTED} or {@link UpstreamFailure#UNAUTHORIZED})
+ * says which settings to check and drops the body, which may echo the request; no message holds the
+ * secret or a token.
  */
 final class OAuthClientCredentials implements Interceptor {
   /**
@@ -115,22 +116,17 @@ final class OAuthClientCredentials implements Interceptor {
     try {
       body = http.send(request).body();
     } catch (UpstreamException e) {
-      if (e.status() == 400 || e.status() == 401) {
+      if (e.failure() == UpstreamFailure.REJECTED || e.failure() == UpstreamFailure.UNAUTHORIZED) {
         // The body may echo the request; the excerpt is dropped so no secret can travel on.
-        throw new UpstreamException(
-            upstream,
-            e.status(),
+        throw e.explainedWithoutBody(
             upstream
-                + " refused the OAuth client (HTTP "
-                + e.status()
+                + " refused the OAuth client ("
+                + e.answerText()
                 + " from "
                 + tokenUrl.encodedPath()
                 + "); check "
                 + settingsHint
-                + " and that the client credentials grant is enabled for it",
-            null,
-            null,
-            e);
+                + " and that the client credentials grant is enabled for it");
       }
       throw e;
     }
@@ -158,12 +154,7 @@ final class OAuthClientCredentials implements Interceptor {
 
   /** A token answer that cannot be used: the upstream's fault, quoted without its body. */
   private UpstreamException badAnswer(String how) {
-    return new UpstreamException(
-        upstream,
-        502,
-        upstream + " answered " + tokenUrl.encodedPath() + " " + how,
-        null,
-        null,
-        null);
+    return UpstreamException.badResponse(
+        upstream, upstream + " answered " + tokenUrl.encodedPath() + " " + how, null, null);
   }
 }

@@ -60,7 +60,8 @@ public final class UpstreamHttp {
   /**
    * Sends the request once.
    *
-   * @throws UpstreamException status 0 when there was no answer; the status otherwise, with {@code
+   * @throws UpstreamException {@link UpstreamFailure#UNAVAILABLE} when there was no answer; the
+   *     kind of the answer's status otherwise ({@link UpstreamFailure#ofHttpStatus}), with {@code
    *     Retry-After} when the upstream sent one
    */
   public Answer send(Request request) {
@@ -73,7 +74,7 @@ public final class UpstreamHttp {
     if (reply.isSuccessful()) {
       return new Answer(reply.status(), reply.body(), reply.headers());
     }
-    throw new UpstreamException(
+    throw UpstreamException.answered(
         upstream,
         reply.status(),
         upstream
@@ -84,16 +85,15 @@ public final class UpstreamHttp {
             + " "
             + request.url().encodedPath(),
         reply.body(),
-        reply.retryAfter(),
-        null);
+        reply.retryAfter());
   }
 
   /**
    * Sends the request once and returns whatever status came back.
    *
    * @param timeout the whole call's timeout, or null for the client's
-   * @throws UpstreamException status 0 when there was no answer (the {@link IOException} as its
-   *     cause)
+   * @throws UpstreamException {@link UpstreamFailure#UNAVAILABLE} when there was no answer (the
+   *     {@link IOException} as its cause)
    */
   public Reply exchange(Request request, Duration timeout) {
     Call call = http.newCall(request);

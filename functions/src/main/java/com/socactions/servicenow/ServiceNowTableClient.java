@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.platform.UpstreamClient;
 import com.socactions.platform.UpstreamClients;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamHttp;
 import com.socactions.platform.UpstreamJson;
 import com.socactions.platform.UpstreamPolicy;
@@ -200,7 +201,7 @@ public final class ServiceNowTableClient {
       return Optional.of(
           result(http.call(() -> exchange("read " + table, request(url).get(), null))));
     } catch (UpstreamException e) {
-      if (e.status() == 404) {
+      if (e.failure() == UpstreamFailure.NOT_FOUND) {
         return Optional.empty();
       }
       throw e;
@@ -223,7 +224,7 @@ public final class ServiceNowTableClient {
    * Changes the given fields of a record ({@code PATCH}), leaving the others.
    *
    * @return the record after the change
-   * @throws UpstreamException status 404 when there is no such record
+   * @throws UpstreamException {@link UpstreamFailure#NOT_FOUND} when there is no such record
    */
   public ObjectNode update(String table, String sysId, Map<String, ?> fields) {
     HttpUrl url =
@@ -268,26 +269,27 @@ public final class ServiceNowTableClient {
   private UpstreamException explained(String what, UpstreamException e) {
     String message = errorMessage(e.bodyExcerpt());
     String text;
-    if (e.status() == 401) {
+    if (e.failure() == UpstreamFailure.UNAUTHORIZED) {
       text =
-          "ServiceNow refused the credentials (HTTP 401"
+          "ServiceNow refused the credentials ("
+              + e.answerText()
               + (message.isEmpty() ? "" : ": " + message)
               + "); check "
               + settings.credentialSettings();
-    } else if (e.status() == 403) {
+    } else if (e.failure() == UpstreamFailure.FORBIDDEN) {
       text =
           "ServiceNow denied the account the right to "
               + what
-              + " (HTTP 403"
+              + " ("
+              + e.answerText()
               + (message.isEmpty() ? "" : ": " + message)
               + "); give it the role or ACL for that table";
-    } else if (e.status() == 0 || message.isEmpty()) {
+    } else if (e.httpStatus().isEmpty() || message.isEmpty()) {
       return e;
     } else {
-      text = "ServiceNow could not " + what + " (HTTP " + e.status() + "): " + message;
+      text = "ServiceNow could not " + what + " (" + e.answerText() + "): " + message;
     }
-    return new UpstreamException(
-        e.upstream(), e.status(), text, e.bodyExcerpt(), e.retryAfter().orElse(null), e);
+    return e.explained(text);
   }
 
   /**
@@ -354,8 +356,8 @@ public final class ServiceNowTableClient {
     if (page.body().path("result") instanceof ObjectNode record) {
       return record;
     }
-    throw new UpstreamException(
-        UPSTREAM, 502, "ServiceNow answered without a result record", null, null, null);
+    throw UpstreamException.badResponse(
+        UPSTREAM, "ServiceNow answered without a result record", null, null);
   }
 
   private static JsonNode parse(String body) {

@@ -7,6 +7,7 @@ import com.azure.core.credential.AccessToken;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.CountedTable;
 import com.socactions.testing.CountedTable.Kind;
@@ -94,7 +95,8 @@ class GraphPacingTest {
 
     assertThatThrownBy(() -> first.confirmCompromised(List.of(USER)))
         .isInstanceOfSatisfying(
-            UpstreamException.class, e -> assertThat(e.status()).isEqualTo(429));
+            UpstreamException.class,
+            e -> assertThat(e.failure()).isEqualTo(UpstreamFailure.THROTTLED));
     second.confirmCompromised(List.of(USER));
 
     // The second instance never saw the 429, yet waits it out.

@@ -207,7 +207,8 @@ class UpstreamClientTest {
             UpstreamException.class,
             () -> client.call(new Request.Builder().url(client.url().build()).build()));
 
-    assertThat(failure.status()).isEqualTo(404);
+    assertThat(failure.failure()).isEqualTo(UpstreamFailure.NOT_FOUND);
+    assertThat(failure.httpStatus()).hasValue(404);
     assertThat(failure.upstream()).isEqualTo("Vendor");
     assertThat(server.getRequestCount()).isEqualTo(1);
     assertThat(waits).isEmpty();
@@ -254,7 +255,7 @@ class UpstreamClientTest {
             UpstreamException.class,
             () -> client.call(new Request.Builder().url(client.url().build()).build()));
 
-    assertThat(failure.status()).isEqualTo(401);
+    assertThat(failure.failure()).isEqualTo(UpstreamFailure.UNAUTHORIZED);
     assertThat(failure.getMessage()).contains("VENDOR_CLIENT_SECRET").doesNotContain(SECRET);
     assertThat(String.valueOf(failure.bodyExcerpt())).doesNotContain(SECRET);
   }

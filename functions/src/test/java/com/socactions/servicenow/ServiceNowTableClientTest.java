@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamPolicy;
 import com.socactions.testing.MutableClock;
 import com.socactions.testing.TestKit;
@@ -249,7 +250,7 @@ class ServiceNowTableClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(401);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.UNAUTHORIZED);
               assertThat(e.getMessage())
                   .contains("SERVICENOW_USER", "SERVICENOW_PASSWORD", "User Not Authenticated")
                   .doesNotContain(PASSWORD);
@@ -265,7 +266,7 @@ class ServiceNowTableClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(401);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.UNAUTHORIZED);
               assertThat(e.getMessage())
                   .contains("SERVICENOW_CLIENT_ID", "SERVICENOW_CLIENT_SECRET")
                   .doesNotContain(CLIENT_SECRET);

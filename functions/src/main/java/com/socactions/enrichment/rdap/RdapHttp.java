@@ -9,6 +9,7 @@ import com.socactions.platform.RequestLog;
 import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamClient;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamHttp;
 import com.socactions.platform.UpstreamJson;
 import com.socactions.platform.UpstreamPolicy;
@@ -183,7 +184,7 @@ final class RdapHttp {
         try {
           policy.budget.acquire(maxWait);
         } catch (UpstreamException e) {
-          if (e.status() != 429) {
+          if (e.failure() != UpstreamFailure.THROTTLED) {
             throw new BudgetExhausted(); // interrupted: the batch was cancelled
           }
           LOG.warning(() -> "RDAP call budget used up for " + host);
@@ -214,7 +215,7 @@ final class RdapHttp {
     }
     String after = tries > 1 ? " after " + tries + " attempts" : "";
     LOG.warning(() -> "RDAP " + redact(url) + " failed" + after + ": " + failed.getMessage());
-    if (failed.status() == 429) {
+    if (failed.failure() == UpstreamFailure.THROTTLED) {
       return new RdapLookupException(
           "rate limited by "
               + host
@@ -223,12 +224,12 @@ final class RdapHttp {
                   .map(d -> "; retry after " + seconds(d) + " s")
                   .orElse("; try again later"));
     }
-    if (failed.status() == 0) {
+    if (failed.httpStatus().isEmpty()) {
       return new RdapLookupException(
           host + " did not answer (" + failed.getMessage() + ")" + after + "; try again later");
     }
     return new RdapLookupException(
-        host + " failed with HTTP " + failed.status() + after + "; try again later");
+        host + " failed with " + failed.answerText() + after + "; try again later");
   }
 
   /** One GET within what is left of the deadline; throws {@link UpstreamException} to retry. */
@@ -250,7 +251,7 @@ final class RdapHttp {
         throw new Stop(null, true);
       }
       String reason = cause instanceof IOException io ? reason(io) : "connection failed";
-      throw new UpstreamException(host, 0, reason, null, null, cause);
+      throw new UpstreamException(host, reason, cause);
     }
     int code = reply.status();
     // 501 Not Implemented is the server's final word (RFC 9083 error object), not trouble.
@@ -277,7 +278,7 @@ final class RdapHttp {
                     + " s",
             false);
       }
-      throw new UpstreamException(host, code, "HTTP " + code, reply.body(), retryAfter, null);
+      throw UpstreamException.answered(host, code, "HTTP " + code, reply.body(), retryAfter);
     }
     return new Exchange(code, reply.headers().get("Location"), reply.body());
   }

@@ -197,8 +197,8 @@ class RdapInternalsTest {
           () ->
               failing.policy.call(
                   () -> {
-                    throw new UpstreamException(
-                        "rdap.failing.example", 503, "down", null, null, null);
+                    throw UpstreamException.answered(
+                        "rdap.failing.example", 503, "down", null, null);
                   }));
     }
     ticker.advance(Duration.ofSeconds(30));

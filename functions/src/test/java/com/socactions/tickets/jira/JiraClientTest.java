@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamPolicy;
 import com.socactions.testing.MutableClock;
 import com.socactions.testing.TestKit;
@@ -121,7 +122,7 @@ class JiraClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.REJECTED);
               assertThat(e.getMessage())
                   .startsWith("Jira could not create an issue (HTTP 400): ")
                   .contains("customfield_99999: Field 'customfield_99999' cannot be set")
@@ -159,7 +160,7 @@ class JiraClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(404);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.NOT_FOUND);
               assertThat(e.getMessage()).contains("edit issue PROJ-42").contains("not found");
             });
   }
@@ -284,7 +285,7 @@ class JiraClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.REJECTED);
               assertThat(e.getMessage())
                   .contains("search issues")
                   .contains("Error in the JQL Query");
@@ -479,7 +480,7 @@ class JiraClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(401);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.UNAUTHORIZED);
               assertThat(e.getMessage())
                   .contains("JIRA_EMAIL and JIRA_API_TOKEN")
                   .doesNotContain(TOKEN);
@@ -508,7 +509,7 @@ class JiraClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.THROTTLED);
               assertThat(e.retryAfter()).contains(Duration.ofSeconds(120));
               assertThat(e.getMessage()).contains("rate limiting").contains("retry after 120 s");
             });
