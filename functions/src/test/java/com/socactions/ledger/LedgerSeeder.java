@@ -10,9 +10,10 @@ import java.util.Locale;
 /**
  * Writes active, confirmed ledger rows in bulk with everything the ledger's own writes leave: the
  * rows, their history, and their list, expiry and incident index entries (through the ledger's own
- * index code), in transactions of a hundred and nothing else. For tests and benchmarks that need a
- * ledger of a million rows: through {@link BlockLedger#claimActive} and {@link BlockLedger#confirm}
- * the same rows cost a claim, a confirmation and their reads. The rows must not exist yet.
+ * index code, the published versions included), in transactions of a hundred and nothing else. For
+ * tests and benchmarks that need a ledger of a million rows: through {@link
+ * BlockLedger#claimActive} and {@link BlockLedger#confirm} the same rows cost a claim, a
+ * confirmation and their reads. The rows must not exist yet.
  */
 public final class LedgerSeeder {
   private LedgerSeeder() {}
@@ -30,6 +31,7 @@ public final class LedgerSeeder {
       BlockLedger ledger, List<LedgerRequest> requests, Instant now, LedgerState state) {
     TableBatch rows = new TableBatch("seeder");
     List<ConditionalWrites.Written<LedgerRow>> written = new ArrayList<>();
+    long index = 0;
     for (LedgerRequest request : requests) {
       LedgerRow row = LedgerRow.create(request, now);
       row.state = LedgerState.ACTIVE;
@@ -48,6 +50,10 @@ public final class LedgerSeeder {
       }
       row.listedAt = row.updatedAt;
       row.listedState = row.state;
+      // What the ledger's writes publish, one microsecond apart as a batch's versions are.
+      row.published =
+          LedgerPublications.next(
+              null, row, now.plus(index++, java.time.temporal.ChronoUnit.MICROS));
       rows.upsert(ledger.tables().rows, row.toEntity());
       written.add(new ConditionalWrites.Written<>(null, row));
     }
