@@ -5,8 +5,8 @@ import java.util.Locale;
 /**
  * The columns of the {@code SOCActions_CL} table, in order, with their Log Analytics types: the
  * contract between {@link Decision#toRow()}, the data collection rule's stream declaration, the
- * table's schema (both in {@code Solutions/SOC Actions/LogsIngestion/azuredeploy.json}), the
- * workbook and the detections. Add columns; never rename or retype one.
+ * table's schema (both in {@code arm/logs-ingestion.json}), the workbook and the detections. Add
+ * columns; never rename or retype one.
  */
 public enum DecisionColumn {
   /** When the decision was made (the connector's clock). */

@@ -159,7 +159,7 @@ public final class DecisionsModule {
               + LogsIngestionSettings.ENDPOINT
               + " and "
               + LogsIngestionSettings.RULE_ID
-              + " (see Solutions/SOC Actions/LogsIngestion)");
+              + " (deploy arm/logs-ingestion.json, or redeploy with DecisionsToLogAnalytics)");
     }
     Readiness readiness = wired.log().readiness();
     if (readiness.status() == Readiness.Status.OK && wired.log().sentCount() == 0) {

@@ -40,11 +40,11 @@ import okhttp3.tls.HeldCertificate;
  * body over the 1 MB limit (compressed or not, as the service limits say).
  *
  * <p>Stateful: the rule's stream declaration is read from the shipped template ({@code
- * Solutions/SOC Actions/LogsIngestion/azuredeploy.json}), and every taken row is kept, so a test
- * reads back what arrived. Stricter than the service on purpose: a column the stream does not
- * declare, or a value of the wrong JSON type, is a 400 (the service would drop or null it), so the
- * test catches drift between the connector's rows and the deployed schema. Scriptable: the next
- * answers (429 with {@code Retry-After}, 503, 403, ...), and a lower body limit.
+ * arm/logs-ingestion.json}), and every taken row is kept, so a test reads back what arrived.
+ * Stricter than the service on purpose: a column the stream does not declare, or a value of the
+ * wrong JSON type, is a 400 (the service would drop or null it), so the test catches drift between
+ * the connector's rows and the deployed schema. Scriptable: the next answers (429 with {@code
+ * Retry-After}, 503, 403, ...), and a lower body limit.
  */
 final class FakeLogsIngestionApi implements AutoCloseable {
   static final String RULE_ID = "dcr-00112233445566778899aabbccddeeff";
@@ -60,8 +60,7 @@ final class FakeLogsIngestionApi implements AutoCloseable {
   /** The service's limit per call, compressed and uncompressed. */
   static final int MAX_BODY_BYTES = 1024 * 1024;
 
-  static final Path TEMPLATE =
-      Path.of("..", "Solutions", "SOC Actions", "LogsIngestion", "azuredeploy.json");
+  static final Path TEMPLATE = Path.of("..", "arm", "logs-ingestion.json");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The template that makes Log Analytics ready for the decisions ({@code Solutions/SOC
- * Actions/LogsIngestion/azuredeploy.json}) creates exactly the table and stream the connector
- * writes, a rule of kind Direct that sends the stream to it unchanged, and the role the app needs.
+ * The template that makes Log Analytics ready for the decisions ({@code arm/logs-ingestion.json})
+ * creates exactly the table and stream the connector writes, a rule of kind Direct that sends the
+ * stream to it unchanged, and the role the app needs.
  */
 class LogsIngestionTemplateTest {
   private static JsonNode template;
@@ -82,8 +82,10 @@ class LogsIngestionTemplateTest {
     assertThat(role.path("scope").asText()).contains("Microsoft.Insights/dataCollectionRules/");
     assertThat(template.at("/variables/monitoringMetricsPublisher").asText())
         .isEqualTo("3913510d-42f4-4e42-8a64-420c390055eb");
+    // The identity given, or else the named Function App's.
     assertThat(role.at("/properties/principalId").asText())
-        .isEqualTo("[parameters('principalId')]");
+        .startsWith("[if(empty(parameters('principalId')), reference(variables('appId')")
+        .endsWith("identity.principalId, parameters('principalId'))]");
     assertThat(role.at("/properties/principalType").asText()).isEqualTo("ServicePrincipal");
     assertThat(template.path("outputs").has(LogsIngestionSettings.ENDPOINT)).isTrue();
     assertThat(template.path("outputs").has(LogsIngestionSettings.RULE_ID)).isTrue();
@@ -91,6 +93,30 @@ class LogsIngestionTemplateTest {
     assertThat(template.at("/outputs/LOGS_INGESTION_ENDPOINT/value").asText())
         .contains("endpoints.logsIngestion");
     assertThat(template.at("/outputs/LOGS_INGESTION_RULE_ID/value").asText())
+        .contains("immutableId");
+  }
+
+  @Test
+  void givenTheFunctionAppItMergesTheThreeSettingsIntoTheAppsOwnAfterTheRole() {
+    JsonNode settings = resource("Microsoft.Resources/deployments");
+
+    assertThat(settings.path("condition").asText())
+        .isEqualTo("[not(empty(parameters('functionAppName')))]");
+    assertThat(settings.path("resourceGroup").asText())
+        .isEqualTo("[parameters('functionAppResourceGroup')]");
+    assertThat(settings.path("dependsOn").toString()).contains("roleAssignments");
+    JsonNode config = settings.at("/properties/template/resources/0");
+    assertThat(config.path("type").asText()).isEqualTo("Microsoft.Web/sites/config");
+    String merged = config.at("/properties").asText();
+    // The app's other settings stay: the new ones are a union with what the app has.
+    assertThat(merged).startsWith("[union(list(resourceId('Microsoft.Web/sites/config'");
+    assertThat(merged)
+        .contains("'" + LogsIngestionSettings.ENDPOINT + "', parameters('endpoint')")
+        .contains("'" + LogsIngestionSettings.RULE_ID + "', parameters('ruleImmutableId')")
+        .contains("'" + LogsIngestionSettings.STREAM + "', parameters('stream')");
+    assertThat(settings.at("/properties/parameters/endpoint/value").asText())
+        .contains("endpoints.logsIngestion");
+    assertThat(settings.at("/properties/parameters/ruleImmutableId/value").asText())
         .contains("immutableId");
   }
 }

@@ -3,8 +3,8 @@ package com.socactions.sentinelcontent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.socactions.testing.SharedFixtures;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +29,12 @@ final class SentinelContent {
   static final Path HUNTING = SOLUTION.resolve("Hunting Queries");
   static final Path WORKBOOK = SOLUTION.resolve("Workbooks").resolve("SOCActions.json");
   static final Path WORKBOOKS_METADATA = SOLUTION.resolve("WorkbooksMetadata.json");
-  static final Path LOGS_INGESTION = SOLUTION.resolve("LogsIngestion").resolve("azuredeploy.json");
+  static final Path LOGS_INGESTION = Path.of("..", "arm", "logs-ingestion.json");
 
-  /** The standard tables the content queries, recorded in {@code sentinel-schemas/}. */
+  /**
+   * The standard tables the content queries, recorded in the test resources' {@code
+   * recorded/sentinel-schemas/} (sources in {@code recorded/SOURCES.md}).
+   */
   static final List<String> STANDARD_TABLES =
       List.of("SigninLogs", "CommonSecurityLog", "DeviceNetworkEvents");
 
@@ -133,7 +136,7 @@ final class SentinelContent {
   static Map<String, String> tables() {
     Map<String, String> tables = new LinkedHashMap<>();
     for (String table : STANDARD_TABLES) {
-      JsonNode schema = readShared("sentinel-schemas/" + table + ".json");
+      JsonNode schema = readRecorded("sentinel-schemas/" + table + ".json");
       List<String> columns = new ArrayList<>();
       for (JsonNode column : schema.path("Properties")) {
         columns.add(column.path("Name").asText() + ":" + kustoType(column.path("Type").asText()));
@@ -156,9 +159,13 @@ final class SentinelContent {
     return columns;
   }
 
-  static JsonNode readShared(String relative) {
-    try {
-      return JSON.readTree(SharedFixtures.read(relative));
+  /** Public data this repository records for its tests, under the test resources' recorded/. */
+  static JsonNode readRecorded(String relative) {
+    try (InputStream in = SentinelContent.class.getResourceAsStream("/recorded/" + relative)) {
+      if (in == null) {
+        throw new IllegalStateException("Not recorded: " + relative);
+      }
+      return JSON.readTree(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
