@@ -6,16 +6,20 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import com.socactions.testing.SharedFixtures;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The OASIS STIX 2.1 JSON schemas ({@code oasis-open/cti-stix2-json-schemas}, recorded under {@code
- * ../shared/fixtures/stix2.1-schemas}), validating objects independently of the server's own
- * serializer. The schemas' ids are URLs of the STIX repository: they are answered from the
- * fixtures, and any other id fails the test instead of reaching the network.
+ * The OASIS STIX 2.1 JSON schemas ({@code oasis-open/cti-stix2-json-schemas}, recorded in the test
+ * resources under {@code recorded/stix2.1-schemas}, see {@code recorded/SOURCES.md}), validating
+ * objects independently of the server's own serializer. The schemas' ids are URLs of the STIX
+ * repository: they are answered from the recorded copies, and any other id fails the test instead
+ * of reaching the network.
  */
 final class StixSchemas {
   private static final String BASE =
@@ -40,11 +44,23 @@ final class StixSchemas {
 
   private static String load(String iri) {
     if (iri.startsWith(BASE)) {
-      return SharedFixtures.read("stix2.1-schemas/" + iri.substring(BASE.length()));
+      return recorded(iri.substring(BASE.length()));
     }
     if (iri.startsWith("https://json-schema.org/")) {
       return null; // the draft 2020-12 meta-schemas ship with the validator
     }
     throw new AssertionError("A STIX schema refers to " + iri + ", which is not recorded");
+  }
+
+  private static String recorded(String path) {
+    String resource = "/recorded/stix2.1-schemas/" + path;
+    try (InputStream in = StixSchemas.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new AssertionError("A STIX schema refers to " + path + ", which is not recorded");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
