@@ -104,6 +104,38 @@ class TaxiiEndToEndTest {
   }
 
   @Test
+  void aClientPagesOneObjectAtATimeByNextWithTheMatchParametersUrlEncoded() {
+    HttpResponse<String> blocked =
+        connector.post(
+            "v1/indicators/block",
+            "{\"indicators\": [\"185.220.101.21\", \"185.220.101.22\"], \"reason\": \"scan\"}");
+    assertThat(json(blocked).get("results").findValuesAsText("status"))
+        .containsExactly("blocked", "blocked");
+    CLOCK.advance(TaxiiServer.VISIBILITY_DELAY.plusSeconds(1));
+    String objects =
+        "taxii2/blocks/collections/da04c5bc-b268-5007-b32f-0f5c3defee1a/objects/"
+            + "?limit=1&match%5Btype%5D=indicator";
+
+    List<String> seen = new ArrayList<>();
+    String next = null;
+    int pages = 0;
+    do {
+      JsonNode envelope =
+          json(ok(taxii(objects + (next == null ? "" : "&next=" + next), basic(USER, PASSWORD))));
+      assertThat(envelope.path("objects")).hasSizeLessThanOrEqualTo(1);
+      envelope
+          .path("objects")
+          .forEach(o -> assertThat(o.path("type").asText()).isEqualTo("indicator"));
+      seen.addAll(patterns(envelope));
+      next = envelope.path("more").asBoolean() ? envelope.path("next").asText() : null;
+    } while (next != null && ++pages < 100);
+
+    assertThat(seen)
+        .doesNotHaveDuplicates()
+        .contains("[ipv4-addr:value = '185.220.101.21']", "[ipv4-addr:value = '185.220.101.22']");
+  }
+
+  @Test
   void withoutBasicCredentialsTheFunctionKeyOpensNothing() {
     HttpResponse<String> none = taxii("taxii2/", null);
     HttpResponse<String> keyOnly =
