@@ -114,7 +114,7 @@ public final class AppServices {
 
     this.longWork = new LongWork(this);
     this.jobs =
-        new JobsModule(settings, clock, storage, credentials, longWork, LongRequests::refusal);
+        new JobsModule(settings, clock, storage, credentials, longWork, LongRequests.ANSWERS);
   }
 
   /** The block ledger as a TAXII 2.1 server (off unless its credentials are set). */

@@ -11,8 +11,6 @@ import com.microsoft.azure.functions.annotation.HttpTrigger;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
 import com.socactions.blocking.BlockingService;
 import com.socactions.blocking.DynamicListFeeds;
-import com.socactions.indicators.Indicators;
-import com.socactions.indicators.ParseResult;
 import com.socactions.ledger.LedgerQuery;
 import com.socactions.ledger.LedgerState;
 import java.nio.charset.StandardCharsets;
@@ -93,11 +91,7 @@ public class BlockingFunctions {
                   .map(query::withProvider)
                   .orElse(query);
           query = call.query("incident_id").map(query::withIncidentId).orElse(query);
-          query =
-              call.query("value")
-                  .map(BlockingFunctions::normalised)
-                  .map(query::withValue)
-                  .orElse(query);
+          query = call.query("value").map(query::withIndicator).orElse(query);
           return call.ok(services.blocking().service().listView(query));
         });
   }
@@ -193,13 +187,6 @@ public class BlockingFunctions {
       // answered below
     }
     throw ProblemException.invalidField("top", "must be a whole number from 1 to 1000");
-  }
-
-  /** The ledger holds normalised values: look up what the caller sent the same way. */
-  private static String normalised(String value) {
-    return Indicators.parse(value) instanceof ParseResult.Parsed parsed
-        ? parsed.indicator().value()
-        : value;
   }
 
   private static String presentedToken(Invocation call) {

@@ -14,7 +14,6 @@ import com.socactions.jobs.JobQueue;
 import com.socactions.jobs.Jobs;
 import java.util.Optional;
 import java.util.logging.Level;
-import java.util.regex.Pattern;
 
 /**
  * Long work: where Logic Apps polls a job ({@code GetJob}), the queue-triggered worker ({@code
@@ -22,9 +21,6 @@ import java.util.regex.Pattern;
  * expiry timer ({@code ExpireJobs}).
  */
 public class JobFunctions {
-  private static final Pattern JOB_ID =
-      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-
   private final AppServices services;
 
   public JobFunctions(AppServices services) {
@@ -50,10 +46,7 @@ public class JobFunctions {
         request,
         context,
         call -> {
-          Optional<Jobs.View> view =
-              id != null && JOB_ID.matcher(id).matches()
-                  ? services.jobs().jobs().find(id)
-                  : Optional.empty();
+          Optional<Jobs.View> view = services.jobs().jobs().find(id);
           if (view.isEmpty()) {
             throw ProblemException.notFound(
                 "No job '"
@@ -82,7 +75,7 @@ public class JobFunctions {
           String message,
       ExecutionContext context) {
     String id = message.strip();
-    if (!JOB_ID.matcher(id).matches()) {
+    if (!Jobs.isJobId(id)) {
       // Not one of ours: retrying cannot make it one, so it is dropped (and said so).
       context.getLogger().warning("Ignoring a job message that names no job: " + excerpt(id));
       return;
@@ -104,7 +97,7 @@ public class JobFunctions {
           String message,
       ExecutionContext context) {
     String id = message.strip();
-    if (!JOB_ID.matcher(id).matches()) {
+    if (!Jobs.isJobId(id)) {
       context.getLogger().warning("Ignoring a poisoned message that names no job: " + excerpt(id));
       return;
     }

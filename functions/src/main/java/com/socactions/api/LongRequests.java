@@ -30,6 +30,25 @@ final class LongRequests {
   /** Longest idempotency key used; a longer header is cut (its hash is what is kept anyway). */
   static final int MAX_KEY_LENGTH = 512;
 
+  /** The answers jobs keep: the synchronous call's, as this class writes them. */
+  static final Jobs.AnswerWriter ANSWERS =
+      new Jobs.AnswerWriter() {
+        @Override
+        public JobAnswer answered(Object response) {
+          try {
+            return new JobAnswer(
+                200, JobAnswer.JSON, Json.MAPPER.writeValueAsBytes(response), null);
+          } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the answer", e);
+          }
+        }
+
+        @Override
+        public Optional<JobAnswer> refusal(RuntimeException failure, StoredRequest request) {
+          return LongRequests.refusal(failure, request);
+        }
+      };
+
   private LongRequests() {}
 
   static HttpResponseMessage run(Invocation call, AppServices services, String operation) {

@@ -11,12 +11,10 @@ import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
 import com.socactions.sentinel.ArmIncidentId;
-import com.socactions.sentinel.Incidents;
 import com.socactions.tickets.InboundResult;
-import com.socactions.tickets.IncidentTickets;
-import com.socactions.tickets.TicketContent;
 import com.socactions.tickets.TicketInboundService;
 import com.socactions.tickets.TicketSyncService.SyncOptions;
+import com.socactions.tickets.TicketSyncService.SyncRequest;
 import com.socactions.tickets.TicketWebhooks;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -56,16 +54,11 @@ public class TicketFunctions {
                       () ->
                           ProblemException.invalidField("system", "required: servicenow or jira"));
           SyncOptions options = options(body.get("options"));
-          services
-              .tickets()
-              .sync()
-              .system(system); // an unknown or unconfigured system fails before anything is read
-          TicketContent content =
-              IncidentTickets.contentOf(Incidents.parse(body.get("incident"), "incident"));
-          if (options.copyComments() && !Incidents.carriesComments(body.get("incident"))) {
-            content = services.tickets().comments().withComments(content);
-          }
-          return call.ok(services.tickets().sync().sync(content, system, options));
+          return call.ok(
+              services
+                  .tickets()
+                  .sync()
+                  .sync(new SyncRequest(system, body.get("incident"), options)));
         });
   }
 
@@ -124,7 +117,8 @@ public class TicketFunctions {
             return call.respond(401, "text/plain; charset=utf-8", "");
           }
           if (delivery.ticketId() == null) {
-            return call.ok(new InboundResult(system, null, null, InboundResult.IGNORED, List.of()));
+            return call.ok(
+                new InboundResult(system, null, null, InboundResult.Action.IGNORED, List.of()));
           }
           return call.ok(services.tickets().webhooks().apply(delivery));
         });
@@ -151,7 +145,7 @@ public class TicketFunctions {
       } else {
         long applied =
             run.poll().results().stream()
-                .filter(r -> r.action().equals(InboundResult.APPLIED))
+                .filter(r -> r.action() == InboundResult.Action.APPLIED)
                 .count();
         context
             .getLogger()

@@ -85,9 +85,7 @@ final class BlockDecisions {
               .indicator(entry.value(), entry.type() == null ? null : entry.type().wireName())
               .reason(entry.reason())
               .detail(
-                  details.get(i) != null
-                      ? details.get(i)
-                      : entry.action().name().toLowerCase(java.util.Locale.ROOT) + " expired")
+                  details.get(i) != null ? details.get(i) : entry.action().wireName() + " expired")
               .requestedBy(Provenance.EXPIRY_TIMER)
               .incident(entry.incidentId(), null)
               .correlationId(entry.workflowRunId())

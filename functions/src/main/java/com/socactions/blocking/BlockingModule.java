@@ -1,6 +1,7 @@
 package com.socactions.blocking;
 
 import com.google.common.base.Suppliers;
+import com.socactions.cmdb.CriticalAssets;
 import com.socactions.decisions.DecisionLog;
 import com.socactions.graph.GraphModule;
 import com.socactions.ledger.BlockLedger;

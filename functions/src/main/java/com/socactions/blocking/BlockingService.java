@@ -1,5 +1,6 @@
 package com.socactions.blocking;
 
+import com.socactions.cmdb.CriticalAssets;
 import com.socactions.decisions.DecisionLog;
 import com.socactions.decisions.DecisionOperation;
 import com.socactions.indicators.Cidr;
@@ -827,15 +828,12 @@ public final class BlockingService {
               : DecisionOperation.ALLOW_INDICATORS,
           command,
           batch.response(point.id(), action == Action.BLOCK ? "block" : "allow"));
-      throw new UpstreamException(
+      throw UpstreamException.retryLater(
           point.id(),
-          503,
           point.displayName()
               + " could not take the indicators now: "
               + batch.firstDetail(BlockStatus.FAILED),
-          null,
-          applied.retryAfter,
-          null);
+          applied.retryAfter);
     }
   }
 
@@ -1016,18 +1014,7 @@ public final class BlockingService {
       this.provider = command.provider().toLowerCase(Locale.ROOT);
       for (int i = 0; i < parsed.size(); i++) {
         if (parsed.get(i) instanceof ParseResult.Invalid invalid) {
-          results[i] =
-              new IndicatorResult(
-                  null,
-                  invalid.input(),
-                  null,
-                  BlockStatus.INVALID,
-                  null,
-                  invalid.reason(),
-                  null,
-                  null,
-                  null,
-                  null);
+          results[i] = IndicatorResult.invalid(invalid);
         } else if (parsed.get(i) instanceof ParseResult.Parsed ok) {
           firstOfValue.putIfAbsent(ok.indicator().type() + " " + ok.indicator().value(), i);
         }

@@ -280,11 +280,11 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
           ? Readiness.degraded(e.getMessage())
           : Readiness.error("No Azure token for " + defender.base() + ": " + e.getMessage());
     }
-    if (e.status() == 401 || e.status() == 403) {
+    if (e.failure().isRefusedIdentity()) {
       return Readiness.error(
           defender.base()
-              + " refused the app's Azure identity (HTTP "
-              + e.status()
+              + " refused the app's Azure identity ("
+              + e.answerText()
               + "): grant it the WindowsDefenderATP application permission Ti.ReadWrite.All");
     }
     return Readiness.degraded(e.getMessage());

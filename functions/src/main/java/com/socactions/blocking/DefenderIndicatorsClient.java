@@ -14,6 +14,7 @@ import com.socactions.platform.SharedBudget.Limits;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamHttp;
 import com.socactions.platform.UpstreamPolicy;
 import java.time.Clock;
@@ -368,7 +369,7 @@ final class DefenderIndicatorsClient {
       policy.call(budgets.get(Operation.DELETE), () -> http.send(request));
       return true;
     } catch (UpstreamException e) {
-      if (e.status() == 404) {
+      if (e.failure() == UpstreamFailure.NOT_FOUND) {
         return false;
       }
       throw e;
@@ -399,7 +400,7 @@ final class DefenderIndicatorsClient {
       policy.call(budgets.get(Operation.BATCH_DELETE), () -> http.send(request));
       return true;
     } catch (UpstreamException e) {
-      if (e.status() == 404) {
+      if (e.failure() == UpstreamFailure.NOT_FOUND) {
         return false;
       }
       throw e;
@@ -449,11 +450,9 @@ final class DefenderIndicatorsClient {
         || !next.scheme().equals(base.scheme())
         || !next.host().equals(base.host())
         || next.port() != base.port()) {
-      throw new UpstreamException(
+      throw UpstreamException.badResponse(
           UPSTREAM,
-          502,
           UPSTREAM + " pointed the next page of indicators at another origin",
-          null,
           null,
           null);
     }
@@ -464,8 +463,8 @@ final class DefenderIndicatorsClient {
     try {
       return Json.UPSTREAM.readTree(body.isEmpty() ? "{}" : body);
     } catch (JsonProcessingException e) {
-      throw new UpstreamException(
-          UPSTREAM, 502, UPSTREAM + " answered with JSON that does not parse", body, null, e);
+      throw UpstreamException.badResponse(
+          UPSTREAM, UPSTREAM + " answered with JSON that does not parse", body, e);
     }
   }
 

@@ -13,6 +13,7 @@ import com.socactions.platform.Settings;
 import com.socactions.platform.TableBatch;
 import com.socactions.platform.TableReads;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -282,10 +283,10 @@ public final class DynamicListFeeds {
               entity, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
       return true;
     } catch (TableServiceException e) {
-      if (e.getResponse() != null && e.getResponse().getStatusCode() == 412) {
+      if (UpstreamFailure.of(e) == UpstreamFailure.CONFLICT) {
         return false;
       }
-      throw new UpstreamException(UPSTREAM, "Table storage could not claim a feed rebuild", e);
+      throw UpstreamException.ofAzure(UPSTREAM, "Table storage could not claim a feed rebuild", e);
     }
   }
 

@@ -1,6 +1,7 @@
 package com.socactions.blocking;
 
-import com.socactions.blocking.CriticalAssets.CriticalAsset;
+import com.socactions.cmdb.CriticalAssets;
+import com.socactions.cmdb.CriticalAssets.CriticalAsset;
 import com.socactions.indicators.Cidr;
 import com.socactions.indicators.DomainNames;
 import com.socactions.indicators.Indicator;

@@ -2,6 +2,7 @@ package com.socactions.blocking;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.socactions.indicators.IndicatorType;
+import com.socactions.indicators.ParseResult;
 import java.time.Instant;
 import java.util.List;
 
@@ -44,5 +45,20 @@ public record IndicatorResult(
       String providerRef,
       List<String> notes) {
     this(value, input, type, status, reason, detail, expiresAt, provider, providerRef, notes, null);
+  }
+
+  /** The answer for an input that is not an indicator: {@code invalid}, saying why. */
+  static IndicatorResult invalid(ParseResult.Invalid invalid) {
+    return new IndicatorResult(
+        null,
+        invalid.input(),
+        null,
+        BlockStatus.INVALID,
+        null,
+        invalid.reason(),
+        null,
+        null,
+        null,
+        null);
   }
 }

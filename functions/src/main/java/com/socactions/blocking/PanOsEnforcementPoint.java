@@ -15,6 +15,7 @@ import com.socactions.platform.RequestLog;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamPolicy;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
@@ -359,7 +360,7 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
     } catch (ConfigurationException e) {
       return Readiness.error(e.getMessage());
     } catch (UpstreamException e) {
-      return e.status() == PanOsUserIdClient.KEY_REFUSED
+      return e.failure() == UpstreamFailure.FORBIDDEN
           ? Readiness.error(e.getMessage())
           : Readiness.degraded("PAN-OS did not answer show system info: " + e.getMessage());
     } catch (RuntimeException e) {
@@ -436,7 +437,7 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
       UpstreamException e) {
     String detail;
     Duration retryAfter = null;
-    if (e.status() == PanOsUserIdClient.KEY_REFUSED) {
+    if (e.failure() == UpstreamFailure.FORBIDDEN) {
       detail = e.getMessage();
     } else if (e.isRetryable()) {
       detail = "PAN-OS did not take the batch, even after retries: " + e.getMessage();

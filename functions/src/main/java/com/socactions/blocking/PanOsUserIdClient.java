@@ -3,6 +3,7 @@ package com.socactions.blocking;
 import com.socactions.blocking.PanOsXml.Registration;
 import com.socactions.blocking.PanOsXml.Unregistration;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamHttp;
 import com.socactions.platform.UpstreamPolicy;
 import java.time.Clock;
@@ -26,17 +27,17 @@ import org.w3c.dom.Element;
  * of PAN-OS (retries of no answer, 429 and 5xx; circuit breaker), except {@link #systemInfo}, which
  * is tried once with a short timeout for health.
  *
- * <p>Fails with {@link UpstreamException}: status 403 when PAN-OS refused the key (HTTP 403, or
- * {@code <response status="error" code="403">} / {@code status="unauth"}); the HTTP status of the
- * answer with PAN-OS's own message for any other {@code status="error"} that names no entry, and
- * for an answer that is not XML or declares a DTD (neither is retried). Per-entry errors of a
- * {@code uid-message} are answers, not failures.
+ * <p>Fails with {@link UpstreamException}: {@link UpstreamFailure#FORBIDDEN} when PAN-OS refused
+ * the key (HTTP 403, or {@code <response status="error" code="403">} / {@code status="unauth"});
+ * {@link UpstreamFailure#REJECTED} with PAN-OS's own message for any other {@code status="error"}
+ * that names no entry, and for an answer that is not XML or declares a DTD (neither is retried).
+ * Per-entry errors of a {@code uid-message} are answers, not failures.
  */
 final class PanOsUserIdClient {
   static final String UPSTREAM = "PAN-OS";
 
-  /** PAN-OS's code for a refused key; also the HTTP status we report it with. */
-  static final int KEY_REFUSED = 403;
+  /** PAN-OS's error code for a refused key ({@code <response status="error" code="403">}). */
+  static final String KEY_REFUSED_CODE = "403";
 
   private final HttpUrl endpoint;
   private final String apiKey;
@@ -119,9 +120,8 @@ final class PanOsUserIdClient {
     try {
       answer = via.send(request);
     } catch (UpstreamException e) {
-      if (e.status() == KEY_REFUSED) {
-        throw new UpstreamException(
-            UPSTREAM, KEY_REFUSED, keyRefused(""), e.bodyExcerpt(), null, e);
+      if (e.failure() == UpstreamFailure.FORBIDDEN) {
+        throw e.explained(keyRefused(""));
       }
       throw e;
     }
@@ -145,7 +145,7 @@ final class PanOsUserIdClient {
       // Not retried: a firewall that answers a DTD or an HTML page will answer it again.
       throw new UpstreamException(
           UPSTREAM,
-          answer.status(),
+          UpstreamFailure.REJECTED,
           UPSTREAM + " answered something that is not safe XML: " + e.getMessage(),
           answer.body(),
           null,
@@ -157,17 +157,16 @@ final class PanOsUserIdClient {
     }
     String said =
         PanOsXml.descendants(response, "msg").stream().findFirst().map(PanOsXml::text).orElse("");
-    if (status.equals("unauth")
-        || response.getAttribute("code").equals(String.valueOf(KEY_REFUSED))) {
+    if (status.equals("unauth") || response.getAttribute("code").equals(KEY_REFUSED_CODE)) {
       throw new UpstreamException(
-          UPSTREAM, KEY_REFUSED, keyRefused(said), answer.body(), null, null);
+          UPSTREAM, UpstreamFailure.FORBIDDEN, keyRefused(said), answer.body(), null, null);
     }
     if (status.equals("error") && !entryErrors(response).isEmpty()) {
       return response; // per-entry errors: the caller reads them entry by entry
     }
     throw new UpstreamException(
         UPSTREAM,
-        answer.status(),
+        UpstreamFailure.REJECTED,
         UPSTREAM
             + " answered status=\""
             + status

@@ -1,6 +1,5 @@
 package com.socactions.cmdb;
 
-import com.socactions.blocking.CriticalAssets;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.providers.Provider;

@@ -1,7 +1,6 @@
 package com.socactions.cmdb;
 
-import com.socactions.blocking.CriticalAssets;
-import com.socactions.blocking.CriticalAssets.CriticalAsset;
+import com.socactions.cmdb.CriticalAssets.CriticalAsset;
 import com.socactions.indicators.Cidr;
 import com.socactions.indicators.DomainNames;
 import com.socactions.indicators.Indicator;

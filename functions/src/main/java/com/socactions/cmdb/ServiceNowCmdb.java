@@ -586,7 +586,7 @@ public final class ServiceNowCmdb implements CmdbProvider {
     } catch (ConfigurationException e) {
       return Readiness.error(e.getMessage());
     } catch (UpstreamException e) {
-      if (e.status() == 401 || e.status() == 403) {
+      if (e.failure().isRefusedIdentity()) {
         return Readiness.error(e.getMessage());
       }
       return Readiness.degraded("ServiceNow did not answer the readiness check: " + e.getMessage());

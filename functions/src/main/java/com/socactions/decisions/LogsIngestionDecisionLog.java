@@ -280,7 +280,7 @@ public final class LogsIngestionDecisionLog implements DecisionLog, AutoCloseabl
               "Log Analytics did not take "
                   + failure.rows().size()
                   + " decision(s) ("
-                  + (failure.status() == 0 ? "no answer" : "HTTP " + failure.status())
+                  + failure.answer()
                   + ": "
                   + failure.message()
                   + "); kept for later");
@@ -406,12 +406,7 @@ public final class LogsIngestionDecisionLog implements DecisionLog, AutoCloseabl
     Instant failedAt = lastFailureAt;
     Instant okAt = lastSentAt;
     if (failure != null && (okAt == null || failedAt.isAfter(okAt))) {
-      String what =
-          (failure.status() == 0 ? "no answer" : "HTTP " + failure.status())
-              + " at "
-              + failedAt
-              + ": "
-              + failure.message();
+      String what = failure.answer() + " at " + failedAt + ": " + failure.message();
       if (!failure.isRetryable() && !failure.isTooLarge()) {
         return Readiness.error(
             where

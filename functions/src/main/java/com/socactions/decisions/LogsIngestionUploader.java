@@ -152,7 +152,7 @@ final class LogsIngestionUploader {
     } catch (RuntimeException e) {
       // Before or between calls (no token, connection refused, timeout): nothing is known to
       // have arrived except what the error consumer did not name, so all of it is retried.
-      return List.of(new Failure(rows, 0, null, "not sent: " + firstLine(e)));
+      return List.of(new Failure(rows, Failure.NO_ANSWER, null, "not sent: " + firstLine(e)));
     }
     return failures;
   }
@@ -166,7 +166,7 @@ final class LogsIngestionUploader {
   }
 
   private static Failure failure(HttpResponseException e, List<Map<String, Object>> rows) {
-    int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
+    int status = e.getResponse() == null ? Failure.NO_ANSWER : e.getResponse().getStatusCode();
     Duration retryAfter =
         e.getResponse() == null
             ? null
@@ -203,13 +203,21 @@ final class LogsIngestionUploader {
   /**
    * One call that Log Analytics did not take.
    *
-   * @param status the HTTP status, or 0 when no answer came
+   * @param status the HTTP status, or {@link #NO_ANSWER}
    * @param retryAfter the answer's {@code Retry-After}, or null
    */
   record Failure(List<Map<String, Object>> rows, int status, Duration retryAfter, String message) {
+    static final int NO_ANSWER = 0;
+
+    /** "HTTP 503", or "no answer": for messages. */
+    String answer() {
+      return status == NO_ANSWER ? "no answer" : "HTTP " + status;
+    }
+
     /** Throttled, unavailable, or no answer: the same rows may go through later. */
     boolean isRetryable() {
-      return status == 0 || status == 408 || status == 429 || status >= 500;
+      return status == NO_ANSWER
+          || com.socactions.platform.UpstreamFailure.ofHttpStatus(status).isRetryable();
     }
 
     /** The call was larger than the API takes (1 MB): smaller calls may go through. */

@@ -67,6 +67,11 @@ public final class EnrichmentModule {
     return rdap.get();
   }
 
+  /** The refresh of the GeoIP files and the RDAP bootstrap, which the daily timer runs. */
+  public ReferenceData referenceData() {
+    return new ReferenceData(geoip, rdap);
+  }
+
   /** geoip, asn, rdap. */
   public List<Provider> providers() {
     return providers;

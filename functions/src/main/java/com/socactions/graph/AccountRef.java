@@ -1,6 +1,5 @@
 package com.socactions.graph;
 
-import com.socactions.sentinel.IncidentEntity;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -108,19 +107,6 @@ public record AccountRef(String input, Kind kind, String value, String problem) 
       return parse(sid);
     }
     return parse(name);
-  }
-
-  /**
-   * The account of a Sentinel {@code Account} entity (see {@link #fromEntity(String, String,
-   * String, String, String)}).
-   */
-  public static AccountRef fromEntity(IncidentEntity entity) {
-    return fromEntity(
-        entity.text("aadUserId").orElse(null),
-        entity.text("name").orElse(null),
-        entity.text("upnSuffix").orElse(null),
-        entity.text("ntDomain").orElse(null),
-        entity.text("sid").orElse(null));
   }
 
   private static AccountRef upn(String text, String value, int at) {

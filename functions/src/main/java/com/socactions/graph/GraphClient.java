@@ -15,6 +15,7 @@ import com.socactions.platform.Sleeper;
 import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamHttp;
 import com.socactions.platform.UpstreamJson;
 import com.socactions.platform.UpstreamPolicy;
@@ -219,8 +220,9 @@ public final class GraphClient {
   /**
    * Sends one request on its own (paced when its area is), retrying 429, 5xx and no answer.
    *
-   * @return Graph's answer: a 2xx, or a 4xx other than 401/403/429 (e.g. 404) to read the reason of
-   * @throws UpstreamException for 401/403, and for 429/5xx/no answer once the retries are spent
+   * @return Graph's answer: a 2xx, or a refusal to read the reason of (e.g. 404)
+   * @throws UpstreamException when Graph refuses the app's identity, and when it throttles, fails
+   *     or does not answer once the retries are spent
    */
   public GraphResponse send(GraphRequest request) {
     return send(request, () -> {});
@@ -242,11 +244,11 @@ public final class GraphClient {
           }
           beforeEachAttempt.run();
           GraphResponse response = exchange(built);
-          int status = response.status();
-          if (status == 429 && pacer != null) {
+          UpstreamFailure kind = response.kind().orElse(null);
+          if (kind == UpstreamFailure.THROTTLED && pacer != null) {
             pacer.throttled(response.retryAfter().orElse(null));
           }
-          if (status == 401 || status == 403 || status == 429 || status >= 500) {
+          if (kind != null && (kind.isRetryable() || kind.isRefusedIdentity())) {
             throw failure(request.method() + " " + request.path(), response);
           }
           if (pacer != null) {
@@ -261,7 +263,8 @@ public final class GraphClient {
    * returns every request's answer by id in the order given. Requests answered 429 or 5xx are sent
    * again in follow-up batches (see the class comment); those still failing keep their last answer.
    * A batch call that fails as a whole once the policy's retries are spent answers each of its
-   * requests with that failure (status 0 for no answer), so the other batches' results stand.
+   * requests with that failure ({@link GraphResponse#unanswered}), so the other batches' results
+   * stand.
    *
    * @param requests ids unique within the list; none in a paced area
    * @throws IllegalArgumentException for duplicate ids or a request in a paced area
@@ -317,7 +320,8 @@ public final class GraphClient {
    * {@code @odata.nextLink} as a URL relative to the API version, for {@link #send}; empty when
    * there is no next page.
    *
-   * @throws UpstreamException status 502 when the link leaves Graph's origin or version
+   * @throws UpstreamException {@link UpstreamFailure#BAD_RESPONSE} when the link leaves Graph's
+   *     origin or version
    */
   public Optional<String> nextPage(JsonNode page) {
     HttpUrl next =
@@ -327,13 +331,8 @@ public final class GraphClient {
     }
     String text = next.toString();
     if (!text.startsWith(apiRoot + "/")) {
-      throw new UpstreamException(
-          UPSTREAM,
-          502,
-          UPSTREAM + " pointed the next page outside " + API_VERSION,
-          null,
-          null,
-          null);
+      throw UpstreamException.badResponse(
+          UPSTREAM, UPSTREAM + " pointed the next page outside " + API_VERSION, null, null);
     }
     return Optional.of(text.substring(apiRoot.length()));
   }
@@ -405,7 +404,8 @@ public final class GraphClient {
         throw e;
       }
       for (GraphRequest request : chunk) {
-        answers.put(request.id(), synthesized(e.status(), "BatchFailed", e.getMessage()));
+        answers.put(
+            request.id(), GraphResponse.unanswered(e.failure(), "BatchFailed", e.getMessage()));
         wholeBatchFailures.add(request.id());
       }
       return answers;
@@ -419,14 +419,11 @@ public final class GraphClient {
       answers.put(
           request.id(),
           response == null
-              ? synthesized(
-                  502,
+              ? GraphResponse.unanswered(
+                  UpstreamFailure.BAD_RESPONSE,
                   "MissingBatchResponse",
                   UPSTREAM + " answered the batch without this request")
-              : new GraphResponse(
-                  response.path("status").asInt(502),
-                  headersOf(response.path("headers")),
-                  response.path("body")));
+              : batchAnswer(response));
     }
     return answers;
   }
@@ -441,14 +438,22 @@ public final class GraphClient {
     return map;
   }
 
-  private static GraphResponse synthesized(int status, String code, String message) {
-    ObjectNode body = Json.UPSTREAM.createObjectNode();
-    body.putObject("error").put("code", code).put("message", message);
-    return new GraphResponse(status, Map.of(), body);
+  /** One entry of a {@code $batch} answer; one without a status is an answer we cannot use. */
+  private static GraphResponse batchAnswer(JsonNode response) {
+    if (!response.path("status").canConvertToInt()) {
+      return GraphResponse.unanswered(
+          UpstreamFailure.BAD_RESPONSE,
+          "MissingBatchStatus",
+          UPSTREAM + " answered this request of the batch without a status");
+    }
+    return new GraphResponse(
+        response.path("status").asInt(),
+        headersOf(response.path("headers")),
+        response.path("body"));
   }
 
   private static boolean isRetryable(GraphResponse response) {
-    return response.status() == 429 || response.status() >= 500;
+    return response.kind().filter(UpstreamFailure::isRetryable).isPresent();
   }
 
   private static Duration itemBackoff(int round) {
@@ -547,17 +552,11 @@ public final class GraphClient {
             .append(what)
             .append(": ")
             .append(response.reason());
-    if (response.status() == 401 || response.status() == 403) {
+    if (response.kind().filter(UpstreamFailure::isRefusedIdentity).isPresent()) {
       message.append(
           ". Grant the app's identity the Microsoft Graph application permission this call needs");
     }
-    return new UpstreamException(
-        UPSTREAM,
-        response.status(),
-        message.toString(),
-        response.body().isMissingNode() ? null : response.body().toString(),
-        response.retryAfter().orElse(null),
-        null);
+    return response.toException(message.toString());
   }
 
   private void sleep(Duration wait) {

@@ -5,6 +5,7 @@ import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -363,11 +364,12 @@ public final class GraphDirectoryRoles {
       Listing listing = listings.get(entry.getKey());
       GraphResponse answer = entry.getValue();
       String code = answer.errorCode().orElse("");
+      GraphFailure failure = answer.failure().orElse(null);
       boolean neverActivated =
-          answer.status() == 404
+          failure == GraphFailure.NOT_FOUND
               && listing.request().url().startsWith("/directoryRoles/")
               && code.equals("Request_ResourceNotFound");
-      boolean noPim = answer.status() == 400 && code.equals(NO_PIM_LICENCE);
+      boolean noPim = failure == GraphFailure.INVALID && code.equals(NO_PIM_LICENCE);
       if (neverActivated || (noPim && listing.pim())) {
         elements.put(entry.getKey(), List.of());
       } else if (!answer.isSuccess()) {
@@ -381,16 +383,10 @@ public final class GraphDirectoryRoles {
 
   private static UpstreamException failure(String what, String permission, GraphResponse answer) {
     String message = GraphClient.UPSTREAM + " could not " + what + ": " + answer.reason();
-    if (answer.status() == 401 || answer.status() == 403) {
+    if (answer.kind().filter(UpstreamFailure::isRefusedIdentity).isPresent()) {
       message += " (grant the app's identity the Microsoft Graph permission " + permission + ")";
     }
-    return new UpstreamException(
-        GraphClient.UPSTREAM,
-        answer.status(),
-        message,
-        null,
-        answer.retryAfter().orElse(null),
-        null);
+    return answer.toException(message);
   }
 
   /** The elements of a first page answered in a batch and of the pages after it. */
@@ -412,11 +408,9 @@ public final class GraphDirectoryRoles {
     String next = url;
     while (next != null) {
       if (!seen.add(next) || seen.size() > MAX_PAGES) {
-        throw new UpstreamException(
+        throw UpstreamException.badResponse(
             GraphClient.UPSTREAM,
-            502,
             GraphClient.UPSTREAM + " kept paging while asked to " + what,
-            null,
             null,
             null);
       }
@@ -424,20 +418,15 @@ public final class GraphDirectoryRoles {
       try {
         page = graph.send(GraphRequest.get("page", next));
       } catch (UpstreamException e) {
-        if (e.status() == 401 || e.status() == 403) {
-          throw new UpstreamException(
-              GraphClient.UPSTREAM,
-              e.status(),
+        if (e.failure().isRefusedIdentity()) {
+          throw e.explainedWithoutBody(
               GraphClient.UPSTREAM
                   + " could not "
                   + what
                   + " (grant the app's identity the Microsoft Graph permission "
                   + permission
                   + "): "
-                  + e.getMessage(),
-              null,
-              null,
-              e);
+                  + e.getMessage());
         }
         throw e;
       }

@@ -1,6 +1,7 @@
 package com.socactions.graph;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.socactions.platform.UpstreamFailure;
 import java.util.Locale;
 import java.util.Set;
 
@@ -10,7 +11,7 @@ import java.util.Set;
  * code decides where Graph's codes are unambiguous; the status otherwise.
  */
 public enum GraphFailure {
-  /** The object does not exist (404, {@code Request_ResourceNotFound}). */
+  /** The object does not exist (404, 410, {@code Request_ResourceNotFound}). */
   NOT_FOUND,
   /**
    * The app's identity lacks the permission or role (401, 403, {@code
@@ -23,7 +24,7 @@ public enum GraphFailure {
   CONFLICT,
   /** Still throttled after the retries this client makes (429). */
   THROTTLED,
-  /** Graph failed or did not answer (5xx, no answer); may work later. */
+  /** Graph failed or did not answer (5xx, 408, no answer); may work later. */
   UNAVAILABLE,
   /** Anything else. */
   FAILED;
@@ -34,6 +35,9 @@ public enum GraphFailure {
       Set.of(
           "authorization_requestdenied", "accessdenied", "forbidden", "invalidauthenticationtoken");
 
+  /** Graph's status for a request it refuses as malformed. */
+  private static final int BAD_REQUEST = 400;
+
   private final String wireName = name().toLowerCase(Locale.ROOT);
 
   @JsonValue
@@ -42,31 +46,36 @@ public enum GraphFailure {
   }
 
   /**
-   * The failure a status and error code stand for.
+   * The failure a status and error code stand for: Graph's code where it is unambiguous, else the
+   * status's {@link UpstreamFailure} kind, with Graph's 400 Bad Request told apart as {@link
+   * #INVALID}.
    *
-   * @param status the HTTP status, 0 when there was no answer; must not be a 2xx
+   * @param status the HTTP status Graph answered; must not be a 2xx
    * @param code Graph's {@code error.code}, or null
    */
   public static GraphFailure of(int status, String code) {
     String lower = code == null ? "" : code.toLowerCase(Locale.ROOT);
-    if (NOT_FOUND_CODES.contains(lower) || status == 404) {
+    if (NOT_FOUND_CODES.contains(lower)) {
       return NOT_FOUND;
     }
-    if (FORBIDDEN_CODES.contains(lower) || status == 401 || status == 403) {
+    if (FORBIDDEN_CODES.contains(lower)) {
       return FORBIDDEN;
     }
-    if (status == 429) {
-      return THROTTLED;
-    }
-    if (status == 0 || status >= 500) {
-      return UNAVAILABLE;
-    }
-    if (status == 409 || status == 412) {
-      return CONFLICT;
-    }
-    if (status == 400) {
+    if (status == BAD_REQUEST) {
       return INVALID;
     }
-    return FAILED;
+    return of(UpstreamFailure.ofHttpStatus(status));
+  }
+
+  /** The per-item reason for a kind of failure. */
+  public static GraphFailure of(UpstreamFailure failure) {
+    return switch (failure) {
+      case NOT_FOUND -> NOT_FOUND;
+      case UNAUTHORIZED, FORBIDDEN -> FORBIDDEN;
+      case THROTTLED -> THROTTLED;
+      case UNAVAILABLE, BAD_RESPONSE -> UNAVAILABLE;
+      case CONFLICT -> CONFLICT;
+      case REJECTED -> FAILED;
+    };
   }
 }

@@ -30,8 +30,8 @@ public final class GraphIdentityProtection {
    *
    * @param userIds object ids; repeats are sent once
    * @throws IllegalArgumentException when an id is not an object id (a GUID)
-   * @throws UpstreamException when Graph refuses (403: permission or licence missing; 400: an id it
-   *     does not know) or fails once the retries are spent
+   * @throws UpstreamException when Graph refuses ({@code FORBIDDEN}: permission or licence missing;
+   *     {@code REJECTED}: an id it does not know) or fails once the retries are spent
    */
   public void confirmCompromised(Collection<String> userIds) {
     Set<String> ids = new LinkedHashSet<>();
@@ -44,17 +44,12 @@ public final class GraphIdentityProtection {
     ids.forEach(list::add);
     GraphResponse response = graph.send(GraphRequest.post("confirm", CONFIRM_COMPROMISED, body));
     if (!response.isSuccess()) {
-      throw new UpstreamException(
-          GraphClient.UPSTREAM,
-          response.status(),
+      throw response.toException(
           GraphClient.UPSTREAM
               + " could not confirm "
               + ids.size()
               + " users compromised: "
-              + response.reason(),
-          null,
-          null,
-          null);
+              + response.reason());
     }
   }
 }

@@ -208,17 +208,12 @@ public final class GraphNamedLocations {
           graph.send(
               GraphRequest.patch("patch", PATH + id, body), () -> beforeWrite.check(changing));
       if (!written.isSuccess()) {
-        throw new UpstreamException(
-            GraphClient.UPSTREAM,
-            written.status(),
+        throw written.toException(
             GraphClient.UPSTREAM
                 + " could not update named location "
                 + id
                 + ": "
-                + written.reason(),
-            null,
-            null,
-            null);
+                + written.reason());
       }
       return new RangeChange(changed, unchanged, next.size(), true);
     }
@@ -230,13 +225,11 @@ public final class GraphNamedLocations {
       return Optional.empty();
     }
     if (!response.isSuccess() || !(response.body() instanceof ObjectNode location)) {
-      throw new UpstreamException(
-          GraphClient.UPSTREAM,
-          response.isSuccess() ? 502 : response.status(),
-          GraphClient.UPSTREAM + " could not read named location " + id + ": " + response.reason(),
-          null,
-          null,
-          null);
+      String message =
+          GraphClient.UPSTREAM + " could not read named location " + id + ": " + response.reason();
+      throw response.isSuccess()
+          ? UpstreamException.badResponse(GraphClient.UPSTREAM, message, null, null)
+          : response.toException(message);
     }
     if (!IP_LOCATION_TYPE.equals(location.path("@odata.type").asText())) {
       throw new ConfigurationException(

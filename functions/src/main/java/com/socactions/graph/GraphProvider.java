@@ -147,7 +147,7 @@ public final class GraphProvider implements Provider {
     } catch (ConfigurationException e) {
       return Readiness.error(e.getMessage());
     } catch (UpstreamException e) {
-      return e.status() == 401 || e.status() == 403
+      return e.failure().isRefusedIdentity()
           ? Readiness.error(e.getMessage())
           : Readiness.degraded(
               tokens + ", but the named location could not be read: " + e.getMessage());

@@ -440,7 +440,12 @@ public final class IdentityService {
         identityProtection.get().confirmCompromised(allowed.stream().map(GraphUser::id).toList());
       } catch (UpstreamException e) {
         failure = e.getMessage();
-        failureKind = e.status() == 403 ? "forbidden" : e.status() == 429 ? "throttled" : "failed";
+        failureKind =
+            switch (e.failure()) {
+              case FORBIDDEN -> "forbidden";
+              case THROTTLED -> "throttled";
+              default -> "failed";
+            };
       }
       for (GraphUser user : allowed) {
         call.answer(

@@ -7,8 +7,8 @@ import java.util.Objects;
  * A finished job's answer: exactly the status, media type and body the synchronous call would have
  * given, kept until the job expires.
  *
- * @param status the HTTP status (200 for work done, 4xx for a request the service refused as a
- *     whole)
+ * @param status the HTTP status, as the HTTP side chose it ({@link Jobs.AnswerWriter}): success for
+ *     work done, 4xx for a request the service refused as a whole
  * @param contentType {@code application/json; charset=utf-8} or {@code application/problem+json}
  * @param body the body's bytes
  * @param retryAfter seconds for a {@code Retry-After} header, or null

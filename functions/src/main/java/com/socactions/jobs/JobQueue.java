@@ -91,13 +91,7 @@ public final class JobQueue {
     try {
       client().sendMessageWithResponse(jobId, delay, null, TIMEOUT, null);
     } catch (QueueStorageException e) {
-      throw new UpstreamException(
-          UPSTREAM,
-          e.getStatusCode(),
-          "Queue storage could not queue job " + jobId + ": " + firstLine(e),
-          null,
-          null,
-          e);
+      throw UpstreamException.ofAzure(UPSTREAM, "Queue storage could not queue job " + jobId, e);
     } catch (RuntimeException e) {
       if (e instanceof UpstreamException || e instanceof ConfigurationException) {
         throw e;

@@ -12,6 +12,7 @@ import com.azure.data.tables.models.TableTransactionActionType;
 import com.socactions.platform.TableReads;
 import com.socactions.platform.TableStorage;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,7 +118,7 @@ final class JobStore {
     try {
       return Optional.of(fromEntity(jobs().getEntity(id, JOB_ROW)));
     } catch (TableServiceException e) {
-      if (status(e) == 404) {
+      if (UpstreamFailure.of(e) == UpstreamFailure.NOT_FOUND) {
         return Optional.empty();
       }
       throw upstream("could not read job " + id, e);
@@ -140,7 +141,7 @@ final class JobStore {
                       row, TableEntityUpdateMode.REPLACE, true, null, Context.NONE)
                   .getHeaders()));
     } catch (TableServiceException e) {
-      if (status(e) == 412 || status(e) == 409) {
+      if (UpstreamFailure.of(e) == UpstreamFailure.CONFLICT) {
         throw new Conflict(job.id());
       }
       throw upstream("could not update job " + job.id(), e);
@@ -224,7 +225,7 @@ final class JobStore {
       keys.createEntity(row);
       return Optional.empty();
     } catch (TableServiceException e) {
-      if (status(e) != 409) {
+      if (UpstreamFailure.of(e) != UpstreamFailure.CONFLICT) {
         throw upstream("could not store an idempotency key", e);
       }
     }
@@ -242,7 +243,7 @@ final class JobStore {
       }
       return Optional.empty();
     } catch (TableServiceException e) {
-      if (status(e) == 409 || status(e) == 412) {
+      if (UpstreamFailure.of(e) == UpstreamFailure.CONFLICT) {
         return findKey(hash).map(taken -> taken.getProperty("job_id").toString());
       }
       throw upstream("could not store an idempotency key", e);
@@ -260,7 +261,7 @@ final class JobStore {
     try {
       return Optional.of(storage.get().table(keysTable).getEntity(keyPartition(hash), hash));
     } catch (TableServiceException e) {
-      if (status(e) == 404) {
+      if (UpstreamFailure.of(e) == UpstreamFailure.NOT_FOUND) {
         return Optional.empty();
       }
       throw upstream("could not read an idempotency key", e);
@@ -282,7 +283,7 @@ final class JobStore {
       mark = expiry.getEntity(WATERMARK, WATERMARK);
       from = ((OffsetDateTime) mark.getProperty("swept_until")).toInstant();
     } catch (TableServiceException e) {
-      if (status(e) != 404) {
+      if (UpstreamFailure.of(e) != UpstreamFailure.NOT_FOUND) {
         throw upstream("could not read the expiry watermark", e);
       }
       from = now.minus(firstLookBack).truncatedTo(ChronoUnit.HOURS);
@@ -309,7 +310,7 @@ final class JobStore {
             next, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
       }
     } catch (TableServiceException e) {
-      if (status(e) == 412 || status(e) == 409) {
+      if (UpstreamFailure.of(e) == UpstreamFailure.CONFLICT) {
         return deleted;
       }
       throw upstream("could not sweep expired jobs", e);
@@ -341,7 +342,8 @@ final class JobStore {
                       .table(keysTable)
                       .deleteEntityWithResponse(row, true, null, Context.NONE);
                 } catch (TableServiceException e) {
-                  if (status(e) != 404 && status(e) != 412) {
+                  if (UpstreamFailure.of(e) != UpstreamFailure.NOT_FOUND
+                      && UpstreamFailure.of(e) != UpstreamFailure.CONFLICT) {
                     throw e;
                   }
                 }
@@ -430,21 +432,7 @@ final class JobStore {
         row.getETag());
   }
 
-  /**
-   * The ETag of a write's answer. Read through azure-core's headers, Azurite's weak ETag ({@code
-   * W/"datetime'...'"}) comes back without its closing quote, which a conditional write then
-   * refuses as malformed (400): it is put back.
-   */
-  private static int status(TableServiceException e) {
-    return e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
-  }
-
   private static UpstreamException upstream(String what, TableServiceException e) {
-    String detail =
-        e.getMessage() == null
-            ? e.getClass().getSimpleName()
-            : e.getMessage().lines().findFirst().orElse("");
-    return new UpstreamException(
-        UPSTREAM, status(e), "Jobs: " + what + ": " + detail, null, null, e);
+    return UpstreamException.ofAzure(UPSTREAM, "Jobs: " + what, e);
   }
 }

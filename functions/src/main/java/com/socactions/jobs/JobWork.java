@@ -10,7 +10,7 @@ import java.util.List;
  * the same plan and carries on from the job row's checkpoint.
  *
  * <p>Failure modes of {@link #run}: whatever the service throws. {@link Jobs} asks its {@link
- * Jobs.Refusals} whether that is an answer to the request as a whole (a provider that is not
+ * Jobs.AnswerWriter} whether that is an answer to the request as a whole (a provider that is not
  * configured: the job ends with the answer the synchronous call would have given); anything else is
  * a chunk that may succeed later (the queue message is retried, then poisoned: {@link #answer} is
  * then given the chunks that never ran, and answers their items as failed, naming the failure).

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * Runs requests that may take longer than a synchronous call can wait, and keeps their answers.
@@ -51,6 +52,15 @@ import java.util.logging.Logger;
 public final class Jobs {
   private static final Logger LOG = Logger.getLogger(Jobs.class.getName());
 
+  /** The form of the ids jobs get: a random UUID, lower case. */
+  private static final Pattern JOB_ID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+  /** Whether {@code text} has the form of a job's id; anything else names no job. */
+  public static boolean isJobId(String text) {
+    return text != null && JOB_ID.matcher(text).matches();
+  }
+
   /** How long a job and its answer are kept after its request. */
   public static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
 
@@ -78,13 +88,18 @@ public final class Jobs {
   }
 
   /**
-   * Tells a refusal of a request as a whole (an answer the synchronous call would have given, and
-   * that retrying cannot change) from a failure a retry may mend.
+   * The answers a job keeps, exactly as the synchronous call would have given them: the HTTP side
+   * writes them (statuses are its to choose), this class stores and serves them.
    */
-  @FunctionalInterface
-  public interface Refusals {
-    /** The answer for {@code failure}, or empty when a retry may mend it. */
-    Optional<JobAnswer> answerFor(RuntimeException failure, StoredRequest request);
+  public interface AnswerWriter {
+    /** The answer of work done: {@code response} as the synchronous call answers it. */
+    JobAnswer answered(Object response);
+
+    /**
+     * The answer for a refusal of the request as a whole (one that retrying cannot change), or
+     * empty when {@code failure} is one a retry may mend.
+     */
+    Optional<JobAnswer> refusal(RuntimeException failure, StoredRequest request);
   }
 
   /** What {@link #handle} did with a request. */
@@ -108,7 +123,7 @@ public final class Jobs {
   private final SyncBudget budget;
   private final WorkRates rates;
   private final Rebuild rebuild;
-  private final Refusals refusals;
+  private final AnswerWriter answerWriter;
   private final Clock clock;
   private final Ticker ticker;
   private final Duration retention;
@@ -120,7 +135,7 @@ public final class Jobs {
       SyncBudget budget,
       WorkRates rates,
       Rebuild rebuild,
-      Refusals refusals,
+      AnswerWriter answerWriter,
       Clock clock,
       Ticker ticker,
       Duration retention,
@@ -130,7 +145,7 @@ public final class Jobs {
     this.budget = budget;
     this.rates = rates;
     this.rebuild = rebuild;
-    this.refusals = refusals;
+    this.answerWriter = answerWriter;
     this.clock = clock;
     this.ticker = ticker;
     this.retention = retention;
@@ -193,7 +208,7 @@ public final class Jobs {
       try {
         answers.set(chunk, work.run(chunk));
       } catch (RuntimeException e) {
-        if (chunk == 0 || refusals.answerFor(e, request).isPresent()) {
+        if (chunk == 0 || answerWriter.refusal(e, request).isPresent()) {
           throw e;
         }
         // Part of the request is done: the rest goes to a worker, which retries it.
@@ -263,8 +278,14 @@ public final class Jobs {
     return new Accepted(JobProgress.of(job), retryAfter(job, estimate));
   }
 
-  /** The job's progress, or its answer once done; empty when there is no such job or it expired. */
+  /**
+   * The job's progress, or its answer once done; empty when there is no such job, it expired, or
+   * {@code id} is not a job's id at all.
+   */
   public Optional<View> find(String id) {
+    if (!isJobId(id)) {
+      return Optional.empty();
+    }
     Optional<Job> found = store.find(id).filter(this::kept);
     if (found.isEmpty()) {
       return Optional.empty();
@@ -310,7 +331,7 @@ public final class Jobs {
       List<C> none = new ArrayList<>(Collections.nCopies(work.chunkCount(), null));
       finish(
           job,
-          json(
+          answerWriter.answered(
               work.answer(
                   none,
                   "the job was planned by another version of the app and cannot be resumed: run"
@@ -331,7 +352,7 @@ public final class Jobs {
       try {
         answer = work.run(chunk);
       } catch (RuntimeException e) {
-        Optional<JobAnswer> refused = refusals.answerFor(e, request);
+        Optional<JobAnswer> refused = answerWriter.refusal(e, request);
         if (refused.isPresent()) {
           finish(job, refused.get());
           return;
@@ -370,7 +391,7 @@ public final class Jobs {
                           new IllegalStateException(
                               "job " + request.operation() + " lost chunk " + index))));
     }
-    finish(job, json(work.answer(answers, null)));
+    finish(job, answerWriter.answered(work.answer(answers, null)));
   }
 
   /**
@@ -406,7 +427,7 @@ public final class Jobs {
             + why
             + "); nothing more is reported done for it: run the action again for it";
     LOG.warning("Job " + job.id() + " (" + job.operation() + ") failed: " + why);
-    finish(job, json(work.answer(answers, failure)));
+    finish(job, answerWriter.answered(work.answer(answers, failure)));
   }
 
   /**
@@ -461,14 +482,6 @@ public final class Jobs {
   private static String describe(RuntimeException e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return message.lines().findFirst().orElse(message);
-  }
-
-  private static JobAnswer json(Object response) {
-    try {
-      return new JobAnswer(200, JobAnswer.JSON, Json.MAPPER.writeValueAsBytes(response), null);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot write the answer", e);
-    }
   }
 
   private static byte[] write(StoredRequest request) {

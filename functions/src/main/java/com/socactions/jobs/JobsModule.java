@@ -34,7 +34,8 @@ public final class JobsModule {
 
   /**
    * @param rebuild the work of a stored request (the operations that may run as jobs)
-   * @param refusals tells a refusal of a request as a whole from a failure a retry may mend
+   * @param answerWriter writes the answers a job keeps: of work done, and of a refusal of the
+   *     request as a whole (told from a failure a retry may mend)
    */
   public JobsModule(
       Settings settings,
@@ -42,7 +43,7 @@ public final class JobsModule {
       Supplier<TableStorage> storage,
       AzureCredentials credentials,
       Jobs.Rebuild rebuild,
-      Jobs.Refusals refusals) {
+      Jobs.AnswerWriter answerWriter) {
     this.jobs =
         Suppliers.memoize(
             () ->
@@ -52,7 +53,7 @@ public final class JobsModule {
                     new SyncBudget(syncBudget(settings), rates),
                     rates,
                     rebuild,
-                    refusals,
+                    answerWriter,
                     clock,
                     Ticker.SYSTEM,
                     retention(settings),

@@ -5,6 +5,7 @@ import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
+import com.socactions.platform.UpstreamFailure;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -74,7 +75,7 @@ final class TableBlobs {
     try {
       return table.getEntity(partition, row);
     } catch (TableServiceException e) {
-      if (e.getResponse() != null && e.getResponse().getStatusCode() == 404) {
+      if (UpstreamFailure.of(e) == UpstreamFailure.NOT_FOUND) {
         return null;
       }
       throw e;

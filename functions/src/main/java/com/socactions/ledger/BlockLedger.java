@@ -15,6 +15,7 @@ import com.socactions.platform.TableBatch;
 import com.socactions.platform.TableReads;
 import com.socactions.platform.TableStorage;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -1068,11 +1069,11 @@ public final class BlockLedger {
           row.toEntity(), true, null, com.azure.core.util.Context.NONE);
       return true;
     } catch (com.azure.data.tables.models.TableServiceException e) {
-      int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
-      if (status == 404 || status == 412) {
+      UpstreamFailure failure = UpstreamFailure.of(e);
+      if (failure == UpstreamFailure.NOT_FOUND || failure == UpstreamFailure.CONFLICT) {
         return false; // gone, or changed since: not this run's to delete
       }
-      throw new UpstreamException(UPSTREAM, "Table storage could not delete a ledger row", e);
+      throw UpstreamException.ofAzure(UPSTREAM, "Table storage could not delete a ledger row", e);
     }
   }
 

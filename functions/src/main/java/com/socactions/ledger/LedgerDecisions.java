@@ -9,7 +9,6 @@ import com.socactions.ledger.BlockLedger.LiftClaim;
 import com.socactions.ledger.BlockLedger.Settlement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -69,7 +68,7 @@ final class LedgerDecisions {
   /** See {@link BlockLedger#claimActive}. */
   static Decided<Claim> claim(
       LedgerRequest request, String claimId, LedgerRow current, Instant now, Duration timeout) {
-    String decision = request.action().name().toLowerCase(Locale.ROOT);
+    String decision = request.action().wireName();
     if (current != null && claimId.equals(current.claimId) && current.pendingSince != null) {
       // Our own write, answered after a lost response and retried by the storage client.
       Claim.Status status =

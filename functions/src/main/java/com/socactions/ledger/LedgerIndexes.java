@@ -134,12 +134,7 @@ final class LedgerIndexes {
   }
 
   static String listVersionKey(String provider, Action action, IndicatorType type) {
-    return "list-version|"
-        + provider
-        + "|"
-        + action.name().toLowerCase(Locale.ROOT)
-        + "|"
-        + type.wireName();
+    return "list-version|" + provider + "|" + action.wireName() + "|" + type.wireName();
   }
 
   static String historyRowKey(String rowKey, int seq) {
@@ -293,7 +288,7 @@ final class LedgerIndexes {
             .addProperty("ledger_key", ledgerKey)
             .addProperty("value", row.value)
             .addProperty("type", row.type.wireName())
-            .addProperty("action", row.action.name().toLowerCase(Locale.ROOT));
+            .addProperty("action", row.action.wireName());
     if (row.expiresAt != null) {
       entity.addProperty("expires_at", row.expiresAt.atOffset(ZoneOffset.UTC));
     }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.socactions.platform.ConditionalWrites;
 import com.socactions.platform.Json;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -99,10 +100,10 @@ final class LedgerMigration {
       try {
         tables.rows.createEntity(row.toEntity());
       } catch (TableServiceException e) {
-        if (e.getResponse() != null && e.getResponse().getStatusCode() == 409) {
+        if (UpstreamFailure.of(e) == UpstreamFailure.CONFLICT) {
           continue; // written since the upgrade: newer than the old row
         }
-        throw new UpstreamException(
+        throw UpstreamException.ofAzure(
             BlockLedger.UPSTREAM, "Table storage could not carry a ledger row over", e);
       }
       written.add(new ConditionalWrites.Written<>(null, row));

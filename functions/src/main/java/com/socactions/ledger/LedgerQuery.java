@@ -1,5 +1,7 @@
 package com.socactions.ledger;
 
+import com.socactions.indicators.Indicators;
+import com.socactions.indicators.ParseResult;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -50,6 +52,17 @@ public record LedgerQuery(
 
   public LedgerQuery withValue(String value) {
     return new LedgerQuery(states, provider, incidentId, value, pageSize, continuationToken);
+  }
+
+  /**
+   * Rows of one indicator as a caller sent it, looked up the way the ledger stores it: normalised
+   * as a block normalises it, or as sent when it is no indicator (and then matches nothing).
+   */
+  public LedgerQuery withIndicator(String input) {
+    return withValue(
+        Indicators.parse(input) instanceof ParseResult.Parsed parsed
+            ? parsed.indicator().value()
+            : input);
   }
 
   public LedgerQuery withPage(int pageSize, String continuationToken) {

@@ -227,7 +227,7 @@ final class LedgerRow {
             .addProperty("value", value)
             .addProperty("type", type.wireName())
             .addProperty("provider", provider)
-            .addProperty("action", action.name().toLowerCase(Locale.ROOT))
+            .addProperty("action", action.wireName())
             .addProperty("state", state.wireName())
             .addProperty("lift_pending", liftPending)
             .addProperty("outbox", outboxJson())

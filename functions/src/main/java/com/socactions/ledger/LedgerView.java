@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.socactions.indicators.IndicatorType;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One ledger row as {@code ListIndicators} shows it: who blocked what, when, why, until when, for
@@ -16,7 +15,7 @@ public record LedgerView(
     String value,
     IndicatorType type,
     String provider,
-    String action,
+    Action action,
     LedgerState state,
     String reason,
     String justification,
@@ -42,12 +41,11 @@ public record LedgerView(
 
   /** With {@code history}: the row's whole audit trail, or its latest decision's entries. */
   public static LedgerView of(LedgerEntry entry, List<LedgerHistory> history) {
-    Action action = entry.action();
     return new LedgerView(
         entry.value(),
         entry.type(),
         entry.provider(),
-        action == null ? null : action.name().toLowerCase(Locale.ROOT),
+        entry.action(),
         entry.state(),
         entry.reason(),
         entry.justification(),

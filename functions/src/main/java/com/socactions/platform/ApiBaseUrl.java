@@ -58,7 +58,8 @@ public final class ApiBaseUrl {
    * null when there is none. Followed only on the API's own origin, since the caller's token goes
    * with it.
    *
-   * @throws UpstreamException status 502 when the link points at another scheme, host or port
+   * @throws UpstreamException {@link UpstreamFailure#BAD_RESPONSE} when the link points at another
+   *     scheme, host or port
    */
   public static HttpUrl sameOriginLink(HttpUrl base, String link, String upstream) {
     if (link == null || link.isBlank()) {
@@ -69,8 +70,8 @@ public final class ApiBaseUrl {
         || !next.scheme().equals(base.scheme())
         || !next.host().equals(base.host())
         || next.port() != base.port()) {
-      throw new UpstreamException(
-          upstream, 502, upstream + " pointed the next page at another origin", null, null, null);
+      throw UpstreamException.badResponse(
+          upstream, upstream + " pointed the next page at another origin", null, null);
     }
     return next;
   }

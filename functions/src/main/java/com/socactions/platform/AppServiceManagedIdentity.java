@@ -103,23 +103,20 @@ final class AppServiceManagedIdentity implements TokenCredential {
       ResponseBody body = response.body();
       String text = body == null ? "" : body.string();
       if (!response.isSuccessful()) {
-        throw new UpstreamException(
+        throw UpstreamException.answered(
             AzureCredentials.UPSTREAM,
             response.code(),
             "The managed-identity endpoint answered " + response.code() + " for " + resource,
             text,
-            null,
             null);
       }
       JsonNode json = Json.UPSTREAM.readTree(text);
       String token = json.path("access_token").asText("");
       long expiresOn = json.path("expires_on").asLong(0);
       if (token.isEmpty() || expiresOn == 0) {
-        throw new UpstreamException(
+        throw UpstreamException.badResponse(
             AzureCredentials.UPSTREAM,
-            response.code(),
             "The managed-identity endpoint sent no access_token/expires_on for " + resource,
-            null,
             null,
             null);
       }

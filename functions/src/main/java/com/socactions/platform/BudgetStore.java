@@ -74,7 +74,7 @@ interface BudgetStore {
       try {
         entity = table.get().getEntity(PARTITION, key);
       } catch (TableServiceException e) {
-        if (status(e) == 404) {
+        if (UpstreamFailure.of(e) == UpstreamFailure.NOT_FOUND) {
           return Row.MISSING;
         }
         throw e;
@@ -110,16 +110,12 @@ interface BudgetStore {
         // Without the new ETag the next booking reads the row first: correct, one call dearer.
         return new Row(state, TableReads.etagOf(response.getHeaders()));
       } catch (TableServiceException e) {
-        int status = status(e);
-        if (status == 409 || status == 412 || status == 404) {
+        UpstreamFailure failure = UpstreamFailure.of(e);
+        if (failure == UpstreamFailure.CONFLICT || failure == UpstreamFailure.NOT_FOUND) {
           return null;
         }
         throw e;
       }
-    }
-
-    private static int status(TableServiceException e) {
-      return e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
     }
 
     static byte[] encode(long[] slots) {

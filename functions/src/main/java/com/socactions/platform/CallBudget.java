@@ -8,9 +8,9 @@ import java.time.Duration;
  * takes one permit, right before it is sent.
  *
  * <p>Failure mode: when the next permit is further away than the caller may wait, {@link #acquire}
- * throws an {@link UpstreamException} with status 429 and a {@code Retry-After} saying when a
- * permit will be free, so the caller answers its items {@code failed} with that hint instead of
- * dropping them or waiting past its own deadline.
+ * throws an {@link UpstreamException} of kind {@link UpstreamFailure#THROTTLED} with a {@code
+ * Retry-After} saying when a permit will be free, so the caller answers its items {@code failed}
+ * with that hint instead of dropping them or waiting past its own deadline.
  */
 public interface CallBudget {
   /** No limit: every call may start at once (upstreams that publish none). */
@@ -27,7 +27,8 @@ public interface CallBudget {
    * Waits until one call may start and books it; the call must start as soon as this returns.
    *
    * @param maxWait the longest this caller waits for its turn
-   * @throws UpstreamException status 429 with {@code Retry-After} when the turn is further away
+   * @throws UpstreamException {@link UpstreamFailure#THROTTLED} with {@code Retry-After} when the
+   *     turn is further away
    */
   void acquire(Duration maxWait);
 

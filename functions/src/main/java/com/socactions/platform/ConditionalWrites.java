@@ -1,6 +1,5 @@
 package com.socactions.platform;
 
-import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
@@ -332,7 +331,7 @@ public final class ConditionalWrites<T> {
         written.add(new Written<>(current, next));
         return decision.result().apply(next);
       } catch (TableServiceException e) {
-        if (!isRace(e) && status(e) != 404) {
+        if (!isRace(e) && UpstreamFailure.of(e) != UpstreamFailure.NOT_FOUND) {
           throw TableReads.failure(
               upstream, "could not write row " + partitionKey + "/" + rowKey, e);
         }
@@ -376,10 +375,6 @@ public final class ConditionalWrites<T> {
   }
 
   private static boolean isRace(TableServiceException e) {
-    return status(e) == 409 || status(e) == 412;
-  }
-
-  private static int status(HttpResponseException e) {
-    return e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
+    return UpstreamFailure.of(e) == UpstreamFailure.CONFLICT;
   }
 }

@@ -46,16 +46,20 @@ import java.util.PriorityQueue;
  * <h2>Failures</h2>
  *
  * When the next free turn is further away than the caller may wait, {@link #acquire} throws an
- * {@link UpstreamException} 429 whose {@code Retry-After} is that turn. When Table Storage fails
- * (not a conflict), the budget warns and books in this process's memory for {@link
- * #DEFAULT_STORAGE_COOLDOWN}: the per-instance limit of before, never no limit and never a failed
- * call; a 429 that comes then is still honoured through {@link #throttled}.
+ * {@link UpstreamException} of kind {@link UpstreamFailure#THROTTLED} whose {@code Retry-After} is
+ * that turn. When Table Storage fails (not a conflict), the budget warns and books in this
+ * process's memory for {@link #DEFAULT_STORAGE_COOLDOWN}: the per-instance limit of before, never
+ * no limit and never a failed call; a 429 that comes then is still honoured through {@link
+ * #throttled}.
  */
 public final class SharedBudget implements CallBudget {
   /** How late after its turn a call may start. Turns are spaced by their window plus this. */
   public static final Duration DEFAULT_GRACE = Duration.ofMillis(250);
 
-  /** Conditional writes lost to other instances before one booking gives up (answers 503). */
+  /**
+   * Conditional writes lost to other instances before one booking gives up ({@link
+   * UpstreamFailure#UNAVAILABLE}).
+   */
   public static final int DEFAULT_MAX_BOOKING_ATTEMPTS = 20;
 
   /** After a storage failure, bookings stay in this process's memory this long. */
@@ -313,8 +317,8 @@ public final class SharedBudget implements CallBudget {
    * too, or (for a prefetch) only while they are free right now. Caller holds {@link #booking}.
    *
    * @return at least one turn
-   * @throws UpstreamException 429 when the first free turn is too far away; 503 when other
-   *     instances won every conditional write
+   * @throws UpstreamException {@link UpstreamFailure#THROTTLED} when the first free turn is too far
+   *     away; {@link UpstreamFailure#UNAVAILABLE} when other instances won every conditional write
    */
   private List<Long> book(int wanted, long maxWaitMillis, boolean prefetching) {
     for (int attempt = 1; attempt <= DEFAULT_MAX_BOOKING_ATTEMPTS; attempt++) {
@@ -353,15 +357,12 @@ public final class SharedBudget implements CallBudget {
       }
       known = null; // another instance wrote first: read its row and plan again
     }
-    throw new UpstreamException(
+    throw UpstreamException.retryLater(
         upstream,
-        503,
         "Could not book a call to "
             + upstream
             + ": other instances kept writing its budget first; try again",
-        null,
-        Duration.ofSeconds(1),
-        null);
+        Duration.ofSeconds(1));
   }
 
   /**
@@ -437,9 +438,8 @@ public final class SharedBudget implements CallBudget {
 
   private UpstreamException exhausted(long waitMillis) {
     Duration retryAfter = Duration.ofSeconds(Math.max(1, (waitMillis + 999) / 1000));
-    return new UpstreamException(
+    return UpstreamException.throttled(
         upstream,
-        429,
         upstream
             + " allows "
             + limits.describe(operation)
@@ -447,9 +447,7 @@ public final class SharedBudget implements CallBudget {
             + " is free in "
             + retryAfter.toSeconds()
             + " s",
-        null,
-        retryAfter,
-        null);
+        retryAfter);
   }
 
   private void sleep(Duration wait) {

@@ -105,7 +105,7 @@ public final class TableBatch {
         replace(table, op.entity());
       }
     } catch (HttpResponseException e) {
-      if (op.delete() && e.getResponse() != null && e.getResponse().getStatusCode() == 404) {
+      if (op.delete() && UpstreamFailure.of(e) == UpstreamFailure.NOT_FOUND) {
         return;
       }
       throw TableReads.failure(upstream, "could not write an entry", e);

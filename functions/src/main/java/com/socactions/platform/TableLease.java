@@ -174,9 +174,8 @@ public final class TableLease {
         if (round >= MAX_ROUNDS) {
           throw new UpstreamException(
               UPSTREAM,
-              503,
+              UpstreamFailure.UNAVAILABLE,
               "Lost the lease on " + checked + " " + round + " times in a row; try again",
-              null,
               duration,
               lost);
         }
@@ -255,7 +254,8 @@ public final class TableLease {
             renewed, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
         return true;
       } catch (TableServiceException e) {
-        if (status(e) == 412 || status(e) == 404) {
+        if (UpstreamFailure.of(e) == UpstreamFailure.CONFLICT
+            || UpstreamFailure.of(e) == UpstreamFailure.NOT_FOUND) {
           lost = true;
           return false;
         }
@@ -294,7 +294,7 @@ public final class TableLease {
           return new Holding(key, holder);
         }
       } catch (TableServiceException e) {
-        if (status(e) != 409 && status(e) != 412) {
+        if (UpstreamFailure.of(e) != UpstreamFailure.CONFLICT) {
           throw upstream("could not claim lease " + key, e);
         }
         // Another instance claimed it between our read and our write: wait like any other waiter.
@@ -302,17 +302,14 @@ public final class TableLease {
         throw upstream("could not claim lease " + key, e);
       }
       if (ticker.read() - deadline >= 0) {
-        throw new UpstreamException(
+        throw UpstreamException.retryLater(
             UPSTREAM,
-            503,
             "Another instance held the lease on "
                 + key
                 + " for longer than "
                 + maxWait
                 + "; try again",
-            null,
-            duration,
-            null);
+            duration);
       }
       pause();
     }
@@ -331,7 +328,8 @@ public final class TableLease {
       }
       table.deleteEntityWithResponse(held, true, null, Context.NONE);
     } catch (TableServiceException e) {
-      if (status(e) != 404 && status(e) != 412) {
+      if (UpstreamFailure.of(e) != UpstreamFailure.NOT_FOUND
+          && UpstreamFailure.of(e) != UpstreamFailure.CONFLICT) {
         LOG.warning(
             () ->
                 "Table storage could not release lease "
@@ -357,7 +355,7 @@ public final class TableLease {
     try {
       return table.getEntity(PARTITION, key);
     } catch (TableServiceException e) {
-      if (status(e) == 404) {
+      if (UpstreamFailure.of(e) == UpstreamFailure.NOT_FOUND) {
         return null;
       }
       throw e;
@@ -399,17 +397,7 @@ public final class TableLease {
     return value;
   }
 
-  private static int status(TableServiceException e) {
-    return e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
-  }
-
   private static UpstreamException upstream(String what, RuntimeException e) {
-    String detail =
-        e.getMessage() == null
-            ? e.getClass().getSimpleName()
-            : e.getMessage().lines().findFirst().orElse("");
-    int status = e instanceof TableServiceException tse ? status(tse) : 0;
-    return new UpstreamException(
-        UPSTREAM, status, "Table storage " + what + ": " + detail, null, null, e);
+    return UpstreamException.ofAzure(UPSTREAM, "Table storage " + what, e);
   }
 }

@@ -100,7 +100,7 @@ public final class TableReads {
           .getEntityWithResponse(key.partitionKey(), key.rowKey(), null, null, Context.NONE)
           .getValue();
     } catch (HttpResponseException e) {
-      if (e.getResponse() != null && e.getResponse().getStatusCode() == 404) {
+      if (UpstreamFailure.of(e) == UpstreamFailure.NOT_FOUND) {
         return null;
       }
       throw failure(upstream, "could not read " + key.partitionKey() + "/" + key.rowKey(), e);
@@ -125,19 +125,7 @@ public final class TableReads {
   }
 
   static UpstreamException failure(String upstream, String what, RuntimeException e) {
-    if (e instanceof UpstreamException upstreamFailure) {
-      return upstreamFailure;
-    }
-    String detail =
-        e.getMessage() == null
-            ? e.getClass().getSimpleName()
-            : e.getMessage().lines().findFirst().orElse("");
-    int status =
-        e instanceof HttpResponseException http && http.getResponse() != null
-            ? http.getResponse().getStatusCode()
-            : 0;
-    return new UpstreamException(
-        upstream, status, upstream + " " + what + ": " + detail, null, null, e);
+    return UpstreamException.ofAzure(upstream, upstream + " " + what, e);
   }
 
   static ThreadFactory daemonThreads(String name) {

@@ -251,14 +251,7 @@ public final class TableStorage {
       dataService.createTableIfNotExists(name);
       return dataService.getTableClient(name);
     } catch (HttpResponseException e) {
-      int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
-      throw new UpstreamException(
-          UPSTREAM,
-          status,
-          "Table storage could not create table " + name + ": " + firstLine(e),
-          null,
-          null,
-          e);
+      throw UpstreamException.ofAzure(UPSTREAM, "Table storage could not create table " + name, e);
     } catch (UpstreamException | ConfigurationException e) {
       throw e;
     } catch (RuntimeException e) {

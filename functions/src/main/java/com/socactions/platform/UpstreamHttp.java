@@ -47,7 +47,8 @@ public final class UpstreamHttp {
   /**
    * Sends the request once.
    *
-   * @throws UpstreamException status 0 when there was no answer; the status otherwise, with {@code
+   * @throws UpstreamException {@link UpstreamFailure#UNAVAILABLE} when there was no answer; the
+   *     kind of the answer's status otherwise ({@link UpstreamFailure#ofHttpStatus}), with {@code
    *     Retry-After} when the upstream sent one
    */
   public Answer send(Request request) {
@@ -56,7 +57,7 @@ public final class UpstreamHttp {
       if (response.isSuccessful()) {
         return new Answer(response.code(), body, response.headers());
       }
-      throw new UpstreamException(
+      throw UpstreamException.answered(
           upstream,
           response.code(),
           upstream
@@ -67,8 +68,7 @@ public final class UpstreamHttp {
               + " "
               + request.url().encodedPath(),
           body,
-          retryAfter(response, clock),
-          null);
+          retryAfter(response, clock));
     } catch (IOException e) {
       throw new UpstreamException(
           upstream,

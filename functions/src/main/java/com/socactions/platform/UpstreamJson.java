@@ -13,14 +13,15 @@ public final class UpstreamJson {
   /**
    * The body as a tree; an empty body is an empty object (a 204, or a 200 with nothing to say).
    *
-   * @throws UpstreamException status 502 with a body excerpt when it is not JSON
+   * @throws UpstreamException {@link UpstreamFailure#BAD_RESPONSE} with a body excerpt when it is
+   *     not JSON
    */
   public static JsonNode parse(String upstream, String body) {
     try {
       return Json.UPSTREAM.readTree(body.isEmpty() ? "{}" : body);
     } catch (JsonProcessingException e) {
-      throw new UpstreamException(
-          upstream, 502, upstream + " answered with JSON that does not parse", body, null, e);
+      throw UpstreamException.badResponse(
+          upstream, upstream + " answered with JSON that does not parse", body, e);
     }
   }
 

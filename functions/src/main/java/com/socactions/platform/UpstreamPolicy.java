@@ -12,14 +12,15 @@ import java.util.function.Supplier;
 /**
  * The resilience of one upstream API (Defender, PAN-OS, ServiceNow, Jira, Graph, Sentinel),
  * configured once and shared by every call to it: an explicit attempt loop that retries what a
- * retry can fix (no answer, 408, 429, 5xx) with exponential back-off, waits as long as the
- * upstream's {@code Retry-After} says (up to a cap), a circuit breaker that counts only the
+ * retry can fix ({@link UpstreamFailure#isRetryable}) with exponential back-off, waits as long as
+ * the upstream's {@code Retry-After} says (up to a cap), a circuit breaker that counts only the
  * upstream's own failures, and a rate limiter where the vendor publishes a limit.
  *
- * <p>Failures come out as {@link UpstreamException}: the last one when attempts run out, one with
- * status 503 and the time until the circuit lets a trial call through when it is open, one with
- * status 429 when a {@code Retry-After} is longer than the cap (so the caller's caller, Logic Apps,
- * waits instead of this request). Never retries a 4xx other than 408 and 429.
+ * <p>Failures come out as {@link UpstreamException}: the last one when attempts run out or when its
+ * {@code Retry-After} is longer than the cap (so the caller's caller, Logic Apps, waits instead of
+ * this request), one of kind {@link UpstreamFailure#UNAVAILABLE} with the time until the circuit
+ * lets a trial call through when it is open, one of kind {@link UpstreamFailure#THROTTLED} when the
+ * published rate limit is reached. Never retries a refusal (an answer other than throttling).
  */
 public final class UpstreamPolicy {
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
@@ -85,7 +86,8 @@ public final class UpstreamPolicy {
    * with other instances) instead of this policy's own rate limiter, waiting for it at most as long
    * as for a {@code Retry-After}; a 429 is reported to the budget so every instance holds back.
    *
-   * @throws UpstreamException also status 429 from the budget when no permit comes in time
+   * @throws UpstreamException also {@link UpstreamFailure#THROTTLED} from the budget when no permit
+   *     comes in time
    */
   public <T> T call(CallBudget budget, Supplier<T> attempt) {
     for (int tries = 1; ; tries++) {
@@ -95,13 +97,8 @@ public final class UpstreamPolicy {
         budget.acquire(options.maxRetryAfter);
       }
       if (!breaker.tryAcquirePermission()) {
-        throw new UpstreamException(
-            upstream,
-            503,
-            upstream + " is failing; its circuit is open for now",
-            null,
-            options.openDuration,
-            null);
+        throw UpstreamException.retryLater(
+            upstream, upstream + " is failing; its circuit is open for now", options.openDuration);
       }
       long started = breaker.getCurrentTimestamp();
       UpstreamException failed;
@@ -118,7 +115,7 @@ public final class UpstreamPolicy {
       }
       Duration retryAfter = failed.retryAfter().orElse(null);
       Duration wait = retryAfter != null ? retryAfter : backoff(tries);
-      boolean throttled = budget != null && failed.status() == 429;
+      boolean throttled = budget != null && failed.failure() == UpstreamFailure.THROTTLED;
       if (throttled) {
         budget.throttled(wait); // every instance holds back, not only this call
       }
@@ -163,13 +160,8 @@ public final class UpstreamPolicy {
     }
     long waitNanos = limiter.reservePermission();
     if (waitNanos < 0) {
-      throw new UpstreamException(
-          upstream,
-          429,
-          "the published rate limit of " + upstream + " is reached",
-          null,
-          options.period,
-          null);
+      throw UpstreamException.throttled(
+          upstream, "the published rate limit of " + upstream + " is reached", options.period);
     }
     if (waitNanos > 0) {
       sleep(Duration.ofNanos(waitNanos));
@@ -185,10 +177,12 @@ public final class UpstreamPolicy {
     }
   }
 
-  /** No answer and 5xx are the upstream's fault; 4xx (429 included) are answers. */
+  /**
+   * Outages and garbled answers are the upstream's fault; refusals (throttling included) are
+   * answers.
+   */
   private static boolean isUpstreamFault(Throwable e) {
-    return e instanceof UpstreamException upstream
-        && (upstream.status() == 0 || upstream.status() >= 500);
+    return e instanceof UpstreamException upstream && upstream.failure().isUpstreamFault();
   }
 
   /** The knobs, with named defaults. */

@@ -2,6 +2,7 @@ package com.socactions.sentinel;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One incident as the Sentinel REST API returns it: the raw resource ({@code id}, {@code name},
@@ -20,5 +21,21 @@ public record IncidentResource(ObjectNode json, String etag) {
   /** {@code properties}, or an empty object when the resource has none. */
   public ObjectNode properties() {
     return json.get("properties") instanceof ObjectNode properties ? properties : json.objectNode();
+  }
+
+  /** The incident's status, if Sentinel gave one it names. */
+  public Optional<IncidentStatus> status() {
+    return statusOf(properties());
+  }
+
+  /** The classification of a closed incident, or null when it is not closed or has none. */
+  public String classification() {
+    return status().orElse(null) == IncidentStatus.CLOSED
+        ? properties().path("classification").asText(null)
+        : null;
+  }
+
+  static Optional<IncidentStatus> statusOf(ObjectNode properties) {
+    return IncidentStatus.parse(properties.path("status").asText(""));
   }
 }

@@ -11,6 +11,7 @@ import com.socactions.platform.Json;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamHttp;
 import com.socactions.platform.UpstreamHttp.Answer;
 import com.socactions.platform.UpstreamJson;
@@ -186,7 +187,7 @@ public final class SentinelClient {
           call("read incident " + id.incidentName(), authorized(incidentUrl(id, List.of())).get());
       return Optional.of(resource(answer));
     } catch (UpstreamException e) {
-      if (e.status() == 404) {
+      if (e.failure() == UpstreamFailure.NOT_FOUND) {
         return Optional.empty();
       }
       throw e;
@@ -218,16 +219,15 @@ public final class SentinelClient {
       return resource(
           call("write incident " + id.incidentName(), request.put(RequestBody.create(json, JSON))));
     } catch (UpstreamException e) {
-      if (e.status() == 409 || e.status() == 412) {
+      if (e.failure() == UpstreamFailure.CONFLICT) {
         throw new IncidentConflictException(
-            e.status(),
             "Incident "
                 + id.incidentName()
-                + " changed since it was read (HTTP "
-                + e.status()
+                + " changed since it was read ("
+                + e.answerText()
                 + "): "
                 + e.getMessage(),
-            e.bodyExcerpt());
+            e);
       }
       throw e;
     }
@@ -243,7 +243,8 @@ public final class SentinelClient {
    *     same object, changed, or a new one); may run once per attempt, so it should depend on its
    *     input only
    * @return the incident after the write, or as read when there was nothing to write
-   * @throws UpstreamException status 404 when Sentinel holds no such incident
+   * @throws UpstreamException {@link UpstreamFailure#NOT_FOUND} when Sentinel holds no such
+   *     incident
    * @throws IncidentConflictException when every attempt met a newer version
    * @throws UpstreamException when Sentinel fails or refuses otherwise
    */
@@ -255,7 +256,11 @@ public final class SentinelClient {
               .orElseThrow(
                   () ->
                       new UpstreamException(
-                          UPSTREAM, 404, UPSTREAM + " holds no incident " + id, null, null, null));
+                          UPSTREAM,
+                          UpstreamFailure.NOT_FOUND,
+                          UPSTREAM + " holds no incident " + id,
+                          null,
+                          null));
       ObjectNode before = current.properties();
       ObjectNode after =
           Objects.requireNonNull(change.apply(before.deepCopy()), "the change returned null");
@@ -271,13 +276,42 @@ public final class SentinelClient {
       }
     }
     throw new IncidentConflictException(
-        last.status(),
         "Incident "
             + id.incidentName()
             + " kept changing: "
             + maxUpdateAttempts
             + " attempts each met a newer version",
-        last.bodyExcerpt());
+        last);
+  }
+
+  /**
+   * What {@link #changeIncident} did.
+   *
+   * @param incident the incident after the write, or as read when the change did not apply
+   * @param applied whether the change applied to the incident's status and was written
+   */
+  public record ChangedIncident(IncidentResource incident, boolean applied) {}
+
+  /**
+   * Applies {@code change} if the incident's status calls for it ({@link
+   * IncidentChange#appliesTo}), through {@link #updateIncident}: a write that met a newer version
+   * decides again on that version.
+   *
+   * @throws UpstreamException {@link UpstreamFailure#NOT_FOUND} when Sentinel holds no such
+   *     incident
+   * @throws IncidentConflictException when every attempt met a newer version
+   * @throws UpstreamException when Sentinel fails or refuses otherwise
+   */
+  public ChangedIncident changeIncident(ArmIncidentId id, IncidentChange change) {
+    boolean[] applied = {false};
+    IncidentResource after =
+        updateIncident(
+            id,
+            properties -> {
+              applied[0] = change.appliesTo(IncidentResource.statusOf(properties).orElse(null));
+              return applied[0] ? change.applyTo(properties) : properties;
+            });
+    return new ChangedIncident(after, applied[0]);
   }
 
   /**
@@ -292,16 +326,14 @@ public final class SentinelClient {
     HttpUrl page = incidentUrl(id, List.of("comments"));
     while (page != null) {
       if (!seen.add(page) || seen.size() > MAX_PAGES) {
-        throw new UpstreamException(
+        throw UpstreamException.badResponse(
             UPSTREAM,
-            502,
             UPSTREAM
                 + " kept paging the comments of incident "
                 + id.incidentName()
                 + " ("
                 + seen.size()
                 + " pages)",
-            null,
             null,
             null);
       }
@@ -438,7 +470,7 @@ public final class SentinelClient {
    * refusal.
    */
   private static UpstreamException explained(String what, UpstreamException e) {
-    if (e.status() == 0
+    if (e.httpStatus().isEmpty()
         || !UPSTREAM.equals(e.upstream())
         || e instanceof IncidentConflictException) {
       return e;
@@ -447,16 +479,15 @@ public final class SentinelClient {
         new StringBuilder(UPSTREAM)
             .append(" could not ")
             .append(what)
-            .append(": HTTP ")
-            .append(e.status());
+            .append(": ")
+            .append(e.answerText());
     armError(e.bodyExcerpt()).ifPresent(error -> message.append(' ').append(error));
-    if (e.status() == 401 || e.status() == 403) {
+    if (e.failure().isRefusedIdentity()) {
       message.append(
           ". Grant the app's Azure identity the Microsoft Sentinel Responder role on the"
               + " workspace");
     }
-    return new UpstreamException(
-        UPSTREAM, e.status(), message.toString(), e.bodyExcerpt(), e.retryAfter().orElse(null), e);
+    return e.explained(message.toString());
   }
 
   /** {@code code: message} of an ARM error body, when it is one. */
@@ -490,12 +521,10 @@ public final class SentinelClient {
   private static IncidentResource resource(Answer answer) {
     JsonNode json = parse(answer.body());
     if (!(json instanceof ObjectNode object)) {
-      throw new UpstreamException(
+      throw UpstreamException.badResponse(
           UPSTREAM,
-          502,
           UPSTREAM + " answered with an incident that is not a JSON object",
           answer.body(),
-          null,
           null);
     }
     String etag = object.path("etag").asText(null);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.platform.Json;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamHttp;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -119,19 +120,15 @@ abstract class ServiceNowAuth {
       try {
         body = http.send(request).body();
       } catch (UpstreamException e) {
-        if (e.status() == 400 || e.status() == 401) {
+        if (e.failure() == UpstreamFailure.REJECTED
+            || e.failure() == UpstreamFailure.UNAUTHORIZED) {
           // The body may echo the request; the excerpt is dropped so no secret can travel on.
-          throw new UpstreamException(
-              e.upstream(),
-              e.status(),
-              "ServiceNow refused the OAuth client (HTTP "
-                  + e.status()
+          throw e.explainedWithoutBody(
+              "ServiceNow refused the OAuth client ("
+                  + e.answerText()
                   + " from /oauth_token.do); check "
                   + settings.credentialSettings()
-                  + " and that the client credentials grant is enabled for it",
-              null,
-              null,
-              e);
+                  + " and that the client credentials grant is enabled for it");
         }
         throw e;
       }
@@ -140,21 +137,17 @@ abstract class ServiceNowAuth {
       try {
         token = Json.UPSTREAM.readTree(body);
       } catch (JsonProcessingException e) {
-        throw new UpstreamException(
+        throw UpstreamException.badResponse(
             ServiceNowTableClient.UPSTREAM,
-            502,
             "ServiceNow answered /oauth_token.do with JSON that does not parse",
-            null,
             null,
             null);
       }
       String accessToken = token.path("access_token").asText("");
       if (accessToken.isEmpty()) {
-        throw new UpstreamException(
+        throw UpstreamException.badResponse(
             ServiceNowTableClient.UPSTREAM,
-            502,
             "ServiceNow answered /oauth_token.do without an access_token",
-            null,
             null,
             null);
       }

@@ -9,6 +9,7 @@ import com.socactions.platform.Json;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamHttp;
 import com.socactions.platform.UpstreamPolicy;
 import java.time.Clock;
@@ -201,7 +202,7 @@ public final class ServiceNowTableClient {
     try {
       return Optional.of(result(policy.call(() -> exchange("read " + table, request(url).get()))));
     } catch (UpstreamException e) {
-      if (e.status() == 404) {
+      if (e.failure() == UpstreamFailure.NOT_FOUND) {
         return Optional.empty();
       }
       throw e;
@@ -224,7 +225,7 @@ public final class ServiceNowTableClient {
    * Changes the given fields of a record ({@code PATCH}), leaving the others.
    *
    * @return the record after the change
-   * @throws UpstreamException status 404 when there is no such record
+   * @throws UpstreamException {@link UpstreamFailure#NOT_FOUND} when there is no such record
    */
   public ObjectNode update(String table, String sysId, Map<String, ?> fields) {
     HttpUrl url =
@@ -244,7 +245,7 @@ public final class ServiceNowTableClient {
     try {
       return send(request, authorization);
     } catch (UpstreamException e) {
-      if (e.status() == 401 && auth.rejected(authorization)) {
+      if (e.failure() == UpstreamFailure.UNAUTHORIZED && auth.rejected(authorization)) {
         try {
           return send(request, auth.authorization());
         } catch (UpstreamException again) {
@@ -263,26 +264,27 @@ public final class ServiceNowTableClient {
   private UpstreamException explained(String what, UpstreamException e) {
     String message = errorMessage(e.bodyExcerpt());
     String text;
-    if (e.status() == 401) {
+    if (e.failure() == UpstreamFailure.UNAUTHORIZED) {
       text =
-          "ServiceNow refused the credentials (HTTP 401"
+          "ServiceNow refused the credentials ("
+              + e.answerText()
               + (message.isEmpty() ? "" : ": " + message)
               + "); check "
               + settings.credentialSettings();
-    } else if (e.status() == 403) {
+    } else if (e.failure() == UpstreamFailure.FORBIDDEN) {
       text =
           "ServiceNow denied the account the right to "
               + what
-              + " (HTTP 403"
+              + " ("
+              + e.answerText()
               + (message.isEmpty() ? "" : ": " + message)
               + "); give it the role or ACL for that table";
-    } else if (e.status() == 0 || message.isEmpty()) {
+    } else if (e.httpStatus().isEmpty() || message.isEmpty()) {
       return e;
     } else {
-      text = "ServiceNow could not " + what + " (HTTP " + e.status() + "): " + message;
+      text = "ServiceNow could not " + what + " (" + e.answerText() + "): " + message;
     }
-    return new UpstreamException(
-        e.upstream(), e.status(), text, e.bodyExcerpt(), e.retryAfter().orElse(null), e);
+    return e.explained(text);
   }
 
   /**
@@ -320,8 +322,8 @@ public final class ServiceNowTableClient {
           || !next.host().equals(base.host())
           || next.port() != base.port()) {
         // The credentials go with every call: never to an origin the settings did not name.
-        throw new UpstreamException(
-            UPSTREAM, 502, "ServiceNow pointed the next page at another origin", null, null, null);
+        throw UpstreamException.badResponse(
+            UPSTREAM, "ServiceNow pointed the next page at another origin", null, null);
       }
       return next;
     }
@@ -359,16 +361,16 @@ public final class ServiceNowTableClient {
     if (page.body().path("result") instanceof ObjectNode record) {
       return record;
     }
-    throw new UpstreamException(
-        UPSTREAM, 502, "ServiceNow answered without a result record", null, null, null);
+    throw UpstreamException.badResponse(
+        UPSTREAM, "ServiceNow answered without a result record", null, null);
   }
 
   private static JsonNode parse(String body) {
     try {
       return Json.UPSTREAM.readTree(body.isEmpty() ? "{}" : body);
     } catch (JsonProcessingException e) {
-      throw new UpstreamException(
-          UPSTREAM, 502, "ServiceNow answered with JSON that does not parse", body, null, e);
+      throw UpstreamException.badResponse(
+          UPSTREAM, "ServiceNow answered with JSON that does not parse", body, e);
     }
   }
 

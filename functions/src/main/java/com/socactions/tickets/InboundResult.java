@@ -1,7 +1,9 @@
 package com.socactions.tickets;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What an inbound change did to the incident.
@@ -18,10 +20,19 @@ public record InboundResult(
     String system,
     @JsonProperty("ticket_id") String ticketId,
     @JsonProperty("incident_id") String incidentId,
-    String action,
+    Action action,
     List<String> changes) {
-  public static final String APPLIED = "applied";
-  public static final String UNCHANGED = "unchanged";
-  public static final String IGNORED = "ignored";
-  public static final String FAILED = "failed";
+  /** What the change did to the incident; written as its wire name. */
+  public enum Action {
+    APPLIED,
+    UNCHANGED,
+    IGNORED,
+    FAILED;
+
+    /** The name in answers and decision rows: the constant's, lower case. */
+    @JsonValue
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 }

@@ -18,6 +18,11 @@ import java.util.function.Supplier;
  */
 public final class IncidentCommentReader {
   private static final RequestLog LOG = RequestLog.of(IncidentCommentReader.class);
+
+  /** Reads nothing: the sync goes on with the comments the incident came with. */
+  public static final IncidentCommentReader NONE =
+      new IncidentCommentReader(() -> null, () -> false);
+
   private final Supplier<SentinelClient> sentinel;
   private final Supplier<Boolean> available;
 

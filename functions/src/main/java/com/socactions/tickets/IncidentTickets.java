@@ -5,6 +5,7 @@ import com.socactions.sentinel.ArmIncidentId;
 import com.socactions.sentinel.Incident;
 import com.socactions.sentinel.IncidentEntity;
 import com.socactions.sentinel.IncidentOwner;
+import com.socactions.sentinel.IncidentStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class IncidentTickets {
             : incident.title(),
         description(incident),
         incident.severity() == null ? "Medium" : incident.severity().wireName(),
-        incident.status() == null ? "New" : incident.status().wireName(),
+        incident.status() == null ? IncidentStatus.NEW : incident.status(),
         incident.classification(),
         closingNote(incident),
         owner(incident.owner()),

@@ -10,9 +10,11 @@ import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
 import com.socactions.sentinel.IncidentComment;
+import com.socactions.sentinel.IncidentStatus;
 import com.socactions.tickets.jira.Adf;
 import com.socactions.tickets.jira.JiraClient;
 import com.socactions.tickets.jira.JiraComment;
@@ -344,11 +346,9 @@ public final class JiraTickets implements TicketSystem {
           done = page.isLast();
           token = page.nextPageToken();
           if (!done && !tokens.add(token)) {
-            throw new UpstreamException(
+            throw UpstreamException.badResponse(
                 JiraClient.UPSTREAM,
-                502,
                 "Jira handed out the same page token twice while listing changed issues",
-                null,
                 null,
                 null);
           }
@@ -526,7 +526,7 @@ public final class JiraTickets implements TicketSystem {
    */
   private void moveToStatus(String issueId, TicketContent content) {
     Mapping map = mapping.get();
-    StatusTarget target = map.statuses.get(content.status());
+    StatusTarget target = map.statuses.get(content.status().wireName());
     if (target == null) {
       return;
     }
@@ -537,9 +537,8 @@ public final class JiraTickets implements TicketSystem {
                 () ->
                     new UpstreamException(
                         JiraClient.UPSTREAM,
-                        404,
+                        UpstreamFailure.NOT_FOUND,
                         "Jira issue " + issueId + " is gone",
-                        null,
                         null,
                         null))
             .path("fields")
@@ -580,7 +579,7 @@ public final class JiraTickets implements TicketSystem {
             + "' toward a status that "
             + STATUS_MAP_SETTING
             + " maps "
-            + content.status()
+            + content.status().wireName()
             + " to ("
             + target
             + "); map it to a status the workflow reaches");
@@ -636,7 +635,7 @@ public final class JiraTickets implements TicketSystem {
         ref(id, issue.path("key").asText()),
         correlationId(id, fields),
         status.path("name").asText(null),
-        closed ? "Closed" : "Active",
+        closed ? IncidentStatus.CLOSED : IncidentStatus.ACTIVE,
         classification,
         closed ? TicketText.reasonFor(classification) : null,
         closed ? resolution : null,

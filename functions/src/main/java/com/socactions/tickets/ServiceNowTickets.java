@@ -9,6 +9,7 @@ import com.socactions.platform.Sleeper;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
 import com.socactions.sentinel.IncidentComment;
+import com.socactions.sentinel.IncidentStatus;
 import com.socactions.servicenow.EncodedQuery;
 import com.socactions.servicenow.ServiceNowSettings;
 import com.socactions.servicenow.ServiceNowTableClient;
@@ -333,7 +334,7 @@ public final class ServiceNowTickets implements TicketSystem {
           out.put("urgency", impactUrgency[1]);
         }
         case STATUS -> {
-          String state = map.states.get(content.status());
+          String state = map.states.get(content.status().wireName());
           if (state != null) {
             out.put("state", state);
           }
@@ -403,7 +404,7 @@ public final class ServiceNowTickets implements TicketSystem {
         ref(row),
         row.path("correlation_id").asText(null),
         state,
-        closed ? "Closed" : "Active",
+        closed ? IncidentStatus.CLOSED : IncidentStatus.ACTIVE,
         classification,
         closed ? TicketText.reasonFor(classification) : null,
         row.path("close_notes").asText(null),

@@ -1,7 +1,9 @@
 package com.socactions.tickets;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What {@code SyncTicket} answers.
@@ -22,11 +24,20 @@ public record SyncResult(
     @JsonProperty("ticket_id") String ticketId,
     @JsonProperty("ticket_number") String ticketNumber,
     String url,
-    String action,
+    Action action,
     @JsonProperty("fields_changed") List<String> fieldsChanged,
     @JsonProperty("comments_copied") int commentsCopied,
     @JsonProperty("comment_html") String commentHtml) {
-  public static final String CREATED = "created";
-  public static final String UPDATED = "updated";
-  public static final String UNCHANGED = "unchanged";
+  /** What the sync did to the ticket; written as its wire name. */
+  public enum Action {
+    CREATED,
+    UPDATED,
+    UNCHANGED;
+
+    /** The name in answers and decision rows: the constant's, lower case. */
+    @JsonValue
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 }

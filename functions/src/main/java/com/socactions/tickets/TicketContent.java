@@ -1,6 +1,7 @@
 package com.socactions.tickets;
 
 import com.socactions.sentinel.IncidentComment;
+import com.socactions.sentinel.IncidentStatus;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,7 +17,7 @@ import java.util.Objects;
  * @param description plain text: what the ticket's description says (incident URL, entities,
  *     tactics)
  * @param severity High, Medium, Low or Informational
- * @param status New, Active or Closed
+ * @param status the incident's status
  * @param classification on a Closed incident: TruePositive, BenignPositive, FalsePositive or
  *     Undetermined; else null
  * @param closingNote the classification reason and comment of a Closed incident, or null
@@ -32,7 +33,7 @@ public record TicketContent(
     String title,
     String description,
     String severity,
-    String status,
+    IncidentStatus status,
     String classification,
     String closingNote,
     String owner,
@@ -53,13 +54,14 @@ public record TicketContent(
       case TITLE -> Objects.toString(title, "");
       case DESCRIPTION -> Objects.toString(description, "");
       case PRIORITY -> Objects.toString(severity, "");
-      case STATUS -> Objects.toString(status, "") + "|" + Objects.toString(classification, "");
+      case STATUS ->
+          (status == null ? "" : status.wireName()) + "|" + Objects.toString(classification, "");
       case OWNER -> Objects.toString(owner, "");
       case LABELS -> String.join("\n", labels.stream().sorted().toList());
     };
   }
 
   public boolean isClosed() {
-    return "Closed".equalsIgnoreCase(status);
+    return status == IncidentStatus.CLOSED;
   }
 }

@@ -23,7 +23,7 @@ final class TicketDecisions {
                 : "fields: " + String.join(", ", result.fieldsChanged()))
             + "; comments copied: "
             + result.commentsCopied();
-    return Decision.builder(DecisionOperation.SYNC_TICKET, result.action(), at)
+    return Decision.builder(DecisionOperation.SYNC_TICKET, result.action().wireName(), at)
         .provider(result.system())
         .ticket(result.system(), ticketId(result.ticketNumber(), result.ticketId()), OUTBOUND)
         .incident(content.incidentId(), number(content.incidentNumber()))
@@ -45,7 +45,7 @@ final class TicketDecisions {
   }
 
   static Decision inbound(InboundResult result, long durationMs, Instant at) {
-    return Decision.builder(DecisionOperation.TICKET_INBOUND, result.action(), at)
+    return Decision.builder(DecisionOperation.TICKET_INBOUND, result.action().wireName(), at)
         .provider(result.system())
         .ticket(result.system(), result.ticketId(), INBOUND)
         .incident(result.incidentId(), null)

@@ -1,15 +1,17 @@
 package com.socactions.tickets;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.decisions.DecisionLog;
 import com.socactions.platform.HtmlTable;
 import com.socactions.platform.RequestLog;
 import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.sentinel.ArmIncidentId;
+import com.socactions.sentinel.IncidentChange;
 import com.socactions.sentinel.IncidentCommentId;
 import com.socactions.sentinel.IncidentConflictException;
 import com.socactions.sentinel.IncidentResource;
+import com.socactions.sentinel.IncidentStatus;
 import com.socactions.sentinel.SentinelClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -150,13 +152,14 @@ public final class TicketInboundService {
   public InboundResult ticketChanged(TicketSystem system, String ticketId) {
     Optional<TicketLink> link = links.findByTicket(system.id(), ticketId);
     if (link.isEmpty()) {
-      return new InboundResult(system.id(), ticketId, null, InboundResult.IGNORED, List.of());
+      return new InboundResult(
+          system.id(), ticketId, null, InboundResult.Action.IGNORED, List.of());
     }
     Instant since = commentsSince(link.get());
     Optional<TicketState> state = system.read(ticketId, since);
     if (state.isEmpty()) {
       return new InboundResult(
-          system.id(), ticketId, link.get().incidentId(), InboundResult.IGNORED, List.of());
+          system.id(), ticketId, link.get().incidentId(), InboundResult.Action.IGNORED, List.of());
     }
     return apply(system, link.get(), state.get());
   }
@@ -285,9 +288,9 @@ public final class TicketInboundService {
    */
   private Instant commentsSince(TicketLink link) {
     Instant base =
-        link.lastInboundAt != null
-            ? link.lastInboundAt
-            : link.claimedAt != null ? link.claimedAt : link.lastSyncedAt;
+        link.lastInboundAt() != null
+            ? link.lastInboundAt()
+            : link.claimedAt() != null ? link.claimedAt() : link.lastSyncedAt();
     return (base == null ? clock.instant().minus(FIRST_POLL_WINDOW) : base).minus(COMMENT_OVERLAP);
   }
 
@@ -364,7 +367,8 @@ public final class TicketInboundService {
       boolean forGood =
           SentinelClient.UPSTREAM.equals(e.upstream())
               && !(e instanceof IncidentConflictException)
-              && (e.status() == 400 || e.status() == 404 || e.status() == 422);
+              && (e.failure() == UpstreamFailure.REJECTED
+                  || e.failure() == UpstreamFailure.NOT_FOUND);
       if (!forGood) {
         throw e;
       }
@@ -382,8 +386,8 @@ public final class TicketInboundService {
           system.id(),
           state.ticket().id(),
           link.incidentId(),
-          InboundResult.FAILED,
-          List.of("HTTP " + e.status()));
+          InboundResult.Action.FAILED,
+          List.of(e.answerText()));
     }
   }
 
@@ -427,39 +431,21 @@ public final class TicketInboundService {
       boolean ours =
           comment.text() != null
               && comment.text().startsWith(TicketSyncService.FROM_SENTINEL_PREFIX);
-      if (!ours && !link.appliedTicketCommentIds.contains(comment.id())) {
+      if (!ours && !link.appliedTicketCommentIds().contains(comment.id())) {
         comments.add(comment);
       }
     }
     List<String> changes = new ArrayList<>();
-    IncidentResource updated =
-        sentinel
-            .get()
-            .updateIncident(
-                incident,
-                properties -> {
-                  changes.clear();
-                  String status = properties.path("status").asText("");
-                  if ("Closed".equals(state.incidentStatus()) && !"Closed".equals(status)) {
-                    properties.put("status", "Closed");
-                    properties.put(
-                        "classification",
-                        state.classification() == null ? "Undetermined" : state.classification());
-                    if (state.classificationReason() != null) {
-                      properties.put("classificationReason", state.classificationReason());
-                    } else {
-                      properties.remove("classificationReason");
-                    }
-                    properties.put("classificationComment", closingComment(system, state));
-                    changes.add("closed");
-                  } else if ("Active".equals(state.incidentStatus()) && "Closed".equals(status)) {
-                    properties.put("status", "Active");
-                    properties.remove(
-                        List.of("classification", "classificationReason", "classificationComment"));
-                    changes.add("reopened");
-                  }
-                  return properties;
-                });
+    // A resolved ticket closes its incident; an open one reopens it if it was closed.
+    IncidentChange change =
+        state.incidentStatus() == IncidentStatus.CLOSED
+            ? IncidentChange.close(
+                state.classification(), state.classificationReason(), closingComment(system, state))
+            : IncidentChange.reopen();
+    SentinelClient.ChangedIncident changed = sentinel.get().changeIncident(incident, change);
+    if (changed.applied()) {
+      changes.add(change.status() == IncidentStatus.CLOSED ? "closed" : "reopened");
+    }
     for (TicketState.TicketComment comment : comments) {
       // Named by what it copies: a second apply of the same ticket comment (a replay, or a webhook
       // and the catch-up racing) rewrites this one comment instead of adding another.
@@ -473,7 +459,7 @@ public final class TicketInboundService {
     if (!comments.isEmpty()) {
       changes.add("comments:" + comments.size());
     }
-    record(link, updated.properties(), state, comments);
+    record(link, changed.incident(), state, comments);
     if (!changes.isEmpty()) {
       LOG.info(
           () ->
@@ -490,7 +476,7 @@ public final class TicketInboundService {
         system.id(),
         state.ticket().id(),
         link.incidentId(),
-        changes.isEmpty() ? InboundResult.UNCHANGED : InboundResult.APPLIED,
+        changes.isEmpty() ? InboundResult.Action.UNCHANGED : InboundResult.Action.APPLIED,
         List.copyOf(changes));
   }
 
@@ -500,24 +486,20 @@ public final class TicketInboundService {
    */
   private void record(
       TicketLink read,
-      ObjectNode incident,
+      IncidentResource incident,
       TicketState state,
       List<TicketState.TicketComment> comments) {
+    IncidentStatus status = incident.status().orElse(null);
+    String statusDigest =
+        TicketSyncService.digestOf(
+            (status == null ? "" : status.wireName())
+                + "|"
+                + Objects.toString(incident.classification(), ""));
+    List<String> commentIds = comments.stream().map(TicketState.TicketComment::id).toList();
     TicketLink link = read;
     for (int attempt = 1; attempt <= TicketSyncService.MAX_SAVE_ATTEMPTS; attempt++) {
-      link.rememberApplied(comments.stream().map(TicketState.TicketComment::id).toList());
-      if (state.updatedAt() != null
-          && (link.lastInboundAt == null || state.updatedAt().isAfter(link.lastInboundAt))) {
-        link.lastInboundAt = state.updatedAt();
-      }
-      String status = incident.path("status").asText("");
-      String classification =
-          "Closed".equals(status) ? incident.path("classification").asText("") : "";
-      link.lastInboundStatus = status;
-      link.digests.put(
-          TicketField.STATUS, TicketSyncService.digestOf(status + "|" + classification));
       try {
-        links.save(link);
+        links.save(link.inbound(status, statusDigest, commentIds, state.updatedAt()));
         return;
       } catch (TicketLinks.LinkConflict e) {
         link = links.get(read.system(), read.incidentId()).orElseThrow();

@@ -1,6 +1,5 @@
 package com.socactions.tickets;
 
-import com.azure.core.exception.HttpResponseException;
 import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
@@ -13,6 +12,8 @@ import com.socactions.platform.Digests;
 import com.socactions.platform.Json;
 import com.socactions.platform.TableStorage;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
+import com.socactions.sentinel.IncidentStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -98,17 +99,14 @@ public final class TicketLinks {
    * @return the claim, or empty when another run claimed (or linked) it first
    */
   public Optional<TicketLink> claim(String system, String incidentId, String claimId, Instant now) {
-    TicketLink link = new TicketLink(system, incidentId);
-    link.state = TicketLink.CREATING;
-    link.claimId = claimId;
-    link.claimedAt = now;
+    TicketLink link = TicketLink.claim(system, incidentId, claimId, now);
     try {
       table.createEntity(toEntity(link));
       // The insert's ETag header is URL-encoded by some services (Azurite) and then refused as
       // If-Match; the row as read carries it in the form every service accepts back.
       return get(system, incidentId);
     } catch (TableServiceException e) {
-      if (status(e) == 409) {
+      if (UpstreamFailure.of(e) == UpstreamFailure.CONFLICT) {
         return Optional.empty();
       }
       throw upstream("could not claim the link of " + incidentId, e);
@@ -116,28 +114,33 @@ public final class TicketLinks {
   }
 
   /**
-   * Saves a link read earlier (or a claim) if nobody changed it since.
+   * Saves a link read earlier (or a claim), or one made from it, if nobody changed it since.
    *
+   * @return the link as saved, with the ETag to save its next value against
    * @throws LinkConflict when another run saved first: read again and decide again
    */
   public TicketLink save(TicketLink link) {
     try {
       TableEntity entity = toEntity(link);
-      entity.addProperty(ETAG_PROPERTY, link.etag);
+      entity.addProperty(ETAG_PROPERTY, link.etag());
       table.updateEntityWithResponse(
           entity, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
-      link.etag =
-          read(link.system, linkKey(link.incidentId)).map(TableEntity::getETag).orElse(null);
-      if (link.ticket != null) {
-        table.upsertEntity(reverseEntity(link));
+      TicketLink saved =
+          link.withEtag(
+              read(link.system(), linkKey(link.incidentId()))
+                  .map(TableEntity::getETag)
+                  .orElse(null));
+      if (saved.ticket() != null) {
+        table.upsertEntity(reverseEntity(saved));
       }
-      return link;
+      return saved;
     } catch (TableServiceException e) {
-      if (status(e) == 412 || status(e) == 404) {
+      if (UpstreamFailure.of(e) == UpstreamFailure.CONFLICT
+          || UpstreamFailure.of(e) == UpstreamFailure.NOT_FOUND) {
         throw new LinkConflict(
-            "The link of " + link.incidentId + " changed while it was being saved");
+            "The link of " + link.incidentId() + " changed while it was being saved");
       }
-      throw upstream("could not save the link of " + link.incidentId, e);
+      throw upstream("could not save the link of " + link.incidentId(), e);
     }
   }
 
@@ -145,10 +148,11 @@ public final class TicketLinks {
   public void release(TicketLink claim) {
     try {
       table.deleteEntityWithResponse(
-          toEntity(claim).addProperty(ETAG_PROPERTY, claim.etag), true, null, Context.NONE);
+          toEntity(claim).addProperty(ETAG_PROPERTY, claim.etag()), true, null, Context.NONE);
     } catch (TableServiceException e) {
-      if (status(e) != 404 && status(e) != 412) {
-        throw upstream("could not release the claim of " + claim.incidentId, e);
+      if (UpstreamFailure.of(e) != UpstreamFailure.NOT_FOUND
+          && UpstreamFailure.of(e) != UpstreamFailure.CONFLICT) {
+        throw upstream("could not release the claim of " + claim.incidentId(), e);
       }
     }
   }
@@ -218,18 +222,16 @@ public final class TicketLinks {
         // Read back for the ETag in the form every service accepts as If-Match (see claim).
         return cursor(system).orElseThrow();
       } catch (TableServiceException e) {
-        if (status(e) != 409 && status(e) != 412 && status(e) != 404) {
+        if (UpstreamFailure.of(e) != UpstreamFailure.CONFLICT
+            && UpstreamFailure.of(e) != UpstreamFailure.NOT_FOUND) {
           throw upstream("could not save the " + system + " cursor", e);
         }
         current = cursor(system).orElse(null);
       }
     }
-    throw new UpstreamException(
+    throw UpstreamException.retryLater(
         UPSTREAM,
-        412,
         "Ticket links: the " + system + " cursor kept changing while it was being saved",
-        null,
-        null,
         null);
   }
 
@@ -255,7 +257,7 @@ public final class TicketLinks {
           new TableEntity(system + DELIVERY_SUFFIX, key).addProperty("received_at", utc(now)));
       return true;
     } catch (TableServiceException e) {
-      if (status(e) == 409) {
+      if (UpstreamFailure.of(e) == UpstreamFailure.CONFLICT) {
         return false;
       }
       throw upstream("could not record webhook delivery", e);
@@ -291,7 +293,7 @@ public final class TicketLinks {
         forgotten++;
       }
     } catch (TableServiceException e) {
-      if (status(e) != 404) {
+      if (UpstreamFailure.of(e) != UpstreamFailure.NOT_FOUND) {
         throw upstream("could not forget old " + system + " deliveries", e);
       }
     }
@@ -302,7 +304,7 @@ public final class TicketLinks {
     try {
       table.deleteEntity(partition, row);
     } catch (TableServiceException e) {
-      if (status(e) != 404) {
+      if (UpstreamFailure.of(e) != UpstreamFailure.NOT_FOUND) {
         throw e;
       }
     }
@@ -324,7 +326,7 @@ public final class TicketLinks {
       return Optional.of(
           table.getEntityWithResponse(partition, row, null, null, Context.NONE).getValue());
     } catch (TableServiceException e) {
-      if (status(e) == 404) {
+      if (UpstreamFailure.of(e) == UpstreamFailure.NOT_FOUND) {
         return Optional.empty();
       }
       throw upstream("could not read " + partition, e);
@@ -335,42 +337,46 @@ public final class TicketLinks {
 
   /** The reverse-index row of a link that has its ticket. */
   static TableEntity reverseEntity(TicketLink link) {
-    return new TableEntity(link.system + ":ticket", ticketKey(link.ticket.id()))
-        .addProperty("incident_id", link.incidentId);
+    return new TableEntity(link.system() + ":ticket", ticketKey(link.ticket().id()))
+        .addProperty("incident_id", link.incidentId());
   }
 
   /** The row of a link, as {@link #save} writes it (without the ETag it is written against). */
   static TableEntity toEntity(TicketLink link) {
     TableEntity entity =
-        new TableEntity(link.system, linkKey(link.incidentId))
-            .addProperty("incident_id", link.incidentId)
-            .addProperty("state", link.state)
-            .addProperty("digests", write(link.digests))
-            .addProperty("copied_comment_ids", write(List.copyOf(link.copiedCommentIds)))
-            .addProperty(
-                "applied_ticket_comment_ids", write(List.copyOf(link.appliedTicketCommentIds)));
-    put(entity, "claim_id", link.claimId);
-    put(entity, "claimed_at", utc(link.claimedAt));
-    put(entity, "last_synced_at", utc(link.lastSyncedAt));
-    put(entity, "last_inbound_at", utc(link.lastInboundAt));
-    put(entity, "last_inbound_status", link.lastInboundStatus);
-    if (link.ticket != null) {
-      entity.addProperty("ticket_id", link.ticket.id());
-      put(entity, "ticket_number", link.ticket.number());
-      put(entity, "ticket_url", link.ticket.url());
+        new TableEntity(link.system(), linkKey(link.incidentId()))
+            .addProperty("incident_id", link.incidentId())
+            .addProperty("digests", write(link.digests()))
+            .addProperty("copied_comment_ids", write(link.copiedCommentIds()))
+            .addProperty("applied_ticket_comment_ids", write(link.appliedTicketCommentIds()));
+    put(entity, "state", link.state() == null ? null : link.state().wireName());
+    put(entity, "claim_id", link.claimId());
+    put(entity, "claimed_at", utc(link.claimedAt()));
+    put(entity, "last_synced_at", utc(link.lastSyncedAt()));
+    put(entity, "last_inbound_at", utc(link.lastInboundAt()));
+    put(
+        entity,
+        "last_inbound_status",
+        link.lastInboundStatus() == null ? null : link.lastInboundStatus().wireName());
+    if (link.ticket() != null) {
+      entity.addProperty("ticket_id", link.ticket().id());
+      put(entity, "ticket_number", link.ticket().number());
+      put(entity, "ticket_url", link.ticket().url());
     }
     return entity;
   }
 
   private static TicketLink toLink(TableEntity entity) {
     Map<String, Object> p = entity.getProperties();
-    TicketLink link = new TicketLink(entity.getPartitionKey(), (String) p.get("incident_id"));
-    link.state = (String) p.get("state");
+    TicketLink.Draft link =
+        new TicketLink.Draft(entity.getPartitionKey(), (String) p.get("incident_id"));
+    link.state = TicketLink.State.parse((String) p.get("state")).orElse(null);
     link.claimId = (String) p.get("claim_id");
     link.claimedAt = instant(p.get("claimed_at"));
     link.lastSyncedAt = instant(p.get("last_synced_at"));
     link.lastInboundAt = instant(p.get("last_inbound_at"));
-    link.lastInboundStatus = (String) p.get("last_inbound_status");
+    link.lastInboundStatus =
+        IncidentStatus.parse((String) p.get("last_inbound_status")).orElse(null);
     if (p.get("ticket_id") != null) {
       link.ticket =
           new TicketRef(
@@ -379,12 +385,12 @@ public final class TicketLinks {
               (String) p.get("ticket_number"),
               (String) p.get("ticket_url"));
     }
-    link.digests.putAll(read((String) p.get("digests"), DIGESTS, Map.of()));
-    link.copiedCommentIds.addAll(read((String) p.get("copied_comment_ids"), IDS, List.of()));
-    link.appliedTicketCommentIds.addAll(
-        read((String) p.get("applied_ticket_comment_ids"), IDS, List.of()));
+    link.digests = read((String) p.get("digests"), DIGESTS, Map.of());
+    link.copiedCommentIds = read((String) p.get("copied_comment_ids"), IDS, List.of());
+    link.appliedTicketCommentIds =
+        read((String) p.get("applied_ticket_comment_ids"), IDS, List.of());
     link.etag = entity.getETag();
-    return link;
+    return link.build();
   }
 
   private static void put(TableEntity entity, String name, Object value) {
@@ -425,17 +431,7 @@ public final class TicketLinks {
     }
   }
 
-  private static int status(HttpResponseException e) {
-    return e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
-  }
-
   private static UpstreamException upstream(String what, RuntimeException e) {
-    String detail =
-        e.getMessage() == null
-            ? e.getClass().getSimpleName()
-            : e.getMessage().lines().findFirst().orElse("");
-    int status = e instanceof HttpResponseException http ? status(http) : 0;
-    return new UpstreamException(
-        UPSTREAM, status, "Ticket links: " + what + ": " + detail, null, null, e);
+    return UpstreamException.ofAzure(UPSTREAM, "Ticket links: " + what, e);
   }
 }

@@ -2,6 +2,7 @@ package com.socactions.tickets;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.socactions.platform.HtmlTable;
+import com.socactions.sentinel.IncidentStatus;
 import java.time.Instant;
 import java.util.List;
 
@@ -27,7 +28,7 @@ public record TicketLookup(
       String url,
       @JsonProperty("last_synced_at") Instant lastSyncedAt,
       @JsonProperty("last_inbound_at") Instant lastInboundAt,
-      @JsonProperty("last_inbound_status") String lastInboundStatus) {
+      @JsonProperty("last_inbound_status") IncidentStatus lastInboundStatus) {
 
     static LinkedTicket of(TicketLink link) {
       return new LinkedTicket(

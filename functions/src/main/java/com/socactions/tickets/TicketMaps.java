@@ -2,6 +2,8 @@ package com.socactions.tickets;
 
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
+import com.socactions.sentinel.IncidentStatus;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +16,8 @@ import java.util.function.BiPredicate;
  */
 final class TicketMaps {
   static final List<String> SEVERITIES = List.of("High", "Medium", "Low", "Informational");
-  static final List<String> STATUSES = List.of("New", "Active", "Closed");
+  static final List<String> STATUSES =
+      Arrays.stream(IncidentStatus.values()).map(IncidentStatus::wireName).toList();
   static final List<String> CLASSIFICATIONS =
       List.of("TruePositive", "BenignPositive", "FalsePositive", "Undetermined");
 

@@ -1,5 +1,6 @@
 package com.socactions.tickets;
 
+import com.socactions.sentinel.IncidentStatus;
 import java.time.Instant;
 import java.util.List;
 
@@ -9,7 +10,9 @@ import java.util.List;
  * @param ticket the ticket
  * @param correlationId the incident's name the ticket carries, or null if it has none
  * @param statusName the ticket's own status name ({@code Resolved}, {@code In Progress})
- * @param incidentStatus what that status means for the incident: New, Active or Closed
+ * @param incidentStatus what that status means for the incident: {@link IncidentStatus#CLOSED} for
+ *     a resolved or closed ticket (the incident is closed), else open ({@link
+ *     IncidentStatus#ACTIVE}: a closed incident is reopened)
  * @param classification for a resolved ticket, the Sentinel classification its close code maps to
  * @param classificationReason the Sentinel classification reason that goes with it, or null
  * @param closingNote the ticket's close notes or resolution, or null
@@ -21,7 +24,7 @@ public record TicketState(
     TicketRef ticket,
     String correlationId,
     String statusName,
-    String incidentStatus,
+    IncidentStatus incidentStatus,
     String classification,
     String classificationReason,
     String closingNote,

@@ -1,5 +1,6 @@
 package com.socactions.tickets;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.decisions.DecisionLog;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Digests;
@@ -8,14 +9,17 @@ import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
 import com.socactions.sentinel.IncidentComment;
+import com.socactions.sentinel.Incidents;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -61,6 +65,7 @@ public final class TicketSyncService {
   private final Duration claimTimeout;
   private final Duration claimWait;
   private volatile DecisionLog decisions = DecisionLog.OFF;
+  private volatile IncidentCommentReader comments = IncidentCommentReader.NONE;
 
   public TicketSyncService(
       List<TicketSystem> systems, TicketLinks links, Clock clock, Sleeper sleeper) {
@@ -124,6 +129,43 @@ public final class TicketSyncService {
     return system;
   }
 
+  /**
+   * What {@code SyncTicket} asks.
+   *
+   * @param system the ticket system's id
+   * @param incident the incident as the playbook sent it (the Sentinel trigger's body or the REST
+   *     resource)
+   * @param options what the sync asks beyond the incident
+   */
+  public record SyncRequest(String system, JsonNode incident, SyncOptions options) {}
+
+  /**
+   * {@code SyncTicket}: checks the system before anything is read, reads the incident, fetches its
+   * comments from Sentinel when the incident came without them and comments are to be copied, and
+   * syncs.
+   *
+   * @throws InvalidInputException naming {@code system} or a field of {@code incident}
+   * @throws ConfigurationException when the system asked for is not configured
+   */
+  public SyncResult sync(SyncRequest request) {
+    system(request.system());
+    TicketContent content =
+        IncidentTickets.contentOf(Incidents.parse(request.incident(), "incident"));
+    if (request.options().copyComments() && !Incidents.carriesComments(request.incident())) {
+      content = comments.withComments(content);
+    }
+    return sync(content, request.system(), request.options());
+  }
+
+  /**
+   * Where {@link #sync(SyncRequest)} reads the comments of an incident that came without them (by
+   * default nowhere); set once by the module that builds it.
+   */
+  public TicketSyncService commentReader(IncidentCommentReader reader) {
+    this.comments = Objects.requireNonNull(reader, "'reader' cannot be null.");
+    return this;
+  }
+
   /** Creates or updates the incident's ticket in {@code systemId}; see the class comment. */
   public SyncResult sync(TicketContent content, String systemId, SyncOptions options) {
     // Decisions to Log Analytics (issue 19): one record per sync, once its outcome is known.
@@ -173,7 +215,8 @@ public final class TicketSyncService {
     }
     Linked linked = linkedTicket(system, content, options);
     if (linked.created) {
-      return result(content, linked.link, SyncResult.CREATED, allFields(), linked.commentsCopied);
+      return result(
+          content, linked.link, SyncResult.Action.CREATED, allFields(), linked.commentsCopied);
     }
     for (int attempt = 1; ; attempt++) {
       TicketLink link =
@@ -182,7 +225,7 @@ public final class TicketSyncService {
       List<IncidentComment> comments =
           options.copyComments() ? newComments(content, link) : List.of();
       if (changed.isEmpty() && comments.isEmpty()) {
-        return result(content, link, SyncResult.UNCHANGED, Set.of(), 0);
+        return result(content, link, SyncResult.Action.UNCHANGED, Set.of(), 0);
       }
       if (!changed.isEmpty()) {
         system.update(link.ticket(), content, changed);
@@ -190,10 +233,10 @@ public final class TicketSyncService {
       if (!comments.isEmpty()) {
         system.addComments(link.ticket(), comments);
       }
-      recordSynced(link, content, changed, comments);
+      TicketLink synced = synced(link, content, changed, comments);
       try {
-        links.save(link);
-        return result(content, link, SyncResult.UPDATED, changed, comments.size());
+        links.save(synced);
+        return result(content, synced, SyncResult.Action.UPDATED, changed, comments.size());
       } catch (TicketLinks.LinkConflict e) {
         // Another run synced the same incident meanwhile. What this run wrote is already on the
         // ticket; re-read and record it on top of theirs (writes are idempotent field values).
@@ -243,8 +286,8 @@ public final class TicketSyncService {
       }
       boolean staleClaim =
           existing.isPresent()
-              && (existing.get().claimedAt == null
-                  || existing.get().claimedAt.plus(claimTimeout).isBefore(clock.instant()));
+              && (existing.get().claimedAt() == null
+                  || existing.get().claimedAt().plus(claimTimeout).isBefore(clock.instant()));
       if (existing.isPresent() && !staleClaim) {
         if (clock.instant().isAfter(waitUntil)) {
           throw busy(content);
@@ -265,19 +308,16 @@ public final class TicketSyncService {
       if (found.isPresent()) {
         // The ticket exists but its link was lost: adopt it. Nothing is known about what it holds,
         // so the update that follows writes every field once.
-        link.state = TicketLink.LINKED;
-        link.ticket = found.get();
-        return new Linked(links.save(link), false, 0);
+        return new Linked(links.save(link.linkedTo(found.get())), false, 0);
       }
       return create(system, content, options, link);
     }
   }
 
   private Optional<TicketLink> takeOver(TicketLink stale) {
-    stale.claimId = UUID.randomUUID().toString();
-    stale.claimedAt = clock.instant();
     try {
-      return Optional.of(links.save(stale));
+      return Optional.of(
+          links.save(stale.reclaimed(UUID.randomUUID().toString(), clock.instant())));
     } catch (TicketLinks.LinkConflict e) {
       return Optional.empty();
     }
@@ -292,51 +332,52 @@ public final class TicketSyncService {
       links.release(claim);
       throw e;
     }
-    claim.state = TicketLink.LINKED;
-    claim.ticket = ticket;
+    TicketLink linked = claim.linkedTo(ticket);
     List<IncidentComment> comments =
-        options.copyComments() ? newComments(content, claim) : List.of();
-    recordSynced(claim, content, allFields(), List.of());
-    links.save(claim);
+        options.copyComments() ? newComments(content, linked) : List.of();
+    TicketLink saved = links.save(synced(linked, content, allFields(), List.of()));
     if (!comments.isEmpty()) {
       system.addComments(ticket, comments);
-      claim.rememberCopied(comments.stream().map(IncidentComment::id).toList());
-      saveWithRetry(claim, content);
+      saveCopied(saved, ids(comments), content);
     }
-    return new Linked(claim, true, comments.size());
+    return new Linked(saved, true, comments.size());
   }
 
-  private void saveWithRetry(TicketLink link, TicketContent content) {
+  /** Records comments copied after the link was saved, on top of whatever another run saved. */
+  private void saveCopied(TicketLink link, List<String> commentIds, TicketContent content) {
     TicketLink current = link;
     for (int attempt = 1; attempt <= MAX_SAVE_ATTEMPTS; attempt++) {
       try {
-        links.save(current);
+        links.save(current.synced(Map.of(), commentIds, null));
         return;
       } catch (TicketLinks.LinkConflict e) {
-        TicketLink fresh = links.get(link.system(), link.incidentId()).orElseThrow();
-        fresh.rememberCopied(List.copyOf(link.copiedCommentIds));
-        current = fresh;
+        current = links.get(link.system(), link.incidentId()).orElseThrow();
       }
     }
     throw busy(content);
   }
 
-  private void recordSynced(
+  /** {@code link} after this run wrote {@code fields} and copied {@code comments}, now. */
+  private TicketLink synced(
       TicketLink link,
       TicketContent content,
       Set<TicketField> fields,
       List<IncidentComment> comments) {
+    Map<TicketField, String> digests = new EnumMap<>(TicketField.class);
     for (TicketField field : fields) {
-      link.digests.put(field, digest(content, field));
+      digests.put(field, digest(content, field));
     }
-    link.rememberCopied(comments.stream().map(IncidentComment::id).toList());
-    link.lastSyncedAt = clock.instant();
+    return link.synced(digests, ids(comments), clock.instant());
+  }
+
+  private static List<String> ids(List<IncidentComment> comments) {
+    return comments.stream().map(IncidentComment::id).toList();
   }
 
   static Set<TicketField> changedFields(TicketContent content, TicketLink link) {
     Set<TicketField> changed = EnumSet.noneOf(TicketField.class);
     for (TicketField field : TicketField.values()) {
-      if (!digest(content, field).equals(link.digests.get(field))) {
+      if (!digest(content, field).equals(link.digests().get(field))) {
         changed.add(field);
       }
     }
@@ -356,7 +397,7 @@ public final class TicketSyncService {
     List<IncidentComment> fresh = new ArrayList<>();
     for (IncidentComment comment : content.comments()) {
       boolean echo = comment.message() != null && comment.message().startsWith(FROM_TICKET_PREFIX);
-      if (!echo && comment.id() != null && !link.copiedCommentIds.contains(comment.id())) {
+      if (!echo && comment.id() != null && !link.copiedCommentIds().contains(comment.id())) {
         fresh.add(comment);
       }
     }
@@ -378,27 +419,24 @@ public final class TicketSyncService {
   }
 
   private static UpstreamException busy(TicketContent content) {
-    return new UpstreamException(
+    return UpstreamException.retryLater(
         "Ticket links",
-        0,
         "Another run is syncing incident " + content.incidentId() + " right now; try again",
-        null,
-        Duration.ofSeconds(5),
-        null);
+        Duration.ofSeconds(5));
   }
 
   private static SyncResult result(
       TicketContent content,
       TicketLink link,
-      String action,
+      SyncResult.Action action,
       Set<TicketField> fields,
       int comments) {
     TicketRef ticket = link.ticket();
     String verb =
         switch (action) {
-          case SyncResult.CREATED -> "Created";
-          case SyncResult.UPDATED -> "Updated";
-          default -> "Checked";
+          case CREATED -> "Created";
+          case UPDATED -> "Updated";
+          case UNCHANGED -> "Checked";
         };
     String name = ticket.number() == null ? ticket.id() : ticket.number();
     String linkHtml =

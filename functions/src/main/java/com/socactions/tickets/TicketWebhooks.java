@@ -111,7 +111,11 @@ public final class TicketWebhooks {
   public InboundResult apply(Delivery delivery) {
     if (links.get().hasDelivery(delivery.system(), delivery.deliveryId())) {
       return new InboundResult(
-          delivery.system(), delivery.ticketId(), null, InboundResult.UNCHANGED, List.of("replay"));
+          delivery.system(),
+          delivery.ticketId(),
+          null,
+          InboundResult.Action.UNCHANGED,
+          List.of("replay"));
     }
     TicketSystem system =
         inbound

@@ -40,7 +40,8 @@ public final class TicketsModule {
         Suppliers.memoize(
             () ->
                 new TicketSyncService(this.systems, links.get(), clock, Sleeper.SYSTEM)
-                    .decisionLog(decisions));
+                    .decisionLog(decisions)
+                    .commentReader(comments()));
     this.inbound =
         Suppliers.memoize(
             () ->

@@ -6,7 +6,9 @@ import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.PolicyRefusedException;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DomainProblemsTest {
@@ -48,8 +50,8 @@ class DomainProblemsTest {
   void aThrottlingUpstreamIsA429WithItsRetryAfter() {
     ProblemException problem =
         DomainProblems.toProblem(
-            new UpstreamException(
-                "defender", 429, "Defender throttled the call", null, Duration.ofSeconds(7), null));
+            UpstreamException.answered(
+                "defender", 429, "Defender throttled the call", null, Duration.ofSeconds(7)));
 
     assertThat(problem.status()).isEqualTo(429);
     assertThat(problem.retryAfter()).isEqualTo(Duration.ofSeconds(7));
@@ -68,10 +70,57 @@ class DomainProblemsTest {
   void anUpstreamRefusingOurCredentialsIsNotRetried() {
     ProblemException problem =
         DomainProblems.toProblem(
-            new UpstreamException("jira", 401, "Jira refused the API token", null, null, null));
+            UpstreamException.answered("jira", 401, "Jira refused the API token", null, null));
 
     assertThat(problem.status()).isEqualTo(422);
     assertThat(problem.retryAfter()).isNull();
+  }
+
+  @Test
+  void anUpstreamDenyingThePermissionIsA422LikeRefusedCredentials() {
+    ProblemException problem =
+        DomainProblems.toProblem(
+            new UpstreamException(
+                "Microsoft Graph", UpstreamFailure.FORBIDDEN, "no role", null, null));
+
+    assertThat(problem.status()).isEqualTo(422);
+    assertThat(problem.retryAfter()).isNull();
+  }
+
+  @Test
+  void aGarbledAnswerIsA503WithRetryAfterLikeAnOutage() {
+    ProblemException problem =
+        DomainProblems.toProblem(
+            UpstreamException.badResponse(
+                "ServiceNow", "JSON that does not parse", "<html>", null));
+
+    assertThat(problem.status()).isEqualTo(503);
+    assertThat(problem.retryAfter()).isEqualTo(DomainProblems.DEFAULT_RETRY_AFTER);
+  }
+
+  @Test
+  void aBusyLeaseIsA503WithTheLeasesWait() {
+    ProblemException problem =
+        DomainProblems.toProblem(
+            UpstreamException.retryLater(
+                "Table storage", "another instance held the lease", Duration.ofSeconds(60)));
+
+    assertThat(problem.status()).isEqualTo(503);
+    assertThat(problem.retryAfter()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void anUpstreamRefusalThatARetryCannotMendIsA502() {
+    for (UpstreamException refusal :
+        List.of(
+            UpstreamException.answered("Jira", 400, "bad field", null, null),
+            UpstreamException.answered("Microsoft Sentinel", 404, "gone", null, null),
+            UpstreamException.answered("Microsoft Sentinel", 409, "newer version", null, null))) {
+      ProblemException problem = DomainProblems.toProblem(refusal);
+
+      assertThat(problem.status()).as(refusal.getMessage()).isEqualTo(502);
+      assertThat(problem.retryAfter()).isNull();
+    }
   }
 
   @Test

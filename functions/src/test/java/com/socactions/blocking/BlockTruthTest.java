@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.core.credential.AccessToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.socactions.cmdb.CriticalAssets;
 import com.socactions.graph.FakeGraph;
 import com.socactions.graph.GraphClient;
 import com.socactions.graph.GraphNamedLocations;
@@ -24,6 +25,7 @@ import com.socactions.platform.TableLease;
 import com.socactions.platform.TableStorage;
 import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamPolicy;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
@@ -294,7 +296,8 @@ class BlockTruthTest {
                 assertThat(one(response).status()).isIn(BlockStatus.FAILED, BlockStatus.PENDING);
               } else {
                 assertThat(answer).isInstanceOf(UpstreamException.class);
-                assertThat(((UpstreamException) answer).status()).isEqualTo(503);
+                assertThat(((UpstreamException) answer).failure())
+                    .isEqualTo(UpstreamFailure.UNAVAILABLE);
               }
             });
     assertThat(panos.registrationsApplied()).isZero();

@@ -8,6 +8,7 @@ import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableEntity;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.socactions.blocking.EnforcementOutcome.Status;
+import com.socactions.cmdb.CriticalAssets;
 import com.socactions.graph.FakeGraph;
 import com.socactions.graph.GraphClient;
 import com.socactions.graph.GraphNamedLocations;

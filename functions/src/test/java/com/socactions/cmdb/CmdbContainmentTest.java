@@ -2,12 +2,11 @@ package com.socactions.cmdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.socactions.blocking.CriticalAssets;
-import com.socactions.blocking.CriticalAssets.CriticalAsset;
 import com.socactions.blocking.GuardrailOverride;
 import com.socactions.blocking.Guardrails;
 import com.socactions.blocking.ProtectedIndicators;
 import com.socactions.blocking.Verdict;
+import com.socactions.cmdb.CriticalAssets.CriticalAsset;
 import com.socactions.indicators.Cidr;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.Indicators;

@@ -2,7 +2,6 @@ package com.socactions.cmdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.socactions.blocking.CriticalAssets;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.providers.Readiness;
 import com.socactions.servicenow.FakeServiceNow;
 import java.time.Clock;
@@ -276,7 +277,9 @@ class ServiceNowCmdbTest {
     ServiceNowCmdb cmdb = cmdb(Map.of("SERVICENOW_PASSWORD", "wrong-password"));
 
     assertThatThrownBy(() -> cmdb.lookupAssets(List.of("web01")))
-        .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.status()).isEqualTo(401))
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> assertThat(e.failure()).isEqualTo(UpstreamFailure.UNAUTHORIZED))
         .hasMessageContaining("SERVICENOW_USER")
         .hasMessageNotContaining("wrong-password");
     assertThatThrownBy(() -> cmdb.lookupAccounts(List.of("alee")))
@@ -291,7 +294,7 @@ class ServiceNowCmdbTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.THROTTLED);
               assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
             });
   }

@@ -8,6 +8,7 @@ import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Json;
 import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -133,7 +134,7 @@ class GraphClientTest {
           .isInstanceOfSatisfying(
               UpstreamException.class,
               e -> {
-                assertThat(e.status()).isEqualTo(401);
+                assertThat(e.failure()).isEqualTo(UpstreamFailure.UNAUTHORIZED);
                 assertThat(e.getMessage())
                     .contains("InvalidAuthenticationToken")
                     .doesNotContain("not-the-token");

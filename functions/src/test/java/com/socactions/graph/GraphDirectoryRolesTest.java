@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -175,7 +176,9 @@ class GraphDirectoryRolesTest {
         .withoutPermissionFor(list);
 
     assertThatThrownBy(() -> roles.isPrivileged(ADMIN))
-        .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.status()).isEqualTo(403))
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> assertThat(e.failure()).isEqualTo(UpstreamFailure.FORBIDDEN))
         .hasMessageContaining("could not list")
         .hasMessageContaining(
             "grant the app's identity the Microsoft Graph permission " + permission);

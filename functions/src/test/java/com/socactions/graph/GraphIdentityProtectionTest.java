@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +81,8 @@ class GraphIdentityProtectionTest {
 
     assertThatThrownBy(() -> protection.confirmCompromised(RECORDED))
         .isInstanceOfSatisfying(
-            UpstreamException.class, e -> assertThat(e.status()).isEqualTo(403));
+            UpstreamException.class,
+            e -> assertThat(e.failure()).isEqualTo(UpstreamFailure.FORBIDDEN));
   }
 
   @Test

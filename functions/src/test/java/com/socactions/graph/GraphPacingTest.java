@@ -8,6 +8,7 @@ import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.CountedTable;
 import com.socactions.testing.CountedTable.Kind;
@@ -95,7 +96,8 @@ class GraphPacingTest {
 
     assertThatThrownBy(() -> first.confirmCompromised(List.of(USER)))
         .isInstanceOfSatisfying(
-            UpstreamException.class, e -> assertThat(e.status()).isEqualTo(429));
+            UpstreamException.class,
+            e -> assertThat(e.failure()).isEqualTo(UpstreamFailure.THROTTLED));
     second.confirmCompromised(List.of(USER));
 
     // The second instance never saw the 429, yet waits it out.

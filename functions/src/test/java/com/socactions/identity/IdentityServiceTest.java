@@ -219,8 +219,7 @@ class IdentityServiceTest {
   void unreadableRolesRefuseEvenWithAJustifiedOverrideAndSaySo() {
     roles =
         () -> {
-          throw new UpstreamException(
-              GraphClient.UPSTREAM, 503, "Microsoft Graph is down", null, null, null);
+          throw UpstreamException.retryLater(GraphClient.UPSTREAM, "Microsoft Graph is down", null);
         };
     GuardrailOverride justified = GuardrailOverride.justifiedBy("CISO approved, CHG0042");
 

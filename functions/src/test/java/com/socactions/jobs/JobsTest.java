@@ -7,6 +7,7 @@ import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueClientBuilder;
 import com.azure.storage.queue.QueueMessageEncoding;
 import com.azure.storage.queue.models.PeekedMessageItem;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.Json;
 import com.socactions.platform.Settings;
@@ -79,15 +80,29 @@ class JobsTest {
             new SyncBudget(Duration.ofSeconds(60), rates),
             rates,
             request -> work(items(request)),
-            (e, request) ->
-                e instanceof IllegalArgumentException
+            new Jobs.AnswerWriter() {
+              @Override
+              public JobAnswer answered(Object response) {
+                try {
+                  return new JobAnswer(
+                      200, JobAnswer.JSON, Json.MAPPER.writeValueAsBytes(response), null);
+                } catch (JsonProcessingException e) {
+                  throw new IllegalStateException(e);
+                }
+              }
+
+              @Override
+              public Optional<JobAnswer> refusal(RuntimeException e, StoredRequest request) {
+                return e instanceof IllegalArgumentException
                     ? Optional.of(
                         new JobAnswer(
                             422,
                             "application/problem+json",
                             e.getMessage().getBytes(StandardCharsets.UTF_8),
                             null))
-                    : Optional.empty(),
+                    : Optional.empty();
+              }
+            },
             clock,
             ticker::get,
             Jobs.DEFAULT_RETENTION,
@@ -191,6 +206,17 @@ class JobsTest {
   }
 
   @Test
+  void aTextThatIsNotAJobIdNamesNoJob() {
+    String id = jobId(handle(items(1_001), null, false));
+
+    assertThat(Jobs.isJobId(id)).isTrue();
+    assertThat(jobs.find(id.toUpperCase(Locale.ROOT))).isEmpty();
+    assertThat(jobs.find("../" + id)).isEmpty();
+    assertThat(jobs.find(null)).isEmpty();
+    assertThat(Jobs.isJobId("PartitionKey eq 'x'")).isFalse();
+  }
+
+  @Test
   void preferRespondAsyncMakesAJobWhateverTheSize() {
     String id = jobId(handle(List.of("a"), null, true));
 
@@ -258,7 +284,7 @@ class JobsTest {
     failure =
         part ->
             part.contains("item2")
-                ? new UpstreamException("Microsoft Graph", 503, "Graph is down", null, null, null)
+                ? UpstreamException.retryLater("Microsoft Graph", "Graph is down", null)
                 : null;
 
     for (int attempt = 0; attempt < 5; attempt++) {
@@ -298,7 +324,7 @@ class JobsTest {
 
   @Test
   void theFirstChunkOfACallThrowsAsTheSynchronousCallAlwaysHas() {
-    failure = part -> new UpstreamException("Defender", 503, "down", null, null, null);
+    failure = part -> UpstreamException.retryLater("Defender", "down", null);
 
     assertThatThrownBy(() -> handle(items(4), null, false)).isInstanceOf(UpstreamException.class);
     assertThat(queued()).isEmpty();
@@ -309,7 +335,7 @@ class JobsTest {
     failure =
         part ->
             part.contains("item2") && calls.size() == 2
-                ? new UpstreamException("Defender", 503, "down", null, null, null)
+                ? UpstreamException.retryLater("Defender", "down", null)
                 : null;
     List<String> items = items(4);
 

@@ -406,6 +406,10 @@ class BlockLedgerTest {
     assertThat(values(LedgerQuery.all().withProvider("defender"))).containsExactly("evil.example");
     assertThat(values(LedgerQuery.all().withIncidentId("inc-2"))).containsExactly("evil.example");
     assertThat(values(LedgerQuery.all().withValue("203.0.113.1"))).containsExactly("203.0.113.1");
+    assertThat(values(LedgerQuery.all().withIndicator(" EVIL[.]example ")))
+        .as("looked up the way a block stores it")
+        .containsExactly("evil.example");
+    assertThat(values(LedgerQuery.all().withIndicator("not an indicator"))).isEmpty();
   }
 
   @Test

@@ -94,7 +94,7 @@ class SharedBudgetTest {
     assertThat(refused)
         .allSatisfy(
             e -> {
-              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.THROTTLED);
               assertThat(e.retryAfter()).contains(Duration.ofSeconds(61));
               assertThat(e.getMessage()).contains("30 import calls a minute");
             });
@@ -172,7 +172,7 @@ class SharedBudgetTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.THROTTLED);
               assertThat(e.retryAfter()).contains(Duration.ofSeconds(61));
             });
     assertThat(table.calls()).noneMatch(call -> !call.method().equals("GET"));
@@ -222,7 +222,8 @@ class SharedBudgetTest {
     budget.acquire(Duration.ZERO);
     assertThatThrownBy(() -> budget.acquire(Duration.ZERO))
         .isInstanceOfSatisfying(
-            UpstreamException.class, e -> assertThat(e.status()).isEqualTo(429));
+            UpstreamException.class,
+            e -> assertThat(e.failure()).isEqualTo(UpstreamFailure.THROTTLED));
   }
 
   @Test

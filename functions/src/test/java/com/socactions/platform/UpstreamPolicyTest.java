@@ -76,7 +76,7 @@ class UpstreamPolicyTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.THROTTLED);
               assertThat(e.retryAfter()).contains(Duration.ofSeconds(120));
             });
     assertThat(waits).isEmpty();
@@ -97,7 +97,7 @@ class UpstreamPolicyTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.REJECTED);
               assertThat(e.bodyExcerpt()).contains("InvalidRequestBody");
             });
     assertThat(server.getRequestCount()).isEqualTo(1);
@@ -127,7 +127,7 @@ class UpstreamPolicyTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(503);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.UNAVAILABLE);
               assertThat(e.retryAfter()).contains(Duration.ofSeconds(30));
             });
     assertThat(server.getRequestCount()).isEqualTo(sent);
@@ -141,7 +141,9 @@ class UpstreamPolicyTest {
         new UpstreamPolicy("fake", UpstreamPolicy.Options.defaults().maxAttempts(2), recording);
 
     assertThatThrownBy(() -> policy.call(() -> http.send(new Request.Builder().url(url).build())))
-        .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.status()).isZero());
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> assertThat(e.failure()).isEqualTo(UpstreamFailure.UNAVAILABLE));
     assertThat(waits).hasSize(1);
   }
 

@@ -12,6 +12,7 @@ import com.socactions.platform.FakeManagedIdentityEndpoint;
 import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamPolicy;
 import com.socactions.testing.MutableClock;
 import java.time.Duration;
@@ -131,7 +132,11 @@ class SentinelClientTest {
                         JSON.createObjectNode().set("properties", read.properties()),
                         read.etag()))
         .isInstanceOfSatisfying(
-            IncidentConflictException.class, e -> assertThat(e.status()).isEqualTo(412));
+            IncidentConflictException.class,
+            e -> {
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.CONFLICT);
+              assertThat(e.getMessage()).contains("HTTP 412");
+            });
     assertThat(waits).as("a conflict is not retried as it stands").isEmpty();
   }
 
@@ -151,7 +156,7 @@ class SentinelClientTest {
         .isInstanceOfSatisfying(
             IncidentConflictException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.CONFLICT);
               assertThat(e.getMessage()).contains("Conflict: Newer version of resource");
             });
   }
@@ -208,7 +213,67 @@ class SentinelClientTest {
             () ->
                 client().updateIncident(missing, properties -> properties.put("status", "Active")))
         .isInstanceOfSatisfying(
-            UpstreamException.class, e -> assertThat(e.status()).isEqualTo(404));
+            UpstreamException.class,
+            e -> assertThat(e.failure()).isEqualTo(UpstreamFailure.NOT_FOUND));
+  }
+
+  // ---- typed incident changes ----
+
+  @Test
+  void aReopenMakesAClosedIncidentActiveAndClearsItsClassification() {
+    SentinelClient.ChangedIncident changed = client().changeIncident(ID, IncidentChange.reopen());
+
+    ObjectNode held = (ObjectNode) sentinel.incident(INCIDENT).path("properties");
+    assertThat(changed.applied()).isTrue();
+    assertThat(held.path("status").asText()).isEqualTo("Active");
+    assertThat(held.has("classification")).isFalse();
+    assertThat(held.has("classificationComment")).isFalse();
+    assertThat(changed.incident().status()).contains(IncidentStatus.ACTIVE);
+    assertThat(sentinel.writes()).isEqualTo(1);
+  }
+
+  @Test
+  void aCloseOfAnIncidentAlreadyClosedAppliesNothingAndWritesNothing() {
+    SentinelClient.ChangedIncident changed =
+        client().changeIncident(ID, IncidentChange.close("FalsePositive", null, "again"));
+
+    assertThat(changed.applied()).isFalse();
+    assertThat(writes()).isEmpty();
+    assertThat(changed.incident().status()).contains(IncidentStatus.CLOSED);
+  }
+
+  @Test
+  void aCloseWritesTheClassificationAndLeavesNoReasonOfAnEarlierClose() {
+    client().changeIncident(ID, IncidentChange.reopen());
+
+    SentinelClient.ChangedIncident changed =
+        client().changeIncident(ID, IncidentChange.close(null, null, "Resolved in ServiceNow"));
+
+    ObjectNode held = (ObjectNode) sentinel.incident(INCIDENT).path("properties");
+    assertThat(changed.applied()).isTrue();
+    assertThat(held.path("status").asText()).isEqualTo("Closed");
+    assertThat(held.path("classification").asText()).isEqualTo(IncidentChange.UNDETERMINED);
+    assertThat(held.has("classificationReason")).isFalse();
+    assertThat(held.path("classificationComment").asText()).isEqualTo("Resolved in ServiceNow");
+  }
+
+  @Test
+  void aChangeIsDecidedAgainOnTheVersionAConcurrentWriterLeft() {
+    sentinel.beforeNextWrite(
+        api ->
+            api.edit(
+                INCIDENT,
+                properties ->
+                    properties
+                        .put("status", "Active")
+                        .remove(List.of("classification", "classificationReason"))));
+
+    SentinelClient.ChangedIncident changed = client().changeIncident(ID, IncidentChange.reopen());
+
+    assertThat(changed.applied()).as("the other writer reopened it first").isFalse();
+    assertThat(changed.incident().status()).contains(IncidentStatus.ACTIVE);
+    assertThat(writes()).as("the one write tried met the newer version").hasSize(1);
+    assertThat(sentinel.writes()).isZero();
   }
 
   // ---- comments and entities ----
@@ -342,7 +407,7 @@ class SentinelClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.THROTTLED);
               assertThat(e.retryAfter()).contains(Duration.ofSeconds(120));
               assertThat(e.getMessage()).contains("TooManyRequests");
             });
@@ -357,7 +422,7 @@ class SentinelClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(401);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.UNAUTHORIZED);
               assertThat(e.isRetryable()).isFalse();
               assertThat(e.getMessage())
                   .contains("AuthenticationFailed")

@@ -8,6 +8,7 @@ import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamPolicy;
 import com.socactions.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
@@ -251,7 +252,7 @@ class ServiceNowTableClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(401);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.UNAUTHORIZED);
               assertThat(e.getMessage())
                   .contains("SERVICENOW_USER", "SERVICENOW_PASSWORD", "User Not Authenticated")
                   .doesNotContain(PASSWORD);
@@ -267,7 +268,7 @@ class ServiceNowTableClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(401);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.UNAUTHORIZED);
               assertThat(e.getMessage())
                   .contains("SERVICENOW_CLIENT_ID", "SERVICENOW_CLIENT_SECRET")
                   .doesNotContain(CLIENT_SECRET);

@@ -56,7 +56,7 @@ class JiraTicketSyncServiceTest {
   void theFirstSyncCreatesOneIssueWithEveryFieldAndTheCorrelationLabel() {
     SyncResult result = sync.sync(incident("High", "New", null), "jira", SyncOptions.defaults());
 
-    assertThat(result.action()).isEqualTo("created");
+    assertThat(result.action()).isEqualTo(SyncResult.Action.CREATED);
     assertThat(result.ticketNumber()).isEqualTo("SOC-1");
     assertThat(result.url()).isEqualTo(jira.url() + "/browse/SOC-1");
     JsonNode fields = jira.issue("SOC-1").path("fields");
@@ -77,7 +77,7 @@ class JiraTicketSyncServiceTest {
 
     SyncResult again = sync.sync(incident("High", "New", null), "jira", SyncOptions.defaults());
 
-    assertThat(again.action()).isEqualTo("unchanged");
+    assertThat(again.action()).isEqualTo(SyncResult.Action.UNCHANGED);
     assertThat(jira.requests()).hasSize(before);
   }
 
@@ -137,7 +137,7 @@ class JiraTicketSyncServiceTest {
     List<SyncResult> results = TicketSyncServiceTest.syncConcurrently(racing, "jira", 10);
 
     assertThat(results).extracting(SyncResult::ticketId).containsOnly(results.get(0).ticketId());
-    assertThat(results).filteredOn(r -> r.action().equals("created")).hasSize(1);
+    assertThat(results).filteredOn(r -> r.action() == SyncResult.Action.CREATED).hasSize(1);
     assertThat(jira.requestCount("POST /rest/api/3/issue")).isEqualTo(1);
   }
 
@@ -150,7 +150,7 @@ class JiraTicketSyncServiceTest {
             .sync(incident("High", "New", null), "jira", SyncOptions.defaults());
 
     assertThat(again.ticketId()).isEqualTo(created.ticketId());
-    assertThat(again.action()).isEqualTo("updated");
+    assertThat(again.action()).isEqualTo(SyncResult.Action.UPDATED);
     assertThat(jira.requestCount("POST /rest/api/3/issue")).isEqualTo(1);
   }
 
@@ -168,7 +168,7 @@ class JiraTicketSyncServiceTest {
         sync.sync(incident("High", "Active", null, comments), "jira", SyncOptions.defaults());
 
     assertThat(created.commentsCopied()).isEqualTo(2);
-    assertThat(again.action()).isEqualTo("unchanged");
+    assertThat(again.action()).isEqualTo(SyncResult.Action.UNCHANGED);
     assertThat(jira.commentsOf("SOC-1")).hasSize(1);
     assertThat(Adf.toPlainText(jira.commentsOf("SOC-1").get(0).path("body")))
         .isEqualTo(

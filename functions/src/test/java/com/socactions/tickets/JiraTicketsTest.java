@@ -11,6 +11,7 @@ import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.Settings;
 import com.socactions.providers.Readiness;
+import com.socactions.sentinel.IncidentStatus;
 import com.socactions.testing.MutableClock;
 import com.socactions.tickets.jira.Adf;
 import com.socactions.tickets.jira.FakeJira;
@@ -81,7 +82,7 @@ class JiraTicketsTest {
             "Suspicious sign-in\nfrom TOR",
             "Incident 3177\n\nEntities: 185.220.101.7",
             "Informational",
-            "New",
+            IncidentStatus.NEW,
             null,
             null,
             "Alice@Contoso.com",
@@ -126,7 +127,7 @@ class JiraTicketsTest {
             title,
             description,
             "High",
-            "New",
+            IncidentStatus.NEW,
             null,
             null,
             null,
@@ -156,7 +157,7 @@ class JiraTicketsTest {
             "t",
             "d",
             "High",
-            "New",
+            IncidentStatus.NEW,
             null,
             null,
             "nobody@contoso.com",
@@ -220,14 +221,14 @@ class JiraTicketsTest {
         .isSortedAccordingTo(tickets.changeOrder());
     assertThat(changed).extracting(s -> s.ticket().id()).doesNotContain(untouched.id());
     TicketState done = changed.get(0);
-    assertThat(done.incidentStatus()).isEqualTo("Closed");
+    assertThat(done.incidentStatus()).isEqualTo(IncidentStatus.CLOSED);
     assertThat(done.statusName()).isEqualTo("Done");
     assertThat(done.closingNote()).isEqualTo("Won't Do");
     assertThat(done.classification()).isEqualTo("FalsePositive");
     assertThat(done.classificationReason()).isEqualTo("IncorrectAlertLogic");
     assertThat(done.correlationId()).isEqualTo("b2c4e0f1-0000-4000-8000-000000000002");
     TicketState open = changed.get(1);
-    assertThat(open.incidentStatus()).isEqualTo("Active");
+    assertThat(open.incidentStatus()).isEqualTo(IncidentStatus.ACTIVE);
     assertThat(open.classification()).isNull();
     assertThat(open.comments())
         .extracting(TicketState.TicketComment::text)
@@ -326,7 +327,7 @@ class JiraTicketsTest {
         "Another incident",
         "d",
         "Medium",
-        classification == null ? "New" : "Closed",
+        classification == null ? IncidentStatus.NEW : IncidentStatus.CLOSED,
         classification,
         null,
         null,

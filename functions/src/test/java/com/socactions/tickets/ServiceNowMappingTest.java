@@ -85,7 +85,7 @@ class ServiceNowMappingTest {
 
     TicketState read = tickets(Map.of()).read(sysId, Instant.EPOCH).orElseThrow();
 
-    assertThat(read.incidentStatus()).isEqualTo(status);
+    assertThat(read.incidentStatus().wireName()).isEqualTo(status);
     assertThat(read.classification()).isEqualTo(classification);
     assertThat(read.classificationReason()).isEqualTo(TicketText.reasonFor(classification));
   }

@@ -164,7 +164,10 @@ class TicketCatchUpTest {
 
     assertThat(passing.results())
         .extracting(InboundResult::action)
-        .containsExactly(InboundResult.FAILED, InboundResult.APPLIED, InboundResult.APPLIED);
+        .containsExactly(
+            InboundResult.Action.FAILED,
+            InboundResult.Action.APPLIED,
+            InboundResult.Action.APPLIED);
     assertThat(passing.caughtUp()).isTrue();
     assertThat(passing.failure()).isNull();
 
@@ -186,7 +189,9 @@ class TicketCatchUpTest {
     assertThat(after.results())
         .extracting(InboundResult::ticketId)
         .containsExactlyInAnyOrderElementsOf(next);
-    assertThat(after.results()).extracting(InboundResult::action).containsOnly("applied");
+    assertThat(after.results())
+        .extracting(InboundResult::action)
+        .containsOnly(InboundResult.Action.APPLIED);
   }
 
   // ---- Jira ----
@@ -317,7 +322,7 @@ class TicketCatchUpTest {
     List<String> applied = new ArrayList<>();
     for (PollResult run : runs) {
       for (InboundResult result : run.results()) {
-        assertThat(result.action()).isEqualTo(InboundResult.APPLIED);
+        assertThat(result.action()).isEqualTo(InboundResult.Action.APPLIED);
         assertThat(result.changes()).containsExactly("comments:1");
         applied.add(result.ticketId());
       }
@@ -434,10 +439,10 @@ class TicketCatchUpTest {
     properties.put("status", "Active");
     properties.remove(List.of("classification", "classificationReason", "classificationComment"));
     sentinel.seed(incident);
-    TicketLink link = new TicketLink(ticket.system(), incidentId(system, i));
-    link.state = TicketLink.LINKED;
-    link.ticket = ticket;
-    link.claimedAt = T0.minus(Duration.ofDays(1));
+    TicketLink link =
+        TicketLink.claim(
+                ticket.system(), incidentId(system, i), "seeded", T0.minus(Duration.ofDays(1)))
+            .linkedTo(ticket);
     pendingLinks.add(TicketLinks.toEntity(link));
     pendingLinks.add(TicketLinks.reverseEntity(link));
   }

@@ -118,7 +118,7 @@ class TicketInboundServiceTest {
 
     InboundResult result = inbound.ticketChanged(tickets, ticketId);
 
-    assertThat(result.action()).isEqualTo("applied");
+    assertThat(result.action()).isEqualTo(InboundResult.Action.APPLIED);
     assertThat(result.changes()).containsExactly("closed");
     ObjectNode incident = sentinel.incident(INCIDENT).path("properties").deepCopy();
     assertThat(incident.path("status").asText()).isEqualTo("Closed");
@@ -142,7 +142,7 @@ class TicketInboundServiceTest {
 
     InboundResult again = inbound.ticketChanged(tickets, ticketId);
 
-    assertThat(again.action()).isEqualTo("unchanged");
+    assertThat(again.action()).isEqualTo(InboundResult.Action.UNCHANGED);
     assertThat(sentinel.writes()).isEqualTo(writes);
   }
 
@@ -207,7 +207,8 @@ class TicketInboundServiceTest {
         .extracting(c -> c.path("properties").path("message").asText())
         .containsExactly("[From ServiceNow " + number() + "] itil.agent: Called the user");
     // And the link remembers it, so a third apply writes nothing.
-    assertThat(inbound.ticketChanged(tickets, ticketId).action()).isEqualTo("unchanged");
+    assertThat(inbound.ticketChanged(tickets, ticketId).action())
+        .isEqualTo(InboundResult.Action.UNCHANGED);
     assertThat(sentinel.commentPuts()).isEqualTo(2);
   }
 
@@ -242,7 +243,7 @@ class TicketInboundServiceTest {
             "servicenow",
             SyncOptions.defaults());
 
-    assertThat(result.action()).isEqualTo("unchanged");
+    assertThat(result.action()).isEqualTo(SyncResult.Action.UNCHANGED);
     assertThat(writes()).isEqualTo(serviceNowWrites);
   }
 
@@ -254,7 +255,9 @@ class TicketInboundServiceTest {
 
     TicketInboundService.PollResult poll = inbound.poll(tickets);
 
-    assertThat(poll.results()).extracting(InboundResult::action).containsExactly("applied");
+    assertThat(poll.results())
+        .extracting(InboundResult::action)
+        .containsExactly(InboundResult.Action.APPLIED);
     assertThat(incidentStatus()).isEqualTo("Closed");
     assertThat(sentinel.incident(INCIDENT).path("properties").path("classification").asText())
         .isEqualTo("FalsePositive");
@@ -277,7 +280,7 @@ class TicketInboundServiceTest {
     assertThat(runs.get(0).failure()).isNull();
     assertThat(runs.get(0).poll().results())
         .extracting(InboundResult::action)
-        .containsExactly("applied");
+        .containsExactly(InboundResult.Action.APPLIED);
     assertThat(links.hasDelivery("servicenow", "old")).isFalse();
     assertThat(links.hasDelivery("servicenow", "recent")).isTrue();
   }
@@ -296,7 +299,9 @@ class TicketInboundServiceTest {
     clock.advance(TicketInboundService.CatchUpOptions.DEFAULT_SETTLE_DELAY);
     TicketInboundService.PollResult settled = inbound.poll(tickets);
 
-    assertThat(settled.results()).extracting(InboundResult::action).containsExactly("applied");
+    assertThat(settled.results())
+        .extracting(InboundResult::action)
+        .containsExactly(InboundResult.Action.APPLIED);
     assertThat(incidentStatus()).isEqualTo("Closed");
   }
 
@@ -310,7 +315,9 @@ class TicketInboundServiceTest {
     TicketInboundService.PollResult poll = inbound.poll(tickets);
 
     assertThat(poll.changesRead()).isEqualTo(1);
-    assertThat(poll.results()).extracting(InboundResult::action).containsExactly("unchanged");
+    assertThat(poll.results())
+        .extracting(InboundResult::action)
+        .containsExactly(InboundResult.Action.UNCHANGED);
     assertThat(sentinel.writes()).isEqualTo(incidentWrites);
     assertThat(sentinel.commentPuts()).isEqualTo(commentWrites);
   }
@@ -367,7 +374,7 @@ class TicketInboundServiceTest {
             webhooks.verify("servicenow", body, name -> Optional.ofNullable(headers.get(name))));
 
     assertThat(delivery.refused()).isNull();
-    assertThat(first.action()).isEqualTo("applied");
+    assertThat(first.action()).isEqualTo(InboundResult.Action.APPLIED);
     assertThat(replay.changes()).containsExactly("replay");
   }
 

@@ -7,6 +7,7 @@ import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableEntity;
 import com.socactions.platform.Settings;
 import com.socactions.platform.TableStorage;
+import com.socactions.sentinel.IncidentStatus;
 import com.socactions.testing.Azurite;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,22 +42,50 @@ class TicketLinksTest {
     TicketLink claim = links.claim("servicenow", INCIDENT, "run-1", NOW).orElseThrow();
     assertThat(links.claim("servicenow", INCIDENT, "run-2", NOW)).isEmpty();
 
-    claim.state = TicketLink.LINKED;
-    claim.ticket =
-        new TicketRef(
-            "servicenow", "a9e30c7dc61122760116894de7bcc7bd", "INC0010002", "https://x/nav_to.do");
-    claim.digests.put(TicketField.TITLE, "abc");
-    claim.rememberCopied(List.of("c1", "c2"));
-    links.save(claim);
+    links.save(
+        claim
+            .linkedTo(
+                new TicketRef(
+                    "servicenow",
+                    "a9e30c7dc61122760116894de7bcc7bd",
+                    "INC0010002",
+                    "https://x/nav_to.do"))
+            .synced(Map.of(TicketField.TITLE, "abc"), List.of("c1", "c2"), NOW));
 
     TicketLink read = links.get("servicenow", INCIDENT.toUpperCase()).orElseThrow();
     assertThat(read.isLinked()).isTrue();
     assertThat(read.ticket().number()).isEqualTo("INC0010002");
     assertThat(read.digests()).containsEntry(TicketField.TITLE, "abc");
-    assertThat(read.copiedCommentIds).containsExactly("c1", "c2");
+    assertThat(read.copiedCommentIds()).containsExactly("c1", "c2");
     assertThat(links.findByTicket("servicenow", "a9e30c7dc61122760116894de7bcc7bd"))
         .map(TicketLink::incidentId)
         .contains(INCIDENT);
+  }
+
+  @Test
+  void eachStepMakesANewLinkAndLeavesTheOneItCameFromAsItWas() {
+    TicketLink claim = TicketLink.claim("servicenow", INCIDENT, "run-1", NOW);
+    TicketRef ticket = new TicketRef("servicenow", "sys1", "INC0010002", null);
+
+    TicketLink linked = claim.linkedTo(ticket);
+    TicketLink synced = linked.synced(Map.of(TicketField.TITLE, "abc"), List.of("c1"), NOW);
+    TicketLink inbound =
+        synced.inbound(IncidentStatus.CLOSED, "digest", List.of("t1"), NOW.plusSeconds(60));
+
+    assertThat(claim.state()).isEqualTo(TicketLink.State.CREATING);
+    assertThat(claim.ticket()).isNull();
+    assertThat(linked.isLinked()).isTrue();
+    assertThat(linked.digests()).isEmpty();
+    assertThat(synced.copiedCommentIds()).containsExactly("c1");
+    assertThat(synced.lastInboundStatus()).isNull();
+    assertThat(inbound.lastInboundStatus()).isEqualTo(IncidentStatus.CLOSED);
+    assertThat(inbound.digests())
+        .containsEntry(TicketField.TITLE, "abc")
+        .containsEntry(TicketField.STATUS, "digest");
+    assertThat(inbound.appliedTicketCommentIds()).containsExactly("t1");
+    assertThat(inbound.lastInboundAt()).isEqualTo(NOW.plusSeconds(60));
+    assertThatThrownBy(() -> inbound.digests().put(TicketField.OWNER, "x"))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test

@@ -14,6 +14,7 @@ import com.socactions.platform.UpstreamException;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
 import com.socactions.sentinel.IncidentComment;
+import com.socactions.sentinel.IncidentStatus;
 import com.socactions.servicenow.FakeServiceNow;
 import com.socactions.servicenow.ServiceNowSettings;
 import com.socactions.testing.Azurite;
@@ -72,7 +73,7 @@ class TicketSyncServiceTest {
     SyncResult result =
         sync.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
 
-    assertThat(result.action()).isEqualTo("created");
+    assertThat(result.action()).isEqualTo(SyncResult.Action.CREATED);
     assertThat(result.fieldsChanged())
         .containsExactly("title", "description", "priority", "status", "owner", "labels");
     ObjectNode ticket = serviceNow.record("incident", result.ticketId());
@@ -99,7 +100,7 @@ class TicketSyncServiceTest {
     SyncResult again =
         sync.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
 
-    assertThat(again.action()).isEqualTo("unchanged");
+    assertThat(again.action()).isEqualTo(SyncResult.Action.UNCHANGED);
     assertThat(again.fieldsChanged()).isEmpty();
     assertThat(serviceNow.requests()).hasSize(before);
   }
@@ -113,7 +114,7 @@ class TicketSyncServiceTest {
     SyncResult updated =
         sync.sync(incident("Low", "New", null), "servicenow", SyncOptions.defaults());
 
-    assertThat(updated.action()).isEqualTo("updated");
+    assertThat(updated.action()).isEqualTo(SyncResult.Action.UPDATED);
     assertThat(updated.fieldsChanged()).containsExactly("priority");
     List<RecordedRequest> sent =
         serviceNow.requests().subList(before, serviceNow.requests().size());
@@ -144,7 +145,7 @@ class TicketSyncServiceTest {
 
     assertThat(created.commentsCopied()).isEqualTo(1);
     assertThat(updated.commentsCopied()).isEqualTo(1);
-    assertThat(again.action()).isEqualTo("unchanged");
+    assertThat(again.action()).isEqualTo(SyncResult.Action.UNCHANGED);
     List<ObjectNode> notes = serviceNow.journalOf(created.ticketId());
     assertThat(notes)
         .extracting(n -> n.path("value").asText())
@@ -184,7 +185,7 @@ class TicketSyncServiceTest {
     List<SyncResult> results = syncConcurrently(racing, "servicenow", 10);
 
     assertThat(results).extracting(SyncResult::ticketId).containsOnly(results.get(0).ticketId());
-    assertThat(results).filteredOn(r -> r.action().equals("created")).hasSize(1);
+    assertThat(results).filteredOn(r -> r.action() == SyncResult.Action.CREATED).hasSize(1);
     assertThat(serviceNow.requests()).filteredOn(r -> r.getMethod().equals("POST")).hasSize(1);
   }
 
@@ -198,7 +199,7 @@ class TicketSyncServiceTest {
         withoutLinks.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
 
     assertThat(again.ticketId()).isEqualTo(created.ticketId());
-    assertThat(again.action()).isEqualTo("updated");
+    assertThat(again.action()).isEqualTo(SyncResult.Action.UPDATED);
     assertThat(serviceNow.requests()).filteredOn(r -> r.getMethod().equals("POST")).hasSize(1);
   }
 
@@ -219,7 +220,7 @@ class TicketSyncServiceTest {
     SyncResult retried =
         failingOnce.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
 
-    assertThat(retried.action()).isEqualTo("created");
+    assertThat(retried.action()).isEqualTo(SyncResult.Action.CREATED);
   }
 
   @Test
@@ -229,7 +230,7 @@ class TicketSyncServiceTest {
     SyncResult result =
         sync.sync(incident("High", "New", null), "servicenow", SyncOptions.defaults());
 
-    assertThat(result.action()).isEqualTo("created");
+    assertThat(result.action()).isEqualTo(SyncResult.Action.CREATED);
     assertThat(links.get("servicenow", INCIDENT_ID).orElseThrow().isLinked()).isTrue();
   }
 
@@ -327,7 +328,7 @@ class TicketSyncServiceTest {
         "Suspicious sign-in from TOR",
         "Incident 3177\nEntities: 185.220.101.7",
         severity,
-        status,
+        IncidentStatus.parse(status).orElseThrow(),
         classification,
         classification == null ? null : TicketText.reasonFor(classification),
         "alice@contoso.com",
@@ -355,8 +356,8 @@ class TicketSyncServiceTest {
     public TicketRef create(TicketContent content, Map<String, String> options) {
       if (!failed) {
         failed = true;
-        throw new UpstreamException(
-            "ServiceNow", 503, "ServiceNow is down", null, Duration.ofSeconds(30), null);
+        throw UpstreamException.retryLater(
+            "ServiceNow", "ServiceNow is down", Duration.ofSeconds(30));
       }
       return real.create(content, options);
     }

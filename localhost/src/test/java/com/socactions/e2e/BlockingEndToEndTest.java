@@ -109,6 +109,7 @@ class BlockingEndToEndTest {
     assertThat(listed.statusCode()).isEqualTo(200);
     JsonNode entry = json(listed).at("/value/0");
     assertThat(entry.get("state").asText()).isEqualTo("active");
+    assertThat(entry.get("action").asText()).isEqualTo("block");
     assertThat(entry.get("reason").asText()).isEqualTo("c2 beacon");
     assertThat(entry.get("requested_by").asText()).isEqualTo("tier2@contoso.com");
     assertThat(entry.get("incident_id").asText()).endsWith("/Incidents/7");

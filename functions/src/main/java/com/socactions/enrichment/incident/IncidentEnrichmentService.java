@@ -25,6 +25,7 @@ import com.socactions.enrichment.incident.IncidentEnrichment.UrlResult;
 import com.socactions.enrichment.incident.IncidentEntities.AccountKey;
 import com.socactions.indicators.IpAddresses;
 import com.socactions.platform.DeadlineTimer;
+import com.socactions.platform.InputTooLargeException;
 import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.RequestLogContext;
 import com.socactions.sentinel.Incident;
@@ -165,14 +166,36 @@ public final class IncidentEnrichmentService {
   }
 
   /**
+   * The incident, if one call takes it: checked before the work is accepted, so a caller learns at
+   * once rather than from a job.
+   *
+   * @throws InputTooLargeException naming {@code incident} when it carries more than {@value
+   *     #MAX_ENTITIES} entities
+   */
+  public static Incident admit(Incident incident) {
+    if (incident.entities().size() > MAX_ENTITIES) {
+      throw new InputTooLargeException(
+          "incident",
+          "the incident has "
+              + incident.entities().size()
+              + " entities; at most "
+              + MAX_ENTITIES
+              + " a call");
+    }
+    return incident;
+  }
+
+  /**
    * Enriches the incident's entities, each distinct one once.
    *
    * @param cmdbProvider the CMDB to ask; empty for the default one
    * @param lookups the lookups to make; the others are left out of the answer
    * @throws InvalidInputException when {@code cmdbProvider} is not a CMDB provider
+   * @throws InputTooLargeException when the incident is more than one call takes ({@link #admit})
    */
   public IncidentEnrichment enrich(
       Incident incident, Optional<String> cmdbProvider, Set<IncidentLookup> lookups) {
+    admit(incident);
     long started = System.nanoTime();
     IncidentEntities entities = IncidentEntities.of(incident.entities());
     Parts parts = new Parts();

@@ -163,8 +163,7 @@ final class HostPolicies {
   }
 
   private static boolean isServerFailure(Throwable e) {
-    return e instanceof UpstreamException upstream
-        && (upstream.status() == 0 || upstream.status() >= 500);
+    return e instanceof UpstreamException upstream && upstream.failure().isUpstreamFault();
   }
 
   /** One host's circuit breaker and call budget, and when it was last used. */

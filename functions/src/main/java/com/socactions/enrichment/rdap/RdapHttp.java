@@ -8,6 +8,7 @@ import com.socactions.platform.Sleeper;
 import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamHttp;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -187,7 +188,7 @@ final class RdapHttp {
         throw new RdapLookupException(stop.getMessage());
       }
       Duration wait = policies.backoff(attempt, failed, deadline);
-      if (failed.status() == 429) {
+      if (failed.failure() == UpstreamFailure.THROTTLED) {
         // Every instance holds back from this host as long as it asked (this call's deadline
         // caps only this call's wait), and this call's next turn comes after that.
         throttledFor = failed.retryAfter().orElse(wait);
@@ -196,7 +197,7 @@ final class RdapHttp {
       if (!failed.isRetryable() || attempt >= options.maxAttempts()) {
         throw explain(failed, url, host, attempt, deadline);
       }
-      if (failed.status() != 429) {
+      if (failed.failure() != UpstreamFailure.THROTTLED) {
         sleep(wait);
       }
     }
@@ -217,7 +218,7 @@ final class RdapHttp {
     try {
       policy.budget.acquire(most.compareTo(left) > 0 ? left : most);
     } catch (UpstreamException e) {
-      if (e.status() != 429) {
+      if (e.failure() != UpstreamFailure.THROTTLED) {
         throw new BudgetExhausted(); // interrupted: the batch was cancelled
       }
       LOG.warning(() -> "RDAP call budget used up for " + host);
@@ -249,7 +250,7 @@ final class RdapHttp {
     }
     String after = tries > 1 ? " after " + tries + " attempts" : "";
     LOG.warning(() -> "RDAP " + redact(url) + " failed" + after + ": " + failed.getMessage());
-    if (failed.status() == 429) {
+    if (failed.failure() == UpstreamFailure.THROTTLED) {
       return new RdapLookupException(
           "rate limited by "
               + host
@@ -258,12 +259,12 @@ final class RdapHttp {
                   .map(d -> "; retry after " + seconds(d) + " s")
                   .orElse("; try again later"));
     }
-    if (failed.status() == 0) {
+    if (failed.httpStatus().isEmpty()) {
       return new RdapLookupException(
           host + " did not answer (" + failed.getMessage() + ")" + after + "; try again later");
     }
     return new RdapLookupException(
-        host + " failed with HTTP " + failed.status() + after + "; try again later");
+        host + " failed with " + failed.answerText() + after + "; try again later");
   }
 
   private Exchange attempt(HttpUrl url, String host, Deadline deadline) {
@@ -312,7 +313,7 @@ final class RdapHttp {
                       + " s",
               false);
         }
-        throw new UpstreamException(host, code, "HTTP " + code, body, retryAfter, null);
+        throw UpstreamException.answered(host, code, "HTTP " + code, body, retryAfter);
       }
       return new Exchange(code, response.header("Location"), body);
     } catch (PublicAddressDns.RefusedAddressException refused) {
@@ -323,7 +324,7 @@ final class RdapHttp {
       }
       String reason = reason(e);
       LOG.fine(() -> "RDAP GET " + redact(url) + " -> no answer (" + reason + ")");
-      throw new UpstreamException(host, 0, reason, null, null, e);
+      throw new UpstreamException(host, reason, e);
     }
   }
 

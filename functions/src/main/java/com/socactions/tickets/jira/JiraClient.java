@@ -12,6 +12,7 @@ import com.socactions.platform.Json;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamHttp;
 import com.socactions.platform.UpstreamPolicy;
 import java.nio.charset.StandardCharsets;
@@ -176,8 +177,8 @@ public final class JiraClient {
     JsonNode answer = call("create an issue", post(url("issue"), body));
     String key = answer.path("key").asText("");
     if (key.isEmpty()) {
-      throw new UpstreamException(
-          UPSTREAM, 502, "Jira answered a create without an issue key", null, null, null);
+      throw UpstreamException.badResponse(
+          UPSTREAM, "Jira answered a create without an issue key", null, null);
     }
     return new CreatedIssue(answer.path("id").asText(""), key, answer.path("self").asText(""));
   }
@@ -195,7 +196,7 @@ public final class JiraClient {
     try {
       return Optional.of(object(call("read issue " + key, get(url.build()))));
     } catch (UpstreamException e) {
-      if (e.status() == 404) {
+      if (e.failure() == UpstreamFailure.NOT_FOUND) {
         return Optional.empty();
       }
       throw e;
@@ -307,13 +308,8 @@ public final class JiraClient {
       }
       token = page.nextPageToken();
       if (!tokens.add(token)) {
-        throw new UpstreamException(
-            UPSTREAM,
-            502,
-            "Jira handed out the same page token twice while searching",
-            null,
-            null,
-            null);
+        throw UpstreamException.badResponse(
+            UPSTREAM, "Jira handed out the same page token twice while searching", null, null);
       }
     }
   }
@@ -540,7 +536,7 @@ public final class JiraClient {
           call("read a property of issue " + key, get(propertyUrl(key, propertyKey)))
               .path("value"));
     } catch (UpstreamException e) {
-      if (e.status() == 404) {
+      if (e.failure() == UpstreamFailure.NOT_FOUND) {
         return Optional.empty();
       }
       throw e;
@@ -563,40 +559,43 @@ public final class JiraClient {
   private UpstreamException explained(String what, UpstreamException e) {
     String message = errorMessage(e.bodyExcerpt());
     String detail = message.isEmpty() ? "" : ": " + message;
+    if (e.httpStatus().isEmpty()) {
+      return e;
+    }
+    String answer = e.answerText();
     String text =
-        switch (e.status()) {
-          case 0 -> null;
-          case 401 ->
-              "Jira refused the credentials (HTTP 401); check " + settings.credentialSettings();
-          case 403 ->
+        switch (e.failure()) {
+          case UNAUTHORIZED ->
+              "Jira refused the credentials ("
+                  + answer
+                  + "); check "
+                  + settings.credentialSettings();
+          case FORBIDDEN ->
               "Jira denied the account the right to "
                   + what
-                  + " (HTTP 403"
+                  + " ("
+                  + answer
                   + detail
                   + "); give it the project permission";
-          case 404 ->
+          case NOT_FOUND ->
               "Jira could not "
                   + what
-                  + ": not found, or the account may not see it (HTTP 404"
+                  + ": not found, or the account may not see it ("
+                  + answer
                   + detail
                   + ")";
-          case 429 ->
-              "Jira is rate limiting the account (HTTP 429"
+          case THROTTLED ->
+              "Jira is rate limiting the account ("
+                  + answer
                   + detail
                   + ")"
                   + e.retryAfter()
                       .map(after -> "; retry after " + after.toSeconds() + " s")
                       .orElse("");
           default ->
-              message.isEmpty()
-                  ? null
-                  : "Jira could not " + what + " (HTTP " + e.status() + "): " + message;
+              message.isEmpty() ? null : "Jira could not " + what + " (" + answer + "): " + message;
         };
-    if (text == null) {
-      return e;
-    }
-    return new UpstreamException(
-        e.upstream(), e.status(), text, e.bodyExcerpt(), e.retryAfter().orElse(null), e);
+    return text == null ? e : e.explained(text);
   }
 
   /**
@@ -711,16 +710,16 @@ public final class JiraClient {
     if (node instanceof ObjectNode object) {
       return object;
     }
-    throw new UpstreamException(
-        UPSTREAM, 502, "Jira answered without a JSON object", null, null, null);
+    throw UpstreamException.badResponse(
+        UPSTREAM, "Jira answered without a JSON object", null, null);
   }
 
   private static JsonNode parse(String body) {
     try {
       return Json.UPSTREAM.readTree(body.isEmpty() ? "{}" : body);
     } catch (JsonProcessingException e) {
-      throw new UpstreamException(
-          UPSTREAM, 502, "Jira answered with JSON that does not parse", body, null, e);
+      throw UpstreamException.badResponse(
+          UPSTREAM, "Jira answered with JSON that does not parse", body, e);
     }
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamPolicy;
 import com.socactions.testing.MutableClock;
 import java.time.Duration;
@@ -125,7 +126,7 @@ class JiraClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.REJECTED);
               assertThat(e.getMessage())
                   .startsWith("Jira could not create an issue (HTTP 400): ")
                   .contains("customfield_99999: Field 'customfield_99999' cannot be set")
@@ -163,7 +164,7 @@ class JiraClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(404);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.NOT_FOUND);
               assertThat(e.getMessage()).contains("edit issue PROJ-42").contains("not found");
             });
   }
@@ -288,7 +289,7 @@ class JiraClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.REJECTED);
               assertThat(e.getMessage())
                   .contains("search issues")
                   .contains("Error in the JQL Query");
@@ -483,7 +484,7 @@ class JiraClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(401);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.UNAUTHORIZED);
               assertThat(e.getMessage())
                   .contains("JIRA_EMAIL and JIRA_API_TOKEN")
                   .doesNotContain(TOKEN);
@@ -512,7 +513,7 @@ class JiraClientTest {
         .isInstanceOfSatisfying(
             UpstreamException.class,
             e -> {
-              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.failure()).isEqualTo(UpstreamFailure.THROTTLED);
               assertThat(e.retryAfter()).contains(Duration.ofSeconds(120));
               assertThat(e.getMessage()).contains("rate limiting").contains("retry after 120 s");
             });

@@ -1,4 +1,4 @@
-package com.socactions.blocking;
+package com.socactions.cmdb;
 
 import com.socactions.indicators.Indicator;
 import java.util.List;
@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * Assets the CMDB marks critical or high-value (domain controllers, payment systems, ...), which
- * are blocked only with a justified override. The CMDB capability implements it.
+ * are blocked only with a justified override. The CMDB capability implements it; blocking asks it
+ * (cmdb never depends on blocking).
  */
 public interface CriticalAssets {
   /** No CMDB: nothing is critical. */
