@@ -22,6 +22,7 @@ import com.socactions.platform.UpstreamBudgets;
 import com.socactions.providers.ProviderRegistry;
 import com.socactions.providers.Readiness;
 import com.socactions.sentinel.SentinelModule;
+import com.socactions.taxii.TaxiiModule;
 import com.socactions.tickets.TicketsModule;
 import java.time.Clock;
 import java.util.Map;
@@ -52,6 +53,7 @@ public final class AppServices {
   private final HealthService health;
   private final LongWork longWork;
   private final JobsModule jobs;
+  private final TaxiiModule taxii;
 
   public AppServices(Settings settings, Clock clock) {
     this.settings = settings;
@@ -78,6 +80,7 @@ public final class AppServices {
             graph,
             decisions.log());
     this.sentinel = new SentinelModule(settings, clock, credentials);
+    this.taxii = new TaxiiModule(settings, clock, blocking::ledger, blocking.providers());
     this.tickets =
         new TicketsModule(
             settings,
@@ -112,6 +115,11 @@ public final class AppServices {
     this.longWork = new LongWork(this);
     this.jobs =
         new JobsModule(settings, clock, storage, credentials, longWork, LongRequests.ANSWERS);
+  }
+
+  /** The block ledger as a TAXII 2.1 server (off unless its credentials are set). */
+  public TaxiiModule taxii() {
+    return taxii;
   }
 
   /** Long work: jobs in Table Storage, the job queue, the decision rule. */
