@@ -29,6 +29,7 @@ class LayeringTest {
     "com.socactions.identity..",
     "com.socactions.jobs..",
     "com.socactions.ledger..",
+    "com.socactions.taxii..",
     "com.socactions.tickets.."
   };
 

@@ -22,6 +22,7 @@ import com.socactions.providers.ProviderRegistry;
 import com.socactions.providers.Readiness;
 import com.socactions.sentinel.SentinelModule;
 import com.socactions.servicenow.ServiceNowModule;
+import com.socactions.taxii.TaxiiModule;
 import com.socactions.tickets.TicketsModule;
 import java.time.Clock;
 import java.util.Map;
@@ -53,6 +54,7 @@ public final class AppServices {
   private final HealthService health;
   private final LongWork longWork;
   private final JobsModule jobs;
+  private final TaxiiModule taxii;
 
   public AppServices(Settings settings, Clock clock) {
     this(settings, UpstreamClients.create(clock));
@@ -88,6 +90,7 @@ public final class AppServices {
             budgets,
             decisions.log());
     this.sentinel = new SentinelModule(settings, kit, credentials);
+    this.taxii = new TaxiiModule(settings, clock, blocking::ledger, blocking.providers());
     this.tickets =
         new TicketsModule(
             settings,
@@ -123,6 +126,11 @@ public final class AppServices {
     this.longWork = new LongWork(this);
     this.jobs =
         new JobsModule(settings, clock, storage, credentials, kit, longWork, LongRequests.ANSWERS);
+  }
+
+  /** The block ledger as a TAXII 2.1 server (off unless its credentials are set). */
+  public TaxiiModule taxii() {
+    return taxii;
   }
 
   /** Long work: jobs in Table Storage, the job queue, the decision rule. */

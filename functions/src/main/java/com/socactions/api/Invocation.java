@@ -115,6 +115,15 @@ public final class Invocation {
    * the same host, and a custom connector routes them through the same connection.
    */
   public String apiBase() {
+    return urlBefore("/v1/");
+  }
+
+  /**
+   * The URL of the request as the caller reached it (forwarded host and scheme when a front end set
+   * them) up to the slash before {@code marker} in its path, that slash included; just the host and
+   * {@code /} when the path does not hold {@code marker}.
+   */
+  public String urlBefore(String marker) {
     String host =
         header("x-forwarded-host")
             .or(() -> header("host"))
@@ -124,7 +133,7 @@ public final class Invocation {
     String scheme =
         header("x-forwarded-proto").orElse(request.getUri().getScheme()).split(",")[0].trim();
     String path = request.getUri().getPath();
-    int routes = path == null ? -1 : path.indexOf("/v1/");
+    int routes = path == null ? -1 : path.indexOf(marker);
     String prefix = routes < 0 ? "/" : path.substring(0, routes + 1);
     return scheme + "://" + host + prefix;
   }

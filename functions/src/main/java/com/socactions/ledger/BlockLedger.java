@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -99,6 +100,9 @@ public final class BlockLedger {
 
   private static final String TOKEN_VERSION = "v2";
 
+  /** Active list entries the publication backfill reads per page. */
+  static final int BACKFILL_PAGE = 1_000;
+
   /**
    * How the ledger behaves: claim timeout, retention, and the sleeper of its waits.
    *
@@ -140,6 +144,7 @@ public final class BlockLedger {
   private final Options options;
   private final LedgerAllowList allowList;
   private final Set<String> cursorsKnown = ConcurrentHashMap.newKeySet();
+  private volatile boolean publicationsBackfilled;
 
   /**
    * The ledger in the default tables ({@link LedgerTables#in(TableStorage)}).
@@ -897,9 +902,116 @@ public final class BlockLedger {
    * @return how many rows were carried over
    */
   public int migrate(int pages) {
-    return tables.legacy == null
-        ? 0
-        : new LedgerMigration(tables.legacy, tables, indexes).run(pages);
+    int carried =
+        tables.legacy == null ? 0 : new LedgerMigration(tables.legacy, tables, indexes).run(pages);
+    if (carried > 0) {
+      return carried; // the old rows first: the backfill must see them
+    }
+    return publishActive(pages);
+  }
+
+  /**
+   * Publishes the enforced blocks that were written before the ledger published (see {@link
+   * LedgerPublications}), up to {@code pages} pages of {@value #BACKFILL_PAGE} entries of the
+   * active list index: once per ledger, resuming from a cursor in the meta table, at a cost of one
+   * point read per active row and one conditional write per row published; then one point read per
+   * process (the cursor says done).
+   *
+   * @return how many rows were published
+   */
+  int publishActive(int pages) {
+    if (publicationsBackfilled) {
+      return 0;
+    }
+    String cursor = indexes.cursor(LedgerPublications.BACKFILL_CURSOR);
+    int published = 0;
+    for (int page = 0; page < pages && !LedgerPublications.DONE.equals(cursor); page++) {
+      String partition = null;
+      String rowKey = null;
+      if (cursor != null) {
+        int split = cursor.indexOf('\n');
+        partition = cursor.substring(0, split);
+        rowKey = cursor.substring(split + 1);
+      }
+      List<TableEntity> entries = indexes.activeEntriesAfter(partition, rowKey, BACKFILL_PAGE);
+      List<TableReads.Key> keys =
+          entries.stream()
+              .map(entity -> LedgerIndexes.keyOf(String.valueOf(entity.getProperty("ledger_key"))))
+              .distinct()
+              .toList();
+      List<Change<LedgerRow, Boolean>> changes = new ArrayList<>();
+      for (LedgerRow row : rows.read(keys).values()) {
+        if (LedgerPublications.isEnforcedBlock(row) && row.published == null) {
+          changes.add(
+              new Change<>(
+                  row,
+                  true,
+                  current ->
+                      current != null
+                              && LedgerPublications.isEnforcedBlock(current)
+                              && current.published == null
+                          ? new Decision<>(current.copy(), written -> true)
+                          : new Decision<>(null, unchanged -> false)));
+        }
+      }
+      for (Boolean done : write(changes, new Notes())) {
+        published += Boolean.TRUE.equals(done) ? 1 : 0;
+      }
+      TableEntity last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+      cursor =
+          entries.size() < BACKFILL_PAGE
+              ? LedgerPublications.DONE
+              : last.getPartitionKey() + "\n" + last.getRowKey();
+      indexes.setCursor(LedgerPublications.BACKFILL_CURSOR, cursor);
+    }
+    if (LedgerPublications.DONE.equals(cursor)) {
+      publicationsBackfilled = true;
+    }
+    return published;
+  }
+
+  // ---- publications
+  // ------------------------------------------------------------------------------
+
+  /** The scope of every provider's published versions. */
+  public static final String ALL_PROVIDERS = LedgerPublications.ALL;
+
+  /**
+   * One published version and where it stands.
+   *
+   * @param position its place in the order of its scopes (opaque; compare as strings)
+   * @param dateAdded when the ledger recorded it (the version's {@code modified})
+   */
+  public record Published(String position, Instant dateAdded, BlockVersion version) {}
+
+  /**
+   * Up to {@code top} published versions of {@code scope} (a provider id, or {@link
+   * #ALL_PROVIDERS}), the latest version of each episode, in the order they were added: after
+   * {@code afterPosition} (exclusive; null for the start), added after {@code addedAfter}
+   * (exclusive; null for any) and at or before {@code addedUntil}. One range query, whatever the
+   * ledger's size.
+   *
+   * @throws IllegalArgumentException for a scope that is neither
+   */
+  public List<Published> published(
+      String scope, String afterPosition, Instant addedAfter, Instant addedUntil, int top) {
+    if (!ALL_PROVIDERS.equals(scope)) {
+      LedgerKeys.checkProvider(scope);
+    }
+    return indexes.publications().page(scope, afterPosition, addedAfter, addedUntil, top);
+  }
+
+  /**
+   * The position an object added at {@code dateAdded} with id {@code id} has among the published
+   * versions: for readers that serve objects of their own beside them, in the same order.
+   */
+  public static String positionOf(Instant dateAdded, UUID id) {
+    return LedgerPublications.dateKey(LedgerPublications.micros(dateAdded)) + "|" + id;
+  }
+
+  /** The latest published version of one episode, if there is one: one point read. */
+  public Optional<Published> publishedVersion(UUID episodeId) {
+    return Optional.ofNullable(indexes.publications().byId(episodeId));
   }
 
   // ---- retention
@@ -922,11 +1034,15 @@ public final class BlockLedger {
     }
     List<TableEntity> entries = indexes.pruneEntries(cursor, today, max + 1);
     List<TableEntity> batch = entries.subList(0, Math.min(entries.size(), max));
+    // Revoked versions of the publication index go by their own entries; the rest name rows.
+    indexes.publications().forget(batch.stream().filter(LedgerPublications::isPruneEntry).toList());
+    List<TableEntity> rowEntries =
+        batch.stream().filter(entity -> !LedgerPublications.isPruneEntry(entity)).toList();
     List<TableReads.Key> keys =
-        batch.stream().map(entity -> LedgerIndexes.keyOf(entity.getRowKey())).toList();
+        rowEntries.stream().map(entity -> LedgerIndexes.keyOf(entity.getRowKey())).toList();
     Map<TableReads.Key, LedgerRow> found = rows.read(keys);
     int pruned = 0;
-    for (int i = 0; i < batch.size(); i++) {
+    for (int i = 0; i < rowEntries.size(); i++) {
       LedgerRow row = found.get(keys.get(i));
       if (row != null
           && row.pendingSince == null
@@ -970,7 +1086,7 @@ public final class BlockLedger {
    */
   private <R> List<R> write(List<Change<LedgerRow, R>> changes, Notes notes) {
     startCursors();
-    ConditionalWrites.Outcome<LedgerRow, R> outcome = rows.write(changes);
+    ConditionalWrites.Outcome<LedgerRow, R> outcome = rows.write(publishing(changes));
     indexes.afterWrites(outcome.written());
     notes.flush();
     return outcome.results();
@@ -991,11 +1107,42 @@ public final class BlockLedger {
                     entry.pendingSince() != null
                         && entry.claimId() != null
                         && entry.pendingSince().plus(safe).isAfter(now));
+    List<Change<LedgerRow, R>> publishing = publishing(changes);
     ConditionalWrites.Outcome<LedgerRow, R> outcome =
-        leased ? rows.writeUnderLease(changes) : rows.write(changes);
+        leased ? rows.writeUnderLease(publishing) : rows.write(publishing);
     indexes.afterWrites(outcome.written());
     notes.flush();
     return outcome.results();
+  }
+
+  /**
+   * The changes, each deciding also what its row publishes ({@link LedgerPublications#next}): at
+   * the time of this call, one microsecond apart in the order of the changes, so that the versions
+   * a batch publishes have distinct dates added. Decided inside the conditional write, so a lost
+   * race decides again on the row as stored.
+   */
+  private <R> List<Change<LedgerRow, R>> publishing(List<Change<LedgerRow, R>> changes) {
+    Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    List<Change<LedgerRow, R>> marked = new ArrayList<>(changes.size());
+    for (int i = 0; i < changes.size(); i++) {
+      Change<LedgerRow, R> change = changes.get(i);
+      Instant versionAt = at.plus(i, ChronoUnit.MICROS);
+      marked.add(
+          new Change<>(
+              change.guess(),
+              change.exists(),
+              current -> {
+                BlockVersion last = current == null ? null : current.published;
+                Decision<LedgerRow, R> decision = change.decide().apply(current);
+                if (decision.write() != null) {
+                  decision.write().published =
+                      LedgerPublications.next(last, decision.write(), versionAt);
+                }
+                return decision;
+              },
+              change.fresh()));
+    }
+    return marked;
   }
 
   private static <R> Decision<LedgerRow, LedgerEntry> written(LedgerRow next) {

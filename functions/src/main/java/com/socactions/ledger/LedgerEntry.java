@@ -31,6 +31,7 @@ import java.util.List;
  *     row was written in a transaction
  * @param listedAt where the row stands in the list index (bookkeeping)
  * @param listedState the state it is listed under there (bookkeeping)
+ * @param published the latest published version of its block episode (bookkeeping), or null
  */
 public record LedgerEntry(
     String provider,
@@ -60,7 +61,8 @@ public record LedgerEntry(
     int historyCount,
     String etag,
     Instant listedAt,
-    LedgerState listedState) {
+    LedgerState listedState,
+    BlockVersion published) {
 
   public LedgerEntry {
     history = List.copyOf(history);

@@ -62,10 +62,16 @@ final class LedgerIndexes {
 
   private final LedgerTables tables;
   private final Duration retention;
+  private final LedgerPublications publications;
 
   LedgerIndexes(LedgerTables tables, Duration retention) {
     this.tables = tables;
     this.retention = retention;
+    this.publications = new LedgerPublications(tables, retention);
+  }
+
+  LedgerPublications publications() {
+    return publications;
   }
 
   // ---- keys ----------------------------------------------------------------------------------
@@ -174,8 +180,9 @@ final class LedgerIndexes {
   }
 
   /**
-   * After rows were written: history, list, incident, allow and prune entries, and version rows.
-   * Idempotent: running it twice for the same writes changes nothing more.
+   * After rows were written: history, list, incident, allow and prune entries, version rows, and
+   * the published versions of block episodes. Idempotent: running it twice for the same writes
+   * changes nothing more.
    */
   void afterWrites(List<ConditionalWrites.Written<LedgerRow>> written) {
     if (written.isEmpty()) {
@@ -243,6 +250,7 @@ final class LedgerIndexes {
             new TableEntity(pruneBucket(after.updatedAt.plus(retention)), ledgerKey)
                 .addProperty("updated_at", after.updatedAt.atOffset(ZoneOffset.UTC)));
       }
+      publications.publish(batch, before == null ? null : before.published, after.published);
     }
     if (allowsChanged) {
       versions.add(ALLOW_VERSION);
@@ -514,7 +522,33 @@ final class LedgerIndexes {
         tables.meta, new TableEntity(META_PARTITION, key).addProperty("value", value));
   }
 
-  private static List<TableEntity> query(
+  /**
+   * Up to {@code top} entries of the active list index from the position after {@code (partition,
+   * rowKey)} (null: from the start), across every provider's active partition, in key order: one
+   * range query (the publication backfill's walk over what is active).
+   */
+  List<TableEntity> activeEntriesAfter(String partition, String rowKey, int top) {
+    String first = listPartition(LedgerState.ACTIVE, "");
+    String end = first.substring(0, first.length() - 1) + "}"; // '}' follows '|' in ASCII
+    String range =
+        "PartitionKey gt "
+            + BlockLedger.quote(first)
+            + " and PartitionKey lt "
+            + BlockLedger.quote(end);
+    String from =
+        partition == null
+            ? ""
+            : " and ((PartitionKey eq "
+                + BlockLedger.quote(partition)
+                + " and RowKey gt "
+                + BlockLedger.quote(rowKey)
+                + ") or PartitionKey gt "
+                + BlockLedger.quote(partition)
+                + ")";
+    return query(tables.list, range + from, top, List.of("PartitionKey", "RowKey", "ledger_key"));
+  }
+
+  static List<TableEntity> query(
       TableClient table, String filter, Integer top, List<String> select) {
     try {
       ListEntitiesOptions options = new ListEntitiesOptions().setFilter(filter);

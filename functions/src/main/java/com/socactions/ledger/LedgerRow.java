@@ -114,6 +114,13 @@ final class LedgerRow {
   Instant listedAt;
 
   LedgerState listedState;
+
+  /**
+   * The latest version of the row's block episode that the ledger published (see {@link
+   * LedgerPublications}), or null: kept on the row so that the next write knows what it supersedes.
+   */
+  BlockVersion published;
+
   String etag;
 
   /** Whether this working copy has appended a decision yet (the outbox then holds only its own). */
@@ -244,6 +251,9 @@ final class LedgerRow {
     putIfSet(entity, "held_by", heldBy);
     putIfSet(entity, "listed_at", listedAt);
     putIfSet(entity, "listed_state", listedState == null ? null : listedState.wireName());
+    if (published != null) {
+      entity.addProperty("published", LedgerPublications.toJson(published));
+    }
     if (etag != null) {
       entity.addProperty(ETAG_PROPERTY, etag);
     }
@@ -282,6 +292,8 @@ final class LedgerRow {
     row.heldBy = text(entity, "held_by");
     row.listedAt = time(entity, "listed_at");
     row.listedState = LedgerState.fromWireName(text(entity, "listed_state")).orElse(null);
+    String publishedJson = text(entity, "published");
+    row.published = publishedJson == null ? null : LedgerPublications.fromJson(publishedJson);
     String json = text(entity, "outbox");
     try {
       row.outbox =
@@ -327,7 +339,8 @@ final class LedgerRow {
         historyCount,
         etag,
         listedAt,
-        listedState);
+        listedState,
+        published);
   }
 
   /** The working copy of an entry a caller holds. */
@@ -361,6 +374,7 @@ final class LedgerRow {
     row.etag = entry.etag();
     row.listedAt = entry.listedAt();
     row.listedState = entry.listedState();
+    row.published = entry.published();
     return row;
   }
 

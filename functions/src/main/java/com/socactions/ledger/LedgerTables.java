@@ -18,7 +18,9 @@ import java.util.Objects;
  *   <li>{@code <prefix>incidents}: the rows decided for each incident;
  *   <li>{@code <prefix>allows}: the active allow entries (small: what the guardrails read);
  *   <li>{@code <prefix>prune}: rows to delete by the day their retention ends;
- *   <li>{@code <prefix>meta}: version rows (the allow list's, each list's) and the timers' cursors.
+ *   <li>{@code <prefix>meta}: version rows (the allow list's, each list's) and the timers' cursors;
+ *   <li>{@code <prefix>published}: the published versions of block episodes, per provider and for
+ *       all, in the order they were recorded ({@link LedgerPublications}).
  * </ul>
  *
  * The default tables also name {@code blockledger}, the table of the first layout, whose rows
@@ -37,6 +39,7 @@ public final class LedgerTables {
   final TableClient allows;
   final TableClient prune;
   final TableClient meta;
+  final TableClient published;
 
   /** The table of the ledger's first layout, carried over by {@link LedgerMigration}; or null. */
   final TableClient legacy;
@@ -51,6 +54,7 @@ public final class LedgerTables {
     this.allows = storage.table(prefix + "allows");
     this.prune = storage.table(prefix + "prune");
     this.meta = storage.table(prefix + "meta");
+    this.published = storage.table(prefix + "published");
     this.legacy = legacyTable == null ? null : storage.table(legacyTable);
   }
 

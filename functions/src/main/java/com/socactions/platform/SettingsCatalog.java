@@ -31,6 +31,7 @@ public final class SettingsCatalog {
     RDAP("RDAP (WhoIs)", "providers.md#rdap-whois"),
     INCIDENT_ENRICHMENT("Incident enrichment", "operations.md#enrichincident"),
     BLOCKING("Block and allow", "guardrails.md#block-and-allow"),
+    TAXII("TAXII server", "taxii.md"),
     DEFENDER("Defender for Endpoint", "providers.md#defender-for-endpoint-defender"),
     PANOS("PAN-OS", "providers.md#pan-os-panos"),
     ENTRA_ID("Microsoft Entra ID", "providers.md#microsoft-entra-id-microsoft-graph"),
@@ -414,6 +415,18 @@ public final class SettingsCatalog {
                   "How long ledger rows that enforce nothing (lifted, expired, failed, refused, dry"
                       + " runs, notes) are kept after their last change, with their history.")
               .defaults("365", "days"),
+
+          // ---- TAXII server ----
+          administrator(
+                  "TAXII_USER",
+                  Capability.TAXII,
+                  "The user name a TAXII client (Sentinel's \"Threat intelligence - TAXII\" data"
+                      + " connector) presents, with `TAXII_PASSWORD`, to read the blocks as STIX"
+                      + " indicators.")
+              .whenAbsent("TAXII server off (404)"),
+          administrator("TAXII_PASSWORD", Capability.TAXII, "The TAXII user's password.")
+              .asSecret()
+              .whenAbsent("TAXII server off (404)"),
 
           // ---- Defender for Endpoint ----
           administrator(

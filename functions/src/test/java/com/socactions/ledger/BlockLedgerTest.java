@@ -146,9 +146,10 @@ class BlockLedgerTest {
               assertThat(entry.pendingSince()).isNull();
               assertThat(entry.providerRef()).isEqualTo("ref-" + entry.value());
             });
-    // The claim is a lease on its rows: no GET of a row, only transactions (rows, history).
+    // The claim is a lease on its rows: no GET of a row, only transactions (rows, history, and
+    // the published versions: one per scope, edl and all, and one by id).
     assertThat(calls.calls()).noneSatisfy(call -> assertThat(call.method()).isEqualTo("GET"));
-    assertThat(calls.count()).isLessThanOrEqualTo(2 * LedgerKeys.SHARDS + 2);
+    assertThat(calls.count()).isLessThanOrEqualTo(2 * LedgerKeys.SHARDS + 2 + 3);
     assertThat(ledger.history(ledger.find("edl", indicator("203.0.113.8")).orElseThrow()))
         .extracting(LedgerHistory::status)
         .containsExactly("claimed", "blocked");
@@ -772,7 +773,12 @@ class BlockLedgerTest {
             BlockLedger.Options.defaults());
 
     assertThat(upgraded.migrate(5)).isEqualTo(1);
+    // Then the block it carried over is published, once.
+    assertThat(upgraded.migrate(5)).isEqualTo(1);
     assertThat(upgraded.migrate(5)).isZero();
+    assertThat(upgraded.published(BlockLedger.ALL_PROVIDERS, null, null, NOW.plusSeconds(1), 10))
+        .extracting(published -> published.version().value())
+        .containsExactly("203.0.113.9");
 
     LedgerEntry row = upgraded.find("edl", indicator("203.0.113.9")).orElseThrow();
     assertThat(row.state()).isEqualTo(LedgerState.ACTIVE);
