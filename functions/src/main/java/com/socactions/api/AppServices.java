@@ -13,15 +13,15 @@ import com.socactions.identity.VipAccounts;
 import com.socactions.jobs.JobsModule;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.BuildInfo;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
-import com.socactions.platform.Sleeper;
 import com.socactions.platform.TableStorage;
 import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamBudgets;
+import com.socactions.platform.UpstreamClients;
 import com.socactions.providers.ProviderRegistry;
 import com.socactions.providers.Readiness;
 import com.socactions.sentinel.SentinelModule;
+import com.socactions.servicenow.ServiceNowModule;
 import com.socactions.taxii.TaxiiModule;
 import com.socactions.tickets.TicketsModule;
 import java.time.Clock;
@@ -40,6 +40,7 @@ public final class AppServices {
   private final Settings settings;
   private final EnrichmentModule enrichment;
   private final BlockingModule blocking;
+  private final ServiceNowModule serviceNow;
   private final CmdbModule cmdb;
   private final IncidentModule incidents;
   private final SentinelModule sentinel;
@@ -56,30 +57,39 @@ public final class AppServices {
   private final TaxiiModule taxii;
 
   public AppServices(Settings settings, Clock clock) {
+    this(settings, UpstreamClients.create(clock));
+  }
+
+  /**
+   * @param kit the process's upstream-client kit: every HTTP client below is built by it, on its
+   *     one connection pool, and every module waits and tells time with its sleeper and clock
+   */
+  public AppServices(Settings settings, UpstreamClients kit) {
     this.settings = settings;
+    Clock clock = kit.clock();
+    this.credentials = new AzureCredentials(settings, kit);
     // The Azure Tables client takes about 0.5 s to build; only calls that keep state need it.
-    this.credentials = new AzureCredentials(settings);
-    this.storage = Suppliers.memoize(() -> new TableStorage(settings, credentials));
-    this.decisions = new DecisionsModule(settings, clock, credentials, storage);
+    this.storage = Suppliers.memoize(() -> new TableStorage(settings, credentials, kit));
+    this.decisions = new DecisionsModule(settings, kit, credentials, storage);
     // Upstream call budgets shared by every instance (a row each in storage, opened on first use).
-    UpstreamBudgets budgets = new UpstreamBudgets(storage, clock, Sleeper.SYSTEM);
-    this.enrichment = new EnrichmentModule(settings, clock, HttpClients.shared(), budgets);
-    this.cmdb = new CmdbModule(settings, clock);
+    UpstreamBudgets budgets = new UpstreamBudgets(storage, clock, kit.sleeper());
+    this.enrichment = new EnrichmentModule(settings, kit, budgets);
+    this.serviceNow = new ServiceNowModule(settings, kit);
+    this.cmdb = new CmdbModule(settings, clock, serviceNow);
     this.incidents =
         new IncidentModule(settings, enrichment::service, cmdb.service(), decisions.log(), clock);
-    this.graph =
-        new GraphModule(settings, clock, credentials, Sleeper.SYSTEM, Ticker.SYSTEM, budgets);
+    this.graph = new GraphModule(settings, kit, credentials, Ticker.SYSTEM, budgets);
     this.blocking =
         new BlockingModule(
             settings,
-            clock,
-            HttpClients.shared(),
+            kit,
             credentials,
             storage,
             cmdb.criticalAssets(),
             graph,
+            budgets,
             decisions.log());
-    this.sentinel = new SentinelModule(settings, clock, credentials);
+    this.sentinel = new SentinelModule(settings, kit, credentials);
     this.taxii = new TaxiiModule(settings, clock, blocking::ledger, blocking.providers());
     this.tickets =
         new TicketsModule(
@@ -87,7 +97,8 @@ public final class AppServices {
             clock,
             storage,
             sentinel::client,
-            TicketsModule.defaultSystems(settings, clock),
+            credentials,
+            TicketsModule.defaultSystems(settings, kit, serviceNow),
             decisions.log());
     this.identity =
         new IdentityModule(
@@ -114,7 +125,7 @@ public final class AppServices {
 
     this.longWork = new LongWork(this);
     this.jobs =
-        new JobsModule(settings, clock, storage, credentials, longWork, LongRequests.ANSWERS);
+        new JobsModule(settings, clock, storage, credentials, kit, longWork, LongRequests.ANSWERS);
   }
 
   /** The block ledger as a TAXII 2.1 server (off unless its credentials are set). */
@@ -138,6 +149,11 @@ public final class AppServices {
 
   public EnrichmentModule enrichment() {
     return enrichment;
+  }
+
+  /** The ServiceNow instance the CMDB and ticket sync share. */
+  public ServiceNowModule serviceNow() {
+    return serviceNow;
   }
 
   public CmdbModule cmdb() {

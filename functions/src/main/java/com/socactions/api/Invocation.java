@@ -70,7 +70,8 @@ public final class Invocation {
       ExecutionContext context,
       Function<Invocation, HttpResponseMessage> body) {
     Invocation invocation = new Invocation(request, context);
-    try (RequestLogContext.Scope ignored = RequestLogContext.open(invocation.logPrefix)) {
+    try (RequestLogContext.Scope ignored =
+        RequestLogContext.open(invocation.logPrefix, invocation.correlationId)) {
       invocation.log(Level.INFO, request.getHttpMethod() + " " + request.getUri().getPath());
       try {
         return body.apply(invocation);

@@ -11,11 +11,7 @@ import com.socactions.ledger.Action;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.RequestLog;
-import com.socactions.platform.Settings;
-import com.socactions.platform.Sleeper;
-import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamException;
-import com.socactions.platform.UpstreamPolicy;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -35,7 +31,6 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import okhttp3.OkHttpClient;
 
 /**
  * Microsoft Defender for Endpoint custom indicators as an enforcement point (provider {@code
@@ -116,91 +111,29 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
       Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
   private static final RequestLog LOG = RequestLog.of(DefenderEnforcementPoint.class);
 
-  private final Settings settings;
-  private final OkHttpClient http;
-  private final Clock clock;
+  private final boolean enabled;
   private final Supplier<DefenderIndicatorsClient> client;
   private final DefenderSnapshot snapshot;
 
   /**
-   * Cheap: reads no setting and builds the client on first use.
+   * Cheap: builds the client on first use.
    *
-   * @param http the shared client; Defender's variant is derived from it
-   */
-  public DefenderEnforcementPoint(
-      Settings settings,
-      AzureCredentials credentials,
-      OkHttpClient http,
-      Clock clock,
-      Sleeper sleeper) {
-    this(settings, credentials, http, clock, sleeper, UpstreamBudgets.local(clock, sleeper));
-  }
-
-  /**
-   * @param budgets where the call budgets live: shared by every instance of the app in production
-   */
-  public DefenderEnforcementPoint(
-      Settings settings,
-      AzureCredentials credentials,
-      OkHttpClient http,
-      Clock clock,
-      Sleeper sleeper,
-      UpstreamBudgets budgets) {
-    this(
-        settings,
-        credentials,
-        http,
-        clock,
-        () -> DefenderIndicatorsClient.defaultPolicy(sleeper),
-        DefenderSnapshot.DEFAULT_MAX_AGE,
-        budgets);
-  }
-
-  /**
-   * With another policy (tests: a small breaker) and snapshot age (tests: zero reads every batch).
+   * @param enabled whether {@value #PROVIDERS_SETTING} lists {@value #ID}
+   * @param client the indicators API, built once by the module; a failed build (a malformed {@code
+   *     DEFENDER_API_URL}) is not remembered
+   * @param snapshotMaxAge how long a read of the indicators serves batches (tests: zero reads every
+   *     batch)
    */
   DefenderEnforcementPoint(
-      Settings settings,
-      AzureCredentials credentials,
-      OkHttpClient http,
+      boolean enabled,
+      Supplier<DefenderIndicatorsClient> client,
       Clock clock,
-      Supplier<UpstreamPolicy> policy,
       Duration snapshotMaxAge) {
-    this(
-        settings,
-        credentials,
-        http,
-        clock,
-        policy,
-        snapshotMaxAge,
-        UpstreamBudgets.local(clock, Sleeper.SYSTEM));
-  }
-
-  /** With all of the above and the budgets (tests: several instances on one table). */
-  DefenderEnforcementPoint(
-      Settings settings,
-      AzureCredentials credentials,
-      OkHttpClient http,
-      Clock clock,
-      Supplier<UpstreamPolicy> policy,
-      Duration snapshotMaxAge,
-      UpstreamBudgets budgets) {
-    this.settings = Objects.requireNonNull(settings, "'settings' cannot be null.");
-    this.http = Objects.requireNonNull(http, "'http' cannot be null.");
-    this.clock = Objects.requireNonNull(clock, "'clock' cannot be null.");
-    Objects.requireNonNull(credentials, "'credentials' cannot be null.");
-    Objects.requireNonNull(budgets, "'budgets' cannot be null.");
+    this.enabled = enabled;
     this.client =
-        Suppliers.memoize(
-            () ->
-                new DefenderIndicatorsClient(
-                    DefenderIndicatorsClient.apiUrl(settings),
-                    credentials,
-                    http,
-                    clock,
-                    policy.get(),
-                    budgets));
-    this.snapshot = new DefenderSnapshot(() -> client.get().listAll(), clock, snapshotMaxAge);
+        Suppliers.memoize(Objects.requireNonNull(client, "'client' cannot be null.")::get);
+    Objects.requireNonNull(clock, "'clock' cannot be null.");
+    this.snapshot = new DefenderSnapshot(() -> this.client.get().listAll(), clock, snapshotMaxAge);
   }
 
   @Override
@@ -228,7 +161,7 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
 
   @Override
   public boolean isConfigured() {
-    return BlockProviders.isEnabled(settings, ID);
+    return enabled;
   }
 
   @Override
@@ -258,8 +191,7 @@ public final class DefenderEnforcementPoint implements EnforcementPoint {
       return Readiness.error(e.getMessage());
     }
     try {
-      OkHttpClient probe = http.newBuilder().callTimeout(READINESS_CALL_TIMEOUT).build();
-      defender.probe(probe, clock, READINESS_TOKEN_WAIT);
+      defender.probe(READINESS_TOKEN_WAIT, READINESS_CALL_TIMEOUT);
     } catch (UpstreamException e) {
       return unready(defender, e);
     } catch (RuntimeException e) {

@@ -3,21 +3,19 @@ package com.socactions.blocking;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.socactions.platform.ApiBaseUrl;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.CallBudget;
-import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Json;
-import com.socactions.platform.Settings;
 import com.socactions.platform.SharedBudget.Limits;
-import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamBudgets;
+import com.socactions.platform.UpstreamClient;
+import com.socactions.platform.UpstreamClients;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamFailure;
-import com.socactions.platform.UpstreamHttp;
+import com.socactions.platform.UpstreamJson;
 import com.socactions.platform.UpstreamPolicy;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -27,10 +25,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 
@@ -114,42 +110,41 @@ final class DefenderIndicatorsClient {
     }
   }
 
-  /**
-   * How long a request path waits for a token; Azure Identity caches it, so this is the cold case.
-   */
-  static final Duration DEFAULT_TOKEN_WAIT = Duration.ofSeconds(10);
-
   static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
   static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
 
   private static final MediaType JSON = MediaType.get("application/json");
 
   private final HttpUrl base;
-  private final String scope;
-  private final AzureCredentials credentials;
-  private final UpstreamHttp http;
-  private final UpstreamPolicy policy;
+  private final UpstreamClient http;
   private final Map<Operation, CallBudget> budgets = new EnumMap<>(Operation.class);
 
-  DefenderIndicatorsClient(
+  /**
+   * The API at {@code base}, signed with the app's identity, on the kit's shared client, with
+   * {@code options} for its policy; the call budgets in {@code budgets}.
+   */
+  static DefenderIndicatorsClient create(
+      UpstreamClients kit,
       HttpUrl base,
       AzureCredentials credentials,
-      OkHttpClient shared,
-      Clock clock,
-      UpstreamPolicy policy,
+      UpstreamPolicy.Options options,
       UpstreamBudgets budgets) {
-    this.base = base;
-    this.scope = scopeOf(base);
-    this.credentials = credentials;
-    // Imports of 500 indicators take Defender a while; the shared defaults are for quick answers.
-    OkHttpClient client =
-        shared
-            .newBuilder()
+    return new DefenderIndicatorsClient(
+        kit.client(UPSTREAM)
+            .baseUrl(base)
+            .bearerToken(credentials, scopeOf(base))
+            // Imports of 500 indicators take Defender a while; the shared defaults are for quick
+            // answers.
             .readTimeout(DEFAULT_READ_TIMEOUT)
             .callTimeout(DEFAULT_CALL_TIMEOUT)
-            .build();
-    this.http = new UpstreamHttp(UPSTREAM, client, clock);
-    this.policy = policy;
+            .policy(options)
+            .build(),
+        budgets);
+  }
+
+  DefenderIndicatorsClient(UpstreamClient http, UpstreamBudgets budgets) {
+    this.http = http;
+    this.base = http.base();
     for (Operation operation : Operation.values()) {
       this.budgets.put(
           operation,
@@ -162,44 +157,6 @@ final class DefenderIndicatorsClient {
    * answers.
    */
   static final String COMMERCIAL_SCOPE = "https://api.securitycenter.microsoft.com/.default";
-
-  /** The policy every Defender call shares; the rate limits are the {@link Operation}s' budgets. */
-  static UpstreamPolicy defaultPolicy(Sleeper sleeper) {
-    return new UpstreamPolicy(UPSTREAM, UpstreamPolicy.Options.defaults(), sleeper);
-  }
-
-  /**
-   * The API base from {@code DEFENDER_API_URL}: https, or http on a loopback host (local fakes),
-   * since the bearer token must not cross a network in clear text.
-   *
-   * @throws ConfigurationException naming the setting when it is not such a URL
-   */
-  static HttpUrl apiUrl(Settings settings) {
-    String text = settings.get(API_URL_SETTING, DEFAULT_API_URL);
-    HttpUrl url = HttpUrl.parse(text);
-    if (url == null || url.querySize() > 0 || url.fragment() != null) {
-      throw new ConfigurationException(
-          API_URL_SETTING,
-          "Setting "
-              + API_URL_SETTING
-              + " must be the API's base URL such as "
-              + DEFAULT_API_URL
-              + ", not '"
-              + text
-              + "'");
-    }
-    boolean loopback = Set.of("127.0.0.1", "localhost", "::1").contains(url.host());
-    if (!url.isHttps() && !loopback) {
-      throw new ConfigurationException(
-          API_URL_SETTING,
-          "Setting "
-              + API_URL_SETTING
-              + " must be an https URL (http only for a loopback host), not '"
-              + text
-              + "'");
-    }
-    return url;
-  }
 
   /**
    * The token scope for the API at {@code base}. The commercial API answers at {@code
@@ -216,8 +173,7 @@ final class DefenderIndicatorsClient {
         || host.equals("api.security.microsoft.com")) {
       return COMMERCIAL_SCOPE;
     }
-    String origin = base.newBuilder().encodedPath("/").build().toString();
-    return origin.substring(0, origin.length() - 1) + "/.default";
+    return ApiBaseUrl.azureScope(base);
   }
 
   HttpUrl base() {
@@ -225,7 +181,7 @@ final class DefenderIndicatorsClient {
   }
 
   UpstreamPolicy policy() {
-    return policy;
+    return http.policy();
   }
 
   /**
@@ -234,7 +190,7 @@ final class DefenderIndicatorsClient {
    * then answers 429 with {@code Retry-After}).
    */
   void reserveImports(int calls) {
-    budgets.get(Operation.IMPORT).reserve(calls, policy.maxRetryAfter());
+    budgets.get(Operation.IMPORT).reserve(calls, http.policy().maxRetryAfter());
   }
 
   /**
@@ -306,13 +262,13 @@ final class DefenderIndicatorsClient {
     List<DefenderIndicator> found = new ArrayList<>();
     HttpUrl page = listPage(0);
     while (page != null) {
-      JsonNode body = parse(get(page));
+      JsonNode body = UpstreamJson.parse(UPSTREAM, get(page));
       int count = 0;
       for (JsonNode item : body.path("value")) {
         found.add(Json.UPSTREAM.convertValue(item, DefenderIndicator.class));
         count++;
       }
-      HttpUrl next = nextPage(body.path("@odata.nextLink").asText(null));
+      HttpUrl next = http.sameOriginLink(body.path("@odata.nextLink").asText(null));
       // An empty page ends the read whatever the links say, so a misbehaving server cannot loop us.
       page =
           count == 0
@@ -344,12 +300,12 @@ final class DefenderIndicatorsClient {
       throw new IllegalArgumentException(
           "at most " + MAX_IMPORT_BATCH + " indicators per import, not " + submissions.size());
     }
-    String json = write(new ImportBody(submissions));
+    String json = UpstreamJson.write(new ImportBody(submissions));
     HttpUrl url = base.newBuilder().addPathSegments("api/indicators/import").build();
-    // Built (token included) before the turn is booked, so the call goes out as its turn comes.
-    Request request = authorized(url).post(RequestBody.create(json, JSON)).build();
+    Request request = request(url).post(RequestBody.create(json, JSON)).build();
+    // The kit fetches the token before the turn is booked, so the call goes out as its turn comes.
     JsonNode body =
-        parse(policy.call(budgets.get(Operation.IMPORT), () -> http.send(request)).body());
+        UpstreamJson.parse(UPSTREAM, http.call(budgets.get(Operation.IMPORT), request).body());
     List<ImportResult> results = new ArrayList<>();
     for (JsonNode item : body.path("value")) {
       results.add(Json.UPSTREAM.convertValue(item, ImportResult.class));
@@ -364,9 +320,9 @@ final class DefenderIndicatorsClient {
    */
   boolean delete(String id) {
     HttpUrl url = base.newBuilder().addPathSegments("api/indicators").addPathSegment(id).build();
-    Request request = authorized(url).delete().build();
+    Request request = request(url).delete().build();
     try {
-      policy.call(budgets.get(Operation.DELETE), () -> http.send(request));
+      http.call(budgets.get(Operation.DELETE), request);
       return true;
     } catch (UpstreamException e) {
       if (e.failure() == UpstreamFailure.NOT_FOUND) {
@@ -393,11 +349,11 @@ final class DefenderIndicatorsClient {
       throw new IllegalArgumentException(
           "at most " + MAX_BATCH_DELETE + " ids per batch delete, not " + ids.size());
     }
-    String json = write(Map.of("IndicatorIds", ids));
+    String json = UpstreamJson.write(Map.of("IndicatorIds", ids));
     HttpUrl url = base.newBuilder().addPathSegments("api/indicators/BatchDelete").build();
-    Request request = authorized(url).post(RequestBody.create(json, JSON)).build();
+    Request request = request(url).post(RequestBody.create(json, JSON)).build();
     try {
-      policy.call(budgets.get(Operation.BATCH_DELETE), () -> http.send(request));
+      http.call(budgets.get(Operation.BATCH_DELETE), request);
       return true;
     } catch (UpstreamException e) {
       if (e.failure() == UpstreamFailure.NOT_FOUND) {
@@ -410,69 +366,25 @@ final class DefenderIndicatorsClient {
   /**
    * The cheapest authorised read ({@code GET /api/indicators?$top=1}), once, outside the policy (a
    * health check neither waits for retries nor counts against the breaker), waiting at most {@code
-   * tokenWait} for the token. It is a list call to Defender, so it takes a permit, without waiting.
+   * tokenWait} for the token and {@code timeout} for Defender. It is a list call to Defender, so it
+   * takes a permit, without waiting.
    *
    * @throws UpstreamException 429 from the budget when no list call is free right now
    */
-  void probe(OkHttpClient probeClient, Clock clock, Duration tokenWait) {
+  void probe(Duration tokenWait, Duration timeout) {
     HttpUrl url =
         base.newBuilder().addPathSegments("api/indicators").addQueryParameter("$top", "1").build();
-    Request request = authorized(url, tokenWait).get().build();
+    http.prepareCredential(tokenWait);
     budgets.get(Operation.LIST).acquire(Duration.ZERO);
-    new UpstreamHttp(UPSTREAM, probeClient, clock).send(request);
+    http.send(request(url).get().build(), timeout);
   }
 
   private String get(HttpUrl url) {
-    Request request = authorized(url).get().build();
-    return policy.call(budgets.get(Operation.LIST), () -> http.send(request)).body();
+    return http.call(budgets.get(Operation.LIST), request(url).get().build()).body();
   }
 
-  private Request.Builder authorized(HttpUrl url) {
-    return authorized(url, DEFAULT_TOKEN_WAIT);
-  }
-
-  private Request.Builder authorized(HttpUrl url, Duration tokenWait) {
-    // Outside the attempt loop's retries: a failing identity endpoint is not Defender's fault.
-    String token = credentials.token(scope, tokenWait).getToken();
-    return new Request.Builder()
-        .url(url)
-        .header("Authorization", "Bearer " + token)
-        .header("Accept", "application/json");
-  }
-
-  /** A next page is followed only on the API's own origin: the bearer token goes nowhere else. */
-  private HttpUrl nextPage(String link) {
-    if (link == null || link.isBlank()) {
-      return null;
-    }
-    HttpUrl next = base.resolve(link);
-    if (next == null
-        || !next.scheme().equals(base.scheme())
-        || !next.host().equals(base.host())
-        || next.port() != base.port()) {
-      throw UpstreamException.badResponse(
-          UPSTREAM,
-          UPSTREAM + " pointed the next page of indicators at another origin",
-          null,
-          null);
-    }
-    return next;
-  }
-
-  private static JsonNode parse(String body) {
-    try {
-      return Json.UPSTREAM.readTree(body.isEmpty() ? "{}" : body);
-    } catch (JsonProcessingException e) {
-      throw UpstreamException.badResponse(
-          UPSTREAM, UPSTREAM + " answered with JSON that does not parse", body, e);
-    }
-  }
-
-  private static String write(Object value) {
-    try {
-      return Json.UPSTREAM.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write an import body", e);
-    }
+  /** A request to the API; the kit's client signs it with the app's token. */
+  private static Request.Builder request(HttpUrl url) {
+    return new Request.Builder().url(url).header("Accept", "application/json");
   }
 }

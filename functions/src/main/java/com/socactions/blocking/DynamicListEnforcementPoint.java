@@ -1,7 +1,6 @@
 package com.socactions.blocking;
 
 import com.socactions.indicators.IndicatorType;
-import com.socactions.platform.Settings;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
 import java.util.List;
@@ -19,10 +18,17 @@ public final class DynamicListEnforcementPoint implements EnforcementPoint {
   /** The firewall's secret for pulling the feeds; without it the feeds are off. */
   public static final String FEED_TOKEN_SETTING = "FEED_TOKEN";
 
-  private final Settings settings;
+  private final boolean enabled;
+  private final boolean feedTokenSet;
 
-  public DynamicListEnforcementPoint(Settings settings) {
-    this.settings = settings;
+  /**
+   * @param enabled whether {@value BlockProviders#SETTING} lists {@value #ID}
+   * @param feedTokenSet whether {@value #FEED_TOKEN_SETTING} is set (without it firewalls cannot
+   *     pull the lists)
+   */
+  public DynamicListEnforcementPoint(boolean enabled, boolean feedTokenSet) {
+    this.enabled = enabled;
+    this.feedTokenSet = feedTokenSet;
   }
 
   @Override
@@ -50,7 +56,7 @@ public final class DynamicListEnforcementPoint implements EnforcementPoint {
 
   @Override
   public boolean isConfigured() {
-    return BlockProviders.isEnabled(settings, ID);
+    return enabled;
   }
 
   @Override
@@ -73,7 +79,7 @@ public final class DynamicListEnforcementPoint implements EnforcementPoint {
               + ID
               + " to serve block lists to firewalls");
     }
-    if (!settings.isSet(FEED_TOKEN_SETTING)) {
+    if (!feedTokenSet) {
       return Readiness.degraded(
           "Blocks are recorded, but firewalls cannot pull them: set "
               + FEED_TOKEN_SETTING

@@ -9,7 +9,6 @@ import com.azure.data.tables.models.TableServiceException;
 import com.socactions.indicators.IndicatorType;
 import com.socactions.ledger.Action;
 import com.socactions.ledger.BlockLedger;
-import com.socactions.platform.Settings;
 import com.socactions.platform.TableBatch;
 import com.socactions.platform.TableReads;
 import com.socactions.platform.UpstreamException;
@@ -72,27 +71,34 @@ public final class DynamicListFeeds {
 
   private final Supplier<BlockLedger> ledger;
   private final Supplier<TableClient> table;
-  private final Settings settings;
+  private final Optional<String> feedToken;
   private final Clock clock;
   private final Duration interval;
   private final Map<String, Instant> checkedAt = new ConcurrentHashMap<>();
   private final Map<String, Feed> held = new ConcurrentHashMap<>();
   private final Map<String, ReentrantLock> rebuilding = new ConcurrentHashMap<>();
 
+  /**
+   * @param feedToken the secret a firewall presents ({@value
+   *     DynamicListEnforcementPoint#FEED_TOKEN_SETTING}); the feeds are off without one
+   */
   public DynamicListFeeds(
-      Supplier<BlockLedger> ledger, Supplier<TableClient> table, Settings settings, Clock clock) {
-    this(ledger, table, settings, clock, DEFAULT_REBUILD_INTERVAL);
+      Supplier<BlockLedger> ledger,
+      Supplier<TableClient> table,
+      Optional<String> feedToken,
+      Clock clock) {
+    this(ledger, table, feedToken, clock, DEFAULT_REBUILD_INTERVAL);
   }
 
   DynamicListFeeds(
       Supplier<BlockLedger> ledger,
       Supplier<TableClient> table,
-      Settings settings,
+      Optional<String> feedToken,
       Clock clock,
       Duration interval) {
     this.ledger = ledger;
     this.table = table;
-    this.settings = settings;
+    this.feedToken = feedToken;
     this.clock = clock;
     this.interval = interval;
   }
@@ -143,7 +149,7 @@ public final class DynamicListFeeds {
 
   /** Whether the feeds are on (a {@code FEED_TOKEN} is set). */
   public boolean isEnabled() {
-    return settings.isSet(DynamicListEnforcementPoint.FEED_TOKEN_SETTING);
+    return feedToken.isPresent();
   }
 
   /**
@@ -151,7 +157,7 @@ public final class DynamicListFeeds {
    * are off.
    */
   public boolean isAuthorized(String presented) {
-    Optional<String> token = settings.get(DynamicListEnforcementPoint.FEED_TOKEN_SETTING);
+    Optional<String> token = feedToken;
     if (token.isEmpty() || presented == null) {
       return false;
     }

@@ -9,7 +9,6 @@ import com.socactions.ledger.Action;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.PolicyRefusedException;
-import com.socactions.platform.Settings;
 import com.socactions.platform.TableLease;
 import com.socactions.platform.UpstreamException;
 import com.socactions.providers.Capability;
@@ -74,24 +73,31 @@ public final class EntraNamedLocationEnforcementPoint implements EnforcementPoin
    */
   static final Duration DEFAULT_RETRY_HINT = Duration.ofSeconds(30);
 
-  private final Settings settings;
+  private final boolean configured;
+  private final Supplier<Optional<String>> locationId;
   private final Supplier<GraphNamedLocations> locations;
   private final Supplier<TableLease> lease;
   private final Supplier<Readiness> graphReadiness;
 
   /**
-   * Cheap: reads no setting and builds nothing until asked.
+   * Cheap: builds nothing until asked.
    *
+   * @param configured whether {@value GraphNamedLocations#LOCATION_SETTING} is set and the app has
+   *     an Azure identity
+   * @param locationId the named location's id, read on first use (throws {@link
+   *     ConfigurationException} when malformed)
    * @param lease the lease on {@value #LEASE_TABLE}, built on first use (it opens a table)
    * @param graphReadiness Graph's own check (token, the named location found), shared with provider
    *     {@code graph} so that health asks Graph once
    */
   public EntraNamedLocationEnforcementPoint(
-      Settings settings,
+      boolean configured,
+      Supplier<Optional<String>> locationId,
       Supplier<GraphNamedLocations> locations,
       Supplier<TableLease> lease,
       Supplier<Readiness> graphReadiness) {
-    this.settings = Objects.requireNonNull(settings, "'settings' cannot be null.");
+    this.configured = configured;
+    this.locationId = Objects.requireNonNull(locationId, "'locationId' cannot be null.");
     this.locations = Objects.requireNonNull(locations, "'locations' cannot be null.");
     this.lease = Objects.requireNonNull(lease, "'lease' cannot be null.");
     this.graphReadiness =
@@ -124,8 +130,7 @@ public final class EntraNamedLocationEnforcementPoint implements EnforcementPoin
 
   @Override
   public boolean isConfigured() {
-    return settings.isSet(GraphNamedLocations.LOCATION_SETTING)
-        && AzureCredentials.isConfigured(settings);
+    return configured;
   }
 
   @Override
@@ -274,15 +279,16 @@ public final class EntraNamedLocationEnforcementPoint implements EnforcementPoin
   }
 
   private String locationId() {
-    Optional<String> id = GraphNamedLocations.locationId(settings);
-    return id.orElseThrow(
-        () ->
-            new ConfigurationException(
-                GraphNamedLocations.LOCATION_SETTING,
-                "Setting "
-                    + GraphNamedLocations.LOCATION_SETTING
-                    + " is required for provider "
-                    + ID));
+    return locationId
+        .get()
+        .orElseThrow(
+            () ->
+                new ConfigurationException(
+                    GraphNamedLocations.LOCATION_SETTING,
+                    "Setting "
+                        + GraphNamedLocations.LOCATION_SETTING
+                        + " is required for provider "
+                        + ID));
   }
 
   /**

@@ -9,8 +9,6 @@ import com.socactions.indicators.IndicatorType;
 import com.socactions.indicators.IpAddresses;
 import com.socactions.indicators.IpScope;
 import com.socactions.ledger.AllowList;
-import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.Settings;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
@@ -155,16 +153,6 @@ public final class Guardrails {
     this.protectedIndicators = protectedIndicators;
     this.allowList = allowList;
     this.criticalAssets = criticalAssets;
-  }
-
-  /**
-   * Guardrails with {@code PROTECTED_INDICATORS} from {@code settings}.
-   *
-   * @throws ConfigurationException when {@code PROTECTED_INDICATORS} holds a malformed entry
-   */
-  public static Guardrails fromSettings(
-      Settings settings, AllowList allowList, CriticalAssets criticalAssets) {
-    return new Guardrails(ProtectedIndicators.fromSettings(settings), allowList, criticalAssets);
   }
 
   /** The verdict on blocking {@code indicator}; never throws for any parsed indicator. */

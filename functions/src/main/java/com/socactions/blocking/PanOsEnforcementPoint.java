@@ -10,13 +10,10 @@ import com.socactions.indicators.Indicator;
 import com.socactions.indicators.IndicatorType;
 import com.socactions.ledger.Action;
 import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.RequestLog;
 import com.socactions.platform.Settings;
-import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamFailure;
-import com.socactions.platform.UpstreamPolicy;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -30,10 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 
 /**
  * Provider {@value #ID}: blocks addresses on a PAN-OS firewall (or through Panorama) by tagging
@@ -101,39 +98,33 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
   private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "::1", "localhost");
   private static final RequestLog LOG = RequestLog.of(PanOsEnforcementPoint.class);
 
-  private final Settings settings;
-  private final Clock clock;
-  private final OkHttpClient http;
-  private final UpstreamPolicy policy;
-  private final Duration readinessTimeout;
+  private final boolean configured;
+  private final Supplier<PanOsOptions> options;
   private final Supplier<PanOsUserIdClient> client;
+  private final Clock clock;
+  private final Duration readinessTimeout;
 
-  /** The production wiring: the shared OkHttp client, real waits between retries. */
-  public PanOsEnforcementPoint(Settings settings, Clock clock) {
-    this(
-        settings,
-        clock,
-        HttpClients.shared(),
-        Sleeper.SYSTEM,
-        UpstreamPolicy.Options.defaults(),
-        DEFAULT_READINESS_TIMEOUT);
-  }
-
+  /**
+   * Cheap: the options are read and the client built on first use, so a deployment without PAN-OS
+   * never parses its settings; a failed parse is not remembered, so fixing a setting takes effect
+   * on the next call.
+   *
+   * @param configured whether {@value #URL_SETTING} and {@value #KEY_SETTING} are set
+   * @param options the settings, parsed (throws {@link ConfigurationException} naming a malformed
+   *     one)
+   * @param client the firewall's XML API on those options
+   */
   PanOsEnforcementPoint(
-      Settings settings,
+      boolean configured,
+      Supplier<PanOsOptions> options,
+      Function<PanOsOptions, PanOsUserIdClient> client,
       Clock clock,
-      OkHttpClient http,
-      Sleeper sleeper,
-      UpstreamPolicy.Options options,
       Duration readinessTimeout) {
-    this.settings = settings;
+    this.configured = configured;
+    this.options = Suppliers.memoize(options::get);
+    this.client = Suppliers.memoize(() -> client.apply(this.options.get()));
     this.clock = clock;
-    this.http = http;
-    this.policy = new UpstreamPolicy(PanOsUserIdClient.UPSTREAM, options, sleeper);
     this.readinessTimeout = readinessTimeout;
-    // Built on first use, so a deployment without PAN-OS never reads its settings; a bad setting is
-    // not memoised, so fixing it takes effect on the next call.
-    this.client = Suppliers.memoize(this::buildClient);
   }
 
   @Override
@@ -168,7 +159,7 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
 
   @Override
   public boolean isConfigured() {
-    return settings.isSet(URL_SETTING) && settings.isSet(KEY_SETTING);
+    return configured;
   }
 
   @Override
@@ -343,7 +334,7 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
     try {
       PanOsUserIdClient panOs = client.get();
       String tag = blockTag();
-      if (policy.circuitState() == CircuitBreaker.State.OPEN) {
+      if (panOs.policy().circuitState() == CircuitBreaker.State.OPEN) {
         return Readiness.degraded(
             "PAN-OS has been failing, so its circuit is open: blocks answer failed until it"
                 + " recovers");
@@ -471,57 +462,82 @@ public final class PanOsEnforcementPoint implements EnforcementPoint {
   }
 
   private String blockTag() {
-    String tag = settings.get(TAG_SETTING, DEFAULT_BLOCK_TAG);
-    if (!TAG.matcher(tag).matches()) {
-      throw new ConfigurationException(
-          TAG_SETTING,
-          "Setting "
-              + TAG_SETTING
-              + " must be a PAN-OS tag name of 1 to 127"
-              + " letters, digits, spaces, '.', '_', ':' or '-', not '"
-              + tag
-              + "'");
-    }
-    return tag;
+    return options.get().blockTag();
   }
 
-  private PanOsUserIdClient buildClient() {
-    String url =
-        settings
-            .get(URL_SETTING)
-            .orElseThrow(
-                () ->
-                    new ConfigurationException(
-                        URL_SETTING, "Setting " + URL_SETTING + " is required for provider " + ID));
-    String key =
-        settings
-            .get(KEY_SETTING)
-            .orElseThrow(
-                () ->
-                    new ConfigurationException(
-                        KEY_SETTING, "Setting " + KEY_SETTING + " is required for provider " + ID));
-    HttpUrl base = HttpUrl.parse(url);
-    if (base == null) {
-      throw new ConfigurationException(
-          URL_SETTING,
-          "Setting "
-              + URL_SETTING
-              + " must be the firewall's or Panorama's"
-              + " https URL, such as https://fw.example.com, not '"
-              + url
-              + "'");
+  /**
+   * What PAN-OS needs from the settings.
+   *
+   * @param url the firewall or Panorama ({@value #URL_SETTING}): https, or http on loopback (fakes)
+   * @param apiKey {@value #KEY_SETTING} (a secret: never in a message)
+   * @param blockTag {@value #TAG_SETTING}, default {@value #DEFAULT_BLOCK_TAG}
+   */
+  record PanOsOptions(HttpUrl url, String apiKey, String blockTag) {
+    /** Whether the settings name a firewall and a key, i.e. the provider is available. */
+    static boolean isConfigured(Settings settings) {
+      return settings.isSet(URL_SETTING) && settings.isSet(KEY_SETTING);
     }
-    if (!base.isHttps() && !LOOPBACK_HOSTS.contains(base.host())) {
-      // The key travels in a header: over plain http anyone on the path could read it.
-      throw new ConfigurationException(
-          URL_SETTING,
-          "Setting "
-              + URL_SETTING
-              + " must be an https URL (http is"
-              + " accepted for loopback test fakes only), not '"
-              + url
-              + "'");
+
+    /**
+     * @throws ConfigurationException naming the setting that is missing or malformed
+     */
+    static PanOsOptions from(Settings settings) {
+      String url =
+          settings
+              .get(URL_SETTING)
+              .orElseThrow(
+                  () ->
+                      new ConfigurationException(
+                          URL_SETTING,
+                          "Setting " + URL_SETTING + " is required for provider " + ID));
+      String key =
+          settings
+              .get(KEY_SETTING)
+              .orElseThrow(
+                  () ->
+                      new ConfigurationException(
+                          KEY_SETTING,
+                          "Setting " + KEY_SETTING + " is required for provider " + ID));
+      HttpUrl base = HttpUrl.parse(url);
+      if (base == null) {
+        throw new ConfigurationException(
+            URL_SETTING,
+            "Setting "
+                + URL_SETTING
+                + " must be the firewall's or Panorama's"
+                + " https URL, such as https://fw.example.com, not '"
+                + url
+                + "'");
+      }
+      if (!base.isHttps() && !LOOPBACK_HOSTS.contains(base.host())) {
+        // The key travels in a header: over plain http anyone on the path could read it.
+        throw new ConfigurationException(
+            URL_SETTING,
+            "Setting "
+                + URL_SETTING
+                + " must be an https URL (http is"
+                + " accepted for loopback test fakes only), not '"
+                + url
+                + "'");
+      }
+      String tag = settings.get(TAG_SETTING, DEFAULT_BLOCK_TAG);
+      if (!TAG.matcher(tag).matches()) {
+        throw new ConfigurationException(
+            TAG_SETTING,
+            "Setting "
+                + TAG_SETTING
+                + " must be a PAN-OS tag name of 1 to 127"
+                + " letters, digits, spaces, '.', '_', ':' or '-', not '"
+                + tag
+                + "'");
+      }
+      return new PanOsOptions(base, key, tag);
     }
-    return new PanOsUserIdClient(base, key, http, clock, policy);
+
+    /** Never prints the key (a record's default would). */
+    @Override
+    public String toString() {
+      return "PanOsOptions[url=" + url + ", blockTag=" + blockTag + "]";
+    }
   }
 }

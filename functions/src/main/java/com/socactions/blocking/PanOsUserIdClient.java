@@ -2,18 +2,18 @@ package com.socactions.blocking;
 
 import com.socactions.blocking.PanOsXml.Registration;
 import com.socactions.blocking.PanOsXml.Unregistration;
+import com.socactions.platform.UpstreamClient;
+import com.socactions.platform.UpstreamClients;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamHttp;
 import com.socactions.platform.UpstreamPolicy;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import org.w3c.dom.Element;
 
@@ -36,28 +36,32 @@ import org.w3c.dom.Element;
 final class PanOsUserIdClient {
   static final String UPSTREAM = "PAN-OS";
 
+  /** The header the API key travels in (never the URL: URLs end up in logs). */
+  static final String KEY_HEADER = "X-PAN-KEY";
+
   /** PAN-OS's error code for a refused key ({@code <response status="error" code="403">}). */
   static final String KEY_REFUSED_CODE = "403";
 
   private final HttpUrl endpoint;
-  private final String apiKey;
-  private final UpstreamHttp http;
-  private final OkHttpClient client;
-  private final Clock clock;
-  private final UpstreamPolicy policy;
+  private final UpstreamClient http;
 
   /**
-   * @param baseUrl the firewall or Panorama, e.g. {@code https://fw.example}; {@code /api/} is
-   *     added
+   * The XML API of the firewall or Panorama at {@code baseUrl} (e.g. {@code https://fw.example};
+   * {@code /api/} is added), its key in {@code X-PAN-KEY}, on the kit's shared client.
    */
-  PanOsUserIdClient(
-      HttpUrl baseUrl, String apiKey, OkHttpClient client, Clock clock, UpstreamPolicy policy) {
-    this.endpoint = baseUrl.newBuilder().encodedPath("/api/").build();
-    this.apiKey = apiKey;
-    this.client = client;
-    this.clock = clock;
-    this.http = new UpstreamHttp(UPSTREAM, client, clock);
-    this.policy = policy;
+  static PanOsUserIdClient create(
+      UpstreamClients kit, HttpUrl baseUrl, String apiKey, UpstreamPolicy.Options options) {
+    return new PanOsUserIdClient(
+        kit.client(UPSTREAM).baseUrl(baseUrl).apiKey(KEY_HEADER, apiKey).policy(options).build());
+  }
+
+  PanOsUserIdClient(UpstreamClient http) {
+    this.http = http;
+    this.endpoint = http.url().encodedPath("/api/").build();
+  }
+
+  UpstreamPolicy policy() {
+    return http.policy();
   }
 
   /**
@@ -88,9 +92,7 @@ final class PanOsUserIdClient {
    * version, for health.
    */
   SystemInfo systemInfo(Duration timeout) {
-    UpstreamHttp quick =
-        new UpstreamHttp(UPSTREAM, client.newBuilder().callTimeout(timeout).build(), clock);
-    Element response = exchange(quick, request("op", PanOsXml.showSystemInfo()));
+    Element response = exchange(request("op", PanOsXml.showSystemInfo()), timeout);
     return new SystemInfo(
         field(response, "hostname"), field(response, "model"), field(response, "sw-version"));
   }
@@ -112,13 +114,14 @@ final class PanOsUserIdClient {
   }
 
   private Element call(String type, String cmd) {
-    return policy.call(() -> exchange(http, request(type, cmd)));
+    return http.call(() -> exchange(request(type, cmd), null));
   }
 
-  private Element exchange(UpstreamHttp via, Request request) {
+  /** One exchange, within {@code timeout} when one is given. */
+  private Element exchange(Request request, Duration timeout) {
     UpstreamHttp.Answer answer;
     try {
-      answer = via.send(request);
+      answer = timeout == null ? http.send(request) : http.send(request, timeout);
     } catch (UpstreamException e) {
       if (e.failure() == UpstreamFailure.FORBIDDEN) {
         throw e.explained(keyRefused(""));
@@ -131,7 +134,6 @@ final class PanOsUserIdClient {
   private Request request(String type, String cmd) {
     return new Request.Builder()
         .url(endpoint)
-        .header("X-PAN-KEY", apiKey)
         .post(new FormBody.Builder().add("type", type).add("cmd", cmd).build())
         .build();
   }

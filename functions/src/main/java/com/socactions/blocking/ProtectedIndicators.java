@@ -5,7 +5,6 @@ import com.socactions.indicators.Indicator;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
 import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.Settings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,16 +43,12 @@ public final class ProtectedIndicators {
   }
 
   /**
-   * Reads {@value #SETTING}; absent means nothing protected.
+   * The entries of {@value #SETTING}'s value.
    *
    * @throws ConfigurationException naming the setting and the entry, when an entry is not an
    *     indicator
    */
-  public static ProtectedIndicators fromSettings(Settings settings) {
-    return settings.get(SETTING).map(ProtectedIndicators::parse).orElse(NONE);
-  }
-
-  private static ProtectedIndicators parse(String value) {
+  public static ProtectedIndicators parse(String value) {
     List<Indicator> entries = new ArrayList<>();
     for (String entry : SEPARATORS.split(value.strip())) {
       if (entry.isEmpty()) {

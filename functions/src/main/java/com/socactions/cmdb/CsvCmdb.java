@@ -3,7 +3,6 @@ package com.socactions.cmdb;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.FileVersion;
 import com.socactions.platform.RequestLog;
-import com.socactions.platform.Settings;
 import com.socactions.providers.Readiness;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -81,20 +80,17 @@ public final class CsvCmdb implements CmdbProvider {
   /**
    * Reads nothing yet: each file is read on first use.
    *
-   * @throws ConfigurationException when {@value #CHECK_INTERVAL_SETTING} is malformed or negative
+   * @param assetsFile {@value #ASSETS_SETTING}; the sample assets when empty
+   * @param accountsFile {@value #ACCOUNTS_SETTING}; the sample accounts when empty
+   * @param interval {@value #CHECK_INTERVAL_SETTING}: how often a file is checked for changes
    */
-  public CsvCmdb(Settings settings, Clock clock) {
-    Duration interval = settings.getDuration(CHECK_INTERVAL_SETTING, DEFAULT_CHECK_INTERVAL);
-    if (interval.isNegative()) {
-      throw new ConfigurationException(
-          CHECK_INTERVAL_SETTING,
-          "Setting " + CHECK_INTERVAL_SETTING + " must not be negative, not '" + interval + "'");
-    }
+  public CsvCmdb(
+      Optional<Path> assetsFile, Optional<Path> accountsFile, Duration interval, Clock clock) {
     this.assets =
         new Source<>(
             "assets",
             ASSETS_SETTING,
-            settings.get(ASSETS_SETTING).map(Path::of),
+            assetsFile,
             SAMPLE_ASSETS,
             AssetIndex::from,
             AssetIndex.COLUMNS,
@@ -104,7 +100,7 @@ public final class CsvCmdb implements CmdbProvider {
         new Source<>(
             "accounts",
             ACCOUNTS_SETTING,
-            settings.get(ACCOUNTS_SETTING).map(Path::of),
+            accountsFile,
             SAMPLE_ACCOUNTS,
             AccountIndex::from,
             AccountIndex.COLUMNS,

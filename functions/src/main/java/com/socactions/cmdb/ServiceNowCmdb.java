@@ -7,18 +7,14 @@ import com.google.common.collect.Lists;
 import com.socactions.indicators.Cidr;
 import com.socactions.indicators.IpAddresses;
 import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.RequestLog;
-import com.socactions.platform.Settings;
-import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
-import com.socactions.platform.UpstreamPolicy;
 import com.socactions.providers.Readiness;
 import com.socactions.servicenow.EncodedQuery;
+import com.socactions.servicenow.ServiceNowModule;
 import com.socactions.servicenow.ServiceNowSettings;
 import com.socactions.servicenow.ServiceNowTableClient;
 import com.socactions.servicenow.ServiceNowTableClient.DisplayValue;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -117,23 +113,26 @@ public final class ServiceNowCmdb implements CmdbProvider {
 
   private static final RequestLog LOG = RequestLog.of(ServiceNowCmdb.class);
 
-  private final Settings settings;
-  private final Clock clock;
-  private final Sleeper sleeper;
-  private final Supplier<ServiceNowTableClient> client;
-  private final Supplier<ServiceNowTableClient> readinessClient;
+  private final ServiceNowModule serviceNow;
   private final Supplier<Map<String, String>> fieldMap;
-  private final Supplier<ServiceNowSettings> serviceNow;
+  private final Supplier<Duration> readinessTimeout;
 
-  /** Reads nothing yet: settings are checked and clients built on first use. */
-  public ServiceNowCmdb(Settings settings, Clock clock, Sleeper sleeper) {
-    this.settings = settings;
-    this.clock = clock;
-    this.sleeper = sleeper;
-    this.client = Suppliers.memoize(() -> ServiceNowTableClient.create(settings, clock, sleeper));
-    this.readinessClient = Suppliers.memoize(this::newReadinessClient);
-    this.fieldMap = Suppliers.memoize(() -> fieldMap(settings));
-    this.serviceNow = Suppliers.memoize(() -> ServiceNowSettings.from(settings));
+  /**
+   * Reads nothing yet: settings are checked and the client built on first use.
+   *
+   * @param serviceNow the instance, shared with ticket sync
+   * @param fieldMap contract field to ServiceNow column ({@value #FIELD_MAP_SETTING} applied to the
+   *     defaults); throws {@link ConfigurationException} when malformed
+   * @param readinessTimeout how long health's one read may take ({@value
+   *     #READINESS_TIMEOUT_SETTING})
+   */
+  public ServiceNowCmdb(
+      ServiceNowModule serviceNow,
+      Supplier<Map<String, String>> fieldMap,
+      Supplier<Duration> readinessTimeout) {
+    this.serviceNow = serviceNow;
+    this.fieldMap = Suppliers.memoize(fieldMap::get);
+    this.readinessTimeout = readinessTimeout;
   }
 
   @Override
@@ -158,7 +157,7 @@ public final class ServiceNowCmdb implements CmdbProvider {
 
   @Override
   public boolean isConfigured() {
-    return ServiceNowSettings.isConfigured(settings);
+    return serviceNow.isConfigured();
   }
 
   // ---- assets ----
@@ -166,7 +165,7 @@ public final class ServiceNowCmdb implements CmdbProvider {
   @Override
   public List<AssetMatch> lookupAssets(List<String> keys) {
     Map<String, String> fields = fieldMap.get();
-    ServiceNowTableClient table = client.get();
+    ServiceNowTableClient table = serviceNow.client();
     String instance = instance();
     List<String> columns = assetColumns(fields);
     return lookup(
@@ -419,7 +418,7 @@ public final class ServiceNowCmdb implements CmdbProvider {
 
   @Override
   public List<AccountMatch> lookupAccounts(List<String> keys) {
-    ServiceNowTableClient table = client.get();
+    ServiceNowTableClient table = serviceNow.client();
     return lookup(
         keys,
         distinct -> Lists.partition(distinct, DEFAULT_KEYS_PER_QUERY),
@@ -545,7 +544,7 @@ public final class ServiceNowCmdb implements CmdbProvider {
 
   /** The instance's base URL without a trailing slash, for links into its UI. */
   private String instance() {
-    String url = serviceNow.get().instance().toString();
+    String url = serviceNow.settings().instance().toString();
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
@@ -575,13 +574,7 @@ public final class ServiceNowCmdb implements CmdbProvider {
     }
     try {
       fieldMap.get();
-      readinessClient
-          .get()
-          .query(
-              ACCOUNT_TABLE,
-              EncodedQuery.where(EncodedQuery.isNotEmpty("sys_id")),
-              List.of("sys_id"),
-              1);
+      serviceNow.client().readOne(ACCOUNT_TABLE, readinessTimeout.get());
       return Readiness.ok("ServiceNow answers: sys_user is readable at " + instance() + ".");
     } catch (ConfigurationException e) {
       return Readiness.error(e.getMessage());
@@ -593,19 +586,6 @@ public final class ServiceNowCmdb implements CmdbProvider {
     } catch (RuntimeException e) {
       return Readiness.degraded("ServiceNow readiness check failed: " + e);
     }
-  }
-
-  private ServiceNowTableClient newReadinessClient() {
-    Duration timeout = settings.getDuration(READINESS_TIMEOUT_SETTING, DEFAULT_READINESS_TIMEOUT);
-    return new ServiceNowTableClient(
-        serviceNow.get(),
-        HttpClients.shared().newBuilder().callTimeout(timeout).build(),
-        clock,
-        new UpstreamPolicy(
-            ServiceNowTableClient.UPSTREAM,
-            UpstreamPolicy.Options.defaults().maxAttempts(1),
-            sleeper),
-        1);
   }
 
   // ---- field mapping ----
@@ -621,65 +601,6 @@ public final class ServiceNowCmdb implements CmdbProvider {
     map.put("os", "os");
     map.put("class", "sys_class_name");
     map.put("environment", "used_for");
-    return Map.copyOf(map);
-  }
-
-  /**
-   * The defaults with {@value #FIELD_MAP_SETTING} applied.
-   *
-   * @throws ConfigurationException naming the setting for an unknown contract field, a pair without
-   *     {@code =} or a column name ServiceNow cannot have
-   */
-  static Map<String, String> fieldMap(Settings settings) {
-    Set<String> known =
-        Set.of(
-            "criticality",
-            "is_hva",
-            "owner_name",
-            "owner_email",
-            "support_group",
-            "business_service",
-            "location",
-            "os",
-            "class",
-            "environment");
-    Map<String, String> map = new LinkedHashMap<>(DEFAULT_FIELD_MAP);
-    String text = settings.get(FIELD_MAP_SETTING).orElse("");
-    for (String pair : text.split(",")) {
-      if (pair.isBlank()) {
-        continue;
-      }
-      String[] parts = pair.split("=", -1);
-      String contract = parts[0].strip().toLowerCase(Locale.ROOT);
-      if (parts.length != 2 || !known.contains(contract)) {
-        throw new ConfigurationException(
-            FIELD_MAP_SETTING,
-            "Setting "
-                + FIELD_MAP_SETTING
-                + " must be contract_field=servicenow_field pairs separated by commas, with"
-                + " contract fields among "
-                + String.join(", ", known.stream().sorted().toList())
-                + "; '"
-                + pair.strip()
-                + "' is not one");
-      }
-      String column = parts[1].strip();
-      if (column.isEmpty()) {
-        map.remove(contract);
-      } else if (!column.matches("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*")) {
-        throw new ConfigurationException(
-            FIELD_MAP_SETTING,
-            "Setting "
-                + FIELD_MAP_SETTING
-                + " maps "
-                + contract
-                + " to '"
-                + column
-                + "', which is not a ServiceNow column name such as u_hva");
-      } else {
-        map.put(contract, column);
-      }
-    }
     return Map.copyOf(map);
   }
 

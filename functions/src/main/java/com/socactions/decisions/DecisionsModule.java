@@ -3,13 +3,13 @@ package com.socactions.decisions;
 import com.google.common.base.Suppliers;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.RequestLog;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.TableLease;
 import com.socactions.platform.TableStorage;
 import com.socactions.platform.Ticker;
+import com.socactions.platform.UpstreamClients;
 import com.socactions.providers.Readiness;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Level;
-import okhttp3.OkHttpClient;
 
 /**
  * Decisions to Log Analytics, wired from the settings ({@link LogsIngestionSettings}): off (a
@@ -50,24 +49,24 @@ public final class DecisionsModule {
 
   public DecisionsModule(
       Settings settings,
-      Clock clock,
+      UpstreamClients kit,
       AzureCredentials credentials,
       Supplier<TableStorage> storage) {
-    this(settings, clock, credentials, storage, HttpClients.shared(), true);
+    this(settings, kit, credentials, storage, true);
   }
 
-  /** For tests: another base client (a test CA), and whether to start the background thread. */
+  /** For tests: whether to start the background thread. */
   DecisionsModule(
       Settings settings,
-      Clock clock,
+      UpstreamClients kit,
       AzureCredentials credentials,
       Supplier<TableStorage> storage,
-      OkHttpClient http,
       boolean background) {
+    Clock clock = kit.clock();
     this.settings = settings;
     this.credentials = credentials;
     this.wiring =
-        Suppliers.memoize(() -> wire(settings, clock, credentials, storage, http, background));
+        Suppliers.memoize(() -> wire(settings, clock, credentials, storage, kit, background));
     this.log = this::record;
   }
 
@@ -76,7 +75,7 @@ public final class DecisionsModule {
       Clock clock,
       AzureCredentials credentials,
       Supplier<TableStorage> storage,
-      OkHttpClient http,
+      UpstreamClients kit,
       boolean background) {
     Optional<LogsIngestionSettings> configured;
     try {
@@ -90,7 +89,7 @@ public final class DecisionsModule {
     }
     LogsIngestionUploader uploader =
         new LogsIngestionUploader(
-            configured.get(), credentials.capped(AzureCredentials.DEFAULT_MAX_TOKEN_WAIT), http);
+            configured.get(), credentials.capped(AzureCredentials.DEFAULT_MAX_TOKEN_WAIT), kit);
     DecisionSpill spill =
         new DecisionSpill(Suppliers.memoize(() -> storage.get().table(DecisionSpill.TABLE)));
     Supplier<TableLease> lease =
@@ -163,7 +162,7 @@ public final class DecisionsModule {
     }
     Readiness readiness = wired.log().readiness();
     if (readiness.status() == Readiness.Status.OK && wired.log().sentCount() == 0) {
-      if (!AzureCredentials.isConfigured(settings)) {
+      if (!credentials.isConfigured()) {
         return Readiness.error(readiness.detail() + "; " + AzureCredentials.MISSING_IDENTITY);
       }
       try {

@@ -5,7 +5,6 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpPipelineBuilder;
-import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
 import com.azure.core.http.policy.BearerTokenAuthenticationPolicy;
 import com.azure.core.http.policy.RequestIdPolicy;
 import com.azure.core.http.policy.UserAgentPolicy;
@@ -17,6 +16,7 @@ import com.azure.monitor.ingestion.LogsIngestionClientBuilder;
 import com.azure.monitor.ingestion.models.LogsUploadOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.socactions.platform.Json;
+import com.socactions.platform.UpstreamClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,7 +27,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import okhttp3.OkHttpClient;
 import reactor.core.publisher.Mono;
 
 /**
@@ -56,15 +55,15 @@ final class LogsIngestionUploader {
   private final LogsIngestionSettings settings;
   private final LogsIngestionClient client;
 
+  /**
+   * @param kit the SDK's pipeline runs on its connection pool (the Azure SDK signs and retries)
+   */
   LogsIngestionUploader(
-      LogsIngestionSettings settings, TokenCredential credential, OkHttpClient base) {
+      LogsIngestionSettings settings, TokenCredential credential, UpstreamClients kit) {
     this.settings = settings;
     HttpPipeline pipeline =
         new HttpPipelineBuilder()
-            .httpClient(
-                new OkHttpAsyncHttpClientBuilder(
-                        base.newBuilder().callTimeout(DEFAULT_CALL_TIMEOUT).build())
-                    .build())
+            .httpClient(kit.azureHttpClient(http -> http.callTimeout(DEFAULT_CALL_TIMEOUT)))
             .policies(
                 new UserAgentPolicy("soc-actions"),
                 new RequestIdPolicy(),

@@ -3,14 +3,15 @@ package com.socactions.enrichment;
 import com.google.common.base.Suppliers;
 import com.socactions.enrichment.geoip.GeoIpDatabases;
 import com.socactions.enrichment.rdap.RdapClient;
+import com.socactions.enrichment.rdap.RdapOptions;
 import com.socactions.platform.Settings;
-import com.socactions.platform.Sleeper;
+import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamBudgets;
+import com.socactions.platform.UpstreamClients;
 import com.socactions.providers.Provider;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
-import okhttp3.OkHttpClient;
 
 /**
  * The enrichment capability, wired from the settings: its service, its reference data and its
@@ -27,18 +28,18 @@ public final class EnrichmentModule {
   private final Supplier<EnrichmentService> service;
   private final List<Provider> providers;
 
-  public EnrichmentModule(Settings settings, Clock clock, OkHttpClient http) {
-    this(settings, clock, http, UpstreamBudgets.local(clock, Sleeper.SYSTEM));
-  }
-
   /**
+   * @param kit builds the RDAP client's HTTP clients
    * @param budgets where each RDAP server's call budget lives (shared by every instance of the app
    *     when in storage)
    */
-  public EnrichmentModule(
-      Settings settings, Clock clock, OkHttpClient http, UpstreamBudgets budgets) {
-    this.geoip = Suppliers.memoize(() -> new GeoIpDatabases(settings, clock));
-    this.rdap = Suppliers.memoize(() -> new RdapClient(settings, http, clock, budgets));
+  public EnrichmentModule(Settings settings, UpstreamClients kit, UpstreamBudgets budgets) {
+    Clock clock = kit.clock();
+    this.geoip =
+        Suppliers.memoize(() -> new GeoIpDatabases(GeoIpDatabases.Options.from(settings), clock));
+    this.rdap =
+        Suppliers.memoize(
+            () -> new RdapClient(RdapOptions.fromSettings(settings), kit, Ticker.SYSTEM, budgets));
     this.service =
         Suppliers.memoize(
             () ->

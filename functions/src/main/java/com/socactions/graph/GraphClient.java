@@ -7,22 +7,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.Lists;
 import com.socactions.platform.ApiBaseUrl;
 import com.socactions.platform.AzureCredentials;
-import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.Json;
-import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
-import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamBudgets;
+import com.socactions.platform.UpstreamClient;
+import com.socactions.platform.UpstreamClients;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamHttp;
 import com.socactions.platform.UpstreamJson;
 import com.socactions.platform.UpstreamPolicy;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Comparator;
@@ -37,12 +33,8 @@ import java.util.Optional;
 import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
-import okio.BufferedSource;
 
 /**
  * The Microsoft Graph v1.0 transport: single calls and JSON batching ({@code POST /$batch}), with a
@@ -98,6 +90,9 @@ public final class GraphClient {
   /** How long a call waits for a token; Azure Identity caches it, so this is the cold case. */
   static final Duration DEFAULT_TOKEN_WAIT = Duration.ofSeconds(10);
 
+  /** Graph's client request id header (client-request-id, a GUID). */
+  static final String CORRELATION_HEADER = "client-request-id";
+
   /**
    * Path prefixes of the areas paced to {@link #PACED_INTERVAL}, each with a pacer of its own, and
    * the key of its budget (with Graph's host after a colon).
@@ -111,73 +106,31 @@ public final class GraphClient {
 
   private final HttpUrl base;
   private final String apiRoot;
-  private final String scope;
-  private final AzureCredentials credentials;
-  private final OkHttpClient http;
-  private final Clock clock;
-  private final UpstreamPolicy policy;
+  private final UpstreamClient http;
   private final Sleeper sleeper;
   private final Map<String, GraphPacer> pacers = new HashMap<>();
 
   /**
-   * The client the settings describe, on the shared OkHttp client, waiting for real.
-   *
-   * @throws ConfigurationException when {@code GRAPH_URL} is not an https base URL
+   * Graph at {@code base}, signed with the app's identity, on the kit's shared client; the paced
+   * areas' turns booked in {@code budgets} (shared by every instance of the app in production).
    */
-  public GraphClient(Settings settings, AzureCredentials credentials, Clock clock) {
-    this(settings, credentials, clock, Sleeper.SYSTEM, Ticker.SYSTEM);
-  }
-
-  /**
-   * As {@link #GraphClient(Settings, AzureCredentials, Clock)}, waiting with {@code sleeper}, the
-   * paced areas' turns kept in this process only. {@code ticker} is not read any more: turns are
-   * judged on {@code clock}, the time every instance shares.
-   */
-  public GraphClient(
-      Settings settings,
-      AzureCredentials credentials,
-      Clock clock,
-      Sleeper sleeper,
-      Ticker ticker) {
-    this(settings, credentials, clock, sleeper, ticker, UpstreamBudgets.local(clock, sleeper));
-  }
-
-  /**
-   * As {@link #GraphClient(Settings, AzureCredentials, Clock, Sleeper, Ticker)}, the paced areas'
-   * turns booked in {@code budgets} (shared by every instance of the app in production).
-   */
-  public GraphClient(
-      Settings settings,
-      AzureCredentials credentials,
-      Clock clock,
-      Sleeper sleeper,
-      Ticker ticker,
-      UpstreamBudgets budgets) {
-    this(
-        graphUrl(settings),
-        credentials,
-        HttpClients.shared(),
-        clock,
-        defaultPolicy(sleeper),
-        sleeper,
+  public static GraphClient create(
+      UpstreamClients kit, HttpUrl base, AzureCredentials credentials, UpstreamBudgets budgets) {
+    return new GraphClient(
+        kit.client(UPSTREAM)
+            .baseUrl(base)
+            .bearerToken(credentials, ApiBaseUrl.azureScope(base))
+            // Graph's own request id header; documented as a client-generated GUID.
+            .correlationHeader(CORRELATION_HEADER, true)
+            .build(),
+        kit.sleeper(),
         budgets);
   }
 
-  GraphClient(
-      HttpUrl base,
-      AzureCredentials credentials,
-      OkHttpClient shared,
-      Clock clock,
-      UpstreamPolicy policy,
-      Sleeper sleeper,
-      UpstreamBudgets budgets) {
-    this.base = Objects.requireNonNull(base, "'base' cannot be null.");
+  GraphClient(UpstreamClient http, Sleeper sleeper, UpstreamBudgets budgets) {
+    this.http = Objects.requireNonNull(http, "'http' cannot be null.");
+    this.base = http.base();
     this.apiRoot = stripSlash(base.newBuilder().addPathSegment(API_VERSION).build().toString());
-    this.scope = ApiBaseUrl.azureScope(base);
-    this.credentials = Objects.requireNonNull(credentials, "'credentials' cannot be null.");
-    this.http = shared.newBuilder().build();
-    this.clock = Objects.requireNonNull(clock, "'clock' cannot be null.");
-    this.policy = Objects.requireNonNull(policy, "'policy' cannot be null.");
     this.sleeper = Objects.requireNonNull(sleeper, "'sleeper' cannot be null.");
     PACED_AREAS.forEach(
         (area, key) ->
@@ -193,20 +146,6 @@ public final class GraphClient {
                     PACED_INTERVAL)));
   }
 
-  /** The policy every Graph call shares. */
-  public static UpstreamPolicy defaultPolicy(Sleeper sleeper) {
-    return new UpstreamPolicy(UPSTREAM, UpstreamPolicy.Options.defaults(), sleeper);
-  }
-
-  /**
-   * {@code GRAPH_URL}, default {@value #DEFAULT_URL}.
-   *
-   * @throws ConfigurationException naming the setting when it is not an https base URL
-   */
-  public static HttpUrl graphUrl(Settings settings) {
-    return ApiBaseUrl.fromSetting(settings, URL_SETTING, DEFAULT_URL);
-  }
-
   /** The Graph URL in use (without the version). */
   public HttpUrl base() {
     return base;
@@ -214,7 +153,7 @@ public final class GraphClient {
 
   /** The token scope of every call, {@code <graph url>/.default}. */
   public String scope() {
-    return scope;
+    return http.scope();
   }
 
   /**
@@ -237,7 +176,9 @@ public final class GraphClient {
     GraphPacer pacer = pacerFor(request.path());
     Request built =
         httpRequest(request.method(), apiRoot + request.url(), request.body(), request.headers());
-    return policy.call(
+    // The token first: a paced call goes out as its turn comes, not a token fetch later.
+    http.prepareCredential(DEFAULT_TOKEN_WAIT);
+    return http.call(
         () -> {
           if (pacer != null) {
             pacer.await();
@@ -343,7 +284,7 @@ public final class GraphClient {
    * @throws UpstreamException from {@link AzureCredentials#UPSTREAM} when none came
    */
   public void checkToken(Duration maxWait) {
-    credentials.token(scope, maxWait);
+    http.prepareCredential(maxWait);
   }
 
   /**
@@ -391,7 +332,7 @@ public final class GraphClient {
     JsonNode responses;
     try {
       responses =
-          policy.call(
+          http.call(
               () -> {
                 GraphResponse response = exchange(built);
                 if (!response.isSuccess()) {
@@ -471,14 +412,8 @@ public final class GraphClient {
 
   private Request httpRequest(
       String method, String url, JsonNode body, Map<String, String> headers) {
-    HttpUrl parsed = HttpUrl.get(url);
-    // Fetched before the attempt loop: a failing identity endpoint is not Graph's fault.
-    String token = credentials.token(scope, DEFAULT_TOKEN_WAIT).getToken();
     Request.Builder request =
-        new Request.Builder()
-            .url(parsed)
-            .header("Authorization", "Bearer " + token)
-            .header("Accept", "application/json");
+        new Request.Builder().url(HttpUrl.get(url)).header("Accept", "application/json");
     headers.forEach(request::header);
     RequestBody payload = body == null ? null : RequestBody.create(UpstreamJson.write(body), JSON);
     if (payload == null && (method.equals("POST") || method.equals("PATCH"))) {
@@ -489,41 +424,21 @@ public final class GraphClient {
 
   /** One exchange; any status comes back as an answer, only no answer at all throws. */
   private GraphResponse exchange(Request request) {
-    try (Response response = http.newCall(request).execute()) {
-      String text = read(response.body());
-      Map<String, String> headers = new HashMap<>();
-      response.headers().names().forEach(name -> headers.put(name, response.header(name)));
-      if (!headers.containsKey("Retry-After")) {
-        Duration date =
-            UpstreamHttp.retryAfter(response, clock); // an HTTP date, should Graph send one
-        if (date != null) {
-          headers.put("Retry-After", Long.toString(date.toSeconds()));
-        }
-      }
-      JsonNode body = null;
-      if (!text.isBlank()) {
-        if (response.isSuccessful()) {
-          body = UpstreamJson.parse(UPSTREAM, text);
-        } else {
-          body = parseQuietly(text);
-        }
-      }
-      return new GraphResponse(response.code(), headers, body);
-    } catch (IOException e) {
-      throw new UpstreamException(
-          UPSTREAM,
-          UPSTREAM
-              + " did not answer "
-              + request.method()
-              + " "
-              + request.url().encodedPath()
-              + " ("
-              + e.getClass().getSimpleName()
-              + ": "
-              + e.getMessage()
-              + ")",
-          e);
+    UpstreamHttp.Reply reply = http.exchange(request, null);
+    Map<String, String> headers = new HashMap<>();
+    reply.headers().names().forEach(name -> headers.put(name, reply.headers().get(name)));
+    if (reply.retryAfter() != null && retryAfterSeconds(headers.get("Retry-After")) == null) {
+      // An HTTP date, should Graph send one: as seconds, the way its batch entries say it.
+      headers.put("Retry-After", Long.toString(reply.retryAfter().toSeconds()));
     }
+    JsonNode body = null;
+    if (!reply.body().isBlank()) {
+      body =
+          reply.isSuccessful()
+              ? UpstreamJson.parse(UPSTREAM, reply.body())
+              : parseQuietly(reply.body());
+    }
+    return new GraphResponse(reply.status(), headers, body);
   }
 
   private static JsonNode parseQuietly(String text) {
@@ -532,17 +447,6 @@ public final class GraphClient {
     } catch (JsonProcessingException notJson) {
       return null; // a gateway's HTML page: the status says enough
     }
-  }
-
-  private static String read(ResponseBody body) throws IOException {
-    if (body == null) {
-      return "";
-    }
-    BufferedSource source = body.source();
-    if (source.request(UpstreamHttp.DEFAULT_MAX_BODY_BYTES + 1)) {
-      throw new IOException("answer larger than " + UpstreamHttp.DEFAULT_MAX_BODY_BYTES + " bytes");
-    }
-    return source.readUtf8();
   }
 
   private static UpstreamException failure(String what, GraphResponse response) {
@@ -560,13 +464,7 @@ public final class GraphClient {
   }
 
   private void sleep(Duration wait) {
-    try {
-      sleeper.sleep(wait);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UpstreamException(
-          UPSTREAM, "interrupted while waiting to retry throttled requests", e);
-    }
+    sleeper.await(wait, UPSTREAM, "to retry throttled requests");
   }
 
   private static String stripSlash(String url) {

@@ -1,14 +1,11 @@
 package com.socactions.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.Settings;
 import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamFailure;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -125,35 +122,6 @@ public final class GraphDirectoryRoles {
     this.roleNames = List.copyOf(roleNames);
     this.ttl = Objects.requireNonNull(ttl, "'ttl' cannot be null.");
     this.ticker = Objects.requireNonNull(ticker, "'ticker' cannot be null.");
-  }
-
-  /**
-   * {@value #ROLES_SETTING}: role display names separated by commas; {@link #DEFAULT_ROLES} when
-   * unset.
-   *
-   * @throws ConfigurationException naming the setting when it lists no name
-   */
-  public static List<String> roleNames(Settings settings) {
-    return settings
-        .get(ROLES_SETTING)
-        .map(
-            value -> {
-              List<String> names =
-                  Arrays.stream(value.split(","))
-                      .map(String::strip)
-                      .filter(name -> !name.isEmpty())
-                      .toList();
-              if (names.isEmpty()) {
-                throw new ConfigurationException(
-                    ROLES_SETTING,
-                    "Setting "
-                        + ROLES_SETTING
-                        + " must list directory role names separated by commas, e.g. Global"
-                        + " Administrator,Security Administrator");
-              }
-              return names;
-            })
-        .orElse(DEFAULT_ROLES);
   }
 
   /** The role names that count as privileged. */

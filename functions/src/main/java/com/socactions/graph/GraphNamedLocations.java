@@ -8,7 +8,6 @@ import com.socactions.indicators.IpAddresses;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Json;
 import com.socactions.platform.PolicyRefusedException;
-import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamException;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -75,25 +74,6 @@ public final class GraphNamedLocations {
   GraphNamedLocations(GraphClient graph, int maxRanges) {
     this.graph = Objects.requireNonNull(graph, "'graph' cannot be null.");
     this.maxRanges = maxRanges;
-  }
-
-  /**
-   * {@value #LOCATION_SETTING}: the named location's id; empty when unset.
-   *
-   * @throws ConfigurationException naming the setting when it is not an object id (GUID)
-   */
-  public static Optional<String> locationId(Settings settings) {
-    Optional<String> id = settings.get(LOCATION_SETTING);
-    if (id.isPresent() && !GraphPaths.isGuid(id.get())) {
-      throw new ConfigurationException(
-          LOCATION_SETTING,
-          "Setting "
-              + LOCATION_SETTING
-              + " must be the id (a GUID) of an IP named location, not '"
-              + id.get()
-              + "'");
-    }
-    return id;
   }
 
   /**

@@ -2,7 +2,6 @@ package com.socactions.graph;
 
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.Settings;
 import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamException;
 import com.socactions.providers.Capability;
@@ -36,21 +35,29 @@ public final class GraphProvider implements Provider {
   /** How long one readiness answer is reused. */
   static final Duration DEFAULT_READINESS_TTL = Duration.ofSeconds(10);
 
-  private final Settings settings;
+  private final AzureCredentials credentials;
   private final Supplier<GraphClient> client;
+  private final Supplier<Optional<String>> locationId;
   private final Supplier<GraphNamedLocations> locations;
   private final Ticker ticker;
   private Readiness last;
   private long lastAt;
 
-  /** Cheap: reads no setting until asked; the suppliers build on first use. */
+  /**
+   * Cheap: the suppliers read the settings and build on first use.
+   *
+   * @param locationId the named location's id ({@value GraphNamedLocations#LOCATION_SETTING}),
+   *     empty when unset; throws {@link ConfigurationException} when malformed
+   */
   public GraphProvider(
-      Settings settings,
+      AzureCredentials credentials,
       Supplier<GraphClient> client,
+      Supplier<Optional<String>> locationId,
       Supplier<GraphNamedLocations> locations,
       Ticker ticker) {
-    this.settings = Objects.requireNonNull(settings, "'settings' cannot be null.");
+    this.credentials = Objects.requireNonNull(credentials, "'credentials' cannot be null.");
     this.client = Objects.requireNonNull(client, "'client' cannot be null.");
+    this.locationId = Objects.requireNonNull(locationId, "'locationId' cannot be null.");
     this.locations = Objects.requireNonNull(locations, "'locations' cannot be null.");
     this.ticker = Objects.requireNonNull(ticker, "'ticker' cannot be null.");
   }
@@ -81,7 +88,7 @@ public final class GraphProvider implements Provider {
 
   @Override
   public boolean isConfigured() {
-    return AzureCredentials.isConfigured(settings);
+    return credentials.isConfigured();
   }
 
   /** Never throws; concurrent callers share one check. */
@@ -103,7 +110,7 @@ public final class GraphProvider implements Provider {
     Optional<String> locationId;
     try {
       graph = client.get();
-      locationId = GraphNamedLocations.locationId(settings);
+      locationId = this.locationId.get();
     } catch (ConfigurationException e) {
       return Readiness.error(e.getMessage());
     }

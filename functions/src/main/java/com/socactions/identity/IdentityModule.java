@@ -26,9 +26,13 @@ public final class IdentityModule {
       VipAccounts vips,
       DecisionLog decisions) {
     Supplier<ProtectedAccounts> protectedAccounts =
-        Suppliers.memoize(() -> ProtectedAccounts.fromSettings(settings));
+        Suppliers.memoize(
+            () -> ProtectedAccounts.parse(settings.get(ProtectedAccounts.SETTING, "")));
     var selfId =
-        Suppliers.memoize(() -> SelfIdentity.objectId(settings, credentials, graph.client()));
+        Suppliers.memoize(
+            () ->
+                SelfIdentity.objectId(
+                    settings.get(SelfIdentity.SETTING), credentials, graph.client()));
     this.service =
         Suppliers.memoize(
             () ->

@@ -1,7 +1,6 @@
 package com.socactions.identity;
 
 import com.socactions.graph.GraphUser;
-import com.socactions.platform.Settings;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
@@ -25,9 +24,12 @@ public final class ProtectedAccounts {
             .collect(Collectors.toUnmodifiableSet());
   }
 
-  public static ProtectedAccounts fromSettings(Settings settings) {
+  /**
+   * The entries of {@value #SETTING}'s value: UPNs or object ids, separated by commas or spaces.
+   */
+  public static ProtectedAccounts parse(String value) {
     return new ProtectedAccounts(
-        Arrays.stream(settings.get(SETTING, "").split("[,;\\s]+")).collect(Collectors.toSet()));
+        Arrays.stream(value.split("[,;\\s]+")).collect(Collectors.toSet()));
   }
 
   /** Whether the user is protected, by object id or by the UPN Entra ID holds. */

@@ -5,7 +5,6 @@ import com.socactions.graph.GraphClient;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Json;
-import com.socactions.platform.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,11 +33,11 @@ public final class SelfIdentity {
   private SelfIdentity() {}
 
   /**
+   * @param configured {@value #SETTING}, when set
    * @throws ConfigurationException naming {@value #SETTING} when it is set but not a GUID
    */
   public static Optional<String> objectId(
-      Settings settings, AzureCredentials credentials, GraphClient graph) {
-    Optional<String> configured = settings.get(SETTING);
+      Optional<String> configured, AzureCredentials credentials, GraphClient graph) {
     if (configured.isPresent()) {
       if (!GUID.matcher(configured.get().strip()).matches()) {
         throw new ConfigurationException(

@@ -1,6 +1,5 @@
 package com.socactions.jobs;
 
-import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import com.azure.storage.queue.QueueClient;
@@ -9,9 +8,9 @@ import com.azure.storage.queue.QueueMessageEncoding;
 import com.azure.storage.queue.models.QueueStorageException;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
 import com.socactions.platform.StorageConnection;
+import com.socactions.platform.UpstreamClients;
 import com.socactions.platform.UpstreamException;
 import java.time.Duration;
 import java.util.Optional;
@@ -46,20 +45,49 @@ public final class JobQueue {
   static final String UPSTREAM = "Queue storage";
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-  private final Settings settings;
+  /**
+   * Where the queue is, parsed once from the settings, as the queue trigger reads them.
+   *
+   * @param name {@value #QUEUE_SETTING}, default {@value #QUEUE}
+   * @param connectionString {@value #CONNECTION_SETTING} (or {@code STATE_STORAGE_CONNECTION}, or
+   *     the storage emulator) when the queue is reached with a connection string; empty for an
+   *     identity-based connection
+   * @param endpoint the queue service of an identity-based connection ({@code
+   *     AzureWebJobsStorage__queueServiceUri}, or the account's from {@code __accountName})
+   */
+  public record Options(String name, Optional<String> connectionString, String endpoint) {
+    public static Options from(Settings settings) {
+      return new Options(
+          settings.get(QUEUE_SETTING, QUEUE),
+          JobQueue.connectionString(settings),
+          settings
+              .get(CONNECTION_SETTING + "__queueServiceUri")
+              .orElseGet(
+                  () ->
+                      "https://"
+                          + settings.get(CONNECTION_SETTING + "__accountName", "")
+                          + ".queue.core.windows.net"));
+    }
+  }
+
+  private final Options options;
   private final AzureCredentials credentials;
-  private final String name;
+  private final UpstreamClients kit;
   private volatile QueueClient client;
 
-  JobQueue(Settings settings, AzureCredentials credentials) {
-    this.settings = settings;
+  /**
+   * @param credentials signs an identity-based connection
+   * @param kit the queue client runs on its connection pool
+   */
+  JobQueue(Options options, AzureCredentials credentials, UpstreamClients kit) {
+    this.options = options;
     this.credentials = credentials;
-    this.name = settings.get(QUEUE_SETTING, QUEUE);
+    this.kit = kit;
   }
 
   /** The queue's name. */
   public String name() {
-    return name;
+    return options.name();
   }
 
   /**
@@ -123,26 +151,18 @@ public final class JobQueue {
   private QueueClient build() {
     QueueClientBuilder builder =
         new QueueClientBuilder()
-            .queueName(name)
+            .queueName(options.name())
             .messageEncoding(QueueMessageEncoding.BASE64)
-            .httpClient(new OkHttpAsyncHttpClientBuilder(HttpClients.shared()).build())
+            .httpClient(kit.azureHttpClient())
             .retryOptions(
                 new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3, TIMEOUT, null, null, null));
-    Optional<String> connection = connectionString(settings);
+    Optional<String> connection = options.connectionString();
     try {
       if (connection.isPresent()) {
         return builder.connectionString(connection.get()).buildClient();
       }
-      String endpoint =
-          settings
-              .get(CONNECTION_SETTING + "__queueServiceUri")
-              .orElseGet(
-                  () ->
-                      "https://"
-                          + settings.get(CONNECTION_SETTING + "__accountName", "")
-                          + ".queue.core.windows.net");
       return builder
-          .endpoint(endpoint)
+          .endpoint(options.endpoint())
           .credential(credentials.capped(AzureCredentials.DEFAULT_MAX_TOKEN_WAIT))
           .buildClient();
     } catch (IllegalArgumentException e) {

@@ -6,6 +6,7 @@ import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
 import com.socactions.platform.TableStorage;
 import com.socactions.platform.Ticker;
+import com.socactions.platform.UpstreamClients;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -42,6 +43,7 @@ public final class JobsModule {
       Clock clock,
       Supplier<TableStorage> storage,
       AzureCredentials credentials,
+      UpstreamClients kit,
       Jobs.Rebuild rebuild,
       Jobs.AnswerWriter answerWriter) {
     this.jobs =
@@ -49,7 +51,7 @@ public final class JobsModule {
             () ->
                 new Jobs(
                     new JobStore(storage),
-                    new JobQueue(settings, credentials),
+                    new JobQueue(JobQueue.Options.from(settings), credentials, kit),
                     new SyncBudget(syncBudget(settings), rates),
                     rates,
                     rebuild,

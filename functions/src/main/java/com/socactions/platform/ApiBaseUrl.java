@@ -19,15 +19,44 @@ public final class ApiBaseUrl {
    *     query, no fragment; https unless the host is loopback)
    */
   public static HttpUrl fromSetting(Settings settings, String setting, String defaultUrl) {
-    String text = settings.get(setting, defaultUrl);
+    return parse(setting, settings.get(setting, defaultUrl), "the API's", defaultUrl);
+  }
+
+  /**
+   * The URL in {@code setting}, which has no default.
+   *
+   * @param what whose base URL it is, for the message ({@code "the instance's"})
+   * @param example a URL to show, such as {@code https://acme.service-now.com}
+   * @throws ConfigurationException naming the setting when it is missing or not such a base URL
+   */
+  public static HttpUrl required(Settings settings, String setting, String what, String example) {
+    String text =
+        settings
+            .get(setting)
+            .orElseThrow(
+                () ->
+                    new ConfigurationException(
+                        setting,
+                        "Setting "
+                            + setting
+                            + " must name "
+                            + what
+                            + " base URL, e.g. "
+                            + example));
+    return parse(setting, text, what, example);
+  }
+
+  private static HttpUrl parse(String setting, String text, String what, String example) {
     HttpUrl url = HttpUrl.parse(text);
     if (url == null || url.querySize() > 0 || url.fragment() != null) {
       throw new ConfigurationException(
           setting,
           "Setting "
               + setting
-              + " must be the API's base URL such as "
-              + defaultUrl
+              + " must be "
+              + what
+              + " base URL such as "
+              + example
               + ", not '"
               + text
               + "'");

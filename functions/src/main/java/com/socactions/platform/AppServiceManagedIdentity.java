@@ -4,17 +4,17 @@ import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -25,32 +25,36 @@ import reactor.core.scheduler.Schedulers;
  * <p>Why not Azure Identity's {@code ManagedIdentityCredential}: in azure-identity 1.18.2 it goes
  * through MSAL4J, which reads those two variables from {@code System.getenv} and ignores the {@code
  * Configuration} it is given, so settings-only runs (tests, the local host) would ask the wrong
- * endpoint (IMDS). Asks once per call, no retries: {@link AzureCredentials} caps the wait and
- * shares one fetch per scope; the SDK pipelines cache the token until shortly before expiry.
+ * endpoint (IMDS). Asks once per fetch, no retries: {@link AzureCredentials} caps the wait and
+ * shares one fetch per scope. Like Azure Identity's credentials, it keeps each resource's token
+ * until {@link #REFRESH_MARGIN} before it expires, so the calls that carry it do not each ask the
+ * endpoint again.
  */
 final class AppServiceManagedIdentity implements TokenCredential {
   static final String ENDPOINT_SETTING = "IDENTITY_ENDPOINT";
   static final String HEADER_SETTING = "IDENTITY_HEADER";
+
+  /** A token is fetched again this long before it expires (as Azure Identity does). */
+  static final Duration REFRESH_MARGIN = Duration.ofMinutes(5);
+
   private static final String API_VERSION = "2019-08-01";
   private static final String DEFAULT_SUFFIX = "/.default";
 
-  private final HttpUrl endpoint;
-  private final String header;
+  private final UpstreamClient endpoint;
   private final Optional<String> clientId;
   private final Optional<String> resourceId;
-  private final OkHttpClient http;
+  private final Clock clock;
+  private final Map<String, AccessToken> tokens = new ConcurrentHashMap<>();
 
   private AppServiceManagedIdentity(
-      HttpUrl endpoint,
-      String header,
+      UpstreamClient endpoint,
       Optional<String> clientId,
       Optional<String> resourceId,
-      OkHttpClient http) {
+      Clock clock) {
     this.endpoint = endpoint;
-    this.header = header;
     this.clientId = clientId;
     this.resourceId = resourceId;
-    this.http = http;
+    this.clock = clock;
   }
 
   /** Present when both settings are; a malformed endpoint is a {@link ConfigurationException}. */
@@ -58,7 +62,7 @@ final class AppServiceManagedIdentity implements TokenCredential {
       Settings settings,
       Optional<String> clientId,
       Optional<String> resourceId,
-      OkHttpClient http) {
+      UpstreamClients kit) {
     Optional<String> endpoint = settings.get(ENDPOINT_SETTING);
     Optional<String> header = settings.get(HEADER_SETTING);
     if (endpoint.isEmpty() || header.isEmpty()) {
@@ -69,8 +73,15 @@ final class AppServiceManagedIdentity implements TokenCredential {
       throw new ConfigurationException(
           ENDPOINT_SETTING, "Setting " + ENDPOINT_SETTING + " must be an http(s) URL");
     }
-    return Optional.of(
-        new AppServiceManagedIdentity(url, header.get(), clientId, resourceId, http));
+    UpstreamClient client =
+        kit.client(AzureCredentials.UPSTREAM)
+            .baseUrl(url)
+            // Token endpoints answer in well under a second when healthy; the cap bounds the rest.
+            .callTimeout(AzureCredentials.TOKEN_CALL_TIMEOUT)
+            // The endpoint's secret, on every token request (never in a log line).
+            .apiKey("X-IDENTITY-HEADER", header.get())
+            .build();
+    return Optional.of(new AppServiceManagedIdentity(client, clientId, resourceId, kit.clock()));
   }
 
   @Override
@@ -90,43 +101,48 @@ final class AppServiceManagedIdentity implements TokenCredential {
         scope.endsWith(DEFAULT_SUFFIX)
             ? scope.substring(0, scope.length() - DEFAULT_SUFFIX.length())
             : scope;
+    AccessToken kept = tokens.get(resource);
+    if (kept != null && clock.instant().isBefore(refreshAt(kept))) {
+      return kept;
+    }
+    AccessToken fresh = fetch(resource);
+    tokens.put(resource, fresh);
+    return fresh;
+  }
+
+  private static Instant refreshAt(AccessToken token) {
+    return token.getExpiresAt().toInstant().minus(REFRESH_MARGIN);
+  }
+
+  private AccessToken fetch(String resource) {
     HttpUrl.Builder url =
         endpoint
-            .newBuilder()
+            .url()
             .addQueryParameter("api-version", API_VERSION)
             .addQueryParameter("resource", resource);
     clientId.ifPresent(id -> url.addQueryParameter("client_id", id));
     resourceId.ifPresent(id -> url.addQueryParameter("mi_res_id", id));
-    Request call =
-        new Request.Builder().url(url.build()).header("X-IDENTITY-HEADER", header).get().build();
-    try (Response response = http.newCall(call).execute()) {
-      ResponseBody body = response.body();
-      String text = body == null ? "" : body.string();
-      if (!response.isSuccessful()) {
-        throw UpstreamException.answered(
-            AzureCredentials.UPSTREAM,
-            response.code(),
-            "The managed-identity endpoint answered " + response.code() + " for " + resource,
-            text,
-            null);
-      }
-      JsonNode json = Json.UPSTREAM.readTree(text);
-      String token = json.path("access_token").asText("");
-      long expiresOn = json.path("expires_on").asLong(0);
-      if (token.isEmpty() || expiresOn == 0) {
-        throw UpstreamException.badResponse(
-            AzureCredentials.UPSTREAM,
-            "The managed-identity endpoint sent no access_token/expires_on for " + resource,
-            null,
-            null);
-      }
-      return new AccessToken(
-          token, OffsetDateTime.ofInstant(Instant.ofEpochSecond(expiresOn), ZoneOffset.UTC));
-    } catch (IOException e) {
-      throw new UpstreamException(
-          AzureCredentials.UPSTREAM,
-          "The managed-identity endpoint did not answer: " + e.getMessage(),
-          e);
+    Request call = new Request.Builder().url(url.build()).get().build();
+    UpstreamHttp.Answer answer;
+    try {
+      answer = endpoint.send(call);
+    } catch (UpstreamException e) {
+      throw e.explained(
+          e.httpStatus().isEmpty()
+              ? "The managed-identity endpoint did not answer: " + e.getMessage()
+              : "The managed-identity endpoint answered " + e.answerText() + " for " + resource);
     }
+    JsonNode json = UpstreamJson.parse(AzureCredentials.UPSTREAM, answer.body());
+    String token = json.path("access_token").asText("");
+    long expiresOn = json.path("expires_on").asLong(0);
+    if (token.isEmpty() || expiresOn == 0) {
+      throw UpstreamException.badResponse(
+          AzureCredentials.UPSTREAM,
+          "The managed-identity endpoint sent no access_token/expires_on for " + resource,
+          null,
+          null);
+    }
+    return new AccessToken(
+        token, OffsetDateTime.ofInstant(Instant.ofEpochSecond(expiresOn), ZoneOffset.UTC));
   }
 }

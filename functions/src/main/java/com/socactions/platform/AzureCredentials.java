@@ -3,8 +3,6 @@ package com.socactions.platform;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
-import com.azure.core.http.HttpClient;
-import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
 import com.azure.core.util.Configuration;
 import com.azure.core.util.ConfigurationBuilder;
 import com.azure.core.util.ConfigurationSource;
@@ -22,7 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import okhttp3.OkHttpClient;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -31,8 +28,8 @@ import reactor.core.scheduler.Schedulers;
  * DefaultAzureCredential} (managed identity in Azure; {@code AZURE_CLIENT_ID}, {@code
  * AZURE_TENANT_ID}, {@code AZURE_CLIENT_SECRET} or a developer login elsewhere), built on first use
  * from <em>our</em> {@link Settings} rather than the process environment, and sending its token
- * requests through the shared OkHttp client. Identity-based storage, Defender, Graph and Sentinel
- * clients all reuse it, so the JVM holds one token cache.
+ * requests through the process's {@link UpstreamClients}. Identity-based storage, Defender, Graph
+ * and Sentinel clients all reuse it, so the JVM holds one token cache.
  *
  * <p>Why the capped wait: when the managed-identity endpoint fails, Azure Identity retries each
  * token request for 7-26 s. {@link #token(String, Duration)} and {@link #capped(Duration)} wait at
@@ -87,10 +84,12 @@ public final class AzureCredentials {
   private static final ConfigurationSource NO_SOURCE = path -> Map.of();
 
   private final Supplier<TokenCredential> credential;
+  private final boolean configured;
   private final Map<String, CompletableFuture<AccessToken>> inFlight = new ConcurrentHashMap<>();
 
-  private AzureCredentials(Supplier<TokenCredential> credential) {
+  private AzureCredentials(Supplier<TokenCredential> credential, boolean configured) {
     this.credential = Suppliers.memoize(credential::get);
+    this.configured = configured;
   }
 
   /**
@@ -101,8 +100,16 @@ public final class AzureCredentials {
    * else {@code DefaultAzureCredential} (IMDS on a VM, workload identity, a developer's Azure CLI
    * login).
    */
-  public AzureCredentials(Settings settings) {
-    this(() -> processCredential(settings));
+  public AzureCredentials(Settings settings, UpstreamClients kit) {
+    this(() -> processCredential(settings, kit), isConfigured(settings));
+  }
+
+  /**
+   * Whether the settings this credential came from name an Azure identity of their own (see {@link
+   * #isConfigured(Settings)}); always true for a given credential.
+   */
+  public boolean isConfigured() {
+    return configured;
   }
 
   /**
@@ -127,27 +134,27 @@ public final class AzureCredentials {
             || settings.isSet(Configuration.PROPERTY_AZURE_CLIENT_CERTIFICATE_PATH));
   }
 
-  private static TokenCredential processCredential(Settings settings) {
+  private static TokenCredential processCredential(Settings settings, UpstreamClients kit) {
     if (!isServicePrincipal(settings)) {
       Optional<AppServiceManagedIdentity> appService =
           AppServiceManagedIdentity.fromSettings(
               settings,
               settings.get(Configuration.PROPERTY_AZURE_CLIENT_ID),
               Optional.empty(),
-              okHttp());
+              kit);
       if (appService.isPresent()) {
         return appService.get();
       }
     }
     return new DefaultAzureCredentialBuilder()
         .configuration(configuration(settings))
-        .httpClient(httpClient())
+        .httpClient(tokenHttp(kit))
         .build();
   }
 
   /** A given credential (tests, or a caller with its own identity), with the capped waits. */
   public static AzureCredentials of(TokenCredential credential) {
-    return new AzureCredentials(() -> credential);
+    return new AzureCredentials(() -> credential, true);
   }
 
   /**
@@ -156,22 +163,26 @@ public final class AzureCredentials {
    * __credential=managedidentity}.
    */
   static AzureCredentials managedIdentity(
-      Settings settings, Optional<String> clientId, Optional<String> resourceId) {
+      Settings settings,
+      Optional<String> clientId,
+      Optional<String> resourceId,
+      UpstreamClients kit) {
     return new AzureCredentials(
         () -> {
           Optional<AppServiceManagedIdentity> appService =
-              AppServiceManagedIdentity.fromSettings(settings, clientId, resourceId, okHttp());
+              AppServiceManagedIdentity.fromSettings(settings, clientId, resourceId, kit);
           if (appService.isPresent()) {
             return appService.get();
           }
           ManagedIdentityCredentialBuilder builder =
               new ManagedIdentityCredentialBuilder()
                   .configuration(configuration(settings))
-                  .httpClient(httpClient());
+                  .httpClient(tokenHttp(kit));
           clientId.ifPresent(builder::clientId);
           resourceId.ifPresent(builder::resourceId);
           return builder.build();
-        });
+        },
+        true);
   }
 
   /** The Azure Identity variables of these settings, and nothing from the process environment. */
@@ -184,13 +195,9 @@ public final class AzureCredentials {
     return new ConfigurationBuilder(NO_SOURCE, NO_SOURCE, path -> snapshot).build();
   }
 
-  private static OkHttpClient okHttp() {
+  private static com.azure.core.http.HttpClient tokenHttp(UpstreamClients kit) {
     // Token endpoints answer in well under a second when healthy; the cap bounds the rest.
-    return HttpClients.shared().newBuilder().callTimeout(TOKEN_CALL_TIMEOUT).build();
-  }
-
-  private static HttpClient httpClient() {
-    return new OkHttpAsyncHttpClientBuilder(okHttp()).build();
+    return kit.azureHttpClient(http -> http.callTimeout(TOKEN_CALL_TIMEOUT));
   }
 
   /** The credential itself, for SDK builders that take a {@link TokenCredential} (uncapped). */

@@ -7,9 +7,9 @@ import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 
 /**
- * The one OkHttp client of the process. Each upstream derives its own variant with {@code
- * shared().newBuilder()} (own timeouts, interceptors), which keeps one connection pool and one
- * dispatcher for the whole worker.
+ * The settings of the one OkHttp client of the process, which {@link UpstreamClients} holds: each
+ * upstream derives its own variant with {@code newBuilder()} (own timeouts, interceptors), which
+ * keeps one connection pool and one dispatcher for the whole worker.
  */
 public final class HttpClients {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -19,15 +19,12 @@ public final class HttpClients {
   private static final Duration KEEP_ALIVE = Duration.ofMinutes(2);
   private static final int MAX_REQUESTS_PER_HOST = 16;
 
-  private static final OkHttpClient SHARED = create();
-
   private HttpClients() {}
 
-  public static OkHttpClient shared() {
-    return SHARED;
-  }
-
-  private static OkHttpClient create() {
+  /**
+   * A new client with its own connection pool and dispatcher: one per process (and per test kit).
+   */
+  public static OkHttpClient create() {
     Dispatcher dispatcher = new Dispatcher();
     dispatcher.setMaxRequestsPerHost(MAX_REQUESTS_PER_HOST);
     return new OkHttpClient.Builder()

@@ -67,6 +67,19 @@ public final class Settings {
     return values.getOrDefault(name, defaultValue);
   }
 
+  /**
+   * A setting that must be there.
+   *
+   * @param why what needs it, e.g. {@code ServiceNow sign-in is half configured}
+   * @throws ConfigurationException naming the setting when it is missing
+   */
+  public String required(String name, String why) {
+    return get(name)
+        .orElseThrow(
+            () ->
+                new ConfigurationException(name, "Setting " + name + " is missing (" + why + ")"));
+  }
+
   public boolean isSet(String name) {
     return values.containsKey(name);
   }

@@ -451,12 +451,7 @@ public final class SharedBudget implements CallBudget {
   }
 
   private void sleep(Duration wait) {
-    try {
-      sleeper.sleep(wait);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UpstreamException(upstream, "interrupted while waiting for a turn to call", e);
-    }
+    sleeper.await(wait, upstream, "for a turn to call");
   }
 
   @Override

@@ -371,12 +371,7 @@ public final class TableLease {
   }
 
   private void pause() {
-    try {
-      sleeper.sleep(pollInterval);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UpstreamException(UPSTREAM, "interrupted while waiting for a lease", e);
-    }
+    sleeper.await(pollInterval, UPSTREAM, "for a lease");
   }
 
   private static String checkedKey(String key) {

@@ -2,7 +2,6 @@ package com.socactions.platform;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.exception.HttpResponseException;
-import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.FixedDelayOptions;
 import com.azure.core.http.policy.HttpPipelinePolicy;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import okhttp3.OkHttpClient;
 
 /**
  * The state store: Azure Table Storage in the Function App's storage account (Azurite locally and
@@ -78,19 +76,11 @@ public final class TableStorage {
   private final Map<String, TableClient> tables = new ConcurrentHashMap<>();
 
   /**
-   * Standalone: its own process credential. Prefer {@link #TableStorage(Settings,
-   * AzureCredentials)}.
-   */
-  public TableStorage(Settings settings) {
-    this(settings, new AzureCredentials(settings));
-  }
-
-  /**
    * Identity-based connections without {@code __credential} use {@code credentials}, the process
-   * credential.
+   * credential; the SDK clients run on the kit's connection pool.
    */
-  public TableStorage(Settings settings, AzureCredentials credentials) {
-    this(settings, credentials, HttpClients.shared(), PROBE_TIMEOUT);
+  public TableStorage(Settings settings, AzureCredentials credentials, UpstreamClients kit) {
+    this(settings, credentials, kit, PROBE_TIMEOUT, List.of());
   }
 
   /**
@@ -98,20 +88,23 @@ public final class TableStorage {
    * an operation makes with one.
    */
   public TableStorage(
-      Settings settings, AzureCredentials credentials, List<HttpPipelinePolicy> policies) {
-    this(settings, credentials, HttpClients.shared(), PROBE_TIMEOUT, policies);
+      Settings settings,
+      AzureCredentials credentials,
+      UpstreamClients kit,
+      List<HttpPipelinePolicy> policies) {
+    this(settings, credentials, kit, PROBE_TIMEOUT, policies);
   }
 
-  /** For tests: another base client (a test CA) and probe timeout. */
+  /** For tests: another probe timeout. */
   TableStorage(
-      Settings settings, AzureCredentials credentials, OkHttpClient base, Duration probeTimeout) {
-    this(settings, credentials, base, probeTimeout, List.of());
+      Settings settings, AzureCredentials credentials, UpstreamClients kit, Duration probeTimeout) {
+    this(settings, credentials, kit, probeTimeout, List.of());
   }
 
   private TableStorage(
       Settings settings,
       AzureCredentials credentials,
-      OkHttpClient base,
+      UpstreamClients kit,
       Duration probeTimeout,
       List<HttpPipelinePolicy> policies) {
     this.connection = StorageConnection.resolve(settings);
@@ -123,14 +116,11 @@ public final class TableStorage {
         AzureCredentials identity =
             connection.managedIdentity()
                 ? AzureCredentials.managedIdentity(
-                    settings, connection.clientId(), connection.resourceId())
+                    settings, connection.clientId(), connection.resourceId(), kit)
                 : credentials;
         probe =
             builder(identity.capped(probeTimeout))
-                .httpClient(
-                    new OkHttpAsyncHttpClientBuilder(
-                            base.newBuilder().callTimeout(probeTimeout).build())
-                        .build())
+                .httpClient(kit.azureHttpClient(http -> http.callTimeout(probeTimeout)))
                 .retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ZERO)))
                 .buildClient();
         TableServiceClientBuilder dataBuilder =
@@ -139,12 +129,10 @@ public final class TableStorage {
         data =
             dataBuilder
                 .httpClient(
-                    new OkHttpAsyncHttpClientBuilder(
-                            base.newBuilder()
-                                .readTimeout(DEFAULT_DATA_READ_TIMEOUT)
-                                .callTimeout(DEFAULT_DATA_CALL_TIMEOUT)
-                                .build())
-                        .build())
+                    kit.azureHttpClient(
+                        http ->
+                            http.readTimeout(DEFAULT_DATA_READ_TIMEOUT)
+                                .callTimeout(DEFAULT_DATA_CALL_TIMEOUT)))
                 // azure-core's retry policy waits as long as Retry-After (or x-ms-retry-after-ms)
                 // says.
                 .retryOptions(

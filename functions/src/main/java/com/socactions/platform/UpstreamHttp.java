@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
 import okhttp3.Headers;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -12,10 +14,11 @@ import okhttp3.ResponseBody;
 import okio.BufferedSource;
 
 /**
- * One HTTP exchange with an upstream API, read the way every client here needs it: the body of a
- * 2xx as text (bounded), anything else as an {@link UpstreamException} carrying the status, a body
- * excerpt and {@code Retry-After} (seconds or an HTTP date). Never puts the request's headers
- * (credentials) into a message.
+ * One HTTP exchange with an upstream API, read the way every client here needs it: the body as text
+ * (bounded), the status, the headers and {@code Retry-After} (seconds or an HTTP date); {@link
+ * #send} turns anything but a 2xx into an {@link UpstreamException} carrying the status, a body
+ * excerpt and {@code Retry-After}. Never puts the request's headers (credentials) into a message.
+ * Built by {@link UpstreamClient.Builder}, on the upstream's own OkHttp client.
  */
 public final class UpstreamHttp {
   /** Upstream answers larger than this are refused: nothing we call answers more for one page. */
@@ -26,11 +29,11 @@ public final class UpstreamHttp {
   private final Clock clock;
   private final long maxBodyBytes;
 
-  public UpstreamHttp(String upstream, OkHttpClient http, Clock clock) {
+  UpstreamHttp(String upstream, OkHttpClient http, Clock clock) {
     this(upstream, http, clock, DEFAULT_MAX_BODY_BYTES);
   }
 
-  public UpstreamHttp(String upstream, OkHttpClient http, Clock clock, long maxBodyBytes) {
+  UpstreamHttp(String upstream, OkHttpClient http, Clock clock, long maxBodyBytes) {
     this.upstream = upstream;
     this.http = http;
     this.clock = clock;
@@ -45,6 +48,16 @@ public final class UpstreamHttp {
   }
 
   /**
+   * Any answer: status, body text ("" when empty), headers, and the {@code Retry-After} it asked
+   * for (null when none or unreadable).
+   */
+  public record Reply(int status, String body, Headers headers, Duration retryAfter) {
+    public boolean isSuccessful() {
+      return status >= 200 && status < 300;
+    }
+  }
+
+  /**
    * Sends the request once.
    *
    * @throws UpstreamException {@link UpstreamFailure#UNAVAILABLE} when there was no answer; the
@@ -52,23 +65,44 @@ public final class UpstreamHttp {
    *     Retry-After} when the upstream sent one
    */
   public Answer send(Request request) {
-    try (Response response = http.newCall(request).execute()) {
+    return send(request, null);
+  }
+
+  /** As {@link #send(Request)}, the whole call (connect, write, read) cut to {@code timeout}. */
+  public Answer send(Request request, Duration timeout) {
+    Reply reply = exchange(request, timeout);
+    if (reply.isSuccessful()) {
+      return new Answer(reply.status(), reply.body(), reply.headers());
+    }
+    throw UpstreamException.answered(
+        upstream,
+        reply.status(),
+        upstream
+            + " answered HTTP "
+            + reply.status()
+            + " to "
+            + request.method()
+            + " "
+            + request.url().encodedPath(),
+        reply.body(),
+        reply.retryAfter());
+  }
+
+  /**
+   * Sends the request once and returns whatever status came back.
+   *
+   * @param timeout the whole call's timeout, or null for the client's
+   * @throws UpstreamException {@link UpstreamFailure#UNAVAILABLE} when there was no answer (the
+   *     {@link IOException} as its cause)
+   */
+  public Reply exchange(Request request, Duration timeout) {
+    Call call = http.newCall(request);
+    if (timeout != null) {
+      call.timeout().timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    }
+    try (Response response = call.execute()) {
       String body = read(response.body());
-      if (response.isSuccessful()) {
-        return new Answer(response.code(), body, response.headers());
-      }
-      throw UpstreamException.answered(
-          upstream,
-          response.code(),
-          upstream
-              + " answered HTTP "
-              + response.code()
-              + " to "
-              + request.method()
-              + " "
-              + request.url().encodedPath(),
-          body,
-          retryAfter(response, clock));
+      return new Reply(response.code(), body, response.headers(), retryAfter(response, clock));
     } catch (IOException e) {
       throw new UpstreamException(
           upstream,
@@ -99,14 +133,19 @@ public final class UpstreamHttp {
 
   /** The answer's {@code Retry-After}: seconds or an HTTP date; null when absent or unreadable. */
   public static Duration retryAfter(Response response, Clock clock) {
-    String value = response.header("Retry-After");
+    return retryAfter(response.headers(), clock);
+  }
+
+  /** {@code Retry-After} of these headers: seconds or an HTTP date; null when absent/unreadable. */
+  public static Duration retryAfter(Headers headers, Clock clock) {
+    String value = headers.get("Retry-After");
     if (value == null) {
       return null;
     }
     try {
       return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
     } catch (NumberFormatException notSeconds) {
-      Date date = response.headers().getDate("Retry-After");
+      Date date = headers.getDate("Retry-After");
       if (date == null) {
         return null;
       }

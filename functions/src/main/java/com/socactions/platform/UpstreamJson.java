@@ -2,6 +2,7 @@ package com.socactions.platform;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
 
 /**
  * Upstream JSON bodies read and written with {@link Json#UPSTREAM}, failing the way clients here
@@ -22,6 +23,21 @@ public final class UpstreamJson {
     } catch (JsonProcessingException e) {
       throw UpstreamException.badResponse(
           upstream, upstream + " answered with JSON that does not parse", body, e);
+    }
+  }
+
+  /**
+   * An error answer's body as a tree, for the message it may carry; empty when the body is blank or
+   * not JSON (an excerpt cut short, a gateway's HTML page: the status then says enough).
+   */
+  public static Optional<JsonNode> errorBody(String body) {
+    if (body == null || body.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Json.UPSTREAM.readTree(body));
+    } catch (JsonProcessingException | RuntimeException notJson) {
+      return Optional.empty();
     }
   }
 

@@ -4,7 +4,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -18,9 +20,12 @@ import java.util.function.Supplier;
  *
  * <p>Failures come out as {@link UpstreamException}: the last one when attempts run out or when its
  * {@code Retry-After} is longer than the cap (so the caller's caller, Logic Apps, waits instead of
- * this request), one of kind {@link UpstreamFailure#UNAVAILABLE} with the time until the circuit
- * lets a trial call through when it is open, one of kind {@link UpstreamFailure#THROTTLED} when the
- * published rate limit is reached. Never retries a refusal (an answer other than throttling).
+ * this request), a {@link CircuitOpenException} (kind {@link UpstreamFailure#UNAVAILABLE}, with the
+ * time until the circuit lets a trial call through) when it is open, one of kind {@link
+ * UpstreamFailure#THROTTLED} when the published rate limit is reached. Never retries a refusal (an
+ * answer other than throttling). A failure of another upstream inside an attempt (no token from
+ * Azure Identity) is neither this upstream's fault nor retried here: it ends the call as it is.
+ * With a {@link Deadline}, no wait goes past it and no attempt starts after it.
  */
 public final class UpstreamPolicy {
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
@@ -39,11 +44,17 @@ public final class UpstreamPolicy {
   private final CircuitBreaker breaker;
   private final RateLimiter limiter;
   private final Sleeper sleeper;
+  private final Clock clock;
+  private volatile Instant openedAt;
 
-  public UpstreamPolicy(String upstream, Options options, Sleeper sleeper) {
+  /**
+   * @param clock the time of the circuit breaker (when an open circuit lets a trial call through)
+   */
+  public UpstreamPolicy(String upstream, Options options, Sleeper sleeper, Clock clock) {
     this.upstream = Objects.requireNonNull(upstream, "'upstream' cannot be null.");
     this.options = Objects.requireNonNull(options, "'options' cannot be null.");
     this.sleeper = Objects.requireNonNull(sleeper, "'sleeper' cannot be null.");
+    this.clock = Objects.requireNonNull(clock, "'clock' cannot be null.");
     this.breaker =
         CircuitBreaker.of(
             upstream,
@@ -51,10 +62,22 @@ public final class UpstreamPolicy {
                 .failureRateThreshold(options.failureRateThreshold)
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(options.slidingWindow)
-                .minimumNumberOfCalls(Math.min(options.slidingWindow, 10))
+                .minimumNumberOfCalls(
+                    options.minimumCalls > 0
+                        ? Math.min(options.minimumCalls, options.slidingWindow)
+                        : Math.min(options.slidingWindow, 10))
                 .waitDurationInOpenState(options.openDuration)
                 .recordException(UpstreamPolicy::isUpstreamFault)
+                .clock(clock)
                 .build());
+    breaker
+        .getEventPublisher()
+        .onStateTransition(
+            event -> {
+              if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                openedAt = clock.instant();
+              }
+            });
     this.limiter =
         options.callsPerPeriod <= 0
             ? null
@@ -67,8 +90,17 @@ public final class UpstreamPolicy {
                     .build());
   }
 
+  public UpstreamPolicy(String upstream, Options options, Sleeper sleeper) {
+    this(upstream, options, sleeper, Clock.systemUTC());
+  }
+
   public UpstreamPolicy(String upstream, Options options) {
     this(upstream, options, Sleeper.SYSTEM);
+  }
+
+  /** The upstream whose failures this policy counts, as named in its failures. */
+  public String upstream() {
+    return upstream;
   }
 
   /**
@@ -90,23 +122,50 @@ public final class UpstreamPolicy {
    *     comes in time
    */
   public <T> T call(CallBudget budget, Supplier<T> attempt) {
+    return call(budget, null, attempt);
+  }
+
+  /**
+   * As {@link #call(CallBudget, Supplier)}, within {@code deadline}: every wait (back-off, {@code
+   * Retry-After}, a permit) is cut to the time left, and once it has passed no attempt starts; the
+   * last failure is thrown then (or one with status 0 when there was none), so the caller tells
+   * "out of time" by asking the deadline.
+   *
+   * @param budget null for this policy's own rate limiter
+   * @param deadline null for none
+   */
+  public <T> T call(CallBudget budget, Deadline deadline, Supplier<T> attempt) {
+    UpstreamException failed = null;
+    Duration throttledFor = Duration.ZERO;
     for (int tries = 1; ; tries++) {
+      if (deadline != null && deadline.passed()) {
+        throw failed != null
+            ? failed
+            : new UpstreamException(upstream, "no time left to call " + upstream, null);
+      }
       if (budget == null) {
         awaitRateLimit();
       } else {
-        budget.acquire(options.maxRetryAfter);
+        Duration most =
+            throttledFor.compareTo(options.maxPermitWait()) > 0
+                ? throttledFor
+                : options.maxPermitWait();
+        budget.acquire(deadline == null ? most : deadline.cap(most));
       }
       if (!breaker.tryAcquirePermission()) {
-        throw UpstreamException.retryLater(
-            upstream, upstream + " is failing; its circuit is open for now", options.openDuration);
+        throw new CircuitOpenException(upstream, untilHalfOpen());
       }
       long started = breaker.getCurrentTimestamp();
-      UpstreamException failed;
       try {
         T answer = attempt.get();
         breaker.onSuccess(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit());
         return answer;
       } catch (UpstreamException e) {
+        if (!upstream.equals(e.upstream())) {
+          // Another upstream failed inside the attempt (Azure Identity gave no token): not ours.
+          breaker.releasePermission();
+          throw e;
+        }
         breaker.onError(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit(), e);
         failed = e;
       } catch (RuntimeException e) {
@@ -115,9 +174,13 @@ public final class UpstreamPolicy {
       }
       Duration retryAfter = failed.retryAfter().orElse(null);
       Duration wait = retryAfter != null ? retryAfter : backoff(tries);
+      if (deadline != null) {
+        wait = deadline.cap(wait);
+      }
       boolean throttled = budget != null && failed.failure() == UpstreamFailure.THROTTLED;
       if (throttled) {
         budget.throttled(wait); // every instance holds back, not only this call
+        throttledFor = wait;
       }
       if (!failed.isRetryable() || tries >= options.maxAttempts) {
         throw failed;
@@ -129,6 +192,29 @@ public final class UpstreamPolicy {
         sleep(wait); // after a 429 the budget's next permit is the wait
       }
     }
+  }
+
+  /**
+   * How long until an open circuit lets a trial call through, in whole seconds (at least one); the
+   * whole open duration when it is not open.
+   */
+  public Duration untilHalfOpen() {
+    Duration left = openRemaining().orElse(options.openDuration);
+    long seconds = (left.toMillis() + 999) / 1000;
+    return Duration.ofSeconds(Math.max(1, seconds));
+  }
+
+  /**
+   * How long the circuit stays open before a trial call may go through; empty when it is not open
+   * or that time has come.
+   */
+  public Optional<Duration> openRemaining() {
+    Instant opened = openedAt;
+    if (opened == null || breaker.getState() != CircuitBreaker.State.OPEN) {
+      return Optional.empty();
+    }
+    Duration left = options.openDuration.minus(Duration.between(opened, clock.instant()));
+    return left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
   }
 
   /** The longest wait for a {@code Retry-After} (and for a budget's permit) within one call. */
@@ -169,12 +255,7 @@ public final class UpstreamPolicy {
   }
 
   private void sleep(Duration wait) {
-    try {
-      sleeper.sleep(wait);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UpstreamException(upstream, "interrupted while waiting to retry", e);
-    }
+    sleeper.await(wait, upstream, "to retry");
   }
 
   /**
@@ -194,6 +275,8 @@ public final class UpstreamPolicy {
     private float failureRateThreshold = DEFAULT_FAILURE_RATE_THRESHOLD;
     private int slidingWindow = DEFAULT_SLIDING_WINDOW;
     private Duration openDuration = DEFAULT_OPEN_DURATION;
+    private int minimumCalls;
+    private Duration maxPermitWait;
     private int callsPerPeriod;
     private Duration period = Duration.ofMinutes(1);
 
@@ -230,6 +313,31 @@ public final class UpstreamPolicy {
       this.slidingWindow = slidingWindow;
       this.openDuration = positive(openDuration, "openDuration");
       return this;
+    }
+
+    /**
+     * Failures counted before the circuit may open: by default the sliding window's size, at most
+     * 10.
+     */
+    public Options minimumCalls(int calls) {
+      if (calls < 1) {
+        throw new IllegalArgumentException("'calls' must be at least 1, not " + calls);
+      }
+      this.minimumCalls = calls;
+      return this;
+    }
+
+    /**
+     * The longest an attempt waits for its permit from a {@link CallBudget} (longer after a 429
+     * that asked for more); by default the longest {@code Retry-After} waited out.
+     */
+    public Options maxPermitWait(Duration wait) {
+      this.maxPermitWait = positive(wait, "maxPermitWait");
+      return this;
+    }
+
+    Duration maxPermitWait() {
+      return maxPermitWait != null ? maxPermitWait : maxRetryAfter;
     }
 
     /** The vendor's published limit, e.g. 100 calls a minute; none by default. */

@@ -1,22 +1,17 @@
 package com.socactions.sentinel;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.platform.ApiBaseUrl;
 import com.socactions.platform.AzureCredentials;
-import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.Json;
-import com.socactions.platform.Settings;
-import com.socactions.platform.Sleeper;
+import com.socactions.platform.UpstreamClient;
+import com.socactions.platform.UpstreamClients;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamFailure;
-import com.socactions.platform.UpstreamHttp;
 import com.socactions.platform.UpstreamHttp.Answer;
 import com.socactions.platform.UpstreamJson;
 import com.socactions.platform.UpstreamPolicy;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,7 +25,6 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 
@@ -82,83 +76,48 @@ public final class SentinelClient {
   private static final Pattern COMMENT_ID =
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0," + (MAX_COMMENT_ID_LENGTH - 1) + "}");
 
+  /** ARM's client request id header (a client-generated GUID it logs and echoes back). */
+  static final String CORRELATION_HEADER = "x-ms-client-request-id";
+
   private final HttpUrl base;
-  private final String scope;
-  private final AzureCredentials credentials;
-  private final UpstreamHttp http;
-  private final UpstreamPolicy policy;
+  private final UpstreamClient http;
   private final Supplier<UUID> commentIds;
   private final int maxUpdateAttempts;
 
   /**
-   * The client the settings describe, on the shared OkHttp client, waiting for real.
-   *
-   * @throws ConfigurationException when {@code SENTINEL_MANAGEMENT_URL} is not an https base URL
+   * The Sentinel REST API at {@code managementUrl}, signed with the app's identity, on the kit's
+   * shared client.
    */
-  public SentinelClient(Settings settings, AzureCredentials credentials, Clock clock) {
-    this(settings, credentials, clock, Sleeper.SYSTEM);
-  }
-
-  /**
-   * As {@link #SentinelClient(Settings, AzureCredentials, Clock)}, waiting between retries with
-   * {@code sleeper} (tests elsewhere record the waits instead of sleeping through them).
-   */
-  public SentinelClient(
-      Settings settings, AzureCredentials credentials, Clock clock, Sleeper sleeper) {
-    this(
-        managementUrl(settings),
-        credentials,
-        HttpClients.shared(),
-        clock,
-        defaultPolicy(sleeper),
+  public static SentinelClient create(
+      UpstreamClients kit, HttpUrl managementUrl, AzureCredentials credentials) {
+    return new SentinelClient(
+        upstreamClient(kit, managementUrl, credentials),
         UUID::randomUUID,
         DEFAULT_MAX_UPDATE_ATTEMPTS);
   }
 
+  /** The kit's client for the API at {@code managementUrl}: bearer token, ARM's request id. */
+  static UpstreamClient upstreamClient(
+      UpstreamClients kit, HttpUrl managementUrl, AzureCredentials credentials) {
+    return kit.client(UPSTREAM)
+        .baseUrl(managementUrl)
+        .bearerToken(credentials, ApiBaseUrl.azureScope(managementUrl))
+        .correlationHeader(CORRELATION_HEADER, true)
+        .build();
+  }
+
   /**
-   * @param shared the process's OkHttp client; Sentinel's variant is derived from it
    * @param commentIds names of new comments (tests: predictable ones)
    */
-  SentinelClient(
-      HttpUrl base,
-      AzureCredentials credentials,
-      OkHttpClient shared,
-      Clock clock,
-      UpstreamPolicy policy,
-      Supplier<UUID> commentIds,
-      int maxUpdateAttempts) {
-    this.base = Objects.requireNonNull(base, "'base' cannot be null.");
-    this.scope = ApiBaseUrl.azureScope(base);
-    this.credentials = Objects.requireNonNull(credentials, "'credentials' cannot be null.");
-    this.http =
-        new UpstreamHttp(
-            UPSTREAM,
-            shared.newBuilder().build(),
-            Objects.requireNonNull(clock, "'clock' cannot be null."));
-    this.policy = Objects.requireNonNull(policy, "'policy' cannot be null.");
+  SentinelClient(UpstreamClient http, Supplier<UUID> commentIds, int maxUpdateAttempts) {
+    this.http = Objects.requireNonNull(http, "'http' cannot be null.");
+    this.base = http.base();
     this.commentIds = Objects.requireNonNull(commentIds, "'commentIds' cannot be null.");
     if (maxUpdateAttempts < 1) {
       throw new IllegalArgumentException(
           "'maxUpdateAttempts' must be at least 1, not " + maxUpdateAttempts);
     }
     this.maxUpdateAttempts = maxUpdateAttempts;
-  }
-
-  /**
-   * The policy every Sentinel call shares (ARM throttles per principal and answers 429 with
-   * Retry-After).
-   */
-  public static UpstreamPolicy defaultPolicy(Sleeper sleeper) {
-    return new UpstreamPolicy(UPSTREAM, UpstreamPolicy.Options.defaults(), sleeper);
-  }
-
-  /**
-   * {@code SENTINEL_MANAGEMENT_URL}, default {@value #DEFAULT_MANAGEMENT_URL}.
-   *
-   * @throws ConfigurationException naming the setting when it is not an https base URL
-   */
-  public static HttpUrl managementUrl(Settings settings) {
-    return ApiBaseUrl.fromSetting(settings, MANAGEMENT_URL_SETTING, DEFAULT_MANAGEMENT_URL);
   }
 
   /** The management URL in use. */
@@ -168,11 +127,11 @@ public final class SentinelClient {
 
   /** The token scope of every call, {@code <management url>/.default}. */
   public String scope() {
-    return scope;
+    return http.scope();
   }
 
   UpstreamPolicy policy() {
-    return policy;
+    return http.policy();
   }
 
   /**
@@ -419,7 +378,7 @@ public final class SentinelClient {
    * @throws UpstreamException from {@link AzureCredentials#UPSTREAM} when none came
    */
   void checkToken(Duration maxWait) {
-    credentials.token(scope, maxWait);
+    http.prepareCredential(maxWait);
   }
 
   /**
@@ -459,7 +418,7 @@ public final class SentinelClient {
   private Answer call(String what, Request.Builder request) {
     Request built = request.build();
     try {
-      return policy.call(() -> http.send(built));
+      return http.call(built);
     } catch (UpstreamException e) {
       throw explained(what, e);
     }
@@ -492,30 +451,23 @@ public final class SentinelClient {
 
   /** {@code code: message} of an ARM error body, when it is one. */
   static Optional<String> armError(String body) {
-    if (body == null || body.isBlank()) {
-      return Optional.empty();
-    }
-    try {
-      JsonNode error = Json.UPSTREAM.readTree(body).path("error");
-      String code = error.path("code").asText("");
-      String text = error.path("message").asText("");
-      if (code.isEmpty() && text.isEmpty()) {
-        return Optional.empty();
-      }
-      return Optional.of(code.isEmpty() ? text : text.isEmpty() ? code : code + ": " + text);
-    } catch (JsonProcessingException notJson) {
-      return Optional
-          .empty(); // an excerpt cut short, or a gateway's HTML page: the status says enough
-    }
+    return UpstreamJson.errorBody(body)
+        .map(json -> json.path("error"))
+        .flatMap(
+            error -> {
+              String code = error.path("code").asText("");
+              String text = error.path("message").asText("");
+              if (code.isEmpty() && text.isEmpty()) {
+                return Optional.empty();
+              }
+              return Optional.of(
+                  code.isEmpty() ? text : text.isEmpty() ? code : code + ": " + text);
+            });
   }
 
-  private Request.Builder authorized(HttpUrl url) {
-    // Outside the attempt loop's retries: a failing identity endpoint is not Sentinel's fault.
-    String token = credentials.token(scope, DEFAULT_TOKEN_WAIT).getToken();
-    return new Request.Builder()
-        .url(url)
-        .header("Authorization", "Bearer " + token)
-        .header("Accept", "application/json");
+  /** A request to the API; the kit's client signs it with the app's token. */
+  private static Request.Builder authorized(HttpUrl url) {
+    return new Request.Builder().url(url).header("Accept", "application/json");
   }
 
   private static IncidentResource resource(Answer answer) {

@@ -2,7 +2,6 @@ package com.socactions.sentinel;
 
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamException;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Provider;
@@ -30,12 +29,12 @@ public final class SentinelProvider implements Provider {
   /** How long {@link #readiness()} waits for a token: health answers in seconds. */
   static final Duration READINESS_TOKEN_WAIT = Duration.ofSeconds(3);
 
-  private final Settings settings;
+  private final AzureCredentials credentials;
   private final Supplier<SentinelClient> client;
 
-  /** Cheap: reads no setting until asked; {@code client} is built on first use. */
-  public SentinelProvider(Settings settings, Supplier<SentinelClient> client) {
-    this.settings = Objects.requireNonNull(settings, "'settings' cannot be null.");
+  /** Cheap: {@code client} is built on first use. */
+  public SentinelProvider(AzureCredentials credentials, Supplier<SentinelClient> client) {
+    this.credentials = Objects.requireNonNull(credentials, "'credentials' cannot be null.");
     this.client = Objects.requireNonNull(client, "'client' cannot be null.");
   }
 
@@ -64,7 +63,7 @@ public final class SentinelProvider implements Provider {
 
   @Override
   public boolean isConfigured() {
-    return AzureCredentials.isConfigured(settings);
+    return credentials.isConfigured();
   }
 
   @Override

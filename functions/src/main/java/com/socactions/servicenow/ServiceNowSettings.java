@@ -1,8 +1,8 @@
 package com.socactions.servicenow;
 
+import com.socactions.platform.ApiBaseUrl;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
-import java.util.Set;
 import okhttp3.HttpUrl;
 
 /**
@@ -34,7 +34,7 @@ public record ServiceNowSettings(
   public static final String PASSWORD_SETTING = "SERVICENOW_PASSWORD";
   public static final String CLIENT_ID = "SERVICENOW_CLIENT_ID";
   public static final String CLIENT_SECRET_SETTING = "SERVICENOW_CLIENT_SECRET";
-  private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
+  private static final String EXAMPLE_URL = "https://acme.service-now.com";
 
   /**
    * Whether the instance and a sign-in are set, i.e. the {@code servicenow} provider is available.
@@ -51,36 +51,7 @@ public record ServiceNowSettings(
    * @throws ConfigurationException naming the setting that is missing, malformed or in conflict
    */
   public static ServiceNowSettings from(Settings settings) {
-    String text =
-        settings
-            .get(URL)
-            .orElseThrow(
-                () ->
-                    new ConfigurationException(
-                        URL,
-                        "Setting "
-                            + URL
-                            + " must name the ServiceNow instance, e.g."
-                            + " https://acme.service-now.com"));
-    HttpUrl url = HttpUrl.parse(text);
-    if (url == null || url.querySize() > 0 || url.fragment() != null) {
-      throw new ConfigurationException(
-          URL,
-          "Setting "
-              + URL
-              + " must be the instance's base URL such as https://acme.service-now.com, not '"
-              + text
-              + "'");
-    }
-    if (!url.isHttps() && !LOOPBACK.contains(url.host())) {
-      throw new ConfigurationException(
-          URL,
-          "Setting "
-              + URL
-              + " must be an https URL (http only for a loopback host), not '"
-              + text
-              + "'");
-    }
+    HttpUrl url = ApiBaseUrl.required(settings, URL, "the ServiceNow instance's", EXAMPLE_URL);
     boolean basic = settings.isSet(USER) || settings.isSet(PASSWORD_SETTING);
     boolean oauth = settings.isSet(CLIENT_ID) || settings.isSet(CLIENT_SECRET_SETTING);
     if (basic && oauth) {
@@ -142,12 +113,6 @@ public record ServiceNowSettings(
   }
 
   private static String required(Settings settings, String name) {
-    return settings
-        .get(name)
-        .orElseThrow(
-            () ->
-                new ConfigurationException(
-                    name,
-                    "Setting " + name + " is missing (ServiceNow sign-in is half configured)"));
+    return settings.required(name, "ServiceNow sign-in is half configured");
   }
 }

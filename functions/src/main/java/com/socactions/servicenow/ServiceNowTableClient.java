@@ -1,18 +1,15 @@
 package com.socactions.servicenow;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.HttpClients;
-import com.socactions.platform.Json;
-import com.socactions.platform.Settings;
-import com.socactions.platform.Sleeper;
+import com.socactions.platform.UpstreamClient;
+import com.socactions.platform.UpstreamClients;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamHttp;
+import com.socactions.platform.UpstreamJson;
 import com.socactions.platform.UpstreamPolicy;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +21,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 
@@ -52,6 +48,9 @@ public final class ServiceNowTableClient {
    */
   public static final int DEFAULT_PAGE_SIZE = 1_000;
 
+  /** How long a call waits for its OAuth token (one exchange with the instance). */
+  private static final Duration TOKEN_WAIT = Duration.ofSeconds(10);
+
   private static final MediaType JSON = MediaType.get("application/json");
   private static final Pattern TABLE = Pattern.compile("[a-z][a-z0-9_]*");
   private static final Pattern SYS_ID = Pattern.compile("[0-9a-f]{32}");
@@ -77,51 +76,50 @@ public final class ServiceNowTableClient {
   public record Rows(List<ObjectNode> rows, boolean truncated) {}
 
   private final ServiceNowSettings settings;
-  private final UpstreamHttp http;
-  private final UpstreamPolicy policy;
-  private final ServiceNowAuth auth;
+  private final UpstreamClient http;
   private final int pageSize;
 
   /**
-   * @param shared the process's OkHttp client ({@link HttpClients#shared()}); a variant is derived
+   * The Table API of the instance the settings name, signed with basic auth or an OAuth client
+   * credentials token (fetched once and reused), on the kit's shared client.
+   *
    * @param pageSize rows per page, 1 to 10,000
    */
-  public ServiceNowTableClient(
+  public static ServiceNowTableClient create(
+      UpstreamClients kit,
       ServiceNowSettings settings,
-      OkHttpClient shared,
-      Clock clock,
-      UpstreamPolicy policy,
+      UpstreamPolicy.Options options,
       int pageSize) {
+    UpstreamClient.Builder http = kit.client(UPSTREAM).baseUrl(settings.instance()).policy(options);
+    if (settings.usesOAuth()) {
+      http.oauthClientCredentials(
+          settings.instance().newBuilder().encodedPath("/oauth_token.do").build(),
+          settings.clientId(),
+          settings.clientSecret(),
+          settings.credentialSettings());
+    } else {
+      http.basicAuth(settings.user(), settings.password());
+    }
+    return new ServiceNowTableClient(settings, http.build(), pageSize);
+  }
+
+  ServiceNowTableClient(ServiceNowSettings settings, UpstreamClient http, int pageSize) {
     this.settings = Objects.requireNonNull(settings, "'settings' cannot be null.");
-    this.policy = Objects.requireNonNull(policy, "'policy' cannot be null.");
+    this.http = Objects.requireNonNull(http, "'http' cannot be null.");
     if (pageSize < 1 || pageSize > 10_000) {
       throw new IllegalArgumentException("'pageSize' must be 1 to 10000, not " + pageSize);
     }
     this.pageSize = pageSize;
-    this.http = new UpstreamHttp(UPSTREAM, shared.newBuilder().build(), clock);
-    this.auth = ServiceNowAuth.of(settings, http, clock);
   }
 
-  /**
-   * The client the settings describe, with the default policy and page size.
-   *
-   * @throws ConfigurationException naming the setting to fix
-   */
-  public static ServiceNowTableClient create(Settings settings, Clock clock, Sleeper sleeper) {
-    return new ServiceNowTableClient(
-        ServiceNowSettings.from(settings),
-        HttpClients.shared(),
-        clock,
-        defaultPolicy(sleeper),
-        DEFAULT_PAGE_SIZE);
+  /** The instance's base URL. */
+  public HttpUrl instance() {
+    return settings.instance();
   }
 
-  /**
-   * The policy every ServiceNow call shares (instances publish no fixed limit; rate limit rules
-   * answer 429).
-   */
-  public static UpstreamPolicy defaultPolicy(Sleeper sleeper) {
-    return new UpstreamPolicy(UPSTREAM, UpstreamPolicy.Options.defaults(), sleeper);
+  /** The policy every call to the instance shares (one circuit breaker per instance). */
+  public UpstreamPolicy policy() {
+    return http.policy();
   }
 
   /** As {@link #query(String, EncodedQuery, List, int, DisplayValue)} with stored values. */
@@ -164,7 +162,7 @@ public final class ServiceNowTableClient {
     HttpUrl page = first.build();
     while (page != null) {
       HttpUrl url = page;
-      Page answer = policy.call(() -> exchange("read " + table, request(url).get()));
+      Page answer = http.call(() -> exchange("read " + table, request(url).get(), null));
       for (JsonNode row : answer.body().path("result")) {
         String sysId = row.path("sys_id").asText("");
         if (row instanceof ObjectNode object && (sysId.isEmpty() || seen.add(sysId))) {
@@ -200,7 +198,8 @@ public final class ServiceNowTableClient {
     HttpUrl url =
         recordUrl(table, sysId).addQueryParameter("sysparm_exclude_reference_link", "true").build();
     try {
-      return Optional.of(result(policy.call(() -> exchange("read " + table, request(url).get()))));
+      return Optional.of(
+          result(http.call(() -> exchange("read " + table, request(url).get(), null))));
     } catch (UpstreamException e) {
       if (e.failure() == UpstreamFailure.NOT_FOUND) {
         return Optional.empty();
@@ -218,7 +217,7 @@ public final class ServiceNowTableClient {
     HttpUrl url =
         tableUrl(table).addQueryParameter("sysparm_exclude_reference_link", "true").build();
     RequestBody body = RequestBody.create(write(fields), JSON);
-    return result(policy.call(() -> exchange("create in " + table, request(url).post(body))));
+    return result(http.call(() -> exchange("create in " + table, request(url).post(body), null)));
   }
 
   /**
@@ -231,34 +230,40 @@ public final class ServiceNowTableClient {
     HttpUrl url =
         recordUrl(table, sysId).addQueryParameter("sysparm_exclude_reference_link", "true").build();
     RequestBody body = RequestBody.create(write(fields), JSON);
-    return result(policy.call(() -> exchange("update in " + table, request(url).patch(body))));
+    return result(http.call(() -> exchange("update in " + table, request(url).patch(body), null)));
+  }
+
+  /**
+   * Reads one row of {@code table} once, outside the policy (a health check neither waits for
+   * retries nor counts against the breaker), within {@code timeout}.
+   *
+   * @throws UpstreamException when ServiceNow fails or refuses (see the class comment)
+   */
+  public void readOne(String table, Duration timeout) {
+    HttpUrl url =
+        tableUrl(table)
+            .addQueryParameter("sysparm_limit", "1")
+            .addQueryParameter("sysparm_fields", "sys_id")
+            .build();
+    exchange("read " + table, request(url).get(), timeout);
   }
 
   private record Page(JsonNode body, String link) {}
 
   /**
-   * One attempt: sign, send, read. A 401 on a cached OAuth token that ServiceNow no longer takes is
-   * asked once more with a fresh token; other failures get ServiceNow's own message.
+   * One attempt: sign (the kit's client asks once more with a fresh OAuth token when ServiceNow
+   * refuses a cached one), send, read; failures get ServiceNow's own message. The credential is had
+   * first, so a refused OAuth client says so in its own words.
    */
-  private Page exchange(String what, Request.Builder request) {
-    String authorization = auth.authorization();
+  private Page exchange(String what, Request.Builder request, Duration timeout) {
+    http.prepareCredential(TOKEN_WAIT);
     try {
-      return send(request, authorization);
+      UpstreamHttp.Answer answer =
+          timeout == null ? http.send(request.build()) : http.send(request.build(), timeout);
+      return new Page(parse(answer.body()), answer.headers().get("Link"));
     } catch (UpstreamException e) {
-      if (e.failure() == UpstreamFailure.UNAUTHORIZED && auth.rejected(authorization)) {
-        try {
-          return send(request, auth.authorization());
-        } catch (UpstreamException again) {
-          throw explained(what, again);
-        }
-      }
       throw explained(what, e);
     }
-  }
-
-  private Page send(Request.Builder request, String authorization) {
-    UpstreamHttp.Answer answer = http.send(request.header("Authorization", authorization).build());
-    return new Page(parse(answer.body()), answer.headers().get("Link"));
   }
 
   private UpstreamException explained(String what, UpstreamException e) {
@@ -292,17 +297,17 @@ public final class ServiceNowTableClient {
    * body.
    */
   static String errorMessage(String body) {
-    if (body == null || body.isBlank()) {
-      return "";
-    }
-    try {
-      JsonNode error = Json.UPSTREAM.readTree(body).path("error");
-      String message = error.path("message").asText("").strip();
-      String detail = error.path("detail").asText("").strip();
-      return detail.isEmpty() || detail.equals(message) ? message : message + " (" + detail + ")";
-    } catch (JsonProcessingException | RuntimeException notJson) {
-      return "";
-    }
+    return UpstreamJson.errorBody(body)
+        .map(
+            json -> {
+              JsonNode error = json.path("error");
+              String message = error.path("message").asText("").strip();
+              String detail = error.path("detail").asText("").strip();
+              return detail.isEmpty() || detail.equals(message)
+                  ? message
+                  : message + " (" + detail + ")";
+            })
+        .orElse("");
   }
 
   /** The {@code rel="next"} URL of a {@code Link} header, only on the instance's own origin. */
@@ -312,20 +317,10 @@ public final class ServiceNowTableClient {
     }
     Matcher matcher = LINK.matcher(link);
     while (matcher.find()) {
-      if (!matcher.group(2).equalsIgnoreCase("next")) {
-        continue;
-      }
-      HttpUrl next = settings.instance().resolve(matcher.group(1).strip());
-      HttpUrl base = settings.instance();
-      if (next == null
-          || !next.scheme().equals(base.scheme())
-          || !next.host().equals(base.host())
-          || next.port() != base.port()) {
+      if (matcher.group(2).equalsIgnoreCase("next")) {
         // The credentials go with every call: never to an origin the settings did not name.
-        throw UpstreamException.badResponse(
-            UPSTREAM, "ServiceNow pointed the next page at another origin", null, null);
+        return http.sameOriginLink(matcher.group(1).strip());
       }
-      return next;
     }
     return null;
   }
@@ -366,19 +361,10 @@ public final class ServiceNowTableClient {
   }
 
   private static JsonNode parse(String body) {
-    try {
-      return Json.UPSTREAM.readTree(body.isEmpty() ? "{}" : body);
-    } catch (JsonProcessingException e) {
-      throw UpstreamException.badResponse(
-          UPSTREAM, "ServiceNow answered with JSON that does not parse", body, e);
-    }
+    return UpstreamJson.parse(UPSTREAM, body);
   }
 
   private static String write(Map<String, ?> fields) {
-    try {
-      return Json.UPSTREAM.writeValueAsString(fields);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("the record's fields cannot be written as JSON", e);
-    }
+    return UpstreamJson.write(fields);
   }
 }

@@ -8,7 +8,6 @@ import com.google.common.base.Suppliers;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.Settings;
-import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamFailure;
 import com.socactions.providers.Capability;
@@ -25,7 +24,6 @@ import com.socactions.tickets.jira.JiraUser;
 import com.socactions.tickets.jira.Jql;
 import com.socactions.tickets.jira.StatusCategory;
 import com.socactions.tickets.jira.StatusTarget;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -144,16 +142,30 @@ public final class JiraTickets implements TicketSystem {
   private static final Pattern SPACES = Pattern.compile("[\\s\\p{Z}]+");
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private final Settings settings;
+  private final boolean configured;
+  private final String project;
   private final Supplier<JiraClient> client;
   private final Supplier<Mapping> mapping;
   private final Supplier<ZoneId> accountZone;
   private final Map<String, Optional<String>> accountIds = new ConcurrentHashMap<>();
 
-  public JiraTickets(Settings settings, Clock clock, Sleeper sleeper) {
-    this.settings = settings;
-    this.client = Suppliers.memoize(() -> JiraClient.create(settings, clock, sleeper));
-    this.mapping = Suppliers.memoize(() -> Mapping.from(settings));
+  /**
+   * @param configured whether the site, its sign-in and the project are set ({@link
+   *     JiraSettings#isConfigured})
+   * @param project the project's key as set, for the description (a malformed one too)
+   * @param mapping the issue type and the maps ({@link Mapping#from}), parsed on first use by the
+   *     module
+   * @param client the site's client, built once by the module (on {@link JiraSettings})
+   */
+  public JiraTickets(
+      boolean configured,
+      Optional<String> project,
+      Supplier<Mapping> mapping,
+      Supplier<JiraClient> client) {
+    this.configured = configured;
+    this.project = project.orElse("named by " + JiraSettings.PROJECT);
+    this.client = Suppliers.memoize(client::get);
+    this.mapping = mapping;
     // Memoized only once it succeeds: a failed profile read is retried by the next poll.
     this.accountZone =
         Suppliers.memoize(() -> client.get().accountTimeZone().orElse(FALLBACK_ZONE));
@@ -177,7 +189,7 @@ public final class JiraTickets implements TicketSystem {
   @Override
   public String description() {
     return "Issues in the Jira Cloud project "
-        + settings.get(JiraSettings.PROJECT, "named by " + JiraSettings.PROJECT)
+        + project
         + " at "
         + JiraSettings.URL
         + ", kept in step with Sentinel incidents both ways.";
@@ -185,7 +197,7 @@ public final class JiraTickets implements TicketSystem {
 
   @Override
   public boolean isConfigured() {
-    return JiraSettings.isConfigured(settings);
+    return configured;
   }
 
   /** Checks the settings and maps only; Jira itself is not called. */
@@ -204,7 +216,7 @@ public final class JiraTickets implements TicketSystem {
               + " to sync tickets with Jira.");
     }
     try {
-      JiraSettings jira = JiraSettings.from(settings);
+      JiraSettings jira = client.get().settings();
       Mapping map = mapping.get();
       return Readiness.ok(
           "Project "
@@ -602,7 +614,9 @@ public final class JiraTickets implements TicketSystem {
 
   private TicketRef ref(String id, String key) {
     String url =
-        JiraSettings.from(settings)
+        client
+            .get()
+            .settings()
             .site()
             .newBuilder()
             .encodedPath("/browse/")
@@ -663,18 +677,22 @@ public final class JiraTickets implements TicketSystem {
         .orElse(null);
   }
 
-  /** The configured maps, checked once. */
   /**
+   * The issue type and the maps between Sentinel's and Jira's values, checked once.
+   *
    * @param resolutions resolution name to classification, in the order configured (defaults first)
    */
-  private record Mapping(
+  public record Mapping(
       String issueType,
       Map<String, String> priorities,
       Map<String, StatusTarget> statuses,
       Map<String, String> resolutions,
       boolean setResolution) {
 
-    static Mapping from(Settings settings) {
+    /**
+     * @throws ConfigurationException naming the setting that is malformed
+     */
+    public static Mapping from(Settings settings) {
       Map<String, String> priorities =
           TicketMaps.pairs(
               settings, PRIORITY_MAP_SETTING, DEFAULT_PRIORITY_MAP, TicketMaps.SEVERITIES);

@@ -2,18 +2,15 @@ package com.socactions.tickets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.common.base.Suppliers;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
-import com.socactions.platform.Sleeper;
 import com.socactions.providers.Capability;
 import com.socactions.providers.Readiness;
 import com.socactions.sentinel.IncidentComment;
 import com.socactions.sentinel.IncidentStatus;
 import com.socactions.servicenow.EncodedQuery;
+import com.socactions.servicenow.ServiceNowModule;
 import com.socactions.servicenow.ServiceNowSettings;
-import com.socactions.servicenow.ServiceNowTableClient;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -107,24 +104,19 @@ public final class ServiceNowTickets implements TicketSystem {
           "contact_type",
           "cmdb_ci");
 
-  private final Settings settings;
-  private final Supplier<ServiceNowTableClient> client;
+  private final ServiceNowModule serviceNow;
   private final Supplier<Mapping> mapping;
-
-  /** The instance's base URL, read once: every ticket's link is built from it. */
-  private final Supplier<HttpUrl> instance;
 
   private final Map<String, Optional<String>> userIds = new ConcurrentHashMap<>();
 
-  public ServiceNowTickets(Settings settings, Clock clock, Sleeper sleeper) {
-    this(settings, Suppliers.memoize(() -> ServiceNowTableClient.create(settings, clock, sleeper)));
-  }
-
-  ServiceNowTickets(Settings settings, Supplier<ServiceNowTableClient> client) {
-    this.settings = settings;
-    this.client = client;
-    this.mapping = Suppliers.memoize(() -> Mapping.from(settings));
-    this.instance = Suppliers.memoize(() -> ServiceNowSettings.from(settings).instance());
+  /**
+   * @param mapping the ticket table and the maps ({@link Mapping#from}), parsed on first use by the
+   *     module; a malformed one surfaces in readiness and in the calls that need it
+   * @param serviceNow the instance, shared with the CMDB
+   */
+  public ServiceNowTickets(Supplier<Mapping> mapping, ServiceNowModule serviceNow) {
+    this.serviceNow = serviceNow;
+    this.mapping = mapping;
   }
 
   @Override
@@ -144,8 +136,14 @@ public final class ServiceNowTickets implements TicketSystem {
 
   @Override
   public String description() {
+    String table;
+    try {
+      table = mapping.get().table();
+    } catch (ConfigurationException e) {
+      table = "(" + TABLE_SETTING + ")";
+    }
     return "Tickets in the "
-        + settings.get(TABLE_SETTING, DEFAULT_TABLE)
+        + table
         + " table of the ServiceNow instance named by "
         + ServiceNowSettings.URL
         + ", kept in step with Sentinel incidents both ways.";
@@ -153,7 +151,7 @@ public final class ServiceNowTickets implements TicketSystem {
 
   @Override
   public boolean isConfigured() {
-    return ServiceNowSettings.isConfigured(settings);
+    return serviceNow.isConfigured();
   }
 
   @Override
@@ -187,7 +185,7 @@ public final class ServiceNowTickets implements TicketSystem {
         EncodedQuery.where(EncodedQuery.equalTo("correlation_id", content.correlationId()))
             .and(EncodedQuery.equalTo("correlation_display", CORRELATION_DISPLAY))
             .orderBy("sys_created_on");
-    List<ObjectNode> rows = client.get().query(map.table, query, TICKET_FIELDS, 1).rows();
+    List<ObjectNode> rows = serviceNow.client().query(map.table, query, TICKET_FIELDS, 1).rows();
     return rows.stream().findFirst().map(this::ref);
   }
 
@@ -197,14 +195,14 @@ public final class ServiceNowTickets implements TicketSystem {
     fields.putAll(fieldsOf(content, Set.of(TicketField.values())));
     fields.put("correlation_id", content.correlationId());
     fields.put("correlation_display", CORRELATION_DISPLAY);
-    return ref(client.get().create(mapping.get().table, fields));
+    return ref(serviceNow.client().create(mapping.get().table, fields));
   }
 
   @Override
   public void update(TicketRef ticket, TicketContent content, Set<TicketField> changed) {
     Map<String, Object> fields = fieldsOf(content, changed);
     if (!fields.isEmpty()) {
-      client.get().update(mapping.get().table, ticket.id(), fields);
+      serviceNow.client().update(mapping.get().table, ticket.id(), fields);
     }
   }
 
@@ -217,15 +215,15 @@ public final class ServiceNowTickets implements TicketSystem {
     for (IncidentComment comment : comments) {
       notes.add(TicketText.commentLine(comment));
     }
-    client
-        .get()
+    serviceNow
+        .client()
         .update(mapping.get().table, ticket.id(), Map.of("work_notes", String.join("\n\n", notes)));
   }
 
   @Override
   public Optional<TicketState> read(String ticketId, Instant commentsSince) {
-    return client
-        .get()
+    return serviceNow
+        .client()
         .get(mapping.get().table, ticketId)
         .map(row -> state(row, journal(List.of(ticketId), commentsSince)));
   }
@@ -251,8 +249,8 @@ public final class ServiceNowTickets implements TicketSystem {
       public List<TicketChange> next() {
         List<TicketChange> changes = new ArrayList<>();
         for (ObjectNode row :
-            client
-                .get()
+            serviceNow
+                .client()
                 .query(mapping.get().table, changesAfter(last), TICKET_FIELDS, pageSize)
                 .rows()) {
           Instant updated = glideTime(row.path("sys_updated_on").asText(null));
@@ -364,8 +362,8 @@ public final class ServiceNowTickets implements TicketSystem {
     return userIds.computeIfAbsent(
         owner.toLowerCase(Locale.ROOT),
         key ->
-            client
-                .get()
+            serviceNow
+                .client()
                 .query(
                     "sys_user",
                     EncodedQuery.where(EncodedQuery.equalTo("email", owner))
@@ -380,7 +378,7 @@ public final class ServiceNowTickets implements TicketSystem {
 
   private TicketRef ref(JsonNode row) {
     String sysId = row.path("sys_id").asText();
-    HttpUrl instance = this.instance.get();
+    HttpUrl instance = serviceNow.settings().instance();
     String url =
         instance
             .newBuilder()
@@ -428,8 +426,8 @@ public final class ServiceNowTickets implements TicketSystem {
             .orderBy("sys_created_on");
     Map<String, List<TicketState.TicketComment>> byTicket = new LinkedHashMap<>();
     for (ObjectNode row :
-        client
-            .get()
+        serviceNow
+            .client()
             .query(
                 JOURNAL_TABLE,
                 query,
@@ -459,15 +457,22 @@ public final class ServiceNowTickets implements TicketSystem {
     }
   }
 
-  /** The configured maps, checked once. */
-  private record Mapping(
+  /**
+   * The ticket table and the maps between Sentinel's and ServiceNow's values, checked once.
+   *
+   * @param table {@code SERVICENOW_TICKET_TABLE}, default {@code incident}
+   */
+  public record Mapping(
       String table,
       Map<String, String[]> priorities,
       Map<String, String> states,
       Set<String> closedStates,
       Map<String, String> closeCodes) {
 
-    static Mapping from(Settings settings) {
+    /**
+     * @throws ConfigurationException naming the setting that is malformed
+     */
+    public static Mapping from(Settings settings) {
       String table = settings.get(TABLE_SETTING, DEFAULT_TABLE);
       if (!table.matches("[a-z][a-z0-9_]{1,79}")) {
         throw new ConfigurationException(

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.blocking.Verdict;
 import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.Json;
-import com.socactions.platform.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -58,14 +56,6 @@ public final class ServiceNowWebhook {
 
   public ServiceNowWebhook(String secret) {
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /**
-   * The verifier, or empty when {@value #SECRET_SETTING} is not set (inbound from ServiceNow is
-   * off).
-   */
-  public static Optional<ServiceNowWebhook> fromSettings(Settings settings) {
-    return settings.get(SECRET_SETTING).filter(s -> !s.isBlank()).map(ServiceNowWebhook::new);
   }
 
   /** Checks the signature over the raw bytes before anything parses them, in constant time. */

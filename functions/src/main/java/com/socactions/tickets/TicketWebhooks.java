@@ -1,10 +1,8 @@
 package com.socactions.tickets;
 
-import com.google.common.base.Suppliers;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Digests;
 import com.socactions.platform.InvalidInputException;
-import com.socactions.platform.Settings;
 import com.socactions.tickets.jira.JiraWebhook;
 import com.socactions.tickets.jira.JiraWebhookEvent;
 import java.nio.charset.StandardCharsets;
@@ -29,25 +27,27 @@ import java.util.function.Supplier;
  * <p>A system whose secret is not set has inbound off: its webhook answers 422 naming the setting.
  */
 public final class TicketWebhooks {
-  private final Settings settings;
   private final Clock clock;
   private final Supplier<TicketInboundService> inbound;
   private final Supplier<TicketLinks> links;
-  // The secrets are read once: settings are a snapshot for the life of the worker.
   private final Supplier<Optional<JiraWebhook>> jira;
   private final Supplier<Optional<ServiceNowWebhook>> serviceNow;
 
+  /**
+   * @param jira the verifier of {@code JIRA_WEBHOOK_SECRET}; empty when it is not set
+   * @param serviceNow the verifier of {@code SERVICENOW_WEBHOOK_SECRET}; empty when it is not set
+   */
   public TicketWebhooks(
-      Settings settings,
       Clock clock,
       Supplier<TicketInboundService> inbound,
-      Supplier<TicketLinks> links) {
-    this.settings = settings;
+      Supplier<TicketLinks> links,
+      Optional<JiraWebhook> jira,
+      Optional<ServiceNowWebhook> serviceNow) {
     this.clock = clock;
     this.inbound = inbound;
     this.links = links;
-    this.jira = Suppliers.memoize(() -> JiraWebhook.fromSettings(settings));
-    this.serviceNow = Suppliers.memoize(() -> ServiceNowWebhook.fromSettings(settings));
+    this.jira = () -> jira;
+    this.serviceNow = () -> serviceNow;
   }
 
   /**

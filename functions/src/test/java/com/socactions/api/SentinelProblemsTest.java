@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.catchRuntimeException;
 
 import com.azure.core.credential.AccessToken;
 import com.socactions.platform.AzureCredentials;
-import com.socactions.platform.Settings;
 import com.socactions.sentinel.ArmIncidentId;
 import com.socactions.sentinel.FakeSentinelApi;
 import com.socactions.sentinel.SentinelClient;
+import com.socactions.testing.TestKit;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.util.Map;
+import okhttp3.HttpUrl;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -30,13 +30,14 @@ class SentinelProblemsTest {
                       new AccessToken(
                           "a token Sentinel refuses", OffsetDateTime.now().plusHours(1))));
       SentinelClient client =
-          new SentinelClient(
-              Settings.of(Map.of(SentinelClient.MANAGEMENT_URL_SETTING, sentinel.baseUrl())),
-              credentials,
-              Clock.systemUTC(),
-              wait -> {
-                throw new AssertionError("a refusal is not retried");
-              });
+          SentinelClient.create(
+              TestKit.kit(
+                  Clock.systemUTC(),
+                  wait -> {
+                    throw new AssertionError("a refusal is not retried");
+                  }),
+              HttpUrl.get(sentinel.baseUrl()),
+              credentials);
 
       RuntimeException refused =
           catchRuntimeException(

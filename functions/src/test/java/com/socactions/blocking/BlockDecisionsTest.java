@@ -10,13 +10,12 @@ import com.socactions.decisions.RecordingDecisionLog;
 import com.socactions.ledger.BlockLedger;
 import com.socactions.ledger.Provenance;
 import com.socactions.ledger.TestLedgers;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
-import com.socactions.platform.TableStorage;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamPolicy;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -54,20 +53,15 @@ class BlockDecisionsTest {
                 FakePanOsApi.API_KEY));
     BlockLedger ledger =
         new BlockLedger(
-            TestLedgers.tables(new TableStorage(settings)), clock, BlockLedger.Options.defaults());
+            TestLedgers.tables(TestKit.storage(settings)), clock, BlockLedger.Options.defaults());
     PanOsEnforcementPoint panOs =
-        new PanOsEnforcementPoint(
-            settings,
-            clock,
-            HttpClients.shared(),
-            duration -> {},
-            UpstreamPolicy.Options.defaults(),
-            PanOsEnforcementPoint.DEFAULT_READINESS_TIMEOUT);
+        BlockingModule.panOs(
+            settings, TestKit.kit(clock, duration -> {}), UpstreamPolicy.Options.defaults());
     service =
         new BlockingService(
-                List.of(new DynamicListEnforcementPoint(settings), panOs),
+                List.of(BlockingModule.edl(settings), panOs),
                 () -> ledger,
-                () -> ProtectedIndicators.fromSettings(settings),
+                () -> BlockingModule.protectedIndicators(settings),
                 CriticalAssets.NONE,
                 clock)
             .decisionLog(decisions);

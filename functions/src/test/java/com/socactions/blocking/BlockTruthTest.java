@@ -9,7 +9,6 @@ import com.socactions.cmdb.CriticalAssets;
 import com.socactions.graph.FakeGraph;
 import com.socactions.graph.GraphClient;
 import com.socactions.graph.GraphNamedLocations;
-import com.socactions.graph.GraphProvider;
 import com.socactions.indicators.Indicator;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
@@ -18,17 +17,18 @@ import com.socactions.ledger.LedgerEntry;
 import com.socactions.ledger.LedgerState;
 import com.socactions.ledger.LedgerTables;
 import com.socactions.platform.AzureCredentials;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.TableLease;
 import com.socactions.platform.TableStorage;
 import com.socactions.platform.Ticker;
+import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamPolicy;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,7 +95,7 @@ class BlockTruthTest {
     values.put("AZURE_CLIENT_ID", "11111111-1111-1111-1111-111111111111");
     values.put("AZURE_CLIENT_SECRET", "not-used-the-credential-is-injected");
     settings = Settings.of(values);
-    storage = new TableStorage(settings);
+    storage = TestKit.storage(settings);
     table = "truth" + TABLES.incrementAndGet() + System.nanoTime() % 100_000;
     ledgerTables = LedgerTables.in(storage, table);
     service = service(clock);
@@ -127,23 +127,16 @@ class BlockTruthTest {
     UpstreamPolicy.Options options =
         UpstreamPolicy.Options.defaults().circuitBreaker(100, 10_000, Duration.ofSeconds(1));
     PanOsEnforcementPoint panOs =
-        new PanOsEnforcementPoint(
-            settings,
-            time,
-            HttpClients.shared(),
-            noWait,
-            options,
-            PanOsEnforcementPoint.DEFAULT_READINESS_TIMEOUT);
+        BlockingModule.panOs(settings, TestKit.kit(time, noWait), options);
     DefenderEnforcementPoint defenderPoint =
-        new DefenderEnforcementPoint(
+        BlockingModule.defender(
             settings,
+            TestKit.kit(time, noWait),
             credentials,
-            HttpClients.shared(),
-            time,
-            () -> new UpstreamPolicy(DefenderIndicatorsClient.UPSTREAM, options, noWait),
-            Duration.ZERO);
-    GraphClient client = new GraphClient(settings, credentials, time, noWait, () -> 0L);
-    GraphNamedLocations locations = new GraphNamedLocations(client);
+            options,
+            Duration.ZERO,
+            UpstreamBudgets.local(time, noWait));
+    GraphClient client = TestKit.graph(settings, time, noWait, credentials);
     TableLease lease =
         new TableLease(
             storage.table(table + "leases"),
@@ -153,11 +146,10 @@ class BlockTruthTest {
             TableLease.DEFAULT_DURATION,
             Duration.ofSeconds(60),
             Duration.ofMillis(10));
-    GraphProvider provider = new GraphProvider(settings, () -> client, () -> locations, () -> 0L);
     EntraNamedLocationEnforcementPoint namedLocation =
-        new EntraNamedLocationEnforcementPoint(
-            settings, () -> locations, () -> lease, provider::readiness);
-    return List.of(new DynamicListEnforcementPoint(settings), defenderPoint, panOs, namedLocation);
+        EntraNamedLocationEnforcementPointTest.point(
+            settings, true, credentials, client, lease, () -> 0L);
+    return List.of(BlockingModule.edl(settings), defenderPoint, panOs, namedLocation);
   }
 
   // ---- ownership: Defender ----
@@ -372,7 +364,7 @@ class BlockTruthTest {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     RecordingPoint edl =
         new RecordingPoint(
-            new DynamicListEnforcementPoint(settings),
+            BlockingModule.edl(settings),
             () -> {
               // While the timer's lift is on the provider, an analyst blocks the same value again.
               reBlock.set(pool.submit(() -> service.block(command("edl", "45.45.0.1"))));

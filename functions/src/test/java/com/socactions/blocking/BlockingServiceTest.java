@@ -11,7 +11,6 @@ import com.socactions.ledger.BlockLedger;
 import com.socactions.ledger.LedgerState;
 import com.socactions.ledger.TestLedgers;
 import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.Settings;
 import com.socactions.platform.TableStorage;
@@ -19,6 +18,7 @@ import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamPolicy;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,21 +67,16 @@ class BlockingServiceTest {
                 FakePanOsApi.API_KEY,
                 "PROTECTED_INDICATORS",
                 "185.220.100.0/28, corp.contoso.com"));
-    TableStorage storage = new TableStorage(settings);
+    TableStorage storage = TestKit.storage(settings);
     ledger = new BlockLedger(TestLedgers.tables(storage), clock, BlockLedger.Options.defaults());
     PanOsEnforcementPoint panOs =
-        new PanOsEnforcementPoint(
-            settings,
-            clock,
-            HttpClients.shared(),
-            duration -> {},
-            UpstreamPolicy.Options.defaults(),
-            PanOsEnforcementPoint.DEFAULT_READINESS_TIMEOUT);
+        BlockingModule.panOs(
+            settings, TestKit.kit(clock, duration -> {}), UpstreamPolicy.Options.defaults());
     service =
         new BlockingService(
-            List.of(new DynamicListEnforcementPoint(settings), panOs),
+            List.of(BlockingModule.edl(settings), panOs),
             () -> ledger,
-            () -> ProtectedIndicators.fromSettings(settings),
+            () -> BlockingModule.protectedIndicators(settings),
             CriticalAssets.NONE,
             clock);
   }
@@ -387,9 +382,9 @@ class BlockingServiceTest {
         };
     BlockingService withCmdb =
         new BlockingService(
-            List.of(new DynamicListEnforcementPoint(Settings.of(Map.of()))),
+            List.of(BlockingModule.edl(Settings.of(Map.of()))),
             () -> ledger,
-            () -> ProtectedIndicators.fromSettings(Settings.of(Map.of())),
+            () -> BlockingModule.protectedIndicators(Settings.of(Map.of())),
             cmdb,
             clock);
 
@@ -418,9 +413,11 @@ class BlockingServiceTest {
         .hasMessageContaining("provider");
     BlockingService withoutPanOs =
         new BlockingService(
-            List.of(new PanOsEnforcementPoint(Settings.of(Map.of()), clock)),
+            List.of(
+                BlockingModule.panOs(
+                    Settings.of(Map.of()), TestKit.kit(), UpstreamPolicy.Options.defaults())),
             () -> ledger,
-            () -> ProtectedIndicators.fromSettings(Settings.of(Map.of())),
+            () -> BlockingModule.protectedIndicators(Settings.of(Map.of())),
             CriticalAssets.NONE,
             clock);
     assertThatThrownBy(

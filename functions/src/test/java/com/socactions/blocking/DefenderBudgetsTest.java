@@ -8,7 +8,6 @@ import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
 import com.socactions.ledger.Action;
 import com.socactions.platform.AzureCredentials;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamPolicy;
@@ -17,6 +16,7 @@ import com.socactions.testing.ClockSleeper;
 import com.socactions.testing.CountedTable;
 import com.socactions.testing.CountedTable.Kind;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -66,14 +66,11 @@ class DefenderBudgetsTest {
   }
 
   private DefenderEnforcementPoint instance(UpstreamBudgets budgets) {
-    return new DefenderEnforcementPoint(
+    return BlockingModule.defender(
         settings,
+        TestKit.kit(clock, sleeper),
         credentials,
-        HttpClients.shared(),
-        clock,
-        () ->
-            new UpstreamPolicy(
-                DefenderIndicatorsClient.UPSTREAM, UpstreamPolicy.Options.defaults(), sleeper),
+        UpstreamPolicy.Options.defaults(),
         DefenderSnapshot.DEFAULT_MAX_AGE,
         budgets);
   }

@@ -11,11 +11,12 @@ import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
 import com.socactions.ledger.Action;
 import com.socactions.platform.AzureCredentials;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
+import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamPolicy;
 import com.socactions.providers.Readiness;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -69,18 +70,22 @@ class DefenderEnforcementPointTest {
   }
 
   private DefenderEnforcementPoint point() {
-    return new DefenderEnforcementPoint(
-        settings, credentials, HttpClients.shared(), clock, waits::add);
+    return point(UpstreamPolicy.Options.defaults(), DefenderSnapshot.DEFAULT_MAX_AGE);
   }
 
   private DefenderEnforcementPoint point(UpstreamPolicy.Options options, Duration snapshotMaxAge) {
-    return new DefenderEnforcementPoint(
+    return point(credentials, options, snapshotMaxAge);
+  }
+
+  private DefenderEnforcementPoint point(
+      AzureCredentials credentials, UpstreamPolicy.Options options, Duration snapshotMaxAge) {
+    return BlockingModule.defender(
         settings,
+        TestKit.kit(clock, waits::add),
         credentials,
-        HttpClients.shared(),
-        clock,
-        () -> new UpstreamPolicy(DefenderIndicatorsClient.UPSTREAM, options, waits::add),
-        snapshotMaxAge);
+        options,
+        snapshotMaxAge,
+        UpstreamBudgets.local(clock, waits::add));
   }
 
   private static Indicator indicator(String input) {
@@ -713,7 +718,7 @@ class DefenderEnforcementPointTest {
                 Mono.error(
                     new IllegalStateException("AADSTS7000215: Invalid client secret provided.")));
     DefenderEnforcementPoint point =
-        new DefenderEnforcementPoint(settings, refusing, HttpClients.shared(), clock, waits::add);
+        point(refusing, UpstreamPolicy.Options.defaults(), DefenderSnapshot.DEFAULT_MAX_AGE);
 
     Readiness readiness = point.readiness();
 

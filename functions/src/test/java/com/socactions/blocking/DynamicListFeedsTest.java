@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,7 +52,11 @@ class DynamicListFeedsTest {
   /** One app instance's feeds on the shared ledger and rendering table. */
   private DynamicListFeeds instance() {
     return new DynamicListFeeds(
-        () -> ledger, () -> storage.table(renderings), settings, clock, Duration.ofSeconds(10));
+        () -> ledger,
+        () -> storage.table(renderings),
+        settings.get(DynamicListEnforcementPoint.FEED_TOKEN_SETTING),
+        clock,
+        Duration.ofSeconds(10));
   }
 
   @Test
@@ -190,7 +195,7 @@ class DynamicListFeedsTest {
     assertThat(feeds.isAuthorized(null)).isFalse();
     DynamicListFeeds off =
         new DynamicListFeeds(
-            () -> ledger, () -> storage.table(renderings), Settings.of(Map.of()), clock);
+            () -> ledger, () -> storage.table(renderings), Optional.empty(), clock);
     assertThat(off.isEnabled()).isFalse();
     assertThat(off.isAuthorized("")).isFalse();
   }

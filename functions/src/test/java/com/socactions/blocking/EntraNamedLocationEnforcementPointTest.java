@@ -11,6 +11,7 @@ import com.socactions.blocking.EnforcementOutcome.Status;
 import com.socactions.cmdb.CriticalAssets;
 import com.socactions.graph.FakeGraph;
 import com.socactions.graph.GraphClient;
+import com.socactions.graph.GraphModule;
 import com.socactions.graph.GraphNamedLocations;
 import com.socactions.graph.GraphProvider;
 import com.socactions.indicators.Indicator;
@@ -28,6 +29,7 @@ import com.socactions.platform.Ticker;
 import com.socactions.providers.Readiness;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,7 +88,7 @@ class EntraNamedLocationEnforcementPointTest {
                 "AZURE_CLIENT_SECRET",
                 "not-used-the-credential-is-injected"));
     settings = Settings.of(values);
-    storage = new TableStorage(settings);
+    storage = TestKit.storage(settings);
     leaseTable = "leases" + TABLES.incrementAndGet() + System.nanoTime() % 100_000;
   }
 
@@ -114,8 +116,7 @@ class EntraNamedLocationEnforcementPointTest {
         AzureCredentials.of(
             request -> Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1))));
     Ticker ticker = () -> 0L;
-    GraphClient client = new GraphClient(settings, credentials, clock, graphSleeper, ticker);
-    GraphNamedLocations locations = new GraphNamedLocations(client);
+    GraphClient client = TestKit.graph(settings, clock, graphSleeper, credentials);
     TableLease lease =
         new TableLease(
             storage.table(leaseTable),
@@ -125,9 +126,42 @@ class EntraNamedLocationEnforcementPointTest {
             leaseDuration,
             Duration.ofSeconds(60),
             Duration.ofMillis(10));
-    GraphProvider provider = new GraphProvider(settings, () -> client, () -> locations, ticker);
+    // As the module wires it: configured by the location and the app's Azure identity.
+    return point(
+        settings,
+        settings.isSet(GraphNamedLocations.LOCATION_SETTING)
+            && AzureCredentials.isConfigured(settings),
+        credentials,
+        client,
+        lease,
+        ticker);
+  }
+
+  /**
+   * The point on {@code client} and {@code lease} as {@link BlockingModule} wires it: the location
+   * from the settings, readiness from Graph's provider.
+   */
+  static EntraNamedLocationEnforcementPoint point(
+      Settings settings,
+      boolean configured,
+      AzureCredentials credentials,
+      GraphClient client,
+      TableLease lease,
+      Ticker ticker) {
+    GraphNamedLocations locations = new GraphNamedLocations(client);
+    GraphProvider provider =
+        new GraphProvider(
+            credentials,
+            () -> client,
+            () -> GraphModule.Options.from(settings).namedLocationId(),
+            () -> locations,
+            ticker);
     return new EntraNamedLocationEnforcementPoint(
-        settings, () -> locations, () -> lease, provider::readiness);
+        configured,
+        () -> GraphModule.Options.from(settings).namedLocationId(),
+        () -> locations,
+        () -> lease,
+        provider::readiness);
   }
 
   private List<String> held() {
@@ -344,7 +378,7 @@ class EntraNamedLocationEnforcementPointTest {
     return new BlockingService(
         List.of(point),
         () -> ledger,
-        () -> ProtectedIndicators.fromSettings(settings),
+        () -> BlockingModule.protectedIndicators(settings),
         CriticalAssets.NONE,
         clock);
   }

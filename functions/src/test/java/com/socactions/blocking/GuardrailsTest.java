@@ -70,7 +70,8 @@ class GuardrailsTest {
               "81.2.69.0/24, 2a02:cf40:1::/48;contoso.com\nportal.fabrikam.com  "
                   + SHA256_PROTECTED));
 
-  private final Guardrails guardrails = Guardrails.fromSettings(SETTINGS, ALLOWED, CMDB);
+  private final Guardrails guardrails =
+      new Guardrails(BlockingModule.protectedIndicators(SETTINGS), ALLOWED, CMDB);
 
   private static Indicator indicator(String input) {
     return ((ParseResult.Parsed) Indicators.parse(input)).indicator();
@@ -458,8 +459,7 @@ class GuardrailsTest {
 
   @Test
   void withoutSettingsOrCollaboratorsOnlyTheBuiltInChecksApply() {
-    Guardrails bare =
-        Guardrails.fromSettings(Settings.of(Map.of()), AllowList.NONE, CriticalAssets.NONE);
+    Guardrails bare = new Guardrails(ProtectedIndicators.NONE, AllowList.NONE, CriticalAssets.NONE);
 
     assertThat(bare.check(indicator("81.2.69.142"), GuardrailOverride.NONE).isAllowed()).isTrue();
     assertThat(bare.check(indicator("contoso.com"), GuardrailOverride.NONE).isAllowed()).isTrue();
@@ -491,7 +491,7 @@ class GuardrailsTest {
   void aMalformedProtectedEntryIsAConfigurationErrorNamingTheSetting(String value) {
     Settings settings = Settings.of(Map.of(ProtectedIndicators.SETTING, value));
 
-    assertThatThrownBy(() -> ProtectedIndicators.fromSettings(settings))
+    assertThatThrownBy(() -> BlockingModule.protectedIndicators(settings))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining(ProtectedIndicators.SETTING)
         .satisfies(
@@ -503,7 +503,7 @@ class GuardrailsTest {
   @Test
   void protectedEntriesAreNormalisedLikeIndicators() {
     ProtectedIndicators entries =
-        ProtectedIndicators.fromSettings(
+        BlockingModule.protectedIndicators(
             Settings.of(
                 Map.of(
                     ProtectedIndicators.SETTING, "Contoso.COM. ,81.2.69.7/24 ::ffff:81.2.71.1")));

@@ -10,12 +10,12 @@ import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
 import com.socactions.ledger.Action;
 import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamPolicy;
 import com.socactions.providers.Readiness;
 import com.socactions.testing.MutableClock;
 import com.socactions.testing.SharedFixtures;
+import com.socactions.testing.TestKit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -486,7 +486,7 @@ class PanOsEnforcementPointTest {
 
   @Test
   void withoutUrlAndKeyItIsNotConfiguredAndPlainHttpToAFirewallIsRefused() {
-    PanOsEnforcementPoint unset = new PanOsEnforcementPoint(Settings.of(Map.of()), clock);
+    PanOsEnforcementPoint unset = panOs(Settings.of(Map.of()));
     assertThat(unset.isConfigured()).isFalse();
     assertThat(unset.readiness().status()).isEqualTo(Readiness.Status.NOT_CONFIGURED);
 
@@ -501,13 +501,8 @@ class PanOsEnforcementPointTest {
   }
 
   private PanOsEnforcementPoint panOs(Settings settings) {
-    return new PanOsEnforcementPoint(
-        settings,
-        clock,
-        HttpClients.shared(),
-        waits::add,
-        UpstreamPolicy.Options.defaults(),
-        PanOsEnforcementPoint.DEFAULT_READINESS_TIMEOUT);
+    return BlockingModule.panOs(
+        settings, TestKit.kit(clock, waits::add), UpstreamPolicy.Options.defaults());
   }
 
   private Settings settings(Map<String, String> overrides) {

@@ -14,6 +14,7 @@ import com.socactions.indicators.ParseResult;
 import com.socactions.ledger.AllowList;
 import com.socactions.platform.Settings;
 import com.socactions.servicenow.FakeServiceNow;
+import com.socactions.testing.TestKit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -197,7 +198,7 @@ class CmdbContainmentTest {
         csv.append(String.join(",", ci)).append('\n');
       }
       Path assets = Files.writeString(dir.resolve("assets.csv"), csv);
-      cmdb = new CsvCmdb(Settings.of(Map.of(CsvCmdb.ASSETS_SETTING, assets.toString())), CLOCK);
+      cmdb = CmdbModule.csv(Settings.of(Map.of(CsvCmdb.ASSETS_SETTING, assets.toString())), CLOCK);
     }
 
     @Override
@@ -208,7 +209,7 @@ class CmdbContainmentTest {
     @Test
     void theSampleCmdbRefusesBlocksAroundItsVpnGateway() {
       CriticalAssets sample =
-          new CmdbModule(Settings.of(Map.of()), CLOCK)
+          TestKit.cmdb(Settings.of(Map.of()), CLOCK)
               .criticalAssets()
               .forBatch(
                   List.of(
@@ -249,7 +250,7 @@ class CmdbContainmentTest {
                 "u_hva", ci.get(4)));
       }
       cmdb =
-          new ServiceNowCmdb(
+          TestKit.serviceNowCmdb(
               Settings.of(
                   Map.of(
                       "SERVICENOW_URL", fake.url(),

@@ -46,7 +46,7 @@ class CmdbMatchingTest {
             carol@europe.contoso.com,,alee,EUROPE,Carol in another domain with the same sAMAccountName
             """);
     cmdb =
-        new CsvCmdb(
+        CmdbModule.csv(
             Settings.of(
                 Map.of(
                     CsvCmdb.ASSETS_SETTING,

@@ -6,6 +6,7 @@ import com.socactions.indicators.Indicator;
 import com.socactions.indicators.Indicators;
 import com.socactions.indicators.ParseResult;
 import com.socactions.platform.Settings;
+import com.socactions.testing.TestKit;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ class CmdbServiceTest {
 
   @Test
   void theSampleCmdbMarksDomainControllersCritical() {
-    CmdbModule module = new CmdbModule(Settings.of(Map.of()), Clock.systemUTC());
+    CmdbModule module = TestKit.cmdb(Settings.of(Map.of()), Clock.systemUTC());
 
     assertThat(module.criticalAssets().find(parse("dc01.contoso.com")))
         .get()

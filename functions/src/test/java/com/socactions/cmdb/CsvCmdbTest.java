@@ -223,7 +223,7 @@ class CsvCmdbTest {
 
   @Test
   void theSampleDataLoadsWithoutProblemsAndHoldsCriticalAssetsAndVips() {
-    CsvCmdb cmdb = new CsvCmdb(Settings.of(Map.of()), clock);
+    CsvCmdb cmdb = CmdbModule.csv(Settings.of(Map.of()), clock);
 
     Readiness readiness = cmdb.readiness();
     assertThat(readiness.status()).as(readiness.detail()).isEqualTo(Readiness.Status.OK);
@@ -255,7 +255,7 @@ class CsvCmdbTest {
     if (accounts != null) {
       settings.put(CsvCmdb.ACCOUNTS_SETTING, accounts.toString());
     }
-    return new CsvCmdb(Settings.of(settings), clock);
+    return CmdbModule.csv(Settings.of(settings), clock);
   }
 
   private Path write(String name, String text) throws IOException {

@@ -9,6 +9,7 @@ import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamFailure;
 import com.socactions.providers.Readiness;
 import com.socactions.servicenow.FakeServiceNow;
+import com.socactions.testing.TestKit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +53,7 @@ class ServiceNowCmdbTest {
                 "SERVICENOW_PASSWORD",
                 PASSWORD));
     settings.putAll(extra);
-    return new ServiceNowCmdb(Settings.of(settings), CLOCK, waits::add);
+    return TestKit.serviceNowCmdb(Settings.of(settings), CLOCK, waits::add);
   }
 
   private ServiceNowCmdb cmdb() {
@@ -365,7 +366,7 @@ class ServiceNowCmdbTest {
 
   @Test
   void withoutSettingsItIsNotConfigured() {
-    ServiceNowCmdb cmdb = new ServiceNowCmdb(Settings.of(Map.of()), CLOCK, waits::add);
+    ServiceNowCmdb cmdb = TestKit.serviceNowCmdb(Settings.of(Map.of()), CLOCK, waits::add);
 
     assertThat(cmdb.isConfigured()).isFalse();
     assertThat(cmdb.readiness().status()).isEqualTo(Readiness.Status.NOT_CONFIGURED);

@@ -10,6 +10,7 @@ import com.socactions.platform.TableStorage;
 import com.socactions.providers.Readiness;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.HashMap;
@@ -43,10 +44,10 @@ class DecisionsModuleTest {
     values.put(TableStorage.CONNECTION_SETTING, Azurite.connectionString());
     values.putAll(extra);
     Settings settings = Settings.of(values);
-    AzureCredentials credentials = new AzureCredentials(settings);
-    TableStorage storage = new TableStorage(settings, credentials);
+    AzureCredentials credentials = TestKit.credentials(settings);
+    TableStorage storage = new TableStorage(settings, credentials, TestKit.kit());
     return new DecisionsModule(
-        settings, clock, credentials, () -> storage, fake.trustingClient(), false);
+        settings, fake.trustingKit(clock), credentials, () -> storage, false);
   }
 
   private static Decision refusal() {

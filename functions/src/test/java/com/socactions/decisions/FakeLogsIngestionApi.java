@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.platform.FakeManagedIdentityEndpoint;
-import com.socactions.platform.HttpClients;
+import com.socactions.platform.Sleeper;
+import com.socactions.platform.UpstreamClients;
 import com.socactions.testing.NoDelaySockets;
+import com.socactions.testing.TestKit;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
@@ -124,10 +127,15 @@ final class FakeLogsIngestionApi implements AutoCloseable {
         new HandshakeCertificates.Builder()
             .addTrustedCertificate(certificate.certificate())
             .build();
-    return HttpClients.shared()
+    return TestKit.http()
         .newBuilder()
         .sslSocketFactory(trust.sslSocketFactory(), trust.trustManager())
         .build();
+  }
+
+  /** A kit whose clients trust this fake's certificate, on {@code clock}. */
+  UpstreamClients trustingKit(Clock clock) {
+    return new UpstreamClients(trustingClient(), clock, Sleeper.SYSTEM);
   }
 
   /** Every row taken so far, in arrival order. */

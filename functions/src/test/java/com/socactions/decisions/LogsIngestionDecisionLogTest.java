@@ -13,8 +13,10 @@ import com.socactions.platform.Ticker;
 import com.socactions.providers.Readiness;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -49,7 +51,7 @@ class LogsIngestionDecisionLogTest {
   void setUp() throws IOException {
     fake = FakeLogsIngestionApi.start();
     storage =
-        new TableStorage(
+        TestKit.storage(
             Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())));
     int n = TABLES.incrementAndGet();
     spillTable = "DecisionSpill" + n;
@@ -78,7 +80,7 @@ class LogsIngestionDecisionLogTest {
             FakeLogsIngestionApi.RULE_ID,
             LogsIngestionSettings.DEFAULT_STREAM),
         credentials().capped(Duration.ofSeconds(5)),
-        fake.trustingClient());
+        fake.trustingKit(Clock.systemUTC()));
   }
 
   private DecisionSpill spill() {

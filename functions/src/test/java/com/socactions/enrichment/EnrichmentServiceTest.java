@@ -85,7 +85,7 @@ class EnrichmentServiceTest {
     settings.put(
         GeoIpDatabases.CITY_SETTING, SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString());
     IpEnrichmentResponse response =
-        service(new GeoIpDatabases(Settings.of(settings), NOW))
+        service(new GeoIpDatabases(GeoIpDatabases.Options.from(Settings.of(settings)), NOW))
             .enrichIps(List.of("81.2.69.142"), GEO_AND_ASN);
 
     IpEnrichment item = response.results().get(0);
@@ -109,7 +109,7 @@ class EnrichmentServiceTest {
     settings.put(
         GeoIpDatabases.ASN_SETTING, SharedFixtures.path("geoip/GeoLite2-ASN-Test.mmdb").toString());
     IpEnrichmentResponse response =
-        service(new GeoIpDatabases(Settings.of(settings), NOW))
+        service(new GeoIpDatabases(GeoIpDatabases.Options.from(Settings.of(settings)), NOW))
             .enrichIps(List.of("1.0.0.1"), GEO_AND_ASN);
 
     IpEnrichment item = response.results().get(0);
@@ -157,7 +157,7 @@ class EnrichmentServiceTest {
         GeoIpDatabases.CITY_SETTING, SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString());
     settings.put(
         GeoIpDatabases.ASN_SETTING, SharedFixtures.path("geoip/GeoLite2-ASN-Test.mmdb").toString());
-    return new GeoIpDatabases(Settings.of(settings), NOW);
+    return new GeoIpDatabases(GeoIpDatabases.Options.from(Settings.of(settings)), NOW);
   }
 
   private static EnrichmentService service(GeoIpDatabases databases) {

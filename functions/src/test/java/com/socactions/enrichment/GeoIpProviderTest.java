@@ -32,12 +32,13 @@ class GeoIpProviderTest {
         Suppliers.memoize(
             () ->
                 new GeoIpDatabases(
-                    Settings.of(
-                        Map.of(
-                            GeoIpDatabases.CITY_SETTING,
-                            city.toString(),
-                            "GEOIP_STALE_AFTER_DAYS",
-                            "100000")),
+                    GeoIpDatabases.Options.from(
+                        Settings.of(
+                            Map.of(
+                                GeoIpDatabases.CITY_SETTING,
+                                city.toString(),
+                                "GEOIP_STALE_AFTER_DAYS",
+                                "100000"))),
                     CLOCK));
     GeoIpProvider provider = GeoIpProvider.location(databases);
     assertThat(provider.readiness().status()).isEqualTo(Readiness.Status.OK);
@@ -59,7 +60,9 @@ class GeoIpProviderTest {
   void withoutALocationDatabaseTheProviderIsNotConfiguredButDegraded(@TempDir Path dir) {
     GeoIpProvider provider =
         GeoIpProvider.location(
-            Suppliers.memoize(() -> new GeoIpDatabases(Settings.of(Map.of()), CLOCK)));
+            Suppliers.memoize(
+                () ->
+                    new GeoIpDatabases(GeoIpDatabases.Options.from(Settings.of(Map.of())), CLOCK)));
 
     // The default file (.local/geoip) is absent in tests: the main enrichment would answer nothing
     // useful.
@@ -67,7 +70,10 @@ class GeoIpProviderTest {
     assertThat(provider.readiness().status()).isEqualTo(Readiness.Status.DEGRADED);
     assertThat(
             GeoIpProvider.autonomousSystems(
-                    Suppliers.memoize(() -> new GeoIpDatabases(Settings.of(Map.of()), CLOCK)))
+                    Suppliers.memoize(
+                        () ->
+                            new GeoIpDatabases(
+                                GeoIpDatabases.Options.from(Settings.of(Map.of())), CLOCK)))
                 .readiness()
                 .status())
         .isEqualTo(Readiness.Status.NOT_CONFIGURED);

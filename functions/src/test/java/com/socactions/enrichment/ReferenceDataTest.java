@@ -30,7 +30,10 @@ class ReferenceDataTest {
     Path file = dir.resolve("GeoLite2-City.mmdb");
     Files.copy(SharedFixtures.path("geoip/GeoLite2-Country-Test.mmdb"), file);
     GeoIpDatabases databases =
-        new GeoIpDatabases(Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, file.toString())), NOW);
+        new GeoIpDatabases(
+            GeoIpDatabases.Options.from(
+                Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, file.toString()))),
+            NOW);
     Supplier<RdapClient> rdapDown =
         () -> {
           throw new IllegalStateException("IANA unreachable");

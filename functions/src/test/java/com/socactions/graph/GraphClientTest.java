@@ -166,11 +166,12 @@ class GraphClientTest {
 
   @Test
   void theGraphUrlMustBeHttpsUnlessLoopback() {
-    assertThat(GraphClient.graphUrl(Settings.of(Map.of())).toString())
+    assertThat(GraphModule.Options.from(Settings.of(Map.of())).url().toString())
         .isEqualTo("https://graph.microsoft.com/");
     assertThatThrownBy(
             () ->
-                GraphClient.graphUrl(Settings.of(Map.of("GRAPH_URL", "http://graph.example.com"))))
+                GraphModule.Options.from(
+                    Settings.of(Map.of("GRAPH_URL", "http://graph.example.com"))))
         .isInstanceOfSatisfying(
             ConfigurationException.class, e -> assertThat(e.setting()).contains("GRAPH_URL"));
   }

@@ -290,20 +290,22 @@ class GraphDirectoryRolesTest {
 
   @Test
   void roleNamesComeFromTheSettingOrTheDefaults() {
-    assertThat(GraphDirectoryRoles.roleNames(Settings.of(Map.of())))
+    assertThat(GraphModule.Options.from(Settings.of(Map.of())).privilegedRoles())
         .hasSize(10)
         .contains("Global Administrator");
     assertThat(
-            GraphDirectoryRoles.roleNames(
-                Settings.of(
-                    Map.of(
-                        GraphDirectoryRoles.ROLES_SETTING,
-                        "Global Administrator , Directory Readers"))))
+            GraphModule.Options.from(
+                    Settings.of(
+                        Map.of(
+                            GraphDirectoryRoles.ROLES_SETTING,
+                            "Global Administrator , Directory Readers")))
+                .privilegedRoles())
         .containsExactly("Global Administrator", "Directory Readers");
     assertThatThrownBy(
             () ->
-                GraphDirectoryRoles.roleNames(
-                    Settings.of(Map.of(GraphDirectoryRoles.ROLES_SETTING, " , "))))
+                GraphModule.Options.from(
+                        Settings.of(Map.of(GraphDirectoryRoles.ROLES_SETTING, " , ")))
+                    .privilegedRoles())
         .isInstanceOf(ConfigurationException.class);
   }
 

@@ -163,7 +163,7 @@ class GraphNamedLocationsTest {
             e -> assertThat(e.setting()).contains(GraphNamedLocations.LOCATION_SETTING));
     assertThatThrownBy(
             () ->
-                GraphNamedLocations.locationId(
+                GraphModule.Options.from(
                     Settings.of(Map.of(GraphNamedLocations.LOCATION_SETTING, "Blocked IPs"))))
         .isInstanceOf(ConfigurationException.class);
   }

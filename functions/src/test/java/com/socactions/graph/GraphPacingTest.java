@@ -5,18 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.core.credential.AccessToken;
 import com.socactions.platform.AzureCredentials;
-import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamFailure;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.CountedTable;
 import com.socactions.testing.CountedTable.Kind;
+import com.socactions.testing.TestKit;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,12 +56,10 @@ class GraphPacingTest {
             request ->
                 Mono.just(new AccessToken(GraphTesting.TOKEN, OffsetDateTime.now().plusHours(1))));
     GraphClient client =
-        new GraphClient(
-            Settings.of(Map.of(GraphClient.URL_SETTING, graph.baseUrl())),
+        GraphClient.create(
+            TestKit.kit(ticker.clock(), ticker),
+            HttpUrl.get(graph.baseUrl()),
             credentials,
-            ticker.clock(),
-            ticker,
-            ticker,
             UpstreamBudgets.in(table.client(), ticker.clock(), ticker));
     return new GraphIdentityProtection(client);
   }

@@ -2,12 +2,13 @@ package com.socactions.graph;
 
 import com.azure.core.credential.AccessToken;
 import com.socactions.platform.AzureCredentials;
-import com.socactions.platform.Settings;
+import com.socactions.platform.UpstreamBudgets;
+import com.socactions.testing.TestKit;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import okhttp3.HttpUrl;
 import reactor.core.publisher.Mono;
 
 /** One fake Graph, a manual ticker and a client on them, for the tests of this package. */
@@ -34,12 +35,12 @@ final class GraphTesting implements AutoCloseable {
               return Mono.just(new AccessToken(token, OffsetDateTime.now().plusHours(1)));
             });
     client =
-        new GraphClient(
-            Settings.of(Map.of(GraphClient.URL_SETTING, graph.baseUrl())),
+        // Paced turns are judged on the clock: it moves with every sleep.
+        GraphClient.create(
+            TestKit.kit(ticker.clock(), ticker),
+            HttpUrl.get(graph.baseUrl()),
             credentials,
-            ticker.clock(), // paced turns are judged on the clock: it moves with every sleep
-            ticker,
-            ticker);
+            UpstreamBudgets.local(ticker.clock(), ticker));
   }
 
   /** {@code n} users {@code 00000000-0000-0000-0000-<n>} with UPNs {@code user<n>@contoso.com}. */

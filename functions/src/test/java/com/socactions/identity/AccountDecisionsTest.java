@@ -14,8 +14,10 @@ import com.socactions.ledger.TestLedgers;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Ticker;
+import com.socactions.platform.UpstreamBudgets;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -54,11 +56,11 @@ class AccountDecisionsTest {
     GraphModule module =
         new GraphModule(
             Settings.of(Map.of(GraphClient.URL_SETTING, graph.baseUrl())),
-            clock,
+            TestKit.kit(clock, duration -> {}),
             AzureCredentials.of(
                 request -> Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1)))),
-            duration -> {},
-            Ticker.SYSTEM);
+            Ticker.SYSTEM,
+            UpstreamBudgets.local(clock, duration -> {}));
     var ledger = TestLedgers.fresh(clock);
     service =
         new IdentityService(

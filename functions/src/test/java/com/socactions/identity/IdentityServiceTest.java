@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.core.credential.AccessToken;
 import com.socactions.blocking.GuardrailOverride;
-import com.socactions.cmdb.CmdbModule;
 import com.socactions.cmdb.CmdbService;
 import com.socactions.cmdb.ServiceNowCmdb;
 import com.socactions.graph.FakeGraph;
@@ -20,10 +19,12 @@ import com.socactions.ledger.LedgerState;
 import com.socactions.ledger.TestLedgers;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.Settings;
+import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamException;
 import com.socactions.servicenow.FakeServiceNow;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -73,7 +74,7 @@ class IdentityServiceTest {
   private Supplier<GraphDirectoryRoles> roles;
 
   /** The sample CMDB: ceo@contoso.com is a VIP. */
-  private VipAccounts vips = VipAccounts.of(new CmdbModule(Settings.of(Map.of()), clock).service());
+  private VipAccounts vips = VipAccounts.of(TestKit.cmdb(Settings.of(Map.of()), clock).service());
 
   private IdentityService service;
 
@@ -99,10 +100,10 @@ class IdentityServiceTest {
     module =
         new GraphModule(
             Settings.of(Map.of(GraphClient.URL_SETTING, graph.baseUrl())),
-            clock,
+            TestKit.kit(clock, duration -> {}),
             credentials,
-            duration -> {},
-            () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
+            () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()),
+            UpstreamBudgets.local(clock, duration -> {}));
     ledger = TestLedgers.fresh(clock);
     roles = module::directoryRoles;
     service = service();
@@ -281,7 +282,7 @@ class IdentityServiceTest {
   void anUnansweringCmdbRefusesEvenWithAJustifiedOverrideAndSaySo() throws Exception {
     try (FakeServiceNow serviceNow = FakeServiceNow.start("soc", "secret").seedCmdb()) {
       ServiceNowCmdb cmdb =
-          new ServiceNowCmdb(
+          TestKit.serviceNowCmdb(
               Settings.of(
                   Map.of(
                       "SERVICENOW_URL", serviceNow.url(),

@@ -8,14 +8,18 @@ import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.FakeManagedIdentityEndpoint;
 import com.socactions.platform.Settings;
+import com.socactions.platform.Sleeper;
+import com.socactions.platform.UpstreamBudgets;
 import com.socactions.platform.UpstreamException;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,9 +50,15 @@ class SelfIdentityTest {
     values.put(GraphClient.URL_SETTING, GRAPH_URL);
     values.putAll(extra);
     Settings settings = Settings.of(values);
-    AzureCredentials credentials = new AzureCredentials(settings);
+    AzureCredentials credentials = TestKit.credentials(settings);
     return SelfIdentity.objectId(
-        settings, credentials, new GraphClient(settings, credentials, clock));
+        settings.get(SelfIdentity.SETTING),
+        credentials,
+        GraphClient.create(
+            TestKit.kit(clock, Sleeper.SYSTEM),
+            HttpUrl.get(GRAPH_URL),
+            credentials,
+            UpstreamBudgets.local(clock, Sleeper.SYSTEM)));
   }
 
   @Test

@@ -8,13 +8,13 @@ import com.azure.storage.queue.QueueClientBuilder;
 import com.azure.storage.queue.QueueMessageEncoding;
 import com.azure.storage.queue.models.PeekedMessageItem;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.Json;
 import com.socactions.platform.Settings;
 import com.socactions.platform.TableStorage;
 import com.socactions.platform.UpstreamException;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,7 +64,7 @@ class JobsTest {
                 Azurite.connectionString(),
                 JobQueue.QUEUE_SETTING,
                 "jobs-" + prefix));
-    TableStorage storage = new TableStorage(settings);
+    TableStorage storage = TestKit.storage(settings);
     store = new JobStore(() -> storage, prefix);
     queue =
         new QueueClientBuilder()
@@ -76,7 +76,8 @@ class JobsTest {
     jobs =
         new Jobs(
             store,
-            new JobQueue(settings, new AzureCredentials(settings)),
+            new JobQueue(
+                JobQueue.Options.from(settings), TestKit.credentials(settings), TestKit.kit()),
             new SyncBudget(Duration.ofSeconds(60), rates),
             rates,
             request -> work(items(request)),

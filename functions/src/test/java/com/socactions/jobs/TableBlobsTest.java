@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.data.tables.TableClient;
 import com.socactions.platform.Settings;
-import com.socactions.platform.TableStorage;
 import com.socactions.testing.Azurite;
+import com.socactions.testing.TestKit;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(Azurite.class)
 class TableBlobsTest {
   private final TableClient table =
-      new TableStorage(Settings.of(Map.of("STATE_STORAGE_CONNECTION", Azurite.connectionString())))
+      TestKit.storage(Settings.of(Map.of("STATE_STORAGE_CONNECTION", Azurite.connectionString())))
           .table("blobs" + System.nanoTime() % 100_000);
 
   @Test

@@ -3,6 +3,7 @@ package com.socactions.ledger;
 import com.socactions.platform.Settings;
 import com.socactions.platform.TableStorage;
 import com.socactions.testing.Azurite;
+import com.socactions.testing.TestKit;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
@@ -22,7 +23,7 @@ public final class TestLedgers {
 
   /** The Azurite storage of the test run. */
   public static TableStorage storage() {
-    return new TableStorage(
+    return TestKit.storage(
         Settings.of(Map.of("STATE_STORAGE_CONNECTION", Azurite.connectionString())));
   }
 

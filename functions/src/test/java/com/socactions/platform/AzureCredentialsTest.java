@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenRequestContext;
+import com.socactions.testing.TestKit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -33,7 +34,8 @@ class AzureCredentialsTest {
 
   @Test
   void theManagedIdentityEndpointNamedInOurSettingsIssuesTheToken() {
-    AzureCredentials credentials = new AzureCredentials(Settings.of(identity.settings()));
+    AzureCredentials credentials =
+        new AzureCredentials(Settings.of(identity.settings()), TestKit.kit());
 
     AccessToken token = credentials.token(STORAGE_SCOPE, Duration.ofSeconds(30));
 
@@ -56,7 +58,8 @@ class AzureCredentialsTest {
         AzureCredentials.managedIdentity(
             Settings.of(identity.settings()),
             Optional.of("5e29463d-71da-4fe0-8e69-999b57db23b0"),
-            Optional.empty());
+            Optional.empty(),
+            TestKit.kit());
 
     credentials.token(STORAGE_SCOPE, Duration.ofSeconds(30));
 

@@ -1,8 +1,10 @@
 package com.socactions.platform;
 
 import com.socactions.testing.NoDelaySockets;
+import com.socactions.testing.TestKit;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -52,12 +54,17 @@ final class FakeTableService implements AutoCloseable {
   }
 
   /** The shared client, trusting this fake's certificate. */
+  /** A kit whose clients trust this fake's certificate. */
+  UpstreamClients trustingKit() {
+    return new UpstreamClients(trustingClient(), Clock.systemUTC(), Sleeper.SYSTEM);
+  }
+
   OkHttpClient trustingClient() {
     HandshakeCertificates trust =
         new HandshakeCertificates.Builder()
             .addTrustedCertificate(certificate.certificate())
             .build();
-    return HttpClients.shared()
+    return TestKit.http()
         .newBuilder()
         .sslSocketFactory(trust.sslSocketFactory(), trust.trustManager())
         .build();

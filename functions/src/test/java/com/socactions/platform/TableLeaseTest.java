@@ -7,6 +7,7 @@ import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableEntity;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +36,7 @@ class TableLeaseTest {
   @BeforeEach
   void table() {
     TableStorage storage =
-        new TableStorage(
+        TestKit.storage(
             Settings.of(Map.of("STATE_STORAGE_CONNECTION", Azurite.connectionString())));
     table = storage.table("leasetest" + UUID.randomUUID().toString().replace("-", ""));
   }

@@ -10,6 +10,7 @@ import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.socactions.testing.Azurite;
+import com.socactions.testing.TestKit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(Azurite.class)
 class TableReadsTest {
   private final TableClient table =
-      new TableStorage(Settings.of(Map.of("STATE_STORAGE_CONNECTION", Azurite.connectionString())))
+      TestKit.storage(Settings.of(Map.of("STATE_STORAGE_CONNECTION", Azurite.connectionString())))
           .table("reads" + UUID.randomUUID().toString().replace("-", "").substring(0, 16));
 
   @Test

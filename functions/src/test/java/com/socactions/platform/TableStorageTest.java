@@ -7,6 +7,7 @@ import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableEntity;
 import com.socactions.platform.TableStorage.Probe;
 import com.socactions.testing.Azurite;
+import com.socactions.testing.TestKit;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,8 +25,7 @@ class TableStorageTest {
   private static final Duration PATIENT_PROBE = Duration.ofMinutes(1);
 
   private static TableStorage patient(Settings settings) {
-    return new TableStorage(
-        settings, new AzureCredentials(settings), HttpClients.shared(), PATIENT_PROBE);
+    return new TableStorage(settings, TestKit.credentials(settings), TestKit.kit(), PATIENT_PROBE);
   }
 
   private static final String SECRET_KEY = "c2VjcmV0";
@@ -48,7 +48,7 @@ class TableStorageTest {
   @Test
   void theFunctionsStorageSettingIsUsedWhenNoStateConnectionIsSet() {
     TableStorage storage =
-        new TableStorage(
+        TestKit.storage(
             Settings.of(
                 Map.of(TableStorage.FUNCTIONS_STORAGE_SETTING, Azurite.connectionString())));
     assertThat(storage.problem()).isEmpty();
@@ -63,7 +63,7 @@ class TableStorageTest {
             + ";"
             + "TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
     TableStorage storage =
-        new TableStorage(Settings.of(Map.of(TableStorage.CONNECTION_SETTING, closedPort)));
+        TestKit.storage(Settings.of(Map.of(TableStorage.CONNECTION_SETTING, closedPort)));
 
     Probe probe = storage.probe();
 
@@ -82,7 +82,7 @@ class TableStorageTest {
       Settings settings = Settings.of(values);
       TableStorage storage =
           new TableStorage(
-              settings, new AzureCredentials(settings), tables.trustingClient(), PATIENT_PROBE);
+              settings, TestKit.credentials(settings), tables.trustingKit(), PATIENT_PROBE);
 
       Probe probe = storage.probe();
 
@@ -117,7 +117,7 @@ class TableStorageTest {
       Duration shortProbe = Duration.ofMillis(200);
       TableStorage storage =
           new TableStorage(
-              settings, new AzureCredentials(settings), tables.trustingClient(), shortProbe);
+              settings, TestKit.credentials(settings), tables.trustingKit(), shortProbe);
       tables.delay(shortProbe.multipliedBy(15));
 
       assertThat(storage.probe().status()).isEqualTo(Probe.Status.UNREACHABLE);
@@ -131,7 +131,7 @@ class TableStorageTest {
   void aMalformedConnectionStringIsAnErrorNamingTheSettingWithoutItsValue() {
     String malformed = "AccountName=devstoreaccount1;" + SECRET_KEY;
     TableStorage storage =
-        new TableStorage(Settings.of(Map.of(TableStorage.CONNECTION_SETTING, malformed)));
+        TestKit.storage(Settings.of(Map.of(TableStorage.CONNECTION_SETTING, malformed)));
 
     Probe probe = storage.probe();
 
@@ -150,7 +150,7 @@ class TableStorageTest {
     // Settings drop blank values, so a blank __accountName is as if unset: the credential setting
     // shows the intent.
     TableStorage storage =
-        new TableStorage(
+        TestKit.storage(
             Settings.of(
                 Map.of(
                     "AzureWebJobsStorage__accountName",
@@ -168,7 +168,7 @@ class TableStorageTest {
   @Test
   void anAccountNameThatIsNoStorageAccountIsAnErrorNamingTheSetting() {
     TableStorage storage =
-        new TableStorage(Settings.of(Map.of("AzureWebJobsStorage__accountName", "Not An Account")));
+        TestKit.storage(Settings.of(Map.of("AzureWebJobsStorage__accountName", "Not An Account")));
 
     assertThat(storage.probe().detail())
         .contains("AzureWebJobsStorage__accountName")
@@ -178,7 +178,7 @@ class TableStorageTest {
 
   @Test
   void withNoStorageSettingLocallyTheEmulatorIsUsedAndHealthSaysSo() {
-    TableStorage storage = new TableStorage(Settings.of(Map.of()));
+    TableStorage storage = TestKit.storage(Settings.of(Map.of()));
 
     assertThat(storage.connection().kind()).isEqualTo(StorageConnection.Kind.DEVELOPMENT_STORAGE);
     assertThat(storage.probe().detail()).contains("local storage emulator: no storage setting");
@@ -187,7 +187,7 @@ class TableStorageTest {
   @Test
   void withNoStorageSettingInAzureItIsAnError() {
     TableStorage storage =
-        new TableStorage(Settings.of(Map.of("WEBSITE_INSTANCE_ID", "4c6d1ab2f0e4")));
+        TestKit.storage(Settings.of(Map.of("WEBSITE_INSTANCE_ID", "4c6d1ab2f0e4")));
 
     assertThat(storage.probe().status()).isEqualTo(Probe.Status.MISCONFIGURED);
     assertThatThrownBy(() -> storage.table("ledger"))

@@ -3,6 +3,7 @@ package com.socactions.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.socactions.testing.TestKit;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +25,7 @@ class UpstreamPolicyTest {
   @BeforeEach
   void start() throws Exception {
     server.start();
-    http = new UpstreamHttp("fake", HttpClients.shared(), Clock.systemUTC());
+    http = new UpstreamHttp("fake", TestKit.http(), Clock.systemUTC());
   }
 
   @AfterEach

@@ -9,12 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.FakeManagedIdentityEndpoint;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamPolicy;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -66,11 +66,8 @@ class SentinelClientTest {
 
   private SentinelClient client(AzureCredentials identity) {
     return new SentinelClient(
-        HttpUrl.get(sentinel.baseUrl()),
-        identity,
-        HttpClients.shared(),
-        clock,
-        SentinelClient.defaultPolicy(waits::add),
+        SentinelClient.upstreamClient(
+            TestKit.kit(clock, waits::add), HttpUrl.get(sentinel.baseUrl()), identity),
         () -> new UUID(0, commentNumber.incrementAndGet()),
         SentinelClient.DEFAULT_MAX_UPDATE_ATTEMPTS);
   }
@@ -440,8 +437,10 @@ class SentinelClientTest {
       settings.put(SentinelClient.MANAGEMENT_URL_SETTING, sentinel.baseUrl());
 
       SentinelClient client =
-          new SentinelClient(
-              Settings.of(settings), new AzureCredentials(Settings.of(settings)), clock);
+          SentinelClient.create(
+              TestKit.kit(clock, waits::add),
+              HttpUrl.get(sentinel.baseUrl()),
+              TestKit.credentials(Settings.of(settings)));
 
       assertThat(client.getIncident(ID)).isPresent();
       assertThat(identity.requests())
@@ -458,11 +457,10 @@ class SentinelClientTest {
     sentinel.seedComments(INCIDENT, 2).commentPageSize(1);
     SentinelClient client =
         new SentinelClient(
-            HttpUrl.get(sentinel.baseUrl().replace("127.0.0.1", "localhost")),
-            credentials,
-            HttpClients.shared(),
-            clock,
-            SentinelClient.defaultPolicy(waits::add),
+            SentinelClient.upstreamClient(
+                TestKit.kit(clock, waits::add),
+                HttpUrl.get(sentinel.baseUrl().replace("127.0.0.1", "localhost")),
+                credentials),
             UUID::randomUUID,
             1);
 
@@ -477,7 +475,7 @@ class SentinelClientTest {
     Settings settings =
         Settings.of(Map.of(SentinelClient.MANAGEMENT_URL_SETTING, "http://management.example"));
 
-    assertThatThrownBy(() -> new SentinelClient(settings, credentials, clock))
+    assertThatThrownBy(() -> SentinelModule.Options.from(settings))
         .isInstanceOfSatisfying(
             ConfigurationException.class,
             e -> assertThat(e.setting()).contains(SentinelClient.MANAGEMENT_URL_SETTING));

@@ -2,12 +2,13 @@ package com.socactions.sentinel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.FakeManagedIdentityEndpoint;
 import com.socactions.platform.Settings;
+import com.socactions.platform.Sleeper;
 import com.socactions.providers.Provider;
 import com.socactions.providers.Readiness;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +35,9 @@ class SentinelProviderTest {
     Settings settings = Settings.of(values);
     List<Provider> providers =
         new SentinelModule(
-                settings, new MutableClock(Instant.EPOCH), new AzureCredentials(settings))
+                settings,
+                TestKit.kit(new MutableClock(Instant.EPOCH), Sleeper.SYSTEM),
+                TestKit.credentials(settings))
             .providers();
     return providers.get(0);
   }

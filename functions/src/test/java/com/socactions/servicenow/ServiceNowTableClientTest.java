@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamPolicy;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,12 +46,10 @@ class ServiceNowTableClientTest {
   }
 
   private ServiceNowTableClient client(Map<String, String> settings, int pageSize) {
-    return new ServiceNowTableClient(
+    return ServiceNowTableClient.create(
+        TestKit.kit(clock, waits::add),
         ServiceNowSettings.from(Settings.of(settings)),
-        HttpClients.shared(),
-        clock,
-        new UpstreamPolicy(
-            ServiceNowTableClient.UPSTREAM, UpstreamPolicy.Options.defaults(), waits::add),
+        UpstreamPolicy.Options.defaults(),
         pageSize);
   }
 

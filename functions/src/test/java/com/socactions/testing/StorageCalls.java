@@ -32,8 +32,7 @@ public final class StorageCalls implements HttpPipelinePolicy {
   /** A storage on {@code connectionString} whose data calls this counts. */
   public TableStorage storage(String connectionString) {
     Settings settings = Settings.of(Map.of("STATE_STORAGE_CONNECTION", connectionString));
-    return new TableStorage(
-        settings, new com.socactions.platform.AzureCredentials(settings), List.of(this));
+    return new TableStorage(settings, TestKit.credentials(settings), TestKit.kit(), List.of(this));
   }
 
   @Override

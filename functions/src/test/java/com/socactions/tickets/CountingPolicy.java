@@ -10,6 +10,7 @@ import com.azure.data.tables.TableClientBuilder;
 import com.socactions.platform.Settings;
 import com.socactions.platform.TableStorage;
 import com.socactions.testing.Azurite;
+import com.socactions.testing.TestKit;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
@@ -27,7 +28,7 @@ record CountingPolicy(AtomicInteger calls) implements HttpPipelinePolicy {
    * table is made first, by {@link TableStorage} (whose own requests are not counted).
    */
   static TableClient countedTable(String name, AtomicInteger calls) {
-    new TableStorage(
+    TestKit.storage(
             Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
         .table(name);
     return new TableClientBuilder()

@@ -2,12 +2,13 @@ package com.socactions.tickets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.FakeManagedIdentityEndpoint;
 import com.socactions.platform.Settings;
+import com.socactions.platform.Sleeper;
 import com.socactions.sentinel.FakeSentinelApi;
 import com.socactions.sentinel.IncidentComment;
 import com.socactions.sentinel.SentinelClient;
+import com.socactions.testing.TestKit;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +31,7 @@ class IncidentCommentReaderTest {
     Map<String, String> values = new HashMap<>(identity.settings());
     values.put(SentinelClient.MANAGEMENT_URL_SETTING, sentinel.baseUrl());
     Settings settings = Settings.of(values);
-    client = new SentinelClient(settings, new AzureCredentials(settings), Clock.systemUTC());
+    client = TestKit.sentinel(settings, Clock.systemUTC(), Sleeper.SYSTEM);
   }
 
   @AfterEach

@@ -10,6 +10,7 @@ import com.socactions.platform.Sleeper;
 import com.socactions.sentinel.IncidentComment;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import com.socactions.tickets.TicketSyncService.SyncOptions;
 import com.socactions.tickets.jira.Adf;
 import com.socactions.tickets.jira.FakeJira;
@@ -190,6 +191,7 @@ class JiraTicketSyncServiceTest {
   }
 
   private JiraTickets tickets() {
-    return new JiraTickets(Settings.of(JiraTicketsTest.settings(jira)), clock, Sleeper.SYSTEM);
+    return TicketsModule.jira(
+        Settings.of(JiraTicketsTest.settings(jira)), TestKit.kit(clock, Sleeper.SYSTEM));
   }
 }

@@ -13,6 +13,7 @@ import com.socactions.platform.Settings;
 import com.socactions.providers.Readiness;
 import com.socactions.sentinel.IncidentStatus;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import com.socactions.tickets.jira.Adf;
 import com.socactions.tickets.jira.FakeJira;
 import com.socactions.tickets.jira.JiraSettings;
@@ -65,7 +66,8 @@ class JiraTicketsTest {
   private JiraTickets tickets(Map<String, String> extra) {
     Map<String, String> all = new HashMap<>(settings(jira));
     all.putAll(extra);
-    return new JiraTickets(Settings.of(all), clock, duration -> clock.advance(duration));
+    return TicketsModule.jira(
+        Settings.of(all), TestKit.kit(clock, duration -> clock.advance(duration)));
   }
 
   private JiraTickets tickets() {
@@ -308,7 +310,8 @@ class JiraTicketsTest {
   @Test
   void readinessChecksTheSettingsWithoutCallingJira() {
     Readiness ready = tickets().readiness();
-    Readiness unset = new JiraTickets(Settings.of(Map.of()), clock, duration -> {}).readiness();
+    Readiness unset =
+        TicketsModule.jira(Settings.of(Map.of()), TestKit.kit(clock, duration -> {})).readiness();
 
     assertThat(ready.status()).isEqualTo(Readiness.Status.OK);
     assertThat(unset.status()).isEqualTo(Readiness.Status.NOT_CONFIGURED);

@@ -6,6 +6,7 @@ import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.servicenow.FakeServiceNow;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,10 +28,12 @@ class ServiceNowChangeFeedTest {
   void start() throws Exception {
     serviceNow = FakeServiceNow.start("soc.actions", "pw").clock(clock);
     tickets =
-        new ServiceNowTickets(
+        TicketsModule.serviceNow(
             Settings.of(TicketSyncServiceTest.serviceNowSettings(serviceNow)),
-            clock,
-            Sleeper.SYSTEM);
+            TestKit.serviceNow(
+                Settings.of(TicketSyncServiceTest.serviceNowSettings(serviceNow)),
+                clock,
+                Sleeper.SYSTEM));
   }
 
   @AfterEach

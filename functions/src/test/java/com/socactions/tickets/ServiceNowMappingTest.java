@@ -8,6 +8,7 @@ import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
 import com.socactions.servicenow.FakeServiceNow;
+import com.socactions.testing.TestKit;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -131,6 +132,8 @@ class ServiceNowMappingTest {
     Map<String, String> values =
         new HashMap<>(TicketSyncServiceTest.serviceNowSettings(serviceNow));
     values.putAll(extra);
-    return new ServiceNowTickets(Settings.of(values), Clock.systemUTC(), Sleeper.SYSTEM);
+    return TicketsModule.serviceNow(
+        Settings.of(values),
+        TestKit.serviceNow(Settings.of(values), Clock.systemUTC(), Sleeper.SYSTEM));
   }
 }

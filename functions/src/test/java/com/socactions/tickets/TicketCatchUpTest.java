@@ -7,7 +7,6 @@ import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableTransactionAction;
 import com.azure.data.tables.models.TableTransactionActionType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.FakeManagedIdentityEndpoint;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
@@ -20,6 +19,7 @@ import com.socactions.servicenow.FakeServiceNow;
 import com.socactions.servicenow.ServiceNowSettings;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import com.socactions.tickets.TicketInboundService.CatchUpOptions;
 import com.socactions.tickets.TicketInboundService.PollResult;
 import com.socactions.tickets.jira.FakeJira;
@@ -92,12 +92,12 @@ class TicketCatchUpTest {
     values.putAll(JiraTicketsTest.settings(jira));
     settings = Settings.of(values);
     // Retries do not wait: the policy's back-off is not what these tests are about.
-    client = new SentinelClient(settings, new AzureCredentials(settings), clock, duration -> {});
+    client = TestKit.sentinel(settings, clock, duration -> {});
     String name = "catchup" + UUID.randomUUID().toString().replace("-", "");
     // The service's client counts its requests; the seeding one does not.
     links = new TicketLinks(CountingPolicy.countedTable(name, storageCalls));
     seeding =
-        new TableStorage(
+        TestKit.storage(
                 Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
             .table(name);
   }
@@ -341,11 +341,11 @@ class TicketCatchUpTest {
   }
 
   private ServiceNowTickets serviceNowTickets() {
-    return new ServiceNowTickets(settings, clock, Sleeper.SYSTEM);
+    return TicketsModule.serviceNow(settings, TestKit.serviceNow(settings, clock, Sleeper.SYSTEM));
   }
 
   private JiraTickets jiraTickets() {
-    return new JiraTickets(settings, clock, Sleeper.SYSTEM);
+    return TicketsModule.jira(settings, TestKit.kit(clock, Sleeper.SYSTEM));
   }
 
   private int serviceNowCount;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.socactions.decisions.Decision;
 import com.socactions.decisions.DecisionOperation;
 import com.socactions.decisions.RecordingDecisionLog;
-import com.socactions.platform.AzureCredentials;
 import com.socactions.platform.FakeManagedIdentityEndpoint;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
@@ -17,6 +16,7 @@ import com.socactions.servicenow.FakeServiceNow;
 import com.socactions.servicenow.ServiceNowSettings;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import com.socactions.tickets.TicketSyncService.SyncOptions;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,11 +67,12 @@ class TicketDecisionsTest {
     values.put(ServiceNowSettings.USER, "soc.actions");
     values.put(ServiceNowSettings.PASSWORD_SETTING, "pw");
     Settings settings = Settings.of(values);
-    SentinelClient client = new SentinelClient(settings, new AzureCredentials(settings), clock);
-    tickets = new ServiceNowTickets(settings, clock, Sleeper.SYSTEM);
+    SentinelClient client = TestKit.sentinel(settings, clock, Sleeper.SYSTEM);
+    tickets =
+        TicketsModule.serviceNow(settings, TestKit.serviceNow(settings, clock, Sleeper.SYSTEM));
     TicketLinks links =
         new TicketLinks(
-            new TableStorage(
+            TestKit.storage(
                     Settings.of(
                         Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
                 .table("links" + UUID.randomUUID().toString().replace("-", "")));

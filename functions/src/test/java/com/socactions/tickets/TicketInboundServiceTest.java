@@ -1,9 +1,10 @@
 package com.socactions.tickets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.socactions.platform.AzureCredentials;
+import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.FakeManagedIdentityEndpoint;
 import com.socactions.platform.Settings;
 import com.socactions.platform.Sleeper;
@@ -15,7 +16,9 @@ import com.socactions.servicenow.FakeServiceNow;
 import com.socactions.servicenow.ServiceNowSettings;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import com.socactions.tickets.TicketSyncService.SyncOptions;
+import com.socactions.tickets.jira.JiraWebhook;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,18 +81,19 @@ class TicketInboundServiceTest {
     values.put(ServiceNowSettings.PASSWORD_SETTING, "pw");
     values.put(ServiceNowWebhook.SECRET_SETTING, SECRET);
     Settings settings = Settings.of(values);
-    SentinelClient client = new SentinelClient(settings, new AzureCredentials(settings), clock);
-    tickets = new ServiceNowTickets(settings, clock, Sleeper.SYSTEM);
+    SentinelClient client = TestKit.sentinel(settings, clock, Sleeper.SYSTEM);
+    tickets =
+        TicketsModule.serviceNow(settings, TestKit.serviceNow(settings, clock, Sleeper.SYSTEM));
     links =
         new TicketLinks(
-            new TableStorage(
+            TestKit.storage(
                     Settings.of(
                         Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
                 .table("links" + UUID.randomUUID().toString().replace("-", "")));
     sync =
         new TicketSyncService(List.of(tickets), links, clock, duration -> clock.advance(duration));
     inbound = new TicketInboundService(List.of(tickets), links, () -> client, clock);
-    webhooks = new TicketWebhooks(settings, clock, () -> inbound, () -> links);
+    webhooks = TicketsModule.webhooks(settings, clock, () -> inbound, () -> links);
     ticketId =
         sync.sync(
                 TicketSyncServiceTest.incident("High", "Active", null),
@@ -457,5 +461,25 @@ class TicketInboundServiceTest {
 
   private int writes() {
     return (int) serviceNow.requests().stream().filter(r -> !r.getMethod().equals("GET")).count();
+  }
+
+  @Test
+  void aSystemWhoseWebhookSecretIsUnsetOrBlankHasInboundOffNamingTheSetting() {
+    byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    TicketWebhooks blank =
+        TicketsModule.webhooks(
+            Settings.of(Map.of(ServiceNowWebhook.SECRET_SETTING, " ")),
+            clock,
+            () -> inbound,
+            () -> links);
+
+    assertThatThrownBy(() -> webhooks.verify("jira", body, name -> Optional.empty()))
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e -> assertThat(e.setting()).contains(JiraWebhook.SECRET_SETTING));
+    assertThatThrownBy(() -> blank.verify("servicenow", body, name -> Optional.empty()))
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e -> assertThat(e.setting()).contains(ServiceNowWebhook.SECRET_SETTING));
   }
 }

@@ -9,6 +9,7 @@ import com.socactions.platform.Settings;
 import com.socactions.platform.TableStorage;
 import com.socactions.sentinel.IncidentStatus;
 import com.socactions.testing.Azurite;
+import com.socactions.testing.TestKit;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -31,7 +32,7 @@ class TicketLinksTest {
   void freshTable() {
     String name = "links" + UUID.randomUUID().toString().replace("-", "");
     table =
-        new TableStorage(
+        TestKit.storage(
                 Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
             .table(name);
     links = new TicketLinks(table);

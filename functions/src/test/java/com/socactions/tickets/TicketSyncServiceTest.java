@@ -19,6 +19,7 @@ import com.socactions.servicenow.FakeServiceNow;
 import com.socactions.servicenow.ServiceNowSettings;
 import com.socactions.testing.Azurite;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import com.socactions.tickets.TicketSyncService.SyncOptions;
 import java.time.Duration;
 import java.time.Instant;
@@ -289,7 +290,7 @@ class TicketSyncServiceTest {
   static TicketLinks newLinks() {
     String name = "links" + UUID.randomUUID().toString().replace("-", "");
     return new TicketLinks(
-        new TableStorage(
+        TestKit.storage(
                 Settings.of(Map.of(TableStorage.CONNECTION_SETTING, Azurite.connectionString())))
             .table(name));
   }
@@ -300,8 +301,9 @@ class TicketSyncServiceTest {
   }
 
   private ServiceNowTickets tickets() {
-    return new ServiceNowTickets(
-        Settings.of(serviceNowSettings(serviceNow)), clock, Sleeper.SYSTEM);
+    return TicketsModule.serviceNow(
+        Settings.of(serviceNowSettings(serviceNow)),
+        TestKit.serviceNow(Settings.of(serviceNowSettings(serviceNow)), clock, Sleeper.SYSTEM));
   }
 
   /** The settings that point at the fake ServiceNow, signing in as the fake's API user. */

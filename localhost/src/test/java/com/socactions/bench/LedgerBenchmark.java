@@ -22,7 +22,6 @@ import com.socactions.ledger.LedgerSeeder;
 import com.socactions.ledger.LedgerState;
 import com.socactions.ledger.LedgerTables;
 import com.socactions.ledger.Provenance;
-import com.socactions.platform.Settings;
 import com.socactions.platform.TableReads;
 import com.socactions.platform.TableStorage;
 import com.socactions.testing.MutableClock;
@@ -34,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -127,18 +127,18 @@ public final class LedgerBenchmark {
         "N=%,d: seeded %,d history rows and %,d due in %.1f s%n",
         history, history, DUE, (System.nanoTime() - seedStart) / 1e9);
 
-    Settings settings = Settings.of(Map.of("BLOCK_PROVIDERS", "edl", "FEED_TOKEN", "bench"));
     BlockingService service =
         new BlockingService(
-            List.of(new DynamicListEnforcementPoint(settings)),
+            List.of(new DynamicListEnforcementPoint(true, true)),
             () -> ledger,
             () -> ProtectedIndicators.NONE,
             CriticalAssets.NONE,
             clock);
     Supplier<TableClient> renderings = () -> storage.table(prefix + "feeds");
-    DynamicListFeeds feeds = new DynamicListFeeds(() -> ledger, renderings, settings, clock);
+    DynamicListFeeds feeds =
+        new DynamicListFeeds(() -> ledger, renderings, Optional.of("bench"), clock);
     DynamicListFeeds otherInstance =
-        new DynamicListFeeds(() -> ledger, renderings, settings, clock);
+        new DynamicListFeeds(() -> ledger, renderings, Optional.of("bench"), clock);
     feeds.feed("block-ip").orElseThrow().text(); // the first rendering
 
     Map<String, long[]> results = new LinkedHashMap<>();

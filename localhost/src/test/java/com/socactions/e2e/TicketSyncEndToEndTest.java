@@ -7,14 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.platform.FakeManagedIdentityEndpoint;
 import com.socactions.platform.Json;
 import com.socactions.platform.Settings;
-import com.socactions.platform.Sleeper;
 import com.socactions.platform.TableStorage;
+import com.socactions.platform.UpstreamPolicy;
 import com.socactions.sentinel.FakeSentinelApi;
 import com.socactions.sentinel.SentinelClient;
 import com.socactions.sentinel.SentinelExamples;
 import com.socactions.servicenow.FakeServiceNow;
 import com.socactions.servicenow.ServiceNowSettings;
 import com.socactions.testing.Azurite;
+import com.socactions.testing.TestKit;
 import com.socactions.tickets.ServiceNowWebhook;
 import com.socactions.tickets.jira.FakeJira;
 import com.socactions.tickets.jira.JiraClient;
@@ -153,7 +154,12 @@ class TicketSyncEndToEndTest {
     JsonNode created = RunningConnector.json(sync(incidentId, "jira"));
     assertThat(created.path("action").asText()).isEqualTo("created");
     String key = created.path("ticket_number").asText();
-    JiraClient agent = JiraClient.create(Settings.of(settings), Clock.systemUTC(), Sleeper.SYSTEM);
+    JiraClient agent =
+        JiraClient.create(
+            TestKit.kit(),
+            JiraSettings.from(Settings.of(settings)),
+            UpstreamPolicy.Options.defaults(),
+            JiraClient.DEFAULT_SEARCH_PAGE_SIZE);
     agent.moveTo(key, StatusTarget.category(StatusCategory.DONE), null);
     String body = jiraEvent(created.path("ticket_id").asText(), key);
     String delivery = UUID.randomUUID().toString();

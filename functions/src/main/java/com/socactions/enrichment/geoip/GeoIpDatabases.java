@@ -61,47 +61,67 @@ public final class GeoIpDatabases {
   private final Clock clock;
 
   /**
-   * Opens the configured databases; checks on use run on a short-lived daemon thread each.
+   * What the databases are read from, parsed once from the settings.
    *
-   * @throws ConfigurationException when {@value #STALE_AFTER_SETTING} or {@value
-   *     #CHECK_INTERVAL_SETTING} is malformed
+   * @param city {@value #CITY_SETTING}; {@link #DEFAULT_CITY_DB} when empty
+   * @param asn {@value #ASN_SETTING}; no ASN data when empty
+   * @param staleAfter {@value #STALE_AFTER_SETTING} (days), default {@value
+   *     #DEFAULT_STALE_AFTER_DAYS}: a database older than this is reported stale
+   * @param checkInterval {@value #CHECK_INTERVAL_SETTING}, default 5 minutes: how often a used
+   *     instance looks at its files
    */
-  public GeoIpDatabases(Settings settings, Clock clock) {
-    this(settings, clock, GeoIpDatabases::onNewDaemonThread);
+  public record Options(
+      Optional<Path> city, Optional<Path> asn, Duration staleAfter, Duration checkInterval) {
+    /**
+     * @throws ConfigurationException naming {@value #STALE_AFTER_SETTING} or {@value
+     *     #CHECK_INTERVAL_SETTING} when malformed, or the interval when negative
+     */
+    public static Options from(Settings settings) {
+      Duration checkInterval = settings.getDuration(CHECK_INTERVAL_SETTING, DEFAULT_CHECK_INTERVAL);
+      if (checkInterval.isNegative()) {
+        throw new ConfigurationException(
+            CHECK_INTERVAL_SETTING,
+            "Setting "
+                + CHECK_INTERVAL_SETTING
+                + " must not be negative, not '"
+                + checkInterval
+                + "'");
+      }
+      return new Options(
+          settings.get(CITY_SETTING).map(Path::of),
+          settings.get(ASN_SETTING).map(Path::of),
+          Duration.ofDays(settings.getInt(STALE_AFTER_SETTING, DEFAULT_STALE_AFTER_DAYS)),
+          checkInterval);
+    }
   }
 
-  /** As {@link #GeoIpDatabases(Settings, Clock)}, running checks on use with {@code background}. */
-  GeoIpDatabases(Settings settings, Clock clock, Executor background) {
+  /**
+   * Opens the databases {@code options} name; checks on use run on a short-lived daemon thread
+   * each.
+   */
+  public GeoIpDatabases(Options options, Clock clock) {
+    this(options, clock, GeoIpDatabases::onNewDaemonThread);
+  }
+
+  /** As {@link #GeoIpDatabases(Options, Clock)}, running checks on use with {@code background}. */
+  GeoIpDatabases(Options options, Clock clock, Executor background) {
     this.clock = clock;
-    this.staleAfter =
-        Duration.ofDays(settings.getInt(STALE_AFTER_SETTING, DEFAULT_STALE_AFTER_DAYS));
-    Duration checkInterval = settings.getDuration(CHECK_INTERVAL_SETTING, DEFAULT_CHECK_INTERVAL);
-    if (checkInterval.isNegative()) {
-      throw new ConfigurationException(
-          CHECK_INTERVAL_SETTING,
-          "Setting "
-              + CHECK_INTERVAL_SETTING
-              + " must not be negative, not '"
-              + checkInterval
-              + "'");
-    }
-    Refresh refresh = new Refresh(clock, checkInterval, background);
-    Optional<String> cityPath = settings.get(CITY_SETTING);
+    this.staleAfter = options.staleAfter();
+    Refresh refresh = new Refresh(clock, options.checkInterval(), background);
     this.geo =
         new Slot(
             "geo",
             CITY_SETTING,
-            cityPath.map(Path::of).orElse(DEFAULT_CITY_DB),
-            cityPath.isPresent(),
+            options.city().orElse(DEFAULT_CITY_DB),
+            options.city().isPresent(),
             true,
             refresh);
-    Optional<String> asnPath = settings.get(ASN_SETTING);
     this.asn =
         new Slot(
             "asn",
             ASN_SETTING,
-            asnPath.map(Path::of).orElse(null),
-            asnPath.isPresent(),
+            options.asn().orElse(null),
+            options.asn().isPresent(),
             false,
             refresh);
     geo.load();

@@ -2,8 +2,12 @@ package com.socactions.enrichment.rdap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.indicators.IpAddresses;
+import com.socactions.platform.Deadline;
 import com.socactions.platform.Json;
 import com.socactions.platform.RequestLog;
+import com.socactions.platform.UpstreamClient;
+import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamHttp;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.Inet4Address;
@@ -16,12 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import okhttp3.Call;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.Response;
 
 /**
  * The IANA RDAP bootstrap registries (RFC 9224): which server answers for which address block or
@@ -47,12 +47,16 @@ final class Bootstrap {
   }
 
   private final HttpUrl base;
-  private final OkHttpClient http;
+  private final UpstreamClient http;
   private final Clock clock;
   private final RdapOptions options;
   private final Map<Kind, Slot> slots = new HashMap<>();
 
-  Bootstrap(HttpUrl base, OkHttpClient http, Clock clock, RdapOptions options) {
+  /**
+   * @param http the kit's client for the bootstrap files (redirects followed: the files are
+   *     operator configuration)
+   */
+  Bootstrap(HttpUrl base, UpstreamClient http, Clock clock, RdapOptions options) {
     this.base = base;
     this.http = http;
     this.clock = clock;
@@ -269,30 +273,28 @@ final class Bootstrap {
       }
       Request request =
           new Request.Builder().url(url).header("Accept", "application/json").get().build();
-      Call call = http.newCall(request);
-      call.timeout()
-          .timeout(
-              Math.max(1, Math.min(timeLeft.toMillis(), options.callTimeout().toMillis())),
-              TimeUnit.MILLISECONDS);
-      long started = System.nanoTime();
-      try (Response response = call.execute()) {
-        LOG.fine(
-            () ->
-                "RDAP bootstrap GET "
-                    + RdapHttp.redact(url)
-                    + " -> "
-                    + response.code()
-                    + " in "
-                    + (System.nanoTime() - started) / 1_000_000
-                    + " ms");
-        if (response.code() != 200) {
-          throw new RdapLookupException(unreachable + "HTTP " + response.code());
-        }
-        JsonNode root = Json.UPSTREAM.readTree(response.body().byteStream());
-        return parse(root, url);
+      UpstreamHttp.Reply reply;
+      try {
+        Duration timeout =
+            timeLeft.compareTo(options.callTimeout()) < 0 ? timeLeft : options.callTimeout();
+        reply = http.call(() -> http.exchange(request, timeout));
+      } catch (UpstreamException noAnswer) {
+        throw new RdapLookupException(
+            unreachable
+                + (noAnswer.getCause() instanceof IOException io
+                    ? RdapHttp.reason(io)
+                    : "connection failed"));
+      }
+      if (reply.status() != 200) {
+        throw new RdapLookupException(unreachable + "HTTP " + reply.status());
+      }
+      JsonNode root;
+      try {
+        root = Json.UPSTREAM.readTree(reply.body());
       } catch (IOException e) {
         throw new RdapLookupException(unreachable + RdapHttp.reason(e));
       }
+      return parse(root, url);
     }
 
     private Registry parse(JsonNode root, HttpUrl url) throws RdapLookupException {

@@ -2,11 +2,11 @@ package com.socactions.enrichment.rdap;
 
 import com.socactions.platform.CallBudget;
 import com.socactions.platform.SharedBudget;
+import com.socactions.platform.Sleeper;
 import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamBudgets;
-import com.socactions.platform.UpstreamException;
+import com.socactions.platform.UpstreamPolicy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -15,10 +15,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Resilience per RDAP server host, configured once: a call budget, a circuit breaker that counts
- * only server failures (no answer, 5xx: a 404 is an answer, and a 429 is handled by waiting, not by
- * opening the circuit), and the back-off between attempts. The attempt loop itself is {@code
- * RdapHttp}'s, which passes its {@link Deadline} explicitly.
+ * Resilience per RDAP server host, configured once: an {@link UpstreamPolicy} (the attempt loop,
+ * the back-off, {@code Retry-After}, a circuit breaker that counts only server failures: no answer,
+ * 5xx; a 404 is an answer, and a 429 is handled by waiting, not by opening the circuit) and a call
+ * budget. {@code RdapHttp} runs each exchange through its host's policy within the lookup's {@link
+ * com.socactions.platform.Deadline}.
  *
  * <p>The budget ({@code RDAP_RATE_LIMIT_PER_SECOND} calls a second per registry host) is a {@link
  * SharedBudget} in {@link UpstreamBudgets}: one row per host in Table Storage that every instance
@@ -26,10 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * turns at once when they are free right now, so the storage calls are a fraction of the RDAP
  * calls.
  *
- * <p>Bounded: a host unused for {@code hostIdleTimeout} is forgotten (unless its circuit opened
- * less than {@code openDuration} ago), and past {@code maxHosts} the least recently used goes.
- * Registrar links can name thousands of hosts over a worker's life; forgetting one only resets its
- * counters.
+ * <p>Bounded: a host unused for {@code hostIdleTimeout} is forgotten (unless its circuit is open
+ * and would not yet let a trial call through), and past {@code maxHosts} the least recently used
+ * goes. Registrar links can name thousands of hosts over a worker's life; forgetting one only
+ * resets its counters.
  */
 final class HostPolicies {
   /** A host's budget row is {@code rdap-<host>}. */
@@ -38,36 +39,40 @@ final class HostPolicies {
   /** The longest back-off doubling: 2^10 times the first back-off, then capped by the deadline. */
   private static final int MAX_BACKOFF_DOUBLINGS = 10;
 
-  private final CircuitBreakerConfig breakerConfig;
+  private final UpstreamPolicy.Options policyOptions;
   private final UpstreamBudgets budgets;
   private final SharedBudget.Limits limits;
-  private final Duration retryBackoff;
   private final Duration openDuration;
   private final long idleNanos;
   private final int maxHosts;
+  private final Clock clock;
   private final Ticker ticker;
+  private final Sleeper sleeper;
   private final Map<String, Host> hosts = new ConcurrentHashMap<>();
 
-  HostPolicies(RdapOptions options, Clock clock, Ticker ticker, UpstreamBudgets budgets) {
-    this.breakerConfig =
-        CircuitBreakerConfig.custom()
-            .failureRateThreshold(options.failureRateThreshold())
-            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-            .slidingWindowSize(options.slidingWindowSize())
-            .minimumNumberOfCalls(options.minimumNumberOfCalls())
-            .waitDurationInOpenState(options.openDuration())
-            .recordException(HostPolicies::isServerFailure)
-            .clock(clock)
-            .build();
+  HostPolicies(
+      RdapOptions options, Clock clock, Ticker ticker, Sleeper sleeper, UpstreamBudgets budgets) {
+    this.policyOptions =
+        UpstreamPolicy.Options.defaults()
+            .maxAttempts(options.maxAttempts())
+            .backoff(
+                options.retryBackoff(),
+                options.retryBackoff().multipliedBy(1L << MAX_BACKOFF_DOUBLINGS))
+            .maxRetryAfter(options.maxRetryAfter())
+            .maxPermitWait(options.rateLimitWait())
+            .circuitBreaker(
+                options.failureRateThreshold(), options.slidingWindowSize(), options.openDuration())
+            .minimumCalls(options.minimumNumberOfCalls());
     this.budgets = budgets;
     this.limits =
         SharedBudget.Limits.of(options.rateLimitPerSecond(), Duration.ofSeconds(1))
             .prefetch(Math.max(1, options.rateLimitPerSecond() / 2));
-    this.retryBackoff = options.retryBackoff();
     this.openDuration = options.openDuration();
     this.idleNanos = options.hostIdleTimeout().toNanos();
     this.maxHosts = options.maxHosts();
+    this.clock = clock;
     this.ticker = ticker;
+    this.sleeper = sleeper;
   }
 
   /** The policies of {@code host} ({@code rdap.arin.net}, or host:port), created on first use. */
@@ -80,38 +85,21 @@ final class HostPolicies {
     return host;
   }
 
-  /**
-   * How long to wait before attempt {@code attempt + 1}: the server's {@code Retry-After} when it
-   * sent one, else the back-off doubled per attempt; never past the deadline.
-   */
-  Duration backoff(int attempt, UpstreamException failure, Deadline deadline) {
-    Duration wait =
-        failure
-            .retryAfter()
-            .orElse(
-                retryBackoff.multipliedBy(
-                    1L << Math.min(Math.max(attempt - 1, 0), MAX_BACKOFF_DOUBLINGS)));
-    Duration left = deadline.remaining();
-    return wait.compareTo(left) > 0 ? left : wait;
-  }
-
   /** Seconds until an open circuit lets a trial call through (at least 1). */
   long secondsUntilHalfOpen(String name) {
     Host host = hosts.get(name);
-    long remaining = openDuration.toNanos();
-    if (host != null && host.openedAtNanos != null) {
-      remaining -= ticker.read() - host.openedAtNanos;
-    }
-    return Math.max(1, (remaining + 999_999_999L) / 1_000_000_000L);
+    return host == null
+        ? Math.max(1, openDuration.toSeconds())
+        : host.policy.untilHalfOpen().toSeconds();
   }
 
   List<String> openCircuits() {
-    return hosts.values().stream()
+    return hosts.entrySet().stream()
         .filter(
-            h ->
-                h.breaker.getState() == CircuitBreaker.State.OPEN
-                    || h.breaker.getState() == CircuitBreaker.State.FORCED_OPEN)
-        .map(h -> h.breaker.getName())
+            e ->
+                e.getValue().policy.circuitState() == CircuitBreaker.State.OPEN
+                    || e.getValue().policy.circuitState() == CircuitBreaker.State.FORCED_OPEN)
+        .map(Map.Entry::getKey)
         .sorted()
         .toList();
   }
@@ -130,51 +118,32 @@ final class HostPolicies {
     long now = ticker.read();
     hosts.values().removeIf(h -> isIdle(h, now));
     while (hosts.size() >= maxHosts) {
-      hosts.values().stream()
-          .min(Comparator.comparingLong(h -> h.lastUsedNanos))
-          .ifPresent(lru -> hosts.remove(lru.breaker.getName(), lru));
+      hosts.entrySet().stream()
+          .min(Comparator.comparingLong(e -> e.getValue().lastUsedNanos))
+          .ifPresent(lru -> hosts.remove(lru.getKey(), lru.getValue()));
     }
     Host host =
         new Host(
-            CircuitBreaker.of(name, breakerConfig),
+            new UpstreamPolicy(name, policyOptions, sleeper, clock),
             budgets.budget(BUDGET_PREFIX + name, name, "RDAP calls", limits),
             now);
-    host.breaker
-        .getEventPublisher()
-        .onStateTransition(
-            event -> {
-              if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-                host.openedAtNanos = ticker.read();
-              }
-            });
     hosts.put(name, host);
     return host;
   }
 
   private boolean isIdle(Host host, long now) {
-    if (now - host.lastUsedNanos < idleNanos) {
-      return false;
-    }
     // An open circuit is remembered until it would let a trial call through, however idle.
-    Long openedAt = host.openedAtNanos;
-    return openedAt == null
-        || now - openedAt >= openDuration.toNanos()
-        || host.breaker.getState() != CircuitBreaker.State.OPEN;
+    return now - host.lastUsedNanos >= idleNanos && host.policy.openRemaining().isEmpty();
   }
 
-  private static boolean isServerFailure(Throwable e) {
-    return e instanceof UpstreamException upstream && upstream.failure().isUpstreamFault();
-  }
-
-  /** One host's circuit breaker and call budget, and when it was last used. */
+  /** One host's policy and call budget, and when it was last used. */
   static final class Host {
-    final CircuitBreaker breaker;
+    final UpstreamPolicy policy;
     final CallBudget budget;
     volatile long lastUsedNanos;
-    volatile Long openedAtNanos;
 
-    private Host(CircuitBreaker breaker, CallBudget budget, long now) {
-      this.breaker = breaker;
+    private Host(UpstreamPolicy policy, CallBudget budget, long now) {
+      this.policy = policy;
       this.budget = budget;
       this.lastUsedNanos = now;
     }

@@ -3,12 +3,14 @@ package com.socactions.enrichment.rdap;
 import com.socactions.enrichment.DomainRegistration;
 import com.socactions.enrichment.WhoisNetwork;
 import com.socactions.indicators.IpAddresses;
+import com.socactions.platform.Deadline;
 import com.socactions.platform.RequestLog;
 import com.socactions.platform.RequestLogContext;
-import com.socactions.platform.Settings;
-import com.socactions.platform.Sleeper;
 import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamBudgets;
+import com.socactions.platform.UpstreamClient;
+import com.socactions.platform.UpstreamClients;
+import com.socactions.platform.UpstreamPolicy;
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -37,7 +39,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 
 /**
  * WhoIs through RDAP (RFC 9083), with servers found through the IANA bootstrap (RFC 9224).
@@ -55,6 +56,12 @@ import okhttp3.OkHttpClient;
  */
 public final class RdapClient implements AutoCloseable {
   private static final RequestLog LOG = RequestLog.of(RdapClient.class);
+
+  /** The RDAP servers, as log lines name them (failures name each server's host). */
+  static final String UPSTREAM = "RDAP";
+
+  /** The IANA bootstrap files' server, as log lines name it. */
+  static final String BOOTSTRAP_UPSTREAM = "RDAP bootstrap";
 
   /**
    * The prefix lengths of the fan-out, widest first (see {@link #resolve}). The first is the lane:
@@ -92,76 +99,49 @@ public final class RdapClient implements AutoCloseable {
   private final TtlCache<String, DomainOutcome> domains;
   private final ExecutorService executor;
 
-  /** Reads {@code RDAP_*} settings (see {@link RdapOptions#fromSettings(Settings)}). */
-  public RdapClient(Settings settings, OkHttpClient sharedHttp, Clock clock) {
-    this(RdapOptions.fromSettings(settings), sharedHttp, clock);
+  /** The call budgets kept in this process only; deadlines on the system ticker. */
+  public RdapClient(RdapOptions options, UpstreamClients kit) {
+    this(options, kit, Ticker.SYSTEM, UpstreamBudgets.local(kit.clock(), kit.sleeper()));
   }
 
   /**
-   * Reads {@code RDAP_*} settings; each registry host's call budget lives in {@code budgets}
-   * (shared by every instance of the app when they are in storage).
+   * Its clients built by {@code kit} (whose clock and sleeper it uses); deadlines read {@code
+   * ticker}; each registry host's call budget lives in {@code budgets} (shared by every instance of
+   * the app when they are in storage).
    */
   public RdapClient(
-      Settings settings, OkHttpClient sharedHttp, Clock clock, UpstreamBudgets budgets) {
-    this(
-        RdapOptions.fromSettings(settings),
-        sharedHttp,
-        clock,
-        Ticker.SYSTEM,
-        Sleeper.SYSTEM,
-        budgets);
-  }
-
-  /** The call budgets kept in this process only. */
-  public RdapClient(RdapOptions options, OkHttpClient sharedHttp, Clock clock) {
-    this(options, sharedHttp, clock, Ticker.SYSTEM, Sleeper.SYSTEM);
-  }
-
-  /**
-   * For tests: deadlines read {@code ticker}, and waits between attempts go through {@code
-   * sleeper}; call budgets in this process only.
-   */
-  RdapClient(
-      RdapOptions options, OkHttpClient sharedHttp, Clock clock, Ticker ticker, Sleeper sleeper) {
-    this(options, sharedHttp, clock, ticker, sleeper, UpstreamBudgets.local(clock, sleeper));
-  }
-
-  /** For tests: as above, with the call budgets in {@code budgets}. */
-  RdapClient(
-      RdapOptions options,
-      OkHttpClient sharedHttp,
-      Clock clock,
-      Ticker ticker,
-      Sleeper sleeper,
-      UpstreamBudgets budgets) {
+      RdapOptions options, UpstreamClients kit, Ticker ticker, UpstreamBudgets budgets) {
     this.options = Objects.requireNonNull(options, "'options' cannot be null.");
-    this.clock = Objects.requireNonNull(clock, "'clock' cannot be null.");
+    Objects.requireNonNull(kit, "'kit' cannot be null.");
+    this.clock = kit.clock();
     this.ticker = Objects.requireNonNull(ticker, "'ticker' cannot be null.");
-    Objects.requireNonNull(sleeper, "'sleeper' cannot be null.");
-    Objects.requireNonNull(sharedHttp, "'sharedHttp' cannot be null.");
-    OkHttpClient rdapHttp =
-        sharedHttp
-            .newBuilder()
+    UpstreamClient rdapHttp =
+        kit.client(UPSTREAM)
             .connectTimeout(options.connectTimeout())
             .readTimeout(options.readTimeout())
             .callTimeout(options.callTimeout())
             .followRedirects(false)
-            .followSslRedirects(false)
             .dns(new PublicAddressDns(options.dns(), options.allowLoopback()))
+            .maxBodyBytes(options.maxBodyBytes())
             .build();
-    OkHttpClient bootstrapHttp =
-        sharedHttp
-            .newBuilder()
+    UpstreamClient bootstrapHttp =
+        kit.client(BOOTSTRAP_UPSTREAM)
             .connectTimeout(options.connectTimeout())
             .readTimeout(options.readTimeout())
             .callTimeout(options.callTimeout())
             .followRedirects(true)
-            .followSslRedirects(false)
+            // One attempt: a failed fetch is remembered for RDAP_BOOTSTRAP_FAILURE_TTL instead, and
+            // the lookup's deadline has no room for a retry; the breaker still counts no-answers.
+            .policy(UpstreamPolicy.Options.defaults().maxAttempts(1))
             .build();
     this.policies =
         new HostPolicies(
-            options, clock, ticker, Objects.requireNonNull(budgets, "'budgets' cannot be null."));
-    this.http = new RdapHttp(rdapHttp, options, policies, clock, ticker, sleeper);
+            options,
+            clock,
+            ticker,
+            kit.sleeper(),
+            Objects.requireNonNull(budgets, "'budgets' cannot be null."));
+    this.http = new RdapHttp(rdapHttp, options, policies);
     this.bootstrap =
         new Bootstrap(HttpUrl.get(options.bootstrapUrl()), bootstrapHttp, clock, options);
     this.networks = new RangeCache<>(clock, options.networkCacheTtl(), options.maxCachedRanges());

@@ -2,61 +2,51 @@ package com.socactions.enrichment.rdap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.indicators.IpAddresses;
-import com.socactions.platform.Json;
+import com.socactions.platform.CallBudget;
+import com.socactions.platform.CircuitOpenException;
+import com.socactions.platform.Deadline;
 import com.socactions.platform.RequestLog;
-import com.socactions.platform.Sleeper;
-import com.socactions.platform.Ticker;
 import com.socactions.platform.UpstreamBudgets;
+import com.socactions.platform.UpstreamClient;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamHttp;
+import com.socactions.platform.UpstreamJson;
+import com.socactions.platform.UpstreamPolicy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
-import okhttp3.Call;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
-import okio.BufferedSource;
 
 /**
  * One RDAP query: vets every URL (https, public address), follows redirects itself (RIRs send each
- * other's clients across), and runs each exchange through its host's resilience policies. Every
- * failure comes out as a {@link RdapLookupException} whose message an analyst can read.
+ * other's clients across), and runs each exchange through its host's {@link UpstreamPolicy} (the
+ * attempts, back-off, {@code Retry-After}, circuit breaker, call budget) within the lookup's {@link
+ * Deadline}, on the kit's client for RDAP. Every failure comes out as a {@link RdapLookupException}
+ * whose message an analyst can read.
  */
 final class RdapHttp {
   static final String ACCEPT = "application/rdap+json, application/json";
   private static final RequestLog LOG = RequestLog.of(RdapClient.class);
 
-  private final OkHttpClient http;
+  private final UpstreamClient http;
   private final RdapOptions options;
   private final HostPolicies policies;
-  private final Clock clock;
-  private final Ticker ticker;
-  private final Sleeper sleeper;
 
-  RdapHttp(
-      OkHttpClient http,
-      RdapOptions options,
-      HostPolicies policies,
-      Clock clock,
-      Ticker ticker,
-      Sleeper sleeper) {
+  /**
+   * @param http the kit's client for RDAP servers: no redirects followed, a resolver that refuses
+   *     non-public addresses, answers bounded to {@link RdapOptions#maxBodyBytes()}
+   */
+  RdapHttp(UpstreamClient http, RdapOptions options, HostPolicies policies) {
     this.http = http;
     this.options = options;
     this.policies = policies;
-    this.clock = clock;
-    this.ticker = ticker;
-    this.sleeper = sleeper;
   }
 
   /** The answer of a successful query: the JSON object, where it came from, and who answered. */
@@ -148,105 +138,80 @@ final class RdapHttp {
   }
 
   /**
-   * The attempts of one exchange with one host, in an explicit loop: each waits for the host's rate
-   * limiter and asks its circuit breaker; a retryable failure (no answer, 408, 429, 5xx) is tried
-   * again after {@link HostPolicies#backoff}, up to {@code maxAttempts}, never past the deadline.
+   * The attempts of one exchange with one host, through the host's policy: each waits for the
+   * host's call budget (at most {@code rateLimitWait}, or as long as a 429 asked) and asks its
+   * circuit breaker; a retryable failure (no answer, 408, 429, 5xx) is tried again after the
+   * back-off or the server's {@code Retry-After}, up to {@code maxAttempts}, never past the
+   * deadline.
    */
   private Exchange exchange(HttpUrl url, Deadline deadline) throws RdapLookupException {
     String host = hostKey(url);
     HostPolicies.Host policy = policies.host(host);
-    Duration throttledFor = Duration.ZERO;
-    for (int attempt = 1; ; attempt++) {
-      if (deadline.passed()) {
+    int[] attempts = {0};
+    try {
+      return policy.policy.call(
+          budget(policy, host),
+          deadline,
+          () -> {
+            attempts[0]++;
+            return attempt(url, host, deadline);
+          });
+    } catch (CircuitOpenException open) {
+      LOG.warning(() -> "RDAP circuit open for " + host);
+      throw new RdapLookupException(
+          host
+              + " is failing; circuit open, retry after "
+              + open.retryAfter().map(RdapHttp::seconds).orElse(1L)
+              + " s");
+    } catch (UpstreamException failed) {
+      throw explain(failed, url, host, attempts[0], deadline);
+    } catch (Stop stop) {
+      if (stop.budget) {
         throw new BudgetExhausted();
       }
-      awaitRateLimit(policy, host, deadline, throttledFor);
-      if (!policy.breaker.tryAcquirePermission()) {
-        LOG.warning(() -> "RDAP circuit open for " + host);
-        throw new RdapLookupException(
-            host
-                + " is failing; circuit open, retry after "
-                + policies.secondsUntilHalfOpen(host)
-                + " s");
-      }
-      long started = policy.breaker.getCurrentTimestamp();
-      UpstreamException failed;
-      try {
-        Exchange exchange = attempt(url, host, deadline);
-        policy.breaker.onSuccess(
-            policy.breaker.getCurrentTimestamp() - started, policy.breaker.getTimestampUnit());
-        return exchange;
-      } catch (UpstreamException e) {
-        policy.breaker.onError(
-            policy.breaker.getCurrentTimestamp() - started, policy.breaker.getTimestampUnit(), e);
-        failed = e;
-      } catch (Stop stop) {
-        policy.breaker.releasePermission(); // neither a success nor a failure of the server
-        if (stop.budget) {
-          throw new BudgetExhausted();
-        }
-        throw new RdapLookupException(stop.getMessage());
-      }
-      Duration wait = policies.backoff(attempt, failed, deadline);
-      if (failed.failure() == UpstreamFailure.THROTTLED) {
-        // Every instance holds back from this host as long as it asked (this call's deadline
-        // caps only this call's wait), and this call's next turn comes after that.
-        throttledFor = failed.retryAfter().orElse(wait);
-        policy.budget.throttled(throttledFor);
-      }
-      if (!failed.isRetryable() || attempt >= options.maxAttempts()) {
-        throw explain(failed, url, host, attempt, deadline);
-      }
-      if (failed.failure() != UpstreamFailure.THROTTLED) {
-        sleep(wait);
-      }
+      throw new RdapLookupException(stop.getMessage());
     }
   }
 
   /**
-   * Waits for the host's turn (at most {@code rateLimitWait}, or as long as a 429 asked, and never
-   * past the deadline); refuses when it is further away.
+   * The host's call budget, its refusal told in the analyst's words: a turn further away than the
+   * wait allowed is "too many calls"; an interrupted wait means the batch was cancelled.
    */
-  private void awaitRateLimit(
-      HostPolicies.Host policy, String host, Deadline deadline, Duration throttledFor)
-      throws RdapLookupException {
-    Duration most =
-        throttledFor.compareTo(options.rateLimitWait()) > 0
-            ? throttledFor
-            : options.rateLimitWait();
-    Duration left = deadline.remaining();
-    try {
-      policy.budget.acquire(most.compareTo(left) > 0 ? left : most);
-    } catch (UpstreamException e) {
-      if (e.failure() != UpstreamFailure.THROTTLED) {
-        throw new BudgetExhausted(); // interrupted: the batch was cancelled
+  private CallBudget budget(HostPolicies.Host policy, String host) {
+    return new CallBudget() {
+      @Override
+      public void acquire(Duration maxWait) {
+        try {
+          policy.budget.acquire(maxWait);
+        } catch (UpstreamException e) {
+          if (e.failure() != UpstreamFailure.THROTTLED) {
+            throw new BudgetExhausted(); // interrupted: the batch was cancelled
+          }
+          LOG.warning(() -> "RDAP call budget used up for " + host);
+          throw new Stop(
+              "too many RDAP calls to "
+                  + host
+                  + " right now (at most "
+                  + options.rateLimitPerSecond()
+                  + " a second for every instance of the app); try again in "
+                  + e.retryAfter().map(RdapHttp::seconds).orElse(1L)
+                  + " s",
+              false);
+        }
       }
-      LOG.warning(() -> "RDAP call budget used up for " + host);
-      throw new RdapLookupException(
-          "too many RDAP calls to "
-              + host
-              + " right now (at most "
-              + options.rateLimitPerSecond()
-              + " a second for every instance of the app); try again in "
-              + e.retryAfter().map(RdapHttp::seconds).orElse(1L)
-              + " s");
-    }
-  }
 
-  private void sleep(Duration wait) {
-    try {
-      sleeper.sleep(wait);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // the batch was cancelled: its budget is spent
-      throw new BudgetExhausted();
-    }
+      @Override
+      public void throttled(Duration wait) {
+        policy.budget.throttled(wait);
+      }
+    };
   }
 
   /** The analyst's sentence for the last failure of an exchange. */
   private RdapLookupException explain(
       UpstreamException failed, HttpUrl url, String host, int tries, Deadline deadline) {
-    if (deadline.passed()) {
-      throw new BudgetExhausted();
+    if (deadline.passed() || Thread.currentThread().isInterrupted()) {
+      throw new BudgetExhausted(); // out of time, or the batch was cancelled
     }
     String after = tries > 1 ? " after " + tries + " attempts" : "";
     LOG.warning(() -> "RDAP " + redact(url) + " failed" + after + ": " + failed.getMessage());
@@ -267,87 +232,59 @@ final class RdapHttp {
         host + " failed with " + failed.answerText() + after + "; try again later");
   }
 
+  /** One GET within what is left of the deadline; throws {@link UpstreamException} to retry. */
   private Exchange attempt(HttpUrl url, String host, Deadline deadline) {
     Duration left = deadline.remaining();
     if (left.isZero()) {
       throw new Stop(null, true);
     }
     Request request = new Request.Builder().url(url).header("Accept", ACCEPT).get().build();
-    Call call = http.newCall(request);
-    long timeoutMillis = Math.max(1, Math.min(options.callTimeout().toMillis(), left.toMillis()));
-    call.timeout().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
-    long started = ticker.read();
-    try (Response response = call.execute()) {
-      String body = readLimited(response.body());
-      int code = response.code();
-      LOG.fine(
-          () ->
-              "RDAP GET "
-                  + redact(url)
-                  + " -> "
-                  + code
-                  + " in "
-                  + (ticker.read() - started) / 1_000_000
-                  + " ms");
-      // 501 Not Implemented is the server's final word (RFC 9083 error object), not trouble.
-      if (code == 408 || code == 429 || (code >= 500 && code != 501)) {
-        Duration retryAfter = UpstreamHttp.retryAfter(response, clock);
-        if (retryAfter != null && retryAfter.compareTo(options.maxRetryAfter()) > 0) {
-          LOG.warning(
-              () ->
-                  "RDAP "
-                      + host
-                      + " answered "
-                      + code
-                      + " with Retry-After "
-                      + seconds(retryAfter)
-                      + " s");
-          throw new Stop(
-              code == 429
-                  ? "rate limited by " + host + "; retry after " + seconds(retryAfter) + " s"
-                  : host
-                      + " is unavailable (HTTP "
-                      + code
-                      + "); retry after "
-                      + seconds(retryAfter)
-                      + " s",
-              false);
-        }
-        throw UpstreamException.answered(host, code, "HTTP " + code, body, retryAfter);
+    UpstreamHttp.Reply reply;
+    try {
+      reply = http.exchange(request, deadline.cap(options.callTimeout()));
+    } catch (UpstreamException noAnswer) {
+      Throwable cause = noAnswer.getCause();
+      if (cause instanceof PublicAddressDns.RefusedAddressException refused) {
+        throw new Stop("refused RDAP URL " + redact(url) + ": " + refused.getMessage(), false);
       }
-      return new Exchange(code, response.header("Location"), body);
-    } catch (PublicAddressDns.RefusedAddressException refused) {
-      throw new Stop("refused RDAP URL " + redact(url) + ": " + refused.getMessage(), false);
-    } catch (IOException e) {
       if (deadline.passed()) {
         throw new Stop(null, true);
       }
-      String reason = reason(e);
-      LOG.fine(() -> "RDAP GET " + redact(url) + " -> no answer (" + reason + ")");
-      throw new UpstreamException(host, reason, e);
+      String reason = cause instanceof IOException io ? reason(io) : "connection failed";
+      throw new UpstreamException(host, reason, cause);
     }
-  }
-
-  private String readLimited(ResponseBody body) throws IOException {
-    if (body == null) {
-      return "";
+    int code = reply.status();
+    // 501 Not Implemented is the server's final word (RFC 9083 error object), not trouble.
+    if (code == 408 || code == 429 || (code >= 500 && code != 501)) {
+      Duration retryAfter = reply.retryAfter();
+      if (retryAfter != null && retryAfter.compareTo(options.maxRetryAfter()) > 0) {
+        LOG.warning(
+            () ->
+                "RDAP "
+                    + host
+                    + " answered "
+                    + code
+                    + " with Retry-After "
+                    + seconds(retryAfter)
+                    + " s");
+        throw new Stop(
+            code == 429
+                ? "rate limited by " + host + "; retry after " + seconds(retryAfter) + " s"
+                : host
+                    + " is unavailable (HTTP "
+                    + code
+                    + "); retry after "
+                    + seconds(retryAfter)
+                    + " s",
+            false);
+      }
+      throw UpstreamException.answered(host, code, "HTTP " + code, reply.body(), retryAfter);
     }
-    BufferedSource source = body.source();
-    if (source.request(options.maxBodyBytes() + 1)) {
-      throw new IOException("answer larger than " + options.maxBodyBytes() + " bytes");
-    }
-    return source.readUtf8();
+    return new Exchange(code, reply.headers().get("Location"), reply.body());
   }
 
   private static JsonNode parseJson(String body) {
-    if (body == null || body.isBlank()) {
-      return null;
-    }
-    try {
-      return Json.UPSTREAM.readTree(body);
-    } catch (IOException notJson) {
-      return null;
-    }
+    return UpstreamJson.errorBody(body).orElse(null);
   }
 
   /** The host, with the port when it is not the scheme's default: the unit of resilience. */

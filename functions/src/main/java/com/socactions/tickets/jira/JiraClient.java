@@ -1,22 +1,16 @@
 package com.socactions.tickets.jira;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.socactions.platform.ConfigurationException;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.InvalidInputException;
-import com.socactions.platform.Json;
-import com.socactions.platform.Settings;
-import com.socactions.platform.Sleeper;
+import com.socactions.platform.UpstreamClient;
+import com.socactions.platform.UpstreamClients;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamFailure;
-import com.socactions.platform.UpstreamHttp;
+import com.socactions.platform.UpstreamJson;
 import com.socactions.platform.UpstreamPolicy;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -30,10 +24,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 
@@ -106,52 +98,34 @@ public final class JiraClient {
   }
 
   private final JiraSettings settings;
-  private final UpstreamHttp http;
-  private final UpstreamPolicy policy;
-  private final String authorization;
+  private final UpstreamClient http;
   private final int pageSize;
 
   /**
-   * @param shared the process's OkHttp client ({@link HttpClients#shared()}); a variant is derived
+   * The site the settings name, with basic auth {@code JIRA_EMAIL:JIRA_API_TOKEN}, on the kit's
+   * shared client.
+   *
    * @param pageSize issues per search page and comments per comment page, 1 to 100
    */
-  public JiraClient(
-      JiraSettings settings,
-      OkHttpClient shared,
-      Clock clock,
-      UpstreamPolicy policy,
-      int pageSize) {
+  public static JiraClient create(
+      UpstreamClients kit, JiraSettings settings, UpstreamPolicy.Options options, int pageSize) {
+    return new JiraClient(
+        settings,
+        kit.client(UPSTREAM)
+            .baseUrl(settings.site())
+            .basicAuth(settings.email(), settings.apiToken())
+            .policy(options)
+            .build(),
+        pageSize);
+  }
+
+  JiraClient(JiraSettings settings, UpstreamClient http, int pageSize) {
     this.settings = Objects.requireNonNull(settings, "'settings' cannot be null.");
-    this.policy = Objects.requireNonNull(policy, "'policy' cannot be null.");
+    this.http = Objects.requireNonNull(http, "'http' cannot be null.");
     if (pageSize < 1 || pageSize > 100) {
       throw new IllegalArgumentException("'pageSize' must be 1 to 100, not " + pageSize);
     }
     this.pageSize = pageSize;
-    this.http = new UpstreamHttp(UPSTREAM, shared.newBuilder().build(), clock);
-    this.authorization =
-        Credentials.basic(settings.email(), settings.apiToken(), StandardCharsets.UTF_8);
-  }
-
-  /**
-   * The client the settings describe, with the default policy and page size.
-   *
-   * @throws ConfigurationException naming the setting to fix
-   */
-  public static JiraClient create(Settings settings, Clock clock, Sleeper sleeper) {
-    return new JiraClient(
-        JiraSettings.from(settings),
-        HttpClients.shared(),
-        clock,
-        defaultPolicy(sleeper),
-        DEFAULT_SEARCH_PAGE_SIZE);
-  }
-
-  /**
-   * The policy every Jira call shares. Jira Cloud publishes no fixed limit (its cost-based limits
-   * answer 429 with {@code Retry-After}), so there is no rate limiter.
-   */
-  public static UpstreamPolicy defaultPolicy(Sleeper sleeper) {
-    return new UpstreamPolicy(UPSTREAM, UpstreamPolicy.Options.defaults(), sleeper);
   }
 
   public JiraSettings settings() {
@@ -546,10 +520,10 @@ public final class JiraClient {
   // ---- exchange ----
 
   private JsonNode call(String what, Request request) {
-    return policy.call(
+    return http.call(
         () -> {
           try {
-            return parse(http.send(request).body());
+            return UpstreamJson.parse(UPSTREAM, http.send(request).body());
           } catch (UpstreamException e) {
             throw explained(what, e);
           }
@@ -604,27 +578,24 @@ public final class JiraClient {
    * for a body that is neither.
    */
   static String errorMessage(String body) {
-    if (body == null || body.isBlank()) {
+    Optional<JsonNode> parsed = UpstreamJson.errorBody(body);
+    if (parsed.isEmpty()) {
       return "";
     }
-    try {
-      JsonNode error = Json.UPSTREAM.readTree(body);
-      List<String> parts = new ArrayList<>();
-      for (JsonNode message : error.path("errorMessages")) {
-        if (!message.asText("").isBlank()) {
-          parts.add(message.asText().strip());
-        }
+    JsonNode error = parsed.get();
+    List<String> parts = new ArrayList<>();
+    for (JsonNode message : error.path("errorMessages")) {
+      if (!message.asText("").isBlank()) {
+        parts.add(message.asText().strip());
       }
-      for (Map.Entry<String, JsonNode> field : error.path("errors").properties()) {
-        parts.add(field.getKey() + ": " + field.getValue().asText("").strip());
-      }
-      if (parts.isEmpty() && error.path("message").isTextual()) {
-        parts.add(error.path("message").asText().strip());
-      }
-      return String.join("; ", parts);
-    } catch (JsonProcessingException | RuntimeException notJson) {
-      return "";
     }
+    for (Map.Entry<String, JsonNode> field : error.path("errors").properties()) {
+      parts.add(field.getKey() + ": " + field.getValue().asText("").strip());
+    }
+    if (parts.isEmpty() && error.path("message").isTextual()) {
+      parts.add(error.path("message").asText().strip());
+    }
+    return String.join("; ", parts);
   }
 
   private Request get(HttpUrl url) {
@@ -640,10 +611,7 @@ public final class JiraClient {
   }
 
   private Request.Builder request(HttpUrl url) {
-    return new Request.Builder()
-        .url(url)
-        .header("Accept", "application/json")
-        .header("Authorization", authorization);
+    return new Request.Builder().url(url).header("Accept", "application/json");
   }
 
   private HttpUrl url(String path) {
@@ -712,14 +680,5 @@ public final class JiraClient {
     }
     throw UpstreamException.badResponse(
         UPSTREAM, "Jira answered without a JSON object", null, null);
-  }
-
-  private static JsonNode parse(String body) {
-    try {
-      return Json.UPSTREAM.readTree(body.isEmpty() ? "{}" : body);
-    } catch (JsonProcessingException e) {
-      throw UpstreamException.badResponse(
-          UPSTREAM, "Jira answered with JSON that does not parse", body, e);
-    }
   }
 }

@@ -1,8 +1,8 @@
 package com.socactions.tickets.jira;
 
+import com.socactions.platform.ApiBaseUrl;
 import com.socactions.platform.ConfigurationException;
 import com.socactions.platform.Settings;
-import java.util.Set;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 
@@ -32,7 +32,7 @@ public record JiraSettings(HttpUrl site, String email, String apiToken, String p
   public static final String EMAIL = "JIRA_EMAIL";
   public static final String API_TOKEN_SETTING = "JIRA_API_TOKEN";
   public static final String PROJECT = "JIRA_PROJECT";
-  private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
+  private static final String EXAMPLE_URL = "https://acme.atlassian.net";
 
   /** Jira project keys: an upper-case letter, then upper-case letters, digits or underscores. */
   private static final Pattern PROJECT_KEY = Pattern.compile("[A-Z][A-Z0-9_]{0,254}");
@@ -54,36 +54,16 @@ public record JiraSettings(HttpUrl site, String email, String apiToken, String p
    * @throws ConfigurationException naming the setting that is missing or malformed
    */
   public static JiraSettings from(Settings settings) {
-    String text =
-        settings
-            .get(URL)
-            .orElseThrow(
-                () ->
-                    new ConfigurationException(
-                        URL,
-                        "Setting "
-                            + URL
-                            + " must name the Jira Cloud site, e.g. https://acme.atlassian.net"));
-    HttpUrl url = HttpUrl.parse(text);
-    if (url == null
-        || url.querySize() > 0
-        || url.fragment() != null
-        || !(url.encodedPath().equals("/") || url.encodedPath().isEmpty())) {
+    HttpUrl url = ApiBaseUrl.required(settings, URL, "the Jira Cloud site's", EXAMPLE_URL);
+    if (!(url.encodedPath().equals("/") || url.encodedPath().isEmpty())) {
       throw new ConfigurationException(
           URL,
           "Setting "
               + URL
-              + " must be the site's base URL such as https://acme.atlassian.net, not '"
-              + text
-              + "'");
-    }
-    if (!url.isHttps() && !LOOPBACK.contains(url.host())) {
-      throw new ConfigurationException(
-          URL,
-          "Setting "
-              + URL
-              + " must be an https URL (http only for a loopback host), not '"
-              + text
+              + " must be the site's base URL such as "
+              + EXAMPLE_URL
+              + ", without a path, not '"
+              + url
               + "'");
     }
     String email = required(settings, EMAIL);
@@ -114,22 +94,7 @@ public record JiraSettings(HttpUrl site, String email, String apiToken, String p
   }
 
   private static String required(Settings settings, String name) {
-    return settings
-        .get(name)
-        .orElseThrow(
-            () ->
-                new ConfigurationException(
-                    name,
-                    "Setting "
-                        + name
-                        + " is missing (Jira needs "
-                        + URL
-                        + ", "
-                        + EMAIL
-                        + ", "
-                        + API_TOKEN_SETTING
-                        + " and "
-                        + PROJECT
-                        + ")"));
+    return settings.required(
+        name, "Jira needs " + URL + ", " + EMAIL + ", " + API_TOKEN_SETTING + " and " + PROJECT);
   }
 }

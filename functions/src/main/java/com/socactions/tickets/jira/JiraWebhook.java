@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.socactions.blocking.Verdict;
 import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.Json;
-import com.socactions.platform.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -66,13 +65,6 @@ public final class JiraWebhook {
       throw new IllegalArgumentException("'secret' cannot be empty.");
     }
     this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), HMAC);
-  }
-
-  /**
-   * The verifier for {@code JIRA_WEBHOOK_SECRET}; empty when it is not set (inbound Jira is off).
-   */
-  public static Optional<JiraWebhook> fromSettings(Settings settings) {
-    return settings.get(SECRET_SETTING).map(JiraWebhook::new);
   }
 
   /**

@@ -46,7 +46,10 @@ class GeoIpDatabasesTest {
     Path file = dir.resolve("GeoLite2-City.mmdb");
     Files.copy(SharedFixtures.path("geoip/GeoLite2-Country-Test.mmdb"), file);
     GeoIpDatabases databases =
-        new GeoIpDatabases(Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, file.toString())), NOW);
+        new GeoIpDatabases(
+            GeoIpDatabases.Options.from(
+                Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, file.toString()))),
+            NOW);
     assertThat(databases.geo().database().orElseThrow().type()).isEqualTo("GeoLite2-Country");
     assertThat(databases.reloadIfChanged()).isFalse();
 
@@ -148,7 +151,7 @@ class GeoIpDatabasesTest {
   void aNegativeCheckIntervalIsAConfigurationErrorNamingTheSetting() {
     Settings settings = Settings.of(Map.of(GeoIpDatabases.CHECK_INTERVAL_SETTING, "-PT5M"));
 
-    assertThatThrownBy(() -> new GeoIpDatabases(settings, NOW))
+    assertThatThrownBy(() -> new GeoIpDatabases(GeoIpDatabases.Options.from(settings), NOW))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining(GeoIpDatabases.CHECK_INTERVAL_SETTING);
   }
@@ -157,7 +160,9 @@ class GeoIpDatabasesTest {
   void anAsnFileNamedAsTheLocationDatabaseIsAClearConfigurationError() {
     String asnFile = SharedFixtures.path("geoip/GeoLite2-ASN-Test.mmdb").toString();
     GeoIpDatabases databases =
-        new GeoIpDatabases(Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, asnFile)), NOW);
+        new GeoIpDatabases(
+            GeoIpDatabases.Options.from(Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, asnFile))),
+            NOW);
 
     assertThat(databases.geo().database()).isEmpty();
     assertThat(databases.geo().problem())
@@ -168,7 +173,8 @@ class GeoIpDatabasesTest {
 
   @Test
   void withoutSettingsTheAsnDatabaseIsNotConfiguredRatherThanBroken() {
-    GeoIpDatabases databases = new GeoIpDatabases(Settings.of(Map.of()), NOW);
+    GeoIpDatabases databases =
+        new GeoIpDatabases(GeoIpDatabases.Options.from(Settings.of(Map.of())), NOW);
 
     assertThat(databases.asn().isConfigured()).isFalse();
     assertThat(databases.asn().problem())
@@ -179,7 +185,8 @@ class GeoIpDatabasesTest {
   void aConfiguredButMissingFileIsAnErrorThatNamesThePath() {
     GeoIpDatabases databases =
         new GeoIpDatabases(
-            Settings.of(Map.of(GeoIpDatabases.ASN_SETTING, "/data/missing/GeoLite2-ASN.mmdb")),
+            GeoIpDatabases.Options.from(
+                Settings.of(Map.of(GeoIpDatabases.ASN_SETTING, "/data/missing/GeoLite2-ASN.mmdb"))),
             NOW);
 
     assertThat(databases.asn().isConfigured()).isTrue();
@@ -193,15 +200,18 @@ class GeoIpDatabasesTest {
     String city = SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString();
     GeoIpDatabases lenient =
         new GeoIpDatabases(
-            Settings.of(
-                Map.of(
-                    GeoIpDatabases.CITY_SETTING,
-                    city,
-                    GeoIpDatabases.STALE_AFTER_SETTING,
-                    "100000")),
+            GeoIpDatabases.Options.from(
+                Settings.of(
+                    Map.of(
+                        GeoIpDatabases.CITY_SETTING,
+                        city,
+                        GeoIpDatabases.STALE_AFTER_SETTING,
+                        "100000"))),
             NOW);
     GeoIpDatabases strict =
-        new GeoIpDatabases(Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, city)), NOW);
+        new GeoIpDatabases(
+            GeoIpDatabases.Options.from(Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, city))),
+            NOW);
 
     GeoIpDatabase database = strict.geo().database().orElseThrow();
     assertThat(strict.ageDays(database)).isGreaterThan(GeoIpDatabases.DEFAULT_STALE_AFTER_DAYS);
@@ -217,7 +227,10 @@ class GeoIpDatabasesTest {
     Files.copy(SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb"), file);
     databases =
         new GeoIpDatabases(
-            Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, file.toString())), clock, background);
+            GeoIpDatabases.Options.from(
+                Settings.of(Map.of(GeoIpDatabases.CITY_SETTING, file.toString()))),
+            clock,
+            background);
     first = databases.geo().database().orElseThrow();
   }
 

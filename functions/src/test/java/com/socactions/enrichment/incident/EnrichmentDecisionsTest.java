@@ -12,6 +12,7 @@ import com.socactions.sentinel.Incident;
 import com.socactions.sentinel.Incidents;
 import com.socactions.sentinel.SentinelExamples;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -36,7 +37,7 @@ class EnrichmentDecisionsTest {
 
   @Test
   void anEnrichmentIsOneDecisionWithItsEntitiesErrorsDurationAndSuggestion() {
-    CmdbModule cmdb = new CmdbModule(Settings.of(Map.of()), new MutableClock(NOW));
+    CmdbModule cmdb = TestKit.cmdb(Settings.of(Map.of()), new MutableClock(NOW));
     IncidentEnrichmentService service =
         new IncidentEnrichmentService(
                 () -> {

@@ -17,16 +17,17 @@ import com.socactions.enrichment.rdap.RdapClient;
 import com.socactions.enrichment.rdap.RdapOptions;
 import com.socactions.platform.DeadlineTimer;
 import com.socactions.platform.HtmlTable;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.InvalidInputException;
 import com.socactions.platform.Json;
 import com.socactions.platform.Settings;
+import com.socactions.platform.Sleeper;
 import com.socactions.sentinel.Incident;
 import com.socactions.sentinel.IncidentSeverity;
 import com.socactions.sentinel.Incidents;
 import com.socactions.sentinel.SentinelExamples;
 import com.socactions.testing.CountingExecutor;
 import com.socactions.testing.SharedFixtures;
+import com.socactions.testing.TestKit;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,8 +82,7 @@ class IncidentEnrichmentServiceTest {
                 .rateLimitPerSecond(1_000)
                 .dns(NO_DNS)
                 .build(),
-            HttpClients.shared(),
-            NOW);
+            TestKit.kit(NOW, Sleeper.SYSTEM));
   }
 
   @AfterEach
@@ -100,17 +100,18 @@ class IncidentEnrichmentServiceTest {
   private IncidentEnrichmentService service(Duration deadline, DeadlineTimer timer) {
     GeoIpDatabases geoip =
         new GeoIpDatabases(
-            Settings.of(
-                Map.of(
-                    GeoIpDatabases.CITY_SETTING,
-                        SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString(),
-                    GeoIpDatabases.ASN_SETTING,
-                        SharedFixtures.path("geoip/GeoLite2-ASN-Test.mmdb").toString())),
+            GeoIpDatabases.Options.from(
+                Settings.of(
+                    Map.of(
+                        GeoIpDatabases.CITY_SETTING,
+                            SharedFixtures.path("geoip/GeoIP2-City-Test.mmdb").toString(),
+                        GeoIpDatabases.ASN_SETTING,
+                            SharedFixtures.path("geoip/GeoLite2-ASN-Test.mmdb").toString()))),
             NOW);
     EnrichmentService enrichment =
         new EnrichmentService(geoip, () -> rdapClient, NOW, Duration.ofSeconds(15));
     // The built-in CMDB with its sample files: dc01 is critical and an HVA, ceo@contoso.com a VIP.
-    CmdbModule cmdb = new CmdbModule(Settings.of(Map.of()), NOW);
+    CmdbModule cmdb = TestKit.cmdb(Settings.of(Map.of()), NOW);
     return new IncidentEnrichmentService(
         () -> enrichment, cmdb.service(), executor, deadline, "ENRICH_INCIDENT_DEADLINE", timer);
   }

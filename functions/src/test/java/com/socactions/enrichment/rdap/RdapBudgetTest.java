@@ -2,7 +2,6 @@ package com.socactions.enrichment.rdap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamBudgets;
 import com.socactions.testing.Azurite;
@@ -10,6 +9,7 @@ import com.socactions.testing.CountedTable;
 import com.socactions.testing.CountedTable.Kind;
 import com.socactions.testing.MutableClock;
 import com.socactions.testing.SlidingWindow;
+import com.socactions.testing.TestKit;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -78,10 +78,8 @@ class RdapBudgetTest {
                 .rateLimitPerSecond(PER_SECOND)
                 .dns(NO_DNS)
                 .build(),
-            HttpClients.shared(),
-            clock,
+            TestKit.kit(clock, sleeper),
             ticker,
-            sleeper,
             budgets);
     clients.add(client);
     return client;

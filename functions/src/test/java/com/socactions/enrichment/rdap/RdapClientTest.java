@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.socactions.enrichment.DomainRegistration;
 import com.socactions.enrichment.WhoisNetwork;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
+import com.socactions.platform.UpstreamBudgets;
+import com.socactions.platform.UpstreamClients;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
@@ -71,11 +73,16 @@ class RdapClientTest {
   }
 
   private RdapClient client(RdapOptions.Builder options) {
-    return client(options, HttpClients.shared());
+    return client(options, TestKit.http());
   }
 
   private RdapClient client(RdapOptions.Builder options, OkHttpClient http) {
-    RdapClient client = new RdapClient(options.build(), http, clock, ticker, sleeper);
+    RdapClient client =
+        new RdapClient(
+            options.build(),
+            new UpstreamClients(http, clock, sleeper),
+            ticker,
+            UpstreamBudgets.local(clock, sleeper));
     clients.add(client);
     return client;
   }
@@ -427,7 +434,7 @@ class RdapClientTest {
     String bootstrap = "http://127.0.0.1:" + closedPort + "/rdap/";
     Map<String, AtomicInteger> callsByPath = new ConcurrentHashMap<>();
     OkHttpClient counting =
-        HttpClients.shared()
+        TestKit.http()
             .newBuilder()
             .eventListener(
                 new EventListener() {
@@ -623,10 +630,11 @@ class RdapClientTest {
   void settingsConfigureTheClient() {
     RdapClient client =
         new RdapClient(
-            Settings.of(
-                Map.of("RDAP_BOOTSTRAP_URL", fake.bootstrapUrl(), "RDAP_ALLOW_INSECURE", "true")),
-            HttpClients.shared(),
-            clock);
+            RdapOptions.fromSettings(
+                Settings.of(
+                    Map.of(
+                        "RDAP_BOOTSTRAP_URL", fake.bootstrapUrl(), "RDAP_ALLOW_INSECURE", "true"))),
+            TestKit.kit(clock, sleeper));
     clients.add(client);
     assertThat(lookup(client, "1.1.1.1").network().name()).isEqualTo("APNIC-LABS");
     RdapHealth health = client.health();

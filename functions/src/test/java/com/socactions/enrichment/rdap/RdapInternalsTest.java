@@ -1,9 +1,11 @@
 package com.socactions.enrichment.rdap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.socactions.platform.Sleeper;
 import com.socactions.platform.UpstreamBudgets;
+import com.socactions.platform.UpstreamException;
 import com.socactions.testing.MutableClock;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -137,6 +139,7 @@ class RdapInternalsTest {
             RdapOptions.builder().hostIdleTimeout(Duration.ofMinutes(15)).build(),
             new MutableClock(Instant.EPOCH),
             ticker,
+            Sleeper.SYSTEM,
             UpstreamBudgets.local(Clock.systemUTC(), Sleeper.SYSTEM));
     HostPolicies.Host arin = policies.host("rdap.arin.net");
     policies.host("rdap.db.ripe.net");
@@ -157,6 +160,7 @@ class RdapInternalsTest {
             RdapOptions.builder().maxHosts(2).build(),
             new MutableClock(Instant.EPOCH),
             ticker,
+            Sleeper.SYSTEM,
             UpstreamBudgets.local(Clock.systemUTC(), Sleeper.SYSTEM));
     HostPolicies.Host arin = policies.host("rdap.arin.net");
     ticker.advance(Duration.ofSeconds(1));
@@ -173,22 +177,37 @@ class RdapInternalsTest {
   @Test
   void anOpenCircuitIsRememberedUntilItWouldLetATrialThroughHoweverIdle() {
     FakeTicker ticker = new FakeTicker();
+    MutableClock clock = new MutableClock(Instant.EPOCH);
     HostPolicies policies =
         new HostPolicies(
             RdapOptions.builder()
                 .hostIdleTimeout(Duration.ofSeconds(10))
                 .openDuration(Duration.ofSeconds(60))
+                .maxAttempts(1)
+                .slidingWindowSize(2)
+                .minimumNumberOfCalls(2)
                 .build(),
-            new MutableClock(Instant.EPOCH),
+            clock,
             ticker,
+            Sleeper.SYSTEM,
             UpstreamBudgets.local(Clock.systemUTC(), Sleeper.SYSTEM));
     HostPolicies.Host failing = policies.host("rdap.failing.example");
-    failing.breaker.transitionToOpenState();
+    for (int i = 0; i < 2; i++) {
+      catchThrowable(
+          () ->
+              failing.policy.call(
+                  () -> {
+                    throw UpstreamException.answered(
+                        "rdap.failing.example", 503, "down", null, null);
+                  }));
+    }
     ticker.advance(Duration.ofSeconds(30));
+    clock.advance(Duration.ofSeconds(30));
     policies.host("rdap.arin.net");
     assertThat(policies.openCircuits()).containsExactly("rdap.failing.example");
     assertThat(policies.secondsUntilHalfOpen("rdap.failing.example")).isEqualTo(30);
     ticker.advance(Duration.ofSeconds(31));
+    clock.advance(Duration.ofSeconds(31));
     policies.host("rdap.apnic.net");
     assertThat(policies.openCircuits()).isEmpty();
   }

@@ -2,9 +2,11 @@ package com.socactions.enrichment.rdap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
+import com.socactions.platform.UpstreamBudgets;
+import com.socactions.platform.UpstreamClients;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -72,7 +74,11 @@ class RdapTlsTest {
 
   private RdapClient client(RdapOptions.Builder options, OkHttpClient http) {
     RdapClient client =
-        new RdapClient(options.build(), http, clock, ticker, new RecordingSleeper(ticker));
+        new RdapClient(
+            options.build(),
+            new UpstreamClients(http, clock, new RecordingSleeper(ticker)),
+            ticker,
+            UpstreamBudgets.local(clock, new RecordingSleeper(ticker)));
     toClose.add(client);
     return client;
   }
@@ -91,7 +97,7 @@ class RdapTlsTest {
         new HandshakeCertificates.Builder()
             .addTrustedCertificate(LOOPBACK_CERTIFICATE.certificate())
             .build();
-    return HttpClients.shared()
+    return TestKit.http()
         .newBuilder()
         .sslSocketFactory(client.sslSocketFactory(), client.trustManager())
         .build();
@@ -136,7 +142,7 @@ class RdapTlsTest {
   @Test
   void aServerCertificateTheClientDoesNotTrustFailsTheLookup() {
     RdapClient client =
-        client(productionOptions(fake.bootstrapUrl(), RdapTlsTest::noDns), HttpClients.shared());
+        client(productionOptions(fake.bootstrapUrl(), RdapTlsTest::noDns), TestKit.http());
     assertThat(lookup(client, "1.1.1.1").error())
         .isEqualTo("RDAP bootstrap " + fake.bootstrapUrl() + "ipv4.json unreachable: TLS failure");
   }

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.socactions.platform.HttpClients;
 import com.socactions.platform.Settings;
 import com.socactions.platform.UpstreamException;
 import com.socactions.platform.UpstreamFailure;
 import com.socactions.platform.UpstreamPolicy;
 import com.socactions.testing.MutableClock;
+import com.socactions.testing.TestKit;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -56,12 +56,8 @@ class JiraClientTest {
                     token,
                     "JIRA_PROJECT",
                     PROJECT)));
-    return new JiraClient(
-        settings,
-        HttpClients.shared(),
-        clock,
-        new UpstreamPolicy(JiraClient.UPSTREAM, UpstreamPolicy.Options.defaults(), waits::add),
-        pageSize);
+    return JiraClient.create(
+        TestKit.kit(clock, waits::add), settings, UpstreamPolicy.Options.defaults(), pageSize);
   }
 
   private JiraClient client() {

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.socactions.platform.InvalidInputException;
-import com.socactions.platform.Settings;
 import com.socactions.testing.SharedFixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -82,13 +80,6 @@ class JiraWebhookTest {
         .isEqualTo(JiraWebhook.Verdict.MALFORMED_SIGNATURE);
     assertThat(WEBHOOK.verify(body, "sha256=" + hex + "00"))
         .isEqualTo(JiraWebhook.Verdict.MALFORMED_SIGNATURE);
-  }
-
-  @Test
-  void inboundJiraIsOffWithoutTheSecretSetting() {
-    assertThat(JiraWebhook.fromSettings(Settings.of(Map.of()))).isEmpty();
-    assertThat(JiraWebhook.fromSettings(Settings.of(Map.of("JIRA_WEBHOOK_SECRET", SECRET))))
-        .isPresent();
   }
 
   // ---- parsing ----
