@@ -159,9 +159,11 @@ class TableLeaseTest {
   @Test
   void aLeaseIsRenewedWhileItsWorkRunsSoNoOtherInstanceTakesItOverHoweverLongTheWork()
       throws Exception {
-    // On the real clock: a lease of 0.6 s, work of 1.5 s, and a second instance waiting for it.
-    TableLease first = realTimeLease(Duration.ofMillis(600));
-    TableLease second = realTimeLease(Duration.ofMillis(600));
+    // On the real clock (the renewals run on their own thread): a lease of 3 s, work of twice
+    // that, and a second instance waiting for it. The lease is renewed every second, so only a
+    // renewal missing for 3 s (far beyond a loaded machine's pauses) could let the second in.
+    TableLease first = realTimeLease(Duration.ofSeconds(3));
+    TableLease second = realTimeLease(Duration.ofSeconds(3));
     AtomicInteger inside = new AtomicInteger();
     AtomicInteger mostInside = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -173,7 +175,7 @@ class TableLeaseTest {
                       "location",
                       () -> {
                         mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
-                        pause(Duration.ofMillis(1_500));
+                        pause(Duration.ofSeconds(6));
                         return inside.decrementAndGet();
                       }));
       pause(Duration.ofMillis(100));
